@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: GPL-2.0
+# Cove: build, run and test. See README.md.
+#
+#   make                 build build/cove.elf and build/cove.iso
+#   make run             boot in QEMU (SMP=, MEM=, FIRMWARE=bios|uefi, CMDLINE=)
+#   make debug           debug build, QEMU waits for gdb on :1234
+#   make test            every test-* part; ends with "N passed, N failed"
+#   make test-unit       host unit tests (ASan + UBSan)
+#   make test-boot       boot scenarios under QEMU TCG
+
+ARCH := x86_64
+BUILD ?= build
+CONFIGS ?= configs/defconfig
+SMP ?= 4
+MEM ?= 2G
+FIRMWARE ?= bios
+CMDLINE ?= selftest
+
+# Dependency check: the install script runs only when a tool is missing.
+DEPS_STAMP := $(BUILD)/.deps-ok
+REQUIRED_TOOLS := nasm gcc ld grub-mkrescue xorriso mformat qemu-system-x86_64
+HAVE_ALL := $(shell for t in $(REQUIRED_TOOLS); do command -v $$t >/dev/null || echo no; done; \
+	      test -e /usr/lib/grub/i386-pc -a -e /usr/lib/grub/x86_64-efi \
+	      -a -e /usr/share/OVMF/OVMF_CODE_4M.fd || echo no)
+
+CC := gcc
+LD := ld
+NASM := nasm
+OBJDIR := $(BUILD)/obj
+GEN := $(BUILD)/include/generated
+CONFIG_H := $(GEN)/config.h
+OPTIMIZE := $(shell sed -n 's/^CONFIG_OPTIMIZE=//p' $(CONFIGS) | tail -n 1)
+
+KERNEL_DIRS := init kernel kernel/lib mm drivers arch/$(ARCH)/boot arch/$(ARCH)/kernel \
+	       arch/$(ARCH)/mm
+KERNEL_C := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
+KERNEL_ASM := arch/$(ARCH)/boot/head.asm arch/$(ARCH)/kernel/entry.asm \
+	      arch/$(ARCH)/boot/trampoline_blob.asm
+KERNEL_OBJS := $(KERNEL_C:%.c=$(OBJDIR)/%.o) $(KERNEL_ASM:%.asm=$(OBJDIR)/%.o)
+
+CFLAGS := -std=gnu11 $(OPTIMIZE) -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	  -ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
+	  -mcmodel=kernel -mno-mmx -mno-sse -mno-sse2 -mno-avx -fno-omit-frame-pointer \
+	  -fno-asynchronous-unwind-tables -fno-common -fno-strict-aliasing \
+	  -Iinclude -Iarch/$(ARCH)/include -I$(BUILD)/include -MMD -MP
+LDFLAGS := -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments \
+	   -T arch/$(ARCH)/kernel.ld
+
+ELF := $(BUILD)/cove.elf
+ISO := $(BUILD)/cove.iso
+
+.PHONY: all iso run debug clean deps test test-unit test-boot
+all: $(ELF) $(ISO)
+iso: $(ISO)
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP):
+	@mkdir -p $(BUILD)
+	@$(if $(HAVE_ALL),scripts/install-deps.sh,true)
+	@touch $@
+
+$(CONFIG_H): $(CONFIGS) scripts/genconfig.sh | $(DEPS_STAMP)
+	@scripts/genconfig.sh $@ $(CONFIGS)
+
+$(OBJDIR)/%.o: %.c $(CONFIG_H)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/trampoline.bin: arch/$(ARCH)/boot/trampoline.asm | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	@$(NASM) -f bin -o $@ $<
+
+$(OBJDIR)/arch/$(ARCH)/boot/trampoline_blob.o: $(BUILD)/trampoline.bin
+$(OBJDIR)/%.o: %.asm | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	@$(NASM) -f elf64 -I$(BUILD)/ -o $@ $<
+
+# Two links: the first (empty symbol table) tells where functions are, the
+# second embeds that table. .ksyms sits after all code and data, so the text
+# addresses cannot move between the two; the check below proves it.
+$(BUILD)/ksyms-empty.S:
+	@mkdir -p $(BUILD)
+	@printf '\t.section .note.GNU-stack, "", @progbits\n\t.section .ksyms, "a"\n\t.balign 8\n\t.globl __ksyms_blob\n__ksyms_blob:\n\t.quad 0, 0\n' > $@
+
+$(BUILD)/%.o: $(BUILD)/%.S
+	@$(CC) -c $< -o $@
+
+$(BUILD)/cove.pass1.elf: $(KERNEL_OBJS) $(BUILD)/ksyms-empty.o arch/$(ARCH)/kernel.ld
+	@echo "  LD      $@"
+	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms-empty.o
+
+$(BUILD)/ksyms.S: $(BUILD)/cove.pass1.elf scripts/gen-ksyms.sh
+	@scripts/gen-ksyms.sh $< > $@
+
+$(ELF): $(KERNEL_OBJS) $(BUILD)/ksyms.o arch/$(ARCH)/kernel.ld
+	@echo "  LD      $@"
+	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms.o
+	@nm -n $(BUILD)/cove.pass1.elf | grep -i ' t ' > $(BUILD)/text1.sym
+	@nm -n $@ | grep -i ' t ' > $(BUILD)/text2.sym
+	@cmp -s $(BUILD)/text1.sym $(BUILD)/text2.sym || \
+		{ echo "error: text moved between the two links; symbols would lie" >&2; rm -f $@; exit 1; }
+
+# The ISO carries the command line in grub.cfg: rebuild it when that changes.
+CMDLINE_STAMP := $(BUILD)/cmdline.txt
+$(shell mkdir -p $(BUILD); printf '%s\n' "$(CMDLINE)" | cmp -s - $(CMDLINE_STAMP) || \
+	printf '%s\n' "$(CMDLINE)" > $(CMDLINE_STAMP))
+
+$(ISO): $(ELF) scripts/mkiso.sh $(CMDLINE_STAMP)
+	@echo "  ISO     $@"
+	@scripts/mkiso.sh $(ELF) $@ "$(CMDLINE)"
+
+run: $(ISO)
+	@scripts/qemu-run.sh --iso $(ISO) --smp $(SMP) --mem $(MEM) --firmware $(FIRMWARE)
+
+debug:
+	@$(MAKE) --no-print-directory BUILD=build-debug \
+		CONFIGS="configs/defconfig configs/debug.config" build-debug/cove.iso
+	@echo "QEMU waits for gdb: gdb build-debug/cove.elf -ex 'target remote :1234'"
+	@scripts/qemu-run.sh --iso build-debug/cove.iso --smp $(SMP) --mem $(MEM) \
+		--firmware $(FIRMWARE) --gdb
+
+test: $(DEPS_STAMP)
+	@test/run.sh all
+
+test-unit: $(DEPS_STAMP)
+	@test/run.sh unit
+
+test-boot: $(DEPS_STAMP) $(ELF)
+	@test/run.sh boot
+
+# Host unit tests: pure-logic sources built for Linux with sanitizers.
+include $(wildcard test/unit/*.mk)
+UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
+	       -fno-sanitize-recover=all -fno-omit-frame-pointer -Iinclude \
+	       -Iarch/$(ARCH)/include -Itest/unit
+UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/unit/%)
+.PHONY: unit-bins
+unit-bins: $(UNIT_BINS)
+define unit_rule
+$(BUILD)/unit/$(1): test/unit/unit_main.c $$(UNIT_SRCS_$(1)) $$(wildcard include/cove/*.h)
+	@mkdir -p $(BUILD)/unit
+	@echo "  HOSTCC  $$@"
+	@$(CC) $(UNIT_CFLAGS) -o $$@ test/unit/unit_main.c $$(UNIT_SRCS_$(1))
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+clean:
+	rm -rf build build-debug
+
+-include $(KERNEL_OBJS:.o=.d)

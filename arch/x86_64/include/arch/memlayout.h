@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Virtual memory layout. Kept free of C so head.asm can share the numbers
+ * through scripts (the NASM side repeats them; see boot/head.asm).
+ */
+#ifndef ARCH_MEMLAYOUT_H
+#define ARCH_MEMLAYOUT_H
+
+/* The image is linked here; -mcmodel=kernel needs the top 2 GiB. */
+#define KERNEL_VMA_BASE 0xFFFFFFFF80000000ULL
+/* Physical address the image is linked for when a loader honours it. */
+#define KERNEL_LINK_PHYS 0x200000ULL
+/* Every partition page is also visible here, at DIRECT_MAP_BASE + phys. */
+#define DIRECT_MAP_BASE 0xFFFF888000000000ULL
+/* The boot page tables map this much of the direct map (and identity). */
+#define BOOT_MAPPED_LIMIT 0x100000000ULL
+
+#define KSTACK_SIZE (16 * 1024)
+
+#endif /* ARCH_MEMLAYOUT_H */

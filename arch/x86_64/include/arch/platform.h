@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Facts about the PC platform found while booting, used after it. */
+#ifndef ARCH_PLATFORM_H
+#define ARCH_PLATFORM_H
+
+#include <cove/types.h>
+
+struct percpu;
+
+struct platform_power {
+	bool emulator;			/* QEMU/Bochs: debug-exit ports exist */
+	bool s5_valid;
+	uint16_t pm1a_cnt, pm1b_cnt;
+	uint16_t slp_typa, slp_typb;
+};
+
+extern struct platform_power platform_power;
+/* Physical LAPIC base from the MADT (0 = use the MSR). */
+extern uint64_t platform_lapic_phys;
+/* Set once the boot CPU's LAPIC works, so panics can send NMIs. */
+extern bool platform_lapic_ready;
+/* Legacy PICs present (MADT PCAT_COMPAT): they must be masked. */
+extern bool platform_has_8259;
+
+void pic_disable(void);
+void cpu_init_self(struct percpu *p);
+
+#endif /* ARCH_PLATFORM_H */

@@ -1,0 +1,88 @@
+; SPDX-License-Identifier: GPL-2.0
+;
+; Interrupt and exception entry stubs. Each pushes a dummy error code when
+; the CPU does not, then its vector, then the common path saves the general
+; registers as struct trap_frame (arch/trap.h) and calls trap_dispatch.
+
+bits 64
+section .text
+extern trap_dispatch
+
+%macro ISR_NOERR 1
+isr_%1:
+	push 0
+	push %1
+	jmp isr_common
+%endmacro
+
+%macro ISR_ERR 1
+isr_%1:
+	push %1
+	jmp isr_common
+%endmacro
+
+; Exceptions that push an error code: 8, 10-14, 17, 21, 29, 30.
+%assign v 0
+%rep 256
+%if v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30
+	ISR_ERR v
+%else
+	ISR_NOERR v
+%endif
+%assign v v + 1
+%endrep
+
+isr_common:
+	push rax
+	push rbx
+	push rcx
+	push rdx
+	push rsi
+	push rdi
+	push rbp
+	push r8
+	push r9
+	push r10
+	push r11
+	push r12
+	push r13
+	push r14
+	push r15
+	cld
+	mov rdi, rsp
+	; Make the interrupted code's frame the parent of trap_dispatch, so a
+	; backtrace walks straight through the interrupt.
+	mov rbp, [rsp + 15 * 8 + 2 * 8]		; saved rip
+	push rbp
+	mov rbp, [rsp + 8 + 8 * 8]		; saved rbp of the interrupted code
+	push rbp
+	mov rbp, rsp
+	call trap_dispatch
+	add rsp, 16
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rbp
+	pop rdi
+	pop rsi
+	pop rdx
+	pop rcx
+	pop rbx
+	pop rax
+	add rsp, 16				; vector, error code
+	iretq
+
+section .rodata
+global isr_table
+align 8
+isr_table:
+%assign v 0
+%rep 256
+	dq isr_ %+ v
+%assign v v + 1
+%endrep

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Interrupt delivery on the boot CPU: 8259s off, LAPIC on, timer measured. */
+#include <cove/arch.h>
+#include <cove/kprintf.h>
+#include <cove/timer.h>
+#include <cove/xcall.h>
+#include <arch/lapic.h>
+#include <arch/platform.h>
+#include <arch/trap.h>
+#include <generated/config.h>
+
+/* Set by the boot path before arch_platform_init; read-only afterwards. */
+uint64_t platform_lapic_phys;
+bool platform_has_8259 = true;
+bool platform_lapic_ready;
+
+static void xcall_irq(struct trap_frame *f)
+{
+	(void)f;
+	xcall_handle();
+	lapic_eoi();
+}
+
+void arch_send_xcall_ipi(uint32_t apic_id)
+{
+	lapic_send_ipi(apic_id, APIC_ICR_FIXED | APIC_ICR_LEVEL_ASSERT | VEC_XCALL);
+}
+
+int arch_platform_init(void)
+{
+	int rc;
+
+	if (platform_has_8259)
+		pic_disable();
+	rc = lapic_init_boot(platform_lapic_phys);
+	if (rc) {
+		pr_err("lapic: no usable local APIC (%d)\n", rc);
+		return rc;
+	}
+	lapic_init_cpu();
+	platform_lapic_ready = true;
+	irq_register(VEC_XCALL, xcall_irq);
+
+	rc = arch_timer_calibrate();
+	if (rc) {
+		pr_err("timer: calibration against the PIT failed (%d)\n", rc);
+		return rc;
+	}
+	kprintf("lapic: %s mode, timer %lu ticks/ms, TSC %lu kHz\n",
+		lapic_is_x2apic() ? "x2APIC" : "xAPIC", arch_timer_ticks_per_ms(),
+		arch_cycles_per_ms());
+	arch_timer_start(CONFIG_HZ);
+	arch_irq_enable();
+	return 0;
+}

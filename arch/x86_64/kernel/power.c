@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Ending a run. Under QEMU or Bochs (their ACPI tables say "BOCHS ") the
+ * debug-exit ports carry the status out; elsewhere ACPI S5 powers off.
+ */
+#include <cove/arch.h>
+#include <cove/percpu.h>
+#include <cove/string.h>
+#include <arch/lapic.h>
+#include <arch/platform.h>
+#include <arch/x86.h>
+
+#define QEMU_DEBUG_EXIT_PORT 0xf4
+#define BOCHS_SHUTDOWN_PORT 0x8900
+#define ACPI_SLP_EN (1U << 13)
+
+/* Filled by the boot path from the FADT; read-only afterwards. */
+struct platform_power platform_power;
+
+static void power_acpi_s5(void)
+{
+	if (!platform_power.s5_valid || !platform_power.pm1a_cnt)
+		return;
+	outw(platform_power.pm1a_cnt, (platform_power.slp_typa << 10) | ACPI_SLP_EN);
+	if (platform_power.pm1b_cnt)
+		outw(platform_power.pm1b_cnt, (platform_power.slp_typb << 10) | ACPI_SLP_EN);
+}
+
+void arch_poweroff(int status)
+{
+	arch_irq_disable();
+	if (platform_power.emulator) {
+		/* QEMU: exit code becomes (status << 1) | 1. */
+		outl(QEMU_DEBUG_EXIT_PORT, (uint32_t)status);
+		for (const char *s = "Shutdown"; *s; s++)
+			outb(BOCHS_SHUTDOWN_PORT, (uint8_t)*s);
+	}
+	power_acpi_s5();
+	arch_halt_forever();
+}
+
+void arch_stop_other_cpus(void)
+{
+	/* NMI gets through even with interrupts off; the handler halts. */
+	if (platform_lapic_ready)
+		lapic_send_ipi(0, APIC_ICR_NMI | APIC_ICR_LEVEL_ASSERT | (3U << 18));
+}

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Starting a secondary CPU: INIT-SIPI-SIPI into the real-mode trampoline,
+ * which reaches 64-bit mode on a small set of page tables that identity-map
+ * the trampoline and share the kernel's upper half.
+ */
+#include <cove/arch.h>
+#include <cove/errno.h>
+#include <cove/kmap.h>
+#include <cove/kprintf.h>
+#include <cove/percpu.h>
+#include <cove/pmem.h>
+#include <cove/smp.h>
+#include <cove/string.h>
+#include <arch/lapic.h>
+#include <arch/pgtable.h>
+#include <arch/platform.h>
+#include <arch/x86.h>
+
+#define TRAMPOLINE_PARAMS_OFFSET 8
+#define CPU_START_TIMEOUT_MS 5000
+
+struct trampoline_params {
+	uint64_t cr3;
+	uint64_t entry;
+	uint64_t stack;
+	uint64_t arg;
+};
+
+extern const uint8_t trampoline_blob[], trampoline_blob_end[];
+
+/* Set up once by the boot CPU on first use; CPUs start one at a time. */
+static phys_addr_t tramp_page;
+static phys_addr_t tramp_cr3;
+
+static int tramp_alloc_zeroed(phys_addr_t limit, phys_addr_t *pa)
+{
+	int rc = pmem_alloc_below(0, limit, pa);
+
+	if (!rc)
+		memset(phys_to_virt(*pa), 0, PAGE_SIZE);
+	return rc;
+}
+
+static int tramp_setup(void)
+{
+	phys_addr_t pdpt, pd;
+	uint64_t *pml4, *kernel_pml4 = phys_to_virt(kmap_root());
+	size_t len = trampoline_blob_end - trampoline_blob;
+
+	/* SIPI can only name a page below 1 MiB; CR3 is loaded in 32-bit mode. */
+	if (tramp_alloc_zeroed(0x100000, &tramp_page)) {
+		pr_err("smp: no free page below 1 MiB for the trampoline\n");
+		return -ENOMEM;
+	}
+	if (tramp_alloc_zeroed(4 * GiB, &tramp_cr3) || tramp_alloc_zeroed(4 * GiB, &pdpt) ||
+	    tramp_alloc_zeroed(4 * GiB, &pd)) {
+		pr_err("smp: no memory below 4 GiB for trampoline page tables\n");
+		return -ENOMEM;
+	}
+	pml4 = phys_to_virt(tramp_cr3);
+	for (int i = 256; i < 512; i++)
+		pml4[i] = kernel_pml4[i];
+	pml4[0] = pdpt | PTE_P | PTE_RW;
+	((uint64_t *)phys_to_virt(pdpt))[0] = pd | PTE_P | PTE_RW;
+	/* One 2 MiB identity page holds the trampoline (it is below 1 MiB). */
+	((uint64_t *)phys_to_virt(pd))[0] = PTE_P | PTE_RW | PTE_PS;
+
+	memcpy(phys_to_virt(tramp_page), trampoline_blob, len);
+	return 0;
+}
+
+static void __noreturn smp_ap_entry(struct percpu *p)
+{
+	cpu_init_self(p);
+	write_cr3(kmap_root());
+	lapic_init_cpu();
+	smp_secondary_main(p);
+}
+
+static bool cpu_wait_online(struct percpu *p, uint64_t ms)
+{
+	uint64_t end = arch_cycles() + ms * arch_cycles_per_ms();
+
+	while (arch_cycles() < end) {
+		if (__atomic_load_n(&p->online, __ATOMIC_ACQUIRE))
+			return true;
+		arch_cpu_relax();
+	}
+	return false;
+}
+
+int arch_cpu_start(struct percpu *p)
+{
+	struct trampoline_params *tp;
+
+	if (!tramp_page && tramp_setup())
+		return -ENOMEM;
+
+	tp = (void *)((uint8_t *)phys_to_virt(tramp_page) + TRAMPOLINE_PARAMS_OFFSET);
+	tp->cr3 = tramp_cr3;
+	tp->entry = (uint64_t)smp_ap_entry;
+	tp->stack = p->kstack_top;
+	tp->arg = (uint64_t)p;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+
+	lapic_send_ipi(p->apic_id, APIC_ICR_INIT | APIC_ICR_LEVEL_ASSERT);
+	arch_delay_us(10000);
+	for (int i = 0; i < 2; i++) {
+		lapic_send_ipi(p->apic_id, APIC_ICR_STARTUP | (uint32_t)(tramp_page >> 12));
+		if (cpu_wait_online(p, i == 0 ? 10 : CPU_START_TIMEOUT_MS))
+			return 0;
+	}
+	return -ETIMEDOUT;
+}

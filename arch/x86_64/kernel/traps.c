@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Exceptions and interrupts. An exception nobody claims is a kernel bug:
+ * report it (registers, decoded error, symbolized backtrace) and stop.
+ */
+#include <cove/exit.h>
+#include <cove/kprintf.h>
+#include <cove/panic.h>
+#include <cove/percpu.h>
+#include <cove/symbols.h>
+#include <arch/lapic.h>
+#include <arch/trap.h>
+#include <arch/x86.h>
+
+irq_handler_fn irq_handler_of(uint8_t vector);
+
+/* Set and cleared by the one self-test that faults on purpose. */
+static trap_fixup_fn trap_fixup;
+
+static const char *const exception_names[32] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range exceeded",
+	"invalid opcode", "device not available", "double fault", "coprocessor overrun",
+	"invalid TSS", "segment not present", "stack fault", "general protection fault",
+	"page fault", "reserved", "x87 floating-point error", "alignment check",
+	"machine check", "SIMD floating-point error", "virtualization exception",
+	"control protection", "reserved", "reserved", "reserved", "reserved", "reserved",
+	"reserved", "hypervisor injection", "VMM communication", "security exception",
+	"reserved",
+};
+
+void trap_set_fixup(trap_fixup_fn fn)
+{
+	trap_fixup = fn;
+}
+
+static void trap_print_symbol(const char *label, uint64_t addr)
+{
+	uint64_t off, size;
+	const char *name = ksym_lookup(ksyms_kernel(), addr, &off, &size);
+
+	if (name)
+		pr_emerg("%s: %04lx:%016lx <%s+0x%lx/0x%lx>\n", label, 0UL, addr, name, off, size);
+	else
+		pr_emerg("%s: %016lx\n", label, addr);
+}
+
+void trap_dump(const struct trap_frame *f)
+{
+	pr_emerg("RIP: %04lx:%016lx RFLAGS: %016lx\n", f->cs, f->rip, f->rflags);
+	trap_print_symbol("  at", f->rip);
+	pr_emerg("RSP: %04lx:%016lx ERR: %016lx\n", f->ss, f->rsp, f->error_code);
+	pr_emerg("RAX: %016lx RBX: %016lx RCX: %016lx\n", f->rax, f->rbx, f->rcx);
+	pr_emerg("RDX: %016lx RSI: %016lx RDI: %016lx\n", f->rdx, f->rsi, f->rdi);
+	pr_emerg("RBP: %016lx R8:  %016lx R9:  %016lx\n", f->rbp, f->r8, f->r9);
+	pr_emerg("R10: %016lx R11: %016lx R12: %016lx\n", f->r10, f->r11, f->r12);
+	pr_emerg("R13: %016lx R14: %016lx R15: %016lx\n", f->r13, f->r14, f->r15);
+	pr_emerg("CR0: %016lx CR2: %016lx CR3: %016lx CR4: %016lx\n", read_cr0(),
+		 read_cr2(), read_cr3(), read_cr4());
+}
+
+static void trap_describe_page_fault(const struct trap_frame *f)
+{
+	uint64_t e = f->error_code;
+
+	pr_emerg("page fault at address %016lx: %s, %s, %s mode%s%s\n", read_cr2(),
+		 (e & 1) ? "protection violation" : "page not present",
+		 (e & 16) ? "instruction fetch" : (e & 2) ? "write" : "read",
+		 (e & 4) ? "user" : "kernel", (e & 8) ? ", reserved bit set" : "",
+		 read_cr2() < 4096 ? " (NULL pointer dereference)" : "");
+}
+
+static void __noreturn trap_fatal(struct trap_frame *f)
+{
+	const char *name = f->vector < 32 ? exception_names[f->vector] : "unexpected interrupt";
+
+	panic_begin();
+	pr_emerg("\nKERNEL FAULT on cpu %u: %s (vector %lu)\n", this_cpu_id(), name, f->vector);
+	if (f->vector == EXC_PAGE_FAULT)
+		trap_describe_page_fault(f);
+	trap_dump(f);
+	backtrace_print(f->rip, f->rbp);
+	kernel_exit(EXIT_PANIC);
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+	irq_handler_fn h;
+
+	if (f->vector < 32) {
+		if (f->vector == EXC_NMI && panic_in_progress())
+			arch_halt_forever();
+		if (trap_fixup && trap_fixup(f))
+			return;
+		trap_fatal(f);
+	}
+	this_cpu()->irqs++;
+	h = irq_handler_of((uint8_t)f->vector);
+	if (h) {
+		h(f);
+		return;
+	}
+	if (f->vector >= VEC_PIC_BASE && f->vector < VEC_PIC_BASE + 16)
+		return;		/* spurious from the masked 8259s: no EOI wanted */
+	if (f->vector == VEC_SPURIOUS)
+		return;
+	pr_warn("trap: unexpected interrupt vector %lu on cpu %u\n", f->vector, this_cpu_id());
+	lapic_eoi();
+}

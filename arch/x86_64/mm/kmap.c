@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel's own page tables, replacing the boot tables: the partition in
+ * the direct map (largest pages that fit), the image with per-section
+ * permissions, and device pages on request. Nothing outside the partition
+ * is mapped unless a driver asks for it.
+ */
+#include <cove/boot_info.h>
+#include <cove/errno.h>
+#include <cove/kmap.h>
+#include <cove/kprintf.h>
+#include <cove/pmem.h>
+#include <cove/spinlock.h>
+#include <cove/string.h>
+#include <arch/pgtable.h>
+#include <arch/x86.h>
+
+extern char __text_start[], __text_end[], __rodata_start[], __data_start[], __kernel_end[];
+extern char __kernel_phys_start[];
+
+/* The live kernel tables; changed only under kmap_lock after kmap_init. */
+static struct pgtable kmap_pt;
+static spinlock_t kmap_lock = SPINLOCK_INIT;
+static bool kmap_ready;
+
+phys_addr_t virt_to_phys(const void *v)
+{
+	uint64_t va = (uint64_t)v;
+
+	if (va >= KERNEL_VMA_BASE)
+		return va - KERNEL_VMA_BASE;
+	return va - DIRECT_MAP_BASE;
+}
+
+static void *kmap_p2v(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	return phys_to_virt(pa);
+}
+
+static int kmap_alloc_table(void *ctx, uint64_t *pa)
+{
+	(void)ctx;
+	if (pmem_alloc(0, pa))
+		return -ENOMEM;
+	memset(phys_to_virt(*pa), 0, PAGE_SIZE);
+	return 0;
+}
+
+static int kmap_image(uint64_t start, uint64_t end, unsigned int flags)
+{
+	start = ALIGN_DOWN(start, PAGE_SIZE);
+	end = ALIGN_UP(end, PAGE_SIZE);
+	if (end <= start)
+		return 0;
+	return pgtable_map(&kmap_pt, start, start - KERNEL_VMA_BASE, end - start,
+			   flags | PGT_GLOBAL);
+}
+
+int kmap_init(const struct boot_info *bi)
+{
+	uint32_t a, b, c, d;
+	int rc;
+
+	cpuid(0x80000001, 0, &a, &b, &c, &d);
+	kmap_pt.phys_to_virt = kmap_p2v;
+	kmap_pt.alloc_table = kmap_alloc_table;
+	kmap_pt.allow_1g = d & (1U << 26);
+	rc = pgtable_init(&kmap_pt);
+	if (rc)
+		return rc;
+
+	for (uint32_t i = 0; i < bi->nr_mem; i++) {
+		rc = pgtable_map(&kmap_pt, DIRECT_MAP_BASE + bi->mem[i].base, bi->mem[i].base,
+				 bi->mem[i].size, PGT_WRITE | PGT_NOEXEC | PGT_GLOBAL);
+		if (rc)
+			return rc;
+	}
+
+	rc = kmap_image((uint64_t)__text_start, (uint64_t)__text_end, 0);
+	if (!rc)
+		rc = kmap_image((uint64_t)__rodata_start, (uint64_t)__data_start, PGT_NOEXEC);
+	if (!rc)
+		rc = kmap_image((uint64_t)__data_start, (uint64_t)__kernel_end,
+				PGT_WRITE | PGT_NOEXEC);
+	if (rc)
+		return rc;
+
+	write_cr3(kmap_pt.root);
+	kmap_ready = true;
+	return 0;
+}
+
+void *kmap_mmio(phys_addr_t pa, size_t len)
+{
+	uint64_t base = ALIGN_DOWN(pa, PAGE_SIZE);
+	uint64_t size = ALIGN_UP(pa + len, PAGE_SIZE) - base;
+	unsigned long flags;
+	int rc;
+
+	if (!kmap_ready)
+		return NULL;
+	flags = spin_lock_irqsave(&kmap_lock);
+	rc = pgtable_map(&kmap_pt, DIRECT_MAP_BASE + base, base, size,
+			 PGT_WRITE | PGT_NOEXEC | PGT_UNCACHED | PGT_GLOBAL);
+	spin_unlock_irqrestore(&kmap_lock, flags);
+	if (rc) {
+		pr_err("kmap: cannot map device memory %lx+%lx (%d)\n", pa, len, rc);
+		return NULL;
+	}
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE)
+		invlpg(DIRECT_MAP_BASE + base + off);
+	return phys_to_virt(pa);
+}
+
+phys_addr_t kmap_root(void)
+{
+	return kmap_pt.root;
+}
+
+void kmap_get_stats(struct kmap_stats *st)
+{
+	st->pages_4k = kmap_pt.mapped[0];
+	st->pages_2m = kmap_pt.mapped[1];
+	st->pages_1g = kmap_pt.mapped[2];
+	st->tables = kmap_pt.nr_tables;
+}

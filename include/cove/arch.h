@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What common code may ask of the architecture. The build picks the
+ * implementation (arch/<arch>/); common code never tests which one it got.
+ */
+#ifndef COVE_ARCH_H
+#define COVE_ARCH_H
+
+#include <cove/types.h>
+
+struct percpu;
+
+/* arch_cpu_relax, arch_irq_save/restore, arch_this_cpu, ... as inlines */
+#include <arch/arch_inline.h>
+
+/*
+ * Boot CPU, once memory works: interrupt controller, local timer, IPIs.
+ * Interrupts are on when it returns 0.
+ */
+int arch_platform_init(void);
+void arch_halt_forever(void) __noreturn;
+/* Power the machine (or emulator) off, reporting status where possible. */
+void arch_poweroff(int status) __noreturn;
+/* Stop every other CPU, from a panic: they must not touch anything again. */
+void arch_stop_other_cpus(void);
+/* Walk frame pointers from (rip, rbp); calls fn for each return address. */
+void arch_backtrace(uint64_t rip, uint64_t rbp, void (*fn)(void *ctx, uint64_t pc), void *ctx);
+/* A free-running counter and its rate, for coarse timing and delays. */
+uint64_t arch_cycles(void);
+uint64_t arch_cycles_per_ms(void);
+void arch_delay_us(uint64_t us);
+
+#endif /* COVE_ARCH_H */

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one boot description. Every entry path (multiboot2 from GRUB, the
+ * Pisces block from a Linux loader) is turned into this before init/ runs;
+ * nothing after init/ may know how the kernel was booted.
+ */
+#ifndef COVE_BOOT_INFO_H
+#define COVE_BOOT_INFO_H
+
+#include <cove/types.h>
+
+#define BOOT_MAX_MEM_RANGES 64
+#define BOOT_MAX_RESERVED 32
+#define BOOT_MAX_CPUS 256
+#define BOOT_CMDLINE_MAX 1024
+#define BOOT_NAME_MAX 64
+
+/* boot_info.flags */
+#define BOOT_FLAG_BARE (1U << 0)	/* the kernel owns the whole machine */
+#define BOOT_FLAG_COKERNEL (1U << 1)	/* a host OS owns the rest */
+#define BOOT_FLAG_EFI (1U << 2)	/* firmware was UEFI (informational only) */
+
+struct boot_range {
+	uint64_t base;
+	uint64_t size;
+};
+
+/* A range inside the partition that is not free: image, modules, tables. */
+struct boot_reserved {
+	uint64_t base;
+	uint64_t size;
+	char what[24];
+};
+
+struct boot_cpu {
+	uint32_t apic_id;
+	uint32_t acpi_id;
+};
+
+struct boot_info {
+	uint32_t flags;
+
+	/* Partition RAM, sorted by base, page aligned, not overlapping. */
+	uint32_t nr_mem;
+	struct boot_range mem[BOOT_MAX_MEM_RANGES];
+
+	/* Parts of mem[] that are held at entry and must never be handed out. */
+	uint32_t nr_reserved;
+	struct boot_reserved reserved[BOOT_MAX_RESERVED];
+
+	/* Partition CPUs; cpus[0] is the CPU that runs init. */
+	uint32_t nr_cpus;
+	struct boot_cpu cpus[BOOT_MAX_CPUS];
+
+	/* What the firmware reported before any cmdline restriction. */
+	uint64_t firmware_usable_bytes;
+	uint32_t firmware_nr_cpus;
+
+	char cmdline[BOOT_CMDLINE_MAX];
+	char loader[BOOT_NAME_MAX];
+
+	struct boot_range initrd;	/* size 0 when absent */
+	uint64_t acpi_rsdp;		/* physical address, 0 when absent */
+
+	/* Where the kernel image sits physically (it may be anywhere). */
+	uint64_t kernel_phys;
+	uint64_t kernel_size;
+
+	/* Console: an I/O port UART (0 = none) and/or a host ring. */
+	uint16_t console_port;
+	struct boot_range console_ring;
+};
+
+#endif /* COVE_BOOT_INFO_H */

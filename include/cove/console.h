@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Where log text goes: any number of registered sinks. */
+#ifndef COVE_CONSOLE_H
+#define COVE_CONSOLE_H
+
+#include <cove/types.h>
+
+struct console {
+	const char *name;
+	void (*write)(struct console *c, const char *s, size_t len);
+	void *priv;
+	struct console *next;
+};
+
+void console_register(struct console *c);
+void console_write(const char *s, size_t len);
+
+/* 16550 UART on an I/O port; returns false if nothing answers there. */
+bool serial16550_init(uint16_t port);
+
+#endif /* COVE_CONSOLE_H */

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * How a run of the kernel ends. The status reaches the emulator's exit code
+ * (QEMU isa-debug-exit turns status s into (s << 1) | 1).
+ */
+#ifndef COVE_EXIT_H
+#define COVE_EXIT_H
+
+#include <cove/types.h>
+
+enum cove_exit_status {
+	EXIT_OK = 0,
+	EXIT_PANIC = 1,
+	EXIT_BAD_CMDLINE = 2,
+	EXIT_SELFTEST_FAILED = 3,
+};
+
+/* Say why, flush the log, power off. */
+void kernel_exit(int status) __noreturn;
+
+#endif /* COVE_EXIT_H */

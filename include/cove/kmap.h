@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel's address space: the image in the top 2 GiB, every partition
+ * page in the direct map, and the device pages drivers ask for.
+ */
+#ifndef COVE_KMAP_H
+#define COVE_KMAP_H
+
+#include <cove/types.h>
+#include <arch/memlayout.h>
+
+struct boot_info;
+
+static inline void *phys_to_virt(phys_addr_t pa)
+{
+	return (void *)(uintptr_t)(DIRECT_MAP_BASE + pa);
+}
+
+/* Works for direct-map and kernel-image addresses. */
+phys_addr_t virt_to_phys(const void *v);
+
+/* Build the kernel's own tables over the partition and switch to them. */
+int kmap_init(const struct boot_info *bi);
+/* Map device memory uncached; returns its virtual address or NULL. */
+void *kmap_mmio(phys_addr_t pa, size_t len);
+/* Root of the kernel tables (what each CPU loads). */
+phys_addr_t kmap_root(void);
+
+struct kmap_stats {
+	uint64_t pages_4k, pages_2m, pages_1g, tables;
+};
+void kmap_get_stats(struct kmap_stats *st);
+
+#endif /* COVE_KMAP_H */

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The kernel command-line options init/ understands. */
+#ifndef COVE_OPTIONS_H
+#define COVE_OPTIONS_H
+
+#include <cove/types.h>
+
+enum panic_test_kind {
+	PANIC_TEST_NONE,
+	PANIC_TEST_PAGEFAULT,
+	PANIC_TEST_GP,
+	PANIC_TEST_UD,
+	PANIC_TEST_DIVIDE,
+	PANIC_TEST_PANIC,
+};
+
+struct kernel_options {
+	uint64_t mem_limit;		/* mem=: bytes of partition memory, 0 = all */
+	uint64_t cpu_limit;		/* cpus=: CPUs in the partition, 0 = all */
+	bool selftest;			/* selftest: run in-kernel self-tests */
+	uint64_t loglevel;		/* loglevel=: console verbosity 0..7 */
+	int panic_test;			/* panic_test=: fault on purpose, see enum */
+};
+
+/* Filled once by options_parse on the boot CPU; read-only afterwards. */
+extern struct kernel_options kernel_options;
+
+/* Parse; every bad value is logged. Returns the number of errors. */
+int options_parse(const char *cmdline);
+
+/* Fault on purpose (panic_test=), to show what a kernel fault report looks like. */
+void panic_test_run(int kind);
+
+#endif /* COVE_OPTIONS_H */

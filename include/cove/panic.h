@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef COVE_PANIC_H
+#define COVE_PANIC_H
+
+#include <cove/types.h>
+
+/* Print a report with a backtrace, stop every CPU, power off with status 1. */
+void panic(const char *fmt, ...) __printf(1, 2) __noreturn;
+
+/* Print "  [<addr>] symbol+off/size" lines for the chain starting at rip/rbp. */
+void backtrace_print(uint64_t rip, uint64_t rbp);
+
+/*
+ * Claim the right to report a fatal error: interrupts off, other CPUs
+ * stopped, console locks broken. A second CPU to call it halts forever.
+ */
+void panic_begin(void);
+
+/* True once any CPU has started to panic. */
+bool panic_in_progress(void);
+
+#define BUG_ON(cond)                                                              \
+	do {                                                                      \
+		if (__builtin_expect(!!(cond), 0))                                \
+			panic("BUG: %s at %s:%d", #cond, __FILE__, __LINE__);     \
+	} while (0)
+
+#endif /* COVE_PANIC_H */

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-CPU data. Each CPU finds its own block through arch_this_cpu(); other
+ * CPUs reach it through percpu_of(). Fields are written only by the owning
+ * CPU unless their comment says otherwise.
+ */
+#ifndef COVE_PERCPU_H
+#define COVE_PERCPU_H
+
+#include <cove/arch.h>
+#include <cove/spinlock.h>
+#include <cove/types.h>
+#include <arch/percpu_arch.h>
+
+#define MAX_CPUS 256
+
+typedef void (*xcall_fn)(void *arg);
+
+struct xcall_slot {
+	spinlock_t lock;		/* held by the sender for the whole call */
+	xcall_fn fn;			/* written by the sender */
+	void *arg;
+	volatile uint32_t done;		/* written by the target */
+	uint64_t nr_handled;
+};
+
+struct percpu {
+	struct percpu *self;		/* must stay first: arch_this_cpu() reads it */
+	uint32_t cpu;			/* logical index, 0 = boot CPU */
+	uint32_t apic_id;
+	uint64_t kstack_top;
+	volatile bool online;		/* set by the CPU itself, read by all */
+	volatile uint64_t timer_ticks;
+	uint64_t irqs;
+	struct xcall_slot xcall;
+	struct arch_percpu arch;
+};
+
+/* Indexed by logical CPU; filled by smp code before each CPU starts. */
+extern struct percpu *percpu_table[MAX_CPUS];
+
+static inline struct percpu *this_cpu(void)
+{
+	return arch_this_cpu();
+}
+
+static inline struct percpu *percpu_of(uint32_t cpu)
+{
+	return cpu < MAX_CPUS ? percpu_table[cpu] : NULL;
+}
+
+static inline uint32_t this_cpu_id(void)
+{
+	struct percpu *p = this_cpu();
+
+	return p ? p->cpu : 0;
+}
+
+#endif /* COVE_PERCPU_H */

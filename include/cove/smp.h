@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Bringing the partition's CPUs online and counting them. */
+#ifndef COVE_SMP_H
+#define COVE_SMP_H
+
+#include <cove/types.h>
+
+struct boot_info;
+struct percpu;
+
+/* Set up the boot CPU's per-CPU block (before anything uses this_cpu()). */
+void smp_init_boot_cpu(const struct boot_info *bi);
+/* Start every other partition CPU; returns how many came online. */
+uint32_t smp_boot_secondaries(const struct boot_info *bi);
+/* Where a secondary CPU lands once the architecture has set it up. */
+void smp_secondary_main(struct percpu *self) __noreturn;
+uint32_t smp_nr_online(void);
+uint32_t smp_nr_cpus(void);
+
+/* Architecture: start the CPU described by p; 0 once it has called in. */
+int arch_cpu_start(struct percpu *p);
+/* Architecture: per-CPU setup of the boot CPU (GDT, IDT, GS). */
+void arch_cpu_init_boot(struct percpu *p);
+
+#endif /* COVE_SMP_H */

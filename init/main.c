@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kernel_main: from a boot description to a running partition. Nothing here
+ * knows how the kernel was loaded; that ended when struct boot_info was
+ * filled in.
+ */
+#include <cove/arch.h>
+#include <cove/boot_info.h>
+#include <cove/exit.h>
+#include <cove/init.h>
+#include <cove/kmap.h>
+#include <cove/kprintf.h>
+#include <cove/options.h>
+#include <cove/panic.h>
+#include <cove/partition.h>
+#include <cove/pmem.h>
+#include <cove/selftest.h>
+#include <cove/smp.h>
+#include <arch/memlayout.h>
+
+#define COVE_VERSION "0.1.0"
+
+void report_memory(const struct boot_info *bi);
+void report_cpus(const struct boot_info *bi);
+
+/* The boot description, kept for self-tests and later subsystems. */
+static const struct boot_info *kernel_boot_info;
+
+const struct boot_info *kernel_get_boot_info(void)
+{
+	return kernel_boot_info;
+}
+
+static void partition_note(void *ctx, bool is_error, const char *msg)
+{
+	(void)ctx;
+	if (is_error)
+		pr_err("cmdline: %s\n", msg);
+	else
+		pr_warn("cmdline: %s\n", msg);
+}
+
+static void memory_init(struct boot_info *bi)
+{
+	int rc = pmem_init(bi, BOOT_MAPPED_LIMIT);
+
+	if (rc)
+		panic("pmem: cannot manage partition memory (%d)", rc);
+	rc = kmap_init(bi);
+	if (rc)
+		panic("kmap: cannot build the kernel page tables (%d)", rc);
+	rc = pmem_add_unreached();
+	if (rc)
+		panic("pmem: cannot add memory above %llu GiB (%d)", BOOT_MAPPED_LIMIT >> 30, rc);
+}
+
+void kernel_main(struct boot_info *bi)
+{
+	uint32_t online;
+	int status = EXIT_OK;
+
+	kernel_boot_info = bi;
+	smp_init_boot_cpu(bi);
+	kprintf("\nCove " COVE_VERSION " - lightweight kernel for HPC (x86_64)\n");
+	kprintf("boot: %s mode, loaded by %s%s\n",
+		(bi->flags & BOOT_FLAG_COKERNEL) ? "co-kernel" : "bare",
+		bi->loader[0] ? bi->loader : "an unknown loader",
+		(bi->flags & BOOT_FLAG_EFI) ? " (UEFI)" : "");
+	kprintf("cmdline: %s\n", bi->cmdline[0] ? bi->cmdline : "(empty)");
+
+	/* A bad command line is the user's mistake, not a kernel bug: stop cleanly. */
+	if (options_parse(bi->cmdline) ||
+	    partition_restrict(bi, kernel_options.mem_limit, (uint32_t)kernel_options.cpu_limit,
+			       partition_note, NULL)) {
+		pr_err("cove: not starting with a bad command line\n");
+		kernel_exit(EXIT_BAD_CMDLINE);
+	}
+
+	memory_init(bi);
+	if (arch_platform_init())
+		panic("platform: interrupt controller or timer unusable");
+	report_memory(bi);
+
+	online = smp_boot_secondaries(bi);
+	report_cpus(bi);
+	kprintf("cove: %u/%u CPUs online, %lu MiB in partition\n", online, smp_nr_cpus(),
+		partition_bytes(bi) >> 20);
+
+	panic_test_run(kernel_options.panic_test);
+
+	if (kernel_options.selftest && selftest_run_all())
+		status = EXIT_SELFTEST_FAILED;
+	kernel_exit(status);
+}

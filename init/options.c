@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The kernel command line, as a table of options. */
+#include <cove/cmdline.h>
+#include <cove/kprintf.h>
+#include <cove/options.h>
+
+struct kernel_options kernel_options = {
+	.loglevel = LOG_INFO,
+};
+
+static const char *const panic_test_choices[] = {
+	"none", "pagefault", "gp", "ud", "divide", "panic", NULL,
+};
+
+static const struct cmdline_opt kernel_option_table[] = {
+	{ .name = "mem", .type = CMDLINE_SIZE, .dest = &kernel_options.mem_limit,
+	  .min = 1 << 20 },
+	{ .name = "cpus", .type = CMDLINE_UINT, .dest = &kernel_options.cpu_limit,
+	  .min = 1, .max = 256 },
+	{ .name = "selftest", .type = CMDLINE_FLAG, .dest = &kernel_options.selftest },
+	{ .name = "loglevel", .type = CMDLINE_UINT, .dest = &kernel_options.loglevel,
+	  .min = 0, .max = 7 },
+	{ .name = "panic_test", .type = CMDLINE_CHOICE, .dest = &kernel_options.panic_test,
+	  .choices = panic_test_choices },
+};
+
+static void options_report_error(void *ctx, const char *msg)
+{
+	(void)ctx;
+	pr_err("cmdline: %s\n", msg);
+}
+
+static void options_report_unknown(void *ctx, const char *msg)
+{
+	(void)ctx;
+	pr_warn("cmdline: %s\n", msg);
+}
+
+int options_parse(const char *cmdline)
+{
+	int errors = cmdline_parse(cmdline, kernel_option_table, ARRAY_SIZE(kernel_option_table),
+				   options_report_error, options_report_unknown, NULL);
+
+	klog_set_console_level((int)kernel_options.loglevel);
+	return errors;
+}

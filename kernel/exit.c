@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The end of a run: one line saying how it ended, then power off. */
+#include <cove/arch.h>
+#include <cove/exit.h>
+#include <cove/kprintf.h>
+
+static const char *exit_reason(int status)
+{
+	switch (status) {
+	case EXIT_OK:
+		return "done";
+	case EXIT_PANIC:
+		return "kernel panic";
+	case EXIT_BAD_CMDLINE:
+		return "bad command line";
+	case EXIT_SELFTEST_FAILED:
+		return "self-test failures";
+	default:
+		return "error";
+	}
+}
+
+void kernel_exit(int status)
+{
+	kprintf("cove: powering off (status %d: %s)\n", status, exit_reason(status));
+	arch_poweroff(status);
+}

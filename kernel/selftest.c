@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Runs the self-tests linked into the .selftests section. */
+#include <cove/kprintf.h>
+#include <cove/selftest.h>
+
+extern const struct selftest __selftests_start[], __selftests_end[];
+
+int selftest_run_all(void)
+{
+	int passed = 0, failed = 0;
+
+	for (const struct selftest *t = __selftests_start; t < __selftests_end; t++) {
+		int rc = t->fn();
+
+		kprintf("selftest: %-24s %s\n", t->name, rc ? "FAIL" : "ok");
+		if (rc)
+			failed++;
+		else
+			passed++;
+	}
+	kprintf("selftest: %d passed, %d failed\n", passed, failed);
+	return failed;
+}

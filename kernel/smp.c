@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * CPU bring-up, architecture-neutral part: per-CPU blocks for every partition
+ * CPU, start them one at a time, and let each report in.
+ */
+#include <cove/arch.h>
+#include <cove/boot_info.h>
+#include <cove/heap.h>
+#include <cove/kprintf.h>
+#include <cove/panic.h>
+#include <cove/percpu.h>
+#include <cove/pmem.h>
+#include <cove/kmap.h>
+#include <cove/smp.h>
+#include <cove/string.h>
+#include <cove/timer.h>
+#include <generated/config.h>
+
+/* Filled by the boot CPU before a CPU starts; read-only afterwards. */
+struct percpu *percpu_table[MAX_CPUS];
+static uint32_t smp_cpu_count;
+
+/* The boot CPU's block must exist before the heap does. */
+static struct percpu boot_percpu __aligned(64);
+extern char boot_stack_top[];
+
+void smp_init_boot_cpu(const struct boot_info *bi)
+{
+	struct percpu *p = &boot_percpu;
+
+	p->self = p;
+	p->cpu = 0;
+	p->apic_id = bi->nr_cpus ? bi->cpus[0].apic_id : 0;
+	p->kstack_top = (uint64_t)boot_stack_top;
+	percpu_table[0] = p;
+	smp_cpu_count = 1;
+	arch_cpu_init_boot(p);
+	p->online = true;
+}
+
+static struct percpu *smp_alloc_percpu(uint32_t cpu, uint32_t apic_id)
+{
+	struct percpu *p = kzalloc(sizeof(*p));
+	phys_addr_t stack;
+	int order = pmem_order_for(CONFIG_KSTACK_SIZE);
+
+	if (!p || order < 0 || pmem_alloc((unsigned int)order, &stack)) {
+		kfree(p);
+		return NULL;
+	}
+	p->self = p;
+	p->cpu = cpu;
+	p->apic_id = apic_id;
+	p->kstack_top = (uint64_t)phys_to_virt(stack) + CONFIG_KSTACK_SIZE;
+	return p;
+}
+
+uint32_t smp_boot_secondaries(const struct boot_info *bi)
+{
+	uint32_t online = 1;
+
+	smp_cpu_count = bi->nr_cpus ? bi->nr_cpus : 1;
+	if (smp_cpu_count > MAX_CPUS)
+		smp_cpu_count = MAX_CPUS;
+
+	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
+		struct percpu *p = smp_alloc_percpu(cpu, bi->cpus[cpu].apic_id);
+		int rc;
+
+		if (!p) {
+			pr_err("smp: no memory for cpu%u\n", cpu);
+			continue;
+		}
+		percpu_table[cpu] = p;
+		rc = arch_cpu_start(p);
+		if (rc) {
+			pr_err("smp: cpu%u (APIC id %u) did not come online (%d)\n", cpu,
+			       p->apic_id, rc);
+			continue;
+		}
+		online++;
+	}
+	return online;
+}
+
+void smp_secondary_main(struct percpu *self)
+{
+	kprintf("cpu%u: online, APIC id %u\n", self->cpu, self->apic_id);
+	arch_timer_start(CONFIG_HZ);
+	__atomic_store_n(&self->online, true, __ATOMIC_RELEASE);
+
+	/* Nothing to run yet: wait for cross-calls and ticks. */
+	for (;;)
+		arch_wait_for_interrupt();
+}
+
+uint32_t smp_nr_online(void)
+{
+	uint32_t n = 0;
+
+	for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++) {
+		if (percpu_table[cpu] && percpu_table[cpu]->online)
+			n++;
+	}
+	return n;
+}
+
+uint32_t smp_nr_cpus(void)
+{
+	return smp_cpu_count;
+}

@@ -1,0 +1,26 @@
+#!/bin/sh
+# Build a GRUB rescue ISO that boots Cove under both BIOS and UEFI.
+#   mkiso.sh KERNEL.elf OUT.iso "kernel command line"
+set -eu
+elf="$1"
+out="$2"
+cmdline="${3:-}"
+case "$cmdline" in
+*[\"\$\\\;]*) echo "mkiso: the command line may not contain \" \$ \\ or ;" >&2; exit 2 ;;
+esac
+dir="$(mktemp -d)"
+trap 'rm -rf "$dir"' EXIT
+mkdir -p "$dir/boot/grub"
+cp "$elf" "$dir/boot/cove.elf"
+cat > "$dir/boot/grub/grub.cfg" <<CFG
+set timeout=0
+set default=0
+serial --unit=0 --speed=115200
+terminal_output serial
+menuentry "Cove" {
+	multiboot2 /boot/cove.elf $cmdline
+	boot
+}
+CFG
+grub-mkrescue -o "$out.tmp" "$dir" >"$dir/log" 2>&1 || { cat "$dir/log" >&2; exit 1; }
+mv "$out.tmp" "$out"

@@ -1,0 +1,85 @@
+#!/bin/sh
+# Boot a Cove ISO in QEMU with full emulation (TCG: never KVM, see
+# ARCHITECTURE.md) and turn the kernel's exit status into ours.
+#
+#   qemu-run.sh --iso FILE [--smp N] [--mem SIZE] [--firmware bios|uefi]
+#               [--log FILE] [--timeout SECONDS] [--gdb]
+#
+# Exit status: the kernel's status (0 ok, 1 panic, 2 bad command line,
+# 3 self-test failures), 124 on timeout, 125 if QEMU itself failed.
+set -eu
+
+usage() {
+	echo "usage: qemu-run.sh --iso FILE [--smp N] [--mem SIZE] [--firmware bios|uefi]" \
+	     "[--log FILE] [--timeout SECONDS] [--gdb]" >&2
+	exit 125
+}
+
+iso=""
+smp=1
+mem=128M
+firmware=bios
+log=""
+timeout=0
+gdb=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--iso) iso="$2"; shift 2 ;;
+	--smp) smp="$2"; shift 2 ;;
+	--mem) mem="$2"; shift 2 ;;
+	--firmware) firmware="$2"; shift 2 ;;
+	--log) log="$2"; shift 2 ;;
+	--timeout) timeout="$2"; shift 2 ;;
+	--gdb) gdb="-s -S"; shift ;;
+	*) echo "qemu-run: unknown option '$1'" >&2; usage ;;
+	esac
+done
+[ -n "$iso" ] || usage
+[ -f "$iso" ] || { echo "qemu-run: no such ISO: $iso" >&2; exit 125; }
+case "$smp" in *[!0-9]*|"") echo "qemu-run: --smp needs a number, not '$smp'" >&2; exit 125 ;; esac
+
+fw_args=""
+vars=""
+case "$firmware" in
+bios) ;;
+uefi)
+	code=/usr/share/OVMF/OVMF_CODE_4M.fd
+	[ -f "$code" ] || { echo "qemu-run: OVMF not installed ($code)" >&2; exit 125; }
+	vars="$(mktemp)"
+	cp /usr/share/OVMF/OVMF_VARS_4M.fd "$vars"
+	fw_args="-drive if=pflash,format=raw,unit=0,readonly=on,file=$code"
+	fw_args="$fw_args -drive if=pflash,format=raw,unit=1,file=$vars"
+	;;
+*) echo "qemu-run: --firmware must be bios or uefi, not '$firmware'" >&2; exit 125 ;;
+esac
+
+if [ -n "$log" ]; then
+	serial="-serial file:$log"
+else
+	serial="-serial stdio"
+fi
+run_timeout=""
+[ "$timeout" != 0 ] && run_timeout="timeout --foreground -k 5 $timeout"
+
+set +e
+# shellcheck disable=SC2086
+$run_timeout qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp "$smp" -m "$mem" \
+	$fw_args -cdrom "$iso" -boot d -display none -monitor none $serial -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=4 $gdb
+rc=$?
+set -e
+[ -n "$vars" ] && rm -f "$vars"
+
+# isa-debug-exit: QEMU exits with (status << 1) | 1.
+if [ $rc -eq 124 ]; then
+	echo "qemu-run: timed out after ${timeout}s" >&2
+	exit 124
+elif [ $((rc & 1)) -eq 1 ]; then
+	exit $((rc >> 1))
+elif [ $rc -eq 0 ]; then
+	# Powered off through ACPI, or the guest reset (-no-reboot): no status.
+	echo "qemu-run: the machine stopped without reporting a status" >&2
+	exit 125
+fi
+echo "qemu-run: QEMU failed (exit $rc)" >&2
+exit 125
