@@ -16,12 +16,6 @@ MEM ?= 2G
 FIRMWARE ?= bios
 CMDLINE ?= selftest
 
-# Dependency check: the install script runs only when a tool is missing.
-DEPS_STAMP := $(BUILD)/.deps-ok
-REQUIRED_TOOLS := nasm gcc ld grub-mkrescue xorriso mformat qemu-system-x86_64
-HAVE_ALL := $(shell for t in $(REQUIRED_TOOLS); do command -v $$t >/dev/null || echo no; done; \
-	      test -e /usr/lib/grub/i386-pc -a -e /usr/lib/grub/x86_64-efi \
-	      -a -e /usr/share/OVMF/OVMF_CODE_4M.fd || echo no)
 
 CC := gcc
 LD := ld
@@ -40,7 +34,8 @@ KERNEL_OBJS := $(KERNEL_C:%.c=$(OBJDIR)/%.o) $(KERNEL_ASM:%.asm=$(OBJDIR)/%.o)
 
 CFLAGS := -std=gnu11 $(OPTIMIZE) -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	  -ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
-	  -mcmodel=kernel -mno-mmx -mno-sse -mno-sse2 -mno-avx -fno-omit-frame-pointer \
+	  -mcmodel=kernel -mno-mmx -mno-sse -mno-sse2 -mno-avx -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	  -fno-optimize-sibling-calls \
 	  -fno-asynchronous-unwind-tables -fno-common -fno-strict-aliasing \
 	  -Iinclude -Iarch/$(ARCH)/include -I$(BUILD)/include -MMD -MP
 LDFLAGS := -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments \
@@ -53,27 +48,30 @@ ISO := $(BUILD)/cove.iso
 all: $(ELF) $(ISO)
 iso: $(ISO)
 
-deps: $(DEPS_STAMP)
-$(DEPS_STAMP):
-	@mkdir -p $(BUILD)
-	@$(if $(HAVE_ALL),scripts/install-deps.sh,true)
-	@touch $@
+# Installs only what is missing (dpkg is asked, apt only when needed).
+deps:
+	@scripts/install-deps.sh
 
-$(CONFIG_H): $(CONFIGS) scripts/genconfig.sh | $(DEPS_STAMP)
+$(CONFIG_H): $(CONFIGS) scripts/genconfig.sh | deps
 	@scripts/genconfig.sh $@ $(CONFIGS)
 
-$(OBJDIR)/%.o: %.c $(CONFIG_H)
+# Objects depend on the flags too: changing CFLAGS must rebuild everything.
+CFLAGS_STAMP := $(BUILD)/cflags.txt
+$(shell mkdir -p $(BUILD); printf '%s\n' "$(CFLAGS)" | cmp -s - $(CFLAGS_STAMP) || \
+	printf '%s\n' "$(CFLAGS)" > $(CFLAGS_STAMP))
+
+$(OBJDIR)/%.o: %.c $(CONFIG_H) $(CFLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/trampoline.bin: arch/$(ARCH)/boot/trampoline.asm | $(DEPS_STAMP)
+$(BUILD)/trampoline.bin: arch/$(ARCH)/boot/trampoline.asm | deps
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
 	@$(NASM) -f bin -o $@ $<
 
 $(OBJDIR)/arch/$(ARCH)/boot/trampoline_blob.o: $(BUILD)/trampoline.bin
-$(OBJDIR)/%.o: %.asm | $(DEPS_STAMP)
+$(OBJDIR)/%.o: %.asm | deps
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
 	@$(NASM) -f elf64 -I$(BUILD)/ -o $@ $<
@@ -122,13 +120,13 @@ debug:
 	@scripts/qemu-run.sh --iso build-debug/cove.iso --smp $(SMP) --mem $(MEM) \
 		--firmware $(FIRMWARE) --gdb
 
-test: $(DEPS_STAMP)
+test: deps
 	@test/run.sh all
 
-test-unit: $(DEPS_STAMP)
+test-unit: deps
 	@test/run.sh unit
 
-test-boot: $(DEPS_STAMP) $(ELF)
+test-boot: deps
 	@test/run.sh boot
 
 # Host unit tests: pure-logic sources built for Linux with sanitizers.

@@ -104,11 +104,13 @@ int partition_restrict(struct boot_info *bi, uint64_t mem_limit, uint32_t cpu_li
 		needed += PARTITION_MIN_HEADROOM;
 		if (mem_limit < needed) {
 			partition_report(report, ctx, true,
-					 "mem=%luK is too small: the kernel image and modules need "
-					 "the first %lu MiB of memory, plus %lu MiB to run",
+					 "mem=%luK is too small: the kernel image and modules sit in "
+					 "the first %lu KiB and the kernel needs %lu MiB more; "
+					 "use at least mem=%luM",
 					 (unsigned long)(mem_limit >> 10),
-					 (unsigned long)((needed - PARTITION_MIN_HEADROOM) >> 20),
-					 (unsigned long)(PARTITION_MIN_HEADROOM >> 20));
+					 (unsigned long)((needed - PARTITION_MIN_HEADROOM) >> 10),
+					 (unsigned long)(PARTITION_MIN_HEADROOM >> 20),
+					 (unsigned long)(ALIGN_UP(needed, MiB) >> 20));
 			return -EINVAL;
 		}
 		partition_cut_memory(bi, mem_limit);

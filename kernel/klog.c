@@ -39,7 +39,8 @@ void vklog(int level, const char *fmt, va_list ap)
 	const char *prefix = "";
 	int n;
 
-	if (level <= LOG_ERR)
+	/* Emergency reports (panics) carry their own headline. */
+	if (level == LOG_ERR)
 		prefix = "error: ";
 	else if (level == LOG_WARN)
 		prefix = "warning: ";

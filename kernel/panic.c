@@ -30,12 +30,12 @@ static void backtrace_print_one(void *ctx, uint64_t pc)
 	(*depth)++;
 }
 
-void backtrace_print(uint64_t rip, uint64_t rbp)
+void backtrace_print(uint64_t rip, uint64_t rbp, uint64_t rsp)
 {
 	int depth = 0;
 
 	pr_emerg("Backtrace:\n");
-	arch_backtrace(rip, rbp, backtrace_print_one, &depth);
+	arch_backtrace(rip, rbp, rsp, backtrace_print_one, &depth);
 }
 
 void panic_begin(void)
@@ -66,6 +66,6 @@ void panic(const char *fmt, ...)
 	va_end(ap);
 
 	pr_emerg("\nKERNEL PANIC on cpu %u: %s\n", me - 1, msg);
-	backtrace_print((uint64_t)panic, (uint64_t)__builtin_frame_address(0));
+	backtrace_print((uint64_t)panic, (uint64_t)__builtin_frame_address(0), 0);
 	kernel_exit(EXIT_PANIC);
 }

@@ -34,7 +34,7 @@ static __attribute__((noinline)) int panic_test_divide(void)
 
 	/* Inline asm: C division by zero is UB and may be optimized away. */
 	__asm__ volatile("xorl %%edx, %%edx\n\tmovl $1, %%eax\n\tdivl %1"
-			 : "=a"(r) : "r"(panic_test_zero) : "rdx");
+			 : "=a"(r) : "c"(panic_test_zero) : "rdx");
 	return r;
 }
 

@@ -9,7 +9,8 @@ case "$cmdline" in
 *[\"\$\\\;]*) echo "mkiso: the command line may not contain \" \$ \\ or ;" >&2; exit 2 ;;
 esac
 dir="$(mktemp -d)"
-trap 'rm -rf "$dir"' EXIT
+log="$(mktemp)"
+trap 'rm -rf "$dir" "$log"' EXIT
 mkdir -p "$dir/boot/grub"
 cp "$elf" "$dir/boot/cove.elf"
 cat > "$dir/boot/grub/grub.cfg" <<CFG
@@ -22,5 +23,5 @@ menuentry "Cove" {
 	boot
 }
 CFG
-grub-mkrescue -o "$out.tmp" "$dir" >"$dir/log" 2>&1 || { cat "$dir/log" >&2; exit 1; }
+grub-mkrescue -o "$out.tmp" "$dir" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
 mv "$out.tmp" "$out"

@@ -23,8 +23,12 @@ void arch_halt_forever(void) __noreturn;
 void arch_poweroff(int status) __noreturn;
 /* Stop every other CPU, from a panic: they must not touch anything again. */
 void arch_stop_other_cpus(void);
-/* Walk frame pointers from (rip, rbp); calls fn for each return address. */
-void arch_backtrace(uint64_t rip, uint64_t rbp, void (*fn)(void *ctx, uint64_t pc), void *ctx);
+/*
+ * Walk the stack from (rip, rbp); calls fn for each code address. rsp is
+ * where an interrupted context's stack was (0 if rip/rbp are a frame).
+ */
+void arch_backtrace(uint64_t rip, uint64_t rbp, uint64_t rsp,
+		    void (*fn)(void *ctx, uint64_t pc), void *ctx);
 /* A free-running counter and its rate, for coarse timing and delays. */
 uint64_t arch_cycles(void);
 uint64_t arch_cycles_per_ms(void);

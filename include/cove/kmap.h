@@ -26,6 +26,9 @@ void *kmap_mmio(phys_addr_t pa, size_t len);
 /* Root of the kernel tables (what each CPU loads). */
 phys_addr_t kmap_root(void);
 
+/* Translate through the kernel tables: 0 with pa and PGT_* flags, or -ENOENT. */
+int kmap_lookup(uint64_t va, phys_addr_t *pa, unsigned int *flags);
+
 struct kmap_stats {
 	uint64_t pages_4k, pages_2m, pages_1g, tables;
 };

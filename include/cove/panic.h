@@ -7,8 +7,11 @@
 /* Print a report with a backtrace, stop every CPU, power off with status 1. */
 void panic(const char *fmt, ...) __printf(1, 2) __noreturn;
 
-/* Print "  [<addr>] symbol+off/size" lines for the chain starting at rip/rbp. */
-void backtrace_print(uint64_t rip, uint64_t rbp);
+/*
+ * Print "  #n [<addr>] symbol+off/size" lines for the chain starting at
+ * rip/rbp; rsp is the interrupted stack for a trap, 0 otherwise.
+ */
+void backtrace_print(uint64_t rip, uint64_t rbp, uint64_t rsp);
 
 /*
  * Claim the right to report a fatal error: interrupts off, other CPUs

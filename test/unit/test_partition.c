@@ -224,10 +224,20 @@ TEST(partition_mem_too_small_is_an_error)
 	CHECK_EQ(rep.nr_err, 1);
 	CHECK(strstr(rep.last, "mem=16384K"));
 	CHECK(strstr(rep.last, "too small"));
-	CHECK(strstr(rep.last, "plus 16 MiB"));
+	CHECK(strstr(rep.last, "needs 16 MiB more"));
 	/* Nothing changes on error, not even cpus=. */
 	CHECK(same_as_pc(bi));
 	free(bi);
+	{
+		/* The advice must be enough: the suggested size is accepted. */
+		unsigned long advised = 0;
+		const char *p = strstr(rep.last, "use at least mem=");
+
+		CHECK(p && sscanf(p, "use at least mem=%luM", &advised) == 1);
+		bi = restrict_pc(advised * MiB, 0, &rc, &rep);
+		CHECK_EQ(rc, 0);
+		free(bi);
+	}
 
 	/* No report callback: still refused, nothing changes. */
 	bi = pc_map();

@@ -33,22 +33,17 @@ void trap_set_fixup(trap_fixup_fn fn)
 	trap_fixup = fn;
 }
 
-static void trap_print_symbol(const char *label, uint64_t addr)
-{
-	uint64_t off, size;
-	const char *name = ksym_lookup(ksyms_kernel(), addr, &off, &size);
-
-	if (name)
-		pr_emerg("%s: %04lx:%016lx <%s+0x%lx/0x%lx>\n", label, 0UL, addr, name, off, size);
-	else
-		pr_emerg("%s: %016lx\n", label, addr);
-}
-
 void trap_dump(const struct trap_frame *f)
 {
-	pr_emerg("RIP: %04lx:%016lx RFLAGS: %016lx\n", f->cs, f->rip, f->rflags);
-	trap_print_symbol("  at", f->rip);
-	pr_emerg("RSP: %04lx:%016lx ERR: %016lx\n", f->ss, f->rsp, f->error_code);
+	uint64_t off, size;
+	const char *name = ksym_lookup(ksyms_kernel(), f->rip, &off, &size);
+
+	if (name)
+		pr_emerg("RIP: %04lx:%016lx <%s+0x%lx/0x%lx>\n", f->cs, f->rip, name, off, size);
+	else
+		pr_emerg("RIP: %04lx:%016lx <?>\n", f->cs, f->rip);
+	pr_emerg("RSP: %04lx:%016lx RFLAGS: %016lx ERR: %016lx\n", f->ss, f->rsp, f->rflags,
+		 f->error_code);
 	pr_emerg("RAX: %016lx RBX: %016lx RCX: %016lx\n", f->rax, f->rbx, f->rcx);
 	pr_emerg("RDX: %016lx RSI: %016lx RDI: %016lx\n", f->rdx, f->rsi, f->rdi);
 	pr_emerg("RBP: %016lx R8:  %016lx R9:  %016lx\n", f->rbp, f->r8, f->r9);
@@ -78,7 +73,7 @@ static void __noreturn trap_fatal(struct trap_frame *f)
 	if (f->vector == EXC_PAGE_FAULT)
 		trap_describe_page_fault(f);
 	trap_dump(f);
-	backtrace_print(f->rip, f->rbp);
+	backtrace_print(f->rip, f->rbp, f->rsp);
 	kernel_exit(EXIT_PANIC);
 }
 

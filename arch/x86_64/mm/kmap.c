@@ -125,3 +125,10 @@ void kmap_get_stats(struct kmap_stats *st)
 	st->pages_1g = kmap_pt.mapped[2];
 	st->tables = kmap_pt.nr_tables;
 }
+
+int kmap_lookup(uint64_t va, phys_addr_t *pa, unsigned int *flags)
+{
+	uint64_t size;
+
+	return pgtable_translate(&kmap_pt, va, pa, &size, flags);
+}

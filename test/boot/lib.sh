@@ -1,0 +1,103 @@
+#!/bin/bash
+# Helpers for boot scenarios: boot an ISO in QEMU, then check the serial log.
+# A scenario is a function that calls `boot` once and then any number of
+# expect_* checks; the first failed check is the scenario's verdict.
+
+# Set by the runner for each scenario.
+SCENARIO=""
+LOG=""
+STATUS=""
+FAILED=""
+BUILD="${BUILD:-build}"
+ELF="$BUILD/cove.elf"
+
+fail() {
+	[ -n "$FAILED" ] || FAILED="$*"
+}
+
+# boot [--smp N] [--mem SIZE] [--firmware bios|uefi] [--cmdline "..."] [--timeout S]
+boot() {
+	local smp=1 mem=128M firmware=bios cmdline="" timeout=180
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--smp) smp="$2"; shift 2 ;;
+		--mem) mem="$2"; shift 2 ;;
+		--firmware) firmware="$2"; shift 2 ;;
+		--cmdline) cmdline="$2"; shift 2 ;;
+		--timeout) timeout="$2"; shift 2 ;;
+		*) fail "boot: bad option $1"; return ;;
+		esac
+	done
+	local iso="$BUILD/test/$SCENARIO.iso"
+	if ! scripts/mkiso.sh "$ELF" "$iso" "$cmdline" 2>"$LOG.mkiso"; then
+		fail "could not build the ISO: $(cat "$LOG.mkiso")"
+		return
+	fi
+	scripts/qemu-run.sh --iso "$iso" --smp "$smp" --mem "$mem" --firmware "$firmware" \
+		--log "$LOG" --timeout "$timeout" 2>"$LOG.qemu"
+	STATUS=$?
+	rm -f "$iso"
+}
+
+expect_status() {
+	[ "$STATUS" = "$1" ] || fail "exit status $STATUS, expected $1 ($(cat "$LOG.qemu" 2>/dev/null))"
+}
+
+# Fixed-string match anywhere in the serial log.
+expect_log() {
+	grep -aqF -- "$1" "$LOG" || fail "log lacks: $1"
+}
+
+expect_no_log() {
+	! grep -aqF -- "$1" "$LOG" || fail "log has unexpected: $1"
+}
+
+# Extended regex match.
+expect_log_re() {
+	grep -aqE -- "$1" "$LOG" || fail "log lacks a line matching: $1"
+}
+
+# The summary line's memory size lies in [lo, hi] MiB.
+expect_partition_mib() {
+	local mib
+	mib=$(sed -n 's/.*CPUs online, \([0-9]*\) MiB in partition.*/\1/p' "$LOG" | tr -d '\r')
+	if [ -z "$mib" ] || [ "$mib" -lt "$1" ] || [ "$mib" -gt "$2" ]; then
+		fail "partition is '${mib}' MiB, expected $1..$2"
+	fi
+}
+
+# Memory accounting: partition = held + free exactly, the firmware map equals
+# the partition when nothing restricts it, and the kernel image the kernel
+# says it holds is exactly the size of the ELF image (first to last byte).
+expect_memory_accounting() {
+	local line part held free fw fwpart img_log img_elf start end
+	line=$(grep -a "mem: partition .* = kernel holds" "$LOG" | tr -d '\r')
+	part=$(echo "$line" | sed -n 's/.*partition \([0-9]*\) KiB = .*/\1/p')
+	held=$(echo "$line" | sed -n 's/.*holds \([0-9]*\) KiB.*/\1/p')
+	free=$(echo "$line" | sed -n 's/.*free \([0-9]*\) KiB.*/\1/p')
+	if [ -z "$part" ] || [ -z "$held" ] || [ -z "$free" ]; then
+		fail "no memory accounting line"
+		return
+	fi
+	# Each number is rounded down to KiB on its own; pages make them exact.
+	[ $((held + free)) -eq "$part" ] || fail "held $held + free $free != partition $part KiB"
+
+	line=$(grep -a "mem: firmware map" "$LOG" | tr -d '\r')
+	fw=$(echo "$line" | sed -n 's/.*map \([0-9]*\) KiB usable.*/\1/p')
+	fwpart=$(echo "$line" | sed -n 's/.*partition \([0-9]*\) KiB.*/\1/p')
+	[ -n "$fw" ] && [ "$fw" = "$fwpart" ] || fail "firmware map $fw KiB != partition $fwpart KiB"
+
+	start=$(nm "$ELF" | awk '$3 == "__kernel_phys_start" { print $1 }')
+	end=$(nm "$ELF" | awk '$3 == "__kernel_end" { print $1 }')
+	img_elf=$(( (0x$end - 0xffffffff80000000 - 0x$start) / 1024 ))
+	img_log=$(grep -a "held at entry: kernel image" "$LOG" | tr -d '\r' | awk '{ print $(NF-1) }')
+	[ "$img_log" = "$img_elf" ] || fail "kernel image held $img_log KiB, ELF says $img_elf KiB"
+	# The kernel holds its image, boot data and small tables: a few MiB at most.
+	[ "$held" -ge "$img_elf" ] && [ "$held" -lt $((img_elf + 8192)) ] ||
+		fail "kernel holds $held KiB, implausible for a $img_elf KiB image"
+}
+
+expect_selftests_pass() {
+	expect_log_re "selftest: [1-9][0-9]* passed, 0 failed"
+	expect_no_log "FAIL"
+}

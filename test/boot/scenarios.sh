@@ -1,0 +1,146 @@
+#!/bin/bash
+# Boot scenarios: each boots Cove under QEMU TCG and checks its serial log.
+# Add one by writing a scenario_NAME function; the runner finds it.
+
+scenario_smp1_128m_bios() {
+	boot --smp 1 --mem 128M --cmdline "selftest"
+	expect_status 0
+	expect_log "cove: 1/1 CPUs online"
+	expect_partition_mib 120 128
+	expect_log "boot: bare mode, loaded by GRUB"
+	expect_memory_accounting
+	expect_selftests_pass
+	expect_log "cove: powering off (status 0: done)"
+}
+
+scenario_smp4_2g_bios() {
+	boot --smp 4 --mem 2G --cmdline "selftest"
+	expect_status 0
+	expect_log "cove: 4/4 CPUs online"
+	expect_partition_mib 2000 2048
+	for c in 1 2 3; do expect_log "cpu$c: online, APIC id $c"; done
+	expect_log_re "cpu0 +APIC id 0 +online \(boot\)"
+	expect_log "lapic: xAPIC mode"
+	expect_memory_accounting
+	expect_selftests_pass
+}
+
+scenario_smp4_2g_uefi() {
+	boot --smp 4 --mem 2G --firmware uefi --cmdline "selftest"
+	expect_status 0
+	expect_log "(UEFI)"
+	expect_log "cove: 4/4 CPUs online"
+	expect_partition_mib 1950 2048
+	expect_memory_accounting
+	expect_selftests_pass
+}
+
+# Memory above 4 GiB is only reachable once the kernel's own tables are up;
+# 1 GiB blocks exist only in a partition this large.
+scenario_smp2_6g_highmem() {
+	boot --smp 2 --mem 6G --cmdline "selftest"
+	expect_status 0
+	expect_log "cove: 2/2 CPUs online"
+	expect_partition_mib 6000 6144
+	expect_log_re "\[0x0001000000+-"
+	expect_log_re "free blocks: [0-9]+ of 2 MiB or larger, [1-9][0-9]* of 1 GiB"
+	expect_memory_accounting
+	expect_selftests_pass
+}
+
+scenario_cmdline_mem_limit() {
+	boot --smp 2 --mem 2G --cmdline "selftest mem=512M"
+	expect_status 0
+	expect_log "cove: 2/2 CPUs online, 512 MiB in partition"
+	expect_log "mem: partition 524288 KiB"
+	expect_selftests_pass
+}
+
+scenario_cmdline_cpus_limit() {
+	boot --smp 4 --mem 256M --cmdline "selftest cpus=2"
+	expect_status 0
+	expect_log "cove: 2/2 CPUs online"
+	expect_log "cpu1: online"
+	expect_no_log "cpu2: online"
+	expect_selftests_pass
+}
+
+scenario_cmdline_more_than_present() {
+	boot --smp 2 --mem 256M --cmdline "cpus=8 mem=64G frobnicate=1"
+	expect_status 0
+	expect_log "cpus=8 asks for more than the 2 CPUs present; using 2"
+	expect_log "asks for more than the"
+	expect_log 'ignoring unknown option "frobnicate"'
+	expect_log "cove: 2/2 CPUs online"
+}
+
+scenario_cmdline_bad_values() {
+	boot --smp 1 --mem 128M --cmdline "mem=abc cpus=0 panic_test=explode"
+	expect_status 2
+	expect_log "cmdline: mem=abc: not a size"
+	expect_log "cmdline: cpus=0: must be between 1 and 256"
+	expect_log "cmdline: panic_test=explode: unknown value"
+	expect_log "cove: not starting with a bad command line"
+	expect_log "powering off (status 2: bad command line)"
+	expect_no_log "KERNEL"
+}
+
+scenario_cmdline_mem_too_small() {
+	boot --smp 1 --mem 128M --cmdline "mem=4M"
+	expect_status 2
+	expect_log "mem=4096K is too small"
+	expect_log_re "use at least mem=[0-9]+M"
+	expect_no_log "KERNEL"
+}
+
+fault_common() {
+	expect_status 1
+	expect_log "panic_test: faulting on purpose"
+	expect_log_re "RIP: 0008:ffffffff8[0-9a-f]{7} <$1(\\.[a-z0-9.]+)?\+0x[0-9a-f]+/0x[0-9a-f]+>"
+	expect_log_re "RAX: [0-9a-f]{16} RBX: [0-9a-f]{16}"
+	expect_log "CR0: "
+	expect_log "Backtrace:"
+	expect_log_re "#[0-9] +\[<ffffffff8[0-9a-f]+>\] panic_test_dispatch\+0x"
+	expect_log_re "#[0-9] +\[<ffffffff8[0-9a-f]+>\] kernel_main\+0x"
+	expect_log "powering off (status 1: kernel panic)"
+}
+
+scenario_fault_pagefault_bios() {
+	boot --smp 2 --mem 128M --cmdline "panic_test=pagefault"
+	expect_log "KERNEL FAULT on cpu 0: page fault (vector 14)"
+	expect_log "page fault at address 00000000dead0000: page not present, write, kernel mode"
+	expect_log "CR2: 00000000dead0000"
+	fault_common panic_test_pagefault
+}
+
+scenario_fault_pagefault_uefi() {
+	boot --smp 2 --mem 256M --firmware uefi --cmdline "panic_test=pagefault"
+	expect_log "KERNEL FAULT on cpu 0: page fault (vector 14)"
+	expect_log "CR2: 00000000dead0000"
+	fault_common panic_test_pagefault
+}
+
+scenario_fault_gp() {
+	boot --smp 1 --mem 128M --cmdline "panic_test=gp"
+	expect_log "KERNEL FAULT on cpu 0: general protection fault (vector 13)"
+	fault_common panic_test_gp
+}
+
+scenario_fault_ud_divide() {
+	boot --smp 1 --mem 128M --cmdline "panic_test=ud"
+	expect_log "KERNEL FAULT on cpu 0: invalid opcode (vector 6)"
+	fault_common panic_test_ud
+	boot --smp 1 --mem 128M --cmdline "panic_test=divide"
+	expect_log "KERNEL FAULT on cpu 0: divide error (vector 0)"
+	fault_common panic_test_divide
+}
+
+scenario_panic_smp() {
+	boot --smp 4 --mem 256M --cmdline "panic_test=panic"
+	expect_status 1
+	expect_log "KERNEL PANIC on cpu 0: panic_test: deliberate panic"
+	expect_log_re "#[0-9] +\[<ffffffff8[0-9a-f]+>\] panic\+0x"
+	expect_log_re "#[0-9] +\[<ffffffff8[0-9a-f]+>\] panic_test_dispatch\+0x"
+	expect_log_re "#[0-9] +\[<ffffffff8[0-9a-f]+>\] kernel_main\+0x"
+	expect_log "powering off (status 1: kernel panic)"
+}

@@ -1,0 +1,131 @@
+#!/bin/bash
+# The one test runner: `test/run.sh [all|unit|boot] [-j N] [PATTERN]`.
+# Prints PASS/FAIL per test and ends with "N passed, N failed" alone on its
+# line; exits non-zero if anything failed.
+set -u
+cd "$(dirname "$0")/.."
+
+BUILD="${BUILD:-build}"
+export BUILD
+what="${1:-all}"
+shift || true
+jobs=2
+pattern=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-j) jobs="$2"; shift 2 ;;
+	*) pattern="$1"; shift ;;
+	esac
+done
+case "$what" in
+all|unit|boot) ;;
+*) echo "usage: test/run.sh [all|unit|boot] [-j N] [PATTERN]" >&2; exit 2 ;;
+esac
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+passed=0
+failed=0
+
+record() {	# record pass|fail NAME [DETAIL]
+	if [ "$1" = pass ]; then
+		passed=$((passed + 1))
+		echo "PASS $2"
+	else
+		failed=$((failed + 1))
+		echo "FAIL $2${3:+: $3}"
+	fi
+}
+
+run_unit() {
+	if ! make --no-print-directory -s unit-bins >"$results/unit-build.log" 2>&1; then
+		cat "$results/unit-build.log"
+		record fail unit.build "host unit tests do not compile"
+		return
+	fi
+	for bin in "$BUILD"/unit/*; do
+		local name out rc
+		name=$(basename "$bin")
+		[ -z "$pattern" ] || [[ "$name" == *$pattern* ]] || continue
+		out="$results/unit-$name.log"
+		"$bin" >"$out" 2>&1
+		rc=$?
+		while read -r verdict tname; do
+			if [ "$verdict" = PASS ]; then
+				record pass "unit.${tname#*.}"
+			else
+				record fail "unit.${tname#*.}"
+			fi
+		done < <(grep -E '^(PASS|FAIL) ' "$out")
+		grep -v -E '^(PASS|FAIL) ' "$out" | sed 's/^/    /'
+		# A crash (sanitizer report, signal) after the last line is a failure too.
+		if [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$out"; then
+			record fail "unit.$name" "exited with status $rc"
+		fi
+	done
+}
+
+run_scenario() {	# in a subshell: writes its verdict to $results/boot-NAME
+	local name="$1" start
+	SCENARIO="$name"
+	LOG="$BUILD/test/$name.log"
+	FAILED=""
+	start=$(date +%s)
+	"scenario_$name"
+	local secs=$(( $(date +%s) - start ))
+	if [ -z "$FAILED" ]; then
+		echo "pass ($secs s)" >"$results/boot-$name"
+	else
+		{
+			echo "fail ($secs s) $FAILED"
+			echo "    --- last lines of $LOG ---"
+			tail -n 25 "$LOG" 2>/dev/null | tr -d '\r' | sed 's/^/    /'
+		} >"$results/boot-$name"
+	fi
+}
+
+run_boot() {
+	if ! make --no-print-directory -s "$BUILD/cove.elf" >"$results/build.log" 2>&1; then
+		cat "$results/build.log"
+		record fail boot.build "the kernel does not build"
+		return
+	fi
+	mkdir -p "$BUILD/test"
+	# shellcheck source=test/boot/lib.sh
+	. test/boot/lib.sh
+	# shellcheck source=test/boot/scenarios.sh
+	. test/boot/scenarios.sh
+	local names=()
+	for fn in $(declare -F | awk '{ print $3 }' | grep '^scenario_'); do
+		local name="${fn#scenario_}"
+		[ -z "$pattern" ] || [[ "$name" == *$pattern* ]] || continue
+		names+=("$name")
+	done
+	local running=0
+	for name in "${names[@]}"; do
+		run_scenario "$name" &
+		running=$((running + 1))
+		if [ $running -ge "$jobs" ]; then
+			wait -n
+			running=$((running - 1))
+		fi
+	done
+	wait
+	for name in "${names[@]}"; do
+		local v
+		v=$(head -n 1 "$results/boot-$name" 2>/dev/null)
+		case "$v" in
+		pass*) record pass "boot.$name ${v#pass }" ;;
+		*)
+			record fail "boot.$name" "${v#fail }"
+			tail -n +2 "$results/boot-$name"
+			;;
+		esac
+	done
+}
+
+[ "$what" = unit ] || [ "$what" = all ] && run_unit
+[ "$what" = boot ] || [ "$what" = all ] && run_boot
+
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
