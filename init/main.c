@@ -20,9 +20,6 @@
 
 #define COVE_VERSION "0.1.0"
 
-void report_memory(const struct boot_info *bi);
-void report_cpus(const struct boot_info *bi);
-
 /* The boot description, kept for self-tests and later subsystems. */
 static const struct boot_info *kernel_boot_info;
 

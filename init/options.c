@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The kernel command line, as a table of options. */
+#include <cove/arch.h>
 #include <cove/cmdline.h>
 #include <cove/kprintf.h>
 #include <cove/options.h>
@@ -12,6 +13,9 @@ static const char *const panic_test_choices[] = {
 	"none", "pagefault", "gp", "ud", "divide", "panic", NULL,
 };
 
+/* Same order as enum poweroff_method. */
+static const char *const poweroff_choices[] = { "auto", "acpi", "halt", NULL };
+
 static const struct cmdline_opt kernel_option_table[] = {
 	{ .name = "mem", .type = CMDLINE_SIZE, .dest = &kernel_options.mem_limit,
 	  .min = 1 << 20 },
@@ -22,6 +26,8 @@ static const struct cmdline_opt kernel_option_table[] = {
 	  .min = 0, .max = 7 },
 	{ .name = "panic_test", .type = CMDLINE_CHOICE, .dest = &kernel_options.panic_test,
 	  .choices = panic_test_choices },
+	{ .name = "poweroff", .type = CMDLINE_CHOICE, .dest = &kernel_options.poweroff,
+	  .choices = poweroff_choices },
 };
 
 static void options_report_error(void *ctx, const char *msg)
@@ -42,5 +48,6 @@ int options_parse(const char *cmdline)
 				   options_report_error, options_report_unknown, NULL);
 
 	klog_set_console_level((int)kernel_options.loglevel);
+	arch_set_poweroff_method((enum poweroff_method)kernel_options.poweroff);
 	return errors;
 }

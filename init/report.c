@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The partition banner: what memory and which CPUs this kernel owns. */
 #include <cove/boot_info.h>
+#include <cove/init.h>
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
 #include <cove/partition.h>

@@ -16,6 +16,7 @@
 static char klog_buf[CONFIG_LOG_RING_SIZE] __aligned(64);
 static struct log_ring klog_ring = { klog_buf, CONFIG_LOG_RING_SIZE, 0 };
 static spinlock_t klog_lock = SPINLOCK_INIT;
+/* Set by options_parse on the boot CPU; a racy read only picks a level. */
 static int klog_console_level = LOG_INFO;
 
 void klog_set_console_level(int level)

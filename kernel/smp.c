@@ -22,7 +22,6 @@ static uint32_t smp_cpu_count;
 
 /* The boot CPU's block must exist before the heap does. */
 static struct percpu boot_percpu __aligned(64);
-extern char boot_stack_top[];
 
 void smp_init_boot_cpu(const struct boot_info *bi)
 {
@@ -31,7 +30,6 @@ void smp_init_boot_cpu(const struct boot_info *bi)
 	p->self = p;
 	p->cpu = 0;
 	p->apic_id = bi->nr_cpus ? bi->cpus[0].apic_id : 0;
-	p->kstack_top = (uint64_t)boot_stack_top;
 	percpu_table[0] = p;
 	smp_cpu_count = 1;
 	arch_cpu_init_boot(p);

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Self-tests of the physical allocator against the real partition. */
 #include <cove/boot_info.h>
+#include <cove/init.h>
 #include <cove/kmap.h>
 #include <cove/pmem.h>
 #include <cove/selftest.h>
 
-const struct boot_info *kernel_get_boot_info(void);
 
 /* Header written into each block while the exhaustion test holds it. */
 struct held_block {

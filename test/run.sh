@@ -65,6 +65,20 @@ run_unit() {
 	done
 }
 
+# Every header must compile on its own, with the kernel's flags.
+run_headers() {
+	local h
+	for h in include/cove/*.h arch/*/include/arch/*.h; do
+		[ -z "$pattern" ] || [[ "$h" == *$pattern* ]] || continue
+		if gcc -std=gnu11 -ffreestanding -fsyntax-only -Wall -Wextra -Werror -Iinclude \
+			-Iarch/x86_64/include -I"$BUILD/include" -x c "$h" 2>"$results/hdr.log"; then
+			record pass "header.$h"
+		else
+			record fail "header.$h" "$(head -n 3 "$results/hdr.log" | tr '\n' ' ')"
+		fi
+	done
+}
+
 run_scenario() {	# in a subshell: writes its verdict to $results/boot-NAME
 	local name="$1" start
 	SCENARIO="$name"
@@ -124,8 +138,8 @@ run_boot() {
 	done
 }
 
-[ "$what" = unit ] || [ "$what" = all ] && run_unit
-[ "$what" = boot ] || [ "$what" = all ] && run_boot
+if [ "$what" = unit ] || [ "$what" = all ]; then run_unit; run_headers; fi
+if [ "$what" = boot ] || [ "$what" = all ]; then run_boot; fi
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

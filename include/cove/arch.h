@@ -19,6 +19,13 @@ struct percpu;
  */
 int arch_platform_init(void);
 void arch_halt_forever(void) __noreturn;
+/* How arch_poweroff ends a run (poweroff= on the command line). */
+enum poweroff_method {
+	POWEROFF_AUTO,		/* emulator exit ports if present, else ACPI S5 */
+	POWEROFF_ACPI,		/* ACPI S5 only, as on a real node */
+	POWEROFF_HALT,		/* stop the CPUs and leave the machine on */
+};
+void arch_set_poweroff_method(enum poweroff_method m);
 /* Power the machine (or emulator) off, reporting status where possible. */
 void arch_poweroff(int status) __noreturn;
 /* Stop every other CPU, from a panic: they must not touch anything again. */

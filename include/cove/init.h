@@ -12,4 +12,11 @@ struct boot_info;
  */
 void kernel_main(struct boot_info *bi) __noreturn;
 
+/* The boot description kernel_main was given (after cmdline limits). */
+const struct boot_info *kernel_get_boot_info(void);
+
+/* The partition banner (init/report.c). */
+void report_memory(const struct boot_info *bi);
+void report_cpus(const struct boot_info *bi);
+
 #endif /* COVE_INIT_H */

@@ -20,6 +20,7 @@ struct kernel_options {
 	bool selftest;			/* selftest: run in-kernel self-tests */
 	uint64_t loglevel;		/* loglevel=: console verbosity 0..7 */
 	int panic_test;			/* panic_test=: fault on purpose, see enum */
+	int poweroff;			/* poweroff=: enum poweroff_method */
 };
 
 /* Filled once by options_parse on the boot CPU; read-only afterwards. */

@@ -19,7 +19,7 @@ uint32_t smp_nr_cpus(void);
 
 /* Architecture: start the CPU described by p; 0 once it has called in. */
 int arch_cpu_start(struct percpu *p);
-/* Architecture: per-CPU setup of the boot CPU (GDT, IDT, GS). */
+/* Architecture: per-CPU setup of the boot CPU (GDT, IDT, GS, its stack). */
 void arch_cpu_init_boot(struct percpu *p);
 
 #endif /* COVE_SMP_H */

@@ -144,3 +144,13 @@ scenario_panic_smp() {
 	expect_log_re "#[0-9] +\[<ffffffff8[0-9a-f]+>\] kernel_main\+0x"
 	expect_log "powering off (status 1: kernel panic)"
 }
+
+# What a real node does at the end: ACPI S5 through the FADT's PM1 control
+# registers and the DSDT's \_S5_ values. QEMU then exits without a status.
+scenario_poweroff_acpi() {
+	boot --smp 2 --mem 128M --cmdline "poweroff=acpi" --timeout 120
+	expect_status 125
+	grep -q "stopped without reporting a status" "$LOG.qemu" ||
+		fail "QEMU did not power off through ACPI ($(cat "$LOG.qemu"))"
+	expect_log "cove: powering off (status 0: done)"
+}

@@ -72,8 +72,11 @@ void cpu_init_self(struct percpu *p)
 	write_cr4(read_cr4() | X86_CR4_PGE);
 }
 
+extern char boot_stack_top[];
+
 void arch_cpu_init_boot(struct percpu *p)
 {
+	p->kstack_top = (uint64_t)boot_stack_top;
 	idt_init();
 	cpu_init_self(p);
 }

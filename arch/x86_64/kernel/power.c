@@ -16,6 +16,13 @@
 
 /* Filled by the boot path from the FADT; read-only afterwards. */
 struct platform_power platform_power;
+/* Set once from the command line by init. */
+static enum poweroff_method power_method;
+
+void arch_set_poweroff_method(enum poweroff_method m)
+{
+	power_method = m;
+}
 
 static void power_acpi_s5(void)
 {
@@ -29,7 +36,9 @@ static void power_acpi_s5(void)
 void arch_poweroff(int status)
 {
 	arch_irq_disable();
-	if (platform_power.emulator) {
+	if (power_method == POWEROFF_HALT)
+		arch_halt_forever();
+	if (power_method == POWEROFF_AUTO && platform_power.emulator) {
 		/* QEMU: exit code becomes (status << 1) | 1. */
 		outl(QEMU_DEBUG_EXIT_PORT, (uint32_t)status);
 		for (const char *s = "Shutdown"; *s; s++)

@@ -12,8 +12,6 @@
 #include <arch/trap.h>
 #include <arch/x86.h>
 
-irq_handler_fn irq_handler_of(uint8_t vector);
-
 /* Set and cleared by the one self-test that faults on purpose. */
 static trap_fixup_fn trap_fixup;
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Self-tests of the kernel page tables: permissions and coverage. */
 #include <cove/boot_info.h>
+#include <cove/init.h>
 #include <cove/kmap.h>
 #include <cove/selftest.h>
 #include <arch/pgtable.h>
 
-const struct boot_info *kernel_get_boot_info(void);
 extern char __text_start[], __rodata_start[], __data_start[];
 
 SELFTEST(kmap_image_permissions)

@@ -35,6 +35,7 @@ typedef void (*irq_handler_fn)(struct trap_frame *f);
 void idt_init(void);
 void idt_load(void);
 void irq_register(uint8_t vector, irq_handler_fn fn);
+irq_handler_fn irq_handler_of(uint8_t vector);
 
 /*
  * A handler that may resolve an exception (return true) before it becomes a
