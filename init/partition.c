@@ -29,10 +29,10 @@ static uint64_t partition_bytes_below(const struct boot_info *bi, uint64_t addr)
 	return sum;
 }
 
-/* Image and modules must stay; firmware leftovers (boot info) may go. */
+/* Image and modules must stay; loader data already consumed may go. */
 static bool partition_reserved_needed(const struct boot_reserved *r)
 {
-	return strcmp(r->what, "multiboot2 info") != 0;
+	return !(r->flags & BOOT_RESERVED_DISCARDABLE);
 }
 
 static void partition_report(partition_report_fn report, void *ctx, bool err, const char *fmt,

@@ -25,10 +25,14 @@ struct boot_range {
 	uint64_t size;
 };
 
+/* boot_reserved.flags */
+#define BOOT_RESERVED_DISCARDABLE (1U << 0)	/* loader data already consumed */
+
 /* A range inside the partition that is not free: image, modules, tables. */
 struct boot_reserved {
 	uint64_t base;
 	uint64_t size;
+	uint32_t flags;
 	char what[24];
 };
 

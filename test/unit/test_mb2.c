@@ -324,6 +324,10 @@ TEST(mb2_cmdline_loader_modules)
 	CHECK_EQ(bi.reserved[3].base, 0xa00000);
 	CHECK_EQ(bi.reserved[3].size, 0x1000);
 	CHECK(!strcmp(bi.reserved[3].what, "module"));
+	/* Only the loader's own data may be dropped by mem=; modules must stay. */
+	CHECK_EQ(bi.reserved[1].flags, BOOT_RESERVED_DISCARDABLE);
+	CHECK_EQ(bi.reserved[2].flags, 0);
+	CHECK_EQ(bi.reserved[3].flags, 0);
 
 	/* Overlong strings are cut; an unterminated one stops at its tag. */
 	memset(big, 'c', sizeof(big) - 1);

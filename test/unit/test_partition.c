@@ -46,6 +46,8 @@ static void add_reserved(struct boot_info *bi, uint64_t base, uint64_t size, con
 	r->base = base;
 	r->size = size;
 	snprintf(r->what, sizeof(r->what), "%s", what);
+	if (!strcmp(what, "multiboot2 info"))
+		r->flags = BOOT_RESERVED_DISCARDABLE;
 }
 
 /* A fresh PC-like partition; heap allocated so ASan sees any overrun. */

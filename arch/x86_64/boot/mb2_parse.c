@@ -215,10 +215,12 @@ static void mb2_keep(struct boot_info *bi, struct mb2_extra *extra, const struct
 	bi->mem[bi->nr_mem - 1] = nr;
 }
 
-static void mb2_reserve(struct boot_info *bi, uint64_t start, uint64_t end, const char *what)
+static void mb2_reserve(struct boot_info *bi, uint64_t start, uint64_t end, const char *what,
+			uint32_t flags)
 {
 	struct boot_reserved *r = &bi->reserved[bi->nr_reserved++];
 
+	r->flags = flags;
 	r->base = ALIGN_DOWN(start, PAGE_SIZE);
 	r->size = ALIGN_UP(end, PAGE_SIZE) - r->base;
 	memset(r->what, 0, sizeof(r->what));
@@ -255,7 +257,7 @@ static void mb2_fill_tag(struct mb2_scan *s, uint64_t mbi_phys, uint32_t at,
 	case MB2_TAG_MODULE:
 		memcpy(&mod, s->base + at, sizeof(mod));
 		if (mod.mod_end > mod.mod_start)
-			mb2_reserve(bi, mod.mod_start, mod.mod_end, "module");
+			mb2_reserve(bi, mod.mod_start, mod.mod_end, "module", 0);
 		if (!s->have_initrd) {
 			s->have_initrd = true;
 			bi->initrd.base = mod.mod_start;
@@ -305,7 +307,9 @@ int mb2_parse(const void *mbi, uint64_t mbi_phys, struct boot_info *bi, struct m
 	bi->initrd.base = 0;
 	bi->initrd.size = 0;
 	bi->acpi_rsdp = 0;
-	mb2_reserve(bi, mbi_phys, mbi_phys + s.total, "multiboot2 info");
+	/* Everything in it is copied out before kernel_main: mem= may drop it. */
+	mb2_reserve(bi, mbi_phys, mbi_phys + s.total, "multiboot2 info",
+		    BOOT_RESERVED_DISCARDABLE);
 	while (mb2_next(&s, &off, &at, &tag) > 0)
 		mb2_fill_tag(&s, mbi_phys, at, &tag, bi, extra);
 
