@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="nasm gcc make binutils python3 xorriso mtools grub-common grub-pc-bin \
-grub-efi-amd64-bin qemu-system-x86 ovmf"
+grub-efi-amd64-bin qemu-system-x86 ovmf bochs bochsbios vgabios"
 
 missing=""
 for p in $PKGS; do

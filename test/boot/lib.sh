@@ -16,10 +16,12 @@ fail() {
 }
 
 # boot [--smp N] [--mem SIZE] [--firmware bios|uefi] [--cmdline "..."] [--timeout S]
+#      [--emulator qemu|bochs]   (bochs: BIOS only, --mem in MiB)
 boot() {
-	local smp=1 mem=128M firmware=bios cmdline="" timeout=180
+	local smp=1 mem=128M firmware=bios cmdline="" timeout=180 emulator=qemu
 	while [ $# -gt 0 ]; do
 		case "$1" in
+		--emulator) emulator="$2"; shift 2 ;;
 		--smp) smp="$2"; shift 2 ;;
 		--mem) mem="$2"; shift 2 ;;
 		--firmware) firmware="$2"; shift 2 ;;
@@ -33,8 +35,13 @@ boot() {
 		fail "could not build the ISO: $(cat "$LOG.mkiso")"
 		return
 	fi
-	scripts/qemu-run.sh --iso "$iso" --smp "$smp" --mem "$mem" --firmware "$firmware" \
-		--log "$LOG" --timeout "$timeout" 2>"$LOG.qemu"
+	if [ "$emulator" = bochs ]; then
+		scripts/bochs-run.sh --iso "$iso" --smp "$smp" --mem "$mem" --log "$LOG" \
+			--timeout "$timeout" 2>"$LOG.qemu"
+	else
+		scripts/qemu-run.sh --iso "$iso" --smp "$smp" --mem "$mem" --firmware "$firmware" \
+			--log "$LOG" --timeout "$timeout" 2>"$LOG.qemu"
+	fi
 	STATUS=$?
 	rm -f "$iso"
 }

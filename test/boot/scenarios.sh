@@ -44,6 +44,7 @@ scenario_smp2_6g_highmem() {
 	expect_partition_mib 6000 6144
 	expect_log_re "\[0x0001000000+-"
 	expect_log_re "free blocks: [0-9]+ of 2 MiB or larger, [1-9][0-9]* of 1 GiB"
+	expect_log_re "direct map uses [1-9][0-9]* x 1 GiB"
 	expect_memory_accounting
 	expect_selftests_pass
 }
@@ -153,4 +154,21 @@ scenario_poweroff_acpi() {
 	grep -q "stopped without reporting a status" "$LOG.qemu" ||
 		fail "QEMU did not power off through ACPI ($(cat "$LOG.qemu"))"
 	expect_log "cove: powering off (status 0: done)"
+}
+
+# Bochs models an Intel CPU with x2APIC (QEMU TCG has none): the LAPIC's MSR
+# mode, x2APIC IPIs for SMP start and cross-calls, and the Bochs exit port.
+scenario_bochs_x2apic_smp2() {
+	boot --emulator bochs --smp 2 --mem 256 --cmdline "selftest"
+	expect_status 0
+	expect_log "lapic: x2APIC mode"
+	expect_log "cove: 2/2 CPUs online"
+	expect_memory_accounting
+	expect_selftests_pass
+}
+
+scenario_bochs_fault() {
+	boot --emulator bochs --smp 2 --mem 128 --cmdline "panic_test=pagefault"
+	expect_log "KERNEL FAULT on cpu 0: page fault (vector 14)"
+	fault_common panic_test_pagefault
 }
