@@ -10,7 +10,7 @@ struct kernel_options kernel_options = {
 };
 
 static const char *const panic_test_choices[] = {
-	"none", "pagefault", "gp", "ud", "divide", "panic", NULL,
+	"none", "pagefault", "gp", "ud", "divide", "panic", "stackoverflow", NULL,
 };
 
 /* Same order as enum poweroff_method. */

@@ -17,25 +17,48 @@ bool panic_in_progress(void)
 	return panic_cpu_plus1 != 0;
 }
 
+struct backtrace_state {
+	int depth;
+	uint64_t last_pc;
+	int repeats;		/* frames equal to last_pc not printed yet */
+};
+
+static void backtrace_flush_repeats(struct backtrace_state *st)
+{
+	if (st->repeats)
+		pr_emerg("  ... the same frame %d more times\n", st->repeats);
+	st->repeats = 0;
+}
+
 static void backtrace_print_one(void *ctx, uint64_t pc)
 {
+	struct backtrace_state *st = ctx;
 	uint64_t off, size;
-	const char *name = ksym_lookup(ksyms_kernel(), pc, &off, &size);
-	int *depth = ctx;
+	const char *name;
 
+	/* Deep recursion (a stack overflow) would fill the report with copies. */
+	if (st->depth > 1 && pc == st->last_pc) {
+		st->repeats++;
+		st->depth++;
+		return;
+	}
+	backtrace_flush_repeats(st);
+	name = ksym_lookup(ksyms_kernel(), pc, &off, &size);
 	if (name)
-		pr_emerg("  #%-2d [<%016lx>] %s+0x%lx/0x%lx\n", *depth, pc, name, off, size);
+		pr_emerg("  #%-2d [<%016lx>] %s+0x%lx/0x%lx\n", st->depth, pc, name, off, size);
 	else
-		pr_emerg("  #%-2d [<%016lx>] ?\n", *depth, pc);
-	(*depth)++;
+		pr_emerg("  #%-2d [<%016lx>] ?\n", st->depth, pc);
+	st->last_pc = pc;
+	st->depth++;
 }
 
 void backtrace_print(uint64_t rip, uint64_t rbp, uint64_t rsp)
 {
-	int depth = 0;
+	struct backtrace_state st = { 0 };
 
 	pr_emerg("Backtrace:\n");
-	arch_backtrace(rip, rbp, rsp, backtrace_print_one, &depth);
+	arch_backtrace(rip, rbp, rsp, backtrace_print_one, &st);
+	backtrace_flush_repeats(&st);
 }
 
 void panic_begin(void)

@@ -38,6 +38,17 @@ static __attribute__((noinline)) int panic_test_divide(void)
 	return r;
 }
 
+/* Recursion with a frame big enough to reach the guard page quickly. */
+static __attribute__((noinline)) uint64_t panic_test_recurse(uint64_t depth)
+{
+	volatile uint8_t frame[256];
+
+	frame[0] = (uint8_t)depth;
+	if (depth == panic_test_bad_address)	/* never: keeps gcc from calling it infinite */
+		return 0;
+	return panic_test_recurse(depth + 1) + frame[0];
+}
+
 static __attribute__((noinline)) void panic_test_dispatch(int kind)
 {
 	switch (kind) {
@@ -55,6 +66,9 @@ static __attribute__((noinline)) void panic_test_dispatch(int kind)
 		break;
 	case PANIC_TEST_PANIC:
 		panic("panic_test: deliberate panic");
+	case PANIC_TEST_STACK_OVERFLOW:
+		panic_test_recurse(0);
+		break;
 	}
 }
 

@@ -10,7 +10,7 @@
 #include <cove/panic.h>
 #include <cove/percpu.h>
 #include <cove/pmem.h>
-#include <cove/kmap.h>
+#include <cove/kstack.h>
 #include <cove/smp.h>
 #include <cove/string.h>
 #include <cove/timer.h>
@@ -39,17 +39,16 @@ void smp_init_boot_cpu(const struct boot_info *bi)
 static struct percpu *smp_alloc_percpu(uint32_t cpu, uint32_t apic_id)
 {
 	struct percpu *p = kzalloc(sizeof(*p));
-	phys_addr_t stack;
-	int order = pmem_order_for(CONFIG_KSTACK_SIZE);
+	uint64_t stack_top = p ? kstack_alloc() : 0;
 
-	if (!p || order < 0 || pmem_alloc((unsigned int)order, &stack)) {
+	if (!stack_top) {
 		kfree(p);
 		return NULL;
 	}
 	p->self = p;
 	p->cpu = cpu;
 	p->apic_id = apic_id;
-	p->kstack_top = (uint64_t)phys_to_virt(stack) + CONFIG_KSTACK_SIZE;
+	p->kstack_top = stack_top;
 	return p;
 }
 

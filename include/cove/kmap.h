@@ -26,6 +26,9 @@ void *kmap_mmio(phys_addr_t pa, size_t len);
 /* Root of the kernel tables (what each CPU loads). */
 phys_addr_t kmap_root(void);
 
+/* Remove pages from the kernel tables (this CPU's TLB is flushed). */
+int kmap_unmap(uint64_t va, size_t len);
+
 /* Translate through the kernel tables: 0 with pa and PGT_* flags, or -ENOENT. */
 int kmap_lookup(uint64_t va, phys_addr_t *pa, unsigned int *flags);
 

@@ -12,6 +12,7 @@ enum panic_test_kind {
 	PANIC_TEST_UD,
 	PANIC_TEST_DIVIDE,
 	PANIC_TEST_PANIC,
+	PANIC_TEST_STACK_OVERFLOW,
 };
 
 struct kernel_options {

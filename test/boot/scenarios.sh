@@ -172,3 +172,15 @@ scenario_bochs_fault() {
 	expect_log "KERNEL FAULT on cpu 0: page fault (vector 14)"
 	fault_common panic_test_pagefault
 }
+
+# Runaway recursion hits the guard page; the fault cannot be delivered on the
+# dead stack, so the double-fault handler reports it from its own stack.
+scenario_fault_stack_overflow() {
+	boot --smp 2 --mem 128M --cmdline "panic_test=stackoverflow"
+	expect_status 1
+	expect_log "KERNEL FAULT on cpu 0: double fault (vector 8)"
+	expect_log "kernel stack overflow: the stack ran into its guard page"
+	expect_log_re "#[0-9] +\[<ffffffff8[0-9a-f]+>\] panic_test_recurse(\.[a-z0-9.]+)?\+0x"
+	expect_log_re "\.\.\. the same frame [0-9]+ more times"
+	expect_log "powering off (status 1: kernel panic)"
+}

@@ -176,9 +176,12 @@ start64:
 	hlt
 	jmp .hang
 
-; The boot CPU's stack until it has a per-CPU one (it keeps this one).
+; The boot CPU's stack (it keeps this one), with a page below it that the
+; kernel's own page tables leave unmapped so an overflow faults at once.
 section .bss
-align 16
+align 4096
+global boot_stack_guard
 global boot_stack_top
-boot_stack:	resb 16384
+boot_stack_guard:	resb 4096
+boot_stack:		resb 16384
 boot_stack_top:

@@ -5,6 +5,7 @@
  */
 #include <cove/exit.h>
 #include <cove/kprintf.h>
+#include <cove/kstack.h>
 #include <cove/panic.h>
 #include <cove/percpu.h>
 #include <cove/symbols.h>
@@ -68,6 +69,10 @@ static void __noreturn trap_fatal(struct trap_frame *f)
 
 	panic_begin();
 	pr_emerg("\nKERNEL FAULT on cpu %u: %s (vector %lu)\n", this_cpu_id(), name, f->vector);
+	/* An overflow faults on the guard page, usually while pushing: #DF. */
+	if (kstack_is_guard(f->rsp) || kstack_is_guard(read_cr2()))
+		pr_emerg("kernel stack overflow: the stack ran into its guard page at %016lx\n",
+			 ALIGN_DOWN(kstack_is_guard(f->rsp) ? f->rsp : read_cr2(), PAGE_SIZE));
 	if (f->vector == EXC_PAGE_FAULT)
 		trap_describe_page_fault(f);
 	trap_dump(f);

@@ -9,6 +9,7 @@
 #include <cove/errno.h>
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
+#include <cove/kstack.h>
 #include <cove/pmem.h>
 #include <cove/spinlock.h>
 #include <cove/string.h>
@@ -16,7 +17,7 @@
 #include <arch/x86.h>
 
 extern char __text_start[], __text_end[], __rodata_start[], __data_start[], __kernel_end[];
-extern char __kernel_phys_start[];
+extern char __kernel_phys_start[], boot_stack_guard[];
 
 /* The live kernel tables; changed only under kmap_lock after kmap_init. */
 static struct pgtable kmap_pt;
@@ -86,9 +87,26 @@ int kmap_init(const struct boot_info *bi)
 	if (rc)
 		return rc;
 
+	/* The boot stack's guard page stays unmapped: overflows fault. */
+	rc = pgtable_unmap(&kmap_pt, (uint64_t)boot_stack_guard, PAGE_SIZE);
+	if (rc)
+		return rc;
+	kstack_register_guard((uint64_t)boot_stack_guard);
+
 	write_cr3(kmap_pt.root);
 	kmap_ready = true;
 	return 0;
+}
+
+int kmap_unmap(uint64_t va, size_t len)
+{
+	unsigned long flags = spin_lock_irqsave(&kmap_lock);
+	int rc = pgtable_unmap(&kmap_pt, ALIGN_DOWN(va, PAGE_SIZE), ALIGN_UP(len, PAGE_SIZE));
+
+	spin_unlock_irqrestore(&kmap_lock, flags);
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE)
+		invlpg(va + off);
+	return rc;
 }
 
 void *kmap_mmio(phys_addr_t pa, size_t len)
