@@ -57,8 +57,11 @@ uint32_t smp_boot_secondaries(const struct boot_info *bi)
 	uint32_t online = 1;
 
 	smp_cpu_count = bi->nr_cpus ? bi->nr_cpus : 1;
-	if (smp_cpu_count > MAX_CPUS)
+	if (smp_cpu_count > MAX_CPUS) {
+		pr_warn("smp: the partition has %u CPUs but this kernel supports %u (CONFIG_NR_CPUS)\n",
+			smp_cpu_count, MAX_CPUS);
 		smp_cpu_count = MAX_CPUS;
+	}
 
 	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
 		struct percpu *p = smp_alloc_percpu(cpu, bi->cpus[cpu].apic_id);

@@ -10,6 +10,7 @@
 #include <cove/pmem.h>
 #include <cove/spinlock.h>
 #include <cove/string.h>
+#include <generated/config.h>
 
 #define HEAP_MAGIC_USED 0xC0FEA110U
 #define HEAP_MAGIC_FREE 0xDEADF7EEU
@@ -149,6 +150,9 @@ void kfree(void *p)
 		return;
 	}
 
+	/* Debug builds poison freed objects so use-after-free shows up. */
+	if (CONFIG_DEBUG)
+		memset(h + 1, 0x6b, h->size);
 	flags = spin_lock_irqsave(&heap_lock);
 	heap_st.frees++;
 	heap_st.bytes_in_use -= h->size;

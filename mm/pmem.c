@@ -10,7 +10,9 @@
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
 #include <cove/pmem.h>
+#include <cove/panic.h>
 #include <cove/spinlock.h>
+#include <generated/config.h>
 
 #define PMEM_MAX_HELD (BOOT_MAX_RESERVED + 1)
 
@@ -154,6 +156,9 @@ int pmem_free(phys_addr_t pa, unsigned int order)
 	unsigned long flags = spin_lock_irqsave(&pmem_lock);
 	int rc = buddy_free(&pmem_buddy, pa, order);
 
+	/* Debug builds verify the whole allocator after every free. */
+	if (CONFIG_DEBUG && buddy_check(&pmem_buddy))
+		panic("pmem: allocator inconsistent after freeing %lx order %u", pa, order);
 	spin_unlock_irqrestore(&pmem_lock, flags);
 	return rc;
 }

@@ -104,6 +104,14 @@ run_boot() {
 		record fail boot.build "the kernel does not build"
 		return
 	fi
+	# The debug configuration must build too (-Og, extra checks).
+	if make --no-print-directory -s BUILD="$BUILD/debug" \
+		CONFIGS="configs/defconfig configs/debug.config" "$BUILD/debug/cove.elf" \
+		>"$results/build-debug.log" 2>&1; then
+		record pass build.debug_config
+	else
+		record fail build.debug_config "$(grep -m 3 -E 'error|Error' "$results/build-debug.log")"
+	fi
 	mkdir -p "$BUILD/test"
 	# shellcheck source=test/boot/lib.sh
 	. test/boot/lib.sh

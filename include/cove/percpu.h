@@ -11,8 +11,9 @@
 #include <cove/spinlock.h>
 #include <cove/types.h>
 #include <arch/percpu_arch.h>
+#include <generated/config.h>
 
-#define MAX_CPUS 256
+#define MAX_CPUS CONFIG_NR_CPUS
 
 typedef void (*xcall_fn)(void *arg);
 

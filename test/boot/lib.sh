@@ -17,10 +17,12 @@ fail() {
 
 # boot [--smp N] [--mem SIZE] [--firmware bios|uefi] [--cmdline "..."] [--timeout S]
 #      [--emulator qemu|bochs]   (bochs: BIOS only, --mem in MiB)
+#      [--elf KERNEL]            (default: $ELF)
 boot() {
-	local smp=1 mem=128M firmware=bios cmdline="" timeout=180 emulator=qemu
+	local smp=1 mem=128M firmware=bios cmdline="" timeout=180 emulator=qemu elf="$ELF"
 	while [ $# -gt 0 ]; do
 		case "$1" in
+		--elf) elf="$2"; shift 2 ;;
 		--emulator) emulator="$2"; shift 2 ;;
 		--smp) smp="$2"; shift 2 ;;
 		--mem) mem="$2"; shift 2 ;;
@@ -31,7 +33,11 @@ boot() {
 		esac
 	done
 	local iso="$BUILD/test/$SCENARIO.iso"
-	if ! scripts/mkiso.sh "$ELF" "$iso" "$cmdline" 2>"$LOG.mkiso"; then
+	if [ ! -f "$elf" ]; then
+		fail "no kernel at $elf (did it build?)"
+		return
+	fi
+	if ! scripts/mkiso.sh "$elf" "$iso" "$cmdline" 2>"$LOG.mkiso"; then
 		fail "could not build the ISO: $(cat "$LOG.mkiso")"
 		return
 	fi

@@ -184,3 +184,12 @@ scenario_fault_stack_overflow() {
 	expect_log_re "\.\.\. the same frame [0-9]+ more times"
 	expect_log "powering off (status 1: kernel panic)"
 }
+
+# The debug configuration: allocator checked after every free, freed heap
+# objects poisoned. Its self-tests must pass as well.
+scenario_debug_config() {
+	boot --elf "$BUILD/debug/cove.elf" --smp 2 --mem 256M --cmdline "selftest"
+	expect_status 0
+	expect_log "cove: 2/2 CPUs online"
+	expect_selftests_pass
+}
