@@ -46,8 +46,13 @@ static int tramp_setup(void)
 {
 	phys_addr_t pdpt, pd;
 	uint64_t *pml4, *kernel_pml4 = phys_to_virt(kmap_root());
-	size_t len = trampoline_blob_end - trampoline_blob;
+	size_t len = (uintptr_t)trampoline_blob_end - (uintptr_t)trampoline_blob;
 
+	/* The top of the page is the trampoline's stack for its far return. */
+	if (len > PAGE_SIZE - 64) {
+		pr_err("smp: trampoline is %zu bytes, too big for its page\n", len);
+		return -EINVAL;
+	}
 	/* SIPI can only name a page below 1 MiB; CR3 is loaded in 32-bit mode. */
 	if (tramp_alloc_zeroed(0x100000, &tramp_page)) {
 		pr_err("smp: no free page below 1 MiB for the trampoline\n");
