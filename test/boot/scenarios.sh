@@ -193,3 +193,14 @@ scenario_debug_config() {
 	expect_log "cove: 2/2 CPUs online"
 	expect_selftests_pass
 }
+
+# loglevel= filters the console only: warnings still print, information does
+# not, and the self-tests (which read the ring) still find every message.
+scenario_cmdline_loglevel() {
+	boot --smp 2 --mem 128M --cmdline "loglevel=4 selftest frobnicate=1"
+	expect_status 0
+	expect_log 'ignoring unknown option "frobnicate"'
+	expect_no_log "partition: 2 CPUs"
+	expect_no_log "CPUs online"
+	expect_no_log "selftest:"
+}
