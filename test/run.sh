@@ -68,6 +68,12 @@ run_unit() {
 # Every header must compile on its own, with the kernel's flags.
 run_headers() {
 	local h
+	# Some headers include the generated config: make sure it exists.
+	if ! make --no-print-directory -s "$BUILD/include/generated/config.h" \
+		>"$results/config.log" 2>&1; then
+		record fail header.config "$(head -n 3 "$results/config.log")"
+		return
+	fi
 	for h in include/cove/*.h arch/*/include/arch/*.h; do
 		[ -z "$pattern" ] || [[ "$h" == *$pattern* ]] || continue
 		if gcc -std=gnu11 -ffreestanding -fsyntax-only -Wall -Wextra -Werror -Iinclude \
