@@ -15,7 +15,12 @@
 #include <cove/partition.h>
 #include <cove/pmem.h>
 #include <cove/selftest.h>
+#include <cove/file.h>
+#include <cove/job.h>
+#include <cove/ramfs.h>
+#include <cove/sched.h>
 #include <cove/smp.h>
+#include <cove/timer.h>
 #include <arch/memlayout.h>
 
 #define COVE_VERSION "0.1.0"
@@ -76,7 +81,14 @@ void kernel_main(struct boot_info *bi)
 	memory_init(bi);
 	if (arch_platform_init())
 		panic("platform: interrupt controller or timer unusable");
+	time_init();
+	sched_init_cpu();
 	report_memory(bi);
+	if (bi->initrd.size && vfs_init(phys_to_virt(bi->initrd.base), bi->initrd.size) == 0)
+		kprintf("initramfs: %lu KiB, %lu files and directories\n", bi->initrd.size >> 10,
+			vfs_root()->nr_nodes);
+	else if (!bi->initrd.size)
+		vfs_init(NULL, 0);
 
 	online = smp_boot_secondaries(bi);
 	report_cpus(bi);
@@ -87,5 +99,8 @@ void kernel_main(struct boot_info *bi)
 
 	if (kernel_options.selftest && selftest_run_all())
 		status = EXIT_SELFTEST_FAILED;
+	/* The jobs end the run themselves, from whichever CPU sees the last rank go. */
+	if (status == EXIT_OK && job_start_from_cmdline())
+		sched_idle_loop();
 	kernel_exit(status);
 }

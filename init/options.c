@@ -7,7 +7,12 @@
 
 struct kernel_options kernel_options = {
 	.loglevel = LOG_INFO,
+	.job_heap = 64 << 20,
+	.job_stack = 8 << 20,
+	.job_pagesize = 1,
 };
+
+static const char *const pagesize_choices[] = { "4K", "2M", "1G", NULL };
 
 static const char *const panic_test_choices[] = {
 	"none", "pagefault", "gp", "ud", "divide", "panic", "stackoverflow", NULL,
@@ -28,6 +33,26 @@ static const struct cmdline_opt kernel_option_table[] = {
 	  .choices = panic_test_choices },
 	{ .name = "poweroff", .type = CMDLINE_CHOICE, .dest = &kernel_options.poweroff,
 	  .choices = poweroff_choices },
+	{ .name = "job", .type = CMDLINE_STRING, .dest = kernel_options.job_path,
+	  .dest_size = sizeof(kernel_options.job_path) },
+	{ .name = "job.args", .type = CMDLINE_STRING, .dest = kernel_options.job_args,
+	  .dest_size = sizeof(kernel_options.job_args) },
+	{ .name = "job.env", .type = CMDLINE_STRING, .dest = kernel_options.job_env,
+	  .dest_size = sizeof(kernel_options.job_env) },
+	{ .name = "job.cpus", .type = CMDLINE_STRING, .dest = kernel_options.job_cpus,
+	  .dest_size = sizeof(kernel_options.job_cpus) },
+	{ .name = "jobs", .type = CMDLINE_STRING, .dest = kernel_options.jobs_file,
+	  .dest_size = sizeof(kernel_options.jobs_file) },
+	{ .name = "job.ranks", .type = CMDLINE_UINT, .dest = &kernel_options.job_ranks,
+	  .min = 1, .max = 256 },
+	{ .name = "job.threads", .type = CMDLINE_UINT, .dest = &kernel_options.job_threads,
+	  .min = 1, .max = 256 },
+	{ .name = "job.heap", .type = CMDLINE_SIZE, .dest = &kernel_options.job_heap,
+	  .min = 2 << 20 },
+	{ .name = "job.stack", .type = CMDLINE_SIZE, .dest = &kernel_options.job_stack,
+	  .min = 256 << 10, .max = 1ULL << 30 },
+	{ .name = "job.pagesize", .type = CMDLINE_CHOICE, .dest = &kernel_options.job_pagesize,
+	  .choices = pagesize_choices },
 };
 
 static void options_report_error(void *ctx, const char *msg)

@@ -15,6 +15,8 @@ static const char *exit_reason(int status)
 		return "bad command line";
 	case EXIT_SELFTEST_FAILED:
 		return "self-test failures";
+	case EXIT_JOB_FAILED:
+		return "a job failed";
 	default:
 		return "error";
 	}

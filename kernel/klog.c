@@ -59,6 +59,15 @@ void vklog(int level, const char *fmt, va_list ap)
 	spin_unlock_irqrestore(&klog_lock, flags);
 }
 
+void klog_write_raw(const char *s, size_t len)
+{
+	unsigned long flags = spin_lock_irqsave(&klog_lock);
+
+	log_ring_write(&klog_ring, s, len);
+	console_write(s, len);
+	spin_unlock_irqrestore(&klog_lock, flags);
+}
+
 void klog(int level, const char *fmt, ...)
 {
 	va_list ap;

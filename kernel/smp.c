@@ -13,6 +13,7 @@
 #include <cove/kstack.h>
 #include <cove/smp.h>
 #include <cove/string.h>
+#include <cove/sched.h>
 #include <cove/timer.h>
 #include <generated/config.h>
 
@@ -85,13 +86,10 @@ uint32_t smp_boot_secondaries(const struct boot_info *bi)
 
 void smp_secondary_main(struct percpu *self)
 {
+	sched_init_cpu();
 	kprintf("cpu%u: online, APIC id %u\n", self->cpu, self->apic_id);
-	arch_timer_start(CONFIG_HZ);
 	__atomic_store_n(&self->online, true, __ATOMIC_RELEASE);
-
-	/* Nothing to run yet: wait for cross-calls and ticks. */
-	for (;;)
-		arch_wait_for_interrupt();
+	sched_idle_loop();
 }
 
 uint32_t smp_nr_online(void)

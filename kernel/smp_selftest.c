@@ -4,6 +4,7 @@
 #include <cove/percpu.h>
 #include <cove/selftest.h>
 #include <cove/smp.h>
+#include <cove/timer.h>
 #include <cove/xcall.h>
 
 /* Written by each CPU into its own slot during the test. */
@@ -36,19 +37,33 @@ SELFTEST(xcall_every_cpu)
 	return 0;
 }
 
-SELFTEST(timer_ticks_every_cpu)
+static void timer_arm_1ms(void *arg)
+{
+	(void)arg;
+	arch_timer_oneshot(1000000);
+}
+
+/* Cove is tickless: no CPU takes a timer interrupt unless one is armed. */
+SELFTEST(timer_events_every_cpu)
 {
 	uint64_t before[MAX_CPUS];
 
 	for (uint32_t c = 0; c < MAX_CPUS; c++)
-		before[c] = percpu_of(c) ? percpu_of(c)->timer_ticks : 0;
-	/* Five tick periods at 100 Hz; every online CPU must have counted some. */
+		before[c] = percpu_of(c) ? percpu_of(c)->timer_irqs : 0;
+	arch_delay_us(20000);
+	for (uint32_t c = 0; c < MAX_CPUS; c++) {
+		struct percpu *p = percpu_of(c);
+
+		if (p && p->online)
+			SELFTEST_CHECK(p->timer_irqs == before[c]);
+	}
+	SELFTEST_CHECK(xcall_run_all(timer_arm_1ms, NULL) == 0);
 	arch_delay_us(50000);
 	for (uint32_t c = 0; c < MAX_CPUS; c++) {
 		struct percpu *p = percpu_of(c);
 
 		if (p && p->online)
-			SELFTEST_CHECK(p->timer_ticks > before[c]);
+			SELFTEST_CHECK(p->timer_irqs == before[c] + 1);
 	}
 	return 0;
 }

@@ -33,9 +33,34 @@ bool kstack_is_guard(uint64_t addr)
 	return false;
 }
 
+static int kstack_order(void)
+{
+	return pmem_order_for(CONFIG_KSTACK_SIZE + PAGE_SIZE);
+}
+
+void kstack_free(uint64_t top)
+{
+	int order = kstack_order();
+	uint64_t base = top - (PAGE_SIZE << order);
+	unsigned long flags;
+
+	flags = spin_lock_irqsave(&kstack_lock);
+	for (uint32_t i = 0; i < kstack_nr_guards; i++) {
+		if (kstack_guards[i] == base) {
+			kstack_guards[i] = kstack_guards[--kstack_nr_guards];
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&kstack_lock, flags);
+	/* The guard becomes ordinary memory again before the block is reused. */
+	if (kmap_restore_direct(virt_to_phys((void *)base), PAGE_SIZE))
+		return;		/* leak rather than hand out an unmapped page */
+	pmem_free(virt_to_phys((void *)base), (unsigned int)order);
+}
+
 uint64_t kstack_alloc(void)
 {
-	int order = pmem_order_for(CONFIG_KSTACK_SIZE + PAGE_SIZE);
+	int order = kstack_order();
 	phys_addr_t pa;
 	uint64_t base;
 

@@ -5,7 +5,8 @@
 set -eu
 
 PKGS="nasm gcc make binutils python3 xorriso mtools grub-common grub-pc-bin \
-grub-efi-amd64-bin qemu-system-x86 ovmf bochs bochsbios vgabios"
+grub-efi-amd64-bin qemu-system-x86 ovmf bochs bochsbios vgabios \
+libc6-dev musl-tools cpio busybox-static"
 
 missing=""
 for p in $PKGS; do

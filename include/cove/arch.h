@@ -38,6 +38,8 @@ void arch_backtrace(uint64_t rip, uint64_t rbp, uint64_t rsp,
 		    void (*fn)(void *ctx, uint64_t pc), void *ctx);
 /* A free-running counter and its rate, for coarse timing and delays. */
 uint64_t arch_cycles(void);
+/* Hardware randomness for seeding (RDRAND), or 0 without it. */
+uint64_t arch_random_seed(void);
 uint64_t arch_cycles_per_ms(void);
 void arch_delay_us(uint64_t us);
 

@@ -5,12 +5,15 @@
 
 #define EPERM 1
 #define ENOENT 2
+#define EINTR 4
 #define EIO 5
 #define E2BIG 7
+#define ESRCH 3
 #define ENOEXEC 8
 #define EBADF 9
 #define EAGAIN 11
 #define ENOMEM 12
+#define EACCES 13
 #define EFAULT 14
 #define EBUSY 16
 #define EEXIST 17
@@ -18,7 +21,11 @@
 #define EINVAL 22
 #define ENOSPC 28
 #define ERANGE 34
+#define ENOTTY 25
+#define EMFILE 24
+#define ESPIPE 29
 #define ENOSYS 38
+#define ECHILD 10
 #define ETIMEDOUT 110
 
 #endif /* COVE_ERRNO_H */

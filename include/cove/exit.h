@@ -13,6 +13,7 @@ enum cove_exit_status {
 	EXIT_PANIC = 1,
 	EXIT_BAD_CMDLINE = 2,
 	EXIT_SELFTEST_FAILED = 3,
+	EXIT_JOB_FAILED = 4,
 };
 
 /* Say why, flush the log, power off. */

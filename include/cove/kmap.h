@@ -26,6 +26,8 @@ void *kmap_mmio(phys_addr_t pa, size_t len);
 /* Root of the kernel tables (what each CPU loads). */
 phys_addr_t kmap_root(void);
 
+/* Map partition memory [pa, pa+len) back into the direct map. */
+int kmap_restore_direct(phys_addr_t pa, size_t len);
 /* Remove pages from the kernel tables (this CPU's TLB is flushed). */
 int kmap_unmap(uint64_t va, size_t len);
 

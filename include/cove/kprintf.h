@@ -30,6 +30,9 @@ void klog_set_console_level(int level);
 #define pr_info(...) klog(LOG_INFO, __VA_ARGS__)
 #define pr_debug(...) klog(LOG_DEBUG, __VA_ARGS__)
 
+/* Program output: to the consoles and the ring as it is, no level. */
+void klog_write_raw(const char *s, size_t len);
+
 struct log_ring;
 /* The ring every message lands in (read by self-tests and the host). */
 const struct log_ring *klog_get_ring(void);

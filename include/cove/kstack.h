@@ -11,6 +11,8 @@
 
 /* A new stack of at least CONFIG_KSTACK_SIZE bytes; returns its top, or 0. */
 uint64_t kstack_alloc(void);
+/* Give back a stack from kstack_alloc (its guard page is mapped again). */
+void kstack_free(uint64_t top);
 /* Note a guard page made elsewhere (the boot stack's). */
 void kstack_register_guard(uint64_t va);
 /* True if addr lies in a guard page: a fault there is a stack overflow. */

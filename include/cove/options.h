@@ -22,6 +22,15 @@ struct kernel_options {
 	uint64_t loglevel;		/* loglevel=: console verbosity 0..7 */
 	int panic_test;			/* panic_test=: fault on purpose, see enum */
 	int poweroff;			/* poweroff=: enum poweroff_method */
+	/* The job (see include/cove/job.h and README) */
+	char job_path[256];		/* job=: the program */
+	char job_args[1024];		/* job.args=: its arguments */
+	char job_env[1024];		/* job.env=: extra environment */
+	char job_cpus[128];		/* job.cpus=: CPU list */
+	char jobs_file[256];		/* jobs=: a file of jobs, one per line */
+	uint64_t job_ranks, job_threads;
+	uint64_t job_heap, job_stack;
+	int job_pagesize;		/* 0 4K, 1 2M, 2 1G */
 };
 
 /* Filled once by options_parse on the boot CPU; read-only afterwards. */

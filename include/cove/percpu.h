@@ -25,13 +25,27 @@ struct xcall_slot {
 	uint64_t nr_handled;
 };
 
+struct task;
+struct runqueue;
+
+/*
+ * The first fields are read by assembly at fixed offsets (arch/.../asm
+ * offsets are checked against offsetof at build time): keep their order.
+ */
 struct percpu {
 	struct percpu *self;		/* must stay first: arch_this_cpu() reads it */
 	uint32_t cpu;			/* logical index, 0 = boot CPU */
 	uint32_t apic_id;
-	uint64_t kstack_top;
+	uint64_t kstack_top;		/* this CPU's own (boot/idle) stack */
+	uint64_t task_stack_top;	/* kernel stack of the running task: syscall entry */
+	uint64_t user_rsp;		/* scratch for the syscall entry */
+	struct task *current;		/* running task, or NULL when idle */
+	volatile uint32_t need_resched;	/* set by anyone, cleared by the CPU */
+	struct runqueue *rq;
+	struct task *switched_from;	/* set across a switch, for its finish */
+	struct task *migrating;		/* to hand to its new CPU after the switch */
 	volatile bool online;		/* set by the CPU itself, read by all */
-	volatile uint64_t timer_ticks;
+	volatile uint64_t timer_irqs;	/* timer events taken */
 	uint64_t irqs;
 	struct xcall_slot xcall;
 	struct arch_percpu arch;

@@ -17,7 +17,6 @@
 #define PIT_GATE 0x61
 #define CALIBRATE_MS 10
 #define APIC_TIMER_DIV_16 0x3
-#define APIC_TIMER_PERIODIC (1U << 17)
 
 /* Measured once by the boot CPU; read-only afterwards. */
 static uint64_t apic_ticks_per_ms;
@@ -43,8 +42,8 @@ static void pit_wait_ms(uint32_t ms)
 static void apic_timer_irq(struct trap_frame *f)
 {
 	(void)f;
-	timer_tick();
 	lapic_eoi();
+	timer_interrupt();
 }
 
 int arch_timer_calibrate(void)
@@ -69,18 +68,39 @@ int arch_timer_calibrate(void)
 	return 0;
 }
 
-void arch_timer_start(uint32_t hz)
+void arch_timer_oneshot(uint64_t ns)
 {
-	uint64_t count = apic_ticks_per_ms * 1000 / hz;
+	uint64_t count;
 
+	if (!ns) {
+		lapic_write(APIC_REG_TIMER_INIT, 0);
+		return;
+	}
+	count = ns * apic_ticks_per_ms / 1000000;
+	if (count == 0)
+		count = 1;
+	if (count > 0xffffffffULL)
+		count = 0xffffffffULL;	/* fires early; the handler re-arms */
 	lapic_write(APIC_REG_TIMER_DIV, APIC_TIMER_DIV_16);
-	lapic_write(APIC_REG_LVT_TIMER, APIC_TIMER_PERIODIC | VEC_TIMER);
-	lapic_write(APIC_REG_TIMER_INIT, count ? (uint32_t)count : 1);
+	lapic_write(APIC_REG_LVT_TIMER, VEC_TIMER);	/* one-shot */
+	lapic_write(APIC_REG_TIMER_INIT, (uint32_t)count);
 }
 
 uint64_t arch_timer_ticks_per_ms(void)
 {
 	return apic_ticks_per_ms;
+}
+
+uint64_t arch_random_seed(void)
+{
+	uint32_t a, b, c, d;
+	uint64_t v = 0;
+	uint8_t ok = 0;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	if (c & (1U << 30))
+		__asm__ volatile("rdrand %0; setc %1" : "=r"(v), "=qm"(ok));
+	return ok ? v : 0;
 }
 
 uint64_t arch_cycles(void)

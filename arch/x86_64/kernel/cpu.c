@@ -7,9 +7,16 @@
 #include <cove/percpu.h>
 #include <cove/smp.h>
 #include <cove/string.h>
+#include <arch/asm_offsets.h>
+#include <arch/fpu.h>
 #include <arch/lapic.h>
 #include <arch/trap.h>
 #include <arch/x86.h>
+
+_Static_assert(offsetof(struct percpu, task_stack_top) == PERCPU_TASK_STACK_TOP,
+	       "syscall_entry.asm reads task_stack_top at a fixed offset");
+_Static_assert(offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP,
+	       "syscall_entry.asm saves the user rsp at a fixed offset");
 
 struct gdt_ptr {
 	uint16_t limit;
@@ -60,7 +67,27 @@ static void cpu_load_gdt(struct arch_percpu *a)
 		: "rax", "memory");
 }
 
-/* Everything a CPU needs before it may take an interrupt. */
+#define MSR_STAR 0xC0000081
+#define MSR_LSTAR 0xC0000082
+#define MSR_FMASK 0xC0000084
+#define EFER_SCE (1ULL << 0)
+
+extern char syscall_entry[];
+
+/*
+ * SYSCALL lands in syscall_entry with IF, DF, TF and AC cleared. SYSRET
+ * derives the user selectors from STAR[63:48]: CS = base + 16, SS = base + 8,
+ * which is why user data precedes user code in the GDT.
+ */
+static void cpu_init_syscall(void)
+{
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	wrmsr(MSR_STAR, ((uint64_t)(GDT_USER_DS - 8 - 3) << 48) | ((uint64_t)GDT_KERNEL_CS << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	wrmsr(MSR_FMASK, (1U << 9) | (1U << 10) | (1U << 8) | (1U << 18));
+}
+
+/* Everything a CPU needs before it may take an interrupt or run user code. */
 void cpu_init_self(struct percpu *p)
 {
 	cpu_setup_gdt(&p->arch);
@@ -70,6 +97,14 @@ void cpu_init_self(struct percpu *p)
 	wrmsr(MSR_GS_BASE, (uint64_t)p);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	write_cr4(read_cr4() | X86_CR4_PGE);
+	cpu_init_syscall();
+	fpu_init_cpu();
+}
+
+void arch_set_kernel_stack(struct percpu *p, uint64_t top)
+{
+	p->task_stack_top = top;
+	p->arch.tss.rsp[0] = top;
 }
 
 extern char boot_stack_top[];
@@ -78,6 +113,7 @@ void arch_cpu_init_boot(struct percpu *p)
 {
 	p->kstack_top = (uint64_t)boot_stack_top;
 	idt_init();
+	fpu_init_boot();
 	cpu_init_self(p);
 }
 

@@ -33,6 +33,12 @@ isr_%1:
 %endrep
 
 isr_common:
+	; From user mode, GS still holds the user's base: take the kernel's.
+	; CS sits above vector, error code and RIP.
+	test byte [rsp + 24], 3
+	jz .from_kernel
+	swapgs
+.from_kernel:
 	push rax
 	push rbx
 	push rcx
@@ -59,6 +65,11 @@ isr_common:
 	mov rbp, rsp
 	call trap_dispatch
 	add rsp, 16
+
+; Leave through a struct trap_frame at rsp: kernel or user, by its CS.
+global trap_return
+trap_return:
+	cli
 	pop r15
 	pop r14
 	pop r13
@@ -75,7 +86,18 @@ isr_common:
 	pop rbx
 	pop rax
 	add rsp, 16				; vector, error code
+	test byte [rsp + 8], 3			; CS above RIP
+	jz .to_kernel
+	swapgs
+.to_kernel:
 	iretq
+
+; void arch_enter_user(struct trap_frame *f): a task's first trip to user
+; mode, or a new thread's, from a frame built in C.
+global arch_enter_user
+arch_enter_user:
+	mov rsp, rdi
+	jmp trap_return
 
 section .rodata
 global isr_table

@@ -2,6 +2,7 @@
 /* Interrupt delivery on the boot CPU: 8259s off, LAPIC on, timer measured. */
 #include <cove/arch.h>
 #include <cove/kprintf.h>
+#include <cove/sched.h>
 #include <cove/timer.h>
 #include <cove/xcall.h>
 #include <arch/lapic.h>
@@ -19,6 +20,18 @@ static void xcall_irq(struct trap_frame *f)
 	(void)f;
 	xcall_handle();
 	lapic_eoi();
+}
+
+static void resched_irq(struct trap_frame *f)
+{
+	(void)f;
+	lapic_eoi();
+	sched_reschedule_ipi();
+}
+
+void arch_send_resched_ipi(uint32_t apic_id)
+{
+	lapic_send_ipi(apic_id, APIC_ICR_FIXED | APIC_ICR_LEVEL_ASSERT | VEC_RESCHED);
 }
 
 void arch_send_xcall_ipi(uint32_t apic_id)
@@ -40,6 +53,7 @@ int arch_platform_init(void)
 	lapic_init_cpu();
 	platform_lapic_ready = true;
 	irq_register(VEC_XCALL, xcall_irq);
+	irq_register(VEC_RESCHED, resched_irq);
 
 	rc = arch_timer_calibrate();
 	if (rc) {
@@ -49,7 +63,6 @@ int arch_platform_init(void)
 	kprintf("lapic: %s mode, timer %lu ticks/ms, TSC %lu kHz\n",
 		lapic_is_x2apic() ? "x2APIC" : "xAPIC", arch_timer_ticks_per_ms(),
 		arch_cycles_per_ms());
-	arch_timer_start(CONFIG_HZ);
 	arch_irq_enable();
 	return 0;
 }

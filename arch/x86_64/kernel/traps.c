@@ -8,6 +8,7 @@
 #include <cove/kstack.h>
 #include <cove/panic.h>
 #include <cove/percpu.h>
+#include <cove/sched.h>
 #include <cove/symbols.h>
 #include <arch/lapic.h>
 #include <arch/trap.h>
@@ -80,19 +81,16 @@ static void __noreturn trap_fatal(struct trap_frame *f)
 	kernel_exit(EXIT_PANIC);
 }
 
-void trap_dispatch(struct trap_frame *f)
+static bool trap_from_user(const struct trap_frame *f)
 {
-	irq_handler_fn h;
+	return (f->cs & 3) == 3;
+}
 
-	if (f->vector < 32) {
-		if (f->vector == EXC_NMI && panic_in_progress())
-			arch_halt_forever();
-		if (trap_fixup && trap_fixup(f))
-			return;
-		trap_fatal(f);
-	}
+static void trap_interrupt(struct trap_frame *f)
+{
+	irq_handler_fn h = irq_handler_of((uint8_t)f->vector);
+
 	this_cpu()->irqs++;
-	h = irq_handler_of((uint8_t)f->vector);
 	if (h) {
 		h(f);
 		return;
@@ -103,4 +101,26 @@ void trap_dispatch(struct trap_frame *f)
 		return;
 	pr_warn("trap: unexpected interrupt vector %lu on cpu %u\n", f->vector, this_cpu_id());
 	lapic_eoi();
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+	if (f->vector < 32) {
+		if (f->vector == EXC_NMI && panic_in_progress())
+			arch_halt_forever();
+		/* A fault in a program ends the program, never the kernel. */
+		if (trap_from_user(f) && f->vector != EXC_NMI && f->vector != EXC_MACHINE_CHECK) {
+			user_fault(f);
+			return;
+		}
+		if (trap_fixup && trap_fixup(f))
+			return;
+		trap_fatal(f);
+	}
+	trap_interrupt(f);
+	if (trap_from_user(f)) {
+		arch_irq_enable();
+		sched_user_return();
+		arch_irq_disable();
+	}
 }

@@ -98,6 +98,16 @@ int kmap_init(const struct boot_info *bi)
 	return 0;
 }
 
+int kmap_restore_direct(phys_addr_t pa, size_t len)
+{
+	unsigned long flags = spin_lock_irqsave(&kmap_lock);
+	int rc = pgtable_map(&kmap_pt, DIRECT_MAP_BASE + pa, pa, ALIGN_UP(len, PAGE_SIZE),
+			     PGT_WRITE | PGT_NOEXEC | PGT_GLOBAL);
+
+	spin_unlock_irqrestore(&kmap_lock, flags);
+	return rc;
+}
+
 int kmap_unmap(uint64_t va, size_t len)
 {
 	unsigned long flags = spin_lock_irqsave(&kmap_lock);

@@ -17,7 +17,7 @@ struct trap_frame {
 #define VEC_PIC_BASE 0x20	/* legacy 8259s, remapped and masked */
 #define VEC_TIMER 0x40
 #define VEC_XCALL 0xf0
-#define VEC_STOP 0xf1		/* panic: halt this CPU */
+#define VEC_RESCHED 0xf1	/* look at your run queue */
 #define VEC_SPURIOUS 0xff
 
 #define EXC_DIVIDE 0
@@ -45,6 +45,8 @@ typedef bool (*trap_fixup_fn)(struct trap_frame *f);
 void trap_set_fixup(trap_fixup_fn fn);
 
 void trap_dispatch(struct trap_frame *f);
+/* An exception in user mode: ends the process with the matching signal. */
+void user_fault(struct trap_frame *f) __noreturn;
 void trap_dump(const struct trap_frame *f);
 
 #endif /* ARCH_TRAP_H */

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * User FPU/SSE/AVX state. The kernel itself never touches these registers
+ * (it is built without SSE), so state is saved and restored only when the
+ * CPU switches between user tasks.
+ */
+#ifndef ARCH_FPU_H
+#define ARCH_FPU_H
+
+#include <cove/types.h>
+
+/* Boot CPU: pick XSAVE or FXSAVE and capture a clean initial state. */
+void fpu_init_boot(void);
+/* Every CPU: enable SSE (and XSAVE/AVX when present) for user code. */
+void fpu_init_cpu(void);
+/* Bytes a task's save area needs; it must be 64-byte aligned. */
+size_t fpu_state_size(void);
+void fpu_state_init(void *area);
+void fpu_save(void *area);
+void fpu_restore(const void *area);
+/* "xsave (x87 SSE AVX)" or "fxsave": for the boot banner. */
+const char *fpu_describe(void);
+
+#endif /* ARCH_FPU_H */

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+/* x86-64 side of tasks: their first stack frame and the switch itself. */
+#include <cove/aspace.h>
+#include <cove/kmap.h>
+#include <cove/percpu.h>
+#include <cove/string.h>
+#include <cove/task.h>
+#include <arch/fpu.h>
+#include <arch/trap.h>
+#include <arch/x86.h>
+
+void arch_switch_stack(uint64_t *save_rsp, uint64_t next_rsp);
+void arch_set_kernel_stack(struct percpu *p, uint64_t top);
+extern char task_first_switch[];
+
+struct trap_frame *task_user_frame(struct task *t)
+{
+	return (struct trap_frame *)(t->kstack_top - sizeof(struct trap_frame));
+}
+
+void task_set_user_frame(struct task *t, const struct trap_frame *frame)
+{
+	struct trap_frame *f = task_user_frame(t);
+
+	*f = *frame;
+	f->cs = GDT_USER_CS;
+	f->ss = GDT_USER_DS;
+	f->rflags = (frame->rflags & 0xcd5) | X86_RFLAGS_IF;	/* user flags only, IF on */
+}
+
+void arch_task_init_stack(struct task *t)
+{
+	uint64_t *sp = (uint64_t *)task_user_frame(t);
+
+	/* What arch_switch_stack pops: r15 r14 r13 r12 rbx rbp, then its return. */
+	*--sp = (uint64_t)task_first_switch;
+	for (int i = 0; i < 6; i++)
+		*--sp = 0;
+	t->ksp = (uint64_t)sp;
+}
+
+void arch_task_switch(struct task *prev, struct task *next)
+{
+	struct percpu *pc = this_cpu();
+
+	if (prev->proc)
+		fpu_save(prev->fpu);
+	if (next->proc) {
+		arch_aspace_activate(&next->proc->as->arch);
+		fpu_restore(next->fpu);
+		wrmsr(MSR_FS_BASE, next->fs_base);
+		wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
+		arch_set_kernel_stack(pc, next->kstack_top);
+	} else if ((read_cr3() & ~0xfffULL) != kmap_root()) {
+		/* Idle runs on the kernel's tables, so a dead process's can go. */
+		write_cr3(kmap_root());
+	}
+	arch_switch_stack(&prev->ksp, next->ksp);
+}

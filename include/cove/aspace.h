@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * User address spaces, in the Kitten spirit: explicit regions whose memory
+ * is allocated and mapped when the region is created (no demand paging),
+ * with 2 MiB / 1 GiB pages wherever alignment and size allow.
+ */
+#ifndef COVE_ASPACE_H
+#define COVE_ASPACE_H
+
+#include <cove/spinlock.h>
+#include <cove/types.h>
+#include <arch/aspace_arch.h>
+
+#define VM_READ 1u
+#define VM_WRITE 2u
+#define VM_EXEC 4u
+
+/* The user half ends below the canonical hole; keep a page of margin. */
+#define USER_VA_END 0x00007ffffffff000ULL
+#define USER_VA_START 0x10000ULL
+
+enum vm_kind {
+	VM_IMAGE,	/* ELF segments */
+	VM_HEAP,	/* brk */
+	VM_STACK,
+	VM_ANON,	/* mmap */
+};
+
+struct vm_region {
+	uint64_t start, end;
+	uint32_t prot;
+	enum vm_kind kind;
+	struct vm_region *next;		/* sorted by start */
+};
+
+struct aspace {
+	struct arch_aspace arch;
+	spinlock_t lock;
+	struct vm_region *regions;
+	uint64_t brk_base, brk_cur, brk_limit;
+	uint64_t mmap_top;		/* mmap without a hint searches below this */
+	uint64_t large_page;		/* largest page to use: 4K, 2M or 1G */
+	uint64_t mapped_bytes;
+	uint64_t populated[3];		/* 4K, 2M, 1G pages ever mapped (statistics) */
+	uint32_t refs;
+};
+
+struct aspace *aspace_create(uint64_t large_page);
+void aspace_get(struct aspace *as);
+void aspace_put(struct aspace *as);
+/* Allocate, zero and map [va, va+len) now. */
+int aspace_map_anon(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
+		    enum vm_kind kind);
+int aspace_unmap(struct aspace *as, uint64_t va, uint64_t len);
+int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot);
+/* A free gap of len bytes aligned to align, highest first below mmap_top. */
+int aspace_find_free(struct aspace *as, uint64_t len, uint64_t align, uint64_t *va);
+/* The region containing va, or NULL (caller holds as->lock). */
+struct vm_region *aspace_find(struct aspace *as, uint64_t va);
+/* Copy into / out of user memory through the kernel's direct map. */
+int aspace_write(struct aspace *as, uint64_t va, const void *src, size_t len);
+int aspace_read(struct aspace *as, uint64_t va, void *dst, size_t len);
+/* True if [va, va+len) lies in regions that allow prot. */
+bool aspace_check(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot);
+
+/* Architecture: page tables of one address space. */
+int arch_aspace_init(struct arch_aspace *a);
+void arch_aspace_destroy(struct arch_aspace *a);
+int arch_aspace_map(struct arch_aspace *a, uint64_t va, phys_addr_t pa, uint64_t len,
+		    uint32_t prot);
+/* Unmap [va, va+len); a large page partly covered is split first. */
+int arch_aspace_unmap(struct arch_aspace *a, uint64_t va, uint64_t len);
+int arch_aspace_translate(struct arch_aspace *a, uint64_t va, phys_addr_t *pa,
+			  uint64_t *page_size);
+void arch_aspace_activate(struct arch_aspace *a);
+/* Make every CPU that may cache this address space drop stale entries. */
+void arch_aspace_flush(struct arch_aspace *a);
+bool arch_has_1g_pages(void);
+
+#endif /* COVE_ASPACE_H */

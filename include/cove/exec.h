@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Starting a static ELF program as a new process. */
+#ifndef COVE_EXEC_H
+#define COVE_EXEC_H
+
+#include <cove/cpumask.h>
+#include <cove/types.h>
+
+struct process;
+
+struct exec_params {
+	const char *path;
+	const char *const *argv;	/* NULL-terminated */
+	const char *const *envp;
+	uint64_t heap_size;		/* brk area, mapped whole at start */
+	uint64_t stack_size;
+	uint64_t page_size;		/* largest page for its memory: 4K, 2M or 1G */
+	struct cpumask cpus;		/* where its threads may run */
+	struct process *parent;
+};
+
+/*
+ * Load path and start it. On failure returns a negative errno and writes a
+ * one-line reason to err ("no such file", "dynamically linked ...", ...).
+ */
+int exec_spawn(const struct exec_params *ep, struct process **out, char *err, size_t errlen);
+
+#endif /* COVE_EXEC_H */

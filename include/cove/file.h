@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Open files and descriptor tables. A file is the console or a node of the
+ * job's in-memory file system (the initramfs plus what jobs write).
+ */
+#ifndef COVE_FILE_H
+#define COVE_FILE_H
+
+#include <cove/spinlock.h>
+#include <cove/types.h>
+
+struct ramfs;
+struct ramfs_node;
+
+#define FD_MAX 256
+
+#define O_ACCMODE 3
+#define O_RDONLY 0
+#define O_WRONLY 1
+#define O_RDWR 2
+#define O_CREAT 0100
+#define O_EXCL 0200
+#define O_NOCTTY 0400
+#define O_TRUNC 01000
+#define O_APPEND 02000
+#define O_NONBLOCK 04000
+#define O_DIRECTORY 0200000
+#define O_NOFOLLOW 0400000
+#define O_CLOEXEC 02000000
+
+enum file_kind {
+	FILE_CONSOLE,
+	FILE_NODE,
+};
+
+struct file {
+	enum file_kind kind;
+	struct ramfs_node *node;
+	uint64_t pos;
+	uint32_t flags;
+	uint32_t refs;
+	spinlock_t lock;		/* pos */
+};
+
+struct fdtable {
+	spinlock_t lock;
+	struct file *fd[FD_MAX];
+	uint8_t cloexec[FD_MAX];
+	uint32_t refs;
+};
+
+/* The file system every job sees, and the lock all of it is under. */
+struct ramfs *vfs_root(void);
+extern spinlock_t vfs_lock;
+/* Load an initramfs (cpio newc) into the file system. */
+int vfs_init(const void *cpio, size_t len);
+
+struct fdtable *fdtable_create_stdio(void);
+void fdtable_get(struct fdtable *t);
+void fdtable_put(struct fdtable *t);
+/* Lowest free descriptor at or above min; -EMFILE when full. */
+int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec);
+/* Takes a reference: file_put when done. NULL if fd is not open. */
+struct file *fd_get(struct fdtable *t, int fd);
+int fd_close(struct fdtable *t, int fd);
+
+struct file *file_open_node(struct ramfs_node *node, uint32_t flags);
+void file_put(struct file *f);
+int64_t file_read(struct file *f, void *buf, size_t len, uint64_t *pos);
+int64_t file_write(struct file *f, const void *buf, size_t len, uint64_t *pos);
+
+#endif /* COVE_FILE_H */

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Jobs: what Cove is for. A job is one executable run as N ranks (processes)
+ * on a set of CPUs; each rank's threads stay on its share of those CPUs.
+ * In bare mode jobs come from the command line (job=...) or from a job file
+ * (jobs=...), run one after another, and Cove powers off after the last.
+ */
+#ifndef COVE_JOB_H
+#define COVE_JOB_H
+
+#include <cove/cpumask.h>
+#include <cove/types.h>
+
+#define JOB_ARGS_MAX 64
+#define JOB_LINE_MAX 1024
+
+struct job_spec {
+	char path[256];
+	char args_buf[JOB_LINE_MAX];	/* argv strings, NUL-separated */
+	char env_buf[JOB_LINE_MAX];
+	const char *argv[JOB_ARGS_MAX + 1];
+	const char *envp[JOB_ARGS_MAX + 2];
+	uint32_t ranks;
+	uint32_t threads;		/* OMP_NUM_THREADS per rank; 0 = its CPUs */
+	struct cpumask cpus;
+	uint64_t heap_size, stack_size, page_size;
+};
+
+/* Parse "1-3,5" into a mask; -EINVAL with a message for anything else. */
+int job_parse_cpulist(const char *s, struct cpumask *out, char *err, size_t errlen);
+/* Split "a b \"c d\"" into spec->argv (argv[0] = path). */
+int job_parse_argv(struct job_spec *spec, const char *path, const char *args, char *err,
+		   size_t errlen);
+
+/* Start the jobs the command line asked for; false if there are none. */
+bool job_start_from_cmdline(void);
+
+#endif /* COVE_JOB_H */

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The Linux x86-64 system call ABI. Every handler has the same shape so one
+ * table can hold them; a handler returns a value or a negative errno.
+ */
+#ifndef COVE_SYSCALL_H
+#define COVE_SYSCALL_H
+
+#include <cove/types.h>
+
+struct trap_frame;
+
+#define SYSCALL_ARGS uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, \
+		     uint64_t a5
+typedef int64_t (*syscall_fn)(SYSCALL_ARGS);
+
+struct syscall_entry_desc {
+	syscall_fn fn;
+	const char *name;
+};
+
+#define SYSCALL_MAX 450
+
+/* Filled in kernel/syscalls/table.c. */
+extern const struct syscall_entry_desc syscall_table[SYSCALL_MAX];
+/* Names of calls Cove does not implement, for the one-time log line. */
+const char *syscall_name(uint64_t nr);
+
+/* Called from the arch entry; returns non-zero to leave through IRET. */
+int syscall_dispatch(struct trap_frame *f);
+
+/* The frame of the current syscall (clone copies it, exec rewrites it). */
+struct trap_frame *syscall_frame(void);
+
+#endif /* COVE_SYSCALL_H */

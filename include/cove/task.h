@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Processes and their threads. A task is one thread of a process, pinned
+ * to one CPU at a time; it moves only when its affinity says it must.
+ */
+#ifndef COVE_TASK_H
+#define COVE_TASK_H
+
+#include <cove/cpumask.h>
+#include <cove/spinlock.h>
+#include <cove/types.h>
+
+struct aspace;
+struct fdtable;
+struct ramfs_node;
+struct trap_frame;
+struct process;
+
+enum task_state {
+	TASK_RUNNABLE,	/* on its CPU's run queue */
+	TASK_RUNNING,
+	TASK_BLOCKED,	/* waiting: futex, sleep, wait4 */
+	TASK_DEAD,	/* exited; its stack is freed by the next switch */
+};
+
+struct task {
+	uint64_t ksp;			/* saved kernel rsp while switched out */
+	uint64_t kstack_top;
+	uint32_t tid;
+	volatile enum task_state state;
+	uint32_t cpu;			/* the CPU it runs on */
+	volatile uint32_t on_cpu;	/* still executing on some CPU's stack */
+	bool on_rq;
+	bool is_idle;
+	struct cpumask affinity;
+	struct process *proc;		/* NULL for idle tasks */
+	void *fpu;			/* 64-byte aligned save area */
+	void *fpu_alloc;
+	uint64_t fs_base;
+	uint64_t gs_base;
+	uint64_t clear_child_tid;	/* set_tid_address / CLONE_CHILD_CLEARTID */
+	uint64_t robust_list, robust_len;
+	uint64_t sigmask;
+	struct task *rq_next;		/* run queue or sleeper list link */
+	uint64_t deadline;		/* sleepers: when to wake, in ns */
+	bool sleeping;			/* on its CPU's sleeper list */
+	struct task *wait_next;		/* futex queue link */
+	uint64_t wait_key;
+	uint32_t wait_bitset;
+	void *wait_bucket;		/* futex bucket it is queued on */
+	volatile int wake_reason;	/* 0 woken, -ETIMEDOUT, -EINTR */
+	struct task *thread_next;	/* the process's thread list */
+	uint64_t switches;
+};
+
+#define NSIG 64
+
+struct k_sigaction {
+	uint64_t handler;		/* SIG_DFL 0, SIG_IGN 1, else a user function */
+	uint64_t flags;
+	uint64_t restorer;
+	uint64_t mask;
+};
+
+struct process {
+	uint32_t pid;
+	spinlock_t lock;
+	struct aspace *as;
+	struct fdtable *files;
+	struct ramfs_node *cwd;
+	struct task *threads;
+	uint32_t nr_live;		/* threads not yet exited */
+	uint32_t nr_tasks;		/* threads not yet freed */
+	struct process *parent;
+	bool exited;			/* every thread gone */
+	bool reaped;			/* collected by wait4 or the job */
+	int exit_code;
+	int term_signal;		/* 0 = exited normally */
+	bool dumped;			/* killed by a signal whose default dumps core */
+	volatile int kill_signal;	/* pending fatal signal for the threads */
+	struct k_sigaction sigactions[NSIG + 1];
+	struct cpumask allowed;		/* CPUs the job gave this process */
+	char name[32];
+	void *job_rank;			/* the job rank this process is, if any */
+	struct task *waiter;		/* a parent blocked in wait4 */
+};
+
+struct task *task_current(void);
+/* A new thread of proc on cpu, with a kernel stack and FPU area; not started. */
+struct task *task_create(struct process *proc, uint32_t cpu);
+/* Prepare t to enter user mode with the register state in frame. */
+void task_set_user_frame(struct task *t, const struct trap_frame *frame);
+/* The user register frame at the top of t's kernel stack. */
+struct trap_frame *task_user_frame(struct task *t);
+void task_free(struct task *t);
+/* End the calling thread; the process ends with its last thread. */
+void task_exit(int code) __noreturn;
+/* Mark p killed by sig and make its threads leave (not the caller's process). */
+void process_kill(struct process *p, int sig, bool dumped);
+/* Kill the whole process (exit_group, fatal signal). */
+void process_exit(struct process *p, int code, int signal, bool dumped) __noreturn;
+
+struct process *process_create(const char *name, struct process *parent);
+/* Called when the last task of p is freed (never on p's own stack). */
+void process_reap_tasks_done(struct process *p);
+struct process *process_find(uint32_t pid);
+/* The job layer hears of every process whose last thread has exited. */
+void job_process_exited(struct process *p);
+
+/* Architecture: the first switch into a new task lands in this function. */
+void arch_task_init_stack(struct task *t);
+void arch_task_switch(struct task *prev, struct task *next);
+
+#endif /* COVE_TASK_H */

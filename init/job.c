@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The bare-mode job runner: jobs from the command line or a job file, run
+ * one after another; each rank's end is reported, and after the last job
+ * the machine powers off with a status saying whether every rank succeeded.
+ */
+#include <cove/errno.h>
+#include <cove/exec.h>
+#include <cove/exit.h>
+#include <cove/file.h>
+#include <cove/heap.h>
+#include <cove/job.h>
+#include <cove/kprintf.h>
+#include <cove/kvsnprintf.h>
+#include <cove/options.h>
+#include <cove/percpu.h>
+#include <cove/ramfs.h>
+#include <cove/signal.h>
+#include <cove/smp.h>
+#include <cove/string.h>
+#include <cove/task.h>
+
+#define JOB_MAX_RANKS 256
+
+/*
+ * The running job. Written by whoever starts a job (the boot CPU, or the
+ * task whose exit ended the previous job) and by rank exits, under job_lock.
+ */
+static struct job_spec job_spec;
+static struct process *job_rank_proc[JOB_MAX_RANKS];
+static uint32_t job_ranks_running;
+static uint32_t job_number;
+static uint32_t job_failed;
+static char *job_file;			/* remaining lines of the job file */
+static spinlock_t job_lock = SPINLOCK_INIT;
+static bool job_rank_failed;		/* some rank of the running job failed */
+
+static bool job_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Next whitespace-separated token of *s, with "double quotes"; copied into out. */
+static const char *job_next_token(const char **s, char **out, char *end)
+{
+	const char *p = *s;
+	char *start = *out;
+	bool quoted = false;
+
+	while (job_is_space(*p))
+		p++;
+	if (!*p || *p == '\n')
+		return NULL;
+	while (*p && *p != '\n' && (quoted || !job_is_space(*p))) {
+		if (*p == '"') {
+			quoted = !quoted;
+			p++;
+			continue;
+		}
+		if (*out + 1 >= end)
+			return NULL;
+		*(*out)++ = *p++;
+	}
+	*(*out)++ = 0;
+	*s = p;
+	return start;
+}
+
+int job_parse_argv(struct job_spec *spec, const char *path, const char *args, char *err,
+		   size_t errlen)
+{
+	char *out = spec->args_buf, *end = spec->args_buf + sizeof(spec->args_buf);
+	const char *tok;
+	uint32_t n = 0;
+
+	spec->argv[n++] = path;
+	while (args && (tok = job_next_token(&args, &out, end))) {
+		if (n == JOB_ARGS_MAX) {
+			ksnprintf(err, errlen, "more than %d arguments", JOB_ARGS_MAX - 1);
+			return -E2BIG;
+		}
+		spec->argv[n++] = tok;
+	}
+	if (args && *args && *args != '\n') {
+		ksnprintf(err, errlen, "arguments longer than %d bytes", JOB_LINE_MAX);
+		return -E2BIG;
+	}
+	spec->argv[n] = NULL;
+	return 0;
+}
+
+static int job_parse_uint(const char **s, uint32_t *v)
+{
+	const char *p = *s;
+	uint32_t x = 0;
+
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	while (*p >= '0' && *p <= '9') {
+		x = x * 10 + (uint32_t)(*p++ - '0');
+		if (x > 100000)
+			return -EINVAL;
+	}
+	*s = p;
+	*v = x;
+	return 0;
+}
+
+int job_parse_cpulist(const char *s, struct cpumask *out, char *err, size_t errlen)
+{
+	const char *p = s;
+
+	cpumask_clear(out);
+	while (*p) {
+		uint32_t lo, hi;
+
+		if (job_parse_uint(&p, &lo))
+			goto bad;
+		hi = lo;
+		if (*p == '-') {
+			p++;
+			if (job_parse_uint(&p, &hi) || hi < lo)
+				goto bad;
+		}
+		if (hi >= CPUMASK_BITS)
+			goto bad;
+		for (uint32_t c = lo; c <= hi; c++)
+			cpumask_set(out, c);
+		if (*p == ',')
+			p++;
+		else if (*p)
+			goto bad;
+	}
+	if (cpumask_weight(out))
+		return 0;
+bad:
+	ksnprintf(err, errlen, "cpus=%s: not a CPU list (use e.g. 0-3 or 1,3,5)", s);
+	return -EINVAL;
+}
+
+static void job_spec_defaults(struct job_spec *spec)
+{
+	const struct kernel_options *o = &kernel_options;
+
+	memset(spec, 0, sizeof(*spec));
+	spec->ranks = o->job_ranks ? (uint32_t)o->job_ranks : 1;
+	spec->threads = (uint32_t)o->job_threads;
+	spec->heap_size = o->job_heap;
+	spec->stack_size = o->job_stack;
+	spec->page_size = o->job_pagesize == 0 ? PAGE_SIZE :
+			  o->job_pagesize == 2 ? PAGE_SIZE_1G : PAGE_SIZE_2M;
+	for (uint32_t c = 0; c < MAX_CPUS; c++) {
+		if (percpu_of(c) && percpu_of(c)->online)
+			cpumask_set(&spec->cpus, c);
+	}
+}
+
+/* Rank r's CPUs: the r-th equal slice of the job's CPU list. */
+static void job_rank_cpus(const struct job_spec *spec, uint32_t r, struct cpumask *m)
+{
+	uint32_t per = cpumask_weight(&spec->cpus) / spec->ranks, idx = 0;
+
+	cpumask_clear(m);
+	for (uint32_t c = 0; c < CPUMASK_BITS; c++) {
+		if (!cpumask_test(&spec->cpus, c))
+			continue;
+		if (idx >= r * per && idx < (r + 1) * per)
+			cpumask_set(m, c);
+		idx++;
+	}
+}
+
+/* envp: the job's own variables, then the ones Cove adds if absent. */
+static void job_build_env(struct job_spec *spec, const char *env, uint32_t rank, char *extra,
+			  size_t extra_len, const struct cpumask *cpus)
+{
+	char *out = spec->env_buf, *end = spec->env_buf + sizeof(spec->env_buf);
+	const char *tok;
+	uint32_t n = 0;
+	bool has_omp = false;
+	int off = 0;
+
+	while (env && n < JOB_ARGS_MAX - 4 && (tok = job_next_token(&env, &out, end))) {
+		spec->envp[n++] = tok;
+		has_omp |= !strncmp(tok, "OMP_NUM_THREADS=", 16);
+	}
+	if (!has_omp) {
+		spec->envp[n++] = extra + off;
+		off += ksnprintf(extra + off, extra_len - off, "OMP_NUM_THREADS=%u",
+				 spec->threads ? spec->threads : cpumask_weight(cpus)) + 1;
+	}
+	spec->envp[n++] = extra + off;
+	off += ksnprintf(extra + off, extra_len - off, "COVE_RANK=%u", rank) + 1;
+	spec->envp[n++] = extra + off;
+	off += ksnprintf(extra + off, extra_len - off, "COVE_NRANKS=%u", spec->ranks) + 1;
+	spec->envp[n++] = "PATH=/bin:/usr/bin";
+	spec->envp[n] = NULL;
+}
+
+static int job_launch(struct job_spec *spec, const char *env, char *err, size_t errlen)
+{
+	uint32_t ncpus = cpumask_weight(&spec->cpus);
+	char extra[128];
+
+	if (spec->ranks > ncpus || spec->ranks > JOB_MAX_RANKS) {
+		ksnprintf(err, errlen, "%u ranks but only %u CPUs for them", spec->ranks, ncpus);
+		return -EINVAL;
+	}
+	for (uint32_t c = 0; c < CPUMASK_BITS; c++) {
+		if (cpumask_test(&spec->cpus, c) && (!percpu_of(c) || !percpu_of(c)->online)) {
+			ksnprintf(err, errlen, "CPU %u is not in the partition", c);
+			return -EINVAL;
+		}
+	}
+	job_ranks_running = 0;
+	for (uint32_t r = 0; r < spec->ranks; r++) {
+		struct exec_params ep = {
+			.path = spec->path, .argv = spec->argv, .envp = spec->envp,
+			.heap_size = spec->heap_size, .stack_size = spec->stack_size,
+			.page_size = spec->page_size,
+		};
+		struct process *p;
+		int rc;
+
+		job_rank_cpus(spec, r, &ep.cpus);
+		job_build_env(spec, env, r, extra, sizeof(extra), &ep.cpus);
+		job_rank_proc[r] = NULL;
+		rc = exec_spawn(&ep, &p, err, errlen);
+		if (rc)
+			return r ? 0 : rc;	/* later ranks failing: report them, keep the rest */
+		p->job_rank = (void *)(uintptr_t)(r + 1);
+		job_rank_proc[r] = p;
+		job_ranks_running++;
+	}
+	return 0;
+}
+
+static void job_all_done(void)
+{
+	kprintf("cove: all jobs done: %u run, %u failed\n", job_number, job_failed);
+	kernel_exit(job_failed ? EXIT_JOB_FAILED : EXIT_OK);
+}
+
+/* Parse one job file line's "key=value" options, then path and args. */
+static int job_parse_line(const char *line, char *env, size_t envlen, char *err, size_t errlen)
+{
+	char tokbuf[JOB_LINE_MAX], *tout = tokbuf;
+	const char *p = line, *tok;
+
+	job_spec_defaults(&job_spec);
+	env[0] = 0;
+	while ((tok = job_next_token(&p, &tout, tokbuf + sizeof(tokbuf)))) {
+		const char *v = strchr(tok, '=');
+		uint32_t n;
+
+		if (tok[0] == '/' || !v) {
+			if (strnlen(tok, sizeof(job_spec.path)) >= sizeof(job_spec.path)) {
+				ksnprintf(err, errlen, "program path too long");
+				return -EINVAL;
+			}
+			memcpy(job_spec.path, tok, strlen(tok) + 1);
+			return job_parse_argv(&job_spec, job_spec.path, p, err, errlen);
+		}
+		v++;
+		if (!strncmp(tok, "ranks=", 6) || !strncmp(tok, "threads=", 8)) {
+			if (job_parse_uint(&v, &n) || *v || (tok[0] == 'r' && !n)) {
+				ksnprintf(err, errlen, "%s: not a valid count", tok);
+				return -EINVAL;
+			}
+			*(tok[0] == 'r' ? &job_spec.ranks : &job_spec.threads) = n;
+		} else if (!strncmp(tok, "cpus=", 5)) {
+			if (job_parse_cpulist(v, &job_spec.cpus, err, errlen))
+				return -EINVAL;
+		} else if (!strncmp(tok, "env=", 4)) {
+			size_t l = strnlen(v, envlen - 1);
+
+			memcpy(env, v, l);
+			env[l] = 0;
+		} else {
+			ksnprintf(err, errlen, "unknown job option '%s' (ranks= threads= cpus= env=)",
+				  tok);
+			return -EINVAL;
+		}
+	}
+	ksnprintf(err, errlen, "no program to run");
+	return -EINVAL;
+}
+
+/* Start jobs until one is running; power off after the last. */
+static void job_run_next(void)
+{
+	char err[192], env[JOB_LINE_MAX];
+
+	for (;;) {
+		char *line = job_file;
+		int rc;
+
+		if (!line || !*line)
+			break;
+		job_file = strchr(line, '\n');
+		if (job_file)
+			*job_file++ = 0;
+		while (job_is_space(*line))
+			line++;
+		if (!*line || *line == '#')
+			continue;
+		job_number++;
+		rc = job_parse_line(line, env, sizeof(env), err, sizeof(err));
+		if (!rc) {
+			kprintf("job %u: %s (%u rank%s)\n", job_number, line, job_spec.ranks,
+				job_spec.ranks == 1 ? "" : "s");
+			rc = job_launch(&job_spec, env, err, sizeof(err));
+		}
+		if (rc) {
+			pr_err("job %u: cannot start: %s\n", job_number, err);
+			job_rank_failed = true;
+		}
+		if (job_ranks_running)
+			return;		/* job_process_exited continues from here */
+		job_failed++;
+		job_rank_failed = false;
+	}
+	job_all_done();
+}
+
+void job_process_exited(struct process *p)
+{
+	uint32_t rank = (uint32_t)(uintptr_t)p->job_rank;
+	unsigned long flags;
+	bool last;
+
+	p->reaped = true;	/* the job collects every rank itself */
+	if (!rank)
+		return;
+	if (p->term_signal)
+		pr_err("job %u: rank %u (pid %u, %s): killed by signal %d (%s)%s\n", job_number,
+		       rank - 1, p->pid, p->name, p->term_signal, signal_name(p->term_signal),
+		       p->dumped ? ", core dumped" : "");
+	else
+		kprintf("job %u: rank %u (pid %u, %s): exited with status %d\n", job_number,
+			rank - 1, p->pid, p->name, p->exit_code);
+	flags = spin_lock_irqsave(&job_lock);
+	job_rank_proc[rank - 1] = NULL;
+	last = --job_ranks_running == 0;
+	if (p->term_signal || p->exit_code)
+		job_rank_failed = true;
+	spin_unlock_irqrestore(&job_lock, flags);
+	if (!last)
+		return;
+	if (job_rank_failed)
+		job_failed++;
+	job_rank_failed = false;
+	job_run_next();
+}
+
+bool job_start_from_cmdline(void)
+{
+	const struct kernel_options *o = &kernel_options;
+	static char line_buf[JOB_LINE_MAX * 3];
+
+	if (o->jobs_file[0]) {
+		struct ramfs_node *node;
+		struct ramfs_stat st;
+		unsigned long irq = spin_lock_irqsave(&vfs_lock);
+		int rc = ramfs_lookup(vfs_root(), NULL, o->jobs_file, true, &node);
+
+		if (!rc) {
+			ramfs_stat(node, &st);
+			job_file = kmalloc(st.size + 1);
+			if (job_file && ramfs_read(node, 0, job_file, st.size) == (int64_t)st.size)
+				job_file[st.size] = 0;
+			else
+				rc = -ENOMEM;
+		}
+		spin_unlock_irqrestore(&vfs_lock, irq);
+		if (rc) {
+			pr_err("jobs=%s: %s\n", o->jobs_file,
+			       rc == -ENOENT ? "no such file in the initramfs" : "cannot read it");
+			job_number = 1;
+			job_failed = 1;
+			job_all_done();
+		}
+	} else if (o->job_path[0]) {
+		/* The command-line job is a one-line job file. */
+		ksnprintf(line_buf, sizeof(line_buf), "%s%s%s%s %s %s", o->job_cpus[0] ? "cpus=" : "",
+			  o->job_cpus, o->job_env[0] ? " env=\"" : "", o->job_env[0] ? o->job_env : "",
+			  o->job_env[0] ? "\"" : "", o->job_path);
+		size_t n = strlen(line_buf);
+
+		ksnprintf(line_buf + n, sizeof(line_buf) - n, " %s", o->job_args);
+		job_file = line_buf;
+	} else {
+		return false;
+	}
+	job_run_next();
+	return true;
+}

@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The scheduler: one run queue per CPU, tasks pinned to their CPU, round
+ * robin only while a CPU is shared, and no timer at all otherwise.
+ */
+#include <cove/arch.h>
+#include <cove/errno.h>
+#include <cove/heap.h>
+#include <cove/kprintf.h>
+#include <cove/panic.h>
+#include <cove/percpu.h>
+#include <cove/sched.h>
+#include <cove/task.h>
+#include <cove/timer.h>
+
+/* One per CPU; every field is under its lock. */
+static struct runqueue sched_rqs[MAX_CPUS];
+
+struct runqueue *sched_rq(uint32_t cpu)
+{
+	return &sched_rqs[cpu];
+}
+
+struct task *task_current(void)
+{
+	return this_cpu()->current;
+}
+
+static void rq_push(struct runqueue *rq, struct task *t)
+{
+	t->rq_next = NULL;
+	if (rq->tail)
+		rq->tail->rq_next = t;
+	else
+		rq->head = t;
+	rq->tail = t;
+	rq->nr_queued++;
+	t->on_rq = true;
+}
+
+static struct task *rq_pop(struct runqueue *rq)
+{
+	struct task *t = rq->head;
+
+	if (!t)
+		return NULL;
+	rq->head = t->rq_next;
+	if (!rq->head)
+		rq->tail = NULL;
+	rq->nr_queued--;
+	t->on_rq = false;
+	return t;
+}
+
+static void sleepers_remove(struct runqueue *rq, struct task *t)
+{
+	for (struct task **pp = &rq->sleepers; *pp; pp = &(*pp)->rq_next) {
+		if (*pp == t) {
+			*pp = t->rq_next;
+			break;
+		}
+	}
+	t->sleeping = false;
+}
+
+/* Arm the local timer for the earliest thing due on this CPU, if any. */
+static void sched_program_timer(struct runqueue *rq)
+{
+	uint64_t next = rq->slice_end, now;
+
+	if (rq->sleepers && (!next || rq->sleepers->deadline < next))
+		next = rq->sleepers->deadline;
+	if (!next) {
+		arch_timer_oneshot(0);
+		return;
+	}
+	now = time_now_ns();
+	arch_timer_oneshot(next > now + 1000 ? next - now : 1000);
+}
+
+void sched_init_cpu(void)
+{
+	struct percpu *pc = this_cpu();
+	struct runqueue *rq = &sched_rqs[pc->cpu];
+	struct task *idle = kzalloc(sizeof(*idle));
+
+	if (!idle)
+		panic("sched: no memory for cpu%u's idle task", pc->cpu);
+	idle->is_idle = true;
+	idle->state = TASK_RUNNING;
+	idle->cpu = pc->cpu;
+	idle->on_cpu = 1;
+	idle->kstack_top = pc->kstack_top;
+	rq->idle = idle;
+	pc->rq = rq;
+	pc->current = idle;
+}
+
+/* Runs in the task that was switched to, once the old one is off its stack. */
+static void sched_finish_switch(void)
+{
+	struct percpu *pc = this_cpu();
+	struct task *from = pc->switched_from;
+	struct task *mover = pc->migrating;
+
+	pc->switched_from = NULL;
+	pc->migrating = NULL;
+	if (!from)
+		return;
+	__atomic_store_n(&from->on_cpu, 0, __ATOMIC_RELEASE);
+	if (from->state == TASK_DEAD)
+		task_free(from);
+	if (mover)
+		sched_enqueue(mover);
+}
+
+void schedule(void)
+{
+	unsigned long flags = arch_irq_save();
+	struct percpu *pc = this_cpu();
+	struct runqueue *rq = pc->rq;
+	struct task *prev = pc->current, *next;
+
+	spin_lock(&rq->lock);
+	pc->need_resched = 0;
+	if (prev->state == TASK_RUNNING && !prev->is_idle) {
+		prev->state = TASK_RUNNABLE;
+		if (prev->cpu != pc->cpu)
+			pc->migrating = prev;	/* queued on its new CPU after the switch */
+		else if (!prev->on_rq)
+			rq_push(rq, prev);
+	}
+	next = rq_pop(rq);
+	if (!next)
+		next = rq->idle;
+	next->state = TASK_RUNNING;
+	rq->slice_end = rq->nr_queued ? time_now_ns() + SCHED_SLICE_NS : 0;
+	sched_program_timer(rq);
+	if (next == prev) {
+		spin_unlock(&rq->lock);
+		arch_irq_restore(flags);
+		return;
+	}
+	rq->nr_switches++;
+	next->switches++;
+	/* A task that just left another CPU may still be on that CPU's stack. */
+	while (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE))
+		arch_cpu_relax();
+	next->on_cpu = 1;
+	pc->current = next;
+	pc->switched_from = prev;
+	spin_unlock(&rq->lock);
+
+	arch_task_switch(prev, next);
+
+	sched_finish_switch();
+	arch_irq_restore(flags);
+}
+
+/* A new task's first instructions, reached from arch_task_switch. */
+void sched_task_first_run(void)
+{
+	sched_finish_switch();
+}
+
+void sched_kick_cpu(uint32_t cpu)
+{
+	struct percpu *pc = percpu_of(cpu);
+
+	if (cpu == this_cpu_id())
+		sched_reschedule_ipi();
+	else if (pc)
+		arch_send_resched_ipi(pc->apic_id);
+}
+
+void sched_enqueue(struct task *t)
+{
+	struct runqueue *rq = &sched_rqs[t->cpu];
+	unsigned long flags = spin_lock_irqsave(&rq->lock);
+
+	t->state = TASK_RUNNABLE;
+	if (!t->on_rq)
+		rq_push(rq, t);
+	spin_unlock_irqrestore(&rq->lock, flags);
+	sched_kick_cpu(t->cpu);
+}
+
+/* On the CPU whose queue changed: run it now if idle, else start slicing. */
+void sched_reschedule_ipi(void)
+{
+	struct percpu *pc = this_cpu();
+	struct runqueue *rq = pc->rq;
+	unsigned long flags;
+
+	if (!rq)
+		return;
+	flags = spin_lock_irqsave(&rq->lock);
+	if (rq->nr_queued) {
+		if (pc->current->is_idle) {
+			pc->need_resched = 1;
+		} else if (!rq->slice_end) {
+			rq->slice_end = time_now_ns() + SCHED_SLICE_NS;
+			sched_program_timer(rq);
+		}
+	}
+	spin_unlock_irqrestore(&rq->lock, flags);
+}
+
+void timer_interrupt(void)
+{
+	struct percpu *pc = this_cpu();
+	struct runqueue *rq = pc->rq;
+	uint64_t now = time_now_ns();
+
+	pc->timer_irqs++;
+	if (!rq)
+		return;
+	spin_lock(&rq->lock);
+	rq->nr_timer_events++;
+	while (rq->sleepers && rq->sleepers->deadline <= now) {
+		struct task *t = rq->sleepers;
+
+		rq->sleepers = t->rq_next;
+		t->sleeping = false;
+		t->wake_reason = -ETIMEDOUT;
+		t->state = TASK_RUNNABLE;
+		if (!t->on_rq)
+			rq_push(rq, t);
+	}
+	if (rq->nr_queued && (pc->current->is_idle || (rq->slice_end && now >= rq->slice_end)))
+		pc->need_resched = 1;
+	sched_program_timer(rq);
+	spin_unlock(&rq->lock);
+}
+
+void sched_block(spinlock_t *lock, unsigned long flags)
+{
+	spin_unlock(lock);
+	schedule();
+	arch_irq_restore(flags);
+}
+
+/* Put the current task on its CPU's sleeper list (rq->lock held). */
+static void sleepers_add(struct runqueue *rq, struct task *t, uint64_t deadline_ns)
+{
+	struct task **pp = &rq->sleepers;
+
+	while (*pp && (*pp)->deadline <= deadline_ns)
+		pp = &(*pp)->rq_next;
+	t->deadline = deadline_ns;
+	t->rq_next = *pp;
+	*pp = t;
+	t->sleeping = true;
+	sched_program_timer(rq);
+}
+
+void sched_block_until(spinlock_t *lock, unsigned long flags, uint64_t deadline_ns)
+{
+	struct percpu *pc = this_cpu();
+	struct runqueue *rq = pc->rq;
+
+	if (deadline_ns) {
+		/* Lock order: the caller's lock (futex bucket), then the run queue. */
+		spin_lock(&rq->lock);
+		if (pc->current->state == TASK_BLOCKED)
+			sleepers_add(rq, pc->current, deadline_ns);
+		spin_unlock(&rq->lock);
+	}
+	sched_block(lock, flags);
+}
+
+void sched_sleep_until(uint64_t deadline_ns)
+{
+	struct percpu *pc = this_cpu();
+	struct runqueue *rq = pc->rq;
+	struct task *t = pc->current;
+	unsigned long flags = spin_lock_irqsave(&rq->lock);
+
+	t->state = TASK_BLOCKED;
+	t->wake_reason = 0;
+	if (deadline_ns)
+		sleepers_add(rq, t, deadline_ns);
+	sched_block(&rq->lock, flags);
+}
+
+bool sched_wake(struct task *t, int reason)
+{
+	struct runqueue *rq = &sched_rqs[t->cpu];
+	unsigned long flags = spin_lock_irqsave(&rq->lock);
+
+	if (t->state != TASK_BLOCKED) {
+		spin_unlock_irqrestore(&rq->lock, flags);
+		return false;
+	}
+	if (t->sleeping)
+		sleepers_remove(rq, t);
+	t->wake_reason = reason;
+	t->state = TASK_RUNNABLE;
+	if (!t->on_rq)
+		rq_push(rq, t);
+	spin_unlock_irqrestore(&rq->lock, flags);
+	sched_kick_cpu(t->cpu);
+	return true;
+}
+
+uint32_t sched_pick_cpu(const struct cpumask *mask)
+{
+	uint32_t best = CPUMASK_BITS, best_load = UINT32_MAX;
+
+	for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++) {
+		struct percpu *pc = percpu_of(cpu);
+
+		if (!pc || !pc->online || !cpumask_test(mask, cpu))
+			continue;
+		if (sched_rqs[cpu].nr_assigned < best_load) {
+			best = cpu;
+			best_load = sched_rqs[cpu].nr_assigned;
+		}
+	}
+	return best;
+}
+
+void sched_migrate_current(uint32_t cpu)
+{
+	struct task *t = task_current();
+
+	if (cpu == t->cpu)
+		return;
+	__atomic_fetch_sub(&sched_rqs[t->cpu].nr_assigned, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&sched_rqs[cpu].nr_assigned, 1, __ATOMIC_RELAXED);
+	t->cpu = cpu;
+	schedule();		/* comes back on the new CPU */
+}
+
+void sched_user_return(void)
+{
+	struct percpu *pc = this_cpu();
+	struct task *t = pc->current;
+
+	for (;;) {
+		if (t->proc && t->proc->kill_signal)
+			task_exit(0);
+		if (!pc->need_resched)
+			break;
+		schedule();
+		pc = this_cpu();
+	}
+}
+
+void sched_idle_loop(void)
+{
+	struct percpu *pc = this_cpu();
+
+	for (;;) {
+		arch_irq_disable();
+		if (pc->need_resched || pc->rq->nr_queued) {
+			arch_irq_enable();
+			schedule();
+			continue;
+		}
+		arch_wait_for_interrupt();
+	}
+}

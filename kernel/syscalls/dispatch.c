@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/* From the SYSCALL instruction to a handler and back. */
+#include <cove/arch.h>
+#include <cove/errno.h>
+#include <cove/kprintf.h>
+#include <cove/percpu.h>
+#include <cove/sched.h>
+#include <cove/syscall.h>
+#include <cove/task.h>
+#include <arch/trap.h>
+
+/* One bit per syscall number already reported as missing; racy sets are harmless. */
+static uint64_t syscall_reported[(SYSCALL_MAX + 63) / 64];
+
+struct trap_frame *syscall_frame(void)
+{
+	return task_user_frame(task_current());
+}
+
+static void syscall_report_missing(uint64_t nr)
+{
+	uint64_t bit = 1ULL << (nr % 64);
+
+	if (nr < SYSCALL_MAX && !(__atomic_fetch_or(&syscall_reported[nr / 64], bit,
+						    __ATOMIC_RELAXED) & bit))
+		pr_warn("syscall: %s (%lu) is not implemented in Cove; returning ENOSYS\n",
+			syscall_name(nr), nr);
+}
+
+static bool canonical_user(uint64_t a)
+{
+	return a < 0x0000800000000000ULL;
+}
+
+int syscall_dispatch(struct trap_frame *f)
+{
+	uint64_t nr = f->rax;
+	int64_t ret = -ENOSYS;
+
+	arch_irq_enable();
+	if (nr < SYSCALL_MAX && syscall_table[nr].fn)
+		ret = syscall_table[nr].fn(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+	else
+		syscall_report_missing(nr);
+	f->rax = (uint64_t)ret;
+	sched_user_return();
+	/* SYSRET cannot return to a non-canonical address: use IRET then. */
+	return !canonical_user(f->rip) || !canonical_user(f->rsp);
+}

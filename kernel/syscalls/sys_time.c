@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Clocks and sleeping. Every clock derives from the one monotonic counter. */
+#include <cove/errno.h>
+#include <cove/sched.h>
+#include <cove/syscalls.h>
+#include <cove/timer.h>
+#include <cove/uaccess.h>
+
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_MONOTONIC_COARSE 6
+#define CLOCK_BOOTTIME 7
+#define TIMER_ABSTIME 1
+
+static int time_clock_ns(uint64_t clk, uint64_t *ns)
+{
+	uint64_t now = time_now_ns();
+
+	switch (clk) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+		*ns = time_boot_epoch() * NSEC_PER_SEC + now;
+		return 0;
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME:
+	/* A pinned thread owns its core: CPU time is wall time. */
+	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_THREAD_CPUTIME_ID:
+		*ns = now;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+int64_t sys_clock_gettime(SYSCALL_ARGS)
+{
+	uint64_t ns;
+	int64_t ts[2];
+	int rc = time_clock_ns(a0, &ns);
+
+	if (rc)
+		return rc;
+	ts[0] = (int64_t)(ns / NSEC_PER_SEC);
+	ts[1] = (int64_t)(ns % NSEC_PER_SEC);
+	return copy_to_user(a1, ts, sizeof(ts));
+}
+
+int64_t sys_clock_getres(SYSCALL_ARGS)
+{
+	int64_t ts[2] = { 0, 1 };
+	uint64_t ns;
+
+	if (time_clock_ns(a0, &ns))
+		return -EINVAL;
+	return a1 ? copy_to_user(a1, ts, sizeof(ts)) : 0;
+}
+
+int64_t sys_gettimeofday(SYSCALL_ARGS)
+{
+	uint64_t ns = time_boot_epoch() * NSEC_PER_SEC + time_now_ns();
+	int64_t tv[2] = { (int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC) / 1000 };
+
+	if (a0 && copy_to_user(a0, tv, sizeof(tv)))
+		return -EFAULT;
+	if (a1) {
+		int32_t tz[2] = { 0, 0 };
+
+		return copy_to_user(a1, tz, sizeof(tz));
+	}
+	return 0;
+}
+
+int64_t sys_time(SYSCALL_ARGS)
+{
+	int64_t t = (int64_t)(time_boot_epoch() + time_now_ns() / NSEC_PER_SEC);
+
+	if (a0 && copy_to_user(a0, &t, sizeof(t)))
+		return -EFAULT;
+	return t;
+}
+
+static int64_t time_sleep(uint64_t clk, bool absolute, uint64_t ureq, uint64_t urem)
+{
+	int64_t ts[2];
+	uint64_t ns, now, deadline;
+	int rc = time_clock_ns(clk, &now);
+
+	if (rc)
+		return rc;
+	if (copy_from_user(ts, ureq, sizeof(ts)))
+		return -EFAULT;
+	if (ts[0] < 0 || ts[1] < 0 || ts[1] >= (int64_t)NSEC_PER_SEC)
+		return -EINVAL;
+	ns = (uint64_t)ts[0] * NSEC_PER_SEC + (uint64_t)ts[1];
+	if (absolute) {
+		if (ns <= now)
+			return 0;
+		ns -= now;
+	}
+	deadline = time_now_ns() + ns;
+	while (time_now_ns() < deadline)
+		sched_sleep_until(deadline);
+	if (urem) {
+		int64_t zero[2] = { 0, 0 };
+
+		copy_to_user(urem, zero, sizeof(zero));
+	}
+	return 0;
+}
+
+int64_t sys_nanosleep(SYSCALL_ARGS)
+{
+	return time_sleep(CLOCK_MONOTONIC, false, a0, a1);
+}
+
+int64_t sys_clock_nanosleep(SYSCALL_ARGS)
+{
+	return time_sleep(a0, a1 & TIMER_ABSTIME, a2, (a1 & TIMER_ABSTIME) ? 0 : a3);
+}
+
+int64_t sys_times(SYSCALL_ARGS)
+{
+	uint64_t ticks = time_now_ns() / (NSEC_PER_SEC / 100);
+	int64_t tms[4] = { (int64_t)ticks, 0, 0, 0 };
+
+	if (a0 && copy_to_user(a0, tms, sizeof(tms)))
+		return -EFAULT;
+	return (int64_t)ticks;
+}
+
+int64_t sys_getrusage(SYSCALL_ARGS)
+{
+	int64_t ru[18] = { 0 };
+	uint64_t ns = time_now_ns();
+
+	ru[0] = (int64_t)(ns / NSEC_PER_SEC);
+	ru[1] = (int64_t)(ns % NSEC_PER_SEC) / 1000;
+	return copy_to_user(a1, ru, sizeof(ru));
+}

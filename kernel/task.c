@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Processes and threads: creation, exit, and freeing once off-CPU. */
+#include <cove/aspace.h>
+#include <cove/errno.h>
+#include <cove/file.h>
+#include <cove/futex.h>
+#include <cove/heap.h>
+#include <cove/kprintf.h>
+#include <cove/kstack.h>
+#include <cove/panic.h>
+#include <cove/percpu.h>
+#include <cove/pmem.h>
+#include <cove/sched.h>
+#include <cove/string.h>
+#include <cove/task.h>
+#include <arch/fpu.h>
+
+#define MAX_PROCESSES 1024
+
+/* Live processes by slot; pids count up. Both under proc_table_lock. */
+static struct process *proc_table[MAX_PROCESSES];
+static uint32_t proc_next_id = 1;
+static spinlock_t proc_table_lock = SPINLOCK_INIT;
+
+static uint32_t id_alloc(void)
+{
+	return __atomic_fetch_add(&proc_next_id, 1, __ATOMIC_RELAXED);
+}
+
+struct process *process_create(const char *name, struct process *parent)
+{
+	struct process *p = kzalloc(sizeof(*p));
+	unsigned long flags;
+	size_t n = strnlen(name, sizeof(p->name) - 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p->name, name, n);
+	p->parent = parent;
+	flags = spin_lock_irqsave(&proc_table_lock);
+	for (int i = 0; i < MAX_PROCESSES; i++) {
+		if (!proc_table[i]) {
+			proc_table[i] = p;
+			p->pid = id_alloc();
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&proc_table_lock, flags);
+	if (!p->pid) {
+		kfree(p);
+		return NULL;
+	}
+	return p;
+}
+
+struct process *process_find(uint32_t pid)
+{
+	struct process *found = NULL;
+	unsigned long flags = spin_lock_irqsave(&proc_table_lock);
+
+	for (int i = 0; i < MAX_PROCESSES; i++) {
+		if (proc_table[i] && proc_table[i]->pid == pid) {
+			found = proc_table[i];
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&proc_table_lock, flags);
+	return found;
+}
+
+static void process_free(struct process *p)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_table_lock);
+
+	for (int i = 0; i < MAX_PROCESSES; i++) {
+		if (proc_table[i] == p)
+			proc_table[i] = NULL;
+	}
+	spin_unlock_irqrestore(&proc_table_lock, flags);
+	if (p->as)
+		aspace_put(p->as);
+	kfree(p);
+}
+
+struct task *task_create(struct process *proc, uint32_t cpu)
+{
+	struct task *t = kzalloc(sizeof(*t));
+	size_t fsz = fpu_state_size();
+	unsigned long flags;
+
+	if (!t)
+		return NULL;
+	t->kstack_top = kstack_alloc();
+	t->fpu_alloc = kmalloc(fsz + 64);
+	if (!t->kstack_top || !t->fpu_alloc) {
+		kfree(t->fpu_alloc);
+		kfree(t);
+		return NULL;
+	}
+	t->fpu = (void *)ALIGN_UP((uintptr_t)t->fpu_alloc, 64);
+	fpu_state_init(t->fpu);
+	t->proc = proc;
+	t->cpu = cpu;
+	t->state = TASK_BLOCKED;	/* not runnable until sched_enqueue */
+	t->affinity = proc->allowed;
+	flags = spin_lock_irqsave(&proc->lock);
+	t->tid = proc->threads ? id_alloc() : proc->pid;
+	t->thread_next = proc->threads;
+	proc->threads = t;
+	proc->nr_live++;
+	proc->nr_tasks++;
+	spin_unlock_irqrestore(&proc->lock, flags);
+	__atomic_fetch_add(&sched_rq(cpu)->nr_assigned, 1, __ATOMIC_RELAXED);
+	arch_task_init_stack(t);
+	return t;
+}
+
+/* Runs off t's stack (sched_finish_switch), with interrupts off. */
+void task_free(struct task *t)
+{
+	struct process *p = t->proc;
+	unsigned long flags;
+	bool last;
+
+	flags = spin_lock_irqsave(&p->lock);
+	for (struct task **pp = &p->threads; *pp; pp = &(*pp)->thread_next) {
+		if (*pp == t) {
+			*pp = t->thread_next;
+			break;
+		}
+	}
+	last = --p->nr_tasks == 0;
+	spin_unlock_irqrestore(&p->lock, flags);
+	/* The stack block: guard page plus stack, see kstack.c. */
+	kstack_free(t->kstack_top);
+	kfree(t->fpu_alloc);
+	kfree(t);
+	if (last)
+		process_reap_tasks_done(p);
+}
+
+void process_reap_tasks_done(struct process *p)
+{
+	if (p->reaped)
+		process_free(p);
+}
+
+/* The last thread is gone: close files, tell whoever waits for it. */
+static void process_finish(struct process *p)
+{
+	p->exited = true;
+	if (p->files) {
+		fdtable_put(p->files);
+		p->files = NULL;
+	}
+	job_process_exited(p);
+}
+
+void task_exit(int code)
+{
+	struct task *t = task_current();
+	struct process *p = t->proc;
+	unsigned long flags;
+	bool last;
+
+	if (t->clear_child_tid) {
+		uint32_t zero = 0;
+
+		/* glibc's pthread_join waits on this word. */
+		if (aspace_write(p->as, t->clear_child_tid, &zero, sizeof(zero)) == 0)
+			futex_wake(p, t->clear_child_tid, 1);
+	}
+	flags = spin_lock_irqsave(&p->lock);
+	last = --p->nr_live == 0;
+	if (last && !p->kill_signal && !p->term_signal)
+		p->exit_code = code;
+	spin_unlock_irqrestore(&p->lock, flags);
+	if (last)
+		process_finish(p);
+
+	arch_irq_disable();
+	__atomic_fetch_sub(&sched_rq(t->cpu)->nr_assigned, 1, __ATOMIC_RELAXED);
+	t->state = TASK_DEAD;
+	schedule();
+	panic("task_exit: a dead task ran again");
+}
+
+static void process_mark_killed(struct process *p, int code, int signal, bool dumped)
+{
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+
+	if (!p->kill_signal) {
+		p->exit_code = code;
+		p->term_signal = signal;
+		p->dumped = dumped;
+		p->kill_signal = signal ? signal : -1;
+	}
+	spin_unlock_irqrestore(&p->lock, flags);
+}
+
+/* Every thread but the caller leaves at its next return to user mode. */
+static void process_stop_threads(struct process *p)
+{
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+
+	for (struct task *t = p->threads; t; t = t->thread_next) {
+		if (t == task_current())
+			continue;
+		spin_unlock_irqrestore(&p->lock, flags);
+		if (!sched_wake(t, -EINTR))
+			sched_kick_cpu(t->cpu);
+		flags = spin_lock_irqsave(&p->lock);
+	}
+	spin_unlock_irqrestore(&p->lock, flags);
+}
+
+void process_kill(struct process *p, int sig, bool dumped)
+{
+	process_mark_killed(p, 0, sig, dumped);
+	process_stop_threads(p);
+}
+
+void process_exit(struct process *p, int code, int signal, bool dumped)
+{
+	process_mark_killed(p, code, signal, dumped);
+	process_stop_threads(p);
+	task_exit(code);
+}

@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * User address spaces. Memory is allocated and mapped when a region is
+ * made, with the largest pages its alignment allows, so a running job
+ * never takes a page fault for memory it asked for.
+ */
+#include <cove/aspace.h>
+#include <cove/errno.h>
+#include <cove/heap.h>
+#include <cove/kmap.h>
+#include <cove/pmem.h>
+#include <cove/string.h>
+
+static int aspace_page_index(uint64_t size)
+{
+	return size == PAGE_SIZE_1G ? 2 : size == PAGE_SIZE_2M ? 1 : 0;
+}
+
+struct aspace *aspace_create(uint64_t large_page)
+{
+	struct aspace *as = kzalloc(sizeof(*as));
+
+	if (!as)
+		return NULL;
+	if (arch_aspace_init(&as->arch)) {
+		kfree(as);
+		return NULL;
+	}
+	if (large_page == PAGE_SIZE_1G && !arch_has_1g_pages())
+		large_page = PAGE_SIZE_2M;
+	as->large_page = large_page ? large_page : PAGE_SIZE_2M;
+	as->mmap_top = 0x00007f0000000000ULL;
+	as->refs = 1;
+	return as;
+}
+
+void aspace_get(struct aspace *as)
+{
+	__atomic_fetch_add(&as->refs, 1, __ATOMIC_RELAXED);
+}
+
+struct vm_region *aspace_find(struct aspace *as, uint64_t va)
+{
+	for (struct vm_region *r = as->regions; r; r = r->next) {
+		if (va >= r->start && va < r->end)
+			return r;
+		if (r->start > va)
+			break;
+	}
+	return NULL;
+}
+
+static bool aspace_range_free(struct aspace *as, uint64_t va, uint64_t end)
+{
+	for (struct vm_region *r = as->regions; r; r = r->next) {
+		if (r->start < end && va < r->end)
+			return false;
+	}
+	return true;
+}
+
+static void aspace_insert(struct aspace *as, struct vm_region *n)
+{
+	struct vm_region **pp = &as->regions;
+
+	while (*pp && (*pp)->start < n->start)
+		pp = &(*pp)->next;
+	n->next = *pp;
+	*pp = n;
+}
+
+/* Unmap and free every page in [va, end); the regions are not touched. */
+static void aspace_release_pages(struct aspace *as, uint64_t va, uint64_t end)
+{
+	while (va < end) {
+		phys_addr_t pa;
+		uint64_t size;
+
+		if (arch_aspace_translate(&as->arch, va, &pa, &size)) {
+			va += PAGE_SIZE;
+			continue;
+		}
+		/* A large page only partly inside goes 4 KiB at a time; the tables split it. */
+		if (!IS_ALIGNED(va, size) || va + size > end)
+			size = PAGE_SIZE;
+		pa = ALIGN_DOWN(pa, size);
+		if (arch_aspace_unmap(&as->arch, va, size) == 0) {
+			as->mapped_bytes -= size;
+			pmem_free(pa, (unsigned int)pmem_order_for(size));
+		}
+		va += size;
+	}
+}
+
+/* Largest page usable at va with end as the limit, within as->large_page. */
+static uint64_t aspace_pick_page(struct aspace *as, uint64_t va, uint64_t end)
+{
+	static const uint64_t sizes[] = { PAGE_SIZE_1G, PAGE_SIZE_2M };
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(sizes); i++) {
+		if (sizes[i] <= as->large_page && IS_ALIGNED(va, sizes[i]) && va + sizes[i] <= end)
+			return sizes[i];
+	}
+	return PAGE_SIZE;
+}
+
+static int aspace_populate(struct aspace *as, uint64_t va, uint64_t end, uint32_t prot)
+{
+	uint64_t start = va;
+
+	while (va < end) {
+		uint64_t size = aspace_pick_page(as, va, end);
+		phys_addr_t pa;
+		int rc;
+
+		/* Fall back to smaller pages when large blocks run out. */
+		while (pmem_alloc((unsigned int)pmem_order_for(size), &pa)) {
+			if (size == PAGE_SIZE) {
+				aspace_release_pages(as, start, va);
+				return -ENOMEM;
+			}
+			size = size == PAGE_SIZE_1G ? PAGE_SIZE_2M : PAGE_SIZE;
+		}
+		memset(phys_to_virt(pa), 0, size);
+		rc = arch_aspace_map(&as->arch, va, pa, size, prot);
+		if (rc) {
+			pmem_free(pa, (unsigned int)pmem_order_for(size));
+			aspace_release_pages(as, start, va);
+			return rc;
+		}
+		as->mapped_bytes += size;
+		as->populated[aspace_page_index(size)]++;
+		va += size;
+	}
+	return 0;
+}
+
+int aspace_map_anon(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
+		    enum vm_kind kind)
+{
+	uint64_t end = va + ALIGN_UP(len, PAGE_SIZE);
+	struct vm_region *r;
+	unsigned long flags;
+	int rc;
+
+	if (!len || !IS_ALIGNED(va, PAGE_SIZE) || end < va || va < USER_VA_START ||
+	    end > USER_VA_END)
+		return -EINVAL;
+	r = kzalloc(sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	flags = spin_lock_irqsave(&as->lock);
+	if (!aspace_range_free(as, va, end)) {
+		spin_unlock_irqrestore(&as->lock, flags);
+		kfree(r);
+		return -EEXIST;
+	}
+	rc = aspace_populate(as, va, end, prot);
+	if (rc) {
+		spin_unlock_irqrestore(&as->lock, flags);
+		kfree(r);
+		return rc;
+	}
+	r->start = va;
+	r->end = end;
+	r->prot = prot;
+	r->kind = kind;
+	aspace_insert(as, r);
+	spin_unlock_irqrestore(&as->lock, flags);
+	return 0;
+}
+
+/* Cut [va, end) out of the region list, splitting regions as needed. */
+static int aspace_cut(struct aspace *as, uint64_t va, uint64_t end)
+{
+	struct vm_region **pp = &as->regions;
+
+	while (*pp) {
+		struct vm_region *r = *pp;
+
+		if (r->end <= va || r->start >= end) {
+			pp = &r->next;
+			continue;
+		}
+		if (r->start < va && r->end > end) {
+			struct vm_region *tail = kzalloc(sizeof(*tail));
+
+			if (!tail)
+				return -ENOMEM;
+			*tail = *r;
+			tail->start = end;
+			r->end = va;
+			tail->next = r->next;
+			r->next = tail;
+			return 0;
+		}
+		if (r->start < va) {
+			r->end = va;
+			pp = &r->next;
+		} else if (r->end > end) {
+			r->start = end;
+			pp = &r->next;
+		} else {
+			*pp = r->next;
+			kfree(r);
+		}
+	}
+	return 0;
+}
+
+int aspace_unmap(struct aspace *as, uint64_t va, uint64_t len)
+{
+	uint64_t end = va + ALIGN_UP(len, PAGE_SIZE);
+	unsigned long flags;
+	int rc;
+
+	if (!len || !IS_ALIGNED(va, PAGE_SIZE) || end < va || end > USER_VA_END)
+		return -EINVAL;
+	flags = spin_lock_irqsave(&as->lock);
+	rc = aspace_cut(as, va, end);
+	if (!rc)
+		aspace_release_pages(as, va, end);
+	spin_unlock_irqrestore(&as->lock, flags);
+	arch_aspace_flush(&as->arch);
+	return rc;
+}
+
+int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot)
+{
+	uint64_t end = va + ALIGN_UP(len, PAGE_SIZE), cur;
+	unsigned long flags;
+	int rc = 0;
+
+	if (!IS_ALIGNED(va, PAGE_SIZE) || end < va || end > USER_VA_END)
+		return -EINVAL;
+	flags = spin_lock_irqsave(&as->lock);
+	/* Linux: the whole range must be mapped. */
+	for (cur = va; cur < end;) {
+		struct vm_region *r = aspace_find(as, cur);
+
+		if (!r) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		cur = r->end;
+	}
+	/* Re-map each page with the new permissions, keeping its memory. */
+	for (cur = va; cur < end;) {
+		phys_addr_t pa;
+		uint64_t size;
+
+		if (arch_aspace_translate(&as->arch, cur, &pa, &size)) {
+			cur += PAGE_SIZE;
+			continue;
+		}
+		if (!IS_ALIGNED(cur, size) || cur + size > end)
+			size = PAGE_SIZE;
+		pa = ALIGN_DOWN(pa, size);
+		rc = arch_aspace_unmap(&as->arch, cur, size);
+		if (!rc)
+			rc = arch_aspace_map(&as->arch, cur, pa, size, prot);
+		if (rc)
+			goto out;
+		cur += size;
+	}
+	/* Split regions at the edges so each keeps one protection. */
+	for (struct vm_region *r = as->regions; r; r = r->next) {
+		if (r->end <= va || r->start >= end)
+			continue;
+		if (r->start < va || r->end > end) {
+			struct vm_region *mid = kzalloc(sizeof(*mid));
+
+			if (!mid) {
+				rc = -ENOMEM;
+				goto out;
+			}
+			if (r->start < va) {
+				*mid = *r;
+				mid->start = va;
+				r->end = va;
+				r->next = mid;
+				continue;	/* mid is visited next */
+			}
+			*mid = *r;
+			mid->start = end;
+			r->end = end;
+			r->next = mid;
+		}
+		r->prot = prot;
+	}
+out:
+	spin_unlock_irqrestore(&as->lock, flags);
+	arch_aspace_flush(&as->arch);
+	return rc;
+}
+
+int aspace_find_free(struct aspace *as, uint64_t len, uint64_t align, uint64_t *va)
+{
+	uint64_t cand = ALIGN_DOWN(as->mmap_top - len, align);
+
+	len = ALIGN_UP(len, PAGE_SIZE);
+	/* Walk down from mmap_top past every region in the way. */
+	for (;;) {
+		bool moved = false;
+
+		if (cand < USER_VA_START || cand + len < cand)
+			return -ENOMEM;
+		for (struct vm_region *r = as->regions; r; r = r->next) {
+			if (r->start < cand + len && cand < r->end) {
+				if (r->start < len)
+					return -ENOMEM;
+				cand = ALIGN_DOWN(r->start - len, align);
+				moved = true;
+			}
+		}
+		if (!moved)
+			break;
+	}
+	*va = cand;
+	return 0;
+}
+
+bool aspace_check(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot)
+{
+	uint64_t end = va + len;
+	bool ok = true;
+
+	if (end < va || end > USER_VA_END)
+		return false;
+	unsigned long flags = spin_lock_irqsave(&as->lock);
+
+	while (va < end) {
+		struct vm_region *r = aspace_find(as, va);
+
+		if (!r || (r->prot & prot) != prot) {
+			ok = false;
+			break;
+		}
+		va = r->end;
+	}
+	spin_unlock_irqrestore(&as->lock, flags);
+	return ok;
+}
+
+static int aspace_copy(struct aspace *as, uint64_t va, void *buf, size_t len, bool to_user)
+{
+	while (len) {
+		phys_addr_t pa;
+		uint64_t size, chunk;
+
+		if (arch_aspace_translate(&as->arch, va, &pa, &size))
+			return -EFAULT;
+		chunk = MIN(len, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+		if (to_user)
+			memcpy(phys_to_virt(pa), buf, chunk);
+		else
+			memcpy(buf, phys_to_virt(pa), chunk);
+		buf = (uint8_t *)buf + chunk;
+		va += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int aspace_write(struct aspace *as, uint64_t va, const void *src, size_t len)
+{
+	return aspace_copy(as, va, (void *)src, len, true);
+}
+
+int aspace_read(struct aspace *as, uint64_t va, void *dst, size_t len)
+{
+	return aspace_copy(as, va, dst, len, false);
+}
+
+void aspace_put(struct aspace *as)
+{
+	if (__atomic_sub_fetch(&as->refs, 1, __ATOMIC_ACQ_REL))
+		return;
+	while (as->regions) {
+		struct vm_region *r = as->regions;
+
+		aspace_release_pages(as, r->start, r->end);
+		as->regions = r->next;
+		kfree(r);
+	}
+	arch_aspace_destroy(&as->arch);
+	kfree(as);
+}
