@@ -14,7 +14,7 @@ CONFIGS ?= configs/defconfig
 SMP ?= 4
 MEM ?= 2G
 FIRMWARE ?= bios
-CMDLINE ?= selftest
+CMDLINE ?= selftest job=/bin/cg
 
 
 CC := gcc
@@ -43,8 +43,10 @@ LDFLAGS := -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-seg
 
 ELF := $(BUILD)/cove.elf
 ISO := $(BUILD)/cove.iso
+INITRAMFS := $(BUILD)/initramfs.cpio
+USER_OUT := $(abspath $(BUILD)/user)
 
-.PHONY: all iso run debug clean deps test test-unit test-boot
+.PHONY: all iso run debug clean deps test test-unit test-boot test-abi
 all: $(ELF) $(ISO)
 iso: $(ISO)
 
@@ -106,9 +108,18 @@ CMDLINE_STAMP := $(BUILD)/cmdline.txt
 $(shell mkdir -p $(BUILD); printf '%s\n' "$(CMDLINE)" | cmp -s - $(CMDLINE_STAMP) || \
 	printf '%s\n' "$(CMDLINE)" > $(CMDLINE_STAMP))
 
-$(ISO): $(ELF) scripts/mkiso.sh $(CMDLINE_STAMP)
+# The programs jobs run (user/), built static with glibc and musl.
+.PHONY: user
+user: | deps
+	@$(MAKE) --no-print-directory -s -C user O=$(USER_OUT)
+
+$(INITRAMFS): user scripts/mkinitramfs.sh
+	@echo "  CPIO    $@"
+	@scripts/mkinitramfs.sh $@ $(USER_OUT)
+
+$(ISO): $(ELF) $(INITRAMFS) scripts/mkiso.sh $(CMDLINE_STAMP)
 	@echo "  ISO     $@"
-	@scripts/mkiso.sh $(ELF) $@ "$(CMDLINE)"
+	@scripts/mkiso.sh $(ELF) $@ "$(CMDLINE)" $(INITRAMFS)
 
 run: $(ISO)
 	@scripts/qemu-run.sh --iso $(ISO) --smp $(SMP) --mem $(MEM) --firmware $(FIRMWARE)
@@ -128,6 +139,9 @@ test-unit: deps
 
 test-boot: deps
 	@test/run.sh boot
+
+test-abi: deps
+	@test/run.sh abi
 
 # Host unit tests: pure-logic sources built for Linux with sanitizers.
 include $(wildcard test/unit/*.mk)

@@ -4,6 +4,7 @@
  * one after another; each rank's end is reported, and after the last job
  * the machine powers off with a status saying whether every rank succeeded.
  */
+#include <cove/cmdline.h>
 #include <cove/errno.h>
 #include <cove/exec.h>
 #include <cove/exit.h>
@@ -27,7 +28,6 @@
  * task whose exit ended the previous job) and by rank exits, under job_lock.
  */
 static struct job_spec job_spec;
-static struct process *job_rank_proc[JOB_MAX_RANKS];
 static uint32_t job_ranks_running;
 static uint32_t job_number;
 static uint32_t job_failed;
@@ -212,25 +212,33 @@ static int job_launch(struct job_spec *spec, const char *env, char *err, size_t 
 			return -EINVAL;
 		}
 	}
-	job_ranks_running = 0;
+	/*
+	 * A rank may run and even exit before exec_spawn returns: it is counted
+	 * first. The caller holds one more count (job_ranks_running starts at
+	 * 1), so no rank's exit can end the job while ranks are being started.
+	 */
 	for (uint32_t r = 0; r < spec->ranks; r++) {
 		struct exec_params ep = {
 			.path = spec->path, .argv = spec->argv, .envp = spec->envp,
 			.heap_size = spec->heap_size, .stack_size = spec->stack_size,
-			.page_size = spec->page_size,
+			.page_size = spec->page_size, .job_rank = (void *)(uintptr_t)(r + 1),
 		};
 		struct process *p;
+		unsigned long flags;
 		int rc;
 
 		job_rank_cpus(spec, r, &ep.cpus);
 		job_build_env(spec, env, r, extra, sizeof(extra), &ep.cpus);
-		job_rank_proc[r] = NULL;
-		rc = exec_spawn(&ep, &p, err, errlen);
-		if (rc)
-			return r ? 0 : rc;	/* later ranks failing: report them, keep the rest */
-		p->job_rank = (void *)(uintptr_t)(r + 1);
-		job_rank_proc[r] = p;
+		flags = spin_lock_irqsave(&job_lock);
 		job_ranks_running++;
+		spin_unlock_irqrestore(&job_lock, flags);
+		rc = exec_spawn(&ep, &p, err, errlen);
+		if (rc) {
+			flags = spin_lock_irqsave(&job_lock);
+			job_ranks_running--;
+			spin_unlock_irqrestore(&job_lock, flags);
+			return rc;	/* ranks already started run on and are reported */
+		}
 	}
 	return 0;
 }
@@ -271,19 +279,57 @@ static int job_parse_line(const char *line, char *env, size_t envlen, char *err,
 		} else if (!strncmp(tok, "cpus=", 5)) {
 			if (job_parse_cpulist(v, &job_spec.cpus, err, errlen))
 				return -EINVAL;
+		} else if (!strncmp(tok, "heap=", 5) || !strncmp(tok, "stack=", 6)) {
+			uint64_t size;
+
+			if (cmdline_parse_size(v, &size) || size < PAGE_SIZE) {
+				ksnprintf(err, errlen, "%s: not a size (e.g. 64M, 1G)", tok);
+				return -EINVAL;
+			}
+			*(tok[0] == 'h' ? &job_spec.heap_size : &job_spec.stack_size) = size;
+		} else if (!strncmp(tok, "pagesize=", 9)) {
+			if (!strcmp(v, "4K"))
+				job_spec.page_size = PAGE_SIZE;
+			else if (!strcmp(v, "2M"))
+				job_spec.page_size = PAGE_SIZE_2M;
+			else if (!strcmp(v, "1G"))
+				job_spec.page_size = PAGE_SIZE_1G;
+			else {
+				ksnprintf(err, errlen, "%s: use 4K, 2M or 1G", tok);
+				return -EINVAL;
+			}
 		} else if (!strncmp(tok, "env=", 4)) {
 			size_t l = strnlen(v, envlen - 1);
 
 			memcpy(env, v, l);
 			env[l] = 0;
 		} else {
-			ksnprintf(err, errlen, "unknown job option '%s' (ranks= threads= cpus= env=)",
-				  tok);
+			ksnprintf(err, errlen, "unknown job option '%s' (ranks= threads= cpus= heap= "
+				  "stack= pagesize= env=)", tok);
 			return -EINVAL;
 		}
 	}
 	ksnprintf(err, errlen, "no program to run");
 	return -EINVAL;
+}
+
+/* Drop one count of the running job; true if it was the last. */
+static bool job_drop_count(bool failed)
+{
+	unsigned long flags = spin_lock_irqsave(&job_lock);
+	bool last = --job_ranks_running == 0;
+
+	if (failed)
+		job_rank_failed = true;
+	spin_unlock_irqrestore(&job_lock, flags);
+	return last;
+}
+
+static void job_finish(void)
+{
+	if (job_rank_failed)
+		job_failed++;
+	job_rank_failed = false;
 }
 
 /* Start jobs until one is running; power off after the last. */
@@ -305,6 +351,7 @@ static void job_run_next(void)
 		if (!*line || *line == '#')
 			continue;
 		job_number++;
+		job_ranks_running = 1;		/* the launcher's own count */
 		rc = job_parse_line(line, env, sizeof(env), err, sizeof(err));
 		if (!rc) {
 			kprintf("job %u: %s (%u rank%s)\n", job_number, line, job_spec.ranks,
@@ -315,10 +362,10 @@ static void job_run_next(void)
 			pr_err("job %u: cannot start: %s\n", job_number, err);
 			job_rank_failed = true;
 		}
-		if (job_ranks_running)
-			return;		/* job_process_exited continues from here */
-		job_failed++;
-		job_rank_failed = false;
+		/* Ranks still running: the last one to end continues from here. */
+		if (!job_drop_count(false))
+			return;
+		job_finish();
 	}
 	job_all_done();
 }
@@ -326,8 +373,6 @@ static void job_run_next(void)
 void job_process_exited(struct process *p)
 {
 	uint32_t rank = (uint32_t)(uintptr_t)p->job_rank;
-	unsigned long flags;
-	bool last;
 
 	p->reaped = true;	/* the job collects every rank itself */
 	if (!rank)
@@ -339,18 +384,10 @@ void job_process_exited(struct process *p)
 	else
 		kprintf("job %u: rank %u (pid %u, %s): exited with status %d\n", job_number,
 			rank - 1, p->pid, p->name, p->exit_code);
-	flags = spin_lock_irqsave(&job_lock);
-	job_rank_proc[rank - 1] = NULL;
-	last = --job_ranks_running == 0;
-	if (p->term_signal || p->exit_code)
-		job_rank_failed = true;
-	spin_unlock_irqrestore(&job_lock, flags);
-	if (!last)
-		return;
-	if (job_rank_failed)
-		job_failed++;
-	job_rank_failed = false;
-	job_run_next();
+	if (job_drop_count(p->term_signal || p->exit_code)) {
+		job_finish();
+		job_run_next();
+	}
 }
 
 bool job_start_from_cmdline(void)

@@ -193,6 +193,7 @@ int exec_spawn(const struct exec_params *ep, struct process **out, char *err, si
 		goto nomem;
 	}
 	p->allowed = ep->cpus;
+	p->job_rank = ep->job_rank;
 	p->as = aspace_create(ep->page_size);
 	p->files = fdtable_create_stdio();
 	if (!p->as || !p->files) {

@@ -69,6 +69,24 @@ static void aspace_insert(struct aspace *as, struct vm_region *n)
 	*pp = n;
 }
 
+/* Join neighbours that agree in everything, as Linux merges its VMAs. */
+static void aspace_merge(struct aspace *as)
+{
+	struct vm_region *r = as->regions;
+
+	while (r && r->next) {
+		struct vm_region *n = r->next;
+
+		if (r->end == n->start && r->prot == n->prot && r->kind == n->kind) {
+			r->end = n->end;
+			r->next = n->next;
+			kfree(n);
+			continue;
+		}
+		r = n;
+	}
+}
+
 /* Unmap and free every page in [va, end); the regions are not touched. */
 static void aspace_release_pages(struct aspace *as, uint64_t va, uint64_t end)
 {
@@ -166,6 +184,7 @@ int aspace_map_anon(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 	r->prot = prot;
 	r->kind = kind;
 	aspace_insert(as, r);
+	aspace_merge(as);
 	spin_unlock_irqrestore(&as->lock, flags);
 	return 0;
 }
@@ -288,6 +307,7 @@ int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot)
 		}
 		r->prot = prot;
 	}
+	aspace_merge(as);
 out:
 	spin_unlock_irqrestore(&as->lock, flags);
 	arch_aspace_flush(&as->arch);

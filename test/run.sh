@@ -1,5 +1,5 @@
 #!/bin/bash
-# The one test runner: `test/run.sh [all|unit|boot] [-j N] [PATTERN]`.
+# The one test runner: `test/run.sh [all|unit|boot|abi] [-j N] [PATTERN]`.
 # Prints PASS/FAIL per test and ends with "N passed, N failed" alone on its
 # line; exits non-zero if anything failed.
 set -u
@@ -18,8 +18,8 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case "$what" in
-all|unit|boot) ;;
-*) echo "usage: test/run.sh [all|unit|boot] [-j N] [PATTERN]" >&2; exit 2 ;;
+all|unit|boot|abi) ;;
+*) echo "usage: test/run.sh [all|unit|boot|abi] [-j N] [PATTERN]" >&2; exit 2 ;;
 esac
 
 results="$(mktemp -d)"
@@ -85,7 +85,7 @@ run_headers() {
 	done
 }
 
-run_scenario() {	# in a subshell: writes its verdict to $results/boot-NAME
+run_scenario() {	# in a subshell: writes its verdict to $results/scn-NAME
 	local name="$1" start
 	SCENARIO="$name"
 	LOG="$BUILD/test/$name.log"
@@ -94,35 +94,30 @@ run_scenario() {	# in a subshell: writes its verdict to $results/boot-NAME
 	"scenario_$name"
 	local secs=$(( $(date +%s) - start ))
 	if [ -z "$FAILED" ]; then
-		echo "pass ($secs s)" >"$results/boot-$name"
+		echo "pass ($secs s)" >"$results/scn-$name"
 	else
 		{
 			echo "fail ($secs s) $FAILED"
 			echo "    --- last lines of $LOG ---"
 			tail -n 25 "$LOG" 2>/dev/null | tr -d '\r' | sed 's/^/    /'
-		} >"$results/boot-$name"
+		} >"$results/scn-$name"
 	fi
 }
 
-run_boot() {
-	if ! make --no-print-directory -s "$BUILD/cove.elf" >"$results/build.log" 2>&1; then
+# Boot scenarios of one category: test/CATEGORY/scenarios.sh.
+run_scenarios() {
+	local category="$1"
+	shift
+	if ! make --no-print-directory -s "$@" >"$results/build.log" 2>&1; then
 		cat "$results/build.log"
-		record fail boot.build "the kernel does not build"
+		record fail "$category.build" "the kernel or its initramfs does not build"
 		return
-	fi
-	# The debug configuration must build too (-Og, extra checks).
-	if make --no-print-directory -s BUILD="$BUILD/debug" \
-		CONFIGS="configs/defconfig configs/debug.config" "$BUILD/debug/cove.elf" \
-		>"$results/build-debug.log" 2>&1; then
-		record pass build.debug_config
-	else
-		record fail build.debug_config "$(grep -m 3 -E 'error|Error' "$results/build-debug.log")"
 	fi
 	mkdir -p "$BUILD/test"
 	# shellcheck source=test/boot/lib.sh
 	. test/boot/lib.sh
-	# shellcheck source=test/boot/scenarios.sh
-	. test/boot/scenarios.sh
+	# shellcheck disable=SC1090
+	. "test/$category/scenarios.sh"
 	local names=()
 	for fn in $(declare -F | awk '{ print $3 }' | grep '^scenario_'); do
 		local name="${fn#scenario_}"
@@ -141,19 +136,35 @@ run_boot() {
 	wait
 	for name in "${names[@]}"; do
 		local v
-		v=$(head -n 1 "$results/boot-$name" 2>/dev/null)
+		v=$(head -n 1 "$results/scn-$name" 2>/dev/null)
 		case "$v" in
-		pass*) record pass "boot.$name ${v#pass }" ;;
+		pass*) record pass "$category.$name ${v#pass }" ;;
 		*)
-			record fail "boot.$name" "${v#fail }"
-			tail -n +2 "$results/boot-$name"
+			record fail "$category.$name" "${v#fail }"
+			tail -n +2 "$results/scn-$name"
 			;;
 		esac
+		unset -f "scenario_$name"
 	done
+}
+
+run_boot() {
+	# The debug configuration must build too (-Og, extra checks).
+	if make --no-print-directory -s BUILD="$BUILD/debug" \
+		CONFIGS="configs/defconfig configs/debug.config" "$BUILD/debug/cove.elf" \
+		>"$results/build-debug.log" 2>&1; then
+		record pass build.debug_config
+	else
+		record fail build.debug_config "$(grep -m 3 -E 'error|Error' "$results/build-debug.log")"
+	fi
+	run_scenarios boot "$BUILD/cove.elf"
 }
 
 if [ "$what" = unit ] || [ "$what" = all ]; then run_unit; run_headers; fi
 if [ "$what" = boot ] || [ "$what" = all ]; then run_boot; fi
+if [ "$what" = abi ] || [ "$what" = all ]; then
+	run_scenarios abi "$BUILD/cove.elf" "$BUILD/initramfs.cpio"
+fi
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -17,6 +17,7 @@ struct exec_params {
 	uint64_t page_size;		/* largest page for its memory: 4K, 2M or 1G */
 	struct cpumask cpus;		/* where its threads may run */
 	struct process *parent;
+	void *job_rank;			/* set on the process before it can run */
 };
 
 /*

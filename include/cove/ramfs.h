@@ -8,8 +8,8 @@
  *
  * Not done: permission checks (the LWK runs one user), device nodes, fifos
  * and sockets (skipped when loading), rename, link(2) and symlink(2): hard and
- * symbolic links come from the archive only. Only mtime is kept.
- * Not locked: callers serialize.
+ * symbolic links come from the archive only. Of the times only mtime is
+ * kept. Not locked: callers serialize.
  *
  * Node lifetime: a node stays valid while it has a name, and also while it
  * is held with ramfs_get(), so an open file or a cwd survives unlink/rmdir
@@ -58,7 +58,7 @@
 #define RAMFS_NAME_MAX 255
 #define RAMFS_SYMLINK_MAX 4095	/* longest target, PATH_MAX less the NUL */
 #define RAMFS_LOOP_MAX 40	/* symlinks followed in one lookup */
-#define RAMFS_FILE_MAX (1ULL << 40)
+#define RAMFS_FILE_MAX (1ULL << 40)	/* largest file; offsets never near overflow */
 
 struct ramfs_ops {
 	void *(*alloc)(void *ctx, size_t n);	/* NULL when out of memory */

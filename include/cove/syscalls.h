@@ -21,6 +21,7 @@ int64_t sys_fcntl(SYSCALL_ARGS);
 int64_t sys_ioctl(SYSCALL_ARGS);
 int64_t sys_fsync(SYSCALL_ARGS);
 int64_t sys_poll(SYSCALL_ARGS);
+int64_t sys_sendfile(SYSCALL_ARGS);
 
 /* sys_fs.c: names in the file system */
 int64_t sys_open(SYSCALL_ARGS);

@@ -2,6 +2,7 @@
 /* read/write and friends: data through open descriptors. */
 #include <cove/errno.h>
 #include <cove/file.h>
+#include <cove/heap.h>
 #include <cove/ramfs.h>
 #include <cove/syscalls.h>
 #include <cove/task.h>
@@ -246,10 +247,12 @@ static int64_t io_console_ioctl(uint64_t req, uint64_t arg)
 {
 	switch (req) {
 	case TCGETS: {
-		/* 115200 8N1, canonical mode with echo, as a serial tty reports. */
-		uint32_t termios[15] = { 0x0500, 0x0005, 0x1cb2, 0x8a3b };
+		/* The kernel's struct termios: 4 flag words, c_line, 19 c_cc = 36 bytes. */
+		uint8_t termios[36] = { 0 };
+		uint32_t flags[4] = { 0x0500, 0x0005, 0x1cb2, 0x8a3b };	/* 115200 8N1, icanon */
 
-		return copy_to_user(arg, termios, 60) ? -EFAULT : 0;
+		__builtin_memcpy(termios, flags, sizeof(flags));
+		return copy_to_user(arg, termios, sizeof(termios)) ? -EFAULT : 0;
 	}
 	case TCSETS:
 	case TCSETSW:
@@ -329,4 +332,50 @@ int64_t sys_poll(SYSCALL_ARGS)
 			return -EFAULT;
 	}
 	return ready;
+}
+
+/* sendfile: copy between descriptors through a kernel buffer (cat uses it). */
+int64_t sys_sendfile(SYSCALL_ARGS)
+{
+	struct file *out = fd_get(cur_files(), (int)a0), *in = fd_get(cur_files(), (int)a1);
+	uint64_t left = a3, pos, total = 0;
+	int64_t rc = 0;
+	char *buf = kmalloc(PAGE_SIZE);
+
+	if (!out || !in || !buf) {
+		rc = !buf ? -ENOMEM : -EBADF;
+		goto done;
+	}
+	if (a2 && copy_from_user(&pos, a2, sizeof(pos))) {
+		rc = -EFAULT;
+		goto done;
+	}
+	if (!a2)
+		pos = in->pos;
+	while (left) {
+		uint64_t wpos = out->pos;
+		int64_t n = file_read(in, buf, MIN(left, PAGE_SIZE), &pos);
+
+		if (n <= 0) {
+			rc = n;
+			break;
+		}
+		n = file_write(out, buf, (size_t)n, &wpos);
+		out->pos = wpos;
+		if (n <= 0) {
+			rc = n;
+			break;
+		}
+		total += (uint64_t)n;
+		left -= (uint64_t)n;
+	}
+	if (a2)
+		copy_to_user(a2, &pos, sizeof(pos));
+	else
+		in->pos = pos;
+done:
+	kfree(buf);
+	file_put(in);
+	file_put(out);
+	return total ? (int64_t)total : rc;
 }

@@ -54,9 +54,15 @@ int64_t sys_brk(SYSCALL_ARGS)
 {
 	struct aspace *as = cur_as();
 
-	/* The heap was mapped whole at exec; brk only moves within it. */
-	if (a0 >= as->brk_base && a0 <= as->brk_limit)
+	/*
+	 * The heap was mapped whole at exec; brk only moves within it. Memory
+	 * given back is zeroed, so growing again hands out zeros as on Linux.
+	 */
+	if (a0 >= as->brk_base && a0 <= as->brk_limit) {
+		if (a0 < as->brk_cur)
+			__builtin_memset((void *)a0, 0, as->brk_cur - a0);
 		as->brk_cur = a0;
+	}
 	return (int64_t)as->brk_cur;
 }
 

@@ -18,10 +18,13 @@ fail() {
 # boot [--smp N] [--mem SIZE] [--firmware bios|uefi] [--cmdline "..."] [--timeout S]
 #      [--emulator qemu|bochs]   (bochs: BIOS only, --mem in MiB)
 #      [--elf KERNEL]            (default: $ELF)
+#      [--initrd CPIO]           (the job initramfs: $BUILD/initramfs.cpio)
 boot() {
 	local smp=1 mem=128M firmware=bios cmdline="" timeout=180 emulator=qemu elf="$ELF"
+	local initrd=""
 	while [ $# -gt 0 ]; do
 		case "$1" in
+		--initrd) initrd="$2"; shift 2 ;;
 		--elf) elf="$2"; shift 2 ;;
 		--emulator) emulator="$2"; shift 2 ;;
 		--smp) smp="$2"; shift 2 ;;
@@ -37,7 +40,7 @@ boot() {
 		fail "no kernel at $elf (did it build?)"
 		return
 	fi
-	if ! scripts/mkiso.sh "$elf" "$iso" "$cmdline" 2>"$LOG.mkiso"; then
+	if ! scripts/mkiso.sh "$elf" "$iso" "$cmdline" $initrd 2>"$LOG.mkiso"; then
 		fail "could not build the ISO: $(cat "$LOG.mkiso")"
 		return
 	fi
@@ -113,4 +116,19 @@ expect_memory_accounting() {
 expect_selftests_pass() {
 	expect_log_re "selftest: [1-9][0-9]* passed, 0 failed"
 	expect_no_log "FAIL"
+}
+
+# The output job N printed: the lines between its "job N: ..." header and the
+# "job N: rank 0 ..." line that reports its end.
+job_output() {
+	tr -d '\r' < "$LOG" | awk -v n="$1" '
+		index($0, "job " n ": rank ") == 1 { on = 0 }
+		on { print }
+		index($0, "job " n ": ") == 1 && !seen { on = 1; seen = 1 }'
+}
+
+# Job N's exit line must say exactly this (e.g. "exited with status 0").
+expect_job_end() {
+	tr -d '\r' < "$LOG" | grep -qE "^(error: )?job $1: rank 0 \(pid [0-9]+, [^)]*\): $2\$" ||
+		fail "job $1 did not end with: $2"
 }

@@ -37,15 +37,28 @@ static void count_free(void *ctx, void *p)
 
 static struct counter cnt;
 static struct ramfs fs;
+static uint64_t clock_now;
 
-static void fs_up(uint64_t max_bytes)
+static uint64_t clock_read(void *ctx)
+{
+	(void)ctx;
+	return clock_now;
+}
+
+static void fs_up_clock(uint64_t max_bytes, bool with_clock)
 {
 	struct ramfs_ops ops = {
 		.alloc = count_alloc, .free = count_free, .ctx = &cnt, .max_bytes = max_bytes,
+		.now = with_clock ? clock_read : NULL,
 	};
 
 	memset(&cnt, 0, sizeof(cnt));
 	CHECK_EQ(ramfs_init(&fs, &ops), 0);
+}
+
+static void fs_up(uint64_t max_bytes)
+{
+	fs_up_clock(max_bytes, false);
 }
 
 static void fs_down(void)
@@ -113,6 +126,51 @@ static bool has_text(struct ramfs_node *n, const char *text)
 	int64_t r = n ? ramfs_read(n, 0, buf, sizeof(buf)) : -1;
 
 	return r == (int64_t)strlen(text) && !memcmp(buf, text, r);
+}
+
+/* A newc archive made byte by byte, as in test_cpio.c. */
+struct ar {
+	uint8_t buf[16384];
+	size_t len;
+};
+
+static size_t ar_add_full(struct ar *a, const char *name, uint32_t mode, const char *data,
+			  uint32_t ino, uint32_t nlink)
+{
+	size_t at = a->len, nlen = strlen(name) + 1, size = strlen(data);
+
+	a->len += snprintf((char *)a->buf + a->len, sizeof(a->buf) - a->len,
+			   "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", ino,
+			   mode, 0, 0, nlink, 1000 + ino, (uint32_t)size, 3, 4, 0, 0,
+			   (uint32_t)nlen, 0);
+	memcpy(a->buf + a->len, name, nlen);
+	a->len = ALIGN_UP(a->len + nlen, 4);
+	memcpy(a->buf + a->len, data, size);
+	a->len = ALIGN_UP(a->len + size, 4);
+	return at;
+}
+
+static size_t ar_add(struct ar *a, const char *name, uint32_t mode, const char *data)
+{
+	static uint32_t ino = 100;
+
+	return ar_add_full(a, name, mode, data, ino++, 1);
+}
+
+static size_t ar_end(struct ar *a)
+{
+	return ar_add_full(a, "TRAILER!!!", 0, "", 0, 1);
+}
+
+/* Loads from a heap copy, so ASan catches reads past the archive. */
+static uint8_t *load(const struct ar *a, int want, size_t *bad)
+{
+	uint8_t *copy = malloc(a->len);
+
+	memcpy(copy, a->buf, a->len);
+	*bad = (size_t)-1;
+	CHECK_EQ(ramfs_load_cpio(&fs, copy, a->len, bad), want);
+	return copy;
 }
 
 TEST(ramfs_root)
@@ -203,22 +261,37 @@ TEST(ramfs_lookup_parent_split)
 
 TEST(ramfs_symlinks)
 {
+	static struct ar a;
 	struct ramfs_node *d, *f, *l;
-	char buf[64], name[16];
+	char buf[64], name[16], target[16];
+	uint8_t *copy;
+	size_t bad;
 
+	a.len = 0;
+	ar_add(&a, "d/f", 0100644, "data");
+	ar_add(&a, "d/rel", 0120777, "f");
+	ar_add(&a, "abs", 0120777, "/d/f");
+	ar_add(&a, "dl", 0120777, "d");
+	ar_add(&a, "d/up", 0120777, "../dl/rel");
+	ar_add(&a, "dangling", 0120777, "nowhere");
+	ar_add(&a, "loop1", 0120777, "loop2");
+	ar_add(&a, "loop2", 0120777, "loop1/x");
+	ar_add(&a, "self", 0120777, "self");
+	/* 40 links in a chain resolve; one more is a loop. */
+	ar_add(&a, "c0", 0120777, "d/f");
+	for (int i = 1; i <= 40; i++) {
+		snprintf(name, sizeof(name), "c%d", i);
+		snprintf(target, sizeof(target), "c%d", i - 1);
+		ar_add(&a, name, 0120777, target);
+	}
+	ar_end(&a);
 	fs_up(0);
-	d = mkdir_p("/d");
-	f = put("/d/f", "data");
-	CHECK_EQ(ramfs_symlink(&fs, d, "rel", "f", &l), 0);
-	CHECK_EQ(ramfs_symlink(&fs, NULL, "abs", "/d/f", NULL), 0);
-	CHECK_EQ(ramfs_symlink(&fs, NULL, "dl", "d", NULL), 0);
-	CHECK_EQ(ramfs_symlink(&fs, d, "up", "../dl/rel", NULL), 0);
-	CHECK_EQ(ramfs_symlink(&fs, NULL, "dangling", "nowhere", NULL), 0);
-	CHECK_EQ(ramfs_symlink(&fs, NULL, "loop1", "loop2", NULL), 0);
-	CHECK_EQ(ramfs_symlink(&fs, NULL, "loop2", "loop1/x", NULL), 0);
-	CHECK_EQ(ramfs_symlink(&fs, NULL, "self", "self", NULL), 0);
+	copy = load(&a, 0, &bad);
+	d = look("d", true);
+	f = look("d/f", true);
+	l = look("d/rel", false);
+	CHECK(f && l && l != f);
 	CHECK(look("d/rel", true) == f);
-	CHECK(look("d/rel", false) == l);
 	CHECK_EQ(mode_of(l), S_IFLNK | 0777);
 	CHECK_EQ(size_of(l), 1);
 	CHECK(look("abs", true) == f);
@@ -229,32 +302,28 @@ TEST(ramfs_symlinks)
 	CHECK(look("d/up", true) == f);
 	CHECK_EQ(look_err("dangling", true), -ENOENT);
 	CHECK(look("dangling", false) != NULL);
+	CHECK_EQ(look_err("dangling/", false), -ENOENT);
+	CHECK_EQ(look_err("abs/", true), -ENOTDIR);
 	CHECK_EQ(look_err("loop1", true), -ELOOP);
 	CHECK_EQ(look_err("self", true), -ELOOP);
 	CHECK_EQ(look_err("self/x", false), -ELOOP);
 	CHECK(look("self", false) != NULL);
+	CHECK(look("c39", true) == f);
+	CHECK_EQ(look_err("c40", true), -ELOOP);
+	CHECK(S_ISLNK(mode_of(look("c40", false))));
 	CHECK_EQ(ramfs_readlink(look("d/up", false), buf, sizeof(buf)), 9);
 	CHECK(!memcmp(buf, "../dl/rel", 9));
 	CHECK_EQ(ramfs_readlink(look("d/up", false), buf, 3), 3);
 	CHECK_EQ(ramfs_readlink(f, buf, sizeof(buf)), -EINVAL);
 	CHECK_EQ(ramfs_read(l, 0, buf, sizeof(buf)), -EINVAL);
 	CHECK_EQ(ramfs_write(l, 0, "x", 1), -EINVAL);
-	CHECK_EQ(ramfs_symlink(&fs, NULL, "empty", "", NULL), -ENOENT);
-	/* 40 links in a chain resolve; one more is a loop. */
-	CHECK_EQ(ramfs_symlink(&fs, NULL, "c0", "d/f", NULL), 0);
-	for (int i = 1; i <= 40; i++) {
-		char target[16];
-
-		snprintf(name, sizeof(name), "c%d", i);
-		snprintf(target, sizeof(target), "c%d", i - 1);
-		CHECK_EQ(ramfs_symlink(&fs, NULL, name, target, NULL), 0);
-	}
-	CHECK(look("c39", true) == f);
-	CHECK_EQ(look_err("c40", true), -ELOOP);
+	CHECK_EQ(ramfs_truncate(l, 0), -EINVAL);
 	/* Unlinking a symlink leaves its target alone. */
 	CHECK_EQ(ramfs_unlink(&fs, d, "rel"), 0);
 	CHECK(look("d/f", true) == f);
+	CHECK_EQ(ramfs_rmdir(&fs, NULL, "dl"), -ENOTDIR);
 	fs_down();
+	free(copy);
 }
 
 TEST(ramfs_write_read_holes)
@@ -369,6 +438,99 @@ TEST(ramfs_dirs_and_unlink)
 	fs_down();
 }
 
+TEST(ramfs_held_nodes)
+{
+	struct ramfs_node *d, *f, *n;
+	struct ramfs_stat st;
+	const char *name;
+	uint64_t pos = 0;
+	long live;
+
+	fs_up(0);
+	d = mkdir_p("d");
+	f = put("d/f", "still here");
+	ramfs_get(f);
+	ramfs_get(d);
+	/* An open file outlives its name, readable and writable. */
+	CHECK_EQ(ramfs_unlink(&fs, d, "f"), 0);
+	CHECK_EQ(look_err("d/f", true), -ENOENT);
+	CHECK(has_text(f, "still here"));
+	CHECK_EQ(ramfs_write(f, 0, "STILL", 5), 5);
+	CHECK(has_text(f, "STILL here"));
+	ramfs_stat(f, &st);
+	CHECK_EQ(st.nlink, 0);
+	live = cnt.live;
+	ramfs_put(f);
+	CHECK(cnt.live < live);
+	/* A removed cwd stays empty and has no way up. */
+	CHECK_EQ(ramfs_rmdir(&fs, NULL, "d"), 0);
+	CHECK_EQ(look_err("d", true), -ENOENT);
+	CHECK_EQ(ramfs_lookup(&fs, d, "..", true, &n), -ENOENT);
+	CHECK_EQ(ramfs_lookup(&fs, d, ".", true, &n), 0);
+	CHECK(n == d);
+	CHECK_EQ(ramfs_lookup(&fs, d, "/", true, &n), 0);
+	CHECK(n == fs.root);
+	CHECK_EQ(ramfs_create(&fs, d, "new", 0644, NULL), -ENOENT);
+	CHECK_EQ(ramfs_mkdir(&fs, d, "new", 0755, NULL), -ENOENT);
+	CHECK_EQ(ramfs_readdir(d, &pos, &name, &n), 0);
+	CHECK_EQ(ramfs_readdir(d, &pos, &name, &n), 0);
+	CHECK(!strcmp(name, "..") && n == d);
+	CHECK_EQ(ramfs_readdir(d, &pos, &name, &n), -ENOENT);
+	ramfs_stat(d, &st);
+	CHECK_EQ(st.nlink, 0);
+	ramfs_put(d);
+	CHECK_EQ(fs.nr_nodes, 1);
+	/* A held node still named is freed by ramfs_destroy. */
+	ramfs_get(put("kept", "x"));
+	fs_down();
+}
+
+TEST(ramfs_clock)
+{
+	static struct ar a;
+	struct ramfs_node *d, *f;
+	struct ramfs_stat st;
+	uint8_t *copy;
+	size_t bad;
+
+	a.len = 0;
+	ar_add_full(&a, "dir", 040755, "", 5, 2);
+	ar_add_full(&a, "dir/f", 0100644, "x", 6, 1);
+	ar_end(&a);
+	fs_up_clock(0, true);
+	clock_now = 50;
+	copy = load(&a, 0, &bad);
+	/* Archive times stay, even for a directory whose children came later. */
+	ramfs_stat(look("dir", true), &st);
+	CHECK_EQ(st.mtime, 1005);
+	ramfs_stat(look("dir/f", true), &st);
+	CHECK_EQ(st.mtime, 1006);
+	clock_now = 100;
+	d = mkdir_p("d");
+	ramfs_stat(d, &st);
+	CHECK_EQ(st.mtime, 100);
+	ramfs_stat(fs.root, &st);
+	CHECK_EQ(st.mtime, 100);
+	clock_now = 200;
+	f = put("d/f", "");
+	ramfs_stat(d, &st);
+	CHECK_EQ(st.mtime, 200);
+	clock_now = 300;
+	CHECK_EQ(ramfs_write(f, 0, "x", 1), 1);
+	ramfs_stat(f, &st);
+	CHECK_EQ(st.mtime, 300);
+	clock_now = 400;
+	CHECK_EQ(ramfs_truncate(f, 0), 0);
+	ramfs_stat(f, &st);
+	CHECK_EQ(st.mtime, 400);
+	clock_now = 500;
+	CHECK_EQ(ramfs_unlink(&fs, d, "f"), 0);
+	ramfs_stat(d, &st);
+	CHECK_EQ(st.mtime, 500);
+	fs_down();
+	free(copy);
+}
+
 TEST(ramfs_readdir_order)
 {
 	static const char *const want[] = { ".", "..", "one", "two", "three", "four" };
@@ -465,59 +627,17 @@ TEST(ramfs_enospc)
 	CHECK(fs.data_bytes <= 4096);
 	/* A file may grow into every byte left, even if doubling would not fit. */
 	CHECK_EQ(ramfs_write(f, 3000, big, 4096 - 3000 - 1024), 4096 - 3000 - 1024);
-	CHECK_EQ(ramfs_symlink(&fs, NULL, "l", "f", NULL), -ENOSPC);
-	CHECK(look("l", false) == NULL);
+	CHECK_EQ(fs.data_bytes, 4096);
+	/* Names cost no data bytes; their contents do. */
+	CHECK_EQ(ramfs_create(&fs, NULL, "h", 0644, &f), 0);
+	CHECK_EQ(ramfs_write(f, 0, "x", 1), -ENOSPC);
+	CHECK_EQ(size_of(f), 0);
 	/* Removing a file gives its bytes back. */
 	CHECK_EQ(ramfs_unlink(&fs, NULL, "f"), 0);
 	CHECK_EQ(ramfs_write(g, 1000, big, 3000), 3000);
 	CHECK(fs.data_bytes <= 4096);
 	CHECK_EQ(size_of(g), 4000);
 	fs_down();
-}
-
-/* A newc archive made byte by byte, as in test_cpio.c. */
-struct ar {
-	uint8_t buf[8192];
-	size_t len;
-};
-
-static size_t ar_add_full(struct ar *a, const char *name, uint32_t mode, const char *data,
-			  uint32_t ino, uint32_t nlink)
-{
-	size_t at = a->len, nlen = strlen(name) + 1, size = strlen(data);
-
-	a->len += snprintf((char *)a->buf + a->len, sizeof(a->buf) - a->len,
-			   "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", ino,
-			   mode, 0, 0, nlink, 1000 + ino, (uint32_t)size, 3, 4, 0, 0,
-			   (uint32_t)nlen, 0);
-	memcpy(a->buf + a->len, name, nlen);
-	a->len = ALIGN_UP(a->len + nlen, 4);
-	memcpy(a->buf + a->len, data, size);
-	a->len = ALIGN_UP(a->len + size, 4);
-	return at;
-}
-
-static size_t ar_add(struct ar *a, const char *name, uint32_t mode, const char *data)
-{
-	static uint32_t ino = 100;
-
-	return ar_add_full(a, name, mode, data, ino++, 1);
-}
-
-static size_t ar_end(struct ar *a)
-{
-	return ar_add_full(a, "TRAILER!!!", 0, "", 0, 1);
-}
-
-/* Loads from a heap copy, so ASan catches reads past the archive. */
-static uint8_t *load(const struct ar *a, int want, size_t *bad)
-{
-	uint8_t *copy = malloc(a->len);
-
-	memcpy(copy, a->buf, a->len);
-	*bad = (size_t)-1;
-	CHECK_EQ(ramfs_load_cpio(&fs, copy, a->len, bad), want);
-	return copy;
 }
 
 TEST(ramfs_load_tree)
@@ -707,6 +827,37 @@ TEST(ramfs_load_corrupt)
 	free(copy);
 }
 
+/* Cut anywhere - header, name or data - an archive fails cleanly at the cut. */
+TEST(ramfs_load_every_truncation)
+{
+	static struct ar a;
+	size_t bad, trailer;
+
+	a.len = 0;
+	ar_add(&a, "dir", 040755, "");
+	ar_add(&a, "dir/file", 0100644, "contents");
+	ar_add(&a, "dir/link", 0120777, "file");
+	trailer = ar_end(&a);
+	for (size_t len = 0; len <= a.len; len++) {
+		uint8_t *copy = malloc(len ? len : 1);
+		int r;
+
+		memcpy(copy, a.buf, len);
+		fs_up(0);
+		bad = (size_t)-1;
+		r = ramfs_load_cpio(&fs, copy, len, &bad);
+		if (len >= trailer + 110 + 11) {
+			CHECK_EQ(r, 0);
+			CHECK(has_text(look("dir/link", true), "contents"));
+		} else {
+			CHECK_EQ(r, -EINVAL);
+			CHECK(bad == len || (bad < len && bad % 4 == 0));
+		}
+		fs_down();
+		free(copy);
+	}
+}
+
 /* Every allocation, in turn, fails: the error comes back and nothing leaks. */
 TEST(ramfs_alloc_failures)
 {
@@ -795,6 +946,8 @@ TEST(ramfs_load_real_cpio)
 		CHECK_EQ(fread(img, 1, len, f), len);
 		fclose(f);
 	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s %s.cpio", dir, dir);
+	CHECK_EQ(system(cmd), 0);
 	fs_up(0);
 	if (img)
 		CHECK_EQ(ramfs_load_cpio(&fs, img, len, &bad), 0);
@@ -822,6 +975,4 @@ TEST(ramfs_load_real_cpio)
 	CHECK(img && contains(img, len, "hello\n"));
 	fs_down();
 	free(img);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s %s.cpio", dir, dir);
-	CHECK_EQ(system(cmd), 0);
 }

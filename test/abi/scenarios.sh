@@ -1,0 +1,95 @@
+#!/bin/bash
+# Linux-ABI scenarios: unmodified static programs run as Cove jobs, from the
+# job files in test/abi/*.jobs (packed into the initramfs as /tests/).
+
+INITRD="$BUILD/initramfs.cpio"
+
+scenario_abi_hello_glibc_musl() {
+	boot --smp 2 --mem 512M --initrd "$INITRD" --cmdline "jobs=/tests/hello.jobs"
+	expect_status 0
+	expect_log "hello from glibc pid"
+	expect_log "hello from musl pid"
+	expect_log "hello: argv[2]=two words"
+	expect_job_end 1 "exited with status 0"
+	expect_job_end 2 "exited with status 0"
+	expect_log "cove: all jobs done: 2 run, 0 failed"
+}
+
+scenario_abi_threads() {
+	boot --smp 4 --mem 512M --initrd "$INITRD" --cmdline "jobs=/tests/threads.jobs"
+	expect_status 0
+	[ "$(grep -ac 'threads: ok 400000' "$LOG")" = 2 ] || fail "threads did not pass with both libcs"
+	expect_log "cove: all jobs done: 2 run, 0 failed"
+}
+
+scenario_abi_openmp_1_2_4_cores() {
+	boot --smp 4 --mem 512M --initrd "$INITRD" --cmdline "jobs=/tests/omp.jobs"
+	expect_status 0
+	for t in 1 2 4; do
+		expect_log "omp_reduce: threads=$t sum=500000500000 ok"
+	done
+	expect_log "cove: all jobs done: 3 run, 0 failed"
+}
+
+scenario_abi_memory() {
+	boot --smp 2 --mem 512M --initrd "$INITRD" --cmdline "jobs=/tests/mem.jobs"
+	expect_status 0
+	[ "$(grep -ac 'memstress: ok' "$LOG")" = 3 ] || fail "memstress did not pass 3 times"
+}
+
+# What `make run` does: the CG mini-app with OpenMP on every core.
+scenario_abi_default_job_cg() {
+	boot --smp 4 --mem 1G --initrd "$INITRD" --cmdline "job=/bin/cg job.args=48" --timeout 300
+	expect_status 0
+	expect_log "cg: grid=48"
+	expect_log_re "bench: cg threads=4 "
+	expect_log "cg: ok"
+	expect_job_end 1 "exited with status 0"
+}
+
+scenario_abi_bad_inputs() {
+	boot --smp 4 --mem 512M --initrd "$INITRD" --cmdline "jobs=/tests/bad.jobs"
+	expect_status 4
+	expect_log "job 1: cannot start: /bad/corrupt: not an ELF file"
+	expect_log_re "job 2: cannot start: /bad/truncated: (truncated|.*past end)"
+	expect_log_re "job 3: cannot start: /bad/dynamic: dynamically linked"
+	expect_log "job 4: cannot start: /bad/script: not an ELF file"
+	expect_log "job 5: cannot start: /no/such/program: no such file"
+	expect_log_re "job 6: cannot start: /bin/hello: needs [0-9]+ MiB .* but the partition has [0-9]+ MiB free"
+	expect_log "job 7: cannot start: 8 ranks but only 4 CPUs for them"
+	expect_log "job 8: cannot start: CPU 9 is not in the partition"
+	expect_log "job 9: cannot start: unknown job option 'frobnicate=1'"
+	expect_log "segfault at 0 ip"
+	expect_job_end 10 "killed by signal 11 \\(SIGSEGV\\), core dumped"
+	expect_log "divide error ip"
+	expect_job_end 11 "killed by signal 8 \\(SIGFPE\\), core dumped"
+	expect_log "invalid opcode ip"
+	expect_job_end 12 "killed by signal 4 \\(SIGILL\\), core dumped"
+	expect_log "(stack overflow)"
+	expect_job_end 13 "killed by signal 11 \\(SIGSEGV\\), core dumped"
+	expect_job_end 14 "killed by signal 6 \\(SIGABRT\\), core dumped"
+	expect_job_end 15 "exited with status 3"
+	expect_log "hello: argv[1]=still"
+	expect_job_end 16 "exited with status 0"
+	expect_log "cove: all jobs done: 16 run, 15 failed"
+	expect_no_log "KERNEL"
+}
+
+# Busybox applets, byte-compared with the same applets on the host.
+scenario_abi_busybox_applets() {
+	local data n=0 line want got
+	boot --smp 2 --mem 512M --initrd "$INITRD" --cmdline "jobs=/tests/busybox.jobs"
+	expect_status 0
+	data="$(mktemp -d)"
+	(cd "$data" && cpio -id --quiet 'data/*') < "$INITRD"
+	while IFS= read -r line; do
+		case "$line" in '#'*|'') continue ;; esac
+		n=$((n + 1))
+		# The job file has no shell: words split on blanks, "double quotes" group.
+		want="$(cd "$data" && eval "$(echo "$line" | sed 's/\$/\\$/g')" 2>&1)"
+		got="$(job_output $n)"
+		[ "$want" = "$got" ] || fail "busybox job $n ($line) differs from the host: got '$got' want '$want'"
+		expect_job_end $n "exited with status 0"
+	done < test/abi/busybox.jobs
+	rm -rf "$data"
+}

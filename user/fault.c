@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fault MODE: misbehave on purpose so tests can check that a user fault
+ * ends only this job, with the signal Linux would send.
+ *   segv   write through a NULL pointer          -> SIGSEGV
+ *   divide integer division by zero              -> SIGFPE
+ *   ill    an undefined instruction (ud2)        -> SIGILL
+ *   stack  unbounded recursion                   -> SIGSEGV (stack overflow)
+ *   abort  abort()                               -> SIGABRT
+ *   exit N exit with status N
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "common.h"
+
+const char *prog = "fault";
+static volatile int zero;
+static volatile int one = 1;	/* so gcc cannot fold 1 / x into compares */
+static volatile int depth_limit = -1;	/* never reached: keeps gcc from calling it infinite */
+static volatile int *volatile null_ptr;
+
+static int recurse(int depth)
+{
+	volatile char frame[1024];
+
+	frame[0] = (char)depth;
+	if (depth == depth_limit)
+		return 0;
+	return recurse(depth + 1) + frame[0];
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+
+	printf("fault: %s\n", mode);
+	fflush(stdout);
+	if (!strcmp(mode, "segv"))
+		*null_ptr = 1;
+	else if (!strcmp(mode, "divide"))
+		return one / zero;
+	else if (!strcmp(mode, "ill"))
+		__asm__ volatile("ud2");
+	else if (!strcmp(mode, "stack"))
+		return recurse(0);
+	else if (!strcmp(mode, "abort"))
+		abort();
+	else if (!strcmp(mode, "exit") && argc > 2)
+		return atoi(argv[2]);
+	fprintf(stderr, "fault: FAIL unknown mode '%s' (segv divide ill stack abort exit N)\n",
+		mode);
+	return 2;
+}
