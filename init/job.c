@@ -325,8 +325,38 @@ static bool job_drop_count(bool failed)
 	return last;
 }
 
+/* Per-CPU interrupt counts when the running job started. */
+static uint64_t job_user_irqs_at_start[MAX_CPUS];
+
+static void job_note_start(void)
+{
+	for (uint32_t c = 0; c < MAX_CPUS; c++) {
+		if (percpu_of(c))
+			job_user_irqs_at_start[c] = percpu_of(c)->user_irqs;
+	}
+}
+
+/*
+ * OS noise seen by the job: interrupts that stopped its code, per CPU. A
+ * thread alone on its core should see none (no tick, no IPIs).
+ */
+static void job_report_noise(void)
+{
+	char line[256];
+	int n = 0;
+
+	for (uint32_t c = 0; c < MAX_CPUS && n < (int)sizeof(line) - 24; c++) {
+		if (!cpumask_test(&job_spec.cpus, c) || !percpu_of(c))
+			continue;
+		n += ksnprintf(line + n, sizeof(line) - n, "%scpu%u %lu", n ? ", " : "", c,
+			       percpu_of(c)->user_irqs - job_user_irqs_at_start[c]);
+	}
+	kprintf("job %u: interrupts in user mode: %s\n", job_number, n ? line : "none");
+}
+
 static void job_finish(void)
 {
+	job_report_noise();
 	if (job_rank_failed)
 		job_failed++;
 	job_rank_failed = false;
@@ -356,6 +386,7 @@ static void job_run_next(void)
 		if (!rc) {
 			kprintf("job %u: %s (%u rank%s)\n", job_number, line, job_spec.ranks,
 				job_spec.ranks == 1 ? "" : "s");
+			job_note_start();
 			rc = job_launch(&job_spec, env, err, sizeof(err));
 		}
 		if (rc) {

@@ -6,7 +6,7 @@
 #   linux-vm.sh [--kernel PATH] [--smp N] [--mem SIZE] [--icount] [--cpu MODEL]
 #               [--timeout S] [--log FILE] [--add HOSTPATH[:GUESTPATH]]...
 #               [--modules] [--module NAME]... [--append ARGS]
-#               -- 'shell commands to run inside'
+#               [--qemu PATH] [--qemu-arg ARG]... -- 'shell commands to run inside'
 #
 #   --kernel PATH   bzImage to boot; default the newest /boot/vmlinuz-* (by
 #                   version order).
@@ -15,7 +15,12 @@
 #   --icount        add `-icount shift=0,sleep=off`: one guest instruction is
 #                   one nanosecond of guest time, and idle time is skipped, so
 #                   guest clocks count instructions, not host time. This runs
-#                   all vCPUs round-robin on one host thread.
+#                   all vCPUs round-robin on one host thread. With --smp > 1 it
+#                   needs QEMU >= 8.1: older ones (Debian 12 has 7.2) give the
+#                   whole time slice to the first vCPU and never run the others
+#                   while it is busy, so Linux hangs bringing up its second CPU
+#                   (fixed upstream by "accel/tcg/tcg-accel-ops-rr: ensure
+#                   fairness with icount"). We refuse that combination there.
 #   --cpu MODEL     QEMU CPU model (default max).
 #   --timeout S     kill QEMU after S wall seconds (default 600; 0 = never).
 #   --log FILE      write the guest console (serial) to FILE instead of stdout.
@@ -32,6 +37,9 @@
 #                   Out-of-tree modules (e.g. one built by the co-kernel tests)
 #                   go in with --add and load with `insmod /data/x.ko`.
 #   --append ARGS   extra kernel command-line arguments.
+#   --qemu PATH     the QEMU binary (default $LINUX_VM_QEMU, else
+#                   qemu-system-x86_64 from PATH).
+#   --qemu-arg ARG  one more QEMU argument, passed as is. Repeatable.
 #
 # The commands run with busybox sh, as root, in /, with stdin from /dev/null
 # and PATH=/bin:/sbin:/usr/bin:/usr/sbin; proc, sysfs and devtmpfs are mounted.
@@ -46,20 +54,22 @@ set -u
 
 prog=linux-vm.sh
 
-die() {		# die MESSAGE: a usage or setup error
+die() {		# die MESSAGE: a usage or setup error, one line on stderr
 	echo "$prog: $*" >&2
 	exit 125
 }
 
-usage() {
-	echo "usage: $prog [--kernel PATH] [--smp N] [--mem SIZE] [--icount] [--cpu MODEL]" \
-	     "[--timeout S] [--log FILE] [--add HOSTPATH[:GUESTPATH]]... [--modules]" \
-	     "[--module NAME]... [--append ARGS] -- 'commands'" >&2
-	exit 125
+bad_usage() {	# bad_usage MESSAGE: like die, pointing at --help
+	die "$* (see $prog --help)"
+}
+
+usage() {	# the full synopsis, for --help
+	sed -n '2,/^set -u/{/^set -u/d;s/^# \{0,1\}//;p}' "$0"
+	exit 0
 }
 
 need_arg() {	# need_arg OPTION NARGS_LEFT
-	[ "$2" -ge 2 ] || die "option $1 needs an argument"
+	[ "$2" -ge 2 ] || bad_usage "option $1 needs an argument"
 }
 
 kernel=""
@@ -73,6 +83,8 @@ adds=()
 all_modules=0
 modules=()
 append=""
+qemu_bin="${LINUX_VM_QEMU:-qemu-system-x86_64}"
+qemu_extra=()
 cmds=""
 have_cmds=0
 
@@ -89,18 +101,20 @@ while [ $# -gt 0 ]; do
 	--modules) all_modules=1; shift ;;
 	--module)  need_arg "$1" $#; modules+=("$2"); shift 2 ;;
 	--append)  need_arg "$1" $#; append="$append $2"; shift 2 ;;
+	--qemu)    need_arg "$1" $#; qemu_bin="$2"; shift 2 ;;
+	--qemu-arg) need_arg "$1" $#; qemu_extra+=("$2"); shift 2 ;;
 	-h|--help) usage ;;
 	--)
 		shift
-		[ $# -eq 1 ] || die "expected exactly one argument (the commands) after --, got $#"
+		[ $# -eq 1 ] || bad_usage "expected exactly one argument (the commands, quoted) after --, got $#"
 		cmds="$1"; have_cmds=1; shift ;;
-	*) echo "$prog: unknown option '$1'" >&2; usage ;;
+	*) bad_usage "unknown option '$1'" ;;
 	esac
 done
 
-[ "$have_cmds" = 1 ] || { echo "$prog: no commands given (put them after --)" >&2; usage; }
-case "$smp" in ''|*[!0-9]*|0) die "--smp needs a positive number, not '$smp'" ;; esac
-case "$timeout" in ''|*[!0-9]*) die "--timeout needs a number of seconds, not '$timeout'" ;; esac
+[ "$have_cmds" = 1 ] || bad_usage "no commands given: put them, quoted, after --"
+case "$smp" in ''|*[!0-9]*|0) bad_usage "--smp needs a positive number, not '$smp'" ;; esac
+case "$timeout" in ''|*[!0-9]*) bad_usage "--timeout needs a number of seconds, not '$timeout'" ;; esac
 if [ -z "$mem" ]; then
 	if [ "$all_modules" = 1 ]; then mem=2G; else mem=512M; fi
 fi
@@ -130,7 +144,17 @@ if [ -z "$release" ]; then
 	esac
 fi
 
-command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found (run scripts/install-linux-guest.sh)"
+command -v "$qemu_bin" >/dev/null || die "$qemu_bin not found (run scripts/install-linux-guest.sh)"
+if [ "$icount" = 1 ] && [ "$smp" -gt 1 ]; then
+	# "QEMU emulator version 7.2.22 (Debian ...)" -> 7 2
+	ver="$("$qemu_bin" --version 2>/dev/null | head -n 1 | sed -n 's/.*version \([0-9][0-9]*\)\.\([0-9][0-9]*\).*/\1 \2/p')"
+	read -r vmaj vmin <<<"${ver:-0 0}"
+	if [ "$vmaj" -lt 8 ] || { [ "$vmaj" = 8 ] && [ "$vmin" -lt 1 ]; }; then
+		die "--icount with --smp $smp needs QEMU >= 8.1 (this is ${vmaj}.${vmin}): older round-robin" \
+		    "icount starves all but the first vCPU and Linux hangs at SMP bring-up; use --smp 1" \
+		    "or a newer QEMU (--qemu PATH)"
+	fi
+fi
 command -v cpio >/dev/null || die "cpio not found (run scripts/install-linux-guest.sh)"
 command -v gzip >/dev/null || die "gzip not found (run scripts/install-linux-guest.sh)"
 busybox=""
@@ -231,11 +255,12 @@ fi
 rm -rf "$root"
 
 # --- QEMU -------------------------------------------------------------------------
-qemu=(qemu-system-x86_64 -accel tcg -machine q35 -cpu "$cpu" -smp "$smp" -m "$mem"
+qemu=("$qemu_bin" -accel tcg -machine q35 -cpu "$cpu" -smp "$smp" -m "$mem"
 	-kernel "$kernel" -initrd "$initrd"
 	-append "console=ttyS0 quiet panic=-1$append"
 	-display none -vga none -monitor none -nic none -no-reboot)
 [ "$icount" = 1 ] && qemu+=(-icount shift=0,sleep=off)
+qemu+=(${qemu_extra[@]+"${qemu_extra[@]}"})
 run=()
 [ "$timeout" != 0 ] && run=(timeout --foreground -k 5 "$timeout")
 

@@ -47,6 +47,7 @@ struct percpu {
 	volatile bool online;		/* set by the CPU itself, read by all */
 	volatile uint64_t timer_irqs;	/* timer events taken */
 	uint64_t irqs;
+	uint64_t user_irqs;		/* interrupts that stopped user code: noise */
 	struct xcall_slot xcall;
 	struct arch_percpu arch;
 };

@@ -93,3 +93,17 @@ scenario_abi_busybox_applets() {
 	done < test/abi/busybox.jobs
 	rm -rf "$data"
 }
+
+# Microbenchmarks run, and a compute thread alone on its core sees no
+# interrupt at all: no tick, no IPI, nothing.
+scenario_abi_bench_tickless() {
+	boot --smp 2 --mem 512M --initrd "$INITRD" --cmdline "jobs=/tests/bench.jobs"
+	expect_status 0
+	for b in noise_quantum syscall_getppid futex_pingpong migrate_roundtrip pthread_create_join; do
+		expect_log_re "bench: $b .*"
+	done
+	expect_log "bench_migrate: CPU 0 -> CPU 1 -> CPU 0"
+	expect_log "job 1: interrupts in user mode: cpu1 0"
+	expect_log "job 2: interrupts in user mode: cpu1 0"
+	expect_log "cove: all jobs done: 5 run, 0 failed"
+}

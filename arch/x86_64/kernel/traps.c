@@ -119,6 +119,7 @@ void trap_dispatch(struct trap_frame *f)
 	}
 	trap_interrupt(f);
 	if (trap_from_user(f)) {
+		this_cpu()->user_irqs++;
 		arch_irq_enable();
 		sched_user_return();
 		arch_irq_disable();
