@@ -14,6 +14,7 @@ mkdir -p "$stage/bin" "$stage/musl" "$stage/data" "$stage/tmp" "$stage/bad" "$st
 cp "$userdir"/glibc/* "$stage/bin/"
 cp "$userdir"/musl/* "$stage/musl/"
 # Bad programs: each must be refused with a clear message, never crash Cove.
+cp "$userdir"/pie/hello "$stage/bin/hello-pie"
 cp "$userdir"/dynamic/hello "$stage/bad/dynamic"
 head -c 100 "$userdir"/glibc/hello > "$stage/bad/truncated"
 { printf 'XELF'; tail -c +5 "$userdir"/glibc/hello; } > "$stage/bad/corrupt"

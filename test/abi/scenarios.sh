@@ -9,10 +9,13 @@ scenario_abi_hello_glibc_musl() {
 	expect_status 0
 	expect_log "hello from glibc pid"
 	expect_log "hello from musl pid"
+	expect_log "hello from glibc static-pie pid"
 	expect_log "hello: argv[2]=two words"
+	expect_log "hello: argv[1]=three"
 	expect_job_end 1 "exited with status 0"
 	expect_job_end 2 "exited with status 0"
-	expect_log "cove: all jobs done: 2 run, 0 failed"
+	expect_job_end 3 "exited with status 0"
+	expect_log "cove: all jobs done: 3 run, 0 failed"
 }
 
 scenario_abi_threads() {
@@ -28,7 +31,9 @@ scenario_abi_openmp_1_2_4_cores() {
 	for t in 1 2 4; do
 		expect_log "omp_reduce: threads=$t sum=500000500000 ok"
 	done
-	expect_log "cove: all jobs done: 3 run, 0 failed"
+	[ "$(grep -ac 'omp_reduce: threads=4 sum=500000500000 ok' "$LOG")" = 2 ] ||
+		fail "4 threads on one core did not give the right sum"
+	expect_log "cove: all jobs done: 4 run, 0 failed"
 }
 
 scenario_abi_memory() {

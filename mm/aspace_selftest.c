@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Self-tests of user address spaces: large pages, splits, merges, no leaks. */
+#include <cove/aspace.h>
+#include <cove/errno.h>
+#include <cove/heap.h>
+#include <cove/pmem.h>
+#include <cove/selftest.h>
+
+/*
+ * Have the heap hold free objects of the sizes an address space uses, so
+ * comparing free memory before and after sees only pages and page tables.
+ */
+static void aspace_warm_heap(void)
+{
+	void *objs[8];
+
+	for (int i = 0; i < 8; i++)
+		objs[i] = kzalloc(i ? sizeof(struct vm_region) : sizeof(struct aspace));
+	for (int i = 0; i < 8; i++)
+		kfree(objs[i]);
+}
+
+static uint32_t aspace_count_regions(struct aspace *as)
+{
+	uint32_t n = 0;
+
+	for (struct vm_region *r = as->regions; r; r = r->next)
+		n++;
+	return n;
+}
+
+SELFTEST(aspace_map_protect_unmap)
+{
+	struct pmem_stats before, after;
+	struct aspace *as;
+	uint64_t va = 0x40000000, len = 8 * PAGE_SIZE_2M, got = 0, word = 0x1234;
+	phys_addr_t pa;
+
+	aspace_warm_heap();
+	pmem_get_stats(&before);
+	as = aspace_create(PAGE_SIZE_2M);
+	SELFTEST_CHECK(as);
+	SELFTEST_CHECK(aspace_map_anon(as, va, len, VM_READ | VM_WRITE, VM_ANON) == 0);
+	/* 2 MiB aligned and sized: all large pages. */
+	SELFTEST_CHECK(as->populated[1] == 8 && as->populated[0] == 0);
+	SELFTEST_CHECK(aspace_map_anon(as, va + PAGE_SIZE, PAGE_SIZE, VM_READ, VM_ANON) == -EEXIST);
+	SELFTEST_CHECK(aspace_write(as, va + len - 8, &word, 8) == 0);
+	SELFTEST_CHECK(aspace_read(as, va + len - 8, &got, 8) == 0 && got == word);
+	/* Fresh memory is zero. */
+	SELFTEST_CHECK(aspace_read(as, va + PAGE_SIZE_2M, &got, 8) == 0 && got == 0);
+
+	/* A read-only hole in the middle splits one region into three... */
+	SELFTEST_CHECK(aspace_protect(as, va + PAGE_SIZE_2M + PAGE_SIZE, PAGE_SIZE, VM_READ) == 0);
+	SELFTEST_CHECK(aspace_count_regions(as) == 3);
+	SELFTEST_CHECK(!aspace_check(as, va + PAGE_SIZE_2M + PAGE_SIZE, 8, VM_WRITE));
+	SELFTEST_CHECK(aspace_check(as, va + PAGE_SIZE_2M, 8, VM_WRITE));
+	/* ...and giving the rights back merges them again. */
+	SELFTEST_CHECK(aspace_protect(as, va + PAGE_SIZE_2M + PAGE_SIZE, PAGE_SIZE,
+				      VM_READ | VM_WRITE) == 0);
+	SELFTEST_CHECK(aspace_count_regions(as) == 1);
+	/* The split large page kept its contents. */
+	SELFTEST_CHECK(aspace_read(as, va + len - 8, &got, 8) == 0 && got == word);
+
+	/* Unmapping a 4 KiB piece of a 2 MiB page frees just that piece. */
+	SELFTEST_CHECK(aspace_unmap(as, va + 3 * PAGE_SIZE_2M + PAGE_SIZE, PAGE_SIZE) == 0);
+	SELFTEST_CHECK(arch_aspace_translate(&as->arch, va + 3 * PAGE_SIZE_2M + PAGE_SIZE, &pa,
+					     &got) != 0);
+	SELFTEST_CHECK(arch_aspace_translate(&as->arch, va + 3 * PAGE_SIZE_2M, &pa, &got) == 0);
+	SELFTEST_CHECK(aspace_count_regions(as) == 2);
+
+	aspace_put(as);
+	/* Pages and page tables all came back. */
+	pmem_get_stats(&after);
+	SELFTEST_CHECK(after.free_bytes == before.free_bytes);
+	SELFTEST_CHECK(pmem_check() == 0);
+	return 0;
+}
+
+SELFTEST(aspace_find_free_and_small_pages)
+{
+	struct pmem_stats before, after;
+	struct aspace *as;
+	uint64_t va;
+
+	aspace_warm_heap();
+	pmem_get_stats(&before);
+	as = aspace_create(PAGE_SIZE);
+	SELFTEST_CHECK(as);
+	SELFTEST_CHECK(aspace_find_free(as, 3 * PAGE_SIZE_2M, PAGE_SIZE_2M, &va) == 0);
+	SELFTEST_CHECK((va & (PAGE_SIZE_2M - 1)) == 0 && va + 3 * PAGE_SIZE_2M <= as->mmap_top);
+	SELFTEST_CHECK(aspace_map_anon(as, va, 3 * PAGE_SIZE_2M, VM_READ, VM_ANON) == 0);
+	/* large_page 4K: no large pages even where they would fit. */
+	SELFTEST_CHECK(as->populated[1] == 0 && as->populated[0] == 3 * 512);
+	SELFTEST_CHECK(aspace_find_free(as, PAGE_SIZE_2M, PAGE_SIZE_2M, &va) == 0);
+	SELFTEST_CHECK(!aspace_find(as, va) && !aspace_find(as, va + PAGE_SIZE_2M - 1));
+	aspace_put(as);
+	pmem_get_stats(&after);
+	SELFTEST_CHECK(after.free_bytes == before.free_bytes);
+	return 0;
+}
