@@ -49,8 +49,10 @@ static const char *job_next_token(const char **s, char **out, char *end)
 
 	while (job_is_space(*p))
 		p++;
-	if (!*p || *p == '\n')
+	if (!*p || *p == '\n') {
+		*s = p;		/* at the end: callers can tell this from overflow */
 		return NULL;
+	}
 	while (*p && *p != '\n' && (quoted || !job_is_space(*p))) {
 		if (*p == '"') {
 			quoted = !quoted;

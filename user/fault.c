@@ -7,11 +7,13 @@
  *   ill    an undefined instruction (ud2)        -> SIGILL
  *   stack  unbounded recursion                   -> SIGSEGV (stack overflow)
  *   abort  abort()                               -> SIGABRT
+ *   protnone read memory mapped PROT_NONE         -> SIGSEGV
  *   exit N exit with status N
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "common.h"
 
 const char *prog = "fault";
@@ -46,9 +48,17 @@ int main(int argc, char **argv)
 		return recurse(0);
 	else if (!strcmp(mode, "abort"))
 		abort();
+	else if (!strcmp(mode, "protnone")) {
+		volatile char *p = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			return 3;
+		return p[0];
+	}
 	else if (!strcmp(mode, "exit") && argc > 2)
 		return atoi(argv[2]);
-	fprintf(stderr, "fault: FAIL unknown mode '%s' (segv divide ill stack abort exit N)\n",
+	fprintf(stderr, "fault: FAIL unknown mode '%s' (segv divide ill stack abort protnone "
+		"exit N)\n",
 		mode);
 	return 2;
 }

@@ -32,6 +32,7 @@ static uint32_t mm_prot(uint64_t prot)
 	/* x86 cannot map write-only or exec-only: reading comes with both. */
 	uint32_t p = 0;
 
+	/* PROT_NONE stays 0: mapped for the kernel only (see arch_aspace_map). */
 	if (prot & (PROT_READ | PROT_WRITE | PROT_EXEC))
 		p |= VM_READ;
 	if (prot & PROT_WRITE)

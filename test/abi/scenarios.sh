@@ -73,10 +73,11 @@ scenario_abi_bad_inputs() {
 	expect_log "(stack overflow)"
 	expect_job_end 13 "killed by signal 11 \\(SIGSEGV\\), core dumped"
 	expect_job_end 14 "killed by signal 6 \\(SIGABRT\\), core dumped"
-	expect_job_end 15 "exited with status 3"
+	expect_job_end 15 "killed by signal 11 \\(SIGSEGV\\), core dumped"
+	expect_job_end 16 "exited with status 3"
 	expect_log "hello: argv[1]=still"
-	expect_job_end 16 "exited with status 0"
-	expect_log "cove: all jobs done: 16 run, 15 failed"
+	expect_job_end 17 "exited with status 0"
+	expect_log "cove: all jobs done: 17 run, 16 failed"
 	expect_no_log "KERNEL"
 }
 

@@ -55,7 +55,7 @@ if [ -z "$smp" ]; then
 		read -r vmaj vmin <<<"${ver:-0 0}"
 		if [ "$vmaj" -lt 8 ] || { [ "$vmaj" = 8 ] && [ "$vmin" -lt 1 ]; }; then
 			smp=1
-			note=" (1 CPU: QEMU ${vmaj}.${vmin} can't run icount SMP)"
+			note=" (QEMU ${vmaj}.${vmin} can't run icount SMP)"
 		fi
 	fi
 fi
@@ -113,4 +113,5 @@ if [ "$icount" = 1 ] && [ -n "${up:-}" ]; then
 			printf ", guest clock %.2f s (= instructions of all CPUs + skipped idle, 1 ns each)", u
 	}')"
 fi
-echo "PASS linux-smoke: $release, $smp CPUs$note, ${wall}s wall to power-off$guest"
+cpus="$smp CPUs"; [ "$smp" = 1 ] && cpus="1 CPU"
+echo "PASS linux-smoke: $release, $cpus$note, ${wall}s wall to power-off$guest"

@@ -82,6 +82,12 @@ int arch_aspace_map(struct arch_aspace *a, uint64_t va, phys_addr_t pa, uint64_t
 {
 	unsigned int flags = PGT_USER;
 
+	/*
+	 * PROT_NONE keeps its memory (mprotect back must find the data) but
+	 * leaves it to the kernel alone: any user access faults.
+	 */
+	if (!(prot & (VM_READ | VM_WRITE | VM_EXEC)))
+		flags = 0;
 	if (prot & VM_WRITE)
 		flags |= PGT_WRITE;
 	if (!(prot & VM_EXEC))
