@@ -46,7 +46,7 @@ ISO := $(BUILD)/cove.iso
 INITRAMFS := $(BUILD)/initramfs.cpio
 USER_OUT := $(abspath $(BUILD)/user)
 
-.PHONY: all iso run debug clean deps test test-unit test-boot test-abi
+.PHONY: all iso run debug clean deps test test-unit test-boot test-abi bench
 all: $(ELF) $(ISO)
 iso: $(ISO)
 
@@ -142,6 +142,10 @@ test-boot: deps
 
 test-abi: deps
 	@test/run.sh abi
+
+# Microbenchmarks under Cove and under Debian's Linux 6.1, side by side.
+bench: deps
+	@scripts/bench.sh
 
 # Host unit tests: pure-logic sources built for Linux with sanitizers.
 include $(wildcard test/unit/*.mk)

@@ -4,12 +4,14 @@
 #include <cove/cmdline.h>
 #include <cove/kprintf.h>
 #include <cove/options.h>
+#include <cove/sched.h>
 
 struct kernel_options kernel_options = {
 	.loglevel = LOG_INFO,
 	.job_heap = 64 << 20,
 	.job_stack = 8 << 20,
 	.job_pagesize = 1,
+	.idle_poll_us = 1000,
 };
 
 static const char *const pagesize_choices[] = { "4K", "2M", "1G", NULL };
@@ -33,6 +35,8 @@ static const struct cmdline_opt kernel_option_table[] = {
 	  .choices = panic_test_choices },
 	{ .name = "poweroff", .type = CMDLINE_CHOICE, .dest = &kernel_options.poweroff,
 	  .choices = poweroff_choices },
+	{ .name = "idle_poll", .type = CMDLINE_UINT, .dest = &kernel_options.idle_poll_us,
+	  .max = 1000000 },
 	{ .name = "job", .type = CMDLINE_STRING, .dest = kernel_options.job_path,
 	  .dest_size = sizeof(kernel_options.job_path) },
 	{ .name = "job.args", .type = CMDLINE_STRING, .dest = kernel_options.job_args,
@@ -74,5 +78,6 @@ int options_parse(const char *cmdline)
 
 	klog_set_console_level((int)kernel_options.loglevel);
 	arch_set_poweroff_method((enum poweroff_method)kernel_options.poweroff);
+	sched_set_idle_poll(kernel_options.idle_poll_us * 1000);
 	return errors;
 }

@@ -163,14 +163,35 @@ void sched_task_first_run(void)
 	sched_finish_switch();
 }
 
+/* How long an idle CPU watches for work before halting (idle= option). */
+static uint64_t sched_idle_poll_ns = 1000000;
+
+void sched_set_idle_poll(uint64_t ns)
+{
+	sched_idle_poll_ns = ns;
+}
+
 void sched_kick_cpu(uint32_t cpu)
 {
 	struct percpu *pc = percpu_of(cpu);
 
-	if (cpu == this_cpu_id())
+	if (cpu == this_cpu_id()) {
 		sched_reschedule_ipi();
-	else if (pc)
-		arch_send_resched_ipi(pc->apic_id);
+		return;
+	}
+	if (!pc)
+		return;
+	/*
+	 * A polling idle CPU sees need_resched by itself. Store, then load;
+	 * the idle loop clears idle_polling, then loads need_resched: one of
+	 * the two always sees the other, so no wakeup is lost.
+	 */
+	if (pc->current->is_idle) {
+		__atomic_store_n(&pc->need_resched, 1, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&pc->idle_polling, __ATOMIC_SEQ_CST))
+			return;
+	}
+	arch_send_resched_ipi(pc->apic_id);
 }
 
 void sched_enqueue(struct task *t)
@@ -347,13 +368,28 @@ void sched_user_return(void)
 	}
 }
 
+static bool sched_idle_has_work(struct percpu *pc)
+{
+	return __atomic_load_n(&pc->need_resched, __ATOMIC_SEQ_CST) || pc->rq->nr_queued;
+}
+
+/*
+ * Idle: watch for work a little while (waking a halted CPU costs far more
+ * than a short poll, in an emulator as on hardware), then halt.
+ */
 void sched_idle_loop(void)
 {
 	struct percpu *pc = this_cpu();
 
 	for (;;) {
+		uint64_t end = arch_cycles() + sched_idle_poll_ns * arch_cycles_per_ms() / 1000000;
+
+		__atomic_store_n(&pc->idle_polling, 1, __ATOMIC_SEQ_CST);
+		while (!sched_idle_has_work(pc) && arch_cycles() < end)
+			arch_cpu_relax();
 		arch_irq_disable();
-		if (pc->need_resched || pc->rq->nr_queued) {
+		__atomic_store_n(&pc->idle_polling, 0, __ATOMIC_SEQ_CST);
+		if (sched_idle_has_work(pc)) {
 			arch_irq_enable();
 			schedule();
 			continue;

@@ -20,6 +20,8 @@
 # back. The kernel is then fully installed, just without a Debian initrd.
 set -eu
 
+# qemu-system-x86 is also in scripts/install-deps.sh; listed here so that this
+# script alone is enough for scripts/linux-vm.sh.
 PKGS="linux-image-amd64 busybox-static cpio gzip qemu-system-x86"
 
 log() { echo "install-linux-guest: $*" >&2; }
@@ -80,7 +82,7 @@ if [ -n "$missing" ]; then
 	if [ $rc -ne 0 ]; then
 		if have_kernel && [ -x /usr/sbin/update-initramfs ]; then
 			log "apt-get failed (exit $rc), most likely in the initramfs hook; working around it"
-			configure_without_initramfs
+			configure_without_initramfs || { log "dpkg --configure -a still failed"; exit 1; }
 			# Anything the failed run left out (packages queued after the kernel).
 			# shellcheck disable=SC2086
 			apt-get install $APT_OPTS $missing
@@ -95,4 +97,4 @@ for p in $PKGS; do
 	installed "$p" || { log "package $p is still not installed"; exit 1; }
 done
 have_kernel || { log "no /boot/vmlinuz-* after installing linux-image-amd64"; exit 1; }
-log "ok: $(ls /boot/vmlinuz-* | tr '\n' ' ')"
+log "ok:" /boot/vmlinuz-*

@@ -44,7 +44,11 @@
 # The commands run with busybox sh, as root, in /, with stdin from /dev/null
 # and PATH=/bin:/sbin:/usr/bin:/usr/sbin; proc, sysfs and devtmpfs are mounted.
 # Their exit status is printed on the console as `LINUX-VM-EXIT <status>`,
-# then the guest powers off.
+# then the guest powers off (the kernel still prints "reboot: Power down" after
+# it). The guest has no network and no disk: everything it gets is in the
+# initramfs, which lives in guest memory (raise --mem for big --add files).
+# Works as any user: the initramfs is built in a temp dir under $TMPDIR (or
+# /tmp), with every file owned by root inside, and removed afterwards.
 #
 # Exit status: the commands' exit status (read from that marker line), 124 if
 # the timeout struck, 125 if the marker never appeared (the kernel panicked,
@@ -121,8 +125,8 @@ fi
 
 # --- the kernel ---------------------------------------------------------------
 if [ -z "$kernel" ]; then
-	kernel="$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)"
-	[ -n "$kernel" ] || die "no /boot/vmlinuz-* (run scripts/install-linux-guest.sh as root)"
+	kernel="$(printf '%s\n' /boot/vmlinuz-* | sort -V | tail -n 1)"
+	[ -f "$kernel" ] || die "no /boot/vmlinuz-* (run scripts/install-linux-guest.sh as root)"
 fi
 [ -f "$kernel" ] || die "no such kernel: $kernel"
 [ -r "$kernel" ] || die "kernel not readable: $kernel (Debian's /boot/vmlinuz-* may need root)"
@@ -259,7 +263,7 @@ qemu=("$qemu_bin" -accel tcg -machine q35 -cpu "$cpu" -smp "$smp" -m "$mem"
 	-kernel "$kernel" -initrd "$initrd"
 	-append "console=ttyS0 quiet panic=-1$append"
 	-display none -vga none -monitor none -nic none -no-reboot)
-[ "$icount" = 1 ] && qemu+=(-icount shift=0,sleep=off)
+[ "$icount" = 1 ] && qemu+=(-icount "shift=0,sleep=off")
 qemu+=(${qemu_extra[@]+"${qemu_extra[@]}"})
 run=()
 [ "$timeout" != 0 ] && run=(timeout --foreground -k 5 "$timeout")

@@ -3,7 +3,10 @@
 # ARCHITECTURE.md) and turn the kernel's exit status into ours.
 #
 #   qemu-run.sh --iso FILE [--smp N] [--mem SIZE] [--firmware bios|uefi]
-#               [--log FILE] [--timeout SECONDS] [--gdb]
+#               [--log FILE] [--timeout SECONDS] [--gdb] [--icount]
+#
+# --icount makes guest time count instructions (-icount shift=0,sleep=off):
+# a guest nanosecond is one instruction, the unit benchmarks report in.
 #
 # Exit status: the kernel's status (0 ok, 1 panic, 2 bad command line,
 # 3 self-test failures), 124 on timeout, 125 if QEMU itself failed.
@@ -22,6 +25,7 @@ firmware=bios
 log=""
 timeout=0
 gdb=""
+icount=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--iso) iso="$2"; shift 2 ;;
@@ -31,6 +35,7 @@ while [ $# -gt 0 ]; do
 	--log) log="$2"; shift 2 ;;
 	--timeout) timeout="$2"; shift 2 ;;
 	--gdb) gdb="-s -S"; shift ;;
+	--icount) icount="-icount shift=0,sleep=off"; shift ;;
 	*) echo "qemu-run: unknown option '$1'" >&2; usage ;;
 	esac
 done
@@ -65,7 +70,7 @@ set +e
 # shellcheck disable=SC2086
 $run_timeout qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp "$smp" -m "$mem" \
 	$fw_args -cdrom "$iso" -boot d -display none -monitor none $serial -no-reboot \
-	-device isa-debug-exit,iobase=0xf4,iosize=4 $gdb
+	-device isa-debug-exit,iobase=0xf4,iosize=4 $gdb $icount
 rc=$?
 set -e
 [ -n "$vars" ] && rm -f "$vars"

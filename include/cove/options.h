@@ -22,6 +22,7 @@ struct kernel_options {
 	uint64_t loglevel;		/* loglevel=: console verbosity 0..7 */
 	int panic_test;			/* panic_test=: fault on purpose, see enum */
 	int poweroff;			/* poweroff=: enum poweroff_method */
+	uint64_t idle_poll_us;		/* idle_poll=: microseconds idle CPUs poll first */
 	/* The job (see include/cove/job.h and README) */
 	char job_path[256];		/* job=: the program */
 	char job_args[1024];		/* job.args=: its arguments */

@@ -41,6 +41,7 @@ struct percpu {
 	uint64_t user_rsp;		/* scratch for the syscall entry */
 	struct task *current;		/* running task, or NULL when idle */
 	volatile uint32_t need_resched;	/* set by anyone, cleared by the CPU */
+	volatile uint32_t idle_polling;	/* idle and watching need_resched: no IPI needed */
 	struct runqueue *rq;
 	struct task *switched_from;	/* set across a switch, for its finish */
 	struct task *migrating;		/* to hand to its new CPU after the switch */

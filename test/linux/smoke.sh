@@ -62,8 +62,8 @@ fi
 case "$smp" in ''|*[!0-9]*|0) bad_usage "--smp needs a positive number, not '$smp'" ;; esac
 
 if [ -z "$kernel" ]; then
-	kernel="$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)"
-	[ -n "$kernel" ] || fail "no /boot/vmlinuz-* (run scripts/install-linux-guest.sh as root)"
+	kernel="$(printf '%s\n' /boot/vmlinuz-* | sort -V | tail -n 1)"
+	[ -f "$kernel" ] || fail "no /boot/vmlinuz-* (run scripts/install-linux-guest.sh as root)"
 fi
 [ -r "$kernel" ] || fail "can't read the kernel $kernel"
 
@@ -82,6 +82,7 @@ args=(--kernel "$kernel" --smp "$smp" --timeout "$timeout" --log "$log")
 [ "$icount" = 1 ] && args+=(--icount)
 
 start="$(date +%s.%N)"
+# shellcheck disable=SC2016 # $(cat ...) is for the guest's shell
 "$vm" "${args[@]}" -- 'uname -r; nproc; echo ok; echo "UPTIME $(cat /proc/uptime)"'
 rc=$?
 end="$(date +%s.%N)"
