@@ -18,6 +18,8 @@
 # hook runs, so if the install fails we finish the configuration with
 # update-initramfs temporarily diverted to a no-op, then put the real one
 # back. The kernel is then fully installed, just without a Debian initrd.
+# (On a stock Debian 12 container the hook simply works, taking ~20 s to build
+# an initrd nobody uses; the fallback was checked with a hook made to fail.)
 set -eu
 
 # qemu-system-x86 is also in scripts/install-deps.sh; listed here so that this

@@ -35,15 +35,21 @@ static bool canonical_user(uint64_t a)
 int syscall_dispatch(struct trap_frame *f)
 {
 	uint64_t nr = f->rax;
-	int64_t ret = -ENOSYS;
+	struct percpu *pc;
+	syscall_fn fn;
 
 	arch_irq_enable();
-	if (nr < SYSCALL_MAX && syscall_table[nr].fn)
-		ret = syscall_table[nr].fn(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
-	else
+	fn = __builtin_expect(nr < SYSCALL_MAX, 1) ? syscall_table[nr].fn : NULL;
+	if (__builtin_expect(fn != NULL, 1)) {
+		f->rax = (uint64_t)fn(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+	} else {
 		syscall_report_missing(nr);
-	f->rax = (uint64_t)ret;
-	sched_user_return();
+		f->rax = (uint64_t)-ENOSYS;
+	}
+	/* The common case: nothing to do on the way out. */
+	pc = this_cpu();
+	if (__builtin_expect(pc->need_resched || pc->current->proc->kill_signal, 0))
+		sched_user_return();
 	/* SYSRET cannot return to a non-canonical address: use IRET then. */
 	return !canonical_user(f->rip) || !canonical_user(f->rsp);
 }
