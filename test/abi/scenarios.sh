@@ -88,6 +88,7 @@ scenario_abi_busybox_applets() {
 	expect_status 0
 	data="$(mktemp -d)"
 	(cd "$data" && cpio -id --quiet 'data/*') < "$INITRD"
+	mkdir -p "$data/tmp"
 	while IFS= read -r line; do
 		case "$line" in '#'*|'') continue ;; esac
 		n=$((n + 1))
