@@ -46,7 +46,7 @@ ISO := $(BUILD)/cove.iso
 INITRAMFS := $(BUILD)/initramfs.cpio
 USER_OUT := $(abspath $(BUILD)/user)
 
-.PHONY: all iso run debug clean deps test test-unit test-boot test-abi bench
+.PHONY: all iso run debug clean deps test test-unit test-boot test-abi test-bench bench
 all: $(ELF) $(ISO)
 iso: $(ISO)
 
@@ -142,6 +142,9 @@ test-boot: deps
 
 test-abi: deps
 	@test/run.sh abi
+
+test-bench: deps
+	@test/run.sh bench
 
 # Microbenchmarks under Cove and under Debian's Linux 6.1, side by side.
 bench: deps

@@ -18,8 +18,8 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case "$what" in
-all|unit|boot|abi) ;;
-*) echo "usage: test/run.sh [all|unit|boot|abi] [-j N] [PATTERN]" >&2; exit 2 ;;
+all|unit|boot|abi|bench) ;;
+*) echo "usage: test/run.sh [all|unit|boot|abi|bench] [-j N] [PATTERN]" >&2; exit 2 ;;
 esac
 
 results="$(mktemp -d)"
@@ -162,6 +162,27 @@ run_boot() {
 
 if [ "$what" = unit ] || [ "$what" = all ]; then run_unit; run_headers; fi
 if [ "$what" = boot ] || [ "$what" = all ]; then run_boot; fi
+# make bench must keep working: every row needs a Cove and a Linux figure.
+run_bench() {
+	local log="$BUILD/test/bench.log" bad
+	mkdir -p "$BUILD/test"
+	if ! scripts/bench.sh >"$log" 2>&1; then
+		record fail bench.table "scripts/bench.sh failed: $(tail -n 3 "$log" | tr '\n' ' ')"
+		return
+	fi
+	bad=$(awk '/^(null syscall|thread create|noise quantum|interrupts on|futex|migration)/ {
+			if ($0 ~ / - +- /) print $0 }' "$log")
+	if [ "$(grep -cE '^(null syscall|thread create|noise quantum|interrupts on|futex|migration)' "$log")" != 7 ] || [ -n "$bad" ]; then
+		record fail bench.table "rows missing figures: $bad"
+		return
+	fi
+	grep -qE '^interrupts on the app core +during the noise probe +0 ' "$log" ||
+		{ record fail bench.tickless "Cove's application core took interrupts"; return; }
+	record pass bench.table
+	record pass bench.tickless
+}
+
+if [ "$what" = bench ] || [ "$what" = all ]; then run_bench; fi
 if [ "$what" = abi ] || [ "$what" = all ]; then
 	run_scenarios abi "$BUILD/cove.elf" "$BUILD/initramfs.cpio"
 fi
