@@ -25,11 +25,11 @@ GEN := $(BUILD)/include/generated
 CONFIG_H := $(GEN)/config.h
 OPTIMIZE := $(shell sed -n 's/^CONFIG_OPTIMIZE=//p' $(CONFIGS) | tail -n 1)
 
-KERNEL_DIRS := init kernel kernel/lib kernel/fs kernel/syscalls mm drivers arch/$(ARCH)/boot arch/$(ARCH)/kernel \
+KERNEL_DIRS := init kernel kernel/lib kernel/fs kernel/syscalls mm drivers vmm vmm/svm arch/$(ARCH)/boot arch/$(ARCH)/kernel \
 	       arch/$(ARCH)/mm
 KERNEL_C := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
 KERNEL_ASM := arch/$(ARCH)/boot/head.asm arch/$(ARCH)/boot/trampoline_blob.asm \
-	      $(wildcard arch/$(ARCH)/kernel/*.asm)
+	      $(wildcard arch/$(ARCH)/kernel/*.asm) $(wildcard vmm/svm/*.asm)
 KERNEL_OBJS := $(KERNEL_C:%.c=$(OBJDIR)/%.o) $(KERNEL_ASM:%.asm=$(OBJDIR)/%.o)
 
 CFLAGS := -std=gnu11 $(OPTIMIZE) -g -Wall -Wextra -Werror -Wno-unused-parameter \

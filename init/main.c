@@ -21,6 +21,7 @@
 #include <cove/sched.h>
 #include <cove/smp.h>
 #include <cove/timer.h>
+#include <cove/vmm.h>
 #include <arch/memlayout.h>
 
 #define COVE_VERSION "0.1.0"
@@ -83,6 +84,10 @@ void kernel_main(struct boot_info *bi)
 		panic("platform: interrupt controller or timer unusable");
 	time_init();
 	sched_init_cpu();
+	if (vmm_init(bi, (enum vmm_mode)kernel_options.protect))
+		kernel_exit(EXIT_BAD_CMDLINE);
+	vmm_cpu_enter();
+	kprintf("vmm: %s\n", vmm_guarded() ? "the kernel runs guarded" : "the kernel runs unguarded");
 	report_memory(bi);
 	if (bi->initrd.size && vfs_init(phys_to_virt(bi->initrd.base), bi->initrd.size) == 0)
 		kprintf("initramfs: %lu KiB, %lu files and directories\n", bi->initrd.size >> 10,
@@ -96,6 +101,7 @@ void kernel_main(struct boot_info *bi)
 		partition_bytes(bi) >> 20);
 
 	panic_test_run(kernel_options.panic_test);
+	fault_inject_run(kernel_options.fault_inject);
 
 	if (kernel_options.selftest && selftest_run_all())
 		status = EXIT_SELFTEST_FAILED;

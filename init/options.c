@@ -12,6 +12,13 @@ struct kernel_options kernel_options = {
 	.job_stack = 8 << 20,
 	.job_pagesize = 1,
 	.idle_poll_us = 1000,
+	.protect = 1,
+};
+
+/* Same order as enum vmm_mode and enum fault_inject_kind. */
+static const char *const protect_choices[] = { "off", "on", "require", NULL };
+static const char *const fault_inject_choices[] = {
+	"none", "wild_write", "layer_write", "triple_fault", "reset", "apic_base", "vmrun", NULL,
 };
 
 static const char *const pagesize_choices[] = { "4K", "2M", "1G", NULL };
@@ -35,6 +42,10 @@ static const struct cmdline_opt kernel_option_table[] = {
 	  .choices = panic_test_choices },
 	{ .name = "poweroff", .type = CMDLINE_CHOICE, .dest = &kernel_options.poweroff,
 	  .choices = poweroff_choices },
+	{ .name = "protect", .type = CMDLINE_CHOICE, .dest = &kernel_options.protect,
+	  .choices = protect_choices },
+	{ .name = "fault_inject", .type = CMDLINE_CHOICE, .dest = &kernel_options.fault_inject,
+	  .choices = fault_inject_choices },
 	{ .name = "idle_poll", .type = CMDLINE_UINT, .dest = &kernel_options.idle_poll_us,
 	  .max = 1000000 },
 	{ .name = "job", .type = CMDLINE_STRING, .dest = kernel_options.job_path,

@@ -17,6 +17,8 @@ static const char *exit_reason(int status)
 		return "self-test failures";
 	case EXIT_JOB_FAILED:
 		return "a job failed";
+	case EXIT_CONTAINED:
+		return "protection fault contained";
 	default:
 		return "error";
 	}

@@ -14,6 +14,7 @@ enum cove_exit_status {
 	EXIT_BAD_CMDLINE = 2,
 	EXIT_SELFTEST_FAILED = 3,
 	EXIT_JOB_FAILED = 4,
+	EXIT_CONTAINED = 5,	/* the protection layer stopped a kernel fault */
 };
 
 /* Say why, flush the log, power off. */

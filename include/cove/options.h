@@ -22,7 +22,9 @@ struct kernel_options {
 	uint64_t loglevel;		/* loglevel=: console verbosity 0..7 */
 	int panic_test;			/* panic_test=: fault on purpose, see enum */
 	int poweroff;			/* poweroff=: enum poweroff_method */
-	uint64_t idle_poll_us;		/* idle_poll=: microseconds idle CPUs poll first */
+	uint64_t idle_poll_us;
+	int protect;			/* protect=: enum vmm_mode */
+	int fault_inject;		/* fault_inject=: enum fault_inject_kind */		/* idle_poll=: microseconds idle CPUs poll first */
 	/* The job (see include/cove/job.h and README) */
 	char job_path[256];		/* job=: the program */
 	char job_args[1024];		/* job.args=: its arguments */
@@ -39,6 +41,19 @@ extern struct kernel_options kernel_options;
 
 /* Parse; every bad value is logged. Returns the number of errors. */
 int options_parse(const char *cmdline);
+
+enum fault_inject_kind {
+	FAULT_INJECT_NONE,
+	FAULT_INJECT_WILD_WRITE,	/* write to RAM outside the partition */
+	FAULT_INJECT_LAYER_WRITE,	/* write into the protection layer's memory */
+	FAULT_INJECT_TRIPLE,		/* triple fault */
+	FAULT_INJECT_RESET,		/* platform reset through port 0xcf9 */
+	FAULT_INJECT_APIC_BASE,		/* move the local APIC (MSR write) */
+	FAULT_INJECT_VMRUN,		/* run a virtualization instruction */
+};
+
+/* Misbehave the way a buggy kernel could (fault_inject=), after boot. */
+void fault_inject_run(int kind);
 
 /* Fault on purpose (panic_test=), to show what a kernel fault report looks like. */
 void panic_test_run(int kind);

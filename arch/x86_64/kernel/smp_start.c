@@ -12,6 +12,7 @@
 #include <cove/pmem.h>
 #include <cove/smp.h>
 #include <cove/string.h>
+#include <cove/vmm.h>
 #include <arch/lapic.h>
 #include <arch/pgtable.h>
 #include <arch/platform.h>
@@ -80,6 +81,7 @@ static void __noreturn smp_ap_entry(struct percpu *p)
 	cpu_init_self(p);
 	write_cr3(kmap_root());
 	lapic_init_cpu();
+	vmm_cpu_enter();
 	smp_secondary_main(p);
 }
 

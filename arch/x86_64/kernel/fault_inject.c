@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fault_inject=KIND: the kernel misbehaves on purpose, as a buggy kernel
+ * could, so tests can check that the protection layer contains it, and,
+ * with protect=off, that the same bug really does harm.
+ */
+#include <cove/arch.h>
+#include <cove/boot_info.h>
+#include <cove/init.h>
+#include <cove/kmap.h>
+#include <cove/kprintf.h>
+#include <cove/options.h>
+#include <cove/vmm.h>
+#include <arch/x86.h>
+
+#define FAULT_PATTERN 0xbadc0ffee0ddf00dULL
+
+/* RAM just past the partition: with mem= below the machine's size, not ours. */
+static phys_addr_t fault_outside_partition(void)
+{
+	const struct boot_info *bi = kernel_get_boot_info();
+	const struct boot_range *last = &bi->mem[bi->nr_mem - 1];
+
+	return ALIGN_UP(last->base + last->size, PAGE_SIZE_2M) + MiB;
+}
+
+static void fault_wild_write(void)
+{
+	phys_addr_t pa = fault_outside_partition();
+	volatile uint64_t *p = kmap_mmio(pa, sizeof(uint64_t));
+
+	if (!p) {
+		pr_err("fault_inject: cannot map %#lx\n", pa);
+		return;
+	}
+	kprintf("fault_inject: writing %#llx to physical %#lx, outside the partition\n",
+		FAULT_PATTERN, pa);
+	*p = FAULT_PATTERN;
+	kprintf("fault_inject: the write landed: physical %#lx now holds %#lx "
+		"(memory outside the partition changed)\n", pa, (uint64_t)*p);
+}
+
+static void fault_layer_write(void)
+{
+	phys_addr_t base;
+	uint64_t size;
+
+	vmm_area(&base, &size);
+	if (!size) {
+		kprintf("fault_inject: no protection layer is running, so it has no memory to hit\n");
+		return;
+	}
+	kprintf("fault_inject: writing into the protection layer at physical %#lx\n", base);
+	*(volatile uint64_t *)phys_to_virt(base) = FAULT_PATTERN;
+	kprintf("fault_inject: the layer's memory was overwritten\n");
+}
+
+static void fault_triple(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __packed empty = { 0, 0 };
+
+	kprintf("fault_inject: loading an empty IDT and faulting: a triple fault\n");
+	__asm__ volatile("cli; lidt %0; int3" : : "m"(empty));
+}
+
+static void fault_reset(void)
+{
+	kprintf("fault_inject: resetting the platform through port 0xcf9\n");
+	outb(0xcf9, 0x06);
+	arch_delay_us(100000);
+	kprintf("fault_inject: the reset did not happen\n");
+}
+
+static void fault_apic_base(void)
+{
+	uint64_t old = rdmsr(MSR_APIC_BASE);
+
+	kprintf("fault_inject: moving the local APIC to 0xfed00000\n");
+	wrmsr(MSR_APIC_BASE, (old & 0xfff) | 0xfed00000);
+	kprintf("fault_inject: the APIC base is now %#lx (was %#lx)\n", rdmsr(MSR_APIC_BASE), old);
+	wrmsr(MSR_APIC_BASE, old);
+}
+
+static void fault_vmrun(void)
+{
+	kprintf("fault_inject: executing VMRUN in the kernel\n");
+	__asm__ volatile("xorl %%eax, %%eax; vmrun" : : : "rax", "memory");
+	kprintf("fault_inject: VMRUN returned\n");
+}
+
+void fault_inject_run(int kind)
+{
+	switch (kind) {
+	case FAULT_INJECT_WILD_WRITE:
+		fault_wild_write();
+		break;
+	case FAULT_INJECT_LAYER_WRITE:
+		fault_layer_write();
+		break;
+	case FAULT_INJECT_TRIPLE:
+		fault_triple();
+		break;
+	case FAULT_INJECT_RESET:
+		fault_reset();
+		break;
+	case FAULT_INJECT_APIC_BASE:
+		fault_apic_base();
+		break;
+	case FAULT_INJECT_VMRUN:
+		fault_vmrun();
+		break;
+	default:
+		break;
+	}
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The protection layer: a small hypervisor inside the image that runs the
+ * kernel as its only guest, with nested page tables mapping exactly the
+ * partition. Common policy lives in vmm/; the back ends in vmm/svm and
+ * vmm/vmx are chosen at run time from CPUID.
+ */
+#ifndef COVE_VMM_H
+#define COVE_VMM_H
+
+#include <cove/types.h>
+
+struct boot_info;
+
+enum vmm_mode {
+	VMM_PROTECT_OFF,
+	VMM_PROTECT_ON,		/* guard when the CPU can; say so when it cannot */
+	VMM_PROTECT_REQUIRE,	/* refuse to run unguarded */
+};
+
+/* What went wrong, for the fault report. */
+enum vmm_fault_kind {
+	VMM_FAULT_NESTED_PAGE,	/* access outside the partition or into the layer */
+	VMM_FAULT_TRIPLE,	/* shutdown: the kernel could not handle a fault */
+	VMM_FAULT_IO,		/* platform I/O: reset, keyboard controller, PCI config */
+	VMM_FAULT_MSR,		/* a write to an MSR the kernel may not change */
+	VMM_FAULT_VIRT_INSN,	/* VMRUN, VMLOAD, ... executed by the kernel */
+	VMM_FAULT_INIT,		/* an INIT signal reached an enclave core */
+	VMM_FAULT_INVALID,	/* the guest state was refused by the CPU */
+};
+
+/* The report, kept in the layer's own memory (the guest cannot reach it). */
+struct vmm_report {
+	uint32_t magic;			/* VMM_REPORT_MAGIC once written */
+	uint32_t kind;
+	uint32_t cpu;
+	uint32_t pad;
+	uint64_t exit_code, info1, info2;
+	uint64_t rip, rsp, rflags, cr0, cr3, cr4;
+	uint64_t gpr[16];		/* rax rcx rdx rbx rsp rbp rsi rdi r8..r15 */
+	char what[128];
+};
+
+#define VMM_REPORT_MAGIC 0x434f5645	/* "COVE" */
+
+/* Boot CPU, after memory and before other CPUs start. */
+int vmm_init(const struct boot_info *bi, enum vmm_mode mode);
+/* Every CPU, early: enter host mode and come back as the guest. */
+void vmm_cpu_enter(void);
+bool vmm_guarded(void);
+const char *vmm_backend(void);
+/* Physical range the layer holds (for tests that try to write into it). */
+void vmm_area(phys_addr_t *base, uint64_t *size);
+
+/* Back ends. */
+bool svm_available(const char **why);
+int svm_init(const struct boot_info *bi);
+void svm_cpu_enter(void);
+
+/* True once a violation is being reported: other CPUs must stop. */
+bool vmm_is_stopping(void);
+/* Common: record a violation, stop the enclave, end the run. */
+void vmm_violation(enum vmm_fault_kind kind, struct vmm_report *r) __noreturn;
+/* Memory for the layer, taken from the partition and hidden from the guest. */
+void *vmm_alloc_pages(uint32_t order, phys_addr_t *pa);
+/* The nested tables' view: map the partition, then remove the layer's pages. */
+struct pgtable;
+int vmm_build_nested(const struct boot_info *bi, struct pgtable *pt, bool allow_1g);
+
+#endif /* COVE_VMM_H */

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * AMD SVM back end: each CPU enters host mode and runs the kernel as its
+ * guest with nested paging over the partition. Interrupts, timers and IPIs
+ * are not intercepted, so a running job causes no exits at all; what is
+ * intercepted is exactly what the protection contract names.
+ */
+#include <cove/arch.h>
+#include <cove/boot_info.h>
+#include <cove/errno.h>
+#include <cove/kmap.h>
+#include <cove/kprintf.h>
+#include <cove/kvsnprintf.h>
+#include <cove/percpu.h>
+#include <cove/pmem.h>
+#include <cove/string.h>
+#include <cove/vmm.h>
+#include <arch/pgtable.h>
+#include <arch/x86.h>
+
+#define MSR_VM_CR 0xc0010114
+#define MSR_VM_HSAVE_PA 0xc0010117
+#define MSR_PAT 0x277
+#define EFER_SVME (1ULL << 12)
+#define VM_CR_SVMDIS (1ULL << 4)
+
+/* Intercept bits, VMCB control area words 3 and 4. */
+#define INTERCEPT_NMI (1U << 1)
+#define INTERCEPT_INIT (1U << 3)
+#define INTERCEPT_IOIO (1U << 27)
+#define INTERCEPT_MSR (1U << 28)
+#define INTERCEPT_SHUTDOWN (1U << 31)
+#define INTERCEPT_SVM_INSNS 0x7fU	/* VMRUN VMMCALL VMLOAD VMSAVE STGI CLGI SKINIT */
+
+#define EXIT_NMI 0x61
+#define EXIT_INIT 0x63
+#define EXIT_IOIO 0x7b
+#define EXIT_MSR 0x7c
+#define EXIT_SHUTDOWN 0x7f
+#define EXIT_VMRUN 0x80
+#define EXIT_SKINIT 0x86
+#define EXIT_NPF 0x400
+#define EXIT_INVALID ((uint64_t)-1)
+
+struct vmcb_seg {
+	uint16_t sel, attrib;
+	uint32_t limit;
+	uint64_t base;
+} __packed;
+
+struct vmcb {
+	/* Control area. */
+	uint32_t cr_intercepts, dr_intercepts, exc_intercepts, intercepts3, intercepts4;
+	uint8_t reserved0[0x3c - 0x14];
+	uint16_t pause_threshold, pause_count;
+	uint64_t iopm_pa, msrpm_pa, tsc_offset;
+	uint32_t asid;
+	uint8_t tlb_control, reserved1[3];
+	uint64_t int_ctl, int_shadow, exit_code, exit_info1, exit_info2, exit_int_info;
+	uint64_t np_enable, avic_bar, ghcb_pa, event_inj, n_cr3, lbr_virt;
+	uint32_t clean, reserved2;
+	uint64_t next_rip;
+	uint8_t reserved3[0x400 - 0xd0];
+	/* State save area. */
+	struct vmcb_seg es, cs, ss, ds, fs, gs, gdtr, ldtr, idtr, tr;
+	uint8_t reserved4[0x4cb - 0x4a0];
+	uint8_t cpl;
+	uint32_t reserved5;
+	uint64_t efer;
+	uint8_t reserved6[0x548 - 0x4d8];
+	uint64_t cr4, cr3, cr0, dr7, dr6, rflags, rip;
+	uint8_t reserved7[0x5d8 - 0x580];
+	uint64_t rsp;
+	uint8_t reserved8[0x5f8 - 0x5e0];
+	uint64_t rax, star, lstar, cstar, sfmask, kernel_gs_base, sysenter_cs, sysenter_esp,
+		sysenter_eip, cr2;
+	uint8_t reserved9[0x668 - 0x648];
+	uint64_t g_pat;
+} __packed;
+
+_Static_assert(__builtin_offsetof(struct vmcb, exit_code) == 0x70, "VMCB layout");
+_Static_assert(__builtin_offsetof(struct vmcb, n_cr3) == 0xb0, "VMCB layout");
+_Static_assert(__builtin_offsetof(struct vmcb, next_rip) == 0xc8, "VMCB layout");
+_Static_assert(__builtin_offsetof(struct vmcb, es) == 0x400, "VMCB layout");
+_Static_assert(__builtin_offsetof(struct vmcb, efer) == 0x4d0, "VMCB layout");
+_Static_assert(__builtin_offsetof(struct vmcb, cr4) == 0x548, "VMCB layout");
+_Static_assert(__builtin_offsetof(struct vmcb, rsp) == 0x5d8, "VMCB layout");
+_Static_assert(__builtin_offsetof(struct vmcb, rax) == 0x5f8, "VMCB layout");
+_Static_assert(__builtin_offsetof(struct vmcb, g_pat) == 0x668, "VMCB layout");
+
+/* Per CPU, in the layer's own memory: the guest cannot see or change it. */
+struct svm_cpu {
+	uint64_t gprs[16];
+	uint64_t vmcb_pa;
+	uint64_t host_area_pa;
+	uint64_t host_rsp;
+	struct vmcb *vmcb;
+	uint64_t hsave_pa;
+	uint32_t cpu;
+	uint64_t exits;
+};
+
+_Static_assert(__builtin_offsetof(struct svm_cpu, vmcb_pa) == 128, "svm_run.asm offsets");
+_Static_assert(__builtin_offsetof(struct svm_cpu, host_area_pa) == 136, "svm_run.asm offsets");
+_Static_assert(__builtin_offsetof(struct svm_cpu, host_rsp) == 144, "svm_run.asm offsets");
+
+void svm_launch(struct svm_cpu *c);
+
+/* Built by the boot CPU in svm_init; each CPU then uses only its own entry. */
+static struct svm_cpu *svm_cpus;
+static uint32_t svm_nr_cpus;
+static phys_addr_t svm_iopm_pa, svm_msrpm_pa, svm_ncr3;
+static bool svm_has_nrip;
+static struct pgtable svm_npt;
+
+bool svm_available(const char **why)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(0x80000000, 0, &a, &b, &c, &d);
+	if (a < 0x8000000a) {
+		*why = "this CPU has neither AMD SVM nor Intel VMX";
+		return false;
+	}
+	cpuid(0x80000001, 0, &a, &b, &c, &d);
+	if (!(c & (1U << 2))) {
+		*why = "this CPU has no AMD SVM (and Intel VMX is not supported yet)";
+		return false;
+	}
+	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
+		*why = "SVM is disabled by the firmware";
+		return false;
+	}
+	cpuid(0x8000000a, 0, &a, &b, &c, &d);
+	if (!(d & 1)) {
+		*why = "SVM without nested paging";
+		return false;
+	}
+	svm_has_nrip = d & (1U << 3);
+	return true;
+}
+
+static void svm_bitmap_set(uint8_t *map, uint32_t bit)
+{
+	map[bit / 8] |= (uint8_t)(1U << (bit % 8));
+}
+
+/* Write intercepts for one MSR in the permission map (two bits per MSR). */
+static void svm_intercept_msr(uint8_t *msrpm, uint32_t msr, bool reads)
+{
+	uint32_t base;
+
+	if (msr < 0x2000)
+		base = 0;
+	else if (msr >= 0xc0000000 && msr < 0xc0002000)
+		base = 0x800 * 8, msr -= 0xc0000000;
+	else
+		base = 0x1000 * 8, msr -= 0xc0010000;
+	if (reads)
+		svm_bitmap_set(msrpm, base + msr * 2);
+	svm_bitmap_set(msrpm, base + msr * 2 + 1);
+}
+
+int svm_init(const struct boot_info *bi)
+{
+	uint8_t *iopm, *msrpm;
+	uint32_t a, b, c, d;
+	phys_addr_t pa;
+	int rc;
+
+	svm_nr_cpus = bi->nr_cpus ? bi->nr_cpus : 1;
+	svm_cpus = vmm_alloc_pages((uint32_t)pmem_order_for(svm_nr_cpus * sizeof(*svm_cpus)), &pa);
+	iopm = vmm_alloc_pages(2, &svm_iopm_pa);	/* 12 KiB used */
+	msrpm = vmm_alloc_pages(1, &svm_msrpm_pa);
+	if (!svm_cpus || !iopm || !msrpm)
+		return -ENOMEM;
+	/* Platform reset and PCI configuration: ports the kernel has no business with. */
+	svm_bitmap_set(iopm, 0xcf9);
+	svm_bitmap_set(iopm, 0x64);
+	svm_bitmap_set(iopm, 0x92);
+	for (uint32_t port = 0xcf8; port <= 0xcff; port++)
+		svm_bitmap_set(iopm, port);
+	svm_intercept_msr(msrpm, MSR_APIC_BASE, false);
+	svm_intercept_msr(msrpm, MSR_EFER, false);
+	svm_intercept_msr(msrpm, MSR_VM_HSAVE_PA, true);
+	svm_intercept_msr(msrpm, MSR_VM_CR, false);
+
+	for (uint32_t i = 0; i < svm_nr_cpus; i++) {
+		struct svm_cpu *sc = &svm_cpus[i];
+		phys_addr_t stack;
+
+		sc->cpu = i;
+		sc->vmcb = vmm_alloc_pages(0, &sc->vmcb_pa);
+		if (!sc->vmcb || !vmm_alloc_pages(0, &sc->host_area_pa) ||
+		    !vmm_alloc_pages(0, &sc->hsave_pa) || !vmm_alloc_pages(2, &stack))
+			return -ENOMEM;
+		sc->host_rsp = (uint64_t)phys_to_virt(stack) + (PAGE_SIZE << 2);
+	}
+	cpuid(0x80000001, 0, &a, &b, &c, &d);
+	rc = vmm_build_nested(bi, &svm_npt, d & (1U << 26));
+	if (rc)
+		return rc;
+	svm_ncr3 = svm_npt.root;
+	kprintf("vmm: nested tables map the partition with %lu x 1 GiB, %lu x 2 MiB, "
+		"%lu x 4 KiB pages in %lu tables\n", svm_npt.mapped[2], svm_npt.mapped[1],
+		svm_npt.mapped[0], svm_npt.nr_tables);
+	return 0;
+}
+
+/* VMCB attributes: the descriptor's access byte and its flags nibble. */
+static void svm_seg_from_gdt(struct vmcb_seg *s, uint16_t sel)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __packed gdtr;
+	uint64_t desc;
+
+	__asm__ volatile("sgdt %0" : "=m"(gdtr));
+	s->sel = sel;
+	if (!(sel & ~3)) {
+		s->attrib = 0;
+		s->limit = 0;
+		s->base = 0;
+		return;
+	}
+	desc = ((const uint64_t *)gdtr.base)[sel >> 3];
+	s->attrib = (uint16_t)(((desc >> 40) & 0xff) | (((desc >> 52) & 0xf) << 8));
+	s->limit = 0xffffffff;
+	s->base = 0;
+}
+
+static uint16_t svm_read_sel(int which)
+{
+	uint16_t v = 0;
+
+	switch (which) {
+	case 0: __asm__ volatile("mov %%es, %0" : "=r"(v)); break;
+	case 1: __asm__ volatile("mov %%cs, %0" : "=r"(v)); break;
+	case 2: __asm__ volatile("mov %%ss, %0" : "=r"(v)); break;
+	default: __asm__ volatile("mov %%ds, %0" : "=r"(v)); break;
+	}
+	return v;
+}
+
+/* On the layer's stack, just before the first VMRUN of this CPU. */
+void svm_prepare_launch(struct svm_cpu *c, uint64_t guest_rip)
+{
+	struct vmcb *v = c->vmcb;
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __packed dt;
+	uint64_t cr0;
+
+	v->intercepts3 = INTERCEPT_NMI | INTERCEPT_INIT | INTERCEPT_IOIO | INTERCEPT_MSR |
+			 INTERCEPT_SHUTDOWN;
+	v->intercepts4 = INTERCEPT_SVM_INSNS;
+	v->iopm_pa = svm_iopm_pa;
+	v->msrpm_pa = svm_msrpm_pa;
+	v->asid = 1;
+	v->tlb_control = 1;		/* flush this ASID on the first run */
+	v->np_enable = 1;
+	v->n_cr3 = svm_ncr3;
+
+	svm_seg_from_gdt(&v->es, svm_read_sel(0));
+	svm_seg_from_gdt(&v->cs, svm_read_sel(1));
+	svm_seg_from_gdt(&v->ss, svm_read_sel(2));
+	svm_seg_from_gdt(&v->ds, svm_read_sel(3));
+	__asm__ volatile("sgdt %0" : "=m"(dt));
+	v->gdtr.limit = dt.limit;
+	v->gdtr.base = dt.base;
+	__asm__ volatile("sidt %0" : "=m"(dt));
+	v->idtr.limit = dt.limit;
+	v->idtr.base = dt.base;
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	v->cr0 = cr0;
+	v->cr2 = read_cr2();
+	v->cr3 = read_cr3();
+	v->cr4 = read_cr4();
+	v->efer = rdmsr(MSR_EFER);
+	v->dr6 = 0xffff0ff0;
+	v->dr7 = 0x400;
+	v->g_pat = rdmsr(MSR_PAT);
+	v->rflags = read_rflags();
+	v->rip = guest_rip;
+	v->rsp = c->gprs[4];
+	v->rax = 0;
+	v->cpl = 0;
+	/* FS, GS, TR, LDTR and the syscall MSRs: the same for guest and host. */
+	__asm__ volatile("vmsave" : : "a"(c->vmcb_pa) : "memory");
+	__asm__ volatile("vmsave" : : "a"(c->host_area_pa) : "memory");
+}
+
+static void svm_fill_report(struct svm_cpu *c, struct vmm_report *r)
+{
+	struct vmcb *v = c->vmcb;
+
+	memset(r, 0, sizeof(*r));
+	r->cpu = c->cpu;
+	r->exit_code = v->exit_code;
+	r->info1 = v->exit_info1;
+	r->info2 = v->exit_info2;
+	r->rip = v->rip;
+	r->rsp = v->rsp;
+	r->rflags = v->rflags;
+	r->cr0 = v->cr0;
+	r->cr3 = v->cr3;
+	r->cr4 = v->cr4;
+	memcpy(r->gpr, c->gprs, sizeof(r->gpr));
+	r->gpr[0] = v->rax;
+	r->gpr[4] = v->rsp;
+}
+
+static bool svm_in_layer(uint64_t gpa)
+{
+	phys_addr_t base;
+	uint64_t size;
+
+	vmm_area(&base, &size);
+	return gpa >= base && gpa < base + size;
+}
+
+/* Returns to the VMRUN loop, or ends the run through vmm_violation. */
+void svm_handle_exit(struct svm_cpu *c)
+{
+	struct vmcb *v = c->vmcb;
+	struct vmm_report r;
+	uint64_t code = v->exit_code;
+
+	c->exits++;
+	v->tlb_control = 0;
+	switch (code) {
+	case EXIT_NMI:
+		if (vmm_is_stopping())
+			arch_halt_forever();
+		v->event_inj = 2 | (2U << 8) | (1U << 31);	/* hand the NMI to the kernel */
+		return;
+	case EXIT_MSR:
+		if (v->exit_info1 == 1 && c->gprs[1] == MSR_EFER) {
+			uint64_t val = (c->gprs[2] << 32) | (uint32_t)v->rax;
+
+			/* The kernel may change EFER, not switch SVM off under us. */
+			if (val & EFER_SVME) {
+				v->efer = val;
+				v->rip = svm_has_nrip ? v->next_rip : v->rip + 2;
+				return;
+			}
+		}
+		svm_fill_report(c, &r);
+		ksnprintf(r.what, sizeof(r.what), "%s of MSR %#lx (value %#lx) by the kernel",
+			  v->exit_info1 ? "write" : "read", c->gprs[1],
+			  (c->gprs[2] << 32) | (uint32_t)v->rax);
+		vmm_violation(VMM_FAULT_MSR, &r);
+	case EXIT_NPF:
+		svm_fill_report(c, &r);
+		ksnprintf(r.what, sizeof(r.what), "%s at guest physical %#lx: %s",
+			  (v->exit_info1 & 2) ? "write" : (v->exit_info1 & 16) ? "fetch" : "read",
+			  v->exit_info2, svm_in_layer(v->exit_info2) ?
+			  "inside the protection layer's memory" : "outside the partition");
+		vmm_violation(VMM_FAULT_NESTED_PAGE, &r);
+	case EXIT_SHUTDOWN:
+		svm_fill_report(c, &r);
+		ksnprintf(r.what, sizeof(r.what), "the kernel triple-faulted; the machine would reset");
+		vmm_violation(VMM_FAULT_TRIPLE, &r);
+	case EXIT_IOIO:
+		svm_fill_report(c, &r);
+		ksnprintf(r.what, sizeof(r.what), "%s of I/O port %#lx (reset, keyboard controller "
+			  "or PCI configuration)", (v->exit_info1 & 1) ? "read" : "write",
+			  v->exit_info1 >> 16);
+		vmm_violation(VMM_FAULT_IO, &r);
+	case EXIT_INIT:
+		svm_fill_report(c, &r);
+		ksnprintf(r.what, sizeof(r.what), "an INIT signal arrived at enclave cpu %u",
+			  c->cpu);
+		vmm_violation(VMM_FAULT_INIT, &r);
+	default:
+		svm_fill_report(c, &r);
+		if (code >= EXIT_VMRUN && code <= EXIT_SKINIT) {
+			ksnprintf(r.what, sizeof(r.what), "the kernel executed an SVM instruction "
+				  "(exit %#lx)", code);
+			vmm_violation(VMM_FAULT_VIRT_INSN, &r);
+		}
+		ksnprintf(r.what, sizeof(r.what), "unexpected exit %#lx", code);
+		vmm_violation(VMM_FAULT_INVALID, &r);
+	}
+}
+
+void svm_cpu_enter(void)
+{
+	uint32_t cpu = this_cpu_id();
+	struct svm_cpu *c;
+	unsigned long flags;
+
+	if (cpu >= svm_nr_cpus)
+		return;
+	c = &svm_cpus[cpu];
+	flags = arch_irq_save();
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	wrmsr(MSR_VM_HSAVE_PA, c->hsave_pa);
+	svm_launch(c);
+	/* From here on this CPU is the guest: c is out of reach. */
+	arch_irq_restore(flags);
+}

@@ -1,0 +1,86 @@
+; SPDX-License-Identifier: GPL-2.0
+;
+; The SVM world switch. svm_launch() is called by a CPU on its kernel stack;
+; it moves to the layer's stack and runs the kernel as guest starting at
+; .guest, i.e. the guest "returns" from svm_launch() and carries on. The
+; loop then runs on the host side for the life of the CPU: VMRUN, save the
+; guest's registers, handle the exit, restore them, VMRUN again.
+;
+; struct svm_cpu (vmm/svm/svm.c): gprs[16] at 0 (rax rcx rdx rbx rsp rbp rsi
+; rdi r8..r15), vmcb_pa at 128, host_area_pa at 136, host_rsp at 144.
+
+bits 64
+%define G(r)		((r) * 8)
+%define CTX_VMCB	128
+%define CTX_HOST_AREA	136
+%define CTX_HOST_RSP	144
+
+section .text
+extern svm_prepare_launch
+extern svm_handle_exit
+
+global svm_launch
+svm_launch:
+	mov [rdi + G(3)], rbx
+	mov [rdi + G(5)], rbp
+	mov [rdi + G(12)], r12
+	mov [rdi + G(13)], r13
+	mov [rdi + G(14)], r14
+	mov [rdi + G(15)], r15
+	mov [rdi + G(4)], rsp		; the guest resumes on this stack...
+	lea rsi, [rel .guest]		; ...at this address
+	mov rbx, rdi
+	mov rsp, [rdi + CTX_HOST_RSP]
+	push rbx			; the context stays at [rsp] from here on
+	sub rsp, 8
+	mov rdi, rbx
+	call svm_prepare_launch
+	add rsp, 8
+.loop:
+	mov rdi, [rsp]
+	mov rax, [rdi + CTX_VMCB]
+	mov rcx, [rdi + G(1)]
+	mov rdx, [rdi + G(2)]
+	mov rbx, [rdi + G(3)]
+	mov rbp, [rdi + G(5)]
+	mov rsi, [rdi + G(6)]
+	mov r8, [rdi + G(8)]
+	mov r9, [rdi + G(9)]
+	mov r10, [rdi + G(10)]
+	mov r11, [rdi + G(11)]
+	mov r12, [rdi + G(12)]
+	mov r13, [rdi + G(13)]
+	mov r14, [rdi + G(14)]
+	mov r15, [rdi + G(15)]
+	mov rdi, [rdi + G(7)]
+	vmload
+	vmrun
+	vmsave
+	; Host side: RAX (the VMCB address) and RSP are ours again; the rest
+	; still hold the guest's values.
+	xchg rdi, [rsp]
+	mov [rdi + G(1)], rcx
+	mov [rdi + G(2)], rdx
+	mov [rdi + G(3)], rbx
+	mov [rdi + G(5)], rbp
+	mov [rdi + G(6)], rsi
+	mov [rdi + G(8)], r8
+	mov [rdi + G(9)], r9
+	mov [rdi + G(10)], r10
+	mov [rdi + G(11)], r11
+	mov [rdi + G(12)], r12
+	mov [rdi + G(13)], r13
+	mov [rdi + G(14)], r14
+	mov [rdi + G(15)], r15
+	mov rcx, [rsp]
+	mov [rdi + G(7)], rcx
+	mov [rsp], rdi
+	mov rax, [rdi + CTX_HOST_AREA]
+	vmload
+	sub rsp, 8
+	call svm_handle_exit
+	add rsp, 8
+	jmp .loop
+
+.guest:
+	ret

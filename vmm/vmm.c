@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The protection layer, back-end neutral part: which back end, the layer's
+ * own memory (taken from the partition, then hidden from the guest), the
+ * nested tables' contents, and what happens on a violation.
+ */
+#include <cove/arch.h>
+#include <cove/boot_info.h>
+#include <cove/errno.h>
+#include <cove/exit.h>
+#include <cove/kmap.h>
+#include <cove/kprintf.h>
+#include <cove/panic.h>
+#include <cove/percpu.h>
+#include <cove/pmem.h>
+#include <cove/string.h>
+#include <cove/vmm.h>
+#include <arch/pgtable.h>
+
+#define VMM_MAX_AREAS 2048
+#define LAPIC_DEFAULT_PHYS 0xfee00000ULL
+
+/* Set up by the boot CPU in vmm_init, read by every CPU afterwards. */
+static bool vmm_on;
+static const char *vmm_name = "none";
+static struct {
+	phys_addr_t pa;
+	uint64_t size;
+} vmm_areas[VMM_MAX_AREAS];
+static uint32_t vmm_nr_areas;
+static phys_addr_t vmm_lo = ~0ULL, vmm_hi;
+/* The one report; written by the CPU that saw the violation. */
+static struct vmm_report *vmm_report_area;
+static volatile uint32_t vmm_reporting;
+
+static const char *const vmm_kind_names[] = {
+	[VMM_FAULT_NESTED_PAGE] = "nested page fault",
+	[VMM_FAULT_TRIPLE] = "triple fault (shutdown)",
+	[VMM_FAULT_IO] = "platform I/O",
+	[VMM_FAULT_MSR] = "protected MSR write",
+	[VMM_FAULT_VIRT_INSN] = "virtualization instruction",
+	[VMM_FAULT_INIT] = "INIT signal",
+	[VMM_FAULT_INVALID] = "invalid guest state",
+};
+
+bool vmm_guarded(void)
+{
+	return vmm_on;
+}
+
+const char *vmm_backend(void)
+{
+	return vmm_name;
+}
+
+void vmm_area(phys_addr_t *base, uint64_t *size)
+{
+	*base = vmm_nr_areas ? vmm_lo : 0;
+	*size = vmm_nr_areas ? vmm_hi - vmm_lo : 0;
+}
+
+void *vmm_alloc_pages(uint32_t order, phys_addr_t *pa)
+{
+	if (vmm_nr_areas == VMM_MAX_AREAS || pmem_alloc(order, pa))
+		return NULL;
+	vmm_areas[vmm_nr_areas].pa = *pa;
+	vmm_areas[vmm_nr_areas].size = PAGE_SIZE << order;
+	vmm_nr_areas++;
+	vmm_lo = MIN(vmm_lo, *pa);
+	vmm_hi = MAX(vmm_hi, *pa + (PAGE_SIZE << order));
+	memset(phys_to_virt(*pa), 0, PAGE_SIZE << order);
+	return phys_to_virt(*pa);
+}
+
+static void *vmm_nested_p2v(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	return phys_to_virt(pa);
+}
+
+static int vmm_nested_alloc(void *ctx, uint64_t *pa)
+{
+	(void)ctx;
+	return vmm_alloc_pages(0, pa) ? 0 : -ENOMEM;
+}
+
+int vmm_build_nested(const struct boot_info *bi, struct pgtable *pt, bool allow_1g)
+{
+	int rc;
+
+	pt->phys_to_virt = vmm_nested_p2v;
+	pt->alloc_table = vmm_nested_alloc;
+	pt->allow_1g = allow_1g;
+	rc = pgtable_init(pt);
+	if (rc)
+		return rc;
+	/* Nested walks are user accesses: every entry needs PGT_USER. */
+	for (uint32_t i = 0; i < bi->nr_mem && !rc; i++)
+		rc = pgtable_map(pt, bi->mem[i].base, bi->mem[i].base, bi->mem[i].size,
+				 PGT_USER | PGT_WRITE);
+	/* The one device page the kernel needs beyond its ports: its local APIC. */
+	if (!rc)
+		rc = pgtable_map(pt, LAPIC_DEFAULT_PHYS, LAPIC_DEFAULT_PHYS, PAGE_SIZE,
+				 PGT_USER | PGT_WRITE | PGT_UNCACHED);
+	/*
+	 * Hide the layer's own pages, tables included. Splitting a large page
+	 * allocates tables, which are layer pages too: the list grows as we go.
+	 */
+	for (uint32_t i = 0; i < vmm_nr_areas && !rc; i++)
+		rc = pgtable_unmap(pt, vmm_areas[i].pa, vmm_areas[i].size);
+	return rc;
+}
+
+int vmm_init(const struct boot_info *bi, enum vmm_mode mode)
+{
+	const char *why = "";
+	phys_addr_t pa;
+	int rc;
+
+	if (mode == VMM_PROTECT_OFF) {
+		kprintf("vmm: protection off (protect=off): the kernel runs unguarded\n");
+		return 0;
+	}
+	if (!svm_available(&why)) {
+		if (mode == VMM_PROTECT_REQUIRE) {
+			pr_err("vmm: protect=require, but %s; refusing to run unguarded\n", why);
+			return -ENODEV;
+		}
+		kprintf("vmm: no protection: %s (protect=require would refuse to boot)\n", why);
+		return 0;
+	}
+	vmm_report_area = vmm_alloc_pages(0, &pa);
+	if (!vmm_report_area)
+		return -ENOMEM;
+	rc = svm_init(bi);
+	if (rc) {
+		pr_err("vmm: cannot set up AMD SVM (%d)%s\n", rc,
+		       mode == VMM_PROTECT_REQUIRE ? "; refusing to run unguarded" : "");
+		return mode == VMM_PROTECT_REQUIRE ? rc : 0;
+	}
+	vmm_name = "AMD SVM with nested paging";
+	vmm_on = true;
+	return 0;
+}
+
+bool vmm_is_stopping(void)
+{
+	return vmm_reporting != 0;
+}
+
+void vmm_cpu_enter(void)
+{
+	if (vmm_on)
+		svm_cpu_enter();
+}
+
+void vmm_violation(enum vmm_fault_kind kind, struct vmm_report *r)
+{
+	uint32_t expect = 0;
+	const char *name = kind < ARRAY_SIZE(vmm_kind_names) ? vmm_kind_names[kind] : "violation";
+
+	/* One CPU reports; the others, stopped by it, never get here. */
+	if (!__atomic_compare_exchange_n(&vmm_reporting, &expect, 1, false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_SEQ_CST))
+		arch_halt_forever();
+	r->magic = VMM_REPORT_MAGIC;
+	r->kind = kind;
+	if (vmm_report_area)
+		*vmm_report_area = *r;
+	arch_stop_other_cpus();
+	klog_bust_locks();
+	pr_emerg("\nCOVE PROTECTION FAULT on cpu %u: %s\n", r->cpu, name);
+	pr_emerg("  %s\n", r->what);
+	pr_emerg("  guest RIP %016lx RSP %016lx RFLAGS %016lx\n", r->rip, r->rsp, r->rflags);
+	pr_emerg("  exit code %#lx, info1 %#lx, info2 %#lx\n", r->exit_code, r->info1, r->info2);
+	pr_emerg("  RAX %016lx RBX %016lx RCX %016lx RDX %016lx\n", r->gpr[0], r->gpr[3], r->gpr[1],
+		 r->gpr[2]);
+	pr_emerg("  RSI %016lx RDI %016lx RBP %016lx\n", r->gpr[6], r->gpr[7], r->gpr[5]);
+	pr_emerg("  CR0 %016lx CR3 %016lx CR4 %016lx\n", r->cr0, r->cr3, r->cr4);
+	pr_emerg("vmm: the enclave is stopped; nothing outside the partition was touched\n");
+	kernel_exit(EXIT_CONTAINED);
+}
