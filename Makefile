@@ -46,7 +46,7 @@ ISO := $(BUILD)/cove.iso
 INITRAMFS := $(BUILD)/initramfs.cpio
 USER_OUT := $(abspath $(BUILD)/user)
 
-.PHONY: all iso run debug clean deps test test-unit test-boot test-abi test-bench bench
+.PHONY: all iso run debug clean deps test test-unit test-boot test-abi test-bench test-protect bench
 all: $(ELF) $(ISO)
 iso: $(ISO)
 
@@ -145,6 +145,9 @@ test-abi: deps
 
 test-bench: deps
 	@test/run.sh bench
+
+test-protect: deps
+	@test/run.sh protect
 
 # Microbenchmarks under Cove and under Debian's Linux 6.1, side by side.
 bench: deps

@@ -3,6 +3,7 @@
 #include <cove/arch.h>
 #include <cove/exit.h>
 #include <cove/kprintf.h>
+#include <cove/vmm.h>
 
 static const char *exit_reason(int status)
 {
@@ -26,6 +27,9 @@ static const char *exit_reason(int status)
 
 void kernel_exit(int status)
 {
+	/* Not from the layer itself (a violation): it prints its own report. */
+	if (status != EXIT_CONTAINED)
+		vmm_print_exits();
 	kprintf("cove: powering off (status %d: %s)\n", status, exit_reason(status));
 	arch_poweroff(status);
 }

@@ -3,7 +3,10 @@
 # ARCHITECTURE.md) and turn the kernel's exit status into ours.
 #
 #   qemu-run.sh --iso FILE [--smp N] [--mem SIZE] [--firmware bios|uefi]
-#               [--log FILE] [--timeout SECONDS] [--gdb] [--icount]
+#               [--log FILE] [--timeout SECONDS] [--gdb] [--icount] [--cpu MODEL]
+#
+# --cpu picks the QEMU CPU model (default max: AMD SVM with nested paging
+# under TCG, which the protection layer uses; qemu64 has no SVM).
 #
 # --icount makes guest time count instructions (-icount shift=0,sleep=off):
 # a guest nanosecond is one instruction, the unit benchmarks report in.
@@ -26,6 +29,7 @@ log=""
 timeout=0
 gdb=""
 icount=""
+cpu=max
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--iso) iso="$2"; shift 2 ;;
@@ -36,6 +40,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout="$2"; shift 2 ;;
 	--gdb) gdb="-s -S"; shift ;;
 	--icount) icount="-icount shift=0,sleep=off"; shift ;;
+	--cpu) cpu="$2"; shift 2 ;;
 	*) echo "qemu-run: unknown option '$1'" >&2; usage ;;
 	esac
 done
@@ -68,7 +73,7 @@ run_timeout=""
 
 set +e
 # shellcheck disable=SC2086
-$run_timeout qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp "$smp" -m "$mem" \
+$run_timeout qemu-system-x86_64 -accel tcg -machine q35 -cpu "$cpu" -smp "$smp" -m "$mem" \
 	$fw_args -cdrom "$iso" -boot d -display none -monitor none $serial -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=4 $gdb $icount
 rc=$?

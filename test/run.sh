@@ -18,8 +18,8 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case "$what" in
-all|unit|boot|abi|bench) ;;
-*) echo "usage: test/run.sh [all|unit|boot|abi|bench] [-j N] [PATTERN]" >&2; exit 2 ;;
+all|unit|boot|abi|bench|protect) ;;
+*) echo "usage: test/run.sh [all|unit|boot|abi|bench|protect] [-j N] [PATTERN]" >&2; exit 2 ;;
 esac
 
 results="$(mktemp -d)"
@@ -183,6 +183,9 @@ run_bench() {
 }
 
 if [ "$what" = bench ] || [ "$what" = all ]; then run_bench; fi
+if [ "$what" = protect ] || [ "$what" = all ]; then
+	run_scenarios protect "$BUILD/cove.elf" "$BUILD/initramfs.cpio"
+fi
 if [ "$what" = abi ] || [ "$what" = all ]; then
 	run_scenarios abi "$BUILD/cove.elf" "$BUILD/initramfs.cpio"
 fi

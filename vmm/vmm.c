@@ -148,6 +148,12 @@ bool vmm_is_stopping(void)
 	return vmm_reporting != 0;
 }
 
+void vmm_print_exits(void)
+{
+	if (vmm_on)
+		svm_exit_table();
+}
+
 void vmm_cpu_enter(void)
 {
 	if (vmm_on)

@@ -48,6 +48,8 @@ int vmm_init(const struct boot_info *bi, enum vmm_mode mode);
 /* Every CPU, early: enter host mode and come back as the guest. */
 void vmm_cpu_enter(void);
 bool vmm_guarded(void);
+/* Print each CPU's VM exits by reason (asks the layer; one exit itself). */
+void vmm_print_exits(void);
 const char *vmm_backend(void);
 /* Physical range the layer holds (for tests that try to write into it). */
 void vmm_area(phys_addr_t *base, uint64_t *size);
@@ -56,6 +58,7 @@ void vmm_area(phys_addr_t *base, uint64_t *size);
 bool svm_available(const char **why);
 int svm_init(const struct boot_info *bi);
 void svm_cpu_enter(void);
+void svm_exit_table(void);
 
 /* True once a violation is being reported: other CPUs must stop. */
 bool vmm_is_stopping(void);

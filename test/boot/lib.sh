@@ -21,9 +21,10 @@ fail() {
 #      [--initrd CPIO]           (the job initramfs: $BUILD/initramfs.cpio)
 boot() {
 	local smp=1 mem=128M firmware=bios cmdline="" timeout=180 emulator=qemu elf="$ELF"
-	local initrd=""
+	local initrd="" cpu=max
 	while [ $# -gt 0 ]; do
 		case "$1" in
+		--cpu) cpu="$2"; shift 2 ;;
 		--initrd) initrd="$2"; shift 2 ;;
 		--elf) elf="$2"; shift 2 ;;
 		--emulator) emulator="$2"; shift 2 ;;
@@ -49,7 +50,7 @@ boot() {
 			--timeout "$timeout" 2>"$LOG.qemu"
 	else
 		scripts/qemu-run.sh --iso "$iso" --smp "$smp" --mem "$mem" --firmware "$firmware" \
-			--log "$LOG" --timeout "$timeout" 2>"$LOG.qemu"
+			--log "$LOG" --timeout "$timeout" --cpu "$cpu" 2>"$LOG.qemu"
 	fi
 	STATUS=$?
 	rm -f "$iso"

@@ -39,7 +39,15 @@
 #define EXIT_SHUTDOWN 0x7f
 #define EXIT_VMRUN 0x80
 #define EXIT_SKINIT 0x86
+#define EXIT_VMMCALL 0x81
 #define EXIT_NPF 0x400
+
+/* The one hypercall: "print your exit counts". RAX holds the magic. */
+#define SVM_HC_EXIT_TABLE 0x434f5645ULL
+
+/* Exit reasons counted per CPU for the power-off table. */
+enum svm_exit_bucket { SVM_X_NMI, SVM_X_MSR, SVM_X_HYPERCALL, SVM_X_OTHER, SVM_X_COUNT };
+static const char *const svm_bucket_names[SVM_X_COUNT] = { "nmi", "msr", "hypercall", "other" };
 #define EXIT_INVALID ((uint64_t)-1)
 
 struct vmcb_seg {
@@ -98,6 +106,7 @@ struct svm_cpu {
 	uint64_t hsave_pa;
 	uint32_t cpu;
 	uint64_t exits;
+	uint64_t exits_by[SVM_X_COUNT];
 };
 
 _Static_assert(__builtin_offsetof(struct svm_cpu, vmcb_pa) == 128, "svm_run.asm offsets");
@@ -321,6 +330,26 @@ static bool svm_in_layer(uint64_t gpa)
 	return gpa >= base && gpa < base + size;
 }
 
+/* Host side: every CPU's exits since it entered the guest, by reason. */
+static void svm_print_exit_table(void)
+{
+	for (uint32_t i = 0; i < svm_nr_cpus; i++) {
+		const struct svm_cpu *sc = &svm_cpus[i];
+		char line[160];
+		int n = 0;
+
+		for (int b = 0; b < SVM_X_COUNT; b++)
+			n += ksnprintf(line + n, sizeof(line) - n, " %s %lu", svm_bucket_names[b],
+				       sc->exits_by[b]);
+		kprintf("vmm: cpu%u VM exits: %lu (%s )\n", i, sc->exits, line);
+	}
+}
+
+void svm_exit_table(void)
+{
+	__asm__ volatile("vmmcall" : : "a"(SVM_HC_EXIT_TABLE) : "memory");
+}
+
 /* Returns to the VMRUN loop, or ends the run through vmm_violation. */
 void svm_handle_exit(struct svm_cpu *c)
 {
@@ -331,7 +360,16 @@ void svm_handle_exit(struct svm_cpu *c)
 	c->exits++;
 	v->tlb_control = 0;
 	switch (code) {
+	case EXIT_VMMCALL:
+		if (v->rax == SVM_HC_EXIT_TABLE) {
+			c->exits_by[SVM_X_HYPERCALL]++;
+			svm_print_exit_table();
+			v->rip = svm_has_nrip ? v->next_rip : v->rip + 3;
+			return;
+		}
+		break;
 	case EXIT_NMI:
+		c->exits_by[SVM_X_NMI]++;
 		if (vmm_is_stopping())
 			arch_halt_forever();
 		v->event_inj = 2 | (2U << 8) | (1U << 31);	/* hand the NMI to the kernel */
@@ -342,6 +380,7 @@ void svm_handle_exit(struct svm_cpu *c)
 
 			/* The kernel may change EFER, not switch SVM off under us. */
 			if (val & EFER_SVME) {
+				c->exits_by[SVM_X_MSR]++;
 				v->efer = val;
 				v->rip = svm_has_nrip ? v->next_rip : v->rip + 2;
 				return;

@@ -1,0 +1,120 @@
+#!/bin/bash
+# Protection-layer scenarios (the fault-injection matrix). QEMU TCG's
+# -cpu max has AMD SVM with nested paging: the layer runs there. Every
+# injected fault must be contained with protect=on, and must do real harm
+# with protect=off -- that is what shows the test is real.
+# Bochs (Intel VMX) runs unguarded for now: the VMX back end is not written.
+
+INITRD="$BUILD/initramfs.cpio"
+
+scenario_protect_svm_guarded_boot() {
+	boot --smp 4 --mem 1G --cmdline "selftest protect=require"
+	expect_status 0
+	expect_log "vmm: the kernel runs guarded"
+	expect_log_re "vmm: nested tables map the partition with [0-9]+ x 1 GiB, [1-9][0-9]* x 2 MiB"
+	expect_log "cove: 4/4 CPUs online"
+	expect_selftests_pass
+	# Boot, SMP bring-up, self-tests (timers, cross-calls): no exit at all.
+	# cpu0's one exit is the hypercall that prints the table.
+	expect_log "vmm: cpu0 VM exits: 1 ( nmi 0 msr 0 hypercall 1 other 0 )"
+	for c in 1 2 3; do expect_log "vmm: cpu$c VM exits: 0 "; done
+}
+
+# A compute job under protection: no VM exit at all on any core.
+scenario_protect_zero_exits_during_job() {
+	boot --smp 4 --mem 1G --initrd "$INITRD" --cmdline "protect=require job=/bin/cg job.args=48"
+	expect_status 0
+	expect_log "cg: ok"
+	# The last CPU's one exit is the hypercall that prints this table.
+	expect_log_re "vmm: cpu[0-3] VM exits: 1 \( nmi 0 msr 0 hypercall 1 other 0 \)"
+	[ "$(grep -ac 'VM exits: 0 ( nmi 0 msr 0 hypercall 0 other 0 )' "$LOG")" = 3 ] ||
+		fail "cores other than the reporting one took VM exits"
+}
+
+contained() {	# contained "what the report says"
+	expect_status 5
+	expect_log "COVE PROTECTION FAULT on cpu 0: $1"
+	expect_log "$2"
+	expect_log_re "guest RIP ffffffff8[0-9a-f]+ RSP"
+	expect_log "vmm: the enclave is stopped; nothing outside the partition was touched"
+	expect_log "powering off (status 5: protection fault contained)"
+}
+
+scenario_protect_wild_write() {
+	boot --smp 2 --mem 512M --cmdline "mem=256M protect=require fault_inject=wild_write"
+	contained "nested page fault" "write at guest physical 0x10300000: outside the partition"
+	expect_no_log "the write landed"
+}
+
+scenario_protect_off_wild_write_lands() {
+	boot --smp 2 --mem 512M --cmdline "mem=256M protect=off fault_inject=wild_write"
+	expect_status 0
+	expect_log "now holds 0xbadc0ffee0ddf00d (memory outside the partition changed)"
+}
+
+scenario_protect_layer_write() {
+	boot --smp 2 --mem 512M --cmdline "protect=require fault_inject=layer_write"
+	contained "nested page fault" "inside the protection layer's memory"
+	expect_no_log "the layer's memory was overwritten"
+}
+
+scenario_protect_triple_fault() {
+	boot --smp 2 --mem 256M --cmdline "protect=require fault_inject=triple_fault"
+	contained "triple fault (shutdown)" "the kernel triple-faulted"
+}
+
+scenario_protect_off_triple_fault_resets() {
+	boot --smp 2 --mem 256M --cmdline "protect=off fault_inject=triple_fault"
+	expect_status 125	# QEMU saw the machine reset (-no-reboot): no status
+	grep -q "without reporting a status" "$LOG.qemu" || fail "the machine did not reset"
+}
+
+scenario_protect_reset_port() {
+	boot --smp 2 --mem 256M --cmdline "protect=require fault_inject=reset"
+	contained "platform I/O" "write of I/O port 0xcf9"
+}
+
+scenario_protect_off_reset_port_resets() {
+	boot --smp 2 --mem 256M --cmdline "protect=off fault_inject=reset"
+	expect_status 125
+	expect_no_log "the reset did not happen"
+}
+
+scenario_protect_apic_base() {
+	boot --smp 2 --mem 256M --cmdline "protect=require fault_inject=apic_base"
+	contained "protected MSR write" "write of MSR 0x1b (value 0xfed00900)"
+	expect_no_log "the APIC base is now"
+}
+
+scenario_protect_off_apic_base_moves() {
+	boot --smp 2 --mem 256M --cmdline "protect=off fault_inject=apic_base"
+	expect_status 0
+	expect_log "the APIC base is now 0xfed00900 (was 0xfee00900)"
+}
+
+scenario_protect_vmrun() {
+	boot --smp 2 --mem 256M --cmdline "protect=require fault_inject=vmrun"
+	contained "virtualization instruction" "the kernel executed an SVM instruction (exit 0x80)"
+}
+
+scenario_protect_off_vmrun_crashes() {
+	boot --smp 2 --mem 256M --cmdline "protect=off fault_inject=vmrun"
+	expect_status 1
+	expect_log "KERNEL FAULT on cpu 0: invalid opcode (vector 6)"
+}
+
+# Without SVM: protect=on falls back with a clear message, require refuses.
+scenario_protect_no_svm_fallback() {
+	boot --cpu qemu64,-svm --smp 2 --mem 256M --cmdline "selftest protect=on"
+	expect_status 0
+	expect_log "vmm: no protection: this CPU has no AMD SVM"
+	expect_log "vmm: the kernel runs unguarded"
+	expect_selftests_pass
+}
+
+scenario_protect_no_svm_require_refuses() {
+	boot --cpu qemu64,-svm --smp 1 --mem 256M --cmdline "protect=require"
+	expect_status 2
+	expect_log "vmm: protect=require, but this CPU has no AMD SVM"
+	expect_no_log "CPUs online"
+}
