@@ -2,7 +2,8 @@
 # Cove: build, run and test. See README.md.
 #
 #   make                 build build/cove.elf and build/cove.iso
-#   make run             boot in QEMU (SMP=, MEM=, FIRMWARE=bios|uefi, CMDLINE=)
+#   make run             boot in QEMU (SMP=, MEM=, FIRMWARE=bios|uefi, CMDLINE=, PROTECT=,
+#                        EMU=qemu|bochs)
 #   make debug           debug build, QEMU waits for gdb on :1234
 #   make test            every test-* part; ends with "N passed, N failed"
 #   make test-unit       host unit tests (ASan + UBSan)
@@ -15,6 +16,10 @@ SMP ?= 4
 MEM ?= 2G
 FIRMWARE ?= bios
 CMDLINE ?= selftest job=/bin/cg
+PROTECT ?=
+EMU ?= qemu
+# PROTECT=on|off|require adds protect= to the command line.
+FULL_CMDLINE := $(CMDLINE)$(if $(PROTECT), protect=$(PROTECT))
 
 
 CC := gcc
@@ -105,8 +110,8 @@ $(ELF): $(KERNEL_OBJS) $(BUILD)/ksyms.o arch/$(ARCH)/kernel.ld
 
 # The ISO carries the command line in grub.cfg: rebuild it when that changes.
 CMDLINE_STAMP := $(BUILD)/cmdline.txt
-$(shell mkdir -p $(BUILD); printf '%s\n' "$(CMDLINE)" | cmp -s - $(CMDLINE_STAMP) || \
-	printf '%s\n' "$(CMDLINE)" > $(CMDLINE_STAMP))
+$(shell mkdir -p $(BUILD); printf '%s\n' "$(FULL_CMDLINE)" | cmp -s - $(CMDLINE_STAMP) || \
+	printf '%s\n' "$(FULL_CMDLINE)" > $(CMDLINE_STAMP))
 
 # The programs jobs run (user/), built static with glibc and musl.
 .PHONY: user
@@ -119,10 +124,16 @@ $(INITRAMFS): user scripts/mkinitramfs.sh
 
 $(ISO): $(ELF) $(INITRAMFS) scripts/mkiso.sh $(CMDLINE_STAMP)
 	@echo "  ISO     $@"
-	@scripts/mkiso.sh $(ELF) $@ "$(CMDLINE)" $(INITRAMFS)
+	@scripts/mkiso.sh $(ELF) $@ "$(FULL_CMDLINE)" $(INITRAMFS)
 
+# EMU=bochs boots the same ISO in Bochs (Intel model, x2APIC; BIOS only).
 run: $(ISO)
-	@scripts/qemu-run.sh --iso $(ISO) --smp $(SMP) --mem $(MEM) --firmware $(FIRMWARE)
+	@if [ "$(EMU)" = bochs ]; then \
+		scripts/bochs-run.sh --iso $(ISO) --smp $(SMP) --timeout 1800 --mem \
+			$$(echo $(MEM) | awk '/G$$/ { print $$0 * 1024; next } { print $$0 + 0 }'); \
+	else \
+		scripts/qemu-run.sh --iso $(ISO) --smp $(SMP) --mem $(MEM) --firmware $(FIRMWARE); \
+	fi
 
 debug:
 	@$(MAKE) --no-print-directory BUILD=build-debug \

@@ -87,7 +87,10 @@ void kernel_main(struct boot_info *bi)
 	if (vmm_init(bi, (enum vmm_mode)kernel_options.protect))
 		kernel_exit(EXIT_BAD_CMDLINE);
 	vmm_cpu_enter();
-	kprintf("vmm: %s\n", vmm_guarded() ? "the kernel runs guarded" : "the kernel runs unguarded");
+	if (vmm_guarded())
+		kprintf("vmm: the kernel runs guarded by %s\n", vmm_backend());
+	else
+		kprintf("vmm: the kernel runs unguarded\n");
 	report_memory(bi);
 	if (bi->initrd.size && vfs_init(phys_to_virt(bi->initrd.base), bi->initrd.size) == 0)
 		kprintf("initramfs: %lu KiB, %lu files and directories\n", bi->initrd.size >> 10,

@@ -25,11 +25,12 @@ make --no-print-directory -s "$BUILD/cove.elf" "$BUILD/initramfs.cpio" >/dev/nul
 	fail "the kernel or initramfs does not build"
 scripts/install-linux-guest.sh >/dev/null || fail "cannot install the Linux guest packages"
 
-cove_run() {	# cove_run NAME JOBFILE SMP [--icount]
+cove_run() {	# cove_run NAME JOBFILE SMP [--icount] (EXTRA_CMDLINE in the environment)
 	local name="$1" jobs="$2" smp="$3"
 	shift 3
 	scripts/mkinitramfs.sh "$out/$name.cpio" "$BUILD/user" "$jobs:/etc/jobs" &&
-		scripts/mkiso.sh "$BUILD/cove.elf" "$out/$name.iso" "jobs=/etc/jobs" "$out/$name.cpio" &&
+		scripts/mkiso.sh "$BUILD/cove.elf" "$out/$name.iso" "jobs=/etc/jobs ${EXTRA_CMDLINE:-}" \
+			"$out/$name.cpio" &&
 		scripts/qemu-run.sh --iso "$out/$name.iso" --smp "$smp" --mem 1G \
 			--log "$out/$name.log" --timeout 600 "$@" ||
 		fail "Cove run '$name' failed (log: $out/$name.log)"
@@ -63,6 +64,10 @@ cove_run cove2 test/bench/smp.jobs 2
 echo "bench: Linux 6.1, two cores ..." >&2
 linux_run linux2 2 '/data/bench_futex 1000; /data/bench_migrate 500'
 
+echo "bench: Cove, protection on and off, -icount ..." >&2
+EXTRA_CMDLINE="protect=require" cove_run prot_on test/bench/protect.jobs 1 --icount
+EXTRA_CMDLINE="protect=off" cove_run prot_off test/bench/protect.jobs 1 --icount
+
 cove_noise=$(sed -n 's/^job 3: interrupts in user mode: cpu0 \([0-9]*\).*/\1/p' "$out/cove1.txt")
 linux_noise=$(sed -n 's/^linux-timer-interrupts //p' "$out/linux1.txt")
 
@@ -94,3 +99,19 @@ row "futex ping-pong (2 cores)" "TSC cycles, no icount" \
 row "migration round trip" "TSC cycles, no icount" \
 	"$(field "$out/cove2.txt" migrate_roundtrip per_iter_cycles)" \
 	"$(field "$out/linux2.txt" migrate_roundtrip per_iter_cycles)" "<= 0.3"
+
+overhead() {	# overhead BENCH: percent more instructions with protection on
+	local on off
+	on=$(field "$out/prot_on.txt" "$1" ns)
+	off=$(field "$out/prot_off.txt" "$1" ns)
+	[ -n "$on" ] && [ -n "$off" ] || { echo "-"; return; }
+	awk "BEGIN { printf \"%+.3f%%\", ($on - $off) * 100 / $off }"
+}
+
+echo
+printf '%-28s %14s %14s %10s\n' "protection overhead" "on (instr.)" "off (instr.)" "on vs off"
+for b in cg stream_triad; do
+	printf '%-28s %14s %14s %10s\n' "$b" "$(field "$out/prot_on.txt" $b ns)" \
+		"$(field "$out/prot_off.txt" $b ns)" "$(overhead $b)"
+done
+grep -h "VM exits" "$out/prot_on.txt" | sed 's/^/  /'
