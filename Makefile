@@ -30,7 +30,7 @@ GEN := $(BUILD)/include/generated
 CONFIG_H := $(GEN)/config.h
 OPTIMIZE := $(shell sed -n 's/^CONFIG_OPTIMIZE=//p' $(CONFIGS) | tail -n 1)
 
-KERNEL_DIRS := init kernel kernel/lib kernel/fs kernel/syscalls mm drivers vmm vmm/svm arch/$(ARCH)/boot arch/$(ARCH)/kernel \
+KERNEL_DIRS := init kernel kernel/lib kernel/fs kernel/syscalls mm drivers vmm vmm/svm vmm/vmx arch/$(ARCH)/boot arch/$(ARCH)/kernel \
 	       arch/$(ARCH)/mm
 KERNEL_C := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
 KERNEL_ASM := arch/$(ARCH)/boot/head.asm arch/$(ARCH)/boot/trampoline_blob.asm \

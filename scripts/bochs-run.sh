@@ -38,7 +38,11 @@ case "$smp$mem" in *[!0-9]*) echo "bochs-run: --smp and --mem take numbers (mem 
 
 dir="$(mktemp -d)"
 trap 'rm -rf "$dir"' EXIT
-[ -n "$log" ] || log="$dir/serial.log"
+show=""
+if [ -z "$log" ]; then
+	log="$dir/serial.log"
+	show=1		# no log file asked for: the console goes to our output
+fi
 : >"$log"
 cat >"$dir/bochsrc" <<RC
 megs: $mem
@@ -58,10 +62,18 @@ RC
 # Debian's Bochs has its debugger built in: "c" makes it run unattended.
 echo c >"$dir/cmds"
 
+if [ -n "$show" ]; then
+	tail -n +1 -f "$log" &
+	tailer=$!
+fi
 set +e
 timeout -k 5 "$timeout" bochs -q -f "$dir/bochsrc" -rc "$dir/cmds" </dev/null >"$dir/out" 2>&1
 rc=$?
 set -e
+if [ -n "$show" ]; then
+	sleep 0.5
+	kill "$tailer" 2>/dev/null || true
+fi
 if [ $rc -eq 124 ]; then
 	echo "bochs-run: timed out after ${timeout}s" >&2
 	exit 124

@@ -122,6 +122,8 @@ int vmm_init(const struct boot_info *bi, enum vmm_mode mode)
 		return 0;
 	}
 	if (!svm_available(&why)) {
+		if (vmx_present())
+			why = "this CPU has Intel VMX, and Cove's VMX back end is not written yet";
 		if (mode == VMM_PROTECT_REQUIRE) {
 			pr_err("vmm: protect=require, but %s; refusing to run unguarded\n", why);
 			return -ENODEV;

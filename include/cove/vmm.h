@@ -55,6 +55,7 @@ const char *vmm_backend(void);
 void vmm_area(phys_addr_t *base, uint64_t *size);
 
 /* Back ends. */
+bool vmx_present(void);
 bool svm_available(const char **why);
 int svm_init(const struct boot_info *bi);
 void svm_cpu_enter(void);
