@@ -469,10 +469,11 @@ int64_t sys_getcwd(SYSCALL_ARGS)
 	return rc;
 }
 
-static int64_t fs_set_cwd(struct ramfs_node *node)
+static int64_t fs_set_cwd(struct ramfs_node *node, uint64_t unused)
 {
 	struct ramfs_stat st;
 
+	(void)unused;
 	ramfs_stat(node, &st);
 	if (!S_ISDIR(st.mode))
 		return -ENOTDIR;
@@ -480,10 +481,23 @@ static int64_t fs_set_cwd(struct ramfs_node *node)
 	return 0;
 }
 
-int64_t sys_chdir(SYSCALL_ARGS)
+static int64_t fs_truncate_node(struct ramfs_node *node, uint64_t size)
+{
+	return ramfs_truncate(node, size);
+}
+
+static int64_t fs_chmod_node(struct ramfs_node *node, uint64_t mode)
+{
+	ramfs_chmod(node, (uint32_t)mode & 07777);
+	return 0;
+}
+
+/* Resolve a user path (from the cwd, following links) and apply op to it. */
+static int64_t fs_path_op(uint64_t upath, int64_t (*op)(struct ramfs_node *, uint64_t),
+			  uint64_t arg)
 {
 	int64_t rc = 0;
-	char *path = fs_user_path(a0, &rc);
+	char *path = fs_user_path(upath, &rc);
 	struct ramfs_node *node;
 	unsigned long irq;
 
@@ -492,10 +506,15 @@ int64_t sys_chdir(SYSCALL_ARGS)
 	irq = spin_lock_irqsave(&vfs_lock);
 	rc = fs_resolve(AT_FDCWD, path, true, &node);
 	if (!rc)
-		rc = fs_set_cwd(node);
+		rc = op(node, arg);
 	spin_unlock_irqrestore(&vfs_lock, irq);
 	kfree(path);
 	return rc;
+}
+
+int64_t sys_chdir(SYSCALL_ARGS)
+{
+	return fs_path_op(a0, fs_set_cwd, 0);
 }
 
 int64_t sys_fchdir(SYSCALL_ARGS)
@@ -507,7 +526,7 @@ int64_t sys_fchdir(SYSCALL_ARGS)
 	if (!f)
 		return -EBADF;
 	irq = spin_lock_irqsave(&vfs_lock);
-	rc = f->kind == FILE_NODE ? fs_set_cwd(f->node) : -ENOTDIR;
+	rc = f->kind == FILE_NODE ? fs_set_cwd(f->node, 0) : -ENOTDIR;
 	spin_unlock_irqrestore(&vfs_lock, irq);
 	file_put(f);
 	return rc;
@@ -589,20 +608,7 @@ int64_t sys_ftruncate(SYSCALL_ARGS)
 
 int64_t sys_truncate(SYSCALL_ARGS)
 {
-	int64_t rc = 0;
-	char *path = fs_user_path(a0, &rc);
-	struct ramfs_node *node;
-	unsigned long irq;
-
-	if (!path)
-		return rc;
-	irq = spin_lock_irqsave(&vfs_lock);
-	rc = fs_resolve(AT_FDCWD, path, true, &node);
-	if (!rc)
-		rc = ramfs_truncate(node, a1);
-	spin_unlock_irqrestore(&vfs_lock, irq);
-	kfree(path);
-	return rc;
+	return fs_path_op(a0, fs_truncate_node, a1);
 }
 
 int64_t sys_umask(SYSCALL_ARGS)
@@ -628,18 +634,5 @@ int64_t sys_fchmod(SYSCALL_ARGS)
 
 int64_t sys_chmod(SYSCALL_ARGS)
 {
-	int64_t rc = 0;
-	char *path = fs_user_path(a0, &rc);
-	struct ramfs_node *node;
-	unsigned long irq;
-
-	if (!path)
-		return rc;
-	irq = spin_lock_irqsave(&vfs_lock);
-	rc = fs_resolve(AT_FDCWD, path, true, &node);
-	if (!rc)
-		ramfs_chmod(node, (uint32_t)a1 & 07777);
-	spin_unlock_irqrestore(&vfs_lock, irq);
-	kfree(path);
-	return rc;
+	return fs_path_op(a0, fs_chmod_node, a1);
 }

@@ -5,6 +5,7 @@
 ; registers as struct trap_frame (arch/trap.h) and calls trap_dispatch.
 
 bits 64
+%include "frame.inc"
 section .text
 extern trap_dispatch
 
@@ -39,21 +40,7 @@ isr_common:
 	jz .from_kernel
 	swapgs
 .from_kernel:
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
+	PUSH_GPRS
 	cld
 	mov rdi, rsp
 	; Make the interrupted code's frame the parent of trap_dispatch, so a
@@ -70,21 +57,7 @@ isr_common:
 global trap_return
 trap_return:
 	cli
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rbp
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx
-	pop rbx
-	pop rax
+	POP_GPRS
 	add rsp, 16				; vector, error code
 	test byte [rsp + 8], 3			; CS above RIP
 	jz .to_kernel

@@ -6,6 +6,7 @@
 ; syscall layer, clone and exit all see one frame layout.
 
 bits 64
+%include "frame.inc"
 %define PERCPU_TASK_STACK_TOP	24	; arch/asm_offsets.h, checked in cpu.c
 %define PERCPU_USER_RSP		32
 %define USER_CS			0x23
@@ -28,21 +29,7 @@ syscall_entry:
 	push rcx
 	push 0				; error code
 	push SYSCALL_VECTOR
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
+	PUSH_GPRS
 	cld
 	mov rdi, rsp
 	xor ebp, ebp			; user rbp means nothing to a backtrace
@@ -51,21 +38,7 @@ syscall_entry:
 	test eax, eax
 	jnz trap_return
 	cli
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rbp
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx
-	pop rbx
-	pop rax
+	POP_GPRS
 	add rsp, 16			; vector, error code
 	mov rcx, [rsp]			; user RIP
 	mov r11, [rsp + 16]		; user RFLAGS
