@@ -36,6 +36,40 @@ static struct fdtable *cur_files(void)
 	return task_current()->proc->files;
 }
 
+#define IO_CHUNK 4096
+
+/*
+ * Move data between user memory and a file through a kernel buffer, so no
+ * user page is touched while a file-system or console lock is held.
+ */
+static int64_t io_bounce(struct file *f, uint64_t ubuf, uint64_t len, bool write,
+			 uint64_t *pos)
+{
+	char chunk[IO_CHUNK] __aligned(16);
+	uint64_t done = 0;
+
+	while (done < len) {
+		size_t want = (size_t)MIN(len - done, (uint64_t)IO_CHUNK);
+		int64_t n;
+
+		if (write) {
+			if (copy_from_user(chunk, ubuf + done, want))
+				return done ? (int64_t)done : -EFAULT;
+			n = file_write(f, chunk, want, pos);
+		} else {
+			n = file_read(f, chunk, want, pos);
+			if (n > 0 && copy_to_user(ubuf + done, chunk, (size_t)n))
+				return done ? (int64_t)done : -EFAULT;
+		}
+		if (n < 0)
+			return done ? (int64_t)done : n;
+		done += (uint64_t)n;
+		if ((size_t)n < want)
+			break;
+	}
+	return (int64_t)done;
+}
+
 static int64_t io_rw(int fd, uint64_t buf, uint64_t len, bool write, int64_t at)
 {
 	struct file *f = fd_get(cur_files(), fd);
@@ -53,9 +87,7 @@ static int64_t io_rw(int fd, uint64_t buf, uint64_t len, bool write, int64_t at)
 		return -ESPIPE;
 	}
 	pos = at >= 0 ? (uint64_t)at : f->pos;
-	/* User memory is mapped and checked: hand the pointer straight on. */
-	n = write ? file_write(f, (const void *)buf, len, &pos) :
-		    file_read(f, (void *)buf, len, &pos);
+	n = io_bounce(f, buf, len, write, &pos);
 	if (at < 0)
 		f->pos = pos;
 	file_put(f);

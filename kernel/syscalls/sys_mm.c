@@ -72,7 +72,7 @@ static int mm_fill_from_file(uint64_t va, uint64_t len, int fd, uint64_t off)
 {
 	struct file *f = fd_get(task_current()->proc->files, fd);
 	unsigned long irq;
-	int64_t n;
+	int64_t n = 0;
 
 	if (!f)
 		return -EBADF;
@@ -80,10 +80,21 @@ static int mm_fill_from_file(uint64_t va, uint64_t len, int fd, uint64_t off)
 		file_put(f);
 		return -ENODEV;
 	}
-	irq = spin_lock_irqsave(&vfs_lock);
-	/* The new mapping is writable by the kernel until mprotect below. */
-	n = ramfs_read(f->node, off, (void *)va, len);
-	spin_unlock_irqrestore(&vfs_lock, irq);
+	/* Through a kernel buffer: no user page is touched under vfs_lock. */
+	for (uint64_t done = 0; done < len; done += PAGE_SIZE) {
+		char chunk[PAGE_SIZE];
+		size_t want = (size_t)MIN(len - done, PAGE_SIZE);
+
+		irq = spin_lock_irqsave(&vfs_lock);
+		n = ramfs_read(f->node, off + done, chunk, want);
+		spin_unlock_irqrestore(&vfs_lock, irq);
+		if (n <= 0)
+			break;
+		if (aspace_write(task_current()->proc->as, va + done, chunk, (size_t)n)) {
+			n = -EFAULT;
+			break;
+		}
+	}
 	file_put(f);
 	return n < 0 ? (int)n : 0;
 }

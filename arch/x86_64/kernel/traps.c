@@ -9,6 +9,8 @@
 #include <cove/panic.h>
 #include <cove/percpu.h>
 #include <cove/sched.h>
+#include <cove/signal.h>
+#include <cove/task.h>
 #include <cove/symbols.h>
 #include <arch/lapic.h>
 #include <arch/trap.h>
@@ -86,6 +88,25 @@ static bool trap_from_user(const struct trap_frame *f)
 	return (f->cs & 3) == 3;
 }
 
+/*
+ * The kernel faulted on a user address while serving a system call: a
+ * thread unmapped memory another thread's call was using. That is the
+ * program's doing, so the program dies, not the kernel. User memory is
+ * only touched with no lock held (see sys_io.c), so this is safe.
+ */
+static bool trap_kernel_user_access(struct trap_frame *f)
+{
+	struct task *t = task_current();
+	uint64_t addr = read_cr2();
+
+	if (addr >= 0x0000800000000000ULL || !t || !t->proc)
+		return false;
+	arch_irq_enable();
+	pr_err("%s[%u]: a system call touched unmapped user memory at %lx (ip %016lx); "
+	       "killing the process\n", t->proc->name, t->tid, addr, f->rip);
+	process_exit(t->proc, 0, SIGSEGV, true);
+}
+
 static void trap_interrupt(struct trap_frame *f)
 {
 	irq_handler_fn h = irq_handler_of((uint8_t)f->vector);
@@ -114,6 +135,8 @@ void trap_dispatch(struct trap_frame *f)
 			return;
 		}
 		if (trap_fixup && trap_fixup(f))
+			return;
+		if (f->vector == EXC_PAGE_FAULT && trap_kernel_user_access(f))
 			return;
 		trap_fatal(f);
 	}
