@@ -22,6 +22,7 @@
 
 /* Set up by the boot CPU in vmm_init, read by every CPU afterwards. */
 static bool vmm_on;
+static bool vmm_is_vmx;
 static const char *vmm_name = "none";
 static struct {
 	phys_addr_t pa;
@@ -40,6 +41,7 @@ static const char *const vmm_kind_names[] = {
 	[VMM_FAULT_MSR] = "protected MSR write",
 	[VMM_FAULT_VIRT_INSN] = "virtualization instruction",
 	[VMM_FAULT_INIT] = "INIT signal",
+	[VMM_FAULT_IPI] = "IPI outside the enclave",
 	[VMM_FAULT_INVALID] = "invalid guest state",
 };
 
@@ -121,9 +123,8 @@ int vmm_init(const struct boot_info *bi, enum vmm_mode mode)
 		kprintf("vmm: protection off (protect=off): the kernel runs unguarded\n");
 		return 0;
 	}
-	if (!svm_available(&why)) {
-		if (vmx_present())
-			why = "this CPU has Intel VMX, and Cove's VMX back end is not written yet";
+	vmm_is_vmx = vmx_present();
+	if (vmm_is_vmx ? !vmx_available(&why) : !svm_available(&why)) {
 		if (mode == VMM_PROTECT_REQUIRE) {
 			pr_err("vmm: protect=require, but %s; refusing to run unguarded\n", why);
 			return -ENODEV;
@@ -134,13 +135,13 @@ int vmm_init(const struct boot_info *bi, enum vmm_mode mode)
 	vmm_report_area = vmm_alloc_pages(0, &pa);
 	if (!vmm_report_area)
 		return -ENOMEM;
-	rc = svm_init(bi);
+	rc = vmm_is_vmx ? vmx_init(bi) : svm_init(bi);
 	if (rc) {
-		pr_err("vmm: cannot set up AMD SVM (%d)%s\n", rc,
+		pr_err("vmm: cannot set up %s (%d)%s\n", vmm_is_vmx ? "Intel VMX" : "AMD SVM", rc,
 		       mode == VMM_PROTECT_REQUIRE ? "; refusing to run unguarded" : "");
 		return mode == VMM_PROTECT_REQUIRE ? rc : 0;
 	}
-	vmm_name = "AMD SVM with nested paging";
+	vmm_name = vmm_is_vmx ? "Intel VMX with EPT" : "AMD SVM with nested paging";
 	vmm_on = true;
 	return 0;
 }
@@ -153,13 +154,13 @@ bool vmm_is_stopping(void)
 void vmm_print_exits(void)
 {
 	if (vmm_on)
-		svm_exit_table();
+		vmm_is_vmx ? vmx_exit_table() : svm_exit_table();
 }
 
 void vmm_cpu_enter(void)
 {
 	if (vmm_on)
-		svm_cpu_enter();
+		vmm_is_vmx ? vmx_cpu_enter() : svm_cpu_enter();
 }
 
 void vmm_violation(enum vmm_fault_kind kind, struct vmm_report *r)

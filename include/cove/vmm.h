@@ -26,6 +26,7 @@ enum vmm_fault_kind {
 	VMM_FAULT_MSR,		/* a write to an MSR the kernel may not change */
 	VMM_FAULT_VIRT_INSN,	/* VMRUN, VMLOAD, ... executed by the kernel */
 	VMM_FAULT_INIT,		/* an INIT signal reached an enclave core */
+	VMM_FAULT_IPI,		/* an IPI aimed outside the enclave */
 	VMM_FAULT_INVALID,	/* the guest state was refused by the CPU */
 };
 
@@ -56,6 +57,10 @@ void vmm_area(phys_addr_t *base, uint64_t *size);
 
 /* Back ends. */
 bool vmx_present(void);
+bool vmx_available(const char **why);
+int vmx_init(const struct boot_info *bi);
+void vmx_cpu_enter(void);
+void vmx_exit_table(void);
 bool svm_available(const char **why);
 int svm_init(const struct boot_info *bi);
 void svm_cpu_enter(void);

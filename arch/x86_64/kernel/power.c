@@ -50,7 +50,18 @@ void arch_poweroff(int status)
 
 void arch_stop_other_cpus(void)
 {
-	/* NMI gets through even with interrupts off; the handler halts. */
-	if (platform_lapic_ready)
-		lapic_send_ipi(0, APIC_ICR_NMI | APIC_ICR_LEVEL_ASSERT | (3U << 18));
+	uint32_t me = this_cpu_id();
+
+	/*
+	 * NMI gets through even with interrupts off; the handler halts. One per
+	 * partition CPU, never a broadcast: other cores may not be ours.
+	 */
+	if (!platform_lapic_ready)
+		return;
+	for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++) {
+		struct percpu *p = percpu_of(cpu);
+
+		if (p && p->online && cpu != me)
+			lapic_send_ipi(p->apic_id, APIC_ICR_NMI | APIC_ICR_LEVEL_ASSERT);
+	}
 }

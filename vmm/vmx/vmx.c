@@ -1,0 +1,590 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Intel VMX back end: each CPU enters VMX root operation and runs the kernel
+ * as its guest with EPT over the partition. Interrupts and timers are not
+ * intercepted; x2APIC ICR writes are (an MSR bitmap bit), so every IPI is
+ * checked against the enclave at the cost of one short exit.
+ */
+#include <cove/arch.h>
+#include <cove/boot_info.h>
+#include <cove/errno.h>
+#include <cove/kmap.h>
+#include <cove/kprintf.h>
+#include <cove/kvsnprintf.h>
+#include <cove/percpu.h>
+#include <cove/pmem.h>
+#include <cove/string.h>
+#include <cove/vmm.h>
+#include <arch/pgtable.h>
+#include <arch/x86.h>
+
+#define MSR_FEATURE_CONTROL 0x3a
+#define MSR_VMX_BASIC 0x480
+#define MSR_VMX_PINBASED 0x481
+#define MSR_VMX_PROCBASED 0x482
+#define MSR_VMX_EXIT 0x483
+#define MSR_VMX_ENTRY 0x484
+#define MSR_VMX_CR0_FIXED0 0x486
+#define MSR_VMX_CR0_FIXED1 0x487
+#define MSR_VMX_CR4_FIXED0 0x488
+#define MSR_VMX_CR4_FIXED1 0x489
+#define MSR_VMX_PROCBASED2 0x48b
+#define MSR_VMX_EPT_VPID_CAP 0x48c
+#define MSR_VMX_TRUE_PINBASED 0x48d
+#define MSR_VMX_TRUE_PROCBASED 0x48e
+#define MSR_VMX_TRUE_EXIT 0x48f
+#define MSR_VMX_TRUE_ENTRY 0x490
+#define MSR_PAT 0x277
+#define MSR_SYSENTER_CS 0x174
+#define MSR_SYSENTER_ESP 0x175
+#define MSR_SYSENTER_EIP 0x176
+#define MSR_X2APIC_ICR 0x830
+#define CR4_VMXE (1ULL << 13)
+
+/* VMCS field encodings (Intel SDM vol. 3, appendix B). */
+enum {
+	F_VPID = 0x0000,
+	F_GUEST_ES = 0x0800, F_HOST_ES = 0x0c00,
+	F_IO_BITMAP_A = 0x2000, F_IO_BITMAP_B = 0x2002, F_MSR_BITMAP = 0x2004,
+	F_EPT_POINTER = 0x201a, F_GUEST_PHYS = 0x2400,
+	F_LINK_POINTER = 0x2800, F_GUEST_DEBUGCTL = 0x2802, F_GUEST_PAT = 0x2804,
+	F_GUEST_EFER = 0x2806, F_HOST_PAT = 0x2c00, F_HOST_EFER = 0x2c02,
+	F_PIN = 0x4000, F_PROC = 0x4002, F_EXC_BITMAP = 0x4004, F_EXIT_CTLS = 0x400c,
+	F_ENTRY_CTLS = 0x4012, F_ENTRY_INTR = 0x4016, F_PROC2 = 0x401e,
+	F_INSN_ERROR = 0x4400, F_EXIT_REASON = 0x4402, F_EXIT_INTR = 0x4404,
+	F_EXIT_INSN_LEN = 0x440c,
+	F_GUEST_ES_LIMIT = 0x4800, F_GUEST_GDTR_LIMIT = 0x4810, F_GUEST_IDTR_LIMIT = 0x4812,
+	F_GUEST_ES_AR = 0x4814, F_GUEST_INTERRUPTIBILITY = 0x4824, F_GUEST_ACTIVITY = 0x4826,
+	F_GUEST_SYSENTER_CS = 0x482a, F_HOST_SYSENTER_CS = 0x4c00,
+	F_CR0_MASK = 0x6000, F_CR4_MASK = 0x6002, F_CR0_SHADOW = 0x6004, F_CR4_SHADOW = 0x6006,
+	F_EXIT_QUAL = 0x6400,
+	F_GUEST_CR0 = 0x6800, F_GUEST_CR3 = 0x6802, F_GUEST_CR4 = 0x6804,
+	F_GUEST_ES_BASE = 0x6806, F_GUEST_GDTR_BASE = 0x6816, F_GUEST_IDTR_BASE = 0x6818,
+	F_GUEST_DR7 = 0x681a, F_GUEST_RSP = 0x681c, F_GUEST_RIP = 0x681e,
+	F_GUEST_RFLAGS = 0x6820, F_GUEST_PENDING_DBG = 0x6822, F_GUEST_SYSENTER_ESP = 0x6824,
+	F_GUEST_SYSENTER_EIP = 0x6826,
+	F_HOST_CR0 = 0x6c00, F_HOST_CR3 = 0x6c02, F_HOST_CR4 = 0x6c04, F_HOST_FS_BASE = 0x6c06,
+	F_HOST_GS_BASE = 0x6c08, F_HOST_TR_BASE = 0x6c0a, F_HOST_GDTR_BASE = 0x6c0c,
+	F_HOST_IDTR_BASE = 0x6c0e, F_HOST_SYSENTER_ESP = 0x6c10, F_HOST_SYSENTER_EIP = 0x6c12,
+};
+
+#define PIN_NMI_EXITING (1U << 3)
+#define PROC_IO_BITMAPS (1U << 25)
+#define PROC_MSR_BITMAPS (1U << 28)
+#define PROC_SECONDARY (1U << 31)
+#define PROC2_EPT (1U << 1)
+#define PROC2_RDTSCP (1U << 3)
+#define PROC2_VPID (1U << 5)
+#define PROC2_INVPCID (1U << 12)
+#define EXIT_HOST_64 (1U << 9)
+#define EXIT_SAVE_PAT (1U << 18)
+#define EXIT_LOAD_PAT (1U << 19)
+#define EXIT_SAVE_EFER (1U << 20)
+#define EXIT_LOAD_EFER (1U << 21)
+#define ENTRY_IA32E (1U << 9)
+#define ENTRY_LOAD_PAT (1U << 14)
+#define ENTRY_LOAD_EFER (1U << 15)
+
+enum {
+	R_EXCEPTION_NMI = 0, R_TRIPLE = 2, R_INIT = 3, R_SIPI = 4, R_CPUID = 10,
+	R_INVD = 13, R_VMCALL = 18, R_VMCLEAR = 19, R_VMXON = 27, R_IO = 30, R_RDMSR = 31,
+	R_WRMSR = 32, R_BAD_GUEST = 33, R_EPT_VIOLATION = 48, R_EPT_MISCONFIG = 49,
+	R_INVEPT = 50, R_INVVPID = 53, R_XSETBV = 55,
+};
+
+#define VMX_HC_EXIT_TABLE 0x434f5645ULL
+
+enum vmx_bucket { VX_NMI, VX_CPUID, VX_MSR, VX_HYPERCALL, VX_OTHER, VX_COUNT };
+static const char *const vmx_bucket_names[VX_COUNT] = {
+	"nmi", "cpuid", "msr", "hypercall", "other",
+};
+
+/* Per CPU, in the layer's own memory. */
+struct vmx_cpu {
+	uint64_t gprs[16];
+	uint64_t host_rsp;
+	uint64_t launched;
+	uint64_t vmxon_pa, vmcs_pa;
+	uint32_t cpu;
+	uint64_t exits;
+	uint64_t exits_by[VX_COUNT];
+};
+
+_Static_assert(__builtin_offsetof(struct vmx_cpu, host_rsp) == 128, "vmx_run.asm offsets");
+
+void vmx_launch(struct vmx_cpu *c);
+
+/* Set up by the boot CPU in vmx_init; each CPU then uses only its own entry. */
+static struct vmx_cpu *vmx_cpus;
+static uint32_t vmx_nr_cpus;
+static phys_addr_t vmx_io_a, vmx_io_b, vmx_msr_bitmap;
+static uint64_t vmx_eptp;
+static uint32_t vmx_revision;
+static uint32_t vmx_pin, vmx_proc, vmx_proc2, vmx_exit_ctls, vmx_entry_ctls;
+static bool vmx_has_vpid;
+static struct pgtable vmx_ept;
+/* The enclave's APIC IDs: IPIs may only go there. */
+static uint32_t vmx_apic_ids[BOOT_MAX_CPUS];
+static bool vmx_enclave_is_machine;
+
+static int vmx_vmwrite(uint64_t field, uint64_t value)
+{
+	uint8_t fail;
+
+	__asm__ volatile("vmwrite %2, %1; setna %0" : "=qm"(fail) : "r"(field), "r"(value) : "cc");
+	return fail ? -EIO : 0;
+}
+
+static uint64_t vmx_vmread(uint64_t field)
+{
+	uint64_t v = 0;
+
+	__asm__ volatile("vmread %1, %0" : "=r"(v) : "r"(field) : "cc");
+	return v;
+}
+
+bool vmx_present(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	return c & (1U << 5);
+}
+
+/* A control word: what we want, forced by the allowed-0/allowed-1 MSR. */
+static int vmx_adjust(uint32_t msr, uint32_t want, uint32_t *out)
+{
+	uint64_t cap = rdmsr(msr);
+	uint32_t v = (want | (uint32_t)cap) & (uint32_t)(cap >> 32);
+
+	*out = v;
+	return (v & want) == want ? 0 : -ENODEV;
+}
+
+bool vmx_available(const char **why)
+{
+	uint64_t fc, basic;
+	bool true_ctls;
+
+	if (!vmx_present()) {
+		*why = "this CPU has no Intel VMX";
+		return false;
+	}
+	fc = rdmsr(MSR_FEATURE_CONTROL);
+	if ((fc & 1) && !(fc & 4)) {
+		*why = "VMX is locked off by the firmware (IA32_FEATURE_CONTROL)";
+		return false;
+	}
+	basic = rdmsr(MSR_VMX_BASIC);
+	true_ctls = basic & (1ULL << 55);
+	vmx_revision = (uint32_t)basic & 0x7fffffff;
+	if (vmx_adjust(true_ctls ? MSR_VMX_TRUE_PINBASED : MSR_VMX_PINBASED, PIN_NMI_EXITING,
+		       &vmx_pin) ||
+	    vmx_adjust(true_ctls ? MSR_VMX_TRUE_PROCBASED : MSR_VMX_PROCBASED,
+		       PROC_IO_BITMAPS | PROC_MSR_BITMAPS | PROC_SECONDARY, &vmx_proc) ||
+	    vmx_adjust(true_ctls ? MSR_VMX_TRUE_EXIT : MSR_VMX_EXIT,
+		       EXIT_HOST_64 | EXIT_SAVE_PAT | EXIT_LOAD_PAT | EXIT_SAVE_EFER | EXIT_LOAD_EFER,
+		       &vmx_exit_ctls) ||
+	    vmx_adjust(true_ctls ? MSR_VMX_TRUE_ENTRY : MSR_VMX_ENTRY,
+		       ENTRY_IA32E | ENTRY_LOAD_PAT | ENTRY_LOAD_EFER, &vmx_entry_ctls)) {
+		*why = "this CPU's VMX lacks I/O or MSR bitmaps or 64-bit state switching";
+		return false;
+	}
+	if (vmx_adjust(MSR_VMX_PROCBASED2, PROC2_EPT, &vmx_proc2)) {
+		*why = "this CPU's VMX has no EPT";
+		return false;
+	}
+	/* Optional: let the kernel keep RDTSCP and INVPCID, tag TLBs per guest. */
+	vmx_proc2 |= (uint32_t)(rdmsr(MSR_VMX_PROCBASED2) >> 32) &
+		     (PROC2_RDTSCP | PROC2_VPID | PROC2_INVPCID);
+	vmx_has_vpid = vmx_proc2 & PROC2_VPID;
+	return true;
+}
+
+static void vmx_bitmap_set(uint8_t *map, uint32_t bit)
+{
+	map[bit / 8] |= (uint8_t)(1U << (bit % 8));
+}
+
+/* MSR bitmap: write-low at byte 2048, write-high (0xc0000000-) at 3072. */
+static void vmx_intercept_msr_write(uint8_t *map, uint32_t msr)
+{
+	if (msr < 0x2000)
+		vmx_bitmap_set(map, 2048 * 8 + msr);
+	else
+		vmx_bitmap_set(map, 3072 * 8 + (msr - 0xc0000000));
+}
+
+int vmx_init(const struct boot_info *bi)
+{
+	uint8_t *io_a, *io_b, *msrs;
+	uint64_t cap = rdmsr(MSR_VMX_EPT_VPID_CAP);
+	phys_addr_t pa;
+	int rc;
+
+	vmx_nr_cpus = bi->nr_cpus ? bi->nr_cpus : 1;
+	for (uint32_t i = 0; i < vmx_nr_cpus; i++)
+		vmx_apic_ids[i] = bi->cpus[i].apic_id;
+	vmx_enclave_is_machine = bi->nr_cpus == bi->firmware_nr_cpus;
+	vmx_cpus = vmm_alloc_pages((uint32_t)pmem_order_for(vmx_nr_cpus * sizeof(*vmx_cpus)), &pa);
+	io_a = vmm_alloc_pages(0, &vmx_io_a);
+	io_b = vmm_alloc_pages(0, &vmx_io_b);
+	msrs = vmm_alloc_pages(0, &vmx_msr_bitmap);
+	if (!vmx_cpus || !io_a || !io_b || !msrs)
+		return -ENOMEM;
+	vmx_bitmap_set(io_a, 0xcf9);
+	vmx_bitmap_set(io_a, 0x64);
+	vmx_bitmap_set(io_a, 0x92);
+	for (uint32_t port = 0xcf8; port <= 0xcff; port++)
+		vmx_bitmap_set(io_a, port);
+	vmx_intercept_msr_write(msrs, MSR_APIC_BASE);
+	vmx_intercept_msr_write(msrs, MSR_FEATURE_CONTROL);
+	vmx_intercept_msr_write(msrs, MSR_X2APIC_ICR);
+
+	for (uint32_t i = 0; i < vmx_nr_cpus; i++) {
+		struct vmx_cpu *vc = &vmx_cpus[i];
+		uint32_t *vmxon, *vmcs;
+		phys_addr_t stack;
+
+		vc->cpu = i;
+		vmxon = vmm_alloc_pages(0, &vc->vmxon_pa);
+		vmcs = vmm_alloc_pages(0, &vc->vmcs_pa);
+		if (!vmxon || !vmcs || !vmm_alloc_pages(2, &stack))
+			return -ENOMEM;
+		*vmxon = vmx_revision;
+		*vmcs = vmx_revision;
+		vc->host_rsp = (uint64_t)phys_to_virt(stack) + (PAGE_SIZE << 2);
+	}
+	/*
+	 * EPT entries share the x86 layout where it matters here: R/W/X are
+	 * bits 0-2 (present, writable, user) and bit 7 marks a large page.
+	 */
+	rc = vmm_build_nested(bi, &vmx_ept, cap & (1ULL << 17));
+	if (rc)
+		return rc;
+	vmx_eptp = vmx_ept.root | (3ULL << 3) | ((cap & (1ULL << 14)) ? 6 : 0);
+	kprintf("vmm: nested tables map the partition with %lu x 1 GiB, %lu x 2 MiB, "
+		"%lu x 4 KiB pages in %lu tables\n", vmx_ept.mapped[2], vmx_ept.mapped[1],
+		vmx_ept.mapped[0], vmx_ept.nr_tables);
+	return 0;
+}
+
+static void vmx_segment(uint32_t index, uint16_t sel, uint64_t base, uint64_t gdt_base)
+{
+	uint32_t ar = 0x10000, limit = 0;	/* unusable */
+
+	if (sel & ~3) {
+		uint64_t desc = ((const uint64_t *)gdt_base)[sel >> 3];
+
+		ar = (uint32_t)((desc >> 40) & 0xf0ff);
+		limit = 0xffffffff;
+		if (((desc >> 40) & 0x1f) == 0x0b || ((desc >> 40) & 0x1f) == 0x09)
+			limit = (uint32_t)((desc & 0xffff) | ((desc >> 32) & 0xf0000));
+	}
+	vmx_vmwrite(F_GUEST_ES + index * 2, sel);
+	vmx_vmwrite(F_GUEST_ES_LIMIT + index * 2, limit);
+	vmx_vmwrite(F_GUEST_ES_AR + index * 2, ar);
+	vmx_vmwrite(F_GUEST_ES_BASE + index * 2, base);
+}
+
+static int vmx_setup_vmcs(struct vmx_cpu *c)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __packed gdt, idt;
+	uint16_t sel[8];
+	uint64_t cr0, tr_base, gdt_base;
+	int rc = 0;
+
+	__asm__ volatile("sgdt %0; sidt %1" : "=m"(gdt), "=m"(idt));
+	__asm__ volatile("mov %%es, %0" : "=r"(sel[0]));
+	__asm__ volatile("mov %%cs, %0" : "=r"(sel[1]));
+	__asm__ volatile("mov %%ss, %0" : "=r"(sel[2]));
+	__asm__ volatile("mov %%ds, %0" : "=r"(sel[3]));
+	__asm__ volatile("mov %%fs, %0" : "=r"(sel[4]));
+	__asm__ volatile("mov %%gs, %0" : "=r"(sel[5]));
+	__asm__ volatile("sldt %0" : "=r"(sel[6]));
+	__asm__ volatile("str %0" : "=r"(sel[7]));
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	gdt_base = gdt.base;
+	{
+		const uint64_t *d = (const uint64_t *)gdt_base + (sel[7] >> 3);
+
+		tr_base = ((d[0] >> 16) & 0xffffff) | (((d[0] >> 56) & 0xff) << 24) | (d[1] << 32);
+	}
+
+	rc |= vmx_vmwrite(F_PIN, vmx_pin);
+	rc |= vmx_vmwrite(F_PROC, vmx_proc);
+	rc |= vmx_vmwrite(F_PROC2, vmx_proc2);
+	rc |= vmx_vmwrite(F_EXIT_CTLS, vmx_exit_ctls);
+	rc |= vmx_vmwrite(F_ENTRY_CTLS, vmx_entry_ctls);
+	rc |= vmx_vmwrite(F_EXC_BITMAP, 0);
+	rc |= vmx_vmwrite(F_IO_BITMAP_A, vmx_io_a);
+	rc |= vmx_vmwrite(F_IO_BITMAP_B, vmx_io_b);
+	rc |= vmx_vmwrite(F_MSR_BITMAP, vmx_msr_bitmap);
+	rc |= vmx_vmwrite(F_EPT_POINTER, vmx_eptp);
+	if (vmx_has_vpid)
+		rc |= vmx_vmwrite(F_VPID, 1);
+	rc |= vmx_vmwrite(F_CR0_MASK, 0);
+	rc |= vmx_vmwrite(F_CR4_MASK, CR4_VMXE);
+	rc |= vmx_vmwrite(F_CR4_SHADOW, read_cr4() & ~CR4_VMXE);
+	rc |= vmx_vmwrite(F_LINK_POINTER, ~0ULL);
+
+	/* The guest starts as exactly this CPU, now. */
+	for (uint32_t i = 0; i < 6; i++)
+		vmx_segment(i, sel[i], i == 4 ? rdmsr(MSR_FS_BASE) : i == 5 ? rdmsr(MSR_GS_BASE) : 0,
+			    gdt_base);
+	vmx_segment(6, sel[6], 0, gdt_base);
+	vmx_segment(7, sel[7], tr_base, gdt_base);
+	rc |= vmx_vmwrite(F_GUEST_GDTR_LIMIT, gdt.limit);
+	rc |= vmx_vmwrite(F_GUEST_GDTR_BASE, gdt.base);
+	rc |= vmx_vmwrite(F_GUEST_IDTR_LIMIT, idt.limit);
+	rc |= vmx_vmwrite(F_GUEST_IDTR_BASE, idt.base);
+	rc |= vmx_vmwrite(F_GUEST_CR0, cr0);
+	rc |= vmx_vmwrite(F_GUEST_CR3, read_cr3());
+	rc |= vmx_vmwrite(F_GUEST_CR4, read_cr4());
+	rc |= vmx_vmwrite(F_GUEST_DR7, 0x400);
+	rc |= vmx_vmwrite(F_GUEST_RFLAGS, read_rflags());
+	rc |= vmx_vmwrite(F_GUEST_DEBUGCTL, 0);
+	rc |= vmx_vmwrite(F_GUEST_PAT, rdmsr(MSR_PAT));
+	rc |= vmx_vmwrite(F_GUEST_EFER, rdmsr(MSR_EFER));
+	rc |= vmx_vmwrite(F_GUEST_SYSENTER_CS, rdmsr(MSR_SYSENTER_CS));
+	rc |= vmx_vmwrite(F_GUEST_SYSENTER_ESP, rdmsr(MSR_SYSENTER_ESP));
+	rc |= vmx_vmwrite(F_GUEST_SYSENTER_EIP, rdmsr(MSR_SYSENTER_EIP));
+	rc |= vmx_vmwrite(F_GUEST_INTERRUPTIBILITY, 0);
+	rc |= vmx_vmwrite(F_GUEST_ACTIVITY, 0);
+	rc |= vmx_vmwrite(F_GUEST_PENDING_DBG, 0);
+
+	/* The host side: the same CPU state, on the layer's stack. */
+	for (uint32_t i = 0; i < 6; i++)
+		rc |= vmx_vmwrite(F_HOST_ES + i * 2, sel[i] & ~7);
+	rc |= vmx_vmwrite(F_HOST_ES + 6 * 2, sel[7] & ~7);
+	rc |= vmx_vmwrite(F_HOST_CR0, cr0);
+	rc |= vmx_vmwrite(F_HOST_CR3, read_cr3());
+	rc |= vmx_vmwrite(F_HOST_CR4, read_cr4());
+	rc |= vmx_vmwrite(F_HOST_FS_BASE, rdmsr(MSR_FS_BASE));
+	rc |= vmx_vmwrite(F_HOST_GS_BASE, rdmsr(MSR_GS_BASE));
+	rc |= vmx_vmwrite(F_HOST_TR_BASE, tr_base);
+	rc |= vmx_vmwrite(F_HOST_GDTR_BASE, gdt.base);
+	rc |= vmx_vmwrite(F_HOST_IDTR_BASE, idt.base);
+	rc |= vmx_vmwrite(F_HOST_SYSENTER_CS, rdmsr(MSR_SYSENTER_CS));
+	rc |= vmx_vmwrite(F_HOST_SYSENTER_ESP, rdmsr(MSR_SYSENTER_ESP));
+	rc |= vmx_vmwrite(F_HOST_SYSENTER_EIP, rdmsr(MSR_SYSENTER_EIP));
+	rc |= vmx_vmwrite(F_HOST_PAT, rdmsr(MSR_PAT));
+	rc |= vmx_vmwrite(F_HOST_EFER, rdmsr(MSR_EFER));
+	return rc ? -EIO : 0;
+}
+
+static void vmx_fill_report(struct vmx_cpu *c, struct vmm_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->cpu = c->cpu;
+	r->exit_code = vmx_vmread(F_EXIT_REASON);
+	r->info1 = vmx_vmread(F_EXIT_QUAL);
+	r->info2 = vmx_vmread(F_GUEST_PHYS);
+	r->rip = vmx_vmread(F_GUEST_RIP);
+	r->rsp = vmx_vmread(F_GUEST_RSP);
+	r->rflags = vmx_vmread(F_GUEST_RFLAGS);
+	r->cr0 = vmx_vmread(F_GUEST_CR0);
+	r->cr3 = vmx_vmread(F_GUEST_CR3);
+	r->cr4 = vmx_vmread(F_GUEST_CR4);
+	memcpy(r->gpr, c->gprs, sizeof(r->gpr));
+	r->gpr[4] = r->rsp;
+}
+
+void vmx_entry_failed(struct vmx_cpu *c)
+{
+	struct vmm_report r;
+
+	vmx_fill_report(c, &r);
+	ksnprintf(r.what, sizeof(r.what), "VM entry failed on cpu %u (instruction error %lu)",
+		  c->cpu, vmx_vmread(F_INSN_ERROR));
+	vmm_violation(VMM_FAULT_INVALID, &r);
+}
+
+static void vmx_skip_insn(void)
+{
+	vmx_vmwrite(F_GUEST_RIP, vmx_vmread(F_GUEST_RIP) + vmx_vmread(F_EXIT_INSN_LEN));
+}
+
+static void vmx_print_exit_table(void)
+{
+	for (uint32_t i = 0; i < vmx_nr_cpus; i++) {
+		const struct vmx_cpu *vc = &vmx_cpus[i];
+		char line[160];
+		int n = 0;
+
+		for (int b = 0; b < VX_COUNT; b++)
+			n += ksnprintf(line + n, sizeof(line) - n, " %s %lu", vmx_bucket_names[b],
+				       vc->exits_by[b]);
+		kprintf("vmm: cpu%u VM exits: %lu (%s )\n", i, vc->exits, line);
+	}
+}
+
+void vmx_exit_table(void)
+{
+	__asm__ volatile("vmcall" : : "a"(VMX_HC_EXIT_TABLE) : "memory");
+}
+
+static bool vmx_apic_in_enclave(uint32_t apic_id)
+{
+	for (uint32_t i = 0; i < vmx_nr_cpus; i++) {
+		if (vmx_apic_ids[i] == apic_id)
+			return true;
+	}
+	return false;
+}
+
+/* An x2APIC ICR write: pass it on if it stays inside the enclave. */
+static bool vmx_ipi_allowed(uint64_t icr)
+{
+	uint32_t shorthand = (icr >> 18) & 3, dest = (uint32_t)(icr >> 32);
+	uint32_t mode = (icr >> 8) & 7;
+
+	if (shorthand == 1)		/* self */
+		return true;
+	(void)mode;
+	if (shorthand == 2 || shorthand == 3)	/* broadcasts reach every CPU of the machine */
+		return vmx_enclave_is_machine;
+	if (icr & (1U << 11))		/* logical destination: not used by Cove */
+		return false;
+	return vmx_apic_in_enclave(dest);
+}
+
+void vmx_handle_exit(struct vmx_cpu *c)
+{
+	uint32_t reason = (uint32_t)vmx_vmread(F_EXIT_REASON) & 0xffff;
+	struct vmm_report r;
+
+	c->exits++;
+	switch (reason) {
+	case R_EXCEPTION_NMI:
+		c->exits_by[VX_NMI]++;
+		if (vmm_is_stopping())
+			arch_halt_forever();
+		/* Hand the NMI to the kernel: vector 2, type NMI, valid. */
+		vmx_vmwrite(F_ENTRY_INTR, 2 | (2U << 8) | (1U << 31));
+		return;
+	case R_CPUID: {
+		uint32_t a, b, cc, d;
+
+		c->exits_by[VX_CPUID]++;
+		cpuid((uint32_t)c->gprs[0], (uint32_t)c->gprs[1], &a, &b, &cc, &d);
+		c->gprs[0] = a;
+		c->gprs[3] = b;
+		c->gprs[1] = cc;
+		c->gprs[2] = d;
+		vmx_skip_insn();
+		return;
+	}
+	case R_XSETBV:
+		c->exits_by[VX_OTHER]++;
+		__asm__ volatile("xsetbv" : : "c"((uint32_t)c->gprs[1]), "a"((uint32_t)c->gprs[0]),
+				 "d"((uint32_t)c->gprs[2]));
+		vmx_skip_insn();
+		return;
+	case R_VMCALL:
+		if (c->gprs[0] == VMX_HC_EXIT_TABLE) {
+			c->exits_by[VX_HYPERCALL]++;
+			vmx_print_exit_table();
+			vmx_skip_insn();
+			return;
+		}
+		break;
+	case R_WRMSR:
+		if (c->gprs[1] == MSR_X2APIC_ICR) {
+			uint64_t icr = (c->gprs[2] << 32) | (uint32_t)c->gprs[0];
+
+			if (vmx_ipi_allowed(icr)) {
+				c->exits_by[VX_MSR]++;
+				wrmsr(MSR_X2APIC_ICR, icr);
+				vmx_skip_insn();
+				return;
+			}
+			vmx_fill_report(c, &r);
+			ksnprintf(r.what, sizeof(r.what), "IPI (ICR %#lx) aimed at APIC id %lu, "
+				  "outside the enclave", icr, icr >> 32);
+			vmm_violation(VMM_FAULT_IPI, &r);
+		}
+		vmx_fill_report(c, &r);
+		ksnprintf(r.what, sizeof(r.what), "write of MSR %#lx (value %#lx) by the kernel",
+			  c->gprs[1], (c->gprs[2] << 32) | (uint32_t)c->gprs[0]);
+		vmm_violation(VMM_FAULT_MSR, &r);
+	case R_EPT_VIOLATION: {
+		uint64_t gpa = vmx_vmread(F_GUEST_PHYS), q = vmx_vmread(F_EXIT_QUAL);
+		phys_addr_t base;
+		uint64_t size;
+
+		vmm_area(&base, &size);
+		vmx_fill_report(c, &r);
+		ksnprintf(r.what, sizeof(r.what), "%s at guest physical %#lx: %s",
+			  (q & 2) ? "write" : (q & 4) ? "fetch" : "read", gpa,
+			  gpa >= base && gpa < base + size ?
+			  "inside the protection layer's memory" : "outside the partition");
+		vmm_violation(VMM_FAULT_NESTED_PAGE, &r);
+	}
+	case R_TRIPLE:
+		vmx_fill_report(c, &r);
+		ksnprintf(r.what, sizeof(r.what), "the kernel triple-faulted; the machine would reset");
+		vmm_violation(VMM_FAULT_TRIPLE, &r);
+	case R_IO:
+		vmx_fill_report(c, &r);
+		ksnprintf(r.what, sizeof(r.what), "%s of I/O port %#lx (reset, keyboard controller "
+			  "or PCI configuration)", (r.info1 & 8) ? "read" : "write", r.info1 >> 16);
+		vmm_violation(VMM_FAULT_IO, &r);
+	case R_INIT:
+	case R_SIPI:
+		vmx_fill_report(c, &r);
+		ksnprintf(r.what, sizeof(r.what), "an INIT or SIPI arrived at enclave cpu %u", c->cpu);
+		vmm_violation(VMM_FAULT_INIT, &r);
+	default:
+		break;
+	}
+	vmx_fill_report(c, &r);
+	if ((reason >= R_VMCLEAR && reason <= R_VMXON) || reason == R_INVEPT ||
+	    reason == R_INVVPID || reason == R_VMCALL) {
+		ksnprintf(r.what, sizeof(r.what), "the kernel executed a VMX instruction (exit "
+			  "reason %u)", reason);
+		vmm_violation(VMM_FAULT_VIRT_INSN, &r);
+	}
+	ksnprintf(r.what, sizeof(r.what), "unexpected exit, reason %u", reason);
+	vmm_violation(VMM_FAULT_INVALID, &r);
+}
+
+void vmx_cpu_enter(void)
+{
+	uint32_t cpu = this_cpu_id();
+	struct vmx_cpu *c;
+	unsigned long flags;
+	uint64_t fc, cr0;
+	uint8_t fail;
+
+	if (cpu >= vmx_nr_cpus)
+		return;
+	c = &vmx_cpus[cpu];
+	flags = arch_irq_save();
+	fc = rdmsr(MSR_FEATURE_CONTROL);
+	if (!(fc & 1))
+		wrmsr(MSR_FEATURE_CONTROL, fc | 1 | 4);	/* we own the machine: enable, lock */
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	cr0 = (cr0 | rdmsr(MSR_VMX_CR0_FIXED0)) & rdmsr(MSR_VMX_CR0_FIXED1);
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+	write_cr4((read_cr4() | CR4_VMXE | rdmsr(MSR_VMX_CR4_FIXED0)) & rdmsr(MSR_VMX_CR4_FIXED1));
+	__asm__ volatile("vmxon %1; setna %0" : "=qm"(fail) : "m"(c->vmxon_pa) : "cc", "memory");
+	if (!fail)
+		__asm__ volatile("vmclear %1; setna %0" : "=qm"(fail) : "m"(c->vmcs_pa) : "cc", "memory");
+	if (!fail)
+		__asm__ volatile("vmptrld %1; setna %0" : "=qm"(fail) : "m"(c->vmcs_pa) : "cc", "memory");
+	if (fail || vmx_setup_vmcs(c)) {
+		struct vmm_report r;
+
+		memset(&r, 0, sizeof(r));
+		r.cpu = cpu;
+		ksnprintf(r.what, sizeof(r.what), "cannot enter VMX operation on cpu %u", cpu);
+		vmm_violation(VMM_FAULT_INVALID, &r);
+	}
+	vmx_launch(c);
+	/* From here on this CPU is the guest: c is out of reach. */
+	arch_irq_restore(flags);
+}

@@ -1,0 +1,98 @@
+; SPDX-License-Identifier: GPL-2.0
+;
+; The VMX world switch. vmx_launch() is called by a CPU on its kernel stack
+; with its VMCS current; the guest starts at .guest on the caller's stack,
+; i.e. it "returns" from vmx_launch(). VM exits land in vmx_exit_entry on
+; the layer's stack, whose top slot holds the CPU's context.
+;
+; struct vmx_cpu (vmm/vmx/vmx.c): gprs[16] at 0 (rax rcx rdx rbx rsp rbp rsi
+; rdi r8..r15), host_rsp at 128, launched at 136.
+
+bits 64
+%define G(r)		((r) * 8)
+%define CTX_HOST_RSP	128
+%define VMCS_HOST_RSP	0x6c14
+%define VMCS_HOST_RIP	0x6c16
+%define VMCS_GUEST_RSP	0x681c
+%define VMCS_GUEST_RIP	0x681e
+
+section .text
+extern vmx_handle_exit
+extern vmx_entry_failed
+
+global vmx_launch
+vmx_launch:
+	mov [rdi + G(3)], rbx
+	mov [rdi + G(5)], rbp
+	mov [rdi + G(12)], r12
+	mov [rdi + G(13)], r13
+	mov [rdi + G(14)], r14
+	mov [rdi + G(15)], r15
+	mov rax, VMCS_GUEST_RSP
+	vmwrite rax, rsp
+	lea rcx, [rel .guest]
+	mov rax, VMCS_GUEST_RIP
+	vmwrite rax, rcx
+	; The layer's stack: its top slot holds the context for every exit.
+	mov rsp, [rdi + CTX_HOST_RSP]
+	push rdi
+	mov rax, VMCS_HOST_RSP
+	vmwrite rax, rsp
+	lea rcx, [rel vmx_exit_entry]
+	mov rax, VMCS_HOST_RIP
+	vmwrite rax, rcx
+	mov rbx, [rdi + G(3)]
+	mov rbp, [rdi + G(5)]
+	mov r12, [rdi + G(12)]
+	mov r13, [rdi + G(13)]
+	mov r14, [rdi + G(14)]
+	mov r15, [rdi + G(15)]
+	vmlaunch
+	; Only reached if the entry failed.
+	mov rdi, [rsp]
+	call vmx_entry_failed
+
+.guest:
+	ret
+
+vmx_exit_entry:
+	xchg rdi, [rsp]			; rdi = context, [rsp] = guest rdi
+	mov [rdi + G(0)], rax
+	mov [rdi + G(1)], rcx
+	mov [rdi + G(2)], rdx
+	mov [rdi + G(3)], rbx
+	mov [rdi + G(5)], rbp
+	mov [rdi + G(6)], rsi
+	mov [rdi + G(8)], r8
+	mov [rdi + G(9)], r9
+	mov [rdi + G(10)], r10
+	mov [rdi + G(11)], r11
+	mov [rdi + G(12)], r12
+	mov [rdi + G(13)], r13
+	mov [rdi + G(14)], r14
+	mov [rdi + G(15)], r15
+	mov rax, [rsp]
+	mov [rdi + G(7)], rax
+	mov [rsp], rdi
+	sub rsp, 8
+	call vmx_handle_exit
+	add rsp, 8
+	mov rdi, [rsp]
+	mov rax, [rdi + G(0)]
+	mov rcx, [rdi + G(1)]
+	mov rdx, [rdi + G(2)]
+	mov rbx, [rdi + G(3)]
+	mov rbp, [rdi + G(5)]
+	mov rsi, [rdi + G(6)]
+	mov r8, [rdi + G(8)]
+	mov r9, [rdi + G(9)]
+	mov r10, [rdi + G(10)]
+	mov r11, [rdi + G(11)]
+	mov r12, [rdi + G(12)]
+	mov r13, [rdi + G(13)]
+	mov r14, [rdi + G(14)]
+	mov r15, [rdi + G(15)]
+	mov rdi, [rdi + G(7)]
+	vmresume
+	mov rdi, [rsp]
+	call vmx_entry_failed
