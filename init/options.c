@@ -18,7 +18,8 @@ struct kernel_options kernel_options = {
 /* Same order as enum vmm_mode and enum fault_inject_kind. */
 static const char *const protect_choices[] = { "off", "on", "require", NULL };
 static const char *const fault_inject_choices[] = {
-	"none", "wild_write", "layer_write", "triple_fault", "reset", "apic_base", "vmrun", NULL,
+	"none", "wild_write", "layer_write", "triple_fault", "reset", "apic_base", "vmrun",
+	"ipi_foreign", NULL,
 };
 
 static const char *const pagesize_choices[] = { "4K", "2M", "1G", NULL };

@@ -5,6 +5,7 @@
  */
 #include <cove/arch.h>
 #include <cove/boot_info.h>
+#include <cove/errno.h>
 #include <cove/heap.h>
 #include <cove/kprintf.h>
 #include <cove/panic.h>
@@ -82,6 +83,17 @@ uint32_t smp_boot_secondaries(const struct boot_info *bi)
 		online++;
 	}
 	return online;
+}
+
+int smp_start_foreign_cpu(uint32_t apic_id)
+{
+	uint32_t cpu = smp_cpu_count;
+	struct percpu *p = cpu < MAX_CPUS ? smp_alloc_percpu(cpu, apic_id) : NULL;
+
+	if (!p)
+		return -ENOMEM;
+	percpu_table[cpu] = p;
+	return arch_cpu_start(p);
 }
 
 void smp_secondary_main(struct percpu *self)

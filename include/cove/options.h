@@ -50,6 +50,7 @@ enum fault_inject_kind {
 	FAULT_INJECT_RESET,		/* platform reset through port 0xcf9 */
 	FAULT_INJECT_APIC_BASE,		/* move the local APIC (MSR write) */
 	FAULT_INJECT_VMRUN,		/* run a virtualization instruction */
+	FAULT_INJECT_IPI_FOREIGN,	/* INIT/SIPI to a core outside the partition */
 };
 
 /* Misbehave the way a buggy kernel could (fault_inject=), after boot. */

@@ -15,6 +15,8 @@ uint32_t smp_boot_secondaries(const struct boot_info *bi);
 /* Where a secondary CPU lands once the architecture has set it up. */
 void smp_secondary_main(struct percpu *self) __noreturn;
 uint32_t smp_nr_online(void);
+/* fault_inject=ipi_foreign: take a core outside the partition (a kernel bug). */
+int smp_start_foreign_cpu(uint32_t apic_id);
 uint32_t smp_nr_cpus(void);
 
 /* Architecture: start the CPU described by p; 0 once it has called in. */

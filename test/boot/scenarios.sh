@@ -162,7 +162,7 @@ scenario_bochs_x2apic_smp2() {
 	boot --emulator bochs --smp 2 --mem 256 --cmdline "selftest"
 	expect_status 0
 	expect_log "lapic: x2APIC mode"
-	expect_log "vmm: no protection: this CPU has Intel VMX, and Cove's VMX back end is not written yet"
+	expect_log "vmm: the kernel runs guarded by Intel VMX with EPT"
 	expect_log "cove: 2/2 CPUs online"
 	expect_memory_accounting
 	expect_selftests_pass

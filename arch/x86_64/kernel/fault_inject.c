@@ -10,7 +10,9 @@
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
 #include <cove/options.h>
+#include <cove/smp.h>
 #include <cove/vmm.h>
+#include <arch/lapic.h>
 #include <arch/x86.h>
 
 #define FAULT_PATTERN 0xbadc0ffee0ddf00dULL
@@ -86,9 +88,32 @@ static void fault_apic_base(void)
 
 static void fault_vmrun(void)
 {
-	kprintf("fault_inject: executing VMRUN in the kernel\n");
-	__asm__ volatile("xorl %%eax, %%eax; vmrun" : : : "rax", "memory");
-	kprintf("fault_inject: VMRUN returned\n");
+	uint64_t zero = 0;
+
+	if (vmx_present()) {
+		kprintf("fault_inject: executing VMCLEAR in the kernel\n");
+		__asm__ volatile("vmclear %0" : : "m"(zero) : "cc", "memory");
+	} else {
+		kprintf("fault_inject: executing VMRUN in the kernel\n");
+		__asm__ volatile("xorl %%eax, %%eax; vmrun" : : : "rax", "memory");
+	}
+	kprintf("fault_inject: the virtualization instruction returned\n");
+}
+
+/* INIT then SIPI to the first APIC id past the partition's: a core not ours. */
+static void fault_ipi_foreign(void)
+{
+	const struct boot_info *bi = kernel_get_boot_info();
+	uint32_t target = 0;
+
+	for (uint32_t i = 0; i < bi->nr_cpus; i++)
+		target = MAX(target, bi->cpus[i].apic_id + 1);
+	kprintf("fault_inject: sending INIT and SIPI to APIC id %u, outside the partition\n",
+		target);
+	if (smp_start_foreign_cpu(target) == 0)
+		kprintf("fault_inject: the core with APIC id %u, not ours, now runs Cove\n", target);
+	else
+		kprintf("fault_inject: the core with APIC id %u did not answer\n", target);
 }
 
 void fault_inject_run(int kind)
@@ -111,6 +136,9 @@ void fault_inject_run(int kind)
 		break;
 	case FAULT_INJECT_VMRUN:
 		fault_vmrun();
+		break;
+	case FAULT_INJECT_IPI_FOREIGN:
+		fault_ipi_foreign();
 		break;
 	default:
 		break;
