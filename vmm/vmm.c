@@ -33,6 +33,8 @@ static phys_addr_t vmm_lo = ~0ULL, vmm_hi;
 /* The one report; written by the CPU that saw the violation. */
 static struct vmm_report *vmm_report_area;
 static volatile uint32_t vmm_reporting;
+/* Set before other cores are sent NMIs; read by the layer's NMI handlers. */
+volatile uint32_t vmm_stopping;
 
 static const char *const vmm_kind_names[] = {
 	[VMM_FAULT_NESTED_PAGE] = "nested page fault",
@@ -172,6 +174,7 @@ void vmm_violation(enum vmm_fault_kind kind, struct vmm_report *r)
 	if (!__atomic_compare_exchange_n(&vmm_reporting, &expect, 1, false, __ATOMIC_SEQ_CST,
 					 __ATOMIC_SEQ_CST))
 		arch_halt_forever();
+	vmm_stopping = 1;
 	r->magic = VMM_REPORT_MAGIC;
 	r->kind = kind;
 	if (vmm_report_area)

@@ -113,6 +113,14 @@ struct vmx_cpu {
 _Static_assert(__builtin_offsetof(struct vmx_cpu, host_rsp) == 128, "vmx_run.asm offsets");
 
 void vmx_launch(struct vmx_cpu *c);
+extern char vmx_host_nmi[], vmx_host_fault[];
+
+struct vmx_idt_gate {
+	uint16_t offset_lo, selector;
+	uint8_t ist, type_attr;
+	uint16_t offset_mid;
+	uint32_t offset_hi, reserved;
+} __packed;
 
 /* Set up by the boot CPU in vmx_init; each CPU then uses only its own entry. */
 static struct vmx_cpu *vmx_cpus;
@@ -126,6 +134,20 @@ static struct pgtable vmx_ept;
 /* The enclave's APIC IDs: IPIs may only go there. */
 static uint32_t vmx_apic_ids[BOOT_MAX_CPUS];
 static bool vmx_enclave_is_machine;
+/* The IDT the layer runs with in root mode, in its own memory. */
+static struct vmx_idt_gate *vmx_host_idt;
+
+static void vmx_host_idt_build(void)
+{
+	for (int v = 0; v < 256; v++) {
+		uint64_t h = (uint64_t)(v == 2 ? vmx_host_nmi : vmx_host_fault);
+
+		vmx_host_idt[v] = (struct vmx_idt_gate){
+			.offset_lo = h & 0xffff, .selector = 0x08, .type_attr = 0x8e,
+			.offset_mid = (h >> 16) & 0xffff, .offset_hi = (uint32_t)(h >> 32),
+		};
+	}
+}
 
 static int vmx_vmwrite(uint64_t field, uint64_t value)
 {
@@ -230,8 +252,10 @@ int vmx_init(const struct boot_info *bi)
 	io_a = vmm_alloc_pages(0, &vmx_io_a);
 	io_b = vmm_alloc_pages(0, &vmx_io_b);
 	msrs = vmm_alloc_pages(0, &vmx_msr_bitmap);
-	if (!vmx_cpus || !io_a || !io_b || !msrs)
+	vmx_host_idt = vmm_alloc_pages(0, &pa);
+	if (!vmx_cpus || !io_a || !io_b || !msrs || !vmx_host_idt)
 		return -ENOMEM;
+	vmx_host_idt_build();
 	vmx_bitmap_set(io_a, 0xcf9);
 	vmx_bitmap_set(io_a, 0x64);
 	vmx_bitmap_set(io_a, 0x92);
@@ -367,7 +391,8 @@ static int vmx_setup_vmcs(struct vmx_cpu *c)
 	rc |= vmx_vmwrite(F_HOST_GS_BASE, rdmsr(MSR_GS_BASE));
 	rc |= vmx_vmwrite(F_HOST_TR_BASE, tr_base);
 	rc |= vmx_vmwrite(F_HOST_GDTR_BASE, gdt.base);
-	rc |= vmx_vmwrite(F_HOST_IDTR_BASE, idt.base);
+	/* Not the kernel's IDT: root mode must not run kernel handlers. */
+	rc |= vmx_vmwrite(F_HOST_IDTR_BASE, (uint64_t)vmx_host_idt);
 	rc |= vmx_vmwrite(F_HOST_SYSENTER_CS, rdmsr(MSR_SYSENTER_CS));
 	rc |= vmx_vmwrite(F_HOST_SYSENTER_ESP, rdmsr(MSR_SYSENTER_ESP));
 	rc |= vmx_vmwrite(F_HOST_SYSENTER_EIP, rdmsr(MSR_SYSENTER_EIP));

@@ -96,3 +96,19 @@ vmx_exit_entry:
 	vmresume
 	mov rdi, [rsp]
 	call vmx_entry_failed
+
+; The layer's own IDT handlers for VMX root mode (interrupts are off there,
+; so only NMIs and the layer's own bugs can arrive). An NMI while the enclave
+; is being stopped halts this core; any other NMI is dropped: the kernel
+; sends NMIs only to stop cores after a panic, and then powers off anyway.
+extern vmm_stopping
+global vmx_host_nmi
+global vmx_host_fault
+vmx_host_nmi:
+	cmp dword [rel vmm_stopping], 0
+	jne vmx_host_fault
+	iretq
+vmx_host_fault:
+	cli
+	hlt
+	jmp vmx_host_fault
