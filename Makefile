@@ -113,12 +113,16 @@ CMDLINE_STAMP := $(BUILD)/cmdline.txt
 $(shell mkdir -p $(BUILD); printf '%s\n' "$(FULL_CMDLINE)" | cmp -s - $(CMDLINE_STAMP) || \
 	printf '%s\n' "$(FULL_CMDLINE)" > $(CMDLINE_STAMP))
 
-# The programs jobs run (user/), built static with glibc and musl.
+# The programs jobs run (user/), built static with glibc and musl. The stamp
+# keeps the initramfs from being rebuilt when nothing in user/ changed.
+USER_STAMP := $(USER_OUT)/.built
 .PHONY: user
-user: | deps
+user: $(USER_STAMP)
+$(USER_STAMP): $(wildcard user/*.c user/*.h) user/Makefile | deps
 	@$(MAKE) --no-print-directory -s -C user O=$(USER_OUT)
+	@touch $@
 
-$(INITRAMFS): user scripts/mkinitramfs.sh
+$(INITRAMFS): $(USER_STAMP) scripts/mkinitramfs.sh $(wildcard test/abi/*.jobs)
 	@echo "  CPIO    $@"
 	@scripts/mkinitramfs.sh $@ $(USER_OUT)
 

@@ -35,5 +35,7 @@ for spec in "$@"; do
 	mkdir -p "$stage$(dirname "$dst")"
 	cp "$src" "$stage$dst"
 done
-( cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet ) > "$out.tmp"
-mv "$out.tmp" "$out"
+# A private temporary name: two builds at once must not trip over each other.
+tmp="$(mktemp "$out.XXXXXX")"
+( cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet ) > "$tmp"
+mv "$tmp" "$out"

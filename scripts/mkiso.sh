@@ -30,5 +30,6 @@ menuentry "Cove" {
 	boot
 }
 CFG
-grub-mkrescue -o "$out.tmp" "$dir" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
-mv "$out.tmp" "$out"
+tmp="$(mktemp "$out.XXXXXX")"
+grub-mkrescue -o "$tmp" "$dir" >"$log" 2>&1 || { cat "$log" >&2; rm -f "$tmp"; exit 1; }
+mv "$tmp" "$out"
