@@ -21,11 +21,6 @@ struct runqueue *sched_rq(uint32_t cpu)
 	return &sched_rqs[cpu];
 }
 
-struct task *task_current(void)
-{
-	return this_cpu()->current;
-}
-
 static void rq_push(struct runqueue *rq, struct task *t)
 {
 	t->rq_next = NULL;

@@ -7,6 +7,7 @@
 #define COVE_TASK_H
 
 #include <cove/cpumask.h>
+#include <cove/percpu.h>
 #include <cove/spinlock.h>
 #include <cove/types.h>
 
@@ -85,7 +86,11 @@ struct process {
 	struct task *waiter;		/* a parent blocked in wait4 */
 };
 
-struct task *task_current(void);
+/* The task running on this CPU (the idle task when nothing else is). */
+static inline struct task *task_current(void)
+{
+	return this_cpu()->current;
+}
 /* A new thread of proc on cpu, with a kernel stack and FPU area; not started. */
 struct task *task_create(struct process *proc, uint32_t cpu);
 /* Prepare t to enter user mode with the register state in frame. */

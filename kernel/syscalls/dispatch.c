@@ -27,10 +27,6 @@ static void syscall_report_missing(uint64_t nr)
 			syscall_name(nr), nr);
 }
 
-static bool canonical_user(uint64_t a)
-{
-	return a < 0x0000800000000000ULL;
-}
 
 int syscall_dispatch(struct trap_frame *f)
 {
@@ -51,5 +47,5 @@ int syscall_dispatch(struct trap_frame *f)
 	if (__builtin_expect(pc->need_resched || pc->current->proc->kill_signal, 0))
 		sched_user_return();
 	/* SYSRET cannot return to a non-canonical address: use IRET then. */
-	return !canonical_user(f->rip) || !canonical_user(f->rsp);
+	return ((f->rip | f->rsp) >> 47) != 0;
 }

@@ -30,9 +30,8 @@ syscall_entry:
 	push 0				; error code
 	push SYSCALL_VECTOR
 	PUSH_GPRS
-	cld
+	; DF is already clear (SFMASK), and a user rbp ends any backtrace.
 	mov rdi, rsp
-	xor ebp, ebp			; user rbp means nothing to a backtrace
 	call syscall_dispatch
 	; A non-zero return asks for the full IRET path (changed RIP/RSP, exec).
 	test eax, eax
