@@ -8,12 +8,15 @@
  *   stack  unbounded recursion                   -> SIGSEGV (stack overflow)
  *   abort  abort()                               -> SIGABRT
  *   protnone read memory mapped PROT_NONE         -> SIGSEGV
+ *   sleeper  exit while another thread sleeps 100 s -> exits 0 at once
  *   exit N exit with status N
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <pthread.h>
+#include <unistd.h>
 #include "common.h"
 
 const char *prog = "fault";
@@ -30,6 +33,13 @@ static int recurse(int depth)
 	if (depth == depth_limit)
 		return 0;
 	return recurse(depth + 1) + frame[0];
+}
+
+static void *sleep_long(void *arg)
+{
+	(void)arg;
+	sleep(100);
+	return NULL;
 }
 
 int main(int argc, char **argv)
@@ -55,7 +65,14 @@ int main(int argc, char **argv)
 			return 3;
 		return p[0];
 	}
-	else if (!strcmp(mode, "exit") && argc > 2)
+	else if (!strcmp(mode, "sleeper")) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, sleep_long, NULL))
+			return 3;
+		usleep(10000);	/* let it fall asleep first */
+		exit(0);
+	} else if (!strcmp(mode, "exit") && argc > 2)
 		return atoi(argv[2]);
 	fprintf(stderr, "fault: FAIL unknown mode '%s' (segv divide ill stack abort protnone "
 		"exit N)\n",

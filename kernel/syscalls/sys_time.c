@@ -3,6 +3,7 @@
 #include <cove/errno.h>
 #include <cove/sched.h>
 #include <cove/syscalls.h>
+#include <cove/task.h>
 #include <cove/timer.h>
 #include <cove/uaccess.h>
 
@@ -105,7 +106,8 @@ static int64_t time_sleep(uint64_t clk, bool absolute, uint64_t ureq, uint64_t u
 		ns -= now;
 	}
 	deadline = time_now_ns() + ns;
-	while (time_now_ns() < deadline)
+	/* A killed process must not sleep on: its threads are being reaped. */
+	while (time_now_ns() < deadline && !task_current()->proc->kill_signal)
 		sched_sleep_until(deadline);
 	if (urem) {
 		int64_t zero[2] = { 0, 0 };

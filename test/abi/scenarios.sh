@@ -19,10 +19,13 @@ scenario_abi_hello_glibc_musl() {
 }
 
 scenario_abi_threads() {
-	boot --smp 4 --mem 512M --initrd "$INITRD" --cmdline "jobs=/tests/threads.jobs"
+	# A short timeout: a sleeping thread that outlived exit() would hold the job 100 s.
+	boot --smp 4 --mem 512M --initrd "$INITRD" --cmdline "jobs=/tests/threads.jobs" --timeout 60
 	expect_status 0
 	[ "$(grep -ac 'threads: ok 400000' "$LOG")" = 2 ] || fail "threads did not pass with both libcs"
-	expect_log "cove: all jobs done: 2 run, 0 failed"
+	expect_job_end 3 "exited with status 0"
+	expect_job_end 4 "exited with status 0"
+	expect_log "cove: all jobs done: 4 run, 0 failed"
 }
 
 scenario_abi_openmp_1_2_4_cores() {
