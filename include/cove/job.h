@@ -26,6 +26,16 @@ struct job_spec {
 	uint64_t heap_size, stack_size, page_size;
 };
 
+bool job_is_space(char c);
+/*
+ * The next blank-separated word of *s ("double quotes" group, and are
+ * dropped), copied to *out (advanced past its NUL, never beyond end).
+ * NULL at the end of the line (*s then points there) or when the word
+ * does not fit (*s still points at it).
+ */
+const char *job_next_token(const char **s, char **out, char *end);
+/* A decimal count at *s (at most 100000), advancing *s; -EINVAL if none. */
+int job_parse_uint(const char **s, uint32_t *v);
 /* Parse "1-3,5" into a mask; -EINVAL with a message for anything else. */
 int job_parse_cpulist(const char *s, struct cpumask *out, char *err, size_t errlen);
 /* Split "a b \"c d\"" into spec->argv (argv[0] = path). */

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Host tests of job-line parsing: words, quotes, argv, CPU lists. */
+#include <string.h>
+#include <cove/errno.h>
+#include <cove/job.h>
+#include "unit.h"
+
+TEST(tokens_blanks_and_quotes)
+{
+	char buf[64], *out = buf;
+	const char *s = "  a\\tb  \"c d\"e  \"\"  \\n ignored";
+	const char *t;
+
+	/* "\\t" above is a backslash and a t, not a tab: one word. */
+	t = job_next_token(&s, &out, buf + sizeof(buf));
+	CHECK(t && !strcmp(t, "a\\tb"));
+	t = job_next_token(&s, &out, buf + sizeof(buf));
+	CHECK(t && !strcmp(t, "c de"));
+	t = job_next_token(&s, &out, buf + sizeof(buf));
+	CHECK(t && !strcmp(t, ""));
+	t = job_next_token(&s, &out, buf + sizeof(buf));
+	CHECK(t && !strcmp(t, "\\n"));
+	t = job_next_token(&s, &out, buf + sizeof(buf));
+	CHECK(t && !strcmp(t, "ignored"));
+	CHECK(job_next_token(&s, &out, buf + sizeof(buf)) == NULL);
+	CHECK(*s == 0);
+}
+
+TEST(tokens_stop_at_newline)
+{
+	char buf[32], *out = buf;
+	const char *s = "one\ntwo";
+
+	CHECK(!strcmp(job_next_token(&s, &out, buf + sizeof(buf)), "one"));
+	CHECK(job_next_token(&s, &out, buf + sizeof(buf)) == NULL);
+	CHECK(*s == '\n');
+}
+
+TEST(tokens_overflow_is_reported)
+{
+	char buf[8], *out = buf;
+	const char *s = "0123456789";
+
+	CHECK(job_next_token(&s, &out, buf + sizeof(buf)) == NULL);
+	CHECK(*s == '0');	/* not at the end: the caller sees it did not fit */
+}
+
+TEST(argv_built_with_path_first)
+{
+	struct job_spec spec;
+	char err[128];
+
+	memset(&spec, 0, sizeof(spec));
+	CHECK_EQ(job_parse_argv(&spec, "/bin/x", "a \"b c\"  d", err, sizeof(err)), 0);
+	CHECK(!strcmp(spec.argv[0], "/bin/x"));
+	CHECK(!strcmp(spec.argv[1], "a"));
+	CHECK(!strcmp(spec.argv[2], "b c"));
+	CHECK(!strcmp(spec.argv[3], "d"));
+	CHECK(spec.argv[4] == NULL);
+	/* No arguments at all, or only blanks. */
+	CHECK_EQ(job_parse_argv(&spec, "/bin/x", "   ", err, sizeof(err)), 0);
+	CHECK(spec.argv[1] == NULL);
+	CHECK_EQ(job_parse_argv(&spec, "/bin/x", NULL, err, sizeof(err)), 0);
+	CHECK(spec.argv[1] == NULL);
+}
+
+TEST(argv_limits)
+{
+	struct job_spec spec;
+	char err[128], args[4 * JOB_ARGS_MAX + 8], big[JOB_LINE_MAX + 64];
+
+	memset(&spec, 0, sizeof(spec));
+	args[0] = 0;
+	for (int i = 0; i < JOB_ARGS_MAX; i++)
+		strcat(args, "x ");
+	CHECK_EQ(job_parse_argv(&spec, "/p", args, err, sizeof(err)), -E2BIG);
+	CHECK(strstr(err, "more than"));
+	memset(big, 'y', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	CHECK_EQ(job_parse_argv(&spec, "/p", big, err, sizeof(err)), -E2BIG);
+	CHECK(strstr(err, "longer than"));
+}
+
+TEST(cpulists)
+{
+	struct cpumask m;
+	char err[128];
+
+	CHECK_EQ(job_parse_cpulist("0-3", &m, err, sizeof(err)), 0);
+	CHECK_EQ(cpumask_weight(&m), 4);
+	CHECK(cpumask_test(&m, 0) && cpumask_test(&m, 3) && !cpumask_test(&m, 4));
+	CHECK_EQ(job_parse_cpulist("1,3,5-6", &m, err, sizeof(err)), 0);
+	CHECK_EQ(cpumask_weight(&m), 4);
+	CHECK(cpumask_test(&m, 5) && cpumask_test(&m, 6) && !cpumask_test(&m, 2));
+	CHECK_EQ(job_parse_cpulist("255", &m, err, sizeof(err)), 0);
+	CHECK(cpumask_test(&m, 255));
+	static const char *const bad[] = { "", "a", "3-1", "1,,2", "1-", "-1", "256", "1 2", "0x3" };
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_EQ(job_parse_cpulist(bad[i], &m, err, sizeof(err)), -EINVAL);
+		CHECK(strstr(err, "not a CPU list"));
+	}
+}
+
+TEST(counts)
+{
+	const char *s = "42rest";
+	uint32_t v = 0;
+
+	CHECK_EQ(job_parse_uint(&s, &v), 0);
+	CHECK_EQ(v, 42);
+	CHECK(!strcmp(s, "rest"));
+	s = "x";
+	CHECK_EQ(job_parse_uint(&s, &v), -EINVAL);
+	s = "9999999";
+	CHECK_EQ(job_parse_uint(&s, &v), -EINVAL);
+}
