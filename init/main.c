@@ -15,7 +15,9 @@
 #include <cove/partition.h>
 #include <cove/pmem.h>
 #include <cove/selftest.h>
+#include <cove/cmdline.h>
 #include <cove/file.h>
+#include <cove/string.h>
 #include <cove/job.h>
 #include <cove/ramfs.h>
 #include <cove/sched.h>
@@ -57,6 +59,28 @@ static void memory_init(struct boot_info *bi)
 		panic("pmem: cannot add memory above %llu GiB (%d)", BOOT_MAPPED_LIMIT >> 30, rc);
 }
 
+/* partition_add=BASE,SIZE: e.g. 256M,128M. */
+static void main_partition_add(struct boot_info *bi, const char *arg)
+{
+	char base_s[32];
+	const char *comma = strchr(arg, ',');
+	uint64_t base, size;
+	size_t n = comma ? (size_t)(comma - arg) : 0;
+
+	if (!comma || n >= sizeof(base_s)) {
+		pr_err("cmdline: partition_add=%s: use BASE,SIZE (e.g. 256M,128M)\n", arg);
+		return;
+	}
+	memcpy(base_s, arg, n);
+	base_s[n] = 0;
+	if (cmdline_parse_size(base_s, &base) || cmdline_parse_size(comma + 1, &size)) {
+		pr_err("cmdline: partition_add=%s: BASE and SIZE must be sizes (e.g. 256M,128M)\n",
+		       arg);
+		return;
+	}
+	partition_grow(bi, base, size);
+}
+
 void kernel_main(struct boot_info *bi)
 {
 	uint32_t online;
@@ -71,6 +95,12 @@ void kernel_main(struct boot_info *bi)
 		(bi->flags & BOOT_FLAG_EFI) ? " (UEFI)" : "");
 	kprintf("cmdline: %s\n", bi->cmdline[0] ? bi->cmdline : "(empty)");
 
+	/* Bare mode: everything the firmware reported is ours to grow into. */
+	if (!bi->nr_granted) {
+		bi->nr_granted = bi->nr_mem;
+		for (uint32_t i = 0; i < bi->nr_mem; i++)
+			bi->granted[i] = bi->mem[i];
+	}
 	/* A bad command line is the user's mistake, not a kernel bug: stop cleanly. */
 	if (options_parse(bi->cmdline) ||
 	    partition_restrict(bi, kernel_options.mem_limit, (uint32_t)kernel_options.cpu_limit,
@@ -97,6 +127,9 @@ void kernel_main(struct boot_info *bi)
 			vfs_root()->nr_nodes);
 	else if (!bi->initrd.size)
 		vfs_init(NULL, 0);
+
+	if (kernel_options.partition_add[0])
+		main_partition_add(bi, kernel_options.partition_add);
 
 	online = smp_boot_secondaries(bi);
 	report_cpus(bi);

@@ -100,8 +100,13 @@ int pmem_init(const struct boot_info *bi, uint64_t reach_limit)
 		return -ENOMEM;
 	pmem_bi = bi;
 	pmem_reach_limit = reach_limit;
+	/* The span covers what the partition may grow into, not just what it has. */
 	lo = bi->mem[0].base;
 	hi = bi->mem[bi->nr_mem - 1].base + bi->mem[bi->nr_mem - 1].size;
+	for (uint32_t i = 0; i < bi->nr_granted; i++) {
+		lo = MIN(lo, bi->granted[i].base);
+		hi = MAX(hi, bi->granted[i].base + bi->granted[i].size);
+	}
 	for (uint32_t i = 0; i < bi->nr_mem; i++)
 		pmem_partition_bytes += bi->mem[i].size;
 
@@ -131,6 +136,17 @@ int pmem_add_unreached(void)
 				    pmem_bi->mem[i].base + pmem_bi->mem[i].size,
 				    pmem_reach_limit, UINT64_MAX);
 	return rc ? -EINVAL : 0;
+}
+
+int pmem_add_memory(phys_addr_t base, uint64_t size)
+{
+	unsigned long flags = spin_lock_irqsave(&pmem_lock);
+	int rc = buddy_add_range(&pmem_buddy, base, size);
+
+	if (!rc)
+		pmem_partition_bytes += size;
+	spin_unlock_irqrestore(&pmem_lock, flags);
+	return rc;
 }
 
 int pmem_alloc(unsigned int order, phys_addr_t *out)

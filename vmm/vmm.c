@@ -115,6 +115,62 @@ int vmm_build_nested(const struct boot_info *bi, struct pgtable *pt, bool allow_
 	return rc;
 }
 
+/*
+ * What the host granted and what the partition holds now, as the layer
+ * sees them: kept in its own memory so the guest cannot rewrite them.
+ */
+struct vmm_ranges {
+	uint32_t nr;
+	struct boot_range r[BOOT_MAX_MEM_RANGES];
+};
+static struct vmm_ranges *vmm_granted, *vmm_partition;
+
+static bool vmm_ranges_contain(const struct vmm_ranges *s, uint64_t base, uint64_t size)
+{
+	for (uint32_t i = 0; i < s->nr; i++) {
+		if (base >= s->r[i].base && base + size <= s->r[i].base + s->r[i].size)
+			return true;
+	}
+	return false;
+}
+
+static bool vmm_ranges_overlap(const struct vmm_ranges *s, uint64_t base, uint64_t size)
+{
+	for (uint32_t i = 0; i < s->nr; i++) {
+		if (base < s->r[i].base + s->r[i].size && s->r[i].base < base + size)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Host side of "add memory": the range must be granted, new to the
+ * partition and clear of the layer; then the nested tables map it. Tables
+ * allocated for that are layer memory, hidden like the rest. Adding
+ * mappings leaves nothing stale in any TLB, so no flush is needed.
+ */
+int64_t vmm_host_mem_add(struct pgtable *nested, uint64_t base, uint64_t size)
+{
+	uint32_t first_new = vmm_nr_areas;
+	int rc;
+
+	if (!size || (base | size) & (PAGE_SIZE - 1) || base + size < base)
+		return -EINVAL;
+	if (!vmm_ranges_contain(vmm_granted, base, size) ||
+	    vmm_ranges_overlap(vmm_partition, base, size) ||
+	    (base < vmm_hi && vmm_lo < base + size) || vmm_partition->nr == BOOT_MAX_MEM_RANGES)
+		return -EPERM;
+	rc = pgtable_map(nested, base, base, size, PGT_USER | PGT_WRITE);
+	for (uint32_t i = first_new; i < vmm_nr_areas && !rc; i++)
+		rc = pgtable_unmap(nested, vmm_areas[i].pa, vmm_areas[i].size);
+	if (rc)
+		return rc;
+	vmm_partition->r[vmm_partition->nr].base = base;
+	vmm_partition->r[vmm_partition->nr].size = size;
+	vmm_partition->nr++;
+	return 0;
+}
+
 int vmm_init(const struct boot_info *bi, enum vmm_mode mode)
 {
 	const char *why = "";
@@ -135,8 +191,16 @@ int vmm_init(const struct boot_info *bi, enum vmm_mode mode)
 		return 0;
 	}
 	vmm_report_area = vmm_alloc_pages(0, &pa);
-	if (!vmm_report_area)
+	vmm_granted = vmm_alloc_pages((uint32_t)pmem_order_for(sizeof(*vmm_granted)), &pa);
+	vmm_partition = vmm_alloc_pages((uint32_t)pmem_order_for(sizeof(*vmm_partition)), &pa);
+	if (!vmm_report_area || !vmm_granted || !vmm_partition)
 		return -ENOMEM;
+	vmm_granted->nr = bi->nr_granted;
+	for (uint32_t i = 0; i < bi->nr_granted; i++)
+		vmm_granted->r[i] = bi->granted[i];
+	vmm_partition->nr = bi->nr_mem;
+	for (uint32_t i = 0; i < bi->nr_mem; i++)
+		vmm_partition->r[i] = bi->mem[i];
 	rc = vmm_is_vmx ? vmx_init(bi) : svm_init(bi);
 	if (rc) {
 		pr_err("vmm: cannot set up %s (%d)%s\n", vmm_is_vmx ? "Intel VMX" : "AMD SVM", rc,
@@ -151,6 +215,14 @@ int vmm_init(const struct boot_info *bi, enum vmm_mode mode)
 bool vmm_is_stopping(void)
 {
 	return vmm_reporting != 0;
+}
+
+int vmm_partition_add(phys_addr_t base, uint64_t size)
+{
+	if (!vmm_on)
+		return 0;
+	return (int)(vmm_is_vmx ? vmx_hypercall(VMM_HC_MEM_ADD, base, size) :
+				  svm_hypercall(VMM_HC_MEM_ADD, base, size));
 }
 
 void vmm_print_exits(void)

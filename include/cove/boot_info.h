@@ -56,6 +56,13 @@ struct boot_info {
 	uint32_t nr_cpus;
 	struct boot_cpu cpus[BOOT_MAX_CPUS];
 
+	/*
+	 * Memory the partition may grow into at run time: in bare mode all
+	 * firmware RAM; in co-kernel mode what the host granted.
+	 */
+	uint32_t nr_granted;
+	struct boot_range granted[BOOT_MAX_MEM_RANGES];
+
 	/* What the firmware reported before any cmdline restriction. */
 	uint64_t firmware_usable_bytes;
 	uint32_t firmware_nr_cpus;

@@ -15,6 +15,9 @@ void kernel_main(struct boot_info *bi) __noreturn;
 /* The boot description kernel_main was given (after cmdline limits). */
 const struct boot_info *kernel_get_boot_info(void);
 
+/* Add a granted range to the partition at run time (init/partition_grow.c). */
+int partition_grow(struct boot_info *bi, uint64_t base, uint64_t size);
+
 /* The partition banner (init/report.c). */
 void report_memory(const struct boot_info *bi);
 void report_cpus(const struct boot_info *bi);

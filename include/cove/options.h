@@ -24,7 +24,8 @@ struct kernel_options {
 	int poweroff;			/* poweroff=: enum poweroff_method */
 	uint64_t idle_poll_us;
 	int protect;			/* protect=: enum vmm_mode */
-	int fault_inject;		/* fault_inject=: enum fault_inject_kind */		/* idle_poll=: microseconds idle CPUs poll first */
+	int fault_inject;		/* fault_inject=: enum fault_inject_kind */
+	char partition_add[64];		/* partition_add=BASE,SIZE: grow after boot */		/* idle_poll=: microseconds idle CPUs poll first */
 	/* The job (see include/cove/job.h and README) */
 	char job_path[256];		/* job=: the program */
 	char job_args[1024];		/* job.args=: its arguments */
@@ -51,6 +52,7 @@ enum fault_inject_kind {
 	FAULT_INJECT_APIC_BASE,		/* move the local APIC (MSR write) */
 	FAULT_INJECT_VMRUN,		/* run a virtualization instruction */
 	FAULT_INJECT_IPI_FOREIGN,	/* INIT/SIPI to a core outside the partition */
+	FAULT_INJECT_GROW_UNGRANTED,	/* ask the layer for memory never granted */
 };
 
 /* Misbehave the way a buggy kernel could (fault_inject=), after boot. */

@@ -31,6 +31,8 @@ struct pmem_stats {
 int pmem_init(const struct boot_info *bi, uint64_t reach_limit);
 int pmem_add_unreached(void);
 
+/* New partition memory (already mapped in the direct map) joins the pool. */
+int pmem_add_memory(phys_addr_t base, uint64_t size);
 int pmem_alloc(unsigned int order, phys_addr_t *out);
 int pmem_alloc_below(unsigned int order, phys_addr_t limit, phys_addr_t *out);
 int pmem_free(phys_addr_t pa, unsigned int order);

@@ -11,6 +11,7 @@
 #include <cove/types.h>
 
 struct boot_info;
+struct pgtable;
 
 enum vmm_mode {
 	VMM_PROTECT_OFF,
@@ -49,6 +50,15 @@ int vmm_init(const struct boot_info *bi, enum vmm_mode mode);
 /* Every CPU, early: enter host mode and come back as the guest. */
 void vmm_cpu_enter(void);
 bool vmm_guarded(void);
+/*
+ * Ask the layer to let the partition grow by [base, base+size): it checks
+ * the range was granted and maps it in the nested tables. 0 or -EPERM.
+ */
+int vmm_partition_add(phys_addr_t base, uint64_t size);
+
+/* Hypercalls: RAX holds the number, RBX and RCX the arguments. */
+#define VMM_HC_EXIT_TABLE 0x434f5645ULL
+#define VMM_HC_MEM_ADD 0x434f5601ULL
 /* Print each CPU's VM exits by reason (asks the layer; one exit itself). */
 void vmm_print_exits(void);
 const char *vmm_backend(void);
@@ -72,6 +82,10 @@ bool vmm_is_stopping(void);
 void vmm_violation(enum vmm_fault_kind kind, struct vmm_report *r) __noreturn;
 /* Memory for the layer, taken from the partition and hidden from the guest. */
 void *vmm_alloc_pages(uint32_t order, phys_addr_t *pa);
+/* Host side of VMM_HC_MEM_ADD, shared by the back ends. */
+int64_t vmm_host_mem_add(struct pgtable *nested, uint64_t base, uint64_t size);
+int64_t svm_hypercall(uint64_t nr, uint64_t a, uint64_t b);
+int64_t vmx_hypercall(uint64_t nr, uint64_t a, uint64_t b);
 /* The nested tables' view: map the partition, then remove the layer's pages. */
 struct pgtable;
 int vmm_build_nested(const struct boot_info *bi, struct pgtable *pt, bool allow_1g);

@@ -194,3 +194,42 @@ scenario_vmx_off_vmclear_crashes() {
 	expect_status 1
 	expect_log "KERNEL FAULT on cpu 0: invalid opcode (vector 6)"
 }
+
+# --- Partition changes: memory added at run time ---
+
+partition_grows() {
+	expect_status 0
+	expect_log "partition: added [0x000010400000-0x0000183fffff] 131072 KiB; now 384 MiB"
+	expect_log "cove: 2/2 CPUs online, 384 MiB in partition"
+	# The self-tests take every free block, the new ones included: unmapped
+	# in the nested tables, that would be a contained fault, not a pass.
+	expect_selftests_pass
+}
+
+scenario_protect_partition_grows() {
+	boot --smp 2 --mem 512M --cmdline "mem=256M partition_add=260M,128M protect=require selftest"
+	partition_grows
+}
+
+scenario_vmx_partition_grows() {
+	boot --emulator bochs --smp 2 --mem 512 --cmdline "mem=256M partition_add=260M,128M protect=require selftest"
+	partition_grows
+}
+
+scenario_protect_grow_ungranted_refused() {
+	boot --smp 2 --mem 512M --cmdline "protect=require fault_inject=grow_ungranted"
+	expect_status 0
+	expect_log "fault_inject: the protection layer refused ungranted memory"
+}
+
+scenario_vmx_grow_ungranted_refused() {
+	boot --emulator bochs --smp 2 --mem 256 --cmdline "protect=require fault_inject=grow_ungranted"
+	expect_status 0
+	expect_log "fault_inject: the protection layer refused ungranted memory"
+}
+
+scenario_partition_add_not_granted() {
+	boot --smp 1 --mem 256M --cmdline "partition_add=1G,16M"
+	expect_status 0
+	expect_log "partition: cannot add [0x40000000-0x40ffffff]: not granted, or already ours"
+}

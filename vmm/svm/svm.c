@@ -42,8 +42,6 @@
 #define EXIT_VMMCALL 0x81
 #define EXIT_NPF 0x400
 
-/* The one hypercall: "print your exit counts". RAX holds the magic. */
-#define SVM_HC_EXIT_TABLE 0x434f5645ULL
 
 /* Exit reasons counted per CPU for the power-off table. */
 enum svm_exit_bucket { SVM_X_NMI, SVM_X_MSR, SVM_X_HYPERCALL, SVM_X_OTHER, SVM_X_COUNT };
@@ -345,9 +343,17 @@ static void svm_print_exit_table(void)
 	}
 }
 
+int64_t svm_hypercall(uint64_t nr, uint64_t a, uint64_t b)
+{
+	int64_t ret;
+
+	__asm__ volatile("vmmcall" : "=a"(ret) : "a"(nr), "b"(a), "c"(b) : "memory");
+	return ret;
+}
+
 void svm_exit_table(void)
 {
-	__asm__ volatile("vmmcall" : : "a"(SVM_HC_EXIT_TABLE) : "memory");
+	__asm__ volatile("vmmcall" : : "a"(VMM_HC_EXIT_TABLE) : "memory");
 }
 
 /* Returns to the VMRUN loop, or ends the run through vmm_violation. */
@@ -361,9 +367,12 @@ void svm_handle_exit(struct svm_cpu *c)
 	v->tlb_control = 0;
 	switch (code) {
 	case EXIT_VMMCALL:
-		if (v->rax == SVM_HC_EXIT_TABLE) {
+		if (v->rax == VMM_HC_EXIT_TABLE || v->rax == VMM_HC_MEM_ADD) {
 			c->exits_by[SVM_X_HYPERCALL]++;
-			svm_print_exit_table();
+			if (v->rax == VMM_HC_EXIT_TABLE)
+				svm_print_exit_table();
+			else
+				v->rax = (uint64_t)vmm_host_mem_add(&svm_npt, c->gprs[3], c->gprs[1]);
 			v->rip = svm_has_nrip ? v->next_rip : v->rip + 3;
 			return;
 		}

@@ -92,7 +92,6 @@ enum {
 	R_INVEPT = 50, R_INVVPID = 53, R_XSETBV = 55,
 };
 
-#define VMX_HC_EXIT_TABLE 0x434f5645ULL
 
 enum vmx_bucket { VX_NMI, VX_CPUID, VX_MSR, VX_HYPERCALL, VX_OTHER, VX_COUNT };
 static const char *const vmx_bucket_names[VX_COUNT] = {
@@ -447,9 +446,17 @@ static void vmx_print_exit_table(void)
 	}
 }
 
+int64_t vmx_hypercall(uint64_t nr, uint64_t a, uint64_t b)
+{
+	int64_t ret;
+
+	__asm__ volatile("vmcall" : "=a"(ret) : "a"(nr), "b"(a), "c"(b) : "memory");
+	return ret;
+}
+
 void vmx_exit_table(void)
 {
-	__asm__ volatile("vmcall" : : "a"(VMX_HC_EXIT_TABLE) : "memory");
+	__asm__ volatile("vmcall" : : "a"(VMM_HC_EXIT_TABLE) : "memory");
 }
 
 static bool vmx_apic_in_enclave(uint32_t apic_id)
@@ -510,9 +517,14 @@ void vmx_handle_exit(struct vmx_cpu *c)
 		vmx_skip_insn();
 		return;
 	case R_VMCALL:
-		if (c->gprs[0] == VMX_HC_EXIT_TABLE) {
+		if (c->gprs[0] == VMM_HC_EXIT_TABLE || c->gprs[0] == VMM_HC_MEM_ADD) {
 			c->exits_by[VX_HYPERCALL]++;
-			vmx_print_exit_table();
+			if (c->gprs[0] == VMM_HC_EXIT_TABLE) {
+				vmx_print_exit_table();
+			} else {
+				c->gprs[0] = (uint64_t)vmm_host_mem_add(&vmx_ept, c->gprs[3], c->gprs[1]);
+				/* Guests may have cached nothing for it, but EPT caches are per EPTP. */
+			}
 			vmx_skip_insn();
 			return;
 		}

@@ -116,6 +116,22 @@ static void fault_ipi_foreign(void)
 		kprintf("fault_inject: the core with APIC id %u did not answer\n", target);
 }
 
+/* Ask the layer for memory nobody granted, skipping the kernel's own check. */
+static void fault_grow_ungranted(void)
+{
+	phys_addr_t pa = fault_outside_partition() + 64 * GiB;
+	int rc = vmm_partition_add(pa, 16 * MiB);
+
+	if (!vmm_guarded())
+		kprintf("fault_inject: no layer checks partition growth: [%#lx+16M] would be taken\n",
+			pa);
+	else if (rc)
+		kprintf("fault_inject: the protection layer refused ungranted memory at %#lx (%d)\n",
+			pa, rc);
+	else
+		kprintf("fault_inject: the protection layer mapped ungranted memory at %#lx\n", pa);
+}
+
 void fault_inject_run(int kind)
 {
 	switch (kind) {
@@ -139,6 +155,9 @@ void fault_inject_run(int kind)
 		break;
 	case FAULT_INJECT_IPI_FOREIGN:
 		fault_ipi_foreign();
+		break;
+	case FAULT_INJECT_GROW_UNGRANTED:
+		fault_grow_ungranted();
 		break;
 	default:
 		break;
