@@ -78,10 +78,10 @@ $(BUILD)/trampoline.bin: arch/$(ARCH)/boot/trampoline.asm | deps
 	@$(NASM) -f bin -o $@ $<
 
 $(OBJDIR)/arch/$(ARCH)/boot/trampoline_blob.o: $(BUILD)/trampoline.bin
-$(OBJDIR)/%.o: %.asm arch/$(ARCH)/kernel/frame.inc | deps
+$(OBJDIR)/%.o: %.asm arch/$(ARCH)/kernel/frame.inc vmm/guest_regs.inc | deps
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
-	@$(NASM) -f elf64 -I$(BUILD)/ -I$(dir $<) -o $@ $<
+	@$(NASM) -f elf64 -I$(BUILD)/ -I$(dir $<) -Ivmm/ -o $@ $<
 
 # Two links: the first (empty symbol table) tells where functions are, the
 # second embeds that table. .ksyms sits after all code and data, so the text

@@ -10,6 +10,7 @@
 #include <cove/exit.h>
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
+#include <cove/kvsnprintf.h>
 #include <cove/panic.h>
 #include <cove/percpu.h>
 #include <cove/pmem.h>
@@ -215,6 +216,17 @@ int vmm_init(const struct boot_info *bi, enum vmm_mode mode)
 bool vmm_is_stopping(void)
 {
 	return vmm_reporting != 0;
+}
+
+void vmm_print_exit_row(uint32_t cpu, uint64_t total, const char *const *names,
+			const uint64_t *counts, int n)
+{
+	char line[160];
+	int len = 0;
+
+	for (int b = 0; b < n; b++)
+		len += ksnprintf(line + len, sizeof(line) - len, " %s %lu", names[b], counts[b]);
+	kprintf("vmm: cpu%u VM exits: %lu (%s )\n", cpu, total, line);
 }
 
 int vmm_partition_add(phys_addr_t base, uint64_t size)

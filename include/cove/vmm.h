@@ -82,6 +82,9 @@ bool vmm_is_stopping(void);
 void vmm_violation(enum vmm_fault_kind kind, struct vmm_report *r) __noreturn;
 /* Memory for the layer, taken from the partition and hidden from the guest. */
 void *vmm_alloc_pages(uint32_t order, phys_addr_t *pa);
+/* One line of the exit table: per-reason counts of one CPU. */
+void vmm_print_exit_row(uint32_t cpu, uint64_t total, const char *const *names,
+			const uint64_t *counts, int n);
 /* Host side of VMM_HC_MEM_ADD, shared by the back ends. */
 int64_t vmm_host_mem_add(struct pgtable *nested, uint64_t base, uint64_t size);
 int64_t svm_hypercall(uint64_t nr, uint64_t a, uint64_t b);

@@ -331,16 +331,9 @@ static bool svm_in_layer(uint64_t gpa)
 /* Host side: every CPU's exits since it entered the guest, by reason. */
 static void svm_print_exit_table(void)
 {
-	for (uint32_t i = 0; i < svm_nr_cpus; i++) {
-		const struct svm_cpu *sc = &svm_cpus[i];
-		char line[160];
-		int n = 0;
-
-		for (int b = 0; b < SVM_X_COUNT; b++)
-			n += ksnprintf(line + n, sizeof(line) - n, " %s %lu", svm_bucket_names[b],
-				       sc->exits_by[b]);
-		kprintf("vmm: cpu%u VM exits: %lu (%s )\n", i, sc->exits, line);
-	}
+	for (uint32_t i = 0; i < svm_nr_cpus; i++)
+		vmm_print_exit_row(i, svm_cpus[i].exits, svm_bucket_names, svm_cpus[i].exits_by,
+				   SVM_X_COUNT);
 }
 
 int64_t svm_hypercall(uint64_t nr, uint64_t a, uint64_t b)

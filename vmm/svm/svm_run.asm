@@ -10,7 +10,7 @@
 ; rdi r8..r15), vmcb_pa at 128, host_area_pa at 136, host_rsp at 144.
 
 bits 64
-%define G(r)		((r) * 8)
+%include "guest_regs.inc"
 %define CTX_VMCB	128
 %define CTX_HOST_AREA	136
 %define CTX_HOST_RSP	144
@@ -39,19 +39,7 @@ svm_launch:
 .loop:
 	mov rdi, [rsp]
 	mov rax, [rdi + CTX_VMCB]
-	mov rcx, [rdi + G(1)]
-	mov rdx, [rdi + G(2)]
-	mov rbx, [rdi + G(3)]
-	mov rbp, [rdi + G(5)]
-	mov rsi, [rdi + G(6)]
-	mov r8, [rdi + G(8)]
-	mov r9, [rdi + G(9)]
-	mov r10, [rdi + G(10)]
-	mov r11, [rdi + G(11)]
-	mov r12, [rdi + G(12)]
-	mov r13, [rdi + G(13)]
-	mov r14, [rdi + G(14)]
-	mov r15, [rdi + G(15)]
+	LOAD_GUEST_GPRS
 	mov rdi, [rdi + G(7)]
 	vmload
 	vmrun
@@ -59,19 +47,7 @@ svm_launch:
 	; Host side: RAX (the VMCB address) and RSP are ours again; the rest
 	; still hold the guest's values.
 	xchg rdi, [rsp]
-	mov [rdi + G(1)], rcx
-	mov [rdi + G(2)], rdx
-	mov [rdi + G(3)], rbx
-	mov [rdi + G(5)], rbp
-	mov [rdi + G(6)], rsi
-	mov [rdi + G(8)], r8
-	mov [rdi + G(9)], r9
-	mov [rdi + G(10)], r10
-	mov [rdi + G(11)], r11
-	mov [rdi + G(12)], r12
-	mov [rdi + G(13)], r13
-	mov [rdi + G(14)], r14
-	mov [rdi + G(15)], r15
+	STORE_GUEST_GPRS
 	mov rcx, [rsp]
 	mov [rdi + G(7)], rcx
 	mov [rsp], rdi

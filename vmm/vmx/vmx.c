@@ -434,16 +434,9 @@ static void vmx_skip_insn(void)
 
 static void vmx_print_exit_table(void)
 {
-	for (uint32_t i = 0; i < vmx_nr_cpus; i++) {
-		const struct vmx_cpu *vc = &vmx_cpus[i];
-		char line[160];
-		int n = 0;
-
-		for (int b = 0; b < VX_COUNT; b++)
-			n += ksnprintf(line + n, sizeof(line) - n, " %s %lu", vmx_bucket_names[b],
-				       vc->exits_by[b]);
-		kprintf("vmm: cpu%u VM exits: %lu (%s )\n", i, vc->exits, line);
-	}
+	for (uint32_t i = 0; i < vmx_nr_cpus; i++)
+		vmm_print_exit_row(i, vmx_cpus[i].exits, vmx_bucket_names, vmx_cpus[i].exits_by,
+				   VX_COUNT);
 }
 
 int64_t vmx_hypercall(uint64_t nr, uint64_t a, uint64_t b)

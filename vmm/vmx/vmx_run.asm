@@ -9,7 +9,7 @@
 ; rdi r8..r15), host_rsp at 128, launched at 136.
 
 bits 64
-%define G(r)		((r) * 8)
+%include "guest_regs.inc"
 %define CTX_HOST_RSP	128
 %define VMCS_HOST_RSP	0x6c14
 %define VMCS_HOST_RIP	0x6c16
@@ -58,19 +58,7 @@ vmx_launch:
 vmx_exit_entry:
 	xchg rdi, [rsp]			; rdi = context, [rsp] = guest rdi
 	mov [rdi + G(0)], rax
-	mov [rdi + G(1)], rcx
-	mov [rdi + G(2)], rdx
-	mov [rdi + G(3)], rbx
-	mov [rdi + G(5)], rbp
-	mov [rdi + G(6)], rsi
-	mov [rdi + G(8)], r8
-	mov [rdi + G(9)], r9
-	mov [rdi + G(10)], r10
-	mov [rdi + G(11)], r11
-	mov [rdi + G(12)], r12
-	mov [rdi + G(13)], r13
-	mov [rdi + G(14)], r14
-	mov [rdi + G(15)], r15
+	STORE_GUEST_GPRS
 	mov rax, [rsp]
 	mov [rdi + G(7)], rax
 	mov [rsp], rdi
@@ -79,19 +67,7 @@ vmx_exit_entry:
 	add rsp, 8
 	mov rdi, [rsp]
 	mov rax, [rdi + G(0)]
-	mov rcx, [rdi + G(1)]
-	mov rdx, [rdi + G(2)]
-	mov rbx, [rdi + G(3)]
-	mov rbp, [rdi + G(5)]
-	mov rsi, [rdi + G(6)]
-	mov r8, [rdi + G(8)]
-	mov r9, [rdi + G(9)]
-	mov r10, [rdi + G(10)]
-	mov r11, [rdi + G(11)]
-	mov r12, [rdi + G(12)]
-	mov r13, [rdi + G(13)]
-	mov r14, [rdi + G(14)]
-	mov r15, [rdi + G(15)]
+	LOAD_GUEST_GPRS
 	mov rdi, [rdi + G(7)]
 	vmresume
 	mov rdi, [rsp]
