@@ -9,13 +9,11 @@
 #include <cove/exec.h>
 #include <cove/exit.h>
 #include <cove/file.h>
-#include <cove/heap.h>
 #include <cove/job.h>
 #include <cove/kprintf.h>
 #include <cove/kvsnprintf.h>
 #include <cove/options.h>
 #include <cove/percpu.h>
-#include <cove/ramfs.h>
 #include <cove/signal.h>
 #include <cove/smp.h>
 #include <cove/string.h>
@@ -324,20 +322,9 @@ bool job_start_from_cmdline(void)
 	static char line_buf[JOB_LINE_MAX * 3];
 
 	if (o->jobs_file[0]) {
-		struct ramfs_node *node;
-		struct ramfs_stat st;
-		unsigned long irq = spin_lock_irqsave(&vfs_lock);
-		int rc = ramfs_lookup(vfs_root(), NULL, o->jobs_file, true, &node);
+		size_t len;
+		int rc = vfs_read_file(o->jobs_file, UINT64_MAX, &job_file, &len);
 
-		if (!rc) {
-			ramfs_stat(node, &st);
-			job_file = kmalloc(st.size + 1);
-			if (job_file && ramfs_read(node, 0, job_file, st.size) == (int64_t)st.size)
-				job_file[st.size] = 0;
-			else
-				rc = -ENOMEM;
-		}
-		spin_unlock_irqrestore(&vfs_lock, irq);
 		if (rc) {
 			pr_err("jobs=%s: %s\n", o->jobs_file,
 			       rc == -ENOENT ? "no such file in the initramfs" : "cannot read it");

@@ -12,7 +12,6 @@
 #include <cove/heap.h>
 #include <cove/kvsnprintf.h>
 #include <cove/pmem.h>
-#include <cove/ramfs.h>
 #include <cove/sched.h>
 #include <cove/string.h>
 #include <cove/task.h>
@@ -27,45 +26,33 @@
 
 void random_bytes(void *buf, size_t len);
 
-static int exec_read_file(const char *path, void **data, size_t *len, char *err, size_t errlen)
+static int exec_read_file(const char *path, char **data, size_t *len, char *err, size_t errlen)
 {
-	struct ramfs_node *node;
-	struct ramfs_stat st;
-	unsigned long irq = spin_lock_irqsave(&vfs_lock);
-	int64_t n;
-	int rc = ramfs_lookup(vfs_root(), NULL, path, true, &node);
+	int rc = vfs_read_file(path, EXEC_FILE_MAX, data, len);
 
-	if (rc) {
-		spin_unlock_irqrestore(&vfs_lock, irq);
-		ksnprintf(err, errlen, "%s: %s", path,
-			  rc == -ENOENT ? "no such file" : "cannot look it up");
-		return rc;
-	}
-	ramfs_stat(node, &st);
-	spin_unlock_irqrestore(&vfs_lock, irq);
-	if (!S_ISREG(st.mode)) {
+	switch (rc) {
+	case 0:
+		return 0;
+	case -ENOENT:
+		ksnprintf(err, errlen, "%s: no such file", path);
+		break;
+	case -EACCES:
 		ksnprintf(err, errlen, "%s: not a regular file", path);
-		return -EACCES;
-	}
-	if (st.size > EXEC_FILE_MAX) {
-		ksnprintf(err, errlen, "%s: too large to load (%lu MiB)", path, st.size >> 20);
-		return -E2BIG;
-	}
-	*data = kmalloc(st.size ? st.size : 1);
-	if (!*data) {
+		break;
+	case -E2BIG:
+		ksnprintf(err, errlen, "%s: too large to load (%lu MiB)", path, (uint64_t)*len >> 20);
+		break;
+	case -ENOMEM:
 		ksnprintf(err, errlen, "%s: no memory to read it", path);
-		return -ENOMEM;
-	}
-	irq = spin_lock_irqsave(&vfs_lock);
-	n = ramfs_read(node, 0, *data, st.size);
-	spin_unlock_irqrestore(&vfs_lock, irq);
-	if (n != (int64_t)st.size) {
-		kfree(*data);
+		break;
+	case -EIO:
 		ksnprintf(err, errlen, "%s: read failed", path);
-		return -EIO;
+		break;
+	default:
+		ksnprintf(err, errlen, "%s: cannot look it up", path);
+		break;
 	}
-	*len = st.size;
-	return 0;
+	return rc;
 }
 
 static uint32_t exec_prot(unsigned int elf_prot)
@@ -161,7 +148,7 @@ int exec_spawn(const struct exec_params *ep, struct process **out, char *err, si
 	struct task *t;
 	const char *why = "";
 	const char *name;
-	void *image = NULL;
+	char *image = NULL;
 	size_t len = 0;
 	uint64_t sp;
 	uint32_t cpu;
@@ -200,7 +187,7 @@ int exec_spawn(const struct exec_params *ep, struct process **out, char *err, si
 		rc = -ENOMEM;
 		goto nomem;
 	}
-	rc = exec_map_image(p->as, &plan, image);
+	rc = exec_map_image(p->as, &plan, (const uint8_t *)image);
 	if (!rc) {
 		p->as->brk_base = p->as->brk_cur = ALIGN_UP(plan.hi, PAGE_SIZE_2M);
 		p->as->brk_limit = p->as->brk_base + heap;

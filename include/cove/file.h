@@ -55,6 +55,14 @@ extern spinlock_t vfs_lock;
 /* Load an initramfs (cpio newc) into the file system. */
 int vfs_init(const void *cpio, size_t len);
 
+/*
+ * Read a whole regular file into a new kmalloc'd buffer (one NUL byte
+ * past the end). 0; -ENOENT or another lookup error; -EACCES if it is not
+ * a regular file; -E2BIG if larger than max (*len says how large); -ENOMEM;
+ * -EIO.
+ */
+int vfs_read_file(const char *path, uint64_t max, char **data, size_t *len);
+
 struct fdtable *fdtable_create_stdio(void);
 void fdtable_get(struct fdtable *t);
 void fdtable_put(struct fdtable *t);

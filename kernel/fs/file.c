@@ -54,6 +54,38 @@ int vfs_init(const void *cpio, size_t len)
 	return rc;
 }
 
+int vfs_read_file(const char *path, uint64_t max, char **data, size_t *len)
+{
+	struct ramfs_node *node;
+	struct ramfs_stat st;
+	unsigned long irq = spin_lock_irqsave(&vfs_lock);
+	int64_t n;
+	int rc = ramfs_lookup(vfs_root(), NULL, path, true, &node);
+
+	if (!rc) {
+		/* Held across the read: the node cannot go away under us. */
+		ramfs_stat(node, &st);
+		*len = st.size;
+		if (!S_ISREG(st.mode))
+			rc = -EACCES;
+		else if (st.size > max)
+			rc = -E2BIG;
+		else if (!(*data = kmalloc(st.size + 1)))
+			rc = -ENOMEM;
+	}
+	if (!rc) {
+		n = ramfs_read(node, 0, *data, st.size);
+		if (n != (int64_t)st.size) {
+			kfree(*data);
+			rc = -EIO;
+		} else {
+			(*data)[st.size] = 0;
+		}
+	}
+	spin_unlock_irqrestore(&vfs_lock, irq);
+	return rc;
+}
+
 static struct file *file_alloc(enum file_kind kind, uint32_t flags)
 {
 	struct file *f = kzalloc(sizeof(*f));

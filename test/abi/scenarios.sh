@@ -117,3 +117,10 @@ scenario_abi_bench_tickless() {
 	expect_log "job 2: interrupts in user mode: cpu1 0"
 	expect_log "cove: all jobs done: 5 run, 0 failed"
 }
+
+scenario_abi_jobs_file_missing() {
+	boot --smp 1 --mem 256M --initrd "$INITRD" --cmdline "jobs=/no/such.jobs"
+	expect_status 4
+	expect_log "jobs=/no/such.jobs: no such file in the initramfs"
+	expect_log "cove: all jobs done: 1 run, 1 failed"
+}
