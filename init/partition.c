@@ -67,10 +67,19 @@ static void partition_cut_memory(struct boot_info *bi, uint64_t limit)
 	bi->nr_mem = n;
 }
 
-static bool partition_contains(const struct boot_info *bi, uint64_t base, uint64_t size)
+bool ranges_contain(const struct boot_range *r, uint32_t n, uint64_t base, uint64_t size)
 {
-	for (uint32_t i = 0; i < bi->nr_mem; i++) {
-		if (base >= bi->mem[i].base && base + size <= bi->mem[i].base + bi->mem[i].size)
+	for (uint32_t i = 0; i < n; i++) {
+		if (base >= r[i].base && base + size <= r[i].base + r[i].size)
+			return true;
+	}
+	return false;
+}
+
+bool ranges_overlap(const struct boot_range *r, uint32_t n, uint64_t base, uint64_t size)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (base < r[i].base + r[i].size && r[i].base < base + size)
 			return true;
 	}
 	return false;
@@ -81,7 +90,7 @@ static void partition_drop_outside_reserved(struct boot_info *bi)
 	uint32_t n = 0;
 
 	for (uint32_t i = 0; i < bi->nr_reserved; i++) {
-		if (partition_contains(bi, bi->reserved[i].base, bi->reserved[i].size))
+		if (ranges_contain(bi->mem, bi->nr_mem, bi->reserved[i].base, bi->reserved[i].size))
 			bi->reserved[n++] = bi->reserved[i];
 	}
 	bi->nr_reserved = n;

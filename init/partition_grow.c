@@ -15,25 +15,6 @@
 #include <cove/pmem.h>
 #include <cove/vmm.h>
 
-static bool grow_granted(const struct boot_info *bi, uint64_t base, uint64_t size)
-{
-	for (uint32_t i = 0; i < bi->nr_granted; i++) {
-		if (base >= bi->granted[i].base &&
-		    base + size <= bi->granted[i].base + bi->granted[i].size)
-			return true;
-	}
-	return false;
-}
-
-static bool grow_overlaps_partition(const struct boot_info *bi, uint64_t base, uint64_t size)
-{
-	for (uint32_t i = 0; i < bi->nr_mem; i++) {
-		if (base < bi->mem[i].base + bi->mem[i].size && bi->mem[i].base < base + size)
-			return true;
-	}
-	return false;
-}
-
 int partition_grow(struct boot_info *bi, uint64_t base, uint64_t size)
 {
 	int rc;
@@ -42,7 +23,8 @@ int partition_grow(struct boot_info *bi, uint64_t base, uint64_t size)
 		pr_err("partition: cannot add %#lx+%#lx: not whole pages\n", base, size);
 		return -EINVAL;
 	}
-	if (!grow_granted(bi, base, size) || grow_overlaps_partition(bi, base, size) ||
+	if (!ranges_contain(bi->granted, bi->nr_granted, base, size) ||
+	    ranges_overlap(bi->mem, bi->nr_mem, base, size) ||
 	    bi->nr_mem == BOOT_MAX_MEM_RANGES) {
 		pr_err("partition: cannot add [%#lx-%#lx]: not granted, or already ours\n", base,
 		       base + size - 1);

@@ -12,6 +12,7 @@
 #include <cove/kprintf.h>
 #include <cove/kvsnprintf.h>
 #include <cove/panic.h>
+#include <cove/partition.h>
 #include <cove/percpu.h>
 #include <cove/pmem.h>
 #include <cove/string.h>
@@ -126,24 +127,6 @@ struct vmm_ranges {
 };
 static struct vmm_ranges *vmm_granted, *vmm_partition;
 
-static bool vmm_ranges_contain(const struct vmm_ranges *s, uint64_t base, uint64_t size)
-{
-	for (uint32_t i = 0; i < s->nr; i++) {
-		if (base >= s->r[i].base && base + size <= s->r[i].base + s->r[i].size)
-			return true;
-	}
-	return false;
-}
-
-static bool vmm_ranges_overlap(const struct vmm_ranges *s, uint64_t base, uint64_t size)
-{
-	for (uint32_t i = 0; i < s->nr; i++) {
-		if (base < s->r[i].base + s->r[i].size && s->r[i].base < base + size)
-			return true;
-	}
-	return false;
-}
-
 /*
  * Host side of "add memory": the range must be granted, new to the
  * partition and clear of the layer; then the nested tables map it. Tables
@@ -157,8 +140,8 @@ int64_t vmm_host_mem_add(struct pgtable *nested, uint64_t base, uint64_t size)
 
 	if (!size || (base | size) & (PAGE_SIZE - 1) || base + size < base)
 		return -EINVAL;
-	if (!vmm_ranges_contain(vmm_granted, base, size) ||
-	    vmm_ranges_overlap(vmm_partition, base, size) ||
+	if (!ranges_contain(vmm_granted->r, vmm_granted->nr, base, size) ||
+	    ranges_overlap(vmm_partition->r, vmm_partition->nr, base, size) ||
 	    (base < vmm_hi && vmm_lo < base + size) || vmm_partition->nr == BOOT_MAX_MEM_RANGES)
 		return -EPERM;
 	rc = pgtable_map(nested, base, base, size, PGT_USER | PGT_WRITE);

@@ -9,6 +9,12 @@
 #include <cove/types.h>
 
 struct boot_info;
+struct boot_range;
+
+/* Whether one of the n ranges holds all of [base, base+size). */
+bool ranges_contain(const struct boot_range *r, uint32_t n, uint64_t base, uint64_t size);
+/* Whether any of the n ranges shares a byte with [base, base+size). */
+bool ranges_overlap(const struct boot_range *r, uint32_t n, uint64_t base, uint64_t size);
 
 /* Room the kernel needs beyond its image and modules to get going. */
 #define PARTITION_MIN_HEADROOM (16 * MiB)

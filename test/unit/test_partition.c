@@ -371,3 +371,18 @@ TEST(partition_mem_and_cpus_together)
 	CHECK_EQ(bi->nr_reserved, 2);
 	free(bi);
 }
+
+TEST(partition_range_helpers)
+{
+	const struct boot_range r[2] = { { 0x1000, 0x9e000 }, { 0x100000, 0x1000000 } };
+
+	CHECK(ranges_contain(r, 2, 0x1000, 0x1000));
+	CHECK(ranges_contain(r, 2, 0x100000, 0x1000000));
+	CHECK(!ranges_contain(r, 2, 0x9f000, 0x1000));		/* the hole */
+	CHECK(!ranges_contain(r, 2, 0x9e000, 0x2000));		/* runs past the end */
+	CHECK(!ranges_contain(r, 2, 0x80000, 0x100000));	/* spans the hole */
+	CHECK(ranges_overlap(r, 2, 0x9f000, 0x62000));
+	CHECK(!ranges_overlap(r, 2, 0x9f000, 0x61000));		/* ends where r[1] starts */
+	CHECK(!ranges_overlap(r, 2, 0x1100000, 0x1000));
+	CHECK(!ranges_contain(r, 0, 0x1000, 0x1000));
+}
