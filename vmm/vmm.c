@@ -201,6 +201,35 @@ bool vmm_is_stopping(void)
 	return vmm_reporting != 0;
 }
 
+void vmm_violation_nested(struct vmm_report *r, const char *access, uint64_t gpa)
+{
+	bool in_layer = gpa >= vmm_lo && gpa < vmm_hi;
+
+	ksnprintf(r->what, sizeof(r->what), "%s at guest physical %#lx: %s", access, gpa,
+		  in_layer ? "inside the protection layer's memory" : "outside the partition");
+	vmm_violation(VMM_FAULT_NESTED_PAGE, r);
+}
+
+void vmm_violation_triple(struct vmm_report *r)
+{
+	ksnprintf(r->what, sizeof(r->what), "the kernel triple-faulted; the machine would reset");
+	vmm_violation(VMM_FAULT_TRIPLE, r);
+}
+
+void vmm_violation_io(struct vmm_report *r, bool read, uint64_t port)
+{
+	ksnprintf(r->what, sizeof(r->what), "%s of I/O port %#lx (reset, keyboard controller "
+		  "or PCI configuration)", read ? "read" : "write", port);
+	vmm_violation(VMM_FAULT_IO, r);
+}
+
+void vmm_violation_msr(struct vmm_report *r, bool write, uint64_t msr, uint64_t value)
+{
+	ksnprintf(r->what, sizeof(r->what), "%s of MSR %#lx (value %#lx) by the kernel",
+		  write ? "write" : "read", msr, value);
+	vmm_violation(VMM_FAULT_MSR, r);
+}
+
 void vmm_print_exit_row(uint32_t cpu, uint64_t total, const char *const *names,
 			const uint64_t *counts, int n)
 {
@@ -212,18 +241,21 @@ void vmm_print_exit_row(uint32_t cpu, uint64_t total, const char *const *names,
 	kprintf("vmm: cpu%u VM exits: %lu (%s )\n", cpu, total, line);
 }
 
+/* Guest side: a call into the layer, whichever back end it is. */
+static int64_t vmm_hypercall(uint64_t nr, uint64_t a, uint64_t b)
+{
+	return vmm_is_vmx ? vmx_hypercall(nr, a, b) : svm_hypercall(nr, a, b);
+}
+
 int vmm_partition_add(phys_addr_t base, uint64_t size)
 {
-	if (!vmm_on)
-		return 0;
-	return (int)(vmm_is_vmx ? vmx_hypercall(VMM_HC_MEM_ADD, base, size) :
-				  svm_hypercall(VMM_HC_MEM_ADD, base, size));
+	return vmm_on ? (int)vmm_hypercall(VMM_HC_MEM_ADD, base, size) : 0;
 }
 
 void vmm_print_exits(void)
 {
 	if (vmm_on)
-		vmm_is_vmx ? vmx_exit_table() : svm_exit_table();
+		vmm_hypercall(VMM_HC_EXIT_TABLE, 0, 0);
 }
 
 void vmm_cpu_enter(void)

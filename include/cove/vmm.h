@@ -70,11 +70,9 @@ bool vmx_present(void);
 bool vmx_available(const char **why);
 int vmx_init(const struct boot_info *bi);
 void vmx_cpu_enter(void);
-void vmx_exit_table(void);
 bool svm_available(const char **why);
 int svm_init(const struct boot_info *bi);
 void svm_cpu_enter(void);
-void svm_exit_table(void);
 
 /* True once a violation is being reported: other CPUs must stop. */
 bool vmm_is_stopping(void);
@@ -82,6 +80,15 @@ bool vmm_is_stopping(void);
 void vmm_violation(enum vmm_fault_kind kind, struct vmm_report *r) __noreturn;
 /* Memory for the layer, taken from the partition and hidden from the guest. */
 void *vmm_alloc_pages(uint32_t order, phys_addr_t *pa);
+/*
+ * The violations both back ends see, described the same way. r holds the
+ * guest state already; these add the words and end the run.
+ */
+void vmm_violation_nested(struct vmm_report *r, const char *access, uint64_t gpa) __noreturn;
+void vmm_violation_triple(struct vmm_report *r) __noreturn;
+void vmm_violation_io(struct vmm_report *r, bool read, uint64_t port) __noreturn;
+void vmm_violation_msr(struct vmm_report *r, bool write, uint64_t msr, uint64_t value) __noreturn;
+
 /* One line of the exit table: per-reason counts of one CPU. */
 void vmm_print_exit_row(uint32_t cpu, uint64_t total, const char *const *names,
 			const uint64_t *counts, int n);

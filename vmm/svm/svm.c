@@ -319,15 +319,6 @@ static void svm_fill_report(struct svm_cpu *c, struct vmm_report *r)
 	r->gpr[4] = v->rsp;
 }
 
-static bool svm_in_layer(uint64_t gpa)
-{
-	phys_addr_t base;
-	uint64_t size;
-
-	vmm_area(&base, &size);
-	return gpa >= base && gpa < base + size;
-}
-
 /* Host side: every CPU's exits since it entered the guest, by reason. */
 static void svm_print_exit_table(void)
 {
@@ -342,11 +333,6 @@ int64_t svm_hypercall(uint64_t nr, uint64_t a, uint64_t b)
 
 	__asm__ volatile("vmmcall" : "=a"(ret) : "a"(nr), "b"(a), "c"(b) : "memory");
 	return ret;
-}
-
-void svm_exit_table(void)
-{
-	__asm__ volatile("vmmcall" : : "a"(VMM_HC_EXIT_TABLE) : "memory");
 }
 
 /* Returns to the VMRUN loop, or ends the run through vmm_violation. */
@@ -389,27 +375,17 @@ void svm_handle_exit(struct svm_cpu *c)
 			}
 		}
 		svm_fill_report(c, &r);
-		ksnprintf(r.what, sizeof(r.what), "%s of MSR %#lx (value %#lx) by the kernel",
-			  v->exit_info1 ? "write" : "read", c->gprs[1],
-			  (c->gprs[2] << 32) | (uint32_t)v->rax);
-		vmm_violation(VMM_FAULT_MSR, &r);
+		vmm_violation_msr(&r, v->exit_info1, c->gprs[1], (c->gprs[2] << 32) | (uint32_t)v->rax);
 	case EXIT_NPF:
 		svm_fill_report(c, &r);
-		ksnprintf(r.what, sizeof(r.what), "%s at guest physical %#lx: %s",
-			  (v->exit_info1 & 2) ? "write" : (v->exit_info1 & 16) ? "fetch" : "read",
-			  v->exit_info2, svm_in_layer(v->exit_info2) ?
-			  "inside the protection layer's memory" : "outside the partition");
-		vmm_violation(VMM_FAULT_NESTED_PAGE, &r);
+		vmm_violation_nested(&r, (v->exit_info1 & 2) ? "write" :
+				     (v->exit_info1 & 16) ? "fetch" : "read", v->exit_info2);
 	case EXIT_SHUTDOWN:
 		svm_fill_report(c, &r);
-		ksnprintf(r.what, sizeof(r.what), "the kernel triple-faulted; the machine would reset");
-		vmm_violation(VMM_FAULT_TRIPLE, &r);
+		vmm_violation_triple(&r);
 	case EXIT_IOIO:
 		svm_fill_report(c, &r);
-		ksnprintf(r.what, sizeof(r.what), "%s of I/O port %#lx (reset, keyboard controller "
-			  "or PCI configuration)", (v->exit_info1 & 1) ? "read" : "write",
-			  v->exit_info1 >> 16);
-		vmm_violation(VMM_FAULT_IO, &r);
+		vmm_violation_io(&r, v->exit_info1 & 1, v->exit_info1 >> 16);
 	case EXIT_INIT:
 		svm_fill_report(c, &r);
 		ksnprintf(r.what, sizeof(r.what), "an INIT signal arrived at enclave cpu %u",

@@ -21,12 +21,7 @@ extern svm_handle_exit
 
 global svm_launch
 svm_launch:
-	mov [rdi + G(3)], rbx
-	mov [rdi + G(5)], rbp
-	mov [rdi + G(12)], r12
-	mov [rdi + G(13)], r13
-	mov [rdi + G(14)], r14
-	mov [rdi + G(15)], r15
+	STORE_CALLEE_SAVED
 	mov [rdi + G(4)], rsp		; the guest resumes on this stack...
 	lea rsi, [rel .guest]		; ...at this address
 	mov rbx, rdi

@@ -447,11 +447,6 @@ int64_t vmx_hypercall(uint64_t nr, uint64_t a, uint64_t b)
 	return ret;
 }
 
-void vmx_exit_table(void)
-{
-	__asm__ volatile("vmcall" : : "a"(VMM_HC_EXIT_TABLE) : "memory");
-}
-
 static bool vmx_apic_in_enclave(uint32_t apic_id)
 {
 	for (uint32_t i = 0; i < vmx_nr_cpus; i++) {
@@ -538,31 +533,17 @@ void vmx_handle_exit(struct vmx_cpu *c)
 			vmm_violation(VMM_FAULT_IPI, &r);
 		}
 		vmx_fill_report(c, &r);
-		ksnprintf(r.what, sizeof(r.what), "write of MSR %#lx (value %#lx) by the kernel",
-			  c->gprs[1], (c->gprs[2] << 32) | (uint32_t)c->gprs[0]);
-		vmm_violation(VMM_FAULT_MSR, &r);
-	case R_EPT_VIOLATION: {
-		uint64_t gpa = vmx_vmread(F_GUEST_PHYS), q = vmx_vmread(F_EXIT_QUAL);
-		phys_addr_t base;
-		uint64_t size;
-
-		vmm_area(&base, &size);
+		vmm_violation_msr(&r, true, c->gprs[1], (c->gprs[2] << 32) | (uint32_t)c->gprs[0]);
+	case R_EPT_VIOLATION:
 		vmx_fill_report(c, &r);
-		ksnprintf(r.what, sizeof(r.what), "%s at guest physical %#lx: %s",
-			  (q & 2) ? "write" : (q & 4) ? "fetch" : "read", gpa,
-			  gpa >= base && gpa < base + size ?
-			  "inside the protection layer's memory" : "outside the partition");
-		vmm_violation(VMM_FAULT_NESTED_PAGE, &r);
-	}
+		vmm_violation_nested(&r, (r.info1 & 2) ? "write" : (r.info1 & 4) ? "fetch" : "read",
+				     r.info2);
 	case R_TRIPLE:
 		vmx_fill_report(c, &r);
-		ksnprintf(r.what, sizeof(r.what), "the kernel triple-faulted; the machine would reset");
-		vmm_violation(VMM_FAULT_TRIPLE, &r);
+		vmm_violation_triple(&r);
 	case R_IO:
 		vmx_fill_report(c, &r);
-		ksnprintf(r.what, sizeof(r.what), "%s of I/O port %#lx (reset, keyboard controller "
-			  "or PCI configuration)", (r.info1 & 8) ? "read" : "write", r.info1 >> 16);
-		vmm_violation(VMM_FAULT_IO, &r);
+		vmm_violation_io(&r, r.info1 & 8, r.info1 >> 16);
 	case R_INIT:
 	case R_SIPI:
 		vmx_fill_report(c, &r);

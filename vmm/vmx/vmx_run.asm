@@ -22,12 +22,7 @@ extern vmx_entry_failed
 
 global vmx_launch
 vmx_launch:
-	mov [rdi + G(3)], rbx
-	mov [rdi + G(5)], rbp
-	mov [rdi + G(12)], r12
-	mov [rdi + G(13)], r13
-	mov [rdi + G(14)], r14
-	mov [rdi + G(15)], r15
+	STORE_CALLEE_SAVED
 	mov rax, VMCS_GUEST_RSP
 	vmwrite rax, rsp
 	lea rcx, [rel .guest]
@@ -41,12 +36,7 @@ vmx_launch:
 	lea rcx, [rel vmx_exit_entry]
 	mov rax, VMCS_HOST_RIP
 	vmwrite rax, rcx
-	mov rbx, [rdi + G(3)]
-	mov rbp, [rdi + G(5)]
-	mov r12, [rdi + G(12)]
-	mov r13, [rdi + G(13)]
-	mov r14, [rdi + G(14)]
-	mov r15, [rdi + G(15)]
+	; The callee-saved registers still hold what the guest resumes with.
 	vmlaunch
 	; Only reached if the entry failed.
 	mov rdi, [rsp]
