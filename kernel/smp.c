@@ -54,6 +54,23 @@ static struct percpu *smp_alloc_percpu(uint32_t cpu, uint32_t apic_id)
 	return p;
 }
 
+/* Give logical CPU cpu its per-CPU block and start it: 0 once it is online. */
+static int smp_start_cpu(uint32_t cpu, uint32_t apic_id)
+{
+	struct percpu *p = cpu < MAX_CPUS ? smp_alloc_percpu(cpu, apic_id) : NULL;
+	int rc;
+
+	if (!p) {
+		pr_err("smp: no memory for cpu%u\n", cpu);
+		return -ENOMEM;
+	}
+	percpu_table[cpu] = p;
+	rc = arch_cpu_start(p);
+	if (rc)
+		pr_err("smp: cpu%u (APIC id %u) did not come online (%d)\n", cpu, apic_id, rc);
+	return rc;
+}
+
 uint32_t smp_boot_secondaries(const struct boot_info *bi)
 {
 	uint32_t online = 1;
@@ -66,34 +83,15 @@ uint32_t smp_boot_secondaries(const struct boot_info *bi)
 	}
 
 	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
-		struct percpu *p = smp_alloc_percpu(cpu, bi->cpus[cpu].apic_id);
-		int rc;
-
-		if (!p) {
-			pr_err("smp: no memory for cpu%u\n", cpu);
-			continue;
-		}
-		percpu_table[cpu] = p;
-		rc = arch_cpu_start(p);
-		if (rc) {
-			pr_err("smp: cpu%u (APIC id %u) did not come online (%d)\n", cpu,
-			       p->apic_id, rc);
-			continue;
-		}
-		online++;
+		if (smp_start_cpu(cpu, bi->cpus[cpu].apic_id) == 0)
+			online++;
 	}
 	return online;
 }
 
 int smp_start_foreign_cpu(uint32_t apic_id)
 {
-	uint32_t cpu = smp_cpu_count;
-	struct percpu *p = cpu < MAX_CPUS ? smp_alloc_percpu(cpu, apic_id) : NULL;
-
-	if (!p)
-		return -ENOMEM;
-	percpu_table[cpu] = p;
-	return arch_cpu_start(p);
+	return smp_start_cpu(smp_cpu_count, apic_id);
 }
 
 void smp_secondary_main(struct percpu *self)

@@ -124,13 +124,6 @@ scenario_protect_no_svm_require_refuses() {
 
 # --- Intel VMX + EPT under Bochs ---
 
-bochs_contained() {	# bochs_contained KIND "what"
-	expect_status 5
-	expect_log "COVE PROTECTION FAULT on cpu 0: $1"
-	expect_log "$2"
-	expect_log "vmm: the enclave is stopped; nothing outside the partition was touched"
-}
-
 scenario_vmx_guarded_boot() {
 	boot --emulator bochs --smp 2 --mem 256 --cmdline "selftest protect=require"
 	expect_status 0
@@ -142,7 +135,7 @@ scenario_vmx_guarded_boot() {
 
 scenario_vmx_wild_write() {
 	boot --emulator bochs --smp 2 --mem 256 --cmdline "mem=128M protect=require fault_inject=wild_write"
-	bochs_contained "nested page fault" "write at guest physical 0x8300000: outside the partition"
+	contained "nested page fault" "write at guest physical 0x8300000: outside the partition"
 }
 
 scenario_vmx_off_wild_write_lands() {
@@ -153,12 +146,12 @@ scenario_vmx_off_wild_write_lands() {
 
 scenario_vmx_layer_write() {
 	boot --emulator bochs --smp 2 --mem 256 --cmdline "protect=require fault_inject=layer_write"
-	bochs_contained "nested page fault" "inside the protection layer's memory"
+	contained "nested page fault" "inside the protection layer's memory"
 }
 
 scenario_vmx_ipi_foreign() {
 	boot --emulator bochs --smp 2 --mem 256 --cmdline "cpus=1 protect=require fault_inject=ipi_foreign"
-	bochs_contained "IPI outside the enclave" "aimed at APIC id 1, outside the enclave"
+	contained "IPI outside the enclave" "aimed at APIC id 1, outside the enclave"
 	expect_no_log "cpu1: online"
 }
 
@@ -171,22 +164,22 @@ scenario_vmx_off_ipi_foreign_takes_core() {
 
 scenario_vmx_triple_fault() {
 	boot --emulator bochs --smp 2 --mem 256 --cmdline "protect=require fault_inject=triple_fault"
-	bochs_contained "triple fault (shutdown)" "the kernel triple-faulted"
+	contained "triple fault (shutdown)" "the kernel triple-faulted"
 }
 
 scenario_vmx_reset_port() {
 	boot --emulator bochs --smp 2 --mem 256 --cmdline "protect=require fault_inject=reset"
-	bochs_contained "platform I/O" "write of I/O port 0xcf9"
+	contained "platform I/O" "write of I/O port 0xcf9"
 }
 
 scenario_vmx_apic_base() {
 	boot --emulator bochs --smp 2 --mem 256 --cmdline "protect=require fault_inject=apic_base"
-	bochs_contained "protected MSR write" "write of MSR 0x1b"
+	contained "protected MSR write" "write of MSR 0x1b"
 }
 
 scenario_vmx_vmclear() {
 	boot --emulator bochs --smp 2 --mem 256 --cmdline "protect=require fault_inject=vmrun"
-	bochs_contained "virtualization instruction" "the kernel executed a VMX instruction"
+	contained "virtualization instruction" "the kernel executed a VMX instruction"
 }
 
 scenario_vmx_off_vmclear_crashes() {
