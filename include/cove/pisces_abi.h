@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The co-kernel boot protocol and the shared-memory channels between a Linux
+ * host (linux/module/) and Cove. Both sides compile this header: Cove's
+ * kernel (freestanding, <stdint.h>) and the Linux module (__KERNEL__).
+ *
+ * Memory the loader sets up, all inside the partition [base, base + size)
+ * except the host page and the loader's page tables:
+ *
+ *   base + 0                 struct pisces_boot_params (+ Cove tail)
+ *   console_ring_addr        struct cove_console_ring + data
+ *   control_buf_addr         struct cove_chan (host -> Cove requests)
+ *   longcall_buf_addr        struct cove_chan (Cove -> host requests)
+ *   kernel_addr              the image, at base + its link address
+ *   initrd_addr              the initrd, after the image
+ *
+ * The boot core and every other core enter the same 64-bit entry (the
+ * image header's entry_phys, relocated by base) with paging on, the
+ * partition identity-mapped, and %esi = page frame number of the block. A
+ * core whose APIC ID is not params.apic_id waits in its mailbox
+ * (cove_boot_tail.cpus[]) until Cove releases it.
+ */
+#ifndef COVE_PISCES_ABI_H
+#define COVE_PISCES_ABI_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdint.h>
+#endif
+
+#define PISCES_MAGIC 0x000FE110ULL
+#define PISCES_CMDLINE_MAX 1024
+
+/* Cove's extension of the block, after the Pisces fields. */
+#define COVE_TAIL_MAGIC 0x45564f43U	/* "COVE" little-endian */
+#define COVE_TAIL_VERSION 1
+#define COVE_MAX_ENCLAVE_CPUS 64
+#define COVE_MAX_GRANTS 32
+
+/*
+ * The image header, in the first 64 KiB of the first loadable segment,
+ * 8-byte aligned: how a loader recognises a Cove image and finds its
+ * 64-bit entry. Addresses are link-time physical addresses; a loader adds
+ * (partition base) to each.
+ */
+#define COVE_IMAGE_MAGIC 0x31474d4945564f43ULL	/* "COVEIMG1" */
+#define COVE_IMAGE_SEARCH 65536
+
+struct cove_image_header {
+	uint64_t magic;
+	uint32_t version;	/* COVE_TAIL_VERSION the image speaks */
+	uint32_t header_size;
+	uint64_t entry_phys;	/* 64-bit Pisces entry */
+	uint64_t image_start;	/* lowest p_paddr */
+	uint64_t image_end;	/* end of everything, .bss included */
+	uint64_t align;		/* the partition base must be aligned to this */
+} __attribute__((packed));
+
+/* One enclave core's mailbox; Cove writes go then the core jumps. */
+struct cove_boot_cpu {
+	uint32_t apic_id;
+	uint32_t host_cpu;	/* the host's number for it (informational) */
+	uint64_t go;		/* Cove sets 1 after filling the four below */
+	uint64_t cr3;
+	uint64_t entry;		/* entry(arg) on stack, interrupts off */
+	uint64_t stack;
+	uint64_t arg;
+	uint64_t arrived;	/* the core sets 1 when it reaches the mailbox */
+} __attribute__((packed));
+
+/* pisces_boot_params.tail.state: Cove's own view, written by Cove. */
+#define COVE_STATE_LOADED 0	/* the loader wrote the block */
+#define COVE_STATE_BOOTING 1	/* the entry ran */
+#define COVE_STATE_READY 2	/* channels served, jobs accepted */
+#define COVE_STATE_STOPPED 3	/* shut down on request; cores parked */
+#define COVE_STATE_PANIC 4	/* the kernel panicked; cores parked */
+
+struct cove_boot_tail {
+	uint32_t magic;		/* COVE_TAIL_MAGIC */
+	uint32_t version;	/* COVE_TAIL_VERSION */
+	uint32_t tail_size;	/* sizeof(struct cove_boot_tail) */
+	uint32_t enclave_id;
+	uint64_t host_page_addr;	/* struct cove_host_page, outside the partition */
+	uint64_t loader_tables_addr;	/* page tables the entry runs on, outside */
+	uint64_t loader_tables_size;
+	uint64_t host_time_ns;	/* host CLOCK_REALTIME when the block was written */
+	uint32_t doorbell_vector;	/* IPI vector the host rings Cove with */
+	uint32_t host_apic_id;	/* a host core (for a Cove -> host doorbell) */
+	volatile uint32_t state;	/* COVE_STATE_* */
+	volatile uint32_t exit_status;	/* valid in STOPPED / PANIC */
+	uint32_t nr_cpus;	/* cpus[0] is the boot core */
+	uint32_t pad;
+	struct cove_boot_cpu cpus[COVE_MAX_ENCLAVE_CPUS];
+} __attribute__((packed));
+
+struct pisces_boot_params {
+	uint64_t magic;			/* PISCES_MAGIC */
+	uint64_t boot_params_size;	/* the whole block, tail included */
+	uint64_t cpu_id;		/* host number of the boot core */
+	uint64_t apic_id;		/* APIC ID of the boot core */
+	uint64_t cpu_khz;		/* TSC frequency */
+	uint64_t trampoline_code_pa;	/* the loader's real-mode trampoline */
+	char cmd_line[PISCES_CMDLINE_MAX];
+	uint64_t kernel_addr;
+	uint64_t kernel_size;
+	uint64_t initrd_addr;
+	uint64_t initrd_size;
+	uint64_t console_ring_addr;
+	uint64_t console_ring_size;
+	uint64_t control_buf_addr;
+	uint64_t control_buf_size;
+	uint64_t longcall_buf_addr;
+	uint64_t longcall_buf_size;
+	uint64_t base_mem_paddr;
+	uint64_t base_mem_size;
+	struct cove_boot_tail tail;
+} __attribute__((packed));
+
+/*
+ * The console: Cove appends, the host reads. head counts every byte ever
+ * written; data[head % size] is next. A reader that fell more than size
+ * behind has lost (head - size - its position) bytes.
+ */
+#define COVE_CONSOLE_MAGIC 0x4e4f4343U	/* "CCON" */
+
+struct cove_console_ring {
+	uint32_t magic;
+	uint32_t pad;
+	uint64_t size;		/* bytes of data, a power of two */
+	volatile uint64_t head;
+	uint64_t reserved[5];
+	char data[];
+} __attribute__((packed));
+
+/*
+ * A channel: nr_slots request slots, each slot_size bytes (header then
+ * payload). The producer fills slot[head % nr_slots], sets its seq to the
+ * new head, then publishes head + 1 and rings the doorbell. The consumer
+ * handles it, writes the result into the same slot and sets done = seq.
+ * The producer owns a slot again once done == seq.
+ */
+#define COVE_CHAN_MAGIC 0x4e414843U	/* "CHAN" */
+
+struct cove_chan {
+	uint32_t magic;
+	uint32_t nr_slots;	/* a power of two */
+	uint32_t slot_size;	/* bytes per slot, header included */
+	uint32_t pad;
+	volatile uint64_t head;	/* requests published by the producer */
+	volatile uint64_t tail;	/* requests taken by the consumer */
+	uint64_t reserved[5];
+	/* slots follow at offset COVE_CHAN_HDR */
+} __attribute__((packed));
+
+#define COVE_CHAN_HDR 64
+
+struct cove_msg {
+	volatile uint64_t seq;	/* head value when published */
+	volatile uint64_t done;	/* == seq when the result is in */
+	uint32_t op;
+	int32_t result;		/* 0 or a positive count, or -errno */
+	uint32_t len;		/* payload bytes used (request, then reply) */
+	uint32_t job;		/* the job a long call belongs to */
+	uint64_t arg[6];
+	/* payload follows, up to slot_size - sizeof(struct cove_msg) */
+} __attribute__((packed));
+
+/* Control channel: host -> Cove. */
+enum cove_ctl_op {
+	COVE_CTL_LAUNCH = 1,	/* payload: a job line (jobs= syntax); arg0 = job id */
+	COVE_CTL_ADD_MEM,	/* arg0 base, arg1 size (already granted) */
+	COVE_CTL_REMOVE_MEM,	/* arg0 base, arg1 size: give it back or -EBUSY */
+	COVE_CTL_ADD_CPU,	/* arg0 APIC ID (already waiting in its mailbox) */
+	COVE_CTL_SHUTDOWN,	/* stop jobs, park every core */
+	COVE_CTL_KILL,		/* arg0 job id */
+};
+
+/* Long-call channel: Cove -> host (served for the job's owner on the host). */
+enum cove_lc_op {
+	COVE_LC_OPEN = 1,	/* payload: path; arg0 flags (O_*), arg1 mode -> handle */
+	COVE_LC_READ,		/* arg0 handle, arg1 offset, arg2 len -> payload */
+	COVE_LC_WRITE,		/* arg0 handle (1, 2 = job stdout/stderr), payload */
+	COVE_LC_CLOSE,		/* arg0 handle */
+	COVE_LC_STAT,		/* payload: path -> arg0 size, arg1 mode, arg2 mtime */
+	COVE_LC_JOB_EXIT,	/* arg0 status (wait(2) encoding), job = id */
+};
+
+/*
+ * The host page: owned by the host, outside the partition. The guest's
+ * nested tables map it read-only (or not at all); the protection layer
+ * writes the fault report here. grants[] is what the host allows the
+ * partition to grow into; the layer checks every change against it.
+ */
+#define COVE_HOST_MAGIC 0x54534f48U	/* "HOST" */
+#define COVE_REPORT_MAX 2048
+
+struct cove_host_range {
+	uint64_t base;
+	uint64_t size;
+} __attribute__((packed));
+
+struct cove_host_page {
+	uint32_t magic;
+	uint32_t version;
+	volatile uint32_t nr_grants;
+	volatile uint32_t nr_cpu_grants;
+	struct cove_host_range grants[COVE_MAX_GRANTS];
+	uint32_t cpu_grants[COVE_MAX_ENCLAVE_CPUS];	/* APIC IDs */
+	/* Written by the protection layer only. */
+	volatile uint32_t fault_seq;	/* 0 until a violation was contained */
+	volatile uint32_t guarded;	/* 1 svm, 2 vmx once every core entered */
+	char fault_report[COVE_REPORT_MAX];
+} __attribute__((packed));
+
+#endif /* COVE_PISCES_ABI_H */

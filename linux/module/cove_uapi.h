@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * /dev/cove: the ioctl interface between the cove CLI (linux/tools/cove)
+ * and the loader module. Every call returns 0 or -1 with errno set; the
+ * module also logs one line naming the reason for any refusal.
+ */
+#ifndef COVE_UAPI_H
+#define COVE_UAPI_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define COVE_DEVICE "/dev/cove"
+#define COVE_UAPI_VERSION 1
+#define COVE_MAX_ENCLAVES 8
+#define COVE_CPUMASK_WORDS 4	/* host CPUs 0..255 */
+#define COVE_UAPI_CMDLINE_MAX 1024
+#define COVE_UAPI_REPORT_MAX 2048
+#define COVE_UAPI_JOB_MAX 4096
+
+/* cove_create.protect */
+#define COVE_PROTECT_DEFAULT 0	/* the image's default (on where possible) */
+#define COVE_PROTECT_ON 1
+#define COVE_PROTECT_OFF 2
+#define COVE_PROTECT_REQUIRE 3
+
+struct cove_create {
+	__u64 cpus[COVE_CPUMASK_WORDS];	/* host CPU numbers; the lowest boots */
+	__u64 mem_size;			/* bytes, a multiple of the memory block */
+	__u64 mem_base;			/* 0: the module picks; else exactly here */
+	__u64 image_ptr;		/* user pointer to the Cove ELF */
+	__u64 image_size;
+	__u64 initrd_ptr;		/* 0 when none */
+	__u64 initrd_size;
+	__u32 protect;			/* COVE_PROTECT_* */
+	__u32 boot_timeout_ms;		/* 0: 30000 */
+	char cmdline[COVE_UAPI_CMDLINE_MAX];	/* extra Cove options */
+	__u32 id;			/* out: the new enclave */
+	__u32 pad;
+};
+
+/* cove_status.state */
+#define COVE_ENCLAVE_FREE 0
+#define COVE_ENCLAVE_BOOTING 1
+#define COVE_ENCLAVE_READY 2
+#define COVE_ENCLAVE_FAILED 3	/* fault contained, or panic, or boot timeout */
+#define COVE_ENCLAVE_STOPPED 4
+
+struct cove_status {
+	__u32 id;			/* in */
+	__u32 state;			/* COVE_ENCLAVE_* */
+	__u64 cpus[COVE_CPUMASK_WORDS];
+	__u32 nr_mem;
+	__u32 guarded;			/* 0 no, 1 svm, 2 vmx */
+	struct { __u64 base, size; } mem[16];
+	__u64 console_bytes;		/* console bytes written so far */
+	__u32 jobs_running;
+	__u32 exit_status;		/* when STOPPED or FAILED by panic */
+	__u64 create_ns;		/* create -> ready, host time */
+	char report[COVE_UAPI_REPORT_MAX];	/* fault report, "" if none */
+};
+
+struct cove_console_read {
+	__u32 id;
+	__u32 pad;
+	__u64 pos;			/* in: absolute position; out: next position */
+	__u64 buf_ptr;
+	__u64 buf_size;
+	__u64 lost;			/* out: bytes overwritten before pos */
+	__u64 len;			/* out: bytes copied */
+};
+
+/*
+ * Launch a job; its long calls go to whoever waits for them with
+ * COVE_IOC_LCALL_WAIT (the launching `cove run`).
+ */
+struct cove_launch {
+	__u32 id;
+	__u32 job;			/* out: job id */
+	__u64 spec_ptr;			/* a jobs= line: "/path args ... [opt=val]" */
+	__u64 spec_len;
+};
+
+/* A long call from a job (ops are COVE_LC_* in include/cove/pisces_abi.h). */
+struct cove_lcall {
+	__u32 id;
+	__u32 job;			/* in: the job to serve */
+	__u32 timeout_ms;		/* in: 0 = wait forever */
+	__u32 op;			/* out */
+	__u64 token;			/* out; pass back in the reply */
+	__u64 arg[6];			/* out (request), in (reply) */
+	__s32 result;			/* in (reply) */
+	__u32 len;			/* out: payload bytes; in: reply bytes */
+	__u64 buf_ptr;			/* payload buffer, both ways */
+	__u64 buf_size;			/* in: its size (>= COVE_LCALL_PAYLOAD_MAX) */
+};
+
+#define COVE_LCALL_PAYLOAD_MAX 65536
+
+struct cove_change {
+	__u32 id;
+	__u32 pad;
+	__u64 cpus[COVE_CPUMASK_WORDS];	/* cores to add (add only) */
+	__u64 mem_size;			/* memory to add or remove; 0 = none */
+	__u64 mem_base;			/* 0: the module picks (add), the last added (remove) */
+};
+
+#define COVE_IOC_MAGIC 0xC0
+#define COVE_IOC_CREATE		_IOWR(COVE_IOC_MAGIC, 1, struct cove_create)
+#define COVE_IOC_DESTROY	_IOW(COVE_IOC_MAGIC, 2, __u32)
+#define COVE_IOC_STATUS		_IOWR(COVE_IOC_MAGIC, 3, struct cove_status)
+#define COVE_IOC_CONSOLE	_IOWR(COVE_IOC_MAGIC, 4, struct cove_console_read)
+#define COVE_IOC_LAUNCH		_IOWR(COVE_IOC_MAGIC, 5, struct cove_launch)
+#define COVE_IOC_LCALL_WAIT	_IOWR(COVE_IOC_MAGIC, 6, struct cove_lcall)
+#define COVE_IOC_LCALL_REPLY	_IOW(COVE_IOC_MAGIC, 7, struct cove_lcall)
+#define COVE_IOC_ADD		_IOW(COVE_IOC_MAGIC, 8, struct cove_change)
+#define COVE_IOC_REMOVE		_IOW(COVE_IOC_MAGIC, 9, struct cove_change)
+#define COVE_IOC_KILL		_IOW(COVE_IOC_MAGIC, 10, struct cove_launch)
+
+#endif /* COVE_UAPI_H */
