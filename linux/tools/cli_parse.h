@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Pure parsers and formatters of the cove CLI: CPU lists, sizes, job
+ * lines, JSON strings. No I/O and no global state, so the host unit tests
+ * (test/unit/test_cove_cli.c) can run them under ASan and UBSan.
+ */
+#ifndef COVE_CLI_PARSE_H
+#define COVE_CLI_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Same as the uapi's COVE_CPUMASK_WORDS (cove.c checks they agree). */
+#define CLI_CPU_WORDS 4
+#define CLI_CPU_MAX (CLI_CPU_WORDS * 64)
+
+/*
+ * Limits of Cove's job-line parser (include/cove/job.h, init/job.c): a
+ * line we build must fit each one, or Cove would cut or refuse it.
+ */
+#define CLI_JOB_LINE_MAX 1024	/* JOB_LINE_MAX: args, env and option words */
+#define CLI_JOB_ARGS_MAX 64	/* JOB_ARGS_MAX: argv entries, path included */
+#define CLI_JOB_ENV_MAX 60	/* JOB_ARGS_MAX - 4: Cove adds its own four */
+#define CLI_JOB_PATH_MAX 256	/* sizeof(job_spec.path), NUL included */
+#define CLI_JOB_RANKS_MAX 256	/* JOB_MAX_RANKS */
+#define CLI_JOB_COUNT_MAX 100000	/* job_parse_uint's ceiling */
+
+/* "2-3,5" into a bit mask of CPUs 0..CLI_CPU_MAX-1; -EINVAL or -ERANGE. */
+int cli_parse_cpulist(const char *s, uint64_t mask[CLI_CPU_WORDS]);
+/* The shortest list for a mask ("0-3,8"), or "none"; false if len is too small. */
+bool cli_format_cpulist(const uint64_t mask[CLI_CPU_WORDS], char *buf, size_t len);
+unsigned int cli_cpu_count(const uint64_t mask[CLI_CPU_WORDS]);
+/* Lowest CPU set, or -1. */
+int cli_cpu_first(const uint64_t mask[CLI_CPU_WORDS]);
+
+/* "512M", "1G", "4096" (K, M, G, T: powers of 1024) into bytes, never 0. */
+int cli_parse_size(const char *s, uint64_t *bytes);
+/* Bytes as the largest exact unit: 1073741824 -> "1G", 4097 -> "4097". */
+void cli_format_size(uint64_t bytes, char *buf, size_t len);
+
+/* A decimal number in [min, max] with nothing after it. */
+int cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/* What `cove run` asks for; zero/NULL fields mean Cove's default. */
+struct cli_job {
+	const char *path;		/* absolute program path on the host */
+	char *const *argv;		/* its arguments, argv[0] excluded */
+	int argc;
+	char *const *env;		/* "K=V" each */
+	int nenv;
+	const char *cpus;		/* a CPU list, already checked */
+	uint32_t ranks, threads;
+	uint64_t heap, stack;
+	const char *pagesize;		/* "4K", "2M" or "1G" */
+};
+
+/*
+ * Build the jobs= line Cove's parser reads back into exactly this job:
+ * "[opt=val]... /path arg...", words quoted only where they need it. A
+ * value the syntax cannot carry (a double quote, a newline, a blank in an
+ * environment variable) or a limit Cove would exceed is refused with a
+ * message in err, never cut; returns the line length or -1.
+ */
+int cli_build_job_line(const struct cli_job *job, char *out, size_t len, char *err,
+		       size_t errlen);
+
+/*
+ * s[0..n) as the inside of a JSON string (no quotes added): control
+ * characters, '"' and '\' escaped, bytes that are not UTF-8 replaced by
+ * U+FFFD, so the result is valid JSON whatever the input. Returns the
+ * length written (NUL not counted) or -1 if it does not fit in len.
+ */
+int cli_json_escape(const char *s, size_t n, char *out, size_t len);
+
+#endif /* COVE_CLI_PARSE_H */

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cove destroy ID: stop an enclave (its jobs with it) and give its CPUs and
+ * memory back to Linux. Works on a failed enclave too: that is how its
+ * resources come back.
+ */
+#include <errno.h>
+#include <sys/ioctl.h>
+#include "cove.h"
+
+static int destroy_main(int argc, char **argv)
+{
+	static const struct option opts[] = { HELP_OPTION, { 0 } };
+	uint32_t id;
+	int fd;
+
+	while (cmd_getopt(argc, argv, ":h", opts) != -1)
+		;
+	args_expect(argc, argv, 1, "enclave id");
+	id = arg_enclave_id(argv[optind]);
+	fd = cove_open();
+	if (ioctl(fd, COVE_IOC_DESTROY, &id))
+		cove_ioctl_fail(errno, id, "destroying");
+	return 0;
+}
+
+const struct cove_cmd cmd_destroy = {
+	.name = "destroy",
+	.fn = destroy_main,
+	.summary = "stop an enclave and give its CPUs and memory back to Linux",
+	.usage =
+	"Usage: cove destroy ID\n"
+	"\n"
+	"Stop enclave ID, its jobs with it, and give its CPUs and memory back to Linux.\n"
+	"\n"
+	"  -h, --help  this text\n",
+};

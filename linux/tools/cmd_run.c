@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cove run ID [options] -- EXE ARGS...: launch a host program as a Cove job
+ * and stay with it. The program is read, and its files opened, by this
+ * process through long calls (lcall.c), so the job sees the host's files
+ * and its output is ours; our exit status is the job's.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include "cove.h"
+#include "lcall.h"
+
+struct run_args {
+	uint32_t id;
+	bool have_id;
+	struct cli_job job;
+	uint64_t cpus[CLI_CPU_WORDS];
+	char cpu_list[700];
+	char **env;
+	char exe[PATH_MAX];
+};
+
+static const char *parse_pagesize(const char *s)
+{
+	static const char *const ok[] = { "4K", "2M", "1G" };
+
+	for (unsigned int i = 0; i < 3; i++) {
+		if (!strcasecmp(s, ok[i]))
+			return ok[i];
+	}
+	usage_error("--pagesize '%s': use 4K, 2M or 1G", s);
+}
+
+static void parse_option(struct run_args *a, int c)
+{
+	switch (c) {
+	case 'n':
+		a->job.ranks = (uint32_t)arg_uint("--ranks", optarg, 1, CLI_JOB_RANKS_MAX);
+		break;
+	case 't':
+		a->job.threads = (uint32_t)arg_uint("--threads", optarg, 1, CLI_JOB_COUNT_MAX);
+		break;
+	case 'c':
+		arg_cpulist("--cpus", optarg, a->cpus);
+		cli_format_cpulist(a->cpus, a->cpu_list, sizeof(a->cpu_list));
+		a->job.cpus = a->cpu_list;
+		break;
+	case 'H':
+		a->job.heap = arg_size("--heap", optarg);
+		break;
+	case 'S':
+		a->job.stack = arg_size("--stack", optarg);
+		break;
+	case 'L':
+		a->job.pagesize = "1G";
+		break;
+	case 'P':
+		a->job.pagesize = parse_pagesize(optarg);
+		break;
+	case 'e':
+		a->env[a->job.nenv++] = optarg;
+		break;
+	}
+}
+
+/*
+ * Options may come before or after ID; the first word after ID (or
+ * anything after "--") is the program, and what follows is its own.
+ */
+static void parse_args(int argc, char **argv, struct run_args *a)
+{
+	static const struct option opts[] = {
+		{ "ranks", required_argument, NULL, 'n' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "heap", required_argument, NULL, 'H' },
+		{ "stack", required_argument, NULL, 'S' },
+		{ "large-pages", no_argument, NULL, 'L' },
+		{ "pagesize", required_argument, NULL, 'P' },
+		{ "env", required_argument, NULL, 'e' },
+		HELP_OPTION,
+		{ 0 },
+	};
+	int c;
+
+	a->env = calloc((size_t)argc, sizeof(*a->env));
+	if (!a->env)
+		fail("out of memory");
+	a->job.env = a->env;
+	for (;;) {
+		const char *w = optind < argc ? argv[optind] : NULL;
+
+		if (!w)
+			break;
+		if (!strcmp(w, "--")) {
+			optind++;
+			break;
+		}
+		if (w[0] != '-' || !w[1]) {
+			if (a->have_id)
+				break;	/* the program */
+			a->id = arg_enclave_id(w);
+			a->have_id = true;
+			optind++;
+			continue;
+		}
+		/* "+": stop at the first word that is not an option, handled above. */
+		c = cmd_getopt(argc, argv, "+:n:t:c:e:h", opts);
+		if (c == -1)
+			break;
+		parse_option(a, c);
+	}
+	if (!a->have_id)
+		usage_error("missing enclave id");
+	if (optind >= argc)
+		usage_error("missing the program to run (cove run ID [options] -- EXE ARGS...)");
+	if (a->job.ranks && a->job.cpus && a->job.ranks > cli_cpu_count(a->cpus))
+		usage_error("--ranks %u but only %u CPUs in --cpus %s", a->job.ranks,
+			    cli_cpu_count(a->cpus), a->cpu_list);
+}
+
+/* Cove opens the program through us, by host path: make it absolute. */
+static void resolve_program(struct run_args *a, const char *exe)
+{
+	if (!realpath(exe, a->exe))
+		fail("%s: %s", exe, strerror(errno));
+	if (access(a->exe, X_OK))
+		fail("%s is not executable", exe);
+	a->job.path = a->exe;
+}
+
+static void __attribute__((noreturn)) launch_refused(int fd, int err, const struct run_args *a,
+						     const char *line)
+{
+	switch (err) {
+	case EBUSY:
+		fail("enclave %u cannot take a job now (still booting, or its CPUs are busy)",
+		     a->id);
+	case EINVAL:
+		fail("enclave %u refused the job '%s' ('cove console %u' says why)", a->id, line,
+		     a->id);
+	case EIO:
+		report_failure(fd, a->id);
+		fail("enclave %u has failed", a->id);
+	default:
+		cove_ioctl_fail(err, a->id, "launching a job on");
+	}
+}
+
+static int run_main(int argc, char **argv)
+{
+	static struct run_args a;
+	static char line[COVE_UAPI_JOB_MAX];
+	struct cove_launch req;
+	char err[256];
+	int fd;
+
+	parse_args(argc, argv, &a);
+	resolve_program(&a, argv[optind]);
+	a.job.argv = argv + optind + 1;
+	a.job.argc = argc - optind - 1;
+	if (cli_build_job_line(&a.job, line, sizeof(line), err, sizeof(err)) < 0)
+		usage_error("%s", err);
+	fd = cove_open();
+
+	memset(&req, 0, sizeof(req));
+	req.id = a.id;
+	req.spec_ptr = (uintptr_t)line;
+	req.spec_len = strlen(line);
+	if (ioctl(fd, COVE_IOC_LAUNCH, &req))
+		launch_refused(fd, errno, &a, line);
+	/* A closed stdout must fail the job's write, not kill its server. */
+	signal(SIGPIPE, SIG_IGN);
+	catch_interrupts();
+	return lcall_serve(fd, a.id, req.job);
+}
+
+const struct cove_cmd cmd_run = {
+	.name = "run",
+	.fn = run_main,
+	.summary = "run a host program as a job in an enclave, serving its I/O",
+	.usage =
+	"Usage: cove run ID [options] [--] EXE [ARGS...]\n"
+	"\n"
+	"Run the host program EXE (static x86-64) as a job in enclave ID. Its files are\n"
+	"opened and read on the host by this command, its output is this command's, and\n"
+	"this command exits with the job's status (128 + N if killed by signal N).\n"
+	"Ctrl-C stops the job.\n"
+	"\n"
+	"  -n, --ranks N        run N copies (ranks), each on an equal share of the CPUs\n"
+	"  -c, --cpus LIST      the job's CPUs, numbered inside the enclave (default: all)\n"
+	"  -t, --threads N      OMP_NUM_THREADS per rank (default: the rank's CPUs)\n"
+	"      --heap SIZE      heap, mapped whole at start (default 64M)\n"
+	"      --stack SIZE     stack (default 8M)\n"
+	"      --large-pages    allow 1 GiB pages (same as --pagesize 1G)\n"
+	"      --pagesize P     the largest page for the job's memory: 4K, 2M (default), 1G\n"
+	"  -e, --env NAME=VALUE add an environment variable (repeatable; no blanks or quotes)\n"
+	"  -h, --help           this text\n",
+};

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cove status [ID] [--json]: what each enclave holds and how it is doing.
+ * There is no "list" ioctl: ids are few (COVE_MAX_ENCLAVES), so we ask for
+ * each and skip the absent ones (ENOENT).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include "cove.h"
+
+/* What one table row shows, formatted. */
+struct row {
+	char id[12], state[16], cpus[700], mem[512], guard[8], jobs[12], console[24];
+};
+
+static unsigned int nr_mem(const struct cove_status *st)
+{
+	/* The count comes from the module; never index past the array. */
+	return st->nr_mem < 16 ? st->nr_mem : 16;
+}
+
+static uint64_t mem_total(const struct cove_status *st)
+{
+	uint64_t total = 0;
+
+	for (unsigned int i = 0; i < nr_mem(st); i++)
+		total += st->mem[i].size;
+	return total;
+}
+
+/* "1G (0x100000000-0x13fffffff)": the total first, it is what people look for. */
+static void format_mem(const struct cove_status *st, char *buf, size_t len)
+{
+	size_t pos;
+
+	cli_format_size(mem_total(st), buf, len);
+	pos = strlen(buf);
+	for (unsigned int i = 0; i < nr_mem(st) && pos < len; i++) {
+		int n = snprintf(buf + pos, len - pos, "%s%#" PRIx64 "-%#" PRIx64,
+				 i ? ", " : " (", (uint64_t)st->mem[i].base,
+				 (uint64_t)(st->mem[i].base + st->mem[i].size - 1));
+
+		if (n < 0)
+			return;
+		pos += (size_t)n;
+	}
+	if (nr_mem(st) && pos < len)
+		snprintf(buf + pos, len - pos, ")");
+}
+
+static void format_row(const struct cove_status *st, struct row *r)
+{
+	uint64_t cpus[CLI_CPU_WORDS];
+
+	MASK_COPY(cpus, st->cpus);
+	snprintf(r->id, sizeof(r->id), "%u", st->id);
+	snprintf(r->state, sizeof(r->state), "%s", state_name(st->state));
+	cli_format_cpulist(cpus, r->cpus, sizeof(r->cpus));
+	format_mem(st, r->mem, sizeof(r->mem));
+	snprintf(r->guard, sizeof(r->guard), "%s", guard_name(st->guarded));
+	snprintf(r->jobs, sizeof(r->jobs), "%u", st->jobs_running);
+	snprintf(r->console, sizeof(r->console), "%" PRIu64, (uint64_t)st->console_bytes);
+}
+
+#define WIDEST(w, s) ((w) = strlen(s) > (w) ? strlen(s) : (w))
+
+static void print_table(const struct cove_status *st, unsigned int n)
+{
+	static const struct row head = {
+		"ID", "STATE", "CPUS", "MEMORY", "GUARD", "JOBS", "CONSOLE",
+	};
+	static struct row rows[COVE_MAX_ENCLAVES];
+	size_t w[6] = { 0 };
+
+	for (unsigned int i = 0; i <= n; i++) {
+		const struct row *r = i ? &rows[i - 1] : &head;
+
+		if (i)
+			format_row(&st[i - 1], &rows[i - 1]);
+		WIDEST(w[0], r->id);
+		WIDEST(w[1], r->state);
+		WIDEST(w[2], r->cpus);
+		WIDEST(w[3], r->mem);
+		WIDEST(w[4], r->guard);
+		WIDEST(w[5], r->jobs);
+	}
+	for (unsigned int i = 0; i <= n; i++) {
+		const struct row *r = i ? &rows[i - 1] : &head;
+
+		printf("%-*s  %-*s  %-*s  %-*s  %-*s  %*s  %s\n", (int)w[0], r->id, (int)w[1],
+		       r->state, (int)w[2], r->cpus, (int)w[3], r->mem, (int)w[4], r->guard,
+		       (int)w[5], r->jobs, r->console);
+	}
+}
+
+static void print_json(const struct cove_status *st, const char *indent)
+{
+	static char report[COVE_UAPI_REPORT_MAX * 6 + 1];
+	uint64_t mask[CLI_CPU_WORDS];
+	char cpus[700];
+	const char *sep = "";
+
+	MASK_COPY(mask, st->cpus);
+	cli_format_cpulist(mask, cpus, sizeof(cpus));
+	cli_json_escape(st->report, strnlen(st->report, sizeof(st->report)), report,
+			sizeof(report));
+	printf("%s{\"id\": %u, \"state\": \"%s\", \"cpus\": [", indent, st->id,
+	       state_name(st->state));
+	for (unsigned int c = 0; c < CLI_CPU_MAX; c++) {
+		if ((mask[c / 64] >> (c % 64)) & 1) {
+			printf("%s%u", sep, c);
+			sep = ", ";
+		}
+	}
+	printf("], \"cpu_list\": \"%s\", \"memory\": [", cpus);
+	for (unsigned int i = 0; i < nr_mem(st); i++)
+		printf("%s{\"base\": %" PRIu64 ", \"size\": %" PRIu64 "}", i ? ", " : "",
+		       (uint64_t)st->mem[i].base, (uint64_t)st->mem[i].size);
+	printf("], \"memory_total\": %" PRIu64 ", \"guarded\": \"%s\", \"jobs_running\": %u, "
+	       "\"console_bytes\": %" PRIu64 ", \"exit_status\": %u, \"boot_ns\": %" PRIu64
+	       ", \"report\": \"%s\"}", mem_total(st), guard_name(st->guarded), st->jobs_running,
+	       (uint64_t)st->console_bytes, st->exit_status, (uint64_t)st->create_ns, report);
+}
+
+/* The one-enclave view adds what does not fit a table row. */
+static void print_details(const struct cove_status *st)
+{
+	size_t len = strnlen(st->report, sizeof(st->report));
+
+	if (st->create_ns)
+		printf("booted in %" PRIu64 " ms\n", (uint64_t)st->create_ns / 1000000);
+	if (st->state == COVE_ENCLAVE_STOPPED || st->state == COVE_ENCLAVE_FAILED)
+		printf("exit status %u\n", st->exit_status);
+	if (len)
+		printf("fault report:\n%.*s%s", (int)len, st->report,
+		       st->report[len - 1] == '\n' ? "" : "\n");
+}
+
+void report_failure(int fd, uint32_t id)
+{
+	struct cove_status st;
+	size_t len;
+
+	if (!cove_status(fd, id, &st)) {
+		warn("enclave %u is gone", id);
+		return;
+	}
+	len = strnlen(st.report, sizeof(st.report));
+	fflush(stdout);
+	if (len)
+		fprintf(stderr, "enclave %u failed:\n%.*s%s", id, (int)len, st.report,
+			st.report[len - 1] == '\n' ? "" : "\n");
+	else
+		fprintf(stderr, "enclave %u is %s (exit status %u); no fault report\n", id,
+			state_name(st.state), st.exit_status);
+}
+
+static int status_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		HELP_OPTION,
+		{ 0 },
+	};
+	static struct cove_status st[COVE_MAX_ENCLAVES];
+	bool json = false;
+	unsigned int n = 0;
+	int c, fd;
+
+	while ((c = cmd_getopt(argc, argv, ":h", opts)) != -1) {
+		if (c == 'j')
+			json = true;
+	}
+	if (argc - optind > 1)
+		usage_error("unexpected argument '%s'", argv[optind + 1]);
+	if (argc - optind == 1) {
+		uint32_t id = arg_enclave_id(argv[optind]);
+
+		fd = cove_open();
+		if (!cove_status(fd, id, &st[0]))
+			fail("no enclave %u", id);
+		if (json) {
+			print_json(&st[0], "");
+			printf("\n");
+		} else {
+			print_table(st, 1);
+			print_details(&st[0]);
+		}
+		return 0;
+	}
+	fd = cove_open();
+	for (uint32_t id = 0; id < COVE_MAX_ENCLAVES; id++) {
+		if (cove_status(fd, id, &st[n]))
+			n++;
+	}
+	if (json) {
+		printf("[");
+		for (unsigned int i = 0; i < n; i++) {
+			printf("%s\n", i ? "," : "");
+			print_json(&st[i], "  ");
+		}
+		printf("%s]\n", n ? "\n" : "");
+	} else if (n) {
+		print_table(st, n);
+	} else {
+		printf("no enclaves\n");
+	}
+	return 0;
+}
+
+const struct cove_cmd cmd_status = {
+	.name = "status",
+	.fn = status_main,
+	.summary = "list enclaves, or show one",
+	.usage =
+	"Usage: cove status [ID] [--json]\n"
+	"\n"
+	"Show every enclave (or only ID): state, CPUs, memory ranges and total, whether a\n"
+	"protection layer guards it (svm, vmx or no), jobs running, console bytes written.\n"
+	"For one enclave, also its boot time, exit status and fault report.\n"
+	"\n"
+	"  --json      the same as JSON (an array, or one object with ID)\n"
+	"  -h, --help  this text\n",
+};

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the cove commands share: messages and exit statuses, option
+ * parsing, the device, enclave ids.
+ */
+#ifndef COVE_TOOL_H
+#define COVE_TOOL_H
+
+#include <getopt.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include "../module/cove_uapi.h"
+#include "cli_parse.h"
+
+#define COVE_VERSION "0.1"
+
+/*
+ * The uapi's masks are __u64 (unsigned long long), ours uint64_t (unsigned
+ * long): copied, not cast, so no type-punning reaches the optimizer.
+ */
+#define MASK_COPY(dst, src) \
+	do { \
+		_Static_assert(sizeof(dst) == sizeof(src), "mask sizes differ"); \
+		memcpy((dst), (src), sizeof(dst)); \
+	} while (0)
+
+/* Exit statuses: 0 done, 1 the request failed, 2 the command line was wrong. */
+#define EXIT_RUNTIME 1
+#define EXIT_USAGE 2
+
+struct cove_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;	/* synopsis and options, printed by --help */
+	const char *summary;	/* one line for `cove --help` */
+};
+
+extern const struct cove_cmd cmd_create, cmd_destroy, cmd_status, cmd_console, cmd_run,
+	cmd_add, cmd_remove;
+
+/* The command running, for messages ("cove create: ..."). */
+extern const struct cove_cmd *cove_current;
+
+void __attribute__((format(printf, 1, 2), noreturn)) usage_error(const char *fmt, ...);
+void __attribute__((format(printf, 1, 2), noreturn)) fail(const char *fmt, ...);
+void __attribute__((format(printf, 1, 2))) warn(const char *fmt, ...);
+
+/*
+ * getopt_long for the current command, with "-h/--help" handled and each
+ * unknown option or missing argument turned into one usage error.
+ */
+int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+#define HELP_OPTION { "help", no_argument, NULL, 'h' }
+
+/* Parsers of arguments that end in a usage error naming the option. */
+uint32_t arg_enclave_id(const char *s);
+void arg_cpulist(const char *opt, const char *s, uint64_t mask[CLI_CPU_WORDS]);
+uint64_t arg_size(const char *opt, const char *s);
+uint64_t arg_uint(const char *opt, const char *s, uint64_t min, uint64_t max);
+/* The positional arguments left after options: exactly n of them. */
+void args_expect(int argc, char **argv, int n, const char *what);
+
+/* Root, then /dev/cove open for read/write; any failure ends the command. */
+int cove_open(void);
+/* COVE_IOC_STATUS of one enclave; false if there is no such enclave. */
+bool cove_status(int fd, uint32_t id, struct cove_status *st);
+/* End the command for an ioctl failure with errno err; what names the request. */
+void __attribute__((noreturn)) cove_ioctl_fail(int err, uint32_t id, const char *what);
+
+/*
+ * Copy the enclave's console from *pos to the end so far onto out_fd,
+ * advancing *pos; with note_lost, say how much the ring dropped. 0 or the
+ * ioctl's -errno (-ENOENT once the enclave is gone).
+ */
+int console_copy(int fd, uint32_t id, uint64_t *pos, int out_fd, bool note_lost);
+/* The last bytes of the console, from a line start, to stderr. */
+void console_tail(int fd, uint32_t id, uint64_t bytes);
+/* The enclave's fault report (if any) to stderr, after a failure. */
+void report_failure(int fd, uint32_t id);
+
+/* write(2) until all of buf is out; 0 or -errno. */
+int write_all(int fd, const void *buf, size_t len);
+/*
+ * SIGINT and SIGTERM counted into cove_interrupts instead of killing us,
+ * and without SA_RESTART so a blocking ioctl returns EINTR at once.
+ */
+extern volatile sig_atomic_t cove_interrupts;
+void catch_interrupts(void);
+void sleep_ms(unsigned int ms);
+
+const char *state_name(uint32_t state);
+const char *guard_name(uint32_t guarded);
+
+#endif /* COVE_TOOL_H */

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The long-call server of `cove run` (lcall.c). */
+#ifndef COVE_TOOL_LCALL_H
+#define COVE_TOOL_LCALL_H
+
+#include <stdint.h>
+
+/*
+ * Serve job's long calls until it exits; returns the status `cove run`
+ * ends with (the job's exit status, or 128 + signal). An interrupt kills
+ * the job and serving goes on until Cove reports its end; a failed or
+ * destroyed enclave ends the command.
+ */
+int lcall_serve(int fd, uint32_t id, uint32_t job);
+
+#endif /* COVE_TOOL_LCALL_H */
