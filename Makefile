@@ -33,7 +33,7 @@ OPTIMIZE := $(shell sed -n 's/^CONFIG_OPTIMIZE=//p' $(CONFIGS) | tail -n 1)
 KERNEL_DIRS := init kernel kernel/lib kernel/fs kernel/syscalls mm drivers vmm vmm/svm vmm/vmx arch/$(ARCH)/boot arch/$(ARCH)/kernel \
 	       arch/$(ARCH)/mm
 KERNEL_C := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
-KERNEL_ASM := arch/$(ARCH)/boot/head.asm arch/$(ARCH)/boot/trampoline_blob.asm $(wildcard vmm/vmx/*.asm) \
+KERNEL_ASM := arch/$(ARCH)/boot/head.asm arch/$(ARCH)/boot/pisces_head.asm arch/$(ARCH)/boot/trampoline_blob.asm $(wildcard vmm/vmx/*.asm) \
 	      $(wildcard arch/$(ARCH)/kernel/*.asm) $(wildcard vmm/svm/*.asm)
 KERNEL_OBJS := $(KERNEL_C:%.c=$(OBJDIR)/%.o) $(KERNEL_ASM:%.asm=$(OBJDIR)/%.o)
 

@@ -5,15 +5,19 @@
  * the machine powers off with a status saying whether every rank succeeded.
  */
 #include <cove/cmdline.h>
+#include <cove/cokernel.h>
 #include <cove/errno.h>
 #include <cove/exec.h>
 #include <cove/exit.h>
 #include <cove/file.h>
+#include <cove/host.h>
+#include <cove/hostfs.h>
 #include <cove/job.h>
 #include <cove/kprintf.h>
 #include <cove/kvsnprintf.h>
 #include <cove/options.h>
 #include <cove/percpu.h>
+#include <cove/pisces_abi.h>
 #include <cove/signal.h>
 #include <cove/smp.h>
 #include <cove/string.h>
@@ -32,6 +36,9 @@ static uint32_t job_failed;
 static char *job_file;			/* remaining lines of the job file */
 static spinlock_t job_lock = SPINLOCK_INIT;
 static bool job_rank_failed;		/* some rank of the running job failed */
+/* Co-kernel: the host's id for the running job (0 = a bare-mode job). */
+static uint32_t job_host_id;
+static int job_wait_status;		/* wait(2) status of the first failed rank */
 
 static void job_spec_defaults(struct job_spec *spec)
 {
@@ -117,6 +124,7 @@ static int job_launch(struct job_spec *spec, const char *env, char *err, size_t 
 			.path = spec->path, .argv = spec->argv, .envp = spec->envp,
 			.heap_size = spec->heap_size, .stack_size = spec->stack_size,
 			.page_size = spec->page_size, .job_rank = (void *)(uintptr_t)(r + 1),
+			.host_job = job_host_id,
 		};
 		struct process *p;
 		unsigned long flags;
@@ -206,6 +214,17 @@ static int job_parse_line(const char *line, char *env, size_t envlen, char *err,
 	}
 	ksnprintf(err, errlen, "no program to run");
 	return -EINVAL;
+}
+
+/* Co-kernel: the host job ended; its owner gets the status, then the next may start. */
+static void job_host_done(void)
+{
+	struct host_call c = { .op = COVE_LC_JOB_EXIT, .job = job_host_id,
+			       .arg = { (uint64_t)job_wait_status } };
+
+	kprintf("job %u: done, status %#x for the host\n", job_number, job_wait_status);
+	job_host_id = 0;
+	host_post(&c);
 }
 
 /* Drop one count of the running job; true if it was the last. */
@@ -310,10 +329,85 @@ void job_process_exited(struct process *p)
 	else
 		kprintf("job %u: rank %u (pid %u, %s): exited with status %d\n", job_number,
 			rank - 1, p->pid, p->name, p->exit_code);
+	if ((p->term_signal || p->exit_code) && !job_wait_status)
+		job_wait_status = p->term_signal ? (p->term_signal & 0x7f) : (p->exit_code & 0xff) << 8;
 	if (job_drop_count(p->term_signal || p->exit_code)) {
 		job_finish();
-		job_run_next();
+		if (job_host_id)
+			job_host_done();
+		else
+			job_run_next();
 	}
+}
+
+int job_start_host(uint32_t host_job, const char *line, char *err, size_t errlen)
+{
+	char env[JOB_LINE_MAX];
+	unsigned long flags;
+	bool idle;
+	int rc;
+
+	if (!host_job) {
+		ksnprintf(err, errlen, "job id 0 is reserved");
+		return -EINVAL;
+	}
+	flags = spin_lock_irqsave(&job_lock);
+	idle = job_ranks_running == 0 && job_host_id == 0;
+	if (idle)
+		job_ranks_running = 1;		/* the launcher's own count */
+	spin_unlock_irqrestore(&job_lock, flags);
+	if (!idle) {
+		ksnprintf(err, errlen, "another job is running in this enclave");
+		return -EBUSY;
+	}
+	rc = job_parse_line(line, env, sizeof(env), err, errlen);
+	if (!rc)
+		rc = hostfs_stage(job_spec.path, host_job, err, errlen);
+	if (rc) {
+		job_drop_count(false);
+		return rc;
+	}
+	job_number++;
+	job_host_id = host_job;
+	job_wait_status = 0;
+	kprintf("job %u: %s (%u rank%s, for the host)\n", job_number, line, job_spec.ranks,
+		job_spec.ranks == 1 ? "" : "s");
+	job_note_start();
+	rc = job_launch(&job_spec, env, err, errlen);
+	if (rc) {
+		pr_err("job %u: cannot start: %s\n", job_number, err);
+		job_rank_failed = true;
+		if (!job_wait_status)
+			job_wait_status = 127 << 8;
+	}
+	/* Ranks still running: the last one to end reports to the host. */
+	if (job_drop_count(false)) {
+		job_finish();
+		job_host_id = 0;
+		/* Nothing ran: the launch itself fails, the host hears it now. */
+		if (rc)
+			return rc;
+		job_host_id = host_job;
+		job_host_done();
+	}
+	return 0;
+}
+
+int job_kill_host(uint32_t host_job)
+{
+	static uint32_t pids[256];	/* boot CPU only: the control channel's */
+	uint32_t n;
+
+	if (!host_job || job_host_id != host_job)
+		return -ESRCH;
+	n = process_list_pids(pids, ARRAY_SIZE(pids));
+	for (uint32_t i = 0; i < n; i++) {
+		struct process *p = process_find(pids[i]);
+
+		if (p && p->job_rank && !p->exited)
+			process_kill(p, SIGKILL, false);
+	}
+	return 0;
 }
 
 bool job_start_from_cmdline(void)

@@ -6,6 +6,8 @@
  */
 #include <cove/arch.h>
 #include <cove/boot_info.h>
+#include <cove/cokernel.h>
+#include <cove/host.h>
 #include <cove/exit.h>
 #include <cove/init.h>
 #include <cove/kmap.h>
@@ -34,6 +36,11 @@ static const struct boot_info *kernel_boot_info;
 const struct boot_info *kernel_get_boot_info(void)
 {
 	return kernel_boot_info;
+}
+
+bool kernel_is_cokernel(void)
+{
+	return kernel_boot_info && (kernel_boot_info->flags & BOOT_FLAG_COKERNEL);
 }
 
 static void partition_note(void *ctx, bool is_error, const char *msg)
@@ -114,6 +121,8 @@ void kernel_main(struct boot_info *bi)
 		panic("platform: interrupt controller or timer unusable");
 	time_init();
 	sched_init_cpu();
+	if (host_init(bi))
+		kernel_exit(EXIT_PANIC);
 	if (vmm_init(bi, (enum vmm_mode)kernel_options.protect))
 		kernel_exit(EXIT_BAD_CMDLINE);
 	vmm_cpu_enter();
@@ -141,6 +150,9 @@ void kernel_main(struct boot_info *bi)
 
 	if (kernel_options.selftest && selftest_run_all())
 		status = EXIT_SELFTEST_FAILED;
+	/* Co-kernel: jobs come from the host, and the host ends the run. */
+	if (status == EXIT_OK && kernel_is_cokernel())
+		cokernel_main(bi);
 	/* The jobs end the run themselves, from whichever CPU sees the last rank go. */
 	if (status == EXIT_OK && job_start_from_cmdline())
 		sched_idle_loop();

@@ -182,7 +182,7 @@ int exec_spawn(const struct exec_params *ep, struct process **out, char *err, si
 	p->allowed = ep->cpus;
 	p->job_rank = ep->job_rank;
 	p->as = aspace_create(ep->page_size);
-	p->files = fdtable_create_stdio();
+	p->files = fdtable_create_stdio(ep->host_job);
 	if (!p->as || !p->files) {
 		rc = -ENOMEM;
 		goto nomem;

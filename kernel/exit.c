@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The end of a run: one line saying how it ended, then power off. */
 #include <cove/arch.h>
+#include <cove/cokernel.h>
 #include <cove/exit.h>
+#include <cove/init.h>
 #include <cove/kprintf.h>
 #include <cove/vmm.h>
 
@@ -30,6 +32,10 @@ void kernel_exit(int status)
 	/* Not from the layer itself (a violation): it prints its own report. */
 	if (status != EXIT_CONTAINED)
 		vmm_print_exits();
+	if (kernel_is_cokernel()) {
+		kprintf("cove: stopping the enclave (status %d: %s)\n", status, exit_reason(status));
+		cokernel_exit(status);
+	}
 	kprintf("cove: powering off (status %d: %s)\n", status, exit_reason(status));
 	arch_poweroff(status);
 }

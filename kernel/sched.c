@@ -363,9 +363,28 @@ void sched_user_return(void)
 	}
 }
 
+/*
+ * Work the boot CPU does when idle besides running tasks (the co-kernel's
+ * host requests): set once before its idle loop starts, kicked from its
+ * interrupt handlers.
+ */
+static bool (*sched_idle_work)(void);
+static volatile uint32_t sched_idle_work_pending;
+
+void sched_set_idle_work(bool (*fn)(void))
+{
+	sched_idle_work = fn;
+}
+
+void sched_idle_work_kick(void)
+{
+	__atomic_store_n(&sched_idle_work_pending, 1, __ATOMIC_SEQ_CST);
+}
+
 static bool sched_idle_has_work(struct percpu *pc)
 {
-	return __atomic_load_n(&pc->need_resched, __ATOMIC_SEQ_CST) || pc->rq->nr_queued;
+	return __atomic_load_n(&pc->need_resched, __ATOMIC_SEQ_CST) || pc->rq->nr_queued ||
+	       (pc->cpu == 0 && __atomic_load_n(&sched_idle_work_pending, __ATOMIC_SEQ_CST));
 }
 
 /*
@@ -386,6 +405,9 @@ void sched_idle_loop(void)
 		__atomic_store_n(&pc->idle_polling, 0, __ATOMIC_SEQ_CST);
 		if (sched_idle_has_work(pc)) {
 			arch_irq_enable();
+			if (pc->cpu == 0 && sched_idle_work &&
+			    __atomic_exchange_n(&sched_idle_work_pending, 0, __ATOMIC_SEQ_CST))
+				sched_idle_work();
 			schedule();
 			continue;
 		}

@@ -55,7 +55,7 @@ static struct percpu *smp_alloc_percpu(uint32_t cpu, uint32_t apic_id)
 }
 
 /* Give logical CPU cpu its per-CPU block and start it: 0 once it is online. */
-static int smp_start_cpu(uint32_t cpu, uint32_t apic_id)
+static int smp_start_cpu(uint32_t cpu, uint32_t apic_id, uint64_t mailbox)
 {
 	struct percpu *p = cpu < MAX_CPUS ? smp_alloc_percpu(cpu, apic_id) : NULL;
 	int rc;
@@ -64,6 +64,7 @@ static int smp_start_cpu(uint32_t cpu, uint32_t apic_id)
 		pr_err("smp: no memory for cpu%u\n", cpu);
 		return -ENOMEM;
 	}
+	p->mailbox = mailbox;
 	percpu_table[cpu] = p;
 	rc = arch_cpu_start(p);
 	if (rc)
@@ -83,15 +84,36 @@ uint32_t smp_boot_secondaries(const struct boot_info *bi)
 	}
 
 	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
-		if (smp_start_cpu(cpu, bi->cpus[cpu].apic_id) == 0)
+		if (smp_start_cpu(cpu, bi->cpus[cpu].apic_id, bi->cpus[cpu].mailbox) == 0)
 			online++;
 	}
 	return online;
 }
 
+int smp_add_cpu(uint32_t apic_id, uint64_t mailbox)
+{
+	uint32_t cpu = smp_cpu_count;
+	int rc;
+
+	if (cpu >= MAX_CPUS) {
+		pr_err("smp: no room for another CPU (CONFIG_NR_CPUS is %u)\n", MAX_CPUS);
+		return -ENOSPC;
+	}
+	for (uint32_t c = 0; c < cpu; c++) {
+		if (percpu_of(c) && percpu_of(c)->apic_id == apic_id) {
+			pr_err("smp: the CPU with APIC id %u is already ours\n", apic_id);
+			return -EEXIST;
+		}
+	}
+	rc = smp_start_cpu(cpu, apic_id, mailbox);
+	if (!rc)
+		smp_cpu_count = cpu + 1;
+	return rc;
+}
+
 int smp_start_foreign_cpu(uint32_t apic_id)
 {
-	return smp_start_cpu(smp_cpu_count, apic_id);
+	return smp_start_cpu(smp_cpu_count, apic_id, 0);
 }
 
 void smp_secondary_main(struct percpu *self)

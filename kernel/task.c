@@ -53,6 +53,19 @@ struct process *process_create(const char *name, struct process *parent)
 	return p;
 }
 
+uint32_t process_list_pids(uint32_t *pids, uint32_t max)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_table_lock);
+	uint32_t n = 0;
+
+	for (int i = 0; i < MAX_PROCESSES && n < max; i++) {
+		if (proc_table[i])
+			pids[n++] = proc_table[i]->pid;
+	}
+	spin_unlock_irqrestore(&proc_table_lock, flags);
+	return n;
+}
+
 struct process *process_find(uint32_t pid)
 {
 	struct process *found = NULL;

@@ -14,6 +14,7 @@
 #include <cove/panic.h>
 #include <cove/partition.h>
 #include <cove/percpu.h>
+#include <cove/pisces_abi.h>
 #include <cove/pmem.h>
 #include <cove/string.h>
 #include <cove/vmm.h>
@@ -34,6 +35,11 @@ static uint32_t vmm_nr_areas;
 static phys_addr_t vmm_lo = ~0ULL, vmm_hi;
 /* The one report; written by the CPU that saw the violation. */
 static struct vmm_report *vmm_report_area;
+/* Co-kernel: the host page the fault report goes to; set by vmm_init. */
+static struct cove_host_page *vmm_host_page;
+static bool vmm_cokernel;
+
+static int64_t vmm_hypercall(uint64_t nr, uint64_t a, uint64_t b);
 static volatile uint32_t vmm_reporting;
 /* Set before other cores are sent NMIs; read by the layer's NMI handlers. */
 volatile uint32_t vmm_stopping;
@@ -140,6 +146,16 @@ int64_t vmm_host_mem_add(struct pgtable *nested, uint64_t base, uint64_t size)
 
 	if (!size || (base | size) & (PAGE_SIZE - 1) || base + size < base)
 		return -EINVAL;
+	/* Co-kernel: the host's page is the authority on grants, read now. */
+	if (vmm_host_page) {
+		uint32_t n = MIN(vmm_host_page->nr_grants, (uint32_t)COVE_MAX_GRANTS);
+
+		for (uint32_t i = 0; i < n; i++) {
+			vmm_granted->r[i].base = vmm_host_page->grants[i].base;
+			vmm_granted->r[i].size = vmm_host_page->grants[i].size;
+		}
+		vmm_granted->nr = n;
+	}
 	if (!ranges_contain(vmm_granted->r, vmm_granted->nr, base, size) ||
 	    ranges_overlap(vmm_partition->r, vmm_partition->nr, base, size) ||
 	    (base < vmm_hi && vmm_lo < base + size) || vmm_partition->nr == BOOT_MAX_MEM_RANGES)
@@ -161,6 +177,13 @@ int vmm_init(const struct boot_info *bi, enum vmm_mode mode)
 	phys_addr_t pa;
 	int rc;
 
+	vmm_cokernel = bi->flags & BOOT_FLAG_COKERNEL;
+	if (vmm_cokernel && bi->host_page) {
+		/* Outside the partition: the layer alone writes it, never the guest. */
+		vmm_host_page = kmap_mmio(bi->host_page, PAGE_SIZE);
+		if (!vmm_host_page)
+			return -ENOMEM;
+	}
 	if (mode == VMM_PROTECT_OFF) {
 		kprintf("vmm: protection off (protect=off): the kernel runs unguarded\n");
 		return 0;
@@ -193,7 +216,42 @@ int vmm_init(const struct boot_info *bi, enum vmm_mode mode)
 	}
 	vmm_name = vmm_is_vmx ? "Intel VMX with EPT" : "AMD SVM with nested paging";
 	vmm_on = true;
+	if (vmm_host_page)
+		vmm_host_page->guarded = vmm_is_vmx ? 2 : 1;
 	return 0;
+}
+
+bool vmm_init_is_reclaim(void)
+{
+	return vmm_cokernel;
+}
+
+bool vmm_all_ports_trapped(void)
+{
+	return vmm_cokernel;
+}
+
+void vmm_park_cpu(void)
+{
+	if (vmm_on)
+		vmm_hypercall(VMM_HC_PARK, 0, 0);
+}
+
+/* The report as text in the host page: the host shows it as is. */
+static void vmm_host_report(const struct vmm_report *r, const char *name)
+{
+	struct cove_host_page *hp = vmm_host_page;
+
+	if (!hp)
+		return;
+	ksnprintf(hp->fault_report, sizeof(hp->fault_report),
+		  "COVE PROTECTION FAULT on cpu %u: %s\n  %s\n"
+		  "  guest RIP %016lx RSP %016lx RFLAGS %016lx\n"
+		  "  exit code %#lx, info1 %#lx, info2 %#lx\n"
+		  "  CR0 %016lx CR3 %016lx CR4 %016lx\n",
+		  r->cpu, name, r->what, r->rip, r->rsp, r->rflags, r->exit_code, r->info1,
+		  r->info2, r->cr0, r->cr3, r->cr4);
+	__atomic_store_n(&hp->fault_seq, hp->fault_seq + 1, __ATOMIC_RELEASE);
 }
 
 bool vmm_is_stopping(void)
@@ -278,6 +336,7 @@ void vmm_violation(enum vmm_fault_kind kind, struct vmm_report *r)
 	r->kind = kind;
 	if (vmm_report_area)
 		*vmm_report_area = *r;
+	vmm_host_report(r, name);
 	arch_stop_other_cpus();
 	klog_bust_locks();
 	pr_emerg("\nCOVE PROTECTION FAULT on cpu %u: %s\n", r->cpu, name);

@@ -28,6 +28,11 @@ enum poweroff_method {
 void arch_set_poweroff_method(enum poweroff_method m);
 /* Power the machine (or emulator) off, reporting status where possible. */
 void arch_poweroff(int status) __noreturn;
+/*
+ * Call fn (interrupt context, acknowledged) when this vector arrives;
+ * -EBUSY if the vector is reserved or taken.
+ */
+int arch_doorbell_init(uint32_t vector, void (*fn)(void));
 /* Stop every other CPU, from a panic: they must not touch anything again. */
 void arch_stop_other_cpus(void);
 /*

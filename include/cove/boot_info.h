@@ -39,6 +39,11 @@ struct boot_reserved {
 struct boot_cpu {
 	uint32_t apic_id;
 	uint32_t acpi_id;
+	/*
+	 * Co-kernel: physical address of the mailbox the core waits in (the
+	 * host started it); 0 when the kernel must wake it with INIT/SIPI.
+	 */
+	uint64_t mailbox;
 };
 
 struct boot_info {
@@ -80,6 +85,14 @@ struct boot_info {
 	/* Console: an I/O port UART (0 = none) and/or a host ring. */
 	uint16_t console_port;
 	struct boot_range console_ring;
+
+	/* Co-kernel host channels (all 0 in bare mode). */
+	struct boot_range control_chan;	/* host -> kernel requests */
+	struct boot_range longcall_chan;	/* kernel -> host requests */
+	uint64_t host_page;		/* host-owned: grants, fault report */
+	uint64_t host_state;		/* u32 state then u32 exit status, for the host */
+	uint32_t doorbell_vector;	/* the host rings the boot CPU with this */
+	uint32_t enclave_id;
 };
 
 #endif /* COVE_BOOT_INFO_H */

@@ -18,6 +18,7 @@ struct exec_params {
 	struct cpumask cpus;		/* where its threads may run */
 	struct process *parent;
 	void *job_rank;			/* set on the process before it can run */
+	uint32_t host_job;		/* co-kernel: stdout/stderr go to this host job */
 };
 
 /*

@@ -35,6 +35,12 @@ enum file_kind {
 
 struct file {
 	enum file_kind kind;
+	/*
+	 * A console file of a host-launched job: writes go to the host as long
+	 * calls on this stream (1 stdout, 2 stderr) of host_job; 0 = the log.
+	 */
+	uint32_t host_stream;
+	uint32_t host_job;
 	struct ramfs_node *node;
 	uint64_t pos;
 	uint32_t flags;
@@ -63,7 +69,13 @@ int vfs_init(const void *cpio, size_t len);
  */
 int vfs_read_file(const char *path, uint64_t max, char **data, size_t *len);
 
-struct fdtable *fdtable_create_stdio(void);
+/* fds 0-2 on the console; host_job != 0 sends 1 and 2 to that host job. */
+struct fdtable *fdtable_create_stdio(uint32_t host_job);
+/*
+ * Create path (and its missing parent directories) as a regular file
+ * holding data, replacing what was there. 0 or -errno.
+ */
+int vfs_install_file(const char *path, const void *data, size_t len, uint32_t mode);
 void fdtable_get(struct fdtable *t);
 void fdtable_put(struct fdtable *t);
 /* Lowest free descriptor at or above min; -EMFILE when full. */

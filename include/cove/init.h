@@ -14,6 +14,8 @@ void kernel_main(struct boot_info *bi) __noreturn;
 
 /* The boot description kernel_main was given (after cmdline limits). */
 const struct boot_info *kernel_get_boot_info(void);
+/* Whether a host OS owns the rest of the machine (Pisces entry). */
+bool kernel_is_cokernel(void);
 
 /* Add a granted range to the partition at run time (init/partition_grow.c). */
 int partition_grow(struct boot_info *bi, uint64_t base, uint64_t size);

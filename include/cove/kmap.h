@@ -16,6 +16,13 @@ static inline void *phys_to_virt(phys_addr_t pa)
 	return (void *)(uintptr_t)(DIRECT_MAP_BASE + pa);
 }
 
+/*
+ * Where the image sits physically minus where it is linked: 0 under
+ * multiboot2, the partition base when a co-kernel loader placed it. Set
+ * once by the entry path before any C runs; read-only afterwards.
+ */
+extern uint64_t kmap_image_offset;
+
 /* Works for direct-map and kernel-image addresses. */
 phys_addr_t virt_to_phys(const void *v);
 

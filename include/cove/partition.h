@@ -33,6 +33,12 @@ typedef void (*partition_report_fn)(void *ctx, bool is_error, const char *msg);
 int partition_restrict(struct boot_info *bi, uint64_t mem_limit, uint32_t cpu_limit,
 		       partition_report_fn report, void *ctx);
 
+/*
+ * Record [base, base+size) as held at entry (image, modules, host
+ * channels). Returns 0, or -ENOSPC when bi->reserved is full.
+ */
+int partition_reserve(struct boot_info *bi, uint64_t base, uint64_t size, const char *what);
+
 /* Sum of bi->mem sizes. */
 uint64_t partition_bytes(const struct boot_info *bi);
 

@@ -50,6 +50,8 @@ struct percpu {
 	uint64_t irqs;
 	uint64_t user_irqs;		/* interrupts that stopped user code: noise */
 	struct xcall_slot xcall;
+	/* Co-kernel: where the host parked this CPU; 0 = wake it with INIT/SIPI. */
+	uint64_t mailbox;
 	struct arch_percpu arch;
 };
 

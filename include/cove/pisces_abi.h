@@ -135,10 +135,11 @@ struct cove_console_ring {
 
 /*
  * A channel: nr_slots request slots, each slot_size bytes (header then
- * payload). The producer fills slot[head % nr_slots], sets its seq to the
- * new head, then publishes head + 1 and rings the doorbell. The consumer
- * handles it, writes the result into the same slot and sets done = seq.
- * The producer owns a slot again once done == seq.
+ * payload). The producer fills slot[head % nr_slots], sets its seq to
+ * head + 1 and done to 0, then publishes head + 1 (and rings the doorbell
+ * on the control channel). The consumer takes requests in order (tail),
+ * writes the result into the same slot and sets done = seq last. The
+ * producer owns a slot again once done == seq.
  */
 #define COVE_CHAN_MAGIC 0x4e414843U	/* "CHAN" */
 
@@ -156,7 +157,7 @@ struct cove_chan {
 #define COVE_CHAN_HDR 64
 
 struct cove_msg {
-	volatile uint64_t seq;	/* head value when published */
+	volatile uint64_t seq;	/* the head value that published it (>= 1) */
 	volatile uint64_t done;	/* == seq when the result is in */
 	uint32_t op;
 	int32_t result;		/* 0 or a positive count, or -errno */

@@ -32,6 +32,9 @@ struct runqueue {
 void sched_init_cpu(void);
 /* This CPU becomes idle for good: run whatever arrives. */
 void sched_idle_loop(void) __noreturn;
+/* The boot CPU's extra idle work, run after sched_idle_work_kick(). */
+void sched_set_idle_work(bool (*fn)(void));
+void sched_idle_work_kick(void);
 /* Give t to its CPU (t->cpu) and poke that CPU. */
 void sched_enqueue(struct task *t);
 /* Switch to the next task on this CPU; returns when current runs again. */

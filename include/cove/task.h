@@ -109,6 +109,8 @@ struct process *process_create(const char *name, struct process *parent);
 /* Called when the last task of p is freed (never on p's own stack). */
 void process_reap_tasks_done(struct process *p);
 struct process *process_find(uint32_t pid);
+/* The pids of live processes, at most max of them; returns how many. */
+uint32_t process_list_pids(uint32_t *pids, uint32_t max);
 /* The job layer hears of every process whose last thread has exited. */
 void job_process_exited(struct process *p);
 

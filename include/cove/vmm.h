@@ -59,6 +59,20 @@ int vmm_partition_add(phys_addr_t base, uint64_t size);
 /* Hypercalls: RAX holds the number, RBX and RCX the arguments. */
 #define VMM_HC_EXIT_TABLE 0x434f5645ULL
 #define VMM_HC_MEM_ADD 0x434f5601ULL
+#define VMM_HC_PARK 0x434f5602ULL
+/*
+ * Co-kernel end of run: leave guest mode for good on this CPU (the layer
+ * switches virtualization off and halts) so the host's INIT can take the
+ * core back. Returns only when the layer is off.
+ */
+void vmm_park_cpu(void);
+/* Whether INIT means "the host takes this core back" (co-kernel) rather than an attack. */
+bool vmm_init_is_reclaim(void);
+/* Back ends: virtualization off on this CPU, then halt for good (host side). */
+void svm_park(void) __noreturn;
+void vmx_park(void) __noreturn;
+/* Co-kernel: every I/O port is the host's. */
+bool vmm_all_ports_trapped(void);
 /* Print each CPU's VM exits by reason (asks the layer; one exit itself). */
 void vmm_print_exits(void);
 const char *vmm_backend(void);

@@ -4,8 +4,10 @@
 #include <cove/errno.h>
 #include <cove/file.h>
 #include <cove/heap.h>
+#include <cove/hostfs.h>
 #include <cove/kprintf.h>
 #include <cove/ramfs.h>
+#include <cove/string.h>
 #include <cove/timer.h>
 
 /* The job file system; every ramfs call is made under vfs_lock. */
@@ -122,21 +124,87 @@ void file_put(struct file *f)
 	kfree(f);
 }
 
-struct fdtable *fdtable_create_stdio(void)
+struct fdtable *fdtable_create_stdio(uint32_t host_job)
 {
 	struct fdtable *t = kzalloc(sizeof(*t));
-	struct file *con = file_alloc(FILE_CONSOLE, O_RDWR);
+	struct file *con[3] = { NULL };
+	bool ok = t != NULL;
 
-	if (!t || !con) {
+	for (int i = 0; i < 3 && ok; i++) {
+		if (i && !host_job) {
+			con[i] = con[0];
+			con[0]->refs++;
+			continue;
+		}
+		con[i] = file_alloc(FILE_CONSOLE, O_RDWR);
+		ok = con[i] != NULL;
+		if (ok && i) {
+			con[i]->host_stream = (uint32_t)i;
+			con[i]->host_job = host_job;
+		}
+	}
+	if (!ok) {
+		for (int i = 0; i < 3; i++)
+			if (con[i])
+				file_put(con[i]);
 		kfree(t);
-		kfree(con);
 		return NULL;
 	}
 	t->refs = 1;
-	con->refs = 3;
 	for (int i = 0; i < 3; i++)
-		t->fd[i] = con;
+		t->fd[i] = con[i];
 	return t;
+}
+
+/* mkdir -p for the parents of path; the last component is left to the caller. */
+static int vfs_make_parents(const char *path)
+{
+	char buf[256];
+	size_t n = strnlen(path, sizeof(buf));
+
+	if (n == sizeof(buf) || path[0] != '/')
+		return -ENAMETOOLONG;
+	memcpy(buf, path, n + 1);
+	for (size_t i = 1; i < n; i++) {
+		struct ramfs_node *dir;
+		char name[RAMFS_NAME_MAX + 1];
+		int rc;
+
+		if (buf[i] != '/')
+			continue;
+		buf[i] = 0;
+		rc = ramfs_lookup_parent(vfs_root(), NULL, buf, &dir, name);
+		if (!rc)
+			rc = ramfs_mkdir(vfs_root(), dir, name, 0755, NULL);
+		buf[i] = '/';
+		if (rc && rc != -EEXIST)
+			return rc;
+	}
+	return 0;
+}
+
+int vfs_install_file(const char *path, const void *data, size_t len, uint32_t mode)
+{
+	unsigned long irq = spin_lock_irqsave(&vfs_lock);
+	char name[RAMFS_NAME_MAX + 1];
+	struct ramfs_node *dir, *node;
+	int rc = vfs_make_parents(path);
+
+	if (!rc)
+		rc = ramfs_lookup_parent(vfs_root(), NULL, path, &dir, name);
+	if (!rc) {
+		rc = ramfs_lookup(vfs_root(), NULL, path, true, &node);
+		if (rc == -ENOENT)
+			rc = ramfs_create(vfs_root(), dir, name, mode, &node);
+	}
+	if (!rc)
+		rc = ramfs_truncate(node, 0);
+	if (!rc && len && ramfs_write(node, 0, data, len) != (int64_t)len)
+		rc = -ENOSPC;
+	if (!rc)
+		ramfs_chmod(node, mode);
+	spin_unlock_irqrestore(&vfs_lock, irq);
+	return rc;
 }
 
 void fdtable_get(struct fdtable *t)
@@ -225,6 +293,8 @@ int64_t file_write(struct file *f, const void *buf, size_t len, uint64_t *pos)
 
 	if ((f->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
+	if (f->kind == FILE_CONSOLE && f->host_stream)
+		return host_stream_write(f->host_job, f->host_stream, buf, len);
 	if (f->kind == FILE_CONSOLE) {
 		klog_write_raw(buf, len);
 		return (int64_t)len;

@@ -182,6 +182,8 @@ int svm_init(const struct boot_info *bi)
 	if (!svm_cpus || !iopm || !msrpm)
 		return -ENOMEM;
 	/* Platform reset and PCI configuration: ports the kernel has no business with. */
+	if (vmm_all_ports_trapped())
+		memset(iopm, 0xff, 3 * PAGE_SIZE);
 	svm_bitmap_set(iopm, 0xcf9);
 	svm_bitmap_set(iopm, 0x64);
 	svm_bitmap_set(iopm, 0x92);
@@ -346,6 +348,8 @@ void svm_handle_exit(struct svm_cpu *c)
 	v->tlb_control = 0;
 	switch (code) {
 	case EXIT_VMMCALL:
+		if (v->rax == VMM_HC_PARK)
+			svm_park();
 		if (v->rax == VMM_HC_EXIT_TABLE || v->rax == VMM_HC_MEM_ADD) {
 			c->exits_by[SVM_X_HYPERCALL]++;
 			if (v->rax == VMM_HC_EXIT_TABLE)
@@ -387,6 +391,8 @@ void svm_handle_exit(struct svm_cpu *c)
 		svm_fill_report(c, &r);
 		vmm_violation_io(&r, v->exit_info1 & 1, v->exit_info1 >> 16);
 	case EXIT_INIT:
+		if (vmm_init_is_reclaim())
+			svm_park();
 		svm_fill_report(c, &r);
 		ksnprintf(r.what, sizeof(r.what), "an INIT signal arrived at enclave cpu %u",
 			  c->cpu);
@@ -401,6 +407,17 @@ void svm_handle_exit(struct svm_cpu *c)
 		ksnprintf(r.what, sizeof(r.what), "unexpected exit %#lx", code);
 		vmm_violation(VMM_FAULT_INVALID, &r);
 	}
+}
+
+void svm_park(void)
+{
+	/*
+	 * GIF is clear after #VMEXIT and would hold INIT pending: set it, with
+	 * interrupts off, and leave SVM so the host's INIT resets the core.
+	 */
+	__asm__ volatile("cli; stgi" ::: "memory");
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) & ~EFER_SVME);
+	arch_halt_forever();
 }
 
 void svm_cpu_enter(void)

@@ -255,6 +255,10 @@ int vmx_init(const struct boot_info *bi)
 	if (!vmx_cpus || !io_a || !io_b || !msrs || !vmx_host_idt)
 		return -ENOMEM;
 	vmx_host_idt_build();
+	if (vmm_all_ports_trapped()) {
+		memset(io_a, 0xff, PAGE_SIZE);
+		memset(io_b, 0xff, PAGE_SIZE);
+	}
 	vmx_bitmap_set(io_a, 0xcf9);
 	vmx_bitmap_set(io_a, 0x64);
 	vmx_bitmap_set(io_a, 0x92);
@@ -439,6 +443,14 @@ static void vmx_print_exit_table(void)
 				   VX_COUNT);
 }
 
+void vmx_park(void)
+{
+	/* INIT is blocked in VMX root operation: leave it so the host's INIT works. */
+	__asm__ volatile("cli; vmxoff" ::: "memory", "cc");
+	write_cr4(read_cr4() & ~CR4_VMXE);
+	arch_halt_forever();
+}
+
 int64_t vmx_hypercall(uint64_t nr, uint64_t a, uint64_t b)
 {
 	int64_t ret;
@@ -505,6 +517,8 @@ void vmx_handle_exit(struct vmx_cpu *c)
 		vmx_skip_insn();
 		return;
 	case R_VMCALL:
+		if (c->gprs[0] == VMM_HC_PARK)
+			vmx_park();
 		if (c->gprs[0] == VMM_HC_EXIT_TABLE || c->gprs[0] == VMM_HC_MEM_ADD) {
 			c->exits_by[VX_HYPERCALL]++;
 			if (c->gprs[0] == VMM_HC_EXIT_TABLE) {
@@ -545,6 +559,9 @@ void vmx_handle_exit(struct vmx_cpu *c)
 		vmx_fill_report(c, &r);
 		vmm_violation_io(&r, r.info1 & 8, r.info1 >> 16);
 	case R_INIT:
+		if (vmm_init_is_reclaim())
+			vmx_park();
+		/* fall through */
 	case R_SIPI:
 		vmx_fill_report(c, &r);
 		ksnprintf(r.what, sizeof(r.what), "an INIT or SIPI arrived at enclave cpu %u", c->cpu);

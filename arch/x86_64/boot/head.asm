@@ -35,6 +35,7 @@ section .boot.bss nobits alloc write
 align 4096
 global boot_pml4
 boot_pml4:	resb 4096
+global boot_pdpt_low, boot_pdpt_high, boot_pd
 boot_pdpt_low:	resb 4096
 boot_pdpt_high:	resb 4096
 boot_pd:	resb 4096 * 4		; 4 x 1 GiB of 2 MiB pages

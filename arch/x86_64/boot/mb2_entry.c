@@ -13,6 +13,7 @@
 #include <cove/init.h>
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
+#include <cove/partition.h>
 #include <cove/string.h>
 #include <arch/mb2_parse.h>
 #include <arch/platform.h>
@@ -83,19 +84,6 @@ static void mb2_fill_power(const struct acpi_ctx *acpi)
 	platform_power.slp_typb = fadt.slp_typb;
 }
 
-static int mb2_add_reserved(struct boot_info *bi, uint64_t base, uint64_t size, const char *what)
-{
-	struct boot_reserved *r;
-
-	if (bi->nr_reserved == BOOT_MAX_RESERVED)
-		return -1;
-	r = &bi->reserved[bi->nr_reserved++];
-	r->base = base;
-	r->size = size;
-	memcpy(r->what, what, strnlen(what, sizeof(r->what) - 1));
-	return 0;
-}
-
 void arch_boot_multiboot2(uint32_t magic, uint32_t mbi_phys)
 {
 	struct boot_info *bi = &mb2_boot_info;
@@ -118,7 +106,7 @@ void arch_boot_multiboot2(uint32_t magic, uint32_t mbi_phys)
 
 	bi->kernel_phys = (uint64_t)__kernel_phys_start;
 	bi->kernel_size = (uint64_t)__kernel_end - KERNEL_VMA_BASE - bi->kernel_phys;
-	if (mb2_add_reserved(bi, bi->kernel_phys, bi->kernel_size, "kernel image")) {
+	if (partition_reserve(bi, bi->kernel_phys, bi->kernel_size, "kernel image")) {
 		pr_emerg("boot: too many reserved ranges; cannot boot\n");
 		arch_poweroff(EXIT_PANIC);
 	}

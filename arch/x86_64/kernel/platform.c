@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Interrupt delivery on the boot CPU: 8259s off, LAPIC on, timer measured. */
 #include <cove/arch.h>
+#include <cove/errno.h>
 #include <cove/kprintf.h>
 #include <cove/sched.h>
 #include <cove/timer.h>
@@ -13,6 +14,8 @@
 /* Set by the boot path before arch_platform_init; read-only afterwards. */
 uint64_t platform_lapic_phys;
 bool platform_has_8259 = true;
+uint64_t platform_tsc_khz;
+uint64_t platform_epoch_s;
 bool platform_lapic_ready;
 
 static void xcall_irq(struct trap_frame *f)
@@ -27,6 +30,27 @@ static void resched_irq(struct trap_frame *f)
 	(void)f;
 	lapic_eoi();
 	sched_reschedule_ipi();
+}
+
+/* Set once by the co-kernel's host driver before the doorbell can ring. */
+static void (*doorbell_fn)(void);
+
+static void doorbell_irq(struct trap_frame *f)
+{
+	(void)f;
+	lapic_eoi();
+	if (doorbell_fn)
+		doorbell_fn();
+}
+
+int arch_doorbell_init(uint32_t vector, void (*fn)(void))
+{
+	/* Exceptions, the remapped PICs and vectors already taken are not ours. */
+	if (vector < VEC_PIC_BASE + 16 || vector >= VEC_SPURIOUS || irq_handler_of((uint8_t)vector))
+		return -EBUSY;
+	doorbell_fn = fn;
+	irq_register((uint8_t)vector, doorbell_irq);
+	return 0;
 }
 
 void arch_send_resched_ipi(uint32_t apic_id)
@@ -57,7 +81,7 @@ int arch_platform_init(void)
 
 	rc = arch_timer_calibrate();
 	if (rc) {
-		pr_err("timer: calibration against the PIT failed (%d)\n", rc);
+		pr_err("timer: calibration failed (%d)\n", rc);
 		return rc;
 	}
 	kprintf("lapic: %s mode, timer %lu ticks/ms, TSC %lu kHz\n",

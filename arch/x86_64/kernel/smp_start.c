@@ -9,6 +9,7 @@
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
 #include <cove/percpu.h>
+#include <cove/pisces_abi.h>
 #include <cove/pmem.h>
 #include <cove/smp.h>
 #include <cove/string.h>
@@ -97,10 +98,37 @@ static bool cpu_wait_online(struct percpu *p, uint64_t ms)
 	return false;
 }
 
+extern char boot_pml4[];
+
+/*
+ * Co-kernel: the host already started the CPU into the image's entry, where
+ * it waits in its mailbox on the loader's tables. It switches to the boot
+ * tables (they identity-map the mailbox code and hold the kernel's upper
+ * half), then smp_ap_entry loads the kernel's own.
+ */
+static int cpu_release_from_mailbox(struct percpu *p)
+{
+	struct cove_boot_cpu *box = phys_to_virt(p->mailbox);
+
+	if (!__atomic_load_n(&box->arrived, __ATOMIC_ACQUIRE)) {
+		pr_err("smp: the host did not start the CPU with APIC id %u\n", p->apic_id);
+		return -ENODEV;
+	}
+	/* .boot is linked at its low physical address, not in the upper half. */
+	box->cr3 = (uint64_t)boot_pml4 + kmap_image_offset;
+	box->entry = (uint64_t)smp_ap_entry;
+	box->stack = p->kstack_top;
+	box->arg = (uint64_t)p;
+	__atomic_store_n(&box->go, 1, __ATOMIC_RELEASE);
+	return cpu_wait_online(p, CPU_START_TIMEOUT_MS) ? 0 : -ETIMEDOUT;
+}
+
 int arch_cpu_start(struct percpu *p)
 {
 	struct trampoline_params *tp;
 
+	if (p->mailbox)
+		return cpu_release_from_mailbox(p);
 	if (!tramp_page && tramp_setup())
 		return -ENOMEM;
 

@@ -19,6 +19,8 @@
 extern char __text_start[], __text_end[], __rodata_start[], __data_start[], __kernel_end[];
 extern char __kernel_phys_start[], boot_stack_guard[];
 
+uint64_t kmap_image_offset;
+
 /* The live kernel tables; changed only under kmap_lock after kmap_init. */
 static struct pgtable kmap_pt;
 static spinlock_t kmap_lock = SPINLOCK_INIT;
@@ -29,7 +31,7 @@ phys_addr_t virt_to_phys(const void *v)
 	uint64_t va = (uint64_t)v;
 
 	if (va >= KERNEL_VMA_BASE)
-		return va - KERNEL_VMA_BASE;
+		return va - KERNEL_VMA_BASE + kmap_image_offset;
 	return va - DIRECT_MAP_BASE;
 }
 
@@ -54,7 +56,7 @@ static int kmap_image(uint64_t start, uint64_t end, unsigned int flags)
 	end = ALIGN_UP(end, PAGE_SIZE);
 	if (end <= start)
 		return 0;
-	return pgtable_map(&kmap_pt, start, start - KERNEL_VMA_BASE, end - start,
+	return pgtable_map(&kmap_pt, start, start - KERNEL_VMA_BASE + kmap_image_offset, end - start,
 			   flags | PGT_GLOBAL);
 }
 

@@ -21,6 +21,12 @@ extern uint64_t platform_lapic_phys;
 extern bool platform_lapic_ready;
 /* Legacy PICs present (MADT PCAT_COMPAT): they must be masked. */
 extern bool platform_has_8259;
+/*
+ * Co-kernel: the host measured the TSC and read the clock; 0 = calibrate
+ * against the PIT and read the RTC ourselves (bare mode: the ports are ours).
+ */
+extern uint64_t platform_tsc_khz;
+extern uint64_t platform_epoch_s;
 
 void pic_disable(void);
 void cpu_init_self(struct percpu *p);

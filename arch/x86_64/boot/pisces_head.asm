@@ -1,0 +1,241 @@
+; SPDX-License-Identifier: GPL-2.0
+;
+; Co-kernel entry (include/cove/pisces_abi.h). A Linux loader copies the
+; image to (partition base + link address) and starts every enclave core
+; here in 64-bit mode, on its own identity-mapped tables, with %esi = page
+; frame number of the boot block. Nothing here may use an absolute address:
+; the code runs at base + its link address. The difference (the partition
+; base) is worked out from RIP and becomes the image's physical offset.
+;
+; The boot core builds the same boot tables as head.asm (identity + direct
+; map of low memory, the image at -2 GiB, now shifted by the offset) and
+; leaves for C. Every other core parks in its mailbox until Cove fills it.
+
+%define KERNEL_VMA_BASE		0xFFFFFFFF80000000
+%define DIRECT_MAP_PML4		273
+
+; struct pisces_boot_params / cove_boot_tail / cove_boot_cpu offsets;
+; arch/x86_64/boot/pisces_entry.c asserts each of them.
+%define BP_APIC_ID		24
+%define BP_TAIL			1168
+%define TAIL_STATE		56
+%define TAIL_NR_CPUS		64
+%define TAIL_CPUS		72
+%define BOX_SIZE		56
+%define BOX_APIC_ID		0
+%define BOX_GO			8
+%define BOX_CR3			16
+%define BOX_ENTRY		24
+%define BOX_STACK		32
+%define BOX_ARG			40
+%define BOX_ARRIVED		48
+%define COVE_STATE_BOOTING	1
+%define COVE_IMAGE_MAGIC	0x31474d4945564f43
+%define COVE_TAIL_VERSION	1
+
+extern boot_pml4, boot_pdpt_low, boot_pdpt_high, boot_pd
+extern __kernel_end, boot_stack_top, arch_boot_pisces
+
+; struct cove_image_header: right after the multiboot2 header (kernel.ld),
+; well inside the first 64 KiB a loader searches.
+section .cove_header progbits alloc
+align 8
+cove_image_header:
+	dq COVE_IMAGE_MAGIC
+	dd COVE_TAIL_VERSION
+	dd cove_image_header_end - cove_image_header
+	dq pisces_entry64
+	dq 0x200000			; KERNEL_LINK_PHYS
+	dq __kernel_end - KERNEL_VMA_BASE
+	dq 0x200000			; the -2 GiB window is mapped with 2 MiB pages
+cove_image_header_end:
+
+; The APIC ID into eax: the x2APIC one from leaf 0xB where it exists, else
+; the 8-bit one from leaf 1. Clobbers ebx, ecx, edx; needs no stack.
+%macro PISCES_APIC_ID 0
+	xor eax, eax
+	cpuid
+	cmp eax, 0xb
+	jb %%legacy
+	mov eax, 0xb
+	xor ecx, ecx
+	cpuid
+	test ebx, ebx			; an absent leaf 0xB reads as zeroes
+	jz %%legacy
+	mov eax, edx
+	jmp %%done
+%%legacy:
+	mov eax, 1
+	cpuid
+	mov eax, ebx
+	shr eax, 24
+%%done:
+%endmacro
+
+section .boot.bss nobits alloc write
+align 4096
+boot_pd_image:	resb 4096		; -2 GiB .. -1 GiB -> base .. base + 1 GiB
+pisces_stack:	resb 512		; the boot core, until C has boot_stack
+pisces_stack_top:
+
+section .boot.data progbits alloc write
+align 16
+pisces_gdt:
+	dq 0
+	dq 0x00AF9A000000FFFF		; 0x08: 64-bit code
+	dq 0x00CF92000000FFFF		; 0x10: data
+pisces_gdt_end:
+align 8
+pisces_gdtr:				; base patched at run time: it is physical
+	dw pisces_gdt_end - pisces_gdt - 1
+	dq 0
+
+section .boot.text progbits alloc exec
+bits 64
+global pisces_entry64
+pisces_entry64:
+	cli
+	cld
+	mov r15d, esi
+	shl r15, 12			; r15 = boot block (physical = identity)
+	PISCES_APIC_ID			; eax; no stack yet
+	cmp eax, [r15 + BP_APIC_ID]
+	jne pisces_park
+
+	; The boot core. Our own GDT first: the loader's lives in a page it
+	; takes back once every core has left its trampoline.
+	lea rsp, [rel pisces_stack_top]
+	lea rax, [rel pisces_gdt]
+	mov [rel pisces_gdtr + 2], rax
+	lgdt [rel pisces_gdtr]
+	mov ax, 0x10
+	mov ds, ax
+	mov es, ax
+	mov ss, ax
+	xor eax, eax
+	mov fs, ax
+	mov gs, ax
+	lea rax, [rel .cs_reloaded]
+	push 0x08
+	push rax
+	retfq
+.cs_reloaded:
+	lea rbx, [rel pisces_entry64]
+	mov rax, pisces_entry64
+	sub rbx, rax			; rbx = run address - link address
+
+	; The boot core: build the boot tables (everything relative to rbx).
+	lea rdi, [rel boot_pml4]
+	xor eax, eax
+	mov ecx, 512 * 3
+	rep stosq			; pml4, pdpt_low, pdpt_high
+	lea rdi, [rel boot_pd_image]
+	mov ecx, 512
+	rep stosq
+
+	; Low memory, identity and at the direct map: 512 GiB of 1 GiB pages
+	; where the CPU has them, else 4 GiB of 2 MiB pages (head.asm's PDs).
+	mov eax, 0x80000001
+	cpuid
+	lea rdi, [rel boot_pdpt_low]
+	test edx, 1 << 26
+	jz .small_pages
+	mov rax, 0x83			; present, writable, large
+	mov ecx, 512
+.fill_1g:
+	mov [rdi], rax
+	add rax, 1 << 30
+	add rdi, 8
+	loop .fill_1g
+	jmp .image
+.small_pages:
+	lea rsi, [rel boot_pd]
+	mov rdx, rsi
+	mov rax, 0x83
+	mov ecx, 512 * 4
+.fill_2m:
+	mov [rsi], rax
+	add rax, 0x200000
+	add rsi, 8
+	loop .fill_2m
+	lea rax, [rdx + 3]
+	mov ecx, 4
+.fill_pdpt:
+	mov [rdi], rax
+	add rax, 4096
+	add rdi, 8
+	loop .fill_pdpt
+
+.image:
+	; -2 GiB maps the image's first GiB, shifted by the partition base.
+	lea rdi, [rel boot_pd_image]
+	lea rax, [rbx + 0x83]
+	mov ecx, 512
+.fill_image:
+	mov [rdi], rax
+	add rax, 0x200000
+	add rdi, 8
+	loop .fill_image
+	lea rax, [rel boot_pd_image]
+	or rax, 3
+	lea rdi, [rel boot_pdpt_high]
+	mov [rdi + 510 * 8], rax
+
+	lea rdi, [rel boot_pml4]
+	lea rax, [rel boot_pdpt_low]
+	or rax, 3
+	mov [rdi], rax
+	mov [rdi + DIRECT_MAP_PML4 * 8], rax
+	lea rax, [rel boot_pdpt_high]
+	or rax, 3
+	mov [rdi + 511 * 8], rax
+	mov cr3, rdi
+
+	mov dword [r15 + BP_TAIL + TAIL_STATE], COVE_STATE_BOOTING
+	mov rdi, r15			; arch_boot_pisces(block, offset)
+	mov rsi, rbx
+	mov rax, pisces_start64
+	jmp rax
+
+; A core that is not the boot core: say so, wait for Cove to fill its
+; mailbox, then go where it says on the tables it names. It keeps the
+; loader's segments (cached; interrupts stay off) until the entry loads the
+; per-CPU GDT, and needs no stack before it gets one from the mailbox.
+pisces_park:
+	mov edx, eax
+	mov ecx, [r15 + BP_TAIL + TAIL_NR_CPUS]
+	lea rsi, [r15 + BP_TAIL + TAIL_CPUS]
+.find:
+	test ecx, ecx
+	jz .lost
+	cmp edx, [rsi + BOX_APIC_ID]
+	je .found
+	add rsi, BOX_SIZE
+	dec ecx
+	jmp .find
+.found:
+	mov qword [rsi + BOX_ARRIVED], 1
+.wait:
+	pause
+	cmp qword [rsi + BOX_GO], 0
+	je .wait
+	mov rax, [rsi + BOX_CR3]
+	mov rsp, [rsi + BOX_STACK]
+	mov rdi, [rsi + BOX_ARG]
+	mov rdx, [rsi + BOX_ENTRY]
+	mov cr3, rax
+	xor ebp, ebp
+	jmp rdx
+.lost:					; not one of ours: never touch anything
+	hlt
+	jmp .lost
+
+section .text
+pisces_start64:
+	mov rsp, boot_stack_top
+	xor ebp, ebp			; ends the backtrace chain
+	call arch_boot_pisces
+.hang:
+	cli
+	hlt
+	jmp .hang

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The co-kernel's channels to its host (include/cove/pisces_abi.h): the
+ * control channel the host fills and rings, and the long-call channel this
+ * kernel fills and the host polls. Every field the host wrote is checked
+ * before use; the host is trusted to be correct, never to be careful.
+ */
+#include <cove/arch.h>
+#include <cove/boot_info.h>
+#include <cove/cokernel.h>
+#include <cove/errno.h>
+#include <cove/host.h>
+#include <cove/kmap.h>
+#include <cove/kprintf.h>
+#include <cove/pisces_abi.h>
+#include <cove/sched.h>
+#include <cove/spinlock.h>
+#include <cove/string.h>
+
+#define HOST_MAX_SLOTS 64
+
+struct host_chan {
+	struct cove_chan *hdr;
+	uint8_t *slots;
+	uint32_t nr_slots;
+	uint32_t slot_size;
+};
+
+/* Set once by host_init on the boot CPU; read-only afterwards. */
+static struct host_chan host_ctl, host_lc;
+static volatile uint32_t *host_state_word;
+static bool host_ready;
+
+/* Long-call slots this kernel holds; under host_lc_lock. */
+static spinlock_t host_lc_lock = SPINLOCK_INIT;
+static bool host_lc_held[HOST_MAX_SLOTS];
+static bool host_lc_posted[HOST_MAX_SLOTS];	/* nobody waits: free once done */
+
+static int host_chan_map(struct host_chan *c, const struct boot_range *r, const char *what)
+{
+	struct cove_chan *h = phys_to_virt(r->base);
+
+	if (r->size < COVE_CHAN_HDR || h->magic != COVE_CHAN_MAGIC || !h->nr_slots ||
+	    h->nr_slots > HOST_MAX_SLOTS || (h->nr_slots & (h->nr_slots - 1)) ||
+	    h->slot_size < sizeof(struct cove_msg) + 256 || h->slot_size % 8 ||
+	    (uint64_t)h->nr_slots * h->slot_size > r->size - COVE_CHAN_HDR) {
+		pr_err("host: the %s channel is malformed\n", what);
+		return -EINVAL;
+	}
+	c->hdr = h;
+	c->slots = (uint8_t *)h + COVE_CHAN_HDR;
+	c->nr_slots = h->nr_slots;
+	c->slot_size = h->slot_size;
+	return 0;
+}
+
+static struct cove_msg *host_slot(const struct host_chan *c, uint64_t n)
+{
+	return (struct cove_msg *)(c->slots + (n & (c->nr_slots - 1)) * c->slot_size);
+}
+
+static uint32_t host_payload_cap(const struct host_chan *c)
+{
+	return c->slot_size - (uint32_t)sizeof(struct cove_msg);
+}
+
+static void host_doorbell(void)
+{
+	cokernel_doorbell();
+}
+
+int host_init(const struct boot_info *bi)
+{
+	if (!(bi->flags & BOOT_FLAG_COKERNEL))
+		return 0;
+	host_state_word = phys_to_virt(bi->host_state);
+	if (host_chan_map(&host_ctl, &bi->control_chan, "control") ||
+	    host_chan_map(&host_lc, &bi->longcall_chan, "long-call"))
+		return -EINVAL;
+	if (arch_doorbell_init(bi->doorbell_vector, host_doorbell)) {
+		pr_err("host: doorbell vector %#x is not one this kernel can give\n",
+		       bi->doorbell_vector);
+		return -EINVAL;
+	}
+	host_ready = true;
+	return 0;
+}
+
+bool host_present(void)
+{
+	return host_ready;
+}
+
+void host_set_state(uint32_t state, uint32_t exit_status)
+{
+	if (!host_state_word)
+		return;
+	host_state_word[1] = exit_status;
+	__atomic_store_n(&host_state_word[0], state, __ATOMIC_RELEASE);
+}
+
+uint32_t host_call_payload_max(void)
+{
+	return host_ready ? host_payload_cap(&host_lc) : 0;
+}
+
+/* Fill a free slot and publish it; returns the slot index and its seq. */
+static int host_lc_publish(const struct host_call *c, bool posted, uint64_t *seq)
+{
+	if (!host_ready)
+		return -ENODEV;
+	if (c->in_len > host_payload_cap(&host_lc))
+		return -E2BIG;
+	for (;;) {
+		unsigned long flags = spin_lock_irqsave(&host_lc_lock);
+		uint64_t head = host_lc.hdr->head;
+		uint32_t idx = (uint32_t)(head & (host_lc.nr_slots - 1));
+		struct cove_msg *m = host_slot(&host_lc, head);
+
+		if (!host_lc_held[idx] ||
+		    (host_lc_posted[idx] && __atomic_load_n(&m->done, __ATOMIC_ACQUIRE) == m->seq)) {
+			host_lc_held[idx] = true;
+			host_lc_posted[idx] = posted;
+			m->done = 0;
+			m->seq = head + 1;
+			m->op = c->op;
+			m->job = c->job;
+			m->result = 0;
+			m->len = c->in_len;
+			memcpy(m->arg, c->arg, sizeof(m->arg));
+			if (c->in_len)
+				memcpy(m + 1, c->in, c->in_len);
+			__atomic_store_n(&host_lc.hdr->head, head + 1, __ATOMIC_RELEASE);
+			spin_unlock_irqrestore(&host_lc_lock, flags);
+			*seq = head + 1;
+			return (int)idx;
+		}
+		spin_unlock_irqrestore(&host_lc_lock, flags);
+		arch_cpu_relax();
+	}
+}
+
+int64_t host_call(struct host_call *c)
+{
+	uint64_t seq;
+	int idx = host_lc_publish(c, false, &seq);
+	struct cove_msg *m;
+	unsigned long flags;
+	int64_t result;
+
+	if (idx < 0)
+		return idx;
+	/* The host polls; the caller's core has nothing better to do. */
+	m = host_slot(&host_lc, seq - 1);
+	while (__atomic_load_n(&m->done, __ATOMIC_ACQUIRE) != seq)
+		arch_cpu_relax();
+	result = m->result;
+	memcpy(c->arg, m->arg, sizeof(c->arg));
+	c->out_len = 0;
+	if (result >= 0 && c->out) {
+		c->out_len = MIN(MIN(m->len, host_payload_cap(&host_lc)), c->out_cap);
+		memcpy(c->out, m + 1, c->out_len);
+	}
+	flags = spin_lock_irqsave(&host_lc_lock);
+	host_lc_held[idx] = false;
+	spin_unlock_irqrestore(&host_lc_lock, flags);
+	return result;
+}
+
+int host_post(struct host_call *c)
+{
+	uint64_t seq;
+	int idx = host_lc_publish(c, true, &seq);
+
+	return idx < 0 ? idx : 0;
+}
+
+bool host_control_urgent(void)
+{
+	struct cove_chan *h = host_ctl.hdr;
+	uint32_t op;
+
+	if (!host_ready || __atomic_load_n(&h->head, __ATOMIC_ACQUIRE) == h->tail)
+		return false;
+	op = host_slot(&host_ctl, h->tail)->op;
+	return op == COVE_CTL_KILL || op == COVE_CTL_SHUTDOWN;
+}
+
+/* The boot CPU serves from idle and from the doorbell: never both at once. */
+static volatile uint32_t host_serving;
+
+bool host_serve_control(void)
+{
+	struct cove_chan *h = host_ctl.hdr;
+	bool any = false;
+
+	if (!host_ready || __atomic_exchange_n(&host_serving, 1, __ATOMIC_ACQUIRE))
+		return false;
+	while (__atomic_load_n(&h->head, __ATOMIC_ACQUIRE) != h->tail) {
+		struct cove_msg *m = host_slot(&host_ctl, h->tail);
+		uint32_t cap = host_payload_cap(&host_ctl);
+		char *payload = (char *)(m + 1);
+
+		uint64_t args[6];
+		uint32_t len = MIN(m->len, cap);	/* cut to its slot, never trusted */
+
+		memcpy(args, m->arg, sizeof(args));
+		m->result = cokernel_control(m->op, args, m->job, payload, &len, cap);
+		m->len = len;
+		h->tail++;
+		__atomic_store_n(&m->done, m->seq, __ATOMIC_RELEASE);
+		any = true;
+	}
+	__atomic_store_n(&host_serving, 0, __ATOMIC_RELEASE);
+	return any;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The co-kernel's host: the channels a Linux loader set up beside the
+ * partition (include/cove/pisces_abi.h). In bare mode there is no host and
+ * every call here says so (host_present() is false, calls return -ENODEV).
+ */
+#ifndef COVE_HOST_H
+#define COVE_HOST_H
+
+#include <cove/types.h>
+
+struct boot_info;
+
+/* Map the channels and arm the doorbell; 0, or -EINVAL if they are malformed. */
+int host_init(const struct boot_info *bi);
+bool host_present(void);
+
+/* Publish COVE_STATE_* (and the exit status) for the host to read. */
+void host_set_state(uint32_t state, uint32_t exit_status);
+
+/* A long call's inputs and results (COVE_LC_* ops). */
+struct host_call {
+	uint32_t op;
+	uint32_t job;
+	uint64_t arg[6];		/* in, and out when the host sets them */
+	const void *in;			/* request payload */
+	uint32_t in_len;
+	void *out;			/* reply payload */
+	uint32_t out_cap;
+	uint32_t out_len;		/* out */
+};
+
+/* Largest payload either way in one call. */
+uint32_t host_call_payload_max(void);
+/* Ask the host and wait for its answer: result >= 0, or -errno. */
+int64_t host_call(struct host_call *c);
+/* Tell the host without waiting for its answer (job exit). */
+int host_post(struct host_call *c);
+
+/*
+ * The boot CPU, from its idle loop: handle control requests the doorbell
+ * announced. Returns true if there was anything to do.
+ */
+bool host_serve_control(void);
+/* Whether the next control request must not wait for idle (kill, shutdown). */
+bool host_control_urgent(void);
+
+#endif /* COVE_HOST_H */

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Co-kernel mode after boot: the boot CPU serves the host's control channel
+ * from its idle loop; jobs the host launches run like bare-mode jobs, with
+ * their output and end sent back to the host instead of the console.
+ */
+#include <cove/arch.h>
+#include <cove/boot_info.h>
+#include <cove/cokernel.h>
+#include <cove/errno.h>
+#include <cove/exit.h>
+#include <cove/host.h>
+#include <cove/init.h>
+#include <cove/kprintf.h>
+#include <cove/kvsnprintf.h>
+#include <cove/pisces_abi.h>
+#include <cove/sched.h>
+#include <cove/smp.h>
+#include <cove/string.h>
+#include <cove/vmm.h>
+
+/* Set by the control handler, acted on once its reply is out. */
+static volatile bool cokernel_shutdown_requested;
+/* The partition description; set once by cokernel_main. */
+static struct boot_info *cokernel_bi;
+
+static bool cokernel_idle_work(void)
+{
+	bool any = host_serve_control();
+
+	if (cokernel_shutdown_requested)
+		kernel_exit(EXIT_OK);
+	return any;
+}
+
+void cokernel_doorbell(void)
+{
+	/*
+	 * Requests are served from the boot CPU's idle loop. The two that must
+	 * not wait for a running job (kill, shutdown) are cheap and safe here.
+	 */
+	sched_idle_work_kick();
+	if (host_control_urgent())
+		cokernel_idle_work();
+}
+
+static int32_t cokernel_reply(char *payload, uint32_t *len, uint32_t cap, int32_t rc,
+			      const char *msg)
+{
+	*len = (uint32_t)ksnprintf(payload, cap, "%s", msg) + 1;
+	if (*len > cap)
+		*len = cap;
+	return rc;
+}
+
+int32_t cokernel_control(uint32_t op, const uint64_t arg[6], uint32_t job, char *payload,
+			 uint32_t *len, uint32_t cap)
+{
+	char err[192];
+	int rc;
+
+	(void)job;
+	switch (op) {
+	case COVE_CTL_LAUNCH:
+		payload[MIN(*len, cap - 1)] = 0;	/* the host's line, cut to its slot */
+		err[0] = 0;
+		rc = job_start_host((uint32_t)arg[0], payload, err, sizeof(err));
+		return cokernel_reply(payload, len, cap, rc, rc ? err : "");
+	case COVE_CTL_ADD_MEM:
+		rc = partition_grow(cokernel_bi, arg[0], arg[1]);
+		return cokernel_reply(payload, len, cap, rc,
+				      rc ? "the range was refused (see the console)" : "");
+	case COVE_CTL_ADD_CPU:
+		rc = smp_add_cpu((uint32_t)arg[0], arg[1]);
+		return cokernel_reply(payload, len, cap, rc,
+				      rc ? "the core did not come online (see the console)" : "");
+	case COVE_CTL_REMOVE_MEM:
+		return cokernel_reply(payload, len, cap, -EBUSY,
+				      "this kernel cannot give memory back yet");
+	case COVE_CTL_KILL:
+		rc = job_kill_host((uint32_t)arg[0]);
+		return cokernel_reply(payload, len, cap, rc, rc ? "no such job running" : "");
+	case COVE_CTL_SHUTDOWN:
+		cokernel_shutdown_requested = true;
+		return cokernel_reply(payload, len, cap, 0, "");
+	default:
+		return cokernel_reply(payload, len, cap, -EINVAL, "unknown control request");
+	}
+}
+
+void cokernel_main(struct boot_info *bi)
+{
+	cokernel_bi = bi;
+	sched_set_idle_work(cokernel_idle_work);
+	kprintf("cove: enclave %u ready for jobs from the host\n", bi->enclave_id);
+	host_set_state(COVE_STATE_READY, 0);
+	/* Requests that came before the handler was set. */
+	sched_idle_work_kick();
+	sched_idle_loop();
+}
+
+void cokernel_exit(int status)
+{
+	arch_irq_disable();
+	arch_stop_other_cpus();
+	host_set_state(status == EXIT_OK ? COVE_STATE_STOPPED : COVE_STATE_PANIC, (uint32_t)status);
+	/* Leave guest mode where the layer allows it, so INIT from the host works. */
+	vmm_park_cpu();
+	arch_halt_forever();
+}
