@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host tests of the cove CLI's pure parsers (linux/tools/cli_parse.c): CPU
+ * lists, sizes, JSON escaping, and job lines, which are read back here with
+ * Cove's own job-line functions (kernel/job_parse.c, kernel/cmdline.c) the
+ * way init/job.c does, so the CLI and the kernel cannot drift apart.
+ */
+#include <errno.h>
+#include <string.h>
+#include <cove/cmdline.h>
+#include <cove/job.h>
+#include "../../linux/tools/cli_parse.h"
+#include "unit.h"
+
+_Static_assert(CLI_JOB_LINE_MAX == JOB_LINE_MAX, "job line limits differ");
+_Static_assert(CLI_JOB_ARGS_MAX == JOB_ARGS_MAX, "job argv limits differ");
+_Static_assert(CLI_JOB_PATH_MAX == sizeof(((struct job_spec *)0)->path), "path limits differ");
+
+static bool cpus_are(const char *s, const char *want)
+{
+	uint64_t m[CLI_CPU_WORDS];
+	char out[128];
+
+	return !cli_parse_cpulist(s, m) && cli_format_cpulist(m, out, sizeof(out)) &&
+	       !strcmp(out, want);
+}
+
+TEST(cpulist_good)
+{
+	uint64_t m[CLI_CPU_WORDS];
+
+	CHECK(cpus_are("2-3", "2-3"));
+	CHECK(cpus_are("2,5,7-9", "2,5,7-9"));
+	CHECK(cpus_are("3,1,2", "1-3"));
+	CHECK(cpus_are("0", "0"));
+	CHECK(cpus_are("255", "255"));
+	CHECK(cpus_are("0-255", "0-255"));
+	CHECK(cpus_are("5-5,5", "5"));
+	CHECK_EQ(cli_parse_cpulist("2,5,7-9", m), 0);
+	CHECK_EQ(cli_cpu_count(m), 5);
+	CHECK_EQ(cli_cpu_first(m), 2);
+	CHECK_EQ(m[0], (1ULL << 2) | (1ULL << 5) | (7ULL << 7));
+	CHECK(cpus_are("64,128,192", "64,128,192"));
+}
+
+TEST(cpulist_bad)
+{
+	uint64_t m[CLI_CPU_WORDS];
+
+	CHECK_EQ(cli_parse_cpulist("", m), -EINVAL);
+	CHECK_EQ(cli_parse_cpulist("3-2", m), -EINVAL);
+	CHECK_EQ(cli_parse_cpulist("a", m), -EINVAL);
+	CHECK_EQ(cli_parse_cpulist("1-", m), -EINVAL);
+	CHECK_EQ(cli_parse_cpulist("-1", m), -EINVAL);
+	CHECK_EQ(cli_parse_cpulist("1,", m), -EINVAL);
+	CHECK_EQ(cli_parse_cpulist(",1", m), -EINVAL);
+	CHECK_EQ(cli_parse_cpulist("1,,2", m), -EINVAL);
+	CHECK_EQ(cli_parse_cpulist("1 2", m), -EINVAL);
+	CHECK_EQ(cli_parse_cpulist("2x", m), -EINVAL);
+	CHECK_EQ(cli_parse_cpulist("256", m), -ERANGE);
+	CHECK_EQ(cli_parse_cpulist("0-256", m), -ERANGE);
+	CHECK_EQ(cli_parse_cpulist("99999999999999999999999", m), -ERANGE);
+	CHECK_EQ(cli_parse_cpulist("1-99999999999999999999999", m), -ERANGE);
+	/* Bad syntax is reported as such even after an out-of-range CPU. */
+	CHECK_EQ(cli_parse_cpulist("300,x", m), -EINVAL);
+}
+
+TEST(cpulist_format_limits)
+{
+	uint64_t m[CLI_CPU_WORDS] = { 0 };
+	char buf[5];
+
+	CHECK(cli_format_cpulist(m, buf, 5));
+	CHECK(!strcmp(buf, "none"));
+	CHECK(!cli_format_cpulist(m, buf, 4));	/* "none" needs 5 bytes */
+	m[0] = 0x5555;				/* "0,2,4,...": does not fit */
+	CHECK(!cli_format_cpulist(m, buf, sizeof(buf)));
+	CHECK(!cli_format_cpulist(m, buf, 0));
+}
+
+TEST(size_good)
+{
+	uint64_t v;
+
+	CHECK_EQ(cli_parse_size("512M", &v), 0);
+	CHECK_EQ(v, 512ULL << 20);
+	CHECK_EQ(cli_parse_size("1G", &v), 0);
+	CHECK_EQ(v, 1ULL << 30);
+	CHECK_EQ(cli_parse_size("1g", &v), 0);
+	CHECK_EQ(v, 1ULL << 30);
+	CHECK_EQ(cli_parse_size("4096", &v), 0);
+	CHECK_EQ(v, 4096);
+	CHECK_EQ(cli_parse_size("64K", &v), 0);
+	CHECK_EQ(v, 65536);
+	CHECK_EQ(cli_parse_size("2T", &v), 0);
+	CHECK_EQ(v, 2ULL << 40);
+	CHECK_EQ(cli_parse_size("18446744073709551615", &v), 0);
+	CHECK_EQ(v, UINT64_MAX);
+}
+
+TEST(size_bad)
+{
+	uint64_t v = 7;
+
+	CHECK_EQ(cli_parse_size("", &v), -EINVAL);
+	CHECK_EQ(cli_parse_size("12X", &v), -EINVAL);
+	CHECK_EQ(cli_parse_size("0", &v), -EINVAL);
+	CHECK_EQ(cli_parse_size("0M", &v), -EINVAL);
+	CHECK_EQ(cli_parse_size("M", &v), -EINVAL);
+	CHECK_EQ(cli_parse_size("1MB", &v), -EINVAL);
+	CHECK_EQ(cli_parse_size("-1", &v), -EINVAL);
+	CHECK_EQ(cli_parse_size(" 1", &v), -EINVAL);
+	CHECK_EQ(cli_parse_size("18446744073709551616", &v), -ERANGE);
+	CHECK_EQ(cli_parse_size("16777216T", &v), -ERANGE);
+	CHECK_EQ(cli_parse_size("17179869184G", &v), -ERANGE);
+	CHECK_EQ(v, 7);	/* untouched on error */
+}
+
+TEST(size_format)
+{
+	char b[32];
+
+	cli_format_size(1ULL << 30, b, sizeof(b));
+	CHECK(!strcmp(b, "1G"));
+	cli_format_size(1536ULL << 20, b, sizeof(b));
+	CHECK(!strcmp(b, "1536M"));
+	cli_format_size(4096, b, sizeof(b));
+	CHECK(!strcmp(b, "4K"));
+	cli_format_size(4097, b, sizeof(b));
+	CHECK(!strcmp(b, "4097"));
+	cli_format_size(2ULL << 40, b, sizeof(b));
+	CHECK(!strcmp(b, "2048G"));	/* Cove's parser knows no T */
+	cli_format_size(0, b, sizeof(b));
+	CHECK(!strcmp(b, "0"));
+}
+
+TEST(uint_bounds)
+{
+	uint64_t v;
+
+	CHECK_EQ(cli_parse_uint("7", 0, 7, &v), 0);
+	CHECK_EQ(v, 7);
+	CHECK_EQ(cli_parse_uint("8", 0, 7, &v), -ERANGE);
+	CHECK_EQ(cli_parse_uint("9", 0, 7, &v), -ERANGE);
+	CHECK_EQ(cli_parse_uint("0", 1, 7, &v), -ERANGE);
+	CHECK_EQ(cli_parse_uint("", 0, 7, &v), -EINVAL);
+	CHECK_EQ(cli_parse_uint("1x", 0, 7, &v), -EINVAL);
+	CHECK_EQ(cli_parse_uint("99999999999999999999999", 0, UINT64_MAX, &v), -ERANGE);
+}
+
+/* What Cove makes of a job line: init/job.c's job_parse_line, step by step. */
+struct parsed {
+	struct job_spec spec;
+	char tok[JOB_LINE_MAX], env[JOB_LINE_MAX];
+	const char *envp[JOB_ARGS_MAX];
+	int nenv;
+	char ranks[16], threads[16], cpus[64], heap[32], stack[32], pagesize[8];
+};
+
+static int parse_back(const char *line, struct parsed *p)
+{
+	char *out = p->tok, err[128];
+	const char *s = line, *t;
+
+	memset(p, 0, sizeof(*p));
+	while ((t = job_next_token(&s, &out, p->tok + sizeof(p->tok)))) {
+		const char *v = strchr(t, '=');
+		struct { const char *key; char *dst; size_t len; } opts[] = {
+			{ "ranks=", p->ranks, sizeof(p->ranks) },
+			{ "threads=", p->threads, sizeof(p->threads) },
+			{ "cpus=", p->cpus, sizeof(p->cpus) },
+			{ "heap=", p->heap, sizeof(p->heap) },
+			{ "stack=", p->stack, sizeof(p->stack) },
+			{ "pagesize=", p->pagesize, sizeof(p->pagesize) },
+		};
+		bool known = false;
+
+		if (t[0] == '/' || !v) {
+			memcpy(p->spec.path, t, strlen(t) + 1);
+			return job_parse_argv(&p->spec, p->spec.path, s, err, sizeof(err));
+		}
+		if (!strncmp(t, "env=", 4)) {
+			char *eo = p->spec.env_buf;
+			const char *es = p->env;
+
+			snprintf(p->env, sizeof(p->env), "%s", v + 1);
+			while ((t = job_next_token(&es, &eo, p->spec.env_buf + JOB_LINE_MAX)))
+				p->envp[p->nenv++] = t;
+			continue;
+		}
+		for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+			if (!strncmp(t, opts[i].key, strlen(opts[i].key))) {
+				snprintf(opts[i].dst, opts[i].len, "%s", v + 1);
+				known = true;
+			}
+		}
+		if (!known)
+			return -1;
+	}
+	return -1;
+}
+
+static int build(const struct cli_job *job, char *line, size_t len, char *err)
+{
+	return cli_build_job_line(job, line, len, err, 128);
+}
+
+TEST(job_line_plain)
+{
+	static struct parsed p;
+	char *argv[] = { "-x", "data/in.txt" };
+	struct cli_job job = { .path = "/opt/bin/cg", .argv = argv, .argc = 2 };
+	char line[512], err[128];
+
+	CHECK(build(&job, line, sizeof(line), err) > 0);
+	CHECK(!strcmp(line, "/opt/bin/cg -x data/in.txt"));
+	CHECK_EQ(parse_back(line, &p), 0);
+	CHECK(!strcmp(p.spec.argv[0], "/opt/bin/cg"));
+	CHECK(!strcmp(p.spec.argv[1], "-x"));
+	CHECK(!strcmp(p.spec.argv[2], "data/in.txt"));
+	CHECK(p.spec.argv[3] == NULL);
+}
+
+TEST(job_line_options_round_trip)
+{
+	static struct parsed p;
+	char *env[] = { "A=1", "OMP_PROC_BIND=true", "EMPTY=" };
+	struct cli_job job = {
+		.path = "/bin/stream", .env = env, .nenv = 3, .cpus = "0-3,6", .ranks = 2,
+		.threads = 3, .heap = 1ULL << 30, .stack = 8ULL << 20, .pagesize = "1G",
+	};
+	char line[512], err[128];
+	uint64_t size;
+	struct cpumask m;
+
+	CHECK(build(&job, line, sizeof(line), err) > 0);
+	CHECK(!strcmp(line, "ranks=2 threads=3 cpus=0-3,6 heap=1G stack=8M pagesize=1G "
+		      "env=\"A=1 OMP_PROC_BIND=true EMPTY=\" /bin/stream"));
+	CHECK_EQ(parse_back(line, &p), 0);
+	CHECK(!strcmp(p.spec.path, "/bin/stream"));
+	CHECK(p.spec.argv[1] == NULL);
+	CHECK(!strcmp(p.ranks, "2"));
+	CHECK(!strcmp(p.threads, "3"));
+	CHECK(!strcmp(p.pagesize, "1G"));
+	CHECK_EQ(cmdline_parse_size(p.heap, &size), 0);
+	CHECK_EQ(size, 1ULL << 30);
+	CHECK_EQ(cmdline_parse_size(p.stack, &size), 0);
+	CHECK_EQ(size, 8ULL << 20);
+	CHECK_EQ(job_parse_cpulist(p.cpus, &m, err, sizeof(err)), 0);
+	CHECK_EQ(cpumask_weight(&m), 5);
+	CHECK_EQ(p.nenv, 3);
+	CHECK(!strcmp(p.envp[0], "A=1"));
+	CHECK(!strcmp(p.envp[1], "OMP_PROC_BIND=true"));
+	CHECK(!strcmp(p.envp[2], "EMPTY="));
+}
+
+TEST(job_line_blanks_are_quoted)
+{
+	static struct parsed p;
+	char *argv[] = { "hello world", "", "tab\there", "cr\rx", "a=b", "'single'", "x\\y" };
+	struct cli_job job = { .path = "/home/me/my prog", .argv = argv, .argc = 7 };
+	char line[512], err[128];
+
+	CHECK(build(&job, line, sizeof(line), err) > 0);
+	CHECK_EQ(parse_back(line, &p), 0);
+	CHECK(!strcmp(p.spec.path, "/home/me/my prog"));
+	for (int i = 0; i < 7; i++)
+		CHECK(p.spec.argv[i + 1] && !strcmp(p.spec.argv[i + 1], argv[i]));
+	CHECK(p.spec.argv[8] == NULL);
+}
+
+TEST(job_line_refuses_what_it_cannot_carry)
+{
+	char *quote[] = { "say \"hi\"" }, *nl[] = { "two\nlines" };
+	char *env_blank[] = { "A=x y" }, *env_noeq[] = { "A" }, *env_empty_name[] = { "=1" };
+	char *env_quote[] = { "A=\"" };
+	struct cli_job job = { .path = "/bin/echo" };
+	char line[512], err[128];
+
+	job.argv = quote;
+	job.argc = 1;
+	CHECK_EQ(build(&job, line, sizeof(line), err), -1);
+	CHECK(strstr(err, "double quote") != NULL);
+	CHECK(line[0] == 0);
+	job.argv = nl;
+	CHECK_EQ(build(&job, line, sizeof(line), err), -1);
+	CHECK(strstr(err, "newline") != NULL);
+	job.argc = 0;
+	job.nenv = 1;
+	job.env = env_blank;
+	CHECK_EQ(build(&job, line, sizeof(line), err), -1);
+	CHECK(strstr(err, "blank") != NULL);
+	job.env = env_noeq;
+	CHECK_EQ(build(&job, line, sizeof(line), err), -1);
+	job.env = env_empty_name;
+	CHECK_EQ(build(&job, line, sizeof(line), err), -1);
+	job.env = env_quote;
+	CHECK_EQ(build(&job, line, sizeof(line), err), -1);
+	job.nenv = 0;
+	job.path = "relative/prog";
+	CHECK_EQ(build(&job, line, sizeof(line), err), -1);
+	job.path = "/bin/a\"b";
+	CHECK_EQ(build(&job, line, sizeof(line), err), -1);
+	job.path = "/bin/echo";
+	job.heap = 100;
+	CHECK_EQ(build(&job, line, sizeof(line), err), -1);
+	CHECK(strstr(err, "heap") != NULL);
+}
+
+TEST(job_line_limits)
+{
+	static struct parsed p;
+	static char big[JOB_LINE_MAX + 8], path[300], *argv[70], *env[70];
+	static char out[8192];
+	struct cli_job job = { .path = "/bin/echo", .argv = argv };
+	char err[128];
+
+	for (int i = 0; i < 70; i++)
+		argv[i] = env[i] = "K=v";
+	job.argc = JOB_ARGS_MAX - 1;		/* 63 arguments: the most */
+	CHECK(build(&job, out, sizeof(out), err) > 0);
+	CHECK_EQ(parse_back(out, &p), 0);
+	CHECK(p.spec.argv[JOB_ARGS_MAX - 1] && p.spec.argv[JOB_ARGS_MAX] == NULL);
+	job.argc = JOB_ARGS_MAX;
+	CHECK_EQ(build(&job, out, sizeof(out), err), -1);
+	CHECK(strstr(err, "arguments") != NULL);
+
+	/* Argument bytes (NULs included) fill Cove's buffer exactly, then overflow. */
+	memset(big, 'a', JOB_LINE_MAX - 1);
+	big[JOB_LINE_MAX - 1] = 0;
+	argv[0] = big;
+	job.argc = 1;
+	CHECK(build(&job, out, sizeof(out), err) > 0);
+	CHECK_EQ(parse_back(out, &p), 0);
+	CHECK_EQ(strlen(p.spec.argv[1]), JOB_LINE_MAX - 1);
+	big[JOB_LINE_MAX - 1] = 'a';
+	CHECK_EQ(build(&job, out, sizeof(out), err), -1);
+	job.argc = 0;
+
+	memset(path, 'p', sizeof(path) - 1);
+	path[0] = '/';
+	path[255] = 0;
+	job.path = path;
+	CHECK(build(&job, out, sizeof(out), err) > 0);	/* 255 bytes: fits */
+	path[255] = 'p';
+	CHECK_EQ(build(&job, out, sizeof(out), err), -1);
+	job.path = "/bin/echo";
+
+	job.env = env;
+	job.nenv = 60;
+	CHECK(build(&job, out, sizeof(out), err) > 0);
+	CHECK_EQ(parse_back(out, &p), 0);
+	CHECK_EQ(p.nenv, 60);
+	job.nenv = 61;
+	CHECK_EQ(build(&job, out, sizeof(out), err), -1);
+	job.nenv = 0;
+
+	/* The caller's buffer too small: refused, never cut. */
+	CHECK_EQ(build(&job, out, 8, err), -1);
+	CHECK(out[0] == 0);
+}
+
+static const char *esc(const char *s, size_t n)
+{
+	static char out[256];
+
+	return cli_json_escape(s, n, out, sizeof(out)) < 0 ? NULL : out;
+}
+
+TEST(json_escape)
+{
+	char small[4];
+
+	CHECK(!strcmp(esc("plain", 5), "plain"));
+	CHECK(!strcmp(esc("a\"b\\c", 5), "a\\\"b\\\\c"));
+	CHECK(!strcmp(esc("l1\nl2\r\t", 7), "l1\\nl2\\r\\t"));
+	CHECK(!strcmp(esc("\x01\x1f\x7f", 3), "\\u0001\\u001f\\u007f"));
+	CHECK(!strcmp(esc("a\0b", 3), "a\\u0000b"));
+	CHECK(!strcmp(esc("", 0), ""));
+	/* UTF-8 passes; anything else becomes U+FFFD, byte by byte. */
+	CHECK(!strcmp(esc("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14),
+		      "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
+	CHECK(!strcmp(esc("\xff", 1), "\\ufffd"));
+	CHECK(!strcmp(esc("\xc3", 1), "\\ufffd"));		/* cut short */
+	CHECK(!strcmp(esc("\xc0\xaf", 2), "\\ufffd\\ufffd"));	/* overlong */
+	CHECK(!strcmp(esc("\xed\xa0\x80", 3), "\\ufffd\\ufffd\\ufffd"));	/* surrogate */
+	CHECK(!strcmp(esc("\xf4\x90\x80\x80", 4), "\\ufffd\\ufffd\\ufffd\\ufffd"));
+	CHECK_EQ(cli_json_escape("abc", 3, small, sizeof(small)), 3);
+	CHECK_EQ(cli_json_escape("abcd", 4, small, sizeof(small)), -1);
+	CHECK_EQ(cli_json_escape("\"", 1, small, 2), -1);
+}
