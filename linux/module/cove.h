@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Cove loader module: shared declarations. One enclave is a set of host
+ * cores and host memory ranges taken away from Linux and handed to a Cove
+ * co-kernel; see cove_enclave.c for its life cycle.
+ */
+#ifndef COVE_MODULE_H
+#define COVE_MODULE_H
+
+#include <linux/types.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/list.h>
+#include <linux/cpumask.h>
+#include <linux/kobject.h>
+
+#include <cove/pisces_abi.h>
+#include "cove_uapi.h"
+
+#define COVE_MAX_RANGES 16		/* cove_status.mem[] */
+#define COVE_BLOCK_SIZE 8192		/* boot block: two pages */
+#define COVE_RING_DATA (256 * 1024)
+#define COVE_CTL_SLOTS 8
+#define COVE_CTL_SLOT_SIZE 4096
+#define COVE_LC_SLOTS 4
+#define COVE_DOORBELL_VECTOR 0xf2
+#define COVE_IMAGE_MAX (256UL << 20)	/* a sane upper bound for the ELF */
+#define COVE_INITRD_MAX (1UL << 30)
+#define COVE_LAUNCH_TIMEOUT_MS 10000
+#define COVE_SHUTDOWN_TIMEOUT_MS 2000
+
+struct cove_range {
+	u64 base;
+	u64 size;
+};
+
+/* A long call taken from the channel, waiting for (or being served by) its job's waiter. */
+struct cove_lreq {
+	struct list_head node;
+	u64 seq;		/* also the token user space passes back */
+	u32 op;
+	u32 len;
+	u64 arg[6];
+};
+
+struct cove_job {
+	struct list_head node;
+	u32 id;
+	bool finished;
+	struct list_head pending;	/* not yet handed to a waiter */
+	struct list_head serving;	/* handed out, reply not yet in */
+	wait_queue_head_t wq;
+};
+
+/* Where the loader puts things, as offsets from the partition base. */
+struct cove_layout {
+	u64 block_off, ring_off, ring_size, ctl_off, ctl_size, lc_off, lc_size;
+	u64 lc_slot_size;
+	u64 image_start, image_end, entry, align;
+	u64 initrd_off, initrd_size;
+	u64 end;
+};
+
+struct cove_enclave {
+	u32 id;
+	struct kref ref;
+	struct mutex lock;		/* state, resources: held by lifecycle ops and readers */
+	struct mutex ctl_lock;		/* one control-channel request at a time */
+	u32 state;			/* COVE_ENCLAVE_* */
+	bool dead;			/* being destroyed: waiters leave with -EIO */
+
+	/* Cores, cpus[0] boots. */
+	unsigned int nr_cpus;
+	unsigned int cpus[COVE_MAX_ENCLAVE_CPUS];
+	u32 apic_ids[COVE_MAX_ENCLAVE_CPUS];
+
+	/* Memory: mem[0] is the boot partition. */
+	unsigned int nr_mem;
+	struct cove_range mem[COVE_MAX_RANGES];
+	void *map;			/* mem[0], memremap()ed */
+
+	struct cove_layout lay;
+	struct pisces_boot_params *bp;
+	struct cove_console_ring *ring;
+	struct cove_chan *ctl;
+	struct cove_chan *lc;
+	u64 ctl_head;			/* our copy: Cove could scribble on the shared one */
+	u64 lc_tail;
+
+	struct page *host_pg;
+	struct cove_host_page *host;
+	struct page *tables;		/* loader page tables, below 4 GiB */
+	unsigned int tables_order;
+
+	/* Poll thread and long calls. */
+	struct task_struct *poll;
+	spinlock_t lc_lock;
+	struct list_head jobs;
+	u32 next_job;
+	wait_queue_head_t state_wq;	/* waiters for state changes */
+
+	u32 fault_seen;
+	u32 exit_status;
+	u64 create_start_ns;
+	u64 create_ns;
+	char report[COVE_REPORT_MAX];
+
+	struct kobject *kobj;
+};
+
+/* cove_main.c */
+extern struct mutex cove_lifecycle;
+struct cove_enclave *cove_get(u32 id);
+void cove_put(struct cove_enclave *e);
+int cove_reserve_id(struct cove_enclave *e);
+void cove_unreserve_id(struct cove_enclave *e);
+int cove_publish(struct cove_enclave *e);
+void cove_unpublish(struct cove_enclave *e);
+bool cove_cpu_taken(unsigned int cpu);
+bool cove_range_taken(u64 base, u64 size);
+
+/* cove_enclave.c */
+long cove_create(struct cove_create *req);
+int cove_destroy(u32 id);
+int cove_add(struct cove_change *req);
+int cove_remove(struct cove_change *req);
+void cove_enclave_release(struct kref *ref);
+void cove_destroy_all(void);
+
+/* cove_chan.c (state) */
+void cove_fail(struct cove_enclave *e, const char *why);
+
+/* cove_cpu.c */
+int cove_cpus_from_mask(const __u64 *mask, unsigned int *cpus, unsigned int *nr);
+int cove_cpus_offline(const unsigned int *cpus, unsigned int nr);
+void cove_cpus_online(const unsigned int *cpus, unsigned int nr);
+u32 cove_apic_id(unsigned int cpu);
+unsigned long cove_trampoline_pa(void);
+int cove_start_cpus(struct cove_enclave *e, unsigned int first, unsigned int nr,
+		    unsigned int timeout_ms);
+void cove_init_cpus(const u32 *apic_ids, unsigned int nr);
+void cove_doorbell(struct cove_enclave *e);
+
+/* cove_mem.c */
+int cove_mem_take(u64 *base, u64 size, u64 align);
+void cove_mem_give_back(u64 base, u64 size);
+int cove_mem_check(u64 base, u64 size);
+void cove_mem_scrub(u64 base, u64 size);
+
+/* cove_boot.c */
+int cove_image_check(const void *img, size_t size, struct cove_layout *lay);
+int cove_layout(struct cove_layout *lay, u64 part_size, u64 initrd_size);
+int cove_image_load(struct cove_enclave *e, const void *img, size_t size);
+int cove_tables_build(struct cove_enclave *e);
+void cove_tables_free(struct cove_enclave *e);
+int cove_block_fill(struct cove_enclave *e, const struct cove_create *req);
+void cove_host_page_sync(struct cove_enclave *e);
+
+/* cove_chan.c */
+int cove_ctl_send(struct cove_enclave *e, u32 op, const u64 *args, unsigned int nargs,
+		  const void *payload, u32 len, unsigned int timeout_ms);
+int cove_poll_start(struct cove_enclave *e);
+void cove_poll_stop(struct cove_enclave *e);
+int cove_launch(struct cove_launch *req);
+int cove_kill(struct cove_launch *req);
+int cove_lcall_wait(struct cove_lcall *req);
+int cove_lcall_reply(const struct cove_lcall *req);
+void cove_jobs_free(struct cove_enclave *e);
+void cove_console_tail(struct cove_enclave *e, size_t bytes);
+
+/* cove_sysfs.c */
+int cove_sysfs_init(void);
+void cove_sysfs_exit(void);
+int cove_sysfs_add(struct cove_enclave *e);
+void cove_sysfs_del(struct cove_enclave *e);
+const char *cove_state_name(u32 state);
+
+/* cove_trampoline.S */
+extern const u8 cove_tramp_start[], cove_tramp_end[];
+extern const u8 cove_tramp_gdt_desc[], cove_tramp_gdt[];
+extern const u8 cove_tramp_pm_ptr[], cove_tramp_lm_ptr[];
+extern const u8 cove_tramp_pm32[], cove_tramp_lm64[];
+extern const u8 cove_tramp_cr3[], cove_tramp_pfn[], cove_tramp_entry[];
+
+#endif /* COVE_MODULE_H */

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The image and what the loader writes for it: the ELF checks, the layout
+ * of the partition, the segments, the boot block, the host page and the
+ * page tables the cores enter Cove on.
+ */
+#include <linux/elf.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/sizes.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <asm/tsc.h>
+
+#include "cove.h"
+
+static const Elf64_Phdr *cove_phdrs(const void *img)
+{
+	const Elf64_Ehdr *eh = img;
+
+	return img + eh->e_phoff;
+}
+
+/* Find the image header in the first 64 KiB of the first loadable segment. */
+static int cove_find_header(const void *img, const Elf64_Phdr *ph,
+			    struct cove_image_header *hdr)
+{
+	u64 n = min_t(u64, ph->p_filesz, COVE_IMAGE_SEARCH);
+	u64 off, magic;
+
+	for (off = 0; off + sizeof(*hdr) <= n; off += 8) {
+		memcpy(&magic, img + ph->p_offset + off, sizeof(magic));
+		if (magic == COVE_IMAGE_MAGIC) {
+			memcpy(hdr, img + ph->p_offset + off, sizeof(*hdr));
+			return 0;
+		}
+	}
+	return -ENOEXEC;
+}
+
+int cove_image_check(const void *img, size_t size, struct cove_layout *lay)
+{
+	const Elf64_Ehdr *eh = img;
+	const Elf64_Phdr *ph, *first = NULL;
+	struct cove_image_header hdr;
+	unsigned int i;
+
+	if (size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG)) {
+		pr_err("cove: image: not an ELF file\n");
+		return -ENOEXEC;
+	}
+	if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB ||
+	    eh->e_machine != EM_X86_64) {
+		pr_err("cove: image: not a 64-bit x86-64 ELF\n");
+		return -ENOEXEC;
+	}
+	if (eh->e_phentsize != sizeof(Elf64_Phdr) || !eh->e_phnum || eh->e_phoff > size ||
+	    (size - eh->e_phoff) / sizeof(Elf64_Phdr) < eh->e_phnum) {
+		pr_err("cove: image: bad program headers\n");
+		return -ENOEXEC;
+	}
+	ph = cove_phdrs(img);
+	for (i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		if (ph[i].p_offset > size || ph[i].p_filesz > size - ph[i].p_offset ||
+		    ph[i].p_filesz > ph[i].p_memsz) {
+			pr_err("cove: image: segment %u lies outside the file\n", i);
+			return -ENOEXEC;
+		}
+		if (!first)
+			first = &ph[i];
+	}
+	if (!first) {
+		pr_err("cove: image: no loadable segment\n");
+		return -ENOEXEC;
+	}
+	if (cove_find_header(img, first, &hdr)) {
+		pr_err("cove: image: no Cove image header (not a Cove image with a Pisces entry)\n");
+		return -ENOEXEC;
+	}
+	if (hdr.version != COVE_TAIL_VERSION || hdr.header_size < sizeof(hdr)) {
+		pr_err("cove: image: header version %u, size %u; this loader speaks version %d\n",
+		       hdr.version, hdr.header_size, COVE_TAIL_VERSION);
+		return -ENOEXEC;
+	}
+	if (hdr.image_start >= hdr.image_end || hdr.image_end - hdr.image_start > SZ_1G ||
+	    hdr.entry_phys < hdr.image_start || hdr.entry_phys >= hdr.image_end ||
+	    (hdr.align & (hdr.align - 1)) || hdr.align > SZ_1G ||
+	    offset_in_page(hdr.image_start)) {
+		pr_err("cove: image: implausible header (start %#llx end %#llx entry %#llx align %#llx)\n",
+		       hdr.image_start, hdr.image_end, hdr.entry_phys, hdr.align);
+		return -ENOEXEC;
+	}
+	for (i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD || !ph[i].p_memsz)
+			continue;
+		if (ph[i].p_paddr < hdr.image_start || ph[i].p_paddr > hdr.image_end ||
+		    ph[i].p_memsz > hdr.image_end - ph[i].p_paddr) {
+			pr_err("cove: image: segment %u (%#llx+%#llx) outside the image %#llx-%#llx\n",
+			       i, ph[i].p_paddr, ph[i].p_memsz, hdr.image_start, hdr.image_end);
+			return -ENOEXEC;
+		}
+	}
+	lay->image_start = hdr.image_start;
+	lay->image_end = hdr.image_end;
+	lay->entry = hdr.entry_phys;
+	lay->align = hdr.align ? hdr.align : PAGE_SIZE;
+	return 0;
+}
+
+/* Where everything goes in a partition of part_size bytes. */
+int cove_layout(struct cove_layout *lay, u64 part_size, u64 initrd_size)
+{
+	u64 off = 0;
+
+	lay->block_off = off;
+	off += COVE_BLOCK_SIZE;
+	lay->ring_off = off;
+	lay->ring_size = sizeof(struct cove_console_ring) + COVE_RING_DATA;
+	off += PAGE_ALIGN(lay->ring_size);
+	lay->ctl_off = off;
+	lay->ctl_size = COVE_CHAN_HDR + COVE_CTL_SLOTS * COVE_CTL_SLOT_SIZE;
+	off += PAGE_ALIGN(lay->ctl_size);
+	lay->lc_off = off;
+	lay->lc_slot_size = round_up(sizeof(struct cove_msg) + COVE_LCALL_PAYLOAD_MAX, PAGE_SIZE);
+	lay->lc_size = COVE_CHAN_HDR + COVE_LC_SLOTS * lay->lc_slot_size;
+	off += PAGE_ALIGN(lay->lc_size);
+	if (off > lay->image_start) {
+		pr_err("cove: image starts at %#llx, inside the loader's area (%#llx bytes)\n",
+		       lay->image_start, off);
+		return -ENOEXEC;
+	}
+	lay->initrd_off = PAGE_ALIGN(lay->image_end);
+	lay->initrd_size = initrd_size;
+	lay->end = initrd_size ? lay->initrd_off + initrd_size : lay->image_end;
+	if (lay->end > part_size) {
+		pr_err("cove: partition too small: %llu MiB, the image%s need %llu MiB\n",
+		       part_size >> 20, initrd_size ? " and initrd" : "",
+		       (lay->end + SZ_1M - 1) >> 20);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Zero the loader area and the image's span, then copy each segment in. */
+int cove_image_load(struct cove_enclave *e, const void *img, size_t size)
+{
+	const Elf64_Ehdr *eh = img;
+	const Elf64_Phdr *ph = cove_phdrs(img);
+	unsigned int i;
+
+	memset(e->map, 0, e->lay.image_end);
+	for (i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD || !ph[i].p_filesz)
+			continue;
+		memcpy(e->map + ph[i].p_paddr, img + ph[i].p_offset, ph[i].p_filesz);
+	}
+	return 0;
+}
+
+#define PTE_P_RW	(_PAGE_PRESENT | _PAGE_RW)
+
+struct cove_pt {
+	u64 *pages;		/* virtual address of the first table */
+	u64 pa;			/* and its physical address */
+	unsigned int used, max;
+};
+
+static u64 *cove_pt_next(struct cove_pt *pt, u64 *entry)
+{
+	u64 off;
+
+	if (!(*entry & _PAGE_PRESENT)) {
+		if (pt->used == pt->max)
+			return NULL;
+		*entry = (pt->pa + (u64)pt->used * PAGE_SIZE) | PTE_P_RW;
+		pt->used++;
+	}
+	off = (*entry & PTE_PFN_MASK) - pt->pa;
+	return (void *)pt->pages + off;
+}
+
+static int cove_pt_map_2m(struct cove_pt *pt, u64 addr)
+{
+	u64 *pdpt, *pd;
+
+	pdpt = cove_pt_next(pt, &pt->pages[(addr >> 39) & 511]);
+	if (!pdpt)
+		return -ENOMEM;
+	pd = cove_pt_next(pt, &pdpt[(addr >> 30) & 511]);
+	if (!pd)
+		return -ENOMEM;
+	pd[(addr >> 21) & 511] = addr | PTE_P_RW | _PAGE_PSE;
+	return 0;
+}
+
+/*
+ * The tables the trampoline loads into CR3 (so below 4 GiB) and Cove's entry
+ * runs on: [0, 4 GiB) and the partition, identity-mapped with 2 MiB pages.
+ * One contiguous allocation so the block can name it as one range.
+ */
+int cove_tables_build(struct cove_enclave *e)
+{
+	u64 base = e->mem[0].base, end = base + e->mem[0].size;
+	unsigned int n, order;
+	struct cove_pt pt;
+	u64 addr;
+
+	/* PML4, PDPTs for [0,4G) and the partition, PDs per GiB touched. */
+	n = 1 + 1 + 4;
+	if (end > SZ_4G) {
+		u64 lo = max_t(u64, base, SZ_4G);
+
+		n += ((end - 1) >> 39) - (lo >> 39) + 1;
+		n += ((end - 1) >> 30) - (lo >> 30) + 1;
+	}
+	order = get_order((size_t)n * PAGE_SIZE);
+	e->tables = alloc_pages(GFP_KERNEL | __GFP_DMA32 | __GFP_ZERO, order);
+	if (!e->tables) {
+		pr_err("cove: no memory below 4 GiB for the loader page tables\n");
+		return -ENOMEM;
+	}
+	e->tables_order = order;
+	pt.pages = page_address(e->tables);
+	pt.pa = page_to_phys(e->tables);
+	pt.used = 1;
+	pt.max = 1U << order;
+	for (addr = 0; addr < SZ_4G; addr += SZ_2M)
+		if (cove_pt_map_2m(&pt, addr))
+			goto bad;
+	for (addr = max_t(u64, base, SZ_4G); addr < end; addr += SZ_2M)
+		if (cove_pt_map_2m(&pt, addr))
+			goto bad;
+	return 0;
+bad:
+	pr_err("cove: loader page tables overflow (%u pages)\n", pt.max);
+	cove_tables_free(e);
+	return -ENOMEM;
+}
+
+void cove_tables_free(struct cove_enclave *e)
+{
+	if (e->tables)
+		__free_pages(e->tables, e->tables_order);
+	e->tables = NULL;
+}
+
+/* The host page: what the enclave may hold, for the protection layer. */
+void cove_host_page_sync(struct cove_enclave *e)
+{
+	struct cove_host_page *h = e->host;
+	unsigned int i;
+
+	h->magic = COVE_HOST_MAGIC;
+	h->version = COVE_TAIL_VERSION;
+	WRITE_ONCE(h->nr_grants, min_t(unsigned int, h->nr_grants, e->nr_mem));
+	WRITE_ONCE(h->nr_cpu_grants, min_t(unsigned int, h->nr_cpu_grants, e->nr_cpus));
+	wmb();
+	for (i = 0; i < e->nr_mem; i++) {
+		h->grants[i].base = e->mem[i].base;
+		h->grants[i].size = e->mem[i].size;
+	}
+	for (i = 0; i < e->nr_cpus; i++)
+		h->cpu_grants[i] = e->apic_ids[i];
+	wmb();
+	WRITE_ONCE(h->nr_grants, e->nr_mem);
+	WRITE_ONCE(h->nr_cpu_grants, e->nr_cpus);
+	wmb();
+}
+
+static const char *const cove_protect_opt[] = {
+	[COVE_PROTECT_DEFAULT] = "",
+	[COVE_PROTECT_ON] = " protect=on",
+	[COVE_PROTECT_OFF] = " protect=off",
+	[COVE_PROTECT_REQUIRE] = " protect=require",
+};
+
+static void cove_chan_init(struct cove_chan *ch, u32 nr_slots, u32 slot_size)
+{
+	ch->magic = COVE_CHAN_MAGIC;
+	ch->nr_slots = nr_slots;
+	ch->slot_size = slot_size;
+}
+
+/* Write the boot block (the partition's loader area is already zero). */
+int cove_block_fill(struct cove_enclave *e, const struct cove_create *req)
+{
+	struct pisces_boot_params *bp = e->map + e->lay.block_off;
+	struct cove_boot_tail *t = &bp->tail;
+	u64 base = e->mem[0].base;
+	unsigned int i;
+	int n;
+
+	BUILD_BUG_ON(sizeof(struct pisces_boot_params) > COVE_BLOCK_SIZE);
+	BUILD_BUG_ON(sizeof(struct cove_host_page) > PAGE_SIZE);
+
+	n = snprintf(bp->cmd_line, sizeof(bp->cmd_line), "%s%s", req->cmdline,
+		     cove_protect_opt[req->protect]);
+	if (n >= (int)sizeof(bp->cmd_line)) {
+		pr_err("cove: command line longer than %d bytes\n", PISCES_CMDLINE_MAX - 1);
+		return -EINVAL;
+	}
+	bp->magic = PISCES_MAGIC;
+	bp->boot_params_size = sizeof(*bp);
+	bp->cpu_id = e->cpus[0];
+	bp->apic_id = e->apic_ids[0];
+	bp->cpu_khz = tsc_khz;
+	bp->trampoline_code_pa = cove_trampoline_pa();
+	bp->kernel_addr = base + e->lay.image_start;
+	bp->kernel_size = e->lay.image_end - e->lay.image_start;
+	if (e->lay.initrd_size) {
+		bp->initrd_addr = base + e->lay.initrd_off;
+		bp->initrd_size = e->lay.initrd_size;
+	}
+	bp->console_ring_addr = base + e->lay.ring_off;
+	bp->console_ring_size = e->lay.ring_size;
+	bp->control_buf_addr = base + e->lay.ctl_off;
+	bp->control_buf_size = e->lay.ctl_size;
+	bp->longcall_buf_addr = base + e->lay.lc_off;
+	bp->longcall_buf_size = e->lay.lc_size;
+	bp->base_mem_paddr = base;
+	bp->base_mem_size = e->mem[0].size;
+
+	t->magic = COVE_TAIL_MAGIC;
+	t->version = COVE_TAIL_VERSION;
+	t->tail_size = sizeof(*t);
+	t->enclave_id = e->id;
+	t->host_page_addr = page_to_phys(e->host_pg);
+	t->loader_tables_addr = page_to_phys(e->tables);
+	t->loader_tables_size = PAGE_SIZE << e->tables_order;
+	t->host_time_ns = ktime_get_real_ns();
+	t->doorbell_vector = COVE_DOORBELL_VECTOR;
+	t->host_apic_id = cove_apic_id(0);
+	t->state = COVE_STATE_LOADED;
+	t->nr_cpus = e->nr_cpus;
+	for (i = 0; i < e->nr_cpus; i++) {
+		t->cpus[i].apic_id = e->apic_ids[i];
+		t->cpus[i].host_cpu = e->cpus[i];
+	}
+
+	e->bp = bp;
+	e->ring = e->map + e->lay.ring_off;
+	e->ring->magic = COVE_CONSOLE_MAGIC;
+	e->ring->size = COVE_RING_DATA;
+	e->ctl = e->map + e->lay.ctl_off;
+	cove_chan_init(e->ctl, COVE_CTL_SLOTS, COVE_CTL_SLOT_SIZE);
+	e->lc = e->map + e->lay.lc_off;
+	cove_chan_init(e->lc, COVE_LC_SLOTS, e->lay.lc_slot_size);
+	wmb();
+	return 0;
+}

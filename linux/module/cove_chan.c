@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The channels: control requests from the host (launch, add, remove,
+ * shutdown) and long calls from Cove's jobs, served by whoever waits for
+ * that job on /dev/cove. A poll thread per enclave watches Cove's state,
+ * the protection layer's fault report and the long-call channel.
+ */
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "cove.h"
+
+static struct cove_msg *cove_slot(struct cove_chan *ch, u64 slot_size, u64 n)
+{
+	return (void *)ch + COVE_CHAN_HDR + (n % ch->nr_slots) * slot_size;
+}
+
+/*
+ * Send one request and wait for Cove's answer. Returns Cove's result (0, a
+ * count, or -errno), -EIO if the enclave is not running, -ETIMEDOUT.
+ */
+int cove_ctl_send(struct cove_enclave *e, u32 op, const u64 *args, unsigned int nargs,
+		  const void *payload, u32 len, unsigned int timeout_ms)
+{
+	struct cove_msg *m;
+	unsigned long deadline;
+	unsigned int i;
+	u64 seq;
+	int ret;
+
+	if (len > COVE_CTL_SLOT_SIZE - sizeof(*m) || nargs > ARRAY_SIZE(m->arg))
+		return -EINVAL;
+	mutex_lock(&e->ctl_lock);
+	if (READ_ONCE(e->state) != COVE_ENCLAVE_READY || e->dead) {
+		ret = -EIO;
+		goto out;
+	}
+	m = cove_slot(e->ctl, COVE_CTL_SLOT_SIZE, e->ctl_head);
+	if (READ_ONCE(m->seq) != READ_ONCE(m->done)) {
+		pr_err("cove %u: control channel full (Cove is not answering)\n", e->id);
+		ret = -EBUSY;
+		goto out;
+	}
+	seq = e->ctl_head + 1;
+	m->done = 0;
+	m->op = op;
+	m->result = 0;
+	m->len = len;
+	m->job = (op == COVE_CTL_LAUNCH || op == COVE_CTL_KILL) && nargs ? args[0] : 0;
+	for (i = 0; i < ARRAY_SIZE(m->arg); i++)
+		m->arg[i] = i < nargs ? args[i] : 0;
+	if (len)
+		memcpy(m + 1, payload, len);
+	if (len < COVE_CTL_SLOT_SIZE - sizeof(*m))
+		((char *)(m + 1))[len] = '\0';
+	wmb();
+	WRITE_ONCE(m->seq, seq);
+	wmb();
+	e->ctl_head = seq;
+	WRITE_ONCE(e->ctl->head, seq);
+	cove_doorbell(e);
+
+	deadline = jiffies + msecs_to_jiffies(timeout_ms);
+	while (READ_ONCE(m->done) != seq) {
+		if (READ_ONCE(e->state) != COVE_ENCLAVE_READY) {
+			ret = -EIO;
+			goto out;
+		}
+		if (time_after(jiffies, deadline)) {
+			pr_err("cove %u: no answer to control request %u within %u ms\n",
+			       e->id, op, timeout_ms);
+			ret = -ETIMEDOUT;
+			goto out;
+		}
+		usleep_range(200, 1000);
+	}
+	rmb();
+	ret = READ_ONCE(m->result);
+	if (ret < -MAX_ERRNO)
+		ret = -EIO;
+out:
+	mutex_unlock(&e->ctl_lock);
+	return ret;
+}
+
+static struct cove_job *cove_job_find(struct cove_enclave *e, u32 id)
+{
+	struct cove_job *j;
+
+	list_for_each_entry(j, &e->jobs, node)
+		if (j->id == id)
+			return j;
+	return NULL;
+}
+
+static void cove_wake_all(struct cove_enclave *e)
+{
+	struct cove_job *j;
+
+	spin_lock(&e->lc_lock);
+	list_for_each_entry(j, &e->jobs, node)
+		wake_up_all(&j->wq);
+	spin_unlock(&e->lc_lock);
+	wake_up_all(&e->state_wq);
+}
+
+/* The enclave failed (or stopped): record why, release every waiter. */
+void cove_fail(struct cove_enclave *e, const char *why)
+{
+	if (why && !e->report[0])
+		strscpy(e->report, why, sizeof(e->report));
+	WRITE_ONCE(e->state, COVE_ENCLAVE_FAILED);
+	cove_wake_all(e);
+}
+
+/* Answer a long call in place (refusals and acknowledgements). */
+static void cove_lc_answer(struct cove_enclave *e, struct cove_msg *m, u64 seq, int result)
+{
+	m->result = result;
+	m->len = 0;
+	wmb();
+	WRITE_ONCE(m->done, seq);
+	cove_doorbell(e);
+}
+
+/* Take every new long call from the channel and queue it for its job. */
+static void cove_lc_take(struct cove_enclave *e)
+{
+	u64 payload_max = e->lay.lc_slot_size - sizeof(struct cove_msg);
+	u64 head = READ_ONCE(e->lc->head);
+	struct cove_lreq *r;
+	struct cove_job *j;
+	struct cove_msg *m;
+	u64 seq;
+
+	if (head - e->lc_tail > COVE_LC_SLOTS) {
+		pr_err_ratelimited("cove %u: long-call head %llu is not plausible (tail %llu)\n",
+				   e->id, head, e->lc_tail);
+		return;
+	}
+	while (e->lc_tail != head) {
+		seq = e->lc_tail + 1;
+		m = cove_slot(e->lc, e->lay.lc_slot_size, e->lc_tail);
+		if (READ_ONCE(m->seq) != seq)
+			break;		/* published out of order: look again later */
+		rmb();
+		r = kzalloc(sizeof(*r), GFP_KERNEL);
+		if (!r)
+			break;
+		r->seq = seq;
+		r->op = READ_ONCE(m->op);
+		r->len = READ_ONCE(m->len);
+		memcpy(r->arg, m->arg, sizeof(r->arg));
+		e->lc_tail = seq;
+		WRITE_ONCE(e->lc->tail, seq);
+
+		spin_lock(&e->lc_lock);
+		j = cove_job_find(e, READ_ONCE(m->job));
+		if (!j || j->finished || r->op < COVE_LC_OPEN || r->op > COVE_LC_JOB_EXIT ||
+		    r->len > payload_max ||
+		    (r->op == COVE_LC_READ && r->arg[2] > payload_max)) {
+			spin_unlock(&e->lc_lock);
+			pr_err_ratelimited("cove %u: refused long call (op %u, job %u, len %u)\n",
+					   e->id, r->op, m->job, r->len);
+			kfree(r);
+			cove_lc_answer(e, m, seq, -EINVAL);
+			continue;
+		}
+		if (r->op == COVE_LC_JOB_EXIT) {
+			j->finished = true;
+			r->len = 0;
+		}
+		list_add_tail(&r->node, &j->pending);
+		wake_up_all(&j->wq);
+		spin_unlock(&e->lc_lock);
+		if (r->op == COVE_LC_JOB_EXIT)
+			cove_lc_answer(e, m, seq, 0);
+	}
+}
+
+static void cove_poll_once(struct cove_enclave *e)
+{
+	struct cove_host_page *h = e->host;
+	u32 st = READ_ONCE(e->bp->tail.state);
+	u32 seq = READ_ONCE(h->fault_seq);
+
+	if (seq != e->fault_seen) {
+		e->fault_seen = seq;
+		memcpy(e->report, h->fault_report, sizeof(e->report));
+		e->report[sizeof(e->report) - 1] = '\0';
+		pr_err("cove %u: protection fault contained: %.200s\n", e->id, e->report);
+		cove_fail(e, NULL);
+		return;
+	}
+	if (st == COVE_STATE_PANIC) {
+		e->exit_status = READ_ONCE(e->bp->tail.exit_status);
+		pr_err("cove %u: Cove panicked (status %u); the end of its console:\n",
+		       e->id, e->exit_status);
+		cove_console_tail(e, 1024);
+		cove_fail(e, "the Cove kernel panicked");
+		return;
+	}
+	if (st == COVE_STATE_STOPPED) {
+		e->exit_status = READ_ONCE(e->bp->tail.exit_status);
+		WRITE_ONCE(e->state, COVE_ENCLAVE_STOPPED);
+		cove_wake_all(e);
+		return;
+	}
+	cove_lc_take(e);
+}
+
+/*
+ * Why poll instead of an interrupt: Cove could ring a host core, but a module
+ * has no exported way to own a raw IDT vector, and an MSI-style irq domain
+ * for a co-kernel is far more machinery than a few cache lines read every
+ * millisecond. Polling also notices an enclave that died without a word.
+ */
+static int cove_poll_fn(void *arg)
+{
+	struct cove_enclave *e = arg;
+
+	while (!kthread_should_stop()) {
+		if (READ_ONCE(e->state) == COVE_ENCLAVE_READY)
+			cove_poll_once(e);
+		usleep_range(1000, 2000);
+	}
+	return 0;
+}
+
+int cove_poll_start(struct cove_enclave *e)
+{
+	struct task_struct *t;
+
+	t = kthread_run(cove_poll_fn, e, "cove%u", e->id);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	e->poll = t;
+	return 0;
+}
+
+void cove_poll_stop(struct cove_enclave *e)
+{
+	if (e->poll)
+		kthread_stop(e->poll);
+	e->poll = NULL;
+}
+
+void cove_jobs_free(struct cove_enclave *e)
+{
+	struct cove_lreq *r, *rn;
+	struct cove_job *j, *jn;
+
+	list_for_each_entry_safe(j, jn, &e->jobs, node) {
+		list_for_each_entry_safe(r, rn, &j->pending, node)
+			kfree(r);
+		list_for_each_entry_safe(r, rn, &j->serving, node)
+			kfree(r);
+		kfree(j);
+	}
+	INIT_LIST_HEAD(&e->jobs);
+}
+
+static bool cove_gone(struct cove_enclave *e)
+{
+	u32 st = READ_ONCE(e->state);
+
+	return e->dead || st == COVE_ENCLAVE_FAILED || st == COVE_ENCLAVE_STOPPED;
+}
+
+int cove_launch(struct cove_launch *req)
+{
+	struct cove_enclave *e;
+	struct cove_job *j;
+	char *spec;
+	u64 arg;
+	int ret;
+
+	if (!req->spec_len || req->spec_len > COVE_UAPI_JOB_MAX ||
+	    req->spec_len > COVE_CTL_SLOT_SIZE - sizeof(struct cove_msg) - 1) {
+		pr_err("cove: job line of %llu bytes (1..%zu)\n", req->spec_len,
+		       COVE_CTL_SLOT_SIZE - sizeof(struct cove_msg) - 1);
+		return -EINVAL;
+	}
+	e = cove_get(req->id);
+	if (!e) {
+		pr_err("cove: no enclave %u\n", req->id);
+		return -EINVAL;
+	}
+	spec = memdup_user(u64_to_user_ptr(req->spec_ptr), req->spec_len);
+	if (IS_ERR(spec)) {
+		ret = PTR_ERR(spec);
+		goto out_put;
+	}
+	j = kzalloc(sizeof(*j), GFP_KERNEL);
+	if (!j) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	INIT_LIST_HEAD(&j->pending);
+	INIT_LIST_HEAD(&j->serving);
+	init_waitqueue_head(&j->wq);
+	spin_lock(&e->lc_lock);
+	j->id = ++e->next_job;
+	list_add_tail(&j->node, &e->jobs);
+	spin_unlock(&e->lc_lock);
+
+	arg = j->id;
+	ret = cove_ctl_send(e, COVE_CTL_LAUNCH, &arg, 1, spec, req->spec_len,
+			    COVE_LAUNCH_TIMEOUT_MS);
+	if (ret < 0) {
+		if (ret == -EIO)
+			pr_err("cove %u: enclave is not running\n", e->id);
+		else
+			pr_err("cove %u: launch refused (%d)\n", e->id, ret);
+		spin_lock(&e->lc_lock);
+		j->finished = true;	/* kept until the enclave goes: a waiter may hold it */
+		spin_unlock(&e->lc_lock);
+		goto out_free;
+	}
+	req->job = j->id;
+	ret = 0;
+out_free:
+	kfree(spec);
+out_put:
+	cove_put(e);
+	return ret;
+}
+
+int cove_kill(struct cove_launch *req)
+{
+	struct cove_enclave *e = cove_get(req->id);
+	u64 arg = req->job;
+	int ret;
+
+	if (!e) {
+		pr_err("cove: no enclave %u\n", req->id);
+		return -EINVAL;
+	}
+	ret = cove_ctl_send(e, COVE_CTL_KILL, &arg, 1, NULL, 0, COVE_LAUNCH_TIMEOUT_MS);
+	cove_put(e);
+	return ret < 0 ? ret : 0;
+}
+
+/* Under lc_lock: something for the waiter, or a reason to stop waiting. */
+static bool cove_lc_ready(struct cove_enclave *e, struct cove_job *j)
+{
+	bool ready;
+
+	spin_lock(&e->lc_lock);
+	ready = !list_empty(&j->pending) || j->finished;
+	spin_unlock(&e->lc_lock);
+	return ready || cove_gone(e);
+}
+
+int cove_lcall_wait(struct cove_lcall *req)
+{
+	struct cove_enclave *e;
+	struct cove_lreq *r = NULL;
+	struct cove_msg *m;
+	struct cove_job *j;
+	long left;
+	int ret;
+
+	if (req->buf_size < COVE_LCALL_PAYLOAD_MAX) {
+		pr_err("cove: long-call buffer of %llu bytes, need %d\n", req->buf_size,
+		       COVE_LCALL_PAYLOAD_MAX);
+		return -EINVAL;
+	}
+	e = cove_get(req->id);
+	if (!e) {
+		pr_err("cove: no enclave %u\n", req->id);
+		return -EINVAL;
+	}
+	spin_lock(&e->lc_lock);
+	j = cove_job_find(e, req->job);
+	spin_unlock(&e->lc_lock);
+	if (!j) {
+		pr_err("cove %u: no job %u\n", e->id, req->job);
+		ret = -EINVAL;
+		goto out;
+	}
+	left = wait_event_interruptible_timeout(j->wq, cove_lc_ready(e, j),
+		req->timeout_ms ? msecs_to_jiffies(req->timeout_ms) : MAX_SCHEDULE_TIMEOUT);
+	if (left < 0) {
+		ret = left;
+		goto out;
+	}
+	if (cove_gone(e)) {
+		ret = -EIO;
+		goto out;
+	}
+	spin_lock(&e->lc_lock);
+	if (!list_empty(&j->pending)) {
+		r = list_first_entry(&j->pending, struct cove_lreq, node);
+		list_del(&r->node);
+		if (r->op != COVE_LC_JOB_EXIT)
+			list_add_tail(&r->node, &j->serving);
+	}
+	spin_unlock(&e->lc_lock);
+	if (!r) {
+		if (j->finished)
+			ret = -ESRCH;
+		else
+			ret = -ETIMEDOUT;
+		goto out;
+	}
+	req->op = r->op;
+	req->token = r->seq;
+	memcpy(req->arg, r->arg, sizeof(req->arg));
+	req->len = r->len;
+	ret = 0;
+	if (r->len) {
+		mutex_lock(&e->lock);
+		if (e->dead || !e->map) {
+			ret = -EIO;
+		} else {
+			m = cove_slot(e->lc, e->lay.lc_slot_size, r->seq - 1);
+			if (copy_to_user(u64_to_user_ptr(req->buf_ptr), m + 1, r->len))
+				ret = -EFAULT;
+		}
+		mutex_unlock(&e->lock);
+	}
+	if (r->op == COVE_LC_JOB_EXIT)
+		kfree(r);
+out:
+	cove_put(e);
+	return ret;
+}
+
+int cove_lcall_reply(const struct cove_lcall *req)
+{
+	struct cove_lreq *r = NULL, *it;
+	struct cove_enclave *e;
+	struct cove_msg *m;
+	struct cove_job *j;
+	int ret = 0;
+
+	e = cove_get(req->id);
+	if (!e) {
+		pr_err("cove: no enclave %u\n", req->id);
+		return -EINVAL;
+	}
+	if (req->len > COVE_LCALL_PAYLOAD_MAX || req->len > req->buf_size ||
+	    req->result > 0x7fffffff || req->result < -MAX_ERRNO) {
+		pr_err("cove %u: bad long-call reply (len %u, result %d)\n", e->id, req->len,
+		       req->result);
+		ret = -EINVAL;
+		goto out;
+	}
+	spin_lock(&e->lc_lock);
+	j = cove_job_find(e, req->job);
+	if (j) {
+		list_for_each_entry(it, &j->serving, node) {
+			if (it->seq == req->token) {
+				r = it;
+				list_del(&r->node);
+				break;
+			}
+		}
+	}
+	spin_unlock(&e->lc_lock);
+	if (!r) {
+		pr_err("cove %u: no long call %llu waiting for a reply in job %u\n", e->id,
+		       req->token, req->job);
+		ret = -EINVAL;
+		goto out;
+	}
+	mutex_lock(&e->lock);
+	if (e->dead || !e->map || cove_gone(e)) {
+		ret = -EIO;
+	} else {
+		m = cove_slot(e->lc, e->lay.lc_slot_size, r->seq - 1);
+		if (req->len && copy_from_user(m + 1, u64_to_user_ptr(req->buf_ptr), req->len)) {
+			ret = -EFAULT;
+			cove_lc_answer(e, m, r->seq, -EFAULT);
+		} else {
+			memcpy(m->arg, req->arg, sizeof(m->arg));
+			m->result = req->result;
+			m->len = req->len;
+			wmb();
+			WRITE_ONCE(m->done, r->seq);
+			cove_doorbell(e);
+		}
+	}
+	mutex_unlock(&e->lock);
+	kfree(r);
+out:
+	cove_put(e);
+	return ret;
+}
+
+/* Log the last bytes Cove wrote to its console, a line at a time. */
+void cove_console_tail(struct cove_enclave *e, size_t bytes)
+{
+	u64 head = READ_ONCE(e->ring->head);
+	u64 size = COVE_RING_DATA;
+	u64 pos = head > bytes ? head - bytes : 0;
+	char line[161];
+	size_t n = 0;
+	char c;
+
+	if (head - pos > size)
+		pos = head - size;
+	for (; pos < head; pos++) {
+		c = e->ring->data[pos % size];
+		if (c == '\n' || n == sizeof(line) - 1) {
+			line[n] = '\0';
+			pr_err("cove %u: | %s\n", e->id, line);
+			n = 0;
+			if (c == '\n')
+				continue;
+		}
+		if (c != '\r')
+			line[n++] = (c >= 32 && c < 127) ? c : '.';
+	}
+	if (n) {
+		line[n] = '\0';
+		pr_err("cove %u: | %s\n", e->id, line);
+	}
+	if (!head)
+		pr_err("cove %u: (the console is empty)\n", e->id);
+}

@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * An enclave's life: create (cores and memory taken from Linux, image
+ * loaded, cores started), grow (add), shrink (remove), destroy (everything
+ * given back). All of these run under cove_lifecycle, one at a time.
+ */
+#include <linux/delay.h>
+#include <linux/io.h>
+#include <linux/jiffies.h>
+#include <linux/memory.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+
+#include "cove.h"
+
+#define COVE_DEFAULT_BOOT_MS 30000
+#define COVE_ADD_TIMEOUT_MS 10000
+
+static struct cove_enclave *cove_alloc(void)
+{
+	struct cove_enclave *e = kzalloc(sizeof(*e), GFP_KERNEL);
+
+	if (!e)
+		return NULL;
+	kref_init(&e->ref);
+	mutex_init(&e->lock);
+	mutex_init(&e->ctl_lock);
+	spin_lock_init(&e->lc_lock);
+	INIT_LIST_HEAD(&e->jobs);
+	init_waitqueue_head(&e->state_wq);
+	return e;
+}
+
+void cove_enclave_release(struct kref *ref)
+{
+	struct cove_enclave *e = container_of(ref, struct cove_enclave, ref);
+
+	cove_jobs_free(e);
+	kfree(e);
+}
+
+/*
+ * Give back whatever e holds: cores stopped (if they ever ran Cove) and
+ * onlined, memory scrubbed and onlined, host page and tables freed.
+ */
+static void cove_release_resources(struct cove_enclave *e, bool started)
+{
+	unsigned int i;
+
+	if (started)
+		cove_init_cpus(e->apic_ids, e->nr_cpus);
+	if (e->map) {
+		memset(e->map, 0, e->mem[0].size);
+		memunmap(e->map);
+		e->map = NULL;
+		e->bp = NULL;
+		e->ring = NULL;
+		e->ctl = NULL;
+		e->lc = NULL;
+	}
+	for (i = 0; i < e->nr_mem; i++) {
+		if (i)
+			cove_mem_scrub(e->mem[i].base, e->mem[i].size);
+		cove_mem_give_back(e->mem[i].base, e->mem[i].size);
+	}
+	e->nr_mem = 0;
+	cove_cpus_online(e->cpus, e->nr_cpus);
+	e->nr_cpus = 0;
+	if (e->host_pg)
+		__free_page(e->host_pg);
+	e->host_pg = NULL;
+	e->host = NULL;
+	cove_tables_free(e);
+}
+
+static int cove_check_args(const struct cove_create *req)
+{
+	u64 bs = memory_block_size_bytes();
+
+	if (req->protect > COVE_PROTECT_REQUIRE) {
+		pr_err("cove: unknown protect mode %u\n", req->protect);
+		return -EINVAL;
+	}
+	if (strnlen(req->cmdline, sizeof(req->cmdline)) == sizeof(req->cmdline)) {
+		pr_err("cove: command line not terminated\n");
+		return -EINVAL;
+	}
+	if (!req->mem_size || req->mem_size % bs) {
+		pr_err("cove: memory size %#llx is not a non-zero multiple of the %llu MiB block\n",
+		       req->mem_size, bs >> 20);
+		return -EINVAL;
+	}
+	if (req->mem_base % bs) {
+		pr_err("cove: memory base %#llx is not block-aligned\n", req->mem_base);
+		return -EINVAL;
+	}
+	if (!req->image_ptr || !req->image_size || req->image_size > COVE_IMAGE_MAX) {
+		pr_err("cove: image of %llu bytes (1..%lu)\n", req->image_size, COVE_IMAGE_MAX);
+		return -EINVAL;
+	}
+	if (req->initrd_size > COVE_INITRD_MAX || !req->initrd_ptr != !req->initrd_size) {
+		pr_err("cove: initrd of %llu bytes at %#llx\n", req->initrd_size, req->initrd_ptr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Wait for Cove to say READY; the cores are running it already. */
+static int cove_wait_ready(struct cove_enclave *e, unsigned long deadline)
+{
+	u32 st;
+
+	for (;;) {
+		st = READ_ONCE(e->bp->tail.state);
+		if (st == COVE_STATE_READY)
+			return 0;
+		if (READ_ONCE(e->host->fault_seq))
+			return -EIO;
+		if (st >= COVE_STATE_STOPPED)
+			return -EIO;
+		if (time_after(jiffies, deadline))
+			return -ETIMEDOUT;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		usleep_range(1000, 2000);
+	}
+}
+
+/* Boot failed: keep the enclave (FAILED) so status and console show why. */
+static void cove_boot_failed(struct cove_enclave *e, int err, unsigned int ms)
+{
+	u32 st = READ_ONCE(e->bp->tail.state);
+
+	if (READ_ONCE(e->host->fault_seq)) {
+		memcpy(e->report, e->host->fault_report, sizeof(e->report));
+		e->report[sizeof(e->report) - 1] = '\0';
+		e->fault_seen = READ_ONCE(e->host->fault_seq);
+	} else if (err == -ETIMEDOUT) {
+		snprintf(e->report, sizeof(e->report),
+			 "boot timeout: Cove reached state %u of %u within %u ms", st,
+			 COVE_STATE_READY, ms);
+	} else if (st == COVE_STATE_PANIC) {
+		e->exit_status = READ_ONCE(e->bp->tail.exit_status);
+		snprintf(e->report, sizeof(e->report), "Cove panicked while booting");
+	} else {
+		snprintf(e->report, sizeof(e->report), "boot failed (%d, state %u)", err, st);
+	}
+	pr_err("cove %u: %s; the end of its console:\n", e->id, e->report);
+	cove_console_tail(e, 2048);
+	cove_fail(e, NULL);
+}
+
+long cove_create(struct cove_create *req)
+{
+	unsigned int timeout = req->boot_timeout_ms ? req->boot_timeout_ms : COVE_DEFAULT_BOOT_MS;
+	struct cove_layout lay = {};
+	struct cove_enclave *e;
+	unsigned long deadline;
+	unsigned int i;
+	void *img = NULL;
+	u64 base;
+	int err;
+
+	req->id = 0;
+	err = cove_check_args(req);
+	if (err)
+		return err;
+	e = cove_alloc();
+	if (!e)
+		return -ENOMEM;
+
+	mutex_lock(&cove_lifecycle);
+	err = cove_cpus_from_mask(req->cpus, e->cpus, &e->nr_cpus);
+	if (err)
+		goto out_unlock;
+	if (!e->nr_cpus) {
+		pr_err("cove: no cores given\n");
+		err = -EINVAL;
+		goto out_unlock;
+	}
+	if (req->mem_base) {
+		err = cove_mem_check(req->mem_base, req->mem_size);
+		if (err)
+			goto out_unlock;
+	}
+	img = kvmalloc(req->image_size, GFP_KERNEL);
+	if (!img) {
+		err = -ENOMEM;
+		goto out_unlock;
+	}
+	if (copy_from_user(img, u64_to_user_ptr(req->image_ptr), req->image_size)) {
+		err = -EFAULT;
+		goto out_unlock;
+	}
+	err = cove_image_check(img, req->image_size, &lay);
+	if (err)
+		goto out_unlock;
+	err = cove_layout(&lay, req->mem_size, req->initrd_size);
+	if (err)
+		goto out_unlock;
+	if (req->mem_base % lay.align) {
+		pr_err("cove: memory base %#llx is not aligned to the image's %#llx\n",
+		       req->mem_base, lay.align);
+		err = -EINVAL;
+		goto out_unlock;
+	}
+	err = cove_reserve_id(e);
+	if (err)
+		goto out_unlock;
+	e->lay = lay;
+	for (i = 0; i < e->nr_cpus; i++)
+		e->apic_ids[i] = cove_apic_id(e->cpus[i]);
+
+	/* From here on, things change hands. */
+	e->create_start_ns = ktime_get_ns();
+	err = cove_cpus_offline(e->cpus, e->nr_cpus);
+	if (err) {
+		e->nr_cpus = 0;
+		goto out_release;
+	}
+	base = req->mem_base;
+	err = cove_mem_take(&base, req->mem_size, lay.align);
+	if (err)
+		goto out_release;
+	e->mem[0].base = base;
+	e->mem[0].size = req->mem_size;
+	e->nr_mem = 1;
+	e->map = memremap(base, req->mem_size, MEMREMAP_WB);
+	if (!e->map) {
+		pr_err("cove: could not map the partition %#llx+%#llx\n", base, req->mem_size);
+		err = -ENOMEM;
+		goto out_release;
+	}
+	cove_image_load(e, img, req->image_size);
+	kvfree(img);
+	img = NULL;
+	if (req->initrd_size &&
+	    copy_from_user(e->map + lay.initrd_off, u64_to_user_ptr(req->initrd_ptr),
+			   req->initrd_size)) {
+		err = -EFAULT;
+		goto out_release;
+	}
+	e->host_pg = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!e->host_pg) {
+		err = -ENOMEM;
+		goto out_release;
+	}
+	e->host = page_address(e->host_pg);
+	err = cove_tables_build(e);
+	if (err)
+		goto out_release;
+	err = cove_block_fill(e, req);
+	if (err)
+		goto out_release;
+	cove_host_page_sync(e);
+	e->state = COVE_ENCLAVE_BOOTING;
+	err = cove_poll_start(e);
+	if (err)
+		goto out_release;
+	err = cove_publish(e);
+	if (err) {
+		cove_poll_stop(e);
+		goto out_release;
+	}
+	pr_info("cove %u: %u cores from CPU %u, %llu MiB at %#llx, booting\n", e->id,
+		e->nr_cpus, e->cpus[0], e->mem[0].size >> 20, base);
+
+	/* Published: from here a failure keeps the enclave for inspection. */
+	req->id = e->id;
+	deadline = jiffies + msecs_to_jiffies(timeout);
+	err = cove_start_cpus(e, 0, e->nr_cpus, timeout);
+	if (!err)
+		err = cove_wait_ready(e, deadline);
+	if (err) {
+		cove_boot_failed(e, err, timeout);
+		if (err != -EINTR)
+			err = err == -ETIMEDOUT ? -ETIMEDOUT : -EIO;
+		goto out_unlock_put;
+	}
+	e->create_ns = ktime_get_ns() - e->create_start_ns;
+	WRITE_ONCE(e->state, COVE_ENCLAVE_READY);
+	pr_info("cove %u: ready in %llu ms\n", e->id, e->create_ns / NSEC_PER_MSEC);
+out_unlock_put:
+	mutex_unlock(&cove_lifecycle);
+	cove_put(e);		/* the table holds it now */
+	return err;
+
+out_release:
+	cove_release_resources(e, false);
+	cove_unreserve_id(e);
+out_unlock:
+	mutex_unlock(&cove_lifecycle);
+	kvfree(img);
+	cove_put(e);
+	return err;
+}
+
+/* Under cove_lifecycle. */
+static void cove_destroy_locked(struct cove_enclave *e)
+{
+	int err;
+
+	if (READ_ONCE(e->state) == COVE_ENCLAVE_READY) {
+		err = cove_ctl_send(e, COVE_CTL_SHUTDOWN, NULL, 0, NULL, 0,
+				    COVE_SHUTDOWN_TIMEOUT_MS);
+		if (err)
+			pr_info("cove %u: no clean shutdown (%d); stopping its cores\n", e->id, err);
+	}
+	cove_poll_stop(e);
+	cove_unpublish(e);
+	mutex_lock(&e->lock);
+	e->dead = true;
+	cove_fail(e, NULL);
+	cove_release_resources(e, true);
+	mutex_unlock(&e->lock);
+	pr_info("cove %u: destroyed; cores and memory are Linux's again\n", e->id);
+}
+
+int cove_destroy(u32 id)
+{
+	struct cove_enclave *e;
+
+	mutex_lock(&cove_lifecycle);
+	e = cove_get(id);
+	if (!e) {
+		mutex_unlock(&cove_lifecycle);
+		pr_err("cove: no enclave %u\n", id);
+		return -EINVAL;
+	}
+	cove_destroy_locked(e);
+	mutex_unlock(&cove_lifecycle);
+	cove_put(e);
+	return 0;
+}
+
+static int cove_add_cpus(struct cove_enclave *e, const __u64 *mask)
+{
+	unsigned int cpus[COVE_MAX_ENCLAVE_CPUS], nr, first = e->nr_cpus, i;
+	struct cove_boot_tail *t = &e->bp->tail;
+	u64 apic;
+	int err;
+
+	err = cove_cpus_from_mask(mask, cpus, &nr);
+	if (err || !nr)
+		return err;
+	if (first + nr > COVE_MAX_ENCLAVE_CPUS) {
+		pr_err("cove %u: more than %d cores\n", e->id, COVE_MAX_ENCLAVE_CPUS);
+		return -EINVAL;
+	}
+	err = cove_cpus_offline(cpus, nr);
+	if (err)
+		return err;
+	mutex_lock(&e->lock);
+	for (i = 0; i < nr; i++) {
+		e->cpus[first + i] = cpus[i];
+		e->apic_ids[first + i] = cove_apic_id(cpus[i]);
+		memset(&t->cpus[first + i], 0, sizeof(t->cpus[0]));
+		t->cpus[first + i].apic_id = e->apic_ids[first + i];
+		t->cpus[first + i].host_cpu = cpus[i];
+	}
+	wmb();
+	e->nr_cpus = first + nr;
+	WRITE_ONCE(t->nr_cpus, e->nr_cpus);
+	cove_host_page_sync(e);
+	mutex_unlock(&e->lock);
+
+	err = cove_start_cpus(e, first, nr, COVE_ADD_TIMEOUT_MS);
+	for (i = 0; !err && i < nr; i++) {
+		apic = e->apic_ids[first + i];
+		err = cove_ctl_send(e, COVE_CTL_ADD_CPU, &apic, 1, NULL, 0, COVE_ADD_TIMEOUT_MS);
+		if (err)
+			pr_err("cove %u: Cove refused CPU %u (%d)\n", e->id, cpus[i], err);
+	}
+	if (!err)
+		return 0;
+
+	/* Take back the cores Cove did not accept (i - 1 and on). */
+	first += i ? i - 1 : 0;
+	mutex_lock(&e->lock);
+	nr = e->nr_cpus - first;
+	e->nr_cpus = first;
+	WRITE_ONCE(t->nr_cpus, first);
+	cove_host_page_sync(e);
+	mutex_unlock(&e->lock);
+	for (i = 0; i < nr; i++)
+		cpus[i] = e->cpus[first + i];
+	cove_init_cpus(&e->apic_ids[first], nr);
+	cove_cpus_online(cpus, nr);
+	return err;
+}
+
+static int cove_add_mem(struct cove_enclave *e, u64 base, u64 size)
+{
+	u64 args[2];
+	int err;
+
+	if (size % memory_block_size_bytes()) {
+		pr_err("cove: memory size %#llx is not a multiple of the block\n", size);
+		return -EINVAL;
+	}
+	if (e->nr_mem == COVE_MAX_RANGES) {
+		pr_err("cove %u: already %d memory ranges\n", e->id, COVE_MAX_RANGES);
+		return -EINVAL;
+	}
+	err = cove_mem_take(&base, size, e->lay.align);
+	if (err)
+		return err;
+	/* Granted before Cove hears of it: the layer checks against the grants. */
+	mutex_lock(&e->lock);
+	e->mem[e->nr_mem].base = base;
+	e->mem[e->nr_mem].size = size;
+	e->nr_mem++;
+	cove_host_page_sync(e);
+	mutex_unlock(&e->lock);
+	args[0] = base;
+	args[1] = size;
+	err = cove_ctl_send(e, COVE_CTL_ADD_MEM, args, 2, NULL, 0, COVE_ADD_TIMEOUT_MS);
+	if (!err) {
+		pr_info("cove %u: added %llu MiB at %#llx\n", e->id, size >> 20, base);
+		return 0;
+	}
+	pr_err("cove %u: Cove did not take memory %#llx+%#llx (%d)\n", e->id, base, size, err);
+	if (err == -ETIMEDOUT || err == -EIO)
+		return err;	/* it may still use it: stays granted until destroy */
+	mutex_lock(&e->lock);
+	e->nr_mem--;
+	cove_host_page_sync(e);
+	mutex_unlock(&e->lock);
+	cove_mem_give_back(base, size);
+	return err;
+}
+
+static struct cove_enclave *cove_get_running(u32 id)
+{
+	struct cove_enclave *e = cove_get(id);
+
+	if (!e) {
+		pr_err("cove: no enclave %u\n", id);
+		return ERR_PTR(-EINVAL);
+	}
+	if (READ_ONCE(e->state) != COVE_ENCLAVE_READY) {
+		pr_err("cove %u: enclave is %s, not ready\n", id, cove_state_name(e->state));
+		cove_put(e);
+		return ERR_PTR(-EIO);
+	}
+	return e;
+}
+
+int cove_add(struct cove_change *req)
+{
+	struct cove_enclave *e;
+	int err = 0;
+
+	mutex_lock(&cove_lifecycle);
+	e = cove_get_running(req->id);
+	if (IS_ERR(e)) {
+		mutex_unlock(&cove_lifecycle);
+		return PTR_ERR(e);
+	}
+	if (req->mem_size)
+		err = cove_add_mem(e, req->mem_base, req->mem_size);
+	if (!err)
+		err = cove_add_cpus(e, req->cpus);
+	mutex_unlock(&cove_lifecycle);
+	cove_put(e);
+	return err;
+}
+
+int cove_remove(struct cove_change *req)
+{
+	struct cove_enclave *e;
+	unsigned int i, k;
+	u64 args[2];
+	int err;
+
+	for (i = 0; i < COVE_CPUMASK_WORDS; i++) {
+		if (req->cpus[i]) {
+			pr_err("cove: cores cannot be taken from a running enclave\n");
+			return -EINVAL;
+		}
+	}
+	mutex_lock(&cove_lifecycle);
+	e = cove_get_running(req->id);
+	if (IS_ERR(e)) {
+		mutex_unlock(&cove_lifecycle);
+		return PTR_ERR(e);
+	}
+	k = e->nr_mem - 1;
+	if (req->mem_base) {
+		for (k = 1; k < e->nr_mem; k++)
+			if (e->mem[k].base == req->mem_base)
+				break;
+	}
+	if (!k || k >= e->nr_mem || (req->mem_size && req->mem_size != e->mem[k].size)) {
+		pr_err("cove %u: no added memory range %#llx+%#llx to remove (the boot range stays)\n",
+		       e->id, req->mem_base, req->mem_size);
+		err = -EINVAL;
+		goto out;
+	}
+	args[0] = e->mem[k].base;
+	args[1] = e->mem[k].size;
+	err = cove_ctl_send(e, COVE_CTL_REMOVE_MEM, args, 2, NULL, 0, COVE_ADD_TIMEOUT_MS);
+	if (err) {
+		pr_err("cove %u: Cove keeps memory %#llx+%#llx (%d)\n", e->id, args[0], args[1], err);
+		goto out;
+	}
+	mutex_lock(&e->lock);
+	for (i = k; i + 1 < e->nr_mem; i++)
+		e->mem[i] = e->mem[i + 1];
+	e->nr_mem--;
+	cove_host_page_sync(e);
+	mutex_unlock(&e->lock);
+	cove_mem_scrub(args[0], args[1]);
+	cove_mem_give_back(args[0], args[1]);
+	pr_info("cove %u: gave %llu MiB at %#llx back to Linux\n", e->id, args[1] >> 20, args[0]);
+out:
+	mutex_unlock(&cove_lifecycle);
+	cove_put(e);
+	return err;
+}
+
+/* Module unload: every enclave goes. */
+void cove_destroy_all(void)
+{
+	struct cove_enclave *e;
+	u32 id;
+
+	mutex_lock(&cove_lifecycle);
+	for (id = 1; id <= COVE_MAX_ENCLAVES; id++) {
+		e = cove_get(id);
+		if (!e)
+			continue;
+		cove_destroy_locked(e);
+		cove_put(e);
+	}
+	mutex_unlock(&cove_lifecycle);
+}

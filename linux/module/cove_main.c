@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Cove loader: runs the Cove lightweight kernel as a co-kernel beside Linux
+ * (the Pisces model) on cores and memory taken away from Linux.
+ * This file: /dev/cove, its ioctls, and the table of enclaves.
+ */
+#include <linux/fs.h>
+#include <linux/memory.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "cove.h"
+
+DEFINE_MUTEX(cove_lifecycle);
+
+/* Enclave ids are 1..COVE_MAX_ENCLAVES; slot id - 1. */
+static struct cove_enclave *cove_table[COVE_MAX_ENCLAVES];
+static bool cove_reserved[COVE_MAX_ENCLAVES];
+static DEFINE_SPINLOCK(cove_table_lock);
+
+struct cove_enclave *cove_get(u32 id)
+{
+	struct cove_enclave *e = NULL;
+
+	if (id < 1 || id > COVE_MAX_ENCLAVES)
+		return NULL;
+	spin_lock(&cove_table_lock);
+	e = cove_table[id - 1];
+	if (e)
+		kref_get(&e->ref);
+	spin_unlock(&cove_table_lock);
+	return e;
+}
+
+void cove_put(struct cove_enclave *e)
+{
+	kref_put(&e->ref, cove_enclave_release);
+}
+
+/* Under cove_lifecycle. */
+int cove_reserve_id(struct cove_enclave *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < COVE_MAX_ENCLAVES; i++) {
+		if (!cove_reserved[i]) {
+			cove_reserved[i] = true;
+			e->id = i + 1;
+			return 0;
+		}
+	}
+	pr_err("cove: already %d enclaves\n", COVE_MAX_ENCLAVES);
+	return -EBUSY;
+}
+
+void cove_unreserve_id(struct cove_enclave *e)
+{
+	if (e->id)
+		cove_reserved[e->id - 1] = false;
+	e->id = 0;
+}
+
+/* Make e visible to ioctls and sysfs; the table holds a reference. */
+int cove_publish(struct cove_enclave *e)
+{
+	int err = cove_sysfs_add(e);
+
+	if (err)
+		return err;
+	kref_get(&e->ref);
+	spin_lock(&cove_table_lock);
+	cove_table[e->id - 1] = e;
+	spin_unlock(&cove_table_lock);
+	return 0;
+}
+
+/* Under cove_lifecycle: no new lookups find e, no sysfs reader is inside. */
+void cove_unpublish(struct cove_enclave *e)
+{
+	spin_lock(&cove_table_lock);
+	cove_table[e->id - 1] = NULL;
+	spin_unlock(&cove_table_lock);
+	cove_sysfs_del(e);
+	cove_reserved[e->id - 1] = false;
+	kref_put(&e->ref, cove_enclave_release);
+}
+
+/* Under cove_lifecycle. */
+bool cove_cpu_taken(unsigned int cpu)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < COVE_MAX_ENCLAVES; i++) {
+		if (!cove_table[i])
+			continue;
+		for (k = 0; k < cove_table[i]->nr_cpus; k++)
+			if (cove_table[i]->cpus[k] == cpu)
+				return true;
+	}
+	return false;
+}
+
+/* Under cove_lifecycle. */
+bool cove_range_taken(u64 base, u64 size)
+{
+	struct cove_range *r;
+	unsigned int i, k;
+
+	for (i = 0; i < COVE_MAX_ENCLAVES; i++) {
+		if (!cove_table[i])
+			continue;
+		for (k = 0; k < cove_table[i]->nr_mem; k++) {
+			r = &cove_table[i]->mem[k];
+			if (base < r->base + r->size && r->base < base + size)
+				return true;
+		}
+	}
+	return false;
+}
+
+static int cove_status(struct cove_status *st)
+{
+	struct cove_enclave *e = cove_get(st->id);
+	struct cove_job *j;
+	unsigned int i;
+	int err = 0;
+
+	if (!e) {
+		pr_err("cove: no enclave %u\n", st->id);
+		return -EINVAL;
+	}
+	memset(st, 0, sizeof(*st));
+	st->id = e->id;
+	mutex_lock(&e->lock);
+	if (e->dead || !e->map) {
+		err = -EINVAL;
+		goto out;
+	}
+	st->state = READ_ONCE(e->state);
+	for (i = 0; i < e->nr_cpus; i++)
+		if (e->cpus[i] < COVE_CPUMASK_WORDS * 64)
+			st->cpus[e->cpus[i] / 64] |= BIT_ULL(e->cpus[i] % 64);
+	st->nr_mem = e->nr_mem;
+	for (i = 0; i < e->nr_mem; i++) {
+		st->mem[i].base = e->mem[i].base;
+		st->mem[i].size = e->mem[i].size;
+	}
+	st->guarded = READ_ONCE(e->host->guarded);
+	st->console_bytes = READ_ONCE(e->ring->head);
+	spin_lock(&e->lc_lock);
+	list_for_each_entry(j, &e->jobs, node)
+		st->jobs_running += !j->finished;
+	spin_unlock(&e->lc_lock);
+	st->exit_status = e->exit_status;
+	st->create_ns = e->create_ns;
+	BUILD_BUG_ON(sizeof(st->report) != sizeof(e->report));
+	memcpy(st->report, e->report, sizeof(st->report));
+	st->report[sizeof(st->report) - 1] = '\0';
+out:
+	mutex_unlock(&e->lock);
+	cove_put(e);
+	return err;
+}
+
+static int cove_console(struct cove_console_read *rd)
+{
+	struct cove_enclave *e = cove_get(rd->id);
+	u64 head, pos, len, off, first;
+	void __user *buf = u64_to_user_ptr(rd->buf_ptr);
+	int err = 0;
+
+	if (!e) {
+		pr_err("cove: no enclave %u\n", rd->id);
+		return -EINVAL;
+	}
+	mutex_lock(&e->lock);
+	if (e->dead || !e->map) {
+		err = -EINVAL;
+		goto out;
+	}
+	head = READ_ONCE(e->ring->head);
+	pos = min(rd->pos, head);
+	rd->lost = 0;
+	if (head - pos > COVE_RING_DATA) {
+		rd->lost = head - COVE_RING_DATA - pos;
+		pos = head - COVE_RING_DATA;
+	}
+	len = min(head - pos, rd->buf_size);
+	off = pos % COVE_RING_DATA;
+	first = min(len, COVE_RING_DATA - off);
+	if (copy_to_user(buf, e->ring->data + off, first) ||
+	    copy_to_user(buf + first, e->ring->data, len - first)) {
+		err = -EFAULT;
+		goto out;
+	}
+	rd->pos = pos + len;
+	rd->len = len;
+out:
+	mutex_unlock(&e->lock);
+	cove_put(e);
+	return err;
+}
+
+static int cove_open(struct inode *inode, struct file *file)
+{
+	return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
+}
+
+static long cove_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+	union {
+		struct cove_create create;
+		struct cove_status status;
+		struct cove_console_read console;
+		struct cove_launch launch;
+		struct cove_lcall lcall;
+		struct cove_change change;
+		__u32 id;
+	} *u;
+	size_t size = _IOC_SIZE(cmd);
+	bool out = _IOC_DIR(cmd) & _IOC_READ;
+	long err;
+
+	switch (cmd) {
+	case COVE_IOC_CREATE:
+	case COVE_IOC_DESTROY:
+	case COVE_IOC_STATUS:
+	case COVE_IOC_CONSOLE:
+	case COVE_IOC_LAUNCH:
+	case COVE_IOC_LCALL_WAIT:
+	case COVE_IOC_LCALL_REPLY:
+	case COVE_IOC_ADD:
+	case COVE_IOC_REMOVE:
+	case COVE_IOC_KILL:
+		break;
+	default:
+		pr_err("cove: unknown ioctl %#x\n", cmd);
+		return -ENOTTY;
+	}
+	u = kmalloc(sizeof(*u), GFP_KERNEL);
+	if (!u)
+		return -ENOMEM;
+	if (copy_from_user(u, uarg, size)) {
+		kfree(u);
+		return -EFAULT;
+	}
+	switch (cmd) {
+	case COVE_IOC_CREATE:
+		err = cove_create(&u->create);
+		/* A boot that failed keeps its enclave: say which one. */
+		out = !err || u->create.id;
+		break;
+	case COVE_IOC_DESTROY:
+		err = cove_destroy(u->id);
+		break;
+	case COVE_IOC_STATUS:
+		err = cove_status(&u->status);
+		break;
+	case COVE_IOC_CONSOLE:
+		err = cove_console(&u->console);
+		break;
+	case COVE_IOC_LAUNCH:
+		err = cove_launch(&u->launch);
+		break;
+	case COVE_IOC_KILL:
+		err = cove_kill(&u->launch);
+		break;
+	case COVE_IOC_LCALL_WAIT:
+		err = cove_lcall_wait(&u->lcall);
+		break;
+	case COVE_IOC_LCALL_REPLY:
+		err = cove_lcall_reply(&u->lcall);
+		break;
+	case COVE_IOC_ADD:
+		err = cove_add(&u->change);
+		break;
+	default:
+		err = cove_remove(&u->change);
+		break;
+	}
+	if (out && (!err || cmd == COVE_IOC_CREATE) && copy_to_user(uarg, u, size))
+		err = -EFAULT;
+	kfree(u);
+	return err;
+}
+
+static const struct file_operations cove_fops = {
+	.owner = THIS_MODULE,
+	.open = cove_open,
+	.unlocked_ioctl = cove_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice cove_dev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "cove",
+	.fops = &cove_fops,
+	.mode = 0600,
+};
+
+static int __init cove_init(void)
+{
+	int err;
+
+	err = cove_sysfs_init();
+	if (err)
+		return err;
+	err = misc_register(&cove_dev);
+	if (err) {
+		cove_sysfs_exit();
+		return err;
+	}
+	pr_info("cove: loader ready (/dev/cove, ABI %d, memory block %lu MiB)\n",
+		COVE_UAPI_VERSION, memory_block_size_bytes() >> 20);
+	return 0;
+}
+
+static void __exit cove_exit(void)
+{
+	misc_deregister(&cove_dev);
+	cove_destroy_all();
+	cove_sysfs_exit();
+}
+
+module_init(cove_init);
+module_exit(cove_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Cove co-kernel loader (Pisces model)");

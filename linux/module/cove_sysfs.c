@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/* /sys/kernel/cove/<id>/{state,cpus,mem,guarded,report}: read-only text. */
+#include <linux/kobject.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include "cove.h"
+
+static struct kobject *cove_root;
+
+struct cove_kobj {
+	struct kobject kobj;
+	struct cove_enclave *e;
+};
+
+static struct cove_enclave *cove_of(struct kobject *kobj)
+{
+	return container_of(kobj, struct cove_kobj, kobj)->e;
+}
+
+const char *cove_state_name(u32 state)
+{
+	switch (state) {
+	case COVE_ENCLAVE_BOOTING:
+		return "booting";
+	case COVE_ENCLAVE_READY:
+		return "ready";
+	case COVE_ENCLAVE_FAILED:
+		return "failed";
+	case COVE_ENCLAVE_STOPPED:
+		return "stopped";
+	default:
+		return "free";
+	}
+}
+
+static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", cove_state_name(READ_ONCE(cove_of(kobj)->state)));
+}
+
+static ssize_t cpus_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct cove_enclave *e = cove_of(kobj);
+	unsigned int i;
+	int n = 0;
+
+	for (i = 0; i < e->nr_cpus; i++)
+		n += sysfs_emit_at(buf, n, "%s%u", i ? "," : "", e->cpus[i]);
+	return n + sysfs_emit_at(buf, n, "\n");
+}
+
+static ssize_t mem_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct cove_enclave *e = cove_of(kobj);
+	unsigned int i;
+	int n = 0;
+
+	for (i = 0; i < e->nr_mem; i++)
+		n += sysfs_emit_at(buf, n, "%#llx %#llx\n", e->mem[i].base, e->mem[i].size);
+	return n;
+}
+
+static ssize_t guarded_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	static const char *const names[] = { "no", "svm", "vmx" };
+	u32 g = READ_ONCE(cove_of(kobj)->host->guarded);
+
+	return sysfs_emit(buf, "%s\n", g < ARRAY_SIZE(names) ? names[g] : "?");
+}
+
+static ssize_t report_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct cove_enclave *e = cove_of(kobj);
+
+	if (!e->report[0])
+		return 0;
+	return sysfs_emit(buf, "%.*s\n", (int)sizeof(e->report) - 1, e->report);
+}
+
+static struct kobj_attribute cove_attr_state = __ATTR_RO(state);
+static struct kobj_attribute cove_attr_cpus = __ATTR_RO(cpus);
+static struct kobj_attribute cove_attr_mem = __ATTR_RO(mem);
+static struct kobj_attribute cove_attr_guarded = __ATTR_RO(guarded);
+static struct kobj_attribute cove_attr_report = __ATTR_RO(report);
+
+static struct attribute *cove_attrs[] = {
+	&cove_attr_state.attr,
+	&cove_attr_cpus.attr,
+	&cove_attr_mem.attr,
+	&cove_attr_guarded.attr,
+	&cove_attr_report.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(cove);
+
+static void cove_kobj_release(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct cove_kobj, kobj));
+}
+
+static struct kobj_type cove_ktype = {
+	.release = cove_kobj_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = cove_groups,
+};
+
+int cove_sysfs_add(struct cove_enclave *e)
+{
+	struct cove_kobj *k;
+	int err;
+
+	k = kzalloc(sizeof(*k), GFP_KERNEL);
+	if (!k)
+		return -ENOMEM;
+	k->e = e;
+	err = kobject_init_and_add(&k->kobj, &cove_ktype, cove_root, "%u", e->id);
+	if (err) {
+		kobject_put(&k->kobj);
+		return err;
+	}
+	e->kobj = &k->kobj;
+	return 0;
+}
+
+/* Returns once no reader is inside a show function any more. */
+void cove_sysfs_del(struct cove_enclave *e)
+{
+	if (!e->kobj)
+		return;
+	kobject_del(e->kobj);
+	kobject_put(e->kobj);
+	e->kobj = NULL;
+}
+
+int cove_sysfs_init(void)
+{
+	cove_root = kobject_create_and_add("cove", kernel_kobj);
+	return cove_root ? 0 : -ENOMEM;
+}
+
+void cove_sysfs_exit(void)
+{
+	kobject_put(cove_root);
+}
