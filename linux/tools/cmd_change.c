@@ -66,7 +66,9 @@ static int add_main(int argc, char **argv)
 		return 0;
 	switch (errno) {
 	case EBUSY:
-		fail("%s %s in use (by another enclave, or Linux cannot take it offline); "
+		if (!a.have_cpus)
+			fail("the memory asked for is in use; dmesg says why");
+		fail("%s %s is in use (by another enclave, or Linux cannot take it offline); "
 		     "dmesg says which", cli_cpu_count(a.cpus) == 1 ? "CPU" : "one of CPUs",
 		     a.cpu_list);
 	case ENOMEM:

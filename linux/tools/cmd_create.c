@@ -116,18 +116,22 @@ static void __attribute__((noreturn)) boot_failed(int fd, uint32_t id, int err,
 						  const struct create_args *a)
 {
 	struct cove_status st;
+	const char *back = "nothing was taken";
 
 	if (id < COVE_MAX_ENCLAVES && cove_status(fd, id, &st)) {
 		console_tail(fd, id, TAIL_BYTES);
 		if (strnlen(st.report, sizeof(st.report)))
 			report_failure(fd, id);
-		if (ioctl(fd, COVE_IOC_DESTROY, &id))
+		back = "its CPUs and memory are back with Linux";
+		if (ioctl(fd, COVE_IOC_DESTROY, &id)) {
 			warn("destroying enclave %u: %s", id, strerror(errno));
+			back = "destroy it with 'cove destroy'";
+		}
 	}
 	if (err == ETIMEDOUT)
-		fail("Cove did not finish booting within %u s (CPUs %s, %s given back)",
-		     a->timeout_s ? a->timeout_s : 30, a->cpu_list, "memory");
-	fail("Cove failed while booting (CPUs %s and memory given back)", a->cpu_list);
+		fail("Cove did not finish booting on CPUs %s within %u s; %s", a->cpu_list,
+		     a->timeout_s ? a->timeout_s : 30, back);
+	fail("Cove failed while booting on CPUs %s; %s", a->cpu_list, back);
 }
 
 static void __attribute__((noreturn)) create_refused(int err, const struct create_args *a)

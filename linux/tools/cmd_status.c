@@ -123,6 +123,23 @@ static void print_json(const struct cove_status *st, const char *indent)
 	       (uint64_t)st->console_bytes, st->exit_status, (uint64_t)st->create_ns, report);
 }
 
+/*
+ * The report comes from the enclave: print it with control characters
+ * (terminal escapes included) made visible, except newlines and tabs.
+ */
+static void print_report(FILE *f, const struct cove_status *st)
+{
+	size_t len = strnlen(st->report, sizeof(st->report));
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)st->report[i];
+
+		fputc(c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7f) ? c : '?', f);
+	}
+	if (len && st->report[len - 1] != '\n')
+		fputc('\n', f);
+}
+
 /* The one-enclave view adds what does not fit a table row. */
 static void print_details(const struct cove_status *st)
 {
@@ -132,9 +149,10 @@ static void print_details(const struct cove_status *st)
 		printf("booted in %" PRIu64 " ms\n", (uint64_t)st->create_ns / 1000000);
 	if (st->state == COVE_ENCLAVE_STOPPED || st->state == COVE_ENCLAVE_FAILED)
 		printf("exit status %u\n", st->exit_status);
-	if (len)
-		printf("fault report:\n%.*s%s", (int)len, st->report,
-		       st->report[len - 1] == '\n' ? "" : "\n");
+	if (len) {
+		printf("fault report:\n");
+		print_report(stdout, st);
+	}
 }
 
 void report_failure(int fd, uint32_t id)
@@ -148,10 +166,10 @@ void report_failure(int fd, uint32_t id)
 	}
 	len = strnlen(st.report, sizeof(st.report));
 	fflush(stdout);
-	if (len)
-		fprintf(stderr, "enclave %u failed:\n%.*s%s", id, (int)len, st.report,
-			st.report[len - 1] == '\n' ? "" : "\n");
-	else
+	if (len) {
+		fprintf(stderr, "enclave %u failed:\n", id);
+		print_report(stderr, &st);
+	} else
 		fprintf(stderr, "enclave %u is %s (exit status %u); no fault report\n", id,
 			state_name(st.state), st.exit_status);
 }

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A stand-in for the cove module, so the CLI's runtime paths can be tested
+ * on any host: linked into cove-mock with -Wl,--wrap=ioctl, it answers
+ * /dev/cove's ioctls from memory. COVE_MOCK picks a scenario:
+ *
+ *   (unset)    enclave 0 ready (CPUs 2-3, 1G, svm), enclave 3 failed with a report
+ *   busy, nomem, noexec, timeout   how COVE_IOC_CREATE fails
+ *   lcalls     the job makes every long call, checks each reply (status 3 if
+ *              all are right, 99 with a message if not); COVE_MOCK_FILE is a
+ *              file it reads, COVE_MOCK_OUT one it writes
+ *   signal     the job is killed by SIGSEGV at once
+ *   eio        the enclave fails while the job runs
+ *   hang       the job runs until COVE_IOC_KILL, then ends by SIGKILL
+ *   follow     the console grows three times, then the enclave is destroyed
+ *   lost       the console ring dropped 100 bytes before what it returns
+ *
+ * COVE_MOCK_LOG, if set, receives each launched job line.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cove/pisces_abi.h>
+#include "../cove.h"
+
+int __real_ioctl(int fd, unsigned long req, ...);
+int __wrap_ioctl(int fd, unsigned long req, ...);
+
+static const char *scenario(void)
+{
+	const char *s = getenv("COVE_MOCK");
+
+	return s ? s : "";
+}
+
+static bool is(const char *name)
+{
+	return !strcmp(scenario(), name);
+}
+
+static int err(int e)
+{
+	errno = e;
+	return -1;
+}
+
+static int mock_status(struct cove_status *st)
+{
+	uint32_t id = st->id;
+
+	if (id != 0 && id != 3)
+		return err(ENOENT);
+	memset(st, 0, sizeof(*st));
+	st->id = id;
+	st->cpus[0] = id ? 0x30 : 0xc;
+	st->nr_mem = id ? 2 : 1;
+	st->mem[0].base = 0x100000000ULL;
+	st->mem[0].size = 1ULL << 30;
+	st->mem[1].base = 0x200000000ULL;
+	st->mem[1].size = 512ULL << 20;
+	st->state = id ? COVE_ENCLAVE_FAILED : COVE_ENCLAVE_READY;
+	st->guarded = id ? 2 : 1;
+	st->jobs_running = id ? 0 : 1;
+	st->console_bytes = 42;
+	st->exit_status = id ? 5 : 0;
+	st->create_ns = 1500000000ULL;
+	if (id || is("eio") || is("timeout"))
+		snprintf(st->report, sizeof(st->report),
+			 "COVE PROTECTION FAULT on cpu 1: nested page fault\n"
+			 "  write at \"guest\" physical 0x10300000\t\x01: outside the partition");
+	return 0;
+}
+
+static int console_step;
+
+static int mock_console(struct cove_console_read *r)
+{
+	static char text[256];
+	size_t n, len;
+
+	if (r->id != 0)
+		return err(ENOENT);
+	snprintf(text, sizeof(text), "cove: 2/2 CPUs online, 1024 MiB in partition\nready\n");
+	for (int i = 0; i < console_step; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "tick %d\n", i);
+	len = strlen(text);
+	/* "follow": each time the reader catches up, one more line, then the end. */
+	if (is("follow") && r->pos >= len) {
+		if (console_step == 3)
+			return err(ENOENT);
+		console_step++;
+	}
+	r->lost = is("lost") && r->pos == 0 ? 100 : 0;
+	n = r->pos < len ? len - r->pos : 0;
+	if (n > r->buf_size)
+		n = r->buf_size;
+	memcpy((void *)(uintptr_t)r->buf_ptr, text + r->pos, n);
+	r->pos += n;
+	r->len = n;
+	return 0;
+}
+
+static int mock_create(struct cove_create *c)
+{
+	if (is("busy"))
+		return err(EBUSY);
+	if (is("nomem"))
+		return err(ENOMEM);
+	if (is("noexec"))
+		return err(ENOEXEC);
+	if (is("timeout")) {
+		c->id = 0;
+		return err(ETIMEDOUT);
+	}
+	if (!c->image_size || !c->mem_size)
+		return err(EINVAL);
+	c->id = 1;
+	return 0;
+}
+
+/* One long call of the "lcalls" job and what its reply must be. */
+struct step {
+	uint32_t op;
+	const char *payload;	/* NULL: none; "@file": COVE_MOCK_FILE; "@out": COVE_MOCK_OUT */
+	int payload_len;	/* -1: strlen + 1 */
+	uint64_t arg[3];	/* 1000: the handle of the last good OPEN */
+	int expect;		/* -1000: a handle (>= 3); 1000: the file's size */
+};
+
+#define H 1000
+static const struct step steps[] = {
+	{ COVE_LC_STAT, "@file", -1, { 0 }, 0 },
+	{ COVE_LC_OPEN, "@file", -1, { O_RDONLY }, -H },
+	{ COVE_LC_READ, NULL, 0, { H, 0, 65536 }, H },
+	{ COVE_LC_WRITE, "job says hello\n", 15, { 1 }, 15 },
+	{ COVE_LC_WRITE, "job complains\n", 14, { 2 }, 14 },
+	{ COVE_LC_READ, NULL, 0, { H, 1ULL << 63, 10 }, -EINVAL },
+	{ COVE_LC_CLOSE, NULL, 0, { H }, 0 },
+	{ COVE_LC_READ, NULL, 0, { H, 0, 10 }, -EBADF },
+	{ COVE_LC_READ, NULL, 0, { 99, 0, 10 }, -EBADF },
+	{ COVE_LC_READ, NULL, 0, { 1ULL << 40, 0, 10 }, -EBADF },
+	{ COVE_LC_WRITE, "x", 1, { 0 }, -EBADF },
+	{ COVE_LC_OPEN, "", 1, { O_RDONLY }, -ENOENT },
+	{ COVE_LC_OPEN, "abc", 3, { O_RDONLY }, -EINVAL },
+	{ COVE_LC_OPEN, "abc", 0, { O_RDONLY }, -EINVAL },
+	{ COVE_LC_OPEN, "/no/such/file", -1, { O_RDONLY }, -ENOENT },
+	{ COVE_LC_STAT, "abc", 3, { 0 }, -EINVAL },
+	{ 77, NULL, 0, { 0 }, -ENOSYS },
+	{ COVE_LC_OPEN, "@out", -1, { O_WRONLY | O_CREAT | O_TRUNC, 0600 }, -H },
+	{ COVE_LC_WRITE, "written by the job\n", 19, { H, 0 }, 19 },
+	{ COVE_LC_CLOSE, NULL, 0, { H }, 0 },
+	{ COVE_LC_CLOSE, NULL, 0, { 1 }, 0 },
+	{ COVE_LC_WRITE, "stdout still open\n", 18, { 1 }, 18 },
+};
+
+static unsigned int step_at;
+static int handle = -1, job_status, killed;
+static bool failed;
+
+static void step_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "mock: step %u: ", step_at);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	failed = true;
+}
+
+static const char *payload_of(const char *p)
+{
+	if (p && !strcmp(p, "@file"))
+		return getenv("COVE_MOCK_FILE") ? getenv("COVE_MOCK_FILE") : "/etc/hostname";
+	if (p && !strcmp(p, "@out"))
+		return getenv("COVE_MOCK_OUT") ? getenv("COVE_MOCK_OUT") : "/dev/null";
+	return p;
+}
+
+static void job_exit(struct cove_lcall *lc, int status)
+{
+	lc->op = COVE_LC_JOB_EXIT;
+	lc->arg[0] = (uint64_t)status;
+	lc->len = 0;
+}
+
+static int mock_wait(struct cove_lcall *lc)
+{
+	char *buf = (char *)(uintptr_t)lc->buf_ptr;
+
+	if (lc->id != 0)
+		return err(ENOENT);
+	if (lc->job != 5)
+		return err(ESRCH);
+	if (lc->buf_size < COVE_LCALL_PAYLOAD_MAX)
+		return err(EINVAL);
+	memset(lc->arg, 0, sizeof(lc->arg));
+	lc->token = step_at + 1;
+	if (is("eio"))
+		return err(EIO);
+	if (is("signal")) {
+		job_exit(lc, SIGSEGV);
+		return 0;
+	}
+	if (is("hang")) {
+		if (!killed) {
+			usleep(lc->timeout_ms * 1000);
+			return err(ETIMEDOUT);
+		}
+		job_exit(lc, SIGKILL);
+		return 0;
+	}
+	if (step_at == sizeof(steps) / sizeof(steps[0])) {
+		job_exit(lc, failed ? 99 << 8 : 3 << 8);
+		return 0;
+	}
+	const struct step *s = &steps[step_at];
+	const char *p = payload_of(s->payload);
+
+	lc->op = s->op;
+	for (int i = 0; i < 3; i++)
+		lc->arg[i] = s->arg[i] == H ? (uint64_t)handle : s->arg[i];
+	lc->len = 0;
+	if (p) {
+		lc->len = s->payload_len < 0 ? (uint32_t)strlen(p) + 1 : (uint32_t)s->payload_len;
+		memcpy(buf, p, lc->len);
+	}
+	return 0;
+}
+
+static int mock_reply(struct cove_lcall *lc)
+{
+	const struct step *s = &steps[step_at];
+	struct stat st;
+	int want = s->expect;
+
+	if (lc->op == COVE_LC_JOB_EXIT || is("hang") || is("signal"))
+		return 0;
+	if (lc->token != step_at + 1)
+		step_fail("reply carries token %llu", (unsigned long long)lc->token);
+	stat(payload_of("@file"), &st);
+	if (want == H)
+		want = (int)st.st_size;
+	if (want == -H ? lc->result < 3 : lc->result != want)
+		step_fail("op %u: result %d, expected %d", s->op, lc->result, want);
+	if (want == -H && lc->result >= 3)
+		handle = lc->result;
+	if (s->op == COVE_LC_STAT && !s->expect &&
+	    (lc->arg[0] != (uint64_t)st.st_size || lc->arg[1] != st.st_mode ||
+	     lc->arg[2] != (uint64_t)st.st_mtim.tv_sec))
+		step_fail("stat answered size %llu mode %llo",
+			  (unsigned long long)lc->arg[0], (unsigned long long)lc->arg[1]);
+	if (s->op == COVE_LC_READ && lc->result > 0 && lc->len != (uint32_t)lc->result)
+		step_fail("read: reply len %u for result %d", lc->len, lc->result);
+	step_at++;
+	return 0;
+}
+
+static int mock_launch(struct cove_launch *l)
+{
+	const char *log = getenv("COVE_MOCK_LOG");
+
+	if (l->id != 0)
+		return err(ENOENT);
+	if (log) {
+		FILE *f = fopen(log, "w");
+
+		if (f) {
+			fprintf(f, "%.*s\n", (int)l->spec_len, (const char *)(uintptr_t)l->spec_ptr);
+			fclose(f);
+		}
+	}
+	l->job = 5;
+	return 0;
+}
+
+int __wrap_ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	void *arg;
+
+	(void)fd;
+	(void)job_status;
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	switch (req) {
+	case COVE_IOC_STATUS:
+		return mock_status(arg);
+	case COVE_IOC_CONSOLE:
+		return mock_console(arg);
+	case COVE_IOC_CREATE:
+		return mock_create(arg);
+	case COVE_IOC_DESTROY:
+		return *(uint32_t *)arg <= 1 ? 0 : err(ENOENT);
+	case COVE_IOC_LAUNCH:
+		return mock_launch(arg);
+	case COVE_IOC_LCALL_WAIT:
+		return mock_wait(arg);
+	case COVE_IOC_LCALL_REPLY:
+		return mock_reply(arg);
+	case COVE_IOC_KILL:
+		killed++;
+		return 0;
+	case COVE_IOC_ADD:
+		return is("busy") ? err(EBUSY) : 0;
+	case COVE_IOC_REMOVE:
+		return is("busy") ? err(EBUSY) : 0;
+	default:
+		return err(ENOTTY);
+	}
+}
