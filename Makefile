@@ -168,6 +168,16 @@ test-protect: deps
 bench: deps
 	@scripts/bench.sh
 
+# The host CLI for co-kernel enclaves (linux/tools/), one static binary.
+CLI_SRCS := $(wildcard linux/tools/*.c linux/tools/*.h) linux/tools/Makefile \
+	    linux/module/cove_uapi.h include/cove/pisces_abi.h
+.PHONY: cli
+cli: $(BUILD)/linux/cove
+$(BUILD)/linux/cove: $(CLI_SRCS)
+	@$(MAKE) --no-print-directory -C linux/tools BUILD=$(abspath $(BUILD))
+$(BUILD)/linux/cove-mock: $(CLI_SRCS) $(wildcard linux/tools/test/*.c)
+	@$(MAKE) --no-print-directory -C linux/tools BUILD=$(abspath $(BUILD)) mock
+
 # Host unit tests: pure-logic sources built for Linux with sanitizers.
 include $(wildcard test/unit/*.mk)
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \

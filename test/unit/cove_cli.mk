@@ -2,3 +2,11 @@
 UNIT_TESTS += cove_cli
 UNIT_SRCS_cove_cli := test/unit/test_cove_cli.c linux/tools/cli_parse.c kernel/job_parse.c \
 	kernel/cmdline.c kernel/lib/kvsnprintf.c
+
+# The CLI run as a program (usage errors, no module, a mock /dev/cove):
+# test_cove_cli.sh, installed among the unit binaries so test/run.sh runs it.
+$(BUILD)/unit/cove_cli_cmd: test/unit/test_cove_cli.sh $(BUILD)/linux/cove $(BUILD)/linux/cove-mock
+	@mkdir -p $(BUILD)/unit
+	@cp $< $@
+	@chmod +x $@
+unit-bins: $(BUILD)/unit/cove_cli_cmd

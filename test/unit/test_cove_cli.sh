@@ -1,0 +1,164 @@
+#!/bin/bash
+# The cove CLI run as a program: every usage error (status 2, one line on
+# stderr), the missing module (status 1), and each command against
+# cove-mock, the same CLI with /dev/cove answered by linux/tools/test/mock_dev.c.
+# Installed as $BUILD/unit/cove_cli_cmd by cove_cli.mk; prints PASS/FAIL
+# lines for test/run.sh.
+set -u
+BUILD="${BUILD:-build}"
+COVE="$BUILD/linux/cove"
+MOCK="$BUILD/linux/cove-mock"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+
+# check NAME WANT_STATUS STDERR_REGEX [STDOUT_REGEX] -- CMD...
+check() {
+	local name="$1" want="$2" err_re="$3" out_re="" rc
+	shift 3
+	if [ "$1" != -- ]; then out_re="$1"; shift; fi
+	shift
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" != "$want" ]; then
+		why="status $rc, expected $want"
+	elif [ -n "$err_re" ] && ! grep -Eq -- "$err_re" "$tmp/err"; then
+		why="stderr lacks /$err_re/"
+	elif [ -z "$err_re" ] && [ -s "$tmp/err" ]; then
+		why="unexpected stderr"
+	elif [ "$want" = 2 ] && [ "$(wc -l <"$tmp/err")" != 1 ]; then
+		why="usage errors are one line"
+	elif [ -n "$out_re" ] && ! grep -Eq -- "$out_re" "$tmp/out"; then
+		why="stdout lacks /$out_re/"
+	else
+		echo "PASS cove_cli_cmd.$name"
+		return
+	fi
+	echo "FAIL cove_cli_cmd.$name"
+	echo "  $* -> $why"
+	sed 's/^/    err: /' "$tmp/err" | head -n 5
+	failed=1
+}
+
+for bin in "$COVE" "$MOCK"; do
+	if [ ! -x "$bin" ]; then
+		echo "FAIL cove_cli_cmd.build"
+		echo "  $bin is missing (make cli; make -C linux/tools mock)"
+		exit 1
+	fi
+done
+
+# Usage errors: no module needed, no root needed.
+check no_command 2 'missing command' -- "$COVE"
+check unknown_command 2 "unknown command 'frob'" -- "$COVE" frob
+check help 0 '' '^  create ' -- "$COVE" --help
+check version 0 '' '^cove [0-9]' -- "$COVE" --version
+check create_help 0 '' '--cpus LIST' -- "$COVE" create --help
+check create_bad_list 2 "--cpus 'x': not a CPU list" -- "$COVE" create --cpus x --mem 1G
+check create_bad_range 2 "--cpus '3-2'" -- "$COVE" create --cpus 3-2 --mem 1G
+check create_cpu_256 2 'go up to 255' -- "$COVE" create --cpus 256 --mem 1G
+check create_bad_size 2 "--mem '12X': not a size" -- "$COVE" create --cpus 2 --mem 12X
+check create_zero_size 2 "--mem '0'" -- "$COVE" create --cpus 2 --mem 0
+check create_no_mem 2 'missing --mem' -- "$COVE" create --cpus 2
+check create_no_cpus 2 'missing --cpus' -- "$COVE" create --mem 1G
+check create_bad_protect 2 "--protect 'maybe'" -- "$COVE" create --cpus 2 --mem 1G --protect maybe
+check create_bad_timeout 2 "--timeout '0'" -- "$COVE" create --cpus 2 --mem 1G --timeout 0
+check create_unknown_opt 2 "unknown option '--frob'" -- "$COVE" create --cpus 2 --mem 1G --frob
+check create_missing_arg 2 "'--cpus' needs an argument" -- "$COVE" create --cpus
+check create_extra_arg 2 "unexpected argument 'x'" -- "$COVE" create --cpus 2 --mem 1G x
+check create_not_elf 1 '/etc/passwd is not a Cove image \(not an ELF' -- \
+	"$COVE" create --cpus 0 --mem 1G --image /etc/passwd
+check create_not_cove 1 'no Cove image header' -- \
+	"$COVE" create --cpus 0 --mem 1G --image "$COVE"
+check create_no_image 1 'cannot open /no/image' -- \
+	env COVE_IMAGE=/no/image "$COVE" create --cpus 0 --mem 1G
+check status_bad_id 2 "'x' is not an enclave id" -- "$COVE" status x
+check status_id_range 2 'no enclave 9' -- "$COVE" status 9
+check status_two_ids 2 "unexpected argument '2'" -- "$COVE" status 1 2
+check console_no_id 2 'missing enclave id' -- "$COVE" console
+check destroy_no_id 2 'missing enclave id' -- "$COVE" destroy
+check add_nothing 2 'nothing to add' -- "$COVE" add 0
+check remove_no_mem 2 'missing --mem' -- "$COVE" remove 0
+check remove_no_cpus 2 "unknown option '--cpus'" -- "$COVE" remove 0 --cpus 1
+check run_no_id 2 'missing enclave id' -- "$COVE" run
+check run_no_program 2 'missing the program' -- "$COVE" run 0
+check run_bad_ranks 2 "--ranks '0'" -- "$COVE" run 0 -n 0 -- /bin/true
+check run_ranks_cpus 2 '--ranks 4 but only 2 CPUs' -- "$COVE" run 0 -n 4 --cpus 1-2 /bin/true
+check run_quote 2 'double quote' -- "$COVE" run 0 -- /bin/echo 'a"b'
+check run_env_blank 2 'contains a blank' -- "$COVE" run 0 --env 'A=x y' -- /bin/true
+check run_env_noeq 2 'not NAME=VALUE' -- "$COVE" run 0 --env A -- /bin/true
+check run_pagesize 2 "--pagesize '3M'" -- "$COVE" run 0 --pagesize 3M -- /bin/true
+check run_no_program_file 1 '/no/prog: No such file' -- "$COVE" run 0 -- /no/prog
+
+if [ "$(id -u)" != 0 ]; then
+	check needs_root 1 'must be run as root' -- "$COVE" status
+	exit $failed
+fi
+check no_module 1 'the cove module is not loaded \(modprobe cove\)' -- \
+	env COVE_DEVICE=/nonexistent/cove "$COVE" status
+
+# Against the mock module.
+export COVE_DEVICE=/dev/null
+unset COVE_MOCK
+check mock_status 0 '' '^3 +failed +4-5 +1536M \(0x100000000-0x13fffffff, 0x200000000' -- \
+	"$MOCK" status
+check mock_status_one 0 '' 'write at "guest" physical 0x10300000.\?: outside' -- \
+	"$MOCK" status 3
+check mock_status_absent 1 '^cove status: no enclave 1$' -- "$MOCK" status 1
+"$MOCK" status --json >"$tmp/json" 2>&1
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d[1]["cpus"]==[4,5]
+assert "\x01" in d[1]["report"] and d[1]["memory_total"]==1610612736' "$tmp/json" 2>/dev/null; then
+	echo "PASS cove_cli_cmd.mock_status_json"
+else
+	echo "FAIL cove_cli_cmd.mock_status_json"
+	sed 's/^/    /' "$tmp/json"
+	failed=1
+fi
+check mock_create 0 '' '^1$' -- "$MOCK" create --cpus 0 --mem 1G --image "$BUILD/cove.elf"
+check mock_create_busy 1 'CPU 0 is in use' -- \
+	env COVE_MOCK=busy "$MOCK" create --cpus 0 --mem 1G --image "$BUILD/cove.elf"
+check mock_create_nomem 1 'cannot offline 1G of memory' -- \
+	env COVE_MOCK=nomem "$MOCK" create --cpus 0 --mem 1G --image "$BUILD/cove.elf"
+check mock_create_noexec 1 'is not a Cove image' -- \
+	env COVE_MOCK=noexec "$MOCK" create --cpus 0 --mem 1G --image "$BUILD/cove.elf"
+check mock_create_timeout 1 'did not finish booting on CPUs 0 within 30 s; its CPUs' -- \
+	env COVE_MOCK=timeout "$MOCK" create --cpus 0 --mem 1G --image "$BUILD/cove.elf"
+check mock_console 0 '' '^ready$' -- "$MOCK" console 0
+check mock_console_lost 0 '' '^\[100 bytes lost\]$' -- env COVE_MOCK=lost "$MOCK" console 0
+check mock_console_follow 0 '' '^tick 2$' -- env COVE_MOCK=follow timeout 10 "$MOCK" console -f 0
+check mock_console_absent 1 'no enclave 2' -- "$MOCK" console 2
+check mock_add_busy 1 'CPU 1 is in use' -- env COVE_MOCK=busy "$MOCK" add 0 --cpus 1
+check mock_remove_busy 1 'cannot give back 256M' -- env COVE_MOCK=busy "$MOCK" remove 0 --mem 256M
+check mock_destroy 0 '' -- "$MOCK" destroy 1
+check mock_destroy_absent 1 'no enclave 2' -- "$MOCK" destroy 2
+
+echo "data for the job" >"$tmp/in"
+check mock_run_lcalls 3 'job complains' '^job says hello$' -- \
+	env COVE_MOCK=lcalls COVE_MOCK_FILE="$tmp/in" COVE_MOCK_OUT="$tmp/written" \
+	COVE_MOCK_LOG="$tmp/line" "$MOCK" run 0 -n 2 --heap 1G --large-pages --env A=1 \
+	-- /bin/sh 'hello world' ''
+if grep -Eqx 'ranks=2 heap=1G pagesize=1G env="A=1" /[a-z/]+ "hello world" ""' "$tmp/line" &&
+	grep -qx 'written by the job' "$tmp/written"; then
+	echo "PASS cove_cli_cmd.mock_run_job_line"
+else
+	echo "FAIL cove_cli_cmd.mock_run_job_line"
+	cat "$tmp/line" "$tmp/written" 2>&1 | sed 's/^/    /'
+	failed=1
+fi
+check mock_run_signal 139 'killed by signal 11' -- env COVE_MOCK=signal "$MOCK" run 0 /bin/true
+check mock_run_eio 1 'COVE PROTECTION FAULT' -- env COVE_MOCK=eio "$MOCK" run 0 /bin/true
+check mock_run_absent 1 'no enclave 2' -- "$MOCK" run 2 /bin/true
+COVE_MOCK=hang "$MOCK" run 0 /bin/true 2>"$tmp/err" &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+rc=$?
+if [ $rc = 137 ] && grep -q 'stopping job 5' "$tmp/err"; then
+	echo "PASS cove_cli_cmd.mock_run_interrupt"
+else
+	echo "FAIL cove_cli_cmd.mock_run_interrupt"
+	echo "  status $rc"
+	failed=1
+fi
+exit $failed
