@@ -231,8 +231,19 @@ bool vmm_all_ports_trapped(void)
 	return vmm_cokernel;
 }
 
+/* Host side: this CPU is done; leave it where INIT can take it back. */
+static void __noreturn vmm_host_park(void)
+{
+	if (vmm_is_vmx)
+		vmx_park();
+	svm_park();
+}
+
 void vmm_park_cpu(void)
 {
+	/* The reporting CPU of a violation is already on the host side. */
+	if (vmm_on && vmm_reporting)
+		vmm_host_park();
 	if (vmm_on)
 		vmm_hypercall(VMM_HC_PARK, 0, 0);
 }
@@ -330,7 +341,7 @@ void vmm_violation(enum vmm_fault_kind kind, struct vmm_report *r)
 	/* One CPU reports; the others, stopped by it, never get here. */
 	if (!__atomic_compare_exchange_n(&vmm_reporting, &expect, 1, false, __ATOMIC_SEQ_CST,
 					 __ATOMIC_SEQ_CST))
-		arch_halt_forever();
+		vmm_host_park();
 	vmm_stopping = 1;
 	r->magic = VMM_REPORT_MAGIC;
 	r->kind = kind;

@@ -363,7 +363,7 @@ void svm_handle_exit(struct svm_cpu *c)
 	case EXIT_NMI:
 		c->exits_by[SVM_X_NMI]++;
 		if (vmm_is_stopping())
-			arch_halt_forever();
+			svm_park();	/* halted where the host's INIT still works */
 		v->event_inj = 2 | (2U << 8) | (1U << 31);	/* hand the NMI to the kernel */
 		return;
 	case EXIT_MSR:

@@ -494,7 +494,7 @@ void vmx_handle_exit(struct vmx_cpu *c)
 	case R_EXCEPTION_NMI:
 		c->exits_by[VX_NMI]++;
 		if (vmm_is_stopping())
-			arch_halt_forever();
+			vmx_park();	/* halted where the host's INIT still works */
 		/* Hand the NMI to the kernel: vector 2, type NMI, valid. */
 		vmx_vmwrite(F_ENTRY_INTR, 2 | (2U << 8) | (1U << 31));
 		return;
