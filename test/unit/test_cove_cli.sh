@@ -90,6 +90,11 @@ check run_env_noeq 2 'not NAME=VALUE' -- "$COVE" run 0 --env A -- /bin/true
 check run_pagesize 2 "--pagesize '3M'" -- "$COVE" run 0 --pagesize 3M -- /bin/true
 check run_no_program_file 1 '/no/prog: No such file' -- "$COVE" run 0 -- /no/prog
 
+# The man page renders without a single warning.
+if command -v man >/dev/null; then
+	check man_page 0 '' 'cove run' -- man --warnings -l linux/tools/cove.1
+fi
+
 if [ "$(id -u)" != 0 ]; then
 	check needs_root 1 'must be run as root' -- "$COVE" status
 	exit $failed
