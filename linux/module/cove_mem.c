@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Enclave memory: whole memory blocks offlined and removed from Linux, and
- * added and onlined again when the enclave gives them back.
+ * Enclave memory: whole memory blocks offlined in Linux (through their
+ * sysfs state files, as an administrator would), onlined again when the
+ * enclave gives them back.
  */
 #include <linux/fs.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/memory.h>
-#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -62,74 +62,6 @@ int cove_mem_check(u64 base, u64 size)
 	return 0;
 }
 
-/*
- * Take size bytes from Linux: at *base if given, else the highest range of
- * RAM whose blocks can all be offlined, going down one block at a time.
- */
-int cove_mem_take(u64 *base, u64 size, u64 align)
-{
-	u64 bs = memory_block_size_bytes();
-	u64 step = max(bs, align);
-	u64 top, b;
-	int err;
-
-	if (*base) {
-		err = cove_mem_check(*base, size);
-		if (err)
-			return err;
-		if (*base % step) {
-			pr_err("cove: memory base %#llx is not aligned to %#llx\n", *base, step);
-			return -EINVAL;
-		}
-		err = offline_and_remove_memory(*base, size);
-		if (err) {
-			pr_err("cove: could not offline memory %#llx+%#llx (%d)\n", *base, size, err);
-			return -ENOMEM;
-		}
-		return 0;
-	}
-
-	top = round_down(cove_ram_top(), step);
-	if (top < size) {
-		pr_err("cove: no %llu MiB of offlinable memory\n", size >> 20);
-		return -ENOMEM;
-	}
-	for (b = top - size;; b -= step) {
-		if (!cove_range_taken(b, size) && cove_is_ram(b, size)) {
-			if (!offline_and_remove_memory(b, size)) {
-				*base = b;
-				return 0;
-			}
-		}
-		if (fatal_signal_pending(current))
-			return -EINTR;
-		cond_resched();
-		if (b < step)
-			break;
-	}
-	pr_err("cove: no %llu MiB of offlinable memory\n", size >> 20);
-	return -ENOMEM;
-}
-
-/* Fill a range that is not Linux memory (any more) with zeroes. */
-void cove_mem_scrub(u64 base, u64 size)
-{
-	u64 off, chunk;
-	void *p;
-
-	for (off = 0; off < size; off += chunk) {
-		chunk = min_t(u64, size - off, SZ_64M);
-		p = memremap(base + off, chunk, MEMREMAP_WB);
-		if (!p) {
-			pr_err("cove: could not map %#llx to scrub it\n", base + off);
-			continue;
-		}
-		memset(p, 0, chunk);
-		memunmap(p);
-		cond_resched();
-	}
-}
-
 static int cove_sysfs_write(const char *path, const char *text)
 {
 	struct file *f;
@@ -175,18 +107,125 @@ static int cove_online_block(unsigned long nr)
 	return err;
 }
 
+static int cove_block_set(unsigned long nr, const char *state)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/sys/devices/system/memory/memory%lu/state", nr);
+	return cove_sysfs_write(path, state);
+}
+
+/*
+ * Offline every block of [base, base + size); on failure online again the
+ * ones already done. Blocks that are not online now (someone else's) are
+ * left alone: -EBUSY.
+ */
+static int cove_offline_range(u64 base, u64 size)
+{
+	u64 bs = memory_block_size_bytes();
+	u64 addr;
+	int err = 0;
+
+	for (addr = base; addr < base + size; addr += bs) {
+		if (!cove_block_online(addr / bs)) {
+			err = -EBUSY;
+			break;
+		}
+	}
+	for (addr = base; !err && addr < base + size; addr += bs) {
+		err = cove_block_set(addr / bs, "offline");
+		if (err) {
+			while (addr > base) {
+				addr -= bs;
+				cove_online_block(addr / bs);
+			}
+		}
+	}
+	return err;
+}
+
+/*
+ * Take size bytes from Linux: at *base if given, else the highest range of
+ * RAM whose blocks can all be offlined, going down one block at a time.
+ *
+ * The blocks are offlined, not removed: Linux 6.1 cannot give back boot
+ * memory that shares its "System RAM" resource with the kernel image
+ * (release_mem_region_adjustable() leaves such a resource whole, so
+ * add_memory() of the range later fails with -EEXIST, and memremap() of it
+ * walks the freed memmap). Offline blocks keep their memmap and direct map,
+ * Linux never allocates from them, and onlining them gives them back.
+ */
+int cove_mem_take(u64 *base, u64 size, u64 align)
+{
+	u64 bs = memory_block_size_bytes();
+	u64 step = max(bs, align);
+	u64 top, b;
+	int err;
+
+	if (*base) {
+		err = cove_mem_check(*base, size);
+		if (err)
+			return err;
+		if (*base % step) {
+			pr_err("cove: memory base %#llx is not aligned to %#llx\n", *base, step);
+			return -EINVAL;
+		}
+		err = cove_offline_range(*base, size);
+		if (err) {
+			pr_err("cove: could not offline memory %#llx+%#llx (%d)\n", *base, size, err);
+			return -ENOMEM;
+		}
+		return 0;
+	}
+
+	top = round_down(cove_ram_top(), step);
+	if (top < size) {
+		pr_err("cove: no %llu MiB of offlinable memory\n", size >> 20);
+		return -ENOMEM;
+	}
+	for (b = top - size;; b -= step) {
+		if (!cove_range_taken(b, size) && cove_is_ram(b, size)) {
+			if (!cove_offline_range(b, size)) {
+				*base = b;
+				return 0;
+			}
+		}
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+		if (b < step)
+			break;
+	}
+	pr_err("cove: no %llu MiB of offlinable memory\n", size >> 20);
+	return -ENOMEM;
+}
+
+/* Fill a range that is not Linux memory (any more) with zeroes. */
+void cove_mem_scrub(u64 base, u64 size)
+{
+	u64 off, chunk;
+	void *p;
+
+	for (off = 0; off < size; off += chunk) {
+		chunk = min_t(u64, size - off, SZ_64M);
+		p = memremap(base + off, chunk, MEMREMAP_WB);
+		if (!p) {
+			pr_err("cove: could not map %#llx to scrub it\n", base + off);
+			continue;
+		}
+		memset(p, 0, chunk);
+		memunmap(p);
+		cond_resched();
+	}
+}
+
+/* Online every block of the range again (movable where Linux lets us). */
 void cove_mem_give_back(u64 base, u64 size)
 {
 	u64 bs = memory_block_size_bytes();
 	u64 addr;
 	int err;
 
-	err = add_memory(memory_add_physaddr_to_nid(base), base, size, MHP_NONE);
-	if (err) {
-		pr_err("cove: could not give memory %#llx+%#llx back to Linux (%d)\n",
-		       base, size, err);
-		return;
-	}
 	for (addr = base; addr < base + size; addr += bs) {
 		err = cove_online_block(addr / bs);
 		if (err)
