@@ -10,6 +10,8 @@
 #include <cove/errno.h>
 #include <cove/exit.h>
 #include <cove/host.h>
+#include <cove/hostfs.h>
+#include <cove/job.h>
 #include <cove/init.h>
 #include <cove/kprintf.h>
 #include <cove/kvsnprintf.h>
@@ -21,8 +23,36 @@
 
 /* Set by the control handler, acted on once its reply is out. */
 static volatile bool cokernel_shutdown_requested;
+/*
+ * A launch accepted but not started: starting needs long calls (the
+ * executable is read from the host), which the host's launcher serves only
+ * after its launch request has been answered. Boot CPU only.
+ */
+static uint32_t cokernel_launch_job;
+static char cokernel_launch_line[JOB_LINE_MAX];
 /* The partition description; set once by cokernel_main. */
 static struct boot_info *cokernel_bi;
+
+/* Start the accepted launch; a launch that fails ends its job at once. */
+static void cokernel_start_launch(void)
+{
+	uint32_t job = cokernel_launch_job;
+	char err[192];
+	int rc;
+
+	cokernel_launch_job = 0;
+	err[0] = 0;
+	rc = job_start_host(job, cokernel_launch_line, err, sizeof(err));
+	if (rc) {
+		struct host_call c = { .op = COVE_LC_JOB_EXIT, .job = job, .arg = { 127 << 8 } };
+		char line[224];
+		int n = ksnprintf(line, sizeof(line), "cove: cannot start the job: %s\n", err);
+
+		pr_err("job for the host: cannot start: %s\n", err);
+		host_stream_write(job, 2, line, (size_t)MIN(n, (int)sizeof(line) - 1));
+		host_post(&c);
+	}
+}
 
 static bool cokernel_idle_work(void)
 {
@@ -30,6 +60,8 @@ static bool cokernel_idle_work(void)
 
 	if (cokernel_shutdown_requested)
 		kernel_exit(EXIT_OK);
+	if (cokernel_launch_job)
+		cokernel_start_launch();
 	return any;
 }
 
@@ -56,16 +88,23 @@ static int32_t cokernel_reply(char *payload, uint32_t *len, uint32_t cap, int32_
 int32_t cokernel_control(uint32_t op, const uint64_t arg[6], uint32_t job, char *payload,
 			 uint32_t *len, uint32_t cap)
 {
-	char err[192];
 	int rc;
 
 	(void)job;
 	switch (op) {
 	case COVE_CTL_LAUNCH:
-		payload[MIN(*len, cap - 1)] = 0;	/* the host's line, cut to its slot */
-		err[0] = 0;
-		rc = job_start_host((uint32_t)arg[0], payload, err, sizeof(err));
-		return cokernel_reply(payload, len, cap, rc, rc ? err : "");
+		if (!arg[0] || arg[0] > UINT32_MAX)
+			return cokernel_reply(payload, len, cap, -EINVAL, "bad job id");
+		if (cokernel_launch_job || job_host_busy())
+			return cokernel_reply(payload, len, cap, -EBUSY,
+					      "another job is running in this enclave");
+		if (*len >= sizeof(cokernel_launch_line))
+			return cokernel_reply(payload, len, cap, -E2BIG, "job line too long");
+		memcpy(cokernel_launch_line, payload, *len);
+		cokernel_launch_line[*len] = 0;
+		cokernel_launch_job = (uint32_t)arg[0];
+		sched_idle_work_kick();
+		return cokernel_reply(payload, len, cap, 0, "");
 	case COVE_CTL_ADD_MEM:
 		rc = partition_grow(cokernel_bi, arg[0], arg[1]);
 		return cokernel_reply(payload, len, cap, rc,

@@ -393,6 +393,11 @@ int job_start_host(uint32_t host_job, const char *line, char *err, size_t errlen
 	return 0;
 }
 
+bool job_host_busy(void)
+{
+	return job_host_id != 0 || job_ranks_running != 0;
+}
+
 int job_kill_host(uint32_t host_job)
 {
 	static uint32_t pids[256];	/* boot CPU only: the control channel's */

@@ -25,6 +25,8 @@ void cokernel_exit(int status) __noreturn;
 
 /* init/job.c: start a host job; -EBUSY while another runs; err says why. */
 int job_start_host(uint32_t host_job, const char *line, char *err, size_t errlen);
+/* Whether a host job is running. */
+bool job_host_busy(void);
 /* Kill the running host job's ranks (SIGKILL); -ESRCH if it is not running. */
 int job_kill_host(uint32_t host_job);
 
