@@ -146,7 +146,7 @@ void kernel_main(struct boot_info *bi)
 		partition_bytes(bi) >> 20);
 
 	panic_test_run(kernel_options.panic_test);
-	fault_inject_run(kernel_options.fault_inject);
+	fault_inject_run(kernel_options.fault_inject, kernel_options.fault_addr);
 
 	if (kernel_options.selftest && selftest_run_all())
 		status = EXIT_SELFTEST_FAILED;

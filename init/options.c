@@ -19,7 +19,7 @@ struct kernel_options kernel_options = {
 static const char *const protect_choices[] = { "off", "on", "require", NULL };
 static const char *const fault_inject_choices[] = {
 	"none", "wild_write", "layer_write", "triple_fault", "reset", "apic_base", "vmrun",
-	"ipi_foreign", "grow_ungranted", NULL,
+	"ipi_foreign", "grow_ungranted", "on_request", NULL,
 };
 
 static const char *const pagesize_choices[] = { "4K", "2M", "1G", NULL };
@@ -47,6 +47,7 @@ static const struct cmdline_opt kernel_option_table[] = {
 	  .choices = protect_choices },
 	{ .name = "fault_inject", .type = CMDLINE_CHOICE, .dest = &kernel_options.fault_inject,
 	  .choices = fault_inject_choices },
+	{ .name = "fault_addr", .type = CMDLINE_SIZE, .dest = &kernel_options.fault_addr },
 	{ .name = "partition_add", .type = CMDLINE_STRING, .dest = kernel_options.partition_add,
 	  .dest_size = sizeof(kernel_options.partition_add) },
 	{ .name = "idle_poll", .type = CMDLINE_UINT, .dest = &kernel_options.idle_poll_us,

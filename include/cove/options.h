@@ -25,6 +25,7 @@ struct kernel_options {
 	uint64_t idle_poll_us;
 	int protect;			/* protect=: enum vmm_mode */
 	int fault_inject;		/* fault_inject=: enum fault_inject_kind */
+	uint64_t fault_addr;		/* fault_addr=: where wild_write writes (0 = past the partition) */
 	char partition_add[64];		/* partition_add=BASE,SIZE: grow after boot */		/* idle_poll=: microseconds idle CPUs poll first */
 	/* The job (see include/cove/job.h and README) */
 	char job_path[256];		/* job=: the program */
@@ -53,10 +54,14 @@ enum fault_inject_kind {
 	FAULT_INJECT_VMRUN,		/* run a virtualization instruction */
 	FAULT_INJECT_IPI_FOREIGN,	/* INIT/SIPI to a core outside the partition */
 	FAULT_INJECT_GROW_UNGRANTED,	/* ask the layer for memory never granted */
+	FAULT_INJECT_ON_REQUEST,	/* none at boot; a job may ask (cove_fault_inject) */
 };
 
-/* Misbehave the way a buggy kernel could (fault_inject=), after boot. */
-void fault_inject_run(int kind);
+/*
+ * Misbehave the way a buggy kernel could (fault_inject=), after boot;
+ * addr: where a wild write goes (0 = just past the partition).
+ */
+void fault_inject_run(int kind, uint64_t addr);
 
 /* Fault on purpose (panic_test=), to show what a kernel fault report looks like. */
 void panic_test_run(int kind);

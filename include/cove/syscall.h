@@ -19,7 +19,13 @@ struct syscall_entry_desc {
 	const char *name;
 };
 
-#define SYSCALL_MAX 450
+/*
+ * Linux's numbers, plus Cove's own test hooks from COVE_SYSCALL_BASE,
+ * far above anything Linux will use soon.
+ */
+#define COVE_SYSCALL_BASE 1000
+#define COVE_SYS_FAULT_INJECT (COVE_SYSCALL_BASE + 0)
+#define SYSCALL_MAX (COVE_SYSCALL_BASE + 1)
 
 /* Filled in kernel/syscalls/table.c. */
 extern const struct syscall_entry_desc syscall_table[SYSCALL_MAX];

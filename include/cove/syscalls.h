@@ -74,6 +74,7 @@ int64_t sys_rseq(SYSCALL_ARGS);
 int64_t sys_arch_prctl(SYSCALL_ARGS);
 int64_t sys_prctl(SYSCALL_ARGS);
 int64_t sys_getpid(SYSCALL_ARGS);
+int64_t sys_cove_fault_inject(SYSCALL_ARGS);
 int64_t sys_gettid(SYSCALL_ARGS);
 int64_t sys_getppid(SYSCALL_ARGS);
 int64_t sys_futex(SYSCALL_ARGS);

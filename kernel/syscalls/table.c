@@ -4,6 +4,7 @@
 
 const struct syscall_entry_desc syscall_table[SYSCALL_MAX] = {
 	[0] = { sys_read, "read" },
+	[COVE_SYS_FAULT_INJECT] = { sys_cove_fault_inject, "cove_fault_inject" },
 	[1] = { sys_write, "write" },
 	[2] = { sys_open, "open" },
 	[3] = { sys_close, "close" },

@@ -17,12 +17,19 @@
 
 #define FAULT_PATTERN 0xbadc0ffee0ddf00dULL
 
-/* RAM just past the partition: with mem= below the machine's size, not ours. */
+/*
+ * RAM just past the partition (with mem= below the machine's size, not
+ * ours), or fault_addr= (a co-kernel test names a page of its host's).
+ */
+static uint64_t fault_addr;	/* set by fault_inject_run just before use */
+
 static phys_addr_t fault_outside_partition(void)
 {
 	const struct boot_info *bi = kernel_get_boot_info();
 	const struct boot_range *last = &bi->mem[bi->nr_mem - 1];
 
+	if (fault_addr)
+		return ALIGN_DOWN(fault_addr, sizeof(uint64_t));
 	return ALIGN_UP(last->base + last->size, PAGE_SIZE_2M) + MiB;
 }
 
@@ -132,8 +139,9 @@ static void fault_grow_ungranted(void)
 		kprintf("fault_inject: the protection layer mapped ungranted memory at %#lx\n", pa);
 }
 
-void fault_inject_run(int kind)
+void fault_inject_run(int kind, uint64_t addr)
 {
+	fault_addr = addr;
 	switch (kind) {
 	case FAULT_INJECT_WILD_WRITE:
 		fault_wild_write();
