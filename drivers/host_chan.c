@@ -29,6 +29,7 @@ struct host_chan {
 /* Set once by host_init on the boot CPU; read-only afterwards. */
 static struct host_chan host_ctl, host_lc;
 static volatile uint32_t *host_state_word;
+static const struct cove_host_page *host_page;	/* read-only to this kernel */
 static bool host_ready;
 
 /* Long-call slots this kernel holds; under host_lc_lock. */
@@ -74,6 +75,9 @@ int host_init(const struct boot_info *bi)
 	if (!(bi->flags & BOOT_FLAG_COKERNEL))
 		return 0;
 	host_state_word = phys_to_virt(bi->host_state);
+	host_page = kmap_mmio(bi->host_page, PAGE_SIZE);
+	if (!host_page)
+		return -ENOMEM;
 	if (host_chan_map(&host_ctl, &bi->control_chan, "control") ||
 	    host_chan_map(&host_lc, &bi->longcall_chan, "long-call"))
 		return -EINVAL;
@@ -84,6 +88,20 @@ int host_init(const struct boot_info *bi)
 	}
 	host_ready = true;
 	return 0;
+}
+
+void host_refresh_grants(struct boot_info *bi)
+{
+	uint32_t n;
+
+	if (!host_page)
+		return;
+	n = MIN(host_page->nr_grants, (uint32_t)MIN(COVE_MAX_GRANTS, BOOT_MAX_MEM_RANGES));
+	for (uint32_t i = 0; i < n; i++) {
+		bi->granted[i].base = host_page->grants[i].base;
+		bi->granted[i].size = host_page->grants[i].size;
+	}
+	bi->nr_granted = n;
 }
 
 bool host_present(void)

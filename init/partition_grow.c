@@ -8,6 +8,7 @@
  */
 #include <cove/boot_info.h>
 #include <cove/errno.h>
+#include <cove/host.h>
 #include <cove/init.h>
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
@@ -23,6 +24,7 @@ int partition_grow(struct boot_info *bi, uint64_t base, uint64_t size)
 		pr_err("partition: cannot add %#lx+%#lx: not whole pages\n", base, size);
 		return -EINVAL;
 	}
+	host_refresh_grants(bi);
 	if (!ranges_contain(bi->granted, bi->nr_granted, base, size) ||
 	    ranges_overlap(bi->mem, bi->nr_mem, base, size) ||
 	    bi->nr_mem == BOOT_MAX_MEM_RANGES) {

@@ -95,6 +95,10 @@ int smp_add_cpu(uint32_t apic_id, uint64_t mailbox)
 	uint32_t cpu = smp_cpu_count;
 	int rc;
 
+	if (!mailbox) {
+		pr_err("smp: the host parked no core with APIC id %u\n", apic_id);
+		return -ENODEV;
+	}
 	if (cpu >= MAX_CPUS) {
 		pr_err("smp: no room for another CPU (CONFIG_NR_CPUS is %u)\n", MAX_CPUS);
 		return -ENOSPC;

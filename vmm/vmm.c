@@ -114,6 +114,9 @@ int vmm_build_nested(const struct boot_info *bi, struct pgtable *pt, bool allow_
 	if (!rc)
 		rc = pgtable_map(pt, LAPIC_DEFAULT_PHYS, LAPIC_DEFAULT_PHYS, PAGE_SIZE,
 				 PGT_USER | PGT_WRITE | PGT_UNCACHED);
+	/* Co-kernel: the host's page of grants, readable but never writable. */
+	if (!rc && bi->host_page)
+		rc = pgtable_map(pt, bi->host_page, bi->host_page, PAGE_SIZE, PGT_USER);
 	/*
 	 * Hide the layer's own pages, tables included. Splitting a large page
 	 * allocates tables, which are layer pages too: the list grows as we go.

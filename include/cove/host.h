@@ -14,6 +14,8 @@ struct boot_info;
 /* Map the channels and arm the doorbell; 0, or -EINVAL if they are malformed. */
 int host_init(const struct boot_info *bi);
 bool host_present(void);
+/* Co-kernel: re-read what the host grants into bi->granted (no-op when bare). */
+void host_refresh_grants(struct boot_info *bi);
 
 /* Publish COVE_STATE_* (and the exit status) for the host to read. */
 void host_set_state(uint32_t state, uint32_t exit_status);

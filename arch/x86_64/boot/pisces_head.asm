@@ -120,11 +120,11 @@ pisces_entry64:
 	push rax
 	retfq
 .cs_reloaded:
-	lea rbx, [rel pisces_entry64]
+	lea r14, [rel pisces_entry64]
 	mov rax, pisces_entry64
-	sub rbx, rax			; rbx = run address - link address
+	sub r14, rax			; r14 = run address - link address (cpuid clobbers rbx)
 
-	; The boot core: build the boot tables (everything relative to rbx).
+	; The boot core: build the boot tables (everything relative to r14).
 	lea rdi, [rel boot_pml4]
 	xor eax, eax
 	mov ecx, 512 * 3
@@ -169,7 +169,7 @@ pisces_entry64:
 .image:
 	; -2 GiB maps the image's first GiB, shifted by the partition base.
 	lea rdi, [rel boot_pd_image]
-	lea rax, [rbx + 0x83]
+	lea rax, [r14 + 0x83]
 	mov ecx, 512
 .fill_image:
 	mov [rdi], rax
@@ -193,7 +193,7 @@ pisces_entry64:
 
 	mov dword [r15 + BP_TAIL + TAIL_STATE], COVE_STATE_BOOTING
 	mov rdi, r15			; arch_boot_pisces(block, offset)
-	mov rsi, rbx
+	mov rsi, r14
 	mov rax, pisces_start64
 	jmp rax
 
