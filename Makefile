@@ -8,6 +8,7 @@
 #   make test            every test-* part; ends with "N passed, N failed"
 #   make test-unit       host unit tests (ASan + UBSan)
 #   make test-boot       boot scenarios under QEMU TCG
+#   make test-cokernel   the co-kernel loader module inside Debian's Linux under QEMU TCG
 
 ARCH := x86_64
 BUILD ?= build
@@ -51,7 +52,8 @@ ISO := $(BUILD)/cove.iso
 INITRAMFS := $(BUILD)/initramfs.cpio
 USER_OUT := $(abspath $(BUILD)/user)
 
-.PHONY: all iso run debug clean deps test test-unit test-boot test-abi test-bench test-protect bench
+.PHONY: all iso run debug clean deps test test-unit test-boot test-abi test-bench test-protect bench \
+	test-cokernel cokernel guest-deps
 all: $(ELF) $(ISO)
 iso: $(ISO)
 
@@ -146,7 +148,7 @@ debug:
 	@scripts/qemu-run.sh --iso build-debug/cove.iso --smp $(SMP) --mem $(MEM) \
 		--firmware $(FIRMWARE) --gdb
 
-test: deps
+test: deps guest-deps
 	@test/run.sh all
 
 test-unit: deps
@@ -164,6 +166,9 @@ test-bench: deps
 test-protect: deps
 	@test/run.sh protect
 
+test-cokernel: deps guest-deps
+	@test/run.sh cokernel
+
 # Microbenchmarks under Cove and under Debian's Linux 6.1, side by side.
 bench: deps
 	@scripts/bench.sh
@@ -177,6 +182,29 @@ $(BUILD)/linux/cove: $(CLI_SRCS)
 	@$(MAKE) --no-print-directory -C linux/tools BUILD=$(abspath $(BUILD))
 $(BUILD)/linux/cove-mock: $(CLI_SRCS) $(wildcard linux/tools/test/*.c)
 	@$(MAKE) --no-print-directory -C linux/tools BUILD=$(abspath $(BUILD)) mock
+
+# The co-kernel loader (linux/module/), built against the headers of the
+# kernel scripts/linux-vm.sh boots (the newest /boot/vmlinuz-*), and its test
+# driver (static: it runs in the guest's busybox initramfs).
+guest-deps:
+	@scripts/install-linux-guest.sh
+COKERNEL_KREL := $(shell printf '%s\n' /boot/vmlinuz-* | sort -V | tail -n 1 | sed 's|.*/vmlinuz-||')
+COKERNEL_KDIR ?= /usr/src/linux-headers-$(COKERNEL_KREL)
+COKERNEL_SRCS := $(wildcard linux/module/*.c linux/module/*.h linux/module/*.S) \
+		 linux/module/Kbuild linux/module/Makefile include/cove/pisces_abi.h
+cokernel: $(BUILD)/cokernel/cove.ko $(BUILD)/cokernel/covectl
+$(BUILD)/cokernel/cove.ko: $(COKERNEL_SRCS)
+	@mkdir -p $(dir $@)
+	@echo "  KMOD    $@ (Linux $(COKERNEL_KREL))"
+	@$(MAKE) --no-print-directory -C linux/module KDIR=$(COKERNEL_KDIR) W=1 \
+		>$(BUILD)/cokernel/build.log 2>&1 || { cat $(BUILD)/cokernel/build.log; exit 1; }
+	@if grep -q 'warning:' $(BUILD)/cokernel/build.log; then \
+		cat $(BUILD)/cokernel/build.log; echo "error: the module builds with warnings" >&2; exit 1; fi
+	@cp linux/module/cove.ko $@
+$(BUILD)/cokernel/covectl: linux/module/test/covectl.c linux/module/cove_uapi.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	@$(MAKE) --no-print-directory -s -C linux/module/test O=$(abspath $(BUILD)/cokernel)
 
 # Host unit tests: pure-logic sources built for Linux with sanitizers.
 include $(wildcard test/unit/*.mk)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install what scripts/linux-vm.sh needs to boot Debian's own Linux kernel as
 # a QEMU guest: the kernel image, a static busybox for the initramfs, and the
-# tools to pack it.
+# tools to pack it; and the kernel's headers, to build the co-kernel loader
+# module (linux/module/) for it.
 #
 #   install-linux-guest.sh
 #
@@ -24,7 +25,7 @@ set -eu
 
 # qemu-system-x86 is also in scripts/install-deps.sh; listed here so that this
 # script alone is enough for scripts/linux-vm.sh.
-PKGS="linux-image-amd64 busybox-static cpio gzip qemu-system-x86"
+PKGS="linux-image-amd64 linux-headers-amd64 busybox-static cpio gzip qemu-system-x86 make gcc"
 
 log() { echo "install-linux-guest: $*" >&2; }
 
@@ -43,6 +44,19 @@ missing=""
 for p in $PKGS; do
 	installed "$p" || missing="$missing $p"
 done
+
+# Headers for the kernel the guest boots (the newest /boot/vmlinuz-*): the
+# metapackages track the same version, but an older image may be the newest.
+newest_release() {
+	printf '%s\n' /boot/vmlinuz-* | sort -V | tail -n 1 | sed 's|.*/vmlinuz-||'
+}
+have_headers() {
+	rel="$(newest_release)"
+	[ -f "/usr/src/linux-headers-$rel/Makefile" ]
+}
+if have_kernel && ! have_headers; then
+	missing="$missing linux-headers-$(newest_release)"
+fi
 
 if [ -z "$missing" ] && have_kernel; then
 	exit 0
@@ -99,4 +113,10 @@ for p in $PKGS; do
 	installed "$p" || { log "package $p is still not installed"; exit 1; }
 done
 have_kernel || { log "no /boot/vmlinuz-* after installing linux-image-amd64"; exit 1; }
+if ! have_headers; then
+	# The metapackage brought the headers of the image it brought; the newest
+	# image may be another one.
+	apt-get install $APT_OPTS "linux-headers-$(newest_release)" ||
+		{ log "no headers for $(newest_release)"; exit 1; }
+fi
 log "ok:" /boot/vmlinuz-*

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The one test runner: `test/run.sh [all|unit|boot|abi] [-j N] [PATTERN]`.
+# The one test runner: `test/run.sh [all|unit|boot|abi|bench|protect|cokernel] [-j N] [PATTERN]`.
 # Prints PASS/FAIL per test and ends with "N passed, N failed" alone on its
 # line; exits non-zero if anything failed.
 set -u
@@ -18,8 +18,8 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case "$what" in
-all|unit|boot|abi|bench|protect) ;;
-*) echo "usage: test/run.sh [all|unit|boot|abi|bench|protect] [-j N] [PATTERN]" >&2; exit 2 ;;
+all|unit|boot|abi|bench|protect|cokernel) ;;
+*) echo "usage: test/run.sh [all|unit|boot|abi|bench|protect|cokernel] [-j N] [PATTERN]" >&2; exit 2 ;;
 esac
 
 results="$(mktemp -d)"
@@ -188,6 +188,12 @@ if [ "$what" = protect ] || [ "$what" = all ]; then
 fi
 if [ "$what" = abi ] || [ "$what" = all ]; then
 	run_scenarios abi "$BUILD/cove.elf" "$BUILD/initramfs.cpio"
+fi
+
+# The co-kernel loader inside Debian's Linux (test/cokernel/): the module is
+# built against the headers of the kernel the guest boots.
+if [ "$what" = cokernel ] || [ "$what" = all ]; then
+	run_scenarios cokernel "$BUILD/cove.elf" cokernel
 fi
 
 echo "$passed passed, $failed failed"

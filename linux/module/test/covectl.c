@@ -231,8 +231,23 @@ static int cmd_run(unsigned int id, const char *line)
 			break;
 		case LC_READ:
 			c.result = pread(c.arg[0], buf, c.arg[2], c.arg[1]);
+			if (c.result < 0)
+				c.result = -errno;
 			c.len = c.result > 0 ? c.result : 0;
 			break;
+		case LC_STAT: {
+			struct stat st;
+
+			buf[c.len < sizeof(buf) ? c.len : sizeof(buf) - 1] = 0;
+			c.result = stat(buf, &st) < 0 ? -errno : 0;
+			if (!c.result) {
+				c.arg[0] = st.st_size;
+				c.arg[1] = st.st_mode;
+				c.arg[2] = st.st_mtime;
+			}
+			c.len = 0;
+			break;
+		}
 		case LC_CLOSE:
 			c.result = close(c.arg[0]) < 0 ? -errno : 0;
 			c.len = 0;

@@ -1,0 +1,79 @@
+#!/bin/bash
+# Helpers for co-kernel scenarios: boot Debian's Linux under QEMU TCG
+# (scripts/linux-vm.sh, never KVM) with the loader module (cove.ko), its
+# test driver (covectl) and the Cove image in the initramfs, run shell
+# commands there, then check the guest console log with the expect_*
+# helpers of test/boot/lib.sh.
+#
+# Inside the guest: /data/cove.ko, /data/covectl, /data/cove.elf; the
+# module is loaded before the commands run; these shell helpers exist:
+#   memfree              MemFree in KiB
+#   mark                 remember MemFree and the online CPUs (the baseline)
+#   check_back           print "BACK memfree BEFORE AFTER cpus BEFORE AFTER"
+# covectl prints "covectl: CALL: <strerror> (errno NAME)" for any refusal.
+
+COKERNEL_DIR="$BUILD/cokernel"
+COKERNEL_KO="$COKERNEL_DIR/cove.ko"
+COVECTL="$COKERNEL_DIR/covectl"
+
+COKERNEL_PRELUDE='
+memfree() { awk "/^MemFree:/ { print \$2 }" /proc/meminfo; }
+mark() { BASE_MEM=$(memfree); BASE_CPUS=$(cat /sys/devices/system/cpu/online); }
+check_back() {
+	sleep 1
+	echo "BACK memfree $BASE_MEM $(memfree) cpus $BASE_CPUS $(cat /sys/devices/system/cpu/online)"
+}
+echo 7 > /proc/sys/kernel/printk
+insmod /data/cove.ko || { echo "INSMOD FAILED"; exit 99; }
+mark
+'
+
+# cokernel_vm [--smp N] [--mem SIZE] [--timeout S] [--append ARGS] -- 'commands'
+cokernel_vm() {
+	local smp=4 mem=2G timeout=300 append="movablecore=1G"
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--smp) smp="$2"; shift 2 ;;
+		--mem) mem="$2"; shift 2 ;;
+		--timeout) timeout="$2"; shift 2 ;;
+		--append) append="$append $2"; shift 2 ;;
+		--) shift; break ;;
+		*) fail "cokernel_vm: bad option $1"; return ;;
+		esac
+	done
+	local f
+	for f in "$COKERNEL_KO" "$COVECTL" "$ELF"; do
+		[ -f "$f" ] || { fail "missing $f (did it build?)"; return; }
+	done
+	scripts/linux-vm.sh --smp "$smp" --mem "$mem" --cpu max --timeout "$timeout" \
+		--log "$LOG" --append "$append" \
+		--add "$COKERNEL_KO:/data/cove.ko" --add "$COVECTL:/data/covectl" \
+		--add "$ELF:/data/cove.elf" \
+		-- "$COKERNEL_PRELUDE$1" 2>"$LOG.vm"
+	STATUS=$?
+	expect_no_log "INSMOD FAILED"
+	# Whatever the scenario did, the host kernel must not have complained.
+	expect_no_log "BUG:"
+	expect_no_log "WARNING:"
+	expect_no_log "Oops"
+}
+
+# The errno covectl reported for CALL, e.g. expect_errno create EINVAL.
+expect_errno() {
+	expect_log_re "covectl: $1: .* \\(errno $2\\)"
+}
+
+# The last "BACK" line: every CPU online again as before, and MemFree back
+# to its baseline (within 16 MiB: per-CPU caches refill as cores return).
+expect_all_back() {
+	local line before after cb ca
+	line=$(grep -a '^BACK memfree' "$LOG" | tr -d '\r' | tail -n 1)
+	if [ -z "$line" ]; then
+		fail "no BACK line (the commands did not get that far)"
+		return
+	fi
+	read -r _ _ before after _ cb ca <<<"$line"
+	[ "$cb" = "$ca" ] || fail "online CPUs were $cb, now $ca"
+	[ "$after" -ge $((before - 16384)) ] ||
+		fail "MemFree was $before KiB, now $after KiB (not given back)"
+}
