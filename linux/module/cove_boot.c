@@ -124,7 +124,8 @@ int cove_layout(struct cove_layout *lay, u64 part_size, u64 initrd_size)
 	lay->ctl_size = COVE_CHAN_HDR + COVE_CTL_SLOTS * COVE_CTL_SLOT_SIZE;
 	off += PAGE_ALIGN(lay->ctl_size);
 	lay->lc_off = off;
-	lay->lc_slot_size = round_up(sizeof(struct cove_msg) + COVE_LCALL_PAYLOAD_MAX, PAGE_SIZE);
+	/* Payload exactly what the ioctl can carry: Cove sizes its calls by the slot. */
+	lay->lc_slot_size = sizeof(struct cove_msg) + COVE_LCALL_PAYLOAD_MAX;
 	lay->lc_size = COVE_CHAN_HDR + COVE_LC_SLOTS * lay->lc_slot_size;
 	off += PAGE_ALIGN(lay->lc_size);
 	if (off > lay->image_start) {

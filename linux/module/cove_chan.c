@@ -444,13 +444,6 @@ int cove_lcall_reply(const struct cove_lcall *req)
 		pr_err("cove: no enclave %u\n", req->id);
 		return -EINVAL;
 	}
-	if (req->len > COVE_LCALL_PAYLOAD_MAX || req->len > req->buf_size ||
-	    req->result > 0x7fffffff || req->result < -MAX_ERRNO) {
-		pr_err("cove %u: bad long-call reply (len %u, result %d)\n", e->id, req->len,
-		       req->result);
-		ret = -EINVAL;
-		goto out;
-	}
 	spin_lock(&e->lc_lock);
 	j = cove_job_find(e, req->job);
 	if (j) {
@@ -472,6 +465,14 @@ int cove_lcall_reply(const struct cove_lcall *req)
 	mutex_lock(&e->lock);
 	if (e->dead || !e->map || cove_gone(e)) {
 		ret = -EIO;
+	} else if (req->len > e->lay.lc_slot_size - sizeof(*m) || req->len > req->buf_size ||
+		   req->result < -MAX_ERRNO) {
+		/* The call is answered anyway: Cove must not wait for it forever. */
+		pr_err("cove %u: bad long-call reply (len %u, result %d)\n", e->id, req->len,
+		       req->result);
+		ret = -EINVAL;
+		m = cove_slot(e->lc, e->lay.lc_slot_size, r->seq - 1);
+		cove_lc_answer(e, m, r->seq, -EIO);
 	} else {
 		m = cove_slot(e->lc, e->lay.lc_slot_size, r->seq - 1);
 		if (req->len && copy_from_user(m + 1, u64_to_user_ptr(req->buf_ptr), req->len)) {
