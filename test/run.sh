@@ -193,7 +193,7 @@ fi
 # The co-kernel loader inside Debian's Linux (test/cokernel/): the module is
 # built against the headers of the kernel the guest boots.
 if [ "$what" = cokernel ] || [ "$what" = all ]; then
-	run_scenarios cokernel "$BUILD/cove.elf" cokernel
+	run_scenarios cokernel "$BUILD/cove.elf" cokernel user
 fi
 
 echo "$passed passed, $failed failed"

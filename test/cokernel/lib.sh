@@ -28,11 +28,13 @@ insmod /data/cove.ko || { echo "INSMOD FAILED"; exit 99; }
 mark
 '
 
-# cokernel_vm [--smp N] [--mem SIZE] [--timeout S] [--append ARGS] -- 'commands'
+# cokernel_vm [--smp N] [--mem SIZE] [--timeout S] [--append ARGS]
+#             [--add HOST:GUEST]... -- 'commands'
 cokernel_vm() {
-	local smp=4 mem=2G timeout=300 append="movablecore=1G"
+	local smp=4 mem=2G timeout=300 append="movablecore=1G" adds=()
 	while [ $# -gt 0 ]; do
 		case "$1" in
+		--add) adds+=(--add "$2"); shift 2 ;;
 		--smp) smp="$2"; shift 2 ;;
 		--mem) mem="$2"; shift 2 ;;
 		--timeout) timeout="$2"; shift 2 ;;
@@ -48,7 +50,7 @@ cokernel_vm() {
 	scripts/linux-vm.sh --smp "$smp" --mem "$mem" --cpu max --timeout "$timeout" \
 		--log "$LOG" --append "$append" \
 		--add "$COKERNEL_KO:/data/cove.ko" --add "$COVECTL:/data/covectl" \
-		--add "$ELF:/data/cove.elf" \
+		--add "$ELF:/data/cove.elf" ${adds[@]+"${adds[@]}"} \
 		-- "$COKERNEL_PRELUDE$1" 2>"$LOG.vm"
 	STATUS=$?
 	expect_no_log "INSMOD FAILED"

@@ -184,3 +184,51 @@ check_back
 	expect_log "cove 2: destroyed"
 	expect_all_back
 }
+
+# A job launched from the host runs in Cove: its program, output and exit
+# status travel through the long-call channel; a missing program is one
+# line and exit status 127.
+scenario_job_long_calls() {
+	cokernel_vm --add "$BUILD/user/glibc/hello:/data/hello" -- '
+/data/covectl create -c 2,3 -m 256M -i /data/cove.elf
+/data/covectl run 1 "/data/hello a b"
+/data/covectl run 1 "/data/nosuch"
+/data/covectl status 1
+/data/covectl destroy 1
+check_back
+'
+	expect_status 0
+	expect_log "hello from glibc"
+	expect_log "hello: argv[2]=b"
+	expect_log "job 1 exit 0"
+	expect_log "cove: cannot start the job: /data/nosuch: no such file on the host"
+	expect_log "job 2 exit 32512"
+	expect_log "jobs 0"
+	expect_all_back
+}
+
+# Grow a running enclave by a memory range and a core; the boot range can't
+# be taken back; whatever Cove holds at destroy goes back to Linux.
+scenario_add_mem_and_cpu() {
+	cokernel_vm -- '
+/data/covectl create -c 2,3 -m 256M -i /data/cove.elf
+/data/covectl add 1 -m 128M
+/data/covectl add 1 -c 1
+/data/covectl status 1
+echo "ONLINE $(cat /sys/devices/system/cpu/online)"
+/data/covectl remove 1 -b $(sed -n 1p /sys/kernel/cove/1/mem | cut -d " " -f 1)
+/data/covectl remove 1 -m 128M && echo "REMOVED"
+/data/covectl destroy 1
+check_back
+'
+	expect_status 0
+	expect_log_re "cove 1: added 128 MiB at 0x[0-9a-f]+"
+	expect_log "cpus 1 2 3"
+	expect_log_re "^mem 0x[0-9a-f]+ 0x8000000"
+	expect_log "ONLINE 0"
+	expect_log "the boot range stays"
+	expect_errno remove EINVAL
+	# Cove may refuse to give the range back (EBUSY) or do it.
+	grep -aq "REMOVED" "$LOG" || expect_errno remove EBUSY
+	expect_all_back
+}
