@@ -49,6 +49,8 @@ struct cove_job {
 	struct list_head node;
 	u32 id;
 	bool finished;
+	bool orphan;			/* its launcher closed /dev/cove: calls get -EIO */
+	const void *owner;		/* the launcher's open file */
 	struct list_head pending;	/* not yet handed to a waiter */
 	struct list_head serving;	/* handed out, reply not yet in */
 	wait_queue_head_t wq;
@@ -163,7 +165,8 @@ int cove_ctl_send(struct cove_enclave *e, u32 op, const u64 *args, unsigned int 
 		  const void *payload, u32 len, unsigned int timeout_ms);
 int cove_poll_start(struct cove_enclave *e);
 void cove_poll_stop(struct cove_enclave *e);
-int cove_launch(struct cove_launch *req);
+int cove_launch(struct cove_launch *req, const void *owner);
+void cove_orphan_jobs(const void *owner);
 int cove_kill(struct cove_launch *req);
 int cove_lcall_wait(struct cove_lcall *req);
 int cove_lcall_reply(const struct cove_lcall *req);

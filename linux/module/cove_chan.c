@@ -160,6 +160,12 @@ static void cove_lc_take(struct cove_enclave *e)
 
 		spin_lock(&e->lc_lock);
 		j = cove_job_find(e, READ_ONCE(m->job));
+		if (j && j->orphan && r->op != COVE_LC_JOB_EXIT) {
+			spin_unlock(&e->lc_lock);
+			kfree(r);
+			cove_lc_answer(e, m, seq, -EIO);
+			continue;
+		}
 		if (!j || j->finished || r->op < COVE_LC_OPEN || r->op > COVE_LC_JOB_EXIT ||
 		    r->len > payload_max ||
 		    (r->op == COVE_LC_READ && r->arg[2] > payload_max)) {
@@ -271,7 +277,7 @@ static bool cove_gone(struct cove_enclave *e)
 	return e->dead || st == COVE_ENCLAVE_FAILED || st == COVE_ENCLAVE_STOPPED;
 }
 
-int cove_launch(struct cove_launch *req)
+int cove_launch(struct cove_launch *req, const void *owner)
 {
 	struct cove_enclave *e;
 	struct cove_job *j;
@@ -303,6 +309,7 @@ int cove_launch(struct cove_launch *req)
 	INIT_LIST_HEAD(&j->pending);
 	INIT_LIST_HEAD(&j->serving);
 	init_waitqueue_head(&j->wq);
+	j->owner = owner;
 	spin_lock(&e->lc_lock);
 	j->id = ++e->next_job;
 	list_add_tail(&j->node, &e->jobs);
@@ -343,6 +350,45 @@ int cove_kill(struct cove_launch *req)
 	ret = cove_ctl_send(e, COVE_CTL_KILL, &arg, 1, NULL, 0, COVE_LAUNCH_TIMEOUT_MS);
 	cove_put(e);
 	return ret < 0 ? ret : 0;
+}
+
+/*
+ * The launcher of these jobs closed /dev/cove (it exited or crashed): answer
+ * what it left unanswered, and all later calls, with -EIO, so no Cove core
+ * waits forever for a reply.
+ */
+void cove_orphan_jobs(const void *owner)
+{
+	struct cove_lreq *r, *rn;
+	struct cove_enclave *e;
+	struct cove_job *j;
+	LIST_HEAD(drop);
+	u32 id;
+
+	for (id = 1; id <= COVE_MAX_ENCLAVES; id++) {
+		e = cove_get(id);
+		if (!e)
+			continue;
+		mutex_lock(&e->lock);
+		spin_lock(&e->lc_lock);
+		list_for_each_entry(j, &e->jobs, node) {
+			if (j->owner != owner)
+				continue;
+			j->orphan = true;
+			list_splice_tail_init(&j->pending, &drop);
+			list_splice_tail_init(&j->serving, &drop);
+		}
+		spin_unlock(&e->lc_lock);
+		list_for_each_entry_safe(r, rn, &drop, node) {
+			if (r->op != COVE_LC_JOB_EXIT && !e->dead && e->map)
+				cove_lc_answer(e, cove_slot(e->lc, e->lay.lc_slot_size, r->seq - 1),
+					       r->seq, -EIO);
+			list_del(&r->node);
+			kfree(r);
+		}
+		mutex_unlock(&e->lock);
+		cove_put(e);
+	}
 }
 
 /* Under lc_lock: something for the waiter, or a reason to stop waiting. */

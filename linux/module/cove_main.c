@@ -208,6 +208,13 @@ static int cove_open(struct inode *inode, struct file *file)
 	return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
 }
 
+/* Long calls of jobs launched through this file can no longer be served. */
+static int cove_release(struct inode *inode, struct file *file)
+{
+	cove_orphan_jobs(file);
+	return 0;
+}
+
 static long cove_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -263,7 +270,7 @@ static long cove_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		err = cove_console(&u->console);
 		break;
 	case COVE_IOC_LAUNCH:
-		err = cove_launch(&u->launch);
+		err = cove_launch(&u->launch, file);
 		break;
 	case COVE_IOC_KILL:
 		err = cove_kill(&u->launch);
@@ -290,6 +297,7 @@ static long cove_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 static const struct file_operations cove_fops = {
 	.owner = THIS_MODULE,
 	.open = cove_open,
+	.release = cove_release,
 	.unlocked_ioctl = cove_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
