@@ -192,7 +192,12 @@ COKERNEL_KREL := $(shell printf '%s\n' /boot/vmlinuz-* | sort -V | tail -n 1 | s
 COKERNEL_KDIR ?= /usr/src/linux-headers-$(COKERNEL_KREL)
 COKERNEL_SRCS := $(wildcard linux/module/*.c linux/module/*.h linux/module/*.S) \
 		 linux/module/Kbuild linux/module/Makefile include/cove/pisces_abi.h
-cokernel: $(BUILD)/cokernel/cove.ko $(BUILD)/cokernel/covectl
+cokernel: $(BUILD)/cokernel/cove.ko $(BUILD)/cokernel/covectl $(BUILD)/cokernel/memwatch \
+	  $(BUILD)/linux/cove $(USER_STAMP)
+$(BUILD)/cokernel/memwatch: test/cokernel/memwatch.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	@$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 $(BUILD)/cokernel/cove.ko: $(COKERNEL_SRCS)
 	@mkdir -p $(dir $@)
 	@echo "  KMOD    $@ (Linux $(COKERNEL_KREL))"

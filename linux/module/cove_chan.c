@@ -294,7 +294,7 @@ int cove_launch(struct cove_launch *req, const void *owner)
 	e = cove_get(req->id);
 	if (!e) {
 		pr_err("cove: no enclave %u\n", req->id);
-		return -EINVAL;
+		return -ENOENT;
 	}
 	spec = memdup_user(u64_to_user_ptr(req->spec_ptr), req->spec_len);
 	if (IS_ERR(spec)) {
@@ -345,7 +345,7 @@ int cove_kill(struct cove_launch *req)
 
 	if (!e) {
 		pr_err("cove: no enclave %u\n", req->id);
-		return -EINVAL;
+		return -ENOENT;
 	}
 	ret = cove_ctl_send(e, COVE_CTL_KILL, &arg, 1, NULL, 0, COVE_LAUNCH_TIMEOUT_MS);
 	cove_put(e);
@@ -419,7 +419,7 @@ int cove_lcall_wait(struct cove_lcall *req)
 	e = cove_get(req->id);
 	if (!e) {
 		pr_err("cove: no enclave %u\n", req->id);
-		return -EINVAL;
+		return -ENOENT;
 	}
 	spin_lock(&e->lc_lock);
 	j = cove_job_find(e, req->job);
@@ -488,7 +488,7 @@ int cove_lcall_reply(const struct cove_lcall *req)
 	e = cove_get(req->id);
 	if (!e) {
 		pr_err("cove: no enclave %u\n", req->id);
-		return -EINVAL;
+		return -ENOENT;
 	}
 	spin_lock(&e->lc_lock);
 	j = cove_job_find(e, req->job);

@@ -328,7 +328,7 @@ int cove_destroy(u32 id)
 	if (!e) {
 		mutex_unlock(&cove_lifecycle);
 		pr_err("cove: no enclave %u\n", id);
-		return -EINVAL;
+		return -ENOENT;
 	}
 	cove_destroy_locked(e);
 	mutex_unlock(&cove_lifecycle);
@@ -439,7 +439,7 @@ static struct cove_enclave *cove_get_running(u32 id)
 
 	if (!e) {
 		pr_err("cove: no enclave %u\n", id);
-		return ERR_PTR(-EINVAL);
+		return ERR_PTR(-ENOENT);
 	}
 	if (READ_ONCE(e->state) != COVE_ENCLAVE_READY) {
 		pr_err("cove %u: enclave is %s, not ready\n", id, cove_state_name(e->state));

@@ -128,8 +128,7 @@ static int cove_status(struct cove_status *st)
 	int err = 0;
 
 	if (!e) {
-		pr_err("cove: no enclave %u\n", st->id);
-		return -EINVAL;
+		return -ENOENT;	/* the CLI probes every id: not worth a log line */
 	}
 	memset(st, 0, sizeof(*st));
 	st->id = e->id;
@@ -173,7 +172,7 @@ static int cove_console(struct cove_console_read *rd)
 
 	if (!e) {
 		pr_err("cove: no enclave %u\n", rd->id);
-		return -EINVAL;
+		return -ENOENT;
 	}
 	mutex_lock(&e->lock);
 	if (e->dead || !e->map) {

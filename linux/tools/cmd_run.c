@@ -138,12 +138,10 @@ static void resolve_program(struct run_args *a, const char *exe)
 static void __attribute__((noreturn)) launch_refused(int fd, int err, const struct run_args *a,
 						     const char *line)
 {
-	struct cove_status st;
-
-	/* The module answers EINVAL, not ENOENT, for an enclave that is not there. */
-	if (err == EINVAL && !cove_status(fd, a->id, &st))
-		fail("no enclave %u", a->id);
+	(void)fd;
 	switch (err) {
+	case ENOENT:
+		fail("no enclave %u", a->id);
 	case EBUSY:
 		fail("enclave %u cannot take a job now (still booting, or its CPUs are busy)",
 		     a->id);

@@ -208,7 +208,7 @@ static int status_main(int argc, char **argv)
 		return 0;
 	}
 	fd = cove_open();
-	for (uint32_t id = 0; id < COVE_MAX_ENCLAVES; id++) {
+	for (uint32_t id = 1; id <= COVE_MAX_ENCLAVES; id++) {
 		if (cove_status(fd, id, &st[n]))
 			n++;
 	}

@@ -258,11 +258,12 @@ int lcall_serve(int fd, uint32_t id, uint32_t job)
 			wait_failed(&s, errno);
 		}
 		status = (int)lc.arg[0];
+		/* The module answers a job's exit itself: nothing to reply. */
+		if (lc.op == COVE_LC_JOB_EXIT)
+			return job_exit_status(&s, status);
 		lc_serve_one(&s, &lc);
 		while ((rc = ioctl(fd, COVE_IOC_LCALL_REPLY, &lc)) && errno == EINTR)
 			;
-		if (lc.op == COVE_LC_JOB_EXIT)
-			return job_exit_status(&s, status);	/* the job is over either way */
 		if (rc)
 			wait_failed(&s, errno);
 	}

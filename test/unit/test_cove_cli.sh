@@ -109,7 +109,7 @@ check mock_status 0 '' '^3 +failed +4-5 +1536M \(0x100000000-0x13fffffff, 0x2000
 	"$MOCK" status
 check mock_status_one 0 '' 'write at "guest" physical 0x10300000.\?: outside' -- \
 	"$MOCK" status 3
-check mock_status_absent 1 '^cove status: no enclave 1$' -- "$MOCK" status 1
+check mock_status_absent 1 '^cove status: no enclave 2$' -- "$MOCK" status 2
 "$MOCK" status --json >"$tmp/json" 2>&1
 if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d[1]["cpus"]==[4,5]
 assert "\x01" in d[1]["report"] and d[1]["memory_total"]==1610612736' "$tmp/json" 2>/dev/null; then
@@ -128,19 +128,19 @@ check mock_create_noexec 1 'is not a Cove image' -- \
 	env COVE_MOCK=noexec "$MOCK" create --cpus 0 --mem 1G --image "$BUILD/cove.elf"
 check mock_create_timeout 1 'did not finish booting on CPUs 0 within 30 s; its CPUs' -- \
 	env COVE_MOCK=timeout "$MOCK" create --cpus 0 --mem 1G --image "$BUILD/cove.elf"
-check mock_console 0 '' '^ready$' -- "$MOCK" console 0
-check mock_console_lost 0 '' '^\[100 bytes lost\]$' -- env COVE_MOCK=lost "$MOCK" console 0
-check mock_console_follow 0 '' '^tick 2$' -- env COVE_MOCK=follow timeout 10 "$MOCK" console -f 0
+check mock_console 0 '' '^ready$' -- "$MOCK" console 1
+check mock_console_lost 0 '' '^\[100 bytes lost\]$' -- env COVE_MOCK=lost "$MOCK" console 1
+check mock_console_follow 0 '' '^tick 2$' -- env COVE_MOCK=follow timeout 10 "$MOCK" console -f 1
 check mock_console_absent 1 'no enclave 2' -- "$MOCK" console 2
-check mock_add_busy 1 'CPU 1 is in use' -- env COVE_MOCK=busy "$MOCK" add 0 --cpus 1
-check mock_remove_busy 1 'cannot give back 256M' -- env COVE_MOCK=busy "$MOCK" remove 0 --mem 256M
+check mock_add_busy 1 'CPU 1 is in use' -- env COVE_MOCK=busy "$MOCK" add 1 --cpus 1
+check mock_remove_busy 1 'cannot give back 256M' -- env COVE_MOCK=busy "$MOCK" remove 1 --mem 256M
 check mock_destroy 0 '' -- "$MOCK" destroy 1
 check mock_destroy_absent 1 'no enclave 2' -- "$MOCK" destroy 2
 
 echo "data for the job" >"$tmp/in"
 check mock_run_lcalls 3 'job complains' '^job says hello$' -- \
 	env COVE_MOCK=lcalls COVE_MOCK_FILE="$tmp/in" COVE_MOCK_OUT="$tmp/written" \
-	COVE_MOCK_LOG="$tmp/line" "$MOCK" run 0 -n 2 --heap 1G --large-pages --env A=1 \
+	COVE_MOCK_LOG="$tmp/line" "$MOCK" run 1 -n 2 --heap 1G --large-pages --env A=1 \
 	-- /bin/sh 'hello world' ''
 if grep -Eqx 'ranks=2 heap=1G pagesize=1G env="A=1" /[a-z/]+ "hello world" ""' "$tmp/line" &&
 	grep -qx 'written by the job' "$tmp/written"; then
@@ -150,10 +150,10 @@ else
 	cat "$tmp/line" "$tmp/written" 2>&1 | sed 's/^/    /'
 	failed=1
 fi
-check mock_run_signal 139 'killed by signal 11' -- env COVE_MOCK=signal "$MOCK" run 0 /bin/true
-check mock_run_eio 1 'COVE PROTECTION FAULT' -- env COVE_MOCK=eio "$MOCK" run 0 /bin/true
+check mock_run_signal 139 'killed by signal 11' -- env COVE_MOCK=signal "$MOCK" run 1 /bin/true
+check mock_run_eio 1 'COVE PROTECTION FAULT' -- env COVE_MOCK=eio "$MOCK" run 1 /bin/true
 check mock_run_absent 1 'no enclave 2' -- "$MOCK" run 2 /bin/true
-COVE_MOCK=hang "$MOCK" run 0 /bin/true 2>"$tmp/err" &
+COVE_MOCK=hang "$MOCK" run 1 /bin/true 2>"$tmp/err" &
 pid=$!
 sleep 1
 kill -INT $pid

@@ -54,23 +54,23 @@ static int mock_status(struct cove_status *st)
 {
 	uint32_t id = st->id;
 
-	if (id != 0 && id != 3)
+	if (id != 1 && id != 3)
 		return err(ENOENT);
 	memset(st, 0, sizeof(*st));
 	st->id = id;
-	st->cpus[0] = id ? 0x30 : 0xc;
-	st->nr_mem = id ? 2 : 1;
+	st->cpus[0] = id == 3 ? 0x30 : 0xc;
+	st->nr_mem = id == 3 ? 2 : 1;
 	st->mem[0].base = 0x100000000ULL;
 	st->mem[0].size = 1ULL << 30;
 	st->mem[1].base = 0x200000000ULL;
 	st->mem[1].size = 512ULL << 20;
-	st->state = id ? COVE_ENCLAVE_FAILED : COVE_ENCLAVE_READY;
-	st->guarded = id ? 2 : 1;
-	st->jobs_running = id ? 0 : 1;
+	st->state = id == 3 ? COVE_ENCLAVE_FAILED : COVE_ENCLAVE_READY;
+	st->guarded = id == 3 ? 2 : 1;
+	st->jobs_running = id == 3 ? 0 : 1;
 	st->console_bytes = 42;
-	st->exit_status = id ? 5 : 0;
+	st->exit_status = id == 3 ? 5 : 0;
 	st->create_ns = 1500000000ULL;
-	if (id || is("eio") || is("timeout"))
+	if (id == 3 || is("eio") || is("timeout"))
 		snprintf(st->report, sizeof(st->report),
 			 "COVE PROTECTION FAULT on cpu 1: nested page fault\n"
 			 "  write at \"guest\" physical 0x10300000\t\x01: outside the partition");
@@ -84,7 +84,7 @@ static int mock_console(struct cove_console_read *r)
 	static char text[256];
 	size_t n, len;
 
-	if (r->id != 0)
+	if (r->id != 1)
 		return err(ENOENT);
 	snprintf(text, sizeof(text), "cove: 2/2 CPUs online, 1024 MiB in partition\nready\n");
 	for (int i = 0; i < console_step; i++)
@@ -115,7 +115,7 @@ static int mock_create(struct cove_create *c)
 	if (is("noexec"))
 		return err(ENOEXEC);
 	if (is("timeout")) {
-		c->id = 0;
+		c->id = 1;
 		return err(ETIMEDOUT);
 	}
 	if (!c->image_size || !c->mem_size)
@@ -195,7 +195,7 @@ static int mock_wait(struct cove_lcall *lc)
 {
 	char *buf = (char *)(uintptr_t)lc->buf_ptr;
 
-	if (lc->id != 0)
+	if (lc->id != 1)
 		return err(ENOENT);
 	if (lc->job != 5)
 		return err(ESRCH);
@@ -267,7 +267,7 @@ static int mock_launch(struct cove_launch *l)
 {
 	const char *log = getenv("COVE_MOCK_LOG");
 
-	if (l->id != 0)
+	if (l->id != 1)
 		return err(ENOENT);
 	if (log) {
 		FILE *f = fopen(log, "w");
