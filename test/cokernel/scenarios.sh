@@ -54,7 +54,7 @@ check_back
 	expect_log "cove: image: no Cove image header"
 	expect_log "cove: no 4096 MiB of offlinable memory"
 	expect_log "cove: unknown protect mode 99"
-	expect_log "cove: no enclave 5"
+	expect_log "cove: no enclave 7"
 	expect_log "cove: no enclave 7"
 	expect_log "cove: no enclave 3"
 	[ "$(grep -ac 'covectl: create: .*(errno EINVAL)' "$LOG")" = 5 ] ||
