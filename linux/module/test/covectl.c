@@ -39,6 +39,7 @@ static const char *errname(int e)
 {
 	switch (e) {
 	case EINVAL: return "EINVAL";
+	case ENOENT: return "ENOENT";
 	case EBUSY: return "EBUSY";
 	case ENOMEM: return "ENOMEM";
 	case ENOEXEC: return "ENOEXEC";
