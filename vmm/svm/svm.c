@@ -426,8 +426,12 @@ void svm_cpu_enter(void)
 	struct svm_cpu *c;
 	unsigned long flags;
 
-	if (cpu >= svm_nr_cpus)
+	if (cpu >= svm_nr_cpus) {
+		/* A core added after boot: the layer planned no state for it (yet). */
+		pr_warn("vmm: cpu%u was added after boot; the layer has no state for it, "
+			"so it runs unguarded\n", cpu);
 		return;
+	}
 	c = &svm_cpus[cpu];
 	flags = arch_irq_save();
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);

@@ -588,8 +588,12 @@ void vmx_cpu_enter(void)
 	uint64_t fc, cr0;
 	uint8_t fail;
 
-	if (cpu >= vmx_nr_cpus)
+	if (cpu >= vmx_nr_cpus) {
+		/* A core added after boot: the layer planned no state for it (yet). */
+		pr_warn("vmm: cpu%u was added after boot; the layer has no state for it, "
+			"so it runs unguarded\n", cpu);
 		return;
+	}
 	c = &vmx_cpus[cpu];
 	flags = arch_irq_save();
 	fc = rdmsr(MSR_FEATURE_CONTROL);
