@@ -33,6 +33,8 @@ void arch_poweroff(int status) __noreturn;
  * -EBUSY if the vector is reserved or taken.
  */
 int arch_doorbell_init(uint32_t vector, void (*fn)(void));
+/* Whether some CPU is stopping the others (their NMI then just halts). */
+bool arch_cpus_stopping(void);
 /* Stop every other CPU, from a panic: they must not touch anything again. */
 void arch_stop_other_cpus(void);
 /*

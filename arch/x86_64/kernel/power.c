@@ -48,9 +48,19 @@ void arch_poweroff(int status)
 	arch_halt_forever();
 }
 
+/* Set once by the CPU that stops the others; their NMI handlers read it. */
+static volatile bool stop_requested;
+
+bool arch_cpus_stopping(void)
+{
+	return stop_requested;
+}
+
 void arch_stop_other_cpus(void)
 {
 	uint32_t me = this_cpu_id();
+
+	stop_requested = true;
 
 	/*
 	 * NMI gets through even with interrupts off; the handler halts. One per

@@ -127,7 +127,8 @@ static void trap_interrupt(struct trap_frame *f)
 void trap_dispatch(struct trap_frame *f)
 {
 	if (f->vector < 32) {
-		if (f->vector == EXC_NMI && panic_in_progress())
+		/* The stop NMI (panic, violation, co-kernel shutdown): halt quietly. */
+		if (f->vector == EXC_NMI && (panic_in_progress() || arch_cpus_stopping()))
 			arch_halt_forever();
 		/* A fault in a program ends the program, never the kernel. */
 		if (trap_from_user(f) && f->vector != EXC_NMI && f->vector != EXC_MACHINE_CHECK) {
