@@ -90,18 +90,22 @@ int host_init(const struct boot_info *bi)
 	return 0;
 }
 
+uint32_t host_page_grants(const struct cove_host_page *hp, struct boot_range *out, uint32_t max)
+{
+	/* The count is the host's word: never more than the page or out can hold. */
+	uint32_t n = MIN(MIN(hp->nr_grants, (uint32_t)COVE_MAX_GRANTS), max);
+
+	for (uint32_t i = 0; i < n; i++) {
+		out[i].base = hp->grants[i].base;
+		out[i].size = hp->grants[i].size;
+	}
+	return n;
+}
+
 void host_refresh_grants(struct boot_info *bi)
 {
-	uint32_t n;
-
-	if (!host_page)
-		return;
-	n = MIN(host_page->nr_grants, (uint32_t)MIN(COVE_MAX_GRANTS, BOOT_MAX_MEM_RANGES));
-	for (uint32_t i = 0; i < n; i++) {
-		bi->granted[i].base = host_page->grants[i].base;
-		bi->granted[i].size = host_page->grants[i].size;
-	}
-	bi->nr_granted = n;
+	if (host_page)
+		bi->nr_granted = host_page_grants(host_page, bi->granted, BOOT_MAX_MEM_RANGES);
 }
 
 bool host_present(void)

@@ -8,6 +8,7 @@
 #include <cove/boot_info.h>
 #include <cove/errno.h>
 #include <cove/exit.h>
+#include <cove/host.h>
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
 #include <cove/kvsnprintf.h>
@@ -150,15 +151,9 @@ int64_t vmm_host_mem_add(struct pgtable *nested, uint64_t base, uint64_t size)
 	if (!size || (base | size) & (PAGE_SIZE - 1) || base + size < base)
 		return -EINVAL;
 	/* Co-kernel: the host's page is the authority on grants, read now. */
-	if (vmm_host_page) {
-		uint32_t n = MIN(vmm_host_page->nr_grants, (uint32_t)COVE_MAX_GRANTS);
-
-		for (uint32_t i = 0; i < n; i++) {
-			vmm_granted->r[i].base = vmm_host_page->grants[i].base;
-			vmm_granted->r[i].size = vmm_host_page->grants[i].size;
-		}
-		vmm_granted->nr = n;
-	}
+	if (vmm_host_page)
+		vmm_granted->nr = host_page_grants(vmm_host_page, vmm_granted->r,
+						   ARRAY_SIZE(vmm_granted->r));
 	if (!ranges_contain(vmm_granted->r, vmm_granted->nr, base, size) ||
 	    ranges_overlap(vmm_partition->r, vmm_partition->nr, base, size) ||
 	    (base < vmm_hi && vmm_lo < base + size) || vmm_partition->nr == BOOT_MAX_MEM_RANGES)

@@ -10,10 +10,14 @@
 #include <cove/types.h>
 
 struct boot_info;
+struct boot_range;
+struct cove_host_page;
 
 /* Map the channels and arm the doorbell; 0, or -EINVAL if they are malformed. */
 int host_init(const struct boot_info *bi);
 bool host_present(void);
+/* Copy the host page's grants (at most max) into out; returns how many. */
+uint32_t host_page_grants(const struct cove_host_page *hp, struct boot_range *out, uint32_t max);
 /* Co-kernel: re-read what the host grants into bi->granted (no-op when bare). */
 void host_refresh_grants(struct boot_info *bi);
 

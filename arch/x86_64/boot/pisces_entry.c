@@ -8,6 +8,7 @@
 #include <cove/boot_info.h>
 #include <cove/console.h>
 #include <cove/exit.h>
+#include <cove/host.h>
 #include <cove/init.h>
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
@@ -81,11 +82,7 @@ static void pisces_fill_grants(struct pisces_boot_params *bp, struct boot_info *
 	if (!bp->tail.host_page_addr || hp->magic != COVE_HOST_MAGIC ||
 	    hp->nr_grants > COVE_MAX_GRANTS)
 		pisces_give_up(bp, "the host page is missing or malformed");
-	for (uint32_t i = 0; i < hp->nr_grants && i < BOOT_MAX_MEM_RANGES; i++) {
-		bi->granted[i].base = hp->grants[i].base;
-		bi->granted[i].size = hp->grants[i].size;
-	}
-	bi->nr_granted = MIN(hp->nr_grants, (uint32_t)BOOT_MAX_MEM_RANGES);
+	bi->nr_granted = host_page_grants(hp, bi->granted, BOOT_MAX_MEM_RANGES);
 	bi->host_page = bp->tail.host_page_addr;
 }
 
