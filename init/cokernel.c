@@ -10,7 +10,6 @@
 #include <cove/errno.h>
 #include <cove/exit.h>
 #include <cove/host.h>
-#include <cove/hostfs.h>
 #include <cove/job.h>
 #include <cove/kmap.h>
 #include <cove/init.h>
@@ -34,35 +33,18 @@ static char cokernel_launch_line[JOB_LINE_MAX];
 /* The partition description; set once by cokernel_main. */
 static struct boot_info *cokernel_bi;
 
-/* Start the accepted launch; a launch that fails ends its job at once. */
-static void cokernel_start_launch(void)
-{
-	uint32_t job = cokernel_launch_job;
-	char err[192];
-	int rc;
-
-	cokernel_launch_job = 0;
-	err[0] = 0;
-	rc = job_start_host(job, cokernel_launch_line, err, sizeof(err));
-	if (rc) {
-		struct host_call c = { .op = COVE_LC_JOB_EXIT, .job = job, .arg = { 127 << 8 } };
-		char line[224];
-		int n = ksnprintf(line, sizeof(line), "cove: cannot start the job: %s\n", err);
-
-		pr_err("job for the host: cannot start: %s\n", err);
-		host_stream_write(job, 2, line, (size_t)MIN(n, (int)sizeof(line) - 1));
-		host_post(&c);
-	}
-}
-
 static bool cokernel_idle_work(void)
 {
 	bool any = host_serve_control();
 
 	if (cokernel_shutdown_requested)
 		kernel_exit(EXIT_OK);
-	if (cokernel_launch_job)
-		cokernel_start_launch();
+	if (cokernel_launch_job) {
+		uint32_t job = cokernel_launch_job;
+
+		cokernel_launch_job = 0;
+		job_start_host(job, cokernel_launch_line);
+	}
 	return any;
 }
 

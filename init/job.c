@@ -216,15 +216,30 @@ static int job_parse_line(const char *line, char *env, size_t envlen, char *err,
 	return -EINVAL;
 }
 
+static void job_host_post_exit(uint32_t host_job, int status)
+{
+	struct host_call c = { .op = COVE_LC_JOB_EXIT, .job = host_job, .arg = { (uint64_t)status } };
+
+	host_post(&c);
+}
+
 /* Co-kernel: the host job ended; its owner gets the status, then the next may start. */
 static void job_host_done(void)
 {
-	struct host_call c = { .op = COVE_LC_JOB_EXIT, .job = job_host_id,
-			       .arg = { (uint64_t)job_wait_status } };
-
 	kprintf("job %u: done, status %#x for the host\n", job_number, job_wait_status);
+	job_host_post_exit(job_host_id, job_wait_status);
 	job_host_id = 0;
-	host_post(&c);
+}
+
+/* Co-kernel: a host job that never ran: say why on its stderr, end it as 127. */
+static void job_host_refuse(uint32_t host_job, const char *why)
+{
+	char line[224];
+	int n = ksnprintf(line, sizeof(line), "cove: cannot start the job: %s\n", why);
+
+	pr_err("job for the host: cannot start: %s\n", why);
+	host_stream_write(host_job, 2, line, (size_t)MIN(n, (int)sizeof(line) - 1));
+	job_host_post_exit(host_job, 127 << 8);
 }
 
 /* Drop one count of the running job; true if it was the last. */
@@ -340,32 +355,29 @@ void job_process_exited(struct process *p)
 	}
 }
 
-int job_start_host(uint32_t host_job, const char *line, char *err, size_t errlen)
+void job_start_host(uint32_t host_job, const char *line)
 {
-	char env[JOB_LINE_MAX];
+	char env[JOB_LINE_MAX], err[192];
 	unsigned long flags;
 	bool idle;
 	int rc;
 
-	if (!host_job) {
-		ksnprintf(err, errlen, "job id 0 is reserved");
-		return -EINVAL;
-	}
 	flags = spin_lock_irqsave(&job_lock);
 	idle = job_ranks_running == 0 && job_host_id == 0;
 	if (idle)
 		job_ranks_running = 1;		/* the launcher's own count */
 	spin_unlock_irqrestore(&job_lock, flags);
 	if (!idle) {
-		ksnprintf(err, errlen, "another job is running in this enclave");
-		return -EBUSY;
+		job_host_refuse(host_job, "another job is running in this enclave");
+		return;
 	}
-	rc = job_parse_line(line, env, sizeof(env), err, errlen);
+	rc = job_parse_line(line, env, sizeof(env), err, sizeof(err));
 	if (!rc)
-		rc = hostfs_stage(job_spec.path, host_job, err, errlen);
+		rc = hostfs_stage(job_spec.path, host_job, err, sizeof(err));
 	if (rc) {
 		job_drop_count(false);
-		return rc;
+		job_host_refuse(host_job, err);
+		return;
 	}
 	job_number++;
 	job_host_id = host_job;
@@ -373,7 +385,7 @@ int job_start_host(uint32_t host_job, const char *line, char *err, size_t errlen
 	kprintf("job %u: %s (%u rank%s, for the host)\n", job_number, line, job_spec.ranks,
 		job_spec.ranks == 1 ? "" : "s");
 	job_note_start();
-	rc = job_launch(&job_spec, env, err, errlen);
+	rc = job_launch(&job_spec, env, err, sizeof(err));
 	if (rc) {
 		pr_err("job %u: cannot start: %s\n", job_number, err);
 		job_rank_failed = true;
@@ -381,16 +393,15 @@ int job_start_host(uint32_t host_job, const char *line, char *err, size_t errlen
 			job_wait_status = 127 << 8;
 	}
 	/* Ranks still running: the last one to end reports to the host. */
-	if (job_drop_count(false)) {
-		job_finish();
+	if (!job_drop_count(false))
+		return;
+	job_finish();
+	if (rc) {		/* nothing runs: the launch itself failed */
 		job_host_id = 0;
-		/* Nothing ran: the launch itself fails, the host hears it now. */
-		if (rc)
-			return rc;
-		job_host_id = host_job;
+		job_host_refuse(host_job, err);
+	} else {
 		job_host_done();
 	}
-	return 0;
 }
 
 bool job_host_busy(void)

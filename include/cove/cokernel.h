@@ -23,8 +23,11 @@ int32_t cokernel_control(uint32_t op, const uint64_t arg[6], uint32_t job, char 
 /* The run ends: tell the host, stop every CPU where the host can take it back. */
 void cokernel_exit(int status) __noreturn;
 
-/* init/job.c: start a host job; -EBUSY while another runs; err says why. */
-int job_start_host(uint32_t host_job, const char *line, char *err, size_t errlen);
+/*
+ * init/job.c: start host job host_job (not 0). One that cannot start (busy,
+ * bad line, no such program) ends at once: the reason on its stderr, 127.
+ */
+void job_start_host(uint32_t host_job, const char *line);
 /* Whether a host job is running. */
 bool job_host_busy(void);
 /* Kill the running host job's ranks (SIGKILL); -ESRCH if it is not running. */
