@@ -124,32 +124,35 @@ void file_put(struct file *f)
 	kfree(f);
 }
 
+/* A console file; stream 1 or 2 of a host job, or the log (host_job 0). */
+static struct file *file_alloc_console(uint32_t host_job, uint32_t stream)
+{
+	struct file *f = file_alloc(FILE_CONSOLE, O_RDWR);
+
+	if (f && host_job) {
+		f->host_stream = stream;
+		f->host_job = host_job;
+	}
+	return f;
+}
+
 struct fdtable *fdtable_create_stdio(uint32_t host_job)
 {
 	struct fdtable *t = kzalloc(sizeof(*t));
-	struct file *con[3] = { NULL };
-	bool ok = t != NULL;
+	struct file *con[3] = { file_alloc_console(0, 0) };
 
-	for (int i = 0; i < 3 && ok; i++) {
-		if (i && !host_job) {
-			con[i] = con[0];
-			con[0]->refs++;
-			continue;
-		}
-		con[i] = file_alloc(FILE_CONSOLE, O_RDWR);
-		ok = con[i] != NULL;
-		if (ok && i) {
-			con[i]->host_stream = (uint32_t)i;
-			con[i]->host_job = host_job;
-		}
-	}
-	if (!ok) {
+	/* A bare-mode job shares one console file; a host job's 1 and 2 are its own. */
+	for (uint32_t i = 1; i < 3; i++)
+		con[i] = host_job ? file_alloc_console(host_job, i) : con[0];
+	if (!t || !con[0] || !con[1] || !con[2]) {
 		for (int i = 0; i < 3; i++)
-			if (con[i])
+			if (con[i] && (i == 0 || con[i] != con[0]))
 				file_put(con[i]);
 		kfree(t);
 		return NULL;
 	}
+	if (!host_job)
+		con[0]->refs = 3;
 	t->refs = 1;
 	for (int i = 0; i < 3; i++)
 		t->fd[i] = con[i];
