@@ -110,8 +110,10 @@ int32_t cokernel_control(uint32_t op, const uint64_t arg[6], uint32_t job, char 
 		return cokernel_reply(payload, len, cap, rc,
 				      rc ? "the core did not come online (see the console)" : "");
 	case COVE_CTL_REMOVE_MEM:
-		return cokernel_reply(payload, len, cap, -EBUSY,
-				      "this kernel cannot give memory back yet");
+		rc = partition_shrink(cokernel_bi, arg[0], arg[1]);
+		return cokernel_reply(payload, len, cap, rc,
+				      rc == -EBUSY ? "the memory is in use" :
+				      rc ? "the range was refused (see the console)" : "");
 	case COVE_CTL_KILL:
 		rc = job_kill_host((uint32_t)arg[0]);
 		return cokernel_reply(payload, len, cap, rc, rc ? "no such job running" : "");

@@ -66,8 +66,9 @@ static void memory_init(struct boot_info *bi)
 		panic("pmem: cannot add memory above %llu GiB (%d)", BOOT_MAPPED_LIMIT >> 30, rc);
 }
 
-/* partition_add=BASE,SIZE: e.g. 256M,128M. */
-static void main_partition_add(struct boot_info *bi, const char *arg)
+/* partition_add= and partition_remove=: BASE,SIZE, e.g. 256M,128M. */
+static void main_partition_change(struct boot_info *bi, const char *name, const char *arg,
+				  int (*change)(struct boot_info *, uint64_t, uint64_t))
 {
 	char base_s[32];
 	const char *comma = strchr(arg, ',');
@@ -75,17 +76,17 @@ static void main_partition_add(struct boot_info *bi, const char *arg)
 	size_t n = comma ? (size_t)(comma - arg) : 0;
 
 	if (!comma || n >= sizeof(base_s)) {
-		pr_err("cmdline: partition_add=%s: use BASE,SIZE (e.g. 256M,128M)\n", arg);
+		pr_err("cmdline: %s=%s: use BASE,SIZE (e.g. 256M,128M)\n", name, arg);
 		return;
 	}
 	memcpy(base_s, arg, n);
 	base_s[n] = 0;
 	if (cmdline_parse_size(base_s, &base) || cmdline_parse_size(comma + 1, &size)) {
-		pr_err("cmdline: partition_add=%s: BASE and SIZE must be sizes (e.g. 256M,128M)\n",
+		pr_err("cmdline: %s=%s: BASE and SIZE must be sizes (e.g. 256M,128M)\n", name,
 		       arg);
 		return;
 	}
-	partition_grow(bi, base, size);
+	change(bi, base, size);
 }
 
 void kernel_main(struct boot_info *bi)
@@ -138,12 +139,17 @@ void kernel_main(struct boot_info *bi)
 		vfs_init(NULL, 0);
 
 	if (kernel_options.partition_add[0])
-		main_partition_add(bi, kernel_options.partition_add);
+		main_partition_change(bi, "partition_add", kernel_options.partition_add,
+				      partition_grow);
 
 	online = smp_boot_secondaries(bi);
 	report_cpus(bi);
 	kprintf("cove: %u/%u CPUs online, %lu MiB in partition\n", online, smp_nr_cpus(),
 		partition_bytes(bi) >> 20);
+	/* After the other CPUs are up, so the layer's flush reaches them all. */
+	if (kernel_options.partition_remove[0])
+		main_partition_change(bi, "partition_remove", kernel_options.partition_remove,
+				      partition_shrink);
 
 	panic_test_run(kernel_options.panic_test);
 	fault_inject_run(kernel_options.fault_inject, kernel_options.fault_addr);

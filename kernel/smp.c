@@ -16,6 +16,7 @@
 #include <cove/string.h>
 #include <cove/sched.h>
 #include <cove/timer.h>
+#include <cove/vmm.h>
 #include <generated/config.h>
 
 /* Filled by the boot CPU before a CPU starts; read-only afterwards. */
@@ -109,6 +110,13 @@ int smp_add_cpu(uint32_t apic_id, uint64_t mailbox)
 			return -EEXIST;
 		}
 	}
+	/* The layer must hold state for the core before the core runs a line. */
+	rc = vmm_cpu_add(cpu, apic_id);
+	if (rc) {
+		pr_err("smp: the protection layer refused the core with APIC id %u (%d)\n",
+		       apic_id, rc);
+		return rc;
+	}
 	rc = smp_start_cpu(cpu, apic_id, mailbox);
 	if (!rc)
 		smp_cpu_count = cpu + 1;
@@ -123,7 +131,8 @@ int smp_start_foreign_cpu(uint32_t apic_id)
 void smp_secondary_main(struct percpu *self)
 {
 	sched_init_cpu();
-	kprintf("cpu%u: online, APIC id %u\n", self->cpu, self->apic_id);
+	kprintf("cpu%u: online, APIC id %u%s\n", self->cpu, self->apic_id,
+		self->guarded ? ", guarded" : "");
 	__atomic_store_n(&self->online, true, __ATOMIC_RELEASE);
 	sched_idle_loop();
 }

@@ -223,6 +223,70 @@ int buddy_add_range(struct buddy *b, phys_addr_t base, uint64_t size)
 	return 0;
 }
 
+/* The free block holding page pa, as its order; -1 if pa is in use. */
+static int buddy_free_block_of(const struct buddy *b, phys_addr_t pa)
+{
+	for (unsigned int k = 0; k <= BUDDY_MAX_ORDER; k++) {
+		if (bit_test(b->bitmap[k], buddy_index(b, ALIGN_DOWN(pa, PAGE_SIZE << k), k)))
+			return (int)k;
+	}
+	return -1;
+}
+
+/*
+ * Free block [pa, pa + 2^k pages), already unlinked: keep what lies outside
+ * [lo, hi) and drop the rest. The halves kept cannot merge with anything,
+ * since their buddies are (part of) the range being taken.
+ */
+static void buddy_split_around(struct buddy *b, phys_addr_t pa, unsigned int k, phys_addr_t lo,
+			       phys_addr_t hi)
+{
+	phys_addr_t end = pa + (PAGE_SIZE << k);
+
+	if (end <= lo || pa >= hi) {
+		buddy_push(b, pa, k);
+		return;
+	}
+	if (pa >= lo && end <= hi)
+		return;
+	buddy_split_around(b, pa, k - 1, lo, hi);
+	buddy_split_around(b, pa + (PAGE_SIZE << (k - 1)), k - 1, lo, hi);
+}
+
+int buddy_take_range(struct buddy *b, phys_addr_t base, uint64_t size)
+{
+	phys_addr_t end = base + size, pa;
+	uint64_t first, pages;
+
+	if (!size || !IS_ALIGNED(base | size, PAGE_SIZE) || end < base || base < b->base ||
+	    end > buddy_end(b))
+		return -EINVAL;
+	first = (base - b->base) >> PAGE_SHIFT;
+	pages = size >> PAGE_SHIFT;
+	if (!bits_all(b->managed, first, pages, true))
+		return -EINVAL;
+	/* All or nothing: look before changing anything. */
+	for (pa = base; pa < end;) {
+		int k = buddy_free_block_of(b, pa);
+
+		if (k < 0)
+			return -EBUSY;
+		pa = ALIGN_DOWN(pa, PAGE_SIZE << k) + (PAGE_SIZE << k);
+	}
+	for (pa = base; pa < end;) {
+		unsigned int k = (unsigned int)buddy_free_block_of(b, pa);
+		phys_addr_t blk = ALIGN_DOWN(pa, PAGE_SIZE << k);
+
+		buddy_unlink(b, blk, k);
+		buddy_split_around(b, blk, k, base, end);
+		pa = blk + (PAGE_SIZE << k);
+	}
+	for (uint64_t i = first; i < first + pages; i++)
+		bit_flip(b->managed, i);
+	b->managed_pages -= pages;
+	return 0;
+}
+
 int buddy_alloc(struct buddy *b, unsigned int order, phys_addr_t *out)
 {
 	if (order > BUDDY_MAX_ORDER)

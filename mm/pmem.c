@@ -149,6 +149,17 @@ int pmem_add_memory(phys_addr_t base, uint64_t size)
 	return rc;
 }
 
+int pmem_remove_memory(phys_addr_t base, uint64_t size)
+{
+	unsigned long flags = spin_lock_irqsave(&pmem_lock);
+	int rc = buddy_take_range(&pmem_buddy, base, size);
+
+	if (!rc)
+		pmem_partition_bytes -= size;
+	spin_unlock_irqrestore(&pmem_lock, flags);
+	return rc;
+}
+
 int pmem_alloc(unsigned int order, phys_addr_t *out)
 {
 	unsigned long flags = spin_lock_irqsave(&pmem_lock);

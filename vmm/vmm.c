@@ -17,8 +17,10 @@
 #include <cove/percpu.h>
 #include <cove/pisces_abi.h>
 #include <cove/pmem.h>
+#include <cove/spinlock.h>
 #include <cove/string.h>
 #include <cove/vmm.h>
+#include <cove/xcall.h>
 #include <arch/pgtable.h>
 
 #define VMM_MAX_AREAS 2048
@@ -41,6 +43,30 @@ static struct cove_host_page *vmm_host_page;
 static bool vmm_cokernel;
 
 static int64_t vmm_hypercall(uint64_t nr, uint64_t a, uint64_t b);
+
+/*
+ * Taking access away from the guest (hiding pages, removing memory) must
+ * reach every core's TLB, not just the one that changed the tables. Each
+ * such change bumps vmm_nested_gen; a core flushes its guest translations
+ * at its next exit when it has seen an older count. Written on the host
+ * side only, under vmm_change_lock.
+ */
+static uint64_t vmm_nested_gen;
+static struct {
+	uint64_t seen_gen;
+	bool entered;
+} vmm_sync[MAX_CPUS];
+/* A removal waits here until every core has flushed; then the host hears. */
+static struct {
+	uint64_t base, size, gen;
+	bool pending;
+} vmm_removing;
+/* The enclave's APIC IDs (IPIs may go there only); boot cores, then added ones. */
+static uint32_t vmm_apic_ids[BOOT_MAX_CPUS];
+static uint32_t vmm_nr_apic_ids;
+static bool vmm_enclave_is_machine;
+/* Serialises partition changes made from different CPUs' exits. */
+static spinlock_t vmm_change_lock = SPINLOCK_INIT;
 static volatile uint32_t vmm_reporting;
 /* Set before other cores are sent NMIs; read by the layer's NMI handlers. */
 volatile uint32_t vmm_stopping;
@@ -169,6 +195,220 @@ int64_t vmm_host_mem_add(struct pgtable *nested, uint64_t base, uint64_t size)
 	return 0;
 }
 
+/* The layer's memory holds [base, base+size) in part. */
+static bool vmm_overlaps_layer(uint64_t base, uint64_t size)
+{
+	for (uint32_t i = 0; i < vmm_nr_areas; i++) {
+		if (base < vmm_areas[i].pa + vmm_areas[i].size && vmm_areas[i].pa < base + size)
+			return true;
+	}
+	return false;
+}
+
+/* Hide layer pages allocated since first (new nested tables, core state). */
+static int vmm_hide_new_areas(struct pgtable *nested, uint32_t first)
+{
+	int rc = 0;
+
+	for (uint32_t i = first; i < vmm_nr_areas && !rc; i++)
+		rc = pgtable_unmap(nested, vmm_areas[i].pa, vmm_areas[i].size);
+	return rc;
+}
+
+void vmm_host_cpu_entered(uint32_t cpu)
+{
+	/* The first entry flushes the guest's translations anyway. */
+	vmm_sync[cpu].seen_gen = __atomic_load_n(&vmm_nested_gen, __ATOMIC_ACQUIRE);
+	__atomic_store_n(&vmm_sync[cpu].entered, true, __ATOMIC_RELEASE);
+}
+
+bool vmm_host_flush_due(uint32_t cpu)
+{
+	uint64_t gen = __atomic_load_n(&vmm_nested_gen, __ATOMIC_ACQUIRE);
+
+	if (vmm_sync[cpu].seen_gen == gen)
+		return false;
+	__atomic_store_n(&vmm_sync[cpu].seen_gen, gen, __ATOMIC_RELEASE);
+	return true;
+}
+
+/* Every core in guest mode has flushed since generation gen began. */
+static bool vmm_all_flushed(uint64_t gen)
+{
+	for (uint32_t i = 0; i < MAX_CPUS; i++) {
+		if (__atomic_load_n(&vmm_sync[i].entered, __ATOMIC_ACQUIRE) &&
+		    __atomic_load_n(&vmm_sync[i].seen_gen, __ATOMIC_ACQUIRE) < gen)
+			return false;
+	}
+	return true;
+}
+
+/* Drop [base, base+size) from the layer's copy of the partition. */
+static int vmm_partition_cut(uint64_t base, uint64_t size)
+{
+	struct vmm_ranges *p = vmm_partition;
+
+	for (uint32_t i = 0; i < p->nr; i++) {
+		uint64_t rb = p->r[i].base, re = rb + p->r[i].size;
+
+		if (base < rb || base + size > re)
+			continue;
+		if (base > rb && base + size < re) {
+			if (p->nr == BOOT_MAX_MEM_RANGES)
+				return -ENOSPC;
+			p->r[p->nr].base = base + size;
+			p->r[p->nr].size = re - (base + size);
+			p->nr++;
+			p->r[i].size = base - rb;
+		} else if (base > rb) {
+			p->r[i].size = base - rb;
+		} else if (base + size < re) {
+			p->r[i].base = base + size;
+			p->r[i].size = re - (base + size);
+		} else {
+			p->r[i] = p->r[--p->nr];
+		}
+		return 0;
+	}
+	return -EPERM;
+}
+
+/*
+ * Host side of "remove memory": the range must be partition memory and
+ * none of the layer's. It leaves the nested tables at once; the host is
+ * told only when every core has flushed (vmm_host_sync), so no stale
+ * translation can reach memory the host has taken back.
+ */
+int64_t vmm_host_mem_remove(struct pgtable *nested, uint64_t base, uint64_t size)
+{
+	uint32_t first_new = vmm_nr_areas;
+	int64_t rc;
+
+	if (!size || (base | size) & (PAGE_SIZE - 1) || base + size < base)
+		return -EINVAL;
+	spin_lock(&vmm_change_lock);
+	if (vmm_removing.pending) {
+		rc = -EBUSY;
+	} else if (!ranges_contain(vmm_partition->r, vmm_partition->nr, base, size) ||
+		   vmm_overlaps_layer(base, size)) {
+		rc = -EPERM;
+	} else {
+		rc = vmm_partition_cut(base, size);
+		if (!rc)
+			rc = pgtable_unmap(nested, base, size);
+		if (!rc)
+			rc = vmm_hide_new_areas(nested, first_new);
+		if (!rc) {
+			vmm_removing.base = base;
+			vmm_removing.size = size;
+			vmm_removing.gen = ++vmm_nested_gen;
+			vmm_removing.pending = true;
+		}
+	}
+	spin_unlock(&vmm_change_lock);
+	return rc;
+}
+
+int64_t vmm_host_sync(void)
+{
+	struct cove_host_page *hp = vmm_host_page;
+	int64_t waiting;
+
+	spin_lock(&vmm_change_lock);
+	if (vmm_removing.pending && vmm_all_flushed(vmm_removing.gen)) {
+		vmm_removing.pending = false;
+		if (hp) {
+			hp->released.base = vmm_removing.base;
+			hp->released.size = vmm_removing.size;
+			__atomic_store_n(&hp->released_seq, hp->released_seq + 1, __ATOMIC_RELEASE);
+		}
+	}
+	waiting = vmm_removing.pending;
+	spin_unlock(&vmm_change_lock);
+	return waiting;
+}
+
+/* Co-kernel: the host must have granted the core. Bare mode has no host to ask. */
+static bool vmm_cpu_granted(uint32_t apic_id)
+{
+	const struct cove_host_page *hp = vmm_host_page;
+	uint32_t n;
+
+	if (!hp)
+		return false;
+	n = MIN(__atomic_load_n(&hp->nr_cpu_grants, __ATOMIC_ACQUIRE), COVE_MAX_ENCLAVE_CPUS);
+	for (uint32_t i = 0; i < n; i++) {
+		if (hp->cpu_grants[i] == apic_id)
+			return true;
+	}
+	return false;
+}
+
+int64_t vmm_host_cpu_add(struct pgtable *nested, uint64_t cpu_apic, uint64_t pa, void **state)
+{
+	uint32_t apic_id = (uint32_t)(cpu_apic >> 32), first_new = vmm_nr_areas;
+	uint64_t size = PAGE_SIZE << VMM_CPU_STATE_ORDER;
+	int64_t rc;
+
+	if (pa & (size - 1) || pa + size < pa)
+		return -EINVAL;
+	spin_lock(&vmm_change_lock);
+	if (!vmm_cpu_granted(apic_id) || vmm_apic_in_enclave(apic_id) ||
+	    vmm_nr_apic_ids == BOOT_MAX_CPUS || vmm_nr_areas == VMM_MAX_AREAS ||
+	    !ranges_contain(vmm_partition->r, vmm_partition->nr, pa, size) ||
+	    vmm_overlaps_layer(pa, size)) {
+		rc = -EPERM;
+	} else {
+		rc = pgtable_unmap(nested, pa, size);
+		if (!rc) {
+			vmm_areas[vmm_nr_areas].pa = pa;
+			vmm_areas[vmm_nr_areas].size = size;
+			vmm_nr_areas++;
+			vmm_lo = MIN(vmm_lo, pa);
+			vmm_hi = MAX(vmm_hi, pa + size);
+			rc = vmm_hide_new_areas(nested, first_new);
+		}
+		if (!rc) {
+			vmm_nested_gen++;
+			vmm_apic_ids[vmm_nr_apic_ids++] = apic_id;
+			memset(phys_to_virt(pa), 0, size);
+			*state = phys_to_virt(pa);
+		}
+	}
+	spin_unlock(&vmm_change_lock);
+	return rc;
+}
+
+bool vmm_apic_in_enclave(uint32_t apic_id)
+{
+	for (uint32_t i = 0; i < vmm_nr_apic_ids; i++) {
+		if (vmm_apic_ids[i] == apic_id)
+			return true;
+	}
+	return false;
+}
+
+bool vmm_icr_allowed(uint32_t icr_lo, uint32_t dest)
+{
+	uint32_t shorthand = (icr_lo >> 18) & 3;
+
+	if (shorthand == 1)		/* self */
+		return true;
+	if (shorthand == 2 || shorthand == 3)	/* broadcasts reach every CPU of the machine */
+		return vmm_enclave_is_machine;
+	if (icr_lo & (1U << 11))	/* logical destination: Cove never uses it */
+		return false;
+	return vmm_apic_in_enclave(dest);
+}
+
+uint32_t vmm_cpu_slots(const struct boot_info *bi)
+{
+	uint32_t n = bi->nr_cpus ? bi->nr_cpus : 1;
+
+	/* Only a host can grant cores later. */
+	return vmm_cokernel ? MAX(n, (uint32_t)COVE_MAX_ENCLAVE_CPUS) : n;
+}
+
 int vmm_init(const struct boot_info *bi, enum vmm_mode mode)
 {
 	const char *why = "";
@@ -206,6 +446,10 @@ int vmm_init(const struct boot_info *bi, enum vmm_mode mode)
 	vmm_partition->nr = bi->nr_mem;
 	for (uint32_t i = 0; i < bi->nr_mem; i++)
 		vmm_partition->r[i] = bi->mem[i];
+	vmm_nr_apic_ids = bi->nr_cpus;
+	for (uint32_t i = 0; i < bi->nr_cpus; i++)
+		vmm_apic_ids[i] = bi->cpus[i].apic_id;
+	vmm_enclave_is_machine = bi->nr_cpus == bi->firmware_nr_cpus;
 	rc = vmm_is_vmx ? vmx_init(bi) : svm_init(bi);
 	if (rc) {
 		pr_err("vmm: cannot set up %s (%d)%s\n", vmm_is_vmx ? "Intel VMX" : "AMD SVM", rc,
@@ -319,6 +563,48 @@ int vmm_partition_add(phys_addr_t base, uint64_t size)
 	return vmm_on ? (int)vmm_hypercall(VMM_HC_MEM_ADD, base, size) : 0;
 }
 
+static void vmm_sync_this_cpu(void *arg)
+{
+	(void)arg;
+	vmm_hypercall(VMM_HC_SYNC, 0, 0);
+}
+
+/* Have every CPU exit once (and so flush); 0 once the layer waits on none. */
+static int vmm_sync_all(void)
+{
+	if (xcall_run_all(vmm_sync_this_cpu, NULL))
+		return -ETIMEDOUT;
+	return vmm_hypercall(VMM_HC_SYNC, 0, 0) ? -EBUSY : 0;
+}
+
+int vmm_partition_remove(phys_addr_t base, uint64_t size)
+{
+	int rc;
+
+	if (!vmm_on)
+		return 0;
+	rc = (int)vmm_hypercall(VMM_HC_MEM_REMOVE, base, size);
+	return rc ? rc : vmm_sync_all();
+}
+
+int vmm_cpu_add(uint32_t cpu, uint32_t apic_id)
+{
+	phys_addr_t pa;
+	int rc;
+
+	if (!vmm_on)
+		return 0;
+	if (pmem_alloc(VMM_CPU_STATE_ORDER, &pa))
+		return -ENOMEM;
+	rc = (int)vmm_hypercall(VMM_HC_CPU_ADD, cpu | (uint64_t)apic_id << 32, pa);
+	if (rc) {
+		pmem_free(pa, VMM_CPU_STATE_ORDER);
+		return rc;
+	}
+	/* The block is the layer's now; no core may keep a translation to it. */
+	return vmm_sync_all();
+}
+
 void vmm_print_exits(void)
 {
 	if (vmm_on)
@@ -328,7 +614,7 @@ void vmm_print_exits(void)
 void vmm_cpu_enter(void)
 {
 	if (vmm_on)
-		vmm_is_vmx ? vmx_cpu_enter() : svm_cpu_enter();
+		this_cpu()->guarded = vmm_is_vmx ? vmx_cpu_enter() : svm_cpu_enter();
 }
 
 void vmm_violation(enum vmm_fault_kind kind, struct vmm_report *r)

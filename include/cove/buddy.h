@@ -43,6 +43,12 @@ void buddy_init(struct buddy *b, phys_addr_t lo, phys_addr_t hi, void *meta,
  * or overlaps memory already added.
  */
 int buddy_add_range(struct buddy *b, phys_addr_t base, uint64_t size);
+/*
+ * Take [base, base + size) (whole pages) out of the allocator for good, as
+ * if it had never been added: -EBUSY, changing nothing, if any page of it
+ * is allocated; -EINVAL if it is misaligned or was never (all) added.
+ */
+int buddy_take_range(struct buddy *b, phys_addr_t base, uint64_t size);
 /* 0 and *out set, -ENOMEM, or -EINVAL for a bad order. */
 int buddy_alloc(struct buddy *b, unsigned int order, phys_addr_t *out);
 /* As buddy_alloc, but the whole block ends at or below limit. Prefers the lowest fit. */

@@ -35,6 +35,11 @@ phys_addr_t kmap_root(void);
 
 /* Map partition memory [pa, pa+len) back into the direct map. */
 int kmap_restore_direct(phys_addr_t pa, size_t len);
+/*
+ * Take partition memory [pa, pa+len) out of the direct map, flushing every
+ * CPU's TLB: the partition is shrinking and nothing may reach it after.
+ */
+int kmap_remove_direct(phys_addr_t pa, size_t len);
 /* Remove pages from the kernel tables (this CPU's TLB is flushed). */
 int kmap_unmap(uint64_t va, size_t len);
 

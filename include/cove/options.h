@@ -22,11 +22,12 @@ struct kernel_options {
 	uint64_t loglevel;		/* loglevel=: console verbosity 0..7 */
 	int panic_test;			/* panic_test=: fault on purpose, see enum */
 	int poweroff;			/* poweroff=: enum poweroff_method */
-	uint64_t idle_poll_us;
+	uint64_t idle_poll_us;		/* idle_poll=: microseconds idle CPUs poll first */
 	int protect;			/* protect=: enum vmm_mode */
 	int fault_inject;		/* fault_inject=: enum fault_inject_kind */
 	uint64_t fault_addr;		/* fault_addr=: where wild_write writes (0 = past the partition) */
-	char partition_add[64];		/* partition_add=BASE,SIZE: grow after boot */		/* idle_poll=: microseconds idle CPUs poll first */
+	char partition_add[64];		/* partition_add=BASE,SIZE: grow after boot */
+	char partition_remove[64];	/* partition_remove=BASE,SIZE: shrink, CPUs up */
 	/* The job (see include/cove/job.h and README) */
 	char job_path[256];		/* job=: the program */
 	char job_args[1024];		/* job.args=: its arguments */

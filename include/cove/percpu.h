@@ -52,6 +52,7 @@ struct percpu {
 	struct xcall_slot xcall;
 	/* Co-kernel: where the host parked this CPU; 0 = wake it with INIT/SIPI. */
 	uint64_t mailbox;
+	bool guarded;			/* runs as the protection layer's guest; set by itself */
 	struct arch_percpu arch;
 };
 

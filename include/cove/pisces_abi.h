@@ -212,6 +212,14 @@ struct cove_host_page {
 	volatile uint32_t fault_seq;	/* 0 until a violation was contained */
 	volatile uint32_t guarded;	/* 1 svm, 2 vmx once every core entered */
 	char fault_report[COVE_REPORT_MAX];
+	/*
+	 * Memory the layer has taken out of the nested tables and flushed
+	 * from every core's TLB: only after released_seq moves past the
+	 * request, with this range, may the host reuse it. Layer-written.
+	 */
+	volatile uint32_t released_seq;
+	uint32_t pad;
+	struct cove_host_range released;
 } __attribute__((packed));
 
 #endif /* COVE_PISCES_ABI_H */

@@ -33,6 +33,11 @@ int pmem_add_unreached(void);
 
 /* New partition memory (already mapped in the direct map) joins the pool. */
 int pmem_add_memory(phys_addr_t base, uint64_t size);
+/*
+ * Partition memory leaves the pool for good: -EBUSY, changing nothing, if
+ * any page of it is in use; -EINVAL if it was never (all) in the pool.
+ */
+int pmem_remove_memory(phys_addr_t base, uint64_t size);
 int pmem_alloc(unsigned int order, phys_addr_t *out);
 int pmem_alloc_below(unsigned int order, phys_addr_t limit, phys_addr_t *out);
 int pmem_free(phys_addr_t pa, unsigned int order);

@@ -56,10 +56,29 @@ bool vmm_guarded(void);
  */
 int vmm_partition_add(phys_addr_t base, uint64_t size);
 
+/*
+ * Ask the layer to take [base, base+size) out of the partition: it unmaps
+ * the range from the nested tables and has every CPU flush its TLB before
+ * it tells the host (co-kernel) the range is free. The kernel must have
+ * stopped using it. 0, -EPERM (not ours, or the layer's), -EBUSY.
+ */
+int vmm_partition_remove(phys_addr_t base, uint64_t size);
+/*
+ * Before a core added at run time starts: give the layer memory for its
+ * state on that core (taken from the partition, then hidden) and let the
+ * core's APIC ID receive IPIs. 0, or an error and the core must not start.
+ */
+int vmm_cpu_add(uint32_t cpu, uint32_t apic_id);
+
 /* Hypercalls: RAX holds the number, RBX and RCX the arguments. */
 #define VMM_HC_EXIT_TABLE 0x434f5645ULL
 #define VMM_HC_MEM_ADD 0x434f5601ULL
 #define VMM_HC_PARK 0x434f5602ULL
+#define VMM_HC_MEM_REMOVE 0x434f5603ULL
+#define VMM_HC_SYNC 0x434f5604ULL	/* flush if due; 0 once nothing waits on a flush */
+#define VMM_HC_CPU_ADD 0x434f5605ULL	/* RBX cpu | apic_id << 32, RCX state block */
+/* A block of layer state for one core: control block, save areas, stack. */
+#define VMM_CPU_STATE_ORDER 3
 /*
  * Co-kernel end of run: leave guest mode for good on this CPU (the layer
  * switches virtualization off and halts) so the host's INIT can take the
@@ -83,10 +102,10 @@ void vmm_area(phys_addr_t *base, uint64_t *size);
 bool vmx_present(void);
 bool vmx_available(const char **why);
 int vmx_init(const struct boot_info *bi);
-void vmx_cpu_enter(void);
+bool vmx_cpu_enter(void);
 bool svm_available(const char **why);
 int svm_init(const struct boot_info *bi);
-void svm_cpu_enter(void);
+bool svm_cpu_enter(void);
 
 /* True once a violation is being reported: other CPUs must stop. */
 bool vmm_is_stopping(void);
@@ -108,6 +127,23 @@ void vmm_print_exit_row(uint32_t cpu, uint64_t total, const char *const *names,
 			const uint64_t *counts, int n);
 /* Host side of VMM_HC_MEM_ADD, shared by the back ends. */
 int64_t vmm_host_mem_add(struct pgtable *nested, uint64_t base, uint64_t size);
+/* Host side of VMM_HC_MEM_REMOVE and VMM_HC_SYNC. */
+int64_t vmm_host_mem_remove(struct pgtable *nested, uint64_t base, uint64_t size);
+int64_t vmm_host_sync(void);
+/*
+ * Host side of VMM_HC_CPU_ADD: checks the request and hides the block;
+ * 0 with *state the block's address for the back end to lay out.
+ */
+int64_t vmm_host_cpu_add(struct pgtable *nested, uint64_t cpu_apic, uint64_t pa, void **state);
+/* Bookkeeping of nested-TLB flushes: the back ends call these on each CPU. */
+void vmm_host_cpu_entered(uint32_t cpu);
+bool vmm_host_flush_due(uint32_t cpu);
+/* Whether this APIC ID belongs to the enclave (boot cores and cores added). */
+bool vmm_apic_in_enclave(uint32_t apic_id);
+/* Whether an IPI (ICR low word, destination APIC ID) stays inside the enclave. */
+bool vmm_icr_allowed(uint32_t icr_lo, uint32_t dest);
+/* How many per-core slots the back ends keep: cores at boot plus room to add. */
+uint32_t vmm_cpu_slots(const struct boot_info *bi);
 int64_t svm_hypercall(uint64_t nr, uint64_t a, uint64_t b);
 int64_t vmx_hypercall(uint64_t nr, uint64_t a, uint64_t b);
 /* The nested tables' view: map the partition, then remove the layer's pages. */

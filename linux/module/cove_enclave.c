@@ -469,11 +469,71 @@ int cove_add(struct cove_change *req)
 	return err;
 }
 
+/* Drop or restore e->mem[k] in the grants the layer reads. */
+static void cove_grant_drop(struct cove_enclave *e, unsigned int k, struct cove_range *kept)
+{
+	unsigned int i;
+
+	mutex_lock(&e->lock);
+	*kept = e->mem[k];
+	for (i = k; i + 1 < e->nr_mem; i++)
+		e->mem[i] = e->mem[i + 1];
+	e->nr_mem--;
+	cove_host_page_sync(e);
+	mutex_unlock(&e->lock);
+}
+
+static void cove_grant_restore(struct cove_enclave *e, const struct cove_range *r)
+{
+	mutex_lock(&e->lock);
+	e->mem[e->nr_mem++] = *r;
+	cove_host_page_sync(e);
+	mutex_unlock(&e->lock);
+}
+
+/*
+ * The grant goes first, so Cove cannot add the range back while it is
+ * being given up. A guarded enclave's word is not enough: the layer must
+ * also say it unmapped the range and flushed every core, or the memory
+ * stays with the enclave (until destroy) rather than return to Linux.
+ */
+static int cove_remove_mem(struct cove_enclave *e, unsigned int k)
+{
+	struct cove_host_page *h = e->host;
+	u32 seq = READ_ONCE(h->released_seq);
+	struct cove_range r;
+	u64 args[2];
+	int err;
+
+	cove_grant_drop(e, k, &r);
+	args[0] = r.base;
+	args[1] = r.size;
+	err = cove_ctl_send(e, COVE_CTL_REMOVE_MEM, args, 2, NULL, 0, COVE_ADD_TIMEOUT_MS);
+	if (err) {
+		pr_err("cove %u: Cove keeps memory %#llx+%#llx (%d)\n", e->id, r.base, r.size, err);
+		cove_grant_restore(e, &r);
+		return err;
+	}
+	if (READ_ONCE(h->guarded)) {
+		smp_rmb();
+		if (READ_ONCE(h->released_seq) == seq || READ_ONCE(h->released.base) != r.base ||
+		    READ_ONCE(h->released.size) != r.size) {
+			pr_err("cove %u: the protection layer did not confirm releasing %#llx+%#llx; "
+			       "it stays with the enclave until destroy\n", e->id, r.base, r.size);
+			cove_grant_restore(e, &r);
+			return -EIO;
+		}
+	}
+	cove_mem_scrub(r.base, r.size);
+	cove_mem_give_back(r.base, r.size);
+	pr_info("cove %u: gave %llu MiB at %#llx back to Linux\n", e->id, r.size >> 20, r.base);
+	return 0;
+}
+
 int cove_remove(struct cove_change *req)
 {
 	struct cove_enclave *e;
 	unsigned int i, k;
-	u64 args[2];
 	int err;
 
 	for (i = 0; i < COVE_CPUMASK_WORDS; i++) {
@@ -500,22 +560,7 @@ int cove_remove(struct cove_change *req)
 		err = -EINVAL;
 		goto out;
 	}
-	args[0] = e->mem[k].base;
-	args[1] = e->mem[k].size;
-	err = cove_ctl_send(e, COVE_CTL_REMOVE_MEM, args, 2, NULL, 0, COVE_ADD_TIMEOUT_MS);
-	if (err) {
-		pr_err("cove %u: Cove keeps memory %#llx+%#llx (%d)\n", e->id, args[0], args[1], err);
-		goto out;
-	}
-	mutex_lock(&e->lock);
-	for (i = k; i + 1 < e->nr_mem; i++)
-		e->mem[i] = e->mem[i + 1];
-	e->nr_mem--;
-	cove_host_page_sync(e);
-	mutex_unlock(&e->lock);
-	cove_mem_scrub(args[0], args[1]);
-	cove_mem_give_back(args[0], args[1]);
-	pr_info("cove %u: gave %llu MiB at %#llx back to Linux\n", e->id, args[1] >> 20, args[0]);
+	err = cove_remove_mem(e, k);
 out:
 	mutex_unlock(&cove_lifecycle);
 	cove_put(e);

@@ -367,6 +367,8 @@ cove add $a --cpus 3 --mem 128M; echo "RC add $?"
 cove run $a -- /data/cg; echo "RC cg $?"
 cove remove $a --mem 128M; echo "RC remove $?"
 cove status $a
+cove run $a -- /data/cg; echo "RC cg after remove $?"
+cove console $a | grep -E "online, APIC|partition: (added|removed)|unguarded"
 cove destroy $a
 check_back
 '
@@ -378,8 +380,14 @@ check_back
 	expect_log "RC add 0"
 	expect_log "cg threads=2"
 	expect_log "RC cg 0"
-	expect_log "RC remove 1"
-	expect_log_re "^1 +ready +2-3 +384M"
+	# The core added at run time entered the protection layer first.
+	expect_log "cpu1: online, APIC id 3, guarded"
+	expect_no_log "unguarded"
+	expect_log_re "partition: added \\[.*\\] 131072 KiB; now 384 MiB"
+	expect_log_re "partition: removed \\[.*\\] 131072 KiB; now 256 MiB"
+	expect_log "RC remove 0"
+	expect_log_re "^1 +ready +2-3 +256M"
+	expect_log "RC cg after remove 0"
 	expect_all_back
 }
 

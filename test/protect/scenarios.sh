@@ -209,6 +209,54 @@ scenario_vmx_partition_grows() {
 	partition_grows
 }
 
+# --- Partition changes: memory removed at run time ---
+# 128 MiB is added at 260M and then removed again once both CPUs are up; a
+# write to it afterwards must be a contained fault, and with protect=off it
+# lands (the kernel's own view no longer covers it, only the layer's did).
+SHRINK="mem=256M partition_add=260M,128M partition_remove=260M,128M"
+
+partition_shrinks() {
+	expect_log "partition: added [0x000010400000-0x0000183fffff] 131072 KiB; now 384 MiB"
+	expect_log "partition: removed [0x000010400000-0x0000183fffff] 131072 KiB; now 256 MiB"
+}
+
+scenario_protect_partition_shrinks() {
+	boot --smp 2 --mem 512M --cmdline "$SHRINK protect=require selftest"
+	expect_status 0
+	partition_shrinks
+	# The self-tests take every free block: a removed page handed out would fault.
+	expect_selftests_pass
+}
+
+scenario_protect_removed_memory_unmapped() {
+	boot --smp 2 --mem 512M --cmdline "$SHRINK protect=require fault_inject=wild_write fault_addr=300M"
+	partition_shrinks
+	contained "nested page fault" "write at guest physical 0x12c00000: outside the partition"
+	expect_no_log "the write landed"
+}
+
+scenario_protect_off_removed_memory_written() {
+	boot --smp 2 --mem 512M --cmdline "$SHRINK protect=off fault_inject=wild_write fault_addr=300M"
+	expect_status 0
+	partition_shrinks
+	expect_log "physical 0x12c00000 now holds 0xbadc0ffee0ddf00d"
+}
+
+scenario_vmx_removed_memory_unmapped() {
+	boot --emulator bochs --smp 2 --mem 512 --cmdline "$SHRINK protect=require fault_inject=wild_write fault_addr=300M"
+	partition_shrinks
+	contained "nested page fault" "write at guest physical 0x12c00000: outside the partition"
+}
+
+scenario_partition_remove_in_use_refused() {
+	# The kernel image sits at 2 MiB; the first MiB or so is not RAM at all.
+	boot --smp 2 --mem 256M --cmdline "protect=require partition_remove=2M,2M selftest"
+	expect_status 0
+	expect_log "partition: cannot remove [0x200000-0x3fffff]: the kernel holds part of it"
+	expect_log "cove: 2/2 CPUs online, 255 MiB in partition"
+	expect_selftests_pass
+}
+
 scenario_protect_grow_ungranted_refused() {
 	boot --smp 2 --mem 512M --cmdline "protect=require fault_inject=grow_ungranted"
 	expect_status 0

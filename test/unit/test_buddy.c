@@ -652,3 +652,126 @@ TEST(buddy_random_stress)
 	snap_check(b, &s);
 	free(owner);
 }
+
+/* No block handed out after a take may touch the range taken. */
+static void check_never_hands_out(struct buddy *b, phys_addr_t lo, phys_addr_t hi)
+{
+	static phys_addr_t got[4096];
+	phys_addr_t pa;
+	int n = 0;
+
+	while (n < (int)ARRAY_SIZE(got) && buddy_alloc(b, 0, &pa) == 0) {
+		CHECK(pa + PAGE_SIZE <= lo || pa >= hi);
+		got[n++] = pa;
+	}
+	while (n--)
+		CHECK_EQ(buddy_free(b, got[n], 0), 0);
+}
+
+TEST(buddy_take_range_and_give_back)
+{
+	struct buddy *b = sim_buddy(1 * GiB, 2 * GiB);
+	const phys_addr_t lo = 1 * GiB + 3 * MiB + 0x5000, size = 2 * MiB + 0x3000;
+	struct snap s;
+	phys_addr_t pa;
+
+	CHECK_EQ(buddy_add_range(b, 1 * GiB, 8 * MiB), 0);
+	s = snap_take(b);
+	CHECK_EQ(buddy_take_range(b, lo, size), 0);
+	CHECK_EQ(b->free_pages, s.free_pages - size / PAGE_SIZE);
+	CHECK_EQ(b->managed_pages, s.free_pages - size / PAGE_SIZE);
+	CHECK_EQ(buddy_check(b), 0);
+	check_never_hands_out(b, lo, lo + size);
+	CHECK_EQ(buddy_check(b), 0);
+	/* Taken pages are no longer the allocator's: freeing one is refused. */
+	CHECK_EQ(buddy_free(b, lo, 0), -EINVAL);
+	CHECK_EQ(buddy_take_range(b, lo, PAGE_SIZE), -EINVAL);
+	/* Given back, everything merges to what it was. */
+	CHECK_EQ(buddy_add_range(b, lo, size), 0);
+	snap_check(b, &s);
+	/* The whole span at once, and back. */
+	CHECK_EQ(buddy_take_range(b, 1 * GiB, 8 * MiB), 0);
+	CHECK_EQ(b->free_pages, 0);
+	CHECK_EQ(buddy_alloc(b, 0, &pa), -ENOMEM);
+	CHECK_EQ(buddy_add_range(b, 1 * GiB, 8 * MiB), 0);
+	snap_check(b, &s);
+}
+
+TEST(buddy_take_range_busy_changes_nothing)
+{
+	struct buddy *b = sim_buddy(1 * GiB, 2 * GiB);
+	phys_addr_t pa, busy = 0;
+	struct snap s;
+
+	CHECK_EQ(buddy_add_range(b, 1 * GiB, 4 * MiB), 0);
+	/* Allocate until a page lands in the second MiB, keep it, free the rest. */
+	for (int i = 0; i < 1024 && !busy; i++) {
+		CHECK_EQ(buddy_alloc(b, 0, &pa), 0);
+		if (pa >= 1 * GiB + 1 * MiB && pa < 1 * GiB + 2 * MiB)
+			busy = pa;
+	}
+	CHECK(busy);
+	CHECK_EQ(buddy_check(b), 0);
+	s = snap_take(b);
+	CHECK_EQ(buddy_take_range(b, 1 * GiB + 1 * MiB, 1 * MiB), -EBUSY);
+	CHECK_EQ(buddy_take_range(b, busy, PAGE_SIZE), -EBUSY);
+	snap_check(b, &s);
+	/* A range beside the busy page can still go. */
+	CHECK_EQ(buddy_take_range(b, 1 * GiB + 3 * MiB, 1 * MiB), 0);
+	CHECK_EQ(buddy_check(b), 0);
+}
+
+TEST(buddy_take_range_bad_input)
+{
+	struct buddy *b = sim_buddy(1 * GiB, 2 * GiB);
+	struct snap s;
+
+	CHECK_EQ(buddy_add_range(b, 1 * GiB, 2 * MiB), 0);
+	CHECK_EQ(buddy_add_range(b, 1 * GiB + 4 * MiB, 2 * MiB), 0);
+	s = snap_take(b);
+	CHECK_EQ(buddy_take_range(b, 1 * GiB, 0), -EINVAL);
+	CHECK_EQ(buddy_take_range(b, 1 * GiB + 1, PAGE_SIZE), -EINVAL);
+	CHECK_EQ(buddy_take_range(b, 1 * GiB, PAGE_SIZE + 1), -EINVAL);
+	/* Across the hole between the two ranges. */
+	CHECK_EQ(buddy_take_range(b, 1 * GiB + 1 * MiB, 4 * MiB), -EINVAL);
+	/* Outside the span, and wrapping. */
+	CHECK_EQ(buddy_take_range(b, 4 * GiB, PAGE_SIZE), -EINVAL);
+	CHECK_EQ(buddy_take_range(b, 1 * GiB, ~0ULL & ~(PAGE_SIZE - 1)), -EINVAL);
+	snap_check(b, &s);
+}
+
+TEST(buddy_take_range_random)
+{
+	struct buddy *b = sim_buddy(2 * GiB, 3 * GiB);
+	static phys_addr_t held[256];
+	static unsigned int held_order[256];
+	struct snap s;
+	int nheld = 0;
+
+	CHECK_EQ(buddy_add_range(b, 2 * GiB, 64 * MiB), 0);
+	s = snap_take(b);
+	rng_state = 0x243f6a8885a308d3ULL;
+	for (int round = 0; round < 400; round++) {
+		phys_addr_t base = 2 * GiB + (rng_next() % 16384) * PAGE_SIZE;
+		uint64_t size = (1 + rng_next() % 600) * PAGE_SIZE;
+		unsigned int order = rng_next() % 4;
+		phys_addr_t pa;
+		int rc;
+
+		if (base + size > 2 * GiB + 64 * MiB)
+			continue;
+		if (nheld < (int)ARRAY_SIZE(held) && buddy_alloc(b, order, &pa) == 0) {
+			held_order[nheld] = order;
+			held[nheld++] = pa;
+		}
+		rc = buddy_take_range(b, base, size);
+		CHECK(rc == 0 || rc == -EBUSY || rc == -EINVAL);
+		if (rc == 0)
+			CHECK_EQ(buddy_add_range(b, base, size), 0);
+		CHECK_EQ(buddy_check(b), 0);
+		CHECK_EQ(b->managed_pages, s.free_pages);
+	}
+	for (int i = 0; i < nheld; i++)
+		CHECK_EQ(buddy_free(b, held[i], held_order[i]), 0);
+	snap_check(b, &s);
+}

@@ -118,6 +118,8 @@ static struct svm_cpu *svm_cpus;
 static uint32_t svm_nr_cpus;
 static phys_addr_t svm_iopm_pa, svm_msrpm_pa, svm_ncr3;
 static bool svm_has_nrip;
+/* VMCB TLB_CONTROL value that drops the guest's translations. */
+static uint8_t svm_tlb_flush = 1;
 static struct pgtable svm_npt;
 
 bool svm_available(const char **why)
@@ -144,6 +146,8 @@ bool svm_available(const char **why)
 		return false;
 	}
 	svm_has_nrip = d & (1U << 3);
+	if (d & (1U << 6))
+		svm_tlb_flush = 3;	/* this ASID only */
 	return true;
 }
 
@@ -168,6 +172,19 @@ static void svm_intercept_msr(uint8_t *msrpm, uint32_t msr, bool reads)
 	svm_bitmap_set(msrpm, base + msr * 2 + 1);
 }
 
+/* One core's state block: VMCB, host save area, HSAVE page, then the stack. */
+static void svm_cpu_lay_out(struct svm_cpu *sc, uint32_t cpu, void *block)
+{
+	phys_addr_t pa = virt_to_phys(block);
+
+	sc->cpu = cpu;
+	sc->vmcb = block;
+	sc->vmcb_pa = pa;
+	sc->host_area_pa = pa + PAGE_SIZE;
+	sc->hsave_pa = pa + 2 * PAGE_SIZE;
+	sc->host_rsp = (uint64_t)block + (PAGE_SIZE << VMM_CPU_STATE_ORDER);
+}
+
 int svm_init(const struct boot_info *bi)
 {
 	uint8_t *iopm, *msrpm;
@@ -175,7 +192,7 @@ int svm_init(const struct boot_info *bi)
 	phys_addr_t pa;
 	int rc;
 
-	svm_nr_cpus = bi->nr_cpus ? bi->nr_cpus : 1;
+	svm_nr_cpus = vmm_cpu_slots(bi);
 	svm_cpus = vmm_alloc_pages((uint32_t)pmem_order_for(svm_nr_cpus * sizeof(*svm_cpus)), &pa);
 	iopm = vmm_alloc_pages(2, &svm_iopm_pa);	/* 12 KiB used */
 	msrpm = vmm_alloc_pages(1, &svm_msrpm_pa);
@@ -194,16 +211,12 @@ int svm_init(const struct boot_info *bi)
 	svm_intercept_msr(msrpm, MSR_VM_HSAVE_PA, true);
 	svm_intercept_msr(msrpm, MSR_VM_CR, false);
 
-	for (uint32_t i = 0; i < svm_nr_cpus; i++) {
-		struct svm_cpu *sc = &svm_cpus[i];
-		phys_addr_t stack;
+	for (uint32_t i = 0; i < (bi->nr_cpus ? bi->nr_cpus : 1); i++) {
+		void *block = vmm_alloc_pages(VMM_CPU_STATE_ORDER, &pa);
 
-		sc->cpu = i;
-		sc->vmcb = vmm_alloc_pages(0, &sc->vmcb_pa);
-		if (!sc->vmcb || !vmm_alloc_pages(0, &sc->host_area_pa) ||
-		    !vmm_alloc_pages(0, &sc->hsave_pa) || !vmm_alloc_pages(2, &stack))
+		if (!block)
 			return -ENOMEM;
-		sc->host_rsp = (uint64_t)phys_to_virt(stack) + (PAGE_SIZE << 2);
+		svm_cpu_lay_out(&svm_cpus[i], i, block);
 	}
 	cpuid(0x80000001, 0, &a, &b, &c, &d);
 	rc = vmm_build_nested(bi, &svm_npt, d & (1U << 26));
@@ -324,9 +337,11 @@ static void svm_fill_report(struct svm_cpu *c, struct vmm_report *r)
 /* Host side: every CPU's exits since it entered the guest, by reason. */
 static void svm_print_exit_table(void)
 {
-	for (uint32_t i = 0; i < svm_nr_cpus; i++)
-		vmm_print_exit_row(i, svm_cpus[i].exits, svm_bucket_names, svm_cpus[i].exits_by,
-				   SVM_X_COUNT);
+	for (uint32_t i = 0; i < svm_nr_cpus; i++) {
+		if (svm_cpus[i].vmcb)
+			vmm_print_exit_row(i, svm_cpus[i].exits, svm_bucket_names,
+					   svm_cpus[i].exits_by, SVM_X_COUNT);
+	}
 }
 
 int64_t svm_hypercall(uint64_t nr, uint64_t a, uint64_t b)
@@ -337,28 +352,77 @@ int64_t svm_hypercall(uint64_t nr, uint64_t a, uint64_t b)
 	return ret;
 }
 
+/* The state block of a core added at run time, once the layer took it. */
+static int64_t svm_cpu_add(uint64_t cpu_apic, uint64_t pa)
+{
+	uint32_t cpu = (uint32_t)cpu_apic;
+	void *block;
+	int64_t rc;
+
+	if (cpu >= svm_nr_cpus || svm_cpus[cpu].vmcb)
+		return -EINVAL;
+	rc = vmm_host_cpu_add(&svm_npt, cpu_apic, pa, &block);
+	if (!rc)
+		svm_cpu_lay_out(&svm_cpus[cpu], cpu, block);
+	return rc;
+}
+
+/* The layer's calls; false if rax names none (then it is the guest's VMMCALL). */
+static bool svm_hypercall_exit(struct svm_cpu *c, struct vmcb *v)
+{
+	uint64_t a = c->gprs[3], b = c->gprs[1];
+
+	switch (v->rax) {
+	case VMM_HC_PARK:
+		svm_park();
+	case VMM_HC_EXIT_TABLE:
+		svm_print_exit_table();
+		break;
+	case VMM_HC_MEM_ADD:
+		v->rax = (uint64_t)vmm_host_mem_add(&svm_npt, a, b);
+		break;
+	case VMM_HC_MEM_REMOVE:
+		v->rax = (uint64_t)vmm_host_mem_remove(&svm_npt, a, b);
+		break;
+	case VMM_HC_SYNC:
+		if (vmm_host_flush_due(c->cpu))
+			v->tlb_control = svm_tlb_flush;
+		v->rax = (uint64_t)vmm_host_sync();
+		break;
+	case VMM_HC_CPU_ADD:
+		v->rax = (uint64_t)svm_cpu_add(a, b);
+		break;
+	default:
+		return false;
+	}
+	c->exits_by[SVM_X_HYPERCALL]++;
+	v->rip = svm_has_nrip ? v->next_rip : v->rip + 3;
+	return true;
+}
+
+static void svm_dispatch_exit(struct svm_cpu *c);
+
 /* Returns to the VMRUN loop, or ends the run through vmm_violation. */
 void svm_handle_exit(struct svm_cpu *c)
+{
+	c->exits++;
+	c->vmcb->tlb_control = 0;
+	svm_dispatch_exit(c);
+	/* Another core took access away from the guest: drop what this one cached. */
+	if (vmm_host_flush_due(c->cpu))
+		c->vmcb->tlb_control = svm_tlb_flush;
+}
+
+static void svm_dispatch_exit(struct svm_cpu *c)
 {
 	struct vmcb *v = c->vmcb;
 	struct vmm_report r;
 	uint64_t code = v->exit_code;
 
-	c->exits++;
-	v->tlb_control = 0;
 	switch (code) {
 	case EXIT_VMMCALL:
-		if (v->rax == VMM_HC_PARK)
-			svm_park();
-		if (v->rax == VMM_HC_EXIT_TABLE || v->rax == VMM_HC_MEM_ADD) {
-			c->exits_by[SVM_X_HYPERCALL]++;
-			if (v->rax == VMM_HC_EXIT_TABLE)
-				svm_print_exit_table();
-			else
-				v->rax = (uint64_t)vmm_host_mem_add(&svm_npt, c->gprs[3], c->gprs[1]);
-			v->rip = svm_has_nrip ? v->next_rip : v->rip + 3;
+		if (svm_hypercall_exit(c, v))
 			return;
-		}
 		break;
 	case EXIT_NMI:
 		c->exits_by[SVM_X_NMI]++;
@@ -420,23 +484,24 @@ void svm_park(void)
 	arch_halt_forever();
 }
 
-void svm_cpu_enter(void)
+bool svm_cpu_enter(void)
 {
 	uint32_t cpu = this_cpu_id();
 	struct svm_cpu *c;
 	unsigned long flags;
 
-	if (cpu >= svm_nr_cpus) {
-		/* A core added after boot: the layer planned no state for it (yet). */
-		pr_warn("vmm: cpu%u was added after boot; the layer has no state for it, "
-			"so it runs unguarded\n", cpu);
-		return;
+	if (cpu >= svm_nr_cpus || !svm_cpus[cpu].vmcb) {
+		/* vmm_cpu_add refused it: the core is not started then. */
+		pr_warn("vmm: cpu%u has no state in the layer; it runs unguarded\n", cpu);
+		return false;
 	}
 	c = &svm_cpus[cpu];
 	flags = arch_irq_save();
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, c->hsave_pa);
+	vmm_host_cpu_entered(cpu);
 	svm_launch(c);
 	/* From here on this CPU is the guest: c is out of reach. */
 	arch_irq_restore(flags);
+	return true;
 }

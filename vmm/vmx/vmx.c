@@ -130,9 +130,7 @@ static uint32_t vmx_revision;
 static uint32_t vmx_pin, vmx_proc, vmx_proc2, vmx_exit_ctls, vmx_entry_ctls;
 static bool vmx_has_vpid;
 static struct pgtable vmx_ept;
-/* The enclave's APIC IDs: IPIs may only go there. */
-static uint32_t vmx_apic_ids[BOOT_MAX_CPUS];
-static bool vmx_enclave_is_machine;
+static uint64_t vmx_invept_type;	/* 1 this EPTP, 2 all: what the CPU offers */
 /* The IDT the layer runs with in root mode, in its own memory. */
 static struct vmx_idt_gate *vmx_host_idt;
 
@@ -236,6 +234,19 @@ static void vmx_intercept_msr_write(uint8_t *map, uint32_t msr)
 		vmx_bitmap_set(map, 3072 * 8 + (msr - 0xc0000000));
 }
 
+/* One core's state block: VMXON region, VMCS, then the stack. */
+static void vmx_cpu_lay_out(struct vmx_cpu *vc, uint32_t cpu, void *block)
+{
+	phys_addr_t pa = virt_to_phys(block);
+
+	vc->cpu = cpu;
+	vc->vmxon_pa = pa;
+	vc->vmcs_pa = pa + PAGE_SIZE;
+	*(uint32_t *)block = vmx_revision;
+	*(uint32_t *)((char *)block + PAGE_SIZE) = vmx_revision;
+	vc->host_rsp = (uint64_t)block + (PAGE_SIZE << VMM_CPU_STATE_ORDER);
+}
+
 int vmx_init(const struct boot_info *bi)
 {
 	uint8_t *io_a, *io_b, *msrs;
@@ -243,10 +254,7 @@ int vmx_init(const struct boot_info *bi)
 	phys_addr_t pa;
 	int rc;
 
-	vmx_nr_cpus = bi->nr_cpus ? bi->nr_cpus : 1;
-	for (uint32_t i = 0; i < vmx_nr_cpus; i++)
-		vmx_apic_ids[i] = bi->cpus[i].apic_id;
-	vmx_enclave_is_machine = bi->nr_cpus == bi->firmware_nr_cpus;
+	vmx_nr_cpus = vmm_cpu_slots(bi);
 	vmx_cpus = vmm_alloc_pages((uint32_t)pmem_order_for(vmx_nr_cpus * sizeof(*vmx_cpus)), &pa);
 	io_a = vmm_alloc_pages(0, &vmx_io_a);
 	io_b = vmm_alloc_pages(0, &vmx_io_b);
@@ -268,20 +276,14 @@ int vmx_init(const struct boot_info *bi)
 	vmx_intercept_msr_write(msrs, MSR_FEATURE_CONTROL);
 	vmx_intercept_msr_write(msrs, MSR_X2APIC_ICR);
 
-	for (uint32_t i = 0; i < vmx_nr_cpus; i++) {
-		struct vmx_cpu *vc = &vmx_cpus[i];
-		uint32_t *vmxon, *vmcs;
-		phys_addr_t stack;
+	for (uint32_t i = 0; i < (bi->nr_cpus ? bi->nr_cpus : 1); i++) {
+		void *block = vmm_alloc_pages(VMM_CPU_STATE_ORDER, &pa);
 
-		vc->cpu = i;
-		vmxon = vmm_alloc_pages(0, &vc->vmxon_pa);
-		vmcs = vmm_alloc_pages(0, &vc->vmcs_pa);
-		if (!vmxon || !vmcs || !vmm_alloc_pages(2, &stack))
+		if (!block)
 			return -ENOMEM;
-		*vmxon = vmx_revision;
-		*vmcs = vmx_revision;
-		vc->host_rsp = (uint64_t)phys_to_virt(stack) + (PAGE_SIZE << 2);
+		vmx_cpu_lay_out(&vmx_cpus[i], i, block);
 	}
+	vmx_invept_type = (cap & (1ULL << 25)) ? 1 : 2;
 	/*
 	 * EPT entries share the x86 layout where it matters here: R/W/X are
 	 * bits 0-2 (present, writable, user) and bit 7 marks a large page.
@@ -439,7 +441,8 @@ static void vmx_skip_insn(void)
 static void vmx_print_exit_table(void)
 {
 	for (uint32_t i = 0; i < vmx_nr_cpus; i++)
-		vmm_print_exit_row(i, vmx_cpus[i].exits, vmx_bucket_names, vmx_cpus[i].exits_by,
+		if (vmx_cpus[i].vmcs_pa)
+			vmm_print_exit_row(i, vmx_cpus[i].exits, vmx_bucket_names, vmx_cpus[i].exits_by,
 				   VX_COUNT);
 }
 
@@ -459,37 +462,80 @@ int64_t vmx_hypercall(uint64_t nr, uint64_t a, uint64_t b)
 	return ret;
 }
 
-static bool vmx_apic_in_enclave(uint32_t apic_id)
+/* Drop every guest translation cached through the EPT, on this core. */
+static void vmx_invept(void)
 {
-	for (uint32_t i = 0; i < vmx_nr_cpus; i++) {
-		if (vmx_apic_ids[i] == apic_id)
-			return true;
-	}
-	return false;
+	struct {
+		uint64_t eptp, zero;
+	} desc = { vmx_eptp, 0 };
+
+	__asm__ volatile("invept %0, %1" : : "m"(desc), "r"(vmx_invept_type) : "cc", "memory");
 }
 
-/* An x2APIC ICR write: pass it on if it stays inside the enclave. */
-static bool vmx_ipi_allowed(uint64_t icr)
+/* The state block of a core added at run time, once the layer took it. */
+static int64_t vmx_cpu_add(uint64_t cpu_apic, uint64_t pa)
 {
-	uint32_t shorthand = (icr >> 18) & 3, dest = (uint32_t)(icr >> 32);
-	uint32_t mode = (icr >> 8) & 7;
+	uint32_t cpu = (uint32_t)cpu_apic;
+	void *block;
+	int64_t rc;
 
-	if (shorthand == 1)		/* self */
-		return true;
-	(void)mode;
-	if (shorthand == 2 || shorthand == 3)	/* broadcasts reach every CPU of the machine */
-		return vmx_enclave_is_machine;
-	if (icr & (1U << 11))		/* logical destination: not used by Cove */
+	if (cpu >= vmx_nr_cpus || vmx_cpus[cpu].vmcs_pa)
+		return -EINVAL;
+	rc = vmm_host_cpu_add(&vmx_ept, cpu_apic, pa, &block);
+	if (!rc)
+		vmx_cpu_lay_out(&vmx_cpus[cpu], cpu, block);
+	return rc;
+}
+
+/* The layer's calls; false if RAX names none (then it is the guest's VMCALL). */
+static bool vmx_hypercall_exit(struct vmx_cpu *c)
+{
+	uint64_t a = c->gprs[3], b = c->gprs[1];
+
+	switch (c->gprs[0]) {
+	case VMM_HC_PARK:
+		vmx_park();
+	case VMM_HC_EXIT_TABLE:
+		vmx_print_exit_table();
+		break;
+	case VMM_HC_MEM_ADD:
+		c->gprs[0] = (uint64_t)vmm_host_mem_add(&vmx_ept, a, b);
+		break;
+	case VMM_HC_MEM_REMOVE:
+		c->gprs[0] = (uint64_t)vmm_host_mem_remove(&vmx_ept, a, b);
+		break;
+	case VMM_HC_SYNC:
+		if (vmm_host_flush_due(c->cpu))
+			vmx_invept();
+		c->gprs[0] = (uint64_t)vmm_host_sync();
+		break;
+	case VMM_HC_CPU_ADD:
+		c->gprs[0] = (uint64_t)vmx_cpu_add(a, b);
+		break;
+	default:
 		return false;
-	return vmx_apic_in_enclave(dest);
+	}
+	c->exits_by[VX_HYPERCALL]++;
+	vmx_skip_insn();
+	return true;
 }
+
+static void vmx_dispatch_exit(struct vmx_cpu *c);
 
 void vmx_handle_exit(struct vmx_cpu *c)
+{
+	c->exits++;
+	vmx_dispatch_exit(c);
+	/* Another core took access away from the guest: drop what this one cached. */
+	if (vmm_host_flush_due(c->cpu))
+		vmx_invept();
+}
+
+static void vmx_dispatch_exit(struct vmx_cpu *c)
 {
 	uint32_t reason = (uint32_t)vmx_vmread(F_EXIT_REASON) & 0xffff;
 	struct vmm_report r;
 
-	c->exits++;
 	switch (reason) {
 	case R_EXCEPTION_NMI:
 		c->exits_by[VX_NMI]++;
@@ -517,25 +563,14 @@ void vmx_handle_exit(struct vmx_cpu *c)
 		vmx_skip_insn();
 		return;
 	case R_VMCALL:
-		if (c->gprs[0] == VMM_HC_PARK)
-			vmx_park();
-		if (c->gprs[0] == VMM_HC_EXIT_TABLE || c->gprs[0] == VMM_HC_MEM_ADD) {
-			c->exits_by[VX_HYPERCALL]++;
-			if (c->gprs[0] == VMM_HC_EXIT_TABLE) {
-				vmx_print_exit_table();
-			} else {
-				c->gprs[0] = (uint64_t)vmm_host_mem_add(&vmx_ept, c->gprs[3], c->gprs[1]);
-				/* Guests may have cached nothing for it, but EPT caches are per EPTP. */
-			}
-			vmx_skip_insn();
+		if (vmx_hypercall_exit(c))
 			return;
-		}
 		break;
 	case R_WRMSR:
 		if (c->gprs[1] == MSR_X2APIC_ICR) {
 			uint64_t icr = (c->gprs[2] << 32) | (uint32_t)c->gprs[0];
 
-			if (vmx_ipi_allowed(icr)) {
+			if (vmm_icr_allowed((uint32_t)icr, (uint32_t)(icr >> 32))) {
 				c->exits_by[VX_MSR]++;
 				wrmsr(MSR_X2APIC_ICR, icr);
 				vmx_skip_insn();
@@ -580,7 +615,7 @@ void vmx_handle_exit(struct vmx_cpu *c)
 	vmm_violation(VMM_FAULT_INVALID, &r);
 }
 
-void vmx_cpu_enter(void)
+bool vmx_cpu_enter(void)
 {
 	uint32_t cpu = this_cpu_id();
 	struct vmx_cpu *c;
@@ -588,11 +623,10 @@ void vmx_cpu_enter(void)
 	uint64_t fc, cr0;
 	uint8_t fail;
 
-	if (cpu >= vmx_nr_cpus) {
-		/* A core added after boot: the layer planned no state for it (yet). */
-		pr_warn("vmm: cpu%u was added after boot; the layer has no state for it, "
-			"so it runs unguarded\n", cpu);
-		return;
+	if (cpu >= vmx_nr_cpus || !vmx_cpus[cpu].vmcs_pa) {
+		/* vmm_cpu_add refused it: the core is not started then. */
+		pr_warn("vmm: cpu%u has no state in the layer; it runs unguarded\n", cpu);
+		return false;
 	}
 	c = &vmx_cpus[cpu];
 	flags = arch_irq_save();
@@ -616,7 +650,9 @@ void vmx_cpu_enter(void)
 		ksnprintf(r.what, sizeof(r.what), "cannot enter VMX operation on cpu %u", cpu);
 		vmm_violation(VMM_FAULT_INVALID, &r);
 	}
+	vmm_host_cpu_entered(cpu);
 	vmx_launch(c);
 	/* From here on this CPU is the guest: c is out of reach. */
 	arch_irq_restore(flags);
+	return true;
 }

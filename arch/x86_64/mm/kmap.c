@@ -13,6 +13,7 @@
 #include <cove/pmem.h>
 #include <cove/spinlock.h>
 #include <cove/string.h>
+#include <cove/xcall.h>
 #include <arch/pgtable.h>
 #include <arch/x86.h>
 
@@ -107,6 +108,27 @@ int kmap_restore_direct(phys_addr_t pa, size_t len)
 			     PGT_WRITE | PGT_NOEXEC | PGT_GLOBAL);
 
 	spin_unlock_irqrestore(&kmap_lock, flags);
+	return rc;
+}
+
+/* Global entries too (the direct map is global): toggling PGE drops them all. */
+static void kmap_flush_tlb_all(void *arg)
+{
+	uint64_t cr4 = read_cr4();
+
+	(void)arg;
+	write_cr4(cr4 & ~X86_CR4_PGE);
+	write_cr4(cr4);
+}
+
+int kmap_remove_direct(phys_addr_t pa, size_t len)
+{
+	unsigned long flags = spin_lock_irqsave(&kmap_lock);
+	int rc = pgtable_unmap(&kmap_pt, DIRECT_MAP_BASE + pa, ALIGN_UP(len, PAGE_SIZE));
+
+	spin_unlock_irqrestore(&kmap_lock, flags);
+	if (!rc && xcall_run_all(kmap_flush_tlb_all, NULL))
+		rc = -ETIMEDOUT;
 	return rc;
 }
 
