@@ -2,6 +2,7 @@
 /* The kernel command line, as a table of options. */
 #include <cove/arch.h>
 #include <cove/cmdline.h>
+#include <cove/fault_kinds.h>
 #include <cove/kprintf.h>
 #include <cove/options.h>
 #include <cove/sched.h>
@@ -17,10 +18,10 @@ struct kernel_options kernel_options = {
 
 /* Same order as enum vmm_mode and enum fault_inject_kind. */
 static const char *const protect_choices[] = { "off", "on", "require", NULL };
-static const char *const fault_inject_choices[] = {
-	"none", "wild_write", "layer_write", "triple_fault", "reset", "apic_base", "vmrun",
-	"ipi_foreign", "grow_ungranted", "on_request", NULL,
-};
+#define FAULT_KIND_NAME(kind) #kind,
+static const char *const fault_inject_choices[] = { COVE_FAULT_KINDS(FAULT_KIND_NAME) NULL };
+_Static_assert(ARRAY_SIZE(fault_inject_choices) == FAULT_INJECT_ON_REQUEST + 2,
+	       "enum fault_inject_kind follows COVE_FAULT_KINDS");
 
 static const char *const pagesize_choices[] = { "4K", "2M", "1G", NULL };
 
@@ -37,6 +38,7 @@ static const struct cmdline_opt kernel_option_table[] = {
 	{ .name = "cpus", .type = CMDLINE_UINT, .dest = &kernel_options.cpu_limit,
 	  .min = 1, .max = 256 },
 	{ .name = "selftest", .type = CMDLINE_FLAG, .dest = &kernel_options.selftest },
+	{ .name = "nox2apic", .type = CMDLINE_FLAG, .dest = &kernel_options.nox2apic },
 	{ .name = "loglevel", .type = CMDLINE_UINT, .dest = &kernel_options.loglevel,
 	  .min = 0, .max = 7 },
 	{ .name = "panic_test", .type = CMDLINE_CHOICE, .dest = &kernel_options.panic_test,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kfault KIND [PHYS]: ask the kernel to misbehave now (Cove's test-only
+ * kfault KIND [ADDR]: ask the kernel to misbehave now (Cove's test-only
  * cove_fault_inject call; the kernel must run with fault_inject=on_request).
  * Co-kernel tests use it so the host can first set up what it watches, e.g.
  * a page of its own memory at PHYS for a wild write.
@@ -11,14 +11,13 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 
-#define COVE_SYS_FAULT_INJECT 1000
+#include <cove/fault_kinds.h>
 
 const char *prog = "kfault";	/* common.c names us in its messages */
 
-static const char *const kinds[] = {
-	"none", "wild_write", "layer_write", "triple_fault", "reset", "apic_base", "vmrun",
-	"ipi_foreign", "grow_ungranted",
-};
+/* The last kind, on_request, is the kernel's switch, not a fault. */
+#define KIND_NAME(kind) #kind,
+static const char *const kinds[] = { COVE_FAULT_KINDS(KIND_NAME) };
 
 int main(int argc, char **argv)
 {
@@ -30,7 +29,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: kfault KIND [PHYS]\n");
 		return 2;
 	}
-	for (size_t i = 1; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+	for (size_t i = 1; i + 1 < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (!strcmp(argv[1], kinds[i]))
 			kind = (long)i;
 	if (kind < 0) {

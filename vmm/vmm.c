@@ -21,10 +21,14 @@
 #include <cove/string.h>
 #include <cove/vmm.h>
 #include <cove/xcall.h>
+#include <arch/lapic.h>
 #include <arch/pgtable.h>
 
 #define VMM_MAX_AREAS 2048
 #define LAPIC_DEFAULT_PHYS 0xfee00000ULL
+#define APIC_REG_ICR_LOW 0x300
+#define APIC_REG_ICR_HIGH 0x310
+#define APIC_ICR_PENDING (1U << 12)
 
 /* Set up by the boot CPU in vmm_init, read by every CPU afterwards. */
 static bool vmm_on;
@@ -41,6 +45,8 @@ static struct vmm_report *vmm_report_area;
 /* Co-kernel: the host page the fault report goes to; set by vmm_init. */
 static struct cove_host_page *vmm_host_page;
 static bool vmm_cokernel;
+/* The layer's own view of the xAPIC registers (the guest's is read-only). */
+static volatile uint32_t *vmm_lapic;
 
 static int64_t vmm_hypercall(uint64_t nr, uint64_t a, uint64_t b);
 
@@ -137,10 +143,13 @@ int vmm_build_nested(const struct boot_info *bi, struct pgtable *pt, bool allow_
 	for (uint32_t i = 0; i < bi->nr_mem && !rc; i++)
 		rc = pgtable_map(pt, bi->mem[i].base, bi->mem[i].base, bi->mem[i].size,
 				 PGT_USER | PGT_WRITE);
-	/* The one device page the kernel needs beyond its ports: its local APIC. */
+	/*
+	 * The one device page the kernel needs beyond its ports: its local
+	 * APIC, read-only, so no xAPIC IPI leaves without the layer's check.
+	 */
 	if (!rc)
 		rc = pgtable_map(pt, LAPIC_DEFAULT_PHYS, LAPIC_DEFAULT_PHYS, PAGE_SIZE,
-				 PGT_USER | PGT_WRITE | PGT_UNCACHED);
+				 PGT_USER | PGT_UNCACHED);
 	/* Co-kernel: the host's page of grants, readable but never writable. */
 	if (!rc && bi->host_page)
 		rc = pgtable_map(pt, bi->host_page, bi->host_page, PAGE_SIZE, PGT_USER);
@@ -401,6 +410,53 @@ bool vmm_icr_allowed(uint32_t icr_lo, uint32_t dest)
 	return vmm_apic_in_enclave(dest);
 }
 
+/* Registers the kernel programs: the timer, EOI, masks. Never ID, LDR or DFR. */
+static bool vmm_apic_reg_writable(uint64_t reg)
+{
+	switch (reg) {
+	case APIC_REG_TPR: case APIC_REG_EOI: case APIC_REG_SVR: case APIC_REG_ESR:
+	case APIC_REG_LVT_TIMER: case APIC_REG_LVT_LINT0: case APIC_REG_LVT_LINT1:
+	case APIC_REG_LVT_ERROR: case APIC_REG_TIMER_INIT: case APIC_REG_TIMER_DIV:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int64_t vmm_host_apic_write(uint64_t reg, uint64_t value)
+{
+	if (reg == APIC_REG_ICR_LOW) {
+		if (!vmm_icr_allowed((uint32_t)value, (uint32_t)(value >> 32)))
+			return -EPERM;
+		while (vmm_lapic[APIC_REG_ICR_LOW / 4] & APIC_ICR_PENDING)
+			__builtin_ia32_pause();
+		vmm_lapic[APIC_REG_ICR_HIGH / 4] = (uint32_t)(value >> 32) << 24;
+		vmm_lapic[APIC_REG_ICR_LOW / 4] = (uint32_t)value;
+		return 0;
+	}
+	if (!vmm_apic_reg_writable(reg))
+		return -EPERM;
+	vmm_lapic[reg / 4] = (uint32_t)value;
+	return 0;
+}
+
+void vmm_violation_apic(struct vmm_report *r, uint64_t reg, uint64_t value)
+{
+	if (reg == APIC_REG_ICR_LOW) {
+		ksnprintf(r->what, sizeof(r->what), "IPI (ICR %#lx) aimed at APIC id %lu, "
+			  "outside the enclave", (uint64_t)(uint32_t)value, value >> 32);
+		vmm_violation(VMM_FAULT_IPI, r);
+	}
+	ksnprintf(r->what, sizeof(r->what), "write of %#lx to local APIC register %#lx, which "
+		  "the kernel may not change", value, reg);
+	vmm_violation(VMM_FAULT_MSR, r);
+}
+
+void vmm_apic_write(uint32_t reg, uint64_t value)
+{
+	vmm_hypercall(VMM_HC_APIC_WRITE, reg, value);
+}
+
 uint32_t vmm_cpu_slots(const struct boot_info *bi)
 {
 	uint32_t n = bi->nr_cpus ? bi->nr_cpus : 1;
@@ -435,10 +491,11 @@ int vmm_init(const struct boot_info *bi, enum vmm_mode mode)
 		kprintf("vmm: no protection: %s (protect=require would refuse to boot)\n", why);
 		return 0;
 	}
+	vmm_lapic = kmap_mmio(LAPIC_DEFAULT_PHYS, PAGE_SIZE);
 	vmm_report_area = vmm_alloc_pages(0, &pa);
 	vmm_granted = vmm_alloc_pages((uint32_t)pmem_order_for(sizeof(*vmm_granted)), &pa);
 	vmm_partition = vmm_alloc_pages((uint32_t)pmem_order_for(sizeof(*vmm_partition)), &pa);
-	if (!vmm_report_area || !vmm_granted || !vmm_partition)
+	if (!vmm_lapic || !vmm_report_area || !vmm_granted || !vmm_partition)
 		return -ENOMEM;
 	vmm_granted->nr = bi->nr_granted;
 	for (uint32_t i = 0; i < bi->nr_granted; i++)
@@ -515,9 +572,12 @@ bool vmm_is_stopping(void)
 void vmm_violation_nested(struct vmm_report *r, const char *access, uint64_t gpa)
 {
 	bool in_layer = gpa >= vmm_lo && gpa < vmm_hi;
+	bool apic = ALIGN_DOWN(gpa, PAGE_SIZE) == LAPIC_DEFAULT_PHYS;
 
 	ksnprintf(r->what, sizeof(r->what), "%s at guest physical %#lx: %s", access, gpa,
-		  in_layer ? "inside the protection layer's memory" : "outside the partition");
+		  in_layer ? "inside the protection layer's memory" :
+		  apic ? "the local APIC page, which the kernel writes through the layer" :
+		  "outside the partition");
 	vmm_violation(VMM_FAULT_NESTED_PAGE, r);
 }
 
@@ -627,6 +687,8 @@ void vmm_violation(enum vmm_fault_kind kind, struct vmm_report *r)
 					 __ATOMIC_SEQ_CST))
 		vmm_host_park();
 	vmm_stopping = 1;
+	/* Host side for good now: this CPU's APIC writes (the stop NMIs) go direct. */
+	this_cpu()->guarded = false;
 	r->magic = VMM_REPORT_MAGIC;
 	r->kind = kind;
 	if (vmm_report_area)

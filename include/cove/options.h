@@ -19,6 +19,7 @@ struct kernel_options {
 	uint64_t mem_limit;		/* mem=: bytes of partition memory, 0 = all */
 	uint64_t cpu_limit;		/* cpus=: CPUs in the partition, 0 = all */
 	bool selftest;			/* selftest: run in-kernel self-tests */
+	bool nox2apic;			/* nox2apic: drive the local APIC as xAPIC (MMIO) */
 	uint64_t loglevel;		/* loglevel=: console verbosity 0..7 */
 	int panic_test;			/* panic_test=: fault on purpose, see enum */
 	int poweroff;			/* poweroff=: enum poweroff_method */
@@ -55,6 +56,7 @@ enum fault_inject_kind {
 	FAULT_INJECT_VMRUN,		/* run a virtualization instruction */
 	FAULT_INJECT_IPI_FOREIGN,	/* INIT/SIPI to a core outside the partition */
 	FAULT_INJECT_GROW_UNGRANTED,	/* ask the layer for memory never granted */
+	FAULT_INJECT_NMI_FOREIGN,	/* NMI to a core outside the partition */
 	FAULT_INJECT_ON_REQUEST,	/* none at boot; a job may ask (cove_fault_inject) */
 };
 

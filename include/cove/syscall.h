@@ -6,6 +6,7 @@
 #ifndef COVE_SYSCALL_H
 #define COVE_SYSCALL_H
 
+#include <cove/fault_kinds.h>
 #include <cove/types.h>
 
 struct trap_frame;
@@ -24,7 +25,7 @@ struct syscall_entry_desc {
  * far above anything Linux will use soon.
  */
 #define COVE_SYSCALL_BASE 1000
-#define COVE_SYS_FAULT_INJECT (COVE_SYSCALL_BASE + 0)
+/* COVE_SYS_FAULT_INJECT (the base itself) is in <cove/fault_kinds.h>, shared with user/. */
 #define SYSCALL_MAX (COVE_SYSCALL_BASE + 1)
 
 /* Filled in kernel/syscalls/table.c. */

@@ -77,6 +77,7 @@ int vmm_cpu_add(uint32_t cpu, uint32_t apic_id);
 #define VMM_HC_MEM_REMOVE 0x434f5603ULL
 #define VMM_HC_SYNC 0x434f5604ULL	/* flush if due; 0 once nothing waits on a flush */
 #define VMM_HC_CPU_ADD 0x434f5605ULL	/* RBX cpu | apic_id << 32, RCX state block */
+#define VMM_HC_APIC_WRITE 0x434f5606ULL	/* RBX register, RCX value (ICR: dest << 32 | low) */
 /* A block of layer state for one core: control block, save areas, stack. */
 #define VMM_CPU_STATE_ORDER 3
 /*
@@ -85,6 +86,13 @@ int vmm_cpu_add(uint32_t cpu, uint32_t apic_id);
  * core back. Returns only when the layer is off.
  */
 void vmm_park_cpu(void);
+/*
+ * xAPIC registers are MMIO, and the ICR shares its page with EOI and the
+ * timer: the nested tables map that page read-only and a guarded CPU
+ * writes its APIC through the layer, which checks every IPI's destination.
+ * For the ICR, value is the destination APIC ID << 32 | the low word.
+ */
+void vmm_apic_write(uint32_t reg, uint64_t value);
 /* Whether INIT means "the host takes this core back" (co-kernel) rather than an attack. */
 bool vmm_init_is_reclaim(void);
 /* Back ends: virtualization off on this CPU, then halt for good (host side). */
@@ -127,6 +135,9 @@ void vmm_print_exit_row(uint32_t cpu, uint64_t total, const char *const *names,
 			const uint64_t *counts, int n);
 /* Host side of VMM_HC_MEM_ADD, shared by the back ends. */
 int64_t vmm_host_mem_add(struct pgtable *nested, uint64_t base, uint64_t size);
+/* Host side of VMM_HC_APIC_WRITE: 0 once written, -EPERM if refused (a violation). */
+int64_t vmm_host_apic_write(uint64_t reg, uint64_t value);
+void vmm_violation_apic(struct vmm_report *r, uint64_t reg, uint64_t value) __noreturn;
 /* Host side of VMM_HC_MEM_REMOVE and VMM_HC_SYNC. */
 int64_t vmm_host_mem_remove(struct pgtable *nested, uint64_t base, uint64_t size);
 int64_t vmm_host_sync(void);

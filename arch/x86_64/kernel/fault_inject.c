@@ -123,6 +123,32 @@ static void fault_ipi_foreign(void)
 		kprintf("fault_inject: the core with APIC id %u did not answer\n", target);
 }
 
+/*
+ * An NMI to the lowest APIC id that is not ours (or fault_addr's): in
+ * co-kernel mode a host core, which logs an NMI it cannot explain.
+ */
+static bool fault_apic_is_ours(uint32_t apic_id)
+{
+	const struct boot_info *bi = kernel_get_boot_info();
+
+	for (uint32_t i = 0; i < bi->nr_cpus; i++) {
+		if (bi->cpus[i].apic_id == apic_id)
+			return true;
+	}
+	return false;
+}
+
+static void fault_nmi_foreign(void)
+{
+	uint32_t target = (uint32_t)fault_addr;
+
+	while (!fault_addr && fault_apic_is_ours(target))
+		target++;
+	kprintf("fault_inject: sending an NMI to APIC id %u, outside the enclave\n", target);
+	lapic_send_ipi(target, APIC_ICR_NMI | APIC_ICR_LEVEL_ASSERT);
+	kprintf("fault_inject: the NMI went to APIC id %u\n", target);
+}
+
 /* Ask the layer for memory nobody granted, skipping the kernel's own check. */
 static void fault_grow_ungranted(void)
 {
@@ -166,6 +192,9 @@ void fault_inject_run(int kind, uint64_t addr)
 		break;
 	case FAULT_INJECT_GROW_UNGRANTED:
 		fault_grow_ungranted();
+		break;
+	case FAULT_INJECT_NMI_FOREIGN:
+		fault_nmi_foreign();
 		break;
 	default:
 		break;

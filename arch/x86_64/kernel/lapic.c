@@ -6,6 +6,9 @@
 #include <cove/errno.h>
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
+#include <cove/options.h>
+#include <cove/percpu.h>
+#include <cove/vmm.h>
 #include <arch/lapic.h>
 #include <arch/trap.h>
 #include <arch/x86.h>
@@ -33,10 +36,18 @@ uint32_t lapic_read(uint32_t reg)
 	return lapic_mmio[reg / 4];
 }
 
+/* A guarded CPU sees the xAPIC page read-only: the layer writes for it. */
+static bool lapic_via_layer(void)
+{
+	return !lapic_x2apic && this_cpu()->guarded;
+}
+
 void lapic_write(uint32_t reg, uint32_t v)
 {
 	if (lapic_x2apic)
 		wrmsr(X2APIC_MSR_BASE + (reg >> 4), v);
+	else if (lapic_via_layer())
+		vmm_apic_write(reg, v);
 	else
 		lapic_mmio[reg / 4] = v;
 }
@@ -59,6 +70,10 @@ void lapic_send_ipi(uint32_t apic_id, uint32_t icr_low)
 		wrmsr(X2APIC_MSR_BASE + (APIC_REG_ICR_LOW >> 4), ((uint64_t)apic_id << 32) | icr_low);
 		return;
 	}
+	if (lapic_via_layer()) {
+		vmm_apic_write(APIC_REG_ICR_LOW, (uint64_t)apic_id << 32 | icr_low);
+		return;
+	}
 	while (lapic_mmio[APIC_REG_ICR_LOW / 4] & APIC_ICR_PENDING)
 		__builtin_ia32_pause();
 	lapic_mmio[APIC_REG_ICR_HIGH / 4] = apic_id << 24;
@@ -77,7 +92,7 @@ int lapic_init_boot(uint64_t lapic_phys)
 	cpuid(1, 0, &a, &b, &c, &d);
 	if (!(d & (1U << 9)))
 		return -ENODEV;
-	lapic_x2apic = c & (1U << 21);
+	lapic_x2apic = (c & (1U << 21)) && !kernel_options.nox2apic;
 	if (!lapic_x2apic) {
 		if (!lapic_phys)
 			lapic_phys = rdmsr(MSR_APIC_BASE) & ~0xfffULL;

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kinds of fault_inject=, in ABI order: the kernel's option takes the
+ * names, and the test-only system call COVE_SYS_FAULT_INJECT takes the
+ * index. Plain macros, so user/kfault builds against the same list.
+ */
+#ifndef COVE_FAULT_KINDS_H
+#define COVE_FAULT_KINDS_H
+
+#define COVE_SYS_FAULT_INJECT 1000	/* COVE_SYSCALL_BASE + 0 */
+
+#define COVE_FAULT_KINDS(X)						\
+	X(none) X(wild_write) X(layer_write) X(triple_fault) X(reset)	\
+	X(apic_base) X(vmrun) X(ipi_foreign) X(grow_ungranted)		\
+	X(nmi_foreign) X(on_request)
+
+#endif /* COVE_FAULT_KINDS_H */
