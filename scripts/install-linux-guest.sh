@@ -25,7 +25,8 @@ set -eu
 
 # qemu-system-x86 is also in scripts/install-deps.sh; listed here so that this
 # script alone is enough for scripts/linux-vm.sh.
-PKGS="linux-image-amd64 linux-headers-amd64 busybox-static cpio gzip qemu-system-x86 make gcc"
+# dkms: the module's dkms.conf is built with it (test cokernel.dkms_build).
+PKGS="linux-image-amd64 linux-headers-amd64 busybox-static cpio gzip qemu-system-x86 make gcc dkms"
 
 log() { echo "install-linux-guest: $*" >&2; }
 

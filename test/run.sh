@@ -85,6 +85,15 @@ run_headers() {
 	done
 }
 
+# A helper a scenario calls but nobody defines must fail the scenario, not
+# vanish with a message on stderr. Bash runs this handler in a subshell,
+# hence the file.
+command_not_found_handle() {
+	echo "$1" >>"$results/cnf-$SCENARIO"
+	echo "test/run.sh: $SCENARIO: no such command: $1" >&2
+	return 127
+}
+
 run_scenario() {	# in a subshell: writes its verdict to $results/scn-NAME
 	local name="$1" start
 	SCENARIO="$name"
@@ -92,6 +101,8 @@ run_scenario() {	# in a subshell: writes its verdict to $results/scn-NAME
 	FAILED=""
 	start=$(date +%s)
 	"scenario_$name"
+	[ ! -s "$results/cnf-$name" ] ||
+		FAILED="${FAILED:+$FAILED; }calls undefined: $(sort -u "$results/cnf-$name" | tr '\n' ' ')"
 	local secs=$(( $(date +%s) - start ))
 	if [ -z "$FAILED" ]; then
 		echo "pass ($secs s)" >"$results/scn-$name"

@@ -399,6 +399,29 @@ check_back
 	expect_all_back
 }
 
+# A partition above 4 GiB (the module takes memory from the top): Cove's
+# entry tables, direct map and the layer's nested tables all reach it.
+scenario_cli_partition_above_4g() {
+	cokernel_vm --mem 6G --append movablecore=2G --timeout 400 "${CLI_ADDS[@]}" -- '
+id=$(cove create --cpus 2-3 --mem 512M --image /data/cove.elf)
+cove status $id
+cove run $id -- /data/cg; echo "RC cg $?"
+cove add $id --mem 128M; echo "RC add $?"
+cove remove $id --mem 128M; echo "RC remove $?"
+cove console $id | grep -E "^partition|guarded by"
+cove destroy $id
+check_back
+'
+	expect_status 0
+	expect_log_re "^1 +ready +2-3 +512M \\(0x1[0-9a-f]{8}-"
+	expect_log "RC cg 0"
+	expect_log "RC add 0"
+	expect_log "RC remove 0"
+	expect_log "vmm: the kernel runs guarded by AMD SVM with nested paging"
+	expect_log_re "partition: removed \\[0x0001[0-9a-f]{8}-"
+	expect_all_back
+}
+
 # Misuse of the CLI: one clear message and a non-zero status each, and
 # Linux keeps every core and byte.
 scenario_cli_misuse() {
@@ -428,4 +451,24 @@ check_back
 	expect_log "no enclaves"
 	expect_log "RC status 0"
 	expect_all_back
+}
+
+# The module's dkms.conf, run through dkms itself (no VM): the tree
+# scripts/dkms-tree.sh lays out builds against the guest kernel's headers.
+scenario_dkms_build() {
+	local tmp="$BUILD/test/dkms" rel
+	rel="$(printf '%s\n' /boot/vmlinuz-* | sort -V | tail -n 1 | sed 's|.*/vmlinuz-||')"
+	rm -rf "$tmp"
+	mkdir -p "$tmp/tree"
+	{
+		scripts/dkms-tree.sh "$tmp/src/cove-1" &&
+		dkms --dkmstree "$tmp/tree" --sourcetree "$tmp/src" add -m cove -v 1 &&
+		dkms --dkmstree "$tmp/tree" --sourcetree "$tmp/src" build -m cove -v 1 -k "$rel"
+		echo "DKMS rc $?"
+		ko="$(find "$tmp/tree/cove/1/$rel" -name 'cove.ko*' | head -n 1)"
+		echo "VERMAGIC $(modinfo -F vermagic "$ko" 2>&1)"
+		[ -n "$ko" ] || cat "$tmp/tree/cove/1/build/make.log"
+	} >"$LOG" 2>&1
+	expect_log "DKMS rc 0"
+	expect_log "VERMAGIC $rel "
 }

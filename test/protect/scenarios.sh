@@ -53,6 +53,15 @@ scenario_protect_job_exits_only_apic() {
 	few_apic_exits
 }
 
+contained() {	# contained "what the report says"
+	expect_status 5
+	expect_log "COVE PROTECTION FAULT on cpu 0: $1"
+	expect_log "$2"
+	expect_log_re "guest RIP ffffffff8[0-9a-f]+ RSP"
+	expect_log "vmm: the enclave is stopped; nothing outside the partition was touched"
+	expect_log "powering off (status 5: protection fault contained)"
+}
+
 scenario_protect_wild_write() {
 	boot --smp 2 --mem 512M --cmdline "mem=256M protect=require fault_inject=wild_write"
 	contained "nested page fault" "write at guest physical 0x10300000: outside the partition"
