@@ -54,7 +54,7 @@ static void partition_note(void *ctx, bool is_error, const char *msg)
 
 static void memory_init(struct boot_info *bi)
 {
-	int rc = pmem_init(bi, BOOT_MAPPED_LIMIT);
+	int rc = pmem_init(bi, bi->boot_mapped_limit ? bi->boot_mapped_limit : BOOT_MAPPED_LIMIT);
 
 	if (rc)
 		panic("pmem: cannot manage partition memory (%d)", rc);
@@ -63,7 +63,7 @@ static void memory_init(struct boot_info *bi)
 		panic("kmap: cannot build the kernel page tables (%d)", rc);
 	rc = pmem_add_unreached();
 	if (rc)
-		panic("pmem: cannot add memory above %llu GiB (%d)", BOOT_MAPPED_LIMIT >> 30, rc);
+		panic("pmem: cannot add memory the boot tables did not reach (%d)", rc);
 }
 
 /* partition_add= and partition_remove=: BASE,SIZE, e.g. 256M,128M. */

@@ -68,6 +68,12 @@ struct boot_info {
 	uint32_t nr_granted;
 	struct boot_range granted[BOOT_MAX_MEM_RANGES];
 
+	/*
+	 * Physical memory the entry's page tables reach in the direct map
+	 * (the allocator's metadata must lie below it); 0: 4 GiB.
+	 */
+	uint64_t boot_mapped_limit;
+
 	/* What the firmware reported before any cmdline restriction. */
 	uint64_t firmware_usable_bytes;
 	uint32_t firmware_nr_cpus;

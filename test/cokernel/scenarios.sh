@@ -456,7 +456,8 @@ check_back
 # The module's dkms.conf, run through dkms itself (no VM): the tree
 # scripts/dkms-tree.sh lays out builds against the guest kernel's headers.
 scenario_dkms_build() {
-	local tmp="$BUILD/test/dkms" rel
+	local tmp rel
+	tmp="$(realpath -m "$BUILD/test/dkms")"	# dkms links to it: absolute
 	rel="$(printf '%s\n' /boot/vmlinuz-* | sort -V | tail -n 1 | sed 's|.*/vmlinuz-||')"
 	rm -rf "$tmp"
 	mkdir -p "$tmp/tree"

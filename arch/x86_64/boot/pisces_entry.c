@@ -15,6 +15,7 @@
 #include <cove/partition.h>
 #include <cove/pisces_abi.h>
 #include <cove/string.h>
+#include <arch/memlayout.h>
 #include <arch/platform.h>
 #include <arch/x86.h>
 
@@ -90,6 +91,7 @@ void arch_boot_pisces(uint64_t block, uint64_t offset)
 {
 	struct pisces_boot_params *bp = phys_to_virt(block);
 	struct boot_info *bi = &pisces_boot_info;
+	uint32_t eax, ebx, ecx, edx;
 	uint64_t image_base;
 
 	kmap_image_offset = offset;
@@ -102,6 +104,9 @@ void arch_boot_pisces(uint64_t block, uint64_t offset)
 		pisces_give_up(bp, "the Pisces block has a bad magic, size or version");
 
 	bi->flags = BOOT_FLAG_COKERNEL;
+	/* The same CPUID test pisces_head.asm made when it built the tables. */
+	cpuid(0x80000001, 0, &eax, &ebx, &ecx, &edx);
+	bi->boot_mapped_limit = (edx & (1U << 26)) ? PISCES_MAPPED_LIMIT_1G : BOOT_MAPPED_LIMIT;
 	memcpy(bi->loader, "a Pisces loader (cove.ko)", sizeof("a Pisces loader (cove.ko)"));
 	memcpy(bi->cmdline, bp->cmd_line, MIN(sizeof(bi->cmdline), sizeof(bp->cmd_line)) - 1);
 

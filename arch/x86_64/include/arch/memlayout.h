@@ -14,6 +14,8 @@
 #define DIRECT_MAP_BASE 0xFFFF888000000000ULL
 /* The boot page tables map this much of the direct map (and identity). */
 #define BOOT_MAPPED_LIMIT 0x100000000ULL
+/* pisces_head.asm maps this much with 1 GiB pages (else BOOT_MAPPED_LIMIT). */
+#define PISCES_MAPPED_LIMIT_1G (512ULL << 30)
 
 #define KSTACK_SIZE (16 * 1024)
 
