@@ -150,6 +150,17 @@ else
 	cat "$tmp/line" "$tmp/written" 2>&1 | sed 's/^/    /'
 	failed=1
 fi
+# The job's files are opened as the user sudo ran cove for, not as root:
+# nobody cannot reach into root's 0700 $tmp, so every long call of the
+# mock job fails with EACCES (it exits 99); --user 0 keeps root's rights (exit 3).
+chmod 700 "$tmp"
+check mock_run_as_sudo_user 99 'result -13' -- env SUDO_UID=65534 SUDO_GID=65534 COVE_MOCK=lcalls \
+	COVE_MOCK_FILE="$tmp/in" COVE_MOCK_OUT="$tmp/written" "$MOCK" run 1 -- /bin/sh
+check mock_run_user_root 3 'job complains' -- env SUDO_UID=65534 SUDO_GID=65534 COVE_MOCK=lcalls \
+	COVE_MOCK_FILE="$tmp/in" COVE_MOCK_OUT="$tmp/written" "$MOCK" run 1 --user 0 -- /bin/sh
+cp /bin/true "$tmp/prog"
+check mock_run_user_exe 1 'user 65534 may not run it' -- "$MOCK" run 1 --user 65534:65534 "$tmp/prog"
+check mock_run_user_bad 2 "--user 'x': not a number" -- "$MOCK" run 1 --user x:1 /bin/true
 check mock_run_signal 139 'killed by signal 11' -- env COVE_MOCK=signal "$MOCK" run 1 /bin/true
 check mock_run_eio 1 'COVE PROTECTION FAULT' -- env COVE_MOCK=eio "$MOCK" run 1 /bin/true
 check mock_run_absent 1 'no enclave 2' -- "$MOCK" run 2 /bin/true
