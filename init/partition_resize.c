@@ -23,7 +23,7 @@ int partition_grow(struct boot_info *bi, uint64_t base, uint64_t size)
 {
 	int rc;
 
-	if (!size || (base | size) & (PAGE_SIZE - 1) || base + size < base) {
+	if (!range_is_whole_pages(base, size)) {
 		pr_err("partition: cannot add %#lx+%#lx: not whole pages\n", base, size);
 		return -EINVAL;
 	}
@@ -58,44 +58,11 @@ int partition_grow(struct boot_info *bi, uint64_t base, uint64_t size)
 	return 0;
 }
 
-/* Cut [base, base+size) out of the one bi->mem range that holds it. */
-static int partition_cut(struct boot_info *bi, uint64_t base, uint64_t size)
-{
-	for (uint32_t i = 0; i < bi->nr_mem; i++) {
-		uint64_t rb = bi->mem[i].base, re = rb + bi->mem[i].size, end = base + size;
-
-		if (base < rb || end > re)
-			continue;
-		if (base > rb && end < re) {
-			if (bi->nr_mem == BOOT_MAX_MEM_RANGES)
-				return -ENOSPC;
-			/* Keep the list sorted: the upper part goes right after. */
-			for (uint32_t j = bi->nr_mem; j > i + 1; j--)
-				bi->mem[j] = bi->mem[j - 1];
-			bi->mem[i + 1].base = end;
-			bi->mem[i + 1].size = re - end;
-			bi->nr_mem++;
-			bi->mem[i].size = base - rb;
-		} else if (base > rb) {
-			bi->mem[i].size = base - rb;
-		} else if (end < re) {
-			bi->mem[i].base = end;
-			bi->mem[i].size = re - end;
-		} else {
-			for (uint32_t j = i; j + 1 < bi->nr_mem; j++)
-				bi->mem[j] = bi->mem[j + 1];
-			bi->nr_mem--;
-		}
-		return 0;
-	}
-	return -EINVAL;
-}
-
 int partition_shrink(struct boot_info *bi, uint64_t base, uint64_t size)
 {
 	int rc;
 
-	if (!size || (base | size) & (PAGE_SIZE - 1) || base + size < base) {
+	if (!range_is_whole_pages(base, size)) {
 		pr_err("partition: cannot remove %#lx+%#lx: not whole pages\n", base, size);
 		return -EINVAL;
 	}
@@ -125,7 +92,7 @@ int partition_shrink(struct boot_info *bi, uint64_t base, uint64_t size)
 		       base + size - 1, rc);
 		return rc;
 	}
-	partition_cut(bi, base, size);
+	ranges_cut(bi->mem, &bi->nr_mem, BOOT_MAX_MEM_RANGES, base, size);
 	kprintf("partition: removed [%#014lx-%#014lx] %lu KiB; now %lu MiB\n", base,
 		base + size - 1, size >> 10, partition_bytes(bi) >> 20);
 	return 0;

@@ -386,3 +386,46 @@ TEST(partition_range_helpers)
 	CHECK(!ranges_overlap(r, 2, 0x1100000, 0x1000));
 	CHECK(!ranges_contain(r, 0, 0x1000, 0x1000));
 }
+
+TEST(partition_range_whole_pages)
+{
+	CHECK(range_is_whole_pages(0x1000, 0x2000));
+	CHECK(!range_is_whole_pages(0x1000, 0));
+	CHECK(!range_is_whole_pages(0x1001, 0x1000));
+	CHECK(!range_is_whole_pages(0x1000, 0x1800));
+	CHECK(!range_is_whole_pages(~0xfffULL, 0x2000));	/* wraps */
+}
+
+TEST(partition_ranges_cut)
+{
+	struct boot_range r[3] = { { 0x100000, 0x400000 }, { 0x1000000, 0x100000 } };
+	uint32_t n = 2;
+
+	/* Middle: a split, the list stays sorted. */
+	CHECK_EQ(ranges_cut(r, &n, 3, 0x200000, 0x100000), 0);
+	CHECK_EQ(n, 3);
+	CHECK_EQ(r[0].base, 0x100000);
+	CHECK_EQ(r[0].size, 0x100000);
+	CHECK_EQ(r[1].base, 0x300000);
+	CHECK_EQ(r[1].size, 0x200000);
+	CHECK_EQ(r[2].base, 0x1000000);
+	/* No room for another split: nothing changes. */
+	CHECK_EQ(ranges_cut(r, &n, 3, 0x380000, 0x1000), -ENOSPC);
+	CHECK_EQ(n, 3);
+	CHECK_EQ(r[1].size, 0x200000);
+	/* Head and tail trims. */
+	CHECK_EQ(ranges_cut(r, &n, 3, 0x300000, 0x80000), 0);
+	CHECK_EQ(r[1].base, 0x380000);
+	CHECK_EQ(r[1].size, 0x180000);
+	CHECK_EQ(ranges_cut(r, &n, 3, 0x480000, 0x80000), 0);
+	CHECK_EQ(r[1].size, 0x100000);
+	/* A whole range goes; the rest closes up. */
+	CHECK_EQ(ranges_cut(r, &n, 3, 0x100000, 0x100000), 0);
+	CHECK_EQ(n, 2);
+	CHECK_EQ(r[0].base, 0x380000);
+	CHECK_EQ(r[1].base, 0x1000000);
+	/* Not held by one range: refused. */
+	CHECK_EQ(ranges_cut(r, &n, 3, 0x400000, 0x1000000), -EINVAL);
+	CHECK_EQ(ranges_cut(r, &n, 3, 0x2000000, 0x1000), -EINVAL);
+	CHECK_EQ(n, 2);
+}
