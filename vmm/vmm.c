@@ -26,9 +26,6 @@
 
 #define VMM_MAX_AREAS 2048
 #define LAPIC_DEFAULT_PHYS 0xfee00000ULL
-#define APIC_REG_ICR_LOW 0x300
-#define APIC_REG_ICR_HIGH 0x310
-#define APIC_ICR_PENDING (1U << 12)
 
 /* Set up by the boot CPU in vmm_init, read by every CPU afterwards. */
 static bool vmm_on;
@@ -104,17 +101,23 @@ void vmm_area(phys_addr_t *base, uint64_t *size)
 	*size = vmm_nr_areas ? vmm_hi - vmm_lo : 0;
 }
 
+/* [pa, pa+size) is the layer's from now on (zeroed); the caller checked there is room. */
+static void *vmm_area_take(phys_addr_t pa, uint64_t size)
+{
+	vmm_areas[vmm_nr_areas].pa = pa;
+	vmm_areas[vmm_nr_areas].size = size;
+	vmm_nr_areas++;
+	vmm_lo = MIN(vmm_lo, pa);
+	vmm_hi = MAX(vmm_hi, pa + size);
+	memset(phys_to_virt(pa), 0, size);
+	return phys_to_virt(pa);
+}
+
 void *vmm_alloc_pages(uint32_t order, phys_addr_t *pa)
 {
 	if (vmm_nr_areas == VMM_MAX_AREAS || pmem_alloc(order, pa))
 		return NULL;
-	vmm_areas[vmm_nr_areas].pa = *pa;
-	vmm_areas[vmm_nr_areas].size = PAGE_SIZE << order;
-	vmm_nr_areas++;
-	vmm_lo = MIN(vmm_lo, *pa);
-	vmm_hi = MAX(vmm_hi, *pa + (PAGE_SIZE << order));
-	memset(phys_to_virt(*pa), 0, PAGE_SIZE << order);
-	return phys_to_virt(*pa);
+	return vmm_area_take(*pa, PAGE_SIZE << order);
 }
 
 static void *vmm_nested_p2v(void *ctx, uint64_t pa)
@@ -183,7 +186,7 @@ int64_t vmm_host_mem_add(struct pgtable *nested, uint64_t base, uint64_t size)
 	uint32_t first_new = vmm_nr_areas;
 	int rc;
 
-	if (!size || (base | size) & (PAGE_SIZE - 1) || base + size < base)
+	if (!range_is_whole_pages(base, size))
 		return -EINVAL;
 	/* Co-kernel: the host's page is the authority on grants, read now. */
 	if (vmm_host_page)
@@ -252,36 +255,6 @@ static bool vmm_all_flushed(uint64_t gen)
 	return true;
 }
 
-/* Drop [base, base+size) from the layer's copy of the partition. */
-static int vmm_partition_cut(uint64_t base, uint64_t size)
-{
-	struct vmm_ranges *p = vmm_partition;
-
-	for (uint32_t i = 0; i < p->nr; i++) {
-		uint64_t rb = p->r[i].base, re = rb + p->r[i].size;
-
-		if (base < rb || base + size > re)
-			continue;
-		if (base > rb && base + size < re) {
-			if (p->nr == BOOT_MAX_MEM_RANGES)
-				return -ENOSPC;
-			p->r[p->nr].base = base + size;
-			p->r[p->nr].size = re - (base + size);
-			p->nr++;
-			p->r[i].size = base - rb;
-		} else if (base > rb) {
-			p->r[i].size = base - rb;
-		} else if (base + size < re) {
-			p->r[i].base = base + size;
-			p->r[i].size = re - (base + size);
-		} else {
-			p->r[i] = p->r[--p->nr];
-		}
-		return 0;
-	}
-	return -EPERM;
-}
-
 /*
  * Host side of "remove memory": the range must be partition memory and
  * none of the layer's. It leaves the nested tables at once; the host is
@@ -293,7 +266,7 @@ int64_t vmm_host_mem_remove(struct pgtable *nested, uint64_t base, uint64_t size
 	uint32_t first_new = vmm_nr_areas;
 	int64_t rc;
 
-	if (!size || (base | size) & (PAGE_SIZE - 1) || base + size < base)
+	if (!range_is_whole_pages(base, size))
 		return -EINVAL;
 	spin_lock(&vmm_change_lock);
 	if (vmm_removing.pending) {
@@ -302,7 +275,8 @@ int64_t vmm_host_mem_remove(struct pgtable *nested, uint64_t base, uint64_t size
 		   vmm_overlaps_layer(base, size)) {
 		rc = -EPERM;
 	} else {
-		rc = vmm_partition_cut(base, size);
+		rc = ranges_cut(vmm_partition->r, &vmm_partition->nr, BOOT_MAX_MEM_RANGES, base,
+				size);
 		if (!rc)
 			rc = pgtable_unmap(nested, base, size);
 		if (!rc)
@@ -370,18 +344,12 @@ int64_t vmm_host_cpu_add(struct pgtable *nested, uint64_t cpu_apic, uint64_t pa,
 	} else {
 		rc = pgtable_unmap(nested, pa, size);
 		if (!rc) {
-			vmm_areas[vmm_nr_areas].pa = pa;
-			vmm_areas[vmm_nr_areas].size = size;
-			vmm_nr_areas++;
-			vmm_lo = MIN(vmm_lo, pa);
-			vmm_hi = MAX(vmm_hi, pa + size);
+			*state = vmm_area_take(pa, size);
 			rc = vmm_hide_new_areas(nested, first_new);
 		}
 		if (!rc) {
 			vmm_nested_gen++;
 			vmm_apic_ids[vmm_nr_apic_ids++] = apic_id;
-			memset(phys_to_virt(pa), 0, size);
-			*state = phys_to_virt(pa);
 		}
 	}
 	spin_unlock(&vmm_change_lock);
