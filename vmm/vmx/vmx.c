@@ -15,6 +15,7 @@
 #include <cove/pmem.h>
 #include <cove/string.h>
 #include <cove/vmm.h>
+#include <arch/lapic.h>
 #include <arch/pgtable.h>
 #include <arch/x86.h>
 
@@ -440,10 +441,11 @@ static void vmx_skip_insn(void)
 
 static void vmx_print_exit_table(void)
 {
-	for (uint32_t i = 0; i < vmx_nr_cpus; i++)
+	for (uint32_t i = 0; i < vmx_nr_cpus; i++) {
 		if (vmx_cpus[i].vmcs_pa)
-			vmm_print_exit_row(i, vmx_cpus[i].exits, vmx_bucket_names, vmx_cpus[i].exits_by,
-				   VX_COUNT);
+			vmm_print_exit_row(i, vmx_cpus[i].exits, vmx_bucket_names,
+					   vmx_cpus[i].exits_by, VX_COUNT);
+	}
 }
 
 void vmx_park(void)
@@ -590,7 +592,7 @@ static void vmx_dispatch_exit(struct vmx_cpu *c)
 				return;
 			}
 			vmx_fill_report(c, &r);
-			vmm_violation_apic(&r, (MSR_X2APIC_ICR & 0xff) << 4, icr);
+			vmm_violation_apic(&r, APIC_REG_ICR_LOW, icr);
 		}
 		vmx_fill_report(c, &r);
 		vmm_violation_msr(&r, true, c->gprs[1], (c->gprs[2] << 32) | (uint32_t)c->gprs[0]);

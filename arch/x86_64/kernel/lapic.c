@@ -15,9 +15,6 @@
 
 #define APIC_BASE_ENABLE (1ULL << 11)
 #define APIC_BASE_X2APIC (1ULL << 10)
-#define APIC_REG_ICR_LOW 0x300
-#define APIC_REG_ICR_HIGH 0x310
-#define APIC_ICR_PENDING (1U << 12)
 #define X2APIC_MSR_BASE 0x800
 
 /* Chosen by the boot CPU in lapic_init_boot, read-only afterwards. */

@@ -11,6 +11,7 @@
 #define APIC_ICR_FIXED (0U << 8)
 #define APIC_ICR_LEVEL_ASSERT (1U << 14)
 #define APIC_ICR_TRIGGER_LEVEL (1U << 15)
+#define APIC_ICR_PENDING (1U << 12)	/* xAPIC: the last IPI is still being sent */
 
 /* Boot CPU: pick the mode, map the registers. lapic_phys from ACPI MADT. */
 int lapic_init_boot(uint64_t lapic_phys);
@@ -37,5 +38,7 @@ void lapic_write(uint32_t reg, uint32_t v);
 #define APIC_REG_TIMER_INIT 0x380
 #define APIC_REG_TIMER_CUR 0x390
 #define APIC_REG_TIMER_DIV 0x3e0
+#define APIC_REG_ICR_LOW 0x300		/* x2APIC: the whole ICR, MSR 0x830 */
+#define APIC_REG_ICR_HIGH 0x310
 
 #endif /* ARCH_LAPIC_H */
