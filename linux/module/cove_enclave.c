@@ -392,8 +392,31 @@ static int cove_add_cpus(struct cove_enclave *e, const __u64 *mask)
 	return err;
 }
 
+/* Drop e->mem[k] from the grants the layer reads, or add a range to them. */
+static void cove_grant_drop(struct cove_enclave *e, unsigned int k, struct cove_range *kept)
+{
+	unsigned int i;
+
+	mutex_lock(&e->lock);
+	*kept = e->mem[k];
+	for (i = k; i + 1 < e->nr_mem; i++)
+		e->mem[i] = e->mem[i + 1];
+	e->nr_mem--;
+	cove_host_page_sync(e);
+	mutex_unlock(&e->lock);
+}
+
+static void cove_grant_add(struct cove_enclave *e, const struct cove_range *r)
+{
+	mutex_lock(&e->lock);
+	e->mem[e->nr_mem++] = *r;
+	cove_host_page_sync(e);
+	mutex_unlock(&e->lock);
+}
+
 static int cove_add_mem(struct cove_enclave *e, u64 base, u64 size)
 {
+	struct cove_range r;
 	u64 args[2];
 	int err;
 
@@ -409,12 +432,9 @@ static int cove_add_mem(struct cove_enclave *e, u64 base, u64 size)
 	if (err)
 		return err;
 	/* Granted before Cove hears of it: the layer checks against the grants. */
-	mutex_lock(&e->lock);
-	e->mem[e->nr_mem].base = base;
-	e->mem[e->nr_mem].size = size;
-	e->nr_mem++;
-	cove_host_page_sync(e);
-	mutex_unlock(&e->lock);
+	r.base = base;
+	r.size = size;
+	cove_grant_add(e, &r);
 	args[0] = base;
 	args[1] = size;
 	err = cove_ctl_send(e, COVE_CTL_ADD_MEM, args, 2, NULL, 0, COVE_ADD_TIMEOUT_MS);
@@ -425,10 +445,7 @@ static int cove_add_mem(struct cove_enclave *e, u64 base, u64 size)
 	pr_err("cove %u: Cove did not take memory %#llx+%#llx (%d)\n", e->id, base, size, err);
 	if (err == -ETIMEDOUT || err == -EIO)
 		return err;	/* it may still use it: stays granted until destroy */
-	mutex_lock(&e->lock);
-	e->nr_mem--;
-	cove_host_page_sync(e);
-	mutex_unlock(&e->lock);
+	cove_grant_drop(e, e->nr_mem - 1, &r);
 	cove_mem_give_back(base, size);
 	return err;
 }
@@ -469,28 +486,6 @@ int cove_add(struct cove_change *req)
 	return err;
 }
 
-/* Drop or restore e->mem[k] in the grants the layer reads. */
-static void cove_grant_drop(struct cove_enclave *e, unsigned int k, struct cove_range *kept)
-{
-	unsigned int i;
-
-	mutex_lock(&e->lock);
-	*kept = e->mem[k];
-	for (i = k; i + 1 < e->nr_mem; i++)
-		e->mem[i] = e->mem[i + 1];
-	e->nr_mem--;
-	cove_host_page_sync(e);
-	mutex_unlock(&e->lock);
-}
-
-static void cove_grant_restore(struct cove_enclave *e, const struct cove_range *r)
-{
-	mutex_lock(&e->lock);
-	e->mem[e->nr_mem++] = *r;
-	cove_host_page_sync(e);
-	mutex_unlock(&e->lock);
-}
-
 /*
  * The grant goes first, so Cove cannot add the range back while it is
  * being given up. A guarded enclave's word is not enough: the layer must
@@ -511,7 +506,7 @@ static int cove_remove_mem(struct cove_enclave *e, unsigned int k)
 	err = cove_ctl_send(e, COVE_CTL_REMOVE_MEM, args, 2, NULL, 0, COVE_ADD_TIMEOUT_MS);
 	if (err) {
 		pr_err("cove %u: Cove keeps memory %#llx+%#llx (%d)\n", e->id, r.base, r.size, err);
-		cove_grant_restore(e, &r);
+		cove_grant_add(e, &r);
 		return err;
 	}
 	if (READ_ONCE(h->guarded)) {
@@ -520,7 +515,7 @@ static int cove_remove_mem(struct cove_enclave *e, unsigned int k)
 		    READ_ONCE(h->released.size) != r.size) {
 			pr_err("cove %u: the protection layer did not confirm releasing %#llx+%#llx; "
 			       "it stays with the enclave until destroy\n", e->id, r.base, r.size);
-			cove_grant_restore(e, &r);
+			cove_grant_add(e, &r);
 			return -EIO;
 		}
 	}
