@@ -33,10 +33,18 @@ OPTIMIZE := $(shell sed -n 's/^CONFIG_OPTIMIZE=//p' $(CONFIGS) | tail -n 1)
 
 KERNEL_DIRS := init kernel kernel/lib kernel/fs kernel/syscalls mm drivers vmm vmm/svm vmm/vmx arch/$(ARCH)/boot arch/$(ARCH)/kernel \
 	       arch/$(ARCH)/mm
-KERNEL_C := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
-KERNEL_ASM := arch/$(ARCH)/boot/head.asm arch/$(ARCH)/boot/pisces_head.asm arch/$(ARCH)/boot/trampoline_blob.asm $(wildcard vmm/vmx/*.asm) \
-	      $(wildcard arch/$(ARCH)/kernel/*.asm) $(wildcard vmm/svm/*.asm)
-KERNEL_OBJS := $(KERNEL_C:%.c=$(OBJDIR)/%.o) $(KERNEL_ASM:%.asm=$(OBJDIR)/%.o)
+# The protection layer's host side: linked on its own (vmm_layer.o, below)
+# with private copies of the library code it needs.
+LAYER_SRCS := vmm/vmm.c vmm/violation.c vmm/host_tables.c vmm/host_entry.asm \
+	      vmm/svm/svm.c vmm/svm/svm_run.asm vmm/vmx/vmx.c vmm/vmx/vmx_run.asm
+LAYER_LIB := kernel/lib/string.c kernel/lib/kvsnprintf.c kernel/lib/ranges.c \
+	     kernel/lib/host_grants.c drivers/serial16550_out.c arch/$(ARCH)/mm/pgtable.c
+LAYER_OBJS := $(patsubst %,$(OBJDIR)/%.o,$(basename $(LAYER_SRCS) $(LAYER_LIB)))
+LAYER_OBJ := $(OBJDIR)/vmm/vmm_layer.o
+KERNEL_C := $(filter-out $(LAYER_SRCS),$(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c)))
+KERNEL_ASM := arch/$(ARCH)/boot/head.asm arch/$(ARCH)/boot/pisces_head.asm arch/$(ARCH)/boot/trampoline_blob.asm \
+	      $(wildcard arch/$(ARCH)/kernel/*.asm) vmm/guest_entry.asm
+KERNEL_OBJS := $(KERNEL_C:%.c=$(OBJDIR)/%.o) $(KERNEL_ASM:%.asm=$(OBJDIR)/%.o) $(LAYER_OBJ)
 
 CFLAGS := -std=gnu11 $(OPTIMIZE) -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	  -ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
@@ -84,6 +92,20 @@ $(OBJDIR)/%.o: %.asm arch/$(ARCH)/kernel/frame.inc vmm/guest_regs.inc | deps
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
 	@$(NASM) -f elf64 -I$(BUILD)/ -I$(dir $<) -Ivmm/ -o $@ $<
+
+# The layer may reference nothing of the kernel: once a core is guarded,
+# kernel code and data are the guest's to rewrite. Only the linker script's
+# section bounds stay undefined; every symbol but the two entry points the
+# kernel calls becomes local, so its copies of memset & co. clash with nothing.
+LAYER_EXPORTS := vmm_layer_init vmm_layer_cpu_enter
+$(LAYER_OBJ): $(LAYER_OBJS)
+	@echo "  LD -r   $@"
+	@$(LD) -r -z noexecstack -o $@.all $(LAYER_OBJS)
+	@undef="$$(nm -u $@.all | awk '{ print $$2 }' | grep -vxE '__vmm_(start|data_start|end)')"; \
+	if [ -n "$$undef" ]; then \
+		echo "error: the protection layer reaches into the kernel:" $$undef >&2; exit 1; \
+	fi
+	@objcopy $(addprefix --keep-global-symbol=,$(LAYER_EXPORTS)) $@.all $@
 
 # Two links: the first (empty symbol table) tells where functions are, the
 # second embeds that table. .ksyms sits after all code and data, so the text

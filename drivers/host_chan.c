@@ -90,18 +90,6 @@ int host_init(const struct boot_info *bi)
 	return 0;
 }
 
-uint32_t host_page_grants(const struct cove_host_page *hp, struct boot_range *out, uint32_t max)
-{
-	/* The count is the host's word: never more than the page or out can hold. */
-	uint32_t n = MIN(MIN(hp->nr_grants, (uint32_t)COVE_MAX_GRANTS), max);
-
-	for (uint32_t i = 0; i < n; i++) {
-		out[i].base = hp->grants[i].base;
-		out[i].size = hp->grants[i].size;
-	}
-	return n;
-}
-
 void host_refresh_grants(struct boot_info *bi)
 {
 	if (host_page)

@@ -1,18 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /* 16550 UART on an I/O port: polled output, which is all a log needs. */
 #include <cove/console.h>
+#include <cove/serial16550.h>
 #include <arch/x86.h>
 
-#define UART_THR 0
 #define UART_IER 1
 #define UART_DLL 0
 #define UART_DLM 1
 #define UART_FCR 2
 #define UART_LCR 3
 #define UART_MCR 4
-#define UART_LSR 5
 #define UART_SCR 7
-#define UART_LSR_THRE 0x20
 
 struct serial16550 {
 	uint16_t port;
@@ -22,25 +20,11 @@ struct serial16550 {
 static struct serial16550 serial_com;
 static struct console serial_console;
 
-static void serial16550_putc(uint16_t port, char c)
-{
-	/* Bounded wait: a missing UART must not hang the kernel. */
-	for (int i = 0; i < 100000; i++) {
-		if (inb(port + UART_LSR) & UART_LSR_THRE)
-			break;
-	}
-	outb(port + UART_THR, (uint8_t)c);
-}
-
 static void serial16550_write(struct console *c, const char *s, size_t len)
 {
 	struct serial16550 *u = c->priv;
 
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\n')
-			serial16550_putc(u->port, '\r');
-		serial16550_putc(u->port, s[i]);
-	}
+	serial16550_out(u->port, s, len);
 }
 
 bool serial16550_init(uint16_t port)

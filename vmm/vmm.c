@@ -1,64 +1,69 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The protection layer, back-end neutral part: which back end, the layer's
- * own memory (taken from the partition, then hidden from the guest), the
- * nested tables' contents, and what happens on a violation.
+ * The protection layer, back-end neutral part: setup, the layer's own
+ * memory (taken from the partition, then hidden from the guest), the
+ * nested tables' contents, and the host side of the kernel's requests.
+ *
+ * Everything here is linked into vmm_layer.o and lives in sections the
+ * guest cannot reach. All of this file's statics are the layer's: written
+ * by the boot CPU during setup, afterwards only on the host side.
  */
-#include <cove/arch.h>
 #include <cove/boot_info.h>
 #include <cove/errno.h>
-#include <cove/exit.h>
 #include <cove/host.h>
-#include <cove/kmap.h>
-#include <cove/kprintf.h>
 #include <cove/kvsnprintf.h>
-#include <cove/panic.h>
-#include <cove/partition.h>
-#include <cove/percpu.h>
 #include <cove/pisces_abi.h>
-#include <cove/pmem.h>
+#include <cove/ranges.h>
+#include <cove/serial16550.h>
 #include <cove/spinlock.h>
 #include <cove/string.h>
 #include <cove/vmm.h>
-#include <cove/xcall.h>
+#include <cove/vmm_host.h>
+#include <cove/vmm_layer.h>
 #include <arch/lapic.h>
 #include <arch/pgtable.h>
+#include <arch/x86.h>
+#include <generated/config.h>
 
 #define VMM_MAX_AREAS 2048
 #define LAPIC_DEFAULT_PHYS 0xfee00000ULL
+/* Pages kept for tables the layer needs after setup (partition changes). */
+#define VMM_POOL_ORDER 6
 
-/* Set up by the boot CPU in vmm_init, read by every CPU afterwards. */
+/* Lent by the kernel for setup only; NULL before any core is guarded. */
+static const struct vmm_services *vmm_services;
 static bool vmm_on;
 static bool vmm_is_vmx;
-static const char *vmm_name = "none";
 static struct {
 	phys_addr_t pa;
 	uint64_t size;
 } vmm_areas[VMM_MAX_AREAS];
 static uint32_t vmm_nr_areas;
 static phys_addr_t vmm_lo = ~0ULL, vmm_hi;
-/* The one report; written by the CPU that saw the violation. */
-static struct vmm_report *vmm_report_area;
-/* Co-kernel: the host page the fault report goes to; set by vmm_init. */
+static phys_addr_t vmm_image_pa;
+/* After setup, table pages come from here: the kernel's allocator is the guest's. */
+static struct {
+	phys_addr_t base;
+	uint32_t used, nr;
+} vmm_pool;
+/* Co-kernel: the host page the fault report goes to; set by vmm_layer_init. */
 static struct cove_host_page *vmm_host_page;
 static bool vmm_cokernel;
+static bool vmm_exit_ports;
 /* The layer's own view of the xAPIC registers (the guest's is read-only). */
 static volatile uint32_t *vmm_lapic;
-
-static int64_t vmm_hypercall(uint64_t nr, uint64_t a, uint64_t b);
 
 /*
  * Taking access away from the guest (hiding pages, removing memory) must
  * reach every core's TLB, not just the one that changed the tables. Each
  * such change bumps vmm_nested_gen; a core flushes its guest translations
- * at its next exit when it has seen an older count. Written on the host
- * side only, under vmm_change_lock.
+ * at its next exit when it has seen an older count. Under vmm_change_lock.
  */
 static uint64_t vmm_nested_gen;
 static struct {
 	uint64_t seen_gen;
 	bool entered;
-} vmm_sync[MAX_CPUS];
+} vmm_sync[BOOT_MAX_CPUS];
 /* A removal waits here until every core has flushed; then the host hears. */
 static struct {
 	uint64_t base, size, gen;
@@ -70,35 +75,46 @@ static uint32_t vmm_nr_apic_ids;
 static bool vmm_enclave_is_machine;
 /* Serialises partition changes made from different CPUs' exits. */
 static spinlock_t vmm_change_lock = SPINLOCK_INIT;
-static volatile uint32_t vmm_reporting;
-/* Set before other cores are sent NMIs; read by the layer's NMI handlers. */
-volatile uint32_t vmm_stopping;
 
-static const char *const vmm_kind_names[] = {
-	[VMM_FAULT_NESTED_PAGE] = "nested page fault",
-	[VMM_FAULT_TRIPLE] = "triple fault (shutdown)",
-	[VMM_FAULT_IO] = "platform I/O",
-	[VMM_FAULT_MSR] = "protected MSR write",
-	[VMM_FAULT_VIRT_INSN] = "virtualization instruction",
-	[VMM_FAULT_INIT] = "INIT signal",
-	[VMM_FAULT_IPI] = "IPI outside the enclave",
-	[VMM_FAULT_INVALID] = "invalid guest state",
+/*
+ * What the host granted and what the partition holds now, as the layer
+ * sees them: kept in its own memory so the guest cannot rewrite them.
+ */
+struct vmm_ranges {
+	uint32_t nr;
+	struct boot_range r[BOOT_MAX_MEM_RANGES];
 };
+static struct vmm_ranges *vmm_granted, *vmm_partition;
 
-bool vmm_guarded(void)
+/* Straight to the serial port: bare mode only, the host owns it otherwise. */
+static void vmm_serial_write(const char *s)
 {
-	return vmm_on;
+	serial16550_out(CONFIG_SERIAL_PORT, s, strlen(s));
 }
 
-const char *vmm_backend(void)
+void vmm_log(const char *fmt, ...)
 {
-	return vmm_name;
+	char line[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (vmm_services)
+		vmm_services->log(false, line);
+	else if (!vmm_cokernel) {
+		vmm_serial_write(line);
+		vmm_serial_write("\n");
+	}
 }
 
-void vmm_area(phys_addr_t *base, uint64_t *size)
+uint32_t vmm_order_for(uint64_t size)
 {
-	*base = vmm_nr_areas ? vmm_lo : 0;
-	*size = vmm_nr_areas ? vmm_hi - vmm_lo : 0;
+	uint32_t order = 0;
+
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	return order;
 }
 
 /* [pa, pa+size) is the layer's from now on (zeroed); the caller checked there is room. */
@@ -109,21 +125,38 @@ static void *vmm_area_take(phys_addr_t pa, uint64_t size)
 	vmm_nr_areas++;
 	vmm_lo = MIN(vmm_lo, pa);
 	vmm_hi = MAX(vmm_hi, pa + size);
-	memset(phys_to_virt(pa), 0, size);
-	return phys_to_virt(pa);
+	memset(vmm_p2v(pa), 0, size);
+	return vmm_p2v(pa);
 }
 
 void *vmm_alloc_pages(uint32_t order, phys_addr_t *pa)
 {
-	if (vmm_nr_areas == VMM_MAX_AREAS || pmem_alloc(order, pa))
+	if (!vmm_services) {
+		/* After setup: single table pages from the pool, hidden already. */
+		if (order || vmm_pool.used == vmm_pool.nr)
+			return NULL;
+		*pa = vmm_pool.base + (uint64_t)vmm_pool.used++ * PAGE_SIZE;
+		memset(vmm_p2v(*pa), 0, PAGE_SIZE);
+		return vmm_p2v(*pa);
+	}
+	if (vmm_nr_areas == VMM_MAX_AREAS || !vmm_services->alloc_pages(order, pa))
 		return NULL;
 	return vmm_area_take(*pa, PAGE_SIZE << order);
+}
+
+bool vmm_overlaps_layer(uint64_t base, uint64_t size)
+{
+	for (uint32_t i = 0; i < vmm_nr_areas; i++) {
+		if (base < vmm_areas[i].pa + vmm_areas[i].size && vmm_areas[i].pa < base + size)
+			return true;
+	}
+	return false;
 }
 
 static void *vmm_nested_p2v(void *ctx, uint64_t pa)
 {
 	(void)ctx;
-	return phys_to_virt(pa);
+	return vmm_p2v(pa);
 }
 
 static int vmm_nested_alloc(void *ctx, uint64_t *pa)
@@ -157,73 +190,56 @@ int vmm_build_nested(const struct boot_info *bi, struct pgtable *pt, bool allow_
 	if (!rc && bi->host_page)
 		rc = pgtable_map(pt, bi->host_page, bi->host_page, PAGE_SIZE, PGT_USER);
 	/*
-	 * Hide the layer's own pages, tables included. Splitting a large page
-	 * allocates tables, which are layer pages too: the list grows as we go.
+	 * Hide the layer's own pages, tables and image sections included.
+	 * Splitting a large page allocates tables, which are layer pages too:
+	 * the list grows as we go.
 	 */
 	for (uint32_t i = 0; i < vmm_nr_areas && !rc; i++)
 		rc = pgtable_unmap(pt, vmm_areas[i].pa, vmm_areas[i].size);
 	return rc;
 }
 
-/*
- * What the host granted and what the partition holds now, as the layer
- * sees them: kept in its own memory so the guest cannot rewrite them.
- */
-struct vmm_ranges {
-	uint32_t nr;
-	struct boot_range r[BOOT_MAX_MEM_RANGES];
-};
-static struct vmm_ranges *vmm_granted, *vmm_partition;
-
-/*
- * Host side of "add memory": the range must be granted, new to the
- * partition and clear of the layer; then the nested tables map it. Tables
- * allocated for that are layer memory, hidden like the rest. Adding
- * mappings leaves nothing stale in any TLB, so no flush is needed.
- */
-int64_t vmm_host_mem_add(struct pgtable *nested, uint64_t base, uint64_t size)
-{
-	uint32_t first_new = vmm_nr_areas;
-	int rc;
-
-	if (!range_is_whole_pages(base, size))
-		return -EINVAL;
-	/* Co-kernel: the host's page is the authority on grants, read now. */
-	if (vmm_host_page)
-		vmm_granted->nr = host_page_grants(vmm_host_page, vmm_granted->r,
-						   ARRAY_SIZE(vmm_granted->r));
-	if (!ranges_contain(vmm_granted->r, vmm_granted->nr, base, size) ||
-	    ranges_overlap(vmm_partition->r, vmm_partition->nr, base, size) ||
-	    (base < vmm_hi && vmm_lo < base + size) || vmm_partition->nr == BOOT_MAX_MEM_RANGES)
-		return -EPERM;
-	rc = pgtable_map(nested, base, base, size, PGT_USER | PGT_WRITE);
-	for (uint32_t i = first_new; i < vmm_nr_areas && !rc; i++)
-		rc = pgtable_unmap(nested, vmm_areas[i].pa, vmm_areas[i].size);
-	if (rc)
-		return rc;
-	vmm_partition->r[vmm_partition->nr].base = base;
-	vmm_partition->r[vmm_partition->nr].size = size;
-	vmm_partition->nr++;
-	return 0;
-}
-
-/* The layer's memory holds [base, base+size) in part. */
-static bool vmm_overlaps_layer(uint64_t base, uint64_t size)
-{
-	for (uint32_t i = 0; i < vmm_nr_areas; i++) {
-		if (base < vmm_areas[i].pa + vmm_areas[i].size && vmm_areas[i].pa < base + size)
-			return true;
-	}
-	return false;
-}
-
-/* Hide layer pages allocated since first (new nested tables, core state). */
+/* Hide layer pages taken since first (new nested tables, core state). */
 static int vmm_hide_new_areas(struct pgtable *nested, uint32_t first)
 {
 	int rc = 0;
 
 	for (uint32_t i = first; i < vmm_nr_areas && !rc; i++)
 		rc = pgtable_unmap(nested, vmm_areas[i].pa, vmm_areas[i].size);
+	return rc;
+}
+
+/*
+ * Host side of "add memory": the range must be granted, new to the
+ * partition and clear of the layer; then the nested tables map it. Adding
+ * mappings leaves nothing stale in any TLB, so no flush is needed.
+ */
+int64_t vmm_host_mem_add(struct pgtable *nested, uint64_t base, uint64_t size)
+{
+	int64_t rc;
+
+	if (!range_is_whole_pages(base, size))
+		return -EINVAL;
+	spin_lock(&vmm_change_lock);
+	/* Co-kernel: the host's page is the authority on grants, read now. */
+	if (vmm_host_page)
+		vmm_granted->nr = host_page_grants(vmm_host_page, vmm_granted->r,
+						   ARRAY_SIZE(vmm_granted->r));
+	if (!ranges_contain(vmm_granted->r, vmm_granted->nr, base, size) ||
+	    ranges_overlap(vmm_partition->r, vmm_partition->nr, base, size) ||
+	    vmm_overlaps_layer(base, size) || vmm_partition->nr == BOOT_MAX_MEM_RANGES) {
+		rc = -EPERM;
+	} else {
+		rc = vmm_host_tables_map(base, size);
+		if (!rc)
+			rc = pgtable_map(nested, base, base, size, PGT_USER | PGT_WRITE);
+		if (!rc) {
+			vmm_partition->r[vmm_partition->nr].base = base;
+			vmm_partition->r[vmm_partition->nr].size = size;
+			vmm_partition->nr++;
+		}
+	}
+	spin_unlock(&vmm_change_lock);
 	return rc;
 }
 
@@ -247,7 +263,7 @@ bool vmm_host_flush_due(uint32_t cpu)
 /* Every core in guest mode has flushed since generation gen began. */
 static bool vmm_all_flushed(uint64_t gen)
 {
-	for (uint32_t i = 0; i < MAX_CPUS; i++) {
+	for (uint32_t i = 0; i < BOOT_MAX_CPUS; i++) {
 		if (__atomic_load_n(&vmm_sync[i].entered, __ATOMIC_ACQUIRE) &&
 		    __atomic_load_n(&vmm_sync[i].seen_gen, __ATOMIC_ACQUIRE) < gen)
 			return false;
@@ -263,7 +279,6 @@ static bool vmm_all_flushed(uint64_t gen)
  */
 int64_t vmm_host_mem_remove(struct pgtable *nested, uint64_t base, uint64_t size)
 {
-	uint32_t first_new = vmm_nr_areas;
 	int64_t rc;
 
 	if (!range_is_whole_pages(base, size))
@@ -279,9 +294,8 @@ int64_t vmm_host_mem_remove(struct pgtable *nested, uint64_t base, uint64_t size
 				size);
 		if (!rc)
 			rc = pgtable_unmap(nested, base, size);
-		if (!rc)
-			rc = vmm_hide_new_areas(nested, first_new);
 		if (!rc) {
+			vmm_host_tables_unmap(base, size);
 			vmm_removing.base = base;
 			vmm_removing.size = size;
 			vmm_removing.gen = ++vmm_nested_gen;
@@ -365,6 +379,12 @@ bool vmm_apic_in_enclave(uint32_t apic_id)
 	return false;
 }
 
+uint32_t vmm_enclave_apic_ids(const uint32_t **ids)
+{
+	*ids = vmm_apic_ids;
+	return vmm_nr_apic_ids;
+}
+
 bool vmm_icr_allowed(uint32_t icr_lo, uint32_t dest)
 {
 	uint32_t shorthand = (icr_lo >> 18) & 3;
@@ -376,6 +396,30 @@ bool vmm_icr_allowed(uint32_t icr_lo, uint32_t dest)
 	if (icr_lo & (1U << 11))	/* logical destination: Cove never uses it */
 		return false;
 	return vmm_apic_in_enclave(dest);
+}
+
+static bool vmm_x2apic_on(void)
+{
+	return rdmsr(MSR_APIC_BASE) & (1ULL << 10);
+}
+
+uint32_t vmm_self_apic_id(void)
+{
+	if (vmm_x2apic_on())
+		return (uint32_t)rdmsr(0x802);
+	return vmm_lapic[APIC_REG_ID / 4] >> 24;
+}
+
+void vmm_send_ipi(uint32_t dest_apic, uint32_t icr_lo)
+{
+	if (vmm_x2apic_on()) {
+		wrmsr(0x830, (uint64_t)dest_apic << 32 | icr_lo);
+		return;
+	}
+	while (vmm_lapic[APIC_REG_ICR_LOW / 4] & APIC_ICR_PENDING)
+		__builtin_ia32_pause();
+	vmm_lapic[APIC_REG_ICR_HIGH / 4] = dest_apic << 24;
+	vmm_lapic[APIC_REG_ICR_LOW / 4] = icr_lo;
 }
 
 /* Registers the kernel programs: the timer, EOI, masks. Never ID, LDR or DFR. */
@@ -396,10 +440,7 @@ int64_t vmm_host_apic_write(uint64_t reg, uint64_t value)
 	if (reg == APIC_REG_ICR_LOW) {
 		if (!vmm_icr_allowed((uint32_t)value, (uint32_t)(value >> 32)))
 			return -EPERM;
-		while (vmm_lapic[APIC_REG_ICR_LOW / 4] & APIC_ICR_PENDING)
-			__builtin_ia32_pause();
-		vmm_lapic[APIC_REG_ICR_HIGH / 4] = (uint32_t)(value >> 32) << 24;
-		vmm_lapic[APIC_REG_ICR_LOW / 4] = (uint32_t)value;
+		vmm_send_ipi((uint32_t)(value >> 32), (uint32_t)value);
 		return 0;
 	}
 	if (!vmm_apic_reg_writable(reg))
@@ -408,21 +449,31 @@ int64_t vmm_host_apic_write(uint64_t reg, uint64_t value)
 	return 0;
 }
 
-void vmm_violation_apic(struct vmm_report *r, uint64_t reg, uint64_t value)
+int vmm_exit_row(char *buf, uint64_t size, uint32_t cpu, uint64_t total,
+		 const char *const *names, const uint64_t *counts, int n)
 {
-	if (reg == APIC_REG_ICR_LOW) {
-		ksnprintf(r->what, sizeof(r->what), "IPI (ICR %#lx) aimed at APIC id %lu, "
-			  "outside the enclave", (uint64_t)(uint32_t)value, value >> 32);
-		vmm_violation(VMM_FAULT_IPI, r);
-	}
-	ksnprintf(r->what, sizeof(r->what), "write of %#lx to local APIC register %#lx, which "
-		  "the kernel may not change", value, reg);
-	vmm_violation(VMM_FAULT_MSR, r);
+	char line[160];
+	int len = 0;
+
+	for (int b = 0; b < n; b++)
+		len += ksnprintf(line + len, sizeof(line) - len, " %s %lu", names[b], counts[b]);
+	return ksnprintf(buf, size, "vmm: cpu%u VM exits: %lu (%s )\n", cpu, total, line);
 }
 
-void vmm_apic_write(uint32_t reg, uint64_t value)
+/*
+ * The guest asks for the table into its own memory: the buffer must lie
+ * in the partition and clear of the layer, like any address it hands in.
+ */
+int64_t vmm_host_exit_table(uint64_t gpa, uint64_t size, int (*rows)(char *buf, uint64_t size))
 {
-	vmm_hypercall(VMM_HC_APIC_WRITE, reg, value);
+	int len;
+
+	if (!size || gpa + size < gpa || !ranges_contain(vmm_partition->r, vmm_partition->nr,
+							  gpa, size) ||
+	    vmm_overlaps_layer(gpa, size))
+		return -EINVAL;
+	len = rows(vmm_p2v(gpa), size);
+	return MIN((uint64_t)len, size - 1);
 }
 
 uint32_t vmm_cpu_slots(const struct boot_info *bi)
@@ -431,61 +482,6 @@ uint32_t vmm_cpu_slots(const struct boot_info *bi)
 
 	/* Only a host can grant cores later. */
 	return vmm_cokernel ? MAX(n, (uint32_t)COVE_MAX_ENCLAVE_CPUS) : n;
-}
-
-int vmm_init(const struct boot_info *bi, enum vmm_mode mode)
-{
-	const char *why = "";
-	phys_addr_t pa;
-	int rc;
-
-	vmm_cokernel = bi->flags & BOOT_FLAG_COKERNEL;
-	if (vmm_cokernel && bi->host_page) {
-		/* Outside the partition: the layer alone writes it, never the guest. */
-		vmm_host_page = kmap_mmio(bi->host_page, PAGE_SIZE);
-		if (!vmm_host_page)
-			return -ENOMEM;
-	}
-	if (mode == VMM_PROTECT_OFF) {
-		kprintf("vmm: protection off (protect=off): the kernel runs unguarded\n");
-		return 0;
-	}
-	vmm_is_vmx = vmx_present();
-	if (vmm_is_vmx ? !vmx_available(&why) : !svm_available(&why)) {
-		if (mode == VMM_PROTECT_REQUIRE) {
-			pr_err("vmm: protect=require, but %s; refusing to run unguarded\n", why);
-			return -ENODEV;
-		}
-		kprintf("vmm: no protection: %s (protect=require would refuse to boot)\n", why);
-		return 0;
-	}
-	vmm_lapic = kmap_mmio(LAPIC_DEFAULT_PHYS, PAGE_SIZE);
-	vmm_report_area = vmm_alloc_pages(0, &pa);
-	vmm_granted = vmm_alloc_pages((uint32_t)pmem_order_for(sizeof(*vmm_granted)), &pa);
-	vmm_partition = vmm_alloc_pages((uint32_t)pmem_order_for(sizeof(*vmm_partition)), &pa);
-	if (!vmm_lapic || !vmm_report_area || !vmm_granted || !vmm_partition)
-		return -ENOMEM;
-	vmm_granted->nr = bi->nr_granted;
-	for (uint32_t i = 0; i < bi->nr_granted; i++)
-		vmm_granted->r[i] = bi->granted[i];
-	vmm_partition->nr = bi->nr_mem;
-	for (uint32_t i = 0; i < bi->nr_mem; i++)
-		vmm_partition->r[i] = bi->mem[i];
-	vmm_nr_apic_ids = bi->nr_cpus;
-	for (uint32_t i = 0; i < bi->nr_cpus; i++)
-		vmm_apic_ids[i] = bi->cpus[i].apic_id;
-	vmm_enclave_is_machine = bi->nr_cpus == bi->firmware_nr_cpus;
-	rc = vmm_is_vmx ? vmx_init(bi) : svm_init(bi);
-	if (rc) {
-		pr_err("vmm: cannot set up %s (%d)%s\n", vmm_is_vmx ? "Intel VMX" : "AMD SVM", rc,
-		       mode == VMM_PROTECT_REQUIRE ? "; refusing to run unguarded" : "");
-		return mode == VMM_PROTECT_REQUIRE ? rc : 0;
-	}
-	vmm_name = vmm_is_vmx ? "Intel VMX with EPT" : "AMD SVM with nested paging";
-	vmm_on = true;
-	if (vmm_host_page)
-		vmm_host_page->guarded = vmm_is_vmx ? 2 : 1;
-	return 0;
 }
 
 bool vmm_init_is_reclaim(void)
@@ -498,180 +494,102 @@ bool vmm_all_ports_trapped(void)
 	return vmm_cokernel;
 }
 
-/* Host side: this CPU is done; leave it where INIT can take it back. */
-static void __noreturn vmm_host_park(void)
+struct cove_host_page *vmm_host_page_of(void)
 {
-	if (vmm_is_vmx)
-		vmx_park();
-	svm_park();
+	return vmm_host_page;
 }
 
-void vmm_park_cpu(void)
+bool vmm_poweroff_ports(void)
 {
-	/* The reporting CPU of a violation is already on the host side. */
-	if (vmm_on && vmm_reporting)
-		vmm_host_park();
-	if (vmm_on)
-		vmm_hypercall(VMM_HC_PARK, 0, 0);
+	return vmm_exit_ports;
 }
 
-/* The report as text in the host page: the host shows it as is. */
-static void vmm_host_report(const struct vmm_report *r, const char *name)
+/* The layer's image sections are its own too: record them, never zero them. */
+static int vmm_take_image(const struct vmm_services *s)
 {
-	struct cove_host_page *hp = vmm_host_page;
+	uint64_t size = (uint64_t)(__vmm_end - __vmm_start);
 
-	if (!hp)
-		return;
-	ksnprintf(hp->fault_report, sizeof(hp->fault_report),
-		  "COVE PROTECTION FAULT on cpu %u: %s\n  %s\n"
-		  "  guest RIP %016lx RSP %016lx RFLAGS %016lx\n"
-		  "  exit code %#lx, info1 %#lx, info2 %#lx\n"
-		  "  CR0 %016lx CR3 %016lx CR4 %016lx\n",
-		  r->cpu, name, r->what, r->rip, r->rsp, r->rflags, r->exit_code, r->info1,
-		  r->info2, r->cr0, r->cr3, r->cr4);
-	__atomic_store_n(&hp->fault_seq, hp->fault_seq + 1, __ATOMIC_RELEASE);
+	vmm_image_pa = s->virt_to_phys(__vmm_start);
+	if (vmm_nr_areas == VMM_MAX_AREAS || !size || (vmm_image_pa | size) & (PAGE_SIZE - 1))
+		return -EINVAL;
+	vmm_areas[vmm_nr_areas].pa = vmm_image_pa;
+	vmm_areas[vmm_nr_areas].size = size;
+	vmm_nr_areas++;
+	return 0;
 }
 
-bool vmm_is_stopping(void)
-{
-	return vmm_reporting != 0;
-}
-
-void vmm_violation_nested(struct vmm_report *r, const char *access, uint64_t gpa)
-{
-	bool in_layer = gpa >= vmm_lo && gpa < vmm_hi;
-	bool apic = ALIGN_DOWN(gpa, PAGE_SIZE) == LAPIC_DEFAULT_PHYS;
-
-	ksnprintf(r->what, sizeof(r->what), "%s at guest physical %#lx: %s", access, gpa,
-		  in_layer ? "inside the protection layer's memory" :
-		  apic ? "the local APIC page, which the kernel writes through the layer" :
-		  "outside the partition");
-	vmm_violation(VMM_FAULT_NESTED_PAGE, r);
-}
-
-void vmm_violation_triple(struct vmm_report *r)
-{
-	ksnprintf(r->what, sizeof(r->what), "the kernel triple-faulted; the machine would reset");
-	vmm_violation(VMM_FAULT_TRIPLE, r);
-}
-
-void vmm_violation_io(struct vmm_report *r, bool read, uint64_t port)
-{
-	ksnprintf(r->what, sizeof(r->what), "%s of I/O port %#lx (reset, keyboard controller "
-		  "or PCI configuration)", read ? "read" : "write", port);
-	vmm_violation(VMM_FAULT_IO, r);
-}
-
-void vmm_violation_msr(struct vmm_report *r, bool write, uint64_t msr, uint64_t value)
-{
-	ksnprintf(r->what, sizeof(r->what), "%s of MSR %#lx (value %#lx) by the kernel",
-		  write ? "write" : "read", msr, value);
-	vmm_violation(VMM_FAULT_MSR, r);
-}
-
-void vmm_print_exit_row(uint32_t cpu, uint64_t total, const char *const *names,
-			const uint64_t *counts, int n)
-{
-	char line[160];
-	int len = 0;
-
-	for (int b = 0; b < n; b++)
-		len += ksnprintf(line + len, sizeof(line) - len, " %s %lu", names[b], counts[b]);
-	kprintf("vmm: cpu%u VM exits: %lu (%s )\n", cpu, total, line);
-}
-
-/* Guest side: a call into the layer, whichever back end it is. */
-static int64_t vmm_hypercall(uint64_t nr, uint64_t a, uint64_t b)
-{
-	return vmm_is_vmx ? vmx_hypercall(nr, a, b) : svm_hypercall(nr, a, b);
-}
-
-int vmm_partition_add(phys_addr_t base, uint64_t size)
-{
-	return vmm_on ? (int)vmm_hypercall(VMM_HC_MEM_ADD, base, size) : 0;
-}
-
-static void vmm_sync_this_cpu(void *arg)
-{
-	(void)arg;
-	vmm_hypercall(VMM_HC_SYNC, 0, 0);
-}
-
-/* Have every CPU exit once (and so flush); 0 once the layer waits on none. */
-static int vmm_sync_all(void)
-{
-	if (xcall_run_all(vmm_sync_this_cpu, NULL))
-		return -ETIMEDOUT;
-	return vmm_hypercall(VMM_HC_SYNC, 0, 0) ? -EBUSY : 0;
-}
-
-int vmm_partition_remove(phys_addr_t base, uint64_t size)
-{
-	int rc;
-
-	if (!vmm_on)
-		return 0;
-	rc = (int)vmm_hypercall(VMM_HC_MEM_REMOVE, base, size);
-	return rc ? rc : vmm_sync_all();
-}
-
-int vmm_cpu_add(uint32_t cpu, uint32_t apic_id)
+static int vmm_setup(const struct boot_info *bi, const char **why)
 {
 	phys_addr_t pa;
 	int rc;
 
-	if (!vmm_on)
-		return 0;
-	if (pmem_alloc(VMM_CPU_STATE_ORDER, &pa))
+	vmm_is_vmx = vmx_present();
+	if (vmm_is_vmx ? !vmx_available(why) : !svm_available(why))
+		return -ENODEV;
+	vmm_lapic = vmm_p2v(LAPIC_DEFAULT_PHYS);
+	if (bi->host_page)
+		vmm_host_page = vmm_p2v(bi->host_page);
+	vmm_granted = vmm_alloc_pages(vmm_order_for(sizeof(*vmm_granted)), &pa);
+	vmm_partition = vmm_alloc_pages(vmm_order_for(sizeof(*vmm_partition)), &pa);
+	if (!vmm_granted || !vmm_partition || !vmm_alloc_pages(VMM_POOL_ORDER, &vmm_pool.base))
 		return -ENOMEM;
-	rc = (int)vmm_hypercall(VMM_HC_CPU_ADD, cpu | (uint64_t)apic_id << 32, pa);
-	if (rc) {
-		pmem_free(pa, VMM_CPU_STATE_ORDER);
+	vmm_pool.nr = 1U << VMM_POOL_ORDER;
+	rc = vmm_take_image(vmm_services);
+	if (rc)
 		return rc;
-	}
-	/* The block is the layer's now; no core may keep a translation to it. */
-	return vmm_sync_all();
+	vmm_granted->nr = bi->nr_granted;
+	for (uint32_t i = 0; i < bi->nr_granted; i++)
+		vmm_granted->r[i] = bi->granted[i];
+	vmm_partition->nr = bi->nr_mem;
+	for (uint32_t i = 0; i < bi->nr_mem; i++)
+		vmm_partition->r[i] = bi->mem[i];
+	vmm_nr_apic_ids = bi->nr_cpus;
+	for (uint32_t i = 0; i < bi->nr_cpus; i++)
+		vmm_apic_ids[i] = bi->cpus[i].apic_id;
+	vmm_enclave_is_machine = bi->nr_cpus == bi->firmware_nr_cpus;
+	rc = vmm_is_vmx ? vmx_init(bi) : svm_init(bi);
+	if (!rc)
+		rc = vmm_host_tables_build(bi, vmm_image_pa);
+	return rc;
 }
 
-void vmm_print_exits(void)
+int vmm_layer_init(const struct boot_info *bi, const struct vmm_layer_params *params,
+		   const struct vmm_services *services, struct vmm_layer_info *info)
 {
-	if (vmm_on)
-		vmm_hypercall(VMM_HC_EXIT_TABLE, 0, 0);
+	const char *why = "";
+	int rc;
+
+	vmm_services = services;
+	vmm_cokernel = params->cokernel;
+	vmm_exit_ports = params->poweroff_ports;
+	rc = vmm_setup(bi, &why);
+	info->is_vmx = vmm_is_vmx;
+	ksnprintf(info->backend, sizeof(info->backend), "%s",
+		  vmm_is_vmx ? "Intel VMX with EPT" : "AMD SVM with nested paging");
+	ksnprintf(info->why, sizeof(info->why), "%s", why);
+	info->area_lo = vmm_nr_areas ? vmm_lo : 0;
+	info->area_hi = vmm_nr_areas ? vmm_hi : 0;
+	/* From here on the layer owes the kernel nothing and asks it nothing. */
+	vmm_services = NULL;
+	if (rc)
+		return rc;
+	vmm_on = true;
+	return 0;
 }
 
-void vmm_cpu_enter(void)
+void vmm_host_first_entry(uint32_t cpu)
 {
-	if (vmm_on)
-		this_cpu()->guarded = vmm_is_vmx ? vmx_cpu_enter() : svm_cpu_enter();
+	vmm_host_tables_load();
+	vmm_host_cpu_entered(cpu);
+	/* The host page is mapped in the layer's tables only: tell the host now. */
+	if (vmm_host_page)
+		vmm_host_page->guarded = vmm_is_vmx ? 2 : 1;
 }
 
-void vmm_violation(enum vmm_fault_kind kind, struct vmm_report *r)
+bool vmm_layer_cpu_enter(uint32_t cpu, uint64_t guest_rsp, uint64_t guest_rip)
 {
-	uint32_t expect = 0;
-	const char *name = kind < ARRAY_SIZE(vmm_kind_names) ? vmm_kind_names[kind] : "violation";
-
-	/* One CPU reports; the others, stopped by it, never get here. */
-	if (!__atomic_compare_exchange_n(&vmm_reporting, &expect, 1, false, __ATOMIC_SEQ_CST,
-					 __ATOMIC_SEQ_CST))
-		vmm_host_park();
-	vmm_stopping = 1;
-	/* Host side for good now: this CPU's APIC writes (the stop NMIs) go direct. */
-	this_cpu()->guarded = false;
-	r->magic = VMM_REPORT_MAGIC;
-	r->kind = kind;
-	if (vmm_report_area)
-		*vmm_report_area = *r;
-	vmm_host_report(r, name);
-	arch_stop_other_cpus();
-	klog_bust_locks();
-	pr_emerg("\nCOVE PROTECTION FAULT on cpu %u: %s\n", r->cpu, name);
-	pr_emerg("  %s\n", r->what);
-	pr_emerg("  guest RIP %016lx RSP %016lx RFLAGS %016lx\n", r->rip, r->rsp, r->rflags);
-	pr_emerg("  exit code %#lx, info1 %#lx, info2 %#lx\n", r->exit_code, r->info1, r->info2);
-	pr_emerg("  RAX %016lx RBX %016lx RCX %016lx RDX %016lx\n", r->gpr[0], r->gpr[3], r->gpr[1],
-		 r->gpr[2]);
-	pr_emerg("  RSI %016lx RDI %016lx RBP %016lx\n", r->gpr[6], r->gpr[7], r->gpr[5]);
-	pr_emerg("  CR0 %016lx CR3 %016lx CR4 %016lx\n", r->cr0, r->cr3, r->cr4);
-	pr_emerg("vmm: the enclave is stopped; nothing outside the partition was touched\n");
-	kernel_exit(EXIT_CONTAINED);
+	if (!vmm_on || cpu >= BOOT_MAX_CPUS)
+		return false;
+	return vmm_is_vmx ? vmx_cpu_enter(cpu, guest_rsp, guest_rip) :
+			    svm_cpu_enter(cpu, guest_rsp, guest_rip);
 }

@@ -26,6 +26,8 @@ enum poweroff_method {
 	POWEROFF_HALT,		/* stop the CPUs and leave the machine on */
 };
 void arch_set_poweroff_method(enum poweroff_method m);
+/* Whether a run ends through an emulator's debug-exit ports (QEMU, Bochs). */
+bool arch_poweroff_has_exit_ports(void);
 /* Power the machine (or emulator) off, reporting status where possible. */
 void arch_poweroff(int status) __noreturn;
 /*

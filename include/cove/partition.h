@@ -6,23 +6,11 @@
 #ifndef COVE_PARTITION_H
 #define COVE_PARTITION_H
 
+#include <cove/ranges.h>
 #include <cove/types.h>
 
 struct boot_info;
 struct boot_range;
-
-/* Whether one of the n ranges holds all of [base, base+size). */
-bool ranges_contain(const struct boot_range *r, uint32_t n, uint64_t base, uint64_t size);
-/* Whether any of the n ranges shares a byte with [base, base+size). */
-bool ranges_overlap(const struct boot_range *r, uint32_t n, uint64_t base, uint64_t size);
-/* Whether [base, base+size) is a non-empty run of whole pages that does not wrap. */
-bool range_is_whole_pages(uint64_t base, uint64_t size);
-/*
- * Cut [base, base+size) out of the one of the *n sorted ranges that holds
- * it, splitting that range if need be (room for max). 0; -EINVAL if no
- * range holds it all; -ENOSPC if a split finds no room (nothing changed).
- */
-int ranges_cut(struct boot_range *r, uint32_t *n, uint32_t max, uint64_t base, uint64_t size);
 
 /* Room the kernel needs beyond its image and modules to get going. */
 #define PARTITION_MIN_HEADROOM (16 * MiB)

@@ -5,16 +5,12 @@
  * are not intercepted, so a running job causes no exits at all; what is
  * intercepted is exactly what the protection contract names.
  */
-#include <cove/arch.h>
 #include <cove/boot_info.h>
 #include <cove/errno.h>
-#include <cove/kmap.h>
-#include <cove/kprintf.h>
 #include <cove/kvsnprintf.h>
-#include <cove/percpu.h>
-#include <cove/pmem.h>
 #include <cove/string.h>
 #include <cove/vmm.h>
+#include <cove/vmm_host.h>
 #include <arch/pgtable.h>
 #include <arch/x86.h>
 
@@ -115,7 +111,7 @@ _Static_assert(__builtin_offsetof(struct svm_cpu, vmcb_pa) == 128, "svm_run.asm 
 _Static_assert(__builtin_offsetof(struct svm_cpu, host_area_pa) == 136, "svm_run.asm offsets");
 _Static_assert(__builtin_offsetof(struct svm_cpu, host_rsp) == 144, "svm_run.asm offsets");
 
-void svm_launch(struct svm_cpu *c);
+void svm_launch(struct svm_cpu *c, uint64_t guest_rsp, uint64_t guest_rip) __noreturn;
 
 /* Built by the boot CPU in svm_init; each CPU then uses only its own entry. */
 static struct svm_cpu *svm_cpus;
@@ -179,7 +175,7 @@ static void svm_intercept_msr(uint8_t *msrpm, uint32_t msr, bool reads)
 /* One core's state block: VMCB, host save area, HSAVE page, then the stack. */
 static void svm_cpu_lay_out(struct svm_cpu *sc, uint32_t cpu, void *block)
 {
-	phys_addr_t pa = virt_to_phys(block);
+	phys_addr_t pa = vmm_v2p(block);
 
 	sc->cpu = cpu;
 	sc->vmcb = block;
@@ -197,7 +193,7 @@ int svm_init(const struct boot_info *bi)
 	int rc;
 
 	svm_nr_cpus = vmm_cpu_slots(bi);
-	svm_cpus = vmm_alloc_pages((uint32_t)pmem_order_for(svm_nr_cpus * sizeof(*svm_cpus)), &pa);
+	svm_cpus = vmm_alloc_pages(vmm_order_for(svm_nr_cpus * sizeof(*svm_cpus)), &pa);
 	iopm = vmm_alloc_pages(2, &svm_iopm_pa);	/* 12 KiB used */
 	msrpm = vmm_alloc_pages(1, &svm_msrpm_pa);
 	if (!svm_cpus || !iopm || !msrpm)
@@ -227,8 +223,8 @@ int svm_init(const struct boot_info *bi)
 	if (rc)
 		return rc;
 	svm_ncr3 = svm_npt.root;
-	kprintf("vmm: nested tables map the partition with %lu x 1 GiB, %lu x 2 MiB, "
-		"%lu x 4 KiB pages in %lu tables\n", svm_npt.mapped[2], svm_npt.mapped[1],
+	vmm_log("vmm: nested tables map the partition with %lu x 1 GiB, %lu x 2 MiB, "
+		"%lu x 4 KiB pages in %lu tables", svm_npt.mapped[2], svm_npt.mapped[1],
 		svm_npt.mapped[0], svm_npt.nr_tables);
 	return 0;
 }
@@ -269,8 +265,12 @@ static uint16_t svm_read_sel(int which)
 	return v;
 }
 
-/* On the layer's stack, just before the first VMRUN of this CPU. */
-void svm_prepare_launch(struct svm_cpu *c, uint64_t guest_rip)
+/*
+ * On the layer's stack, just before the first VMRUN of this CPU: the guest
+ * starts as this CPU is now (read while the kernel's tables are still
+ * loaded), then the host side moves to the layer's own tables.
+ */
+void svm_prepare_launch(struct svm_cpu *c, uint64_t guest_rip, uint64_t guest_rsp)
 {
 	struct vmcb *v = c->vmcb;
 	struct {
@@ -310,12 +310,13 @@ void svm_prepare_launch(struct svm_cpu *c, uint64_t guest_rip)
 	v->g_pat = rdmsr(MSR_PAT);
 	v->rflags = read_rflags();
 	v->rip = guest_rip;
-	v->rsp = c->gprs[4];
+	v->rsp = guest_rsp;
 	v->rax = 0;
 	v->cpl = 0;
 	/* FS, GS, TR, LDTR and the syscall MSRs: the same for guest and host. */
 	__asm__ volatile("vmsave" : : "a"(c->vmcb_pa) : "memory");
 	__asm__ volatile("vmsave" : : "a"(c->host_area_pa) : "memory");
+	vmm_host_first_entry(c->cpu);
 }
 
 static void svm_fill_report(struct svm_cpu *c, struct vmm_report *r)
@@ -339,21 +340,16 @@ static void svm_fill_report(struct svm_cpu *c, struct vmm_report *r)
 }
 
 /* Host side: every CPU's exits since it entered the guest, by reason. */
-static void svm_print_exit_table(void)
+static int svm_exit_rows(char *buf, uint64_t size)
 {
-	for (uint32_t i = 0; i < svm_nr_cpus; i++) {
+	uint64_t len = 0;
+
+	for (uint32_t i = 0; i < svm_nr_cpus && len < size; i++) {
 		if (svm_cpus[i].vmcb)
-			vmm_print_exit_row(i, svm_cpus[i].exits, svm_bucket_names,
-					   svm_cpus[i].exits_by, SVM_X_COUNT);
+			len += vmm_exit_row(buf + len, size - len, i, svm_cpus[i].exits,
+					    svm_bucket_names, svm_cpus[i].exits_by, SVM_X_COUNT);
 	}
-}
-
-int64_t svm_hypercall(uint64_t nr, uint64_t a, uint64_t b)
-{
-	int64_t ret;
-
-	__asm__ volatile("vmmcall" : "=a"(ret) : "a"(nr), "b"(a), "c"(b) : "memory");
-	return ret;
+	return (int)len;
 }
 
 /* The state block of a core added at run time, once the layer took it. */
@@ -393,7 +389,7 @@ static bool svm_hypercall_exit(struct svm_cpu *c, struct vmcb *v)
 	case VMM_HC_PARK:
 		svm_park();
 	case VMM_HC_EXIT_TABLE:
-		svm_print_exit_table();
+		v->rax = (uint64_t)vmm_host_exit_table(a, b, svm_exit_rows);
 		break;
 	case VMM_HC_MEM_ADD:
 		v->rax = (uint64_t)vmm_host_mem_add(&svm_npt, a, b);
@@ -498,27 +494,19 @@ void svm_park(void)
 	 */
 	__asm__ volatile("cli; stgi" ::: "memory");
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) & ~EFER_SVME);
-	arch_halt_forever();
+	vmm_halt();
 }
 
-bool svm_cpu_enter(void)
+bool svm_cpu_enter(uint32_t cpu, uint64_t guest_rsp, uint64_t guest_rip)
 {
-	uint32_t cpu = this_cpu_id();
 	struct svm_cpu *c;
-	unsigned long flags;
 
-	if (cpu >= svm_nr_cpus || !svm_cpus[cpu].vmcb) {
-		/* vmm_cpu_add refused it: the core is not started then. */
-		pr_warn("vmm: cpu%u has no state in the layer; it runs unguarded\n", cpu);
+	/* No state: vmm_cpu_add refused the core, so it is not started. */
+	if (cpu >= svm_nr_cpus || !svm_cpus[cpu].vmcb)
 		return false;
-	}
 	c = &svm_cpus[cpu];
-	flags = arch_irq_save();
+	__asm__ volatile("cli");
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, c->hsave_pa);
-	vmm_host_cpu_entered(cpu);
-	svm_launch(c);
-	/* From here on this CPU is the guest: c is out of reach. */
-	arch_irq_restore(flags);
-	return true;
+	svm_launch(c, guest_rsp, guest_rip);
 }

@@ -1,10 +1,11 @@
 ; SPDX-License-Identifier: GPL-2.0
 ;
 ; The SVM world switch. svm_launch() is called by a CPU on its kernel stack;
-; it moves to the layer's stack and runs the kernel as guest starting at
-; .guest, i.e. the guest "returns" from svm_launch() and carries on. The
-; loop then runs on the host side for the life of the CPU: VMRUN, save the
-; guest's registers, handle the exit, restore them, VMRUN again.
+; it moves to the layer's stack and runs the kernel as guest from where the
+; kernel asked (vmm/guest_entry.asm, kernel text: the layer's own text is
+; hidden from the guest). The loop then runs on the host side for the life
+; of the CPU: VMRUN, save the guest's registers, handle the exit, restore
+; them, VMRUN again.
 ;
 ; struct svm_cpu (vmm/svm/svm.c): gprs[16] at 0 (rax rcx rdx rbx rsp rbp rsi
 ; rdi r8..r15), vmcb_pa at 128, host_area_pa at 136, host_rsp at 144.
@@ -20,16 +21,16 @@ extern svm_prepare_launch
 extern svm_handle_exit
 
 global svm_launch
-svm_launch:
-	STORE_CALLEE_SAVED
-	mov [rdi + G(4)], rsp		; the guest resumes on this stack...
-	lea rsi, [rel .guest]		; ...at this address
+svm_launch:				; (ctx, guest rsp, guest rip); never returns
 	mov rbx, rdi
+	mov r12, rsi
 	mov rsp, [rdi + CTX_HOST_RSP]
 	push rbx			; the context stays at [rsp] from here on
 	sub rsp, 8
 	mov rdi, rbx
-	call svm_prepare_launch
+	mov rsi, rdx			; guest rip
+	mov rdx, r12			; guest rsp
+	call svm_prepare_launch		; ends on the layer's own tables
 	add rsp, 8
 .loop:
 	mov rdi, [rsp]
@@ -53,5 +54,3 @@ svm_launch:
 	add rsp, 8
 	jmp .loop
 
-.guest:
-	ret

@@ -5,16 +5,12 @@
  * intercepted; x2APIC ICR writes are (an MSR bitmap bit), so every IPI is
  * checked against the enclave at the cost of one short exit.
  */
-#include <cove/arch.h>
 #include <cove/boot_info.h>
 #include <cove/errno.h>
-#include <cove/kmap.h>
-#include <cove/kprintf.h>
 #include <cove/kvsnprintf.h>
-#include <cove/percpu.h>
-#include <cove/pmem.h>
 #include <cove/string.h>
 #include <cove/vmm.h>
+#include <cove/vmm_host.h>
 #include <arch/lapic.h>
 #include <arch/pgtable.h>
 #include <arch/x86.h>
@@ -106,21 +102,14 @@ struct vmx_cpu {
 	uint64_t launched;
 	uint64_t vmxon_pa, vmcs_pa;
 	uint32_t cpu;
+	bool setup_failed;	/* VMXON or the VMCS refused: report once on the layer's stack */
 	uint64_t exits;
 	uint64_t exits_by[VX_COUNT];
 };
 
 _Static_assert(__builtin_offsetof(struct vmx_cpu, host_rsp) == 128, "vmx_run.asm offsets");
 
-void vmx_launch(struct vmx_cpu *c);
-extern char vmx_host_nmi[], vmx_host_fault[];
-
-struct vmx_idt_gate {
-	uint16_t offset_lo, selector;
-	uint8_t ist, type_attr;
-	uint16_t offset_mid;
-	uint32_t offset_hi, reserved;
-} __packed;
+void vmx_launch(struct vmx_cpu *c, uint64_t guest_rsp, uint64_t guest_rip) __noreturn;
 
 /* Set up by the boot CPU in vmx_init; each CPU then uses only its own entry. */
 static struct vmx_cpu *vmx_cpus;
@@ -132,20 +121,6 @@ static uint32_t vmx_pin, vmx_proc, vmx_proc2, vmx_exit_ctls, vmx_entry_ctls;
 static bool vmx_has_vpid;
 static struct pgtable vmx_ept;
 static uint64_t vmx_invept_type;	/* 1 this EPTP, 2 all: what the CPU offers */
-/* The IDT the layer runs with in root mode, in its own memory. */
-static struct vmx_idt_gate *vmx_host_idt;
-
-static void vmx_host_idt_build(void)
-{
-	for (int v = 0; v < 256; v++) {
-		uint64_t h = (uint64_t)(v == 2 ? vmx_host_nmi : vmx_host_fault);
-
-		vmx_host_idt[v] = (struct vmx_idt_gate){
-			.offset_lo = h & 0xffff, .selector = 0x08, .type_attr = 0x8e,
-			.offset_mid = (h >> 16) & 0xffff, .offset_hi = (uint32_t)(h >> 32),
-		};
-	}
-}
 
 static int vmx_vmwrite(uint64_t field, uint64_t value)
 {
@@ -238,7 +213,7 @@ static void vmx_intercept_msr_write(uint8_t *map, uint32_t msr)
 /* One core's state block: VMXON region, VMCS, then the stack. */
 static void vmx_cpu_lay_out(struct vmx_cpu *vc, uint32_t cpu, void *block)
 {
-	phys_addr_t pa = virt_to_phys(block);
+	phys_addr_t pa = vmm_v2p(block);
 
 	vc->cpu = cpu;
 	vc->vmxon_pa = pa;
@@ -256,14 +231,12 @@ int vmx_init(const struct boot_info *bi)
 	int rc;
 
 	vmx_nr_cpus = vmm_cpu_slots(bi);
-	vmx_cpus = vmm_alloc_pages((uint32_t)pmem_order_for(vmx_nr_cpus * sizeof(*vmx_cpus)), &pa);
+	vmx_cpus = vmm_alloc_pages(vmm_order_for(vmx_nr_cpus * sizeof(*vmx_cpus)), &pa);
 	io_a = vmm_alloc_pages(0, &vmx_io_a);
 	io_b = vmm_alloc_pages(0, &vmx_io_b);
 	msrs = vmm_alloc_pages(0, &vmx_msr_bitmap);
-	vmx_host_idt = vmm_alloc_pages(0, &pa);
-	if (!vmx_cpus || !io_a || !io_b || !msrs || !vmx_host_idt)
+	if (!vmx_cpus || !io_a || !io_b || !msrs)
 		return -ENOMEM;
-	vmx_host_idt_build();
 	if (vmm_all_ports_trapped()) {
 		memset(io_a, 0xff, PAGE_SIZE);
 		memset(io_b, 0xff, PAGE_SIZE);
@@ -293,8 +266,8 @@ int vmx_init(const struct boot_info *bi)
 	if (rc)
 		return rc;
 	vmx_eptp = vmx_ept.root | (3ULL << 3) | ((cap & (1ULL << 14)) ? 6 : 0);
-	kprintf("vmm: nested tables map the partition with %lu x 1 GiB, %lu x 2 MiB, "
-		"%lu x 4 KiB pages in %lu tables\n", vmx_ept.mapped[2], vmx_ept.mapped[1],
+	vmm_log("vmm: nested tables map the partition with %lu x 1 GiB, %lu x 2 MiB, "
+		"%lu x 4 KiB pages in %lu tables", vmx_ept.mapped[2], vmx_ept.mapped[1],
 		vmx_ept.mapped[0], vmx_ept.nr_tables);
 	return 0;
 }
@@ -386,19 +359,21 @@ static int vmx_setup_vmcs(struct vmx_cpu *c)
 	rc |= vmx_vmwrite(F_GUEST_ACTIVITY, 0);
 	rc |= vmx_vmwrite(F_GUEST_PENDING_DBG, 0);
 
-	/* The host side: the same CPU state, on the layer's stack. */
+	/*
+	 * The host side: the same segments, on the layer's stack, with the
+	 * layer's own page tables, GDT and IDT (none of the kernel's).
+	 */
 	for (uint32_t i = 0; i < 6; i++)
 		rc |= vmx_vmwrite(F_HOST_ES + i * 2, sel[i] & ~7);
 	rc |= vmx_vmwrite(F_HOST_ES + 6 * 2, sel[7] & ~7);
 	rc |= vmx_vmwrite(F_HOST_CR0, cr0);
-	rc |= vmx_vmwrite(F_HOST_CR3, read_cr3());
+	rc |= vmx_vmwrite(F_HOST_CR3, vmm_host_cr3());
 	rc |= vmx_vmwrite(F_HOST_CR4, read_cr4());
 	rc |= vmx_vmwrite(F_HOST_FS_BASE, rdmsr(MSR_FS_BASE));
 	rc |= vmx_vmwrite(F_HOST_GS_BASE, rdmsr(MSR_GS_BASE));
 	rc |= vmx_vmwrite(F_HOST_TR_BASE, tr_base);
-	rc |= vmx_vmwrite(F_HOST_GDTR_BASE, gdt.base);
-	/* Not the kernel's IDT: root mode must not run kernel handlers. */
-	rc |= vmx_vmwrite(F_HOST_IDTR_BASE, (uint64_t)vmx_host_idt);
+	rc |= vmx_vmwrite(F_HOST_GDTR_BASE, vmm_host_gdt_base());
+	rc |= vmx_vmwrite(F_HOST_IDTR_BASE, vmm_host_idt_base());
 	rc |= vmx_vmwrite(F_HOST_SYSENTER_CS, rdmsr(MSR_SYSENTER_CS));
 	rc |= vmx_vmwrite(F_HOST_SYSENTER_ESP, rdmsr(MSR_SYSENTER_ESP));
 	rc |= vmx_vmwrite(F_HOST_SYSENTER_EIP, rdmsr(MSR_SYSENTER_EIP));
@@ -439,13 +414,16 @@ static void vmx_skip_insn(void)
 	vmx_vmwrite(F_GUEST_RIP, vmx_vmread(F_GUEST_RIP) + vmx_vmread(F_EXIT_INSN_LEN));
 }
 
-static void vmx_print_exit_table(void)
+static int vmx_exit_rows(char *buf, uint64_t size)
 {
-	for (uint32_t i = 0; i < vmx_nr_cpus; i++) {
+	uint64_t len = 0;
+
+	for (uint32_t i = 0; i < vmx_nr_cpus && len < size; i++) {
 		if (vmx_cpus[i].vmcs_pa)
-			vmm_print_exit_row(i, vmx_cpus[i].exits, vmx_bucket_names,
-					   vmx_cpus[i].exits_by, VX_COUNT);
+			len += vmm_exit_row(buf + len, size - len, i, vmx_cpus[i].exits,
+					    vmx_bucket_names, vmx_cpus[i].exits_by, VX_COUNT);
 	}
+	return (int)len;
 }
 
 void vmx_park(void)
@@ -453,15 +431,7 @@ void vmx_park(void)
 	/* INIT is blocked in VMX root operation: leave it so the host's INIT works. */
 	__asm__ volatile("cli; vmxoff" ::: "memory", "cc");
 	write_cr4(read_cr4() & ~CR4_VMXE);
-	arch_halt_forever();
-}
-
-int64_t vmx_hypercall(uint64_t nr, uint64_t a, uint64_t b)
-{
-	int64_t ret;
-
-	__asm__ volatile("vmcall" : "=a"(ret) : "a"(nr), "b"(a), "c"(b) : "memory");
-	return ret;
+	vmm_halt();
 }
 
 /* Drop every guest translation cached through the EPT, on this core. */
@@ -511,7 +481,7 @@ static bool vmx_hypercall_exit(struct vmx_cpu *c)
 	case VMM_HC_PARK:
 		vmx_park();
 	case VMM_HC_EXIT_TABLE:
-		vmx_print_exit_table();
+		c->gprs[0] = (uint64_t)vmm_host_exit_table(a, b, vmx_exit_rows);
 		break;
 	case VMM_HC_MEM_ADD:
 		c->gprs[0] = (uint64_t)vmm_host_mem_add(&vmx_ept, a, b);
@@ -628,21 +598,31 @@ static void vmx_dispatch_exit(struct vmx_cpu *c)
 	vmm_violation(VMM_FAULT_INVALID, &r);
 }
 
-bool vmx_cpu_enter(void)
+/* Host side, on the layer's stack and tables, just before the first VM entry. */
+void vmx_host_start(struct vmx_cpu *c)
 {
-	uint32_t cpu = this_cpu_id();
+	struct vmm_report r;
+
+	vmm_host_first_entry(c->cpu);
+	if (!c->setup_failed)
+		return;
+	memset(&r, 0, sizeof(r));
+	r.cpu = c->cpu;
+	ksnprintf(r.what, sizeof(r.what), "cannot enter VMX operation on cpu %u", c->cpu);
+	vmm_violation(VMM_FAULT_INVALID, &r);
+}
+
+bool vmx_cpu_enter(uint32_t cpu, uint64_t guest_rsp, uint64_t guest_rip)
+{
 	struct vmx_cpu *c;
-	unsigned long flags;
 	uint64_t fc, cr0;
 	uint8_t fail;
 
-	if (cpu >= vmx_nr_cpus || !vmx_cpus[cpu].vmcs_pa) {
-		/* vmm_cpu_add refused it: the core is not started then. */
-		pr_warn("vmm: cpu%u has no state in the layer; it runs unguarded\n", cpu);
+	/* No state: vmm_cpu_add refused the core, so it is not started. */
+	if (cpu >= vmx_nr_cpus || !vmx_cpus[cpu].vmcs_pa)
 		return false;
-	}
 	c = &vmx_cpus[cpu];
-	flags = arch_irq_save();
+	__asm__ volatile("cli");
 	fc = rdmsr(MSR_FEATURE_CONTROL);
 	if (!(fc & 1))
 		wrmsr(MSR_FEATURE_CONTROL, fc | 1 | 4);	/* we own the machine: enable, lock */
@@ -655,17 +635,6 @@ bool vmx_cpu_enter(void)
 		__asm__ volatile("vmclear %1; setna %0" : "=qm"(fail) : "m"(c->vmcs_pa) : "cc", "memory");
 	if (!fail)
 		__asm__ volatile("vmptrld %1; setna %0" : "=qm"(fail) : "m"(c->vmcs_pa) : "cc", "memory");
-	if (fail || vmx_setup_vmcs(c)) {
-		struct vmm_report r;
-
-		memset(&r, 0, sizeof(r));
-		r.cpu = cpu;
-		ksnprintf(r.what, sizeof(r.what), "cannot enter VMX operation on cpu %u", cpu);
-		vmm_violation(VMM_FAULT_INVALID, &r);
-	}
-	vmm_host_cpu_entered(cpu);
-	vmx_launch(c);
-	/* From here on this CPU is the guest: c is out of reach. */
-	arch_irq_restore(flags);
-	return true;
+	c->setup_failed = fail || vmx_setup_vmcs(c);
+	vmx_launch(c, guest_rsp, guest_rip);
 }

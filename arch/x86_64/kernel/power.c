@@ -24,6 +24,11 @@ void arch_set_poweroff_method(enum poweroff_method m)
 	power_method = m;
 }
 
+bool arch_poweroff_has_exit_ports(void)
+{
+	return power_method == POWEROFF_AUTO && platform_power.emulator;
+}
+
 static void power_acpi_s5(void)
 {
 	if (!platform_power.s5_valid || !platform_power.pm1a_cnt)

@@ -13,6 +13,7 @@
 #include <cove/pmem.h>
 #include <cove/spinlock.h>
 #include <cove/string.h>
+#include <cove/vmm_layer.h>
 #include <cove/xcall.h>
 #include <arch/pgtable.h>
 #include <arch/x86.h>
@@ -82,6 +83,12 @@ int kmap_init(const struct boot_info *bi)
 	}
 
 	rc = kmap_image((uint64_t)__text_start, (uint64_t)__text_end, 0);
+	/* The layer's sections: written during its setup, hidden after. */
+	if (!rc)
+		rc = kmap_image((uint64_t)__vmm_start, (uint64_t)__vmm_data_start, 0);
+	if (!rc)
+		rc = kmap_image((uint64_t)__vmm_data_start, (uint64_t)__vmm_end,
+				PGT_WRITE | PGT_NOEXEC);
 	if (!rc)
 		rc = kmap_image((uint64_t)__rodata_start, (uint64_t)__data_start, PGT_NOEXEC);
 	if (!rc)
