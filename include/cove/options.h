@@ -57,6 +57,7 @@ enum fault_inject_kind {
 	FAULT_INJECT_IPI_FOREIGN,	/* INIT/SIPI to a core outside the partition */
 	FAULT_INJECT_GROW_UNGRANTED,	/* ask the layer for memory never granted */
 	FAULT_INJECT_NMI_FOREIGN,	/* NMI to a core outside the partition */
+	FAULT_INJECT_LAYER_CODE,	/* overwrite the protection layer's code */
 	FAULT_INJECT_ON_REQUEST,	/* none at boot; a job may ask (cove_fault_inject) */
 };
 

@@ -80,6 +80,20 @@ scenario_protect_layer_write() {
 	expect_no_log "the layer's memory was overwritten"
 }
 
+# The layer's code sits in the image beside the kernel's, but the nested
+# tables leave it out: the kernel cannot rewrite its guard.
+scenario_protect_layer_code() {
+	boot --smp 2 --mem 512M --cmdline "protect=require fault_inject=layer_code"
+	contained "nested page fault" "inside the protection layer's memory"
+	expect_log "writing into the protection layer's code"
+	expect_no_log "the layer's code was overwritten"
+}
+
+scenario_protect_off_layer_code_lands() {
+	boot --smp 2 --mem 512M --cmdline "protect=off fault_inject=layer_code"
+	expect_log_re "the layer's code was overwritten: it now holds 0xbadc0ffee0ddf00d"
+}
+
 scenario_protect_ipi_foreign() {
 	boot --smp 2 --mem 512M --cmdline "cpus=1 protect=require fault_inject=ipi_foreign"
 	contained "IPI outside the enclave" "aimed at APIC id 1, outside the enclave"
@@ -178,6 +192,11 @@ scenario_vmx_off_wild_write_lands() {
 
 scenario_vmx_layer_write() {
 	boot --emulator bochs --smp 2 --mem 256 --cmdline "protect=require fault_inject=layer_write"
+	contained "nested page fault" "inside the protection layer's memory"
+}
+
+scenario_vmx_layer_code() {
+	boot --emulator bochs --smp 2 --mem 256 --cmdline "protect=require fault_inject=layer_code"
 	contained "nested page fault" "inside the protection layer's memory"
 }
 

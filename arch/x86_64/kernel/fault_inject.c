@@ -12,6 +12,7 @@
 #include <cove/options.h>
 #include <cove/smp.h>
 #include <cove/vmm.h>
+#include <cove/vmm_layer.h>
 #include <arch/lapic.h>
 #include <arch/x86.h>
 
@@ -62,6 +63,21 @@ static void fault_layer_write(void)
 	kprintf("fault_inject: writing into the protection layer at physical %#lx\n", base);
 	*(volatile uint64_t *)phys_to_virt(base) = FAULT_PATTERN;
 	kprintf("fault_inject: the layer's memory was overwritten\n");
+}
+
+/*
+ * The layer's entry code, through the direct map (the image window maps
+ * it read-only): a kernel gone wrong could aim there to take the layer over.
+ */
+static void fault_layer_code(void)
+{
+	phys_addr_t pa = virt_to_phys(vmm_layer_cpu_enter);
+	volatile uint64_t *p = phys_to_virt(pa);
+
+	kprintf("fault_inject: writing into the protection layer's code at physical %#lx\n", pa);
+	*p = FAULT_PATTERN;
+	kprintf("fault_inject: the layer's code was overwritten: it now holds %#lx\n",
+		(uint64_t)*p);
 }
 
 static void fault_triple(void)
@@ -197,6 +213,9 @@ void fault_inject_run(int kind, uint64_t addr)
 		break;
 	case FAULT_INJECT_NMI_FOREIGN:
 		fault_nmi_foreign();
+		break;
+	case FAULT_INJECT_LAYER_CODE:
+		fault_layer_code();
 		break;
 	default:
 		break;
