@@ -29,9 +29,7 @@ static const char *exit_reason(int status)
 
 void kernel_exit(int status)
 {
-	/* Not from the layer itself (a violation): it prints its own report. */
-	if (status != EXIT_CONTAINED)
-		vmm_print_exits();
+	vmm_print_exits();
 	if (kernel_is_cokernel()) {
 		kprintf("cove: stopping the enclave (status %d: %s)\n", status, exit_reason(status));
 		cokernel_exit(status);

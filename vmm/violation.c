@@ -11,10 +11,8 @@
 #include <cove/pisces_abi.h>
 #include <cove/vmm_host.h>
 #include <arch/lapic.h>
+#include <arch/platform.h>
 #include <arch/x86.h>
-
-#define QEMU_DEBUG_EXIT_PORT 0xf4
-#define BOCHS_SHUTDOWN_PORT 0x8900
 
 /* The one report; written by the CPU that saw the violation. */
 static struct vmm_report vmm_report_saved;
@@ -95,12 +93,8 @@ static void vmm_print_report(const struct vmm_report *r, const char *name)
 static void __noreturn vmm_power_off(void)
 {
 	vmm_log("cove: powering off (status %d: protection fault contained)", EXIT_CONTAINED);
-	if (vmm_poweroff_ports()) {
-		/* QEMU: exit code becomes (status << 1) | 1; Bochs: its shutdown word. */
-		outl(QEMU_DEBUG_EXIT_PORT, EXIT_CONTAINED);
-		for (const char *s = "Shutdown"; *s; s++)
-			outb(BOCHS_SHUTDOWN_PORT, (uint8_t)*s);
-	}
+	if (vmm_poweroff_ports())
+		platform_emulator_exit(EXIT_CONTAINED);
 	/* A real node stays halted with the report on its console. */
 	vmm_halt();
 }

@@ -10,8 +10,6 @@
 #include <arch/platform.h>
 #include <arch/x86.h>
 
-#define QEMU_DEBUG_EXIT_PORT 0xf4
-#define BOCHS_SHUTDOWN_PORT 0x8900
 #define ACPI_SLP_EN (1U << 13)
 
 /* Filled by the boot path from the FADT; read-only afterwards. */
@@ -43,12 +41,8 @@ void arch_poweroff(int status)
 	arch_irq_disable();
 	if (power_method == POWEROFF_HALT)
 		arch_halt_forever();
-	if (power_method == POWEROFF_AUTO && platform_power.emulator) {
-		/* QEMU: exit code becomes (status << 1) | 1. */
-		outl(QEMU_DEBUG_EXIT_PORT, (uint32_t)status);
-		for (const char *s = "Shutdown"; *s; s++)
-			outb(BOCHS_SHUTDOWN_PORT, (uint8_t)*s);
-	}
+	if (arch_poweroff_has_exit_ports())
+		platform_emulator_exit(status);
 	power_acpi_s5();
 	arch_halt_forever();
 }

@@ -4,8 +4,21 @@
 #define ARCH_PLATFORM_H
 
 #include <cove/types.h>
+#include <arch/x86.h>
 
 struct percpu;
+
+/*
+ * End an emulated run with a status: QEMU's isa-debug-exit makes it the
+ * exit code ((status << 1) | 1), Bochs stops on its shutdown word. Inline,
+ * so the protection layer (which may not call the kernel) has it too.
+ */
+static inline void platform_emulator_exit(int status)
+{
+	outl(0xf4, (uint32_t)status);
+	for (const char *s = "Shutdown"; *s; s++)
+		outb(0x8900, (uint8_t)*s);
+}
 
 struct platform_power {
 	bool emulator;			/* QEMU/Bochs: debug-exit ports exist */
