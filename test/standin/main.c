@@ -22,6 +22,7 @@
 #include "x86.h"
 
 #define BOCHS_SHUTDOWN_PORT 0x8900
+#define START_TIMEOUT_MS 10000	/* the module's COVE_LAUNCH_TIMEOUT_MS */
 
 enum expect { EXPECT_READY, EXPECT_CONTAINED, EXPECT_CHANGED };
 static const char *const expect_names[] = { "ready", "contained", "changed" };
@@ -37,6 +38,7 @@ struct options {
 /* What the run showed, for the verdict. */
 struct outcome {
 	enum serve_end end;
+	bool started;			/* the core reached Cove's entry */
 	bool ready;			/* READY was reached */
 	bool stopped_clean;		/* STOPPED with status 0 after our shutdown */
 	bool fault;
@@ -331,6 +333,8 @@ static void run_enclave(const struct options *o, struct outcome *out)
 /* Whether this run showed what was asked for; why not, if not. */
 static const char *judge(const struct options *o, const struct outcome *out)
 {
+	if (!out->started)
+		return "the enclave's core never reached Cove's entry";
 	if (!out->core_back)
 		return "the enclave's core did not come back to the host";
 	switch (o->expect) {
@@ -395,16 +399,20 @@ void standin_main(uint32_t magic, uint64_t info)
 	core_start(enclave.apic_id, (uint64_t)standin_pml4, (uint32_t)(enclave.base >> 12),
 		   enclave.base + enclave.entry);
 	/* As the module: the boot core says it left the trampoline by moving the state. */
-	deadline = tsc_deadline(10000);
+	deadline = tsc_deadline(START_TIMEOUT_MS);
+	out.started = true;
 	while (__atomic_load_n(&enclave.bp->tail.state, __ATOMIC_ACQUIRE) < COVE_STATE_BOOTING) {
 		if (tsc_passed(deadline)) {
-			print("standin: the core with APIC ID %u did not reach Cove's entry in 10 s\n",
-			      enclave.apic_id);
+			print("standin: the core with APIC ID %u did not reach Cove's entry in %u ms\n",
+			      enclave.apic_id, START_TIMEOUT_MS);
+			out.started = false;
+			out.end = END_TIMEOUT;
 			break;
 		}
 		cpu_relax();
 	}
-	run_enclave(&opt, &out);
+	if (out.started)
+		run_enclave(&opt, &out);
 
 	out.core_back = core_take_back(enclave.apic_id, (uint64_t)standin_pml4);
 	if (out.core_back)
