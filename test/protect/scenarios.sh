@@ -350,6 +350,7 @@ boot_standin() {
 		return
 	fi
 	scripts/bochs-run.sh --iso "$iso" --smp 2 --mem 512 --log "$LOG" --timeout 180 2>"$LOG.qemu"
+	# shellcheck disable=SC2034 # read by expect_status (test/boot/lib.sh)
 	STATUS=$?
 	rm -f "$iso"
 }
