@@ -115,7 +115,7 @@ int enclave_fill(struct enclave *e, const char *cmdline, uint32_t tsc_khz, uint6
 	memcpy(bp->cmd_line, cmdline, len + 1);
 	bp->magic = PISCES_MAGIC;
 	bp->boot_params_size = sizeof(*bp);
-	bp->cpu_id = 1;		/* the host's number for the core: CPU 1 */
+	bp->cpu_id = e->apic_id;	/* the stand-in numbers its cores by APIC ID */
 	bp->apic_id = e->apic_id;
 	bp->cpu_khz = tsc_khz;
 	bp->trampoline_code_pa = TRAMP_PA;
@@ -144,7 +144,7 @@ int enclave_fill(struct enclave *e, const char *cmdline, uint32_t tsc_khz, uint6
 	t->state = COVE_STATE_LOADED;
 	t->nr_cpus = 1;
 	t->cpus[0].apic_id = e->apic_id;
-	t->cpus[0].host_cpu = 1;
+	t->cpus[0].host_cpu = e->apic_id;
 
 	e->bp = bp;
 	e->ring = (void *)(e->base + ring_off);

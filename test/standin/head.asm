@@ -5,6 +5,8 @@
 ; 64-bit mode and call standin_main(magic, info). Everything is linked at
 ; its physical address, so the same tables serve the stand-in and, as the
 ; "loader tables" of the Pisces protocol, the enclave core's first steps.
+; The local APIC page is mapped write-back like the rest: Bochs ignores
+; memory types; real hardware would want it uncached.
 
 %define MB2_MAGIC	0xE85250D6
 %define MB2_BOOT_MAGIC	0x36D76289

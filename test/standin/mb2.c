@@ -81,8 +81,6 @@ int mb2_read(uint32_t magic, uint64_t info, struct boot_facts *bf)
 		return -1;
 	}
 	total = *(const uint32_t *)p;
-	bf->mbi.base = info;
-	bf->mbi.size = total;
 	for (uint32_t off = 8; off + sizeof(struct mb2_tag) <= total;) {
 		const struct mb2_tag *t = (const void *)(p + off);
 

@@ -47,13 +47,26 @@ struct range {
 	uint64_t base, size;
 };
 
+/* The stand-in's options (options.c). */
+enum expect { EXPECT_READY, EXPECT_CONTAINED, EXPECT_CHANGED };
+extern const char *const expect_names[];	/* indexed by enum expect */
+
+struct options {
+	enum expect expect;
+	bool aim_watch;		/* aim Cove's wild write at the watched page */
+	uint64_t mem;		/* partition bytes */
+	uint64_t core;		/* the enclave core's APIC ID */
+	uint64_t timeout_s;	/* emulated seconds to reach an end */
+};
+
+int parse_options(const char *cmdline, struct options *o);	/* errors, each said */
+
 /* What GRUB told us (mb2.c). */
 #define MAX_RAM_RANGES 32
 struct boot_facts {
 	char cmdline[512];		/* the stand-in's own options */
 	char module_cmdline[2 * PISCES_CMDLINE_MAX];	/* Cove's, from module2 (checked later) */
 	struct range module;		/* cove.elf as GRUB loaded it */
-	struct range mbi;		/* the multiboot2 information itself */
 	struct range ram[MAX_RAM_RANGES];	/* available RAM */
 	uint32_t nr_ram;
 	uint32_t nr_modules;
@@ -78,7 +91,7 @@ void print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void print_raw(const char *s, size_t len);
 
 /* mb2.c */
-int mb2_read(uint32_t magic, uint64_t info, struct boot_facts *bf);
+int mb2_read(uint32_t magic, uint64_t info, struct boot_facts *bf);	/* 0 or -1, said why */
 
 /* image.c */
 int image_check(const void *img, uint64_t size, struct enclave *e);
