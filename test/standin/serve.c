@@ -137,6 +137,14 @@ int ctl_send(struct enclave *e, uint32_t op, uint64_t timeout_ms)
 	deadline = tsc_deadline(timeout_ms);
 	while (__atomic_load_n(&m->done, __ATOMIC_ACQUIRE) != seq) {
 		relay(e);
+		/* Stopped: the answer, if any, was written before the state. */
+		if (state_of(e) >= COVE_STATE_STOPPED) {
+			if (__atomic_load_n(&m->done, __ATOMIC_ACQUIRE) == seq)
+				break;
+			print("standin: the enclave stopped (%s) before answering control "
+			      "request %u\n", state_name(state_of(e)), op);
+			return -1;
+		}
 		if (tsc_passed(deadline)) {
 			print("standin: no answer to control request %u within %lu ms (state %s)\n",
 			      op, timeout_ms, state_name(state_of(e)));
