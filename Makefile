@@ -253,3 +253,59 @@ clean:
 	rm -rf build build-debug
 
 -include $(KERNEL_OBJS:.o=.d)
+
+# ---- The Pisces host stand-in (test/standin/) --------------------------------
+# A bare-metal program GRUB boots with build/cove.elf as its module; it loads
+# Cove in co-kernel mode the way linux/module/ does, so the VMX back end's
+# co-kernel path runs under Bochs, where Linux is too slow to boot.
+#   make standin       build/standin.elf and build/standin.iso
+#   make run-standin   boot that ISO in Bochs (STANDIN_OPTS=, STANDIN_COVE=)
+STANDIN_OPTS ?= expect=ready
+STANDIN_COVE ?= protect=require
+STANDIN_DIR := test/standin
+STANDIN_OUT := $(BUILD)/standin
+STANDIN_ELF := $(BUILD)/standin.elf
+STANDIN_ISO := $(BUILD)/standin.iso
+STANDIN_C := $(wildcard $(STANDIN_DIR)/*.c)
+STANDIN_OBJS := $(STANDIN_C:$(STANDIN_DIR)/%.c=$(STANDIN_OUT)/%.o) \
+		$(STANDIN_OUT)/head.o $(STANDIN_OUT)/tramp_blob.o
+# The kernel's flags, but linked low (identity-mapped at 1 MiB) and with
+# only include/ (pisces_abi.h) from the kernel's headers.
+STANDIN_CFLAGS := $(filter-out -mcmodel=kernel -I%,$(CFLAGS)) -mcmodel=small -Iinclude \
+		  -I$(STANDIN_DIR)
+
+.PHONY: standin run-standin
+standin: $(STANDIN_ELF) $(STANDIN_ISO)
+
+$(STANDIN_OUT)/%.o: $(STANDIN_DIR)/%.c $(CFLAGS_STAMP) | deps
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(STANDIN_CFLAGS) -c $< -o $@
+$(STANDIN_OUT)/standin_tramp.bin: $(STANDIN_DIR)/trampoline.asm | deps
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	@$(NASM) -f bin -o $@ $<
+$(STANDIN_OUT)/tramp_blob.o: $(STANDIN_DIR)/tramp_blob.asm $(STANDIN_OUT)/standin_tramp.bin
+	@echo "  NASM    $<"
+	@$(NASM) -f elf64 -I$(STANDIN_OUT)/ -o $@ $<
+$(STANDIN_OUT)/head.o: $(STANDIN_DIR)/head.asm | deps
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	@$(NASM) -f elf64 -o $@ $<
+$(STANDIN_ELF): $(STANDIN_OBJS) $(STANDIN_DIR)/standin.ld
+	@echo "  LD      $@"
+	@$(LD) -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments \
+		-T $(STANDIN_DIR)/standin.ld -o $@ $(STANDIN_OBJS)
+
+STANDIN_STAMP := $(BUILD)/standin-cmdline.txt
+$(shell mkdir -p $(BUILD); printf '%s\n%s\n' "$(STANDIN_OPTS)" "$(STANDIN_COVE)" | \
+	cmp -s - $(STANDIN_STAMP) || printf '%s\n%s\n' "$(STANDIN_OPTS)" "$(STANDIN_COVE)" > $(STANDIN_STAMP))
+$(STANDIN_ISO): $(STANDIN_ELF) $(ELF) scripts/mkiso-standin.sh $(STANDIN_STAMP)
+	@echo "  ISO     $@"
+	@scripts/mkiso-standin.sh $(STANDIN_ELF) $(ELF) $@ "$(STANDIN_OPTS)" "$(STANDIN_COVE)"
+
+run-standin: $(STANDIN_ISO)
+	@scripts/bochs-run.sh --iso $(STANDIN_ISO) --smp 2 --mem 512 --timeout 600
+
+-include $(STANDIN_OBJS:.o=.d)
+# ---- end of the Pisces host stand-in ----------------------------------------

@@ -340,3 +340,91 @@ scenario_partition_add_not_granted() {
 	expect_status 0
 	expect_log "partition: cannot add [0x40000000-0x40ffffff]: not granted, or already ours"
 }
+
+# --- Co-kernel mode under Bochs: the VMX back end beside a host ---
+# Linux takes too long to boot under Bochs, so the host here is the Pisces
+# host stand-in (test/standin/): GRUB boots it with cove.elf as a module; it
+# keeps CPU 0, loads Cove into a 256 MiB partition and starts it on CPU 1 the
+# way linux/module/ does, relays Cove's console ring ("enclave: " lines),
+# watches the state word and the host page's fault report, takes the core
+# back with INIT and ends with its own verdict ("standin: powering off
+# (status N: ...)", 0 when what its expect= asked for was seen). aim=watch
+# points Cove's wild write (fault_addr=) at a page of the stand-in's memory.
+
+STANDIN_ELF="$BUILD/standin.elf"
+# Built here, once, before the scenarios run in parallel.
+STANDIN_BUILD_ERROR=""
+make --no-print-directory -s "$STANDIN_ELF" >"$BUILD/test/standin-build.log" 2>&1 ||
+	STANDIN_BUILD_ERROR="the stand-in does not build: $(tail -n 3 "$BUILD/test/standin-build.log" | tr '\n' ' ')"
+
+# boot_standin "stand-in options" "Cove command line" [MODULE]
+boot_standin() {
+	local iso="$BUILD/test/$SCENARIO.iso"
+	if [ -n "$STANDIN_BUILD_ERROR" ]; then
+		fail "$STANDIN_BUILD_ERROR"
+		return
+	fi
+	if ! scripts/mkiso-standin.sh "$STANDIN_ELF" "${3:-$ELF}" "$iso" "$1" "$2" 2>"$LOG.mkiso"; then
+		fail "could not build the ISO: $(cat "$LOG.mkiso")"
+		return
+	fi
+	scripts/bochs-run.sh --iso "$iso" --smp 2 --mem 512 --log "$LOG" --timeout 180 2>"$LOG.qemu"
+	# shellcheck disable=SC2034 # read by expect_status (test/boot/lib.sh)
+	STATUS=$?
+	rm -f "$iso"
+}
+
+# What every run that started Cove must show: co-kernel mode, the core back.
+standin_cokernel_ran() {
+	expect_log "enclave: boot: co-kernel mode, loaded by a Pisces loader"
+	expect_log_re "standin: took the core with APIC ID 1 back"
+}
+
+scenario_vmx_cokernel_standin_boot() {
+	boot_standin "expect=ready" "protect=require"
+	expect_status 0
+	standin_cokernel_ran
+	expect_log "enclave: vmm: the kernel runs guarded by Intel VMX with EPT"
+	expect_log "enclave: cove: 1/1 CPUs online, 256 MiB in partition"
+	expect_log "enclave: cove: enclave 1 ready for jobs from the host"
+	expect_log "standin: enclave state STOPPED, exit status 0; host page: guarded 2, fault_seq 0"
+	expect_log "standin: host alive, watched memory intact"
+}
+
+scenario_vmx_cokernel_standin_wild_write() {
+	local target
+	boot_standin "expect=contained aim=watch" "protect=require fault_inject=wild_write"
+	expect_status 0
+	standin_cokernel_ran
+	expect_log "enclave: vmm: the kernel runs guarded by Intel VMX with EPT"
+	target=$(tr -d '\r' <"$LOG" | sed -n 's/^standin: watched page .* fault_addr=\(0x[0-9a-f]*\).*/\1/p')
+	[ -n "$target" ] || fail "the stand-in did not aim the write at its watched page"
+	expect_log "enclave: fault_inject: writing 0xbadc0ffee0ddf00d to physical $target"
+	# The report as the host read it from its host page, not the console.
+	expect_log "standin: | COVE PROTECTION FAULT on cpu 0: nested page fault"
+	expect_log "standin: |   write at guest physical $target: outside the partition"
+	expect_log "standin: enclave state PANIC, exit status 5; host page: guarded 2, fault_seq 1"
+	expect_log "standin: host alive, watched memory intact"
+	expect_no_log "the write landed"
+}
+
+# The same write with protect=off lands in the host's memory: the test is real.
+scenario_vmx_cokernel_standin_off_wild_write_lands() {
+	local target
+	boot_standin "expect=changed aim=watch" "protect=off fault_inject=wild_write"
+	expect_status 0
+	standin_cokernel_ran
+	expect_log "enclave: vmm: the kernel runs unguarded"
+	target=$(tr -d '\r' <"$LOG" | sed -n 's/^standin: watched page .* fault_addr=\(0x\)\([0-9a-f]*\).*/\2/p')
+	[ -n "$target" ] || fail "the stand-in did not aim the write at its watched page"
+	expect_log "standin: watched memory CHANGED: $target now holds badc0ffee0ddf00d"
+	expect_log "fault_seq 0"
+}
+
+# The stand-in refuses what is not a Cove image, and says so.
+scenario_vmx_cokernel_standin_refuses_non_cove_image() {
+	boot_standin "expect=ready" "protect=require" "$STANDIN_ELF"
+	expect_status 2
+	expect_log "standin: the module has no Cove image header (not a Cove image)"
+	expect_no_log "enclave:"
+}

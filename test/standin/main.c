@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The stand-in's run: read what GRUB gave, place and load Cove the way the
+ * Linux module does, start its core, serve it, take the core back, and end
+ * with one verdict line bochs-run.sh turns into the exit status.
+ * Its options: options.c.
+ */
+#include "standin.h"
+#include "x86.h"
+
+#define BOCHS_SHUTDOWN_PORT 0x8900
+#define START_TIMEOUT_MS 10000	/* the module's COVE_LAUNCH_TIMEOUT_MS */
+
+/* What the run showed, for the verdict. */
+struct outcome {
+	enum serve_end end;
+	bool started;			/* the core reached Cove's entry */
+	bool ready;			/* READY was reached */
+	bool stopped_clean;		/* STOPPED with status 0 after our shutdown */
+	bool fault;
+	bool intact;
+	bool core_back;
+	uint64_t changed_at, changed_to;
+};
+
+static struct boot_facts facts;
+static struct enclave enclave;
+static char cove_cmdline[PISCES_CMDLINE_MAX + 64];
+static char report[COVE_REPORT_MAX + 1];
+
+static void __noreturn power_off(int status, const char *why)
+{
+	static const char *const names[] = {
+		[STANDIN_OK] = "expected outcome seen", [STANDIN_WRONG] = "unexpected outcome",
+		[STANDIN_BAD_INPUT] = "bad input", [STANDIN_TIMEOUT] = "timeout",
+	};
+
+	print("standin: powering off (status %d: %s%s%s)\n", status, names[status],
+	      why ? ": " : "", why ? why : "");
+	for (const char *s = "Shutdown"; *s; s++)
+		outb(BOCHS_SHUTDOWN_PORT, (uint8_t)*s);
+	halt_forever();
+}
+
+static void put_hex(char *dst, uint64_t v)
+{
+	int n = 0;
+	char tmp[17];
+
+	do {
+		tmp[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	*dst++ = '0';
+	*dst++ = 'x';
+	while (n)
+		*dst++ = tmp[--n];
+	*dst = '\0';
+}
+
+/* Cove's command line: the module's string, plus where to aim if asked. */
+static int compose_cmdline(const struct options *o)
+{
+	size_t len = strlen(facts.module_cmdline);
+
+	if (len >= PISCES_CMDLINE_MAX) {
+		print("standin: Cove's command line (the module string) is %lu bytes; at most %u\n",
+		      (uint64_t)len, PISCES_CMDLINE_MAX - 1);
+		return -1;
+	}
+	memcpy(cove_cmdline, facts.module_cmdline, len + 1);
+	if (o->aim_watch) {
+		if (strstr(cove_cmdline, "fault_addr=")) {
+			print("standin: aim=watch, but Cove's command line names fault_addr= already\n");
+			return -1;
+		}
+		memcpy(cove_cmdline + len, len ? " fault_addr=" : "fault_addr=", len ? 13 : 12);
+		put_hex(cove_cmdline + strlen(cove_cmdline), watch_target());
+	}
+	return 0;
+}
+
+static bool in_ram(uint64_t base, uint64_t size)
+{
+	for (uint32_t i = 0; i < facts.nr_ram; i++) {
+		if (base >= facts.ram[i].base &&
+		    base + size <= facts.ram[i].base + facts.ram[i].size)
+			return true;
+	}
+	return false;
+}
+
+/* Everything about the input that can be wrong, each with its own message. */
+static void check_inputs(struct options *o)
+{
+	if (parse_options(facts.cmdline, o))
+		power_off(STANDIN_BAD_INPUT, "bad stand-in command line");
+	if (facts.nr_modules != 1) {
+		print("standin: GRUB gave %u modules; exactly one is wanted: cove.elf\n",
+		      facts.nr_modules);
+		power_off(STANDIN_BAD_INPUT, "no Cove image");
+	}
+	if (!facts.nr_ram)
+		power_off(STANDIN_BAD_INPUT, "no memory map from the loader");
+	if (!in_ram(TRAMP_PA, PAGE_SIZE)) {
+		print("standin: the trampoline page %lx is not RAM on this machine\n", TRAMP_PA);
+		power_off(STANDIN_BAD_INPUT, "no trampoline page");
+	}
+	if (tramp_check())
+		power_off(STANDIN_BAD_INPUT, "trampoline mismatch");
+	if (o->core == apic_self_id()) {
+		print("standin: core=%lu is the stand-in's own core\n", o->core);
+		power_off(STANDIN_BAD_INPUT, "bad core");
+	}
+	if (image_check((const void *)facts.module.base, facts.module.size, &enclave))
+		power_off(STANDIN_BAD_INPUT, "not a Cove image");
+	if (compose_cmdline(o))
+		power_off(STANDIN_BAD_INPUT, "bad Cove command line");
+}
+
+static void print_report(void)
+{
+	const char *p = report;
+
+	memcpy(report, (const void *)enclave.host->fault_report, COVE_REPORT_MAX);
+	report[COVE_REPORT_MAX] = '\0';
+	print("standin: fault report %u from the protection layer (host page):\n",
+	      enclave.host->fault_seq);
+	while (*p) {
+		const char *nl = p;
+
+		while (*nl && *nl != '\n')
+			nl++;
+		print("standin: | ");
+		print_raw(p, (size_t)(nl - p));
+		print("\n");
+		p = *nl ? nl + 1 : nl;
+	}
+}
+
+/* Serve until the run has ended one way or another; fill what was seen. */
+static void run_enclave(const struct options *o, struct outcome *out)
+{
+	struct enclave *e = &enclave;
+	uint64_t deadline = tsc_deadline(o->timeout_s * 1000);
+	uint32_t st;
+
+	out->end = serve_until(e, deadline, true);
+	if (out->end == END_READY) {
+		out->ready = true;
+		print("standin: the enclave is READY; asking it to shut down\n");
+		if (ctl_send(e, COVE_CTL_SHUTDOWN, 5000) == 0)
+			out->end = serve_until(e, tsc_deadline(5000), false);
+		else
+			out->end = END_TIMEOUT;
+	}
+	serve_drain(e, 1000);
+	st = __atomic_load_n(&e->bp->tail.state, __ATOMIC_ACQUIRE);
+	print("standin: enclave state %s, exit status %u; host page: guarded %u, fault_seq %u\n",
+	      state_name(st), e->bp->tail.exit_status, e->host->guarded, e->host->fault_seq);
+	out->fault = e->host->fault_seq != 0;
+	out->stopped_clean = st == COVE_STATE_STOPPED && e->bp->tail.exit_status == 0;
+	if (out->fault)
+		print_report();
+	if (out->end == END_TIMEOUT)
+		print("standin: the enclave reached no end within %lu s (state %s)\n",
+		      o->timeout_s, state_name(st));
+}
+
+/* Whether this run showed what was asked for; why not, if not. */
+static const char *judge(const struct options *o, const struct outcome *out)
+{
+	if (!out->started)
+		return "the enclave's core never reached Cove's entry";
+	if (!out->core_back)
+		return "the enclave's core did not come back to the host";
+	switch (o->expect) {
+	case EXPECT_CONTAINED:
+		if (!out->fault)
+			return "no fault was reported";
+		return out->intact ? NULL : "a fault was reported, yet the watched memory changed";
+	case EXPECT_CHANGED:
+		if (out->fault)
+			return "a fault was reported: the write was contained";
+		return out->intact ? "the watched memory did not change" : NULL;
+	case EXPECT_READY:
+		if (out->fault)
+			return "a fault was reported";
+		if (!out->ready || !out->stopped_clean)
+			return "the enclave did not reach READY and stop cleanly";
+		return out->intact ? NULL : "the watched memory changed";
+	}
+	return "unknown expectation";
+}
+
+void standin_main(uint32_t magic, uint64_t info)
+{
+	struct options opt;
+	struct outcome out = { 0 };
+	struct range keep[3];
+	uint32_t khz;
+	uint64_t deadline;
+	const char *why;
+
+	serial_init();
+	print("standin: Pisces host stand-in; CPU 0 stays the host's\n");
+	if (mb2_read(magic, info, &facts))
+		power_off(STANDIN_BAD_INPUT, "no multiboot2 information");
+	apic_init();
+	print("standin: options: %s\n", facts.cmdline[0] ? facts.cmdline : "(none)");
+	check_inputs(&opt);
+	khz = tsc_calibrate();
+	if (!khz)
+		power_off(STANDIN_BAD_INPUT, "no TSC rate");
+	watch_arm();
+
+	/* The partition must not cover anything the stand-in still uses. */
+	keep[0] = (struct range){ 0, MiB };	/* BIOS data, the trampoline page */
+	keep[1] = (struct range){ (uint64_t)__image_start,
+				  (uint64_t)(__image_end - __image_start) };
+	keep[2] = facts.module;
+	enclave.apic_id = (uint32_t)opt.core;
+	if (enclave_place(&facts, &enclave, opt.mem, keep, ARRAY_SIZE(keep)))
+		power_off(STANDIN_BAD_INPUT, "no room for the partition");
+	image_load((const void *)facts.module.base, &enclave);
+	if (enclave_fill(&enclave, cove_cmdline, khz, (uint64_t)standin_pml4))
+		power_off(STANDIN_BAD_INPUT, "the image does not fit the partition");
+	print("standin: partition %lu MiB at %lx; Cove image %lx-%lx; TSC %u kHz\n",
+	      enclave.size >> 20, enclave.base, enclave.base + enclave.image_start,
+	      enclave.base + enclave.image_end, khz);
+	print("standin: watched page at %lx; Cove's command line: %s\n",
+	      ALIGN_DOWN(watch_target(), PAGE_SIZE), cove_cmdline);
+	print("standin: starting the enclave on the core with APIC ID %u\n", enclave.apic_id);
+
+	core_start(enclave.apic_id, (uint64_t)standin_pml4, (uint32_t)(enclave.base >> 12),
+		   enclave.base + enclave.entry);
+	/* As the module: the boot core says it left the trampoline by moving the state. */
+	deadline = tsc_deadline(START_TIMEOUT_MS);
+	out.started = true;
+	while (__atomic_load_n(&enclave.bp->tail.state, __ATOMIC_ACQUIRE) < COVE_STATE_BOOTING) {
+		if (tsc_passed(deadline)) {
+			print("standin: the core with APIC ID %u did not reach Cove's entry in %u ms\n",
+			      enclave.apic_id, START_TIMEOUT_MS);
+			out.started = false;
+			out.end = END_TIMEOUT;
+			break;
+		}
+		cpu_relax();
+	}
+	if (out.started)
+		run_enclave(&opt, &out);
+
+	out.core_back = core_take_back(enclave.apic_id, (uint64_t)standin_pml4);
+	if (out.core_back)
+		print("standin: took the core with APIC ID %u back (INIT; it runs the host's code "
+		      "again)\n", enclave.apic_id);
+	else
+		print("standin: the core with APIC ID %u did not come back after INIT and SIPI\n",
+		      enclave.apic_id);
+	out.intact = watch_intact(&out.changed_at, &out.changed_to);
+	if (out.intact)
+		print("standin: host alive, watched memory intact\n");
+	else
+		print("standin: watched memory CHANGED: %lx now holds %016lx\n", out.changed_at,
+		      out.changed_to);
+
+	why = judge(&opt, &out);
+	if (!why) {
+		print("standin: expected '%s': seen\n", expect_names[opt.expect]);
+		power_off(STANDIN_OK, expect_names[opt.expect]);
+	}
+	print("standin: expected '%s': %s\n", expect_names[opt.expect], why);
+	power_off(out.end == END_TIMEOUT ? STANDIN_TIMEOUT : STANDIN_WRONG, why);
+}

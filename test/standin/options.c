@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The stand-in's own command line (its multiboot2 string). Every word must
+ * be an option below with a good value; anything else is named and the run
+ * ends with status 2 before Cove is touched.
+ *
+ *   expect=ready|contained|changed   what the run must show (default ready)
+ *       ready      the enclave reaches READY, shuts down on request, and the
+ *                  watched page is untouched
+ *       contained  the protection layer reports a fault in the host page and
+ *                  the watched page is untouched
+ *       changed    no fault is reported and the watched page was written
+ *                  (the proof that a contained write would have done harm)
+ *   aim=watch        append fault_addr=<a word of the watched page> to Cove's
+ *                    command line (its fault_inject=wild_write target)
+ *   mem=SIZE         partition size (256M), K/M/G suffix
+ *   core=APICID      the enclave's core (1)
+ *   timeout=SECONDS  emulated seconds the enclave gets to reach an end (60)
+ */
+#include "standin.h"
+
+const char *const expect_names[] = { "ready", "contained", "changed" };
+
+/* Decimal or 0x-hex digits, an optional K/M/G (if sizes), nothing after. */
+static int parse_number(const char *s, size_t len, bool size, uint64_t *out)
+{
+	unsigned int base = 10, shift = 0;
+	uint64_t v = 0;
+	size_t i = 0;
+
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		i = 2;
+	}
+	if (i == len)
+		return -1;
+	for (; i < len; i++) {
+		char c = s[i];
+		unsigned int d;
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned int)(c - '0');
+		else if (base == 16 && c >= 'a' && c <= 'f')
+			d = (unsigned int)(c - 'a' + 10);
+		else if (base == 16 && c >= 'A' && c <= 'F')
+			d = (unsigned int)(c - 'A' + 10);
+		else
+			break;
+		if (v > (UINT64_MAX - d) / base)
+			return -1;
+		v = v * base + d;
+	}
+	if (size && i + 1 == len) {
+		char c = s[i];
+
+		shift = (c == 'K' || c == 'k') ? 10 : (c == 'M' || c == 'm') ? 20 :
+			(c == 'G' || c == 'g') ? 30 : 0;
+		if (shift)
+			i++;
+	}
+	if (i != len || v > (UINT64_MAX >> shift))
+		return -1;
+	*out = v << shift;
+	return 0;
+}
+
+static bool word_is(const char *w, size_t len, const char *name)
+{
+	return strlen(name) == len && !strncmp(w, name, len);
+}
+
+static int parse_option(struct options *o, const char *w, size_t len)
+{
+	const char *eq = w;
+	size_t klen, vlen;
+	const char *v;
+
+	while (eq < w + len && *eq != '=')
+		eq++;
+	klen = (size_t)(eq - w);
+	v = eq + 1;
+	vlen = eq < w + len ? len - klen - 1 : 0;
+	if (eq == w + len) {
+		print("standin: option '%s' needs a value (NAME=VALUE)\n", w);
+		return -1;
+	}
+	if (word_is(w, klen, "expect")) {
+		for (unsigned int i = 0; i < ARRAY_SIZE(expect_names); i++) {
+			if (word_is(v, vlen, expect_names[i])) {
+				o->expect = (enum expect)i;
+				return 0;
+			}
+		}
+		print("standin: expect= takes ready, contained or changed\n");
+		return -1;
+	}
+	if (word_is(w, klen, "aim")) {
+		if (!word_is(v, vlen, "watch")) {
+			print("standin: aim= takes watch (the stand-in's watched page)\n");
+			return -1;
+		}
+		o->aim_watch = true;
+		return 0;
+	}
+	if (word_is(w, klen, "mem")) {
+		if (parse_number(v, vlen, true, &o->mem) || !o->mem || o->mem % (2 * MiB)) {
+			print("standin: mem= takes a size in whole 2 MiB (e.g. 256M)\n");
+			return -1;
+		}
+		return 0;
+	}
+	if (word_is(w, klen, "core")) {
+		if (parse_number(v, vlen, false, &o->core) || o->core > 0xfe) {
+			print("standin: core= takes an APIC ID (0..254)\n");
+			return -1;
+		}
+		return 0;
+	}
+	if (word_is(w, klen, "timeout")) {
+		if (parse_number(v, vlen, false, &o->timeout_s) || !o->timeout_s ||
+		    o->timeout_s > 3600) {
+			print("standin: timeout= takes seconds (1..3600)\n");
+			return -1;
+		}
+		return 0;
+	}
+	print("standin: unknown option '");
+	print_raw(w, len);
+	print("'\n");
+	return -1;
+}
+
+/* Words separated by blanks; each must be an option we know. */
+int parse_options(const char *cmdline, struct options *o)
+{
+	static char word[128];
+	int errors = 0;
+
+	*o = (struct options){ .expect = EXPECT_READY, .mem = 256 * MiB, .core = 1,
+			       .timeout_s = 60 };
+	for (const char *p = cmdline; *p;) {
+		size_t len = 0;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		while (p[len] && p[len] != ' ' && p[len] != '\t')
+			len++;
+		if (!len)
+			break;
+		if (len >= sizeof(word)) {
+			print("standin: an option of %lu characters is too long\n", (uint64_t)len);
+			errors++;
+		} else {
+			memcpy(word, p, len);
+			word[len] = '\0';
+			errors += parse_option(o, word, len) ? 1 : 0;
+		}
+		p += len;
+	}
+	return errors;
+}

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The Pisces host stand-in: a bare-metal program GRUB boots next to
+ * build/cove.elf (a multiboot2 module). It plays the part of the Linux
+ * loader module (linux/module/) where Linux itself is too slow to boot:
+ * under Bochs, to run the VMX back end in co-kernel mode. CPU 0 stays the
+ * host's; one other core becomes the enclave.
+ */
+#ifndef STANDIN_H
+#define STANDIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cove/pisces_abi.h>
+
+#define KiB (1UL << 10)
+#define MiB (1UL << 20)
+#define PAGE_SIZE 4096UL
+#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define __noreturn __attribute__((noreturn))
+
+/* The real-mode page every started core begins in; trampoline.asm's org. */
+#define TRAMP_PA 0x8000UL
+
+/* What the loader puts in front of the image, as the module does (cove.h). */
+#define BLOCK_SIZE (8 * KiB)
+#define RING_DATA (64 * KiB)
+#define CTL_SLOTS 8
+#define CTL_SLOT_SIZE 4096
+#define LC_SLOTS 4
+#define LC_SLOT_SIZE 4096
+#define DOORBELL_VECTOR 0xf2
+
+/* Exit statuses of the stand-in's own verdict line (bochs-run.sh reads it). */
+enum standin_status {
+	STANDIN_OK = 0,		/* the expected outcome was seen */
+	STANDIN_WRONG = 1,	/* the run ended, but not as expected */
+	STANDIN_BAD_INPUT = 2,	/* bad command line, module or memory map */
+	STANDIN_TIMEOUT = 3,	/* the enclave never reached an end */
+};
+
+struct range {
+	uint64_t base, size;
+};
+
+/* The stand-in's options (options.c). */
+enum expect { EXPECT_READY, EXPECT_CONTAINED, EXPECT_CHANGED };
+extern const char *const expect_names[];	/* indexed by enum expect */
+
+struct options {
+	enum expect expect;
+	bool aim_watch;		/* aim Cove's wild write at the watched page */
+	uint64_t mem;		/* partition bytes */
+	uint64_t core;		/* the enclave core's APIC ID */
+	uint64_t timeout_s;	/* emulated seconds to reach an end */
+};
+
+int parse_options(const char *cmdline, struct options *o);	/* errors, each said */
+
+/* What GRUB told us (mb2.c). */
+#define MAX_RAM_RANGES 32
+struct boot_facts {
+	char cmdline[512];		/* the stand-in's own options */
+	char module_cmdline[2 * PISCES_CMDLINE_MAX];	/* Cove's, from module2 (checked later) */
+	struct range module;		/* cove.elf as GRUB loaded it */
+	struct range ram[MAX_RAM_RANGES];	/* available RAM */
+	uint32_t nr_ram;
+	uint32_t nr_modules;
+};
+
+/* The enclave as the host sees it (enclave.c fills it). */
+struct enclave {
+	uint64_t base, size;		/* the partition */
+	uint32_t apic_id;		/* its one core */
+	uint64_t entry;			/* physical 64-bit Pisces entry */
+	uint64_t image_start, image_end, align;
+	struct pisces_boot_params *bp;
+	struct cove_console_ring *ring;
+	struct cove_chan *ctl;
+	struct cove_host_page *host;
+	uint64_t ctl_head;		/* our copy: the enclave could scribble on its own */
+};
+
+/* print.c: the host's serial console (COM1). */
+void serial_init(void);
+void print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void print_raw(const char *s, size_t len);
+
+/* mb2.c */
+int mb2_read(uint32_t magic, uint64_t info, struct boot_facts *bf);	/* 0 or -1, said why */
+
+/* image.c */
+int image_check(const void *img, uint64_t size, struct enclave *e);
+void image_load(const void *img, struct enclave *e);
+
+/* enclave.c */
+int enclave_place(const struct boot_facts *bf, struct enclave *e, uint64_t size,
+		  const struct range *keep, uint32_t nr_keep);
+int enclave_fill(struct enclave *e, const char *cmdline, uint32_t tsc_khz, uint64_t tables);
+
+/* cpu.c: TSC, local APIC, starting and stopping a core. */
+uint32_t tsc_calibrate(void);
+uint64_t rdtsc(void);
+void delay_us(uint64_t us);
+uint64_t tsc_deadline(uint64_t ms);
+bool tsc_passed(uint64_t deadline);
+void apic_init(void);
+uint32_t apic_self_id(void);
+void apic_send_init(uint32_t apic_id);
+void apic_send_fixed(uint32_t apic_id, uint8_t vector);
+void core_start(uint32_t apic_id, uint64_t cr3, uint32_t arg_pfn, uint64_t entry);
+bool core_take_back(uint32_t apic_id, uint64_t cr3);
+int tramp_check(void);
+
+/* serve.c: watch the enclave and relay its console. */
+enum serve_end {
+	END_READY,		/* state READY */
+	END_STOPPED,		/* state STOPPED */
+	END_PANIC,		/* state PANIC without a fault report */
+	END_FAULT,		/* the layer bumped fault_seq */
+	END_TIMEOUT,
+};
+enum serve_end serve_until(struct enclave *e, uint64_t deadline, bool want_ready);
+void serve_drain(struct enclave *e, uint64_t ms);
+int ctl_send(struct enclave *e, uint32_t op, uint64_t timeout_ms);
+const char *state_name(uint32_t state);
+
+/* watch.c: the host memory the enclave must not touch. */
+void watch_arm(void);
+uint64_t watch_target(void);
+bool watch_intact(uint64_t *where, uint64_t *now);
+
+/* head.asm */
+extern uint64_t standin_pml4[];
+extern volatile uint32_t core_home_apic;
+extern char core_home[];
+extern char __image_start[], __image_end[];
+void __noreturn halt_forever(void);
+
+/* tramp_blob.asm */
+extern const uint8_t tramp_blob[], tramp_blob_end[];
+
+/* lib.c */
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strncmp(const char *a, const char *b, size_t n);
+const char *strstr(const char *h, const char *n);
+
+#endif /* STANDIN_H */
