@@ -49,6 +49,7 @@ static void __noreturn vmm_host_park(void)
 static void vmm_host_report(const struct vmm_report *r, const char *name)
 {
 	struct cove_host_page *hp = vmm_host_page_of();
+	uint32_t *state = vmm_host_state_word();
 
 	if (!hp)
 		return;
@@ -60,6 +61,15 @@ static void vmm_host_report(const struct vmm_report *r, const char *name)
 		  r->cpu, name, r->what, r->rip, r->rsp, r->rflags, r->exit_code, r->info1,
 		  r->info2, r->cr0, r->cr3, r->cr4);
 	__atomic_store_n(&hp->fault_seq, hp->fault_seq + 1, __ATOMIC_RELEASE);
+	/*
+	 * Then what the kernel's own exit would have said, had it been let
+	 * run. After the report: a host that reads the state first and then
+	 * the report's count sees the report.
+	 */
+	if (state) {
+		state[1] = EXIT_CONTAINED;
+		__atomic_store_n(&state[0], COVE_STATE_PANIC, __ATOMIC_RELEASE);
+	}
 }
 
 /* NMI every other enclave core: its exit handler parks it (the layer's own list). */

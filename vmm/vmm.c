@@ -48,6 +48,8 @@ static struct {
 } vmm_pool;
 /* Co-kernel: the host page the fault report goes to; set by vmm_layer_init. */
 static struct cove_host_page *vmm_host_page;
+/* Co-kernel: Cove's state word in the boot block (partition memory), or NULL. */
+static uint32_t *vmm_host_state;
 static bool vmm_cokernel;
 static bool vmm_exit_ports;
 /* The layer's own view of the xAPIC registers (the guest's is read-only). */
@@ -499,6 +501,11 @@ struct cove_host_page *vmm_host_page_of(void)
 	return vmm_host_page;
 }
 
+uint32_t *vmm_host_state_word(void)
+{
+	return vmm_host_state;
+}
+
 bool vmm_poweroff_ports(void)
 {
 	return vmm_exit_ports;
@@ -529,6 +536,8 @@ static int vmm_setup(const struct boot_info *bi, const char **why)
 	vmm_lapic = vmm_p2v(LAPIC_DEFAULT_PHYS);
 	if (bi->host_page)
 		vmm_host_page = vmm_p2v(bi->host_page);
+	if (bi->host_state && ranges_contain(bi->mem, bi->nr_mem, bi->host_state, 8))
+		vmm_host_state = vmm_p2v(bi->host_state);
 	vmm_granted = vmm_alloc_pages(vmm_order_for(sizeof(*vmm_granted)), &pa);
 	vmm_partition = vmm_alloc_pages(vmm_order_for(sizeof(*vmm_partition)), &pa);
 	if (!vmm_granted || !vmm_partition || !vmm_alloc_pages(VMM_POOL_ORDER, &vmm_pool.base))

@@ -123,6 +123,8 @@ uint32_t vmm_self_apic_id(void);
 uint32_t vmm_enclave_apic_ids(const uint32_t **ids);
 /* Co-kernel: the host's page (the report goes there), or NULL. */
 struct cove_host_page *vmm_host_page_of(void);
+/* Co-kernel: Cove's state word and exit status for the host (boot block), or NULL. */
+uint32_t *vmm_host_state_word(void);
 /* Bare mode: the run ends through the emulator's exit ports (else halt). */
 bool vmm_poweroff_ports(void);
 
