@@ -267,17 +267,24 @@ STANDIN_OUT := $(BUILD)/standin
 STANDIN_ELF := $(BUILD)/standin.elf
 STANDIN_ISO := $(BUILD)/standin.iso
 STANDIN_C := $(wildcard $(STANDIN_DIR)/*.c)
+# Pure kernel code the stand-in links a copy of, built with its flags.
+STANDIN_LIB := kernel/lib/string.c kernel/lib/kvsnprintf.c drivers/serial16550_out.c
 STANDIN_OBJS := $(STANDIN_C:$(STANDIN_DIR)/%.c=$(STANDIN_OUT)/%.o) \
+		$(STANDIN_LIB:%.c=$(STANDIN_OUT)/lib/%.o) \
 		$(STANDIN_OUT)/head.o $(STANDIN_OUT)/tramp_blob.o
 # The kernel's flags, but linked low (identity-mapped at 1 MiB) and with
-# only include/ (pisces_abi.h) from the kernel's headers.
+# only the kernel's stand-alone headers (no generated configuration).
 STANDIN_CFLAGS := $(filter-out -mcmodel=kernel -I%,$(CFLAGS)) -mcmodel=small -Iinclude \
-		  -I$(STANDIN_DIR)
+		  -Iarch/$(ARCH)/include -I$(STANDIN_DIR)
 
 .PHONY: standin run-standin
 standin: $(STANDIN_ELF) $(STANDIN_ISO)
 
 $(STANDIN_OUT)/%.o: $(STANDIN_DIR)/%.c $(CFLAGS_STAMP) | deps
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(STANDIN_CFLAGS) -c $< -o $@
+$(STANDIN_OUT)/lib/%.o: %.c $(CFLAGS_STAMP) | deps
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(STANDIN_CFLAGS) -c $< -o $@

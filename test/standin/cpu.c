@@ -8,7 +8,6 @@
 #include "standin.h"
 #include "x86.h"
 
-#define MSR_APIC_BASE 0x1b
 #define APIC_BASE_X2APIC (1ULL << 10)
 #define APIC_ID 0x20
 #define APIC_SVR 0xf0
@@ -32,14 +31,6 @@ struct tramp_params {
 
 static uint64_t apic_mmio;	/* 0 in x2APIC mode: the registers are MSRs */
 static uint32_t tsc_khz;
-
-uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
 
 /* PIT channel 2 counts CALIBRATE_MS down (gate through port 0x61) while the TSC runs. */
 uint32_t tsc_calibrate(void)

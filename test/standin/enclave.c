@@ -102,7 +102,7 @@ int enclave_fill(struct enclave *e, const char *cmdline, uint32_t tsc_khz, uint6
 	}
 	if (e->image_end > e->size) {
 		print("standin: a %lu MiB partition cannot hold the image (%lu MiB)\n",
-		      e->size >> 20, (e->image_end + MiB - 1) >> 20);
+		      e->size >> 20, (uint64_t)((e->image_end + MiB - 1) >> 20));
 		return -1;
 	}
 	if (len >= sizeof(bp->cmd_line)) {

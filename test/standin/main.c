@@ -5,10 +5,11 @@
  * with one verdict line bochs-run.sh turns into the exit status.
  * Its options: options.c.
  */
+#include <arch/platform.h>
+
 #include "standin.h"
 #include "x86.h"
 
-#define BOCHS_SHUTDOWN_PORT 0x8900
 #define START_TIMEOUT_MS 10000	/* the module's COVE_LAUNCH_TIMEOUT_MS */
 
 /* What the run showed, for the verdict. */
@@ -37,8 +38,7 @@ static void __noreturn power_off(int status, const char *why)
 
 	print("standin: powering off (status %d: %s%s%s)\n", status, names[status],
 	      why ? ": " : "", why ? why : "");
-	for (const char *s = "Shutdown"; *s; s++)
-		outb(BOCHS_SHUTDOWN_PORT, (uint8_t)*s);
+	platform_emulator_exit(status);
 	halt_forever();
 }
 

@@ -9,26 +9,16 @@
 #ifndef STANDIN_H
 #define STANDIN_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-
 #include <cove/pisces_abi.h>
-
-#define KiB (1UL << 10)
-#define MiB (1UL << 20)
-#define PAGE_SIZE 4096UL
-#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
-#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define __noreturn __attribute__((noreturn))
+#include <cove/string.h>
+#include <cove/types.h>
 
 /* The real-mode page every started core begins in; trampoline.asm's org. */
 #define TRAMP_PA 0x8000UL
 
 /* What the loader puts in front of the image, as the module does (cove.h). */
 #define BLOCK_SIZE (8 * KiB)
-#define RING_DATA (64 * KiB)
+#define RING_DATA ((uint64_t)(64 * KiB))
 #define CTL_SLOTS 8
 #define CTL_SLOT_SIZE 4096
 #define LC_SLOTS 4
@@ -102,9 +92,8 @@ int enclave_place(const struct boot_facts *bf, struct enclave *e, uint64_t size,
 		  const struct range *keep, uint32_t nr_keep);
 int enclave_fill(struct enclave *e, const char *cmdline, uint32_t tsc_khz, uint64_t tables);
 
-/* cpu.c: TSC, local APIC, starting and stopping a core. */
+/* cpu.c: TSC, local APIC, starting and stopping a core (rdtsc: arch/x86.h). */
 uint32_t tsc_calibrate(void);
-uint64_t rdtsc(void);
 void delay_us(uint64_t us);
 uint64_t tsc_deadline(uint64_t ms);
 bool tsc_passed(uint64_t deadline);
@@ -144,12 +133,7 @@ void __noreturn halt_forever(void);
 /* tramp_blob.asm */
 extern const uint8_t tramp_blob[], tramp_blob_end[];
 
-/* lib.c */
-void *memset(void *d, int c, size_t n);
-void *memcpy(void *d, const void *s, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-int strncmp(const char *a, const char *b, size_t n);
+/* lib.c (the rest of the string functions are the kernel's, kernel/lib/string.c) */
 const char *strstr(const char *h, const char *n);
 
 #endif /* STANDIN_H */

@@ -1,35 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The few x86 instructions the stand-in needs, as inline functions. */
+/* The kernel's x86 wrappers (arch/x86.h), and the few more the stand-in needs. */
 #ifndef STANDIN_X86_H
 #define STANDIN_X86_H
 
-#include <stdint.h>
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static inline uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
-{
-	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
-}
+#include <arch/x86.h>
 
 static inline void cpu_relax(void)
 {
