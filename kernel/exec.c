@@ -181,6 +181,9 @@ int exec_spawn(const struct exec_params *ep, struct process **out, char *err, si
 	}
 	p->allowed = ep->cpus;
 	p->job_rank = ep->job_rank;
+	p->host_job = ep->host_job;
+	/* A host job starts in the directory `cove run` was started in. */
+	p->cwd_on_host = ep->host_job != 0;
 	p->as = aspace_create(ep->page_size);
 	p->files = fdtable_create_stdio(ep->host_job);
 	if (!p->as || !p->files) {

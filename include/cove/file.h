@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Open files and descriptor tables. A file is the console or a node of the
- * job's in-memory file system (the initramfs plus what jobs write).
+ * Open files and descriptor tables. A file is the console, a node of the
+ * job's in-memory file system (the initramfs plus what jobs write), or a
+ * host job's file on the host (cove/hostfile.h).
  */
 #ifndef COVE_FILE_H
 #define COVE_FILE_H
@@ -31,6 +32,7 @@ struct ramfs_node;
 enum file_kind {
 	FILE_CONSOLE,
 	FILE_NODE,
+	FILE_HOST,
 };
 
 struct file {
@@ -40,7 +42,8 @@ struct file {
 	 * calls on this stream (1 stdout, 2 stderr) of host_job; 0 = the log.
 	 */
 	uint32_t host_stream;
-	uint32_t host_job;
+	uint32_t host_job;		/* also the owner of a FILE_HOST */
+	uint64_t host_handle;		/* FILE_HOST: the host's name for it */
 	struct ramfs_node *node;
 	uint64_t pos;
 	uint32_t flags;
@@ -69,7 +72,7 @@ int vfs_init(const void *cpio, size_t len);
  */
 int vfs_read_file(const char *path, uint64_t max, char **data, size_t *len);
 
-/* fds 0-2 on the console; host_job != 0 sends 1 and 2 to that host job. */
+/* fds 0-2 on the console; host_job != 0 makes them that host job's stdio. */
 struct fdtable *fdtable_create_stdio(uint32_t host_job);
 /*
  * Create path (and its missing parent directories) as a regular file
@@ -84,6 +87,8 @@ int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec);
 struct file *fd_get(struct fdtable *t, int fd);
 int fd_close(struct fdtable *t, int fd);
 
+/* A new file of that kind with one reference, or NULL. */
+struct file *file_alloc(enum file_kind kind, uint32_t flags);
 struct file *file_open_node(struct ramfs_node *node, uint32_t flags);
 void file_put(struct file *f);
 int64_t file_read(struct file *f, void *buf, size_t len, uint64_t *pos);

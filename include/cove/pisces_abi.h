@@ -181,11 +181,17 @@ enum cove_ctl_op {
 enum cove_lc_op {
 	COVE_LC_OPEN = 1,	/* payload: path; arg0 flags (O_*), arg1 mode -> handle */
 	COVE_LC_READ,		/* arg0 handle, arg1 offset, arg2 len -> payload */
-	COVE_LC_WRITE,		/* arg0 handle (1, 2 = job stdout/stderr), payload */
+	COVE_LC_WRITE,		/* arg0 handle (1, 2 = job stdout/stderr), arg1 offset, payload */
 	COVE_LC_CLOSE,		/* arg0 handle */
-	COVE_LC_STAT,		/* payload: path -> arg0 size, arg1 mode, arg2 mtime */
+	COVE_LC_STAT,		/* payload: path, or none and arg0 handle ->
+				 * arg0 size, arg1 mode, arg2 mtime, arg3 inode */
 	COVE_LC_JOB_EXIT,	/* arg0 status (wait(2) encoding), job = id */
 };
+
+/* Handles every job has from the start: the stdio of its `cove run`. */
+#define COVE_LC_STDIN 0		/* read only; a stream, the offset is ignored */
+#define COVE_LC_STDOUT 1
+#define COVE_LC_STDERR 2
 
 /*
  * The host page: owned by the host, outside the partition. The guest's

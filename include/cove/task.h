@@ -69,6 +69,8 @@ struct process {
 	struct aspace *as;
 	struct fdtable *files;
 	struct ramfs_node *cwd;
+	uint32_t host_job;		/* co-kernel: the host job it is part of, or 0 */
+	bool cwd_on_host;		/* relative paths are the host's (cove/hostfile.h) */
 	struct task *threads;
 	uint32_t nr_live;		/* threads not yet exited */
 	uint32_t nr_tasks;		/* threads not yet freed */

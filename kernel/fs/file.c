@@ -4,6 +4,7 @@
 #include <cove/errno.h>
 #include <cove/file.h>
 #include <cove/heap.h>
+#include <cove/hostfile.h>
 #include <cove/hostfs.h>
 #include <cove/kprintf.h>
 #include <cove/ramfs.h>
@@ -88,7 +89,7 @@ int vfs_read_file(const char *path, uint64_t max, char **data, size_t *len)
 	return rc;
 }
 
-static struct file *file_alloc(enum file_kind kind, uint32_t flags)
+struct file *file_alloc(enum file_kind kind, uint32_t flags)
 {
 	struct file *f = kzalloc(sizeof(*f));
 
@@ -115,6 +116,8 @@ void file_put(struct file *f)
 {
 	if (!f || __atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
 		return;
+	if (f->kind == FILE_HOST)
+		hostfile_close(f);
 	if (f->node) {
 		unsigned long flags = spin_lock_irqsave(&vfs_lock);
 
@@ -139,9 +142,14 @@ static struct file *file_alloc_console(uint32_t host_job, uint32_t stream)
 struct fdtable *fdtable_create_stdio(uint32_t host_job)
 {
 	struct fdtable *t = kzalloc(sizeof(*t));
-	struct file *con[3] = { file_alloc_console(0, 0) };
+	struct file *con[3] = {
+		host_job ? hostfile_open_stdin(host_job) : file_alloc_console(0, 0),
+	};
 
-	/* A bare-mode job shares one console file; a host job's 1 and 2 are its own. */
+	/*
+	 * A bare-mode job shares one console file; a host job's stdio are the
+	 * three of its `cove run`, each its own file.
+	 */
 	for (uint32_t i = 1; i < 3; i++)
 		con[i] = host_job ? file_alloc_console(host_job, i) : con[0];
 	if (!t || !con[0] || !con[1] || !con[2]) {
@@ -281,6 +289,12 @@ int64_t file_read(struct file *f, void *buf, size_t len, uint64_t *pos)
 		return -EBADF;
 	if (f->kind == FILE_CONSOLE)
 		return 0;	/* no console input: end of file */
+	if (f->kind == FILE_HOST) {
+		n = hostfile_read(f, buf, len, *pos);
+		if (n > 0)
+			*pos += (uint64_t)n;
+		return n;
+	}
 	flags = spin_lock_irqsave(&vfs_lock);
 	n = ramfs_read(f->node, *pos, buf, len);
 	spin_unlock_irqrestore(&vfs_lock, flags);
@@ -301,6 +315,13 @@ int64_t file_write(struct file *f, const void *buf, size_t len, uint64_t *pos)
 	if (f->kind == FILE_CONSOLE) {
 		klog_write_raw(buf, len);
 		return (int64_t)len;
+	}
+	if (f->kind == FILE_HOST) {
+		/* The host's O_APPEND puts it at the end whatever offset we pass. */
+		n = hostfile_write(f, buf, len, *pos);
+		if (n > 0)
+			*pos += (uint64_t)n;
+		return n;
 	}
 	flags = spin_lock_irqsave(&vfs_lock);
 	if (f->flags & O_APPEND) {

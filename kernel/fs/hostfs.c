@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host files for co-kernel jobs. The executable (and later its inputs) is
+ * The host side of a co-kernel job's start and output. Its executable is
  * staged whole into the enclave's file system before the job starts, so
- * the job itself never waits on the host for a page of its program.
+ * the job never waits on the host for a page of its program; its stdout
+ * and stderr go back as writes on the host's streams. (Files the job opens
+ * itself are in hostfile.c.)
  */
 #include <cove/errno.h>
 #include <cove/file.h>

@@ -3,6 +3,7 @@
 #include <cove/errno.h>
 #include <cove/file.h>
 #include <cove/heap.h>
+#include <cove/hostfile.h>
 #include <cove/ramfs.h>
 #include <cove/string.h>
 #include <cove/syscalls.h>
@@ -115,6 +116,34 @@ static int fs_resolve(int dirfd, const char *path, bool follow, struct ramfs_nod
 	return rc;
 }
 
+/*
+ * Where a job's (dirfd, path) lives: always the enclave for a bare-mode
+ * job; a host job's may be the host's (cove/hostfile.h). A relative path
+ * from a directory descriptor is the enclave's: host directories cannot
+ * be opened as bases.
+ */
+static enum hostfile_route fs_route(int dirfd, const char *path)
+{
+	struct process *p = cur_proc();
+
+	if (!p->host_job || (path[0] != '/' && dirfd != AT_FDCWD))
+		return HOSTFILE_ENCLAVE;
+	return hostfile_route(path, p->cwd_on_host);
+}
+
+static int64_t fs_open_host(const char *path, uint32_t flags, uint32_t mode)
+{
+	struct file *f;
+	int64_t rc = hostfile_open(cur_proc()->host_job, path, flags, mode, &f);
+
+	if (rc)
+		return rc;
+	rc = fd_install(cur_proc()->files, f, 0, flags & O_CLOEXEC);
+	if (rc < 0)
+		file_put(f);
+	return rc;
+}
+
 int64_t sys_openat(SYSCALL_ARGS)
 {
 	int dirfd = (int)a0;
@@ -125,12 +154,20 @@ int64_t sys_openat(SYSCALL_ARGS)
 	char name[RAMFS_NAME_MAX + 1];
 	struct ramfs_stat st;
 	struct file *held, *f;
+	enum hostfile_route route;
 	unsigned long irq;
 
 	if (!path)
 		return rc;
+	route = fs_route(dirfd, path);
+	if (route == HOSTFILE_HOST)
+		goto host;
 	irq = spin_lock_irqsave(&vfs_lock);
 	rc = fs_resolve(dirfd, path, !(flags & O_NOFOLLOW), &node);
+	if (rc == -ENOENT && route == HOSTFILE_FALLBACK) {
+		spin_unlock_irqrestore(&vfs_lock, irq);
+		goto host;
+	}
 	if (rc == -ENOENT && (flags & O_CREAT)) {
 		rc = fs_base_dir(path[0] == '/' ? AT_FDCWD : dirfd, &base, &held);
 		if (!rc)
@@ -165,6 +202,10 @@ int64_t sys_openat(SYSCALL_ARGS)
 	if (rc < 0)
 		file_put(f);
 	return rc;
+host:
+	rc = fs_open_host(path, flags, mode);
+	kfree(path);
+	return rc;
 }
 
 int64_t sys_open(SYSCALL_ARGS)
@@ -177,28 +218,54 @@ int64_t sys_creat(SYSCALL_ARGS)
 	return sys_openat((uint64_t)AT_FDCWD, a0, O_CREAT | O_WRONLY | O_TRUNC, a1, 0, 0);
 }
 
-static void fs_fill_stat(struct file *f, struct ramfs_node *node, struct ramfs_stat *st)
+/*
+ * The device numbers stat reports: the console's is a tty's; host files get
+ * their own, so a tool comparing (st_dev, st_ino) never takes a host file
+ * for an enclave file with the same inode number.
+ */
+#define FS_DEV_ENCLAVE 1
+#define FS_DEV_HOST 2
+#define FS_DEV_CONSOLE 5
+
+static void fs_console_stat(struct ramfs_stat *st)
 {
-	if (f && f->kind == FILE_CONSOLE) {
-		memset(st, 0, sizeof(*st));
-		st->mode = 0020620;	/* a character device, like /dev/ttyS0 */
-		st->nlink = 1;
-		st->ino = 1;
-		return;
-	}
-	ramfs_stat(node, st);
+	memset(st, 0, sizeof(*st));
+	st->mode = 0020620;	/* a character device, like /dev/ttyS0 */
+	st->nlink = 1;
+	st->ino = 1;
 }
 
-/* stat of a descriptor (path NULL) or of (dirfd, path). */
-static int fs_stat_common(int dirfd, uint64_t upath, uint32_t atflags, struct ramfs_stat *st,
-			  bool *is_console)
+static int fs_stat_file(struct file *f, struct ramfs_stat *st, int *dev)
 {
+	unsigned long irq;
+
+	switch (f->kind) {
+	case FILE_CONSOLE:
+		*dev = FS_DEV_CONSOLE;
+		fs_console_stat(st);
+		return 0;
+	case FILE_HOST:
+		*dev = FS_DEV_HOST;
+		return hostfile_stat(f, st);
+	default:
+		irq = spin_lock_irqsave(&vfs_lock);
+		ramfs_stat(f->node, st);
+		spin_unlock_irqrestore(&vfs_lock, irq);
+		return 0;
+	}
+}
+
+/* stat of a descriptor (path NULL or empty) or of (dirfd, path); *dev: FS_DEV_*. */
+static int fs_stat_common(int dirfd, uint64_t upath, uint32_t atflags, struct ramfs_stat *st,
+			  int *dev)
+{
+	enum hostfile_route route;
 	int64_t rc = 0;
 	char *path = NULL;
 	unsigned long irq;
 	struct ramfs_node *node;
 
-	*is_console = false;
+	*dev = FS_DEV_ENCLAVE;
 	if (upath) {
 		path = fs_user_path_empty(upath, atflags & AT_EMPTY_PATH, &rc);
 		if (!path)
@@ -217,28 +284,34 @@ static int fs_stat_common(int dirfd, uint64_t upath, uint32_t atflags, struct ra
 			}
 			return -EBADF;
 		}
-		irq = spin_lock_irqsave(&vfs_lock);
-		fs_fill_stat(f, f->node, st);
-		spin_unlock_irqrestore(&vfs_lock, irq);
-		*is_console = f->kind == FILE_CONSOLE;
+		rc = fs_stat_file(f, st, dev);
 		file_put(f);
-		return 0;
+		return (int)rc;
 	}
-	irq = spin_lock_irqsave(&vfs_lock);
-	rc = fs_resolve(dirfd, path, !(atflags & AT_SYMLINK_NOFOLLOW), &node);
-	if (!rc)
-		ramfs_stat(node, st);
-	spin_unlock_irqrestore(&vfs_lock, irq);
+	route = fs_route(dirfd, path);
+	rc = -ENOENT;
+	if (route != HOSTFILE_HOST) {
+		irq = spin_lock_irqsave(&vfs_lock);
+		rc = fs_resolve(dirfd, path, !(atflags & AT_SYMLINK_NOFOLLOW), &node);
+		if (!rc)
+			ramfs_stat(node, st);
+		spin_unlock_irqrestore(&vfs_lock, irq);
+	}
+	if (rc == -ENOENT && route != HOSTFILE_ENCLAVE) {
+		*dev = FS_DEV_HOST;
+		rc = hostfile_stat_path(cur_proc()->host_job, path, st);
+	}
 	kfree(path);
 	return (int)rc;
 }
 
-static int fs_put_stat(uint64_t ubuf, const struct ramfs_stat *st, bool console)
+static int fs_put_stat(uint64_t ubuf, const struct ramfs_stat *st, int dev)
 {
+	bool console = dev == FS_DEV_CONSOLE;
 	struct linux_stat ls;
 
 	memset(&ls, 0, sizeof(ls));
-	ls.dev = console ? 5 : 1;
+	ls.dev = (uint64_t)dev;
 	ls.ino = st->ino;
 	ls.nlink = st->nlink;
 	ls.mode = st->mode;
@@ -255,19 +328,19 @@ static int fs_put_stat(uint64_t ubuf, const struct ramfs_stat *st, bool console)
 int64_t sys_newfstatat(SYSCALL_ARGS)
 {
 	struct ramfs_stat st;
-	bool console;
-	int rc = fs_stat_common((int)a0, a1, (uint32_t)a3, &st, &console);
+	int dev;
+	int rc = fs_stat_common((int)a0, a1, (uint32_t)a3, &st, &dev);
 
-	return rc ? rc : fs_put_stat(a2, &st, console);
+	return rc ? rc : fs_put_stat(a2, &st, dev);
 }
 
 int64_t sys_fstat(SYSCALL_ARGS)
 {
 	struct ramfs_stat st;
-	bool console;
-	int rc = fs_stat_common((int)a0, 0, 0, &st, &console);
+	int dev;
+	int rc = fs_stat_common((int)a0, 0, 0, &st, &dev);
 
-	return rc ? rc : fs_put_stat(a1, &st, console);
+	return rc ? rc : fs_put_stat(a1, &st, dev);
 }
 
 int64_t sys_stat(SYSCALL_ARGS)
@@ -284,8 +357,8 @@ int64_t sys_statx(SYSCALL_ARGS)
 {
 	struct ramfs_stat st;
 	struct linux_statx sx;
-	bool console;
-	int rc = fs_stat_common((int)a0, a1, (uint32_t)a2, &st, &console);
+	int dev;
+	int rc = fs_stat_common((int)a0, a1, (uint32_t)a2, &st, &dev);
 
 	if (rc)
 		return rc;
@@ -300,7 +373,8 @@ int64_t sys_statx(SYSCALL_ARGS)
 	sx.size = st.size;
 	sx.blocks = st.blocks;
 	sx.atime.sec = sx.btime.sec = sx.ctime.sec = sx.mtime.sec = (int64_t)st.mtime;
-	if (console) {
+	sx.dev_minor = (uint32_t)dev;
+	if (dev == FS_DEV_CONSOLE) {
 		sx.rdev_major = 4;
 		sx.rdev_minor = 64;
 	}
@@ -310,12 +384,15 @@ int64_t sys_statx(SYSCALL_ARGS)
 int64_t sys_faccessat(SYSCALL_ARGS)
 {
 	struct ramfs_stat st;
-	bool console;
-	int rc = fs_stat_common((int)a0, a1, 0, &st, &console);
+	int dev;
+	int rc = fs_stat_common((int)a0, a1, 0, &st, &dev);
 
 	if (rc)
 		return rc;
-	/* Jobs run as root: only execute permission can be missing. */
+	/*
+	 * Jobs run as root: only execute permission can be missing. (A host
+	 * file's rights are the host's to enforce when the job opens it.)
+	 */
 	if ((a2 & 1) && !(st.mode & 0111) && !S_ISDIR(st.mode))
 		return -EACCES;
 	return 0;
@@ -478,6 +555,7 @@ static int64_t fs_set_cwd(struct ramfs_node *node, uint64_t unused)
 	if (!S_ISDIR(st.mode))
 		return -ENOTDIR;
 	cur_proc()->cwd = node;
+	cur_proc()->cwd_on_host = false;	/* relative paths are the enclave's now */
 	return 0;
 }
 

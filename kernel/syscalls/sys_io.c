@@ -3,6 +3,7 @@
 #include <cove/errno.h>
 #include <cove/file.h>
 #include <cove/heap.h>
+#include <cove/hostfile.h>
 #include <cove/ramfs.h>
 #include <cove/syscalls.h>
 #include <cove/task.h>
@@ -82,7 +83,7 @@ static int64_t io_rw(int fd, uint64_t buf, uint64_t len, bool write, int64_t at)
 		file_put(f);
 		return -EFAULT;
 	}
-	if (at >= 0 && f->kind != FILE_NODE) {
+	if (at >= 0 && f->kind == FILE_CONSOLE) {
 		file_put(f);
 		return -ESPIPE;
 	}
@@ -156,7 +157,7 @@ int64_t sys_lseek(SYSCALL_ARGS)
 
 	if (!f)
 		return -EBADF;
-	if (f->kind != FILE_NODE) {
+	if (f->kind == FILE_CONSOLE) {
 		file_put(f);
 		return -ESPIPE;
 	}
@@ -168,7 +169,16 @@ int64_t sys_lseek(SYSCALL_ARGS)
 		base = (int64_t)f->pos;
 		break;
 	case 2:
-		ramfs_stat(f->node, &st);
+		if (f->kind == FILE_HOST) {
+			int rc = hostfile_stat(f, &st);
+
+			if (rc) {
+				file_put(f);
+				return rc;
+			}
+		} else {
+			ramfs_stat(f->node, &st);
+		}
 		base = (int64_t)st.size;
 		break;
 	default:
@@ -315,7 +325,7 @@ int64_t sys_ioctl(SYSCALL_ARGS)
 		return -EBADF;
 	if (f->kind == FILE_CONSOLE) {
 		rc = io_console_ioctl(a1, a2);
-	} else if (a1 == FIONREAD) {
+	} else if (a1 == FIONREAD && f->kind == FILE_NODE) {
 		struct ramfs_stat st;
 		int32_t left;
 
@@ -366,13 +376,19 @@ int64_t sys_poll(SYSCALL_ARGS)
 	return ready;
 }
 
-/* sendfile: copy between descriptors through a kernel buffer (cat uses it). */
+/*
+ * sendfile: copy between descriptors through a kernel buffer (cat uses it).
+ * The buffer is one long-call payload, so a host file moves in as few
+ * round trips as the channel allows.
+ */
+#define IO_SENDFILE_CHUNK (64 * KiB)
+
 int64_t sys_sendfile(SYSCALL_ARGS)
 {
 	struct file *out = fd_get(cur_files(), (int)a0), *in = fd_get(cur_files(), (int)a1);
 	uint64_t left = a3, pos, total = 0;
 	int64_t rc = 0;
-	char *buf = kmalloc(PAGE_SIZE);
+	char *buf = kmalloc(IO_SENDFILE_CHUNK);
 
 	if (!out || !in || !buf) {
 		rc = !buf ? -ENOMEM : -EBADF;
@@ -386,7 +402,7 @@ int64_t sys_sendfile(SYSCALL_ARGS)
 		pos = in->pos;
 	while (left) {
 		uint64_t wpos = out->pos;
-		int64_t n = file_read(in, buf, MIN(left, PAGE_SIZE), &pos);
+		int64_t n = file_read(in, buf, MIN(left, IO_SENDFILE_CHUNK), &pos);
 
 		if (n <= 0) {
 			rc = n;

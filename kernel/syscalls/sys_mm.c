@@ -7,6 +7,7 @@
 #include <cove/errno.h>
 #include <cove/file.h>
 #include <cove/heap.h>
+#include <cove/hostfile.h>
 #include <cove/ramfs.h>
 #include <cove/syscalls.h>
 #include <cove/task.h>
@@ -76,7 +77,7 @@ static int mm_fill_from_file(uint64_t va, uint64_t len, int fd, uint64_t off)
 
 	if (!f)
 		return -EBADF;
-	if (f->kind != FILE_NODE) {
+	if (f->kind == FILE_CONSOLE) {
 		file_put(f);
 		return -ENODEV;
 	}
@@ -85,9 +86,13 @@ static int mm_fill_from_file(uint64_t va, uint64_t len, int fd, uint64_t off)
 		char chunk[PAGE_SIZE];
 		size_t want = (size_t)MIN(len - done, PAGE_SIZE);
 
-		irq = spin_lock_irqsave(&vfs_lock);
-		n = ramfs_read(f->node, off + done, chunk, want);
-		spin_unlock_irqrestore(&vfs_lock, irq);
+		if (f->kind == FILE_HOST) {
+			n = hostfile_read(f, chunk, want, off + done);
+		} else {
+			irq = spin_lock_irqsave(&vfs_lock);
+			n = ramfs_read(f->node, off + done, chunk, want);
+			spin_unlock_irqrestore(&vfs_lock, irq);
+		}
 		if (n <= 0)
 			break;
 		if (aspace_write(task_current()->proc->as, va + done, chunk, (size_t)n)) {

@@ -137,19 +137,30 @@ static int lc_close(struct lcall_server *s, const struct cove_lcall *rq)
 	return close(hostfd) ? -errno : 0;
 }
 
+/* stat of a path, or with no payload fstat of the handle in arg0. */
 static int lc_stat(struct lcall_server *s, const struct cove_lcall *rq, struct cove_lcall *rp)
 {
 	struct stat st;
-	int err;
-	const char *path = lc_path(s, rq->len, &err);
+	int err, hostfd;
+	const char *path;
 
-	if (!path)
-		return err;
-	if (stat(path, &st))
-		return -errno;
+	if (!rq->len) {
+		hostfd = lc_handle(s, rq->arg[0]);
+		if (hostfd < 0)
+			return -EBADF;
+		if (fstat(hostfd, &st))
+			return -errno;
+	} else {
+		path = lc_path(s, rq->len, &err);
+		if (!path)
+			return err;
+		if (stat(path, &st))
+			return -errno;
+	}
 	rp->arg[0] = (uint64_t)st.st_size;
 	rp->arg[1] = st.st_mode;
 	rp->arg[2] = (uint64_t)st.st_mtim.tv_sec;
+	rp->arg[3] = (uint64_t)st.st_ino;
 	return 0;
 }
 

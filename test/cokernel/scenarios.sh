@@ -280,6 +280,57 @@ check_back
 	expect_all_back
 }
 
+# A job's own files are the host's: inputs read and outputs written where
+# `cove run` was started (relative paths) or by absolute host path, through
+# the long-call channel; /proc stays the enclave's, never the host's.
+scenario_cli_job_host_files() {
+	cokernel_vm --timeout 400 "${CLI_ADDS[@]}" -- '
+mkdir -p /tmp/work && cd /tmp/work
+dd if=/dev/urandom of=in.bin bs=1K count=300 2>/dev/null
+printf "alpha\nbeta\ngamma\n" > words.txt
+id=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf); echo "CREATED $id"
+echo "HOST MD5 $(md5sum in.bin | cut -d" " -f1)"
+cove run $id -- /bin/busybox md5sum in.bin | sed "s/^/JOB MD5 /"; echo "RC md5 $?"
+cove run $id -- /bin/busybox wc -l /tmp/work/words.txt; echo "RC wc $?"
+cove run $id -- /bin/busybox stat -c "STAT %s %F" in.bin; echo "RC stat $?"
+cove run $id -- /bin/busybox cp in.bin out.bin; echo "RC cp $?"
+cmp in.bin out.bin; echo "RC cmp $?"
+echo "through stdin" | cove run $id -- /bin/busybox tee tee.txt >/dev/null; echo "RC tee $?"
+echo "TEE FILE $(cat tee.txt)"
+cove run $id -- /bin/busybox cat /tmp/work/no-such-input; echo "RC missing $?"
+cove run $id -- /bin/busybox cp in.bin /no/such/dir/out; echo "RC nodir $?"
+cove run $id -- /bin/busybox cat /proc/version; echo "RC proc $?"
+cove status $id --json | grep -o "\"state\": *\"[a-z]*\""
+cove destroy $id; echo "RC destroy $?"
+check_back
+'
+	expect_status 0
+	expect_log "CREATED 1"
+	local want
+	want=$(grep -m1 -aoE "HOST MD5 [0-9a-f]{32}" "$LOG" | cut -d" " -f3)
+	[ -n "$want" ] || fail "the host did not print its checksum"
+	expect_log "JOB MD5 $want  in.bin"
+	expect_log "RC md5 0"
+	expect_log "3 /tmp/work/words.txt"
+	expect_log "RC wc 0"
+	expect_log "STAT 307200 regular file"
+	expect_log "RC stat 0"
+	expect_log "RC cp 0"
+	expect_log "RC cmp 0"
+	expect_log "RC tee 0"
+	expect_log "TEE FILE through stdin"
+	expect_log_re "cat: can.t open ./tmp/work/no-such-input.: No such file or directory"
+	expect_log "RC missing 1"
+	expect_log_re "cp: can.t create ./no/such/dir/out.: No such file or directory"
+	expect_log "RC nodir 1"
+	# The enclave has no /proc/version; the host's must not stand in for it.
+	expect_log_re "cat: can.t open ./proc/version.: No such file or directory"
+	expect_log "RC proc 1"
+	expect_log_re '"state": *"ready"'
+	expect_log "RC destroy 0"
+	expect_all_back
+}
+
 # Each injected fault is contained: the enclave fails with the layer's
 # report, Linux stays up, and a Linux page that a wild write is aimed at
 # keeps its contents. With protection off the same write lands there.

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Files of a host-launched job that live on the host: the job opens its
+ * inputs and writes its outputs where `cove run` was started, and every
+ * read, write, stat and close on them is a long call to that `cove run`.
+ *
+ * Which paths are the host's: a relative one while the job has not left
+ * its starting directory, and an absolute one the enclave's own file system
+ * does not have, outside /proc, /sys and /dev (those describe the machine
+ * the job runs on, which is the enclave, never the host).
+ */
+#ifndef COVE_HOSTFILE_H
+#define COVE_HOSTFILE_H
+
+#include <cove/types.h>
+
+struct file;
+struct ramfs_stat;
+
+enum hostfile_route {
+	HOSTFILE_ENCLAVE,	/* the enclave's file system only */
+	HOSTFILE_HOST,		/* the host's, without looking in the enclave */
+	HOSTFILE_FALLBACK,	/* the enclave's if it has it, else the host's */
+};
+
+/* Pure: where path goes for a host job (cwd_on_host: not yet chdir'd). */
+enum hostfile_route hostfile_route(const char *path, bool cwd_on_host);
+
+/*
+ * Open path on the host for host job job (open(2) flags and mode): 0 and
+ * *out a new file, or -errno as the host's open gave it.
+ */
+int hostfile_open(uint32_t job, const char *path, uint32_t flags, uint32_t mode,
+		  struct file **out);
+/* fd 0 of a host job: the stdin of its `cove run`. NULL if out of memory. */
+struct file *hostfile_open_stdin(uint32_t job);
+/* stat of a host path; -errno as the host's stat gave it. */
+int hostfile_stat_path(uint32_t job, const char *path, struct ramfs_stat *st);
+
+/* The file operations on an open host file (struct file kind FILE_HOST). */
+int64_t hostfile_read(struct file *f, void *buf, size_t len, uint64_t pos);
+int64_t hostfile_write(struct file *f, const void *buf, size_t len, uint64_t pos);
+int hostfile_stat(struct file *f, struct ramfs_stat *st);
+void hostfile_close(struct file *f);
+
+#endif /* COVE_HOSTFILE_H */
