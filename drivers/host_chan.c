@@ -115,6 +115,19 @@ uint32_t host_call_payload_max(void)
 }
 
 /* Fill a free slot and publish it; returns the slot index and its seq. */
+/*
+ * Tell the host a long call is waiting, if it gave us a doorbell (else it
+ * polls). Read each time: the host page is the host's to change.
+ */
+static void host_ring(void)
+{
+	uint32_t vector = __atomic_load_n(&host_page->lc_doorbell_vector, __ATOMIC_ACQUIRE);
+
+	if (vector >= 0x20 && vector <= 0xff)
+		arch_ring_host(__atomic_load_n(&host_page->lc_doorbell_apic_id, __ATOMIC_RELAXED),
+			       vector);
+}
+
 static int host_lc_publish(const struct host_call *c, bool posted, uint64_t *seq)
 {
 	if (!host_ready)
@@ -142,6 +155,7 @@ static int host_lc_publish(const struct host_call *c, bool posted, uint64_t *seq
 				memcpy(m + 1, c->in, c->in_len);
 			__atomic_store_n(&host_lc.hdr->head, head + 1, __ATOMIC_RELEASE);
 			spin_unlock_irqrestore(&host_lc_lock, flags);
+			host_ring();
 			*seq = head + 1;
 			return (int)idx;
 		}
@@ -160,7 +174,7 @@ int64_t host_call(struct host_call *c)
 
 	if (idx < 0)
 		return idx;
-	/* The host polls; the caller's core has nothing better to do. */
+	/* The answer comes soon (rung) or on the host's tick; nothing better to do. */
 	m = host_slot(&host_lc, seq - 1);
 	while (__atomic_load_n(&m->done, __ATOMIC_ACQUIRE) != seq)
 		arch_cpu_relax();

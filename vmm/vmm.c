@@ -387,6 +387,23 @@ uint32_t vmm_enclave_apic_ids(const uint32_t **ids)
 	return vmm_nr_apic_ids;
 }
 
+/*
+ * The one IPI that may leave a co-kernel enclave: the host's long-call
+ * doorbell, exactly as the host page names it (fixed, edge, physical).
+ */
+static bool vmm_is_host_doorbell(uint32_t icr_lo, uint32_t dest)
+{
+	const struct cove_host_page *hp = vmm_host_page;
+	uint32_t vector;
+
+	if (!hp)
+		return false;
+	vector = __atomic_load_n(&hp->lc_doorbell_vector, __ATOMIC_ACQUIRE);
+	return vector >= 0x20 && vector <= 0xff && (icr_lo & 0xff) == vector &&
+	       (icr_lo & 0x8f00) == 0 &&	/* fixed delivery, physical, edge */
+	       dest == __atomic_load_n(&hp->lc_doorbell_apic_id, __ATOMIC_RELAXED);
+}
+
 bool vmm_icr_allowed(uint32_t icr_lo, uint32_t dest)
 {
 	uint32_t shorthand = (icr_lo >> 18) & 3;
@@ -397,7 +414,7 @@ bool vmm_icr_allowed(uint32_t icr_lo, uint32_t dest)
 		return vmm_enclave_is_machine;
 	if (icr_lo & (1U << 11))	/* logical destination: Cove never uses it */
 		return false;
-	return vmm_apic_in_enclave(dest);
+	return vmm_apic_in_enclave(dest) || vmm_is_host_doorbell(icr_lo, dest);
 }
 
 static bool vmm_x2apic_on(void)

@@ -35,6 +35,8 @@ void arch_poweroff(int status) __noreturn;
  * -EBUSY if the vector is reserved or taken.
  */
 int arch_doorbell_init(uint32_t vector, void (*fn)(void));
+/* Ring a host core: a fixed IPI of vector to that physical APIC ID. */
+void arch_ring_host(uint32_t apic_id, uint32_t vector);
 /* Whether some CPU is stopping the others (their NMI then just halts). */
 bool arch_cpus_stopping(void);
 /* Stop every other CPU, from a panic: they must not touch anything again. */

@@ -226,6 +226,14 @@ struct cove_host_page {
 	volatile uint32_t released_seq;
 	uint32_t pad;
 	struct cove_host_range released;
+	/*
+	 * The Cove -> host doorbell, host-written: Cove rings it with a fixed
+	 * IPI of this vector to this (physical) APIC ID after publishing a long
+	 * call, and the protection layer lets exactly that IPI out of the
+	 * enclave. 0 = none: the host polls.
+	 */
+	volatile uint32_t lc_doorbell_apic_id;
+	volatile uint32_t lc_doorbell_vector;
 } __attribute__((packed));
 
 #endif /* COVE_PISCES_ABI_H */

@@ -152,7 +152,8 @@ void vmm_host_cpu_entered(uint32_t cpu);
 bool vmm_host_flush_due(uint32_t cpu);
 /* Whether this APIC ID belongs to the enclave (boot cores and cores added). */
 bool vmm_apic_in_enclave(uint32_t apic_id);
-/* Whether an IPI (ICR low word, destination APIC ID) stays inside the enclave. */
+/* Whether an IPI (ICR low word, destination APIC ID) stays inside the enclave or is
+ * the host's long-call doorbell. */
 bool vmm_icr_allowed(uint32_t icr_lo, uint32_t dest);
 
 #endif /* COVE_VMM_HOST_H */

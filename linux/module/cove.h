@@ -163,6 +163,13 @@ void cove_host_page_sync(struct cove_enclave *e);
 /* cove_chan.c */
 int cove_ctl_send(struct cove_enclave *e, u32 op, const u64 *args, unsigned int nargs,
 		  const void *payload, u32 len, unsigned int timeout_ms);
+/* cove_doorbell.c: the Cove -> host interrupt (polling stays the fallback). */
+void cove_doorbell_init(void);
+void cove_doorbell_exit(void);
+bool cove_doorbell_present(void);
+void cove_doorbell_publish(struct cove_host_page *h);
+/* Wait up to timeout_ms for a ring newer than *seen: 1 if one came. */
+int cove_doorbell_wait(int *seen, unsigned int timeout_ms);
 int cove_poll_start(struct cove_enclave *e);
 void cove_poll_stop(struct cove_enclave *e);
 int cove_launch(struct cove_launch *req, const void *owner);

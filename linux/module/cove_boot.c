@@ -268,6 +268,7 @@ void cove_host_page_sync(struct cove_enclave *e)
 	wmb();
 	WRITE_ONCE(h->nr_grants, e->nr_mem);
 	WRITE_ONCE(h->nr_cpu_grants, e->nr_cpus);
+	cove_doorbell_publish(h);
 	wmb();
 }
 

@@ -220,19 +220,26 @@ static void cove_poll_once(struct cove_enclave *e)
 }
 
 /*
- * Why poll instead of an interrupt: Cove could ring a host core, but a module
- * has no exported way to own a raw IDT vector, and an MSI-style irq domain
- * for a co-kernel is far more machinery than a few cache lines read every
- * millisecond. Polling also notices an enclave that died without a word.
+ * Long calls wake the thread through the doorbell; the slow tick is the
+ * watchdog for what Cove does not ring for (its state word, the layer's
+ * fault report, an enclave that died without a word). Without a doorbell
+ * the tick is all there is, so it is short.
  */
+#define COVE_POLL_DOORBELL_MS 20
+
 static int cove_poll_fn(void *arg)
 {
 	struct cove_enclave *e = arg;
+	bool doorbell = cove_doorbell_present();
+	int seen = 0;
 
 	while (!kthread_should_stop()) {
 		if (READ_ONCE(e->state) == COVE_ENCLAVE_READY)
 			cove_poll_once(e);
-		usleep_range(1000, 2000);
+		if (doorbell)
+			cove_doorbell_wait(&seen, COVE_POLL_DOORBELL_MS);
+		else
+			usleep_range(1000, 2000);	/* finer than a jiffy */
 	}
 	return 0;
 }

@@ -316,8 +316,10 @@ static int __init cove_init(void)
 	err = cove_sysfs_init();
 	if (err)
 		return err;
+	cove_doorbell_init();
 	err = misc_register(&cove_dev);
 	if (err) {
+		cove_doorbell_exit();
 		cove_sysfs_exit();
 		return err;
 	}
@@ -330,6 +332,7 @@ static void __exit cove_exit(void)
 {
 	misc_deregister(&cove_dev);
 	cove_destroy_all();
+	cove_doorbell_exit();
 	cove_sysfs_exit();
 }
 

@@ -53,6 +53,11 @@ int arch_doorbell_init(uint32_t vector, void (*fn)(void))
 	return 0;
 }
 
+void arch_ring_host(uint32_t apic_id, uint32_t vector)
+{
+	lapic_send_ipi(apic_id, APIC_ICR_FIXED | APIC_ICR_LEVEL_ASSERT | (vector & 0xff));
+}
+
 void arch_send_resched_ipi(uint32_t apic_id)
 {
 	lapic_send_ipi(apic_id, APIC_ICR_FIXED | APIC_ICR_LEVEL_ASSERT | VEC_RESCHED);
