@@ -101,12 +101,29 @@ bool host_present(void)
 	return host_ready;
 }
 
+/*
+ * Tell the host a long call is waiting, if it gave us a doorbell (else it
+ * polls). Read each time: the host page is the host's to change.
+ */
+static void host_ring(void)
+{
+	uint32_t vector;
+
+	if (!host_page)
+		return;
+	vector = __atomic_load_n(&host_page->lc_doorbell_vector, __ATOMIC_ACQUIRE);
+	if (vector >= 0x20 && vector <= 0xff)
+		arch_ring_host(__atomic_load_n(&host_page->lc_doorbell_apic_id, __ATOMIC_RELAXED),
+			       vector);
+}
+
 void host_set_state(uint32_t state, uint32_t exit_status)
 {
 	if (!host_state_word)
 		return;
 	host_state_word[1] = exit_status;
 	__atomic_store_n(&host_state_word[0], state, __ATOMIC_RELEASE);
+	host_ring();	/* the host learns of a stop or a panic at once */
 }
 
 uint32_t host_call_payload_max(void)
@@ -115,19 +132,6 @@ uint32_t host_call_payload_max(void)
 }
 
 /* Fill a free slot and publish it; returns the slot index and its seq. */
-/*
- * Tell the host a long call is waiting, if it gave us a doorbell (else it
- * polls). Read each time: the host page is the host's to change.
- */
-static void host_ring(void)
-{
-	uint32_t vector = __atomic_load_n(&host_page->lc_doorbell_vector, __ATOMIC_ACQUIRE);
-
-	if (vector >= 0x20 && vector <= 0xff)
-		arch_ring_host(__atomic_load_n(&host_page->lc_doorbell_apic_id, __ATOMIC_RELAXED),
-			       vector);
-}
-
 static int host_lc_publish(const struct host_call *c, bool posted, uint64_t *seq)
 {
 	if (!host_ready)

@@ -70,6 +70,7 @@ static void vmm_host_report(const struct vmm_report *r, const char *name)
 		state[1] = EXIT_CONTAINED;
 		__atomic_store_n(&state[0], COVE_STATE_PANIC, __ATOMIC_RELEASE);
 	}
+	vmm_ring_host();	/* rather than wait for the host's next tick */
 }
 
 /* NMI every other enclave core: its exit handler parks it (the layer's own list). */

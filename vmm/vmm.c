@@ -404,6 +404,15 @@ static bool vmm_is_host_doorbell(uint32_t icr_lo, uint32_t dest)
 	       dest == __atomic_load_n(&hp->lc_doorbell_apic_id, __ATOMIC_RELAXED);
 }
 
+void vmm_ring_host(void)
+{
+	const struct cove_host_page *hp = vmm_host_page;
+	uint32_t vector = hp ? __atomic_load_n(&hp->lc_doorbell_vector, __ATOMIC_ACQUIRE) : 0;
+
+	if (vector >= 0x20 && vector <= 0xff)
+		vmm_send_ipi(hp->lc_doorbell_apic_id, APIC_ICR_FIXED | APIC_ICR_LEVEL_ASSERT | vector);
+}
+
 bool vmm_icr_allowed(uint32_t icr_lo, uint32_t dest)
 {
 	uint32_t shorthand = (icr_lo >> 18) & 3;

@@ -117,6 +117,8 @@ void vmm_violation_apic(struct vmm_report *r, uint64_t reg, uint64_t value) __no
 bool vmm_overlaps_layer(uint64_t base, uint64_t size);
 /* Send one IPI from this core (xAPIC or x2APIC, whichever it is in). */
 void vmm_send_ipi(uint32_t dest_apic, uint32_t icr_lo);
+/* Co-kernel: ring the host's doorbell, if its page names one. */
+void vmm_ring_host(void);
 /* This core's APIC ID, as the hardware says. */
 uint32_t vmm_self_apic_id(void);
 /* The enclave's APIC IDs, for stopping every other core. */
