@@ -9,6 +9,8 @@
 #   make test-unit       host unit tests (ASan + UBSan)
 #   make test-boot       boot scenarios under QEMU TCG
 #   make test-cokernel   the co-kernel loader module inside Debian's Linux under QEMU TCG
+#   make bench           microbenchmarks, Cove beside Linux 6.1, then bench-cokernel
+#   make bench-cokernel  guest instructions to create an enclave and start a job
 
 ARCH := x86_64
 BUILD ?= build
@@ -61,7 +63,7 @@ INITRAMFS := $(BUILD)/initramfs.cpio
 USER_OUT := $(abspath $(BUILD)/user)
 
 .PHONY: all iso run debug clean deps test test-unit test-boot test-abi test-bench test-protect bench \
-	test-cokernel cokernel guest-deps
+	bench-cokernel test-cokernel cokernel guest-deps
 all: $(ELF) $(ISO)
 iso: $(ISO)
 
@@ -191,9 +193,15 @@ test-protect: deps
 test-cokernel: deps guest-deps
 	@test/run.sh cokernel
 
-# Microbenchmarks under Cove and under Debian's Linux 6.1, side by side.
-bench: deps
+# Microbenchmarks under Cove and under Debian's Linux 6.1, side by side, then
+# the co-kernel figures (guest instructions to create an enclave and to start
+# a job, the partition's share left to a job).
+bench: deps guest-deps
 	@scripts/bench.sh
+	@scripts/bench-cokernel.sh
+
+bench-cokernel: deps guest-deps
+	@scripts/bench-cokernel.sh
 
 # The host CLI for co-kernel enclaves (linux/tools/), one static binary.
 CLI_SRCS := $(wildcard linux/tools/*.c linux/tools/*.h) linux/tools/Makefile \
@@ -214,8 +222,24 @@ COKERNEL_KREL := $(shell printf '%s\n' /boot/vmlinuz-* | sort -V | tail -n 1 | s
 COKERNEL_KDIR ?= /usr/src/linux-headers-$(COKERNEL_KREL)
 COKERNEL_SRCS := $(wildcard linux/module/*.c linux/module/*.h linux/module/*.S) \
 		 linux/module/Kbuild linux/module/Makefile include/cove/pisces_abi.h
+# Guest instruction counts (test/bench/insn_*): a QEMU TCG plugin, built for
+# the host's QEMU, and the static marker program whose first instruction it
+# reports, run both by Linux and as a Cove job.
+INSN_PLUGIN := $(BUILD)/bench/insn_plugin.so
+INSN_MARK := $(BUILD)/bench/insn_mark
 cokernel: $(BUILD)/cokernel/cove.ko $(BUILD)/cokernel/covectl $(BUILD)/cokernel/memwatch \
-	  $(BUILD)/linux/cove $(USER_STAMP)
+	  $(BUILD)/linux/cove $(USER_STAMP) $(INSN_PLUGIN) $(INSN_MARK)
+$(INSN_PLUGIN): test/bench/insn_plugin.c test/bench/qemu_plugin_abi.h test/bench/insn_marker.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	@$(CC) -shared -fPIC -O2 -fvisibility=hidden -pthread -Wall -Wextra -Werror -o $@ $<
+# No C library: nothing may run before the marker at _start.
+$(INSN_MARK): test/bench/insn_mark.c test/bench/insn_marker.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	@$(CC) -static -nostdlib -fno-pie -no-pie -O2 -ffreestanding -fno-builtin \
+		-fno-stack-protector -fno-asynchronous-unwind-tables -Wall -Wextra -Werror \
+		-z noexecstack -Wl,--build-id=none -o $@ $<
 $(BUILD)/cokernel/memwatch: test/cokernel/memwatch.c
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"

@@ -6,7 +6,8 @@
 #   linux-vm.sh [--kernel PATH] [--smp N] [--mem SIZE] [--icount] [--cpu MODEL]
 #               [--timeout S] [--log FILE] [--add HOSTPATH[:GUESTPATH]]...
 #               [--modules] [--module NAME]... [--append ARGS]
-#               [--qemu PATH] [--qemu-arg ARG]... -- 'shell commands to run inside'
+#               [--qemu PATH] [--qemu-arg ARG]... [--plugin SO[,ARGS]]
+#               -- 'shell commands to run inside'
 #
 #   --kernel PATH   bzImage to boot; default the newest /boot/vmlinuz-* (by
 #                   version order).
@@ -40,6 +41,11 @@
 #   --qemu PATH     the QEMU binary (default $LINUX_VM_QEMU, else
 #                   qemu-system-x86_64 from PATH).
 #   --qemu-arg ARG  one more QEMU argument, passed as is. Repeatable.
+#   --plugin SO[,ARGS]  load the TCG plugin SO with its comma-separated
+#                   ARGS (`-plugin file=SO,ARGS`), e.g. test/bench/insn_plugin.c
+#                   built as build/bench/insn_plugin.so with out=FILE: it
+#                   counts guest instructions per vCPU where --icount cannot
+#                   (--smp > 1 on QEMU 7.2). Off by default: it slows TCG down.
 #
 # The commands run with busybox sh, as root, in /, with stdin from /dev/null
 # and PATH=/bin:/sbin:/usr/bin:/usr/sbin; proc, sysfs and devtmpfs are mounted.
@@ -89,6 +95,7 @@ modules=()
 append=""
 qemu_bin="${LINUX_VM_QEMU:-qemu-system-x86_64}"
 qemu_extra=()
+plugin=""
 cmds=""
 have_cmds=0
 
@@ -107,6 +114,7 @@ while [ $# -gt 0 ]; do
 	--append)  need_arg "$1" $#; append="$append $2"; shift 2 ;;
 	--qemu)    need_arg "$1" $#; qemu_bin="$2"; shift 2 ;;
 	--qemu-arg) need_arg "$1" $#; qemu_extra+=("$2"); shift 2 ;;
+	--plugin)  need_arg "$1" $#; plugin="$2"; shift 2 ;;
 	-h|--help) usage ;;
 	--)
 		shift
@@ -158,6 +166,12 @@ if [ "$icount" = 1 ] && [ "$smp" -gt 1 ]; then
 		    "icount starves all but the first vCPU and Linux hangs at SMP bring-up; use --smp 1" \
 		    "or a newer QEMU (--qemu PATH)"
 	fi
+fi
+if [ -n "$plugin" ]; then
+	plugin_so="${plugin%%,*}"
+	[ -f "$plugin_so" ] || die "--plugin: no such file: $plugin_so"
+	# QEMU looks a bare name up in the library path: give it a real path.
+	plugin="$(realpath "$plugin_so")${plugin#"$plugin_so"}"
 fi
 command -v cpio >/dev/null || die "cpio not found (run scripts/install-linux-guest.sh)"
 command -v gzip >/dev/null || die "gzip not found (run scripts/install-linux-guest.sh)"
@@ -264,6 +278,7 @@ qemu=("$qemu_bin" -accel tcg -machine q35 -cpu "$cpu" -smp "$smp" -m "$mem"
 	-append "console=ttyS0 quiet panic=-1$append"
 	-display none -vga none -monitor none -nic none -no-reboot)
 [ "$icount" = 1 ] && qemu+=(-icount "shift=0,sleep=off")
+[ -n "$plugin" ] && qemu+=(-plugin "file=$plugin")
 qemu+=(${qemu_extra[@]+"${qemu_extra[@]}"})
 run=()
 [ "$timeout" != 0 ] && run=(timeout --foreground -k 5 "$timeout")

@@ -24,10 +24,20 @@ void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
+/*
+ * Whole 8-byte words first, then the odd bytes. On hardware this is as fast
+ * as one rep stosb (ERMS) or faster (without it); under an emulator each
+ * repetition is one instruction, and a job's heap and stack, zeroed at exec,
+ * cost an eighth as many (test/bench/insn_plugin.c counts them).
+ */
 void *memset(void *dst, int c, size_t n)
 {
 	void *ret = dst;
+	uint64_t word = 0x0101010101010101ULL * (unsigned char)c;
+	size_t words = n / 8;
 
+	n %= 8;
+	__asm__ volatile("rep stosq" : "+D"(dst), "+c"(words) : "a"(word) : "memory");
 	__asm__ volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
 	return ret;
 }

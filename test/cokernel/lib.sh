@@ -29,12 +29,13 @@ mark
 '
 
 # cokernel_vm [--smp N] [--mem SIZE] [--timeout S] [--append ARGS]
-#             [--add HOST:GUEST]... -- 'commands'
+#             [--add HOST:GUEST]... [--plugin SO,ARGS] -- 'commands'
 cokernel_vm() {
-	local smp=4 mem=2G timeout=300 append="movablecore=1G" adds=()
+	local smp=4 mem=2G timeout=300 append="movablecore=1G" adds=() plugin=()
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--add) adds+=(--add "$2"); shift 2 ;;
+		--plugin) plugin=(--plugin "$2"); shift 2 ;;
 		--smp) smp="$2"; shift 2 ;;
 		--mem) mem="$2"; shift 2 ;;
 		--timeout) timeout="$2"; shift 2 ;;
@@ -50,7 +51,7 @@ cokernel_vm() {
 	scripts/linux-vm.sh --smp "$smp" --mem "$mem" --cpu max --timeout "$timeout" \
 		--log "$LOG" --append "$append" \
 		--add "$COKERNEL_KO:/data/cove.ko" --add "$COVECTL:/data/covectl" \
-		--add "$ELF:/data/cove.elf" ${adds[@]+"${adds[@]}"} \
+		--add "$ELF:/data/cove.elf" ${adds[@]+"${adds[@]}"} ${plugin[@]+"${plugin[@]}"} \
 		-- "$COKERNEL_PRELUDE$1" 2>"$LOG.vm"
 	STATUS=$?
 	expect_no_log "INSMOD FAILED"

@@ -538,3 +538,33 @@ scenario_dkms_build() {
 	expect_log "DKMS rc 0"
 	expect_log "VERMAGIC $rel "
 }
+
+# Guest instructions from `cove create` to a ready enclave and from `cove
+# run` to the job's first instruction, counted by the TCG plugin
+# test/bench/insn_plugin.c (README "Benchmarks"): the best of three rounds
+# of each must stay under 50 ms-equivalent, 50 million instructions summed
+# over all vCPUs. A job must get more than 99% of its 512 MiB partition.
+# The table is left in $LOG.table.
+scenario_insn_counts() {
+	# shellcheck source=test/bench/insn_counts.sh
+	. test/bench/insn_counts.sh
+	insn_counts_vm
+	expect_status 0
+	[ "$(grep -ac '^RC job 0' "$LOG")" = 3 ] || fail "not 3 jobs ran to the end"
+	expect_log "RC biggest 0"
+	expect_log_re '"memory_total": 536870912,'
+	expect_log "RC destroy 0"
+	expect_all_back
+	insn_counts_report >"$LOG.table"
+	local what n
+	for what in "create $INSN_CREATE" "run $INSN_RUN"; do
+		read -r what n <<<"$what"
+		if [ -z "$n" ] || [ "$n" -le 0 ]; then
+			fail "no instruction count for cove $what"
+		elif [ "$n" -gt 50000000 ]; then
+			fail "cove $what took $n instructions, over 50 ms-equivalent (see $LOG.table)"
+		fi
+	done
+	[ "${INSN_SHARE:-0}" -gt 9900 ] ||
+		fail "a job gets ${INSN_SHARE:-no} basis points of its partition, not over 99%"
+}
