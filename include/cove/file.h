@@ -12,6 +12,7 @@
 
 struct ramfs;
 struct ramfs_node;
+struct ramfs_stat;
 
 #define FD_MAX 256
 
@@ -93,5 +94,7 @@ struct file *file_open_node(struct ramfs_node *node, uint32_t flags);
 void file_put(struct file *f);
 int64_t file_read(struct file *f, void *buf, size_t len, uint64_t *pos);
 int64_t file_write(struct file *f, const void *buf, size_t len, uint64_t *pos);
+/* What stat says of an open file, whatever its kind: 0 or the host's -errno. */
+int file_stat(struct file *f, struct ramfs_stat *st);
 
 #endif /* COVE_FILE_H */

@@ -37,6 +37,13 @@ struct file *hostfile_open_stdin(uint32_t job);
 /* stat of a host path; -errno as the host's stat gave it. */
 int hostfile_stat_path(uint32_t job, const char *path, struct ramfs_stat *st);
 
+/*
+ * Write len bytes at pos to a host handle of job (a stream ignores pos), as
+ * many long calls as it takes: len, what got written before an error, or
+ * -errno.
+ */
+int64_t hostfile_pwrite(uint32_t job, uint64_t handle, const void *buf, size_t len,
+			uint64_t pos);
 /* The file operations on an open host file (struct file kind FILE_HOST). */
 int64_t hostfile_read(struct file *f, void *buf, size_t len, uint64_t pos);
 int64_t hostfile_write(struct file *f, const void *buf, size_t len, uint64_t pos);

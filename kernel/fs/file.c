@@ -291,13 +291,11 @@ int64_t file_read(struct file *f, void *buf, size_t len, uint64_t *pos)
 		return 0;	/* no console input: end of file */
 	if (f->kind == FILE_HOST) {
 		n = hostfile_read(f, buf, len, *pos);
-		if (n > 0)
-			*pos += (uint64_t)n;
-		return n;
+	} else {
+		flags = spin_lock_irqsave(&vfs_lock);
+		n = ramfs_read(f->node, *pos, buf, len);
+		spin_unlock_irqrestore(&vfs_lock, flags);
 	}
-	flags = spin_lock_irqsave(&vfs_lock);
-	n = ramfs_read(f->node, *pos, buf, len);
-	spin_unlock_irqrestore(&vfs_lock, flags);
 	if (n > 0)
 		*pos += (uint64_t)n;
 	return n;
@@ -319,20 +317,39 @@ int64_t file_write(struct file *f, const void *buf, size_t len, uint64_t *pos)
 	if (f->kind == FILE_HOST) {
 		/* The host's O_APPEND puts it at the end whatever offset we pass. */
 		n = hostfile_write(f, buf, len, *pos);
-		if (n > 0)
-			*pos += (uint64_t)n;
-		return n;
-	}
-	flags = spin_lock_irqsave(&vfs_lock);
-	if (f->flags & O_APPEND) {
-		struct ramfs_stat st;
+	} else {
+		flags = spin_lock_irqsave(&vfs_lock);
+		if (f->flags & O_APPEND) {
+			struct ramfs_stat st;
 
-		ramfs_stat(f->node, &st);
-		*pos = st.size;
+			ramfs_stat(f->node, &st);
+			*pos = st.size;
+		}
+		n = ramfs_write(f->node, *pos, buf, len);
+		spin_unlock_irqrestore(&vfs_lock, flags);
 	}
-	n = ramfs_write(f->node, *pos, buf, len);
-	spin_unlock_irqrestore(&vfs_lock, flags);
 	if (n > 0)
 		*pos += (uint64_t)n;
 	return n;
+}
+
+int file_stat(struct file *f, struct ramfs_stat *st)
+{
+	unsigned long flags;
+
+	switch (f->kind) {
+	case FILE_CONSOLE:
+		memset(st, 0, sizeof(*st));
+		st->mode = 0020620;	/* a character device, like /dev/ttyS0 */
+		st->nlink = 1;
+		st->ino = 1;
+		return 0;
+	case FILE_HOST:
+		return hostfile_stat(f, st);
+	default:
+		flags = spin_lock_irqsave(&vfs_lock);
+		ramfs_stat(f->node, st);
+		spin_unlock_irqrestore(&vfs_lock, flags);
+		return 0;
+	}
 }

@@ -115,14 +115,15 @@ int64_t hostfile_read(struct file *f, void *buf, size_t len, uint64_t pos)
 	return (int64_t)done;
 }
 
-int64_t hostfile_write(struct file *f, const void *buf, size_t len, uint64_t pos)
+int64_t hostfile_pwrite(uint32_t job, uint64_t handle, const void *buf, size_t len,
+			uint64_t pos)
 {
 	uint32_t max = host_call_payload_max();
 	size_t done = 0;
 
 	while (done < len) {
 		struct host_call c = {
-			.op = COVE_LC_WRITE, .job = f->host_job, .arg = { f->host_handle, pos + done },
+			.op = COVE_LC_WRITE, .job = job, .arg = { handle, pos + done },
 			.in = (const uint8_t *)buf + done,
 			.in_len = (uint32_t)MIN(len - done, (size_t)max),
 		};
@@ -135,6 +136,11 @@ int64_t hostfile_write(struct file *f, const void *buf, size_t len, uint64_t pos
 		done += (size_t)n;
 	}
 	return (int64_t)len;
+}
+
+int64_t hostfile_write(struct file *f, const void *buf, size_t len, uint64_t pos)
+{
+	return hostfile_pwrite(f->host_job, f->host_handle, buf, len, pos);
 }
 
 void hostfile_close(struct file *f)

@@ -227,32 +227,11 @@ int64_t sys_creat(SYSCALL_ARGS)
 #define FS_DEV_HOST 2
 #define FS_DEV_CONSOLE 5
 
-static void fs_console_stat(struct ramfs_stat *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->mode = 0020620;	/* a character device, like /dev/ttyS0 */
-	st->nlink = 1;
-	st->ino = 1;
-}
-
 static int fs_stat_file(struct file *f, struct ramfs_stat *st, int *dev)
 {
-	unsigned long irq;
-
-	switch (f->kind) {
-	case FILE_CONSOLE:
-		*dev = FS_DEV_CONSOLE;
-		fs_console_stat(st);
-		return 0;
-	case FILE_HOST:
-		*dev = FS_DEV_HOST;
-		return hostfile_stat(f, st);
-	default:
-		irq = spin_lock_irqsave(&vfs_lock);
-		ramfs_stat(f->node, st);
-		spin_unlock_irqrestore(&vfs_lock, irq);
-		return 0;
-	}
+	*dev = f->kind == FILE_CONSOLE ? FS_DEV_CONSOLE :
+	       f->kind == FILE_HOST ? FS_DEV_HOST : FS_DEV_ENCLAVE;
+	return file_stat(f, st);
 }
 
 /* stat of a descriptor (path NULL or empty) or of (dirfd, path); *dev: FS_DEV_*. */

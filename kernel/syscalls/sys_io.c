@@ -3,7 +3,6 @@
 #include <cove/errno.h>
 #include <cove/file.h>
 #include <cove/heap.h>
-#include <cove/hostfile.h>
 #include <cove/ramfs.h>
 #include <cove/syscalls.h>
 #include <cove/task.h>
@@ -168,19 +167,16 @@ int64_t sys_lseek(SYSCALL_ARGS)
 	case 1:
 		base = (int64_t)f->pos;
 		break;
-	case 2:
-		if (f->kind == FILE_HOST) {
-			int rc = hostfile_stat(f, &st);
+	case 2: {
+		int rc = file_stat(f, &st);
 
-			if (rc) {
-				file_put(f);
-				return rc;
-			}
-		} else {
-			ramfs_stat(f->node, &st);
+		if (rc) {
+			file_put(f);
+			return rc;
 		}
 		base = (int64_t)st.size;
 		break;
+	}
 	default:
 		file_put(f);
 		return -EINVAL;
