@@ -115,6 +115,8 @@ struct cove_enclave {
 /* cove_main.c */
 extern struct mutex cove_lifecycle;
 struct cove_enclave *cove_get(u32 id);
+/* cove_get for an id a user asked for: says "no enclave N" when there is none. */
+struct cove_enclave *cove_get_asked(u32 id);
 void cove_put(struct cove_enclave *e);
 int cove_reserve_id(struct cove_enclave *e);
 void cove_unreserve_id(struct cove_enclave *e);

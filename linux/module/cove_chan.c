@@ -298,11 +298,9 @@ int cove_launch(struct cove_launch *req, const void *owner)
 		       COVE_CTL_SLOT_SIZE - sizeof(struct cove_msg) - 1);
 		return -EINVAL;
 	}
-	e = cove_get(req->id);
-	if (!e) {
-		pr_err("cove: no enclave %u\n", req->id);
+	e = cove_get_asked(req->id);
+	if (!e)
 		return -ENOENT;
-	}
 	spec = memdup_user(u64_to_user_ptr(req->spec_ptr), req->spec_len);
 	if (IS_ERR(spec)) {
 		ret = PTR_ERR(spec);
@@ -346,14 +344,12 @@ out_put:
 
 int cove_kill(struct cove_launch *req)
 {
-	struct cove_enclave *e = cove_get(req->id);
+	struct cove_enclave *e = cove_get_asked(req->id);
 	u64 arg = req->job;
 	int ret;
 
-	if (!e) {
-		pr_err("cove: no enclave %u\n", req->id);
+	if (!e)
 		return -ENOENT;
-	}
 	ret = cove_ctl_send(e, COVE_CTL_KILL, &arg, 1, NULL, 0, COVE_LAUNCH_TIMEOUT_MS);
 	cove_put(e);
 	return ret < 0 ? ret : 0;
@@ -423,11 +419,9 @@ int cove_lcall_wait(struct cove_lcall *req)
 		       COVE_LCALL_PAYLOAD_MAX);
 		return -EINVAL;
 	}
-	e = cove_get(req->id);
-	if (!e) {
-		pr_err("cove: no enclave %u\n", req->id);
+	e = cove_get_asked(req->id);
+	if (!e)
 		return -ENOENT;
-	}
 	spin_lock(&e->lc_lock);
 	j = cove_job_find(e, req->job);
 	spin_unlock(&e->lc_lock);
@@ -492,11 +486,9 @@ int cove_lcall_reply(const struct cove_lcall *req)
 	struct cove_job *j;
 	int ret = 0;
 
-	e = cove_get(req->id);
-	if (!e) {
-		pr_err("cove: no enclave %u\n", req->id);
+	e = cove_get_asked(req->id);
+	if (!e)
 		return -ENOENT;
-	}
 	spin_lock(&e->lc_lock);
 	j = cove_job_find(e, req->job);
 	if (j) {

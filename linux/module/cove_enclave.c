@@ -324,10 +324,9 @@ int cove_destroy(u32 id)
 	struct cove_enclave *e;
 
 	mutex_lock(&cove_lifecycle);
-	e = cove_get(id);
+	e = cove_get_asked(id);
 	if (!e) {
 		mutex_unlock(&cove_lifecycle);
-		pr_err("cove: no enclave %u\n", id);
 		return -ENOENT;
 	}
 	cove_destroy_locked(e);
@@ -452,12 +451,10 @@ static int cove_add_mem(struct cove_enclave *e, u64 base, u64 size)
 
 static struct cove_enclave *cove_get_running(u32 id)
 {
-	struct cove_enclave *e = cove_get(id);
+	struct cove_enclave *e = cove_get_asked(id);
 
-	if (!e) {
-		pr_err("cove: no enclave %u\n", id);
+	if (!e)
 		return ERR_PTR(-ENOENT);
-	}
 	if (READ_ONCE(e->state) != COVE_ENCLAVE_READY) {
 		pr_err("cove %u: enclave is %s, not ready\n", id, cove_state_name(e->state));
 		cove_put(e);

@@ -34,6 +34,15 @@ struct cove_enclave *cove_get(u32 id)
 	return e;
 }
 
+struct cove_enclave *cove_get_asked(u32 id)
+{
+	struct cove_enclave *e = cove_get(id);
+
+	if (!e)
+		pr_err("cove: no enclave %u\n", id);
+	return e;
+}
+
 void cove_put(struct cove_enclave *e)
 {
 	kref_put(&e->ref, cove_enclave_release);
@@ -165,15 +174,13 @@ out:
 
 static int cove_console(struct cove_console_read *rd)
 {
-	struct cove_enclave *e = cove_get(rd->id);
+	struct cove_enclave *e = cove_get_asked(rd->id);
 	u64 head, pos, len, off, first;
 	void __user *buf = u64_to_user_ptr(rd->buf_ptr);
 	int err = 0;
 
-	if (!e) {
-		pr_err("cove: no enclave %u\n", rd->id);
+	if (!e)
 		return -ENOENT;
-	}
 	mutex_lock(&e->lock);
 	if (e->dead || !e->map) {
 		err = -EINVAL;
