@@ -38,6 +38,7 @@ KERNEL_DIRS := init kernel kernel/lib kernel/fs kernel/syscalls mm drivers vmm v
 # The protection layer's host side: linked on its own (vmm_layer.o, below)
 # with private copies of the library code it needs.
 LAYER_SRCS := vmm/vmm.c vmm/violation.c vmm/host_tables.c vmm/host_entry.asm \
+	      vmm/ap_start.c vmm/ap_entry.asm \
 	      vmm/svm/svm.c vmm/svm/svm_run.asm vmm/vmx/vmx.c vmm/vmx/vmx_run.asm
 LAYER_LIB := kernel/lib/string.c kernel/lib/kvsnprintf.c kernel/lib/ranges.c \
 	     kernel/lib/host_grants.c drivers/serial16550_out.c arch/$(ARCH)/mm/pgtable.c
@@ -93,13 +94,13 @@ $(OBJDIR)/arch/$(ARCH)/boot/trampoline_blob.o: $(BUILD)/trampoline.bin
 $(OBJDIR)/%.o: %.asm arch/$(ARCH)/kernel/frame.inc vmm/guest_regs.inc | deps
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
-	@$(NASM) -f elf64 -I$(BUILD)/ -I$(dir $<) -Ivmm/ -o $@ $<
+	@$(NASM) -f elf64 -I$(BUILD)/ -I$(dir $<) -Ivmm/ -Iarch/$(ARCH)/include/arch/ -o $@ $<
 
 # The layer may reference nothing of the kernel: once a core is guarded,
 # kernel code and data are the guest's to rewrite. Only the linker script's
-# section bounds stay undefined; every symbol but the two entry points the
-# kernel calls becomes local, so its copies of memset & co. clash with nothing.
-LAYER_EXPORTS := vmm_layer_init vmm_layer_cpu_enter
+# section bounds stay undefined; every symbol but the entry points the kernel
+# calls (and the co-kernel core entry its image header names) becomes local, so its copies of memset & co. clash with nothing.
+LAYER_EXPORTS := vmm_layer_init vmm_layer_cpu_enter vmm_layer_cpu_release vmm_ap_entry
 $(LAYER_OBJ): $(LAYER_OBJS)
 	@echo "  LD -r   $@"
 	@$(LD) -r -z noexecstack -o $@.all $(LAYER_OBJS)

@@ -68,19 +68,6 @@ static int32_t cokernel_reply(char *payload, uint32_t *len, uint32_t cap, int32_
 	return rc;
 }
 
-/* The mailbox the host parked this core in (0 if it has none: refused). */
-static uint64_t cokernel_mailbox_of(uint32_t apic_id)
-{
-	const struct boot_range *r = &cokernel_bi->mailboxes;
-	const struct cove_boot_cpu *box = phys_to_virt(r->base);
-
-	for (uint64_t i = 0; i < r->size / sizeof(*box); i++) {
-		if (box[i].apic_id == apic_id && i)
-			return r->base + i * sizeof(*box);
-	}
-	return 0;
-}
-
 int32_t cokernel_control(uint32_t op, const uint64_t arg[6], uint32_t job, char *payload,
 			 uint32_t *len, uint32_t cap)
 {
@@ -106,7 +93,7 @@ int32_t cokernel_control(uint32_t op, const uint64_t arg[6], uint32_t job, char 
 		return cokernel_reply(payload, len, cap, rc,
 				      rc ? "the range was refused (see the console)" : "");
 	case COVE_CTL_ADD_CPU:
-		rc = smp_add_cpu((uint32_t)arg[0], cokernel_mailbox_of((uint32_t)arg[0]));
+		rc = smp_add_cpu((uint32_t)arg[0]);
 		return cokernel_reply(payload, len, cap, rc,
 				      rc ? "the core did not come online (see the console)" : "");
 	case COVE_CTL_REMOVE_MEM:

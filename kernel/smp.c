@@ -56,7 +56,7 @@ static struct percpu *smp_alloc_percpu(uint32_t cpu, uint32_t apic_id)
 }
 
 /* Give logical CPU cpu its per-CPU block and start it: 0 once it is online. */
-static int smp_start_cpu(uint32_t cpu, uint32_t apic_id, uint64_t mailbox)
+static int smp_start_cpu(uint32_t cpu, uint32_t apic_id, bool host_started)
 {
 	struct percpu *p = cpu < MAX_CPUS ? smp_alloc_percpu(cpu, apic_id) : NULL;
 	int rc;
@@ -65,7 +65,7 @@ static int smp_start_cpu(uint32_t cpu, uint32_t apic_id, uint64_t mailbox)
 		pr_err("smp: no memory for cpu%u\n", cpu);
 		return -ENOMEM;
 	}
-	p->mailbox = mailbox;
+	p->host_started = host_started;
 	percpu_table[cpu] = p;
 	rc = arch_cpu_start(p);
 	if (rc)
@@ -85,21 +85,17 @@ uint32_t smp_boot_secondaries(const struct boot_info *bi)
 	}
 
 	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
-		if (smp_start_cpu(cpu, bi->cpus[cpu].apic_id, bi->cpus[cpu].mailbox) == 0)
+		if (smp_start_cpu(cpu, bi->cpus[cpu].apic_id, bi->cpus[cpu].host_started) == 0)
 			online++;
 	}
 	return online;
 }
 
-int smp_add_cpu(uint32_t apic_id, uint64_t mailbox)
+int smp_add_cpu(uint32_t apic_id)
 {
 	uint32_t cpu = smp_cpu_count;
 	int rc;
 
-	if (!mailbox) {
-		pr_err("smp: the host parked no core with APIC id %u\n", apic_id);
-		return -ENODEV;
-	}
 	if (cpu >= MAX_CPUS) {
 		pr_err("smp: no room for another CPU (CONFIG_NR_CPUS is %u)\n", MAX_CPUS);
 		return -ENOSPC;
@@ -117,7 +113,7 @@ int smp_add_cpu(uint32_t apic_id, uint64_t mailbox)
 		       apic_id, rc);
 		return rc;
 	}
-	rc = smp_start_cpu(cpu, apic_id, mailbox);
+	rc = smp_start_cpu(cpu, apic_id, true);
 	if (!rc)
 		smp_cpu_count = cpu + 1;
 	return rc;
@@ -125,7 +121,7 @@ int smp_add_cpu(uint32_t apic_id, uint64_t mailbox)
 
 int smp_start_foreign_cpu(uint32_t apic_id)
 {
-	return smp_start_cpu(smp_cpu_count, apic_id, 0);
+	return smp_start_cpu(smp_cpu_count, apic_id, false);
 }
 
 void smp_secondary_main(struct percpu *self)

@@ -159,6 +159,18 @@ int vmm_cpu_add(uint32_t cpu, uint32_t apic_id)
 	return vmm_sync_all();
 }
 
+/* The request the layer reads: in the image, since stacks may lie outside the direct map. */
+static struct vmm_cpu_start vmm_start_req;	/* the boot CPU's: cores start one at a time */
+
+int vmm_cpu_start(uint32_t cpu, uint32_t apic_id, const struct vmm_cpu_start *start)
+{
+	if (!vmm_on)
+		return vmm_layer_cpu_release(apic_id, start);
+	vmm_start_req = *start;
+	return (int)vmm_hypercall(VMM_HC_CPU_START, cpu | (uint64_t)apic_id << 32,
+				  virt_to_phys(&vmm_start_req));
+}
+
 /* Filled by the layer with the table's text; only the CPU ending the run uses it. */
 static char vmm_exit_text[8192];
 

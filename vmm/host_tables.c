@@ -37,6 +37,10 @@ extern char vmm_host_nmi[], vmm_host_fault[];
 
 static struct pgtable vmm_host_pt;
 static struct vmm_dt_ptr vmm_gdtr, vmm_idtr;
+/* The kernel's code, data and task selectors when the GDT was copied. */
+static uint16_t vmm_host_cs, vmm_host_ds, vmm_host_tr;
+/* Never loaded with LTR: VMX wants a host TR base, and no gate uses an IST. */
+static uint8_t vmm_host_tss[104] __aligned(16);
 
 static void *vmm_host_pt_p2v(void *ctx, uint64_t pa)
 {
@@ -63,6 +67,8 @@ static int vmm_host_gdt_build(void)
 	if (!gdt)
 		return -ENOMEM;
 	__asm__ volatile("sgdt %0" : "=m"(kernel));
+	__asm__ volatile("mov %%cs, %0; mov %%ss, %1; str %2"
+			 : "=r"(vmm_host_cs), "=r"(vmm_host_ds), "=r"(vmm_host_tr));
 	if (kernel.limit >= PAGE_SIZE)
 		return -EINVAL;
 	memcpy(gdt, (const void *)kernel.base, kernel.limit + 1U);
@@ -115,6 +121,14 @@ int vmm_host_tables_build(const struct boot_info *bi, phys_addr_t image_pa)
 	if (!rc)
 		rc = pgtable_map(&vmm_host_pt, data, image_pa + (data - text), end - data,
 				 PGT_WRITE | PGT_NOEXEC);
+	/* ap_entry.asm switches to these tables while running at its physical address. */
+	if (!rc) {
+		uint64_t lo = ALIGN_DOWN((uint64_t)vmm_ap_entry, PAGE_SIZE);
+		uint64_t hi = ALIGN_UP((uint64_t)vmm_ap_entry_end, PAGE_SIZE);
+
+		rc = pgtable_map(&vmm_host_pt, image_pa + (lo - text), image_pa + (lo - text),
+				 hi - lo, 0);
+	}
 	for (uint32_t i = 0; i < bi->nr_mem && !rc; i++)
 		rc = vmm_host_tables_map(bi->mem[i].base, bi->mem[i].size);
 	if (!rc)
@@ -135,6 +149,35 @@ void vmm_host_tables_load(void)
 {
 	write_cr3(vmm_host_pt.root);
 	__asm__ volatile("lgdt %0; lidt %1" : : "m"(vmm_gdtr), "m"(vmm_idtr) : "memory");
+}
+
+void vmm_host_tables_adopt(void)
+{
+	uint64_t cr0;
+
+	vmm_host_tables_load();
+	__asm__ volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%ss\n\t"
+			 "mov %2, %%fs; mov %2, %%gs\n\t"
+			 "pushq %1\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:"
+			 : : "r"((uint64_t)vmm_host_ds), "r"((uint64_t)vmm_host_cs), "r"(0UL)
+			 : "rax", "memory");
+	/* The loader left write protection off; the layer's text is read-only. */
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | X86_CR0_WP));
+}
+
+uint16_t vmm_host_tr_sel(void)
+{
+	return vmm_host_tr;
+}
+
+uint64_t vmm_host_tss_base(void)
+{
+	return (uint64_t)vmm_host_tss;
 }
 
 uint64_t vmm_host_cr3(void)

@@ -71,6 +71,15 @@ static struct {
 	uint64_t base, size, gen;
 	bool pending;
 } vmm_removing;
+/*
+ * Which core each of the layer's per-core slots belongs to, and whether it
+ * runs yet: a core the layer starts (VMM_HC_CPU_START) must be the one the
+ * slot was given to, and starts once. Under vmm_change_lock.
+ */
+static struct {
+	uint32_t apic_id;
+	bool bound, started;
+} vmm_cores[BOOT_MAX_CPUS];
 /* The enclave's APIC IDs (IPIs may go there only); boot cores, then added ones. */
 static uint32_t vmm_apic_ids[BOOT_MAX_CPUS];
 static uint32_t vmm_nr_apic_ids;
@@ -247,6 +256,7 @@ int64_t vmm_host_mem_add(struct pgtable *nested, uint64_t base, uint64_t size)
 
 void vmm_host_cpu_entered(uint32_t cpu)
 {
+	vmm_cores[cpu].started = true;
 	/* The first entry flushes the guest's translations anyway. */
 	vmm_sync[cpu].seen_gen = __atomic_load_n(&vmm_nested_gen, __ATOMIC_ACQUIRE);
 	__atomic_store_n(&vmm_sync[cpu].entered, true, __ATOMIC_RELEASE);
@@ -345,14 +355,16 @@ static bool vmm_cpu_granted(uint32_t apic_id)
 
 int64_t vmm_host_cpu_add(struct pgtable *nested, uint64_t cpu_apic, uint64_t pa, void **state)
 {
-	uint32_t apic_id = (uint32_t)(cpu_apic >> 32), first_new = vmm_nr_areas;
+	uint32_t cpu = (uint32_t)cpu_apic, apic_id = (uint32_t)(cpu_apic >> 32);
+	uint32_t first_new = vmm_nr_areas;
 	uint64_t size = PAGE_SIZE << VMM_CPU_STATE_ORDER;
 	int64_t rc;
 
 	if (pa & (size - 1) || pa + size < pa)
 		return -EINVAL;
 	spin_lock(&vmm_change_lock);
-	if (!vmm_cpu_granted(apic_id) || vmm_apic_in_enclave(apic_id) ||
+	if (cpu >= BOOT_MAX_CPUS || vmm_cores[cpu].bound ||
+	    !vmm_cpu_granted(apic_id) || vmm_apic_in_enclave(apic_id) ||
 	    vmm_nr_apic_ids == BOOT_MAX_CPUS || vmm_nr_areas == VMM_MAX_AREAS ||
 	    !ranges_contain(vmm_partition->r, vmm_partition->nr, pa, size) ||
 	    vmm_overlaps_layer(pa, size)) {
@@ -366,7 +378,44 @@ int64_t vmm_host_cpu_add(struct pgtable *nested, uint64_t cpu_apic, uint64_t pa,
 		if (!rc) {
 			vmm_nested_gen++;
 			vmm_apic_ids[vmm_nr_apic_ids++] = apic_id;
+			vmm_cores[cpu].apic_id = apic_id;
+			vmm_cores[cpu].bound = true;
 		}
+	}
+	spin_unlock(&vmm_change_lock);
+	return rc;
+}
+
+/*
+ * Host side of VMM_HC_CPU_START: the slot must belong to that core and not
+ * run yet, the request must lie in the partition. The back end's prepare
+ * writes the core's guest state into the layer's memory (from the calling
+ * core's, which it can read); then the core leaves ap_entry.asm for the
+ * layer's tables and stack, and enters guest mode at the request's entry.
+ */
+int64_t vmm_host_cpu_start(uint64_t cpu_apic, uint64_t gpa, uint64_t host_rsp,
+			   void (*prepare)(uint32_t cpu, const struct vmm_cpu_start *req, void *ctx),
+			   void *ctx)
+{
+	uint32_t cpu = (uint32_t)cpu_apic, apic_id = (uint32_t)(cpu_apic >> 32);
+	struct vmm_cpu_start req;
+	int64_t rc;
+
+	if (!vmm_cokernel || cpu >= BOOT_MAX_CPUS || gpa + sizeof(req) < gpa ||
+	    !ranges_contain(vmm_partition->r, vmm_partition->nr, gpa, sizeof(req)) ||
+	    vmm_overlaps_layer(gpa, sizeof(req)))
+		return -EINVAL;
+	memcpy(&req, vmm_p2v(gpa), sizeof(req));
+	spin_lock(&vmm_change_lock);
+	if (!vmm_cores[cpu].bound || vmm_cores[cpu].apic_id != apic_id) {
+		rc = -EPERM;
+	} else if (vmm_cores[cpu].started) {
+		rc = -EBUSY;
+	} else {
+		prepare(cpu, &req, ctx);
+		rc = vmm_host_ap_release(cpu, apic_id, host_rsp);
+		if (!rc)
+			vmm_cores[cpu].started = true;
 	}
 	spin_unlock(&vmm_change_lock);
 	return rc;
@@ -415,8 +464,11 @@ void vmm_ring_host(void)
 
 bool vmm_icr_allowed(uint32_t icr_lo, uint32_t dest)
 {
-	uint32_t shorthand = (icr_lo >> 18) & 3;
+	uint32_t shorthand = (icr_lo >> 18) & 3, mode = (icr_lo >> 8) & 7;
 
+	/* Co-kernel: the host starts and stops cores; INIT or SIPI is never Cove's. */
+	if (vmm_cokernel && (mode == 5 || mode == 6))
+		return false;
 	if (shorthand == 1)		/* self */
 		return true;
 	if (shorthand == 2 || shorthand == 3)	/* broadcasts reach every CPU of the machine */
@@ -537,6 +589,16 @@ bool vmm_poweroff_ports(void)
 	return vmm_exit_ports;
 }
 
+bool vmm_layer_is_on(void)
+{
+	return vmm_on;
+}
+
+bool vmm_layer_is_vmx(void)
+{
+	return vmm_is_vmx;
+}
+
 /* The layer's image sections are its own too: record them, never zero them. */
 static int vmm_take_image(const struct vmm_services *s)
 {
@@ -579,8 +641,11 @@ static int vmm_setup(const struct boot_info *bi, const char **why)
 	for (uint32_t i = 0; i < bi->nr_mem; i++)
 		vmm_partition->r[i] = bi->mem[i];
 	vmm_nr_apic_ids = bi->nr_cpus;
-	for (uint32_t i = 0; i < bi->nr_cpus; i++)
+	for (uint32_t i = 0; i < bi->nr_cpus; i++) {
 		vmm_apic_ids[i] = bi->cpus[i].apic_id;
+		vmm_cores[i].apic_id = bi->cpus[i].apic_id;
+		vmm_cores[i].bound = true;
+	}
 	vmm_enclave_is_machine = bi->nr_cpus == bi->firmware_nr_cpus;
 	rc = vmm_is_vmx ? vmx_init(bi) : svm_init(bi);
 	if (!rc)

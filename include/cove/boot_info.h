@@ -40,10 +40,10 @@ struct boot_cpu {
 	uint32_t apic_id;
 	uint32_t acpi_id;
 	/*
-	 * Co-kernel: physical address of the mailbox the core waits in (the
-	 * host started it); 0 when the kernel must wake it with INIT/SIPI.
+	 * Co-kernel: the host started the core and it waits in the protection
+	 * layer's entry; false when the kernel must wake it with INIT/SIPI.
 	 */
-	uint64_t mailbox;
+	bool host_started;
 };
 
 struct boot_info {
@@ -97,7 +97,6 @@ struct boot_info {
 	struct boot_range longcall_chan;	/* kernel -> host requests */
 	uint64_t host_page;		/* host-owned: grants, fault report */
 	uint64_t host_state;		/* u32 state then u32 exit status, for the host */
-	struct boot_range mailboxes;	/* where the host parks cores it adds later */
 	uint32_t doorbell_vector;	/* the host rings the boot CPU with this */
 	uint32_t enclave_id;
 };

@@ -58,6 +58,7 @@ enum fault_inject_kind {
 	FAULT_INJECT_GROW_UNGRANTED,	/* ask the layer for memory never granted */
 	FAULT_INJECT_NMI_FOREIGN,	/* NMI to a core outside the partition */
 	FAULT_INJECT_LAYER_CODE,	/* overwrite the protection layer's code */
+	FAULT_INJECT_AP_EARLY_WRITE,	/* each core the kernel starts: a wild write first */
 	FAULT_INJECT_ON_REQUEST,	/* none at boot; a job may ask (cove_fault_inject) */
 };
 
@@ -66,6 +67,8 @@ enum fault_inject_kind {
  * addr: where a wild write goes (0 = just past the partition).
  */
 void fault_inject_run(int kind, uint64_t addr);
+/* fault_inject=ap_early_write: a core the kernel starts, before anything else. */
+void fault_inject_cpu_start(void);
 
 /* Fault on purpose (panic_test=), to show what a kernel fault report looks like. */
 void panic_test_run(int kind);

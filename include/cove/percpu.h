@@ -50,8 +50,8 @@ struct percpu {
 	uint64_t irqs;
 	uint64_t user_irqs;		/* interrupts that stopped user code: noise */
 	struct xcall_slot xcall;
-	/* Co-kernel: where the host parked this CPU; 0 = wake it with INIT/SIPI. */
-	uint64_t mailbox;
+	/* Co-kernel: the host started it (the layer releases it); else INIT/SIPI. */
+	bool host_started;
 	bool guarded;			/* runs as the protection layer's guest; set by itself */
 	struct arch_percpu arch;
 };

@@ -14,11 +14,14 @@
  *   kernel_addr              the image, at base + its link address
  *   initrd_addr              the initrd, after the image
  *
- * The boot core and every other core enter the same 64-bit entry (the
- * image header's entry_phys, relocated by base) with paging on, the
- * partition identity-mapped, and %esi = page frame number of the block. A
- * core whose APIC ID is not params.apic_id waits in its mailbox
- * (cove_boot_tail.cpus[]) until Cove releases it.
+ * Every core enters in 64-bit mode with paging on, the partition
+ * identity-mapped and %esi = page frame number of the block. The boot core
+ * enters the kernel (the image header's entry_phys, relocated by base);
+ * every other core, at boot or added later, enters the protection layer's
+ * text (cpu_entry_phys), says it arrived in its cove_boot_tail.cpus[] entry
+ * and waits in the layer's own memory until the layer releases it: into
+ * guest mode when protection is on, so the kernel never runs unguarded on
+ * it.
  */
 #ifndef COVE_PISCES_ABI_H
 #define COVE_PISCES_ABI_H
@@ -34,7 +37,7 @@
 
 /* Cove's extension of the block, after the Pisces fields. */
 #define COVE_TAIL_MAGIC 0x45564f43U	/* "COVE" little-endian */
-#define COVE_TAIL_VERSION 1
+#define COVE_TAIL_VERSION 2
 #define COVE_MAX_ENCLAVE_CPUS 64
 #define COVE_MAX_GRANTS 32
 
@@ -55,18 +58,14 @@ struct cove_image_header {
 	uint64_t image_start;	/* lowest p_paddr */
 	uint64_t image_end;	/* end of everything, .bss included */
 	uint64_t align;		/* the partition base must be aligned to this */
+	uint64_t cpu_entry_phys;	/* 64-bit entry of every other core (layer text) */
 } __attribute__((packed));
 
-/* One enclave core's mailbox; Cove writes go then the core jumps. */
+/* One enclave core, as the host gave it. */
 struct cove_boot_cpu {
 	uint32_t apic_id;
 	uint32_t host_cpu;	/* the host's number for it (informational) */
-	uint64_t go;		/* Cove sets 1 after filling the four below */
-	uint64_t cr3;
-	uint64_t entry;		/* entry(arg) on stack, interrupts off */
-	uint64_t stack;
-	uint64_t arg;
-	uint64_t arrived;	/* the core sets 1 when it reaches the mailbox */
+	uint64_t arrived;	/* set to 1 by the core once it left the trampoline */
 } __attribute__((packed));
 
 /* pisces_boot_params.tail.state: Cove's own view, written by Cove. */
@@ -172,7 +171,7 @@ enum cove_ctl_op {
 	COVE_CTL_LAUNCH = 1,	/* payload: a job line (jobs= syntax); arg0 = job id */
 	COVE_CTL_ADD_MEM,	/* arg0 base, arg1 size (already granted) */
 	COVE_CTL_REMOVE_MEM,	/* arg0 base, arg1 size: give it back or -EBUSY */
-	COVE_CTL_ADD_CPU,	/* arg0 APIC ID (already waiting in its mailbox) */
+	COVE_CTL_ADD_CPU,	/* arg0 APIC ID (already waiting in the layer's entry) */
 	COVE_CTL_SHUTDOWN,	/* stop jobs, park every core */
 	COVE_CTL_KILL,		/* arg0 job id */
 };

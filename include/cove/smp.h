@@ -16,10 +16,10 @@ uint32_t smp_boot_secondaries(const struct boot_info *bi);
 void smp_secondary_main(struct percpu *self) __noreturn;
 uint32_t smp_nr_online(void);
 /*
- * Co-kernel: the host gave one more core, waiting in its mailbox (physical
- * address). 0 once it is online as the next logical CPU.
+ * Co-kernel: the host gave one more core, waiting in the protection layer's
+ * entry. 0 once it is online as the next logical CPU.
  */
-int smp_add_cpu(uint32_t apic_id, uint64_t mailbox);
+int smp_add_cpu(uint32_t apic_id);
 /* fault_inject=ipi_foreign: take a core outside the partition (a kernel bug). */
 int smp_start_foreign_cpu(uint32_t apic_id);
 uint32_t smp_nr_cpus(void);

@@ -43,6 +43,19 @@ int vmm_partition_remove(phys_addr_t base, uint64_t size);
  */
 int vmm_cpu_add(uint32_t cpu, uint32_t apic_id);
 
+/* Where a core the host started begins once the layer lets it go. */
+struct vmm_cpu_start {
+	uint64_t rip, rsp, rdi, cr3;
+};
+/*
+ * Co-kernel: release a core the host started into the layer's entry (the
+ * kernel never runs on it before this). Protection on: it starts as the
+ * layer's guest at start->rip, in the calling core's mode, on start->cr3.
+ * Off: it jumps there directly. 0, -ENODEV (the host did not start it),
+ * -EPERM or -EINVAL (the layer refused).
+ */
+int vmm_cpu_start(uint32_t cpu, uint32_t apic_id, const struct vmm_cpu_start *start);
+
 /* Hypercalls: RAX holds the number, RBX and RCX the arguments. */
 #define VMM_HC_EXIT_TABLE 0x434f5645ULL	/* RBX buffer (guest physical), RCX its size */
 #define VMM_HC_MEM_ADD 0x434f5601ULL
@@ -51,6 +64,7 @@ int vmm_cpu_add(uint32_t cpu, uint32_t apic_id);
 #define VMM_HC_SYNC 0x434f5604ULL	/* flush if due; 0 once nothing waits on a flush */
 #define VMM_HC_CPU_ADD 0x434f5605ULL	/* RBX cpu | apic_id << 32, RCX state block */
 #define VMM_HC_APIC_WRITE 0x434f5606ULL	/* RBX register, RCX value (ICR: dest << 32 | low) */
+#define VMM_HC_CPU_START 0x434f5607ULL	/* RBX cpu | apic_id << 32, RCX struct vmm_cpu_start */
 /* A block of layer state for one core: control block, save areas, stack. */
 #define VMM_CPU_STATE_ORDER 3
 /*

@@ -69,6 +69,9 @@ bool svm_available(const char **why);
 int svm_init(const struct boot_info *bi);
 bool svm_cpu_enter(uint32_t cpu, uint64_t guest_rsp, uint64_t guest_rip);
 void svm_park(void) __noreturn;
+/* A core the layer started (ap_start.c): on its own tables, into guest mode. */
+void svm_cpu_run_started(uint32_t cpu) __noreturn;
+void vmx_cpu_run_started(uint32_t cpu) __noreturn;
 
 /* Setup only: memory for the layer, taken from the partition and hidden. */
 void *vmm_alloc_pages(uint32_t order, phys_addr_t *pa);
@@ -93,6 +96,15 @@ void vmm_log(const char *fmt, ...) __printf(1, 2);
  */
 int vmm_host_tables_build(const struct boot_info *bi, phys_addr_t image_pa);
 void vmm_host_tables_load(void);
+/*
+ * A core the layer started arrives on the loader's GDT, which the host
+ * takes back: load the layer's tables and reload every segment from them.
+ */
+void vmm_host_tables_adopt(void);
+/* The kernel's selectors at setup, which the layer's GDT copy keeps. */
+uint16_t vmm_host_tr_sel(void);
+/* A TSS of the layer's for a started core's host TR (VMX needs one). */
+uint64_t vmm_host_tss_base(void);
 uint64_t vmm_host_cr3(void);
 uint64_t vmm_host_gdt_base(void);
 uint64_t vmm_host_idt_base(void);
@@ -129,6 +141,21 @@ struct cove_host_page *vmm_host_page_of(void);
 uint32_t *vmm_host_state_word(void);
 /* Bare mode: the run ends through the emulator's exit ports (else halt). */
 bool vmm_poweroff_ports(void);
+bool vmm_layer_is_on(void);
+bool vmm_layer_is_vmx(void);
+
+/*
+ * Co-kernel cores the layer starts (ap_start.c, ap_entry.asm): the common
+ * checks of VMM_HC_CPU_START around the back end's prepare, and the
+ * release of the waiting core onto the layer's tables and host_rsp.
+ */
+struct vmm_cpu_start;
+int64_t vmm_host_cpu_start(uint64_t cpu_apic, uint64_t gpa, uint64_t host_rsp,
+			   void (*prepare)(uint32_t cpu, const struct vmm_cpu_start *req, void *ctx),
+			   void *ctx);
+int64_t vmm_host_ap_release(uint32_t cpu, uint32_t apic_id, uint64_t host_rsp);
+/* The layer's entry code, identity-mapped in its tables (the switch to them runs there). */
+extern char vmm_ap_entry[], vmm_ap_entry_end[];
 
 /*
  * Host side of VMM_HC_EXIT_TABLE: appends one line per core to the

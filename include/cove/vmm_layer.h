@@ -56,6 +56,16 @@ int vmm_layer_init(const struct boot_info *bi, const struct vmm_layer_params *pa
  */
 bool vmm_layer_cpu_enter(uint32_t cpu, uint64_t guest_rsp, uint64_t guest_rip);
 
+struct vmm_cpu_start;
+
+/*
+ * Protection off only: let a core the host started leave the layer's entry
+ * (vmm/ap_entry.asm) straight into the kernel. -EPERM while the layer is
+ * on (then only VMM_HC_CPU_START releases cores), -ENODEV if the host did
+ * not start it.
+ */
+int vmm_layer_cpu_release(uint32_t apic_id, const struct vmm_cpu_start *start);
+
 /* Image bounds of the layer's sections (kernel.ld). */
 extern char __vmm_start[], __vmm_data_start[], __vmm_end[];
 

@@ -13,7 +13,8 @@ int64_t sys_cove_fault_inject(SYSCALL_ARGS)
 {
 	if (kernel_options.fault_inject != FAULT_INJECT_ON_REQUEST)
 		return -EPERM;
-	if (a0 <= FAULT_INJECT_NONE || a0 >= FAULT_INJECT_ON_REQUEST)
+	/* ap_early_write acts only as a core starts, at boot or when the host adds one. */
+	if (a0 <= FAULT_INJECT_NONE || a0 >= FAULT_INJECT_AP_EARLY_WRITE)
 		return -EINVAL;
 	fault_inject_run((int)a0, a1);
 	return 0;

@@ -60,7 +60,7 @@ struct cove_job {
 struct cove_layout {
 	u64 block_off, ring_off, ring_size, ctl_off, ctl_size, lc_off, lc_size;
 	u64 lc_slot_size;
-	u64 image_start, image_end, entry, align;
+	u64 image_start, image_end, entry, cpu_entry, align;
 	u64 initrd_off, initrd_size;
 	u64 end;
 };

@@ -87,6 +87,7 @@ int cove_image_check(const void *img, size_t size, struct cove_layout *lay)
 	}
 	if (hdr.image_start >= hdr.image_end || hdr.image_end - hdr.image_start > SZ_1G ||
 	    hdr.entry_phys < hdr.image_start || hdr.entry_phys >= hdr.image_end ||
+	    hdr.cpu_entry_phys < hdr.image_start || hdr.cpu_entry_phys >= hdr.image_end ||
 	    (hdr.align & (hdr.align - 1)) || hdr.align > SZ_1G ||
 	    offset_in_page(hdr.image_start)) {
 		pr_err("cove: image: implausible header (start %#llx end %#llx entry %#llx align %#llx)\n",
@@ -106,6 +107,7 @@ int cove_image_check(const void *img, size_t size, struct cove_layout *lay)
 	lay->image_start = hdr.image_start;
 	lay->image_end = hdr.image_end;
 	lay->entry = hdr.entry_phys;
+	lay->cpu_entry = hdr.cpu_entry_phys;
 	lay->align = hdr.align ? hdr.align : PAGE_SIZE;
 	return 0;
 }

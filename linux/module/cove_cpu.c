@@ -154,52 +154,21 @@ static bool cove_cpu_left(struct cove_enclave *e, unsigned int i)
 }
 
 /*
- * Start cores e->cpus[first .. first + nr) at the image's entry: INIT, 10 ms,
- * SIPI, 200 us, SIPI, then wait until each has left the trampoline (the boot
- * core says so by moving tail.state to BOOTING, the others by setting
- * arrived in their mailbox). Cores that did not make it are stopped with
- * INIT before the borrowed page gets its bytes back.
+ * One batch of cores through the trampoline page (already holding the
+ * trampoline) into entry: INIT, 10 ms, SIPI, 200 us, SIPI, then wait until
+ * each has left the trampoline (the boot core says so by moving tail.state
+ * to BOOTING, the others by setting arrived in their tail entry). Cores
+ * that did not make it are stopped with INIT.
  */
-int cove_start_cpus(struct cove_enclave *e, unsigned int first, unsigned int nr,
-		    unsigned int timeout_ms)
+static int cove_start_batch(struct cove_enclave *e, void *page, unsigned int first,
+			    unsigned int nr, u64 entry, unsigned long deadline)
 {
-	size_t len = cove_tramp_end - cove_tramp_start;
-	unsigned long deadline;
-	unsigned int i, vector;
-	void *page, *saved;
+	unsigned int i, vector = trampoline_pa >> PAGE_SHIFT;
 	bool all;
 	int err = 0;
 
-	if (trampoline_pa >= SZ_1M || offset_in_page(trampoline_pa) ||
-	    !page_is_ram(trampoline_pa >> PAGE_SHIFT)) {
-		pr_err("cove: trampoline_pa %#lx is not a page of RAM below 1 MiB\n", trampoline_pa);
-		return -EINVAL;
-	}
-	if (e->lay.entry + e->mem[0].base < e->mem[0].base) {
-		pr_err("cove: entry point overflows\n");
-		return -EINVAL;
-	}
-	saved = kmalloc(PAGE_SIZE, GFP_KERNEL);
-	if (!saved)
-		return -ENOMEM;
-	page = memremap(trampoline_pa, PAGE_SIZE, MEMREMAP_WB);
-	if (!page) {
-		kfree(saved);
-		return -ENOMEM;
-	}
-
-	cpu_hotplug_disable();
-	memcpy(saved, page, PAGE_SIZE);
-	memcpy(page, cove_tramp_start, len);
-	cove_put32(page, cove_tramp_gdt_desc + 2, trampoline_pa + (cove_tramp_gdt - cove_tramp_start));
-	cove_put32(page, cove_tramp_pm_ptr, trampoline_pa + (cove_tramp_pm32 - cove_tramp_start));
-	cove_put32(page, cove_tramp_lm_ptr, trampoline_pa + (cove_tramp_lm64 - cove_tramp_start));
-	cove_put32(page, cove_tramp_cr3, page_to_phys(e->tables));
-	cove_put32(page, cove_tramp_pfn, e->mem[0].base >> PAGE_SHIFT);
-	cove_put64(page, cove_tramp_entry, e->mem[0].base + e->lay.entry);
+	cove_put64(page, cove_tramp_entry, e->mem[0].base + entry);
 	wmb();
-
-	vector = trampoline_pa >> PAGE_SHIFT;
 	for (i = first; i < first + nr; i++)
 		cove_send_init(e->apic_ids[i]);
 	msleep(10);
@@ -209,7 +178,6 @@ int cove_start_cpus(struct cove_enclave *e, unsigned int first, unsigned int nr,
 	for (i = first; i < first + nr; i++)
 		cove_icr(APIC_DEST_PHYSICAL | APIC_DM_STARTUP | vector, e->apic_ids[i]);
 
-	deadline = jiffies + msecs_to_jiffies(timeout_ms);
 	for (;;) {
 		all = true;
 		for (i = first; i < first + nr; i++)
@@ -236,6 +204,59 @@ int cove_start_cpus(struct cove_enclave *e, unsigned int first, unsigned int nr,
 			cove_send_init(e->apic_ids[i]);
 		}
 		msleep(10);
+	}
+	return err;
+}
+
+/*
+ * Start cores e->cpus[first .. first + nr): the boot core (index 0) at the
+ * kernel's entry, every other core at the protection layer's (cpu_entry),
+ * where it waits until the layer releases it. Those go first, so they are
+ * waiting by the time the kernel asks the layer for them.
+ */
+int cove_start_cpus(struct cove_enclave *e, unsigned int first, unsigned int nr,
+		    unsigned int timeout_ms)
+{
+	size_t len = cove_tramp_end - cove_tramp_start;
+	unsigned long deadline = jiffies + msecs_to_jiffies(timeout_ms);
+	void *page, *saved;
+	int err = 0;
+
+	if (trampoline_pa >= SZ_1M || offset_in_page(trampoline_pa) ||
+	    !page_is_ram(trampoline_pa >> PAGE_SHIFT)) {
+		pr_err("cove: trampoline_pa %#lx is not a page of RAM below 1 MiB\n", trampoline_pa);
+		return -EINVAL;
+	}
+	if (e->lay.entry + e->mem[0].base < e->mem[0].base ||
+	    e->lay.cpu_entry + e->mem[0].base < e->mem[0].base) {
+		pr_err("cove: entry point overflows\n");
+		return -EINVAL;
+	}
+	saved = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!saved)
+		return -ENOMEM;
+	page = memremap(trampoline_pa, PAGE_SIZE, MEMREMAP_WB);
+	if (!page) {
+		kfree(saved);
+		return -ENOMEM;
+	}
+
+	cpu_hotplug_disable();
+	memcpy(saved, page, PAGE_SIZE);
+	memcpy(page, cove_tramp_start, len);
+	cove_put32(page, cove_tramp_gdt_desc + 2, trampoline_pa + (cove_tramp_gdt - cove_tramp_start));
+	cove_put32(page, cove_tramp_pm_ptr, trampoline_pa + (cove_tramp_pm32 - cove_tramp_start));
+	cove_put32(page, cove_tramp_lm_ptr, trampoline_pa + (cove_tramp_lm64 - cove_tramp_start));
+	cove_put32(page, cove_tramp_cr3, page_to_phys(e->tables));
+	cove_put32(page, cove_tramp_pfn, e->mem[0].base >> PAGE_SHIFT);
+
+	if (first == 0) {
+		if (nr > 1)
+			err = cove_start_batch(e, page, 1, nr - 1, e->lay.cpu_entry, deadline);
+		if (!err)
+			err = cove_start_batch(e, page, 0, 1, e->lay.entry, deadline);
+	} else {
+		err = cove_start_batch(e, page, first, nr, e->lay.cpu_entry, deadline);
 	}
 
 	memcpy(page, saved, PAGE_SIZE);

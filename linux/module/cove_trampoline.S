@@ -102,6 +102,6 @@ cove_tramp_pfn:
 	.long	0				/* PFN of the boot block */
 	.globl cove_tramp_entry
 cove_tramp_entry:
-	.quad	0				/* partition base + entry_phys */
+	.quad	0				/* partition base + this batch's entry */
 	.globl cove_tramp_end
 cove_tramp_end:

@@ -403,6 +403,46 @@ check_back
 	expect_all_back
 }
 
+# A core the host adds waits in the protection layer's entry and becomes
+# the layer's guest before it runs a single kernel instruction. The kernel
+# (fault_inject=ap_early_write) makes the new core's first step a write into
+# a page memwatch holds on the host: guarded, it is trapped and reported;
+# with protection off the same write lands.
+scenario_cli_added_core_starts_guarded() {
+	cokernel_vm --timeout 400 "${CLI_ADDS[@]}" -- '
+early() {	# early PROTECT
+	rm -f /tmp/addr /tmp/go
+	/data/memwatch /tmp/addr /tmp/go & mw=$!
+	while [ ! -s /tmp/addr ]; do sleep 0.1; done
+	id=$(cove create --cpus 2 --mem 256M --image /data/cove.elf --protect $1 \
+		--cmdline "fault_inject=ap_early_write fault_addr=$(cat /tmp/addr)")
+	echo "RC create $1 $?"
+	cove add $id --cpus 3; echo "RC add $1 $?"
+	touch /tmp/go; wait $mw; echo "MEMWATCH $1 $?"
+	cove status $id | grep -q failed && echo "FAILED $1"
+	cove console $id | grep -E "fault_inject|as its guest|online, APIC" | sed "s/^/CONSOLE $1 /"
+	cove destroy $id
+}
+early on
+early off
+check_back
+'
+	expect_status 0
+	expect_log "RC create on 0"
+	expect_log_re "RC add on [1-9]"
+	expect_log "MEMWATCH on 0"
+	expect_log "FAILED on"
+	expect_log "CONSOLE on fault_inject: cpu1 writes outside the partition before anything else (as the layer's guest)"
+	expect_log "write at guest physical"
+	expect_log "RC create off 0"
+	expect_log "RC add off 0"
+	expect_log "memwatch: CHANGED: 1 words"
+	expect_log "MEMWATCH off 3"
+	expect_no_log "FAILED off"
+	expect_log "CONSOLE off cpu1: online, APIC id 3"
+	expect_all_back
+}
+
 # Ten enclaves in a row on the same cores and memory: every time, each
 # core comes back online and MemFree returns to its baseline.
 scenario_cli_recreate_ten() {
@@ -441,7 +481,7 @@ cove run $a -- /data/cg; echo "RC cg $?"
 cove remove $a --mem 128M; echo "RC remove $?"
 cove status $a
 cove run $a -- /data/cg; echo "RC cg after remove $?"
-cove console $a | grep -E "online, APIC|partition: (added|removed)|unguarded"
+cove console $a | grep -E "online, APIC|partition: (added|removed)|unguarded|as its guest"
 cove destroy $a
 check_back
 '
@@ -453,7 +493,8 @@ check_back
 	expect_log "RC add 0"
 	expect_log "cg threads=2"
 	expect_log "RC cg 0"
-	# The core added at run time entered the protection layer first.
+	# The core added at run time was started by the protection layer, as its guest.
+	expect_log "smp: the protection layer started cpu1 (APIC id 3) as its guest"
 	expect_log "cpu1: online, APIC id 3, guarded"
 	expect_no_log "unguarded"
 	expect_log_re "partition: added \\[.*\\] 131072 KiB; now 384 MiB"

@@ -112,6 +112,7 @@ _Static_assert(__builtin_offsetof(struct svm_cpu, host_area_pa) == 136, "svm_run
 _Static_assert(__builtin_offsetof(struct svm_cpu, host_rsp) == 144, "svm_run.asm offsets");
 
 void svm_launch(struct svm_cpu *c, uint64_t guest_rsp, uint64_t guest_rip) __noreturn;
+void svm_run(struct svm_cpu *c) __noreturn;
 
 /* Built by the boot CPU in svm_init; each CPU then uses only its own entry. */
 static struct svm_cpu *svm_cpus;
@@ -265,6 +266,20 @@ static uint16_t svm_read_sel(int which)
 	return v;
 }
 
+/* What the layer intercepts and the nested tables: the same on every core. */
+static void svm_vmcb_controls(struct vmcb *v)
+{
+	v->intercepts3 = INTERCEPT_NMI | INTERCEPT_INIT | INTERCEPT_IOIO | INTERCEPT_MSR |
+			 INTERCEPT_SHUTDOWN;
+	v->intercepts4 = INTERCEPT_SVM_INSNS;
+	v->iopm_pa = svm_iopm_pa;
+	v->msrpm_pa = svm_msrpm_pa;
+	v->asid = 1;
+	v->tlb_control = 1;		/* flush this ASID on the first run */
+	v->np_enable = 1;
+	v->n_cr3 = svm_ncr3;
+}
+
 /*
  * On the layer's stack, just before the first VMRUN of this CPU: the guest
  * starts as this CPU is now (read while the kernel's tables are still
@@ -279,15 +294,7 @@ void svm_prepare_launch(struct svm_cpu *c, uint64_t guest_rip, uint64_t guest_rs
 	} __packed dt;
 	uint64_t cr0;
 
-	v->intercepts3 = INTERCEPT_NMI | INTERCEPT_INIT | INTERCEPT_IOIO | INTERCEPT_MSR |
-			 INTERCEPT_SHUTDOWN;
-	v->intercepts4 = INTERCEPT_SVM_INSNS;
-	v->iopm_pa = svm_iopm_pa;
-	v->msrpm_pa = svm_msrpm_pa;
-	v->asid = 1;
-	v->tlb_control = 1;		/* flush this ASID on the first run */
-	v->np_enable = 1;
-	v->n_cr3 = svm_ncr3;
+	svm_vmcb_controls(v);
 
 	svm_seg_from_gdt(&v->es, svm_read_sel(0));
 	svm_seg_from_gdt(&v->cs, svm_read_sel(1));
@@ -367,6 +374,44 @@ static int64_t svm_cpu_add(uint64_t cpu_apic, uint64_t pa)
 	return rc;
 }
 
+/*
+ * VMM_HC_CPU_START, on the asking core: the new core's guest starts in this
+ * core's mode (segments, control registers, EFER, PAT, syscall MSRs: the
+ * VMCB after its #VMEXIT and VMSAVE), at the kernel's entry with its
+ * stack, tables and argument, interrupts off and no per-CPU base yet.
+ */
+static void svm_prepare_started(uint32_t cpu, const struct vmm_cpu_start *req, void *asking)
+{
+	const struct vmcb *from = ((struct svm_cpu *)asking)->vmcb;
+	struct svm_cpu *c = &svm_cpus[cpu];
+	struct vmcb *v = c->vmcb;
+
+	memset(v, 0, PAGE_SIZE);
+	svm_vmcb_controls(v);
+	memcpy(&v->es, &from->es, sizeof(*v) - offsetof(struct vmcb, es));
+	v->fs.base = 0;
+	v->gs.base = 0;
+	v->kernel_gs_base = 0;
+	v->cr2 = 0;
+	v->cr3 = req->cr3;
+	v->rip = req->rip;
+	v->rsp = req->rsp;
+	v->rflags = 2;
+	v->rax = 0;
+	memset(c->gprs, 0, sizeof(c->gprs));
+	c->gprs[7] = req->rdi;
+}
+
+static int64_t svm_cpu_start(struct svm_cpu *asking, uint64_t cpu_apic, uint64_t gpa)
+{
+	uint32_t cpu = (uint32_t)cpu_apic;
+
+	if (cpu >= svm_nr_cpus || !svm_cpus[cpu].vmcb)
+		return -EINVAL;
+	return vmm_host_cpu_start(cpu_apic, gpa, svm_cpus[cpu].host_rsp, svm_prepare_started,
+				  asking);
+}
+
 /* The layer's calls; false if rax names none (then it is the guest's VMMCALL). */
 static bool svm_hypercall_exit(struct svm_cpu *c, struct vmcb *v)
 {
@@ -404,6 +449,9 @@ static bool svm_hypercall_exit(struct svm_cpu *c, struct vmcb *v)
 		break;
 	case VMM_HC_CPU_ADD:
 		v->rax = (uint64_t)svm_cpu_add(a, b);
+		break;
+	case VMM_HC_CPU_START:
+		v->rax = (uint64_t)svm_cpu_start(c, a, b);
 		break;
 	default:
 		c->exits_by[SVM_X_HYPERCALL]--;
@@ -509,4 +557,16 @@ bool svm_cpu_enter(uint32_t cpu, uint64_t guest_rsp, uint64_t guest_rip)
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, c->hsave_pa);
 	svm_launch(c, guest_rsp, guest_rip);
+}
+
+void svm_cpu_run_started(uint32_t cpu)
+{
+	struct svm_cpu *c = &svm_cpus[cpu];
+
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	wrmsr(MSR_VM_HSAVE_PA, c->hsave_pa);
+	/* Host FS, GS, TR and syscall MSRs: as INIT left them; the layer uses none. */
+	__asm__ volatile("vmsave" : : "a"(c->host_area_pa) : "memory");
+	vmm_host_first_entry(cpu);
+	svm_run(c);
 }

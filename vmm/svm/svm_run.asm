@@ -20,7 +20,7 @@ section .text
 extern svm_prepare_launch
 extern svm_handle_exit
 
-global svm_launch
+global svm_launch, svm_run
 svm_launch:				; (ctx, guest rsp, guest rip); never returns
 	mov rbx, rdi
 	mov r12, rsi
@@ -32,7 +32,12 @@ svm_launch:				; (ctx, guest rsp, guest rip); never returns
 	mov rdx, r12			; guest rsp
 	call svm_prepare_launch		; ends on the layer's own tables
 	add rsp, 8
-.loop:
+	jmp svm_loop
+
+svm_run:				; (ctx): a core the layer started, its VMCB ready
+	mov rsp, [rdi + CTX_HOST_RSP]
+	push rdi
+svm_loop:
 	mov rdi, [rsp]
 	mov rax, [rdi + CTX_VMCB]
 	LOAD_GUEST_GPRS
@@ -52,5 +57,5 @@ svm_launch:				; (ctx, guest rsp, guest rip); never returns
 	sub rsp, 8
 	call svm_handle_exit
 	add rsp, 8
-	jmp .loop
+	jmp svm_loop
 

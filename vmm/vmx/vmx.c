@@ -95,6 +95,24 @@ static const char *const vmx_bucket_names[VX_COUNT] = {
 	"nmi", "cpuid", "msr", "apic", "hypercall", "other",
 };
 
+/*
+ * Guest fields a core the layer starts takes from the core that asked for
+ * it: every segment (selector, limit, access rights, base: ES CS SS DS FS
+ * GS LDTR TR), the descriptor tables, CR0, CR4 and its shadow, EFER, PAT
+ * and the SYSENTER MSRs.
+ */
+#define VMX_SEG_FIELDS(i) 0x0800 + 2 * (i), 0x4800 + 2 * (i), 0x4814 + 2 * (i), 0x6806 + 2 * (i)
+static const uint16_t vmx_start_fields[] = {
+	VMX_SEG_FIELDS(0), VMX_SEG_FIELDS(1), VMX_SEG_FIELDS(2), VMX_SEG_FIELDS(3),
+	VMX_SEG_FIELDS(4), VMX_SEG_FIELDS(5), VMX_SEG_FIELDS(6), VMX_SEG_FIELDS(7),
+	F_GUEST_GDTR_LIMIT, F_GUEST_GDTR_BASE, F_GUEST_IDTR_LIMIT, F_GUEST_IDTR_BASE,
+	F_GUEST_CR0, F_GUEST_CR4, F_CR4_SHADOW, F_GUEST_EFER, F_GUEST_PAT,
+	F_GUEST_SYSENTER_CS, F_GUEST_SYSENTER_ESP, F_GUEST_SYSENTER_EIP,
+};
+#define VMX_NR_START_FIELDS ARRAY_SIZE(vmx_start_fields)
+#define F_GUEST_FS_BASE 0x680e
+#define F_GUEST_GS_BASE 0x6810
+
 /* Per CPU, in the layer's own memory. */
 struct vmx_cpu {
 	uint64_t gprs[16];
@@ -105,6 +123,9 @@ struct vmx_cpu {
 	bool setup_failed;	/* VMXON or the VMCS refused: report once on the layer's stack */
 	uint64_t exits;
 	uint64_t exits_by[VX_COUNT];
+	/* A core the layer starts: its guest state, written by the asking core. */
+	uint64_t start_vals[VMX_NR_START_FIELDS];
+	struct vmm_cpu_start start;
 };
 
 _Static_assert(__builtin_offsetof(struct vmx_cpu, host_rsp) == 128, "vmx_run.asm offsets");
@@ -290,7 +311,72 @@ static void vmx_segment(uint32_t index, uint16_t sel, uint64_t base, uint64_t gd
 	vmx_vmwrite(F_GUEST_ES_BASE + index * 2, base);
 }
 
-static int vmx_setup_vmcs(struct vmx_cpu *c)
+/* What the layer intercepts and the EPT: the same on every core. */
+static int vmx_setup_controls(void)
+{
+	int rc = 0;
+
+	rc |= vmx_vmwrite(F_PIN, vmx_pin);
+	rc |= vmx_vmwrite(F_PROC, vmx_proc);
+	rc |= vmx_vmwrite(F_PROC2, vmx_proc2);
+	rc |= vmx_vmwrite(F_EXIT_CTLS, vmx_exit_ctls);
+	rc |= vmx_vmwrite(F_ENTRY_CTLS, vmx_entry_ctls);
+	rc |= vmx_vmwrite(F_EXC_BITMAP, 0);
+	rc |= vmx_vmwrite(F_IO_BITMAP_A, vmx_io_a);
+	rc |= vmx_vmwrite(F_IO_BITMAP_B, vmx_io_b);
+	rc |= vmx_vmwrite(F_MSR_BITMAP, vmx_msr_bitmap);
+	rc |= vmx_vmwrite(F_EPT_POINTER, vmx_eptp);
+	if (vmx_has_vpid)
+		rc |= vmx_vmwrite(F_VPID, 1);
+	rc |= vmx_vmwrite(F_CR0_MASK, 0);
+	rc |= vmx_vmwrite(F_CR4_MASK, CR4_VMXE);
+	rc |= vmx_vmwrite(F_LINK_POINTER, ~0ULL);
+	rc |= vmx_vmwrite(F_GUEST_DR7, 0x400);
+	rc |= vmx_vmwrite(F_GUEST_DEBUGCTL, 0);
+	rc |= vmx_vmwrite(F_GUEST_INTERRUPTIBILITY, 0);
+	rc |= vmx_vmwrite(F_GUEST_ACTIVITY, 0);
+	rc |= vmx_vmwrite(F_GUEST_PENDING_DBG, 0);
+	return rc;
+}
+
+/*
+ * The host side: on the layer's stack, with the layer's own page tables,
+ * GDT and IDT (none of the kernel's), the segments this core has now.
+ */
+static int vmx_setup_host(uint16_t tr_sel, uint64_t tr_base)
+{
+	uint16_t sel[6];
+	uint64_t cr0;
+	int rc = 0;
+
+	__asm__ volatile("mov %%es, %0" : "=r"(sel[0]));
+	__asm__ volatile("mov %%cs, %0" : "=r"(sel[1]));
+	__asm__ volatile("mov %%ss, %0" : "=r"(sel[2]));
+	__asm__ volatile("mov %%ds, %0" : "=r"(sel[3]));
+	__asm__ volatile("mov %%fs, %0" : "=r"(sel[4]));
+	__asm__ volatile("mov %%gs, %0" : "=r"(sel[5]));
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	for (uint32_t i = 0; i < 6; i++)
+		rc |= vmx_vmwrite(F_HOST_ES + i * 2, sel[i] & ~7);
+	rc |= vmx_vmwrite(F_HOST_ES + 6 * 2, tr_sel & ~7);
+	rc |= vmx_vmwrite(F_HOST_CR0, cr0);
+	rc |= vmx_vmwrite(F_HOST_CR3, vmm_host_cr3());
+	rc |= vmx_vmwrite(F_HOST_CR4, read_cr4());
+	rc |= vmx_vmwrite(F_HOST_FS_BASE, rdmsr(MSR_FS_BASE));
+	rc |= vmx_vmwrite(F_HOST_GS_BASE, rdmsr(MSR_GS_BASE));
+	rc |= vmx_vmwrite(F_HOST_TR_BASE, tr_base);
+	rc |= vmx_vmwrite(F_HOST_GDTR_BASE, vmm_host_gdt_base());
+	rc |= vmx_vmwrite(F_HOST_IDTR_BASE, vmm_host_idt_base());
+	rc |= vmx_vmwrite(F_HOST_SYSENTER_CS, rdmsr(MSR_SYSENTER_CS));
+	rc |= vmx_vmwrite(F_HOST_SYSENTER_ESP, rdmsr(MSR_SYSENTER_ESP));
+	rc |= vmx_vmwrite(F_HOST_SYSENTER_EIP, rdmsr(MSR_SYSENTER_EIP));
+	rc |= vmx_vmwrite(F_HOST_PAT, rdmsr(MSR_PAT));
+	rc |= vmx_vmwrite(F_HOST_EFER, rdmsr(MSR_EFER));
+	return rc;
+}
+
+/* The guest starts as exactly this CPU, now; the host side keeps its TR. */
+static int vmx_setup_vmcs(void)
 {
 	struct {
 		uint16_t limit;
@@ -317,24 +403,8 @@ static int vmx_setup_vmcs(struct vmx_cpu *c)
 		tr_base = ((d[0] >> 16) & 0xffffff) | (((d[0] >> 56) & 0xff) << 24) | (d[1] << 32);
 	}
 
-	rc |= vmx_vmwrite(F_PIN, vmx_pin);
-	rc |= vmx_vmwrite(F_PROC, vmx_proc);
-	rc |= vmx_vmwrite(F_PROC2, vmx_proc2);
-	rc |= vmx_vmwrite(F_EXIT_CTLS, vmx_exit_ctls);
-	rc |= vmx_vmwrite(F_ENTRY_CTLS, vmx_entry_ctls);
-	rc |= vmx_vmwrite(F_EXC_BITMAP, 0);
-	rc |= vmx_vmwrite(F_IO_BITMAP_A, vmx_io_a);
-	rc |= vmx_vmwrite(F_IO_BITMAP_B, vmx_io_b);
-	rc |= vmx_vmwrite(F_MSR_BITMAP, vmx_msr_bitmap);
-	rc |= vmx_vmwrite(F_EPT_POINTER, vmx_eptp);
-	if (vmx_has_vpid)
-		rc |= vmx_vmwrite(F_VPID, 1);
-	rc |= vmx_vmwrite(F_CR0_MASK, 0);
-	rc |= vmx_vmwrite(F_CR4_MASK, CR4_VMXE);
+	rc |= vmx_setup_controls();
 	rc |= vmx_vmwrite(F_CR4_SHADOW, read_cr4() & ~CR4_VMXE);
-	rc |= vmx_vmwrite(F_LINK_POINTER, ~0ULL);
-
-	/* The guest starts as exactly this CPU, now. */
 	for (uint32_t i = 0; i < 6; i++)
 		vmx_segment(i, sel[i], i == 4 ? rdmsr(MSR_FS_BASE) : i == 5 ? rdmsr(MSR_GS_BASE) : 0,
 			    gdt_base);
@@ -347,38 +417,13 @@ static int vmx_setup_vmcs(struct vmx_cpu *c)
 	rc |= vmx_vmwrite(F_GUEST_CR0, cr0);
 	rc |= vmx_vmwrite(F_GUEST_CR3, read_cr3());
 	rc |= vmx_vmwrite(F_GUEST_CR4, read_cr4());
-	rc |= vmx_vmwrite(F_GUEST_DR7, 0x400);
 	rc |= vmx_vmwrite(F_GUEST_RFLAGS, read_rflags());
-	rc |= vmx_vmwrite(F_GUEST_DEBUGCTL, 0);
 	rc |= vmx_vmwrite(F_GUEST_PAT, rdmsr(MSR_PAT));
 	rc |= vmx_vmwrite(F_GUEST_EFER, rdmsr(MSR_EFER));
 	rc |= vmx_vmwrite(F_GUEST_SYSENTER_CS, rdmsr(MSR_SYSENTER_CS));
 	rc |= vmx_vmwrite(F_GUEST_SYSENTER_ESP, rdmsr(MSR_SYSENTER_ESP));
 	rc |= vmx_vmwrite(F_GUEST_SYSENTER_EIP, rdmsr(MSR_SYSENTER_EIP));
-	rc |= vmx_vmwrite(F_GUEST_INTERRUPTIBILITY, 0);
-	rc |= vmx_vmwrite(F_GUEST_ACTIVITY, 0);
-	rc |= vmx_vmwrite(F_GUEST_PENDING_DBG, 0);
-
-	/*
-	 * The host side: the same segments, on the layer's stack, with the
-	 * layer's own page tables, GDT and IDT (none of the kernel's).
-	 */
-	for (uint32_t i = 0; i < 6; i++)
-		rc |= vmx_vmwrite(F_HOST_ES + i * 2, sel[i] & ~7);
-	rc |= vmx_vmwrite(F_HOST_ES + 6 * 2, sel[7] & ~7);
-	rc |= vmx_vmwrite(F_HOST_CR0, cr0);
-	rc |= vmx_vmwrite(F_HOST_CR3, vmm_host_cr3());
-	rc |= vmx_vmwrite(F_HOST_CR4, read_cr4());
-	rc |= vmx_vmwrite(F_HOST_FS_BASE, rdmsr(MSR_FS_BASE));
-	rc |= vmx_vmwrite(F_HOST_GS_BASE, rdmsr(MSR_GS_BASE));
-	rc |= vmx_vmwrite(F_HOST_TR_BASE, tr_base);
-	rc |= vmx_vmwrite(F_HOST_GDTR_BASE, vmm_host_gdt_base());
-	rc |= vmx_vmwrite(F_HOST_IDTR_BASE, vmm_host_idt_base());
-	rc |= vmx_vmwrite(F_HOST_SYSENTER_CS, rdmsr(MSR_SYSENTER_CS));
-	rc |= vmx_vmwrite(F_HOST_SYSENTER_ESP, rdmsr(MSR_SYSENTER_ESP));
-	rc |= vmx_vmwrite(F_HOST_SYSENTER_EIP, rdmsr(MSR_SYSENTER_EIP));
-	rc |= vmx_vmwrite(F_HOST_PAT, rdmsr(MSR_PAT));
-	rc |= vmx_vmwrite(F_HOST_EFER, rdmsr(MSR_EFER));
+	rc |= vmx_setup_host(sel[7], tr_base);
 	return rc ? -EIO : 0;
 }
 
@@ -459,6 +504,28 @@ static int64_t vmx_cpu_add(uint64_t cpu_apic, uint64_t pa)
 	return rc;
 }
 
+/* VMM_HC_CPU_START, on the asking core (its VMCS is the current one). */
+static void vmx_prepare_started(uint32_t cpu, const struct vmm_cpu_start *req, void *unused)
+{
+	struct vmx_cpu *c = &vmx_cpus[cpu];
+
+	for (uint32_t i = 0; i < VMX_NR_START_FIELDS; i++)
+		c->start_vals[i] = vmx_vmread(vmx_start_fields[i]);
+	c->start = *req;
+	memset(c->gprs, 0, sizeof(c->gprs));
+	c->gprs[7] = req->rdi;
+}
+
+static int64_t vmx_cpu_start(uint64_t cpu_apic, uint64_t gpa)
+{
+	uint32_t cpu = (uint32_t)cpu_apic;
+
+	if (cpu >= vmx_nr_cpus || !vmx_cpus[cpu].vmcs_pa)
+		return -EINVAL;
+	return vmm_host_cpu_start(cpu_apic, gpa, vmx_cpus[cpu].host_rsp, vmx_prepare_started,
+				  NULL);
+}
+
 /* The layer's calls; false if RAX names none (then it is the guest's VMCALL). */
 static bool vmx_hypercall_exit(struct vmx_cpu *c)
 {
@@ -496,6 +563,9 @@ static bool vmx_hypercall_exit(struct vmx_cpu *c)
 		break;
 	case VMM_HC_CPU_ADD:
 		c->gprs[0] = (uint64_t)vmx_cpu_add(a, b);
+		break;
+	case VMM_HC_CPU_START:
+		c->gprs[0] = (uint64_t)vmx_cpu_start(a, b);
 		break;
 	default:
 		c->exits_by[VX_HYPERCALL]--;
@@ -612,17 +682,12 @@ void vmx_host_start(struct vmx_cpu *c)
 	vmm_violation(VMM_FAULT_INVALID, &r);
 }
 
-bool vmx_cpu_enter(uint32_t cpu, uint64_t guest_rsp, uint64_t guest_rip)
+/* VMX root operation on this core with c's VMCS current; false if the CPU refused. */
+static bool vmx_enter_root(struct vmx_cpu *c)
 {
-	struct vmx_cpu *c;
 	uint64_t fc, cr0;
 	uint8_t fail;
 
-	/* No state: vmm_cpu_add refused the core, so it is not started. */
-	if (cpu >= vmx_nr_cpus || !vmx_cpus[cpu].vmcs_pa)
-		return false;
-	c = &vmx_cpus[cpu];
-	__asm__ volatile("cli");
 	fc = rdmsr(MSR_FEATURE_CONTROL);
 	if (!(fc & 1))
 		wrmsr(MSR_FEATURE_CONTROL, fc | 1 | 4);	/* we own the machine: enable, lock */
@@ -635,6 +700,39 @@ bool vmx_cpu_enter(uint32_t cpu, uint64_t guest_rsp, uint64_t guest_rip)
 		__asm__ volatile("vmclear %1; setna %0" : "=qm"(fail) : "m"(c->vmcs_pa) : "cc", "memory");
 	if (!fail)
 		__asm__ volatile("vmptrld %1; setna %0" : "=qm"(fail) : "m"(c->vmcs_pa) : "cc", "memory");
-	c->setup_failed = fail || vmx_setup_vmcs(c);
+	return !fail;
+}
+
+bool vmx_cpu_enter(uint32_t cpu, uint64_t guest_rsp, uint64_t guest_rip)
+{
+	struct vmx_cpu *c;
+
+	/* No state: vmm_cpu_add refused the core, so it is not started. */
+	if (cpu >= vmx_nr_cpus || !vmx_cpus[cpu].vmcs_pa)
+		return false;
+	c = &vmx_cpus[cpu];
+	__asm__ volatile("cli");
+	c->setup_failed = !vmx_enter_root(c) || vmx_setup_vmcs();
 	vmx_launch(c, guest_rsp, guest_rip);
+}
+
+/* Host TR: the kernel's selector in the layer's GDT copy, on the layer's own TSS. */
+void vmx_cpu_run_started(uint32_t cpu)
+{
+	struct vmx_cpu *c = &vmx_cpus[cpu];
+	int rc = 0;
+
+	c->setup_failed = !vmx_enter_root(c);
+	if (!c->setup_failed) {
+		rc |= vmx_setup_controls();
+		for (uint32_t i = 0; i < VMX_NR_START_FIELDS; i++)
+			rc |= vmx_vmwrite(vmx_start_fields[i], c->start_vals[i]);
+		rc |= vmx_vmwrite(F_GUEST_FS_BASE, 0);
+		rc |= vmx_vmwrite(F_GUEST_GS_BASE, 0);
+		rc |= vmx_vmwrite(F_GUEST_CR3, c->start.cr3);
+		rc |= vmx_vmwrite(F_GUEST_RFLAGS, 2);
+		rc |= vmx_setup_host(vmm_host_tr_sel(), vmm_host_tss_base());
+		c->setup_failed = rc != 0;
+	}
+	vmx_launch(c, c->start.rsp, c->start.rip);
 }

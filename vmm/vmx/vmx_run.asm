@@ -42,6 +42,8 @@ vmx_launch:				; (ctx, guest rsp, guest rip); never returns
 	lea rcx, [rel vmx_exit_entry]
 	mov rax, VMCS_HOST_RIP
 	vmwrite rax, rcx
+	mov rdi, [rsp]
+	mov rdi, [rdi + G(7)]		; a core the layer started takes its argument here
 	vmlaunch
 	; Only reached if the entry failed.
 	mov rdi, [rsp]

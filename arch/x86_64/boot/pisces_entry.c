@@ -23,15 +23,6 @@
 _Static_assert(offsetof(struct pisces_boot_params, apic_id) == 24, "BP_APIC_ID");
 _Static_assert(offsetof(struct pisces_boot_params, tail) == 1168, "BP_TAIL");
 _Static_assert(offsetof(struct cove_boot_tail, state) == 56, "TAIL_STATE");
-_Static_assert(offsetof(struct cove_boot_tail, nr_cpus) == 64, "TAIL_NR_CPUS");
-_Static_assert(offsetof(struct cove_boot_tail, cpus) == 72, "TAIL_CPUS");
-_Static_assert(sizeof(struct cove_boot_cpu) == 56, "BOX_SIZE");
-_Static_assert(offsetof(struct cove_boot_cpu, go) == 8, "BOX_GO");
-_Static_assert(offsetof(struct cove_boot_cpu, cr3) == 16, "BOX_CR3");
-_Static_assert(offsetof(struct cove_boot_cpu, entry) == 24, "BOX_ENTRY");
-_Static_assert(offsetof(struct cove_boot_cpu, stack) == 32, "BOX_STACK");
-_Static_assert(offsetof(struct cove_boot_cpu, arg) == 40, "BOX_ARG");
-_Static_assert(offsetof(struct cove_boot_cpu, arrived) == 48, "BOX_ARRIVED");
 
 extern char __kernel_phys_start[], __kernel_end[];
 
@@ -70,7 +61,7 @@ static void pisces_fill_cpus(struct pisces_boot_params *bp, struct boot_info *bi
 	for (uint32_t i = 0; i < t->nr_cpus && i < BOOT_MAX_CPUS; i++) {
 		bi->cpus[i].apic_id = t->cpus[i].apic_id;
 		bi->cpus[i].acpi_id = t->cpus[i].host_cpu;
-		bi->cpus[i].mailbox = i ? block + offsetof(struct pisces_boot_params, tail.cpus[i]) : 0;
+		bi->cpus[i].host_started = i != 0;
 	}
 	bi->nr_cpus = t->nr_cpus;
 	bi->firmware_nr_cpus = t->nr_cpus;
@@ -137,8 +128,6 @@ void arch_boot_pisces(uint64_t block, uint64_t offset)
 	bi->longcall_chan.base = bp->longcall_buf_addr;
 	bi->longcall_chan.size = bp->longcall_buf_size;
 	bi->host_state = block + offsetof(struct pisces_boot_params, tail.state);
-	bi->mailboxes.base = block + offsetof(struct pisces_boot_params, tail.cpus);
-	bi->mailboxes.size = sizeof(bp->tail.cpus);
 	bi->doorbell_vector = bp->tail.doorbell_vector;
 	bi->enclave_id = bp->tail.enclave_id;
 	pisces_fill_cpus(bp, bi, block);

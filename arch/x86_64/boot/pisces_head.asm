@@ -9,32 +9,24 @@
 ;
 ; The boot core builds the same boot tables as head.asm (identity + direct
 ; map of low memory, the image at -2 GiB, now shifted by the offset) and
-; leaves for C. Every other core parks in its mailbox until Cove fills it.
+; leaves for C. Every other core enters the protection layer instead
+; (vmm/ap_entry.asm, cpu_entry in the header): kernel text is the guest's
+; to rewrite, so a core added later must never run it unguarded.
 
 %define KERNEL_VMA_BASE		0xFFFFFFFF80000000
 %define DIRECT_MAP_PML4		273
 
-; struct pisces_boot_params / cove_boot_tail / cove_boot_cpu offsets;
+; struct pisces_boot_params / cove_boot_tail offsets;
 ; arch/x86_64/boot/pisces_entry.c asserts each of them.
 %define BP_APIC_ID		24
 %define BP_TAIL			1168
 %define TAIL_STATE		56
-%define TAIL_NR_CPUS		64
-%define TAIL_CPUS		72
-%define BOX_SIZE		56
-%define BOX_APIC_ID		0
-%define BOX_GO			8
-%define BOX_CR3			16
-%define BOX_ENTRY		24
-%define BOX_STACK		32
-%define BOX_ARG			40
-%define BOX_ARRIVED		48
 %define COVE_STATE_BOOTING	1
 %define COVE_IMAGE_MAGIC	0x31474d4945564f43
-%define COVE_TAIL_VERSION	1
+%define COVE_TAIL_VERSION	2
 
 extern boot_pml4, boot_pdpt_low, boot_pdpt_high, boot_pd
-extern __kernel_end, boot_stack_top, arch_boot_pisces
+extern __kernel_end, boot_stack_top, arch_boot_pisces, vmm_ap_entry
 
 ; struct cove_image_header: right after the multiboot2 header (kernel.ld),
 ; well inside the first 64 KiB a loader searches.
@@ -48,29 +40,10 @@ cove_image_header:
 	dq 0x200000			; KERNEL_LINK_PHYS
 	dq __kernel_end - KERNEL_VMA_BASE
 	dq 0x200000			; the -2 GiB window is mapped with 2 MiB pages
+	dq vmm_ap_entry - KERNEL_VMA_BASE
 cove_image_header_end:
 
-; The APIC ID into eax: the x2APIC one from leaf 0xB where it exists, else
-; the 8-bit one from leaf 1. Clobbers ebx, ecx, edx; needs no stack.
-%macro PISCES_APIC_ID 0
-	xor eax, eax
-	cpuid
-	cmp eax, 0xb
-	jb %%legacy
-	mov eax, 0xb
-	xor ecx, ecx
-	cpuid
-	test ebx, ebx			; an absent leaf 0xB reads as zeroes
-	jz %%legacy
-	mov eax, edx
-	jmp %%done
-%%legacy:
-	mov eax, 1
-	cpuid
-	mov eax, ebx
-	shr eax, 24
-%%done:
-%endmacro
+%include "apic_id.inc"
 
 section .boot.bss nobits alloc write
 align 4096
@@ -98,9 +71,9 @@ pisces_entry64:
 	cld
 	mov r15d, esi
 	shl r15, 12			; r15 = boot block (physical = identity)
-	PISCES_APIC_ID			; eax; no stack yet
+	APIC_ID_TO_EAX			; no stack yet
 	cmp eax, [r15 + BP_APIC_ID]
-	jne pisces_park
+	jne pisces_not_boot_core
 
 	; The boot core. Our own GDT first: the loader's lives in a page it
 	; takes back once every core has left its trampoline.
@@ -197,38 +170,10 @@ pisces_entry64:
 	mov rax, pisces_start64
 	jmp rax
 
-; A core that is not the boot core: say so, wait for Cove to fill its
-; mailbox, then go where it says on the tables it names. It keeps the
-; loader's segments (cached; interrupts stay off) until the entry loads the
-; per-CPU GDT, and needs no stack before it gets one from the mailbox.
-pisces_park:
-	mov edx, eax
-	mov ecx, [r15 + BP_TAIL + TAIL_NR_CPUS]
-	lea rsi, [r15 + BP_TAIL + TAIL_CPUS]
-.find:
-	test ecx, ecx
-	jz .lost
-	cmp edx, [rsi + BOX_APIC_ID]
-	je .found
-	add rsi, BOX_SIZE
-	dec ecx
-	jmp .find
-.found:
-	mov qword [rsi + BOX_ARRIVED], 1
-.wait:
-	pause
-	cmp qword [rsi + BOX_GO], 0
-	je .wait
-	mov rax, [rsi + BOX_CR3]
-	mov rsp, [rsi + BOX_STACK]
-	mov rdi, [rsi + BOX_ARG]
-	mov rdx, [rsi + BOX_ENTRY]
-	mov cr3, rax
-	xor ebp, ebp
-	jmp rdx
-.lost:					; not one of ours: never touch anything
+; Another core sent here by mistake (its entry is the layer's): touch nothing.
+pisces_not_boot_core:
 	hlt
-	jmp .lost
+	jmp pisces_not_boot_core
 
 section .text
 pisces_start64:

@@ -10,6 +10,7 @@
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
 #include <cove/options.h>
+#include <cove/percpu.h>
 #include <cove/smp.h>
 #include <cove/vmm.h>
 #include <cove/vmm_layer.h>
@@ -181,6 +182,20 @@ static void fault_grow_ungranted(void)
 			pa, rc);
 	else
 		kprintf("fault_inject: the protection layer mapped ungranted memory at %#lx\n", pa);
+}
+
+/*
+ * Where a core used to run kernel code before it entered the layer: with
+ * the layer starting host-started cores as guests, this write is contained.
+ */
+void fault_inject_cpu_start(void)
+{
+	if (kernel_options.fault_inject != FAULT_INJECT_AP_EARLY_WRITE)
+		return;
+	kprintf("fault_inject: cpu%u writes outside the partition before anything else%s\n",
+		this_cpu_id(), this_cpu()->guarded ? " (as the layer's guest)" : "");
+	fault_addr = kernel_options.fault_addr;
+	fault_wild_write();
 }
 
 void fault_inject_run(int kind, uint64_t addr)

@@ -103,11 +103,13 @@ int lapic_init_boot(uint64_t lapic_phys)
 
 void lapic_init_cpu(void)
 {
-	uint64_t base = rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE;
+	uint64_t old = rdmsr(MSR_APIC_BASE), base = old | APIC_BASE_ENABLE;
 
 	if (lapic_x2apic)
 		base |= APIC_BASE_X2APIC;
-	wrmsr(MSR_APIC_BASE, base);
+	/* A core the layer started is its guest already, and the layer refuses this write. */
+	if (base != old)
+		wrmsr(MSR_APIC_BASE, base);
 
 	lapic_write(APIC_REG_TPR, 0);
 	lapic_write(APIC_REG_LVT_LINT0, 1U << 16);	/* masked: no ExtINT */

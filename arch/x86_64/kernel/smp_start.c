@@ -8,8 +8,8 @@
 #include <cove/errno.h>
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
+#include <cove/options.h>
 #include <cove/percpu.h>
-#include <cove/pisces_abi.h>
 #include <cove/pmem.h>
 #include <cove/smp.h>
 #include <cove/string.h>
@@ -77,12 +77,21 @@ static int tramp_setup(void)
 	return 0;
 }
 
+/*
+ * A core the kernel woke with INIT/SIPI enters the layer here; one the host
+ * started was released by the layer and is its guest from its first
+ * instruction (or unguarded, with protection off).
+ */
 static void __noreturn smp_ap_entry(struct percpu *p)
 {
 	cpu_init_self(p);
 	write_cr3(kmap_root());
+	if (p->host_started)
+		p->guarded = vmm_guarded();
+	fault_inject_cpu_start();
 	lapic_init_cpu();
-	vmm_cpu_enter();
+	if (!p->host_started)
+		vmm_cpu_enter();
 	smp_secondary_main(p);
 }
 
@@ -101,25 +110,34 @@ static bool cpu_wait_online(struct percpu *p, uint64_t ms)
 extern char boot_pml4[];
 
 /*
- * Co-kernel: the host already started the CPU into the image's entry, where
- * it waits in its mailbox on the loader's tables. It switches to the boot
- * tables (they identity-map the mailbox code and hold the kernel's upper
- * half), then smp_ap_entry loads the kernel's own.
+ * Co-kernel: the host started the CPU into the protection layer's entry,
+ * where it waits; only the layer lets it go, to smp_ap_entry on the boot
+ * tables. Those identity-map low memory and hold the kernel's upper half:
+ * with protection off the core switches to them inside the layer's entry.
  */
-static int cpu_release_from_mailbox(struct percpu *p)
+static int cpu_release_host_started(struct percpu *p)
 {
-	struct cove_boot_cpu *box = phys_to_virt(p->mailbox);
+	struct vmm_cpu_start start = {
+		.rip = (uint64_t)smp_ap_entry,
+		.rsp = p->kstack_top,
+		.rdi = (uint64_t)p,
+		/* .boot is linked at its low physical address, not in the upper half. */
+		.cr3 = (uint64_t)boot_pml4 + kmap_image_offset,
+	};
+	int rc = vmm_cpu_start(p->cpu, p->apic_id, &start);
 
-	if (!__atomic_load_n(&box->arrived, __ATOMIC_ACQUIRE)) {
+	if (rc == -ENODEV) {
 		pr_err("smp: the host did not start the CPU with APIC id %u\n", p->apic_id);
-		return -ENODEV;
+		return rc;
 	}
-	/* .boot is linked at its low physical address, not in the upper half. */
-	box->cr3 = (uint64_t)boot_pml4 + kmap_image_offset;
-	box->entry = (uint64_t)smp_ap_entry;
-	box->stack = p->kstack_top;
-	box->arg = (uint64_t)p;
-	__atomic_store_n(&box->go, 1, __ATOMIC_RELEASE);
+	if (rc) {
+		pr_err("smp: the protection layer refused to start the CPU with APIC id %u (%d)\n",
+		       p->apic_id, rc);
+		return rc;
+	}
+	if (vmm_guarded())
+		kprintf("smp: the protection layer started cpu%u (APIC id %u) as its guest\n",
+			p->cpu, p->apic_id);
 	return cpu_wait_online(p, CPU_START_TIMEOUT_MS) ? 0 : -ETIMEDOUT;
 }
 
@@ -127,8 +145,8 @@ int arch_cpu_start(struct percpu *p)
 {
 	struct trampoline_params *tp;
 
-	if (p->mailbox)
-		return cpu_release_from_mailbox(p);
+	if (p->host_started)
+		return cpu_release_host_started(p);
 	if (!tramp_page && tramp_setup())
 		return -ENOMEM;
 
