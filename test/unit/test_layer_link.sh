@@ -58,7 +58,27 @@ within() {	# within NAME LO HI TYPE-REGEX SYMBOL...: each symbol's address in [L
 within layer_handlers_hidden "$start" "$data" . svm_handle_exit vmx_handle_exit vmm_violation \
 	vmm_host_nmi vmm_host_apic_write vmm_host_mem_add vmm_layer_init
 within layer_statics_hidden "$data" "$end" . vmm_stopping vmm_nested_gen vmm_apic_ids vmm_partition \
-	vmm_sync
+	vmm_sync vmm_cores vmm_ap_slots
+# Co-kernel cores other than the boot core start in the layer's text and
+# wait on its data: the guest can change neither where they go nor when.
+within layer_core_entry_hidden "$start" "$data" . vmm_ap_entry vmm_ap_entry_end vmm_host_cpu_start
+
+# The image header (struct cove_image_header) tells the loader to start
+# those cores at vmm_ap_entry: cpu_entry_phys, at offset 48, is its link
+# physical address.
+cpu_entry_of_header() {
+	local hdr sec_addr sec_off
+	hdr=$(addr cove_image_header)
+	read -r sec_addr sec_off < <(readelf -SW "$ELF" |
+		awk '{ for (i = 1; i < NF; i++) if ($i == ".boot") { print $(i + 2), $(i + 3); exit } }')
+	[ -n "$hdr" ] && [ -n "$sec_addr" ] || return
+	od -An -t x8 -j $((0x$sec_off + 0x$hdr - 0x$sec_addr + 48)) -N 8 "$ELF" | tr -d ' '
+}
+entry=$(addr vmm_ap_entry)
+want=$(printf '%016x' $((0x${entry:-0} - 0xffffffff80000000)))
+got=$(cpu_entry_of_header)
+result header_names_layer_core_entry \
+	"$([ -n "$entry" ] && [ "$got" = "$want" ] || echo "header cpu_entry ${got:-unreadable}, vmm_ap_entry at physical $want")"
 # The layer's memset/ksnprintf/pgtable_map are local copies inside its text.
 within layer_private_copies "$start" "$data" '^t$' memset ksnprintf pgtable_map ranges_contain
 why=""
