@@ -11,6 +11,7 @@
 #include <cove/exit.h>
 #include <cove/file.h>
 #include <cove/host.h>
+#include <cove/hostfile.h>
 #include <cove/hostfs.h>
 #include <cove/job.h>
 #include <cove/kprintf.h>
@@ -125,6 +126,7 @@ static int job_launch(struct job_spec *spec, const char *env, char *err, size_t 
 			.heap_size = spec->heap_size, .stack_size = spec->stack_size,
 			.page_size = spec->page_size, .job_rank = (void *)(uintptr_t)(r + 1),
 			.host_job = job_host_id,
+			.host_cwd = spec->host_cwd[0] ? spec->host_cwd : NULL,
 		};
 		struct process *p;
 		unsigned long flags;
@@ -201,6 +203,13 @@ static int job_parse_line(const char *line, char *env, size_t envlen, char *err,
 				ksnprintf(err, errlen, "%s: use 4K, 2M or 1G", tok);
 				return -EINVAL;
 			}
+		} else if (!strncmp(tok, "cwd=", 4)) {
+			if (v[0] != '/' || strlen(v) >= sizeof(job_spec.host_cwd)) {
+				ksnprintf(err, errlen, "cwd=: not an absolute path shorter than %d bytes",
+					  HOSTFILE_PATH_MAX);
+				return -EINVAL;
+			}
+			hostfile_path_join("/", v, job_spec.host_cwd, sizeof(job_spec.host_cwd));
 		} else if (!strncmp(tok, "env=", 4)) {
 			size_t l = strnlen(v, envlen - 1);
 
@@ -208,7 +217,7 @@ static int job_parse_line(const char *line, char *env, size_t envlen, char *err,
 			env[l] = 0;
 		} else {
 			ksnprintf(err, errlen, "unknown job option '%s' (ranks= threads= cpus= heap= "
-				  "stack= pagesize= env=)", tok);
+				  "stack= pagesize= env= cwd=)", tok);
 			return -EINVAL;
 		}
 	}

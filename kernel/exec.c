@@ -184,6 +184,8 @@ int exec_spawn(const struct exec_params *ep, struct process **out, char *err, si
 	p->host_job = ep->host_job;
 	/* A host job starts in the directory `cove run` was started in. */
 	p->cwd_on_host = ep->host_job != 0;
+	if (ep->host_cwd)
+		ksnprintf(p->host_cwd, sizeof(p->host_cwd), "%s", ep->host_cwd);
 	p->as = aspace_create(ep->page_size);
 	p->files = fdtable_create_stdio(ep->host_job);
 	if (!p->as || !p->files) {

@@ -24,6 +24,7 @@
 #define ENOTTY 25
 #define EMFILE 24
 #define ESPIPE 29
+#define ENAMETOOLONG 36
 #define ENOSYS 38
 #define ECHILD 10
 #define ETIMEDOUT 110

@@ -19,6 +19,7 @@ struct exec_params {
 	struct process *parent;
 	void *job_rank;			/* set on the process before it can run */
 	uint32_t host_job;		/* co-kernel: stdout/stderr go to this host job */
+	const char *host_cwd;		/* co-kernel: the host directory it starts in, or NULL */
 };
 
 /*

@@ -23,8 +23,19 @@ enum hostfile_route {
 	HOSTFILE_FALLBACK,	/* the enclave's if it has it, else the host's */
 };
 
-/* Pure: where path goes for a host job (cwd_on_host: not yet chdir'd). */
+/* Pure: where path goes for a host job (cwd_on_host: its cwd is a host directory). */
 enum hostfile_route hostfile_route(const char *path, bool cwd_on_host);
+
+/* Longest host directory a job can stand in (the job line carries it). */
+#define HOSTFILE_PATH_MAX 256
+
+/*
+ * Pure: the absolute, normalised host path of path taken from directory
+ * cwd (absolute and normalised itself): empty and "." components go, ".."
+ * takes one back but never above "/". 0, or -ENAMETOOLONG if the result
+ * does not fit in len bytes.
+ */
+int hostfile_path_join(const char *cwd, const char *path, char *out, size_t len);
 
 /*
  * Open path on the host for host job job (open(2) flags and mode): 0 and

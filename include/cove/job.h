@@ -9,6 +9,7 @@
 #define COVE_JOB_H
 
 #include <cove/cpumask.h>
+#include <cove/hostfile.h>
 #include <cove/types.h>
 
 #define JOB_ARGS_MAX 64
@@ -24,6 +25,7 @@ struct job_spec {
 	uint32_t threads;		/* OMP_NUM_THREADS per rank; 0 = its CPUs */
 	struct cpumask cpus;
 	uint64_t heap_size, stack_size, page_size;
+	char host_cwd[HOSTFILE_PATH_MAX];	/* cwd=: a host job's starting directory */
 };
 
 bool job_is_space(char c);

@@ -7,6 +7,7 @@
 #define COVE_TASK_H
 
 #include <cove/cpumask.h>
+#include <cove/hostfile.h>
 #include <cove/percpu.h>
 #include <cove/spinlock.h>
 #include <cove/types.h>
@@ -71,6 +72,7 @@ struct process {
 	struct ramfs_node *cwd;
 	uint32_t host_job;		/* co-kernel: the host job it is part of, or 0 */
 	bool cwd_on_host;		/* relative paths are the host's (cove/hostfile.h) */
+	char host_cwd[HOSTFILE_PATH_MAX];	/* that host directory; "" if the host did not say */
 	struct task *threads;
 	uint32_t nr_live;		/* threads not yet exited */
 	uint32_t nr_tasks;		/* threads not yet freed */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Which file system a host job's path belongs to (see cove/hostfile.h). */
+#include <cove/errno.h>
 #include <cove/hostfile.h>
 #include <cove/string.h>
 
@@ -41,4 +42,51 @@ enum hostfile_route hostfile_route(const char *path, bool cwd_on_host)
 			return HOSTFILE_ENCLAVE;
 	}
 	return HOSTFILE_FALLBACK;
+}
+
+int hostfile_path_join(const char *cwd, const char *path, char *out, size_t len)
+{
+	size_t at;
+
+	if (len < 2)
+		return -ENAMETOOLONG;
+	if (path[0] == '/' || !cwd[0]) {
+		out[0] = '/';
+		out[1] = 0;
+	} else if (strlen(cwd) >= len) {
+		return -ENAMETOOLONG;
+	} else {
+		memcpy(out, cwd, strlen(cwd) + 1);
+	}
+	at = strlen(out);
+	while (*path) {
+		size_t n = 0;
+
+		while (*path == '/')
+			path++;
+		while (path[n] && path[n] != '/')
+			n++;
+		if (!n || (n == 1 && path[0] == '.')) {
+			path += n;
+			continue;
+		}
+		if (n == 2 && path[0] == '.' && path[1] == '.') {
+			while (at > 1 && out[at - 1] != '/')
+				at--;
+			if (at > 1)
+				at--;	/* the slash before it, unless it is the root */
+			out[at] = 0;
+			path += n;
+			continue;
+		}
+		if (at + (at > 1) + n >= len)
+			return -ENAMETOOLONG;
+		if (at > 1)
+			out[at++] = '/';
+		memcpy(out + at, path, n);
+		at += n;
+		out[at] = 0;
+		path += n;
+	}
+	return 0;
 }

@@ -4,6 +4,7 @@
 #include <cove/file.h>
 #include <cove/heap.h>
 #include <cove/hostfile.h>
+#include <cove/kvsnprintf.h>
 #include <cove/ramfs.h>
 #include <cove/string.h>
 #include <cove/syscalls.h>
@@ -131,11 +132,49 @@ static enum hostfile_route fs_route(int dirfd, const char *path)
 	return hostfile_route(path, p->cwd_on_host);
 }
 
+/*
+ * The path the host is asked for: taken from the job's host directory when
+ * Cove knows it (it may have changed with chdir), else as the job gave it,
+ * which the host takes from where `cove run` was started. A new buffer.
+ */
+static char *fs_host_path(const char *path, int64_t *rc)
+{
+	const struct process *p = cur_proc();
+	char *out = kmalloc(PATH_MAX);
+
+	*rc = out ? 0 : -ENOMEM;
+	if (out && p->host_cwd[0])
+		*rc = hostfile_path_join(p->host_cwd, path, out, PATH_MAX);
+	else if (out)
+		*rc = ksnprintf(out, PATH_MAX, "%s", path) < PATH_MAX ? 0 : -ENAMETOOLONG;
+	if (*rc) {
+		kfree(out);
+		return NULL;
+	}
+	return out;
+}
+
+static int fs_stat_host(const char *path, struct ramfs_stat *st)
+{
+	int64_t rc;
+	char *host = fs_host_path(path, &rc);
+
+	if (host)
+		rc = hostfile_stat_path(cur_proc()->host_job, host, st);
+	kfree(host);
+	return (int)rc;
+}
+
 static int64_t fs_open_host(const char *path, uint32_t flags, uint32_t mode)
 {
 	struct file *f;
-	int64_t rc = hostfile_open(cur_proc()->host_job, path, flags, mode, &f);
+	int64_t rc;
+	char *host = fs_host_path(path, &rc);
 
+	if (!host)
+		return rc;
+	rc = hostfile_open(cur_proc()->host_job, host, flags, mode, &f);
+	kfree(host);
 	if (rc)
 		return rc;
 	rc = fd_install(cur_proc()->files, f, 0, flags & O_CLOEXEC);
@@ -278,7 +317,7 @@ static int fs_stat_common(int dirfd, uint64_t upath, uint32_t atflags, struct ra
 	}
 	if (rc == -ENOENT && route != HOSTFILE_ENCLAVE) {
 		*dev = FS_DEV_HOST;
-		rc = hostfile_stat_path(cur_proc()->host_job, path, st);
+		rc = fs_stat_host(path, st);
 	}
 	kfree(path);
 	return (int)rc;
@@ -475,14 +514,29 @@ int64_t sys_readlink(SYSCALL_ARGS)
 	return sys_readlinkat((uint64_t)AT_FDCWD, a0, a1, a2, 0, 0);
 }
 
+/* A host job standing in a host directory: that directory's path. */
+static int64_t fs_getcwd_host(uint64_t ubuf, uint64_t size)
+{
+	const char *cwd = cur_proc()->host_cwd;
+	size_t len = strlen(cwd) + 1;
+
+	if (len > size)
+		return -ERANGE;
+	return copy_to_user(ubuf, cwd, len) ? -EFAULT : (int64_t)len;
+}
+
 /* The cwd's path, found by walking up through ".." and matching names. */
 int64_t sys_getcwd(SYSCALL_ARGS)
 {
 	struct ramfs_node *node = cur_proc()->cwd, *parent;
-	char *buf = kmalloc(PATH_MAX);
 	size_t at = PATH_MAX - 1;
 	unsigned long irq;
 	int64_t rc = 0;
+	char *buf;
+
+	if (cur_proc()->cwd_on_host && cur_proc()->host_cwd[0])
+		return fs_getcwd_host(a0, a1);
+	buf = kmalloc(PATH_MAX);
 
 	if (!buf)
 		return -ENOMEM;
@@ -569,8 +623,53 @@ static int64_t fs_path_op(uint64_t upath, int64_t (*op)(struct ramfs_node *, uin
 	return rc;
 }
 
+/*
+ * A host job that knows its host directory may move between host
+ * directories too: the path goes where fs_route says, as for open.
+ */
+static int64_t fs_chdir_host_job(uint64_t upath)
+{
+	struct process *p = cur_proc();
+	int64_t rc = 0;
+	char *path = fs_user_path(upath, &rc), *host = NULL;
+	enum hostfile_route route;
+	struct ramfs_node *node;
+	struct ramfs_stat st;
+	unsigned long irq;
+
+	if (!path)
+		return rc;
+	route = fs_route(AT_FDCWD, path);
+	rc = -ENOENT;
+	if (route != HOSTFILE_HOST) {
+		irq = spin_lock_irqsave(&vfs_lock);
+		rc = fs_resolve(AT_FDCWD, path, true, &node);
+		if (!rc)
+			rc = fs_set_cwd(node, 0);
+		spin_unlock_irqrestore(&vfs_lock, irq);
+	}
+	if (rc == -ENOENT && route != HOSTFILE_ENCLAVE) {
+		host = fs_host_path(path, &rc);
+		if (host)
+			rc = hostfile_stat_path(p->host_job, host, &st);
+		if (!rc && !S_ISDIR(st.mode))
+			rc = -ENOTDIR;
+		if (!rc && strlen(host) >= sizeof(p->host_cwd))
+			rc = -ENAMETOOLONG;
+		if (!rc) {
+			memcpy(p->host_cwd, host, strlen(host) + 1);
+			p->cwd_on_host = true;
+		}
+	}
+	kfree(host);
+	kfree(path);
+	return rc;
+}
+
 int64_t sys_chdir(SYSCALL_ARGS)
 {
+	if (cur_proc()->host_job && cur_proc()->host_cwd[0])
+		return fs_chdir_host_job(a0);
 	return fs_path_op(a0, fs_set_cwd, 0);
 }
 

@@ -53,14 +53,20 @@ struct cli_job {
 	uint32_t ranks, threads;
 	uint64_t heap, stack;
 	const char *pagesize;		/* "4K", "2M" or "1G" */
+	const char *cwd;		/* the host directory it starts in, or NULL */
 };
+
+/* Longest cwd Cove keeps for a job, NUL included (its HOSTFILE_PATH_MAX). */
+#define CLI_JOB_CWD_MAX 256
 
 /*
  * Build the jobs= line Cove's parser reads back into exactly this job:
  * "[opt=val]... /path arg...", words quoted only where they need it. A
  * value the syntax cannot carry (a double quote, a newline, a blank in an
  * environment variable) or a limit Cove would exceed is refused with a
- * message in err, never cut; returns the line length or -1.
+ * message in err, never cut; returns the line length or -1. The one
+ * exception is cwd: a directory the line cannot carry is left out, and the
+ * job then sees "/" as its directory (its relative paths still work).
  */
 int cli_build_job_line(const struct cli_job *job, char *out, size_t len, char *err,
 		       size_t errlen);

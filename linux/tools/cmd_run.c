@@ -205,6 +205,7 @@ static int run_main(int argc, char **argv)
 {
 	static struct run_args a;
 	static char line[COVE_UAPI_JOB_MAX];
+	static char cwd[CLI_JOB_CWD_MAX];
 	struct cove_launch req;
 	char err[256];
 	int fd;
@@ -213,6 +214,8 @@ static int run_main(int argc, char **argv)
 	resolve_program(&a, argv[optind]);
 	a.job.argv = argv + optind + 1;
 	a.job.argc = argc - optind - 1;
+	/* getcwd(3) and relative paths in the job then agree with where it was started. */
+	a.job.cwd = getcwd(cwd, sizeof(cwd));
 	if (cli_build_job_line(&a.job, line, sizeof(line), err, sizeof(err)) < 0)
 		usage_error("%s", err);
 	fd = cove_open();

@@ -300,6 +300,9 @@ echo "TEE FILE $(cat tee.txt)"
 cove run $id -- /bin/busybox cat /tmp/work/no-such-input; echo "RC missing $?"
 cove run $id -- /bin/busybox cp in.bin /no/such/dir/out; echo "RC nodir $?"
 cove run $id -- /bin/busybox cat /proc/version; echo "RC proc $?"
+mkdir -p subdir && echo "in the subdirectory" > subdir/note.txt
+cove run $id -- /bin/busybox pwd | sed "s/^/JOB PWD /"; echo "RC pwd $?"
+cove run $id -- /bin/busybox sh -c "cd subdir && pwd -P && read l < note.txt && echo \$l && cd .. && pwd -P && cd /nowhere" 2>&1 | sed "s/^/JOB CD /"
 awk "/cove-doorbell/ { n = 0; for (i = 2; \$i ~ /^[0-9]+\$/; i++) n += \$i; print \"DOORBELL RINGS \" n }" /proc/interrupts
 cove status $id --json | grep -o "\"state\": *\"[a-z]*\""
 cove destroy $id; echo "RC destroy $?"
@@ -336,6 +339,13 @@ check_back
 	# The enclave has no /proc/version; the host's must not stand in for it.
 	expect_log_re "cat: can.t open ./proc/version.: No such file or directory"
 	expect_log "RC proc 1"
+	# The job stands where cove run was started, and may move on the host.
+	expect_log "JOB PWD /tmp/work"
+	expect_log "RC pwd 0"
+	expect_log "JOB CD /tmp/work/subdir"
+	expect_log "JOB CD in the subdirectory"
+	expect_log_re "JOB CD /tmp/work[[:space:]]*$"
+	expect_log_re "can.t cd to /nowhere"
 	# Every long call above rang Linux's doorbell interrupt (through the
 	# protection layer, which lets exactly that IPI out).
 	expect_log_re "cove: doorbell is irq [0-9]+, vector 0x[0-9a-f]+ on APIC ID 0"

@@ -155,6 +155,7 @@ struct parsed {
 	const char *envp[JOB_ARGS_MAX];
 	int nenv;
 	char ranks[16], threads[16], cpus[64], heap[32], stack[32], pagesize[8];
+	char cwd[CLI_JOB_CWD_MAX];
 };
 
 static int parse_back(const char *line, struct parsed *p)
@@ -172,6 +173,7 @@ static int parse_back(const char *line, struct parsed *p)
 			{ "heap=", p->heap, sizeof(p->heap) },
 			{ "stack=", p->stack, sizeof(p->stack) },
 			{ "pagesize=", p->pagesize, sizeof(p->pagesize) },
+			{ "cwd=", p->cwd, sizeof(p->cwd) },
 		};
 		bool known = false;
 
@@ -252,6 +254,31 @@ TEST(job_line_options_round_trip)
 	CHECK(!strcmp(p.envp[0], "A=1"));
 	CHECK(!strcmp(p.envp[1], "OMP_PROC_BIND=true"));
 	CHECK(!strcmp(p.envp[2], "EMPTY="));
+}
+
+TEST(job_line_carries_the_cwd)
+{
+	static struct parsed p;
+	static char longdir[CLI_JOB_CWD_MAX + 1];
+	struct cli_job job = { .path = "/bin/pwd", .cwd = "/scratch/my run" };
+	char line[512], err[128];
+
+	CHECK(build(&job, line, sizeof(line), err) > 0);
+	CHECK(!strcmp(line, "cwd=\"/scratch/my run\" /bin/pwd"));
+	CHECK_EQ(parse_back(line, &p), 0);
+	CHECK(!strcmp(p.cwd, "/scratch/my run"));
+	/* What the line cannot carry is left out, not refused. */
+	job.cwd = "/tmp/say \"hi\"";
+	CHECK(build(&job, line, sizeof(line), err) > 0);
+	CHECK(!strcmp(line, "/bin/pwd"));
+	memset(longdir, 'd', CLI_JOB_CWD_MAX);
+	longdir[0] = '/';
+	job.cwd = longdir;
+	CHECK(build(&job, line, sizeof(line), err) > 0);
+	CHECK(!strcmp(line, "/bin/pwd"));
+	longdir[CLI_JOB_CWD_MAX - 1] = 0;
+	CHECK(build(&job, line, sizeof(line), err) > 0);
+	CHECK(strstr(line, "cwd=/ddd") == line);
 }
 
 TEST(job_line_blanks_are_quoted)

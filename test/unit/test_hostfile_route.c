@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Host tests of where a host job's paths go: the enclave, the host, or either. */
+#include <string.h>
+#include <cove/errno.h>
 #include <cove/hostfile.h>
 #include "unit.h"
 
@@ -46,4 +48,46 @@ TEST(similar_names_are_not_the_trees)
 	CHECK(hostfile_route("/devices.txt", true) == HOSTFILE_FALLBACK);
 	CHECK(hostfile_route("/.proc", true) == HOSTFILE_FALLBACK);
 	CHECK(hostfile_route("/...", true) == HOSTFILE_FALLBACK);
+}
+
+static const char *join(const char *cwd, const char *path)
+{
+	static char out[HOSTFILE_PATH_MAX];
+
+	return hostfile_path_join(cwd, path, out, sizeof(out)) ? "ERR" : out;
+}
+
+TEST(relative_paths_join_the_host_cwd)
+{
+	CHECK(!strcmp(join("/tmp/work", "in.dat"), "/tmp/work/in.dat"));
+	CHECK(!strcmp(join("/tmp/work", "./sub//x/"), "/tmp/work/sub/x"));
+	CHECK(!strcmp(join("/tmp/work", "../other"), "/tmp/other"));
+	CHECK(!strcmp(join("/tmp/work", "."), "/tmp/work"));
+	CHECK(!strcmp(join("/", "a"), "/a"));
+	CHECK(!strcmp(join("", "a"), "/a"));
+}
+
+TEST(dotdot_stops_at_the_root)
+{
+	CHECK(!strcmp(join("/tmp", "../../.."), "/"));
+	CHECK(!strcmp(join("/", ".."), "/"));
+	CHECK(!strcmp(join("/a/b", "../../c/../d"), "/d"));
+}
+
+TEST(absolute_paths_ignore_the_cwd)
+{
+	CHECK(!strcmp(join("/tmp/work", "/etc//passwd"), "/etc/passwd"));
+	CHECK(!strcmp(join("/tmp/work", "/"), "/"));
+	CHECK(!strcmp(join("/tmp/work", "/x/./y/../z"), "/x/z"));
+}
+
+TEST(too_long_is_refused)
+{
+	char out[9];
+
+	CHECK(hostfile_path_join("/tmp", "abc", out, sizeof(out)) == 0);
+	CHECK(!strcmp(out, "/tmp/abc"));
+	CHECK(hostfile_path_join("/tmp", "abcd", out, sizeof(out)) == -ENAMETOOLONG);
+	CHECK(hostfile_path_join("/longer/than/9", "x", out, sizeof(out)) == -ENAMETOOLONG);
+	CHECK(hostfile_path_join("/", "x", out, 1) == -ENAMETOOLONG);
 }
