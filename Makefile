@@ -284,9 +284,11 @@ clean:
 # Cove in co-kernel mode the way linux/module/ does, so the VMX back end's
 # co-kernel path runs under Bochs, where Linux is too slow to boot.
 #   make standin       build/standin.elf and build/standin.iso
-#   make run-standin   boot that ISO in Bochs (STANDIN_OPTS=, STANDIN_COVE=)
+#   make run-standin   boot that ISO in Bochs (STANDIN_OPTS=, STANDIN_COVE=,
+#                      STANDIN_SMP=3 for second=2)
 STANDIN_OPTS ?= expect=ready
 STANDIN_COVE ?= protect=require
+STANDIN_SMP ?= 2
 STANDIN_DIR := test/standin
 STANDIN_OUT := $(BUILD)/standin
 STANDIN_ELF := $(BUILD)/standin.elf
@@ -337,7 +339,7 @@ $(STANDIN_ISO): $(STANDIN_ELF) $(ELF) scripts/mkiso-standin.sh $(STANDIN_STAMP)
 	@scripts/mkiso-standin.sh $(STANDIN_ELF) $(ELF) $@ "$(STANDIN_OPTS)" "$(STANDIN_COVE)"
 
 run-standin: $(STANDIN_ISO)
-	@scripts/bochs-run.sh --iso $(STANDIN_ISO) --smp 2 --mem 512 --timeout 600
+	@scripts/bochs-run.sh --iso $(STANDIN_ISO) --smp $(STANDIN_SMP) --mem 512 --timeout 600
 
 -include $(STANDIN_OBJS:.o=.d)
 # ---- end of the Pisces host stand-in ----------------------------------------

@@ -12,6 +12,10 @@
 #include <cove/vmm.h>
 #include <cove/vmm_host.h>
 #include <cove/vmm_layer.h>
+#include <arch/x86.h>
+
+#define APIC_BASE_X2APIC (1ULL << 10)
+#define APIC_BASE_ENABLE (1ULL << 11)
 
 struct vmm_ap_slot {
 	uint32_t apic_plus1;	/* claimed by the arriving core; 0 is free */
@@ -41,6 +45,13 @@ _Static_assert(offsetof(struct cove_boot_cpu, arrived) == 8, "BOOT_CPU_ARRIVED")
  * Global only so ap_entry.asm can name it; layer data like the rest.
  */
 struct vmm_ap_slot vmm_ap_slots[COVE_MAX_ENCLAVE_CPUS] __aligned(64);
+
+/*
+ * The APIC mode (enable, x2APIC) of the core that asked for a start: the
+ * kernel's, chosen once at boot. Written under vmm_change_lock before the
+ * release, read by the started core after it.
+ */
+static uint64_t vmm_ap_apic_mode;
 
 static struct vmm_ap_slot *vmm_ap_slot_of(uint32_t apic_id)
 {
@@ -75,10 +86,31 @@ int vmm_layer_cpu_release(uint32_t apic_id, const struct vmm_cpu_start *start)
 	return vmm_ap_release(apic_id, start->cr3, start->rip, start->rsp, start->rdi);
 }
 
-/* The core's first steps as the layer's: its tables, then the back end's guest launch. */
+/*
+ * The kernel switches a core's APIC to its mode itself, but on a core the
+ * layer starts it is a guest from its first instruction and the layer
+ * refuses every APIC base write. So the layer sets the mode here, as the
+ * kernel set it on the asking core; the host may have left this one in
+ * xAPIC mode, or disabled (which must pass through xAPIC mode first).
+ */
+static void vmm_ap_apic_like_kernel(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE), mode = vmm_ap_apic_mode;
+
+	if ((base & mode) == mode)
+		return;
+	if (!(base & APIC_BASE_ENABLE)) {
+		base |= APIC_BASE_ENABLE;
+		wrmsr(MSR_APIC_BASE, base);
+	}
+	wrmsr(MSR_APIC_BASE, base | mode);
+}
+
+/* The core's first steps as the layer's: its tables and APIC, then the back end's launch. */
 static void __noreturn vmm_ap_host_start(uint32_t cpu)
 {
 	vmm_host_tables_adopt();
+	vmm_ap_apic_like_kernel();
 	if (vmm_layer_is_vmx())
 		vmx_cpu_run_started(cpu);
 	svm_cpu_run_started(cpu);
@@ -86,6 +118,7 @@ static void __noreturn vmm_ap_host_start(uint32_t cpu)
 
 int64_t vmm_host_ap_release(uint32_t cpu, uint32_t apic_id, uint64_t host_rsp)
 {
+	vmm_ap_apic_mode = rdmsr(MSR_APIC_BASE) & (APIC_BASE_ENABLE | APIC_BASE_X2APIC);
 	/* Tables, code and stack are all the layer's: the guest supplies none of them. */
 	return vmm_ap_release(apic_id, vmm_host_cr3(), (uint64_t)vmm_ap_host_start,
 			      host_rsp - 8, cpu);

@@ -345,9 +345,10 @@ scenario_partition_add_not_granted() {
 # Linux takes too long to boot under Bochs, so the host here is the Pisces
 # host stand-in (test/standin/): GRUB boots it with cove.elf as a module; it
 # keeps CPU 0, loads Cove into a 256 MiB partition and starts it on CPU 1 the
-# way linux/module/ does, relays Cove's console ring ("enclave: " lines),
-# watches the state word and the host page's fault report, takes the core
-# back with INIT and ends with its own verdict ("standin: powering off
+# way linux/module/ does (with second=, a second core first, in the layer's
+# entry), relays Cove's console ring ("enclave: " lines), watches the state
+# word and the host page's fault report, takes the cores back with INIT and
+# ends with its own verdict ("standin: powering off
 # (status N: ...)", 0 when what its expect= asked for was seen). aim=watch
 # points Cove's wild write (fault_addr=) at a page of the stand-in's memory.
 
@@ -358,6 +359,8 @@ make --no-print-directory -s "$STANDIN_ELF" >"$BUILD/test/standin-build.log" 2>&
 	STANDIN_BUILD_ERROR="the stand-in does not build: $(tail -n 3 "$BUILD/test/standin-build.log" | tr '\n' ' ')"
 
 # boot_standin "stand-in options" "Cove command line" [MODULE]
+# STANDIN_SMP (default 2) is Bochs' CPU count: each CPU slows every run, so
+# only scenarios that give the enclave a second core (second=) ask for 3.
 boot_standin() {
 	local iso="$BUILD/test/$SCENARIO.iso"
 	if [ -n "$STANDIN_BUILD_ERROR" ]; then
@@ -368,7 +371,8 @@ boot_standin() {
 		fail "could not build the ISO: $(cat "$LOG.mkiso")"
 		return
 	fi
-	scripts/bochs-run.sh --iso "$iso" --smp 2 --mem 512 --log "$LOG" --timeout 180 2>"$LOG.qemu"
+	scripts/bochs-run.sh --iso "$iso" --smp "${STANDIN_SMP:-2}" --mem 512 --log "$LOG" \
+		--timeout 180 2>"$LOG.qemu"
 	# shellcheck disable=SC2034 # read by expect_status (test/boot/lib.sh)
 	STATUS=$?
 	rm -f "$iso"
@@ -426,5 +430,80 @@ scenario_vmx_cokernel_standin_refuses_non_cove_image() {
 	boot_standin "expect=ready" "protect=require" "$STANDIN_ELF"
 	expect_status 2
 	expect_log "standin: the module has no Cove image header (not a Cove image)"
+	expect_no_log "enclave:"
+}
+
+# --- A second enclave core, started in the protection layer's entry ---
+# With second=2 the stand-in starts APIC ID 2 at the image's cpu_entry_phys
+# first, waits until it says it arrived, and only then starts the boot core
+# (the module's order). Cove's boot CPU then asks the layer to start it: on
+# VMX, as the layer's guest from its first instruction (vmx_cpu_run_started).
+
+# Both cores came back to the host after the run.
+standin_both_cores_back() {
+	standin_cokernel_ran
+	expect_log "standin: the core with APIC ID 2 arrived in the protection layer's entry"
+	expect_log_re "standin: took the core with APIC ID 2 back"
+}
+
+scenario_vmx_cokernel_standin_two_cores() {
+	STANDIN_SMP=3 boot_standin "second=2 expect=ready" "protect=require"
+	expect_status 0
+	standin_both_cores_back
+	expect_log "enclave: vmm: the kernel runs guarded by Intel VMX with EPT"
+	expect_log "enclave: smp: the protection layer started cpu1 (APIC id 2) as its guest"
+	expect_log "enclave: cpu1: online, APIC id 2, guarded"
+	expect_log "enclave: cove: 2/2 CPUs online, 256 MiB in partition"
+	expect_log "enclave: cove: enclave 1 ready for jobs from the host"
+	expect_log "standin: enclave state STOPPED, exit status 0; host page: guarded 2, fault_seq 0"
+	expect_log "standin: host alive, watched memory intact"
+}
+
+# The started core's very first kernel step is a wild write at the host's
+# watched page: it already runs as the layer's guest, so EPT stops it.
+scenario_vmx_cokernel_standin_ap_early_write() {
+	local target
+	STANDIN_SMP=3 boot_standin "second=2 expect=contained aim=watch" \
+		"protect=require fault_inject=ap_early_write"
+	expect_status 0
+	standin_both_cores_back
+	target=$(tr -d '\r' <"$LOG" | sed -n 's/^standin: watched page .* fault_addr=\(0x[0-9a-f]*\).*/\1/p')
+	[ -n "$target" ] || fail "the stand-in did not aim the write at its watched page"
+	expect_log "enclave: smp: the protection layer started cpu1 (APIC id 2) as its guest"
+	expect_log "enclave: fault_inject: cpu1 writes outside the partition before anything else (as the layer's guest)"
+	expect_log "enclave: fault_inject: writing 0xbadc0ffee0ddf00d to physical $target"
+	expect_log "standin: | COVE PROTECTION FAULT on cpu 1: nested page fault"
+	expect_log "standin: |   write at guest physical $target: outside the partition"
+	expect_log "standin: enclave state PANIC, exit status 5; host page: guarded 2, fault_seq 1"
+	expect_log "standin: host alive, watched memory intact"
+	expect_no_log "the write landed"
+}
+
+# With protect=off the layer lets the core straight into the kernel and the
+# same first step lands in the host's memory.
+scenario_vmx_cokernel_standin_off_ap_early_write_lands() {
+	local target
+	STANDIN_SMP=3 boot_standin "second=2 expect=changed aim=watch" \
+		"protect=off fault_inject=ap_early_write"
+	expect_status 0
+	standin_both_cores_back
+	expect_log "enclave: vmm: the kernel runs unguarded"
+	expect_log "enclave: fault_inject: cpu1 writes outside the partition before anything else"
+	expect_no_log "as the layer's guest"
+	expect_log "enclave: cpu1: online, APIC id 2"
+	target=$(tr -d '\r' <"$LOG" | sed -n 's/^standin: watched page .* fault_addr=\(0x\)\([0-9a-f]*\).*/\2/p')
+	[ -n "$target" ] || fail "the stand-in did not aim the write at its watched page"
+	expect_log "standin: watched memory CHANGED: $target now holds badc0ffee0ddf00d"
+	expect_log "fault_seq 0"
+}
+
+# second= is checked like every other option: a bad APIC ID or the boot
+# core again is named, and nothing is started (status 2).
+scenario_vmx_cokernel_standin_refuses_bad_second() {
+	boot_standin "second=0 core=1 second=1" "protect=require"
+	expect_status 2
+	expect_log "standin: second= takes an APIC ID (1..254)"
+	expect_log "standin: second=1 is the enclave's boot core (core=) already"
+	expect_log "standin: powering off (status 2: bad input: bad stand-in command line)"
 	expect_no_log "enclave:"
 }

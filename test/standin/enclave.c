@@ -76,6 +76,8 @@ static void host_page_fill(struct enclave *e)
 	h->cpu_grants[0] = e->apic_id;
 	h->nr_grants = 1;
 	h->nr_cpu_grants = 1;
+	if (e->has_second)
+		h->cpu_grants[h->nr_cpu_grants++] = e->second_apic_id;
 	e->host = h;
 }
 
@@ -145,6 +147,11 @@ int enclave_fill(struct enclave *e, const char *cmdline, uint32_t tsc_khz, uint6
 	t->nr_cpus = 1;
 	t->cpus[0].apic_id = e->apic_id;
 	t->cpus[0].host_cpu = e->apic_id;
+	if (e->has_second) {
+		t->cpus[1].apic_id = e->second_apic_id;
+		t->cpus[1].host_cpu = e->second_apic_id;
+		t->nr_cpus = 2;
+	}
 
 	e->bp = bp;
 	e->ring = (void *)(e->base + ring_off);

@@ -100,6 +100,12 @@ int image_check(const void *img, uint64_t size, struct enclave *e)
 		      "align %lx)\n", hdr.image_start, hdr.image_end, hdr.entry_phys, hdr.align);
 		return -1;
 	}
+	/* Every core but the boot core starts there: it must be code we load. */
+	if (hdr.cpu_entry_phys < hdr.image_start || hdr.cpu_entry_phys >= hdr.image_end) {
+		print("standin: the Cove image header's cpu_entry_phys %lx lies outside the "
+		      "image %lx-%lx\n", hdr.cpu_entry_phys, hdr.image_start, hdr.image_end);
+		return -1;
+	}
 	for (unsigned int i = 0; i < eh->phnum; i++) {
 		if (ph[i].type != PT_LOAD || !ph[i].memsz)
 			continue;
@@ -113,6 +119,7 @@ int image_check(const void *img, uint64_t size, struct enclave *e)
 	e->image_start = hdr.image_start;
 	e->image_end = hdr.image_end;
 	e->entry = hdr.entry_phys;
+	e->cpu_entry = hdr.cpu_entry_phys;
 	e->align = hdr.align ? hdr.align : PAGE_SIZE;
 	return 0;
 }

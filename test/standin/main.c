@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The stand-in's run: read what GRUB gave, place and load Cove the way the
- * Linux module does, start its core, serve it, take the core back, and end
+ * Linux module does, start its cores, serve it, take the cores back, and end
  * with one verdict line bochs-run.sh turns into the exit status.
  * Its options: options.c.
  */
@@ -15,12 +15,14 @@
 /* What the run showed, for the verdict. */
 struct outcome {
 	enum serve_end end;
-	bool started;			/* the core reached Cove's entry */
+	bool second_arrived;		/* the second core reached the layer's entry */
+	bool started;			/* the boot core reached Cove's entry */
 	bool ready;			/* READY was reached */
 	bool stopped_clean;		/* STOPPED with status 0 after our shutdown */
 	bool fault;
 	bool intact;
 	bool core_back;
+	bool second_back;
 	uint64_t changed_at, changed_to;
 };
 
@@ -112,6 +114,10 @@ static void check_inputs(struct options *o)
 		print("standin: core=%lu is the stand-in's own core\n", o->core);
 		power_off(STANDIN_BAD_INPUT, "bad core");
 	}
+	if (o->second == apic_self_id()) {
+		print("standin: second=%lu is the stand-in's own core\n", o->second);
+		power_off(STANDIN_BAD_INPUT, "bad second core");
+	}
 	if (image_check((const void *)facts.module.base, facts.module.size, &enclave))
 		power_off(STANDIN_BAD_INPUT, "not a Cove image");
 	if (compose_cmdline(o))
@@ -170,10 +176,14 @@ static void run_enclave(const struct options *o, struct outcome *out)
 /* Whether this run showed what was asked for; why not, if not. */
 static const char *judge(const struct options *o, const struct outcome *out)
 {
+	if (o->second != NO_CORE && !out->second_arrived)
+		return "the second core never reached the protection layer's entry";
 	if (!out->started)
 		return "the enclave's core never reached Cove's entry";
 	if (!out->core_back)
 		return "the enclave's core did not come back to the host";
+	if (o->second != NO_CORE && !out->second_back)
+		return "the enclave's second core did not come back to the host";
 	switch (o->expect) {
 	case EXPECT_CONTAINED:
 		if (!out->fault)
@@ -193,13 +203,74 @@ static const char *judge(const struct options *o, const struct outcome *out)
 	return "unknown expectation";
 }
 
+/*
+ * As the module starts every core but the boot core: into the protection
+ * layer's entry, where it only says it arrived and waits until the layer
+ * releases it, so it must be there before the kernel asks for it. One
+ * that never arrives is stopped again.
+ */
+static bool start_second(struct enclave *e)
+{
+	uint64_t deadline;
+
+	print("standin: starting the core with APIC ID %u in the protection layer's entry\n",
+	      e->second_apic_id);
+	core_start(e->second_apic_id, (uint64_t)standin_pml4, (uint32_t)(e->base >> 12),
+		   e->base + e->cpu_entry);
+	deadline = tsc_deadline(START_TIMEOUT_MS);
+	while (__atomic_load_n(&e->bp->tail.cpus[1].arrived, __ATOMIC_ACQUIRE) != 1) {
+		if (tsc_passed(deadline)) {
+			print("standin: the core with APIC ID %u did not reach the protection "
+			      "layer's entry in %u ms\n", e->second_apic_id, START_TIMEOUT_MS);
+			apic_send_init(e->second_apic_id);
+			return false;
+		}
+		cpu_relax();
+	}
+	print("standin: the core with APIC ID %u arrived in the protection layer's entry\n",
+	      e->second_apic_id);
+	return true;
+}
+
+/* As the module: the boot core says it left the trampoline by moving the state. */
+static bool start_boot_core(struct enclave *e)
+{
+	uint64_t deadline;
+
+	print("standin: starting the enclave on the core with APIC ID %u\n", e->apic_id);
+	core_start(e->apic_id, (uint64_t)standin_pml4, (uint32_t)(e->base >> 12),
+		   e->base + e->entry);
+	deadline = tsc_deadline(START_TIMEOUT_MS);
+	while (__atomic_load_n(&e->bp->tail.state, __ATOMIC_ACQUIRE) < COVE_STATE_BOOTING) {
+		if (tsc_passed(deadline)) {
+			print("standin: the core with APIC ID %u did not reach Cove's entry in %u ms\n",
+			      e->apic_id, START_TIMEOUT_MS);
+			return false;
+		}
+		cpu_relax();
+	}
+	return true;
+}
+
+static bool take_back(uint32_t apic_id)
+{
+	bool back = core_take_back(apic_id, (uint64_t)standin_pml4);
+
+	if (back)
+		print("standin: took the core with APIC ID %u back (INIT; it runs the host's code "
+		      "again)\n", apic_id);
+	else
+		print("standin: the core with APIC ID %u did not come back after INIT and SIPI\n",
+		      apic_id);
+	return back;
+}
+
 void standin_main(uint32_t magic, uint64_t info)
 {
 	struct options opt;
 	struct outcome out = { 0 };
 	struct range keep[3];
 	uint32_t khz;
-	uint64_t deadline;
 	const char *why;
 
 	serial_init();
@@ -220,6 +291,8 @@ void standin_main(uint32_t magic, uint64_t info)
 				  (uint64_t)(__image_end - __image_start) };
 	keep[2] = facts.module;
 	enclave.apic_id = (uint32_t)opt.core;
+	enclave.has_second = opt.second != NO_CORE;
+	enclave.second_apic_id = enclave.has_second ? (uint32_t)opt.second : 0;
 	if (enclave_place(&facts, &enclave, opt.mem, keep, ARRAY_SIZE(keep)))
 		power_off(STANDIN_BAD_INPUT, "no room for the partition");
 	image_load((const void *)facts.module.base, &enclave);
@@ -230,33 +303,19 @@ void standin_main(uint32_t magic, uint64_t info)
 	      enclave.base + enclave.image_end, khz);
 	print("standin: watched page at %lx; Cove's command line: %s\n",
 	      ALIGN_DOWN(watch_target(), PAGE_SIZE), cove_cmdline);
-	print("standin: starting the enclave on the core with APIC ID %u\n", enclave.apic_id);
 
-	core_start(enclave.apic_id, (uint64_t)standin_pml4, (uint32_t)(enclave.base >> 12),
-		   enclave.base + enclave.entry);
-	/* As the module: the boot core says it left the trampoline by moving the state. */
-	deadline = tsc_deadline(START_TIMEOUT_MS);
-	out.started = true;
-	while (__atomic_load_n(&enclave.bp->tail.state, __ATOMIC_ACQUIRE) < COVE_STATE_BOOTING) {
-		if (tsc_passed(deadline)) {
-			print("standin: the core with APIC ID %u did not reach Cove's entry in %u ms\n",
-			      enclave.apic_id, START_TIMEOUT_MS);
-			out.started = false;
-			out.end = END_TIMEOUT;
-			break;
-		}
-		cpu_relax();
-	}
+	if (enclave.has_second)
+		out.second_arrived = start_second(&enclave);
+	if (!enclave.has_second || out.second_arrived)
+		out.started = start_boot_core(&enclave);
 	if (out.started)
 		run_enclave(&opt, &out);
-
-	out.core_back = core_take_back(enclave.apic_id, (uint64_t)standin_pml4);
-	if (out.core_back)
-		print("standin: took the core with APIC ID %u back (INIT; it runs the host's code "
-		      "again)\n", enclave.apic_id);
 	else
-		print("standin: the core with APIC ID %u did not come back after INIT and SIPI\n",
-		      enclave.apic_id);
+		out.end = END_TIMEOUT;
+
+	out.core_back = take_back(enclave.apic_id);
+	if (enclave.has_second)
+		out.second_back = take_back(enclave.second_apic_id);
 	out.intact = watch_intact(&out.changed_at, &out.changed_to);
 	if (out.intact)
 		print("standin: host alive, watched memory intact\n");

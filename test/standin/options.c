@@ -14,7 +14,12 @@
  *   aim=watch        append fault_addr=<a word of the watched page> to Cove's
  *                    command line (its fault_inject=wild_write target)
  *   mem=SIZE         partition size (256M), K/M/G suffix
- *   core=APICID      the enclave's core (1)
+ *   core=APICID      the enclave's boot core (1)
+ *   second=APICID    give the enclave a second core (none by default): it is
+ *                    started first, in the protection layer's entry
+ *                    (cpu_entry_phys), and the boot core only once it said
+ *                    it arrived, as the module starts every core but the
+ *                    boot core; the machine needs a CPU with that APIC ID
  *   timeout=SECONDS  emulated seconds the enclave gets to reach an end (60)
  */
 #include "standin.h"
@@ -116,6 +121,15 @@ static int parse_option(struct options *o, const char *w, size_t len)
 		}
 		return 0;
 	}
+	if (word_is(w, klen, "second")) {
+		/* APIC ID 0 is the stand-in's own CPU (the boot CPU GRUB left us on). */
+		if (parse_number(v, vlen, false, &o->second) || !o->second || o->second > 0xfe) {
+			print("standin: second= takes an APIC ID (1..254)\n");
+			o->second = NO_CORE;
+			return -1;
+		}
+		return 0;
+	}
 	if (word_is(w, klen, "timeout")) {
 		if (parse_number(v, vlen, false, &o->timeout_s) || !o->timeout_s ||
 		    o->timeout_s > 3600) {
@@ -137,7 +151,7 @@ int parse_options(const char *cmdline, struct options *o)
 	int errors = 0;
 
 	*o = (struct options){ .expect = EXPECT_READY, .mem = 256 * MiB, .core = 1,
-			       .timeout_s = 60 };
+			       .second = NO_CORE, .timeout_s = 60 };
 	for (const char *p = cmdline; *p;) {
 		size_t len = 0;
 
@@ -156,6 +170,11 @@ int parse_options(const char *cmdline, struct options *o)
 			errors += parse_option(o, word, len) ? 1 : 0;
 		}
 		p += len;
+	}
+	/* Only now: core= may come after second=. */
+	if (o->second == o->core) {
+		print("standin: second=%lu is the enclave's boot core (core=) already\n", o->second);
+		errors++;
 	}
 	return errors;
 }

@@ -4,7 +4,7 @@
  * build/cove.elf (a multiboot2 module). It plays the part of the Linux
  * loader module (linux/module/) where Linux itself is too slow to boot:
  * under Bochs, to run the VMX back end in co-kernel mode. CPU 0 stays the
- * host's; one other core becomes the enclave.
+ * host's; one or two other cores become the enclave.
  */
 #ifndef STANDIN_H
 #define STANDIN_H
@@ -41,11 +41,14 @@ struct range {
 enum expect { EXPECT_READY, EXPECT_CONTAINED, EXPECT_CHANGED };
 extern const char *const expect_names[];	/* indexed by enum expect */
 
+#define NO_CORE UINT64_MAX
+
 struct options {
 	enum expect expect;
 	bool aim_watch;		/* aim Cove's wild write at the watched page */
 	uint64_t mem;		/* partition bytes */
-	uint64_t core;		/* the enclave core's APIC ID */
+	uint64_t core;		/* the enclave's boot core's APIC ID */
+	uint64_t second;	/* a second enclave core's APIC ID, or NO_CORE */
 	uint64_t timeout_s;	/* emulated seconds to reach an end */
 };
 
@@ -65,8 +68,11 @@ struct boot_facts {
 /* The enclave as the host sees it (enclave.c fills it). */
 struct enclave {
 	uint64_t base, size;		/* the partition */
-	uint32_t apic_id;		/* its one core */
-	uint64_t entry;			/* physical 64-bit Pisces entry */
+	uint32_t apic_id;		/* its boot core */
+	bool has_second;		/* a second core, tail.cpus[1] */
+	uint32_t second_apic_id;
+	uint64_t entry;			/* physical 64-bit Pisces entry (boot core) */
+	uint64_t cpu_entry;		/* the protection layer's, every other core */
 	uint64_t image_start, image_end, align;
 	struct pisces_boot_params *bp;
 	struct cove_console_ring *ring;

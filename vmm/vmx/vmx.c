@@ -37,6 +37,7 @@
 #define MSR_SYSENTER_EIP 0x176
 #define MSR_X2APIC_ICR 0x830
 #define CR4_VMXE (1ULL << 13)
+#define CR4_OSXSAVE (1ULL << 18)
 
 /* VMCS field encodings (Intel SDM vol. 3, appendix B). */
 enum {
@@ -716,12 +717,28 @@ bool vmx_cpu_enter(uint32_t cpu, uint64_t guest_rsp, uint64_t guest_rip)
 	vmx_launch(c, guest_rsp, guest_rip);
 }
 
+/*
+ * The guest's XSETBV exits and the layer executes it here (R_XSETBV), which
+ * raises #UD in the layer unless this core's own CR4 allows XSAVE. A core
+ * that entered from the kernel (vmx_cpu_enter) runs with the kernel's CR4;
+ * a started one has only what INIT and the loader's trampoline set.
+ */
+static void vmx_host_allow_xsetbv(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	if (c & (1U << 26))
+		write_cr4(read_cr4() | CR4_OSXSAVE);
+}
+
 /* Host TR: the kernel's selector in the layer's GDT copy, on the layer's own TSS. */
 void vmx_cpu_run_started(uint32_t cpu)
 {
 	struct vmx_cpu *c = &vmx_cpus[cpu];
 	int rc = 0;
 
+	vmx_host_allow_xsetbv();
 	c->setup_failed = !vmx_enter_root(c);
 	if (!c->setup_failed) {
 		rc |= vmx_setup_controls();
