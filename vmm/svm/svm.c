@@ -253,19 +253,6 @@ static void svm_seg_from_gdt(struct vmcb_seg *s, uint16_t sel)
 	s->base = 0;
 }
 
-static uint16_t svm_read_sel(int which)
-{
-	uint16_t v = 0;
-
-	switch (which) {
-	case 0: __asm__ volatile("mov %%es, %0" : "=r"(v)); break;
-	case 1: __asm__ volatile("mov %%cs, %0" : "=r"(v)); break;
-	case 2: __asm__ volatile("mov %%ss, %0" : "=r"(v)); break;
-	default: __asm__ volatile("mov %%ds, %0" : "=r"(v)); break;
-	}
-	return v;
-}
-
 /* What the layer intercepts and the nested tables: the same on every core. */
 static void svm_vmcb_controls(struct vmcb *v)
 {
@@ -292,14 +279,15 @@ void svm_prepare_launch(struct svm_cpu *c, uint64_t guest_rip, uint64_t guest_rs
 		uint16_t limit;
 		uint64_t base;
 	} __packed dt;
+	uint16_t sel[6];
 	uint64_t cr0;
 
 	svm_vmcb_controls(v);
-
-	svm_seg_from_gdt(&v->es, svm_read_sel(0));
-	svm_seg_from_gdt(&v->cs, svm_read_sel(1));
-	svm_seg_from_gdt(&v->ss, svm_read_sel(2));
-	svm_seg_from_gdt(&v->ds, svm_read_sel(3));
+	read_segment_selectors(sel);
+	svm_seg_from_gdt(&v->es, sel[0]);
+	svm_seg_from_gdt(&v->cs, sel[1]);
+	svm_seg_from_gdt(&v->ss, sel[2]);
+	svm_seg_from_gdt(&v->ds, sel[3]);
 	__asm__ volatile("sgdt %0" : "=m"(dt));
 	v->gdtr.limit = dt.limit;
 	v->gdtr.base = dt.base;

@@ -347,20 +347,13 @@ static int vmx_setup_controls(void)
 static int vmx_setup_host(uint16_t tr_sel, uint64_t tr_base)
 {
 	uint16_t sel[6];
-	uint64_t cr0;
 	int rc = 0;
 
-	__asm__ volatile("mov %%es, %0" : "=r"(sel[0]));
-	__asm__ volatile("mov %%cs, %0" : "=r"(sel[1]));
-	__asm__ volatile("mov %%ss, %0" : "=r"(sel[2]));
-	__asm__ volatile("mov %%ds, %0" : "=r"(sel[3]));
-	__asm__ volatile("mov %%fs, %0" : "=r"(sel[4]));
-	__asm__ volatile("mov %%gs, %0" : "=r"(sel[5]));
-	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	read_segment_selectors(sel);
 	for (uint32_t i = 0; i < 6; i++)
 		rc |= vmx_vmwrite(F_HOST_ES + i * 2, sel[i] & ~7);
 	rc |= vmx_vmwrite(F_HOST_ES + 6 * 2, tr_sel & ~7);
-	rc |= vmx_vmwrite(F_HOST_CR0, cr0);
+	rc |= vmx_vmwrite(F_HOST_CR0, read_cr0());
 	rc |= vmx_vmwrite(F_HOST_CR3, vmm_host_cr3());
 	rc |= vmx_vmwrite(F_HOST_CR4, read_cr4());
 	rc |= vmx_vmwrite(F_HOST_FS_BASE, rdmsr(MSR_FS_BASE));
@@ -384,19 +377,13 @@ static int vmx_setup_vmcs(void)
 		uint64_t base;
 	} __packed gdt, idt;
 	uint16_t sel[8];
-	uint64_t cr0, tr_base, gdt_base;
+	uint64_t tr_base, gdt_base;
 	int rc = 0;
 
 	__asm__ volatile("sgdt %0; sidt %1" : "=m"(gdt), "=m"(idt));
-	__asm__ volatile("mov %%es, %0" : "=r"(sel[0]));
-	__asm__ volatile("mov %%cs, %0" : "=r"(sel[1]));
-	__asm__ volatile("mov %%ss, %0" : "=r"(sel[2]));
-	__asm__ volatile("mov %%ds, %0" : "=r"(sel[3]));
-	__asm__ volatile("mov %%fs, %0" : "=r"(sel[4]));
-	__asm__ volatile("mov %%gs, %0" : "=r"(sel[5]));
+	read_segment_selectors(sel);
 	__asm__ volatile("sldt %0" : "=r"(sel[6]));
 	__asm__ volatile("str %0" : "=r"(sel[7]));
-	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
 	gdt_base = gdt.base;
 	{
 		const uint64_t *d = (const uint64_t *)gdt_base + (sel[7] >> 3);
@@ -415,7 +402,7 @@ static int vmx_setup_vmcs(void)
 	rc |= vmx_vmwrite(F_GUEST_GDTR_BASE, gdt.base);
 	rc |= vmx_vmwrite(F_GUEST_IDTR_LIMIT, idt.limit);
 	rc |= vmx_vmwrite(F_GUEST_IDTR_BASE, idt.base);
-	rc |= vmx_vmwrite(F_GUEST_CR0, cr0);
+	rc |= vmx_vmwrite(F_GUEST_CR0, read_cr0());
 	rc |= vmx_vmwrite(F_GUEST_CR3, read_cr3());
 	rc |= vmx_vmwrite(F_GUEST_CR4, read_cr4());
 	rc |= vmx_vmwrite(F_GUEST_RFLAGS, read_rflags());

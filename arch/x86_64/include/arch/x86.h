@@ -89,6 +89,15 @@ static inline uint64_t rdtsc(void)
 		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));          \
 		return v;                                                  \
 	}
+/* ES CS SS DS FS GS: the order the VMCB and the VMCS keep them in. */
+static inline void read_segment_selectors(uint16_t sel[6])
+{
+	__asm__ volatile("mov %%es, %0; mov %%cs, %1; mov %%ss, %2; mov %%ds, %3; "
+			 "mov %%fs, %4; mov %%gs, %5"
+			 : "=rm"(sel[0]), "=rm"(sel[1]), "=rm"(sel[2]), "=rm"(sel[3]),
+			   "=rm"(sel[4]), "=rm"(sel[5]));
+}
+
 DEFINE_READ_CR(0)
 DEFINE_READ_CR(2)
 DEFINE_READ_CR(3)
