@@ -33,12 +33,12 @@ GEN := $(BUILD)/include/generated
 CONFIG_H := $(GEN)/config.h
 OPTIMIZE := $(shell sed -n 's/^CONFIG_OPTIMIZE=//p' $(CONFIGS) | tail -n 1)
 
-KERNEL_DIRS := init kernel kernel/lib kernel/fs kernel/syscalls mm drivers vmm vmm/svm vmm/vmx arch/$(ARCH)/boot arch/$(ARCH)/kernel \
+KERNEL_DIRS := init kernel kernel/debug kernel/lib kernel/fs kernel/syscalls mm drivers vmm vmm/svm vmm/vmx arch/$(ARCH)/boot arch/$(ARCH)/kernel \
 	       arch/$(ARCH)/mm
 # The protection layer's host side: linked on its own (vmm_layer.o, below)
 # with private copies of the library code it needs.
 LAYER_SRCS := vmm/vmm.c vmm/violation.c vmm/host_tables.c vmm/host_entry.asm \
-	      vmm/ap_start.c vmm/ap_entry.asm \
+	      vmm/ap_start.c vmm/ap_entry.asm vmm/doorbell.c \
 	      vmm/svm/svm.c vmm/svm/svm_run.asm vmm/vmx/vmx.c vmm/vmx/vmx_run.asm
 LAYER_LIB := kernel/lib/string.c kernel/lib/kvsnprintf.c kernel/lib/ranges.c \
 	     kernel/lib/host_grants.c drivers/serial16550_out.c arch/$(ARCH)/mm/pgtable.c

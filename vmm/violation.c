@@ -29,6 +29,7 @@ static const char *const vmm_kind_names[] = {
 	[VMM_FAULT_VIRT_INSN] = "virtualization instruction",
 	[VMM_FAULT_INIT] = "INIT signal",
 	[VMM_FAULT_IPI] = "IPI outside the enclave",
+	[VMM_FAULT_DOORBELL] = "doorbell storm",
 	[VMM_FAULT_INVALID] = "invalid guest state",
 };
 
@@ -164,6 +165,12 @@ void vmm_violation_msr(struct vmm_report *r, bool write, uint64_t msr, uint64_t 
 
 void vmm_violation_apic(struct vmm_report *r, uint64_t reg, uint64_t value)
 {
+	if (reg == APIC_REG_ICR_LOW && vmm_icr_is_doorbell((uint32_t)value, value >> 32)) {
+		ksnprintf(r->what, sizeof(r->what), "doorbell storm: the kernel kept ringing the "
+			  "host's doorbell (vector %#lx) with nothing new for the host",
+			  value & 0xff);
+		vmm_violation(VMM_FAULT_DOORBELL, r);
+	}
 	if (reg == APIC_REG_ICR_LOW) {
 		ksnprintf(r->what, sizeof(r->what), "IPI (ICR %#lx) aimed at APIC id %lu, "
 			  "outside the enclave", (uint64_t)(uint32_t)value, value >> 32);

@@ -440,7 +440,7 @@ uint32_t vmm_enclave_apic_ids(const uint32_t **ids)
  * The one IPI that may leave a co-kernel enclave: the host's long-call
  * doorbell, exactly as the host page names it (fixed, edge, physical).
  */
-static bool vmm_is_host_doorbell(uint32_t icr_lo, uint32_t dest)
+bool vmm_icr_is_doorbell(uint32_t icr_lo, uint32_t dest)
 {
 	const struct cove_host_page *hp = vmm_host_page;
 	uint32_t vector;
@@ -475,7 +475,27 @@ bool vmm_icr_allowed(uint32_t icr_lo, uint32_t dest)
 		return vmm_enclave_is_machine;
 	if (icr_lo & (1U << 11))	/* logical destination: Cove never uses it */
 		return false;
-	return vmm_apic_in_enclave(dest) || vmm_is_host_doorbell(icr_lo, dest);
+	return vmm_apic_in_enclave(dest);
+}
+
+int vmm_icr_write(uint64_t icr)
+{
+	uint32_t icr_lo = (uint32_t)icr, dest = (uint32_t)(icr >> 32);
+
+	if (vmm_icr_is_doorbell(icr_lo, dest)) {
+		switch (vmm_doorbell_admit()) {
+		case VMM_DOORBELL_SEND:
+			break;
+		case VMM_DOORBELL_DROP:
+			return 0;
+		default:
+			return -EAGAIN;
+		}
+	} else if (!vmm_icr_allowed(icr_lo, dest)) {
+		return -EPERM;
+	}
+	vmm_send_ipi(dest, icr_lo);
+	return 0;
 }
 
 static bool vmm_x2apic_on(void)
@@ -517,12 +537,8 @@ static bool vmm_apic_reg_writable(uint64_t reg)
 
 int64_t vmm_host_apic_write(uint64_t reg, uint64_t value)
 {
-	if (reg == APIC_REG_ICR_LOW) {
-		if (!vmm_icr_allowed((uint32_t)value, (uint32_t)(value >> 32)))
-			return -EPERM;
-		vmm_send_ipi((uint32_t)(value >> 32), (uint32_t)value);
-		return 0;
-	}
+	if (reg == APIC_REG_ICR_LOW)
+		return vmm_icr_write(value);
 	if (!vmm_apic_reg_writable(reg))
 		return -EPERM;
 	vmm_lapic[reg / 4] = (uint32_t)value;
@@ -626,6 +642,8 @@ static int vmm_setup(const struct boot_info *bi, const char **why)
 		vmm_host_page = vmm_p2v(bi->host_page);
 	if (bi->host_state && ranges_contain(bi->mem, bi->nr_mem, bi->host_state, 8))
 		vmm_host_state = vmm_p2v(bi->host_state);
+	if (bi->host_page)
+		vmm_doorbell_setup(bi, vmm_host_state);
 	vmm_granted = vmm_alloc_pages(vmm_order_for(sizeof(*vmm_granted)), &pa);
 	vmm_partition = vmm_alloc_pages(vmm_order_for(sizeof(*vmm_partition)), &pa);
 	if (!vmm_granted || !vmm_partition || !vmm_alloc_pages(VMM_POOL_ORDER, &vmm_pool.base))

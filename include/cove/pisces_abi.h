@@ -233,6 +233,12 @@ struct cove_host_page {
 	 */
 	volatile uint32_t lc_doorbell_apic_id;
 	volatile uint32_t lc_doorbell_vector;
+	/*
+	 * Rings the protection layer let out, and rings it dropped because
+	 * nothing had changed for the host since the last one. Layer-written.
+	 */
+	volatile uint32_t doorbell_rings;
+	volatile uint32_t doorbell_dropped;
 } __attribute__((packed));
 
 #endif /* COVE_PISCES_ABI_H */

@@ -22,6 +22,7 @@ enum vmm_fault_kind {
 	VMM_FAULT_VIRT_INSN,	/* VMRUN, VMLOAD, ... executed by the kernel */
 	VMM_FAULT_INIT,		/* an INIT signal reached an enclave core */
 	VMM_FAULT_IPI,		/* an IPI aimed outside the enclave */
+	VMM_FAULT_DOORBELL,	/* the host's doorbell rung without end */
 	VMM_FAULT_INVALID,	/* the guest state was refused by the CPU */
 };
 
@@ -181,8 +182,25 @@ void vmm_host_cpu_entered(uint32_t cpu);
 bool vmm_host_flush_due(uint32_t cpu);
 /* Whether this APIC ID belongs to the enclave (boot cores and cores added). */
 bool vmm_apic_in_enclave(uint32_t apic_id);
-/* Whether an IPI (ICR low word, destination APIC ID) stays inside the enclave or is
- * the host's long-call doorbell. */
+/* Whether an IPI (ICR low word, destination APIC ID) stays inside the enclave. */
 bool vmm_icr_allowed(uint32_t icr_lo, uint32_t dest);
+/*
+ * The guest's ICR write (destination APIC ID in the high word), either APIC
+ * mode: 0 once sent (or dropped, a doorbell ring with nothing new), -EPERM
+ * for an IPI aimed outside the enclave, -EAGAIN for a doorbell storm; both
+ * are violations.
+ */
+int vmm_icr_write(uint64_t icr);
+
+/* vmm/doorbell.c: the host's long-call doorbell, rate-limited by news. */
+enum vmm_doorbell_verdict {
+	VMM_DOORBELL_SEND,
+	VMM_DOORBELL_DROP,	/* nothing new since the last ring: counted, not sent */
+	VMM_DOORBELL_STORM,	/* a long run of those: a violation */
+};
+void vmm_doorbell_setup(const struct boot_info *bi, const uint32_t *state_word);
+enum vmm_doorbell_verdict vmm_doorbell_admit(void);
+/* Whether an ICR write is a ring of the host's doorbell (refused only as a storm). */
+bool vmm_icr_is_doorbell(uint32_t icr_lo, uint32_t dest);
 
 #endif /* COVE_VMM_HOST_H */

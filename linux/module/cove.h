@@ -56,6 +56,16 @@ struct cove_job {
 	wait_queue_head_t wq;
 };
 
+/*
+ * A channel as the host made it: the header in the partition may say
+ * anything later, so the host sizes and indexes from this copy only.
+ */
+struct cove_chan_view {
+	struct cove_chan *hdr;		/* in the partition map; NULL once unmapped */
+	u32 nr_slots;			/* a power of two */
+	u32 slot_size;
+};
+
 /* Where the loader puts things, as offsets from the partition base. */
 struct cove_layout {
 	u64 block_off, ring_off, ring_size, ctl_off, ctl_size, lc_off, lc_size;
@@ -65,13 +75,20 @@ struct cove_layout {
 	u64 end;
 };
 
+/*
+ * Locks, in the order they nest: cove_lifecycle (create, add, remove,
+ * destroy), then e->ctl_lock (one control request at a time), then e->lock
+ * (the partition map and what points into it), then e->lc_lock (job
+ * lists). Destroy takes ctl_lock and lock around unmapping, so a request
+ * in flight either finished or sees dead before the memory goes back.
+ */
 struct cove_enclave {
 	u32 id;
 	struct kref ref;
 	struct mutex lock;		/* state, resources: held by lifecycle ops and readers */
 	struct mutex ctl_lock;		/* one control-channel request at a time */
 	u32 state;			/* COVE_ENCLAVE_* */
-	bool dead;			/* being destroyed: waiters leave with -EIO */
+	bool dead;			/* being destroyed: set under ctl_lock and lock */
 
 	/* Cores, cpus[0] boots. */
 	unsigned int nr_cpus;
@@ -86,10 +103,11 @@ struct cove_enclave {
 	struct cove_layout lay;
 	struct pisces_boot_params *bp;
 	struct cove_console_ring *ring;
-	struct cove_chan *ctl;
-	struct cove_chan *lc;
+	struct cove_chan_view ctl;
+	struct cove_chan_view lc;
 	u64 ctl_head;			/* our copy: Cove could scribble on the shared one */
-	u64 lc_tail;
+	u64 lc_tail;			/* poll thread only */
+	unsigned long lc_busy;		/* long-call slots taken, not yet answered */
 
 	struct page *host_pg;
 	struct cove_host_page *host;
@@ -138,7 +156,7 @@ void cove_fail(struct cove_enclave *e, const char *why);
 
 /* cove_cpu.c */
 int cove_cpus_from_mask(const __u64 *mask, unsigned int *cpus, unsigned int *nr);
-int cove_cpus_offline(const unsigned int *cpus, unsigned int nr);
+int cove_cpus_offline(u32 owner, const unsigned int *cpus, unsigned int nr);
 void cove_cpus_online(const unsigned int *cpus, unsigned int nr);
 u32 cove_apic_id(unsigned int cpu);
 unsigned long cove_trampoline_pa(void);
@@ -148,10 +166,17 @@ void cove_init_cpus(const u32 *apic_ids, unsigned int nr);
 void cove_doorbell(struct cove_enclave *e);
 
 /* cove_mem.c */
-int cove_mem_take(u64 *base, u64 size, u64 align);
+int cove_mem_take(u32 owner, u64 *base, u64 size, u64 align);
 void cove_mem_give_back(u64 base, u64 size);
 int cove_mem_check(u64 base, u64 size);
 void cove_mem_scrub(u64 base, u64 size);
+
+/* cove_fence.c: Linux may not online what an enclave owns */
+int cove_fence_init(void);
+void cove_fence_exit(void);
+void cove_fence_cpu(unsigned int cpu, u32 owner);	/* owner 0: Linux's again */
+int cove_fence_mem_add(u64 base, u64 size, u32 owner);
+void cove_fence_mem_del(u64 base, u64 size);
 
 /* cove_boot.c */
 int cove_image_check(const void *img, size_t size, struct cove_layout *lay);
@@ -161,6 +186,15 @@ int cove_tables_build(struct cove_enclave *e);
 void cove_tables_free(struct cove_enclave *e);
 int cove_block_fill(struct cove_enclave *e, const struct cove_create *req);
 void cove_host_page_sync(struct cove_enclave *e);
+
+/* cove_shared.c: every read of enclave-written memory */
+void cove_chan_setup(struct cove_chan_view *v, void *hdr, u32 nr_slots, u32 slot_size);
+struct cove_msg *cove_chan_slot(const struct cove_chan_view *v, u64 n);
+u32 cove_chan_payload_max(const struct cove_chan_view *v);
+int cove_shared_check(struct cove_enclave *e);
+int cove_lc_head(struct cove_enclave *e, u64 *head);
+int cove_lc_take_one(struct cove_enclave *e, u64 seq, struct cove_msg *copy);
+void cove_lc_answer(struct cove_enclave *e, u64 seq, int result, const u64 *args, u32 len);
 
 /* cove_chan.c */
 int cove_ctl_send(struct cove_enclave *e, u32 op, const u64 *args, unsigned int nargs,

@@ -281,13 +281,6 @@ static const char *const cove_protect_opt[] = {
 	[COVE_PROTECT_REQUIRE] = " protect=require",
 };
 
-static void cove_chan_init(struct cove_chan *ch, u32 nr_slots, u32 slot_size)
-{
-	ch->magic = COVE_CHAN_MAGIC;
-	ch->nr_slots = nr_slots;
-	ch->slot_size = slot_size;
-}
-
 /* Write the boot block (the partition's loader area is already zero). */
 int cove_block_fill(struct cove_enclave *e, const struct cove_create *req)
 {
@@ -348,10 +341,8 @@ int cove_block_fill(struct cove_enclave *e, const struct cove_create *req)
 	e->ring = e->map + e->lay.ring_off;
 	e->ring->magic = COVE_CONSOLE_MAGIC;
 	e->ring->size = COVE_RING_DATA;
-	e->ctl = e->map + e->lay.ctl_off;
-	cove_chan_init(e->ctl, COVE_CTL_SLOTS, COVE_CTL_SLOT_SIZE);
-	e->lc = e->map + e->lay.lc_off;
-	cove_chan_init(e->lc, COVE_LC_SLOTS, e->lay.lc_slot_size);
+	cove_chan_setup(&e->ctl, e->map + e->lay.ctl_off, COVE_CTL_SLOTS, COVE_CTL_SLOT_SIZE);
+	cove_chan_setup(&e->lc, e->map + e->lay.lc_off, COVE_LC_SLOTS, e->lay.lc_slot_size);
 	wmb();
 	return 0;
 }

@@ -14,11 +14,6 @@
 
 #include "cove.h"
 
-static struct cove_msg *cove_slot(struct cove_chan *ch, u64 slot_size, u64 n)
-{
-	return (void *)ch + COVE_CHAN_HDR + (n % ch->nr_slots) * slot_size;
-}
-
 /*
  * Send one request and wait for Cove's answer. Returns Cove's result (0, a
  * count, or -errno), -EIO if the enclave is not running, -ETIMEDOUT.
@@ -39,7 +34,7 @@ int cove_ctl_send(struct cove_enclave *e, u32 op, const u64 *args, unsigned int 
 		ret = -EIO;
 		goto out;
 	}
-	m = cove_slot(e->ctl, COVE_CTL_SLOT_SIZE, e->ctl_head);
+	m = cove_chan_slot(&e->ctl, e->ctl_head);
 	if (READ_ONCE(m->seq) != READ_ONCE(m->done)) {
 		pr_err("cove %u: control channel full (Cove is not answering)\n", e->id);
 		ret = -EBUSY;
@@ -61,7 +56,7 @@ int cove_ctl_send(struct cove_enclave *e, u32 op, const u64 *args, unsigned int 
 	WRITE_ONCE(m->seq, seq);
 	wmb();
 	e->ctl_head = seq;
-	WRITE_ONCE(e->ctl->head, seq);
+	WRITE_ONCE(e->ctl.hdr->head, seq);
 	cove_doorbell(e);
 
 	deadline = jiffies + msecs_to_jiffies(timeout_ms);
@@ -117,82 +112,66 @@ void cove_fail(struct cove_enclave *e, const char *why)
 	cove_wake_all(e);
 }
 
-/* Answer a long call in place (refusals and acknowledgements). */
-static void cove_lc_answer(struct cove_enclave *e, struct cove_msg *m, u64 seq, int result)
-{
-	m->result = result;
-	m->len = 0;
-	wmb();
-	WRITE_ONCE(m->done, seq);
-	cove_doorbell(e);
-}
-
 /* Take every new long call from the channel and queue it for its job. */
 static void cove_lc_take(struct cove_enclave *e)
 {
-	u64 payload_max = e->lay.lc_slot_size - sizeof(struct cove_msg);
-	u64 head = READ_ONCE(e->lc->head);
+	struct cove_msg m;
 	struct cove_lreq *r;
 	struct cove_job *j;
-	struct cove_msg *m;
-	u64 seq;
+	u64 head, seq;
+	int err;
 
-	if (head - e->lc_tail > COVE_LC_SLOTS) {
-		pr_err_ratelimited("cove %u: long-call head %llu is not plausible (tail %llu)\n",
-				   e->id, head, e->lc_tail);
+	if (cove_lc_head(e, &head))
 		return;
-	}
 	while (e->lc_tail != head) {
 		seq = e->lc_tail + 1;
-		m = cove_slot(e->lc, e->lay.lc_slot_size, e->lc_tail);
-		if (READ_ONCE(m->seq) != seq)
-			break;		/* published out of order: look again later */
-		rmb();
-		r = kzalloc(sizeof(*r), GFP_KERNEL);
-		if (!r)
+		err = cove_lc_take_one(e, seq, &m);
+		if (err == -EAGAIN || err == -EIO)
 			break;
-		r->seq = seq;
-		r->op = READ_ONCE(m->op);
-		r->len = READ_ONCE(m->len);
-		memcpy(r->arg, m->arg, sizeof(r->arg));
 		e->lc_tail = seq;
-		WRITE_ONCE(e->lc->tail, seq);
+		WRITE_ONCE(e->lc.hdr->tail, seq);
+		if (err) {
+			pr_err_ratelimited("cove %u: refused long call (op %u, job %u, len %u)\n",
+					   e->id, m.op, m.job, m.len);
+			cove_lc_answer(e, seq, -EINVAL, NULL, 0);
+			continue;
+		}
+		r = kzalloc(sizeof(*r), GFP_KERNEL);
+		if (!r) {
+			cove_lc_answer(e, seq, -ENOMEM, NULL, 0);
+			continue;
+		}
+		r->seq = seq;
+		r->op = m.op;
+		r->len = m.op == COVE_LC_JOB_EXIT ? 0 : m.len;
+		memcpy(r->arg, m.arg, sizeof(r->arg));
 
 		spin_lock(&e->lc_lock);
-		j = cove_job_find(e, READ_ONCE(m->job));
-		if (j && j->orphan && r->op != COVE_LC_JOB_EXIT) {
+		j = cove_job_find(e, m.job);
+		if (!j || j->finished || (j->orphan && m.op != COVE_LC_JOB_EXIT)) {
 			spin_unlock(&e->lc_lock);
+			if (!j || j->finished)
+				pr_err_ratelimited("cove %u: long call %u for job %u, which is not "
+						   "running\n", e->id, m.op, m.job);
 			kfree(r);
-			cove_lc_answer(e, m, seq, -EIO);
+			cove_lc_answer(e, seq, j && j->orphan ? -EIO : -EINVAL, NULL, 0);
 			continue;
 		}
-		if (!j || j->finished || r->op < COVE_LC_OPEN || r->op > COVE_LC_JOB_EXIT ||
-		    r->len > payload_max ||
-		    (r->op == COVE_LC_READ && r->arg[2] > payload_max)) {
-			spin_unlock(&e->lc_lock);
-			pr_err_ratelimited("cove %u: refused long call (op %u, job %u, len %u)\n",
-					   e->id, r->op, m->job, r->len);
-			kfree(r);
-			cove_lc_answer(e, m, seq, -EINVAL);
-			continue;
-		}
-		if (r->op == COVE_LC_JOB_EXIT) {
+		if (m.op == COVE_LC_JOB_EXIT)
 			j->finished = true;
-			r->len = 0;
-		}
 		list_add_tail(&r->node, &j->pending);
 		wake_up_all(&j->wq);
 		spin_unlock(&e->lc_lock);
-		if (r->op == COVE_LC_JOB_EXIT)
-			cove_lc_answer(e, m, seq, 0);
+		if (m.op == COVE_LC_JOB_EXIT)
+			cove_lc_answer(e, seq, 0, NULL, 0);
 	}
 }
 
 static void cove_poll_once(struct cove_enclave *e)
 {
 	struct cove_host_page *h = e->host;
-	u32 st = READ_ONCE(e->bp->tail.state);
 	u32 seq = READ_ONCE(h->fault_seq);
+	int st;
 
 	if (seq != e->fault_seen) {
 		e->fault_seen = seq;
@@ -202,6 +181,9 @@ static void cove_poll_once(struct cove_enclave *e)
 		cove_fail(e, NULL);
 		return;
 	}
+	st = cove_shared_check(e);
+	if (st < 0)
+		return;
 	if (st == COVE_STATE_PANIC) {
 		e->exit_status = READ_ONCE(e->bp->tail.exit_status);
 		pr_err("cove %u: Cove panicked (status %u); the end of its console:\n",
@@ -384,8 +366,7 @@ void cove_orphan_jobs(const void *owner)
 		spin_unlock(&e->lc_lock);
 		list_for_each_entry_safe(r, rn, &drop, node) {
 			if (r->op != COVE_LC_JOB_EXIT && !e->dead && e->map)
-				cove_lc_answer(e, cove_slot(e->lc, e->lay.lc_slot_size, r->seq - 1),
-					       r->seq, -EIO);
+				cove_lc_answer(e, r->seq, -EIO, NULL, 0);
 			list_del(&r->node);
 			kfree(r);
 		}
@@ -465,7 +446,7 @@ int cove_lcall_wait(struct cove_lcall *req)
 		if (e->dead || !e->map) {
 			ret = -EIO;
 		} else {
-			m = cove_slot(e->lc, e->lay.lc_slot_size, r->seq - 1);
+			m = cove_chan_slot(&e->lc, r->seq - 1);
 			if (copy_to_user(u64_to_user_ptr(req->buf_ptr), m + 1, r->len))
 				ret = -EFAULT;
 		}
@@ -510,26 +491,20 @@ int cove_lcall_reply(const struct cove_lcall *req)
 	mutex_lock(&e->lock);
 	if (e->dead || !e->map || cove_gone(e)) {
 		ret = -EIO;
-	} else if (req->len > e->lay.lc_slot_size - sizeof(*m) || req->len > req->buf_size ||
+	} else if (req->len > cove_chan_payload_max(&e->lc) || req->len > req->buf_size ||
 		   req->result < -MAX_ERRNO) {
 		/* The call is answered anyway: Cove must not wait for it forever. */
 		pr_err("cove %u: bad long-call reply (len %u, result %d)\n", e->id, req->len,
 		       req->result);
 		ret = -EINVAL;
-		m = cove_slot(e->lc, e->lay.lc_slot_size, r->seq - 1);
-		cove_lc_answer(e, m, r->seq, -EIO);
+		cove_lc_answer(e, r->seq, -EIO, NULL, 0);
 	} else {
-		m = cove_slot(e->lc, e->lay.lc_slot_size, r->seq - 1);
+		m = cove_chan_slot(&e->lc, r->seq - 1);
 		if (req->len && copy_from_user(m + 1, u64_to_user_ptr(req->buf_ptr), req->len)) {
 			ret = -EFAULT;
-			cove_lc_answer(e, m, r->seq, -EFAULT);
+			cove_lc_answer(e, r->seq, -EFAULT, NULL, 0);
 		} else {
-			memcpy(m->arg, req->arg, sizeof(m->arg));
-			m->result = req->result;
-			m->len = req->len;
-			wmb();
-			WRITE_ONCE(m->done, r->seq);
-			cove_doorbell(e);
+			cove_lc_answer(e, r->seq, req->result, req->arg, req->len);
 		}
 	}
 	mutex_unlock(&e->lock);

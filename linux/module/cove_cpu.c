@@ -65,15 +65,18 @@ int cove_cpus_from_mask(const __u64 *mask, unsigned int *cpus, unsigned int *nr)
 	return 0;
 }
 
-int cove_cpus_offline(const unsigned int *cpus, unsigned int nr)
+/* Fenced first: from the moment it goes, only the module brings it back. */
+int cove_cpus_offline(u32 owner, const unsigned int *cpus, unsigned int nr)
 {
 	unsigned int i;
 	int err;
 
 	for (i = 0; i < nr; i++) {
+		cove_fence_cpu(cpus[i], owner);
 		err = remove_cpu(cpus[i]);
 		if (err) {
 			pr_err("cove: could not take CPU %u from Linux (%d)\n", cpus[i], err);
+			cove_fence_cpu(cpus[i], 0);
 			cove_cpus_online(cpus, i);
 			return err;
 		}
@@ -87,6 +90,7 @@ void cove_cpus_online(const unsigned int *cpus, unsigned int nr)
 	int err;
 
 	for (i = 0; i < nr; i++) {
+		cove_fence_cpu(cpus[i], 0);
 		err = add_cpu(cpus[i]);
 		if (err)
 			pr_err("cove: could not give CPU %u back to Linux (%d)\n", cpus[i], err);

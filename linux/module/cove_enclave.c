@@ -58,8 +58,8 @@ static void cove_release_resources(struct cove_enclave *e, bool started)
 		e->map = NULL;
 		e->bp = NULL;
 		e->ring = NULL;
-		e->ctl = NULL;
-		e->lc = NULL;
+		e->ctl.hdr = NULL;
+		e->lc.hdr = NULL;
 	}
 	for (i = 0; i < e->nr_mem; i++) {
 		if (i)
@@ -216,13 +216,13 @@ long cove_create(struct cove_create *req)
 
 	/* From here on, things change hands. */
 	e->create_start_ns = ktime_get_ns();
-	err = cove_cpus_offline(e->cpus, e->nr_cpus);
+	err = cove_cpus_offline(e->id, e->cpus, e->nr_cpus);
 	if (err) {
 		e->nr_cpus = 0;
 		goto out_release;
 	}
 	base = req->mem_base;
-	err = cove_mem_take(&base, req->mem_size, lay.align);
+	err = cove_mem_take(e->id, &base, req->mem_size, lay.align);
 	if (err)
 		goto out_release;
 	e->mem[0].base = base;
@@ -311,11 +311,14 @@ static void cove_destroy_locked(struct cove_enclave *e)
 	}
 	cove_poll_stop(e);
 	cove_unpublish(e);
+	/* Senders waiting for an answer see FAILED and leave ctl_lock first. */
+	cove_fail(e, NULL);
+	mutex_lock(&e->ctl_lock);
 	mutex_lock(&e->lock);
 	e->dead = true;
-	cove_fail(e, NULL);
 	cove_release_resources(e, true);
 	mutex_unlock(&e->lock);
+	mutex_unlock(&e->ctl_lock);
 	pr_info("cove %u: destroyed; cores and memory are Linux's again\n", e->id);
 }
 
@@ -349,7 +352,7 @@ static int cove_add_cpus(struct cove_enclave *e, const __u64 *mask)
 		pr_err("cove %u: more than %d cores\n", e->id, COVE_MAX_ENCLAVE_CPUS);
 		return -EINVAL;
 	}
-	err = cove_cpus_offline(cpus, nr);
+	err = cove_cpus_offline(e->id, cpus, nr);
 	if (err)
 		return err;
 	mutex_lock(&e->lock);
@@ -427,7 +430,7 @@ static int cove_add_mem(struct cove_enclave *e, u64 base, u64 size)
 		pr_err("cove %u: already %d memory ranges\n", e->id, COVE_MAX_RANGES);
 		return -EINVAL;
 	}
-	err = cove_mem_take(&base, size, e->lay.align);
+	err = cove_mem_take(e->id, &base, size, e->lay.align);
 	if (err)
 		return err;
 	/* Granted before Cove hears of it: the layer checks against the grants. */

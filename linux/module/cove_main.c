@@ -323,10 +323,16 @@ static int __init cove_init(void)
 	err = cove_sysfs_init();
 	if (err)
 		return err;
+	err = cove_fence_init();
+	if (err) {
+		cove_sysfs_exit();
+		return err;
+	}
 	cove_doorbell_init();
 	err = misc_register(&cove_dev);
 	if (err) {
 		cove_doorbell_exit();
+		cove_fence_exit();
 		cove_sysfs_exit();
 		return err;
 	}
@@ -340,6 +346,7 @@ static void __exit cove_exit(void)
 	misc_deregister(&cove_dev);
 	cove_destroy_all();
 	cove_doorbell_exit();
+	cove_fence_exit();
 	cove_sysfs_exit();
 }
 

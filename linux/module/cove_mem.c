@@ -120,21 +120,22 @@ static int cove_block_set(unsigned long nr, const char *state)
  * ones already done. Blocks that are not online now (someone else's) are
  * left alone: -EBUSY.
  */
-static int cove_offline_range(u64 base, u64 size)
+static int cove_offline_range(u64 base, u64 size, u32 owner)
 {
 	u64 bs = memory_block_size_bytes();
 	u64 addr;
 	int err = 0;
 
 	for (addr = base; addr < base + size; addr += bs) {
-		if (!cove_block_online(addr / bs)) {
-			err = -EBUSY;
-			break;
-		}
+		if (!cove_block_online(addr / bs))
+			return -EBUSY;
 	}
+	/* Fenced first: from the moment a block goes, only the module brings it back. */
+	err = cove_fence_mem_add(base, size, owner);
 	for (addr = base; !err && addr < base + size; addr += bs) {
 		err = cove_block_set(addr / bs, "offline");
 		if (err) {
+			cove_fence_mem_del(base, size);
 			while (addr > base) {
 				addr -= bs;
 				cove_online_block(addr / bs);
@@ -155,7 +156,7 @@ static int cove_offline_range(u64 base, u64 size)
  * walks the freed memmap). Offline blocks keep their memmap and direct map,
  * Linux never allocates from them, and onlining them gives them back.
  */
-int cove_mem_take(u64 *base, u64 size, u64 align)
+int cove_mem_take(u32 owner, u64 *base, u64 size, u64 align)
 {
 	u64 bs = memory_block_size_bytes();
 	u64 step = max(bs, align);
@@ -170,7 +171,7 @@ int cove_mem_take(u64 *base, u64 size, u64 align)
 			pr_err("cove: memory base %#llx is not aligned to %#llx\n", *base, step);
 			return -EINVAL;
 		}
-		err = cove_offline_range(*base, size);
+		err = cove_offline_range(*base, size, owner);
 		if (err) {
 			pr_err("cove: could not offline memory %#llx+%#llx (%d)\n", *base, size, err);
 			return -ENOMEM;
@@ -185,7 +186,7 @@ int cove_mem_take(u64 *base, u64 size, u64 align)
 	}
 	for (b = top - size;; b -= step) {
 		if (!cove_range_taken(b, size) && cove_is_ram(b, size)) {
-			if (!cove_offline_range(b, size)) {
+			if (!cove_offline_range(b, size, owner)) {
 				*base = b;
 				return 0;
 			}
@@ -226,6 +227,7 @@ void cove_mem_give_back(u64 base, u64 size)
 	u64 addr;
 	int err;
 
+	cove_fence_mem_del(base, size);
 	for (addr = base; addr < base + size; addr += bs) {
 		err = cove_online_block(addr / bs);
 		if (err)

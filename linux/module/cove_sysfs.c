@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* /sys/kernel/cove/<id>/{state,cpus,mem,guarded,report}: read-only text. */
+/* /sys/kernel/cove/<id>/{state,cpus,mem,guarded,report,doorbell}: read-only text. */
 #include <linux/kobject.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
@@ -69,6 +69,15 @@ static ssize_t guarded_show(struct kobject *kobj, struct kobj_attribute *attr, c
 	return sysfs_emit(buf, "%s\n", g < ARRAY_SIZE(names) ? names[g] : "?");
 }
 
+/* The layer's count of doorbell rings it let out and dropped (nothing new). */
+static ssize_t doorbell_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	const struct cove_host_page *h = cove_of(kobj)->host;
+
+	return sysfs_emit(buf, "rings %u dropped %u\n", READ_ONCE(h->doorbell_rings),
+			  READ_ONCE(h->doorbell_dropped));
+}
+
 static ssize_t report_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
 	struct cove_enclave *e = cove_of(kobj);
@@ -83,6 +92,7 @@ static struct kobj_attribute cove_attr_cpus = __ATTR_RO(cpus);
 static struct kobj_attribute cove_attr_mem = __ATTR_RO(mem);
 static struct kobj_attribute cove_attr_guarded = __ATTR_RO(guarded);
 static struct kobj_attribute cove_attr_report = __ATTR_RO(report);
+static struct kobj_attribute cove_attr_doorbell = __ATTR_RO(doorbell);
 
 static struct attribute *cove_attrs[] = {
 	&cove_attr_state.attr,
@@ -90,6 +100,7 @@ static struct attribute *cove_attrs[] = {
 	&cove_attr_mem.attr,
 	&cove_attr_guarded.attr,
 	&cove_attr_report.attr,
+	&cove_attr_doorbell.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(cove);

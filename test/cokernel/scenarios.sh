@@ -413,6 +413,105 @@ check_back
 	expect_all_back
 }
 
+# The host trusts nothing the enclave writes into the memory it shares:
+# Cove scribbles impossible geometry over its channel headers, republishes
+# long-call slots the host has not answered, and rings the host's doorbell
+# without end. Each marks the enclave failed with its reason; Linux keeps
+# running without an oops, and destroy gives everything back. The channel
+# checks are the host's own, so they hold with protection off too; the
+# doorbell storm is the layer's to stop: unguarded, it reaches Linux.
+scenario_cli_host_trust_boundary() {
+	cokernel_vm --timeout 600 "${CLI_ADDS[@]}" -- '
+rings() { awk "/cove-doorbell/ { print \$2 }" /proc/interrupts; }
+for p in on off; do
+	for k in chan_scribble lc_flood; do
+		id=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf --protect $p \
+			--cmdline fault_inject=on_request)
+		# The flood reads stdin: a pipe with nothing in it until sleep ends.
+		sleep 3 | cove run $id -- /data/kfault $k; echo "RC $k $p $?"
+		cove status $id --json | sed "s/^/STATUS $k $p /"
+		cove destroy $id; echo "DESTROYED $k $p $?"
+	done
+done
+id=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf --protect require \
+	--cmdline fault_inject=on_request)
+cove run $id -- /data/kfault doorbell_storm; echo "RC storm on $?"
+cove status $id --json | sed "s/^/STATUS storm on /"
+echo "DOORBELL on $(cat /sys/kernel/cove/$id/doorbell)"
+cove destroy $id
+id=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf --protect off \
+	--cmdline fault_inject=on_request)
+before=$(rings)
+cove run $id -- /data/kfault doorbell_storm; echo "RC storm off $?"
+echo "RINGS off $before $(rings)"
+cove status $id --json | sed "s/^/STATUS storm off /"
+cove destroy $id
+echo "LINUX alive $(cat /sys/devices/system/cpu/online)"
+check_back
+'
+	expect_status 0
+	local p
+	for p in on off; do
+		expect_log "RC chan_scribble $p 1"
+		expect_log_re "STATUS chan_scribble $p .*\"state\": *\"failed\".*\"report\": \"the enclave overwrote its control channel header \\(magic 0x4e414843, 0 slots of 4096 bytes; the host made 8 of 4096\\)"
+		expect_log "DESTROYED chan_scribble $p 0"
+		expect_log "RC lc_flood $p 1"
+		expect_log_re "STATUS lc_flood $p .*\"state\": *\"failed\".*\"report\": \"long-call flood: the enclave published slot [0-3] again \\(request [0-9]+\\) before the host answered it"
+		expect_log "DESTROYED lc_flood $p 0"
+	done
+	expect_log_re "STATUS storm on .*\"state\": *\"failed\".*doorbell storm: the kernel kept ringing the host's doorbell"
+	local line before after
+	line=$(grep -a '^DOORBELL on' "$LOG" | tr -d '\r' | tail -n 1)
+	read -r _ _ _ _ _ after <<<"$line"
+	[ -n "$after" ] && [ "$after" -ge 1024 ] ||
+		fail "the layer dropped ${after:-no} doorbell rings, not a storm's 1024"
+	expect_log "RC storm off 0"
+	expect_log_re "STATUS storm off .*\"state\": *\"ready\""
+	line=$(grep -a '^RINGS off' "$LOG" | tr -d '\r' | tail -n 1)
+	read -r _ _ before after <<<"$line"
+	# Rings into a pending vector merge, so Linux counts far fewer than were sent.
+	[ -n "$after" ] && [ "$after" -ge $((before + 100)) ] ||
+		fail "unguarded, the storm did not reach Linux: doorbell interrupts $before -> $after"
+	expect_log "LINUX alive 0-3"
+	expect_all_back
+}
+
+# While an enclave owns a core and memory blocks, Linux may not take them
+# back behind the module's back: onlining the core (directly or through SMT
+# control) and onlining a block both fail with a line naming the enclave,
+# the enclave keeps running jobs, and destroy still returns everything.
+scenario_cli_fenced_resources() {
+	cokernel_vm --timeout 400 "${CLI_ADDS[@]}" -- '
+id=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf)
+echo 1 > /sys/devices/system/cpu/cpu3/online; echo "ONLINE cpu3 $?"
+bs=$(( 0x$(cat /sys/devices/system/memory/block_size_bytes) ))
+base=$(head -n 1 /sys/kernel/cove/$id/mem | cut -d" " -f1)
+blk=$(( base / bs ))
+echo online > /sys/devices/system/memory/memory$blk/state; echo "ONLINE block $?"
+echo "STATE block $(cat /sys/devices/system/memory/memory$blk/state)"
+echo online_movable > /sys/devices/system/memory/memory$((blk + 1))/state; echo "MOVABLE block $?"
+echo "CPUS $(cat /sys/devices/system/cpu/online)"
+cove run $id -- /bin/busybox echo still running; echo "RC job $?"
+cove destroy $id; echo "RC destroy $?"
+echo 0 > /sys/devices/system/cpu/cpu3/online && echo 1 > /sys/devices/system/cpu/cpu3/online
+echo "AFTER cpu3 $?"
+check_back
+'
+	expect_status 0
+	expect_log "ONLINE cpu3 1"
+	expect_log "cove: CPU 3 belongs to enclave 1; Linux may not online it until the enclave is destroyed"
+	expect_log "ONLINE block 1"
+	expect_log "MOVABLE block 1"
+	expect_log "STATE block offline"
+	expect_log_re "cove: memory 0x[0-9a-f]+\\+0x8000000 belongs to enclave 1; Linux may not online it until the enclave is destroyed"
+	expect_log "CPUS 0-1"
+	expect_log "still running"
+	expect_log "RC job 0"
+	expect_log "RC destroy 0"
+	expect_log "AFTER cpu3 0"
+	expect_all_back
+}
+
 # A core the host adds waits in the protection layer's entry and becomes
 # the layer's guest before it runs a single kernel instruction. The kernel
 # (fault_inject=ap_early_write) makes the new core's first step a write into

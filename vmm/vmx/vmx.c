@@ -613,9 +613,8 @@ static void vmx_dispatch_exit(struct vmx_cpu *c)
 		if (c->gprs[1] == MSR_X2APIC_ICR) {
 			uint64_t icr = (c->gprs[2] << 32) | (uint32_t)c->gprs[0];
 
-			if (vmm_icr_allowed((uint32_t)icr, (uint32_t)(icr >> 32))) {
+			if (!vmm_icr_write(icr)) {
 				c->exits_by[VX_APIC]++;
-				wrmsr(MSR_X2APIC_ICR, icr);
 				vmx_skip_insn();
 				return;
 			}

@@ -6,6 +6,7 @@
  */
 #include <cove/arch.h>
 #include <cove/boot_info.h>
+#include <cove/fault_host.h>
 #include <cove/init.h>
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
@@ -231,6 +232,15 @@ void fault_inject_run(int kind, uint64_t addr)
 		break;
 	case FAULT_INJECT_LAYER_CODE:
 		fault_layer_code();
+		break;
+	case FAULT_INJECT_CHAN_SCRIBBLE:
+		fault_chan_scribble();
+		break;
+	case FAULT_INJECT_LC_FLOOD:
+		fault_lc_flood();
+		break;
+	case FAULT_INJECT_DOORBELL_STORM:
+		fault_doorbell_storm();
 		break;
 	default:
 		break;
