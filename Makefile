@@ -145,7 +145,7 @@ $(shell mkdir -p $(BUILD); printf '%s\n' "$(FULL_CMDLINE)" | cmp -s - $(CMDLINE_
 USER_STAMP := $(USER_OUT)/.built
 .PHONY: user
 user: $(USER_STAMP)
-$(USER_STAMP): $(wildcard user/*.c user/*.h) user/Makefile | deps
+$(USER_STAMP): $(wildcard user/*.c user/*.h) include/cove/fault_kinds.h user/Makefile | deps
 	@$(MAKE) --no-print-directory -s -C user O=$(USER_OUT)
 	@touch $@
 

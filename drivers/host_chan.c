@@ -29,6 +29,7 @@ struct host_chan {
 /* Set once by host_init on the boot CPU; read-only afterwards. */
 static struct host_chan host_ctl, host_lc;
 static volatile uint32_t *host_state_word;
+static volatile uint32_t *host_heartbeat_word;
 static const struct cove_host_page *host_page;	/* read-only to this kernel */
 static bool host_ready;
 
@@ -65,8 +66,16 @@ static uint32_t host_payload_cap(const struct host_chan *c)
 	return c->slot_size - (uint32_t)sizeof(struct cove_msg);
 }
 
+/* The host reads it to tell a busy kernel from a hung one. */
+static void host_heartbeat(void)
+{
+	if (host_heartbeat_word)
+		__atomic_fetch_add(host_heartbeat_word, 1, __ATOMIC_RELAXED);
+}
+
 static void host_doorbell(void)
 {
+	host_heartbeat();
 	cokernel_doorbell();
 }
 
@@ -75,6 +84,7 @@ int host_init(const struct boot_info *bi)
 	if (!(bi->flags & BOOT_FLAG_COKERNEL))
 		return 0;
 	host_state_word = phys_to_virt(bi->host_state);
+	host_heartbeat_word = phys_to_virt(bi->host_heartbeat);
 	host_page = kmap_mmio(bi->host_page, PAGE_SIZE);
 	if (!host_page)
 		return -ENOMEM;
@@ -224,6 +234,7 @@ bool host_serve_control(void)
 
 	if (!host_ready || __atomic_exchange_n(&host_serving, 1, __ATOMIC_ACQUIRE))
 		return false;
+	host_heartbeat();
 	while (__atomic_load_n(&h->head, __ATOMIC_ACQUIRE) != h->tail) {
 		struct cove_msg *m = host_slot(&host_ctl, h->tail);
 		uint32_t cap = host_payload_cap(&host_ctl);

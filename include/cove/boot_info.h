@@ -97,6 +97,7 @@ struct boot_info {
 	struct boot_range longcall_chan;	/* kernel -> host requests */
 	uint64_t host_page;		/* host-owned: grants, fault report */
 	uint64_t host_state;		/* u32 state then u32 exit status, for the host */
+	uint64_t host_heartbeat;	/* u32 the boot CPU advances for the host */
 	uint32_t doorbell_vector;	/* the host rings the boot CPU with this */
 	uint32_t enclave_id;
 };

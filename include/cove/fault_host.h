@@ -6,8 +6,11 @@
 #ifndef COVE_FAULT_HOST_H
 #define COVE_FAULT_HOST_H
 
+#include <cove/types.h>
+
 void fault_chan_scribble(void);
 void fault_lc_flood(void);
 void fault_doorbell_storm(void);
+void fault_hang(void) __noreturn;
 
 #endif /* COVE_FAULT_HOST_H */

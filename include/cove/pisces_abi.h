@@ -89,7 +89,12 @@ struct cove_boot_tail {
 	volatile uint32_t state;	/* COVE_STATE_* */
 	volatile uint32_t exit_status;	/* valid in STOPPED / PANIC */
 	uint32_t nr_cpus;	/* cpus[0] is the boot core */
-	uint32_t pad;
+	/*
+	 * Advanced by the boot core each time it answers the host's doorbell
+	 * or serves requests from idle: a host that sees it stand still while
+	 * it rings decides the kernel is hung.
+	 */
+	volatile uint32_t heartbeat;
 	struct cove_boot_cpu cpus[COVE_MAX_ENCLAVE_CPUS];
 } __attribute__((packed));
 

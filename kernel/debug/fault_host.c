@@ -12,9 +12,12 @@
 #include <cove/init.h>
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
+#include <cove/percpu.h>
 #include <cove/pisces_abi.h>
 #include <cove/string.h>
+#include <cove/smp.h>
 #include <cove/task.h>
+#include <cove/xcall.h>
 
 #define FAULT_FLOOD_ROUNDS 4	/* times round the ring, never waiting for an answer */
 #define FAULT_STORM_RINGS 100000
@@ -106,4 +109,28 @@ void fault_doorbell_storm(void)
 	for (uint32_t i = 0; i < FAULT_STORM_RINGS; i++)
 		arch_ring_host(hp->lc_doorbell_apic_id, vector);
 	kprintf("fault_inject: rang the host's doorbell %u times\n", FAULT_STORM_RINGS);
+}
+
+static void __noreturn fault_spin(void *unused)
+{
+	arch_irq_disable();
+	for (;;)
+		arch_cpu_relax();
+}
+
+/*
+ * Every core spins with interrupts off: the boot CPU no longer answers the
+ * host's doorbell nor advances its heartbeat, as a kernel stuck in a
+ * deadlock would. Only the host's hang detection notices.
+ */
+void fault_hang(void)
+{
+	uint32_t self = this_cpu_id();
+
+	kprintf("fault_inject: every core spins with interrupts off from now on\n");
+	for (uint32_t cpu = 0; cpu < smp_nr_cpus(); cpu++) {
+		if (cpu != self)
+			xcall_run(cpu, fault_spin, NULL);	/* returns -ETIMEDOUT: it spins */
+	}
+	fault_spin(NULL);
 }

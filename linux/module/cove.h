@@ -13,6 +13,7 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/list.h>
+#include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/kobject.h>
 
@@ -101,6 +102,9 @@ struct cove_enclave {
 	void *map;			/* mem[0], memremap()ed */
 
 	struct cove_layout lay;
+	/* What it was created from, kept for a restart (under cove_lifecycle). */
+	struct cove_create req;
+	void *img, *initrd;
 	struct pisces_boot_params *bp;
 	struct cove_console_ring *ring;
 	struct cove_chan_view ctl;
@@ -121,6 +125,11 @@ struct cove_enclave {
 	u32 next_job;
 	wait_queue_head_t state_wq;	/* waiters for state changes */
 
+	/* Hang watch, poll thread only: the heartbeat last seen, since when, probed. */
+	u32 hb_seen;
+	unsigned long hb_since;
+	bool hb_probed;
+
 	u32 fault_seen;
 	u32 exit_status;
 	u64 create_start_ns;
@@ -128,6 +137,7 @@ struct cove_enclave {
 	char report[COVE_REPORT_MAX];
 
 	struct kobject *kobj;
+	struct completion booted;	/* create is done with it: destroy may go */
 };
 
 /* cove_main.c */
@@ -136,7 +146,7 @@ struct cove_enclave *cove_get(u32 id);
 /* cove_get for an id a user asked for: says "no enclave N" when there is none. */
 struct cove_enclave *cove_get_asked(u32 id);
 void cove_put(struct cove_enclave *e);
-int cove_reserve_id(struct cove_enclave *e);
+int cove_reserve_id(struct cove_enclave *e, u32 want);
 void cove_unreserve_id(struct cove_enclave *e);
 int cove_publish(struct cove_enclave *e);
 void cove_unpublish(struct cove_enclave *e);
@@ -146,6 +156,7 @@ bool cove_range_taken(u64 base, u64 size);
 /* cove_enclave.c */
 long cove_create(struct cove_create *req);
 int cove_destroy(u32 id);
+int cove_restart(u32 id);
 int cove_add(struct cove_change *req);
 int cove_remove(struct cove_change *req);
 void cove_enclave_release(struct kref *ref);
@@ -153,6 +164,8 @@ void cove_destroy_all(void);
 
 /* cove_chan.c (state) */
 void cove_fail(struct cove_enclave *e, const char *why);
+/* The enclave stopped answering: HUNG, with why, and every waiter released. */
+void cove_hung(struct cove_enclave *e, const char *why);
 
 /* cove_cpu.c */
 int cove_cpus_from_mask(const __u64 *mask, unsigned int *cpus, unsigned int *nr);

@@ -8,6 +8,7 @@
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -103,13 +104,59 @@ static void cove_wake_all(struct cove_enclave *e)
 	wake_up_all(&e->state_wq);
 }
 
-/* The enclave failed (or stopped): record why, release every waiter. */
-void cove_fail(struct cove_enclave *e, const char *why)
+static void cove_end(struct cove_enclave *e, u32 state, const char *why)
 {
 	if (why && !e->report[0])
 		strscpy(e->report, why, sizeof(e->report));
-	WRITE_ONCE(e->state, COVE_ENCLAVE_FAILED);
+	WRITE_ONCE(e->state, state);
 	cove_wake_all(e);
+}
+
+/* The enclave failed (or stopped): record why, release every waiter. */
+void cove_fail(struct cove_enclave *e, const char *why)
+{
+	cove_end(e, COVE_ENCLAVE_FAILED, why);
+}
+
+void cove_hung(struct cove_enclave *e, const char *why)
+{
+	cove_end(e, COVE_ENCLAVE_HUNG, why);
+}
+
+/*
+ * How long the boot core may go without a heartbeat, though rung, before
+ * the enclave counts as hung. It advances the heartbeat whenever it takes
+ * the doorbell, so a busy kernel answers the probe the poll thread sends
+ * once half of this has passed in silence: a job's boot core takes one
+ * interrupt per hang_ms / 2 at most, and only when nothing else came.
+ */
+static unsigned int hang_ms = 5000;
+module_param(hang_ms, uint, 0644);
+MODULE_PARM_DESC(hang_ms, "ms without a heartbeat before an enclave is hung (0: never)");
+
+static void cove_watch_heartbeat(struct cove_enclave *e)
+{
+	u32 hb = READ_ONCE(e->bp->tail.heartbeat);
+	unsigned int limit = READ_ONCE(hang_ms), quiet;
+	char why[128];
+
+	if (hb != e->hb_seen || !e->hb_since || !limit) {
+		e->hb_seen = hb;
+		e->hb_since = jiffies;
+		e->hb_probed = false;
+		return;
+	}
+	quiet = jiffies_to_msecs(jiffies - e->hb_since);
+	if (quiet >= limit) {
+		snprintf(why, sizeof(why), "hung: the kernel did not answer the host's doorbell "
+			 "for %u ms (heartbeat %u)", quiet, hb);
+		pr_err("cove %u: %s; the end of its console:\n", e->id, why);
+		cove_console_tail(e, 1024);
+		cove_hung(e, why);
+	} else if (!e->hb_probed && quiet >= limit / 2) {
+		e->hb_probed = true;
+		cove_doorbell(e);
+	}
 }
 
 /* Take every new long call from the channel and queue it for its job. */
@@ -199,6 +246,7 @@ static void cove_poll_once(struct cove_enclave *e)
 		return;
 	}
 	cove_lc_take(e);
+	cove_watch_heartbeat(e);
 }
 
 /*
@@ -263,7 +311,8 @@ static bool cove_gone(struct cove_enclave *e)
 {
 	u32 st = READ_ONCE(e->state);
 
-	return e->dead || st == COVE_ENCLAVE_FAILED || st == COVE_ENCLAVE_STOPPED;
+	return e->dead || st == COVE_ENCLAVE_FAILED || st == COVE_ENCLAVE_STOPPED ||
+	       st == COVE_ENCLAVE_HUNG;
 }
 
 int cove_launch(struct cove_launch *req, const void *owner)

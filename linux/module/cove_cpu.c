@@ -27,6 +27,9 @@ static unsigned long trampoline_pa = 0x1000;
 module_param(trampoline_pa, ulong, 0444);
 MODULE_PARM_DESC(trampoline_pa, "physical page below 1 MiB borrowed for the core trampoline");
 
+/* One borrowed page for every enclave: one batch of cores through it at a time. */
+static DEFINE_MUTEX(cove_tramp_lock);
+
 unsigned long cove_trampoline_pa(void)
 {
 	return trampoline_pa;
@@ -245,6 +248,7 @@ int cove_start_cpus(struct cove_enclave *e, unsigned int first, unsigned int nr,
 		return -ENOMEM;
 	}
 
+	mutex_lock(&cove_tramp_lock);
 	cpu_hotplug_disable();
 	memcpy(saved, page, PAGE_SIZE);
 	memcpy(page, cove_tramp_start, len);
@@ -265,6 +269,7 @@ int cove_start_cpus(struct cove_enclave *e, unsigned int first, unsigned int nr,
 
 	memcpy(page, saved, PAGE_SIZE);
 	cpu_hotplug_enable();
+	mutex_unlock(&cove_tramp_lock);
 	memunmap(page);
 	kfree(saved);
 	return err;

@@ -2,8 +2,12 @@
 /*
  * An enclave's life: create (cores and memory taken from Linux, image
  * loaded, cores started), grow (add), shrink (remove), destroy (everything
- * given back). All of these run under cove_lifecycle, one at a time.
+ * given back). All of these run under cove_lifecycle, one at a time --
+ * except the wait for a new enclave to boot, which can take seconds: by
+ * then the enclave is published and owns its resources, so other commands
+ * go on, and a destroy of the booting enclave waits for its boot to end.
  */
+#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/io.h>
 #include <linux/jiffies.h>
@@ -31,6 +35,7 @@ static struct cove_enclave *cove_alloc(void)
 	spin_lock_init(&e->lc_lock);
 	INIT_LIST_HEAD(&e->jobs);
 	init_waitqueue_head(&e->state_wq);
+	init_completion(&e->booted);
 	return e;
 }
 
@@ -39,6 +44,8 @@ void cove_enclave_release(struct kref *ref)
 	struct cove_enclave *e = container_of(ref, struct cove_enclave, ref);
 
 	cove_jobs_free(e);
+	kvfree(e->img);
+	kvfree(e->initrd);
 	kfree(e);
 }
 
@@ -153,26 +160,31 @@ static void cove_boot_failed(struct cove_enclave *e, int err, unsigned int ms)
 	cove_fail(e, NULL);
 }
 
-long cove_create(struct cove_create *req)
+/*
+ * Under cove_lifecycle, which it drops once the enclave is published (or
+ * on failure). Takes img and initrd (kvmalloc'ed copies): the enclave keeps
+ * them for a restart. want_id: the id to take again (restart), or 0.
+ */
+static long cove_create_locked(struct cove_create *req, void *img, void *initrd, u32 want_id)
 {
 	unsigned int timeout = req->boot_timeout_ms ? req->boot_timeout_ms : COVE_DEFAULT_BOOT_MS;
 	struct cove_layout lay = {};
 	struct cove_enclave *e;
 	unsigned long deadline;
 	unsigned int i;
-	void *img = NULL;
 	u64 base;
 	int err;
 
 	req->id = 0;
-	err = cove_check_args(req);
-	if (err)
-		return err;
 	e = cove_alloc();
-	if (!e)
-		return -ENOMEM;
-
-	mutex_lock(&cove_lifecycle);
+	if (!e) {
+		err = -ENOMEM;
+		goto out_unlock;
+	}
+	e->img = img;
+	e->initrd = initrd;
+	img = initrd = NULL;
+	e->req = *req;
 	err = cove_cpus_from_mask(req->cpus, e->cpus, &e->nr_cpus);
 	if (err)
 		goto out_unlock;
@@ -186,16 +198,7 @@ long cove_create(struct cove_create *req)
 		if (err)
 			goto out_unlock;
 	}
-	img = kvmalloc(req->image_size, GFP_KERNEL);
-	if (!img) {
-		err = -ENOMEM;
-		goto out_unlock;
-	}
-	if (copy_from_user(img, u64_to_user_ptr(req->image_ptr), req->image_size)) {
-		err = -EFAULT;
-		goto out_unlock;
-	}
-	err = cove_image_check(img, req->image_size, &lay);
+	err = cove_image_check(e->img, req->image_size, &lay);
 	if (err)
 		goto out_unlock;
 	err = cove_layout(&lay, req->mem_size, req->initrd_size);
@@ -207,7 +210,7 @@ long cove_create(struct cove_create *req)
 		err = -EINVAL;
 		goto out_unlock;
 	}
-	err = cove_reserve_id(e);
+	err = cove_reserve_id(e, want_id);
 	if (err)
 		goto out_unlock;
 	e->lay = lay;
@@ -234,15 +237,9 @@ long cove_create(struct cove_create *req)
 		err = -ENOMEM;
 		goto out_release;
 	}
-	cove_image_load(e, img, req->image_size);
-	kvfree(img);
-	img = NULL;
-	if (req->initrd_size &&
-	    copy_from_user(e->map + lay.initrd_off, u64_to_user_ptr(req->initrd_ptr),
-			   req->initrd_size)) {
-		err = -EFAULT;
-		goto out_release;
-	}
+	cove_image_load(e, e->img, req->image_size);
+	if (req->initrd_size)
+		memcpy(e->map + lay.initrd_off, e->initrd, req->initrd_size);
 	e->host_pg = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!e->host_pg) {
 		err = -ENOMEM;
@@ -270,6 +267,7 @@ long cove_create(struct cove_create *req)
 
 	/* Published: from here a failure keeps the enclave for inspection. */
 	req->id = e->id;
+	mutex_unlock(&cove_lifecycle);
 	deadline = jiffies + msecs_to_jiffies(timeout);
 	err = cove_start_cpus(e, 0, e->nr_cpus, timeout);
 	if (!err)
@@ -278,13 +276,12 @@ long cove_create(struct cove_create *req)
 		cove_boot_failed(e, err, timeout);
 		if (err != -EINTR)
 			err = err == -ETIMEDOUT ? -ETIMEDOUT : -EIO;
-		goto out_unlock_put;
+	} else {
+		e->create_ns = ktime_get_ns() - e->create_start_ns;
+		WRITE_ONCE(e->state, COVE_ENCLAVE_READY);
+		pr_info("cove %u: ready in %llu ms\n", e->id, e->create_ns / NSEC_PER_MSEC);
 	}
-	e->create_ns = ktime_get_ns() - e->create_start_ns;
-	WRITE_ONCE(e->state, COVE_ENCLAVE_READY);
-	pr_info("cove %u: ready in %llu ms\n", e->id, e->create_ns / NSEC_PER_MSEC);
-out_unlock_put:
-	mutex_unlock(&cove_lifecycle);
+	complete_all(&e->booted);
 	cove_put(e);		/* the table holds it now */
 	return err;
 
@@ -294,8 +291,47 @@ out_release:
 out_unlock:
 	mutex_unlock(&cove_lifecycle);
 	kvfree(img);
-	cove_put(e);
+	kvfree(initrd);
+	if (e)
+		cove_put(e);
 	return err;
+}
+
+/* A user-space copy in a kvmalloc'ed buffer, or an ERR_PTR. */
+static void *cove_copy_in(u64 uptr, u64 size)
+{
+	void *buf = kvmalloc(size, GFP_KERNEL);
+
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(buf, u64_to_user_ptr(uptr), size)) {
+		kvfree(buf);
+		return ERR_PTR(-EFAULT);
+	}
+	return buf;
+}
+
+long cove_create(struct cove_create *req)
+{
+	void *img, *initrd = NULL;
+	int err;
+
+	req->id = 0;
+	err = cove_check_args(req);
+	if (err)
+		return err;
+	img = cove_copy_in(req->image_ptr, req->image_size);
+	if (IS_ERR(img))
+		return PTR_ERR(img);
+	if (req->initrd_size) {
+		initrd = cove_copy_in(req->initrd_ptr, req->initrd_size);
+		if (IS_ERR(initrd)) {
+			kvfree(img);
+			return PTR_ERR(initrd);
+		}
+	}
+	mutex_lock(&cove_lifecycle);
+	return cove_create_locked(req, img, initrd, 0);
 }
 
 /* Under cove_lifecycle. */
@@ -303,6 +339,7 @@ static void cove_destroy_locked(struct cove_enclave *e)
 {
 	int err;
 
+	wait_for_completion(&e->booted);	/* its creator is done with it */
 	if (READ_ONCE(e->state) == COVE_ENCLAVE_READY) {
 		err = cove_ctl_send(e, COVE_CTL_SHUTDOWN, NULL, 0, NULL, 0,
 				    COVE_SHUTDOWN_TIMEOUT_MS);
@@ -336,6 +373,40 @@ int cove_destroy(u32 id)
 	mutex_unlock(&cove_lifecycle);
 	cove_put(e);
 	return 0;
+}
+
+/*
+ * Destroy and create again, as one step no other create can come between:
+ * the same cores (added ones included), the boot memory range at the same
+ * address, the same image, initrd and options, the same id. Memory added
+ * later is given back, not taken again. Works on a failed or hung enclave.
+ */
+int cove_restart(u32 id)
+{
+	struct cove_create req;
+	struct cove_enclave *e;
+	void *img, *initrd;
+	unsigned int i;
+
+	mutex_lock(&cove_lifecycle);
+	e = cove_get_asked(id);
+	if (!e) {
+		mutex_unlock(&cove_lifecycle);
+		return -ENOENT;
+	}
+	wait_for_completion(&e->booted);
+	req = e->req;
+	req.mem_base = e->mem[0].base;
+	memset(req.cpus, 0, sizeof(req.cpus));
+	for (i = 0; i < e->nr_cpus; i++)
+		req.cpus[e->cpus[i] / 64] |= BIT_ULL(e->cpus[i] % 64);
+	img = e->img;
+	initrd = e->initrd;
+	e->img = e->initrd = NULL;
+	cove_destroy_locked(e);
+	cove_put(e);
+	pr_info("cove %u: restarting on the same cores and memory\n", id);
+	return cove_create_locked(&req, img, initrd, id);
 }
 
 static int cove_add_cpus(struct cove_enclave *e, const __u64 *mask)

@@ -48,11 +48,16 @@ void cove_put(struct cove_enclave *e)
 	kref_put(&e->ref, cove_enclave_release);
 }
 
-/* Under cove_lifecycle. */
-int cove_reserve_id(struct cove_enclave *e)
+/* Under cove_lifecycle. want: that id if it is free (a restart), else the lowest. */
+int cove_reserve_id(struct cove_enclave *e, u32 want)
 {
 	unsigned int i;
 
+	if (want >= 1 && want <= COVE_MAX_ENCLAVES && !cove_reserved[want - 1]) {
+		cove_reserved[want - 1] = true;
+		e->id = want;
+		return 0;
+	}
 	for (i = 0; i < COVE_MAX_ENCLAVES; i++) {
 		if (!cove_reserved[i]) {
 			cove_reserved[i] = true;
@@ -248,6 +253,7 @@ static long cove_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case COVE_IOC_ADD:
 	case COVE_IOC_REMOVE:
 	case COVE_IOC_KILL:
+	case COVE_IOC_RESTART:
 		break;
 	default:
 		pr_err("cove: unknown ioctl %#x\n", cmd);
@@ -268,6 +274,9 @@ static long cove_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case COVE_IOC_DESTROY:
 		err = cove_destroy(u->id);
+		break;
+	case COVE_IOC_RESTART:
+		err = cove_restart(u->id);
 		break;
 	case COVE_IOC_STATUS:
 		err = cove_status(&u->status);

@@ -29,6 +29,8 @@ const char *cove_state_name(u32 state)
 		return "failed";
 	case COVE_ENCLAVE_STOPPED:
 		return "stopped";
+	case COVE_ENCLAVE_HUNG:
+		return "hung";
 	default:
 		return "free";
 	}

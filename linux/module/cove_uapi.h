@@ -45,6 +45,7 @@ struct cove_create {
 #define COVE_ENCLAVE_READY 2
 #define COVE_ENCLAVE_FAILED 3	/* fault contained, or panic, or boot timeout */
 #define COVE_ENCLAVE_STOPPED 4
+#define COVE_ENCLAVE_HUNG 5	/* no heartbeat for hang_ms, though the host rang */
 
 struct cove_status {
 	__u32 id;			/* in */
@@ -116,5 +117,7 @@ struct cove_change {
 #define COVE_IOC_ADD		_IOW(COVE_IOC_MAGIC, 8, struct cove_change)
 #define COVE_IOC_REMOVE		_IOW(COVE_IOC_MAGIC, 9, struct cove_change)
 #define COVE_IOC_KILL		_IOW(COVE_IOC_MAGIC, 10, struct cove_launch)
+/* Destroy and create again from the same cores, memory, image and options. */
+#define COVE_IOC_RESTART	_IOW(COVE_IOC_MAGIC, 11, __u32)
 
 #endif /* COVE_UAPI_H */

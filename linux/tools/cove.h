@@ -38,8 +38,8 @@ struct cove_cmd {
 	const char *summary;	/* one line for `cove --help` */
 };
 
-extern const struct cove_cmd cmd_create, cmd_destroy, cmd_status, cmd_console, cmd_run,
-	cmd_add, cmd_remove;
+extern const struct cove_cmd cmd_create, cmd_destroy, cmd_restart, cmd_status, cmd_console,
+	cmd_run, cmd_add, cmd_remove;
 
 /* The command running, for messages ("cove create: ..."). */
 extern const struct cove_cmd *cove_current;

@@ -75,6 +75,7 @@ const char *state_name(uint32_t state)
 		[COVE_ENCLAVE_READY] = "ready",
 		[COVE_ENCLAVE_FAILED] = "failed",
 		[COVE_ENCLAVE_STOPPED] = "stopped",
+		[COVE_ENCLAVE_HUNG] = "hung",
 	};
 
 	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "unknown";

@@ -512,6 +512,65 @@ check_back
 	expect_all_back
 }
 
+# A kernel that stops answering is found out: every core spins with
+# interrupts off (fault_inject hang), the heartbeat stands still though the
+# host rings, and after hang_ms the enclave is hung, its job's cove run ends
+# non-zero, and cove restart boots it again as it was created. A boot core
+# busy with a job for longer than hang_ms is not hung: it answers the probe.
+# A create whose boot never ends does not hold up another create.
+scenario_cli_hang_restart() {
+	cokernel_vm --timeout 500 "${CLI_ADDS[@]}" \
+		--add "$BUILD/user/glibc/bench_noise:/data/bench_noise" -- '
+echo 1000 > /sys/module/cove/parameters/hang_ms
+id=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf \
+	--cmdline fault_inject=on_request)
+t0=$(date +%s)
+cove run $id --cpus 0 -- /data/bench_noise 8000 200000 > /dev/null; echo "RC busy $?"
+echo "BUSY took $(( $(date +%s) - t0 )) s"
+echo "STATE busy $(cat /sys/kernel/cove/$id/state)"
+cove run $id -- /data/kfault hang; echo "RC hang $?"
+cove status $id --json | sed "s/^/STATUS hang /"
+cove restart $id; echo "RC restart $?"
+cove status $id --json | sed "s/^/STATUS restarted /"
+cove run $id -- /bin/busybox echo alive after restart; echo "RC job $?"
+cove destroy $id
+(cove create --cpus 2 --mem 128M --image /data/cove.elf --cmdline fault_inject=hang \
+	--timeout 20 > /dev/null 2>&1; echo "RC slow $?") &
+sleep 3
+t0=$(date +%s)
+id2=$(cove create --cpus 3 --mem 128M --image /data/cove.elf); echo "RC fast $?"
+cove status | sed "s/^/LIST /"
+echo "FAST took $(( $(date +%s) - t0 )) s"
+wait
+cove destroy $id2
+check_back
+'
+	expect_status 0
+	expect_log "RC busy 0"
+	expect_log "STATE busy ready"
+	local line secs
+	line=$(grep -a '^BUSY took' "$LOG" | tr -d '\r' | tail -n 1)
+	read -r _ _ secs _ <<<"$line"
+	[ -n "$secs" ] && [ "$secs" -ge 2 ] ||
+		fail "the busy job took ${secs:-no} s, not the 2 s (twice hang_ms) that would show anything"
+	expect_log "RC hang 1"
+	expect_log_re "STATUS hang .*\"state\": *\"hung\".*\"report\": \"hung: the kernel did not answer the host's doorbell for [0-9]+ ms"
+	expect_log "RC restart 0"
+	expect_log "restarting on the same cores and memory"
+	expect_log_re "STATUS restarted .*\"state\": *\"ready\".*\"cpu_list\": \"2-3\".*\"report\": \"\""
+	expect_log "alive after restart"
+	expect_log "RC job 0"
+	expect_log "RC fast 0"
+	expect_log_re "LIST 1 +booting"
+	expect_log_re "LIST 2 +ready"
+	line=$(grep -a '^FAST took' "$LOG" | tr -d '\r' | tail -n 1)
+	read -r _ _ secs _ <<<"$line"
+	[ -n "$secs" ] && [ "$secs" -le 8 ] ||
+		fail "a create beside a booting one took ${secs:-?} s: it waited for the other's boot"
+	expect_log "RC slow 1"
+	expect_all_back
+}
+
 # A core the host adds waits in the protection layer's entry and becomes
 # the layer's guest before it runs a single kernel instruction. The kernel
 # (fault_inject=ap_early_write) makes the new core's first step a write into

@@ -128,6 +128,7 @@ void arch_boot_pisces(uint64_t block, uint64_t offset)
 	bi->longcall_chan.base = bp->longcall_buf_addr;
 	bi->longcall_chan.size = bp->longcall_buf_size;
 	bi->host_state = block + offsetof(struct pisces_boot_params, tail.state);
+	bi->host_heartbeat = block + offsetof(struct pisces_boot_params, tail.heartbeat);
 	bi->doorbell_vector = bp->tail.doorbell_vector;
 	bi->enclave_id = bp->tail.enclave_id;
 	pisces_fill_cpus(bp, bi, block);

@@ -242,6 +242,8 @@ void fault_inject_run(int kind, uint64_t addr)
 	case FAULT_INJECT_DOORBELL_STORM:
 		fault_doorbell_storm();
 		break;
+	case FAULT_INJECT_HANG:
+		fault_hang();
 	default:
 		break;
 	}
