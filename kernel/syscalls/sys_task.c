@@ -4,7 +4,6 @@
 #include <cove/errno.h>
 #include <cove/futex.h>
 #include <cove/kprintf.h>
-#include <cove/ramfs.h>
 #include <cove/sched.h>
 #include <cove/syscalls.h>
 #include <cove/task.h>
