@@ -70,9 +70,9 @@ int vfs_openat(int dirfd, const char *path, uint32_t flags, uint32_t mode, struc
 	const struct vfs_fs_ops *fs[VFS_ROUTE_MAX];
 	struct vfs_path vp;
 	int rc = vfs_path_init(&vp, dirfd, path);
-	int n = vfs_route(vp.proc, dirfd, path, fs);
+	int n = rc ? 0 : vfs_route(vp.proc, dirfd, path, fs);
 
-	for (int i = 0; !rc && i < n; i++) {
+	for (int i = 0; i < n; i++) {
 		vp.last = i == n - 1;
 		rc = fs[i]->open(&vp, flags, mode, out);
 		if (rc != -ENOENT)
@@ -111,8 +111,8 @@ int vfs_statat(int dirfd, const char *path, bool follow, struct vfs_stat *st)
 	if (!path || !path[0])
 		return vfs_stat_fd(dirfd, st);
 	rc = vfs_path_init(&vp, dirfd, path);
-	n = vfs_route(vp.proc, dirfd, path, fs);
-	for (int i = 0; !rc && i < n; i++) {
+	n = rc ? 0 : vfs_route(vp.proc, dirfd, path, fs);
+	for (int i = 0; i < n; i++) {
 		rc = fs[i]->stat(&vp, follow, st);
 		if (rc != -ENOENT)
 			break;
@@ -125,13 +125,14 @@ int vfs_chdir(const char *path)
 {
 	const struct vfs_fs_ops *fs[VFS_ROUTE_MAX] = { &rootfs_fs_ops };
 	struct vfs_path vp;
-	int rc = vfs_path_init(&vp, AT_FDCWD, path);
-	int n = 1;
+	int rc = -ENOENT, n = 1;
+
+	vfs_path_init(&vp, AT_FDCWD, path);	/* from the cwd: nothing to fail */
 
 	/* Only a host job that knows its host directory can move on the host. */
 	if (vp.proc->host_job && vp.proc->host_cwd[0])
 		n = vfs_route(vp.proc, AT_FDCWD, path, fs);
-	for (int i = 0; !rc && i < n; i++) {
+	for (int i = 0; i < n; i++) {
 		rc = fs[i]->chdir(&vp);
 		if (rc != -ENOENT)
 			break;
