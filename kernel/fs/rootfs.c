@@ -13,7 +13,10 @@
 #include <cove/vfs.h>
 #include "rootfs.h"
 
-/* The tree and its lock; only rootfs.c and rootfs_ops.c touch them. */
+/*
+ * The tree and its lock, owned here: rootfs_ops.c works on the tree under
+ * the lock, and the boot report reads its size through vfs_root().
+ */
 static struct ramfs rootfs;
 spinlock_t rootfs_lock = SPINLOCK_INIT;
 
