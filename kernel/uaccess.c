@@ -2,7 +2,6 @@
 /* User memory access for system calls; see uaccess.h for the rule. */
 #include <cove/aspace.h>
 #include <cove/errno.h>
-#include <cove/ramfs.h>
 #include <cove/string.h>
 #include <cove/task.h>
 #include <cove/uaccess.h>

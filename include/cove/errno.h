@@ -24,6 +24,11 @@
 #define ENOTTY 25
 #define EMFILE 24
 #define ESPIPE 29
+#define ENOTDIR 20
+#define EISDIR 21
+#define EFBIG 27
+#define ENOTEMPTY 39
+#define ELOOP 40
 #define ENAMETOOLONG 36
 #define ENOSYS 38
 #define ECHILD 10

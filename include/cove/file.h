@@ -1,18 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Open files and descriptor tables. A file is the console, a node of the
- * job's in-memory file system (the initramfs plus what jobs write), or a
- * host job's file on the host (cove/hostfile.h).
+ * Open files and descriptor tables. What a file does is its back end's
+ * (f->ops, see cove/vfs.h): a node of the job's in-memory file system, a
+ * host job's file on the host, or the console.
  */
 #ifndef COVE_FILE_H
 #define COVE_FILE_H
 
 #include <cove/spinlock.h>
 #include <cove/types.h>
+#include <cove/vfs.h>
 
-struct ramfs;
 struct ramfs_node;
-struct ramfs_stat;
 
 #define FD_MAX 256
 
@@ -30,26 +29,18 @@ struct ramfs_stat;
 #define O_NOFOLLOW 0400000
 #define O_CLOEXEC 02000000
 
-enum file_kind {
-	FILE_CONSOLE,
-	FILE_NODE,
-	FILE_HOST,
-};
-
 struct file {
-	enum file_kind kind;
-	/*
-	 * A console file of a host-launched job: writes go to the host as long
-	 * calls on this stream (1 stdout, 2 stderr) of host_job; 0 = the log.
-	 */
-	uint32_t host_stream;
-	uint32_t host_job;		/* also the owner of a FILE_HOST */
-	uint64_t host_handle;		/* FILE_HOST: the host's name for it */
-	struct ramfs_node *node;
+	const struct vfs_file_ops *ops;
 	uint64_t pos;
 	uint32_t flags;
 	uint32_t refs;
 	spinlock_t lock;		/* pos */
+	/* The back end's own; only its ops look at these. */
+	struct ramfs_node *node;	/* the enclave's tree */
+	uint32_t host_job;		/* a host file's owner, or a host job's console */
+	/* A host job's console: its writes go to this stream (1, 2); 0 = the log. */
+	uint32_t host_stream;
+	uint64_t host_handle;		/* a host file: the host's name for it */
 };
 
 struct fdtable {
@@ -59,27 +50,8 @@ struct fdtable {
 	uint32_t refs;
 };
 
-/* The file system every job sees, and the lock all of it is under. */
-struct ramfs *vfs_root(void);
-extern spinlock_t vfs_lock;
-/* Load an initramfs (cpio newc) into the file system. */
-int vfs_init(const void *cpio, size_t len);
-
-/*
- * Read a whole regular file into a new kmalloc'd buffer (one NUL byte
- * past the end). 0; -ENOENT or another lookup error; -EACCES if it is not
- * a regular file; -E2BIG if larger than max (*len says how large); -ENOMEM;
- * -EIO.
- */
-int vfs_read_file(const char *path, uint64_t max, char **data, size_t *len);
-
 /* fds 0-2 on the console; host_job != 0 makes them that host job's stdio. */
 struct fdtable *fdtable_create_stdio(uint32_t host_job);
-/*
- * Create path (and its missing parent directories) as a regular file
- * holding data, replacing what was there. 0 or -errno.
- */
-int vfs_install_file(const char *path, const void *data, size_t len, uint32_t mode);
 void fdtable_get(struct fdtable *t);
 void fdtable_put(struct fdtable *t);
 /* Lowest free descriptor at or above min; -EMFILE when full. */
@@ -88,13 +60,8 @@ int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec);
 struct file *fd_get(struct fdtable *t, int fd);
 int fd_close(struct fdtable *t, int fd);
 
-/* A new file of that kind with one reference, or NULL. */
-struct file *file_alloc(enum file_kind kind, uint32_t flags);
-struct file *file_open_node(struct ramfs_node *node, uint32_t flags);
+/* A new file of that back end with one reference, or NULL. */
+struct file *file_alloc(const struct vfs_file_ops *ops, uint32_t flags);
 void file_put(struct file *f);
-int64_t file_read(struct file *f, void *buf, size_t len, uint64_t *pos);
-int64_t file_write(struct file *f, const void *buf, size_t len, uint64_t *pos);
-/* What stat says of an open file, whatever its kind: 0 or the host's -errno. */
-int file_stat(struct file *f, struct ramfs_stat *st);
 
 #endif /* COVE_FILE_H */

@@ -15,7 +15,7 @@
 #include <cove/types.h>
 
 struct file;
-struct ramfs_stat;
+struct vfs_stat;
 
 enum hostfile_route {
 	HOSTFILE_ENCLAVE,	/* the enclave's file system only */
@@ -43,10 +43,8 @@ int hostfile_path_join(const char *cwd, const char *path, char *out, size_t len)
  */
 int hostfile_open(uint32_t job, const char *path, uint32_t flags, uint32_t mode,
 		  struct file **out);
-/* fd 0 of a host job: the stdin of its `cove run`. NULL if out of memory. */
-struct file *hostfile_open_stdin(uint32_t job);
 /* stat of a host path; -errno as the host's stat gave it. */
-int hostfile_stat_path(uint32_t job, const char *path, struct ramfs_stat *st);
+int hostfile_stat_path(uint32_t job, const char *path, struct vfs_stat *st);
 
 /*
  * Write len bytes at pos to a host handle of job (a stream ignores pos), as
@@ -55,10 +53,7 @@ int hostfile_stat_path(uint32_t job, const char *path, struct ramfs_stat *st);
  */
 int64_t hostfile_pwrite(uint32_t job, uint64_t handle, const void *buf, size_t len,
 			uint64_t pos);
-/* The file operations on an open host file (struct file kind FILE_HOST). */
+/* Read at pos from an open host file (hostfile_open): bytes read or -errno. */
 int64_t hostfile_read(struct file *f, void *buf, size_t len, uint64_t pos);
-int64_t hostfile_write(struct file *f, const void *buf, size_t len, uint64_t pos);
-int hostfile_stat(struct file *f, struct ramfs_stat *st);
-void hostfile_close(struct file *f);
 
 #endif /* COVE_HOSTFILE_H */

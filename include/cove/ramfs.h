@@ -19,41 +19,8 @@
 #define COVE_RAMFS_H
 
 #include <cove/errno.h>
+#include <cove/stat.h>
 #include <cove/types.h>
-
-/* Linux values, for what cove/errno.h does not have (yet). */
-#ifndef ENOTDIR
-#define ENOTDIR 20
-#endif
-#ifndef EISDIR
-#define EISDIR 21
-#endif
-#ifndef EFBIG
-#define EFBIG 27
-#endif
-#ifndef ENAMETOOLONG
-#define ENAMETOOLONG 36
-#endif
-#ifndef ENOTEMPTY
-#define ENOTEMPTY 39
-#endif
-#ifndef ELOOP
-#define ELOOP 40
-#endif
-
-#ifndef S_IFMT
-#define S_IFMT 0170000
-#define S_IFSOCK 0140000
-#define S_IFLNK 0120000
-#define S_IFREG 0100000
-#define S_IFBLK 0060000
-#define S_IFDIR 0040000
-#define S_IFCHR 0020000
-#define S_IFIFO 0010000
-#define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
-#define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
-#define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
-#endif
 
 #define RAMFS_NAME_MAX 255
 #define RAMFS_SYMLINK_MAX 4095	/* longest target, PATH_MAX less the NUL */

@@ -16,7 +16,7 @@ struct trap_frame;
 typedef int64_t (*syscall_fn)(SYSCALL_ARGS);
 
 struct syscall_entry_desc {
-	syscall_fn fn;
+	syscall_fn fn;		/* NULL: missing, the call returns ENOSYS */
 	const char *name;
 };
 
@@ -28,9 +28,9 @@ struct syscall_entry_desc {
 /* COVE_SYS_FAULT_INJECT (the base itself) is in <cove/fault_kinds.h>, shared with user/. */
 #define SYSCALL_MAX (COVE_SYSCALL_BASE + 1)
 
-/* Filled in kernel/syscalls/table.c. */
+/* Generated in kernel/syscalls/table.c from the one list (arch/syscall_list.h). */
 extern const struct syscall_entry_desc syscall_table[SYSCALL_MAX];
-/* Names of calls Cove does not implement, for the one-time log line. */
+/* A number's name, for the one-time "not implemented" line. */
 const char *syscall_name(uint64_t nr);
 
 /* Called from the arch entry; returns non-zero to leave through IRET. */

@@ -9,12 +9,13 @@
 #include <cove/host.h>
 #include <cove/hostfile.h>
 #include <cove/pisces_abi.h>
-#include <cove/ramfs.h>
 #include <cove/string.h>
+#include "backends.h"
 
-static void hostfile_fill_stat(const uint64_t arg[6], struct ramfs_stat *st)
+static void hostfile_fill_stat(const uint64_t arg[6], struct vfs_stat *st)
 {
 	memset(st, 0, sizeof(*st));
+	st->dev = VFS_DEV_HOST;
 	st->size = arg[0];
 	st->mode = (uint32_t)arg[1];
 	st->mtime = arg[2];
@@ -38,7 +39,7 @@ int hostfile_open(uint32_t job, const char *path, uint32_t flags, uint32_t mode,
 	handle = host_call(&c);
 	if (handle < 0)
 		return (int)handle;
-	f = file_alloc(FILE_HOST, flags);
+	f = file_alloc(&hostfile_file_ops, flags);
 	if (!f) {
 		struct host_call cl = { .op = COVE_LC_CLOSE, .job = job, .arg = { (uint64_t)handle } };
 
@@ -53,7 +54,7 @@ int hostfile_open(uint32_t job, const char *path, uint32_t flags, uint32_t mode,
 
 struct file *hostfile_open_stdin(uint32_t job)
 {
-	struct file *f = file_alloc(FILE_HOST, O_RDONLY);
+	struct file *f = file_alloc(&hostfile_file_ops, O_RDONLY);
 
 	if (f) {
 		f->host_job = job;
@@ -62,7 +63,7 @@ struct file *hostfile_open_stdin(uint32_t job)
 	return f;
 }
 
-int hostfile_stat_path(uint32_t job, const char *path, struct ramfs_stat *st)
+int hostfile_stat_path(uint32_t job, const char *path, struct vfs_stat *st)
 {
 	struct host_call c = {
 		.op = COVE_LC_STAT, .job = job,
@@ -78,7 +79,7 @@ int hostfile_stat_path(uint32_t job, const char *path, struct ramfs_stat *st)
 	return (int)rc;
 }
 
-int hostfile_stat(struct file *f, struct ramfs_stat *st)
+static int hostfile_stat(struct file *f, struct vfs_stat *st)
 {
 	/* No path: the host stats the handle. */
 	struct host_call c = { .op = COVE_LC_STAT, .job = f->host_job, .arg = { f->host_handle } };
@@ -138,12 +139,13 @@ int64_t hostfile_pwrite(uint32_t job, uint64_t handle, const void *buf, size_t l
 	return (int64_t)len;
 }
 
-int64_t hostfile_write(struct file *f, const void *buf, size_t len, uint64_t pos)
+/* The host's O_APPEND puts it at the end whatever offset we pass. */
+static int64_t hostfile_write(struct file *f, const void *buf, size_t len, uint64_t *pos)
 {
-	return hostfile_pwrite(f->host_job, f->host_handle, buf, len, pos);
+	return hostfile_pwrite(f->host_job, f->host_handle, buf, len, *pos);
 }
 
-void hostfile_close(struct file *f)
+static void hostfile_close(struct file *f)
 {
 	struct host_call c = { .op = COVE_LC_CLOSE, .job = f->host_job, .arg = { f->host_handle } };
 
@@ -152,3 +154,11 @@ void hostfile_close(struct file *f)
 	/* Nothing to do if it fails: the host frees the handle when the job ends. */
 	host_call(&c);
 }
+
+const struct vfs_file_ops hostfile_file_ops = {
+	.name = "hostfile",
+	.read = hostfile_read,
+	.write = hostfile_write,
+	.stat = hostfile_stat,
+	.release = hostfile_close,
+};

@@ -13,7 +13,7 @@
 #include <cove/hostfile.h>
 #include <cove/hostfs.h>
 #include <cove/kvsnprintf.h>
-#include <cove/ramfs.h>
+#include <cove/vfs.h>
 
 int64_t host_stream_write(uint32_t job, uint32_t stream, const void *buf, size_t len)
 {
@@ -23,7 +23,7 @@ int64_t host_stream_write(uint32_t job, uint32_t stream, const void *buf, size_t
 
 int hostfs_stage(const char *path, uint32_t job, char *err, size_t errlen)
 {
-	struct ramfs_stat st;
+	struct vfs_stat st;
 	struct file *f;
 	uint8_t *data;
 	int64_t n;

@@ -3,20 +3,12 @@
 #include <cove/errno.h>
 #include <cove/file.h>
 #include <cove/heap.h>
-#include <cove/ramfs.h>
 #include <cove/syscalls.h>
 #include <cove/task.h>
 #include <cove/uaccess.h>
+#include <cove/vfs.h>
 
 #define IOV_MAX 1024
-
-#define TCGETS 0x5401
-#define TCSETS 0x5402
-#define TCSETSW 0x5403
-#define TIOCGWINSZ 0x5413
-#define TIOCGPGRP 0x540f
-#define FIONREAD 0x541b
-#define FIONBIO 0x5421
 
 #define F_DUPFD 0
 #define F_GETFD 1
@@ -55,9 +47,9 @@ static int64_t io_bounce(struct file *f, uint64_t ubuf, uint64_t len, bool write
 		if (write) {
 			if (copy_from_user(chunk, ubuf + done, want))
 				return done ? (int64_t)done : -EFAULT;
-			n = file_write(f, chunk, want, pos);
+			n = vfs_write(f, chunk, want, pos);
 		} else {
-			n = file_read(f, chunk, want, pos);
+			n = vfs_read(f, chunk, want, pos);
 			if (n > 0 && copy_to_user(ubuf + done, chunk, (size_t)n))
 				return done ? (int64_t)done : -EFAULT;
 		}
@@ -82,7 +74,7 @@ static int64_t io_rw(int fd, uint64_t buf, uint64_t len, bool write, int64_t at)
 		file_put(f);
 		return -EFAULT;
 	}
-	if (at >= 0 && f->kind == FILE_CONSOLE) {
+	if (at >= 0 && !vfs_seekable(f)) {
 		file_put(f);
 		return -ESPIPE;
 	}
@@ -151,43 +143,13 @@ int64_t sys_writev(SYSCALL_ARGS)
 int64_t sys_lseek(SYSCALL_ARGS)
 {
 	struct file *f = fd_get(cur_files(), (int)a0);
-	int64_t off = (int64_t)a1, base;
-	struct ramfs_stat st;
+	int64_t rc;
 
 	if (!f)
 		return -EBADF;
-	if (f->kind == FILE_CONSOLE) {
-		file_put(f);
-		return -ESPIPE;
-	}
-	switch (a2) {
-	case 0:
-		base = 0;
-		break;
-	case 1:
-		base = (int64_t)f->pos;
-		break;
-	case 2: {
-		int rc = file_stat(f, &st);
-
-		if (rc) {
-			file_put(f);
-			return rc;
-		}
-		base = (int64_t)st.size;
-		break;
-	}
-	default:
-		file_put(f);
-		return -EINVAL;
-	}
-	if (base + off < 0) {
-		file_put(f);
-		return -EINVAL;
-	}
-	f->pos = (uint64_t)(base + off);
+	rc = vfs_lseek(f, (int64_t)a1, a2);
 	file_put(f);
-	return base + off;
+	return rc;
 }
 
 int64_t sys_close(SYSCALL_ARGS)
@@ -280,38 +242,6 @@ int64_t sys_fcntl(SYSCALL_ARGS)
 	return rc;
 }
 
-/* The console answers the terminal ioctls libc asks at start-up. */
-static int64_t io_console_ioctl(uint64_t req, uint64_t arg)
-{
-	switch (req) {
-	case TCGETS: {
-		/* The kernel's struct termios: 4 flag words, c_line, 19 c_cc = 36 bytes. */
-		uint8_t termios[36] = { 0 };
-		uint32_t flags[4] = { 0x0500, 0x0005, 0x1cb2, 0x8a3b };	/* 115200 8N1, icanon */
-
-		__builtin_memcpy(termios, flags, sizeof(flags));
-		return copy_to_user(arg, termios, sizeof(termios)) ? -EFAULT : 0;
-	}
-	case TCSETS:
-	case TCSETSW:
-		return 0;
-	case TIOCGWINSZ: {
-		uint16_t ws[4] = { 24, 80, 0, 0 };
-
-		return copy_to_user(arg, ws, sizeof(ws)) ? -EFAULT : 0;
-	}
-	case TIOCGPGRP: {
-		int32_t pgrp = (int32_t)task_current()->proc->pid;
-
-		return copy_to_user(arg, &pgrp, sizeof(pgrp)) ? -EFAULT : 0;
-	}
-	case FIONBIO:
-		return 0;
-	default:
-		return -ENOTTY;
-	}
-}
-
 int64_t sys_ioctl(SYSCALL_ARGS)
 {
 	struct file *f = fd_get(cur_files(), (int)a0);
@@ -319,18 +249,7 @@ int64_t sys_ioctl(SYSCALL_ARGS)
 
 	if (!f)
 		return -EBADF;
-	if (f->kind == FILE_CONSOLE) {
-		rc = io_console_ioctl(a1, a2);
-	} else if (a1 == FIONREAD && f->kind == FILE_NODE) {
-		struct ramfs_stat st;
-		int32_t left;
-
-		ramfs_stat(f->node, &st);
-		left = st.size > f->pos ? (int32_t)MIN(st.size - f->pos, 0x7fffffffULL) : 0;
-		rc = copy_to_user(a2, &left, sizeof(left)) ? -EFAULT : 0;
-	} else {
-		rc = -ENOTTY;
-	}
+	rc = vfs_ioctl(f, a1, a2);
 	file_put(f);
 	return rc;
 }
@@ -398,13 +317,13 @@ int64_t sys_sendfile(SYSCALL_ARGS)
 		pos = in->pos;
 	while (left) {
 		uint64_t wpos = out->pos;
-		int64_t n = file_read(in, buf, MIN(left, IO_SENDFILE_CHUNK), &pos);
+		int64_t n = vfs_read(in, buf, MIN(left, IO_SENDFILE_CHUNK), &pos);
 
 		if (n <= 0) {
 			rc = n;
 			break;
 		}
-		n = file_write(out, buf, (size_t)n, &wpos);
+		n = vfs_write(out, buf, (size_t)n, &wpos);
 		out->pos = wpos;
 		if (n <= 0) {
 			rc = n;

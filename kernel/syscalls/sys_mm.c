@@ -7,10 +7,9 @@
 #include <cove/errno.h>
 #include <cove/file.h>
 #include <cove/heap.h>
-#include <cove/hostfile.h>
-#include <cove/ramfs.h>
 #include <cove/syscalls.h>
 #include <cove/task.h>
+#include <cove/vfs.h>
 
 #define PROT_READ 1
 #define PROT_WRITE 2
@@ -72,36 +71,13 @@ int64_t sys_brk(SYSCALL_ARGS)
 static int mm_fill_from_file(uint64_t va, uint64_t len, int fd, uint64_t off)
 {
 	struct file *f = fd_get(task_current()->proc->files, fd);
-	unsigned long irq;
-	int64_t n = 0;
+	int rc;
 
 	if (!f)
 		return -EBADF;
-	if (f->kind == FILE_CONSOLE) {
-		file_put(f);
-		return -ENODEV;
-	}
-	/* Through a kernel buffer: no user page is touched under vfs_lock. */
-	for (uint64_t done = 0; done < len; done += PAGE_SIZE) {
-		char chunk[PAGE_SIZE];
-		size_t want = (size_t)MIN(len - done, PAGE_SIZE);
-
-		if (f->kind == FILE_HOST) {
-			n = hostfile_read(f, chunk, want, off + done);
-		} else {
-			irq = spin_lock_irqsave(&vfs_lock);
-			n = ramfs_read(f->node, off + done, chunk, want);
-			spin_unlock_irqrestore(&vfs_lock, irq);
-		}
-		if (n <= 0)
-			break;
-		if (aspace_write(task_current()->proc->as, va + done, chunk, (size_t)n)) {
-			n = -EFAULT;
-			break;
-		}
-	}
+	rc = vfs_mmap_copy(f, task_current()->proc->as, va, len, off);
 	file_put(f);
-	return n < 0 ? (int)n : 0;
+	return rc;
 }
 
 int64_t sys_mmap(SYSCALL_ARGS)

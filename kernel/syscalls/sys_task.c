@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Threads: clone, exit, TLS, robust lists, and the futex call. */
+/* Threads: clone, exit, robust lists, and the futex call (TLS: arch_prctl, in arch/). */
 #include <cove/aspace.h>
 #include <cove/errno.h>
 #include <cove/futex.h>
 #include <cove/kprintf.h>
-#include <cove/ramfs.h>
 #include <cove/sched.h>
 #include <cove/syscalls.h>
 #include <cove/task.h>
 #include <cove/timer.h>
 #include <cove/uaccess.h>
 #include <arch/trap.h>
-#include <arch/x86.h>
+#include <arch/memlayout.h>
 
 #define CLONE_VM 0x100
 #define CLONE_FS 0x200
@@ -28,11 +27,6 @@
 #define CLONE_KNOWN (CLONE_THREAD_FLAGS | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | \
 		     CLONE_CHILD_CLEARTID | CLONE_DETACHED | CLONE_CHILD_SETTID | 0xff)
 
-#define ARCH_SET_GS 0x1001
-#define ARCH_SET_FS 0x1002
-#define ARCH_GET_FS 0x1003
-#define ARCH_GET_GS 0x1004
-
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1
 #define FUTEX_REQUEUE 3
@@ -44,7 +38,7 @@
 
 static bool user_canonical(uint64_t a)
 {
-	return a < 0x0000800000000000ULL;
+	return a < USER_ADDR_END;
 }
 
 int64_t sys_clone(SYSCALL_ARGS)
@@ -150,32 +144,6 @@ int64_t sys_get_robust_list(SYSCALL_ARGS)
 int64_t sys_rseq(SYSCALL_ARGS)
 {
 	return -ENOSYS;		/* glibc then runs without restartable sequences */
-}
-
-int64_t sys_arch_prctl(SYSCALL_ARGS)
-{
-	struct task *t = task_current();
-
-	switch (a0) {
-	case ARCH_SET_FS:
-		if (!user_canonical(a1))
-			return -EPERM;
-		t->fs_base = a1;
-		wrmsr(MSR_FS_BASE, a1);
-		return 0;
-	case ARCH_SET_GS:
-		if (!user_canonical(a1))
-			return -EPERM;
-		t->gs_base = a1;
-		wrmsr(MSR_KERNEL_GS_BASE, a1);	/* the user's GS while we run on ours */
-		return 0;
-	case ARCH_GET_FS:
-		return copy_to_user(a1, &t->fs_base, 8);
-	case ARCH_GET_GS:
-		return copy_to_user(a1, &t->gs_base, 8);
-	default:
-		return -EINVAL;
-	}
 }
 
 int64_t sys_prctl(SYSCALL_ARGS)

@@ -6,6 +6,8 @@
 #ifndef ARCH_MEMLAYOUT_H
 #define ARCH_MEMLAYOUT_H
 
+/* User space is the lower canonical half: every user address is below this. */
+#define USER_ADDR_END 0x0000800000000000ULL
 /* The image is linked here; -mcmodel=kernel needs the top 2 GiB. */
 #define KERNEL_VMA_BASE 0xFFFFFFFF80000000ULL
 /* Physical address the image is linked for when a loader honours it. */
