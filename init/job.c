@@ -349,7 +349,7 @@ void job_process_exited(struct process *p)
 	if (p->term_signal)
 		pr_err("job %u: rank %u (pid %u, %s): killed by signal %d (%s)%s\n", job_number,
 		       rank - 1, p->pid, p->name, p->term_signal, signal_name(p->term_signal),
-		       p->dumped ? ", core dumped" : "");
+		       p->dumped ? "; no core file (Cove does not write them yet)" : "");
 	else
 		kprintf("job %u: rank %u (pid %u, %s): exited with status %d\n", job_number,
 			rank - 1, p->pid, p->name, p->exit_code);
