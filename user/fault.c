@@ -9,8 +9,11 @@
  *   abort  abort()                               -> SIGABRT
  *   protnone read memory mapped PROT_NONE         -> SIGSEGV
  *   sleeper  exit while another thread sleeps 100 s -> exits 0 at once
+ *   oom    map and touch memory until the kernel says no -> exits 0 on ENOMEM
+ *   threadstorm  start threads until the kernel says no   -> exits 0 on EAGAIN
  *   exit N exit with status N
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +43,56 @@ static void *sleep_long(void *arg)
 	(void)arg;
 	sleep(100);
 	return NULL;
+}
+
+/* Ask for 64 MiB at a time, touching every page, until mmap fails. */
+static int eat_memory(void)
+{
+	const size_t chunk = 64UL << 20;
+	unsigned long mib = 0;
+	char *p;
+
+	for (;;) {
+		p = mmap(NULL, chunk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			break;
+		for (size_t off = 0; off < chunk; off += 4096)
+			p[off] = 1;
+		mib += chunk >> 20;
+	}
+	printf("fault: oom: mapped %lu MiB, then mmap said: %s\n", mib, strerror(errno));
+	return errno == ENOMEM ? 0 : 1;
+}
+
+static pthread_mutex_t never_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t never = PTHREAD_COND_INITIALIZER;
+
+/* Asleep on a futex nobody wakes: the storm costs the kernel threads, not time. */
+static void *wait_forever(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&never_lock);
+	for (;;)
+		pthread_cond_wait(&never, &never_lock);
+	return NULL;
+}
+
+/* Small stacks, so the kernel's own limit is what stops us, not memory. */
+static int start_threads(void)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	unsigned long n = 0;
+	int err;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 << 10);
+	while (!(err = pthread_create(&t, &attr, wait_forever, NULL)))
+		n++;
+	printf("fault: threadstorm: %lu threads, then pthread_create said: %s\n", n,
+	       strerror(err));
+	fflush(stdout);
+	exit(err == EAGAIN || err == ENOMEM ? 0 : 1);
 }
 
 int main(int argc, char **argv)
@@ -72,10 +125,14 @@ int main(int argc, char **argv)
 			return 3;
 		usleep(10000);	/* let it fall asleep first */
 		exit(0);
-	} else if (!strcmp(mode, "exit") && argc > 2)
+	} else if (!strcmp(mode, "oom"))
+		return eat_memory();
+	else if (!strcmp(mode, "threadstorm"))
+		start_threads();
+	else if (!strcmp(mode, "exit") && argc > 2)
 		return atoi(argv[2]);
 	fprintf(stderr, "fault: FAIL unknown mode '%s' (segv divide ill stack abort protnone "
-		"exit N)\n",
+		"sleeper oom threadstorm exit N)\n",
 		mode);
 	return 2;
 }

@@ -12,5 +12,6 @@ void fault_chan_scribble(void);
 void fault_lc_flood(void);
 void fault_doorbell_storm(void);
 void fault_hang(void) __noreturn;
+void fault_panic(void) __noreturn;
 
 #endif /* COVE_FAULT_HOST_H */

@@ -12,6 +12,7 @@
 #include <cove/init.h>
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
+#include <cove/panic.h>
 #include <cove/percpu.h>
 #include <cove/pisces_abi.h>
 #include <cove/string.h>
@@ -20,7 +21,7 @@
 #include <cove/xcall.h>
 
 #define FAULT_FLOOD_ROUNDS 4	/* times round the ring, never waiting for an answer */
-#define FAULT_STORM_RINGS 100000
+#define FAULT_STORM_RINGS 1000000
 
 static struct cove_chan *fault_chan(const struct boot_range *r)
 {
@@ -133,4 +134,10 @@ void fault_hang(void)
 			xcall_run(cpu, fault_spin, NULL);	/* returns -ETIMEDOUT: it spins */
 	}
 	fault_spin(NULL);
+}
+
+/* A kernel bug that ends in panic(): the host must hear of it and go on. */
+void fault_panic(void)
+{
+	panic("fault_inject: a kernel panic on request");
 }

@@ -127,16 +127,22 @@ static void fault_vmrun(void)
 	kprintf("fault_inject: the virtualization instruction returned\n");
 }
 
-/* INIT then SIPI to the first APIC id past the partition's: a core not ours. */
+/*
+ * INIT then SIPI to a core not ours: fault_addr's APIC id if given (a
+ * co-kernel test names a host core), else the first past the partition's.
+ * The INIT goes out first on its own, as a kernel that lost track of its
+ * cores would send it, whether or not it could start one.
+ */
 static void fault_ipi_foreign(void)
 {
 	const struct boot_info *bi = kernel_get_boot_info();
-	uint32_t target = 0;
+	uint32_t target = (uint32_t)fault_addr;
 
-	for (uint32_t i = 0; i < bi->nr_cpus; i++)
+	for (uint32_t i = 0; !fault_addr && i < bi->nr_cpus; i++)
 		target = MAX(target, bi->cpus[i].apic_id + 1);
 	kprintf("fault_inject: sending INIT and SIPI to APIC id %u, outside the partition\n",
 		target);
+	lapic_send_ipi(target, APIC_ICR_INIT | APIC_ICR_LEVEL_ASSERT);
 	if (smp_start_foreign_cpu(target) == 0)
 		kprintf("fault_inject: the core with APIC id %u, not ours, now runs Cove\n", target);
 	else
@@ -244,6 +250,8 @@ void fault_inject_run(int kind, uint64_t addr)
 		break;
 	case FAULT_INJECT_HANG:
 		fault_hang();
+	case FAULT_INJECT_PANIC:
+		fault_panic();
 	default:
 		break;
 	}
