@@ -1,0 +1,35 @@
+# libFuzzer harnesses (test/fuzz/fuzz_*.c), one per parser of untrusted
+# input, built with clang's fuzzer, ASan and UBSan. Seeds live in
+# test/fuzz/corpus/NAME/; what a run adds goes to $(BUILD)/fuzz/corpus/NAME/.
+#   make fuzz                            build, then run each FUZZ_SECONDS (60)
+#   make fuzz FUZZ_SECONDS=600 FUZZ=cpio  one harness, longer
+#   test/run.sh fuzz                     each for a few seconds, PASS/FAIL
+FUZZ_CC ?= clang-14
+FUZZ_SECONDS ?= 60
+FUZZ ?=
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+	       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	       -fno-omit-frame-pointer -Iinclude -Iarch/$(ARCH)/include -Itest/fuzz
+
+FUZZ_TARGETS += job_parse
+FUZZ_SRCS_job_parse := test/fuzz/fuzz_job_parse.c kernel/job_parse.c kernel/lib/kvsnprintf.c
+
+FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+.PHONY: fuzz fuzz-bins test-fuzz
+fuzz-bins: $(FUZZ_BINS)
+define fuzz_rule
+$(BUILD)/fuzz/$(1): $$(FUZZ_SRCS_$(1)) test/fuzz/fuzz.h test/fuzz/fuzz.mk \
+		    $$(wildcard include/cove/*.h) | deps
+	@mkdir -p $(BUILD)/fuzz
+	@echo "  FUZZCC  $$@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) $$(FUZZ_CFLAGS_$(1)) -o $$@ $$(FUZZ_SRCS_$(1))
+endef
+
+fuzz: fuzz-bins
+	@for t in $(or $(FUZZ),$(FUZZ_TARGETS)); do \
+		test/fuzz/fuzz.sh "$(BUILD)/fuzz/$$t" $(FUZZ_SECONDS) || exit 1; \
+	done
+
+test-fuzz: deps
+	@test/run.sh fuzz
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
