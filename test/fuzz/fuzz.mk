@@ -14,6 +14,16 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 FUZZ_TARGETS += job_parse
 FUZZ_SRCS_job_parse := test/fuzz/fuzz_job_parse.c kernel/job_parse.c kernel/lib/kvsnprintf.c
 
+FUZZ_TARGETS += cpio
+FUZZ_SRCS_cpio := test/fuzz/fuzz_cpio.c kernel/fs/cpio.c kernel/fs/ramfs.c
+
+FUZZ_TARGETS += elf
+FUZZ_SRCS_elf := test/fuzz/fuzz_elf.c kernel/elf_load.c
+
+FUZZ_TARGETS += options
+FUZZ_SRCS_options := test/fuzz/fuzz_options.c init/options.c kernel/cmdline.c \
+	kernel/lib/kvsnprintf.c
+
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 .PHONY: fuzz fuzz-bins test-fuzz
 fuzz-bins: $(FUZZ_BINS)
