@@ -24,6 +24,10 @@ FUZZ_TARGETS += options
 FUZZ_SRCS_options := test/fuzz/fuzz_options.c init/options.c kernel/cmdline.c \
 	kernel/lib/kvsnprintf.c
 
+FUZZ_TARGETS += cli_parse
+FUZZ_SRCS_cli_parse := test/fuzz/fuzz_cli_parse.c linux/tools/cli_parse.c kernel/job_parse.c \
+	kernel/cmdline.c kernel/lib/kvsnprintf.c
+
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 .PHONY: fuzz fuzz-bins test-fuzz
 fuzz-bins: $(FUZZ_BINS)
