@@ -17,7 +17,7 @@
 #define FUZZ_ASSERT(cond)                                                       \
 	do {                                                                    \
 		if (!(cond)) {                                                  \
-			fprintf(stderr, "%s:%d: promise broken: %s\n", __FILE__, \
+			dprintf(2, "%s:%d: promise broken: %s\n", __FILE__,  \
 				__LINE__, #cond);                               \
 			abort();                                                \
 		}                                                               \

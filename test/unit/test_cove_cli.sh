@@ -51,6 +51,9 @@ done
 # Usage errors: no module needed, no root needed.
 check no_command 2 'missing command' -- "$COVE"
 check unknown_command 2 "unknown command 'frob'" -- "$COVE" frob
+# What the user typed is quoted with its control bytes shown: still one line.
+check unknown_command_newline 2 "unknown command 'a.x0ab'" -- "$COVE" $'a\nb'
+check status_id_escape 2 "'1.x1b.31m' is not an enclave id" -- "$COVE" status $'1\e[31m'
 check help 0 '' '^  create ' -- "$COVE" --help
 check version 0 '' '^cove [0-9]' -- "$COVE" --version
 check create_help 0 '' '--cpus LIST' -- "$COVE" create --help
