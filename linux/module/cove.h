@@ -18,6 +18,7 @@
 
 #include <cove/pisces_abi.h>
 #include "cove_uapi.h"
+#include "cove_image.h"		/* struct cove_layout, cove_image_check */
 
 #define COVE_MAX_RANGES 16		/* cove_status.mem[] */
 #define COVE_BLOCK_SIZE 8192		/* boot block: two pages */
@@ -54,15 +55,6 @@ struct cove_job {
 	struct list_head pending;	/* not yet handed to a waiter */
 	struct list_head serving;	/* handed out, reply not yet in */
 	wait_queue_head_t wq;
-};
-
-/* Where the loader puts things, as offsets from the partition base. */
-struct cove_layout {
-	u64 block_off, ring_off, ring_size, ctl_off, ctl_size, lc_off, lc_size;
-	u64 lc_slot_size;
-	u64 image_start, image_end, entry, cpu_entry, align;
-	u64 initrd_off, initrd_size;
-	u64 end;
 };
 
 struct cove_enclave {
@@ -154,7 +146,6 @@ int cove_mem_check(u64 base, u64 size);
 void cove_mem_scrub(u64 base, u64 size);
 
 /* cove_boot.c */
-int cove_image_check(const void *img, size_t size, struct cove_layout *lay);
 int cove_layout(struct cove_layout *lay, u64 part_size, u64 initrd_size);
 int cove_image_load(struct cove_enclave *e, const void *img, size_t size);
 int cove_tables_build(struct cove_enclave *e);

@@ -33,6 +33,12 @@ FUZZ_TARGETS += cli_args
 FUZZ_SRCS_cli_args := test/fuzz/fuzz_cli_args.c linux/tools/args.c linux/tools/cli_parse.c
 FUZZ_CFLAGS_cli_args := -Wl,--wrap=exit
 
+# The loader module's image parsing, in user space (cove_image_user.h).
+FUZZ_TARGETS += cove_image
+FUZZ_SRCS_cove_image := test/fuzz/fuzz_cove_image.c linux/module/cove_image.c \
+	linux/module/cove_image.h test/fuzz/cove_image_user.h
+FUZZ_CFLAGS_cove_image := -Ilinux/module
+
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 .PHONY: fuzz fuzz-bins test-fuzz
 fuzz-bins: $(FUZZ_BINS)
@@ -41,7 +47,7 @@ $(BUILD)/fuzz/$(1): $$(FUZZ_SRCS_$(1)) test/fuzz/fuzz.h test/fuzz/fuzz.mk \
 		    $$(wildcard include/cove/*.h) | deps
 	@mkdir -p $(BUILD)/fuzz
 	@echo "  FUZZCC  $$@"
-	@$(FUZZ_CC) $(FUZZ_CFLAGS) $$(FUZZ_CFLAGS_$(1)) -o $$@ $$(FUZZ_SRCS_$(1))
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) $$(FUZZ_CFLAGS_$(1)) -o $$@ $$(filter %.c,$$(FUZZ_SRCS_$(1)))
 endef
 
 fuzz: fuzz-bins
