@@ -271,7 +271,7 @@ define unit_rule
 $(BUILD)/unit/$(1): test/unit/unit_main.c $$(UNIT_SRCS_$(1)) $$(wildcard include/cove/*.h)
 	@mkdir -p $(BUILD)/unit
 	@echo "  HOSTCC  $$@"
-	@$(CC) $(UNIT_CFLAGS) -o $$@ test/unit/unit_main.c $$(UNIT_SRCS_$(1))
+	@$(CC) $(UNIT_CFLAGS) $$(UNIT_CFLAGS_$(1)) -o $$@ test/unit/unit_main.c $$(UNIT_SRCS_$(1))
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
