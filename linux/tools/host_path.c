@@ -82,10 +82,9 @@ static int host_openat2(const char *path, int flags, mode_t mode)
 	return fd < 0 ? -errno : (int)fd;
 }
 
-/* An O_PATH fd for path, checked: opens nothing, so it cannot act. */
-static int host_look(const char *path, int flags)
+/* fd if it is a file a job may have; else it is closed and the reason returned. */
+static int host_keep(int fd)
 {
-	int fd = host_openat2(path, O_PATH | O_CLOEXEC | (flags & (O_NOFOLLOW | O_DIRECTORY)), 0);
 	int err;
 
 	if (fd < 0)
@@ -98,24 +97,23 @@ static int host_look(const char *path, int flags)
 	return fd;
 }
 
+/* An O_PATH fd for path, checked: opens nothing, so it cannot act. */
+static int host_look(const char *path, int flags)
+{
+	return host_keep(host_openat2(path, O_PATH | O_CLOEXEC |
+				      (flags & (O_NOFOLLOW | O_DIRECTORY)), 0));
+}
+
 int host_open(const char *path, int flags, mode_t mode)
 {
-	int fd, err;
+	int fd = host_look(path, flags);
 
-	fd = host_look(path, flags);
 	if (fd >= 0)
 		close(fd);
 	else if (fd != -ENOENT || !(flags & O_CREAT))
 		return fd;
-	fd = host_openat2(path, flags | O_CLOEXEC | O_NOCTTY, mode);
-	if (fd < 0)
-		return fd;
-	err = host_fd_check(fd);
-	if (err) {
-		close(fd);
-		return err;
-	}
-	return fd;
+	/* Checked again once open: whatever the path led to is what counts. */
+	return host_keep(host_openat2(path, flags | O_CLOEXEC | O_NOCTTY, mode));
 }
 
 int host_stat(const char *path, struct stat *st)
