@@ -7,6 +7,7 @@
 #   make debug           debug build, QEMU waits for gdb on :1234
 #   make test            every test-* part; ends with "N passed, N failed"
 #   make test-unit       host unit tests (ASan + UBSan)
+#   make fuzz            libFuzzer harnesses, each run FUZZ_SECONDS (60); FUZZ=NAME for one
 #   make test-boot       boot scenarios under QEMU TCG
 #   make test-cokernel   the co-kernel loader module inside Debian's Linux under QEMU TCG
 #   make bench           microbenchmarks, Cove beside Linux 6.1, then bench-cokernel
@@ -270,9 +271,12 @@ define unit_rule
 $(BUILD)/unit/$(1): test/unit/unit_main.c $$(UNIT_SRCS_$(1)) $$(wildcard include/cove/*.h)
 	@mkdir -p $(BUILD)/unit
 	@echo "  HOSTCC  $$@"
-	@$(CC) $(UNIT_CFLAGS) -o $$@ test/unit/unit_main.c $$(UNIT_SRCS_$(1))
+	@$(CC) $(UNIT_CFLAGS) $$(UNIT_CFLAGS_$(1)) -o $$@ test/unit/unit_main.c $$(UNIT_SRCS_$(1))
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+# libFuzzer harnesses of every parser of untrusted input (make fuzz).
+include test/fuzz/fuzz.mk
 
 clean:
 	rm -rf build build-debug

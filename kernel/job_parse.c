@@ -36,6 +36,9 @@ const char *job_next_token(const char **s, char **out, char *end)
 			return NULL;
 		*(*out)++ = *p++;
 	}
+	/* The NUL needs room too: "" after a word that filled the buffer has none. */
+	if (*out >= end)
+		return NULL;
 	*(*out)++ = 0;
 	*s = p;
 	return start;

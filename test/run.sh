@@ -1,5 +1,5 @@
 #!/bin/bash
-# The one test runner: `test/run.sh [all|unit|boot|abi|bench|protect|cokernel] [-j N] [PATTERN]`.
+# The one test runner: `test/run.sh [all|unit|fuzz|boot|abi|bench|protect|cokernel] [-j N] [PATTERN]`.
 # Prints PASS/FAIL per test and ends with "N passed, N failed" alone on its
 # line; exits non-zero if anything failed.
 set -u
@@ -18,8 +18,8 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case "$what" in
-all|unit|boot|abi|bench|protect|cokernel) ;;
-*) echo "usage: test/run.sh [all|unit|boot|abi|bench|protect|cokernel] [-j N] [PATTERN]" >&2; exit 2 ;;
+all|unit|fuzz|boot|abi|bench|protect|cokernel) ;;
+*) echo "usage: test/run.sh [all|unit|fuzz|boot|abi|bench|protect|cokernel] [-j N] [PATTERN]" >&2; exit 2 ;;
 esac
 
 results="$(mktemp -d)"
@@ -61,6 +61,29 @@ run_unit() {
 		# A crash (sanitizer report, signal) after the last line is a failure too.
 		if [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$out"; then
 			record fail "unit.$name" "exited with status $rc"
+		fi
+	done
+}
+
+# Each libFuzzer harness briefly (FUZZ_TEST_SECONDS, 3): its seeds first,
+# so a crash once found and added to test/fuzz/corpus/ stays a failure.
+run_fuzz() {
+	local bin name secs="${FUZZ_TEST_SECONDS:-3}"
+
+	if ! make --no-print-directory -s fuzz-bins >"$results/fuzz-build.log" 2>&1; then
+		cat "$results/fuzz-build.log"
+		record fail fuzz.build "the fuzz harnesses do not compile"
+		return
+	fi
+	for bin in "$BUILD"/fuzz/*; do
+		[ -f "$bin" ] && [ -x "$bin" ] || continue
+		name=$(basename "$bin")
+		[ -z "$pattern" ] || [[ "$name" == *$pattern* ]] || continue
+		if test/fuzz/fuzz.sh "$bin" "$secs" >"$results/fuzz-$name.log" 2>&1; then
+			record pass "fuzz.$name ($(sed 's/^[^:]*: //' "$results/fuzz-$name.log"))"
+		else
+			record fail "fuzz.$name" "$(head -n 1 "$results/fuzz-$name.log")"
+			tail -n +2 "$results/fuzz-$name.log"
 		fi
 	done
 }
@@ -172,6 +195,7 @@ run_boot() {
 }
 
 if [ "$what" = unit ] || [ "$what" = all ]; then run_unit; run_headers; fi
+if [ "$what" = fuzz ] || [ "$what" = all ]; then run_fuzz; fi
 if [ "$what" = boot ] || [ "$what" = all ]; then run_boot; fi
 # make bench must keep working: every row needs a Cove and a Linux figure.
 run_bench() {

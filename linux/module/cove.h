@@ -19,6 +19,7 @@
 
 #include <cove/pisces_abi.h>
 #include "cove_uapi.h"
+#include "cove_image.h"		/* struct cove_layout, cove_image_check */
 
 #define COVE_MAX_RANGES 16		/* cove_status.mem[] */
 #define COVE_BLOCK_SIZE 8192		/* boot block: two pages */
@@ -65,15 +66,6 @@ struct cove_chan_view {
 	struct cove_chan *hdr;		/* in the partition map; NULL once unmapped */
 	u32 nr_slots;			/* a power of two */
 	u32 slot_size;
-};
-
-/* Where the loader puts things, as offsets from the partition base. */
-struct cove_layout {
-	u64 block_off, ring_off, ring_size, ctl_off, ctl_size, lc_off, lc_size;
-	u64 lc_slot_size;
-	u64 image_start, image_end, entry, cpu_entry, align;
-	u64 initrd_off, initrd_size;
-	u64 end;
 };
 
 /*
@@ -192,7 +184,6 @@ int cove_fence_mem_add(u64 base, u64 size, u32 owner);
 void cove_fence_mem_del(u64 base, u64 size);
 
 /* cove_boot.c */
-int cove_image_check(const void *img, size_t size, struct cove_layout *lay);
 int cove_layout(struct cove_layout *lay, u64 part_size, u64 initrd_size);
 int cove_image_load(struct cove_enclave *e, const void *img, size_t size);
 int cove_tables_build(struct cove_enclave *e);

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The image and what the loader writes for it: the ELF checks, the layout
- * of the partition, the segments, the boot block, the host page and the
- * page tables the cores enter Cove on.
+ * What the loader writes for the image: the layout of the partition, the
+ * segments, the boot block, the host page and the page tables the cores
+ * enter Cove on. The image's own checks are in cove_image.c.
  */
-#include <linux/elf.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
@@ -15,104 +14,10 @@
 
 #include "cove.h"
 
-static const Elf64_Phdr *cove_phdrs(const void *img)
-{
-	const Elf64_Ehdr *eh = img;
-
-	return img + eh->e_phoff;
-}
-
-/* Find the image header in the first 64 KiB of the first loadable segment. */
-static int cove_find_header(const void *img, const Elf64_Phdr *ph,
-			    struct cove_image_header *hdr)
-{
-	u64 n = min_t(u64, ph->p_filesz, COVE_IMAGE_SEARCH);
-	u64 off, magic;
-
-	for (off = 0; off + sizeof(*hdr) <= n; off += 8) {
-		memcpy(&magic, img + ph->p_offset + off, sizeof(magic));
-		if (magic == COVE_IMAGE_MAGIC) {
-			memcpy(hdr, img + ph->p_offset + off, sizeof(*hdr));
-			return 0;
-		}
-	}
-	return -ENOEXEC;
-}
-
-int cove_image_check(const void *img, size_t size, struct cove_layout *lay)
-{
-	const Elf64_Ehdr *eh = img;
-	const Elf64_Phdr *ph, *first = NULL;
-	struct cove_image_header hdr;
-	unsigned int i;
-
-	if (size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG)) {
-		pr_err("cove: image: not an ELF file\n");
-		return -ENOEXEC;
-	}
-	if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB ||
-	    eh->e_machine != EM_X86_64) {
-		pr_err("cove: image: not a 64-bit x86-64 ELF\n");
-		return -ENOEXEC;
-	}
-	if (eh->e_phentsize != sizeof(Elf64_Phdr) || !eh->e_phnum || eh->e_phoff > size ||
-	    (size - eh->e_phoff) / sizeof(Elf64_Phdr) < eh->e_phnum) {
-		pr_err("cove: image: bad program headers\n");
-		return -ENOEXEC;
-	}
-	ph = cove_phdrs(img);
-	for (i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_type != PT_LOAD)
-			continue;
-		if (ph[i].p_offset > size || ph[i].p_filesz > size - ph[i].p_offset ||
-		    ph[i].p_filesz > ph[i].p_memsz) {
-			pr_err("cove: image: segment %u lies outside the file\n", i);
-			return -ENOEXEC;
-		}
-		if (!first)
-			first = &ph[i];
-	}
-	if (!first) {
-		pr_err("cove: image: no loadable segment\n");
-		return -ENOEXEC;
-	}
-	if (cove_find_header(img, first, &hdr)) {
-		pr_err("cove: image: no Cove image header (not a Cove image with a Pisces entry)\n");
-		return -ENOEXEC;
-	}
-	if (hdr.version != COVE_TAIL_VERSION || hdr.header_size < sizeof(hdr)) {
-		pr_err("cove: image: header version %u, size %u; this loader speaks version %d\n",
-		       hdr.version, hdr.header_size, COVE_TAIL_VERSION);
-		return -ENOEXEC;
-	}
-	if (hdr.image_start >= hdr.image_end || hdr.image_end - hdr.image_start > SZ_1G ||
-	    hdr.entry_phys < hdr.image_start || hdr.entry_phys >= hdr.image_end ||
-	    hdr.cpu_entry_phys < hdr.image_start || hdr.cpu_entry_phys >= hdr.image_end ||
-	    (hdr.align & (hdr.align - 1)) || hdr.align > SZ_1G ||
-	    offset_in_page(hdr.image_start)) {
-		pr_err("cove: image: implausible header (start %#llx end %#llx entry %#llx align %#llx)\n",
-		       hdr.image_start, hdr.image_end, hdr.entry_phys, hdr.align);
-		return -ENOEXEC;
-	}
-	for (i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_type != PT_LOAD || !ph[i].p_memsz)
-			continue;
-		if (ph[i].p_paddr < hdr.image_start || ph[i].p_paddr > hdr.image_end ||
-		    ph[i].p_memsz > hdr.image_end - ph[i].p_paddr) {
-			pr_err("cove: image: segment %u (%#llx+%#llx) outside the image %#llx-%#llx\n",
-			       i, ph[i].p_paddr, ph[i].p_memsz, hdr.image_start, hdr.image_end);
-			return -ENOEXEC;
-		}
-	}
-	lay->image_start = hdr.image_start;
-	lay->image_end = hdr.image_end;
-	lay->entry = hdr.entry_phys;
-	lay->cpu_entry = hdr.cpu_entry_phys;
-	lay->align = hdr.align ? hdr.align : PAGE_SIZE;
-	return 0;
-}
-
-/* Where everything goes in a partition of part_size bytes. */
+/*
+ * Where everything goes in a partition of part_size bytes: the loader's
+ * own area first, then the image and initrd (cove_image.c places them).
+ */
 int cove_layout(struct cove_layout *lay, u64 part_size, u64 initrd_size)
 {
 	u64 off = 0;
@@ -130,36 +35,13 @@ int cove_layout(struct cove_layout *lay, u64 part_size, u64 initrd_size)
 	lay->lc_slot_size = sizeof(struct cove_msg) + COVE_LCALL_PAYLOAD_MAX;
 	lay->lc_size = COVE_CHAN_HDR + COVE_LC_SLOTS * lay->lc_slot_size;
 	off += PAGE_ALIGN(lay->lc_size);
-	if (off > lay->image_start) {
-		pr_err("cove: image starts at %#llx, inside the loader's area (%#llx bytes)\n",
-		       lay->image_start, off);
-		return -ENOEXEC;
-	}
-	lay->initrd_off = PAGE_ALIGN(lay->image_end);
-	lay->initrd_size = initrd_size;
-	lay->end = initrd_size ? lay->initrd_off + initrd_size : lay->image_end;
-	if (lay->end > part_size) {
-		pr_err("cove: partition too small: %llu MiB, the image%s need %llu MiB\n",
-		       part_size >> 20, initrd_size ? " and initrd" : "",
-		       (lay->end + SZ_1M - 1) >> 20);
-		return -EINVAL;
-	}
-	return 0;
+	return cove_layout_place(lay, off, part_size, initrd_size);
 }
 
 /* Zero the loader area and the image's span, then copy each segment in. */
 int cove_image_load(struct cove_enclave *e, const void *img, size_t size)
 {
-	const Elf64_Ehdr *eh = img;
-	const Elf64_Phdr *ph = cove_phdrs(img);
-	unsigned int i;
-
-	memset(e->map, 0, e->lay.image_end);
-	for (i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_type != PT_LOAD || !ph[i].p_filesz)
-			continue;
-		memcpy(e->map + ph[i].p_paddr, img + ph[i].p_offset, ph[i].p_filesz);
-	}
+	cove_image_copy(e->map, &e->lay, img);
 	return 0;
 }
 

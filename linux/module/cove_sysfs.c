@@ -91,9 +91,10 @@ static ssize_t report_show(struct kobject *kobj, struct kobj_attribute *attr, ch
 
 static struct kobj_attribute cove_attr_state = __ATTR_RO(state);
 static struct kobj_attribute cove_attr_cpus = __ATTR_RO(cpus);
-static struct kobj_attribute cove_attr_mem = __ATTR_RO(mem);
+/* Physical addresses and fault reports (guest registers) are root's only. */
+static struct kobj_attribute cove_attr_mem = __ATTR(mem, 0400, mem_show, NULL);
 static struct kobj_attribute cove_attr_guarded = __ATTR_RO(guarded);
-static struct kobj_attribute cove_attr_report = __ATTR_RO(report);
+static struct kobj_attribute cove_attr_report = __ATTR(report, 0400, report_show, NULL);
 static struct kobj_attribute cove_attr_doorbell = __ATTR_RO(doorbell);
 
 static struct attribute *cove_attrs[] = {

@@ -13,12 +13,32 @@
 
 const struct cove_cmd *cove_current;
 
+/*
+ * Messages quote what the user typed: a newline or an escape sequence in
+ * an argument must not split the message or reach the terminal, so control
+ * bytes are shown as \xNN.
+ */
+static void put_visible(const char *s, FILE *f)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+}
+
 static void vmessage(const char *fmt, va_list ap)
 {
+	char msg[2048];
+
 	fflush(stdout);	/* what was printed so far comes before the message */
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	fprintf(stderr, "cove%s%s: ", cove_current ? " " : "",
 		cove_current ? cove_current->name : "");
-	vfprintf(stderr, fmt, ap);
+	put_visible(msg, stderr);
 	fputc('\n', stderr);
 }
 

@@ -52,6 +52,5 @@ int main(int argc, char **argv)
 		/* The command sees itself as argv[0], as getopt expects. */
 		return commands[i]->fn(argc - 1, argv + 1);
 	}
-	fprintf(stderr, "cove: unknown command '%s' (see 'cove --help')\n", name);
-	return EXIT_USAGE;
+	usage_error("unknown command '%s' (see 'cove --help')", name);
 }

@@ -2,10 +2,11 @@
 /*
  * The long-call server of `cove run`: a job in Cove has no file system of
  * its own, so its open/read/write/stat go to this process, which does them
- * on the host with its own credentials. Everything in a request comes from
- * the enclave and is checked as untrusted: handles, lengths, offsets, and
- * paths (non-empty, NUL-terminated inside the payload, shorter than
- * PATH_MAX).
+ * on the host with its own credentials (the job user's: cmd_run.c).
+ * Everything in a request comes from the enclave and is checked as
+ * untrusted: handles, lengths, offsets, and paths (non-empty, NUL-terminated
+ * inside the payload, shorter than PATH_MAX, and never a kernel interface
+ * of the host: host_path.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 #include <cove/pisces_abi.h>
 #include "cove.h"
+#include "host_path.h"
 #include "lcall.h"
 
 #define LC_HANDLES 256		/* open files per job, stdio included */
@@ -77,10 +79,10 @@ static int lc_open(struct lcall_server *s, const struct cove_lcall *rq)
 	for (int h = 3; h < LC_HANDLES; h++) {
 		if (s->handles[h] >= 0)
 			continue;
-		hostfd = open(path, ((int)rq->arg[0] & LC_OPEN_FLAGS) | O_CLOEXEC | O_NOCTTY,
-			      (mode_t)(rq->arg[1] & 07777));
+		hostfd = host_open(path, (int)rq->arg[0] & LC_OPEN_FLAGS,
+				   (mode_t)(rq->arg[1] & 07777));
 		if (hostfd < 0)
-			return -errno;
+			return hostfd;
 		s->handles[h] = hostfd;
 		return h;
 	}
@@ -154,8 +156,9 @@ static int lc_stat(struct lcall_server *s, const struct cove_lcall *rq, struct c
 		path = lc_path(s, rq->len, &err);
 		if (!path)
 			return err;
-		if (stat(path, &st))
-			return -errno;
+		err = host_stat(path, &st);
+		if (err)
+			return err;
 	}
 	rp->arg[0] = (uint64_t)st.st_size;
 	rp->arg[1] = st.st_mode;

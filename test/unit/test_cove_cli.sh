@@ -51,6 +51,9 @@ done
 # Usage errors: no module needed, no root needed.
 check no_command 2 'missing command' -- "$COVE"
 check unknown_command 2 "unknown command 'frob'" -- "$COVE" frob
+# What the user typed is quoted with its control bytes shown: still one line.
+check unknown_command_newline 2 "unknown command 'a.x0ab'" -- "$COVE" $'a\nb'
+check status_id_escape 2 "'1.x1b.31m' is not an enclave id" -- "$COVE" status $'1\e[31m'
 check help 0 '' '^  create ' -- "$COVE" --help
 check version 0 '' '^cove [0-9]' -- "$COVE" --version
 check create_help 0 '' '--cpus LIST' -- "$COVE" create --help
@@ -160,6 +163,13 @@ check mock_run_as_sudo_user 99 'result -13' -- env SUDO_UID=65534 SUDO_GID=65534
 	COVE_MOCK_FILE="$tmp/in" COVE_MOCK_OUT="$tmp/written" "$MOCK" run 1 -- /bin/sh
 check mock_run_user_root 3 'job complains' -- env SUDO_UID=65534 SUDO_GID=65534 COVE_MOCK=lcalls \
 	COVE_MOCK_FILE="$tmp/in" COVE_MOCK_OUT="$tmp/written" "$MOCK" run 1 --user 0 -- /bin/sh
+# Even run as root without SUDO_UID, the job never reaches the host's
+# kernel: /proc/self/mem (which would let it patch this server's code),
+# a symlink to it, a /proc magic link, device nodes, procfs files.
+ln -s /proc/self/mem "$tmp/memlink"
+check mock_run_no_escape 3 '' -- env -u SUDO_UID -u SUDO_GID COVE_MOCK=escape \
+	COVE_MOCK_FILE="$tmp/in" COVE_MOCK_OUT="$tmp/escape-out" COVE_MOCK_LINK="$tmp/memlink" \
+	"$MOCK" run 1 -- /bin/sh
 cp /bin/true "$tmp/prog"
 check mock_run_user_exe 1 'user 65534 may not run it' -- "$MOCK" run 1 --user 65534:65534 "$tmp/prog"
 check mock_run_user_bad 2 "--user 'x': not a number" -- "$MOCK" run 1 --user x:1 /bin/true

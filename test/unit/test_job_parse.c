@@ -45,6 +45,34 @@ TEST(tokens_overflow_is_reported)
 	CHECK(*s == '0');	/* not at the end: the caller sees it did not fit */
 }
 
+/* A word that fills the buffer, then "": no room for the empty word's NUL. */
+TEST(tokens_empty_word_after_full_buffer)
+{
+	char buf[16], *out = buf, *end = buf + 8;
+	const char *s = "0123456 \"\"";
+
+	memset(buf, 'Z', sizeof(buf));
+	CHECK(!strcmp(job_next_token(&s, &out, end), "0123456"));
+	CHECK(out == end);
+	CHECK(job_next_token(&s, &out, end) == NULL);
+	CHECK(*s && *s != '\n');	/* not at the end: reported as too long */
+	CHECK_EQ(buf[8], 'Z');
+}
+
+TEST(argv_full_buffer_then_empty_word)
+{
+	struct job_spec spec;
+	char err[128], args[JOB_LINE_MAX + 8];
+
+	memset(&spec, 0, sizeof(spec));
+	spec.env_buf[0] = 'Z';
+	memset(args, 'a', JOB_LINE_MAX - 1);
+	strcpy(args + JOB_LINE_MAX - 1, " \"\"");
+	CHECK_EQ(job_parse_argv(&spec, "/p", args, err, sizeof(err)), -E2BIG);
+	CHECK(strstr(err, "longer than"));
+	CHECK_EQ(spec.env_buf[0], 'Z');
+}
+
 TEST(argv_built_with_path_first)
 {
 	struct job_spec spec;

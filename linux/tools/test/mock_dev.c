@@ -9,6 +9,9 @@
  *   lcalls     the job makes every long call, checks each reply (status 3 if
  *              all are right, 99 with a message if not); COVE_MOCK_FILE is a
  *              file it reads, COVE_MOCK_OUT one it writes
+ *   escape     the same, but the job reaches for the host kernel: /proc/self/mem
+ *              (directly and through COVE_MOCK_LINK, a symlink to it), a /proc
+ *              magic link, /dev/null, /proc/self/status; each must be refused
  *   signal     the job is killed by SIGSEGV at once
  *   eio        the enclave fails while the job runs
  *   hang       the job runs until COVE_IOC_KILL, then ends by SIGKILL
@@ -127,7 +130,8 @@ static int mock_create(struct cove_create *c)
 /* One long call of the "lcalls" job and what its reply must be. */
 struct step {
 	uint32_t op;
-	const char *payload;	/* NULL: none; "@file": COVE_MOCK_FILE; "@out": COVE_MOCK_OUT */
+	const char *payload;	/* NULL: none; "@file": COVE_MOCK_FILE; "@out": COVE_MOCK_OUT;
+				 * "@link": COVE_MOCK_LINK */
 	int payload_len;	/* -1: strlen + 1 */
 	uint64_t arg[3];	/* 1000: the handle of the last good OPEN */
 	int expect;		/* -1000: a handle (>= 3); 1000: the file's size */
@@ -159,6 +163,38 @@ static const struct step steps[] = {
 	{ COVE_LC_WRITE, "stdout still open\n", 18, { 1 }, 18 },
 };
 
+/*
+ * A job after the host's kernel, then an honest one. Writing through
+ * /proc/self/mem would patch the server's own code; the magic link would
+ * hand the job the server's stdout fd, wherever that leads.
+ */
+static const struct step escape_steps[] = {
+	{ COVE_LC_OPEN, "/proc/self/mem", -1, { O_RDWR }, -EACCES },
+	{ COVE_LC_OPEN, "@link", -1, { O_RDWR }, -EACCES },
+	{ COVE_LC_OPEN, "@link", -1, { O_RDONLY | O_NOFOLLOW }, -ELOOP },
+	{ COVE_LC_OPEN, "/proc/self/fd/1", -1, { O_WRONLY }, -ELOOP },
+	{ COVE_LC_OPEN, "/dev/null", -1, { O_RDONLY }, -EACCES },
+	{ COVE_LC_OPEN, "/proc/self/status", -1, { O_RDONLY }, -EACCES },
+	{ COVE_LC_STAT, "/proc/self/mem", -1, { 0 }, -EACCES },
+	{ COVE_LC_STAT, "@link", -1, { 0 }, -EACCES },
+	{ COVE_LC_OPEN, "@out", -1, { O_WRONLY | O_CREAT | O_TRUNC, 0600 }, -H },
+	{ COVE_LC_WRITE, "written by the job\n", 19, { H, 0 }, 19 },
+	{ COVE_LC_CLOSE, NULL, 0, { H }, 0 },
+	{ COVE_LC_OPEN, "@file", -1, { O_RDONLY }, -H },
+	{ COVE_LC_READ, NULL, 0, { H, 0, 65536 }, H },
+	{ COVE_LC_STAT, "@file", -1, { 0 }, 0 },
+};
+
+static const struct step *script(unsigned int *n)
+{
+	if (is("escape")) {
+		*n = sizeof(escape_steps) / sizeof(escape_steps[0]);
+		return escape_steps;
+	}
+	*n = sizeof(steps) / sizeof(steps[0]);
+	return steps;
+}
+
 static unsigned int step_at;
 static int handle = -1, job_status, killed;
 static bool failed;
@@ -181,6 +217,8 @@ static const char *payload_of(const char *p)
 		return getenv("COVE_MOCK_FILE") ? getenv("COVE_MOCK_FILE") : "/etc/hostname";
 	if (p && !strcmp(p, "@out"))
 		return getenv("COVE_MOCK_OUT") ? getenv("COVE_MOCK_OUT") : "/dev/null";
+	if (p && !strcmp(p, "@link"))
+		return getenv("COVE_MOCK_LINK") ? getenv("COVE_MOCK_LINK") : "/no/link";
 	return p;
 }
 
@@ -217,11 +255,14 @@ static int mock_wait(struct cove_lcall *lc)
 		job_exit(lc, SIGKILL);
 		return 0;
 	}
-	if (step_at == sizeof(steps) / sizeof(steps[0])) {
+	unsigned int nr_steps;
+	const struct step *all = script(&nr_steps);
+
+	if (step_at == nr_steps) {
 		job_exit(lc, failed ? 99 << 8 : 3 << 8);
 		return 0;
 	}
-	const struct step *s = &steps[step_at];
+	const struct step *s = &all[step_at];
 	const char *p = payload_of(s->payload);
 
 	lc->op = s->op;
@@ -237,7 +278,8 @@ static int mock_wait(struct cove_lcall *lc)
 
 static int mock_reply(struct cove_lcall *lc)
 {
-	const struct step *s = &steps[step_at];
+	unsigned int nr_steps;
+	const struct step *s = &script(&nr_steps)[step_at];
 	struct stat st;
 	int want = s->expect;
 
