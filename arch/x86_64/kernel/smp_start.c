@@ -87,7 +87,7 @@ static void __noreturn smp_ap_entry(struct percpu *p)
 	cpu_init_self(p);
 	write_cr3(kmap_root());
 	if (p->host_started)
-		p->guarded = vmm_guarded();
+		vmm_cpu_adopt();
 	fault_inject_cpu_start();
 	lapic_init_cpu();
 	if (!p->host_started)
