@@ -33,8 +33,9 @@ GEN := $(BUILD)/include/generated
 CONFIG_H := $(GEN)/config.h
 OPTIMIZE := $(shell sed -n 's/^CONFIG_OPTIMIZE=//p' $(CONFIGS) | tail -n 1)
 
-KERNEL_DIRS := init kernel kernel/lib kernel/fs kernel/syscalls mm drivers arch/$(ARCH)/boot \
-	       arch/$(ARCH)/kernel arch/$(ARCH)/mm
+KERNEL_DIRS := init kernel kernel/lib kernel/fs kernel/syscalls kernel/job kernel/host \
+	       kernel/debug mm drivers arch/$(ARCH)/boot arch/$(ARCH)/kernel arch/$(ARCH)/mm \
+	       arch/$(ARCH)/debug
 # The protection layer: everything in vmm/, linked on its own (vmm_layer.o,
 # below) with private copies of the library code it needs. The kernel's side
 # of it (setup, hypercalls) is arch/$(ARCH)/kernel/vmm_*.

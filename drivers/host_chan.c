@@ -7,7 +7,6 @@
  */
 #include <cove/arch.h>
 #include <cove/boot_info.h>
-#include <cove/cokernel.h>
 #include <cove/errno.h>
 #include <cove/host.h>
 #include <cove/kmap.h>
@@ -31,6 +30,8 @@ static struct host_chan host_ctl, host_lc;
 static volatile uint32_t *host_state_word;
 static const struct cove_host_page *host_page;	/* read-only to this kernel */
 static bool host_ready;
+/* Set once by host_set_handlers on the boot CPU, before host_init arms the doorbell. */
+static const struct host_handlers *host_handlers;
 
 /* Long-call slots this kernel holds; under host_lc_lock. */
 static spinlock_t host_lc_lock = SPINLOCK_INIT;
@@ -65,9 +66,25 @@ static uint32_t host_payload_cap(const struct host_chan *c)
 	return c->slot_size - (uint32_t)sizeof(struct cove_msg);
 }
 
+void host_set_handlers(const struct host_handlers *h)
+{
+	host_handlers = h;
+}
+
 static void host_doorbell(void)
 {
-	cokernel_doorbell();
+	if (host_handlers)
+		host_handlers->doorbell();
+}
+
+/* No handler: nobody serves requests, and each says so to the host. */
+static int32_t host_control(uint32_t op, const uint64_t arg[6], uint32_t job, char *payload,
+			    uint32_t *len, uint32_t cap)
+{
+	if (host_handlers)
+		return host_handlers->control(op, arg, job, payload, len, cap);
+	*len = 0;
+	return -ENOSYS;
 }
 
 int host_init(const struct boot_info *bi)
@@ -233,7 +250,7 @@ bool host_serve_control(void)
 		uint32_t len = MIN(m->len, cap);	/* cut to its slot, never trusted */
 
 		memcpy(args, m->arg, sizeof(args));
-		m->result = cokernel_control(m->op, args, m->job, payload, &len, cap);
+		m->result = host_control(m->op, args, m->job, payload, &len, cap);
 		m->len = len;
 		h->tail++;
 		__atomic_store_n(&m->done, m->seq, __ATOMIC_RELEASE);

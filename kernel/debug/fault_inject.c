@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fault_inject=KIND: the kernel misbehaves on purpose, as a buggy kernel
- * could, so tests can check that the protection layer contains it, and,
- * with protect=off, that the same bug really does harm.
+ * fault_inject=KIND (test only): the kernel misbehaves on purpose, as a
+ * buggy kernel could, so tests can check that the protection layer
+ * contains it, and, with protect=off, that the same bug really does harm.
+ * What only the CPU can do wrong (triple fault, reset port, MSRs,
+ * virtualization instructions, NMIs) is arch/x86_64/debug/fault_arch.c.
  */
-#include <cove/arch.h>
 #include <cove/boot_info.h>
-#include <cove/init.h>
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
 #include <cove/options.h>
@@ -14,8 +14,7 @@
 #include <cove/smp.h>
 #include <cove/vmm.h>
 #include <cove/vmm_layer.h>
-#include <arch/lapic.h>
-#include <arch/x86.h>
+#include <arch/fault_arch.h>
 
 #define FAULT_PATTERN 0xbadc0ffee0ddf00dULL
 
@@ -81,51 +80,6 @@ static void fault_layer_code(void)
 		(uint64_t)*p);
 }
 
-static void fault_triple(void)
-{
-	struct {
-		uint16_t limit;
-		uint64_t base;
-	} __packed empty = { 0, 0 };
-
-	kprintf("fault_inject: loading an empty IDT and faulting: a triple fault\n");
-	__asm__ volatile("cli; lidt %0; int3" : : "m"(empty));
-}
-
-static void fault_reset(void)
-{
-	kprintf("fault_inject: resetting the platform through port 0xcf9\n");
-	outb(0xcf9, 0x06);
-	arch_delay_us(100000);
-	kprintf("fault_inject: the reset did not happen\n");
-}
-
-static void fault_apic_base(void)
-{
-	uint64_t old = rdmsr(MSR_APIC_BASE);
-
-	kprintf("fault_inject: moving the local APIC to 0xfed00000\n");
-	wrmsr(MSR_APIC_BASE, (old & 0xfff) | 0xfed00000);
-	kprintf("fault_inject: the APIC base is now %#lx (was %#lx)\n", rdmsr(MSR_APIC_BASE), old);
-	wrmsr(MSR_APIC_BASE, old);
-}
-
-static void fault_vmrun(void)
-{
-	uint64_t zero = 0;
-	uint32_t a, b, c, d;
-
-	cpuid(1, 0, &a, &b, &c, &d);
-	if (c & (1U << 5)) {	/* VMX: the layer is the VMX back end */
-		kprintf("fault_inject: executing VMCLEAR in the kernel\n");
-		__asm__ volatile("vmclear %0" : : "m"(zero) : "cc", "memory");
-	} else {
-		kprintf("fault_inject: executing VMRUN in the kernel\n");
-		__asm__ volatile("xorl %%eax, %%eax; vmrun" : : : "rax", "memory");
-	}
-	kprintf("fault_inject: the virtualization instruction returned\n");
-}
-
 /* INIT then SIPI to the first APIC id past the partition's: a core not ours. */
 static void fault_ipi_foreign(void)
 {
@@ -164,7 +118,7 @@ static void fault_nmi_foreign(void)
 	while (!fault_addr && fault_apic_is_ours(target))
 		target++;
 	kprintf("fault_inject: sending an NMI to APIC id %u, outside the enclave\n", target);
-	lapic_send_ipi(target, APIC_ICR_NMI | APIC_ICR_LEVEL_ASSERT);
+	fault_arch_nmi(target);
 	kprintf("fault_inject: the NMI went to APIC id %u\n", target);
 }
 
@@ -209,16 +163,16 @@ void fault_inject_run(int kind, uint64_t addr)
 		fault_layer_write();
 		break;
 	case FAULT_INJECT_TRIPLE:
-		fault_triple();
+		fault_arch_triple();
 		break;
 	case FAULT_INJECT_RESET:
-		fault_reset();
+		fault_arch_reset();
 		break;
 	case FAULT_INJECT_APIC_BASE:
-		fault_apic_base();
+		fault_arch_apic_base();
 		break;
 	case FAULT_INJECT_VMRUN:
-		fault_vmrun();
+		fault_arch_virt_insn();
 		break;
 	case FAULT_INJECT_IPI_FOREIGN:
 		fault_ipi_foreign();
