@@ -39,8 +39,7 @@ KERNEL_DIRS := init kernel kernel/lib kernel/fs kernel/syscalls kernel/job kerne
 # The protection layer: everything in vmm/, linked on its own (vmm_layer.o,
 # below) with private copies of the library code it needs. The kernel's side
 # of it (setup, hypercalls) is arch/$(ARCH)/kernel/vmm_*.
-LAYER_DIRS := vmm vmm/svm vmm/vmx
-LAYER_SRCS := $(foreach d,$(LAYER_DIRS),$(wildcard $(d)/*.c $(d)/*.asm))
+LAYER_SRCS := $(wildcard vmm/*.c vmm/*.asm vmm/*/*.c vmm/*/*.asm)
 LAYER_LIB := kernel/lib/string.c kernel/lib/kvsnprintf.c kernel/lib/ranges.c \
 	     kernel/lib/host_grants.c drivers/serial16550_out.c arch/$(ARCH)/mm/pgtable.c
 LAYER_OBJS := $(patsubst %,$(OBJDIR)/%.o,$(basename $(LAYER_SRCS) $(LAYER_LIB)))

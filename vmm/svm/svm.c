@@ -8,6 +8,7 @@
 #include <cove/boot_info.h>
 #include <cove/errno.h>
 #include <cove/kvsnprintf.h>
+#include <cove/pisces_abi.h>
 #include <cove/string.h>
 #include <cove/vmm_hypercall.h>
 #include <arch/pgtable.h>
@@ -539,7 +540,7 @@ static void svm_cpu_run_started(uint32_t cpu)
 
 const struct vmm_backend vmm_svm_backend = {
 	.name = "AMD SVM with nested paging",
-	.host_page_code = 1,
+	.host_page_code = COVE_GUARDED_NPT,
 	.call_insn = VMM_CALL_VMMCALL,
 	.exit_kinds = svm_exit_kinds,
 	.nr_exit_kinds = ARRAY_SIZE(svm_exit_kinds),

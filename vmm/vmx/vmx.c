@@ -8,6 +8,7 @@
 #include <cove/boot_info.h>
 #include <cove/errno.h>
 #include <cove/kvsnprintf.h>
+#include <cove/pisces_abi.h>
 #include <cove/string.h>
 #include <cove/vmm_hypercall.h>
 #include <arch/lapic.h>
@@ -709,7 +710,7 @@ static void vmx_cpu_run_started(uint32_t cpu)
 
 const struct vmm_backend vmm_vmx_backend = {
 	.name = "Intel VMX with EPT",
-	.host_page_code = 2,
+	.host_page_code = COVE_GUARDED_EPT,
 	.call_insn = VMM_CALL_VMCALL,
 	.exit_kinds = vmx_exit_kinds,
 	.nr_exit_kinds = ARRAY_SIZE(vmx_exit_kinds),
