@@ -133,6 +133,7 @@ void kernel_main(struct boot_info *bi)
 		main_partition_change(bi, "partition_add", kernel_options.partition_add,
 				      partition_grow);
 
+	fault_inject_init();
 	online = smp_boot_secondaries(bi);
 	report_cpus(bi);
 	kprintf("cove: %u/%u CPUs online, %lu MiB in partition\n", online, smp_nr_cpus(),

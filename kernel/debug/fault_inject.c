@@ -142,14 +142,18 @@ static void fault_grow_ungranted(void)
  * Where a core used to run kernel code before it entered the layer: with
  * the layer starting host-started cores as guests, this write is contained.
  */
-void fault_inject_cpu_start(void)
+static void fault_ap_early_write(void)
 {
-	if (kernel_options.fault_inject != FAULT_INJECT_AP_EARLY_WRITE)
-		return;
 	kprintf("fault_inject: cpu%u writes outside the partition before anything else%s\n",
 		this_cpu_id(), this_cpu()->guarded ? " (as the layer's guest)" : "");
 	fault_addr = kernel_options.fault_addr;
 	fault_wild_write();
+}
+
+void fault_inject_init(void)
+{
+	if (kernel_options.fault_inject == FAULT_INJECT_AP_EARLY_WRITE)
+		arch_smp_set_first_step(fault_ap_early_write);
 }
 
 void fault_inject_run(int kind, uint64_t addr)
