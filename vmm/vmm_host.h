@@ -78,9 +78,10 @@ enum vmm_exit_kind {
  */
 struct vmm_vcpu {
 	/*
-	 * rax rcx rdx rbx rsp rbp rsi rdi r8..r15. Where the CPU keeps RAX
-	 * or RSP elsewhere, the back end copies them in for the exits that
-	 * reach common code, and RAX back before the next entry.
+	 * rax rcx rdx rbx rsp rbp rsi rdi r8..r15, as the world switch saved
+	 * them; RSP is not kept here (reports read it from the control block).
+	 * SVM keeps RAX in the VMCB: its back end copies it in before a
+	 * hypercall and back after.
 	 */
 	uint64_t gprs[16];
 	uint32_t cpu;

@@ -37,7 +37,7 @@ void lapic_set_write_hook(void (*write)(uint32_t reg, uint64_t value))
 	this_cpu()->arch.apic_write = write;
 }
 
-/* A guarded CPU sees the xAPIC page read-only: the layer writes for it. */
+/* A core whose xAPIC page is read-only (guarded) writes through its hook. */
 static bool lapic_via_hook(void)
 {
 	return !lapic_x2apic && this_cpu()->arch.apic_write;
@@ -72,7 +72,8 @@ void lapic_send_ipi(uint32_t apic_id, uint32_t icr_low)
 		return;
 	}
 	if (lapic_via_hook()) {
-		this_cpu()->arch.apic_write(APIC_REG_ICR_LOW, (uint64_t)apic_id << 32 | icr_low);
+		this_cpu()->arch.apic_write(APIC_REG_ICR_LOW,
+					    (uint64_t)apic_id << 32 | icr_low);
 		return;
 	}
 	while (lapic_mmio[APIC_REG_ICR_LOW / 4] & APIC_ICR_PENDING)
