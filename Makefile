@@ -34,20 +34,20 @@ GEN := $(BUILD)/include/generated
 CONFIG_H := $(GEN)/config.h
 OPTIMIZE := $(shell sed -n 's/^CONFIG_OPTIMIZE=//p' $(CONFIGS) | tail -n 1)
 
-KERNEL_DIRS := init kernel kernel/debug kernel/lib kernel/fs kernel/syscalls mm drivers vmm vmm/svm vmm/vmx arch/$(ARCH)/boot arch/$(ARCH)/kernel \
-	       arch/$(ARCH)/mm
-# The protection layer's host side: linked on its own (vmm_layer.o, below)
-# with private copies of the library code it needs.
-LAYER_SRCS := vmm/vmm.c vmm/violation.c vmm/host_tables.c vmm/host_entry.asm \
-	      vmm/ap_start.c vmm/ap_entry.asm vmm/doorbell.c \
-	      vmm/svm/svm.c vmm/svm/svm_run.asm vmm/vmx/vmx.c vmm/vmx/vmx_run.asm
+KERNEL_DIRS := init kernel kernel/lib kernel/fs kernel/syscalls kernel/job kernel/host \
+	       kernel/debug mm drivers arch/$(ARCH)/boot arch/$(ARCH)/kernel arch/$(ARCH)/mm \
+	       arch/$(ARCH)/debug
+# The protection layer: everything in vmm/, linked on its own (vmm_layer.o,
+# below) with private copies of the library code it needs. The kernel's side
+# of it (setup, hypercalls) is arch/$(ARCH)/kernel/vmm_*.
+LAYER_SRCS := $(wildcard vmm/*.c vmm/*.asm vmm/*/*.c vmm/*/*.asm)
 LAYER_LIB := kernel/lib/string.c kernel/lib/kvsnprintf.c kernel/lib/ranges.c \
 	     kernel/lib/host_grants.c drivers/serial16550_out.c arch/$(ARCH)/mm/pgtable.c
 LAYER_OBJS := $(patsubst %,$(OBJDIR)/%.o,$(basename $(LAYER_SRCS) $(LAYER_LIB)))
 LAYER_OBJ := $(OBJDIR)/vmm/vmm_layer.o
-KERNEL_C := $(filter-out $(LAYER_SRCS),$(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c)))
+KERNEL_C := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
 KERNEL_ASM := arch/$(ARCH)/boot/head.asm arch/$(ARCH)/boot/pisces_head.asm arch/$(ARCH)/boot/trampoline_blob.asm \
-	      $(wildcard arch/$(ARCH)/kernel/*.asm) vmm/guest_entry.asm
+	      $(wildcard arch/$(ARCH)/kernel/*.asm)
 KERNEL_OBJS := $(KERNEL_C:%.c=$(OBJDIR)/%.o) $(KERNEL_ASM:%.asm=$(OBJDIR)/%.o) $(LAYER_OBJ)
 
 CFLAGS := -std=gnu11 $(OPTIMIZE) -g -Wall -Wextra -Werror -Wno-unused-parameter \

@@ -7,7 +7,6 @@
  */
 #include <cove/arch.h>
 #include <cove/boot_info.h>
-#include <cove/cokernel.h>
 #include <cove/errno.h>
 #include <cove/host.h>
 #include <cove/kmap.h>
@@ -32,6 +31,8 @@ static volatile uint32_t *host_state_word;
 static volatile uint32_t *host_heartbeat_word;
 static const struct cove_host_page *host_page;	/* read-only to this kernel */
 static bool host_ready;
+/* Set once by host_set_handlers on the boot CPU, before host_init arms the doorbell. */
+static const struct host_handlers *host_handlers;
 
 /* Long-call slots this kernel holds; under host_lc_lock. */
 static spinlock_t host_lc_lock = SPINLOCK_INIT;
@@ -73,10 +74,26 @@ static void host_heartbeat(void)
 		__atomic_fetch_add(host_heartbeat_word, 1, __ATOMIC_RELAXED);
 }
 
+void host_set_handlers(const struct host_handlers *h)
+{
+	host_handlers = h;
+}
+
 static void host_doorbell(void)
 {
 	host_heartbeat();
-	cokernel_doorbell();
+	if (host_handlers)
+		host_handlers->doorbell();
+}
+
+/* No handler: nobody serves requests, and each says so to the host. */
+static int32_t host_control(uint32_t op, const uint64_t arg[6], uint32_t job, char *payload,
+			    uint32_t *len, uint32_t cap)
+{
+	if (host_handlers)
+		return host_handlers->control(op, arg, job, payload, len, cap);
+	*len = 0;
+	return -ENOSYS;
 }
 
 int host_init(const struct boot_info *bi)
@@ -244,7 +261,7 @@ bool host_serve_control(void)
 		uint32_t len = MIN(m->len, cap);	/* cut to its slot, never trusted */
 
 		memcpy(args, m->arg, sizeof(args));
-		m->result = cokernel_control(m->op, args, m->job, payload, &len, cap);
+		m->result = host_control(m->op, args, m->job, payload, &len, cap);
 		m->len = len;
 		h->tail++;
 		__atomic_store_n(&m->done, m->seq, __ATOMIC_RELEASE);

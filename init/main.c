@@ -30,19 +30,6 @@
 
 #define COVE_VERSION "0.1.0"
 
-/* The boot description, kept for self-tests and later subsystems. */
-static const struct boot_info *kernel_boot_info;
-
-const struct boot_info *kernel_get_boot_info(void)
-{
-	return kernel_boot_info;
-}
-
-bool kernel_is_cokernel(void)
-{
-	return kernel_boot_info && (kernel_boot_info->flags & BOOT_FLAG_COKERNEL);
-}
-
 static void partition_note(void *ctx, bool is_error, const char *msg)
 {
 	(void)ctx;
@@ -94,7 +81,11 @@ void kernel_main(struct boot_info *bi)
 	uint32_t online;
 	int status = EXIT_OK;
 
-	kernel_boot_info = bi;
+	kernel_set_boot_info(bi);
+	/* Before anything can end the run: how it ends, who serves the host. */
+	if (kernel_is_cokernel())
+		cokernel_init(bi);
+	job_init();
 	smp_init_boot_cpu(bi);
 	kprintf("\nCove " COVE_VERSION " - lightweight kernel for HPC (x86_64)\n");
 	kprintf("boot: %s mode, loaded by %s%s\n",
@@ -142,6 +133,7 @@ void kernel_main(struct boot_info *bi)
 		main_partition_change(bi, "partition_add", kernel_options.partition_add,
 				      partition_grow);
 
+	fault_inject_init();
 	online = smp_boot_secondaries(bi);
 	report_cpus(bi);
 	kprintf("cove: %u/%u CPUs online, %lu MiB in partition\n", online, smp_nr_cpus(),

@@ -6,29 +6,6 @@
 #include <cove/partition.h>
 #include <cove/string.h>
 
-int partition_reserve(struct boot_info *bi, uint64_t base, uint64_t size, const char *what)
-{
-	struct boot_reserved *r;
-
-	if (bi->nr_reserved == BOOT_MAX_RESERVED)
-		return -ENOSPC;
-	r = &bi->reserved[bi->nr_reserved++];
-	memset(r, 0, sizeof(*r));
-	r->base = base;
-	r->size = size;
-	memcpy(r->what, what, strnlen(what, sizeof(r->what) - 1));
-	return 0;
-}
-
-uint64_t partition_bytes(const struct boot_info *bi)
-{
-	uint64_t sum = 0;
-
-	for (uint32_t i = 0; i < bi->nr_mem; i++)
-		sum += bi->mem[i].size;
-	return sum;
-}
-
 /* Partition bytes below addr: how much of mem= an address costs. */
 static uint64_t partition_bytes_below(const struct boot_info *bi, uint64_t addr)
 {

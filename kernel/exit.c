@@ -1,11 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The end of a run: one line saying how it ended, then power off. */
+/*
+ * The end of a run: one line saying how it ended, then power off, or, in
+ * co-kernel mode, stop where the host takes the cores back.
+ */
 #include <cove/arch.h>
-#include <cove/cokernel.h>
 #include <cove/exit.h>
-#include <cove/init.h>
 #include <cove/kprintf.h>
 #include <cove/vmm.h>
+
+/* Set once by the boot CPU at boot (cokernel_init); NULL: power off. */
+static kernel_stop_fn kernel_exit_stop;
+
+void kernel_exit_set_stop(kernel_stop_fn stop)
+{
+	kernel_exit_stop = stop;
+}
 
 static const char *exit_reason(int status)
 {
@@ -30,9 +39,9 @@ static const char *exit_reason(int status)
 void kernel_exit(int status)
 {
 	vmm_print_exits();
-	if (kernel_is_cokernel()) {
+	if (kernel_exit_stop) {
 		kprintf("cove: stopping the enclave (status %d: %s)\n", status, exit_reason(status));
-		cokernel_exit(status);
+		kernel_exit_stop(status);
 	}
 	kprintf("cove: powering off (status %d: %s)\n", status, exit_reason(status));
 	arch_poweroff(status);

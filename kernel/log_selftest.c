@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Self-tests of the log ring and the kernel's symbol table. */
+#include <cove/exit.h>
 #include <cove/kprintf.h>
 #include <cove/log_ring.h>
 #include <cove/selftest.h>
-#include <cove/init.h>
 #include <cove/string.h>
 #include <cove/symbols.h>
 
@@ -38,12 +38,12 @@ SELFTEST(log_ring_holds_banner)
 SELFTEST(ksyms_names_functions)
 {
 	const struct ksym_table *t = ksyms_kernel();
-	uint64_t addr = (uint64_t)kernel_main, off = 0, size = 0;
+	uint64_t addr = (uint64_t)kernel_exit, off = 0, size = 0;
 	const char *name;
 
 	SELFTEST_CHECK(t->count > 100);
 	name = ksym_lookup(t, addr + 4, &off, &size);
-	SELFTEST_CHECK(name && !strcmp(name, "kernel_main"));
+	SELFTEST_CHECK(name && !strcmp(name, "kernel_exit"));
 	SELFTEST_CHECK(off == 4 && size > 4);
 	SELFTEST_CHECK(ksym_address(t, "selftest_run_all") == (uint64_t)selftest_run_all);
 	SELFTEST_CHECK(ksym_lookup(t, 0x1000, NULL, NULL) == NULL);

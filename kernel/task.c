@@ -21,6 +21,13 @@
 static struct process *proc_table[MAX_PROCESSES];
 static uint32_t proc_next_id = 1;
 static spinlock_t proc_table_lock = SPINLOCK_INIT;
+/* Who hears of each process's end: set once at boot (job_init), read-only after. */
+static process_exit_hook_fn process_exit_hook;
+
+void process_set_exit_hook(process_exit_hook_fn hook)
+{
+	process_exit_hook = hook;
+}
 
 static uint32_t id_alloc(void)
 {
@@ -166,7 +173,8 @@ static void process_finish(struct process *p)
 		fdtable_put(p->files);
 		p->files = NULL;
 	}
-	job_process_exited(p);
+	if (process_exit_hook)
+		process_exit_hook(p);
 }
 
 void task_exit(int code)

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Self-tests of the physical allocator against the real partition. */
 #include <cove/boot_info.h>
-#include <cove/init.h>
 #include <cove/kmap.h>
 #include <cove/pmem.h>
 #include <cove/selftest.h>

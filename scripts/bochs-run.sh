@@ -9,6 +9,7 @@
 # kernel's last serial line ("powering off (status N: ...)"). Exit status as
 # for qemu-run.sh: the kernel's, 124 on timeout, 125 if nothing was reported.
 set -eu
+. "$(dirname "$0")/boot-opts.sh"
 
 usage() {
 	echo "usage: bochs-run.sh --iso FILE [--smp N] [--mem MiB] [--log FILE]" \
@@ -22,17 +23,8 @@ mem=256
 log=""
 timeout=300
 model=corei7_haswell_4770
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--iso) iso="$2"; shift 2 ;;
-	--smp) smp="$2"; shift 2 ;;
-	--mem) mem="$2"; shift 2 ;;
-	--log) log="$2"; shift 2 ;;
-	--timeout) timeout="$2"; shift 2 ;;
-	--model) model="$2"; shift 2 ;;
-	*) echo "bochs-run: unknown option '$1'" >&2; usage ;;
-	esac
-done
+boot_opts_parse "iso smp mem log timeout model" "$@" ||
+	{ echo "bochs-run: unknown option '$boot_opts_bad'" >&2; usage; }
 [ -f "$iso" ] || { echo "bochs-run: no such ISO: '$iso'" >&2; exit 125; }
 case "$smp$mem" in *[!0-9]*) echo "bochs-run: --smp and --mem take numbers (mem in MiB)" >&2; exit 125 ;; esac
 

@@ -14,6 +14,7 @@
 # Exit status: the kernel's status (0 ok, 1 panic, 2 bad command line,
 # 3 self-test failures), 124 on timeout, 125 if QEMU itself failed.
 set -eu
+. "$(dirname "$0")/boot-opts.sh"
 
 usage() {
 	echo "usage: qemu-run.sh --iso FILE [--smp N] [--mem SIZE] [--firmware bios|uefi]" \
@@ -30,20 +31,10 @@ timeout=0
 gdb=""
 icount=""
 cpu=max
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--iso) iso="$2"; shift 2 ;;
-	--smp) smp="$2"; shift 2 ;;
-	--mem) mem="$2"; shift 2 ;;
-	--firmware) firmware="$2"; shift 2 ;;
-	--log) log="$2"; shift 2 ;;
-	--timeout) timeout="$2"; shift 2 ;;
-	--gdb) gdb="-s -S"; shift ;;
-	--icount) icount="-icount shift=0,sleep=off"; shift ;;
-	--cpu) cpu="$2"; shift 2 ;;
-	*) echo "qemu-run: unknown option '$1'" >&2; usage ;;
-	esac
-done
+boot_opts_parse "iso smp mem firmware log timeout gdb! icount! cpu" "$@" ||
+	{ echo "qemu-run: unknown option '$boot_opts_bad'" >&2; usage; }
+[ -z "$gdb" ] || gdb="-s -S"
+[ -z "$icount" ] || icount="-icount shift=0,sleep=off"
 [ -n "$iso" ] || usage
 [ -f "$iso" ] || { echo "qemu-run: no such ISO: $iso" >&2; exit 125; }
 case "$smp" in *[!0-9]*|"") echo "qemu-run: --smp needs a number, not '$smp'" >&2; exit 125 ;; esac

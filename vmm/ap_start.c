@@ -9,10 +9,10 @@
  */
 #include <cove/errno.h>
 #include <cove/pisces_abi.h>
-#include <cove/vmm.h>
-#include <cove/vmm_host.h>
+#include <cove/vmm_hypercall.h>
 #include <cove/vmm_layer.h>
 #include <arch/x86.h>
+#include "vmm_host.h"
 
 #define APIC_BASE_X2APIC (1ULL << 10)
 #define APIC_BASE_ENABLE (1ULL << 11)
@@ -111,9 +111,7 @@ static void __noreturn vmm_ap_host_start(uint32_t cpu)
 {
 	vmm_host_tables_adopt();
 	vmm_ap_apic_like_kernel();
-	if (vmm_layer_is_vmx())
-		vmx_cpu_run_started(cpu);
-	svm_cpu_run_started(cpu);
+	vmm_be->cpu_run_started(cpu);
 }
 
 int64_t vmm_host_ap_release(uint32_t cpu, uint32_t apic_id, uint64_t host_rsp)

@@ -20,7 +20,7 @@
 #include <cove/pisces_abi.h>
 #include <cove/ranges.h>
 #include <cove/spinlock.h>
-#include <cove/vmm_host.h>
+#include "vmm_host.h"
 
 /* Longer than any run Cove's own cores can make racing for one head. */
 #define VMM_DOORBELL_STORM_RUN 1024

@@ -13,10 +13,10 @@
 #include <cove/boot_info.h>
 #include <cove/errno.h>
 #include <cove/string.h>
-#include <cove/vmm_host.h>
 #include <cove/vmm_layer.h>
 #include <arch/pgtable.h>
 #include <arch/x86.h>
+#include "vmm_host.h"
 
 #define LAPIC_DEFAULT_PHYS 0xfee00000ULL
 

@@ -9,10 +9,10 @@
 #include <cove/exit.h>
 #include <cove/kvsnprintf.h>
 #include <cove/pisces_abi.h>
-#include <cove/vmm_host.h>
 #include <arch/lapic.h>
 #include <arch/platform.h>
 #include <arch/x86.h>
+#include "vmm_host.h"
 
 /* The one report; written by the CPU that saw the violation. */
 static struct vmm_report vmm_report_saved;
@@ -41,9 +41,7 @@ bool vmm_is_stopping(void)
 /* Host side: this CPU is done; leave it where INIT can take it back. */
 static void __noreturn vmm_host_park(void)
 {
-	if (vmx_present())
-		vmx_park();
-	svm_park();
+	vmm_be->park();
 }
 
 /* The report as text in the host page: the host shows it as is. */

@@ -17,13 +17,13 @@
 #include <cove/serial16550.h>
 #include <cove/spinlock.h>
 #include <cove/string.h>
-#include <cove/vmm.h>
-#include <cove/vmm_host.h>
+#include <cove/vmm_hypercall.h>
 #include <cove/vmm_layer.h>
 #include <arch/lapic.h>
 #include <arch/pgtable.h>
 #include <arch/x86.h>
 #include <generated/config.h>
+#include "vmm_host.h"
 
 #define VMM_MAX_AREAS 2048
 #define LAPIC_DEFAULT_PHYS 0xfee00000ULL
@@ -33,7 +33,8 @@
 /* Lent by the kernel for setup only; NULL before any core is guarded. */
 static const struct vmm_services *vmm_services;
 static bool vmm_on;
-static bool vmm_is_vmx;
+/* The back end: chosen by the boot CPU in vmm_setup, read-only after (vmm_host.h). */
+const struct vmm_backend *vmm_be;
 static struct {
 	phys_addr_t pa;
 	uint64_t size;
@@ -545,31 +546,47 @@ int64_t vmm_host_apic_write(uint64_t reg, uint64_t value)
 	return 0;
 }
 
-int vmm_exit_row(char *buf, uint64_t size, uint32_t cpu, uint64_t total,
-		 const char *const *names, const uint64_t *counts, int n)
+static const char *const vmm_exit_kind_names[VMM_EXIT_KINDS] = {
+	[VMM_EXIT_NMI] = "nmi", [VMM_EXIT_CPUID] = "cpuid", [VMM_EXIT_MSR] = "msr",
+	[VMM_EXIT_APIC] = "apic", [VMM_EXIT_HYPERCALL] = "hypercall", [VMM_EXIT_OTHER] = "other",
+};
+
+/* One core's line: its exits, by the kinds its back end counts. */
+static int vmm_exit_row(char *buf, uint64_t size, const struct vmm_vcpu *vcpu)
 {
 	char line[160];
 	int len = 0;
 
-	for (int b = 0; b < n; b++)
-		len += ksnprintf(line + len, sizeof(line) - len, " %s %lu", names[b], counts[b]);
-	return ksnprintf(buf, size, "vmm: cpu%u VM exits: %lu (%s )\n", cpu, total, line);
+	for (uint32_t i = 0; i < vmm_be->nr_exit_kinds; i++) {
+		uint8_t kind = vmm_be->exit_kinds[i];
+
+		len += ksnprintf(line + len, sizeof(line) - len, " %s %lu",
+				 vmm_exit_kind_names[kind], vcpu->exits_by[kind]);
+	}
+	return ksnprintf(buf, size, "vmm: cpu%u VM exits: %lu (%s )\n", vcpu->cpu, vcpu->exits,
+			 line);
 }
 
 /*
  * The guest asks for the table into its own memory: the buffer must lie
  * in the partition and clear of the layer, like any address it hands in.
  */
-int64_t vmm_host_exit_table(uint64_t gpa, uint64_t size, int (*rows)(char *buf, uint64_t size))
+int64_t vmm_host_exit_table(uint64_t gpa, uint64_t size)
 {
-	int len;
+	char *buf = vmm_p2v(gpa);
+	uint64_t len = 0;
 
 	if (!size || gpa + size < gpa || !ranges_contain(vmm_partition->r, vmm_partition->nr,
 							  gpa, size) ||
 	    vmm_overlaps_layer(gpa, size))
 		return -EINVAL;
-	len = rows(vmm_p2v(gpa), size);
-	return MIN((uint64_t)len, size - 1);
+	for (uint32_t i = 0; i < BOOT_MAX_CPUS && len < size; i++) {
+		const struct vmm_vcpu *vcpu = vmm_be->vcpu_of(i);
+
+		if (vcpu)
+			len += vmm_exit_row(buf + len, size - len, vcpu);
+	}
+	return MIN(len, size - 1);
 }
 
 uint32_t vmm_cpu_slots(const struct boot_info *bi)
@@ -610,11 +627,6 @@ bool vmm_layer_is_on(void)
 	return vmm_on;
 }
 
-bool vmm_layer_is_vmx(void)
-{
-	return vmm_is_vmx;
-}
-
 /* The layer's image sections are its own too: record them, never zero them. */
 static int vmm_take_image(const struct vmm_services *s)
 {
@@ -629,13 +641,27 @@ static int vmm_take_image(const struct vmm_services *s)
 	return 0;
 }
 
+/*
+ * One image for both vendors: the first back end whose extension the CPU
+ * has, else the last, whose available() then says what is missing.
+ */
+static const struct vmm_backend *vmm_backend_choose(void)
+{
+	static const struct vmm_backend *const all[] = { &vmm_vmx_backend, &vmm_svm_backend };
+	uint32_t i = 0;
+
+	while (i < ARRAY_SIZE(all) - 1 && !all[i]->present())
+		i++;
+	return all[i];
+}
+
 static int vmm_setup(const struct boot_info *bi, const char **why)
 {
 	phys_addr_t pa;
 	int rc;
 
-	vmm_is_vmx = vmx_present();
-	if (vmm_is_vmx ? !vmx_available(why) : !svm_available(why))
+	vmm_be = vmm_backend_choose();
+	if (!vmm_be->available(why))
 		return -ENODEV;
 	vmm_lapic = vmm_p2v(LAPIC_DEFAULT_PHYS);
 	if (bi->host_page)
@@ -665,7 +691,7 @@ static int vmm_setup(const struct boot_info *bi, const char **why)
 		vmm_cores[i].bound = true;
 	}
 	vmm_enclave_is_machine = bi->nr_cpus == bi->firmware_nr_cpus;
-	rc = vmm_is_vmx ? vmx_init(bi) : svm_init(bi);
+	rc = vmm_be->init(bi);
 	if (!rc)
 		rc = vmm_host_tables_build(bi, vmm_image_pa);
 	return rc;
@@ -681,9 +707,8 @@ int vmm_layer_init(const struct boot_info *bi, const struct vmm_layer_params *pa
 	vmm_cokernel = params->cokernel;
 	vmm_exit_ports = params->poweroff_ports;
 	rc = vmm_setup(bi, &why);
-	info->is_vmx = vmm_is_vmx;
-	ksnprintf(info->backend, sizeof(info->backend), "%s",
-		  vmm_is_vmx ? "Intel VMX with EPT" : "AMD SVM with nested paging");
+	info->call_insn = vmm_be->call_insn;
+	ksnprintf(info->backend, sizeof(info->backend), "%s", vmm_be->name);
 	ksnprintf(info->why, sizeof(info->why), "%s", why);
 	info->area_lo = vmm_nr_areas ? vmm_lo : 0;
 	info->area_hi = vmm_nr_areas ? vmm_hi : 0;
@@ -701,13 +726,12 @@ void vmm_host_first_entry(uint32_t cpu)
 	vmm_host_cpu_entered(cpu);
 	/* The host page is mapped in the layer's tables only: tell the host now. */
 	if (vmm_host_page)
-		vmm_host_page->guarded = vmm_is_vmx ? 2 : 1;
+		vmm_host_page->guarded = vmm_be->host_page_code;
 }
 
 bool vmm_layer_cpu_enter(uint32_t cpu, uint64_t guest_rsp, uint64_t guest_rip)
 {
 	if (!vmm_on || cpu >= BOOT_MAX_CPUS)
 		return false;
-	return vmm_is_vmx ? vmx_cpu_enter(cpu, guest_rsp, guest_rip) :
-			    svm_cpu_enter(cpu, guest_rsp, guest_rip);
+	return vmm_be->cpu_enter(cpu, guest_rsp, guest_rip);
 }

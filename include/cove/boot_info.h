@@ -2,7 +2,8 @@
 /*
  * The one boot description. Every entry path (multiboot2 from GRUB, the
  * Pisces block from a Linux loader) is turned into this before init/ runs;
- * nothing after init/ may know how the kernel was booted.
+ * nothing after init/ may know how the kernel was booted. The helpers are
+ * kernel/boot_info.c.
  */
 #ifndef COVE_BOOT_INFO_H
 #define COVE_BOOT_INFO_H
@@ -101,5 +102,19 @@ struct boot_info {
 	uint32_t doorbell_vector;	/* the host rings the boot CPU with this */
 	uint32_t enclave_id;
 };
+
+/* kernel_main keeps the description here (after cmdline limits) for the rest. */
+void kernel_set_boot_info(const struct boot_info *bi);
+const struct boot_info *kernel_get_boot_info(void);
+/* Whether a host OS owns the rest of the machine (Pisces entry). */
+bool kernel_is_cokernel(void);
+
+/*
+ * Record [base, base+size) as held at entry (image, modules, host
+ * channels). Returns 0, or -ENOSPC when bi->reserved is full.
+ */
+int partition_reserve(struct boot_info *bi, uint64_t base, uint64_t size, const char *what);
+/* Sum of bi->mem sizes. */
+uint64_t partition_bytes(const struct boot_info *bi);
 
 #endif /* COVE_BOOT_INFO_H */

@@ -17,7 +17,13 @@ enum cove_exit_status {
 	EXIT_CONTAINED = 5,	/* the protection layer stopped a kernel fault */
 };
 
-/* Say why, flush the log, power off. */
+/* Say why, flush the log, power off (or stop, see below). */
 void kernel_exit(int status) __noreturn;
+/*
+ * Co-kernel: the host owns the machine, so a run ends with stop(status)
+ * instead of a power-off. Boot CPU, first thing at boot.
+ */
+typedef void (*kernel_stop_fn)(int status) __noreturn;
+void kernel_exit_set_stop(kernel_stop_fn stop);
 
 #endif /* COVE_EXIT_H */

@@ -13,6 +13,20 @@ struct boot_info;
 struct boot_range;
 struct cove_host_page;
 
+/* What serves the host: the co-kernel service registers it (cokernel_init). */
+struct host_handlers {
+	/* The host rang (interrupt context, boot CPU). */
+	void (*doorbell)(void);
+	/*
+	 * One control request (COVE_CTL_*): result >= 0 or -errno; a reply
+	 * payload (an error message) may replace the request's, *len updated.
+	 */
+	int32_t (*control)(uint32_t op, const uint64_t arg[6], uint32_t job, char *payload,
+			   uint32_t *len, uint32_t cap);
+};
+
+/* Boot CPU, before host_init: h serves the host from then on. */
+void host_set_handlers(const struct host_handlers *h);
 /* Map the channels and arm the doorbell; 0, or -EINVAL if they are malformed. */
 int host_init(const struct boot_info *bi);
 bool host_present(void);

@@ -44,7 +44,19 @@ int job_parse_cpulist(const char *s, struct cpumask *out, char *err, size_t errl
 int job_parse_argv(struct job_spec *spec, const char *path, const char *args, char *err,
 		   size_t errlen);
 
+/* Boot CPU, before any process runs: hear of every process's end. */
+void job_init(void);
 /* Start the jobs the command line asked for; false if there are none. */
 bool job_start_from_cmdline(void);
+
+/*
+ * Co-kernel: start host job host_job (not 0). One that cannot start (busy,
+ * bad line, no such program) ends at once: the reason on its stderr, 127.
+ */
+void job_start_host(uint32_t host_job, const char *line);
+/* Whether a host job is running. */
+bool job_host_busy(void);
+/* Kill the running host job's ranks (SIGKILL); -ESRCH if it is not running. */
+int job_kill_host(uint32_t host_job);
 
 #endif /* COVE_JOB_H */

@@ -72,8 +72,11 @@ enum fault_inject_kind {
  * addr: where a wild write goes (0 = just past the partition).
  */
 void fault_inject_run(int kind, uint64_t addr);
-/* fault_inject=ap_early_write: a core the kernel starts, before anything else. */
-void fault_inject_cpu_start(void);
+/*
+ * Boot CPU, before other CPUs start: what must act on each core as it
+ * starts (fault_inject=ap_early_write: a wild write, before anything else).
+ */
+void fault_inject_init(void);
 
 /* Fault on purpose (panic_test=), to show what a kernel fault report looks like. */
 void panic_test_run(int kind);

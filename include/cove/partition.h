@@ -30,12 +30,14 @@ int partition_restrict(struct boot_info *bi, uint64_t mem_limit, uint32_t cpu_li
 		       partition_report_fn report, void *ctx);
 
 /*
- * Record [base, base+size) as held at entry (image, modules, host
- * channels). Returns 0, or -ENOSPC when bi->reserved is full.
+ * At run time (kernel/partition_resize.c): add a granted range to the
+ * partition; the protection layer checks the grant again. 0 or -errno.
  */
-int partition_reserve(struct boot_info *bi, uint64_t base, uint64_t size, const char *what);
-
-/* Sum of bi->mem sizes. */
-uint64_t partition_bytes(const struct boot_info *bi);
+int partition_grow(struct boot_info *bi, uint64_t base, uint64_t size);
+/*
+ * Give [base, base+size) back: it must be free partition memory. 0, or
+ * -EBUSY (in use: nothing changed), -EINVAL / -EPERM (not ours to give).
+ */
+int partition_shrink(struct boot_info *bi, uint64_t base, uint64_t size);
 
 #endif /* COVE_PARTITION_H */

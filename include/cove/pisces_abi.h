@@ -211,6 +211,10 @@ struct cove_host_range {
 	uint64_t size;
 } __attribute__((packed));
 
+/* cove_host_page.guarded: 0 unguarded, else which nested paging guards it. */
+#define COVE_GUARDED_NPT 1	/* AMD nested page tables */
+#define COVE_GUARDED_EPT 2	/* Intel extended page tables */
+
 struct cove_host_page {
 	uint32_t magic;
 	uint32_t version;
@@ -220,7 +224,7 @@ struct cove_host_page {
 	uint32_t cpu_grants[COVE_MAX_ENCLAVE_CPUS];	/* APIC IDs */
 	/* Written by the protection layer only. */
 	volatile uint32_t fault_seq;	/* 0 until a violation was contained */
-	volatile uint32_t guarded;	/* 1 svm, 2 vmx once every core entered */
+	volatile uint32_t guarded;	/* COVE_GUARDED_* once every core entered */
 	char fault_report[COVE_REPORT_MAX];
 	/*
 	 * Memory the layer has taken out of the nested tables and flushed

@@ -26,6 +26,12 @@ uint32_t smp_nr_cpus(void);
 
 /* Architecture: start the CPU described by p; 0 once it has called in. */
 int arch_cpu_start(struct percpu *p);
+/*
+ * Architecture, test only: each CPU the kernel starts runs step first,
+ * before anything else (its APIC, the protection layer). Boot CPU, before
+ * any other CPU starts.
+ */
+void arch_smp_set_first_step(void (*step)(void));
 /* Architecture: per-CPU setup of the boot CPU (GDT, IDT, GS, its stack). */
 void arch_cpu_init_boot(struct percpu *p);
 

@@ -115,8 +115,12 @@ void process_reap_tasks_done(struct process *p);
 struct process *process_find(uint32_t pid);
 /* The pids of live processes, at most max of them; returns how many. */
 uint32_t process_list_pids(uint32_t *pids, uint32_t max);
-/* The job layer hears of every process whose last thread has exited. */
-void job_process_exited(struct process *p);
+/*
+ * Whoever runs processes (the job runner) hears of every process whose
+ * last thread has exited; it decides when the process is reaped.
+ */
+typedef void (*process_exit_hook_fn)(struct process *p);
+void process_set_exit_hook(process_exit_hook_fn hook);
 
 /* Architecture: the first switch into a new task lands in this function. */
 void arch_task_init_stack(struct task *t);

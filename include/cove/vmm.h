@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The protection layer: a small hypervisor inside the image that runs the
- * kernel as its only guest, with nested page tables mapping exactly the
- * partition. Common policy lives in vmm/; the back ends in vmm/svm and
- * vmm/vmx are chosen at run time from CPUID.
+ * The protection layer as the kernel uses it: a small hypervisor inside
+ * the image (vmm/) that runs the kernel as its only guest, with nested page
+ * tables mapping exactly the partition. The kernel side
+ * (arch/x86_64/kernel/vmm_guest.c) sets it up through the door in
+ * vmm_layer.h and then only makes the hypercalls of vmm_hypercall.h.
  */
 #ifndef COVE_VMM_H
 #define COVE_VMM_H
 
 #include <cove/types.h>
+#include <cove/vmm_hypercall.h>
 
 struct boot_info;
 
@@ -22,6 +24,11 @@ enum vmm_mode {
 int vmm_init(const struct boot_info *bi, enum vmm_mode mode);
 /* Every CPU, early: enter host mode and come back as the guest. */
 void vmm_cpu_enter(void);
+/*
+ * A core the layer started (co-kernel, vmm_cpu_start) is its guest from
+ * its first instruction: record that on the core itself, first thing.
+ */
+void vmm_cpu_adopt(void);
 bool vmm_guarded(void);
 /*
  * Ask the layer to let the partition grow by [base, base+size): it checks
@@ -43,10 +50,6 @@ int vmm_partition_remove(phys_addr_t base, uint64_t size);
  */
 int vmm_cpu_add(uint32_t cpu, uint32_t apic_id);
 
-/* Where a core the host started begins once the layer lets it go. */
-struct vmm_cpu_start {
-	uint64_t rip, rsp, rdi, cr3;
-};
 /*
  * Co-kernel: release a core the host started into the layer's entry (the
  * kernel never runs on it before this). Protection on: it starts as the
@@ -56,17 +59,6 @@ struct vmm_cpu_start {
  */
 int vmm_cpu_start(uint32_t cpu, uint32_t apic_id, const struct vmm_cpu_start *start);
 
-/* Hypercalls: RAX holds the number, RBX and RCX the arguments. */
-#define VMM_HC_EXIT_TABLE 0x434f5645ULL	/* RBX buffer (guest physical), RCX its size */
-#define VMM_HC_MEM_ADD 0x434f5601ULL
-#define VMM_HC_PARK 0x434f5602ULL
-#define VMM_HC_MEM_REMOVE 0x434f5603ULL
-#define VMM_HC_SYNC 0x434f5604ULL	/* flush if due; 0 once nothing waits on a flush */
-#define VMM_HC_CPU_ADD 0x434f5605ULL	/* RBX cpu | apic_id << 32, RCX state block */
-#define VMM_HC_APIC_WRITE 0x434f5606ULL	/* RBX register, RCX value (ICR: dest << 32 | low) */
-#define VMM_HC_CPU_START 0x434f5607ULL	/* RBX cpu | apic_id << 32, RCX struct vmm_cpu_start */
-/* A block of layer state for one core: control block, save areas, stack. */
-#define VMM_CPU_STATE_ORDER 3
 /*
  * Co-kernel end of run: leave guest mode for good on this CPU (the layer
  * switches virtualization off and halts) so the host's INIT can take the
@@ -85,9 +77,5 @@ void vmm_print_exits(void);
 const char *vmm_backend(void);
 /* Physical range the layer holds (for tests that try to write into it). */
 void vmm_area(phys_addr_t *base, uint64_t *size);
-
-/* The hypercall instruction of each back end (guest side). */
-int64_t svm_hypercall(uint64_t nr, uint64_t a, uint64_t b);
-int64_t vmx_hypercall(uint64_t nr, uint64_t a, uint64_t b);
 
 #endif /* COVE_VMM_H */

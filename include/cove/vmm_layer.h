@@ -15,6 +15,7 @@
 #define COVE_VMM_LAYER_H
 
 #include <cove/types.h>
+#include <cove/vmm_hypercall.h>
 
 struct boot_info;
 
@@ -34,8 +35,8 @@ struct vmm_layer_params {
 
 /* What the kernel may know of the layer once it is set up. */
 struct vmm_layer_info {
-	bool is_vmx;
-	char backend[48];	/* "AMD SVM with nested paging", ... */
+	enum vmm_call_insn call_insn;	/* how the guest calls the layer */
+	char backend[48];	/* the back end's name, for the log */
 	char why[96];		/* -ENODEV: why this CPU cannot be guarded */
 	/* Hull of the pages the layer took from the partition (tests aim there). */
 	phys_addr_t area_lo, area_hi;
@@ -52,11 +53,10 @@ int vmm_layer_init(const struct boot_info *bi, const struct vmm_layer_params *pa
 /*
  * Enter host mode on this core and launch the kernel as its guest at
  * guest_rip on guest_rsp; returns (false) only if the layer holds no state
- * for the core. The kernel reaches it through vmm_cpu_launch (guest_entry.asm).
+ * for the core. The kernel reaches it through vmm_cpu_launch
+ * (arch/x86_64/kernel/vmm_guest_entry.asm).
  */
 bool vmm_layer_cpu_enter(uint32_t cpu, uint64_t guest_rsp, uint64_t guest_rip);
-
-struct vmm_cpu_start;
 
 /*
  * Protection off only: let a core the host started leave the layer's entry

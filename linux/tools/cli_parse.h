@@ -16,7 +16,7 @@
 #define CLI_CPU_MAX (CLI_CPU_WORDS * 64)
 
 /*
- * Limits of Cove's job-line parser (include/cove/job.h, init/job.c): a
+ * Limits of Cove's job-line parser (include/cove/job.h, kernel/job/job.c): a
  * line we build must fit each one, or Cove would cut or refuse it.
  */
 #define CLI_JOB_LINE_MAX 1024	/* JOB_LINE_MAX: args, env and option words */

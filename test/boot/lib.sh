@@ -10,6 +10,8 @@ STATUS=""
 FAILED=""
 BUILD="${BUILD:-build}"
 ELF="$BUILD/cove.elf"
+# The option parser the launchers share (run from the repository's top).
+. scripts/boot-opts.sh
 
 fail() {
 	[ -n "$FAILED" ] || FAILED="$*"
@@ -22,20 +24,10 @@ fail() {
 boot() {
 	local smp=1 mem=128M firmware=bios cmdline="" timeout=180 emulator=qemu elf="$ELF"
 	local initrd="" cpu=max
-	while [ $# -gt 0 ]; do
-		case "$1" in
-		--cpu) cpu="$2"; shift 2 ;;
-		--initrd) initrd="$2"; shift 2 ;;
-		--elf) elf="$2"; shift 2 ;;
-		--emulator) emulator="$2"; shift 2 ;;
-		--smp) smp="$2"; shift 2 ;;
-		--mem) mem="$2"; shift 2 ;;
-		--firmware) firmware="$2"; shift 2 ;;
-		--cmdline) cmdline="$2"; shift 2 ;;
-		--timeout) timeout="$2"; shift 2 ;;
-		*) fail "boot: bad option $1"; return ;;
-		esac
-	done
+	if ! boot_opts_parse "cpu initrd elf emulator smp mem firmware cmdline timeout" "$@"; then
+		fail "boot: bad option $boot_opts_bad"
+		return
+	fi
 	local iso="$BUILD/test/$SCENARIO.iso"
 	if [ ! -f "$elf" ]; then
 		fail "no kernel at $elf (did it build?)"

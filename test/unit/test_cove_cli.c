@@ -2,8 +2,8 @@
 /*
  * Host tests of the cove CLI's pure parsers (linux/tools/cli_parse.c): CPU
  * lists, sizes, JSON escaping, and job lines, which are read back here with
- * Cove's own job-line functions (kernel/job_parse.c, kernel/cmdline.c) the
- * way init/job.c does, so the CLI and the kernel cannot drift apart.
+ * Cove's own job-line functions (kernel/job/job_parse.c, kernel/cmdline.c)
+ * the way kernel/job/job.c does, so the CLI and the kernel cannot drift apart.
  */
 #include <errno.h>
 #include <string.h>
@@ -148,7 +148,7 @@ TEST(uint_bounds)
 	CHECK_EQ(cli_parse_uint("99999999999999999999999", 0, UINT64_MAX, &v), -ERANGE);
 }
 
-/* What Cove makes of a job line: init/job.c's job_parse_line, step by step. */
+/* What Cove makes of a job line: kernel/job/job.c's job_parse_line, step by step. */
 struct parsed {
 	struct job_spec spec;
 	char tok[JOB_LINE_MAX], env[JOB_LINE_MAX];

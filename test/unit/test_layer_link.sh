@@ -56,9 +56,9 @@ within() {	# within NAME LO HI TYPE-REGEX SYMBOL...: each symbol's address in [L
 }
 
 within layer_handlers_hidden "$start" "$data" . svm_handle_exit vmx_handle_exit vmm_violation \
-	vmm_host_nmi vmm_host_apic_write vmm_host_mem_add vmm_layer_init
+	vmm_host_nmi vmm_host_apic_write vmm_host_mem_add vmm_layer_init vmm_host_hypercall
 within layer_statics_hidden "$data" "$end" . vmm_stopping vmm_nested_gen vmm_apic_ids vmm_partition \
-	vmm_sync vmm_cores vmm_ap_slots
+	vmm_sync vmm_cores vmm_ap_slots vmm_be vmm_svm_backend vmm_vmx_backend
 # Co-kernel cores other than the boot core start in the layer's text and
 # wait on its data: the guest can change neither where they go nor when.
 within layer_core_entry_hidden "$start" "$data" . vmm_ap_entry vmm_ap_entry_end vmm_host_cpu_start
@@ -93,7 +93,7 @@ done
 result kernel_keeps_its_own_copies "$why"
 # What the guest executes must stay visible to it.
 why=""
-for s in vmm_cpu_launch svm_hypercall vmx_hypercall vmm_partition_add; do
+for s in vmm_cpu_launch svm_hypercall vmx_hypercall vmm_hypercall vmm_partition_add; do
 	a=$(addr "$s")
 	if [ -z "$a" ]; then
 		why+="$s missing; "

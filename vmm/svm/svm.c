@@ -8,11 +8,12 @@
 #include <cove/boot_info.h>
 #include <cove/errno.h>
 #include <cove/kvsnprintf.h>
+#include <cove/pisces_abi.h>
 #include <cove/string.h>
-#include <cove/vmm.h>
-#include <cove/vmm_host.h>
+#include <cove/vmm_hypercall.h>
 #include <arch/pgtable.h>
 #include <arch/x86.h>
+#include "../vmm_host.h"
 
 #define MSR_VM_CR 0xc0010114
 #define MSR_VM_HSAVE_PA 0xc0010117
@@ -38,13 +39,9 @@
 #define EXIT_VMMCALL 0x81
 #define EXIT_NPF 0x400
 
-
-/* Exit reasons counted per CPU for the power-off table. */
-enum svm_exit_bucket {
-	SVM_X_NMI, SVM_X_MSR, SVM_X_APIC, SVM_X_HYPERCALL, SVM_X_OTHER, SVM_X_COUNT
-};
-static const char *const svm_bucket_names[SVM_X_COUNT] = {
-	"nmi", "msr", "apic", "hypercall", "other",
+/* The exit kinds counted per CPU, as the power-off table shows them. */
+static const uint8_t svm_exit_kinds[] = {
+	VMM_EXIT_NMI, VMM_EXIT_MSR, VMM_EXIT_APIC, VMM_EXIT_HYPERCALL, VMM_EXIT_OTHER,
 };
 #define EXIT_INVALID ((uint64_t)-1)
 
@@ -96,23 +93,28 @@ _Static_assert(__builtin_offsetof(struct vmcb, g_pat) == 0x668, "VMCB layout");
 
 /* Per CPU, in the layer's own memory: the guest cannot see or change it. */
 struct svm_cpu {
-	uint64_t gprs[16];
+	struct vmm_vcpu vcpu;	/* first: its gprs[] (RAX aside, in the VMCB) at 0 */
 	uint64_t vmcb_pa;
 	uint64_t host_area_pa;
 	uint64_t host_rsp;
 	struct vmcb *vmcb;
 	uint64_t hsave_pa;
-	uint32_t cpu;
-	uint64_t exits;
-	uint64_t exits_by[SVM_X_COUNT];
 };
 
-_Static_assert(__builtin_offsetof(struct svm_cpu, vmcb_pa) == 128, "svm_run.asm offsets");
-_Static_assert(__builtin_offsetof(struct svm_cpu, host_area_pa) == 136, "svm_run.asm offsets");
-_Static_assert(__builtin_offsetof(struct svm_cpu, host_rsp) == 144, "svm_run.asm offsets");
+_Static_assert(__builtin_offsetof(struct svm_cpu, vcpu.gprs) == 0, "svm_run.asm offsets");
+_Static_assert(__builtin_offsetof(struct svm_cpu, vmcb_pa) == 192, "svm_run.asm offsets");
+_Static_assert(__builtin_offsetof(struct svm_cpu, host_area_pa) == 200, "svm_run.asm offsets");
+_Static_assert(__builtin_offsetof(struct svm_cpu, host_rsp) == 208, "svm_run.asm offsets");
+
+static inline struct svm_cpu *svm_cpu_of(struct vmm_vcpu *vcpu)
+{
+	return container_of(vcpu, struct svm_cpu, vcpu);
+}
 
 void svm_launch(struct svm_cpu *c, uint64_t guest_rsp, uint64_t guest_rip) __noreturn;
 void svm_run(struct svm_cpu *c) __noreturn;
+static void svm_park(void) __noreturn;
+static void svm_cpu_run_started(uint32_t cpu) __noreturn;
 
 /* Built by the boot CPU in svm_init; each CPU then uses only its own entry. */
 static struct svm_cpu *svm_cpus;
@@ -123,7 +125,18 @@ static bool svm_has_nrip;
 static uint8_t svm_tlb_flush = 1;
 static struct pgtable svm_npt;
 
-bool svm_available(const char **why)
+static bool svm_present(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(0x80000000, 0, &a, &b, &c, &d);
+	if (a < 0x80000001)
+		return false;
+	cpuid(0x80000001, 0, &a, &b, &c, &d);
+	return c & (1U << 2);
+}
+
+static bool svm_available(const char **why)
 {
 	uint32_t a, b, c, d;
 
@@ -178,7 +191,7 @@ static void svm_cpu_lay_out(struct svm_cpu *sc, uint32_t cpu, void *block)
 {
 	phys_addr_t pa = vmm_v2p(block);
 
-	sc->cpu = cpu;
+	sc->vcpu.cpu = cpu;
 	sc->vmcb = block;
 	sc->vmcb_pa = pa;
 	sc->host_area_pa = pa + PAGE_SIZE;
@@ -186,7 +199,7 @@ static void svm_cpu_lay_out(struct svm_cpu *sc, uint32_t cpu, void *block)
 	sc->host_rsp = (uint64_t)block + (PAGE_SIZE << VMM_CPU_STATE_ORDER);
 }
 
-int svm_init(const struct boot_info *bi)
+static int svm_init(const struct boot_info *bi)
 {
 	uint8_t *iopm, *msrpm;
 	uint32_t a, b, c, d;
@@ -311,7 +324,7 @@ void svm_prepare_launch(struct svm_cpu *c, uint64_t guest_rip, uint64_t guest_rs
 	/* FS, GS, TR, LDTR and the syscall MSRs: the same for guest and host. */
 	__asm__ volatile("vmsave" : : "a"(c->vmcb_pa) : "memory");
 	__asm__ volatile("vmsave" : : "a"(c->host_area_pa) : "memory");
-	vmm_host_first_entry(c->cpu);
+	vmm_host_first_entry(c->vcpu.cpu);
 }
 
 static void svm_fill_report(struct svm_cpu *c, struct vmm_report *r)
@@ -319,7 +332,7 @@ static void svm_fill_report(struct svm_cpu *c, struct vmm_report *r)
 	struct vmcb *v = c->vmcb;
 
 	memset(r, 0, sizeof(*r));
-	r->cpu = c->cpu;
+	r->cpu = c->vcpu.cpu;
 	r->exit_code = v->exit_code;
 	r->info1 = v->exit_info1;
 	r->info2 = v->exit_info2;
@@ -329,22 +342,25 @@ static void svm_fill_report(struct svm_cpu *c, struct vmm_report *r)
 	r->cr0 = v->cr0;
 	r->cr3 = v->cr3;
 	r->cr4 = v->cr4;
-	memcpy(r->gpr, c->gprs, sizeof(r->gpr));
+	memcpy(r->gpr, c->vcpu.gprs, sizeof(r->gpr));
 	r->gpr[0] = v->rax;
 	r->gpr[4] = v->rsp;
 }
 
-/* Host side: every CPU's exits since it entered the guest, by reason. */
-static int svm_exit_rows(char *buf, uint64_t size)
+static void svm_vcpu_fill_report(struct vmm_vcpu *vcpu, struct vmm_report *r)
 {
-	uint64_t len = 0;
+	svm_fill_report(svm_cpu_of(vcpu), r);
+}
 
-	for (uint32_t i = 0; i < svm_nr_cpus && len < size; i++) {
-		if (svm_cpus[i].vmcb)
-			len += vmm_exit_row(buf + len, size - len, i, svm_cpus[i].exits,
-					    svm_bucket_names, svm_cpus[i].exits_by, SVM_X_COUNT);
-	}
-	return (int)len;
+static struct vmm_vcpu *svm_vcpu_of(uint32_t cpu)
+{
+	return cpu < svm_nr_cpus && svm_cpus[cpu].vmcb ? &svm_cpus[cpu].vcpu : NULL;
+}
+
+/* The next VMRUN drops the guest's translations (this ASID's, where the CPU can). */
+static void svm_flush_guest_tlb(struct vmm_vcpu *vcpu)
+{
+	svm_cpu_of(vcpu)->vmcb->tlb_control = svm_tlb_flush;
 }
 
 /* The state block of a core added at run time, once the layer took it. */
@@ -386,65 +402,27 @@ static void svm_prepare_started(uint32_t cpu, const struct vmm_cpu_start *req, v
 	v->rsp = req->rsp;
 	v->rflags = 2;
 	v->rax = 0;
-	memset(c->gprs, 0, sizeof(c->gprs));
-	c->gprs[7] = req->rdi;
+	memset(c->vcpu.gprs, 0, sizeof(c->vcpu.gprs));
+	c->vcpu.gprs[7] = req->rdi;
 }
 
-static int64_t svm_cpu_start(struct svm_cpu *asking, uint64_t cpu_apic, uint64_t gpa)
+static int64_t svm_cpu_start(struct vmm_vcpu *asking, uint64_t cpu_apic, uint64_t gpa)
 {
 	uint32_t cpu = (uint32_t)cpu_apic;
 
 	if (cpu >= svm_nr_cpus || !svm_cpus[cpu].vmcb)
 		return -EINVAL;
 	return vmm_host_cpu_start(cpu_apic, gpa, svm_cpus[cpu].host_rsp, svm_prepare_started,
-				  asking);
+				  svm_cpu_of(asking));
 }
 
-/* The layer's calls; false if rax names none (then it is the guest's VMMCALL). */
+/* VMMCALL: the layer's calls (RAX in the VMCB); false if RAX names none. */
 static bool svm_hypercall_exit(struct svm_cpu *c, struct vmcb *v)
 {
-	uint64_t a = c->gprs[3], b = c->gprs[1];
-	struct vmm_report r;
-
-	/* The kernel's xAPIC writes: the common case, kept apart from the rest. */
-	if (v->rax == VMM_HC_APIC_WRITE) {
-		if (vmm_host_apic_write(a, b)) {
-			svm_fill_report(c, &r);
-			vmm_violation_apic(&r, a, b);
-		}
-		c->exits_by[SVM_X_APIC]++;
-		v->rip = svm_has_nrip ? v->next_rip : v->rip + 3;
-		return true;
-	}
-	/* Counted first, so the exit table includes the call that prints it. */
-	c->exits_by[SVM_X_HYPERCALL]++;
-	switch (v->rax) {
-	case VMM_HC_PARK:
-		svm_park();
-	case VMM_HC_EXIT_TABLE:
-		v->rax = (uint64_t)vmm_host_exit_table(a, b, svm_exit_rows);
-		break;
-	case VMM_HC_MEM_ADD:
-		v->rax = (uint64_t)vmm_host_mem_add(&svm_npt, a, b);
-		break;
-	case VMM_HC_MEM_REMOVE:
-		v->rax = (uint64_t)vmm_host_mem_remove(&svm_npt, a, b);
-		break;
-	case VMM_HC_SYNC:
-		if (vmm_host_flush_due(c->cpu))
-			v->tlb_control = svm_tlb_flush;
-		v->rax = (uint64_t)vmm_host_sync();
-		break;
-	case VMM_HC_CPU_ADD:
-		v->rax = (uint64_t)svm_cpu_add(a, b);
-		break;
-	case VMM_HC_CPU_START:
-		v->rax = (uint64_t)svm_cpu_start(c, a, b);
-		break;
-	default:
-		c->exits_by[SVM_X_HYPERCALL]--;
+	c->vcpu.gprs[0] = v->rax;
+	if (!vmm_host_hypercall(&c->vcpu))
 		return false;
-	}
+	v->rax = c->vcpu.gprs[0];
 	v->rip = svm_has_nrip ? v->next_rip : v->rip + 3;
 	return true;
 }
@@ -454,11 +432,11 @@ static void svm_dispatch_exit(struct svm_cpu *c);
 /* Returns to the VMRUN loop, or ends the run through vmm_violation. */
 void svm_handle_exit(struct svm_cpu *c)
 {
-	c->exits++;
+	c->vcpu.exits++;
 	c->vmcb->tlb_control = 0;
 	svm_dispatch_exit(c);
 	/* Another core took access away from the guest: drop what this one cached. */
-	if (vmm_host_flush_due(c->cpu))
+	if (vmm_host_flush_due(c->vcpu.cpu))
 		c->vmcb->tlb_control = svm_tlb_flush;
 }
 
@@ -474,25 +452,26 @@ static void svm_dispatch_exit(struct svm_cpu *c)
 			return;
 		break;
 	case EXIT_NMI:
-		c->exits_by[SVM_X_NMI]++;
+		c->vcpu.exits_by[VMM_EXIT_NMI]++;
 		if (vmm_is_stopping())
 			svm_park();	/* halted where the host's INIT still works */
 		v->event_inj = 2 | (2U << 8) | (1U << 31);	/* hand the NMI to the kernel */
 		return;
 	case EXIT_MSR:
-		if (v->exit_info1 == 1 && c->gprs[1] == MSR_EFER) {
-			uint64_t val = (c->gprs[2] << 32) | (uint32_t)v->rax;
+		if (v->exit_info1 == 1 && c->vcpu.gprs[1] == MSR_EFER) {
+			uint64_t val = (c->vcpu.gprs[2] << 32) | (uint32_t)v->rax;
 
 			/* The kernel may change EFER, not switch SVM off under us. */
 			if (val & EFER_SVME) {
-				c->exits_by[SVM_X_MSR]++;
+				c->vcpu.exits_by[VMM_EXIT_MSR]++;
 				v->efer = val;
 				v->rip = svm_has_nrip ? v->next_rip : v->rip + 2;
 				return;
 			}
 		}
 		svm_fill_report(c, &r);
-		vmm_violation_msr(&r, v->exit_info1, c->gprs[1], (c->gprs[2] << 32) | (uint32_t)v->rax);
+		vmm_violation_msr(&r, v->exit_info1, c->vcpu.gprs[1],
+				  (c->vcpu.gprs[2] << 32) | (uint32_t)v->rax);
 	case EXIT_NPF:
 		svm_fill_report(c, &r);
 		vmm_violation_nested(&r, (v->exit_info1 & 2) ? "write" :
@@ -508,7 +487,7 @@ static void svm_dispatch_exit(struct svm_cpu *c)
 			svm_park();
 		svm_fill_report(c, &r);
 		ksnprintf(r.what, sizeof(r.what), "an INIT signal arrived at enclave cpu %u",
-			  c->cpu);
+			  c->vcpu.cpu);
 		vmm_violation(VMM_FAULT_INIT, &r);
 	default:
 		svm_fill_report(c, &r);
@@ -522,7 +501,7 @@ static void svm_dispatch_exit(struct svm_cpu *c)
 	}
 }
 
-void svm_park(void)
+static void svm_park(void)
 {
 	/*
 	 * GIF is clear after #VMEXIT and would hold INIT pending: set it, with
@@ -533,7 +512,7 @@ void svm_park(void)
 	vmm_halt();
 }
 
-bool svm_cpu_enter(uint32_t cpu, uint64_t guest_rsp, uint64_t guest_rip)
+static bool svm_cpu_enter(uint32_t cpu, uint64_t guest_rsp, uint64_t guest_rip)
 {
 	struct svm_cpu *c;
 
@@ -547,7 +526,7 @@ bool svm_cpu_enter(uint32_t cpu, uint64_t guest_rsp, uint64_t guest_rip)
 	svm_launch(c, guest_rsp, guest_rip);
 }
 
-void svm_cpu_run_started(uint32_t cpu)
+static void svm_cpu_run_started(uint32_t cpu)
 {
 	struct svm_cpu *c = &svm_cpus[cpu];
 
@@ -558,3 +537,23 @@ void svm_cpu_run_started(uint32_t cpu)
 	vmm_host_first_entry(cpu);
 	svm_run(c);
 }
+
+const struct vmm_backend vmm_svm_backend = {
+	.name = "AMD SVM with nested paging",
+	.host_page_code = COVE_GUARDED_NPT,
+	.call_insn = VMM_CALL_VMMCALL,
+	.exit_kinds = svm_exit_kinds,
+	.nr_exit_kinds = ARRAY_SIZE(svm_exit_kinds),
+	.nested = &svm_npt,
+	.present = svm_present,
+	.available = svm_available,
+	.init = svm_init,
+	.cpu_enter = svm_cpu_enter,
+	.cpu_run_started = svm_cpu_run_started,
+	.park = svm_park,
+	.vcpu_of = svm_vcpu_of,
+	.cpu_add = svm_cpu_add,
+	.cpu_start = svm_cpu_start,
+	.flush_guest_tlb = svm_flush_guest_tlb,
+	.fill_report = svm_vcpu_fill_report,
+};

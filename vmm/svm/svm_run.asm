@@ -2,19 +2,19 @@
 ;
 ; The SVM world switch. svm_launch() is called by a CPU on its kernel stack;
 ; it moves to the layer's stack and runs the kernel as guest from where the
-; kernel asked (vmm/guest_entry.asm, kernel text: the layer's own text is
-; hidden from the guest). The loop then runs on the host side for the life
-; of the CPU: VMRUN, save the guest's registers, handle the exit, restore
-; them, VMRUN again.
+; kernel asked (arch/x86_64/kernel/vmm_guest_entry.asm, kernel text: the
+; layer's own text is hidden from the guest). The loop then runs on the host
+; side for the life of the CPU: VMRUN, save the guest's registers, handle
+; the exit, restore them, VMRUN again.
 ;
-; struct svm_cpu (vmm/svm/svm.c): gprs[16] at 0 (rax rcx rdx rbx rsp rbp rsi
-; rdi r8..r15), vmcb_pa at 128, host_area_pa at 136, host_rsp at 144.
+; struct svm_cpu (vmm/svm/svm.c): vcpu.gprs[16] at 0 (rax rcx rdx rbx rsp
+; rbp rsi rdi r8..r15), vmcb_pa at 192, host_area_pa at 200, host_rsp at 208.
 
 bits 64
 %include "guest_regs.inc"
-%define CTX_VMCB	128
-%define CTX_HOST_AREA	136
-%define CTX_HOST_RSP	144
+%define CTX_VMCB	192
+%define CTX_HOST_AREA	200
+%define CTX_HOST_RSP	208
 
 section .text
 extern svm_prepare_launch

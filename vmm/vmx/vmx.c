@@ -8,12 +8,13 @@
 #include <cove/boot_info.h>
 #include <cove/errno.h>
 #include <cove/kvsnprintf.h>
+#include <cove/pisces_abi.h>
 #include <cove/string.h>
-#include <cove/vmm.h>
-#include <cove/vmm_host.h>
+#include <cove/vmm_hypercall.h>
 #include <arch/lapic.h>
 #include <arch/pgtable.h>
 #include <arch/x86.h>
+#include "../vmm_host.h"
 
 #define MSR_FEATURE_CONTROL 0x3a
 #define MSR_VMX_BASIC 0x480
@@ -90,10 +91,10 @@ enum {
 	R_INVEPT = 50, R_INVVPID = 53, R_XSETBV = 55,
 };
 
-
-enum vmx_bucket { VX_NMI, VX_CPUID, VX_MSR, VX_APIC, VX_HYPERCALL, VX_OTHER, VX_COUNT };
-static const char *const vmx_bucket_names[VX_COUNT] = {
-	"nmi", "cpuid", "msr", "apic", "hypercall", "other",
+/* The exit kinds counted per CPU, as the power-off table shows them. */
+static const uint8_t vmx_exit_kinds[] = {
+	VMM_EXIT_NMI, VMM_EXIT_CPUID, VMM_EXIT_MSR, VMM_EXIT_APIC, VMM_EXIT_HYPERCALL,
+	VMM_EXIT_OTHER,
 };
 
 /*
@@ -116,22 +117,27 @@ static const uint16_t vmx_start_fields[] = {
 
 /* Per CPU, in the layer's own memory. */
 struct vmx_cpu {
-	uint64_t gprs[16];
+	struct vmm_vcpu vcpu;	/* first: its gprs[] at 0 */
 	uint64_t host_rsp;
 	uint64_t launched;
 	uint64_t vmxon_pa, vmcs_pa;
-	uint32_t cpu;
 	bool setup_failed;	/* VMXON or the VMCS refused: report once on the layer's stack */
-	uint64_t exits;
-	uint64_t exits_by[VX_COUNT];
 	/* A core the layer starts: its guest state, written by the asking core. */
 	uint64_t start_vals[VMX_NR_START_FIELDS];
 	struct vmm_cpu_start start;
 };
 
-_Static_assert(__builtin_offsetof(struct vmx_cpu, host_rsp) == 128, "vmx_run.asm offsets");
+_Static_assert(__builtin_offsetof(struct vmx_cpu, vcpu.gprs) == 0, "vmx_run.asm offsets");
+_Static_assert(__builtin_offsetof(struct vmx_cpu, host_rsp) == 192, "vmx_run.asm offsets");
+
+static inline struct vmx_cpu *vmx_cpu_of(struct vmm_vcpu *vcpu)
+{
+	return container_of(vcpu, struct vmx_cpu, vcpu);
+}
 
 void vmx_launch(struct vmx_cpu *c, uint64_t guest_rsp, uint64_t guest_rip) __noreturn;
+static void vmx_park(void) __noreturn;
+static void vmx_cpu_run_started(uint32_t cpu) __noreturn;
 
 /* Set up by the boot CPU in vmx_init; each CPU then uses only its own entry. */
 static struct vmx_cpu *vmx_cpus;
@@ -160,7 +166,7 @@ static uint64_t vmx_vmread(uint64_t field)
 	return v;
 }
 
-bool vmx_present(void)
+static bool vmx_present(void)
 {
 	uint32_t a, b, c, d;
 
@@ -178,7 +184,7 @@ static int vmx_adjust(uint32_t msr, uint32_t want, uint32_t *out)
 	return (v & want) == want ? 0 : -ENODEV;
 }
 
-bool vmx_available(const char **why)
+static bool vmx_available(const char **why)
 {
 	uint64_t fc, basic;
 	bool true_ctls;
@@ -237,7 +243,7 @@ static void vmx_cpu_lay_out(struct vmx_cpu *vc, uint32_t cpu, void *block)
 {
 	phys_addr_t pa = vmm_v2p(block);
 
-	vc->cpu = cpu;
+	vc->vcpu.cpu = cpu;
 	vc->vmxon_pa = pa;
 	vc->vmcs_pa = pa + PAGE_SIZE;
 	*(uint32_t *)block = vmx_revision;
@@ -245,7 +251,7 @@ static void vmx_cpu_lay_out(struct vmx_cpu *vc, uint32_t cpu, void *block)
 	vc->host_rsp = (uint64_t)block + (PAGE_SIZE << VMM_CPU_STATE_ORDER);
 }
 
-int vmx_init(const struct boot_info *bi)
+static int vmx_init(const struct boot_info *bi)
 {
 	uint8_t *io_a, *io_b, *msrs;
 	uint64_t cap = rdmsr(MSR_VMX_EPT_VPID_CAP);
@@ -418,7 +424,7 @@ static int vmx_setup_vmcs(void)
 static void vmx_fill_report(struct vmx_cpu *c, struct vmm_report *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->cpu = c->cpu;
+	r->cpu = c->vcpu.cpu;
 	r->exit_code = vmx_vmread(F_EXIT_REASON);
 	r->info1 = vmx_vmread(F_EXIT_QUAL);
 	r->info2 = vmx_vmread(F_GUEST_PHYS);
@@ -428,8 +434,13 @@ static void vmx_fill_report(struct vmx_cpu *c, struct vmm_report *r)
 	r->cr0 = vmx_vmread(F_GUEST_CR0);
 	r->cr3 = vmx_vmread(F_GUEST_CR3);
 	r->cr4 = vmx_vmread(F_GUEST_CR4);
-	memcpy(r->gpr, c->gprs, sizeof(r->gpr));
+	memcpy(r->gpr, c->vcpu.gprs, sizeof(r->gpr));
 	r->gpr[4] = r->rsp;
+}
+
+static void vmx_vcpu_fill_report(struct vmm_vcpu *vcpu, struct vmm_report *r)
+{
+	vmx_fill_report(vmx_cpu_of(vcpu), r);
 }
 
 void vmx_entry_failed(struct vmx_cpu *c)
@@ -438,7 +449,7 @@ void vmx_entry_failed(struct vmx_cpu *c)
 
 	vmx_fill_report(c, &r);
 	ksnprintf(r.what, sizeof(r.what), "VM entry failed on cpu %u (instruction error %lu)",
-		  c->cpu, vmx_vmread(F_INSN_ERROR));
+		  c->vcpu.cpu, vmx_vmread(F_INSN_ERROR));
 	vmm_violation(VMM_FAULT_INVALID, &r);
 }
 
@@ -447,19 +458,12 @@ static void vmx_skip_insn(void)
 	vmx_vmwrite(F_GUEST_RIP, vmx_vmread(F_GUEST_RIP) + vmx_vmread(F_EXIT_INSN_LEN));
 }
 
-static int vmx_exit_rows(char *buf, uint64_t size)
+static struct vmm_vcpu *vmx_vcpu_of(uint32_t cpu)
 {
-	uint64_t len = 0;
-
-	for (uint32_t i = 0; i < vmx_nr_cpus && len < size; i++) {
-		if (vmx_cpus[i].vmcs_pa)
-			len += vmm_exit_row(buf + len, size - len, i, vmx_cpus[i].exits,
-					    vmx_bucket_names, vmx_cpus[i].exits_by, VX_COUNT);
-	}
-	return (int)len;
+	return cpu < vmx_nr_cpus && vmx_cpus[cpu].vmcs_pa ? &vmx_cpus[cpu].vcpu : NULL;
 }
 
-void vmx_park(void)
+static void vmx_park(void)
 {
 	/* INIT is blocked in VMX root operation: leave it so the host's INIT works. */
 	__asm__ volatile("cli; vmxoff" ::: "memory", "cc");
@@ -475,6 +479,11 @@ static void vmx_invept(void)
 	} desc = { vmx_eptp, 0 };
 
 	__asm__ volatile("invept %0, %1" : : "m"(desc), "r"(vmx_invept_type) : "cc", "memory");
+}
+
+static void vmx_flush_guest_tlb(struct vmm_vcpu *vcpu)
+{
+	vmx_invept();
 }
 
 /* The state block of a core added at run time, once the layer took it. */
@@ -500,11 +509,12 @@ static void vmx_prepare_started(uint32_t cpu, const struct vmm_cpu_start *req, v
 	for (uint32_t i = 0; i < VMX_NR_START_FIELDS; i++)
 		c->start_vals[i] = vmx_vmread(vmx_start_fields[i]);
 	c->start = *req;
-	memset(c->gprs, 0, sizeof(c->gprs));
-	c->gprs[7] = req->rdi;
+	memset(c->vcpu.gprs, 0, sizeof(c->vcpu.gprs));
+	c->vcpu.gprs[7] = req->rdi;
 }
 
-static int64_t vmx_cpu_start(uint64_t cpu_apic, uint64_t gpa)
+/* The asking core's VMCS is the current one: vmx_prepare_started reads it. */
+static int64_t vmx_cpu_start(struct vmm_vcpu *asking, uint64_t cpu_apic, uint64_t gpa)
 {
 	uint32_t cpu = (uint32_t)cpu_apic;
 
@@ -514,74 +524,27 @@ static int64_t vmx_cpu_start(uint64_t cpu_apic, uint64_t gpa)
 				  NULL);
 }
 
-/* The layer's calls; false if RAX names none (then it is the guest's VMCALL). */
-static bool vmx_hypercall_exit(struct vmx_cpu *c)
-{
-	uint64_t a = c->gprs[3], b = c->gprs[1];
-	struct vmm_report r;
-
-	/* The kernel's xAPIC writes: the common case, kept apart from the rest. */
-	if (c->gprs[0] == VMM_HC_APIC_WRITE) {
-		if (vmm_host_apic_write(a, b)) {
-			vmx_fill_report(c, &r);
-			vmm_violation_apic(&r, a, b);
-		}
-		c->exits_by[VX_APIC]++;
-		vmx_skip_insn();
-		return true;
-	}
-	/* Counted first, so the exit table includes the call that prints it. */
-	c->exits_by[VX_HYPERCALL]++;
-	switch (c->gprs[0]) {
-	case VMM_HC_PARK:
-		vmx_park();
-	case VMM_HC_EXIT_TABLE:
-		c->gprs[0] = (uint64_t)vmm_host_exit_table(a, b, vmx_exit_rows);
-		break;
-	case VMM_HC_MEM_ADD:
-		c->gprs[0] = (uint64_t)vmm_host_mem_add(&vmx_ept, a, b);
-		break;
-	case VMM_HC_MEM_REMOVE:
-		c->gprs[0] = (uint64_t)vmm_host_mem_remove(&vmx_ept, a, b);
-		break;
-	case VMM_HC_SYNC:
-		if (vmm_host_flush_due(c->cpu))
-			vmx_invept();
-		c->gprs[0] = (uint64_t)vmm_host_sync();
-		break;
-	case VMM_HC_CPU_ADD:
-		c->gprs[0] = (uint64_t)vmx_cpu_add(a, b);
-		break;
-	case VMM_HC_CPU_START:
-		c->gprs[0] = (uint64_t)vmx_cpu_start(a, b);
-		break;
-	default:
-		c->exits_by[VX_HYPERCALL]--;
-		return false;
-	}
-	vmx_skip_insn();
-	return true;
-}
-
 static void vmx_dispatch_exit(struct vmx_cpu *c);
 
 void vmx_handle_exit(struct vmx_cpu *c)
 {
-	c->exits++;
+	c->vcpu.exits++;
 	vmx_dispatch_exit(c);
 	/* Another core took access away from the guest: drop what this one cached. */
-	if (vmm_host_flush_due(c->cpu))
+	if (vmm_host_flush_due(c->vcpu.cpu))
 		vmx_invept();
 }
 
 static void vmx_dispatch_exit(struct vmx_cpu *c)
 {
 	uint32_t reason = (uint32_t)vmx_vmread(F_EXIT_REASON) & 0xffff;
+	uint64_t *gprs = c->vcpu.gprs;
+	uint64_t *exits_by = c->vcpu.exits_by;
 	struct vmm_report r;
 
 	switch (reason) {
 	case R_EXCEPTION_NMI:
-		c->exits_by[VX_NMI]++;
+		exits_by[VMM_EXIT_NMI]++;
 		if (vmm_is_stopping())
 			vmx_park();	/* halted where the host's INIT still works */
 		/* Hand the NMI to the kernel: vector 2, type NMI, valid. */
@@ -590,31 +553,34 @@ static void vmx_dispatch_exit(struct vmx_cpu *c)
 	case R_CPUID: {
 		uint32_t a, b, cc, d;
 
-		c->exits_by[VX_CPUID]++;
-		cpuid((uint32_t)c->gprs[0], (uint32_t)c->gprs[1], &a, &b, &cc, &d);
-		c->gprs[0] = a;
-		c->gprs[3] = b;
-		c->gprs[1] = cc;
-		c->gprs[2] = d;
+		exits_by[VMM_EXIT_CPUID]++;
+		cpuid((uint32_t)gprs[0], (uint32_t)gprs[1], &a, &b, &cc, &d);
+		gprs[0] = a;
+		gprs[3] = b;
+		gprs[1] = cc;
+		gprs[2] = d;
 		vmx_skip_insn();
 		return;
 	}
 	case R_XSETBV:
-		c->exits_by[VX_OTHER]++;
-		__asm__ volatile("xsetbv" : : "c"((uint32_t)c->gprs[1]), "a"((uint32_t)c->gprs[0]),
-				 "d"((uint32_t)c->gprs[2]));
+		exits_by[VMM_EXIT_OTHER]++;
+		__asm__ volatile("xsetbv" : : "c"((uint32_t)gprs[1]), "a"((uint32_t)gprs[0]),
+				 "d"((uint32_t)gprs[2]));
 		vmx_skip_insn();
 		return;
 	case R_VMCALL:
-		if (vmx_hypercall_exit(c))
+		/* The layer's calls; one RAX names none of is the guest's VMCALL. */
+		if (vmm_host_hypercall(&c->vcpu)) {
+			vmx_skip_insn();
 			return;
+		}
 		break;
 	case R_WRMSR:
-		if (c->gprs[1] == MSR_X2APIC_ICR) {
-			uint64_t icr = (c->gprs[2] << 32) | (uint32_t)c->gprs[0];
+		if (gprs[1] == MSR_X2APIC_ICR) {
+			uint64_t icr = (gprs[2] << 32) | (uint32_t)gprs[0];
 
 			if (!vmm_icr_write(icr)) {
-				c->exits_by[VX_APIC]++;
+				exits_by[VMM_EXIT_APIC]++;
 				vmx_skip_insn();
 				return;
 			}
@@ -622,7 +588,7 @@ static void vmx_dispatch_exit(struct vmx_cpu *c)
 			vmm_violation_apic(&r, APIC_REG_ICR_LOW, icr);
 		}
 		vmx_fill_report(c, &r);
-		vmm_violation_msr(&r, true, c->gprs[1], (c->gprs[2] << 32) | (uint32_t)c->gprs[0]);
+		vmm_violation_msr(&r, true, gprs[1], (gprs[2] << 32) | (uint32_t)gprs[0]);
 	case R_EPT_VIOLATION:
 		vmx_fill_report(c, &r);
 		vmm_violation_nested(&r, (r.info1 & 2) ? "write" : (r.info1 & 4) ? "fetch" : "read",
@@ -639,7 +605,8 @@ static void vmx_dispatch_exit(struct vmx_cpu *c)
 		/* fall through */
 	case R_SIPI:
 		vmx_fill_report(c, &r);
-		ksnprintf(r.what, sizeof(r.what), "an INIT or SIPI arrived at enclave cpu %u", c->cpu);
+		ksnprintf(r.what, sizeof(r.what), "an INIT or SIPI arrived at enclave cpu %u",
+			  c->vcpu.cpu);
 		vmm_violation(VMM_FAULT_INIT, &r);
 	default:
 		break;
@@ -660,12 +627,12 @@ void vmx_host_start(struct vmx_cpu *c)
 {
 	struct vmm_report r;
 
-	vmm_host_first_entry(c->cpu);
+	vmm_host_first_entry(c->vcpu.cpu);
 	if (!c->setup_failed)
 		return;
 	memset(&r, 0, sizeof(r));
-	r.cpu = c->cpu;
-	ksnprintf(r.what, sizeof(r.what), "cannot enter VMX operation on cpu %u", c->cpu);
+	r.cpu = c->vcpu.cpu;
+	ksnprintf(r.what, sizeof(r.what), "cannot enter VMX operation on cpu %u", c->vcpu.cpu);
 	vmm_violation(VMM_FAULT_INVALID, &r);
 }
 
@@ -690,7 +657,7 @@ static bool vmx_enter_root(struct vmx_cpu *c)
 	return !fail;
 }
 
-bool vmx_cpu_enter(uint32_t cpu, uint64_t guest_rsp, uint64_t guest_rip)
+static bool vmx_cpu_enter(uint32_t cpu, uint64_t guest_rsp, uint64_t guest_rip)
 {
 	struct vmx_cpu *c;
 
@@ -719,7 +686,7 @@ static void vmx_host_allow_xsetbv(void)
 }
 
 /* Host TR: the kernel's selector in the layer's GDT copy, on the layer's own TSS. */
-void vmx_cpu_run_started(uint32_t cpu)
+static void vmx_cpu_run_started(uint32_t cpu)
 {
 	struct vmx_cpu *c = &vmx_cpus[cpu];
 	int rc = 0;
@@ -739,3 +706,23 @@ void vmx_cpu_run_started(uint32_t cpu)
 	}
 	vmx_launch(c, c->start.rsp, c->start.rip);
 }
+
+const struct vmm_backend vmm_vmx_backend = {
+	.name = "Intel VMX with EPT",
+	.host_page_code = COVE_GUARDED_EPT,
+	.call_insn = VMM_CALL_VMCALL,
+	.exit_kinds = vmx_exit_kinds,
+	.nr_exit_kinds = ARRAY_SIZE(vmx_exit_kinds),
+	.nested = &vmx_ept,
+	.present = vmx_present,
+	.available = vmx_available,
+	.init = vmx_init,
+	.cpu_enter = vmx_cpu_enter,
+	.cpu_run_started = vmx_cpu_run_started,
+	.park = vmx_park,
+	.vcpu_of = vmx_vcpu_of,
+	.cpu_add = vmx_cpu_add,
+	.cpu_start = vmx_cpu_start,
+	.flush_guest_tlb = vmx_flush_guest_tlb,
+	.fill_report = vmx_vcpu_fill_report,
+};

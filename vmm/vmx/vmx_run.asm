@@ -2,16 +2,16 @@
 ;
 ; The VMX world switch. vmx_launch() is called by a CPU on its kernel stack
 ; with its VMCS current; the guest starts where the kernel asked
-; (vmm/guest_entry.asm, kernel text: the layer's own text is hidden from the
-; guest). VM exits land in vmx_exit_entry on the layer's stack, whose top
-; slot holds the CPU's context.
+; (arch/x86_64/kernel/vmm_guest_entry.asm, kernel text: the layer's own text
+; is hidden from the guest). VM exits land in vmx_exit_entry on the layer's
+; stack, whose top slot holds the CPU's context.
 ;
-; struct vmx_cpu (vmm/vmx/vmx.c): gprs[16] at 0 (rax rcx rdx rbx rsp rbp rsi
-; rdi r8..r15), host_rsp at 128, launched at 136.
+; struct vmx_cpu (vmm/vmx/vmx.c): vcpu.gprs[16] at 0 (rax rcx rdx rbx rsp
+; rbp rsi rdi r8..r15), host_rsp at 192, launched at 200.
 
 bits 64
 %include "guest_regs.inc"
-%define CTX_HOST_RSP	128
+%define CTX_HOST_RSP	192
 %define VMCS_HOST_RSP	0x6c14
 %define VMCS_HOST_RIP	0x6c16
 %define VMCS_GUEST_RSP	0x681c

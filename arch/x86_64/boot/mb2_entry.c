@@ -13,7 +13,6 @@
 #include <cove/init.h>
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
-#include <cove/partition.h>
 #include <cove/string.h>
 #include <arch/mb2_parse.h>
 #include <arch/platform.h>

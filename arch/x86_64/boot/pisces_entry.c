@@ -12,8 +12,8 @@
 #include <cove/init.h>
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
-#include <cove/partition.h>
 #include <cove/pisces_abi.h>
+#include <cove/ranges.h>
 #include <cove/string.h>
 #include <arch/memlayout.h>
 #include <arch/platform.h>

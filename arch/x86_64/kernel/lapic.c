@@ -8,7 +8,6 @@
 #include <cove/kprintf.h>
 #include <cove/options.h>
 #include <cove/percpu.h>
-#include <cove/vmm.h>
 #include <arch/lapic.h>
 #include <arch/trap.h>
 #include <arch/x86.h>
@@ -33,18 +32,23 @@ uint32_t lapic_read(uint32_t reg)
 	return lapic_mmio[reg / 4];
 }
 
-/* A guarded CPU sees the xAPIC page read-only: the layer writes for it. */
-static bool lapic_via_layer(void)
+void lapic_set_write_hook(void (*write)(uint32_t reg, uint64_t value))
 {
-	return !lapic_x2apic && this_cpu()->guarded;
+	this_cpu()->arch.apic_write = write;
+}
+
+/* A core whose xAPIC page is read-only (guarded) writes through its hook. */
+static bool lapic_via_hook(void)
+{
+	return !lapic_x2apic && this_cpu()->arch.apic_write;
 }
 
 void lapic_write(uint32_t reg, uint32_t v)
 {
 	if (lapic_x2apic)
 		wrmsr(X2APIC_MSR_BASE + (reg >> 4), v);
-	else if (lapic_via_layer())
-		vmm_apic_write(reg, v);
+	else if (lapic_via_hook())
+		this_cpu()->arch.apic_write(reg, v);
 	else
 		lapic_mmio[reg / 4] = v;
 }
@@ -67,8 +71,9 @@ void lapic_send_ipi(uint32_t apic_id, uint32_t icr_low)
 		wrmsr(X2APIC_MSR_BASE + (APIC_REG_ICR_LOW >> 4), ((uint64_t)apic_id << 32) | icr_low);
 		return;
 	}
-	if (lapic_via_layer()) {
-		vmm_apic_write(APIC_REG_ICR_LOW, (uint64_t)apic_id << 32 | icr_low);
+	if (lapic_via_hook()) {
+		this_cpu()->arch.apic_write(APIC_REG_ICR_LOW,
+					    (uint64_t)apic_id << 32 | icr_low);
 		return;
 	}
 	while (lapic_mmio[APIC_REG_ICR_LOW / 4] & APIC_ICR_PENDING)

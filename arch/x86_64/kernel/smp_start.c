@@ -8,7 +8,6 @@
 #include <cove/errno.h>
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
-#include <cove/options.h>
 #include <cove/percpu.h>
 #include <cove/pmem.h>
 #include <cove/smp.h>
@@ -77,6 +76,14 @@ static int tramp_setup(void)
 	return 0;
 }
 
+/* Test only (fault_inject=): set by the boot CPU before other CPUs start, then read-only. */
+static void (*smp_first_step)(void);
+
+void arch_smp_set_first_step(void (*step)(void))
+{
+	smp_first_step = step;
+}
+
 /*
  * A core the kernel woke with INIT/SIPI enters the layer here; one the host
  * started was released by the layer and is its guest from its first
@@ -87,8 +94,9 @@ static void __noreturn smp_ap_entry(struct percpu *p)
 	cpu_init_self(p);
 	write_cr3(kmap_root());
 	if (p->host_started)
-		p->guarded = vmm_guarded();
-	fault_inject_cpu_start();
+		vmm_cpu_adopt();
+	if (smp_first_step)
+		smp_first_step();
 	lapic_init_cpu();
 	if (!p->host_started)
 		vmm_cpu_enter();

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Self-tests of the kernel page tables: permissions and coverage. */
 #include <cove/boot_info.h>
-#include <cove/init.h>
 #include <cove/kmap.h>
 #include <cove/kstack.h>
 #include <cove/selftest.h>

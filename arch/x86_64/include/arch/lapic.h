@@ -24,6 +24,12 @@ bool lapic_is_x2apic(void);
 
 uint32_t lapic_read(uint32_t reg);
 void lapic_write(uint32_t reg, uint32_t v);
+/*
+ * This core's xAPIC writes go to write from now on (for the ICR, value is
+ * the destination APIC ID << 32 | the low word). Whoever makes the MMIO
+ * page read-only to the core sets it, on the core, before its next write.
+ */
+void lapic_set_write_hook(void (*write)(uint32_t reg, uint64_t value));
 
 #define APIC_REG_ID 0x20
 #define APIC_REG_VERSION 0x30

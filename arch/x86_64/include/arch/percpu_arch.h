@@ -32,6 +32,8 @@ struct arch_percpu {
 	uint64_t gdt[GDT_ENTRIES] __aligned(16);
 	struct tss64 tss __aligned(16);
 	uint8_t ist_stacks[3][IST_STACK_SIZE] __aligned(16);
+	/* Where this core's xAPIC writes go instead of the MMIO page; set by itself. */
+	void (*apic_write)(uint32_t reg, uint64_t value);
 };
 
 #endif /* ARCH_PERCPU_ARCH_H */

@@ -13,8 +13,10 @@
 #include <cove/percpu.h>
 #include <cove/pmem.h>
 #include <cove/vmm.h>
+#include <cove/vmm_hypercall.h>
 #include <cove/vmm_layer.h>
 #include <cove/xcall.h>
+#include <arch/lapic.h>
 
 /* Written by the boot CPU in vmm_init, before any other CPU runs; read-only after. */
 static bool vmm_on;
@@ -66,8 +68,26 @@ int vmm_init(const struct boot_info *bi, enum vmm_mode mode)
 		       mode == VMM_PROTECT_REQUIRE ? "; refusing to run unguarded" : "");
 		return mode == VMM_PROTECT_REQUIRE ? rc : 0;
 	}
+	vmm_hypercall_init(vmm_info.call_insn);
 	vmm_on = true;
 	return 0;
+}
+
+/*
+ * The nested tables map a guarded core's xAPIC page read-only: its APIC
+ * writes go to the layer from now on (x2APIC ones are MSR writes the
+ * layer sees anyway).
+ */
+static void vmm_cpu_set_guarded(bool guarded)
+{
+	if (guarded)
+		lapic_set_write_hook(vmm_apic_write);
+	this_cpu()->guarded = guarded;
+}
+
+void vmm_cpu_adopt(void)
+{
+	vmm_cpu_set_guarded(vmm_on);
 }
 
 void vmm_cpu_enter(void)
@@ -82,7 +102,7 @@ void vmm_cpu_enter(void)
 	arch_irq_restore(flags);
 	if (!guarded)
 		pr_warn("vmm: cpu%u has no state in the layer; it runs unguarded\n", this_cpu_id());
-	this_cpu()->guarded = guarded;
+	vmm_cpu_set_guarded(guarded);
 }
 
 bool vmm_guarded(void)
@@ -99,12 +119,6 @@ void vmm_area(phys_addr_t *base, uint64_t *size)
 {
 	*base = vmm_info.area_lo;
 	*size = vmm_info.area_hi - vmm_info.area_lo;
-}
-
-/* A call into the layer, whichever back end it is. */
-static int64_t vmm_hypercall(uint64_t nr, uint64_t a, uint64_t b)
-{
-	return vmm_info.is_vmx ? vmx_hypercall(nr, a, b) : svm_hypercall(nr, a, b);
 }
 
 void vmm_apic_write(uint32_t reg, uint64_t value)

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Inside the protection layer: what vmm/ and its back ends share. Only
- * files linked into vmm_layer.o include this; everything declared here runs
- * on the host side (or during setup, before any core is guarded).
+ * Inside the protection layer: what vmm/ and its back ends share. Private
+ * to vmm/ (the files linked into vmm_layer.o); everything declared here
+ * runs on the host side (or during setup, before any core is guarded).
  */
-#ifndef COVE_VMM_HOST_H
-#define COVE_VMM_HOST_H
+#ifndef VMM_VMM_HOST_H
+#define VMM_VMM_HOST_H
 
 #include <cove/types.h>
+#include <cove/vmm_hypercall.h>
 #include <arch/memlayout.h>
 
 struct boot_info;
@@ -60,19 +61,91 @@ static inline void __noreturn vmm_halt(void)
 		__asm__ volatile("cli; hlt");
 }
 
-/* Back ends. */
-bool vmx_present(void);
-bool vmx_available(const char **why);
-int vmx_init(const struct boot_info *bi);
-bool vmx_cpu_enter(uint32_t cpu, uint64_t guest_rsp, uint64_t guest_rip);
-void vmx_park(void) __noreturn;
-bool svm_available(const char **why);
-int svm_init(const struct boot_info *bi);
-bool svm_cpu_enter(uint32_t cpu, uint64_t guest_rsp, uint64_t guest_rip);
-void svm_park(void) __noreturn;
-/* A core the layer started (ap_start.c): on its own tables, into guest mode. */
-void svm_cpu_run_started(uint32_t cpu) __noreturn;
-void vmx_cpu_run_started(uint32_t cpu) __noreturn;
+/* What a core's exits are counted by, for the table printed at the end of a run. */
+enum vmm_exit_kind {
+	VMM_EXIT_NMI,
+	VMM_EXIT_CPUID,
+	VMM_EXIT_MSR,
+	VMM_EXIT_APIC,
+	VMM_EXIT_HYPERCALL,
+	VMM_EXIT_OTHER,
+	VMM_EXIT_KINDS
+};
+
+/*
+ * A core as the back-end neutral code sees it: first in each back end's
+ * per-core state, so the world switch finds the registers at offset 0.
+ * In the layer's memory; once the core runs, only the core writes it.
+ */
+struct vmm_vcpu {
+	/*
+	 * rax rcx rdx rbx rsp rbp rsi rdi r8..r15, as the world switch saved
+	 * them; RSP is not kept here (reports read it from the control block).
+	 * SVM keeps RAX in the VMCB: its back end copies it in before a
+	 * hypercall and back after.
+	 */
+	uint64_t gprs[16];
+	uint32_t cpu;
+	uint64_t exits;
+	uint64_t exits_by[VMM_EXIT_KINDS];
+};
+
+struct vmm_report;
+
+/*
+ * One back end (vmm/vmx: Intel VMX with EPT, vmm/svm: AMD SVM with nested
+ * paging), chosen once at setup from CPUID (vmm_setup). The back end owns
+ * the control block (VMCS or VMCB) and the world switch: it decodes exits
+ * and fills registers; what an exit means is decided by common code.
+ */
+struct vmm_backend {
+	const char *name;		/* for the kernel's log */
+	uint32_t host_page_code;	/* cove_host_page.guarded once cores enter */
+	enum vmm_call_insn call_insn;	/* what the guest calls the layer with */
+	/* The exit kinds it counts, in the order the exit table shows them. */
+	const uint8_t *exit_kinds;
+	uint32_t nr_exit_kinds;
+	/* The nested tables (EPT or NPT) over the partition; built by init. */
+	struct pgtable *nested;
+
+	/* Whether this CPU has the extension at all (then it is the one used). */
+	bool (*present)(void);
+	/* Whether it can be used; *why says why not. Setup, boot CPU. */
+	bool (*available)(const char **why);
+	/* Per-core state, bitmaps, nested tables. Setup, boot CPU. */
+	int (*init)(const struct boot_info *bi);
+	/*
+	 * Enter host mode on this core and launch the kernel as the guest at
+	 * guest_rip on guest_rsp; returns (false) only without state for cpu.
+	 */
+	bool (*cpu_enter)(uint32_t cpu, uint64_t guest_rsp, uint64_t guest_rip);
+	/* A core the layer started (ap_start.c): on its own tables, into guest mode. */
+	void (*cpu_run_started)(uint32_t cpu) __noreturn;
+	/* Host side: leave virtualization on this core and halt, where INIT works. */
+	void (*park)(void) __noreturn;
+	/* Host side: a core's state, or NULL if the layer holds none for it. */
+	struct vmm_vcpu *(*vcpu_of)(uint32_t cpu);
+	/* VMM_HC_CPU_ADD: take the block at pa and lay a new core's state out in it. */
+	int64_t (*cpu_add)(uint64_t cpu_apic, uint64_t pa);
+	/* VMM_HC_CPU_START on asking: the started core's guest state, from asking's. */
+	int64_t (*cpu_start)(struct vmm_vcpu *asking, uint64_t cpu_apic, uint64_t gpa);
+	/* Drop the guest translations this core cached, before it next runs the guest. */
+	void (*flush_guest_tlb)(struct vmm_vcpu *vcpu);
+	/* The guest's state at this exit, for a fault report. */
+	void (*fill_report)(struct vmm_vcpu *vcpu, struct vmm_report *r);
+};
+
+extern const struct vmm_backend vmm_vmx_backend, vmm_svm_backend;
+/* The back end in use: set once by the boot CPU in vmm_setup, read-only after. */
+extern const struct vmm_backend *vmm_be;
+
+/*
+ * A hypercall exit (vmm/hypercall.c), with the guest's registers in
+ * vcpu->gprs: does the call and leaves its result in gprs[0]. False if
+ * RAX names no call of the layer's (the back end treats the instruction
+ * as the guest's own); true once done, and the back end then skips it.
+ */
+bool vmm_host_hypercall(struct vmm_vcpu *vcpu);
 
 /* Setup only: memory for the layer, taken from the partition and hidden. */
 void *vmm_alloc_pages(uint32_t order, phys_addr_t *pa);
@@ -143,7 +216,6 @@ uint32_t *vmm_host_state_word(void);
 /* Bare mode: the run ends through the emulator's exit ports (else halt). */
 bool vmm_poweroff_ports(void);
 bool vmm_layer_is_on(void);
-bool vmm_layer_is_vmx(void);
 
 /*
  * Co-kernel cores the layer starts (ap_start.c, ap_entry.asm): the common
@@ -158,14 +230,8 @@ int64_t vmm_host_ap_release(uint32_t cpu, uint32_t apic_id, uint64_t host_rsp);
 /* The layer's entry code, identity-mapped in its tables (the switch to them runs there). */
 extern char vmm_ap_entry[], vmm_ap_entry_end[];
 
-/*
- * Host side of VMM_HC_EXIT_TABLE: appends one line per core to the
- * guest's buffer; the back ends call vmm_exit_row for each of their cores.
- */
-int64_t vmm_host_exit_table(uint64_t gpa, uint64_t size,
-			    int (*rows)(char *buf, uint64_t size));
-int vmm_exit_row(char *buf, uint64_t size, uint32_t cpu, uint64_t total,
-		 const char *const *names, const uint64_t *counts, int n);
+/* Host side of VMM_HC_EXIT_TABLE: one line per core into the guest's buffer. */
+int64_t vmm_host_exit_table(uint64_t gpa, uint64_t size);
 /* Host side of VMM_HC_MEM_ADD, MEM_REMOVE and SYNC, shared by the back ends. */
 int64_t vmm_host_mem_add(struct pgtable *nested, uint64_t base, uint64_t size);
 int64_t vmm_host_mem_remove(struct pgtable *nested, uint64_t base, uint64_t size);
@@ -203,4 +269,4 @@ enum vmm_doorbell_verdict vmm_doorbell_admit(void);
 /* Whether an ICR write is a ring of the host's doorbell (refused only as a storm). */
 bool vmm_icr_is_doorbell(uint32_t icr_lo, uint32_t dest);
 
-#endif /* COVE_VMM_HOST_H */
+#endif /* VMM_VMM_HOST_H */

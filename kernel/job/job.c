@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The bare-mode job runner: jobs from the command line or a job file, run
- * one after another; each rank's end is reported, and after the last job
- * the machine powers off with a status saying whether every rank succeeded.
+ * The job runner: in bare mode jobs from the command line or a job file,
+ * run one after another; each rank's end is reported, and after the last
+ * job the machine powers off with a status saying whether every rank
+ * succeeded. In co-kernel mode, one job at a time as the host launches it.
  */
 #include <cove/cmdline.h>
-#include <cove/cokernel.h>
 #include <cove/errno.h>
 #include <cove/exec.h>
 #include <cove/exit.h>
@@ -339,7 +339,8 @@ static void job_run_next(void)
 	job_all_done();
 }
 
-void job_process_exited(struct process *p)
+/* The process exit hook: every process ends here, ranks or not. */
+static void job_process_exited(struct process *p)
 {
 	uint32_t rank = (uint32_t)(uintptr_t)p->job_rank;
 
@@ -433,6 +434,11 @@ int job_kill_host(uint32_t host_job)
 			process_kill(p, SIGKILL, false);
 	}
 	return 0;
+}
+
+void job_init(void)
+{
+	process_set_exit_hook(job_process_exited);
 }
 
 bool job_start_from_cmdline(void)

@@ -12,7 +12,6 @@
 #include <cove/boot_info.h>
 #include <cove/errno.h>
 #include <cove/host.h>
-#include <cove/init.h>
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
 #include <cove/partition.h>

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fault_inject=KIND: the kernel misbehaves on purpose, as a buggy kernel
- * could, so tests can check that the protection layer contains it, and,
- * with protect=off, that the same bug really does harm.
+ * fault_inject=KIND (test only): the kernel misbehaves on purpose, as a
+ * buggy kernel could, so tests can check that the protection layer
+ * contains it, and, with protect=off, that the same bug really does harm.
+ * What only the CPU can do wrong (triple fault, reset port, MSRs,
+ * virtualization instructions, NMIs) is arch/x86_64/debug/fault_arch.c.
  */
-#include <cove/arch.h>
 #include <cove/boot_info.h>
 #include <cove/fault_host.h>
-#include <cove/init.h>
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
 #include <cove/options.h>
@@ -15,8 +15,7 @@
 #include <cove/smp.h>
 #include <cove/vmm.h>
 #include <cove/vmm_layer.h>
-#include <arch/lapic.h>
-#include <arch/x86.h>
+#include <arch/fault_arch.h>
 
 #define FAULT_PATTERN 0xbadc0ffee0ddf00dULL
 
@@ -82,51 +81,6 @@ static void fault_layer_code(void)
 		(uint64_t)*p);
 }
 
-static void fault_triple(void)
-{
-	struct {
-		uint16_t limit;
-		uint64_t base;
-	} __packed empty = { 0, 0 };
-
-	kprintf("fault_inject: loading an empty IDT and faulting: a triple fault\n");
-	__asm__ volatile("cli; lidt %0; int3" : : "m"(empty));
-}
-
-static void fault_reset(void)
-{
-	kprintf("fault_inject: resetting the platform through port 0xcf9\n");
-	outb(0xcf9, 0x06);
-	arch_delay_us(100000);
-	kprintf("fault_inject: the reset did not happen\n");
-}
-
-static void fault_apic_base(void)
-{
-	uint64_t old = rdmsr(MSR_APIC_BASE);
-
-	kprintf("fault_inject: moving the local APIC to 0xfed00000\n");
-	wrmsr(MSR_APIC_BASE, (old & 0xfff) | 0xfed00000);
-	kprintf("fault_inject: the APIC base is now %#lx (was %#lx)\n", rdmsr(MSR_APIC_BASE), old);
-	wrmsr(MSR_APIC_BASE, old);
-}
-
-static void fault_vmrun(void)
-{
-	uint64_t zero = 0;
-	uint32_t a, b, c, d;
-
-	cpuid(1, 0, &a, &b, &c, &d);
-	if (c & (1U << 5)) {	/* VMX: the layer is the VMX back end */
-		kprintf("fault_inject: executing VMCLEAR in the kernel\n");
-		__asm__ volatile("vmclear %0" : : "m"(zero) : "cc", "memory");
-	} else {
-		kprintf("fault_inject: executing VMRUN in the kernel\n");
-		__asm__ volatile("xorl %%eax, %%eax; vmrun" : : : "rax", "memory");
-	}
-	kprintf("fault_inject: the virtualization instruction returned\n");
-}
-
 /*
  * INIT then SIPI to a core not ours: fault_addr's APIC id if given (a
  * co-kernel test names a host core), else the first past the partition's.
@@ -142,7 +96,7 @@ static void fault_ipi_foreign(void)
 		target = MAX(target, bi->cpus[i].apic_id + 1);
 	kprintf("fault_inject: sending INIT and SIPI to APIC id %u, outside the partition\n",
 		target);
-	lapic_send_ipi(target, APIC_ICR_INIT | APIC_ICR_LEVEL_ASSERT);
+	fault_arch_init(target);
 	if (smp_start_foreign_cpu(target) == 0)
 		kprintf("fault_inject: the core with APIC id %u, not ours, now runs Cove\n", target);
 	else
@@ -171,7 +125,7 @@ static void fault_nmi_foreign(void)
 	while (!fault_addr && fault_apic_is_ours(target))
 		target++;
 	kprintf("fault_inject: sending an NMI to APIC id %u, outside the enclave\n", target);
-	lapic_send_ipi(target, APIC_ICR_NMI | APIC_ICR_LEVEL_ASSERT);
+	fault_arch_nmi(target);
 	kprintf("fault_inject: the NMI went to APIC id %u\n", target);
 }
 
@@ -195,14 +149,18 @@ static void fault_grow_ungranted(void)
  * Where a core used to run kernel code before it entered the layer: with
  * the layer starting host-started cores as guests, this write is contained.
  */
-void fault_inject_cpu_start(void)
+static void fault_ap_early_write(void)
 {
-	if (kernel_options.fault_inject != FAULT_INJECT_AP_EARLY_WRITE)
-		return;
 	kprintf("fault_inject: cpu%u writes outside the partition before anything else%s\n",
 		this_cpu_id(), this_cpu()->guarded ? " (as the layer's guest)" : "");
 	fault_addr = kernel_options.fault_addr;
 	fault_wild_write();
+}
+
+void fault_inject_init(void)
+{
+	if (kernel_options.fault_inject == FAULT_INJECT_AP_EARLY_WRITE)
+		arch_smp_set_first_step(fault_ap_early_write);
 }
 
 void fault_inject_run(int kind, uint64_t addr)
@@ -216,16 +174,16 @@ void fault_inject_run(int kind, uint64_t addr)
 		fault_layer_write();
 		break;
 	case FAULT_INJECT_TRIPLE:
-		fault_triple();
+		fault_arch_triple();
 		break;
 	case FAULT_INJECT_RESET:
-		fault_reset();
+		fault_arch_reset();
 		break;
 	case FAULT_INJECT_APIC_BASE:
-		fault_apic_base();
+		fault_arch_apic_base();
 		break;
 	case FAULT_INJECT_VMRUN:
-		fault_vmrun();
+		fault_arch_virt_insn();
 		break;
 	case FAULT_INJECT_IPI_FOREIGN:
 		fault_ipi_foreign();

@@ -12,9 +12,9 @@
 #include <cove/host.h>
 #include <cove/job.h>
 #include <cove/kmap.h>
-#include <cove/init.h>
 #include <cove/kprintf.h>
 #include <cove/kvsnprintf.h>
+#include <cove/partition.h>
 #include <cove/pisces_abi.h>
 #include <cove/sched.h>
 #include <cove/smp.h>
@@ -30,7 +30,7 @@ static volatile bool cokernel_shutdown_requested;
  */
 static uint32_t cokernel_launch_job;
 static char cokernel_launch_line[JOB_LINE_MAX];
-/* The partition description; set once by cokernel_main. */
+/* The partition description; set once by cokernel_init. */
 static struct boot_info *cokernel_bi;
 
 static bool cokernel_idle_work(void)
@@ -48,7 +48,8 @@ static bool cokernel_idle_work(void)
 	return any;
 }
 
-void cokernel_doorbell(void)
+/* The host rang (interrupt context, boot CPU). */
+static void cokernel_doorbell(void)
 {
 	/*
 	 * Requests are served from the boot CPU's idle loop. The two that must
@@ -68,8 +69,12 @@ static int32_t cokernel_reply(char *payload, uint32_t *len, uint32_t cap, int32_
 	return rc;
 }
 
-int32_t cokernel_control(uint32_t op, const uint64_t arg[6], uint32_t job, char *payload,
-			 uint32_t *len, uint32_t cap)
+/*
+ * One control request (COVE_CTL_*): result >= 0 or -errno; a reply
+ * payload (an error message) may replace the request's, *len updated.
+ */
+static int32_t cokernel_control(uint32_t op, const uint64_t arg[6], uint32_t job,
+				char *payload, uint32_t *len, uint32_t cap)
 {
 	int rc;
 
@@ -114,7 +119,6 @@ int32_t cokernel_control(uint32_t op, const uint64_t arg[6], uint32_t job, char 
 
 void cokernel_main(struct boot_info *bi)
 {
-	cokernel_bi = bi;
 	sched_set_idle_work(cokernel_idle_work);
 	kprintf("cove: enclave %u ready for jobs from the host\n", bi->enclave_id);
 	host_set_state(COVE_STATE_READY, 0);
@@ -123,7 +127,8 @@ void cokernel_main(struct boot_info *bi)
 	sched_idle_loop();
 }
 
-void cokernel_exit(int status)
+/* The run ends: tell the host, stop every CPU where the host can take it back. */
+static void __noreturn cokernel_exit(int status)
 {
 	arch_irq_disable();
 	arch_stop_other_cpus();
@@ -131,4 +136,16 @@ void cokernel_exit(int status)
 	/* Leave guest mode where the layer allows it, so INIT from the host works. */
 	vmm_park_cpu();
 	arch_halt_forever();
+}
+
+static const struct host_handlers cokernel_host_handlers = {
+	.doorbell = cokernel_doorbell,
+	.control = cokernel_control,
+};
+
+void cokernel_init(struct boot_info *bi)
+{
+	cokernel_bi = bi;
+	host_set_handlers(&cokernel_host_handlers);
+	kernel_exit_set_stop(cokernel_exit);
 }
