@@ -156,8 +156,8 @@ void vmm_violation_io(struct vmm_report *r, bool read, uint64_t port)
 
 void vmm_violation_msr(struct vmm_report *r, bool write, uint64_t msr, uint64_t value)
 {
-	ksnprintf(r->what, sizeof(r->what), "%s of MSR %#lx (value %#lx) by the kernel",
-		  write ? "write" : "read", msr, value);
+	ksnprintf(r->what, sizeof(r->what), "%s of MSR %#lx (value %#lx) by the kernel (%s)",
+		  write ? "write" : "read", msr, value, vmm_msr_name((uint32_t)msr));
 	vmm_violation(VMM_FAULT_MSR, r);
 }
 

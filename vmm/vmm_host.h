@@ -258,6 +258,19 @@ bool vmm_icr_allowed(uint32_t icr_lo, uint32_t dest);
  */
 int vmm_icr_write(uint64_t icr);
 
+/* vmm/msr_policy.c: MSR writes are denied by default. */
+enum vmm_msr_action {
+	VMM_MSR_DONE,		/* the layer made it for the guest (an IPI) */
+	VMM_MSR_SET_EFER,	/* the back end sets it as the guest's EFER */
+	VMM_MSR_REFUSE,		/* a violation */
+	VMM_MSR_REFUSE_IPI,	/* a violation of the IPI policy (vmm_violation_apic) */
+};
+/* The MSRs the guest writes without an exit; the back ends clear their bits. */
+uint32_t vmm_msr_direct_list(const uint32_t **list);
+/* A trapped WRMSR of value to msr; efer: the guest's EFER now. */
+enum vmm_msr_action vmm_msr_write(uint32_t msr, uint64_t value, uint64_t efer);
+const char *vmm_msr_name(uint32_t msr);
+
 /* vmm/doorbell.c: the host's long-call doorbell, rate-limited by news. */
 enum vmm_doorbell_verdict {
 	VMM_DOORBELL_SEND,

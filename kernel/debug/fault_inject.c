@@ -210,6 +210,9 @@ void fault_inject_run(int kind, uint64_t addr)
 		fault_hang();
 	case FAULT_INJECT_PANIC:
 		fault_panic();
+	case FAULT_INJECT_MSR_WRITE:
+		fault_arch_msr_write();
+		break;
 	default:
 		break;
 	}

@@ -257,6 +257,29 @@ scenario_vmx_off_vmclear_crashes() {
 	expect_log "KERNEL FAULT on cpu 0: invalid opcode (vector 6)"
 }
 
+# MSR writes are denied by default: a machine-wide one (the MTRR default
+# type) is refused and reported under both back ends; unguarded it lands.
+msr_write_case() {	# qemu|bochs on|off
+	local args=(--smp 2 --mem 256M)
+	[ "$1" = bochs ] && args=(--emulator bochs --smp 2 --mem 256)
+	if [ "$2" = on ]; then
+		boot "${args[@]}" --cmdline "protect=require fault_inject=msr_write"
+		contained "protected MSR write" "write of MSR 0x2ff"
+		expect_log "(IA32_MTRR_DEF_TYPE: memory types)"
+		expect_no_log "the MTRRs are off"
+	else
+		boot "${args[@]}" --cmdline "protect=off fault_inject=msr_write"
+		expect_status 0
+		expect_log "fault_inject: the MTRRs are off (IA32_MTRR_DEF_TYPE"
+	fi
+}
+for _emu in qemu bochs; do
+	for _mode in on off; do
+		eval "scenario_msr_write_${_emu}_${_mode}() { msr_write_case $_emu $_mode; }"
+	done
+done
+unset _emu _mode
+
 # --- Partition changes: memory added at run time ---
 
 partition_grows() {

@@ -11,6 +11,7 @@
 #include <cove/pisces_abi.h>
 #include <cove/string.h>
 #include <cove/vmm_hypercall.h>
+#include <arch/lapic.h>
 #include <arch/pgtable.h>
 #include <arch/x86.h>
 #include "../vmm_host.h"
@@ -170,20 +171,33 @@ static void svm_bitmap_set(uint8_t *map, uint32_t bit)
 	map[bit / 8] |= (uint8_t)(1U << (bit % 8));
 }
 
-/* Write intercepts for one MSR in the permission map (two bits per MSR). */
-static void svm_intercept_msr(uint8_t *msrpm, uint32_t msr, bool reads)
+/* The read bit of an MSR in the permission map (two bits per MSR; write is next). */
+static uint32_t svm_msrpm_bit(uint32_t msr)
 {
-	uint32_t base;
-
 	if (msr < 0x2000)
-		base = 0;
-	else if (msr >= 0xc0000000 && msr < 0xc0002000)
-		base = 0x800 * 8, msr -= 0xc0000000;
-	else
-		base = 0x1000 * 8, msr -= 0xc0010000;
-	if (reads)
-		svm_bitmap_set(msrpm, base + msr * 2);
-	svm_bitmap_set(msrpm, base + msr * 2 + 1);
+		return msr * 2;
+	if (msr >= 0xc0000000 && msr < 0xc0002000)
+		return 0x800 * 8 + (msr - 0xc0000000) * 2;
+	return 0x1000 * 8 + (msr - 0xc0010000) * 2;
+}
+
+/*
+ * Every write the map can name traps (the CPU traps the MSRs it cannot),
+ * but the ones the policy lets the guest make itself; reads trap only for
+ * the layer's own save area.
+ */
+static void svm_msrpm_fill(uint8_t *msrpm)
+{
+	const uint32_t *direct;
+	uint32_t n = vmm_msr_direct_list(&direct);
+
+	memset(msrpm, 0xaa, 3 * 0x800);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t bit = svm_msrpm_bit(direct[i]) + 1;
+
+		msrpm[bit / 8] &= (uint8_t)~(1U << (bit % 8));
+	}
+	svm_bitmap_set(msrpm, svm_msrpm_bit(MSR_VM_HSAVE_PA));
 }
 
 /* One core's state block: VMCB, host save area, HSAVE page, then the stack. */
@@ -220,10 +234,7 @@ static int svm_init(const struct boot_info *bi)
 	svm_bitmap_set(iopm, 0x92);
 	for (uint32_t port = 0xcf8; port <= 0xcff; port++)
 		svm_bitmap_set(iopm, port);
-	svm_intercept_msr(msrpm, MSR_APIC_BASE, false);
-	svm_intercept_msr(msrpm, MSR_EFER, false);
-	svm_intercept_msr(msrpm, MSR_VM_HSAVE_PA, true);
-	svm_intercept_msr(msrpm, MSR_VM_CR, false);
+	svm_msrpm_fill(msrpm);
 
 	for (uint32_t i = 0; i < (bi->nr_cpus ? bi->nr_cpus : 1); i++) {
 		void *block = vmm_alloc_pages(VMM_CPU_STATE_ORDER, &pa);
@@ -457,21 +468,25 @@ static void svm_dispatch_exit(struct svm_cpu *c)
 			svm_park();	/* halted where the host's INIT still works */
 		v->event_inj = 2 | (2U << 8) | (1U << 31);	/* hand the NMI to the kernel */
 		return;
-	case EXIT_MSR:
-		if (v->exit_info1 == 1 && c->vcpu.gprs[1] == MSR_EFER) {
-			uint64_t val = (c->vcpu.gprs[2] << 32) | (uint32_t)v->rax;
+	case EXIT_MSR: {
+		uint64_t val = (c->vcpu.gprs[2] << 32) | (uint32_t)v->rax;
+		enum vmm_msr_action act = VMM_MSR_REFUSE;
 
-			/* The kernel may change EFER, not switch SVM off under us. */
-			if (val & EFER_SVME) {
-				c->vcpu.exits_by[VMM_EXIT_MSR]++;
+		/* EFER as the guest sees it keeps SVME: the policy lets SCE and NXE change. */
+		if (v->exit_info1 == 1)
+			act = vmm_msr_write((uint32_t)c->vcpu.gprs[1], val, v->efer);
+		if (act == VMM_MSR_DONE || act == VMM_MSR_SET_EFER) {
+			c->vcpu.exits_by[act == VMM_MSR_DONE ? VMM_EXIT_APIC : VMM_EXIT_MSR]++;
+			if (act == VMM_MSR_SET_EFER)
 				v->efer = val;
-				v->rip = svm_has_nrip ? v->next_rip : v->rip + 2;
-				return;
-			}
+			v->rip = svm_has_nrip ? v->next_rip : v->rip + 2;
+			return;
 		}
 		svm_fill_report(c, &r);
-		vmm_violation_msr(&r, v->exit_info1, c->vcpu.gprs[1],
-				  (c->vcpu.gprs[2] << 32) | (uint32_t)v->rax);
+		if (act == VMM_MSR_REFUSE_IPI)
+			vmm_violation_apic(&r, APIC_REG_ICR_LOW, val);
+		vmm_violation_msr(&r, v->exit_info1, c->vcpu.gprs[1], val);
+	}
 	case EXIT_NPF:
 		svm_fill_report(c, &r);
 		vmm_violation_nested(&r, (v->exit_info1 & 2) ? "write" :

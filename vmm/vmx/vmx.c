@@ -229,13 +229,24 @@ static void vmx_bitmap_set(uint8_t *map, uint32_t bit)
 	map[bit / 8] |= (uint8_t)(1U << (bit % 8));
 }
 
-/* MSR bitmap: write-low at byte 2048, write-high (0xc0000000-) at 3072. */
-static void vmx_intercept_msr_write(uint8_t *map, uint32_t msr)
+/*
+ * MSR bitmap: write-low at byte 2048, write-high (0xc0000000-) at 3072.
+ * Every write the bitmap can name exits (the CPU exits on the MSRs it
+ * cannot) but the ones the policy lets the guest make itself.
+ */
+static void vmx_msr_bitmap_fill(uint8_t *map)
 {
-	if (msr < 0x2000)
-		vmx_bitmap_set(map, 2048 * 8 + msr);
-	else
-		vmx_bitmap_set(map, 3072 * 8 + (msr - 0xc0000000));
+	const uint32_t *direct;
+	uint32_t n = vmm_msr_direct_list(&direct), bit;
+
+	memset(map + 2048, 0xff, 2048);
+	for (uint32_t i = 0; i < n; i++) {
+		if (direct[i] < 0x2000)
+			bit = 2048 * 8 + direct[i];
+		else
+			bit = 3072 * 8 + (direct[i] - 0xc0000000);
+		map[bit / 8] &= (uint8_t)~(1U << (bit % 8));
+	}
 }
 
 /* One core's state block: VMXON region, VMCS, then the stack. */
@@ -274,9 +285,7 @@ static int vmx_init(const struct boot_info *bi)
 	vmx_bitmap_set(io_a, 0x92);
 	for (uint32_t port = 0xcf8; port <= 0xcff; port++)
 		vmx_bitmap_set(io_a, port);
-	vmx_intercept_msr_write(msrs, MSR_APIC_BASE);
-	vmx_intercept_msr_write(msrs, MSR_FEATURE_CONTROL);
-	vmx_intercept_msr_write(msrs, MSR_X2APIC_ICR);
+	vmx_msr_bitmap_fill(msrs);
 
 	for (uint32_t i = 0; i < (bi->nr_cpus ? bi->nr_cpus : 1); i++) {
 		void *block = vmm_alloc_pages(VMM_CPU_STATE_ORDER, &pa);
@@ -575,20 +584,23 @@ static void vmx_dispatch_exit(struct vmx_cpu *c)
 			return;
 		}
 		break;
-	case R_WRMSR:
-		if (gprs[1] == MSR_X2APIC_ICR) {
-			uint64_t icr = (gprs[2] << 32) | (uint32_t)gprs[0];
+	case R_WRMSR: {
+		uint64_t val = (gprs[2] << 32) | (uint32_t)gprs[0];
+		enum vmm_msr_action act = vmm_msr_write((uint32_t)gprs[1], val,
+							vmx_vmread(F_GUEST_EFER));
 
-			if (!vmm_icr_write(icr)) {
-				exits_by[VMM_EXIT_APIC]++;
-				vmx_skip_insn();
-				return;
-			}
-			vmx_fill_report(c, &r);
-			vmm_violation_apic(&r, APIC_REG_ICR_LOW, icr);
+		if (act == VMM_MSR_DONE || act == VMM_MSR_SET_EFER) {
+			exits_by[act == VMM_MSR_DONE ? VMM_EXIT_APIC : VMM_EXIT_MSR]++;
+			if (act == VMM_MSR_SET_EFER)
+				vmx_vmwrite(F_GUEST_EFER, val);
+			vmx_skip_insn();
+			return;
 		}
 		vmx_fill_report(c, &r);
-		vmm_violation_msr(&r, true, gprs[1], (gprs[2] << 32) | (uint32_t)gprs[0]);
+		if (act == VMM_MSR_REFUSE_IPI)
+			vmm_violation_apic(&r, APIC_REG_ICR_LOW, val);
+		vmm_violation_msr(&r, true, gprs[1], val);
+	}
 	case R_EPT_VIOLATION:
 		vmx_fill_report(c, &r);
 		vmm_violation_nested(&r, (r.info1 & 2) ? "write" : (r.info1 & 4) ? "fetch" : "read",

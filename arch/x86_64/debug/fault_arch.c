@@ -65,3 +65,21 @@ void fault_arch_init(uint32_t apic_id)
 {
 	lapic_send_ipi(apic_id, APIC_ICR_INIT | APIC_ICR_LEVEL_ASSERT);
 }
+
+/*
+ * Memory types are the platform's: every core must agree on them, and one
+ * that turns its MTRRs off makes all of memory uncacheable under itself.
+ */
+void fault_arch_msr_write(void)
+{
+	uint64_t old = rdmsr(0x2ff);
+
+	kprintf("fault_inject: turning the MTRRs off through MSR 0x2ff (IA32_MTRR_DEF_TYPE)\n");
+	wrmsr(0x2ff, old & ~(1ULL << 11));
+	if (rdmsr(0x2ff) & (1ULL << 11))
+		kprintf("fault_inject: the MTRRs stayed on\n");
+	else
+		kprintf("fault_inject: the MTRRs are off (IA32_MTRR_DEF_TYPE %#lx, was %#lx)\n",
+			rdmsr(0x2ff), old);
+	wrmsr(0x2ff, old);
+}

@@ -19,6 +19,8 @@ void fault_arch_apic_base(void);
 void fault_arch_virt_insn(void);
 /* Send an NMI to apic_id. */
 void fault_arch_nmi(uint32_t apic_id);
+/* Turn the MTRRs off (IA32_MTRR_DEF_TYPE), then put them back. */
+void fault_arch_msr_write(void);
 /* Send an INIT to apic_id. */
 void fault_arch_init(uint32_t apic_id);
 
