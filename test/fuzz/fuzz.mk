@@ -12,7 +12,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	       -fno-omit-frame-pointer -Iinclude -Iarch/$(ARCH)/include -Itest/fuzz
 
 FUZZ_TARGETS += job_parse
-FUZZ_SRCS_job_parse := test/fuzz/fuzz_job_parse.c kernel/job_parse.c kernel/lib/kvsnprintf.c
+FUZZ_SRCS_job_parse := test/fuzz/fuzz_job_parse.c kernel/job/job_parse.c kernel/lib/kvsnprintf.c
 
 FUZZ_TARGETS += cpio
 FUZZ_SRCS_cpio := test/fuzz/fuzz_cpio.c kernel/fs/cpio.c kernel/fs/ramfs.c
@@ -25,7 +25,7 @@ FUZZ_SRCS_options := test/fuzz/fuzz_options.c init/options.c kernel/cmdline.c \
 	kernel/lib/kvsnprintf.c
 
 FUZZ_TARGETS += cli_parse
-FUZZ_SRCS_cli_parse := test/fuzz/fuzz_cli_parse.c linux/tools/cli_parse.c kernel/job_parse.c \
+FUZZ_SRCS_cli_parse := test/fuzz/fuzz_cli_parse.c linux/tools/cli_parse.c kernel/job/job_parse.c \
 	kernel/cmdline.c kernel/lib/kvsnprintf.c
 
 # args.c ends a misuse with exit(): wrapped, so the harness gets control back.
@@ -38,6 +38,14 @@ FUZZ_TARGETS += cove_image
 FUZZ_SRCS_cove_image := test/fuzz/fuzz_cove_image.c linux/module/cove_image.c \
 	linux/module/cove_image.h test/fuzz/cove_image_user.h
 FUZZ_CFLAGS_cove_image := -Ilinux/module
+
+# The module's reads of enclave-written memory, in user space (kshim/).
+FUZZ_TARGETS += cove_shared
+# The harness includes cove_shared.c itself, in place of cove.h.
+FUZZ_SRCS_cove_shared := test/fuzz/fuzz_cove_shared.c test/fuzz/kshim/linux/bitops.h \
+	test/fuzz/kshim/linux/kernel.h
+FUZZ_CFLAGS_cove_shared := -Itest/fuzz/kshim -Wno-address-of-packed-member
+$(BUILD)/fuzz/cove_shared: linux/module/cove_shared.c
 
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 .PHONY: fuzz fuzz-bins test-fuzz
