@@ -132,7 +132,7 @@ struct cove_enclave {
 	struct completion booted;	/* create is done with it: destroy may go */
 };
 
-/* cove_main.c */
+/* cove_registry.c */
 extern struct mutex cove_lifecycle;
 struct cove_enclave *cove_get(u32 id);
 /* cove_get for an id a user asked for: says "no enclave N" when there is none. */
