@@ -154,10 +154,11 @@ int cove_remove(struct cove_change *req);
 void cove_enclave_release(struct kref *ref);
 void cove_destroy_all(void);
 
-/* cove_chan.c (state) */
+/* cove_state.c: how an enclave ends; each releases every waiter */
 void cove_fail(struct cove_enclave *e, const char *why);
-/* The enclave stopped answering: HUNG, with why, and every waiter released. */
+/* The enclave stopped answering: HUNG, with why. */
 void cove_hung(struct cove_enclave *e, const char *why);
+void cove_stopped(struct cove_enclave *e);
 
 /* cove_cpu.c */
 int cove_cpus_from_mask(const __u64 *mask, unsigned int *cpus, unsigned int *nr);

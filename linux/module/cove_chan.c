@@ -93,36 +93,6 @@ static struct cove_job *cove_job_find(struct cove_enclave *e, u32 id)
 	return NULL;
 }
 
-static void cove_wake_all(struct cove_enclave *e)
-{
-	struct cove_job *j;
-
-	spin_lock(&e->lc_lock);
-	list_for_each_entry(j, &e->jobs, node)
-		wake_up_all(&j->wq);
-	spin_unlock(&e->lc_lock);
-	wake_up_all(&e->state_wq);
-}
-
-static void cove_end(struct cove_enclave *e, u32 state, const char *why)
-{
-	if (why && !e->report[0])
-		strscpy(e->report, why, sizeof(e->report));
-	WRITE_ONCE(e->state, state);
-	cove_wake_all(e);
-}
-
-/* The enclave failed (or stopped): record why, release every waiter. */
-void cove_fail(struct cove_enclave *e, const char *why)
-{
-	cove_end(e, COVE_ENCLAVE_FAILED, why);
-}
-
-void cove_hung(struct cove_enclave *e, const char *why)
-{
-	cove_end(e, COVE_ENCLAVE_HUNG, why);
-}
-
 /*
  * How long the boot core may go without a heartbeat, though rung, before
  * the enclave counts as hung. It advances the heartbeat whenever it takes
@@ -241,8 +211,7 @@ static void cove_poll_once(struct cove_enclave *e)
 	}
 	if (st == COVE_STATE_STOPPED) {
 		e->exit_status = READ_ONCE(e->bp->tail.exit_status);
-		WRITE_ONCE(e->state, COVE_ENCLAVE_STOPPED);
-		cove_wake_all(e);
+		cove_stopped(e);
 		return;
 	}
 	cove_lc_take(e);
