@@ -21,26 +21,28 @@
 #             @linux:REGEX  Linux's own log shows it
 #             @reset   the whole machine resets: Linux is gone (a scenario
 #                      of its own)
-#             same     the host contains it either way (its own checks)
+#             same:WHO the same either way: WHO contains it (the host's own
+#                      checks, or the kernel refusing a job)
 #             n/a:WHY  nothing to harm without the layer
 FAULT_MATRIX=(
 "wild_write|a write to a page of Linux's memory|kfault wild_write @watch|1 failed write at guest physical 0x[0-9a-f]+: outside the partition|@watch"
 "layer_write|a write into the layer's memory|kfault layer_write|1 failed inside the protection layer's memory|n/a:no layer runs, so there is none to hit"
-"layer_code|a write into the layer's code|kfault layer_code|1 failed inside the protection layer's memory|n/a:the code is overwritten (0 ready the layer's code was overwritten), but no layer runs it"
+"layer_code|a write into the layer's code|kfault layer_code|1 failed inside the protection layer's memory|n/a:the write lands in the layer's image, but no layer runs it"
 "triple_fault|an empty IDT, then a fault|kfault triple_fault|1 failed the kernel triple-faulted|@reset"
 "reset|a reset through port 0xcf9|kfault reset|1 failed I/O port 0xcf9|n/a:under the Linux guest QEMU sometimes resets, sometimes not; bare mode shows the reset (protect_off_reset_port_resets)"
-"apic_base|a write to the APIC base MSR|kfault apic_base|1 failed MSR 0x1b|0 ready the APIC base is now 0xfed00900"
+"apic_base|a write to the APIC base MSR|kfault apic_base|1 failed MSR 0x1b|0 ready the APIC base is now 0xfed00[89]00"
+"msr_write|the MTRRs turned off (a machine-wide MSR)|kfault msr_write|1 failed write of MSR 0x2ff .*IA32_MTRR_DEF_TYPE|0 ready the MTRRs are off"
 "vmrun|VMRUN in the kernel|kfault vmrun|1 failed SVM instruction|1 failed the Cove kernel panicked"
 "ipi_foreign|INIT and SIPI to Linux's core 1|kfault ipi_foreign 1|1 failed IPI \\(ICR 0x[0-9a-f]+\\) aimed at APIC id 1, outside the enclave|n/a:it would take a core from under Linux; bare mode shows a core taken (protect_off_ipi_foreign_takes_core)"
 "nmi_foreign|an NMI to Linux's core 0|kfault nmi_foreign|1 failed aimed at APIC id 0, outside the enclave|@linux:NMI received for unknown reason .* on CPU 0"
-"chan_scribble|impossible geometry over the channel headers|kfault chan_scribble|1 failed the enclave overwrote its control channel header|same"
-"lc_flood|long-call slots republished before their answers|kfault lc_flood @wait|1 failed long-call flood: the enclave published slot [0-3] again|same"
+"chan_scribble|impossible geometry over the channel headers|kfault chan_scribble|1 failed the enclave overwrote its control channel header|same:the host's own checks"
+"lc_flood|long-call slots republished before their answers|kfault lc_flood @wait|1 failed long-call flood: the enclave published slot [0-3] again|same:the host's own checks"
 "doorbell_storm|the host's doorbell rung without end|kfault doorbell_storm|1 failed doorbell storm: the kernel kept ringing the host's doorbell|@rings"
-"hang|every core spins with interrupts off|kfault hang|1 hung hung: the kernel did not answer the host's doorbell for [0-9]+ ms|same"
-"panic|a kernel panic|kfault panic|1 failed the Cove kernel panicked|same"
-"segv_job|a job that writes through NULL|fault segv|139 ready killed by signal 11|same"
-"oom_job|a job that maps memory until refused|fault oom|0 ready fault: oom: mapped [0-9]+ MiB, then mmap said: Cannot allocate memory|same"
-"thread_storm|a job that starts threads until refused|fault threadstorm|0 ready fault: threadstorm: [0-9]+ threads, then pthread_create said|same"
+"hang|every core spins with interrupts off|kfault hang|1 hung hung: the kernel did not answer the host's doorbell for [0-9]+ ms|same:the host's own checks"
+"panic|a kernel panic|kfault panic|1 failed the Cove kernel panicked|same:the host's own checks"
+"segv_job|a job that writes through NULL|fault segv|139 ready killed by signal 11|same:the kernel ends the job or refuses it"
+"oom_job|a job that maps memory until refused|fault oom|0 ready fault: oom: mapped [0-9]+ MiB, then mmap said: Cannot allocate memory|same:the kernel ends the job or refuses it"
+"thread_storm|a job that starts threads until refused|fault threadstorm|0 ready fault: threadstorm: [0-9]+ threads, then pthread_create said|same:the kernel ends the job or refuses it"
 )
 
 # The guest side: try KIND MODE RUN...: one enclave, the job, its verdict as
@@ -126,7 +128,7 @@ fault_matrix_check() {	# MODE
 		fi
 		case "$off" in
 		@reset|n/a:*) ;;
-		same) fault_matrix_expect "$kind" off "$on" ;;
+		same:*) fault_matrix_expect "$kind" off "$on" ;;
 		@watch)
 			expect_log "WATCH $kind off 3"
 			expect_log_re "RESULT $kind off 0 ready" ;;
@@ -208,9 +210,9 @@ fault_matrix_markdown() {
 		@rings) harm="**harm**: the storm reaches Linux's core 0" ;;
 		@reset) harm="**harm**: the machine resets under Linux" ;;
 		@linux:*) harm="**harm**: Linux logs \`${off#@linux:}\`" ;;
-		same) harm="contained by the host's own checks" ;;
+		same:*) harm="the same: ${off#same:}" ;;
 		n/a:*) harm="n/a: ${off#n/a:}" ;;
-		*) read -r rc state re <<<"$off"; harm="enclave $state, cove run $rc: \`$re\`" ;;
+		*) read -r rc state re <<<"$off"; harm="**harm**: \`$re\` (enclave $state)" ;;
 		esac
 		echo "| \`$kind\` | $what | $on | $harm |"
 	done

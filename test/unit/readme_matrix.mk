@@ -1,0 +1,7 @@
+# The README's fault matrix against the rows it is made from
+# (test_readme_matrix.sh), installed among the unit binaries.
+$(BUILD)/unit/readme_matrix: test/unit/test_readme_matrix.sh test/cokernel/fault_matrix.sh README.md
+	@mkdir -p $(BUILD)/unit
+	@cp $< $@
+	@chmod +x $@
+unit-bins: $(BUILD)/unit/readme_matrix
