@@ -148,3 +148,13 @@ void args_expect(int argc, char **argv, int n, const char *what)
 	if (have > n)
 		usage_error("unexpected argument '%s'", argv[optind + n]);
 }
+
+uint32_t args_only_enclave_id(int argc, char **argv)
+{
+	static const struct option opts[] = { HELP_OPTION, { 0 } };
+
+	while (cmd_getopt(argc, argv, ":h", opts) != -1)
+		;
+	args_expect(argc, argv, 1, "enclave id");
+	return arg_enclave_id(argv[optind]);
+}

@@ -13,15 +13,8 @@
 
 static int restart_main(int argc, char **argv)
 {
-	static const struct option opts[] = { HELP_OPTION, { 0 } };
-	uint32_t id;
-	int fd;
-
-	while (cmd_getopt(argc, argv, ":h", opts) != -1)
-		;
-	args_expect(argc, argv, 1, "enclave id");
-	id = arg_enclave_id(argv[optind]);
-	fd = cove_open();
+	uint32_t id = args_only_enclave_id(argc, argv);
+	int fd = cove_open();
 	if (ioctl(fd, COVE_IOC_RESTART, &id)) {
 		int err = errno;
 

@@ -62,6 +62,8 @@ uint64_t arg_size(const char *opt, const char *s);
 uint64_t arg_uint(const char *opt, const char *s, uint64_t min, uint64_t max);
 /* The positional arguments left after options: exactly n of them. */
 void args_expect(int argc, char **argv, int n, const char *what);
+/* The arguments of a command that takes -h and one enclave id: that id. */
+uint32_t args_only_enclave_id(int argc, char **argv);
 
 /* Root, then /dev/cove open for read/write; any failure ends the command. */
 int cove_open(void);

@@ -148,28 +148,26 @@ fault_matrix_check() {	# MODE
 	done
 }
 
-# Every kind, guarded: contained, reported to the host, Linux untouched.
-scenario_cli_fault_matrix_on() {
-	cokernel_vm --timeout 900 "${CLI_ADDS[@]}" -- "$(fault_matrix_script on)
+# Every row of one mode in one Linux VM; Linux alive and whole at the end.
+fault_matrix_run() {	# on|off
+	cokernel_vm --timeout 900 "${CLI_ADDS[@]}" -- "$(fault_matrix_script "$1")
 echo \"LINUX alive \$(cat /sys/devices/system/cpu/online)\"
 check_back
 "
 	expect_status 0
-	fault_matrix_check on
+	fault_matrix_check "$1"
 	expect_log "LINUX alive 0-3"
 	expect_all_back
 }
 
+# Every kind, guarded: contained, reported to the host, Linux untouched.
+scenario_cli_fault_matrix_on() {
+	fault_matrix_run on
+}
+
 # Every kind Linux survives, unguarded: the harm each does.
 scenario_cli_fault_matrix_off() {
-	cokernel_vm --timeout 900 "${CLI_ADDS[@]}" -- "$(fault_matrix_script off)
-echo \"LINUX alive \$(cat /sys/devices/system/cpu/online)\"
-check_back
-"
-	expect_status 0
-	fault_matrix_check off
-	expect_log "LINUX alive 0-3"
-	expect_all_back
+	fault_matrix_run off
 }
 
 # One kind that resets the whole machine when unguarded: Linux is gone.
