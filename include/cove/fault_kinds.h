@@ -13,7 +13,7 @@
 	X(none) X(wild_write) X(layer_write) X(triple_fault) X(reset)	\
 	X(apic_base) X(vmrun) X(ipi_foreign) X(grow_ungranted)		\
 	X(nmi_foreign) X(layer_code) X(chan_scribble) X(lc_flood)	\
-	X(doorbell_storm) X(hang) X(panic) X(msr_write)	\
+	X(doorbell_storm) X(hang) X(panic) X(msr_write) X(pci_config)	\
 	X(ap_early_write) X(on_request)
 
 #endif /* COVE_FAULT_KINDS_H */

@@ -64,6 +64,7 @@ enum fault_inject_kind {
 	FAULT_INJECT_HANG,		/* every core spins with interrupts off */
 	FAULT_INJECT_PANIC,		/* the kernel panics */
 	FAULT_INJECT_MSR_WRITE,		/* turn the MTRRs off (a machine-wide MSR) */
+	FAULT_INJECT_PCI_CONFIG,	/* read the platform's PCI configuration */
 	FAULT_INJECT_AP_EARLY_WRITE,	/* each core the kernel starts: a wild write first */
 	FAULT_INJECT_ON_REQUEST,	/* none at boot; a job may ask (cove_fault_inject) */
 };

@@ -213,6 +213,9 @@ void fault_inject_run(int kind, uint64_t addr)
 	case FAULT_INJECT_MSR_WRITE:
 		fault_arch_msr_write();
 		break;
+	case FAULT_INJECT_PCI_CONFIG:
+		fault_arch_pci_config();
+		break;
 	default:
 		break;
 	}

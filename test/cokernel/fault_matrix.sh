@@ -32,6 +32,7 @@ FAULT_MATRIX=(
 "reset|a reset through port 0xcf9|kfault reset|1 failed I/O port 0xcf9|n/a:under the Linux guest QEMU sometimes resets, sometimes not; bare mode shows the reset (protect_off_reset_port_resets)"
 "apic_base|a write to the APIC base MSR|kfault apic_base|1 failed MSR 0x1b|0 ready the APIC base is now 0xfed00[89]00"
 "msr_write|the MTRRs turned off (a machine-wide MSR)|kfault msr_write|1 failed write of MSR 0x2ff .*IA32_MTRR_DEF_TYPE|0 ready the MTRRs are off"
+"pci_config|a read of the platform's PCI configuration|kfault pci_config|1 failed write of I/O port 0xcf8|0 ready the platform's PCI configuration answered: device 00:00.0 is [0-9a-f]{4}:[0-9a-f]{4}"
 "vmrun|VMRUN in the kernel|kfault vmrun|1 failed SVM instruction|1 failed the Cove kernel panicked"
 "ipi_foreign|INIT and SIPI to Linux's core 1|kfault ipi_foreign 1|1 failed IPI \\(ICR 0x[0-9a-f]+\\) aimed at APIC id 1, outside the enclave|n/a:it would take a core from under Linux; bare mode shows a core taken (protect_off_ipi_foreign_takes_core)"
 "nmi_foreign|an NMI to Linux's core 0|kfault nmi_foreign|1 failed aimed at APIC id 0, outside the enclave|@linux:NMI received for unknown reason .* on CPU 0"

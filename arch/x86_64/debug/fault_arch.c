@@ -83,3 +83,19 @@ void fault_arch_msr_write(void)
 			rdmsr(0x2ff), old);
 	wrmsr(0x2ff, old);
 }
+
+/*
+ * PCI configuration space is the platform's: in co-kernel mode every
+ * device in it is Linux's. Reading the host bridge's IDs is the least a
+ * kernel could do there; a write could move a device under Linux.
+ */
+void fault_arch_pci_config(void)
+{
+	uint32_t id;
+
+	kprintf("fault_inject: reading PCI configuration through ports 0xcf8/0xcfc\n");
+	outl(0xcf8, 0x80000000U);	/* bus 0, device 0, function 0, register 0 */
+	id = inl(0xcfc);
+	kprintf("fault_inject: the platform's PCI configuration answered: device 00:00.0 is "
+		"%04x:%04x\n", id & 0xffff, id >> 16);
+}

@@ -21,6 +21,8 @@ void fault_arch_virt_insn(void);
 void fault_arch_nmi(uint32_t apic_id);
 /* Turn the MTRRs off (IA32_MTRR_DEF_TYPE), then put them back. */
 void fault_arch_msr_write(void);
+/* Read the platform's PCI configuration: the host bridge's IDs. */
+void fault_arch_pci_config(void);
 /* Send an INIT to apic_id. */
 void fault_arch_init(uint32_t apic_id);
 
