@@ -289,10 +289,12 @@ clean:
 # co-kernel path runs under Bochs, where Linux is too slow to boot.
 #   make standin       build/standin.elf and build/standin.iso
 #   make run-standin   boot that ISO in Bochs (STANDIN_OPTS=, STANDIN_COVE=,
-#                      STANDIN_SMP=3 for second=2)
+#                      STANDIN_SMP=3 for second=2, STANDIN_INITRD=FILE for a
+#                      job= to find its program)
 STANDIN_OPTS ?= expect=ready
 STANDIN_COVE ?= protect=require
 STANDIN_SMP ?= 2
+STANDIN_INITRD ?=
 STANDIN_DIR := test/standin
 STANDIN_OUT := $(BUILD)/standin
 STANDIN_ELF := $(BUILD)/standin.elf
@@ -336,11 +338,13 @@ $(STANDIN_ELF): $(STANDIN_OBJS) $(STANDIN_DIR)/standin.ld
 		-T $(STANDIN_DIR)/standin.ld -o $@ $(STANDIN_OBJS)
 
 STANDIN_STAMP := $(BUILD)/standin-cmdline.txt
-$(shell mkdir -p $(BUILD); printf '%s\n%s\n' "$(STANDIN_OPTS)" "$(STANDIN_COVE)" | \
-	cmp -s - $(STANDIN_STAMP) || printf '%s\n%s\n' "$(STANDIN_OPTS)" "$(STANDIN_COVE)" > $(STANDIN_STAMP))
-$(STANDIN_ISO): $(STANDIN_ELF) $(ELF) scripts/mkiso-standin.sh $(STANDIN_STAMP)
+$(shell mkdir -p $(BUILD); printf '%s\n%s\n%s\n' "$(STANDIN_OPTS)" "$(STANDIN_COVE)" \
+	"$(STANDIN_INITRD)" | cmp -s - $(STANDIN_STAMP) || printf '%s\n%s\n%s\n' \
+	"$(STANDIN_OPTS)" "$(STANDIN_COVE)" "$(STANDIN_INITRD)" > $(STANDIN_STAMP))
+$(STANDIN_ISO): $(STANDIN_ELF) $(ELF) scripts/mkiso-standin.sh $(STANDIN_STAMP) $(STANDIN_INITRD)
 	@echo "  ISO     $@"
-	@scripts/mkiso-standin.sh $(STANDIN_ELF) $(ELF) $@ "$(STANDIN_OPTS)" "$(STANDIN_COVE)"
+	@scripts/mkiso-standin.sh $(STANDIN_ELF) $(ELF) $@ "$(STANDIN_OPTS)" "$(STANDIN_COVE)" \
+		$(STANDIN_INITRD)
 
 run-standin: $(STANDIN_ISO)
 	@scripts/bochs-run.sh --iso $(STANDIN_ISO) --smp $(STANDIN_SMP) --mem 512 --timeout 600

@@ -2,8 +2,9 @@
 /*
  * The partition and what the loader writes into it, laid out as the module
  * lays it out (cove_boot.c): the boot block at the base, then the console
- * ring and the two channels, the image at base + its link address. The
- * host page is the stand-in's own, outside the partition.
+ * ring and the two channels, the image at base + its link address, the
+ * initrd (if GRUB gave one) on the next page after the image. The host page
+ * is the stand-in's own, outside the partition.
  */
 #include "standin.h"
 #include "x86.h"
@@ -81,9 +82,11 @@ static void host_page_fill(struct enclave *e)
 	e->host = h;
 }
 
-int enclave_fill(struct enclave *e, const char *cmdline, uint32_t tsc_khz, uint64_t tables)
+int enclave_fill(struct enclave *e, const char *cmdline, uint32_t tsc_khz, uint64_t tables,
+		 const struct range *initrd)
 {
 	uint64_t off = BLOCK_SIZE, ring_off, ring_size, ctl_off, ctl_size, lc_off, lc_size;
+	uint64_t initrd_off = ALIGN_UP(e->image_end, PAGE_SIZE);
 	struct pisces_boot_params *bp = (void *)e->base;
 	struct cove_boot_tail *t = &bp->tail;
 	size_t len = strlen(cmdline);
@@ -105,6 +108,11 @@ int enclave_fill(struct enclave *e, const char *cmdline, uint32_t tsc_khz, uint6
 	if (e->image_end > e->size) {
 		print("standin: a %lu MiB partition cannot hold the image (%lu MiB)\n",
 		      e->size >> 20, (uint64_t)((e->image_end + MiB - 1) >> 20));
+		return -1;
+	}
+	if (initrd->size && (initrd_off > e->size || initrd->size > e->size - initrd_off)) {
+		print("standin: a %lu MiB partition cannot hold the image and the %lu KiB initrd\n",
+		      e->size >> 20, initrd->size >> 10);
 		return -1;
 	}
 	if (len >= sizeof(bp->cmd_line)) {
@@ -129,6 +137,11 @@ int enclave_fill(struct enclave *e, const char *cmdline, uint32_t tsc_khz, uint6
 	bp->control_buf_size = ctl_size;
 	bp->longcall_buf_addr = e->base + lc_off;
 	bp->longcall_buf_size = lc_size;
+	if (initrd->size) {
+		memcpy((void *)(e->base + initrd_off), (const void *)initrd->base, initrd->size);
+		bp->initrd_addr = e->base + initrd_off;
+		bp->initrd_size = initrd->size;
+	}
 	bp->base_mem_paddr = e->base;
 	bp->base_mem_size = e->size;
 
@@ -159,8 +172,10 @@ int enclave_fill(struct enclave *e, const char *cmdline, uint32_t tsc_khz, uint6
 	e->ring->size = RING_DATA;
 	e->ctl = (void *)(e->base + ctl_off);
 	chan_init(e->ctl, CTL_SLOTS, CTL_SLOT_SIZE);
-	chan_init((void *)(e->base + lc_off), LC_SLOTS, LC_SLOT_SIZE);
+	e->lc = (void *)(e->base + lc_off);
+	chan_init(e->lc, LC_SLOTS, LC_SLOT_SIZE);
 	e->ctl_head = 0;
+	e->lc_tail = 0;
 	barrier();
 	return 0;
 }

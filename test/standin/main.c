@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The stand-in's run: read what GRUB gave, place and load Cove the way the
- * Linux module does, start its cores, serve it, take the cores back, and end
- * with one verdict line bochs-run.sh turns into the exit status.
+ * Linux module does, start its cores, serve it (and the one job it was asked
+ * to launch), take the cores back, and end with one verdict line
+ * bochs-run.sh turns into the exit status.
  * Its options: options.c.
  */
 #include <arch/platform.h>
@@ -18,6 +19,8 @@ struct outcome {
 	bool second_arrived;		/* the second core reached the layer's entry */
 	bool started;			/* the boot core reached Cove's entry */
 	bool ready;			/* READY was reached */
+	bool launched;			/* Cove accepted the job */
+	bool panicked;			/* state PANIC */
 	bool stopped_clean;		/* STOPPED with status 0 after our shutdown */
 	bool fault;
 	bool intact;
@@ -30,6 +33,7 @@ static struct boot_facts facts;
 static struct enclave enclave;
 static char cove_cmdline[PISCES_CMDLINE_MAX + 64];
 static char report[COVE_REPORT_MAX + 1];
+static char job_line[JOB_MAX];
 
 static void __noreturn power_off(int status, const char *why)
 {
@@ -97,10 +101,16 @@ static void check_inputs(struct options *o)
 {
 	if (parse_options(facts.cmdline, o))
 		power_off(STANDIN_BAD_INPUT, "bad stand-in command line");
-	if (facts.nr_modules != 1) {
-		print("standin: GRUB gave %u modules; exactly one is wanted: cove.elf\n",
+	if (facts.nr_modules != 1 && facts.nr_modules != 2) {
+		print("standin: GRUB gave %u modules; cove.elf and at most an initrd are wanted\n",
 		      facts.nr_modules);
 		power_off(STANDIN_BAD_INPUT, "no Cove image");
+	}
+	if (facts.nr_modules == 2 && (!facts.initrd.size || !in_ram(facts.initrd.base,
+								     facts.initrd.size))) {
+		print("standin: the initrd module (%lx+%lx) is empty or not in RAM\n",
+		      facts.initrd.base, facts.initrd.size);
+		power_off(STANDIN_BAD_INPUT, "bad initrd");
 	}
 	if (!facts.nr_ram)
 		power_off(STANDIN_BAD_INPUT, "no memory map from the loader");
@@ -144,6 +154,26 @@ static void print_report(void)
 	}
 }
 
+/*
+ * READY: launch the job, if asked for, as `cove run` does through the
+ * module; serve it until it says it ended (or the enclave ends first).
+ */
+static enum serve_end run_job(const struct options *o, struct outcome *out, uint64_t deadline)
+{
+	struct enclave *e = &enclave;
+	int rc;
+
+	job_compose(job_line, sizeof(job_line), o->job);
+	print("standin: launching job %u: %s\n", JOB_ID, job_line);
+	rc = ctl_send(e, COVE_CTL_LAUNCH, JOB_ID, job_line, (uint32_t)strlen(job_line), 10000);
+	if (rc < 0) {
+		print("standin: Cove refused the launch (%d)\n", rc);
+		return serve_until(e, tsc_deadline(1000), WANT_JOB_EXIT);
+	}
+	out->launched = true;
+	return serve_until(e, deadline, WANT_JOB_EXIT);
+}
+
 /* Serve until the run has ended one way or another; fill what was seen. */
 static void run_enclave(const struct options *o, struct outcome *out)
 {
@@ -151,12 +181,16 @@ static void run_enclave(const struct options *o, struct outcome *out)
 	uint64_t deadline = tsc_deadline(o->timeout_s * 1000);
 	uint32_t st;
 
-	out->end = serve_until(e, deadline, true);
+	out->end = serve_until(e, deadline, WANT_READY);
 	if (out->end == END_READY) {
 		out->ready = true;
+		if (o->job[0])
+			out->end = run_job(o, out, deadline);
+	}
+	if (out->end == END_READY || out->end == END_JOB_EXIT) {
 		print("standin: the enclave is READY; asking it to shut down\n");
-		if (ctl_send(e, COVE_CTL_SHUTDOWN, 5000) == 0)
-			out->end = serve_until(e, tsc_deadline(5000), false);
+		if (ctl_send(e, COVE_CTL_SHUTDOWN, 0, NULL, 0, 5000) == 0)
+			out->end = serve_until(e, tsc_deadline(5000), WANT_STOP);
 		else
 			out->end = END_TIMEOUT;
 	}
@@ -166,6 +200,13 @@ static void run_enclave(const struct options *o, struct outcome *out)
 	      state_name(st), e->bp->tail.exit_status, e->host->guarded, e->host->fault_seq);
 	out->fault = e->host->fault_seq != 0;
 	out->stopped_clean = st == COVE_STATE_STOPPED && e->bp->tail.exit_status == 0;
+	out->panicked = st == COVE_STATE_PANIC;
+	if (o->job[0])
+		print("standin: job %u: %s, %s; %u long calls answered\n", JOB_ID,
+		      out->launched ? "launched" : "not launched",
+		      job_seen.exited ? "exited" : "no exit seen", job_seen.calls);
+	if (out->end == END_BROKEN)
+		print("standin: the enclave broke the channel protocol: %s\n", e->broken);
 	if (out->fault)
 		print_report();
 	if (out->end == END_TIMEOUT)
@@ -184,6 +225,8 @@ static const char *judge(const struct options *o, const struct outcome *out)
 		return "the enclave's core did not come back to the host";
 	if (o->second != NO_CORE && !out->second_back)
 		return "the enclave's second core did not come back to the host";
+	if (o->job[0] && !out->launched)
+		return "the job was not launched";
 	switch (o->expect) {
 	case EXPECT_CONTAINED:
 		if (!out->fault)
@@ -196,8 +239,16 @@ static const char *judge(const struct options *o, const struct outcome *out)
 	case EXPECT_READY:
 		if (out->fault)
 			return "a fault was reported";
+		if (o->job[0] && !job_seen.exited)
+			return "the job did not run to its end";
 		if (!out->ready || !out->stopped_clean)
 			return "the enclave did not reach READY and stop cleanly";
+		return out->intact ? NULL : "the watched memory changed";
+	case EXPECT_PANIC:
+		if (out->fault)
+			return "a fault was reported";
+		if (!out->panicked)
+			return "the kernel did not end in PANIC";
 		return out->intact ? NULL : "the watched memory changed";
 	}
 	return "unknown expectation";
@@ -269,7 +320,7 @@ void standin_main(uint32_t magic, uint64_t info)
 {
 	struct options opt;
 	struct outcome out = { 0 };
-	struct range keep[3];
+	struct range keep[4];
 	uint32_t khz;
 	const char *why;
 
@@ -290,19 +341,25 @@ void standin_main(uint32_t magic, uint64_t info)
 	keep[1] = (struct range){ (uint64_t)__image_start,
 				  (uint64_t)(__image_end - __image_start) };
 	keep[2] = facts.module;
+	keep[3] = facts.initrd;		/* copied into the partition, so not under it */
 	enclave.apic_id = (uint32_t)opt.core;
 	enclave.has_second = opt.second != NO_CORE;
 	enclave.second_apic_id = enclave.has_second ? (uint32_t)opt.second : 0;
 	if (enclave_place(&facts, &enclave, opt.mem, keep, ARRAY_SIZE(keep)))
 		power_off(STANDIN_BAD_INPUT, "no room for the partition");
 	image_load((const void *)facts.module.base, &enclave);
-	if (enclave_fill(&enclave, cove_cmdline, khz, (uint64_t)standin_pml4))
+	if (enclave_fill(&enclave, cove_cmdline, khz, (uint64_t)standin_pml4, &facts.initrd))
 		power_off(STANDIN_BAD_INPUT, "the image does not fit the partition");
 	print("standin: partition %lu MiB at %lx; Cove image %lx-%lx; TSC %u kHz\n",
 	      enclave.size >> 20, enclave.base, enclave.base + enclave.image_start,
 	      enclave.base + enclave.image_end, khz);
 	print("standin: watched page at %lx; Cove's command line: %s\n",
 	      ALIGN_DOWN(watch_target(), PAGE_SIZE), cove_cmdline);
+	if (facts.initrd.size) {
+		print("standin: initrd of %lu KiB at %lx; its files are the host's too\n",
+		      facts.initrd.size >> 10, enclave.bp->initrd_addr);
+		files_init(&facts.initrd);
+	}
 
 	if (enclave.has_second)
 		out.second_arrived = start_second(&enclave);

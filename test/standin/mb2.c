@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What GRUB hands over (multiboot2): the stand-in's command line, Cove's
- * image as the one module (its string is Cove's command line) and the
- * memory map. Copied out at once, so the information's own memory may be
+ * image as the first module (its string is Cove's command line), Cove's
+ * initramfs as an optional second one, and the memory map. Copied out at once, so the information's own memory may be
  * reused afterwards.
  */
 #include "standin.h"
@@ -101,8 +101,12 @@ int mb2_read(uint32_t magic, uint64_t info, struct boot_facts *bf)
 
 			if (t->size < sizeof(*m))
 				break;
-			if (++bf->nr_modules > 1)
-				break;	/* main.c says why only one is wanted */
+			if (++bf->nr_modules == 2) {
+				bf->initrd.base = m->start;
+				bf->initrd.size = m->end > m->start ? m->end - m->start : 0;
+			}
+			if (bf->nr_modules != 1)
+				break;	/* main.c says why at most two are wanted */
 			bf->module.base = m->start;
 			bf->module.size = m->end > m->start ? m->end - m->start : 0;
 			copy_string(bf->module_cmdline, sizeof(bf->module_cmdline), m->string,

@@ -4,13 +4,16 @@
  * be an option below with a good value; anything else is named and the run
  * ends with status 2 before Cove is touched.
  *
- *   expect=ready|contained|changed   what the run must show (default ready)
- *       ready      the enclave reaches READY, shuts down on request, and the
- *                  watched page is untouched
+ *   expect=ready|contained|changed|panic   what the run must show (ready)
+ *       ready      the enclave reaches READY, runs the job to its end if
+ *                  job= names one, shuts down on request, and the watched
+ *                  page is untouched
  *       contained  the protection layer reports a fault in the host page and
  *                  the watched page is untouched
  *       changed    no fault is reported and the watched page was written
  *                  (the proof that a contained write would have done harm)
+ *       panic      the kernel ends in PANIC without a fault report (a bug the
+ *                  kernel caught itself) and the watched page is untouched
  *   aim=watch        append fault_addr=<a word of the watched page> to Cove's
  *                    command line (its fault_inject=wild_write target)
  *   mem=SIZE         partition size (256M), K/M/G suffix
@@ -21,10 +24,18 @@
  *                    it arrived, as the module starts every core but the
  *                    boot core; the machine needs a CPU with that APIC ID
  *   timeout=SECONDS  emulated seconds the enclave gets to reach an end (60)
+ *   job=LINE...      once Cove is READY, launch LINE as job 1 (COVE_CTL_LAUNCH,
+ *                    jobs= syntax: [key=value ...] /path args) and serve its
+ *                    long calls (jobs.c) until it exits; then shut Cove down.
+ *                    The rest of the command line is the job line, so job=
+ *                    comes last; each "@watch" in it becomes the address of
+ *                    a word of the watched page (e.g. kfault's target). The
+ *                    program must be in Cove's initramfs (GRUB's second
+ *                    module): the stand-in serves no host files.
  */
 #include "standin.h"
 
-const char *const expect_names[] = { "ready", "contained", "changed" };
+const char *const expect_names[] = { "ready", "contained", "changed", "panic" };
 
 /* Decimal or 0x-hex digits, an optional K/M/G (if sizes), nothing after. */
 static int parse_number(const char *s, size_t len, bool size, uint64_t *out)
@@ -96,7 +107,7 @@ static int parse_option(struct options *o, const char *w, size_t len)
 				return 0;
 			}
 		}
-		print("standin: expect= takes ready, contained or changed\n");
+		print("standin: expect= takes ready, contained, changed or panic\n");
 		return -1;
 	}
 	if (word_is(w, klen, "aim")) {
@@ -144,7 +155,23 @@ static int parse_option(struct options *o, const char *w, size_t len)
 	return -1;
 }
 
-/* Words separated by blanks; each must be an option we know. */
+static int parse_job(struct options *o, const char *line)
+{
+	size_t len = strlen(line);
+
+	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	if (!len || len >= sizeof(o->job)) {
+		print("standin: job= takes a job line of 1..%lu characters (it has %lu)\n",
+		      (uint64_t)sizeof(o->job) - 1, (uint64_t)len);
+		return -1;
+	}
+	memcpy(o->job, line, len);
+	o->job[len] = '\0';
+	return 0;
+}
+
+/* Words separated by blanks; each must be an option we know; job= ends them. */
 int parse_options(const char *cmdline, struct options *o)
 {
 	static char word[128];
@@ -157,6 +184,11 @@ int parse_options(const char *cmdline, struct options *o)
 
 		while (*p == ' ' || *p == '\t')
 			p++;
+		/* The job line has blanks of its own: it is all the rest. */
+		if (!strncmp(p, "job=", 4)) {
+			errors += parse_job(o, p + 4) ? 1 : 0;
+			break;
+		}
 		while (p[len] && p[len] != ' ' && p[len] != '\t')
 			len++;
 		if (!len)

@@ -3,7 +3,9 @@
  * Serving the enclave, as the module's poll thread does (cove_chan.c):
  * copy its console ring to ours line by line ("enclave: " in front, so the
  * two are told apart in one log), watch its state word and the host page's
- * fault report, and send control requests.
+ * fault report, send control requests and answer its job's long calls
+ * (jobs.c). No doorbell comes from Cove (the host page names none): every
+ * wait here polls.
  */
 #include "standin.h"
 #include "x86.h"
@@ -67,23 +69,34 @@ static uint32_t state_of(struct enclave *e)
 	return __atomic_load_n(&e->bp->tail.state, __ATOMIC_ACQUIRE);
 }
 
+/* One turn of serving: the console, then the long calls. */
+static void serve_once(struct enclave *e)
+{
+	relay(e);
+	lc_serve(e);
+}
+
 /*
- * Relay until something happens: a fault report (checked first: the layer
- * writes it before the state word), READY (only if want_ready), STOPPED,
- * PANIC, or the deadline.
+ * Serve until something happens: a fault report (checked first: the layer
+ * writes it before the state word), what was wanted (READY, or the job's
+ * exit), STOPPED, PANIC, a broken protocol, or the deadline.
  */
-enum serve_end serve_until(struct enclave *e, uint64_t deadline, bool want_ready)
+enum serve_end serve_until(struct enclave *e, uint64_t deadline, enum serve_want want)
 {
 	for (;;) {
 		/* Both read before the ring: the lines written before them are all in. */
 		uint32_t seq = __atomic_load_n(&e->host->fault_seq, __ATOMIC_ACQUIRE);
 		uint32_t st = state_of(e);
 
-		relay(e);
+		serve_once(e);
 		if (seq)
 			return END_FAULT;
-		if (st == COVE_STATE_READY && want_ready)
+		if (e->broken)
+			return END_BROKEN;
+		if (st == COVE_STATE_READY && want == WANT_READY)
 			return END_READY;
+		if (job_seen.exited && want == WANT_JOB_EXIT)
+			return END_JOB_EXIT;
 		if (st == COVE_STATE_STOPPED)
 			return END_STOPPED;
 		if (st == COVE_STATE_PANIC)
@@ -101,22 +114,31 @@ void serve_drain(struct enclave *e, uint64_t ms)
 	uint64_t deadline = tsc_deadline(ms);
 
 	while (!tsc_passed(deadline) && state_of(e) < COVE_STATE_STOPPED)
-		relay(e);
-	relay(e);
+		serve_once(e);
+	serve_once(e);
 	if (line_len)
 		line_flush();
+	job_flush();
 }
 
 /*
- * One control request (no payload, no arguments: what the stand-in sends),
- * then wait for the answer. Cove's result, or -1 with a message.
+ * One control request (one argument, an optional payload of at most
+ * JOB_MAX bytes: what the stand-in sends), then wait for the answer,
+ * serving long calls meanwhile. Cove's result, or -1 with a message.
  */
-int ctl_send(struct enclave *e, uint32_t op, uint64_t timeout_ms)
+int ctl_send(struct enclave *e, uint32_t op, uint64_t arg0, const char *payload, uint32_t len,
+	     uint64_t timeout_ms)
 {
 	struct cove_msg *m = (void *)((uint8_t *)e->ctl + COVE_CHAN_HDR +
 				      (e->ctl_head % CTL_SLOTS) * CTL_SLOT_SIZE);
 	uint64_t seq = e->ctl_head + 1, deadline;
+	int32_t result;
 
+	_Static_assert(JOB_MAX < CTL_SLOT_SIZE - sizeof(struct cove_msg), "control slot too small");
+	if (len >= JOB_MAX) {
+		print("standin: a control payload of %u bytes; at most %u\n", len, JOB_MAX - 1);
+		return -1;
+	}
 	if (m->seq != m->done) {
 		print("standin: control channel full (the enclave is not answering)\n");
 		return -1;
@@ -124,9 +146,13 @@ int ctl_send(struct enclave *e, uint32_t op, uint64_t timeout_ms)
 	m->done = 0;
 	m->op = op;
 	m->result = 0;
-	m->len = 0;
-	m->job = 0;
+	m->len = len;
+	m->job = op == COVE_CTL_LAUNCH || op == COVE_CTL_KILL ? (uint32_t)arg0 : 0;
 	memset(m->arg, 0, sizeof(m->arg));
+	m->arg[0] = arg0;
+	if (len)
+		memcpy(m + 1, payload, len);
+	((char *)(m + 1))[len] = '\0';
 	barrier();
 	m->seq = seq;
 	barrier();
@@ -136,7 +162,7 @@ int ctl_send(struct enclave *e, uint32_t op, uint64_t timeout_ms)
 
 	deadline = tsc_deadline(timeout_ms);
 	while (__atomic_load_n(&m->done, __ATOMIC_ACQUIRE) != seq) {
-		relay(e);
+		serve_once(e);
 		/* Stopped: the answer, if any, was written before the state. */
 		if (state_of(e) >= COVE_STATE_STOPPED) {
 			if (__atomic_load_n(&m->done, __ATOMIC_ACQUIRE) == seq)
@@ -152,5 +178,7 @@ int ctl_send(struct enclave *e, uint32_t op, uint64_t timeout_ms)
 		}
 		cpu_relax();
 	}
-	return m->result;
+	/* Read once: Cove may write the slot again; only -errno or a count is an answer. */
+	result = __atomic_load_n(&m->result, __ATOMIC_RELAXED);
+	return result < -4095 ? -1 : result;
 }

@@ -24,6 +24,12 @@
 #define LC_SLOTS 4
 #define LC_SLOT_SIZE 4096
 #define DOORBELL_VECTOR 0xf2
+/* The longest job line the stand-in sends (a control slot holds more). */
+#define JOB_MAX 256
+/* Payload bytes of a long-call slot: the stand-in's bound, never the slot's len. */
+#define LC_PAYLOAD_MAX (LC_SLOT_SIZE - sizeof(struct cove_msg))
+/* The one job the stand-in launches; long calls for any other are refused. */
+#define JOB_ID 1
 
 /* Exit statuses of the stand-in's own verdict line (bochs-run.sh reads it). */
 enum standin_status {
@@ -38,7 +44,7 @@ struct range {
 };
 
 /* The stand-in's options (options.c). */
-enum expect { EXPECT_READY, EXPECT_CONTAINED, EXPECT_CHANGED };
+enum expect { EXPECT_READY, EXPECT_CONTAINED, EXPECT_CHANGED, EXPECT_PANIC };
 extern const char *const expect_names[];	/* indexed by enum expect */
 
 #define NO_CORE UINT64_MAX
@@ -50,6 +56,7 @@ struct options {
 	uint64_t core;		/* the enclave's boot core's APIC ID */
 	uint64_t second;	/* a second enclave core's APIC ID, or NO_CORE */
 	uint64_t timeout_s;	/* emulated seconds to reach an end */
+	char job[JOB_MAX];	/* the job line to launch once READY ("" = none) */
 };
 
 int parse_options(const char *cmdline, struct options *o);	/* errors, each said */
@@ -60,6 +67,7 @@ struct boot_facts {
 	char cmdline[512];		/* the stand-in's own options */
 	char module_cmdline[2 * PISCES_CMDLINE_MAX];	/* Cove's, from module2 (checked later) */
 	struct range module;		/* cove.elf as GRUB loaded it */
+	struct range initrd;		/* the second module, if any: Cove's initramfs */
 	struct range ram[MAX_RAM_RANGES];	/* available RAM */
 	uint32_t nr_ram;
 	uint32_t nr_modules;
@@ -77,8 +85,11 @@ struct enclave {
 	struct pisces_boot_params *bp;
 	struct cove_console_ring *ring;
 	struct cove_chan *ctl;
+	struct cove_chan *lc;
 	struct cove_host_page *host;
 	uint64_t ctl_head;		/* our copy: the enclave could scribble on its own */
+	uint64_t lc_tail;		/* long calls taken; ours, as ctl_head */
+	const char *broken;		/* why the enclave broke the protocol, or NULL */
 };
 
 /* print.c: the host's serial console (COM1). */
@@ -96,7 +107,8 @@ void image_load(const void *img, struct enclave *e);
 /* enclave.c */
 int enclave_place(const struct boot_facts *bf, struct enclave *e, uint64_t size,
 		  const struct range *keep, uint32_t nr_keep);
-int enclave_fill(struct enclave *e, const char *cmdline, uint32_t tsc_khz, uint64_t tables);
+int enclave_fill(struct enclave *e, const char *cmdline, uint32_t tsc_khz, uint64_t tables,
+		 const struct range *initrd);
 
 /* cpu.c: TSC, local APIC, starting and stopping a core (rdtsc: arch/x86.h). */
 uint32_t tsc_calibrate(void);
@@ -111,18 +123,41 @@ void core_start(uint32_t apic_id, uint64_t cr3, uint32_t arg_pfn, uint64_t entry
 bool core_take_back(uint32_t apic_id, uint64_t cr3);
 int tramp_check(void);
 
-/* serve.c: watch the enclave and relay its console. */
+/* serve.c: watch the enclave, relay its console, serve its job (jobs.c). */
 enum serve_end {
 	END_READY,		/* state READY */
+	END_JOB_EXIT,		/* the job said it ended (JOB_EXIT) */
 	END_STOPPED,		/* state STOPPED */
 	END_PANIC,		/* state PANIC without a fault report */
 	END_FAULT,		/* the layer bumped fault_seq */
+	END_BROKEN,		/* the enclave broke the channel protocol (e->broken) */
 	END_TIMEOUT,
 };
-enum serve_end serve_until(struct enclave *e, uint64_t deadline, bool want_ready);
+enum serve_want { WANT_READY, WANT_JOB_EXIT, WANT_STOP };
+enum serve_end serve_until(struct enclave *e, uint64_t deadline, enum serve_want want);
 void serve_drain(struct enclave *e, uint64_t ms);
-int ctl_send(struct enclave *e, uint32_t op, uint64_t timeout_ms);
+int ctl_send(struct enclave *e, uint32_t op, uint64_t arg0, const char *payload, uint32_t len,
+	     uint64_t timeout_ms);
 const char *state_name(uint32_t state);
+
+/* files.c: the host's files, the initrd module's regular files, read only. */
+void files_init(const struct range *cpio);
+int32_t files_stat_path(const char *path, uint64_t arg[6]);
+int32_t files_stat_handle(uint64_t handle, uint64_t arg[6]);
+int32_t files_open(const char *path, uint64_t flags);
+int32_t files_read(uint64_t handle, uint64_t offset, uint32_t len, uint8_t *out);
+int32_t files_close(uint64_t handle);
+
+/* jobs.c: the job's long calls (its output, its exit, the host's files). */
+struct job_seen {
+	bool exited;		/* JOB_EXIT came */
+	uint32_t wait_status;	/* its wait(2) status */
+	uint32_t calls;		/* long calls answered */
+};
+extern struct job_seen job_seen;
+void job_compose(char *dst, size_t cap, const char *line);
+void lc_serve(struct enclave *e);
+void job_flush(void);
 
 /* watch.c: the host memory the enclave must not touch. */
 void watch_arm(void);
