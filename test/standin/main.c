@@ -335,6 +335,7 @@ void standin_main(uint32_t magic, uint64_t info)
 	if (!khz)
 		power_off(STANDIN_BAD_INPUT, "no TSC rate");
 	watch_arm();
+	nmi_watch_arm();
 
 	/* The partition must not cover anything the stand-in still uses. */
 	keep[0] = (struct range){ 0, MiB };	/* BIOS data, the trampoline page */
@@ -374,6 +375,9 @@ void standin_main(uint32_t magic, uint64_t info)
 	if (enclave.has_second)
 		out.second_back = take_back(enclave.second_apic_id);
 	out.intact = watch_intact(&out.changed_at, &out.changed_to);
+	if (nmi_count())
+		print("standin: the host's core took %u NMI%s it did not ask for\n", nmi_count(),
+		      nmi_count() == 1 ? "" : "s");
 	if (out.intact)
 		print("standin: host alive, watched memory intact\n");
 	else

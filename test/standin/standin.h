@@ -164,6 +164,11 @@ void watch_arm(void);
 uint64_t watch_target(void);
 bool watch_intact(uint64_t *where, uint64_t *now);
 
+/* nmi.c: an IDT with one gate, so an NMI from the enclave is counted, not fatal. */
+void nmi_watch_arm(void);
+uint32_t nmi_count(void);
+void nmi_entry(void);
+
 /* head.asm */
 extern uint64_t standin_pml4[];
 extern volatile uint32_t core_home_apic;
