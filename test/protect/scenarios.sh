@@ -384,16 +384,19 @@ STANDIN_BUILD_ERROR=""
 make --no-print-directory -s "$STANDIN_ELF" >"$BUILD/test/standin-build.log" 2>&1 ||
 	STANDIN_BUILD_ERROR="the stand-in does not build: $(tail -n 3 "$BUILD/test/standin-build.log" | tr '\n' ' ')"
 
-# boot_standin "stand-in options" "Cove command line" [MODULE]
+# boot_standin "stand-in options" "Cove command line" [MODULE] [INITRD]
 # STANDIN_SMP (default 2) is Bochs' CPU count: each CPU slows every run, so
 # only scenarios that give the enclave a second core (second=) ask for 3.
+# INITRD is GRUB's second module: Cove's initramfs and the host's files a
+# job= of the stand-in finds its program in.
 boot_standin() {
 	local iso="$BUILD/test/$SCENARIO.iso"
 	if [ -n "$STANDIN_BUILD_ERROR" ]; then
 		fail "$STANDIN_BUILD_ERROR"
 		return
 	fi
-	if ! scripts/mkiso-standin.sh "$STANDIN_ELF" "${3:-$ELF}" "$iso" "$1" "$2" 2>"$LOG.mkiso"; then
+	if ! scripts/mkiso-standin.sh "$STANDIN_ELF" "${3:-$ELF}" "$iso" "$1" "$2" ${4:+"$4"} \
+		2>"$LOG.mkiso"; then
 		fail "could not build the ISO: $(cat "$LOG.mkiso")"
 		return
 	fi
@@ -458,6 +461,10 @@ scenario_vmx_cokernel_standin_refuses_non_cove_image() {
 	expect_log "standin: the module has no Cove image header (not a Cove image)"
 	expect_no_log "enclave:"
 }
+
+# The fault matrix's VMX co-kernel column, as jobs the stand-in launches.
+# shellcheck source=test/protect/standin_matrix.sh
+. test/protect/standin_matrix.sh
 
 # --- A second enclave core, started in the protection layer's entry ---
 # With second=2 the stand-in starts APIC ID 2 at the image's cpu_entry_phys
