@@ -27,30 +27,32 @@ static size_t out_len;
 /* The request's payload, copied out once; a path in it ends within it. */
 static uint8_t payload[LC_PAYLOAD_MAX + 1];
 
-/* The job line with every "@watch" replaced by the watched word's address. */
-void job_compose(char *dst, size_t cap, const char *line)
+/*
+ * The job line with every "@watch" replaced by the watched word's address;
+ * -1 if that does not fit in cap (then dst holds what did).
+ */
+int job_compose(char *dst, size_t cap, const char *line)
 {
 	static const char tag[] = "@watch";
 	size_t n = 0;
 
 	while (*line && n + 1 < cap) {
 		if (!strncmp(line, tag, sizeof(tag) - 1)) {
-			char hex[19];
 			uint64_t v = watch_target();
-			int d = 0;
 
-			hex[d++] = '0';
-			hex[d++] = 'x';
+			if (n + 19 > cap)
+				break;
+			dst[n++] = '0';
+			dst[n++] = 'x';
 			for (int s = 60; s >= 0; s -= 4)
-				hex[d++] = "0123456789abcdef"[(v >> s) & 15];
-			for (int i = 0; i < d && n + 1 < cap; i++)
-				dst[n++] = hex[i];
+				dst[n++] = "0123456789abcdef"[(v >> s) & 15];
 			line += sizeof(tag) - 1;
 			continue;
 		}
 		dst[n++] = *line++;
 	}
 	dst[n] = '\0';
+	return *line ? -1 : 0;
 }
 
 void job_flush(void)

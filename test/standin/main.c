@@ -132,6 +132,13 @@ static void check_inputs(struct options *o)
 		power_off(STANDIN_BAD_INPUT, "not a Cove image");
 	if (compose_cmdline(o))
 		power_off(STANDIN_BAD_INPUT, "bad Cove command line");
+	if (job_compose(job_line, sizeof(job_line), o->job)) {
+		print("standin: the job line with @watch filled in is longer than %u bytes\n",
+		      JOB_MAX - 1);
+		power_off(STANDIN_BAD_INPUT, "bad job line");
+	}
+	if (o->job[0] && facts.nr_modules != 2)
+		print("standin: job= without an initrd module: the host has no files to give\n");
 }
 
 static void print_report(void)
@@ -163,7 +170,6 @@ static enum serve_end run_job(const struct options *o, struct outcome *out, uint
 	struct enclave *e = &enclave;
 	int rc;
 
-	job_compose(job_line, sizeof(job_line), o->job);
 	print("standin: launching job %u: %s\n", JOB_ID, job_line);
 	rc = ctl_send(e, COVE_CTL_LAUNCH, JOB_ID, job_line, (uint32_t)strlen(job_line), 10000);
 	if (rc < 0) {

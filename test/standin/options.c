@@ -29,9 +29,12 @@
  *                    long calls (jobs.c) until it exits; then shut Cove down.
  *                    The rest of the command line is the job line, so job=
  *                    comes last; each "@watch" in it becomes the address of
- *                    a word of the watched page (e.g. kfault's target). The
- *                    program must be in Cove's initramfs (GRUB's second
- *                    module): the stand-in serves no host files.
+ *                    a word of the watched page (e.g. kfault's target). Cove
+ *                    reads a host job's program from the host: the stand-in
+ *                    serves it from GRUB's second module, a cpio archive
+ *                    (files.c), which it also gives Cove as its initramfs.
+ *                    (kfault's request for a fault is refused unless Cove's
+ *                    command line has fault_inject=on_request.)
  */
 #include "standin.h"
 

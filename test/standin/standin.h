@@ -155,7 +155,7 @@ struct job_seen {
 	uint32_t calls;		/* long calls answered */
 };
 extern struct job_seen job_seen;
-void job_compose(char *dst, size_t cap, const char *line);
+int job_compose(char *dst, size_t cap, const char *line);
 void lc_serve(struct enclave *e);
 void job_flush(void);
 
