@@ -7,29 +7,9 @@
 # from the initrd module (the host's files, and Cove's initramfs). One Bochs
 # boot per cell: the table decides how many.
 #
-# Fields, split on '|':
-#   kind   the matrix's name for it
-#   job    the job line (@watch: a word of the stand-in's watched page)
-#   on     guarded: "EXPECT REGEX" -- the stand-in's expect= (its verdict
-#          must be "seen") and a line the log must show (the fault report
-#          as the stand-in read it from the host page: "standin: | ...")
-#   off    unguarded, the harm: "EXPECT REGEX" as above, or
-#          same     the same as guarded (the kernel or the host contains it)
-#          n/a:WHY  not run here, and why
-STANDIN_MATRIX=(
-"wild_write|/bin/kfault wild_write @watch|contained ^standin: .   write at guest physical 0x[0-9a-f]+: outside the partition|changed ^standin: watched memory CHANGED: [0-9a-f]+ now holds badc0ffee0ddf00d"
-"layer_write|/bin/kfault layer_write|contained ^standin: .   .*inside the protection layer's memory|n/a:no layer runs, so there is none to hit"
-"triple_fault|/bin/kfault triple_fault|contained ^standin: .   the kernel triple-faulted|n/a:the emulated machine resets under the stand-in (bare mode shows the reset)"
-"reset|/bin/kfault reset|contained ^standin: .   write of I/O port 0xcf9|n/a:the emulated machine resets under the stand-in (bare mode shows the reset)"
-"apic_base|/bin/kfault apic_base|contained ^standin: .   write of MSR 0x1b|ready ^enclave: fault_inject: the APIC base is now 0xfed00[0-9a-f]00"
-"msr_write|/bin/kfault msr_write|contained ^standin: .   write of MSR 0x2ff|ready ^enclave: fault_inject: the MTRRs are off"
-"pci_config|/bin/kfault pci_config|contained ^standin: .   write of I/O port 0xcf8|ready ^enclave: fault_inject: the platform's PCI configuration answered: device 00:00.0 is [0-9a-f]{4}:[0-9a-f]{4}"
-"vmrun|/bin/kfault vmrun|contained ^standin: .   the kernel executed a VMX instruction|panic ^enclave: KERNEL FAULT on cpu 0: invalid opcode \(vector 6\)"
-"ipi_foreign|/bin/kfault ipi_foreign|contained ^standin: .   .*aimed at APIC id 2, outside the enclave|n/a:INIT and SIPI would take a core from under the host; bare mode shows a core taken (vmx_off_ipi_foreign_takes_core)"
-"nmi_foreign|/bin/kfault nmi_foreign|contained ^standin: .   .*aimed at APIC id 0, outside the enclave|ready ^standin: the host's core took 1 NMI it did not ask for"
-"panic|/bin/kfault panic|panic ^enclave: .*fault_inject: a kernel panic on request|same"
-"segv_job|/bin/fault segv|ready ^standin: job exited with status 139 \(killed by signal 11\)|same"
-)
+# The table (and the README's copy of it): standin_matrix_table.sh.
+# shellcheck source=test/protect/standin_matrix_table.sh
+. test/protect/standin_matrix_table.sh
 
 # The host's files: only the two programs the table runs (musl builds, small:
 # GRUB loads the module through Bochs' BIOS, and the stand-in copies it).
@@ -48,12 +28,6 @@ standin_files_build() {
 mkdir -p "$BUILD/test"
 standin_files_build 2>"$BUILD/test/standin-files.log" ||
 	STANDIN_BUILD_ERROR="${STANDIN_BUILD_ERROR:-no files for the jobs of the stand-in: $(head -c 200 "$BUILD/test/standin-files.log")}"
-
-standin_matrix_field() {	# ROW N: the Nth field (1-based)
-	local fields
-	IFS='|' read -r -a fields <<<"$1"
-	printf '%s\n' "${fields[$2 - 1]}"
-}
 
 # One cell: KIND on|off JOB "EXPECT REGEX".
 standin_matrix_cell() {
