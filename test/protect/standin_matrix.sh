@@ -54,6 +54,23 @@ standin_matrix_cell() {
 	[ "$kind" = nmi_foreign ] && [ "$mode" = on ] && expect_no_log "NMI it did not ask for"
 }
 
+# The host did not survive: either the stand-in, booted again by the
+# firmware, found the mark it leaves in CMOS while the enclave runs, or
+# Bochs stopped on the reset (it does for a triple fault on a second CPU).
+standin_matrix_reset_cell() {	# KIND JOB
+	boot_standin "expect=reset job=$2" "protect=off fault_inject=on_request" "" "$STANDIN_FILES"
+	expect_log "enclave: vmm: the kernel runs unguarded"
+	expect_log_re "^standin: launching job 1: $2"
+	expect_no_log "standin: took the core with APIC ID 1 back"
+	if [ "$STATUS" = 0 ]; then
+		expect_log "standin: the machine was reset while the enclave ran: the host did not survive it"
+	else
+		expect_status 125
+		grep -q "exception with no resolution.*resetting" "$LOG.qemu" ||
+			fail "$1: neither the stand-in nor Bochs saw a reset (see $LOG.qemu)"
+	fi
+}
+
 for _row in "${STANDIN_MATRIX[@]}"; do
 	_kind=$(standin_matrix_field "$_row" 1)
 	_job=$(standin_matrix_field "$_row" 2)
@@ -64,6 +81,8 @@ for _row in "${STANDIN_MATRIX[@]}"; do
 		standin_matrix_cell $_kind on $(printf '%q' "$_job") $(printf '%q' "$_on"); }"
 	case "$_off" in
 	n/a:*) ;;
+	@reset) eval "scenario_vmx_cokernel_standin_matrix_${_kind}_off() {
+		standin_matrix_reset_cell $_kind $(printf '%q' "$_job"); }" ;;
 	*) eval "scenario_vmx_cokernel_standin_matrix_${_kind}_off() {
 		standin_matrix_cell $_kind off $(printf '%q' "$_job") $(printf '%q' "$_off"); }" ;;
 	esac

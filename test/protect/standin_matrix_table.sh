@@ -12,18 +12,21 @@
 #          must be "seen") and a line the log must show (the fault report
 #          as the stand-in read it from the host page: "standin: | ...")
 #   off    unguarded, the harm: "EXPECT REGEX" as above, or
+#          @reset   the whole machine resets under the stand-in: the next
+#                   boot finds its CMOS mark (expect=reset), or Bochs itself
+#                   stops on the triple fault ("resetting", no verdict)
 #          same     the same as guarded (the kernel or the host contains it)
 #          n/a:WHY  not run here, and why
 STANDIN_MATRIX=(
 "wild_write|/bin/kfault wild_write @watch|contained ^standin: .   write at guest physical 0x[0-9a-f]+: outside the partition|changed ^standin: watched memory CHANGED: [0-9a-f]+ now holds badc0ffee0ddf00d"
 "layer_write|/bin/kfault layer_write|contained ^standin: .   .*inside the protection layer's memory|n/a:no layer runs, so there is none to hit"
-"triple_fault|/bin/kfault triple_fault|contained ^standin: .   the kernel triple-faulted|n/a:the emulated machine resets under the stand-in (bare mode shows the reset)"
-"reset|/bin/kfault reset|contained ^standin: .   write of I/O port 0xcf9|n/a:the emulated machine resets under the stand-in (bare mode shows the reset)"
+"triple_fault|/bin/kfault triple_fault|contained ^standin: .   the kernel triple-faulted|@reset"
+"reset|/bin/kfault reset|contained ^standin: .   write of I/O port 0xcf9|@reset"
 "apic_base|/bin/kfault apic_base|contained ^standin: .   write of MSR 0x1b|ready ^enclave: fault_inject: the APIC base is now 0xfed00[0-9a-f]00"
 "msr_write|/bin/kfault msr_write|contained ^standin: .   write of MSR 0x2ff|ready ^enclave: fault_inject: the MTRRs are off"
 "pci_config|/bin/kfault pci_config|contained ^standin: .   write of I/O port 0xcf8|ready ^enclave: fault_inject: the platform's PCI configuration answered: device 00:00.0 is [0-9a-f]{4}:[0-9a-f]{4}"
 "vmrun|/bin/kfault vmrun|contained ^standin: .   the kernel executed a VMX instruction|panic ^enclave: KERNEL FAULT on cpu 0: invalid opcode \(vector 6\)"
-"ipi_foreign|/bin/kfault ipi_foreign|contained ^standin: .   .*aimed at APIC id 2, outside the enclave|n/a:in co-kernel mode Cove fails to start the core (-ENOMEM), so the INIT to the idle host core changes nothing visible; bare mode shows a core taken (vmx_off_ipi_foreign_takes_core)"
+"ipi_foreign|/bin/kfault ipi_foreign|contained ^standin: .   .*aimed at APIC id 2, outside the enclave|n/a:the target, APIC id 2, is no core of this machine (given an idle third core, Cove fails to start it with -ENOMEM and nothing visible changes); bare mode shows a core taken (vmx_off_ipi_foreign_takes_core)"
 "nmi_foreign|/bin/kfault nmi_foreign|contained ^standin: .   .*aimed at APIC id 0, outside the enclave|ready ^standin: the host's core took 1 NMI it did not ask for"
 "panic|/bin/kfault panic|panic ^enclave: .*fault_inject: a kernel panic on request|same"
 "segv_job|/bin/fault segv|ready ^standin: job exited with status 139 \(killed by signal 11\)|same"
@@ -63,6 +66,7 @@ standin_matrix_markdown() {
 		on+="\`$(standin_matrix_shown "$re")\`"
 		case "$off" in
 		same) harm="the same: the kernel or the host contains it" ;;
+		@reset) harm="**harm**: the machine resets under the stand-in" ;;
 		n/a:*) harm="n/a: ${off#n/a:}" ;;
 		*) read -r expect re <<<"$off"; harm="**harm**: \`$(standin_matrix_shown "$re")\`" ;;
 		esac

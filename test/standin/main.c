@@ -250,6 +250,8 @@ static const char *judge(const struct options *o, const struct outcome *out)
 		if (!out->ready || !out->stopped_clean)
 			return "the enclave did not reach READY and stop cleanly";
 		return out->intact ? NULL : "the watched memory changed";
+	case EXPECT_RESET:
+		return "the machine was not reset";
 	case EXPECT_PANIC:
 		if (out->fault)
 			return "a fault was reported";
@@ -337,6 +339,15 @@ void standin_main(uint32_t magic, uint64_t info)
 	apic_init();
 	print("standin: options: %s\n", facts.cmdline[0] ? facts.cmdline : "(none)");
 	check_inputs(&opt);
+	if (reset_mark_take()) {
+		print("standin: the machine was reset while the enclave ran: the host did not "
+		      "survive it\n");
+		if (opt.expect == EXPECT_RESET) {
+			print("standin: expected 'reset': seen\n");
+			power_off(STANDIN_OK, "reset");
+		}
+		power_off(STANDIN_WRONG, "the machine was reset under the host");
+	}
 	khz = tsc_calibrate();
 	if (!khz)
 		power_off(STANDIN_BAD_INPUT, "no TSC rate");
@@ -368,6 +379,8 @@ void standin_main(uint32_t magic, uint64_t info)
 		files_init(&facts.initrd);
 	}
 
+	/* From the first core started until every core is back. */
+	reset_mark_set();
 	if (enclave.has_second)
 		out.second_arrived = start_second(&enclave);
 	if (!enclave.has_second || out.second_arrived)
@@ -380,6 +393,7 @@ void standin_main(uint32_t magic, uint64_t info)
 	out.core_back = take_back(enclave.apic_id);
 	if (enclave.has_second)
 		out.second_back = take_back(enclave.second_apic_id);
+	reset_mark_clear();
 	out.intact = watch_intact(&out.changed_at, &out.changed_to);
 	if (nmi_count())
 		print("standin: the host's core took %u NMI%s it did not ask for\n", nmi_count(),

@@ -4,7 +4,7 @@
  * be an option below with a good value; anything else is named and the run
  * ends with status 2 before Cove is touched.
  *
- *   expect=ready|contained|changed|panic   what the run must show (ready)
+ *   expect=ready|contained|changed|panic|reset   what the run must show (ready)
  *       ready      the enclave reaches READY, runs the job to its end if
  *                  job= names one, shuts down on request, and the watched
  *                  page is untouched
@@ -14,6 +14,10 @@
  *                  (the proof that a contained write would have done harm)
  *       panic      the kernel ends in PANIC without a fault report (a bug the
  *                  kernel caught itself) and the watched page is untouched
+ *       reset      the whole machine resets while the enclave runs (the harm
+ *                  of an unguarded triple fault or reset port): GRUB boots
+ *                  the stand-in again, which finds its CMOS mark (reset.c)
+ *                  and ends the run
  *   aim=watch        append fault_addr=<a word of the watched page> to Cove's
  *                    command line (its fault_inject=wild_write target)
  *   mem=SIZE         partition size (256M), K/M/G suffix
@@ -38,7 +42,7 @@
  */
 #include "standin.h"
 
-const char *const expect_names[] = { "ready", "contained", "changed", "panic" };
+const char *const expect_names[] = { "ready", "contained", "changed", "panic", "reset" };
 
 /* Decimal or 0x-hex digits, an optional K/M/G (if sizes), nothing after. */
 static int parse_number(const char *s, size_t len, bool size, uint64_t *out)
@@ -110,7 +114,7 @@ static int parse_option(struct options *o, const char *w, size_t len)
 				return 0;
 			}
 		}
-		print("standin: expect= takes ready, contained, changed or panic\n");
+		print("standin: expect= takes ready, contained, changed, panic or reset\n");
 		return -1;
 	}
 	if (word_is(w, klen, "aim")) {

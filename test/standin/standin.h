@@ -44,7 +44,7 @@ struct range {
 };
 
 /* The stand-in's options (options.c). */
-enum expect { EXPECT_READY, EXPECT_CONTAINED, EXPECT_CHANGED, EXPECT_PANIC };
+enum expect { EXPECT_READY, EXPECT_CONTAINED, EXPECT_CHANGED, EXPECT_PANIC, EXPECT_RESET };
 extern const char *const expect_names[];	/* indexed by enum expect */
 
 #define NO_CORE UINT64_MAX
@@ -168,6 +168,11 @@ bool watch_intact(uint64_t *where, uint64_t *now);
 void nmi_watch_arm(void);
 uint32_t nmi_count(void);
 void nmi_entry(void);
+
+/* reset.c: a CMOS mark that tells the next boot the machine was reset under us. */
+bool reset_mark_take(void);
+void reset_mark_set(void);
+void reset_mark_clear(void);
 
 /* head.asm */
 extern uint64_t standin_pml4[];
