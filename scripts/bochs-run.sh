@@ -3,7 +3,12 @@
 # later VMX + EPT) and turn the kernel's exit status into ours.
 #
 #   bochs-run.sh --iso FILE [--smp N] [--mem MiB] [--log FILE] [--timeout S]
-#                [--model NAME]
+#                [--model NAME] [--resets]
+#
+# A reset of the machine (triple fault, reset port) stops Bochs' built-in
+# debugger, which then finds no more commands and quits: the run ends with
+# no status. With --resets the machine boots again instead, as real
+# hardware does, for a test whose program notices that it was reset.
 #
 # Bochs cannot pass an exit code out, so the status is read from the
 # kernel's last serial line ("powering off (status N: ...)"). Exit status as
@@ -13,7 +18,7 @@ set -eu
 
 usage() {
 	echo "usage: bochs-run.sh --iso FILE [--smp N] [--mem MiB] [--log FILE]" \
-	     "[--timeout S] [--model NAME]" >&2
+	     "[--timeout S] [--model NAME] [--resets]" >&2
 	exit 125
 }
 
@@ -23,7 +28,8 @@ mem=256
 log=""
 timeout=300
 model=corei7_haswell_4770
-boot_opts_parse "iso smp mem log timeout model" "$@" ||
+resets=""
+boot_opts_parse "iso smp mem log timeout model resets!" "$@" ||
 	{ echo "bochs-run: unknown option '$boot_opts_bad'" >&2; usage; }
 [ -f "$iso" ] || { echo "bochs-run: no such ISO: '$iso'" >&2; exit 125; }
 case "$smp$mem" in *[!0-9]*) echo "bochs-run: --smp and --mem take numbers (mem in MiB)" >&2; exit 125 ;; esac
@@ -52,7 +58,12 @@ log: $dir/bochs.log
 clock: sync=none, time0=local
 RC
 # Debian's Bochs has its debugger built in: "c" makes it run unattended.
-echo c >"$dir/cmds"
+# It stops again at a reset; a few more let the machine boot that often.
+if [ -n "$resets" ]; then
+	printf 'c\nc\nc\nc\n' >"$dir/cmds"
+else
+	echo c >"$dir/cmds"
+fi
 
 if [ -n "$show" ]; then
 	tail -n +1 -f "$log" &

@@ -387,7 +387,8 @@ make --no-print-directory -s "$STANDIN_ELF" >"$BUILD/test/standin-build.log" 2>&
 # boot_standin "stand-in options" "Cove command line" [MODULE] [INITRD]
 # STANDIN_SMP (default 2) is Bochs' CPU count: each CPU slows every run, so
 # only scenarios that give the enclave a second core (second=) ask for 3.
-# INITRD is GRUB's second module: Cove's initramfs and the host's files a
+# STANDIN_RESETS=1 lets the machine boot again after a reset (bochs-run.sh
+# --resets), for the stand-in to notice it. INITRD is GRUB's second module: Cove's initramfs and the host's files a
 # job= of the stand-in finds its program in.
 boot_standin() {
 	local iso="$BUILD/test/$SCENARIO.iso"
@@ -401,7 +402,7 @@ boot_standin() {
 		return
 	fi
 	scripts/bochs-run.sh --iso "$iso" --smp "${STANDIN_SMP:-2}" --mem 512 --log "$LOG" \
-		--timeout 180 2>"$LOG.qemu"
+		--timeout 180 ${STANDIN_RESETS:+--resets} 2>"$LOG.qemu"
 	# shellcheck disable=SC2034 # read by expect_status (test/boot/lib.sh)
 	STATUS=$?
 	rm -f "$iso"

@@ -13,8 +13,7 @@
 #          as the stand-in read it from the host page: "standin: | ...")
 #   off    unguarded, the harm: "EXPECT REGEX" as above, or
 #          @reset   the whole machine resets under the stand-in: the next
-#                   boot finds its CMOS mark (expect=reset), or Bochs itself
-#                   stops on the triple fault ("resetting", no verdict)
+#                   boot finds its CMOS mark (expect=reset)
 #          same     the same as guarded (the kernel or the host contains it)
 #          n/a:WHY  not run here, and why
 STANDIN_MATRIX=(

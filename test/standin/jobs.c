@@ -19,6 +19,7 @@
 #include "x86.h"
 
 #define OUT_LINE_MAX 160
+#define STDIO_MODE 0010600	/* S_IFIFO, rw for its owner */
 
 struct job_seen job_seen;
 
@@ -135,6 +136,11 @@ static int32_t lc_answer_one(struct cove_msg *c, uint64_t args[6], uint32_t *rep
 	case COVE_LC_STAT:
 		if (c->len)
 			return path ? files_stat_path(path, args) : -EINVAL;
+		if (c->arg[0] <= COVE_LC_STDERR) {
+			/* Its stdio are streams into the log: pipes. */
+			args[1] = STDIO_MODE;
+			return 0;
+		}
 		return files_stat_handle(c->arg[0], args);
 	case COVE_LC_READ:
 		if (c->arg[0] == COVE_LC_STDIN)

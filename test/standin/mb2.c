@@ -2,8 +2,9 @@
 /*
  * What GRUB hands over (multiboot2): the stand-in's command line, Cove's
  * image as the first module (its string is Cove's command line), Cove's
- * initramfs as an optional second one, and the memory map. Copied out at once, so the information's own memory may be
- * reused afterwards.
+ * initramfs (and the host's files, files.c) as an optional second one,
+ * and the memory map. Copied out at once, so the information's own memory
+ * may be reused afterwards.
  */
 #include "standin.h"
 
