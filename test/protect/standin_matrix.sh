@@ -79,7 +79,7 @@ for _row in "${STANDIN_MATRIX[@]}"; do
 	eval "scenario_vmx_cokernel_standin_matrix_${_kind}_on() {
 		standin_matrix_cell $_kind on $(printf '%q' "$_job") $(printf '%q' "$_on"); }"
 	case "$_off" in
-	n/a:*) ;;
+	n/a:*|@host:*) ;;
 	@reset) eval "scenario_vmx_cokernel_standin_matrix_${_kind}_off() {
 		standin_matrix_reset_cell $_kind $(printf '%q' "$_job"); }" ;;
 	*) eval "scenario_vmx_cokernel_standin_matrix_${_kind}_off() {

@@ -15,6 +15,8 @@
 #          @reset   the whole machine resets under the stand-in: the next
 #                   boot finds its CMOS mark (expect=reset)
 #          same     the same as guarded (the kernel or the host contains it)
+#          @host:WHY  the same as guarded, not run again: the stand-in's own
+#                   handling of the channels, not the layer, keeps it safe
 #          n/a:WHY  not run here, and why
 STANDIN_MATRIX=(
 "wild_write|/bin/kfault wild_write @watch|contained ^standin: .   write at guest physical 0x[0-9a-f]+: outside the partition|changed ^standin: watched memory CHANGED: [0-9a-f]+ now holds badc0ffee0ddf00d"
@@ -27,6 +29,8 @@ STANDIN_MATRIX=(
 "vmrun|/bin/kfault vmrun|contained ^standin: .   the kernel executed a VMX instruction|panic ^enclave: KERNEL FAULT on cpu 0: invalid opcode \(vector 6\)"
 "ipi_foreign|/bin/kfault ipi_foreign|contained ^standin: .   .*aimed at APIC id 2, outside the enclave|n/a:the target, APIC id 2, is no core of this machine (given an idle third core, Cove fails to start it with -ENOMEM and nothing visible changes); bare mode shows a core taken (vmx_off_ipi_foreign_takes_core)"
 "nmi_foreign|/bin/kfault nmi_foreign|contained ^standin: .   .*aimed at APIC id 0, outside the enclave|ready ^standin: the host's core took 1 NMI it did not ask for"
+"chan_scribble|/bin/kfault chan_scribble|ready ^enclave: fault_inject: scribbling on the channel headers|@host:the stand-in never reads the headers' geometry (its own constants)"
+"lc_flood|/bin/kfault lc_flood|ready ^enclave: fault_inject: the host took 4 rounds|@host:the stand-in answers each call as it takes it, so a republished slot costs it nothing"
 "panic|/bin/kfault panic|panic ^enclave: .*fault_inject: a kernel panic on request|same"
 "segv_job|/bin/fault segv|ready ^standin: job exited with status 139 \(killed by signal 11\)|same"
 )
@@ -65,6 +69,7 @@ standin_matrix_markdown() {
 		on+="\`$(standin_matrix_shown "$re")\`"
 		case "$off" in
 		same) harm="the same: the kernel or the host contains it" ;;
+		@host:*) harm="the same (not run twice): ${off#@host:}" ;;
 		@reset) harm="**harm**: the machine resets under the stand-in" ;;
 		n/a:*) harm="n/a: ${off#n/a:}" ;;
 		*) read -r expect re <<<"$off"; harm="**harm**: \`$(standin_matrix_shown "$re")\`" ;;
