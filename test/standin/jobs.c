@@ -112,7 +112,7 @@ static const char *payload_path(const struct cove_msg *c)
  * One checked copy of a request: the answer's result, its arguments (in
  * args, for STAT) and its payload (in payload, *reply_len bytes, for READ).
  */
-static int32_t lc_answer_one(struct cove_msg *c, uint64_t args[6], uint32_t *reply_len)
+static int32_t lc_answer_one(const struct cove_msg *c, uint64_t args[6], uint32_t *reply_len)
 {
 	const char *path = payload_path(c);
 	int32_t n;
