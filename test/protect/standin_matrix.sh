@@ -31,12 +31,28 @@ if ! standin_files_build 2>"$BUILD/test/standin-files.log" && [ -z "$STANDIN_BUI
 	STANDIN_BUILD_ERROR+=" $(head -c 200 "$BUILD/test/standin-files.log")"
 fi
 
+# A hung enclave is found by the stand-in's heartbeat watch: half of it in
+# silence and the stand-in rings, all of it and the enclave is hung.
+STANDIN_HANG_MS=2000
+# Rings an unguarded storm must have cost the stand-in's core, at least.
+STANDIN_STORM_RINGS=100
+
+# The count in the stand-in's line "the host's core took N doorbell rings; host
+# page: doorbell_rings R, doorbell_dropped D": FIELD took|dropped.
+standin_rings() {
+	grep -a "^standin: the host's core took [0-9]* doorbell rings" "$LOG" | tail -n 1 |
+		sed -E "s/.*took ([0-9]+) doorbell rings.*doorbell_dropped ([0-9]+).*/\1 \2/" |
+		awk -v f="$1" '{ print f == "took" ? $1 : $2 }'
+}
+
 # One cell: KIND on|off JOB "EXPECT REGEX".
 standin_matrix_cell() {
-	local kind=$1 mode=$2 job=$3 expect re protect=require
+	local kind=$1 mode=$2 job=$3 expect re protect=require opts n
 	read -r expect re <<<"$4"
 	[ "$mode" = off ] && protect=off
-	boot_standin "expect=$expect job=$job" "protect=$protect fault_inject=on_request" "" \
+	opts="expect=$expect"
+	[ "$expect" = hung ] && opts+=" hang=$STANDIN_HANG_MS"
+	boot_standin "$opts job=$job" "protect=$protect fault_inject=on_request" "" \
 		"$STANDIN_FILES"
 	expect_status 0
 	standin_cokernel_ran
@@ -54,6 +70,17 @@ standin_matrix_cell() {
 	fi
 	[ "$expect" = ready ] && expect_log "standin: enclave state STOPPED, exit status 0"
 	[ "$kind" = nmi_foreign ] && [ "$mode" = on ] && expect_no_log "NMI it did not ask for"
+	if [ "$kind" = doorbell_storm ]; then
+		if [ "$mode" = on ]; then
+			n=$(standin_rings dropped)
+			[ "${n:-0}" -ge 1024 ] ||
+				fail "the layer dropped ${n:-no} rings, fewer than a storm's 1024"
+		else
+			n=$(standin_rings took)
+			[ "${n:-0}" -ge "$STANDIN_STORM_RINGS" ] ||
+				fail "the stand-in's core took ${n:-no} rings, fewer than $STANDIN_STORM_RINGS"
+		fi
+	fi
 }
 
 # The host did not survive: the stand-in, booted again by the firmware,
@@ -76,6 +103,8 @@ for _row in "${STANDIN_MATRIX[@]}"; do
 	_on=$(standin_matrix_field "$_row" 3)
 	_off=$(standin_matrix_field "$_row" 4)
 	[ "$_off" = same ] && _off=$_on
+	# The storm unguarded: the job rings to its end, the rings reach the host.
+	[ "$_off" = @rings ] && _off="ready ^enclave: fault_inject: rang the host's doorbell [0-9]+ times"
 	eval "scenario_vmx_cokernel_standin_matrix_${_kind}_on() {
 		standin_matrix_cell $_kind on $(printf '%q' "$_job") $(printf '%q' "$_on"); }"
 	case "$_off" in

@@ -10,10 +10,13 @@
 #   job    the job line (@watch: a word of the stand-in's watched page)
 #   on     guarded: "EXPECT REGEX" -- the stand-in's expect= (its verdict
 #          must be "seen") and a line the log must show (the fault report
-#          as the stand-in read it from the host page: "standin: | ...")
+#          as the stand-in read it from the host page: "standin: | ...");
+#          expect=hung also turns the stand-in's heartbeat watch on (hang=)
 #   off    unguarded, the harm: "EXPECT REGEX" as above, or
 #          @reset   the whole machine resets under the stand-in: the next
 #                   boot finds its CMOS mark (expect=reset)
+#          @rings   the storm reaches the stand-in's core: the job runs to its
+#                   end and the core took at least 100 of its rings
 #          same     the same as guarded (the kernel or the host contains it)
 #          @host:WHY  the same as guarded, not run again: the stand-in's own
 #                   handling of the channels, not the layer, keeps it safe
@@ -31,6 +34,8 @@ STANDIN_MATRIX=(
 "nmi_foreign|/bin/kfault nmi_foreign|contained ^standin: .   .*aimed at APIC id 0, outside the enclave|ready ^standin: the host's core took 1 NMI it did not ask for"
 "chan_scribble|/bin/kfault chan_scribble|ready ^enclave: fault_inject: scribbling on the channel headers|@host:the stand-in never reads the headers' geometry (its own constants)"
 "lc_flood|/bin/kfault lc_flood|ready ^enclave: fault_inject: the host took 4 rounds|@host:the stand-in answers each call as it takes it, so a republished slot costs it nothing"
+"doorbell_storm|/bin/kfault doorbell_storm|contained ^standin: .   doorbell storm: the kernel kept ringing the host's doorbell|@rings"
+"hang|/bin/kfault hang|hung ^standin: hung: the kernel did not answer the host's doorbell for [0-9]+ ms|same"
 "panic|/bin/kfault panic|panic ^enclave: .*fault_inject: a kernel panic on request|same"
 "segv_job|/bin/fault segv|ready ^standin: job exited with status 139 \(killed by signal 11\)|same"
 )
@@ -63,6 +68,7 @@ standin_matrix_markdown() {
 		read -r expect re <<<"$on"
 		case "$expect" in
 		contained) on="contained, reported in the host page: " ;;
+		hung) on="the host's heartbeat watch finds it hung: " ;;
 		panic) on="the kernel panics, the host is untouched: " ;;
 		*) on="the job ends, the host is untouched: " ;;
 		esac
@@ -71,6 +77,7 @@ standin_matrix_markdown() {
 		same) harm="the same: the kernel or the host contains it" ;;
 		@host:*) harm="the same (not run twice): ${off#@host:}" ;;
 		@reset) harm="**harm**: the machine resets under the stand-in" ;;
+		@rings) harm="**harm**: the storm reaches the stand-in's core (at least 100 rings)" ;;
 		n/a:*) harm="n/a: ${off#n/a:}" ;;
 		*) read -r expect re <<<"$off"; harm="**harm**: \`$(standin_matrix_shown "$re")\`" ;;
 		esac

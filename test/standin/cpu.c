@@ -10,6 +10,7 @@
 
 #define APIC_BASE_X2APIC (1ULL << 10)
 #define APIC_ID 0x20
+#define APIC_EOI 0xb0
 #define APIC_SVR 0xf0
 #define APIC_ICR_LOW 0x300
 #define APIC_ICR_HIGH 0x310
@@ -72,6 +73,11 @@ bool tsc_passed(uint64_t deadline)
 	return rdtsc() >= deadline;
 }
 
+uint64_t tsc_ms_since(uint64_t t0)
+{
+	return tsc_khz ? (rdtsc() - t0) / tsc_khz : 0;
+}
+
 static void apic_write(uint32_t reg, uint32_t v)
 {
 	if (apic_mmio)
@@ -91,6 +97,12 @@ void apic_init(void)
 
 	apic_mmio = (base & APIC_BASE_X2APIC) ? 0 : (base & ~0xfffULL) & 0xffffffffffULL;
 	apic_write(APIC_SVR, apic_read(APIC_SVR) | 0x100 | 0xff);	/* enabled, spurious 0xff */
+}
+
+/* Interrupt context: the end of the one interrupt being served. */
+void apic_eoi(void)
+{
+	apic_write(APIC_EOI, 0);
 }
 
 uint32_t apic_self_id(void)

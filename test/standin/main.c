@@ -23,6 +23,7 @@ struct outcome {
 	bool panicked;			/* state PANIC */
 	bool stopped_clean;		/* STOPPED with status 0 after our shutdown */
 	bool fault;
+	bool hung;			/* the heartbeat watch gave up on it */
 	bool intact;
 	bool core_back;
 	bool second_back;
@@ -187,6 +188,7 @@ static void run_enclave(const struct options *o, struct outcome *out)
 	uint64_t deadline = tsc_deadline(o->timeout_s * 1000);
 	uint32_t st;
 
+	e->hang_ms = o->hang_ms;
 	out->end = serve_until(e, deadline, WANT_READY);
 	if (out->end == END_READY) {
 		out->ready = true;
@@ -200,6 +202,8 @@ static void run_enclave(const struct options *o, struct outcome *out)
 		else
 			out->end = END_TIMEOUT;
 	}
+	/* Hung: as the module, no shutdown is asked of a kernel that cannot answer. */
+	out->hung = e->hung;
 	serve_drain(e, 1000);
 	st = __atomic_load_n(&e->bp->tail.state, __ATOMIC_ACQUIRE);
 	print("standin: enclave state %s, exit status %u; host page: guarded %u, fault_seq %u\n",
@@ -252,6 +256,12 @@ static const char *judge(const struct options *o, const struct outcome *out)
 		return out->intact ? NULL : "the watched memory changed";
 	case EXPECT_RESET:
 		return "the machine was not reset";
+	case EXPECT_HUNG:
+		if (out->fault)
+			return "a fault was reported";
+		if (!out->hung)
+			return "the enclave was not found hung";
+		return out->intact ? NULL : "the watched memory changed";
 	case EXPECT_PANIC:
 		if (out->fault)
 			return "a fault was reported";
@@ -260,6 +270,20 @@ static const char *judge(const struct options *o, const struct outcome *out)
 		return out->intact ? NULL : "the watched memory changed";
 	}
 	return "unknown expectation";
+}
+
+/*
+ * The rings the stand-in's core took, and the layer's own count of what it
+ * let out and dropped (zero unguarded: no layer counts). Read once each:
+ * the layer may still be writing them.
+ */
+static void print_rings(void)
+{
+	uint32_t rings = __atomic_load_n(&enclave.host->doorbell_rings, __ATOMIC_RELAXED);
+	uint32_t dropped = __atomic_load_n(&enclave.host->doorbell_dropped, __ATOMIC_RELAXED);
+
+	print("standin: the host's core took %u doorbell rings; host page: doorbell_rings %u, "
+	      "doorbell_dropped %u\n", doorbell_count(), rings, dropped);
 }
 
 /*
@@ -368,6 +392,7 @@ void standin_main(uint32_t magic, uint64_t info)
 	image_load((const void *)facts.module.base, &enclave);
 	if (enclave_fill(&enclave, cove_cmdline, khz, (uint64_t)standin_pml4, &facts.initrd))
 		power_off(STANDIN_BAD_INPUT, "the image does not fit the partition");
+	doorbell_arm(enclave.host);
 	print("standin: partition %lu MiB at %lx; Cove image %lx-%lx; TSC %u kHz\n",
 	      enclave.size >> 20, enclave.base, enclave.base + enclave.image_start,
 	      enclave.base + enclave.image_end, khz);
@@ -390,6 +415,8 @@ void standin_main(uint32_t magic, uint64_t info)
 	else
 		out.end = END_TIMEOUT;
 
+	doorbell_disarm();
+	print_rings();
 	out.core_back = take_back(enclave.apic_id);
 	if (enclave.has_second)
 		out.second_back = take_back(enclave.second_apic_id);

@@ -4,7 +4,7 @@
  * be an option below with a good value; anything else is named and the run
  * ends with status 2 before Cove is touched.
  *
- *   expect=ready|contained|changed|panic|reset   what the run must show (ready)
+ *   expect=ready|contained|changed|panic|reset|hung   what the run must show (ready)
  *       ready      the enclave reaches READY, runs the job to its end if
  *                  job= names one, shuts down on request, and the watched
  *                  page is untouched
@@ -18,6 +18,8 @@
  *                  of an unguarded triple fault or reset port): GRUB boots
  *                  the stand-in again, which finds its CMOS mark (reset.c)
  *                  and ends the run
+ *       hung       the heartbeat watch (hang=) declared the enclave hung: no
+ *                  fault reported, the watched page untouched
  *   aim=watch        append fault_addr=<a word of the watched page> to Cove's
  *                    command line (its fault_inject=wild_write target)
  *   mem=SIZE         partition size (256M), K/M/G suffix
@@ -28,6 +30,10 @@
  *                    it arrived, as the module starts every core but the
  *                    boot core; the machine needs a CPU with that APIC ID
  *   timeout=SECONDS  emulated seconds the enclave gets to reach an end (60)
+ *   hang=MS          watch the heartbeat once Cove is READY, as the module
+ *                    does (its hang_ms): silent for MS / 2, Cove is rung;
+ *                    silent for MS, the enclave is hung (0, the default:
+ *                    never, so no other run gets rings it did not ask for)
  *   job=LINE...      once Cove is READY, launch LINE as job 1 (COVE_CTL_LAUNCH,
  *                    jobs= syntax: [key=value ...] /path args) and serve its
  *                    long calls (jobs.c) until it exits; then shut Cove down.
@@ -42,7 +48,7 @@
  */
 #include "standin.h"
 
-const char *const expect_names[] = { "ready", "contained", "changed", "panic", "reset" };
+const char *const expect_names[] = { "ready", "contained", "changed", "panic", "reset", "hung" };
 
 /* Decimal or 0x-hex digits, an optional K/M/G (if sizes), nothing after. */
 static int parse_number(const char *s, size_t len, bool size, uint64_t *out)
@@ -114,7 +120,7 @@ static int parse_option(struct options *o, const char *w, size_t len)
 				return 0;
 			}
 		}
-		print("standin: expect= takes ready, contained, changed, panic or reset\n");
+		print("standin: expect= takes ready, contained, changed, panic, reset or hung\n");
 		return -1;
 	}
 	if (word_is(w, klen, "aim")) {
@@ -144,6 +150,13 @@ static int parse_option(struct options *o, const char *w, size_t len)
 		if (parse_number(v, vlen, false, &o->second) || !o->second || o->second > 0xfe) {
 			print("standin: second= takes an APIC ID (1..254)\n");
 			o->second = NO_CORE;
+			return -1;
+		}
+		return 0;
+	}
+	if (word_is(w, klen, "hang")) {
+		if (parse_number(v, vlen, false, &o->hang_ms) || o->hang_ms > 600000) {
+			print("standin: hang= takes milliseconds (0..600000; 0: never)\n");
 			return -1;
 		}
 		return 0;

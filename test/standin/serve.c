@@ -4,8 +4,9 @@
  * copy its console ring to ours line by line ("enclave: " in front, so the
  * two are told apart in one log), watch its state word and the host page's
  * fault report, send control requests and answer its job's long calls
- * (jobs.c). No doorbell comes from Cove (the host page names none): every
- * wait here polls.
+ * (jobs.c), and watch the heartbeat if asked (heartbeat.c). Cove rings the
+ * stand-in's doorbell (doorbell.c), but a ring only counts: every wait
+ * here polls, so a lost or stormed ring changes nothing it serves.
  */
 #include "standin.h"
 #include "x86.h"
@@ -79,7 +80,7 @@ static void serve_once(struct enclave *e)
 /*
  * Serve until something happens: a fault report (checked first: the layer
  * writes it before the state word), what was wanted (READY, or the job's
- * exit), STOPPED, PANIC, a broken protocol, or the deadline.
+ * exit), STOPPED, PANIC, a broken protocol, a hung kernel, or the deadline.
  */
 enum serve_end serve_until(struct enclave *e, uint64_t deadline, enum serve_want want)
 {
@@ -102,6 +103,8 @@ enum serve_end serve_until(struct enclave *e, uint64_t deadline, enum serve_want
 		if (st == COVE_STATE_PANIC)
 			return __atomic_load_n(&e->host->fault_seq, __ATOMIC_ACQUIRE) ?
 			       END_FAULT : END_PANIC;
+		if (st == COVE_STATE_READY && heartbeat_watch(e))
+			return END_HUNG;
 		if (tsc_passed(deadline))
 			return END_TIMEOUT;
 		cpu_relax();
@@ -171,6 +174,8 @@ int ctl_send(struct enclave *e, uint32_t op, uint64_t arg0, const char *payload,
 			      "request %u\n", state_name(state_of(e)), op);
 			return -1;
 		}
+		if (state_of(e) == COVE_STATE_READY && heartbeat_watch(e))
+			return -1;
 		if (tsc_passed(deadline)) {
 			print("standin: no answer to control request %u within %lu ms (state %s)\n",
 			      op, timeout_ms, state_name(state_of(e)));

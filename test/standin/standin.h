@@ -24,6 +24,8 @@
 #define LC_SLOTS 4
 #define LC_SLOT_SIZE 4096
 #define DOORBELL_VECTOR 0xf2
+/* The stand-in's own doorbell, Cove -> host (doorbell.c): any free vector. */
+#define LC_DOORBELL_VECTOR 0xf3
 /* The longest job line the stand-in sends (a control slot holds more). */
 #define JOB_MAX 256
 /* Payload bytes of a long-call slot: the stand-in's bound, never the slot's len. */
@@ -44,7 +46,9 @@ struct range {
 };
 
 /* The stand-in's options (options.c). */
-enum expect { EXPECT_READY, EXPECT_CONTAINED, EXPECT_CHANGED, EXPECT_PANIC, EXPECT_RESET };
+enum expect {
+	EXPECT_READY, EXPECT_CONTAINED, EXPECT_CHANGED, EXPECT_PANIC, EXPECT_RESET, EXPECT_HUNG,
+};
 extern const char *const expect_names[];	/* indexed by enum expect */
 
 #define NO_CORE UINT64_MAX
@@ -56,6 +60,7 @@ struct options {
 	uint64_t core;		/* the enclave's boot core's APIC ID */
 	uint64_t second;	/* a second enclave core's APIC ID, or NO_CORE */
 	uint64_t timeout_s;	/* emulated seconds to reach an end */
+	uint64_t hang_ms;	/* heartbeat silence before the enclave is hung (0: never) */
 	char job[JOB_MAX];	/* the job line to launch once READY ("" = none) */
 };
 
@@ -90,6 +95,12 @@ struct enclave {
 	uint64_t ctl_head;		/* our copy: the enclave could scribble on its own */
 	uint64_t lc_tail;		/* long calls taken; ours, as ctl_head */
 	const char *broken;		/* why the enclave broke the protocol, or NULL */
+	/* The heartbeat watch (serve.c), as the module's cove_watch_heartbeat. */
+	uint64_t hang_ms;		/* 0: not watched */
+	uint32_t hb_seen;		/* the heartbeat as last read */
+	uint64_t hb_since;		/* TSC when it last moved; 0: not watching yet */
+	bool hb_probed;			/* rung once the silence reached hang_ms / 2 */
+	bool hung;
 };
 
 /* print.c: the host's serial console (COM1). */
@@ -115,7 +126,9 @@ uint32_t tsc_calibrate(void);
 void delay_us(uint64_t us);
 uint64_t tsc_deadline(uint64_t ms);
 bool tsc_passed(uint64_t deadline);
+uint64_t tsc_ms_since(uint64_t t0);
 void apic_init(void);
+void apic_eoi(void);
 uint32_t apic_self_id(void);
 void apic_send_init(uint32_t apic_id);
 void apic_send_fixed(uint32_t apic_id, uint8_t vector);
@@ -131,11 +144,15 @@ enum serve_end {
 	END_PANIC,		/* state PANIC without a fault report */
 	END_FAULT,		/* the layer bumped fault_seq */
 	END_BROKEN,		/* the enclave broke the channel protocol (e->broken) */
+	END_HUNG,		/* the heartbeat stood still though rung (e->hung) */
 	END_TIMEOUT,
 };
 enum serve_want { WANT_READY, WANT_JOB_EXIT, WANT_STOP };
 enum serve_end serve_until(struct enclave *e, uint64_t deadline, enum serve_want want);
 void serve_drain(struct enclave *e, uint64_t ms);
+
+/* heartbeat.c: the module's hang detection (needs e->hang_ms; READY only). */
+bool heartbeat_watch(struct enclave *e);
 int ctl_send(struct enclave *e, uint32_t op, uint64_t arg0, const char *payload, uint32_t len,
 	     uint64_t timeout_ms);
 const char *state_name(uint32_t state);
@@ -168,6 +185,14 @@ bool watch_intact(uint64_t *where, uint64_t *now);
 void nmi_watch_arm(void);
 uint32_t nmi_count(void);
 void nmi_entry(void);
+void idt_set_gate(uint8_t vector, void (*entry)(void));
+
+/* doorbell.c: the Cove -> host doorbell the stand-in offers, and its rings. */
+void doorbell_arm(struct cove_host_page *h);
+void doorbell_disarm(void);
+uint32_t doorbell_count(void);
+void doorbell_entry(void);
+void spurious_entry(void);
 
 /* reset.c: a CMOS mark that tells the next boot the machine was reset under us. */
 bool reset_mark_take(void);
