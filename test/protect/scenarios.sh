@@ -467,6 +467,23 @@ scenario_vmx_cokernel_standin_refuses_non_cove_image() {
 # shellcheck source=test/protect/standin_matrix.sh
 . test/protect/standin_matrix.sh
 
+# The heartbeat watch does not take a healthy kernel for a hung one: rung
+# after half of hang= in silence, Cove's boot core answers, and the job
+# runs to its end as without the watch. Starting a job keeps the heartbeat
+# still for over 50 ms of Bochs time even when rung (hang=100 calls it
+# hung), so hang= here leaves room for that, yet is short enough that the
+# job's start is a silence the watch rings into.
+scenario_vmx_cokernel_standin_hang_watch_answered() {
+	boot_standin "expect=ready hang=400 job=/bin/fault segv" "protect=require" "" \
+		"$STANDIN_FILES"
+	expect_status 0
+	standin_cokernel_ran
+	expect_log "standin: expected 'ready': seen"
+	expect_log_re "^standin: no heartbeat for [0-9]+ ms: ringing the enclave's doorbell"
+	expect_no_log "standin: hung:"
+	expect_log "standin: job exited with status 139 (killed by signal 11)"
+}
+
 # --- A second enclave core, started in the protection layer's entry ---
 # With second=2 the stand-in starts APIC ID 2 at the image's cpu_entry_phys
 # first, waits until it says it arrived, and only then starts the boot core

@@ -34,6 +34,7 @@ bool heartbeat_watch(struct enclave *e)
 		e->hung = true;
 	} else if (!e->hb_probed && quiet >= e->hang_ms / 2) {
 		e->hb_probed = true;
+		print("standin: no heartbeat for %lu ms: ringing the enclave's doorbell\n", quiet);
 		apic_send_fixed(e->apic_id, DOORBELL_VECTOR);
 	}
 	return e->hung;
