@@ -195,6 +195,7 @@ static void run_enclave(const struct options *o, struct outcome *out)
 		if (o->job[0])
 			out->end = run_job(o, out, deadline);
 	}
+	/* Not when hung: as the module, no shutdown is asked of a kernel that cannot answer. */
 	if (out->end == END_READY || out->end == END_JOB_EXIT) {
 		print("standin: the enclave is READY; asking it to shut down\n");
 		if (ctl_send(e, COVE_CTL_SHUTDOWN, 0, NULL, 0, 5000) == 0)
@@ -202,7 +203,6 @@ static void run_enclave(const struct options *o, struct outcome *out)
 		else
 			out->end = END_TIMEOUT;
 	}
-	/* Hung: as the module, no shutdown is asked of a kernel that cannot answer. */
 	out->hung = e->hung;
 	serve_drain(e, 1000);
 	st = __atomic_load_n(&e->bp->tail.state, __ATOMIC_ACQUIRE);
