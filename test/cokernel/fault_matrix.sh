@@ -46,6 +46,9 @@ FAULT_MATRIX=(
 "thread_storm|a job that starts threads until refused|fault threadstorm|0 ready fault: threadstorm: [0-9]+ threads, then pthread_create said|same:the kernel ends the job or refuses it"
 )
 
+# shellcheck source=test/matrix_field.sh
+. test/matrix_field.sh
+
 # The guest side: try KIND MODE RUN...: one enclave, the job, its verdict as
 # RESULT/OUT/RINGS/WATCH lines; then the enclave is destroyed.
 FAULT_MATRIX_GUEST='
@@ -82,20 +85,13 @@ try() {
 }
 '
 
-# fault_matrix_field ROW N: the Nth field (1-based) of a row.
-fault_matrix_field() {
-	local fields
-	IFS='|' read -r -a fields <<<"$1"
-	printf '%s\n' "${fields[$2 - 1]}"
-}
-
 # The guest commands for every row of one mode, or of one kind.
 fault_matrix_script() {	# MODE [KIND]
 	local row kind run off script="$FAULT_MATRIX_GUEST"
 	for row in "${FAULT_MATRIX[@]}"; do
-		kind=$(fault_matrix_field "$row" 1)
-		run=$(fault_matrix_field "$row" 3)
-		off=$(fault_matrix_field "$row" 5)
+		kind=$(matrix_field "$row" 1)
+		run=$(matrix_field "$row" 3)
+		off=$(matrix_field "$row" 5)
 		if [ -n "${2:-}" ]; then
 			[ "$kind" = "$2" ] || continue
 		elif [ "$1" = off ]; then
@@ -119,9 +115,9 @@ fault_matrix_expect() {	# KIND MODE "RC STATE REGEX"
 fault_matrix_check() {	# MODE
 	local row kind on off before after line
 	for row in "${FAULT_MATRIX[@]}"; do
-		kind=$(fault_matrix_field "$row" 1)
-		on=$(fault_matrix_field "$row" 4)
-		off=$(fault_matrix_field "$row" 5)
+		kind=$(matrix_field "$row" 1)
+		on=$(matrix_field "$row" 4)
+		off=$(matrix_field "$row" 5)
 		if [ "$1" = on ]; then
 			fault_matrix_expect "$kind" on "$on"
 			case "$off" in @watch) expect_log "WATCH $kind on 0" ;; esac
@@ -185,8 +181,8 @@ echo \"LINUX alive\"
 }
 
 for _row in "${FAULT_MATRIX[@]}"; do
-	if [ "$(fault_matrix_field "$_row" 5)" = @reset ]; then
-		_kind=$(fault_matrix_field "$_row" 1)
+	if [ "$(matrix_field "$_row" 5)" = @reset ]; then
+		_kind=$(matrix_field "$_row" 1)
 		eval "scenario_cli_fault_off_${_kind}_resets_linux() { fault_matrix_off_reset $_kind; }"
 	fi
 done
@@ -198,10 +194,10 @@ fault_matrix_markdown() {
 	echo "| kind | the enclave does | protection on (SVM, Linux host) | protection off |"
 	echo "| --- | --- | --- | --- |"
 	for row in "${FAULT_MATRIX[@]}"; do
-		kind=$(fault_matrix_field "$row" 1)
-		what=$(fault_matrix_field "$row" 2)
-		on=$(fault_matrix_field "$row" 4)
-		off=$(fault_matrix_field "$row" 5)
+		kind=$(matrix_field "$row" 1)
+		what=$(matrix_field "$row" 2)
+		on=$(matrix_field "$row" 4)
+		off=$(matrix_field "$row" 5)
 		read -r rc state re <<<"$on"
 		on="contained: enclave $state, cove run $rc"
 		case "$off" in

@@ -273,6 +273,7 @@ cove run $id -- /no/such/program; echo "RC missing $?"
 cove status $id --json
 touch /tmp/stop; wait $loop
 cove destroy $id; echo "RC destroy $?"
+rm -f /tmp/blob	# tmpfs: 16 MiB of MemFree, as much as check_back tolerates
 check_back
 '
 	expect_status 0

@@ -98,10 +98,10 @@ standin_matrix_reset_cell() {	# KIND JOB
 }
 
 for _row in "${STANDIN_MATRIX[@]}"; do
-	_kind=$(standin_matrix_field "$_row" 1)
-	_job=$(standin_matrix_field "$_row" 2)
-	_on=$(standin_matrix_field "$_row" 3)
-	_off=$(standin_matrix_field "$_row" 4)
+	_kind=$(matrix_field "$_row" 1)
+	_job=$(matrix_field "$_row" 2)
+	_on=$(matrix_field "$_row" 3)
+	_off=$(matrix_field "$_row" 4)
 	[ "$_off" = same ] && _off=$_on
 	# The storm unguarded: the job rings to its end, the rings reach the host.
 	[ "$_off" = @rings ] && _off="ready ^enclave: fault_inject: rang the host's doorbell [0-9]+ times"

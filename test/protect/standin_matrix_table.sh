@@ -40,11 +40,8 @@ STANDIN_MATRIX=(
 "segv_job|/bin/fault segv|ready ^standin: job exited with status 139 \(killed by signal 11\)|same"
 )
 
-standin_matrix_field() {	# ROW N: the Nth field (1-based)
-	local fields
-	IFS='|' read -r -a fields <<<"$1"
-	printf '%s\n' "${fields[$2 - 1]}"
-}
+# shellcheck source=test/matrix_field.sh
+. test/matrix_field.sh
 
 # A line's pattern as the README shows it: without the log's prefixes.
 standin_matrix_shown() {
@@ -61,10 +58,10 @@ standin_matrix_markdown() {
 	echo "| kind | job the stand-in launches | protection on (VMX, stand-in host) | protection off |"
 	echo "| --- | --- | --- | --- |"
 	for row in "${STANDIN_MATRIX[@]}"; do
-		kind=$(standin_matrix_field "$row" 1)
-		job=$(standin_matrix_field "$row" 2)
-		on=$(standin_matrix_field "$row" 3)
-		off=$(standin_matrix_field "$row" 4)
+		kind=$(matrix_field "$row" 1)
+		job=$(matrix_field "$row" 2)
+		on=$(matrix_field "$row" 3)
+		off=$(matrix_field "$row" 4)
 		read -r expect re <<<"$on"
 		case "$expect" in
 		contained) on="contained, reported in the host page: " ;;
