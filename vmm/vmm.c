@@ -463,7 +463,8 @@ void vmm_ring_host(void)
 		vmm_send_ipi(hp->lc_doorbell_apic_id, APIC_ICR_FIXED | APIC_ICR_LEVEL_ASSERT | vector);
 }
 
-bool vmm_icr_allowed(uint32_t icr_lo, uint32_t dest)
+/* Whether an IPI (ICR low word, destination APIC ID) stays inside the enclave. */
+static bool vmm_icr_allowed(uint32_t icr_lo, uint32_t dest)
 {
 	uint32_t shorthand = (icr_lo >> 18) & 3, mode = (icr_lo >> 8) & 7;
 

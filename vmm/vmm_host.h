@@ -248,8 +248,6 @@ void vmm_host_cpu_entered(uint32_t cpu);
 bool vmm_host_flush_due(uint32_t cpu);
 /* Whether this APIC ID belongs to the enclave (boot cores and cores added). */
 bool vmm_apic_in_enclave(uint32_t apic_id);
-/* Whether an IPI (ICR low word, destination APIC ID) stays inside the enclave. */
-bool vmm_icr_allowed(uint32_t icr_lo, uint32_t dest);
 /*
  * The guest's ICR write (destination APIC ID in the high word), either APIC
  * mode: 0 once sent (or dropped, a doorbell ring with nothing new), -EPERM

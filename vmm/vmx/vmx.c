@@ -36,7 +36,6 @@
 #define MSR_SYSENTER_CS 0x174
 #define MSR_SYSENTER_ESP 0x175
 #define MSR_SYSENTER_EIP 0x176
-#define MSR_X2APIC_ICR 0x830
 #define CR4_VMXE (1ULL << 13)
 #define CR4_OSXSAVE (1ULL << 18)
 
