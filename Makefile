@@ -34,7 +34,7 @@ GEN := $(BUILD)/include/generated
 CONFIG_H := $(GEN)/config.h
 OPTIMIZE := $(shell sed -n 's/^CONFIG_OPTIMIZE=//p' $(CONFIGS) | tail -n 1)
 
-KERNEL_DIRS := init kernel kernel/lib kernel/fs kernel/syscalls kernel/job kernel/host \
+KERNEL_DIRS := init kernel kernel/lib kernel/fs kernel/syscalls kernel/job kernel/host kernel/offload \
 	       kernel/debug mm drivers arch/$(ARCH)/boot arch/$(ARCH)/kernel arch/$(ARCH)/mm \
 	       arch/$(ARCH)/debug
 # The protection layer: everything in vmm/, linked on its own (vmm_layer.o,
@@ -207,6 +207,7 @@ bench-cokernel: deps guest-deps
 
 # The host CLI for co-kernel enclaves (linux/tools/), one static binary.
 CLI_SRCS := $(wildcard linux/tools/*.c linux/tools/*.h) linux/tools/Makefile \
+	    arch/$(ARCH)/include/arch/syscall_list.h \
 	    linux/module/cove_uapi.h include/cove/pisces_abi.h
 .PHONY: cli
 cli: $(BUILD)/linux/cove

@@ -16,11 +16,12 @@
 #include <cove/string.h>
 #include <cove/task.h>
 #include <cove/user_stack.h>
+#include <arch/memlayout.h>
 #include <arch/trap.h>
 #include <arch/x86.h>
 
-#define EXEC_PIE_BASE 0x555555554000ULL
-#define EXEC_STACK_TOP 0x00007ffffff00000ULL
+#define EXEC_PIE_BASE USER_PIE_BASE
+#define EXEC_STACK_TOP USER_STACK_TOP
 #define EXEC_ARGS_MAX (128 * 1024)	/* room for argv, envp and auxv */
 #define EXEC_FILE_MAX (512 * MiB)
 
@@ -187,7 +188,8 @@ int exec_spawn(const struct exec_params *ep, struct process **out, char *err, si
 	if (ep->host_cwd)
 		ksnprintf(p->host_cwd, sizeof(p->host_cwd), "%s", ep->host_cwd);
 	p->as = aspace_create(ep->page_size);
-	p->files = fdtable_create_stdio(ep->host_job);
+	p->proxy = ep->proxy && ep->host_job;
+	p->files = p->proxy ? fdtable_create_host() : fdtable_create_stdio(ep->host_job);
 	if (!p->as || !p->files) {
 		rc = -ENOMEM;
 		goto nomem;

@@ -11,6 +11,7 @@
 #include <cove/kmap.h>
 #include <cove/pmem.h>
 #include <cove/string.h>
+#include <arch/memlayout.h>
 
 static int aspace_page_index(uint64_t size)
 {
@@ -30,7 +31,7 @@ struct aspace *aspace_create(uint64_t large_page)
 	if (large_page == PAGE_SIZE_1G && !arch_has_1g_pages())
 		large_page = PAGE_SIZE_2M;
 	as->large_page = large_page ? large_page : PAGE_SIZE_2M;
-	as->mmap_top = 0x00007f0000000000ULL;
+	as->mmap_top = USER_MMAP_TOP;
 	as->refs = 1;
 	return as;
 }
@@ -91,6 +92,7 @@ static void aspace_merge(struct aspace *as)
 /* Unmap and free every page in [va, end); the regions are not touched. */
 static void aspace_release_pages(struct aspace *as, uint64_t va, uint64_t end)
 {
+	as->unmap_gen++;
 	while (va < end) {
 		phys_addr_t pa;
 		uint64_t size;

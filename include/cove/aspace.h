@@ -42,6 +42,8 @@ struct aspace {
 	uint64_t large_page;		/* largest page to use: 4K, 2M or 1G */
 	uint64_t mapped_bytes;
 	uint64_t populated[3];		/* 4K, 2M, 1G pages ever mapped (statistics) */
+	/* Bumped whenever pages are unmapped: a host mirror must forget what it saw. */
+	uint64_t unmap_gen;
 	uint32_t refs;
 };
 

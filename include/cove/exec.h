@@ -20,6 +20,7 @@ struct exec_params {
 	void *job_rank;			/* set on the process before it can run */
 	uint32_t host_job;		/* co-kernel: stdout/stderr go to this host job */
 	const char *host_cwd;		/* co-kernel: the host directory it starts in, or NULL */
+	bool proxy;			/* co-kernel: host_job's launcher serves offloaded calls */
 };
 
 /*

@@ -48,10 +48,14 @@ struct fdtable {
 	struct file *fd[FD_MAX];
 	uint8_t cloexec[FD_MAX];
 	uint32_t refs;
+	/* Numbers are shared with the job's host proxy (cove/offload.h). */
+	bool host_numbers;
 };
 
 /* fds 0-2 on the console; host_job != 0 makes them that host job's stdio. */
 struct fdtable *fdtable_create_stdio(uint32_t host_job);
+/* An empty table for a job with a host proxy: its stdio are the host's fds. */
+struct fdtable *fdtable_create_host(void);
 void fdtable_get(struct fdtable *t);
 void fdtable_put(struct fdtable *t);
 /* Lowest free descriptor at or above min; -EMFILE when full. */
@@ -59,6 +63,9 @@ int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec);
 /* Takes a reference: file_put when done. NULL if fd is not open. */
 struct file *fd_get(struct fdtable *t, int fd);
 int fd_close(struct fdtable *t, int fd);
+bool fd_is_open(struct fdtable *t, int fd);
+/* Drop fd from Cove's table only: the host has already reused its number. */
+void fd_forget(struct fdtable *t, int fd);
 
 /* A new file of that back end with one reference, or NULL. */
 struct file *file_alloc(const struct vfs_file_ops *ops, uint32_t flags);

@@ -26,6 +26,7 @@ struct job_spec {
 	struct cpumask cpus;
 	uint64_t heap_size, stack_size, page_size;
 	char host_cwd[HOSTFILE_PATH_MAX];	/* cwd=: a host job's starting directory */
+	bool proxy;			/* proxy=1: its `cove run` serves offloaded calls */
 };
 
 bool job_is_space(char c);
@@ -56,7 +57,7 @@ bool job_start_from_cmdline(void);
 void job_start_host(uint32_t host_job, const char *line);
 /* Whether a host job is running. */
 bool job_host_busy(void);
-/* Kill the running host job's ranks (SIGKILL); -ESRCH if it is not running. */
-int job_kill_host(uint32_t host_job);
+/* Send sig to each rank of the running host job (as kill(2)); -ESRCH if it is not running. */
+int job_signal_host(uint32_t host_job, int sig);
 
 #endif /* COVE_JOB_H */

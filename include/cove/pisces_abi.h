@@ -179,6 +179,7 @@ enum cove_ctl_op {
 	COVE_CTL_ADD_CPU,	/* arg0 APIC ID (already waiting in the layer's entry) */
 	COVE_CTL_SHUTDOWN,	/* stop jobs, park every core */
 	COVE_CTL_KILL,		/* arg0 job id */
+	COVE_CTL_SIGNAL,	/* arg0 job id, arg1 signal: as kill(2) to each rank */
 };
 
 /* Long-call channel: Cove -> host (served for the job's owner on the host). */
@@ -190,7 +191,32 @@ enum cove_lc_op {
 	COVE_LC_STAT,		/* payload: path, or none and arg0 handle ->
 				 * arg0 size, arg1 mode, arg2 mtime, arg3 inode */
 	COVE_LC_JOB_EXIT,	/* arg0 status (wait(2) encoding), job = id */
+	COVE_LC_SYSCALL,	/* payload: struct cove_lc_syscall -> arg0 the call's
+				 * return value (or -errno), result 0 */
+	COVE_LC_FD_RESERVE,	/* arg0 lowest number, arg1 1 = exactly that one ->
+				 * a host descriptor number Cove now owns */
+	COVE_LC_FD_RELEASE,	/* arg0 a number COVE_LC_FD_RESERVE gave */
 };
+
+/*
+ * An offloaded system call. The proxy makes call nr with these arguments
+ * as they are: pointers are the job's, and the proxy sees the job's memory
+ * at the same addresses (the module's mirror of the page tables at pt_root,
+ * which it walks itself, checking every table and page is the enclave's).
+ * map_gen changes whenever the job unmapped something: the proxy then drops
+ * what it mirrored before. Every job address lies in [COVE_JOB_VA_START,
+ * COVE_JOB_VA_END), the window a proxy keeps for the mirror.
+ */
+struct cove_lc_syscall {
+	uint64_t nr;
+	uint64_t arg[6];
+	uint64_t pt_root;	/* physical address of the caller's top page table */
+	uint64_t map_gen;
+	uint32_t pid, tid;	/* the caller in Cove, for messages */
+} __attribute__((packed));
+
+#define COVE_JOB_VA_START 0x10000ULL
+#define COVE_JOB_VA_END 0x100000000000ULL	/* 16 TiB */
 
 /* Handles every job has from the start: the stdio of its `cove run`. */
 #define COVE_LC_STDIN 0		/* read only; a stream, the offset is ignored */

@@ -15,9 +15,32 @@ struct trap_frame;
 		     uint64_t a5
 typedef int64_t (*syscall_fn)(SYSCALL_ARGS);
 
+/* Where a call is served (the kinds of arch/syscall_list.h). */
+enum syscall_kind {
+	SYSCALL_MISSING,	/* nowhere: ENOSYS */
+	SYSCALL_NATIVE,		/* by Cove */
+	SYSCALL_OFFLOAD,	/* by the job's host proxy */
+	SYSCALL_ROUTE_FD,	/* Cove if fd argument a is Cove's, else the proxy */
+	SYSCALL_ROUTE_FD2,	/* the same for fds a and b; mixed is EINVAL */
+	SYSCALL_ROUTE_PATH,	/* by path argument b, relative to dirfd argument a (-1: cwd) */
+	SYSCALL_ROUTE_POLL,	/* the proxy if any pollfd of (a, b) is the host's */
+	SYSCALL_ROUTE_HOST,	/* the proxy when the job has one (ids, umask, uname) */
+	SYSCALL_ROUTE_SELF,	/* the handler decides (dup2, chdir, getcwd ...) */
+};
+
+/* The route argument of ROUTED lines: kind, then two argument indexes. */
+#define ROUTE_FD(a) SYSCALL_ROUTE_FD, (a), -1
+#define ROUTE_FD2(a, b) SYSCALL_ROUTE_FD2, (a), (b)
+#define ROUTE_PATH(dirfd, path) SYSCALL_ROUTE_PATH, (dirfd), (path)
+#define ROUTE_POLL SYSCALL_ROUTE_POLL, 0, 1
+#define ROUTE_HOST SYSCALL_ROUTE_HOST, -1, -1
+#define ROUTE_SELF SYSCALL_ROUTE_SELF, -1, -1
+
 struct syscall_entry_desc {
-	syscall_fn fn;		/* NULL: missing, the call returns ENOSYS */
+	syscall_fn fn;		/* Cove's handler; NULL when it has none */
 	const char *name;
+	uint8_t kind;		/* enum syscall_kind */
+	int8_t a, b;		/* the arguments a route looks at */
 };
 
 /*

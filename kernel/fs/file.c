@@ -2,6 +2,7 @@
 /* Open files' lifetime and descriptor tables, whatever the files' back end. */
 #include <cove/errno.h>
 #include <cove/file.h>
+#include <cove/offload.h>
 #include <cove/heap.h>
 #include "backends.h"
 
@@ -68,9 +69,37 @@ void fdtable_put(struct fdtable *t)
 	kfree(t);
 }
 
+/*
+ * A job with a host proxy shares the number space with the host: the
+ * number comes from the proxy (reserved there with a placeholder), so a
+ * host file opened later never gets it (cove/offload.h).
+ */
+static int fd_install_host_number(struct fdtable *t, struct file *f, int min, bool cloexec)
+{
+	int n = offload_fd_reserve(min < 0 ? 0 : min, false);
+	unsigned long flags;
+
+	if (n < 0)
+		return n;
+	flags = spin_lock_irqsave(&t->lock);
+	if (n >= FD_MAX || t->fd[n]) {
+		spin_unlock_irqrestore(&t->lock, flags);
+		offload_fd_release(n);
+		return -EMFILE;
+	}
+	t->fd[n] = f;
+	t->cloexec[n] = cloexec;
+	spin_unlock_irqrestore(&t->lock, flags);
+	return n;
+}
+
 int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec)
 {
-	unsigned long flags = spin_lock_irqsave(&t->lock);
+	unsigned long flags;
+
+	if (t->host_numbers)
+		return fd_install_host_number(t, f, min, cloexec);
+	flags = spin_lock_irqsave(&t->lock);
 
 	for (int i = min < 0 ? 0 : min; i < FD_MAX; i++) {
 		if (!t->fd[i]) {
@@ -113,5 +142,40 @@ int fd_close(struct fdtable *t, int fd)
 	if (!f)
 		return -EBADF;
 	file_put(f);
+	if (t->host_numbers)
+		offload_fd_release(fd);
 	return 0;
+}
+
+bool fd_is_open(struct fdtable *t, int fd)
+{
+	struct file *f = fd_get(t, fd);
+
+	file_put(f);
+	return f != NULL;
+}
+
+void fd_forget(struct fdtable *t, int fd)
+{
+	struct file *f = NULL;
+	unsigned long flags;
+
+	if (fd < 0 || fd >= FD_MAX)
+		return;
+	flags = spin_lock_irqsave(&t->lock);
+	f = t->fd[fd];
+	t->fd[fd] = NULL;
+	spin_unlock_irqrestore(&t->lock, flags);
+	file_put(f);
+}
+
+struct fdtable *fdtable_create_host(void)
+{
+	struct fdtable *t = kzalloc(sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->refs = 1;
+	t->host_numbers = true;
+	return t;
 }

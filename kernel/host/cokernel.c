@@ -17,8 +17,10 @@
 #include <cove/partition.h>
 #include <cove/pisces_abi.h>
 #include <cove/sched.h>
+#include <cove/signal.h>
 #include <cove/smp.h>
 #include <cove/string.h>
+#include <cove/task.h>
 #include <cove/vmm.h>
 
 /* Set by the control handler, acted on once its reply is out. */
@@ -107,7 +109,10 @@ static int32_t cokernel_control(uint32_t op, const uint64_t arg[6], uint32_t job
 				      rc == -EBUSY ? "the memory is in use" :
 				      rc ? "the range was refused (see the console)" : "");
 	case COVE_CTL_KILL:
-		rc = job_kill_host((uint32_t)arg[0]);
+	case COVE_CTL_SIGNAL:
+		if (op == COVE_CTL_SIGNAL && (!arg[1] || arg[1] > NSIG))
+			return cokernel_reply(payload, len, cap, -EINVAL, "bad signal number");
+		rc = job_signal_host((uint32_t)arg[0], op == COVE_CTL_KILL ? SIGKILL : (int)arg[1]);
 		return cokernel_reply(payload, len, cap, rc, rc ? "no such job running" : "");
 	case COVE_CTL_SHUTDOWN:
 		cokernel_shutdown_requested = true;

@@ -127,6 +127,7 @@ static int job_launch(struct job_spec *spec, const char *env, char *err, size_t 
 			.page_size = spec->page_size, .job_rank = (void *)(uintptr_t)(r + 1),
 			.host_job = job_host_id,
 			.host_cwd = spec->host_cwd[0] ? spec->host_cwd : NULL,
+			.proxy = spec->proxy,
 		};
 		struct process *p;
 		unsigned long flags;
@@ -210,6 +211,12 @@ static int job_parse_line(const char *line, char *env, size_t envlen, char *err,
 				return -EINVAL;
 			}
 			hostfile_path_join("/", v, job_spec.host_cwd, sizeof(job_spec.host_cwd));
+		} else if (!strncmp(tok, "proxy=", 6)) {
+			if (strcmp(v, "0") && strcmp(v, "1")) {
+				ksnprintf(err, errlen, "proxy=%s: use 0 or 1", v);
+				return -EINVAL;
+			}
+			job_spec.proxy = v[0] == '1';
 		} else if (!strncmp(tok, "env=", 4)) {
 			size_t l = strnlen(v, envlen - 1);
 
@@ -217,7 +224,7 @@ static int job_parse_line(const char *line, char *env, size_t envlen, char *err,
 			env[l] = 0;
 		} else {
 			ksnprintf(err, errlen, "unknown job option '%s' (ranks= threads= cpus= heap= "
-				  "stack= pagesize= env= cwd=)", tok);
+				  "stack= pagesize= env= cwd= proxy=)", tok);
 			return -EINVAL;
 		}
 	}
@@ -419,7 +426,7 @@ bool job_host_busy(void)
 	return job_host_id != 0 || job_ranks_running != 0;
 }
 
-int job_kill_host(uint32_t host_job)
+int job_signal_host(uint32_t host_job, int sig)
 {
 	static uint32_t pids[256];	/* boot CPU only: the control channel's */
 	uint32_t n;
@@ -430,8 +437,12 @@ int job_kill_host(uint32_t host_job)
 	for (uint32_t i = 0; i < n; i++) {
 		struct process *p = process_find(pids[i]);
 
-		if (p && p->job_rank && !p->exited)
+		if (!p || !p->job_rank || p->exited)
+			continue;
+		if (sig == SIGKILL)
 			process_kill(p, SIGKILL, false);
+		else
+			signal_send(p, sig);
 	}
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <cove/kprintf.h>
 #include <cove/percpu.h>
 #include <cove/sched.h>
+#include <cove/offload.h>
 #include <cove/syscall.h>
 #include <cove/task.h>
 #include <arch/trap.h>
@@ -31,13 +32,17 @@ static void syscall_report_missing(uint64_t nr)
 int syscall_dispatch(struct trap_frame *f)
 {
 	uint64_t nr = f->rax;
+	const struct syscall_entry_desc *e;
 	struct percpu *pc;
-	syscall_fn fn;
 
 	arch_irq_enable();
-	fn = __builtin_expect(nr < SYSCALL_MAX, 1) ? syscall_table[nr].fn : NULL;
-	if (__builtin_expect(fn != NULL, 1)) {
-		f->rax = (uint64_t)fn(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+	e = __builtin_expect(nr < SYSCALL_MAX, 1) ? &syscall_table[nr] : NULL;
+	if (__builtin_expect(e && e->kind == SYSCALL_NATIVE, 1)) {
+		f->rax = (uint64_t)e->fn(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+	} else if (e && e->kind != SYSCALL_MISSING) {
+		uint64_t args[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
+
+		f->rax = (uint64_t)offload_route(e, nr, args);
 	} else {
 		syscall_report_missing(nr);
 		f->rax = (uint64_t)-ENOSYS;

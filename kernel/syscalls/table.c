@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The system call table, number -> handler and name, generated from the
- * one list (arch/syscall_list.h). A missing call keeps its name, for the
- * one-time console line, and no handler.
+ * one list (arch/syscall_list.h). A call served elsewhere (offloaded, or
+ * missing) keeps its name, for the console, and no handler.
  */
 #include <cove/syscalls.h>
 
-#define SYSCALL_ENTRY_NATIVE(nr, name, fn) [nr] = { fn, #name },
-#define SYSCALL_ENTRY_MISSING(nr, name) [nr] = { NULL, #name },
+#define SYSCALL_ENTRY_NATIVE(nr, name, fn) [nr] = { fn, #name, SYSCALL_NATIVE, -1, -1 },
+#define SYSCALL_ENTRY_MISSING(nr, name) [nr] = { NULL, #name, SYSCALL_MISSING, -1, -1 },
+#define SYSCALL_ENTRY_OFFLOAD(nr, name) [nr] = { NULL, #name, SYSCALL_OFFLOAD, -1, -1 },
+#define SYSCALL_ENTRY_ROUTED(nr, name, fn, route) [nr] = { fn, #name, route },
 
 /* -Woverride-init (in -Wextra) refuses a number listed twice. */
 const struct syscall_entry_desc syscall_table[SYSCALL_MAX] = {
-	SYSCALL_LIST(SYSCALL_ENTRY_NATIVE, SYSCALL_ENTRY_MISSING)
+	SYSCALL_LIST(SYSCALL_ENTRY_NATIVE, SYSCALL_ENTRY_MISSING, SYSCALL_ENTRY_OFFLOAD,
+		     SYSCALL_ENTRY_ROUTED)
 };
 
 const char *syscall_name(uint64_t nr)

@@ -130,6 +130,11 @@ struct cove_enclave {
 
 	struct kobject *kobj;
 	struct completion booted;	/* create is done with it: destroy may go */
+
+	/* Proxies' mirrors of job memory (cove_mirror.c); mem[] changes under it too. */
+	struct rw_semaphore mirror_sem;
+	struct list_head mirrors;
+	bool mirror_off;		/* the memory is going back: no more mirroring */
 };
 
 /* cove_registry.c */
@@ -217,6 +222,17 @@ int cove_launch(struct cove_launch *req, const void *owner);
 void cove_orphan_jobs(const void *owner);
 int cove_kill(struct cove_launch *req);
 int cove_lcall_wait(struct cove_lcall *req);
+/* Whether job id of e was launched through file (its proxy). */
+bool cove_job_launched_by(struct cove_enclave *e, u32 id, const void *file);
+int cove_signal(struct cove_signal *req, const void *file);
+
+/* cove_mirror.c: job memory seen by the job's host proxy */
+int cove_mirror_translate(struct cove_enclave *e, u64 root, u64 va, u64 *pa);
+int cove_mirror_mmap(struct file *file, struct vm_area_struct *vma);
+long cove_mirror_set(struct file *file, struct cove_mirror_set *req);
+void cove_mirror_release(struct file *file);
+void cove_mirror_forget_all(struct cove_enclave *e);
+void cove_mirror_revoke(struct cove_enclave *e);
 int cove_lcall_reply(const struct cove_lcall *req);
 void cove_jobs_free(struct cove_enclave *e);
 void cove_console_tail(struct cove_enclave *e, size_t bytes);

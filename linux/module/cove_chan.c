@@ -357,10 +357,42 @@ int cove_kill(struct cove_launch *req)
 	return ret < 0 ? ret : 0;
 }
 
+bool cove_job_launched_by(struct cove_enclave *e, u32 id, const void *file)
+{
+	struct cove_job *j;
+	bool ours;
+
+	spin_lock(&e->lc_lock);
+	j = cove_job_find(e, id);
+	ours = j && j->owner == file && !j->finished && !j->orphan;
+	spin_unlock(&e->lc_lock);
+	return ours;
+}
+
+/* Ctrl-C and friends on `cove run`: only the job's own launcher may send them. */
+int cove_signal(struct cove_signal *req, const void *file)
+{
+	struct cove_enclave *e = cove_get_asked(req->id);
+	u64 args[2] = { req->job, req->sig };
+	int ret;
+
+	if (!e)
+		return -ENOENT;
+	if (!req->sig || req->sig > 64)
+		ret = -EINVAL;
+	else if (!cove_job_launched_by(e, req->job, file))
+		ret = -ESRCH;
+	else
+		ret = cove_ctl_send(e, COVE_CTL_SIGNAL, args, 2, NULL, 0, COVE_LAUNCH_TIMEOUT_MS);
+	cove_put(e);
+	return ret < 0 ? ret : 0;
+}
+
 /*
  * The launcher of these jobs closed /dev/cove (it exited or crashed): answer
  * what it left unanswered, and all later calls, with -EIO, so no Cove core
- * waits forever for a reply.
+ * waits forever for a reply; and kill the jobs that still run, so their
+ * cores are free for the next (a proxy killed with SIGKILL cannot ask).
  */
 void cove_orphan_jobs(const void *owner)
 {
@@ -368,17 +400,21 @@ void cove_orphan_jobs(const void *owner)
 	struct cove_enclave *e;
 	struct cove_job *j;
 	LIST_HEAD(drop);
-	u32 id;
+	u32 id, kill[8];
+	unsigned int nkill, k;
 
 	for (id = 1; id <= COVE_MAX_ENCLAVES; id++) {
 		e = cove_get(id);
 		if (!e)
 			continue;
+		nkill = 0;
 		mutex_lock(&e->lock);
 		spin_lock(&e->lc_lock);
 		list_for_each_entry(j, &e->jobs, node) {
 			if (j->owner != owner)
 				continue;
+			if (!j->finished && !j->orphan && nkill < ARRAY_SIZE(kill))
+				kill[nkill++] = j->id;
 			j->orphan = true;
 			list_splice_tail_init(&j->pending, &drop);
 			list_splice_tail_init(&j->serving, &drop);
@@ -391,6 +427,13 @@ void cove_orphan_jobs(const void *owner)
 			kfree(r);
 		}
 		mutex_unlock(&e->lock);
+		for (k = 0; k < nkill; k++) {
+			u64 arg = kill[k];
+
+			if (READ_ONCE(e->state) == COVE_ENCLAVE_READY &&
+			    cove_ctl_send(e, COVE_CTL_KILL, &arg, 1, NULL, 0, COVE_LAUNCH_TIMEOUT_MS) == 0)
+				pr_info("cove %u: job %u lost its launcher; killed\n", e->id, kill[k]);
+		}
 		cove_put(e);
 	}
 }

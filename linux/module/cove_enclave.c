@@ -34,6 +34,8 @@ static struct cove_enclave *cove_alloc(void)
 	mutex_init(&e->ctl_lock);
 	spin_lock_init(&e->lc_lock);
 	INIT_LIST_HEAD(&e->jobs);
+	init_rwsem(&e->mirror_sem);
+	INIT_LIST_HEAD(&e->mirrors);
 	init_waitqueue_head(&e->state_wq);
 	init_completion(&e->booted);
 	return e;
@@ -57,6 +59,7 @@ static void cove_release_resources(struct cove_enclave *e, bool started)
 {
 	unsigned int i;
 
+	cove_mirror_revoke(e);	/* before a page of it is Linux's again */
 	if (started)
 		cove_init_cpus(e->apic_ids, e->nr_cpus);
 	if (e->map) {
@@ -471,10 +474,14 @@ static void cove_grant_drop(struct cove_enclave *e, unsigned int k, struct cove_
 	unsigned int i;
 
 	mutex_lock(&e->lock);
+	/* Proxies' mirrors read e->mem: they wait, and drop what they saw of the range. */
+	down_write(&e->mirror_sem);
 	*kept = e->mem[k];
 	for (i = k; i + 1 < e->nr_mem; i++)
 		e->mem[i] = e->mem[i + 1];
 	e->nr_mem--;
+	cove_mirror_forget_all(e);
+	up_write(&e->mirror_sem);
 	cove_host_page_sync(e);
 	mutex_unlock(&e->lock);
 }
@@ -482,7 +489,9 @@ static void cove_grant_drop(struct cove_enclave *e, unsigned int k, struct cove_
 static void cove_grant_add(struct cove_enclave *e, const struct cove_range *r)
 {
 	mutex_lock(&e->lock);
+	down_write(&e->mirror_sem);
 	e->mem[e->nr_mem++] = *r;
+	up_write(&e->mirror_sem);
 	cove_host_page_sync(e);
 	mutex_unlock(&e->lock);
 }

@@ -96,12 +96,17 @@ out:
 
 static int cove_open(struct inode *inode, struct file *file)
 {
-	return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	/* misc_open left its miscdevice here; ours is the job mirror, made on demand. */
+	file->private_data = NULL;
+	return 0;
 }
 
 /* Long calls of jobs launched through this file can no longer be served. */
 static int cove_release(struct inode *inode, struct file *file)
 {
+	cove_mirror_release(file);
 	cove_orphan_jobs(file);
 	return 0;
 }
@@ -116,6 +121,8 @@ static long cove_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		struct cove_launch launch;
 		struct cove_lcall lcall;
 		struct cove_change change;
+		struct cove_mirror_set mirror;
+		struct cove_signal signal;
 		__u32 id;
 	} *u;
 	size_t size = _IOC_SIZE(cmd);
@@ -134,6 +141,8 @@ static long cove_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case COVE_IOC_REMOVE:
 	case COVE_IOC_KILL:
 	case COVE_IOC_RESTART:
+	case COVE_IOC_MIRROR:
+	case COVE_IOC_SIGNAL:
 		break;
 	default:
 		pr_err("cove: unknown ioctl %#x\n", cmd);
@@ -179,6 +188,12 @@ static long cove_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case COVE_IOC_ADD:
 		err = cove_add(&u->change);
 		break;
+	case COVE_IOC_MIRROR:
+		err = cove_mirror_set(file, &u->mirror);
+		break;
+	case COVE_IOC_SIGNAL:
+		err = cove_signal(&u->signal, file);
+		break;
 	default:
 		err = cove_remove(&u->change);
 		break;
@@ -194,6 +209,7 @@ static const struct file_operations cove_fops = {
 	.open = cove_open,
 	.release = cove_release,
 	.unlocked_ioctl = cove_ioctl,
+	.mmap = cove_mirror_mmap,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
 };

@@ -120,4 +120,29 @@ struct cove_change {
 /* Destroy and create again from the same cores, memory, image and options. */
 #define COVE_IOC_RESTART	_IOW(COVE_IOC_MAGIC, 11, __u32)
 
+/*
+ * Syscall offload: the launcher of job `job` (the same open file) mirrors
+ * the job's memory by mmap()ing this file MAP_SHARED over
+ * [COVE_JOB_VA_START, COVE_JOB_VA_END) (pisces_abi.h), after telling the
+ * module which tables to walk -- the pt_root and map_gen of each
+ * COVE_LC_SYSCALL request, passed on before serving it.
+ */
+struct cove_mirror_set {
+	__u32 id;
+	__u32 job;
+	__u64 pt_root;
+	__u64 map_gen;
+};
+
+/* A signal for every rank of a job, as kill(2) (Ctrl-C on `cove run`). */
+struct cove_signal {
+	__u32 id;
+	__u32 job;
+	__u32 sig;
+	__u32 pad;
+};
+
+#define COVE_IOC_MIRROR		_IOW(COVE_IOC_MAGIC, 20, struct cove_mirror_set)
+#define COVE_IOC_SIGNAL		_IOW(COVE_IOC_MAGIC, 21, struct cove_signal)
+
 #endif /* COVE_UAPI_H */

@@ -348,6 +348,8 @@ int cli_build_job_line(const struct cli_job *job, char *out, size_t len, char *e
 	if (job->cwd && job->cwd[0] == '/' && strlen(job->cwd) < CLI_JOB_CWD_MAX &&
 	    !strpbrk(job->cwd, "\"\n"))
 		line_opt(&l, "cwd", job->cwd, has_blank(job->cwd));
+	if (job->proxy)
+		line_opt(&l, "proxy", "1", false);
 	if (env[0])
 		line_opt(&l, "env", env, true);
 	l.opt_bytes += strlen(job->path) + 1;

@@ -54,6 +54,7 @@ struct cli_job {
 	uint64_t heap, stack;
 	const char *pagesize;		/* "4K", "2M" or "1G" */
 	const char *cwd;		/* the host directory it starts in, or NULL */
+	bool proxy;			/* its launcher serves offloaded calls (proxy=1) */
 };
 
 /* Longest cwd Cove keeps for a job, NUL included (its HOSTFILE_PATH_MAX). */

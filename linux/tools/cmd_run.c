@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "cove.h"
 #include "lcall.h"
+#include "proxy.h"
 
 struct run_args {
 	uint32_t id;
@@ -216,6 +217,7 @@ static int run_main(int argc, char **argv)
 	a.job.argc = argc - optind - 1;
 	/* getcwd(3) and relative paths in the job then agree with where it was started. */
 	a.job.cwd = getcwd(cwd, sizeof(cwd));
+	a.job.proxy = true;
 	if (cli_build_job_line(&a.job, line, sizeof(line), err, sizeof(err)) < 0)
 		usage_error("%s", err);
 	fd = cove_open();
@@ -229,7 +231,7 @@ static int run_main(int argc, char **argv)
 		launch_refused(fd, errno, &a, line);
 	/* A closed stdout must fail the job's write, not kill its server. */
 	signal(SIGPIPE, SIG_IGN);
-	catch_interrupts();
+	fd = proxy_setup(fd, a.id, req.job);
 	return lcall_serve(fd, a.id, req.job);
 }
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The long-call server of `cove run`: a job in Cove has no file system of
- * its own, so its open/read/write/stat go to this process, which does them
- * on the host with its own credentials (the job user's: cmd_run.c).
+ * The long-call server of `cove run`: the system calls Cove forwards
+ * (proxy.c), and the files Cove's kernel reads itself (the program, its
+ * interpreter): open/read/write/stat here, with our own credentials.
+ * Several threads serve at once, so a call that blocks on the host (a
+ * read from a terminal, an accept) holds up only the job thread that made it.
  * Everything in a request comes from the enclave and is checked as
  * untrusted: handles, lengths, offsets, and paths (non-empty, NUL-terminated
  * inside the payload, shorter than PATH_MAX, and never a kernel interface
@@ -16,16 +18,23 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <pthread.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <cove/pisces_abi.h>
 #include "cove.h"
 #include "host_path.h"
 #include "lcall.h"
+#include "proxy.h"
 
 #define LC_HANDLES 256		/* open files per job, stdio included */
 #define LC_POLL_MS 250		/* how soon an interrupt is acted on */
 #define LC_GIVE_UP 3		/* interrupts before we stop waiting for the kill */
+/* One per long-call slot Cove has: every job thread waiting is being served. */
+#define LC_THREADS 4
+/* Sent to a server thread to cut short the host call it is blocked in. */
+#define LC_WAKE_SIGNAL (SIGRTMIN + 1)
 
 /*
  * Flags a job may pass to open(2). Anything else (O_PATH, O_ASYNC,
@@ -37,13 +46,25 @@
 struct lcall_server {
 	int fd;
 	uint32_t id, job;
+	pthread_mutex_t lock;		/* handles, warned_op */
 	int handles[LC_HANDLES];	/* host fds; -1 = free; 0-2 are our stdio */
-	char *buf;			/* the payload, both ways */
 	bool warned_op;
+	/* The job's end, from whichever thread heard of it. */
+	volatile int exit_status;
+	volatile bool ended;
+	volatile int wait_error;	/* an errno that ended serving, or 0 */
+	int workers_left;		/* server threads still serving (atomic) */
+};
+
+/* One serving thread: its payload buffer, both ways. */
+struct lcall_worker {
+	struct lcall_server *s;
+	pthread_t thread;
+	char *buf;
 };
 
 /* A path in the payload, or NULL with *err set: never trust its length. */
-static const char *lc_path(struct lcall_server *s, uint32_t len, int *err)
+static const char *lc_path(const char *buf, uint32_t len, int *err)
 {
 	const char *nul;
 
@@ -51,16 +72,16 @@ static const char *lc_path(struct lcall_server *s, uint32_t len, int *err)
 		*err = -EINVAL;
 		return NULL;
 	}
-	nul = memchr(s->buf, 0, len);
-	if (!nul || nul == s->buf) {
+	nul = memchr(buf, 0, len);
+	if (!nul || nul == buf) {
 		*err = nul ? -ENOENT : -EINVAL;	/* "" is ENOENT, as for open(2) */
 		return NULL;
 	}
-	if (nul - s->buf >= PATH_MAX) {
+	if (nul - buf >= PATH_MAX) {
 		*err = -ENAMETOOLONG;
 		return NULL;
 	}
-	return s->buf;
+	return buf;
 }
 
 /* The host fd behind a handle, or -1. */
@@ -69,10 +90,10 @@ static int lc_handle(struct lcall_server *s, uint64_t h)
 	return h < LC_HANDLES ? s->handles[h] : -1;
 }
 
-static int lc_open(struct lcall_server *s, const struct cove_lcall *rq)
+static int lc_open(struct lcall_server *s, char *buf, const struct cove_lcall *rq)
 {
 	int err, hostfd;
-	const char *path = lc_path(s, rq->len, &err);
+	const char *path = lc_path(buf, rq->len, &err);
 
 	if (!path)
 		return err;
@@ -89,7 +110,7 @@ static int lc_open(struct lcall_server *s, const struct cove_lcall *rq)
 	return -EMFILE;
 }
 
-static int lc_read(struct lcall_server *s, const struct cove_lcall *rq, struct cove_lcall *rp)
+static int lc_read(struct lcall_server *s, char *buf, const struct cove_lcall *rq, struct cove_lcall *rp)
 {
 	int hostfd = lc_handle(s, rq->arg[0]);
 	size_t len = rq->arg[2] < COVE_LCALL_PAYLOAD_MAX ? rq->arg[2] : COVE_LCALL_PAYLOAD_MAX;
@@ -100,15 +121,15 @@ static int lc_read(struct lcall_server *s, const struct cove_lcall *rq, struct c
 	if (rq->arg[1] > INT64_MAX)
 		return -EINVAL;
 	/* The job's stdin is ours, a stream: no offset. */
-	n = rq->arg[0] == 0 ? read(hostfd, s->buf, len) :
-			      pread(hostfd, s->buf, len, (off_t)rq->arg[1]);
+	n = rq->arg[0] == 0 ? read(hostfd, buf, len) :
+			      pread(hostfd, buf, len, (off_t)rq->arg[1]);
 	if (n < 0)
 		return -errno;
 	rp->len = (uint32_t)n;
 	return (int)n;
 }
 
-static int lc_write(struct lcall_server *s, const struct cove_lcall *rq)
+static int lc_write(struct lcall_server *s, char *buf, const struct cove_lcall *rq)
 {
 	int hostfd = lc_handle(s, rq->arg[0]);
 	ssize_t n;
@@ -120,10 +141,10 @@ static int lc_write(struct lcall_server *s, const struct cove_lcall *rq)
 		return -EINVAL;
 	if (rq->arg[0] <= 2) {
 		/* Unbuffered, so the job's stdout and stderr keep their order. */
-		rc = write_all(hostfd, s->buf, rq->len);
+		rc = write_all(hostfd, buf, rq->len);
 		return rc ? rc : (int)rq->len;
 	}
-	n = pwrite(hostfd, s->buf, rq->len, (off_t)rq->arg[1]);
+	n = pwrite(hostfd, buf, rq->len, (off_t)rq->arg[1]);
 	return n < 0 ? -errno : (int)n;
 }
 
@@ -140,7 +161,7 @@ static int lc_close(struct lcall_server *s, const struct cove_lcall *rq)
 }
 
 /* stat of a path, or with no payload fstat of the handle in arg0. */
-static int lc_stat(struct lcall_server *s, const struct cove_lcall *rq, struct cove_lcall *rp)
+static int lc_stat(struct lcall_server *s, char *buf, const struct cove_lcall *rq, struct cove_lcall *rp)
 {
 	struct stat st;
 	int err, hostfd;
@@ -153,7 +174,7 @@ static int lc_stat(struct lcall_server *s, const struct cove_lcall *rq, struct c
 		if (fstat(hostfd, &st))
 			return -errno;
 	} else {
-		path = lc_path(s, rq->len, &err);
+		path = lc_path(buf, rq->len, &err);
 		if (!path)
 			return err;
 		err = host_stat(path, &st);
@@ -179,38 +200,69 @@ static int job_exit_status(struct lcall_server *s, int status)
 	return WEXITSTATUS(status);
 }
 
+/* The legacy file calls share the handle table: one at a time. */
+static int lc_serve_file(struct lcall_server *s, char *buf, const struct cove_lcall *rq,
+			 struct cove_lcall *lc)
+{
+	int rc;
+
+	pthread_mutex_lock(&s->lock);
+	switch (rq->op) {
+	case COVE_LC_OPEN:
+		rc = lc_open(s, buf, rq);
+		break;
+	case COVE_LC_READ:
+		rc = lc_read(s, buf, rq, lc);
+		break;
+	case COVE_LC_WRITE:
+		rc = lc_write(s, buf, rq);
+		break;
+	case COVE_LC_CLOSE:
+		rc = lc_close(s, rq);
+		break;
+	default:
+		rc = lc_stat(s, buf, rq, lc);
+		break;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
 /* Answer one request: lc becomes the reply (result, args, payload bytes). */
-static void lc_serve_one(struct lcall_server *s, struct cove_lcall *lc)
+static void lc_serve_one(struct lcall_server *s, char *buf, struct cove_lcall *lc)
 {
 	const struct cove_lcall rq = *lc;
-	int rc;
+	int64_t r;
+	int rc = 0;
 
 	memset(lc->arg, 0, sizeof(lc->arg));
 	lc->len = 0;
 	switch (rq.op) {
 	case COVE_LC_OPEN:
-		rc = lc_open(s, &rq);
-		break;
 	case COVE_LC_READ:
-		rc = lc_read(s, &rq, lc);
-		break;
 	case COVE_LC_WRITE:
-		rc = lc_write(s, &rq);
-		break;
 	case COVE_LC_CLOSE:
-		rc = lc_close(s, &rq);
-		break;
 	case COVE_LC_STAT:
-		rc = lc_stat(s, &rq, lc);
+		rc = lc_serve_file(s, buf, &rq, lc);
+		break;
+	case COVE_LC_SYSCALL:
+	case COVE_LC_FD_RESERVE:
+	case COVE_LC_FD_RELEASE:
+		/* The call's own value, 64 bits, travels in arg0; the long call itself succeeded. */
+		r = rq.op == COVE_LC_SYSCALL ? proxy_syscall(buf, rq.len) :
+		    rq.op == COVE_LC_FD_RESERVE ? proxy_fd_reserve(rq.arg[0], rq.arg[1]) :
+		    proxy_fd_release(rq.arg[0]);
+		lc->arg[0] = (uint64_t)r;
 		break;
 	case COVE_LC_JOB_EXIT:
-		rc = 0;
 		break;
 	default:
+		pthread_mutex_lock(&s->lock);
 		if (!s->warned_op)
 			warn("job %u made long call %u, which this cove does not know", s->job,
 			     rq.op);
 		s->warned_op = true;
+		pthread_mutex_unlock(&s->lock);
 		rc = -ENOSYS;
 	}
 	lc->result = rc;
@@ -244,41 +296,138 @@ static void kill_job(struct lcall_server *s, int times)
 		warn("cannot stop job %u: %s", s->job, strerror(errno));
 }
 
+/* Pass a signal sent to us on to the job's ranks, as if it had been sent to them. */
+static bool forward_signal(struct lcall_server *s, int sig)
+{
+	struct cove_signal req = { .id = s->id, .job = s->job, .sig = (uint32_t)sig };
+
+	if (!ioctl(s->fd, COVE_IOC_SIGNAL, &req))
+		return true;
+	if (errno != ESRCH)
+		warn("cannot pass %s to job %u: %s", strsignal(sig), s->job, strerror(errno));
+	return false;
+}
+
+static void *lc_worker_main(void *arg)
+{
+	struct lcall_worker *w = arg;
+	struct lcall_server *s = w->s;
+
+	while (!s->ended) {
+		struct cove_lcall lc = {
+			.id = s->id, .job = s->job, .timeout_ms = LC_POLL_MS,
+			.buf_ptr = (uintptr_t)w->buf, .buf_size = COVE_LCALL_PAYLOAD_MAX,
+		};
+		int rc;
+
+		if (ioctl(s->fd, COVE_IOC_LCALL_WAIT, &lc)) {
+			if (errno == EINTR || errno == ETIMEDOUT || errno == EAGAIN)
+				continue;
+			/* The job finished: another thread has (or had) its exit status. */
+			if (errno == ESRCH)
+				break;
+			s->wait_error = errno;
+			s->ended = true;
+			break;
+		}
+		/* The module answers a job's exit itself: nothing to reply. */
+		if (lc.op == COVE_LC_JOB_EXIT) {
+			s->exit_status = (int)lc.arg[0];
+			s->ended = true;
+			break;
+		}
+		lc_serve_one(s, w->buf, &lc);
+		while ((rc = ioctl(s->fd, COVE_IOC_LCALL_REPLY, &lc)) && errno == EINTR)
+			;
+		if (rc) {
+			s->wait_error = errno;
+			s->ended = true;
+		}
+	}
+	__atomic_sub_fetch(&s->workers_left, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void lc_wake_handler(int sig)
+{
+	(void)sig;	/* only to cut a blocking host call short (EINTR) */
+}
+
+/*
+ * Signals: the workers take LC_WAKE_SIGNAL only; this thread waits for
+ * the ones it passes on to the job (SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+ * SIGUSR1, SIGUSR2) and wakes the workers, so a job thread blocked in a
+ * host call gets back to Cove and meets its signal there.
+ */
+static void lc_signals_setup(sigset_t *forward)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+	struct sigaction sa;
+	sigset_t block;
+
+	sigemptyset(forward);
+	for (unsigned int i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(forward, sigs[i]);
+	block = *forward;
+	sigaddset(&block, LC_WAKE_SIGNAL);
+	pthread_sigmask(SIG_BLOCK, &block, NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = lc_wake_handler;	/* no SA_RESTART: that is the point */
+	sigemptyset(&sa.sa_mask);
+	sigaction(LC_WAKE_SIGNAL, &sa, NULL);
+}
+
+static void *lc_worker_start(void *arg)
+{
+	sigset_t wake;
+
+	sigemptyset(&wake);
+	sigaddset(&wake, LC_WAKE_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
+	return lc_worker_main(arg);
+}
+
 int lcall_serve(int fd, uint32_t id, uint32_t job)
 {
 	static struct lcall_server s;
-	int acted_on = 0;
+	static struct lcall_worker workers[LC_THREADS];
+	struct timespec tick = { .tv_sec = 0, .tv_nsec = LC_POLL_MS * 1000000L };
+	int interrupts = 0;
+	sigset_t forward;
 
 	s.fd = fd;
 	s.id = id;
 	s.job = job;
+	pthread_mutex_init(&s.lock, NULL);
 	for (int h = 0; h < LC_HANDLES; h++)
 		s.handles[h] = h <= 2 ? h : -1;
-	s.buf = malloc(COVE_LCALL_PAYLOAD_MAX);
-	if (!s.buf)
-		fail("out of memory");
-	for (;;) {
-		struct cove_lcall lc = {
-			.id = id, .job = job, .timeout_ms = LC_POLL_MS,
-			.buf_ptr = (uintptr_t)s.buf, .buf_size = COVE_LCALL_PAYLOAD_MAX,
-		};
-		int status, rc;
-
-		while (acted_on < cove_interrupts)
-			kill_job(&s, ++acted_on);
-		if (ioctl(fd, COVE_IOC_LCALL_WAIT, &lc)) {
-			if (errno == EINTR || errno == ETIMEDOUT || errno == EAGAIN)
-				continue;
-			wait_failed(&s, errno);
-		}
-		status = (int)lc.arg[0];
-		/* The module answers a job's exit itself: nothing to reply. */
-		if (lc.op == COVE_LC_JOB_EXIT)
-			return job_exit_status(&s, status);
-		lc_serve_one(&s, &lc);
-		while ((rc = ioctl(fd, COVE_IOC_LCALL_REPLY, &lc)) && errno == EINTR)
-			;
-		if (rc)
-			wait_failed(&s, errno);
+	lc_signals_setup(&forward);
+	s.workers_left = LC_THREADS;
+	for (int i = 0; i < LC_THREADS; i++) {
+		workers[i].s = &s;
+		workers[i].buf = malloc(COVE_LCALL_PAYLOAD_MAX);
+		if (!workers[i].buf)
+			fail("out of memory");
+		if (pthread_create(&workers[i].thread, NULL, lc_worker_start, &workers[i]))
+			fail("cannot start a server thread");
 	}
+	while (!s.ended && __atomic_load_n(&s.workers_left, __ATOMIC_ACQUIRE)) {
+		int sig = sigtimedwait(&forward, NULL, &tick);
+
+		if (sig <= 0)
+			continue;
+		/* Ctrl-C (and the others) reach the job; Ctrl-C again stops it for good. */
+		if (sig == SIGINT && interrupts > 0)
+			kill_job(&s, interrupts);
+		else
+			forward_signal(&s, sig);
+		if (sig == SIGINT)
+			interrupts++;
+		for (int i = 0; i < LC_THREADS; i++)
+			pthread_kill(workers[i].thread, LC_WAKE_SIGNAL);
+	}
+	if (s.wait_error || !s.ended)
+		wait_failed(&s, s.wait_error ? s.wait_error : ESRCH);
+	/* Workers still in a host call for the dead job go with the process. */
+	return job_exit_status(&s, s.exit_status);
 }

@@ -712,3 +712,56 @@ scenario_insn_counts() {
 	[ "${INSN_SHARE:-0}" -gt 9900 ] ||
 		fail "a job gets ${INSN_SHARE:-no} basis points of its partition, not over 99%"
 }
+
+# Syscall offload: a job's calls that Cove does not serve itself are made
+# by its `cove run` on the host, with the job's memory mirrored at the same
+# addresses. The probe (user/offload_probe.c) lists a host directory, makes
+# and renames files there, uses a host pipe between two threads, and serves
+# a TCP echo that a host process talks to; busybox lists a host directory.
+scenario_cli_offload() {
+	cokernel_vm --timeout 400 "${CLI_ADDS[@]}" \
+		--add "$BUILD/user/glibc/offload_probe:/data/offload_probe" \
+		--add "$BUILD/user/musl/offload_probe:/data/offload_probe_musl" -- '
+ifconfig lo 127.0.0.1 up
+mkdir -p /tmp/o1 /tmp/o2 /tmp/list && cd /tmp
+for f in zeta alpha mid; do echo $f > /tmp/list/$f; done
+id=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf); echo "CREATED $id"
+echo "HOST uname $(uname -s) $(uname -n)"
+cove run $id -- /data/offload_probe /tmp/o1 7777 > /tmp/probe.out 2>&1 &
+probe=$!
+for i in $(seq 1 100); do grep -q "offload: listening" /tmp/probe.out && break; sleep 0.2; done
+echo "hello over tcp" | nc 127.0.0.1 7777 | sed "s/^/HOST GOT /"
+wait $probe; echo "RC probe $?"
+sed "s/^/GLIBC /" /tmp/probe.out
+cove run $id -- /data/offload_probe_musl /tmp/o2 > /tmp/musl.out 2>&1; echo "RC musl $?"
+sed "s/^/MUSL /" /tmp/musl.out
+echo "HOST LS $(ls /tmp/o1 | tr "\n" " ")"
+cove run $id -- /bin/busybox ls /tmp/list | tr "\n" " " | sed "s/^/JOB LS /"; echo
+cove destroy $id; echo "RC destroy $?"
+check_back
+'
+	expect_status 0
+	expect_log "CREATED 1"
+	expect_log "RC probe 0"
+	expect_log "RC musl 0"
+	local host_uname
+	host_uname=$(grep -a -m1 "^HOST uname " "$LOG" | tr -d '\r' | cut -d" " -f3-)
+	[ -n "$host_uname" ] || fail "the host did not print its uname"
+	local lib
+	for lib in GLIBC MUSL; do
+		expect_log "$lib offload: uname ok $host_uname"
+		expect_log "$lib offload: ids uid 0 euid 0 gid 0"
+		expect_log "$lib offload: listing b.txt link sub"
+		expect_log "$lib offload: rename ok"
+		expect_log "$lib offload: nonblock ok"
+		expect_log "$lib offload: pipe ok 'through a host pipe'"
+		expect_log "$lib offload: badfd ok"
+		expect_log "$lib offload: all ok"
+	done
+	expect_log "GLIBC offload: echo ok 15 bytes"
+	expect_log "HOST GOT HELLO OVER TCP"
+	expect_log "HOST LS b.txt"
+	expect_log "JOB LS alpha mid zeta"
+	expect_log "RC destroy 0"
+	expect_all_back
+}

@@ -11,4 +11,10 @@ struct arch_aspace {
 	volatile uint64_t loaded_on[4];
 };
 
+/* What the host's mirror of a job walks (cove/offload.h): the top table. */
+static inline uint64_t arch_aspace_root(const struct arch_aspace *a)
+{
+	return a->pt.root;
+}
+
 #endif /* ARCH_ASPACE_ARCH_H */

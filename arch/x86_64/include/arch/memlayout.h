@@ -8,6 +8,14 @@
 
 /* User space is the lower canonical half: every user address is below this. */
 #define USER_ADDR_END 0x0000800000000000ULL
+/*
+ * A job's own layout stays below 16 TiB (COVE_JOB_VA_END in pisces_abi.h):
+ * its host proxy mirrors that window at the same addresses and keeps its
+ * own code, stack and libraries above it, where Linux puts them.
+ */
+#define USER_PIE_BASE 0x0000055555554000ULL
+#define USER_MMAP_TOP 0x00000f0000000000ULL
+#define USER_STACK_TOP 0x00000ffffff00000ULL
 /* The image is linked here; -mcmodel=kernel needs the top 2 GiB. */
 #define KERNEL_VMA_BASE 0xFFFFFFFF80000000ULL
 /* Physical address the image is linked for when a loader honours it. */

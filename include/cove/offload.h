@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * System call offload (co-kernel mode): a job launched by `cove run` has a
+ * proxy on the host, that very process, which makes on Linux the calls Cove
+ * does not serve itself (arch/syscall_list.h says which) with the job's
+ * memory mirrored at the same addresses. What is whose:
+ *  - Cove's descriptor table holds only the enclave's own files (/proc,
+ *    /sys, /dev, its initramfs); every other descriptor number is the
+ *    proxy's, so host files, sockets and the job's stdio need no
+ *    translation. Cove reserves each number it uses on the host too
+ *    (COVE_LC_FD_RESERVE), so the two never hand out the same one.
+ *  - Paths under /proc, /sys and /dev are the enclave's; others the host's.
+ *  - The current directory is the host's until the job changes into one of
+ *    the enclave's.
+ */
+#ifndef COVE_OFFLOAD_H
+#define COVE_OFFLOAD_H
+
+#include <cove/syscall.h>
+#include <cove/types.h>
+
+struct process;
+
+/* Whether p's calls may go to a host proxy. */
+bool offload_has_proxy(const struct process *p);
+/* Make call nr of the current thread on the host: its result, or -errno. */
+int64_t offload_syscall(uint64_t nr, const uint64_t args[6]);
+/*
+ * Serve syscall nr as its entry in the table says; args are the caller's
+ * six registers. Called by the dispatcher for every call not NATIVE.
+ */
+int64_t offload_route(const struct syscall_entry_desc *e, uint64_t nr, const uint64_t args[6]);
+/* Whether path (a user pointer) relative to dirfd names a host file. */
+bool offload_path_is_host(int dirfd, uint64_t upath);
+/* Whether fd is the host's: not in Cove's table, and there is a proxy. */
+bool offload_fd_is_host(int fd);
+
+/* A host descriptor number for a file of Cove's: >= min, or exactly min. */
+int offload_fd_reserve(int min, bool exact);
+void offload_fd_release(int fd);
+
+/* Fill [va, va+len) of the current process from host fd at off (file mmap). */
+int64_t offload_pread_into(int fd, uint64_t va, uint64_t len, uint64_t off);
+
+/*
+ * Cove's own halves of the calls that route themselves (ROUTE_SELF): the
+ * list names offload_sys_* (kernel/offload/self_route.c), which call these
+ * for the enclave's files.
+ */
+int64_t sys_dup2(SYSCALL_ARGS);
+int64_t sys_dup3(SYSCALL_ARGS);
+int64_t sys_chdir(SYSCALL_ARGS);
+int64_t sys_fchdir(SYSCALL_ARGS);
+int64_t sys_getcwd(SYSCALL_ARGS);
+
+#endif /* COVE_OFFLOAD_H */

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Forwarding a call to the job's host proxy: one long call carrying the
+ * number, the six registers as they are, and where the proxy's mirror
+ * finds the caller's memory (cove/offload.h).
+ */
+#include <cove/aspace.h>
+#include <cove/errno.h>
+#include <cove/host.h>
+#include <cove/offload.h>
+#include <cove/pisces_abi.h>
+#include <cove/task.h>
+#include <arch/aspace_arch.h>
+#include <arch/syscall_list.h>
+
+bool offload_has_proxy(const struct process *p)
+{
+	return p && p->proxy && p->host_job;
+}
+
+int64_t offload_syscall(uint64_t nr, const uint64_t args[6])
+{
+	struct task *t = task_current();
+	struct process *p = t->proc;
+	struct cove_lc_syscall rq = {
+		.nr = nr,
+		.pt_root = arch_aspace_root(&p->as->arch),
+		.map_gen = __atomic_load_n(&p->as->unmap_gen, __ATOMIC_ACQUIRE),
+		.pid = p->pid,
+		.tid = t->tid,
+	};
+	struct host_call c = {
+		.op = COVE_LC_SYSCALL, .job = p->host_job, .in = &rq, .in_len = sizeof(rq),
+	};
+	int64_t rc;
+
+	for (int i = 0; i < 6; i++)
+		rq.arg[i] = args[i];
+	rc = host_call(&c);
+	if (rc < 0)
+		return rc == -ENODEV ? -ENOSYS : rc;	/* the proxy is gone: -EIO */
+	rc = (int64_t)c.arg[0];
+	/* Linux's own contract: -4095..-1 are errors, anything else a value. */
+	return rc;
+}
+
+int offload_fd_reserve(int min, bool exact)
+{
+	struct process *p = task_current()->proc;
+	struct host_call c = {
+		.op = COVE_LC_FD_RESERVE, .job = p->host_job,
+		.arg = { (uint64_t)min, exact },
+	};
+	int64_t rc = host_call(&c);
+
+	if (rc < 0)
+		return (int)rc;
+	if ((int64_t)c.arg[0] < 0 || (exact && (int64_t)c.arg[0] != min))
+		return -EMFILE;
+	return (int)c.arg[0];
+}
+
+void offload_fd_release(int fd)
+{
+	struct process *p = task_current()->proc;
+	struct host_call c = {
+		.op = COVE_LC_FD_RELEASE, .job = p->host_job, .arg = { (uint64_t)fd },
+	};
+
+	host_call(&c);
+}
+
+int64_t offload_pread_into(int fd, uint64_t va, uint64_t len, uint64_t off)
+{
+	uint64_t done = 0;
+
+	/* The proxy's pread writes straight into the new mapping, through the mirror. */
+	while (done < len) {
+		uint64_t args[6] = { (uint64_t)fd, va + done, len - done, off + done };
+		int64_t n = offload_syscall(__NR_pread64, args);
+
+		if (n < 0)
+			return n;
+		if (n == 0)
+			break;	/* end of file: the rest stays zero */
+		done += (uint64_t)n;
+	}
+	return (int64_t)done;
+}

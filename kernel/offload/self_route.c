@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Calls whose route depends on more than one argument, or that change
+ * what later routes decide (ROUTE_SELF in the syscall list).
+ */
+#include <cove/errno.h>
+#include <cove/file.h>
+#include <cove/offload.h>
+#include <cove/syscalls.h>
+#include <cove/task.h>
+#include <cove/vfs.h>
+#include <arch/syscall_list.h>
+
+static int64_t offload_args(uint64_t nr, SYSCALL_ARGS)
+{
+	uint64_t args[6] = { a0, a1, a2, a3, a4, a5 };
+
+	return offload_syscall(nr, args);
+}
+
+/*
+ * dup2/dup3 onto newfd: a file of Cove's copies within Cove's table (its
+ * number reserved on the host first); a host file is the proxy's to copy,
+ * and a file of Cove's at newfd is closed as dup2 would close it.
+ */
+static int64_t offload_dup_to(uint64_t nr, SYSCALL_ARGS)
+{
+	struct process *p = task_current()->proc;
+	int oldfd = (int)a0, newfd = (int)a1;
+	struct file *f;
+
+	if (!offload_has_proxy(p))
+		return nr == __NR_dup2 ? sys_dup2(a0, a1, a2, a3, a4, a5)
+				       : sys_dup3(a0, a1, a2, a3, a4, a5);
+	if (offload_fd_is_host(oldfd)) {
+		f = fd_get(p->files, newfd);
+		file_put(f);
+		if (f && oldfd != newfd)
+			fd_forget(p->files, newfd);	/* the host replaces its placeholder */
+		return offload_args(nr, a0, a1, a2, a3, a4, a5);
+	}
+	return nr == __NR_dup2 ? sys_dup2(a0, a1, a2, a3, a4, a5)
+			       : sys_dup3(a0, a1, a2, a3, a4, a5);
+}
+
+int64_t offload_sys_dup2(SYSCALL_ARGS)
+{
+	return offload_dup_to(__NR_dup2, a0, a1, a2, a3, a4, a5);
+}
+
+int64_t offload_sys_dup3(SYSCALL_ARGS)
+{
+	return offload_dup_to(__NR_dup3, a0, a1, a2, a3, a4, a5);
+}
+
+/* After a host chdir, relative paths are the host's until one into the enclave. */
+int64_t offload_sys_chdir(SYSCALL_ARGS)
+{
+	struct process *p = task_current()->proc;
+	int64_t rc;
+
+	if (!offload_path_is_host(AT_FDCWD, a0))
+		return sys_chdir(a0, a1, a2, a3, a4, a5);
+	rc = offload_args(__NR_chdir, a0, a1, a2, a3, a4, a5);
+	if (rc == 0)
+		p->cwd_on_host = true;
+	return rc;
+}
+
+int64_t offload_sys_fchdir(SYSCALL_ARGS)
+{
+	struct process *p = task_current()->proc;
+	int64_t rc;
+
+	if (!offload_fd_is_host((int)a0))
+		return sys_fchdir(a0, a1, a2, a3, a4, a5);
+	rc = offload_args(__NR_fchdir, a0, a1, a2, a3, a4, a5);
+	if (rc == 0)
+		p->cwd_on_host = true;
+	return rc;
+}
+
+int64_t offload_sys_getcwd(SYSCALL_ARGS)
+{
+	struct process *p = task_current()->proc;
+
+	if (offload_has_proxy(p) && p->cwd_on_host)
+		return offload_args(__NR_getcwd, a0, a1, a2, a3, a4, a5);
+	return sys_getcwd(a0, a1, a2, a3, a4, a5);
+}

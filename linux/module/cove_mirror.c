@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The job's memory in its host proxy (syscall offload, cove/offload.h in
+ * the kernel tree): `cove run` maps /dev/cove over the window every job
+ * address lies in, and each page it touches there is found by walking the
+ * job's own page tables -- enclave memory, so every table and every page
+ * is checked to be the enclave's before it is read or mapped. Nothing
+ * outside the partition can ever appear in the proxy.
+ *
+ * The tables are Cove's to change: when Cove unmaps something the proxy
+ * hears of it (a new map_gen) and drops what it mirrored. When the
+ * enclave's memory goes back to Linux (destroy, remove), every mirror is
+ * zapped first and faults after that get SIGBUS.
+ */
+#include <linux/fs.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "cove.h"
+
+#define PTE_P BIT_ULL(0)
+#define PTE_U BIT_ULL(2)
+#define PTE_PS BIT_ULL(7)
+#define PTE_ADDR 0x000ffffffffff000ULL
+
+struct cove_mirror {
+	struct cove_enclave *e;		/* a reference, dropped on release */
+	u32 job;
+	u64 root;			/* page-table root the proxy last gave */
+	u64 gen;
+	struct address_space *mapping;	/* the file's: zapped as one */
+	struct list_head node;		/* e->mirrors, under e->mirror_sem */
+};
+
+/* Whether [pa, pa + len) lies in one of e's memory ranges. */
+static bool cove_mirror_owns(struct cove_enclave *e, u64 pa, u64 len)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->nr_mem && i < COVE_MAX_RANGES; i++) {
+		if (pa >= e->mem[i].base && len <= e->mem[i].size &&
+		    pa - e->mem[i].base <= e->mem[i].size - len)
+			return true;
+	}
+	return false;
+}
+
+/* One page-table entry, read from the enclave's memory after checking it is. */
+static int cove_mirror_entry(struct cove_enclave *e, u64 table, unsigned int index, u64 *out)
+{
+	u64 pa = (table & PTE_ADDR) + index * 8;
+	u64 *p;
+
+	if (!cove_mirror_owns(e, table & PTE_ADDR, PAGE_SIZE))
+		return -EFAULT;
+	/* Offline blocks keep Linux's direct map (cove_mem.c): no new mapping is made. */
+	p = memremap(pa, sizeof(*p), MEMREMAP_WB);
+	if (!p)
+		return -EFAULT;
+	*out = READ_ONCE(*p);
+	memunmap(p);
+	return 0;
+}
+
+/*
+ * The physical page behind va in the tables at root: user-accessible at
+ * every level, inside the enclave. 4-level x86-64 paging, as Cove builds.
+ */
+int cove_mirror_translate(struct cove_enclave *e, u64 root, u64 va, u64 *pa)
+{
+	static const unsigned int shift[] = { 39, 30, 21, 12 };
+	u64 table = root, ent = 0, size;
+	unsigned int level;
+
+	for (level = 0; level < 4; level++) {
+		if (cove_mirror_entry(e, table, (va >> shift[level]) & 511, &ent))
+			return -EFAULT;
+		if ((ent & (PTE_P | PTE_U)) != (PTE_P | PTE_U))
+			return -EFAULT;
+		if (level == 1 || level == 2) {
+			if (ent & PTE_PS)
+				break;
+		}
+		table = ent;
+	}
+	size = level == 4 ? PAGE_SIZE : 1ULL << shift[level];
+	*pa = ((ent & PTE_ADDR) & ~(size - 1)) + (va & (size - 1) & PAGE_MASK);
+	return cove_mirror_owns(e, *pa, PAGE_SIZE) ? 0 : -EFAULT;
+}
+
+static vm_fault_t cove_mirror_fault(struct vm_fault *vmf)
+{
+	struct cove_mirror *m = vmf->vma->vm_file->private_data;
+	struct cove_enclave *e;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+	u64 pa;
+
+	if (!m || !m->e)
+		return VM_FAULT_SIGBUS;
+	e = m->e;
+	down_read(&e->mirror_sem);
+	if (!e->mirror_off && READ_ONCE(m->root) &&
+	    !cove_mirror_translate(e, READ_ONCE(m->root), vmf->address, &pa))
+		ret = vmf_insert_pfn(vmf->vma, vmf->address & PAGE_MASK, PHYS_PFN(pa));
+	up_read(&e->mirror_sem);
+	return ret;
+}
+
+static const struct vm_operations_struct cove_mirror_vm_ops = {
+	.fault = cove_mirror_fault,
+};
+
+int cove_mirror_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct cove_mirror *m = file->private_data;
+
+	if (!m)
+		return -ENXIO;	/* COVE_IOC_MIRROR first: which enclave */
+	if (!(vma->vm_flags & VM_SHARED) || vma->vm_start < COVE_JOB_VA_START ||
+	    vma->vm_end > COVE_JOB_VA_END)
+		return -EINVAL;
+	vma->vm_flags |= VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY;
+	vma->vm_ops = &cove_mirror_vm_ops;
+	return 0;
+}
+
+/* Drop every page the proxy of m mirrored (the tables changed under it). */
+static void cove_mirror_forget(struct cove_mirror *m)
+{
+	unmap_mapping_range(m->mapping, 0, 0, 1);
+}
+
+long cove_mirror_set(struct file *file, struct cove_mirror_set *req)
+{
+	struct cove_mirror *m = file->private_data;
+	struct cove_enclave *e;
+
+	if (!m) {
+		e = cove_get_asked(req->id);
+		if (!e)
+			return -ENOENT;
+		if (!cove_job_launched_by(e, req->job, file)) {
+			cove_put(e);
+			return -EPERM;	/* only the job's own launcher serves it */
+		}
+		m = kzalloc(sizeof(*m), GFP_KERNEL);
+		if (!m) {
+			cove_put(e);
+			return -ENOMEM;
+		}
+		m->e = e;
+		m->job = req->job;
+		m->mapping = file->f_mapping;
+		down_write(&e->mirror_sem);
+		list_add(&m->node, &e->mirrors);
+		up_write(&e->mirror_sem);
+		file->private_data = m;
+	} else if (m->e->id != req->id || m->job != req->job) {
+		return -EINVAL;	/* one job per open file */
+	}
+	/* 0: no tables yet (the proxy maps its window before the first call). */
+	if (req->pt_root && (!cove_mirror_owns(m->e, req->pt_root & PTE_ADDR, PAGE_SIZE) ||
+			     (req->pt_root & ~PTE_ADDR))) {
+		pr_err_ratelimited("cove %u: job %u gave a page-table root %#llx outside its "
+				   "memory\n", m->e->id, m->job, req->pt_root);
+		return -EINVAL;
+	}
+	if (m->root != req->pt_root || m->gen != req->map_gen) {
+		WRITE_ONCE(m->root, req->pt_root);
+		m->gen = req->map_gen;
+		cove_mirror_forget(m);
+	}
+	return 0;
+}
+
+void cove_mirror_release(struct file *file)
+{
+	struct cove_mirror *m = file->private_data;
+
+	if (!m)
+		return;
+	down_write(&m->e->mirror_sem);
+	list_del(&m->node);
+	up_write(&m->e->mirror_sem);
+	cove_put(m->e);
+	kfree(m);
+	file->private_data = NULL;
+}
+
+/* Under e->mirror_sem (write): every proxy drops what it mirrored of e. */
+void cove_mirror_forget_all(struct cove_enclave *e)
+{
+	struct cove_mirror *m;
+
+	list_for_each_entry(m, &e->mirrors, node)
+		cove_mirror_forget(m);
+}
+
+/* Before e's memory goes back to Linux: no proxy keeps or gets a page of it. */
+void cove_mirror_revoke(struct cove_enclave *e)
+{
+	down_write(&e->mirror_sem);
+	e->mirror_off = true;
+	cove_mirror_forget_all(e);
+	up_write(&e->mirror_sem);
+}

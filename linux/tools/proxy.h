@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The host proxy of a job (syscall offload): the calls Cove forwards are
+ * made here, on Linux, with the job's memory mirrored at the same
+ * addresses. See proxy.c.
+ */
+#ifndef COVE_PROXY_H
+#define COVE_PROXY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * After the launch: move our own descriptors out of the job's way and
+ * mirror job `job` of enclave `id`. Returns the device fd to use from now
+ * on (its number changed), or fails with a message.
+ */
+int proxy_setup(int devfd, uint32_t id, uint32_t job);
+/* Serve one COVE_LC_SYSCALL request (the payload as received): the result. */
+int64_t proxy_syscall(const void *payload, uint32_t len);
+/* COVE_LC_FD_RESERVE and COVE_LC_FD_RELEASE: a number for a file of Cove's. */
+int64_t proxy_fd_reserve(uint64_t min, uint64_t exact);
+int64_t proxy_fd_release(uint64_t fd);
+/* Whether nr is a call Cove may forward (its syscall list says so). */
+bool proxy_call_allowed(uint64_t nr);
+
+#endif /* COVE_PROXY_H */

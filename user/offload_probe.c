@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Calls Cove forwards to the job's host proxy, each checked against what
+ * it must give: the host's own uname and ids, a host directory listed
+ * with getdents64, files made, renamed and removed there, a host pipe
+ * between two threads with poll and O_NONBLOCK, and a TCP echo server a
+ * host process talks to. Prints one "offload: NAME ok ..." line per check.
+ *
+ *   offload_probe DIR [PORT]     (DIR: a host directory it may write in)
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <ctype.h>
+
+const char *prog = "offload_probe";
+static int failures;
+
+#define CHECK(cond, name, ...)                                                        \
+	do {                                                                          \
+		if (cond) {                                                           \
+			printf("offload: %s ok ", name);                              \
+			printf(__VA_ARGS__);                                          \
+			printf("\n");                                                 \
+		} else {                                                              \
+			printf("offload: %s FAILED (%s)\n", name, strerror(errno));   \
+			failures++;                                                   \
+		}                                                                     \
+	} while (0)
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void check_dir(const char *dir)
+{
+	char path[512], *names[64];
+	struct dirent *de;
+	struct stat st;
+	int n = 0, fd;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	CHECK(mkdir(path, 0750) == 0, "mkdir", "%s", path);
+	snprintf(path, sizeof(path), "%s/a.txt", dir);
+	fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0640);
+	CHECK(fd >= 0 && write(fd, "written by the job\n", 19) == 19, "create", "fd %d", fd);
+	CHECK(fstat(fd, &st) == 0 && st.st_size == 19, "fstat", "size %lld",
+	      (long long)st.st_size);
+	close(fd);
+	{
+		char from[512], to[512];
+
+		snprintf(from, sizeof(from), "%s/a.txt", dir);
+		snprintf(to, sizeof(to), "%s/b.txt", dir);
+		CHECK(rename(from, to) == 0 && access(to, R_OK) == 0 && access(from, F_OK) < 0,
+		      "rename", "a.txt -> b.txt");
+		snprintf(from, sizeof(from), "%s/sub", dir);
+		snprintf(to, sizeof(to), "%s/link", dir);
+		CHECK(symlink("b.txt", to) == 0, "symlink", "link -> b.txt");
+	}
+	d = opendir(dir);
+	CHECK(d != NULL, "opendir", "%s", dir);
+	while (d && (de = readdir(d)) && n < 64) {
+		if (de->d_name[0] != '.')
+			names[n++] = strdup(de->d_name);
+	}
+	if (d)
+		closedir(d);
+	qsort(names, n, sizeof(names[0]), cmp_names);
+	printf("offload: listing");
+	for (int i = 0; i < n; i++)
+		printf(" %s", names[i]);
+	printf("\n");
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	CHECK(rmdir(path) == 0, "rmdir", "sub");
+	snprintf(path, sizeof(path), "%s/link", dir);
+	CHECK(unlink(path) == 0, "unlink", "link");
+}
+
+static int pipe_fds[2];
+
+static void *pipe_writer(void *arg)
+{
+	(void)arg;
+	usleep(100000);
+	if (write(pipe_fds[1], "through a host pipe", 19) != 19)
+		perror("write");
+	close(pipe_fds[1]);
+	return NULL;
+}
+
+static void check_pipe(void)
+{
+	struct pollfd pfd;
+	pthread_t t;
+	char buf[64] = "";
+	ssize_t n;
+
+	CHECK(pipe2(pipe_fds, O_CLOEXEC) == 0, "pipe2", "fds %d %d", pipe_fds[0], pipe_fds[1]);
+	fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK);
+	n = read(pipe_fds[0], buf, sizeof(buf));
+	CHECK(n < 0 && errno == EAGAIN, "nonblock", "EAGAIN on an empty pipe");
+	pthread_create(&t, NULL, pipe_writer, NULL);
+	pfd.fd = pipe_fds[0];
+	pfd.events = POLLIN;
+	CHECK(poll(&pfd, 1, 5000) == 1 && (pfd.revents & POLLIN), "poll", "readable");
+	n = read(pipe_fds[0], buf, sizeof(buf) - 1);
+	CHECK(n == 19 && !strcmp(buf, "through a host pipe"), "pipe", "'%s'", buf);
+	pthread_join(t, NULL);
+	close(pipe_fds[0]);
+}
+
+/* Accept one connection and send back each byte upper-cased, until EOF. */
+static void check_tcp(int port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int one = 1, ls, cs, total = 0;
+	char buf[256];
+	ssize_t n;
+
+	ls = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	CHECK(ls >= 0 && bind(ls, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(ls, 1) == 0,
+	      "listen", "port %d", port);
+	printf("offload: listening\n");
+	fflush(stdout);
+	cs = accept(ls, NULL, NULL);
+	CHECK(cs >= 0, "accept", "fd %d", cs);
+	while (cs >= 0 && (n = recv(cs, buf, sizeof(buf), 0)) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			buf[i] = (char)toupper((unsigned char)buf[i]);
+		send(cs, buf, (size_t)n, 0);
+		total += (int)n;
+	}
+	CHECK(total > 0, "echo", "%d bytes", total);
+	close(cs);
+	close(ls);
+}
+
+int main(int argc, char **argv)
+{
+	struct utsname u;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: offload_probe DIR [PORT]\n");
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	CHECK(uname(&u) == 0, "uname", "%s %s", u.sysname, u.nodename);
+	printf("offload: ids uid %d euid %d gid %d\n", (int)getuid(), (int)geteuid(),
+	       (int)getgid());
+	check_dir(argv[1]);
+	check_pipe();
+	CHECK(write(42, "x", 1) < 0 && errno == EBADF, "badfd", "EBADF on a closed fd");
+	if (argc > 2)
+		check_tcp(atoi(argv[2]));
+	printf("offload: %s\n", failures ? "FAILED" : "all ok");
+	return failures ? 1 : 0;
+}
