@@ -9,7 +9,10 @@
  * them). Started as `ld.so dynhello`, the interpreter was the program and
  * AT_BASE is 0, as on Linux; then only the rest is checked.
  *
- * Prints "dynhello: ok" last.
+ * Prints "dynhello: ok" last. With argv[1] "write-relro" or "write-libm-text"
+ * it then writes where the interpreter's mprotect (RELRO made read-only
+ * after relocation) or mmap (a library's text) allows no writes, and must
+ * die of SIGSEGV.
  */
 #include <dlfcn.h>
 #include <link.h>
@@ -36,8 +39,25 @@ static __thread int tls_seven = 7;
 static int first_object(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	(void)size;
-	*(const void **)arg = info->dlpi_phdr;
+	*(struct dl_phdr_info *)arg = *info;
 	return 1;
+}
+
+/* Where the program's RELRO segment starts, or NULL without one. */
+static char *relro_start(const struct dl_phdr_info *info)
+{
+	for (int i = 0; i < info->dlpi_phnum; i++)
+		if (info->dlpi_phdr[i].p_type == PT_GNU_RELRO)
+			return (char *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+	return NULL;
+}
+
+static void write_to(const char *what, volatile char *p)
+{
+	printf("dynhello: writing to %s\n", what);
+	fflush(stdout);
+	*p = *p;
+	die("the write to %s went through", what);
 }
 
 static const char *base_name(const char *path)
@@ -53,7 +73,7 @@ int main(int argc, char **argv)
 	volatile double x = argc + 1.0;
 	double (*volatile fn)(double) = sqrt;
 	unsigned long at_base = getauxval(AT_BASE);
-	const void *phdr = NULL;
+	struct dl_phdr_info self_info = { 0 }, *self = &self_info;
 	Dl_info info;
 	int i;
 
@@ -66,16 +86,26 @@ int main(int argc, char **argv)
 	printf("dynhello: sqrt is in %s\n", base_name(info.dli_fname));
 	if (tls_seven != 7)
 		die("TLS variable is %d, not 7", tls_seven);
-	dl_iterate_phdr(first_object, &phdr);
+	dl_iterate_phdr(first_object, self);
+	if (!self->dlpi_phdr)
+		die("dl_iterate_phdr found no objects");
 	if (at_base) {
 		if (getauxval(AT_ENTRY) != (unsigned long)_start)
 			die("AT_ENTRY %#lx is not _start %p", getauxval(AT_ENTRY), (void *)_start);
-		if (getauxval(AT_PHDR) != (unsigned long)phdr)
-			die("AT_PHDR %#lx is not the headers at %p", getauxval(AT_PHDR), phdr);
+		if (getauxval(AT_PHDR) != (unsigned long)self->dlpi_phdr)
+			die("AT_PHDR %#lx is not the headers at %p", getauxval(AT_PHDR),
+			    (void *)self->dlpi_phdr);
 		printf("dynhello: started through the interpreter\n");
 	} else {
 		printf("dynhello: the interpreter was the program\n");
 	}
 	printf("dynhello: ok\n");
+	if (argc > 1 && !strcmp(argv[1], "write-relro")) {
+		if (!relro_start(self))
+			die("no PT_GNU_RELRO segment");
+		write_to("RELRO", relro_start(self));
+	}
+	if (argc > 1 && !strcmp(argv[1], "write-libm-text"))
+		write_to("libm's text", (volatile char *)fn);
 	return 0;
 }
