@@ -204,23 +204,14 @@ int64_t sys_mprotect(SYSCALL_ARGS)
 	return aspace_protect(cur_as(), a0, a1, mm_prot(a2));
 }
 
-int64_t sys_mremap(SYSCALL_ARGS)
+/* mremap of [old, old + old_len), which lies in one region of that kind, file and offset. */
+static int64_t mm_remap(struct aspace *as, uint64_t old, uint64_t old_len, uint64_t new_len,
+			uint64_t flags, uint32_t prot, enum vm_kind kind,
+			struct vm_file_name *file, uint64_t file_off)
 {
-	struct aspace *as = cur_as();
-	uint64_t old = a0, old_len = ALIGN_UP(a1, PAGE_SIZE), new_len = ALIGN_UP(a2, PAGE_SIZE);
-	struct vm_file_name *file;
-	struct vm_region *r;
-	enum vm_kind kind;
-	uint64_t va, file_off;
-	uint32_t prot;
+	uint64_t va;
 	int rc;
 
-	if ((old & (PAGE_SIZE - 1)) || !new_len || (a3 & MREMAP_FIXED))
-		return -EINVAL;
-	r = aspace_find(as, old);
-	if (!r || old + old_len > r->end)
-		return -EFAULT;
-	prot = r->prot;
 	if (new_len <= old_len) {
 		if (new_len < old_len)
 			aspace_unmap(as, old + new_len, old_len - new_len);
@@ -233,19 +224,14 @@ int64_t sys_mremap(SYSCALL_ARGS)
 	 */
 	if (aspace_map_anon(as, old + old_len, new_len - old_len, prot, VM_ANON) == 0)
 		return (int64_t)old;
-	if (!(a3 & MREMAP_MAYMOVE))
+	if (!(flags & MREMAP_MAYMOVE))
 		return -ENOMEM;
-	/* A moved copy of a file still names it; hold the name across the unmap. */
-	kind = r->kind;
-	file = r->file;
-	file_off = r->file_off + (old - r->start);
-	vm_file_name_get(file);
+	/* A moved copy of a file still names it. */
 	rc = aspace_find_free(as, new_len, kind == VM_ANON ? mm_align_for(as, new_len) : PAGE_SIZE,
 			      &va);
 	if (!rc)
 		rc = aspace_map_file(as, va, new_len, VM_READ | VM_WRITE,
 				     kind == VM_FILE ? VM_FILE : VM_ANON, file, file_off);
-	vm_file_name_put(file);
 	if (rc)
 		return -ENOMEM;
 	/* Both ranges are mapped in the current address space. */
@@ -254,6 +240,39 @@ int64_t sys_mremap(SYSCALL_ARGS)
 	if (prot != (VM_READ | VM_WRITE))
 		aspace_protect(as, va, new_len, prot);
 	return (int64_t)va;
+}
+
+int64_t sys_mremap(SYSCALL_ARGS)
+{
+	struct aspace *as = cur_as();
+	uint64_t old = a0, old_len = ALIGN_UP(a1, PAGE_SIZE), new_len = ALIGN_UP(a2, PAGE_SIZE);
+	struct vm_file_name *file = NULL;
+	struct vm_region *r;
+	enum vm_kind kind = VM_ANON;
+	uint64_t file_off = 0;
+	unsigned long flags;
+	uint32_t prot = 0;
+	int64_t rc;
+
+	if ((old & (PAGE_SIZE - 1)) || !new_len || (a3 & MREMAP_FIXED))
+		return -EINVAL;
+	/* What the region is, copied out under the lock; the name is held until the end. */
+	flags = spin_lock_irqsave(&as->lock);
+	r = aspace_find(as, old);
+	rc = !r || old + old_len > r->end ? -EFAULT : 0;
+	if (!rc) {
+		prot = r->prot;
+		kind = r->kind;
+		file = r->file;
+		file_off = r->file_off + (old - r->start);
+		vm_file_name_get(file);
+	}
+	spin_unlock_irqrestore(&as->lock, flags);
+	if (rc)
+		return rc;
+	rc = mm_remap(as, old, old_len, new_len, a3, prot, kind, file, file_off);
+	vm_file_name_put(file);
+	return rc;
 }
 
 int64_t sys_madvise(SYSCALL_ARGS)
