@@ -105,7 +105,7 @@ _Static_assert(sizeof(struct elf64_dyn) == 16, "ELF64 dynamic entry is 16 bytes"
 #define ELF_USER_MIN PAGE_SIZE
 #define ELF_USER_END 0x0000800000000000ULL
 
-/* Larger PT_LOAD alignments are not honoured when choosing a static-PIE base. */
+/* Larger PT_LOAD alignments are not honoured when choosing an ET_DYN base. */
 #define ELF_MAX_PIE_ALIGN GiB
 
 /*
@@ -146,9 +146,10 @@ struct elf_plan {
  * ET_DYN file's lowest page goes; it is rounded up to a page, or to the
  * largest power-of-two PT_LOAD p_align up to ELF_MAX_PIE_ALIGN (out->align),
  * and ignored for ET_EXEC. Planning an ET_DYN file twice with bases that are
- * multiples of out->align gives the same plan moved by the difference. Every field is checked against len before use, so any bytes
- * at all are safe to pass. Returns 0, or -ENOEXEC with *why (if why is not
- * NULL) set to a short human-readable reason; *out is zeroed on failure.
+ * multiples of out->align gives the same plan moved by the difference.
+ * Every field is checked against len before use, so any bytes at all are
+ * safe to pass. Returns 0, or -ENOEXEC with *why (if why is not NULL) set
+ * to a short human-readable reason; *out is zeroed on failure.
  */
 int elf_plan(const void *image, size_t len, uint64_t pie_base, struct elf_plan *out,
 	     const char **why);
