@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ELF64 load planning for static executables. The image is untrusted: every
- * header is copied out with memcpy (the image need not be aligned) only after
- * its range is proven to lie inside the file, and all address arithmetic is
- * checked for wrap-around before it is used. Checks return a reason string so
- * the user sees why exec failed instead of a bare ENOEXEC.
+ * ELF64 load planning for executables and their interpreters. The image is
+ * untrusted: every header is copied out with memcpy (the image need not be
+ * aligned) only after its range is proven to lie inside the file, and all
+ * address arithmetic is checked for wrap-around before it is used. Checks
+ * return a reason string so the user sees why exec failed instead of a bare
+ * ENOEXEC.
  */
 #include <cove/elf_load.h>
 #include <cove/errno.h>
@@ -12,6 +13,9 @@
 
 /* Linux refuses larger tables too; no real executable comes close. */
 #define ELF_MAX_PHDR_BYTES 65536
+
+/* Linux's limit on PT_INTERP (PATH_MAX), NUL included. */
+#define ELF_INTERP_MAX 4096
 
 /* The highest page-aligned address, and so the highest end a segment may have. */
 #define ELF_ADDR_LAST_PAGE (UINT64_MAX - PAGE_SIZE + 1)
@@ -70,24 +74,45 @@ static const char *elf_check_ehdr(const uint8_t *img, size_t len, struct elf64_e
 
 /*
  * A static-PIE keeps a PT_DYNAMIC for its self-relocation, so only a
- * DT_NEEDED entry tells a shared library user apart from it.
+ * DT_NEEDED entry tells a shared library user apart from it. Without an
+ * interpreter nothing would load those libraries.
  */
 static const char *elf_check_dynamic(const uint8_t *img, size_t len,
-				     const struct elf64_phdr *ph)
+				     const struct elf64_phdr *ph, bool has_interp)
 {
 	struct elf64_dyn d;
 	uint64_t i;
 
 	if (!elf_in_file(ph->p_offset, ph->p_filesz, len))
 		return "segment data past end of file";
-	for (i = 0; i < ph->p_filesz / sizeof(d); i++) {
+	for (i = 0; i < ph->p_filesz / sizeof(d) && !has_interp; i++) {
 		memcpy(&d, img + ph->p_offset + i * sizeof(d), sizeof(d));
 		if (d.d_tag == DT_NULL)
 			break;
 		if (d.d_tag == DT_NEEDED)
-			return "dynamically linked (needs shared libraries); "
-			       "only static binaries run in Cove";
+			return "needs shared libraries but names no interpreter (PT_INTERP)";
 	}
+	return NULL;
+}
+
+/*
+ * The interpreter's path: one NUL-terminated string filling the segment
+ * exactly, as Linux insists, so the caller can use it in place.
+ */
+static const char *elf_add_interp(struct elf_plan *p, const uint8_t *img, size_t len,
+				  const struct elf64_phdr *ph)
+{
+	if (p->interp_len)
+		return "more than one interpreter (PT_INTERP)";
+	if (!elf_in_file(ph->p_offset, ph->p_filesz, len))
+		return "interpreter path past end of file";
+	if (ph->p_filesz < 2 || ph->p_filesz > ELF_INTERP_MAX)
+		return "interpreter path empty or too long";
+	if (img[ph->p_offset + ph->p_filesz - 1] != '\0' ||
+	    strnlen((const char *)img + ph->p_offset, ph->p_filesz) != ph->p_filesz - 1)
+		return "interpreter path is not one NUL-terminated string";
+	p->interp_off = ph->p_offset;
+	p->interp_len = ph->p_filesz - 1;
 	return NULL;
 }
 
@@ -170,6 +195,7 @@ static const char *elf_relocate(struct elf_plan *p, const struct elf64_ehdr *eh,
 		if (base > ELF_USER_END || hi - lo > ELF_USER_END - base)
 			return "segment above the user address limit";
 		p->bias = base - lo;
+		p->align = max_align;
 	}
 	for (i = 0; i < p->nr_segments; i++) {
 		p->seg[i].vaddr += p->bias;
@@ -262,13 +288,14 @@ static const char *elf_check(const uint8_t *img, size_t len, uint64_t pie_base,
 	why = elf_check_ehdr(img, len, &eh);
 	if (why)
 		return why;
-	/* Checked first so a dynamic binary is named as such whatever else is odd. */
-	for (i = 0; i < eh.e_phnum; i++) {
+	/* First, so that PT_DYNAMIC is judged knowing whether it has one. */
+	for (i = 0; i < eh.e_phnum && !why; i++) {
 		elf_read_phdr(img, &eh, i, &ph);
 		if (ph.p_type == PT_INTERP)
-			return "dynamically linked (has an interpreter); "
-			       "only static binaries run in Cove";
+			why = elf_add_interp(p, img, len, &ph);
 	}
+	if (why)
+		return why;
 	for (i = 0; i < eh.e_phnum && !why; i++) {
 		elf_read_phdr(img, &eh, i, &ph);
 		switch (ph.p_type) {
@@ -279,7 +306,7 @@ static const char *elf_check(const uint8_t *img, size_t len, uint64_t pie_base,
 			why = elf_add_tls(p, &ph, len);
 			break;
 		case PT_DYNAMIC:
-			why = elf_check_dynamic(img, len, &ph);
+			why = elf_check_dynamic(img, len, &ph, p->interp_len != 0);
 			break;
 		case PT_PHDR:
 			has_phdr = true;
@@ -306,6 +333,9 @@ static const char *elf_check(const uint8_t *img, size_t len, uint64_t pie_base,
 		return "entry point is not in an executable segment";
 	if (p->has_tls && p->tls_filesz && !elf_find_seg(p, p->tls_vaddr, p->tls_filesz, false))
 		return "TLS segment outside the loaded segments";
+	/* ld.so finds the program's segments and _DYNAMIC through AT_PHDR alone. */
+	if (p->interp_len && !p->phdr_vaddr)
+		return "program headers are not loaded, so the interpreter cannot find them";
 	p->phnum = eh.e_phnum;
 	p->phent = eh.e_phentsize;
 	return NULL;

@@ -3,6 +3,15 @@
  * exec: read the file from the job file system, check it with elf_plan,
  * build its address space (image, heap, stack, all populated now), lay
  * out argv/envp/auxv the way Linux does, and start its first thread.
+ *
+ * A dynamically linked program names its interpreter (PT_INTERP, e.g.
+ * /lib64/ld-linux-x86-64.so.2): that file is read from the same file system
+ * and loaded too, below the mmap area as Linux places it, and the job
+ * starts at the interpreter's entry with AT_BASE saying where it went and
+ * AT_PHDR/AT_ENTRY describing the program. The interpreter then maps the
+ * shared libraries itself through mmap. Running an interpreter directly
+ * (`/lib64/ld-linux-x86-64.so.2 /bin/prog`) needs nothing special: it has
+ * no interpreter of its own and loads like a static-PIE.
  */
 #include <cove/aspace.h>
 #include <cove/elf_load.h>
@@ -27,33 +36,110 @@
 
 void random_bytes(void *buf, size_t len);
 
-static int exec_read_file(const char *path, char **data, size_t *len, char *err, size_t errlen)
+/* One ELF file being loaded: the program, or its interpreter. */
+struct exec_file {
+	const char *path;
+	char *data;			/* the whole file, kmalloc'd */
+	size_t len;
+	struct elf_plan plan;
+	struct vm_file_name *name;	/* what its regions are named */
+};
+
+/*
+ * Reads f->path. who prefixes the message: "" for the program, "PROG:
+ * interpreter " for its interpreter, so the user learns which file of the
+ * two is missing.
+ */
+static int exec_read_file(struct exec_file *f, const char *who, char *err, size_t errlen)
 {
-	int rc = vfs_read_file(path, EXEC_FILE_MAX, data, len);
+	int rc = vfs_read_file(f->path, EXEC_FILE_MAX, &f->data, &f->len);
 
 	switch (rc) {
 	case 0:
 		return 0;
 	case -ENOENT:
-		ksnprintf(err, errlen, "%s: no such file", path);
+		ksnprintf(err, errlen, "%s%s: no such file", who, f->path);
 		break;
 	case -EACCES:
-		ksnprintf(err, errlen, "%s: not a regular file", path);
+		ksnprintf(err, errlen, "%s%s: not a regular file", who, f->path);
 		break;
 	case -E2BIG:
-		ksnprintf(err, errlen, "%s: too large to load (%lu MiB)", path, (uint64_t)*len >> 20);
+		ksnprintf(err, errlen, "%s%s: too large to load (%lu MiB)", who, f->path,
+			  (uint64_t)f->len >> 20);
 		break;
 	case -ENOMEM:
-		ksnprintf(err, errlen, "%s: no memory to read it", path);
+		ksnprintf(err, errlen, "%s%s: no memory to read it", who, f->path);
 		break;
 	case -EIO:
-		ksnprintf(err, errlen, "%s: read failed", path);
+		ksnprintf(err, errlen, "%s%s: read failed", who, f->path);
 		break;
 	default:
-		ksnprintf(err, errlen, "%s: cannot look it up", path);
+		ksnprintf(err, errlen, "%s%s: cannot look it up", who, f->path);
 		break;
 	}
+	f->data = NULL;
 	return rc;
+}
+
+static void exec_file_free(struct exec_file *f)
+{
+	kfree(f->data);
+	f->data = NULL;
+	vm_file_name_put(f->name);
+	f->name = NULL;
+}
+
+/*
+ * Reads and plans the interpreter prog names. It is planned at a stand-in
+ * base here, to check it and learn its size before anything is allocated;
+ * exec_place_interp moves it to its real base later.
+ */
+static int exec_load_interp(const struct exec_file *prog, struct exec_file *interp,
+			    char *err, size_t errlen)
+{
+	char who[192];
+	const char *why = "";
+	int rc;
+
+	interp->path = prog->data + prog->plan.interp_off;
+	ksnprintf(who, sizeof(who), "%s: interpreter ", prog->path);
+	rc = exec_read_file(interp, who, err, errlen);
+	if (rc)
+		return rc;
+	rc = elf_plan(interp->data, interp->len, USER_VA_START, &interp->plan, &why);
+	if (rc) {
+		ksnprintf(err, errlen, "%s%s: %s", who, interp->path, why);
+		return rc;
+	}
+	/* Linux would start the interpreter's own and leave it to fail; say it here. */
+	if (interp->plan.interp_len) {
+		ksnprintf(err, errlen, "%s%s: is itself dynamically linked (names %s)", who,
+			  interp->path, interp->data + interp->plan.interp_off);
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
+/*
+ * Picks the interpreter's base the way mmap would pick room for it (an
+ * ET_EXEC interpreter stays where it was linked) and plans it there.
+ */
+static int exec_place_interp(struct aspace *as, const struct exec_file *prog,
+			     struct exec_file *interp, char *err, size_t errlen)
+{
+	struct elf_plan *ip = &interp->plan;
+	const char *why = NULL;
+	uint64_t base;
+
+	if (!ip->align)
+		return 0;
+	if (aspace_find_free(as, ip->hi - ip->lo, ip->align, &base) ||
+	    elf_plan(interp->data, interp->len, base, ip, &why)) {
+		ksnprintf(err, errlen, "%s: interpreter %s: no room for it (%s)", prog->path,
+			  interp->path, why ? why : "address space full");
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 static uint32_t exec_prot(unsigned int elf_prot)
@@ -62,9 +148,14 @@ static uint32_t exec_prot(unsigned int elf_prot)
 	       ((elf_prot & ELF_PROT_X) ? VM_EXEC : 0) | VM_READ;
 }
 
-/* Map every segment, copy its bytes, then give each page its protection. */
-static int exec_map_image(struct aspace *as, const struct elf_plan *plan, const uint8_t *image)
+/*
+ * Map every segment, copy its bytes, then give each page its protection.
+ * The regions remember the file and offset each page came from.
+ */
+static int exec_map_image(struct aspace *as, const struct exec_file *f)
 {
+	const struct elf_plan *plan = &f->plan;
+	const uint8_t *image = (const uint8_t *)f->data;
 	uint64_t mapped_end = 0;
 	int rc;
 
@@ -72,12 +163,16 @@ static int exec_map_image(struct aspace *as, const struct elf_plan *plan, const 
 		const struct elf_segment *s = &plan->seg[i];
 		uint64_t start = ALIGN_DOWN(s->vaddr, PAGE_SIZE);
 		uint64_t end = ALIGN_UP(s->vaddr + s->memsz, PAGE_SIZE);
+		uint64_t off = ALIGN_DOWN(s->file_off, PAGE_SIZE);
 
 		/* A page shared with the previous segment is mapped already. */
-		if (start < mapped_end)
+		if (start < mapped_end) {
+			off += mapped_end - start;
 			start = mapped_end;
+		}
 		if (start < end) {
-			rc = aspace_map_anon(as, start, end - start, VM_READ | VM_WRITE, VM_IMAGE);
+			rc = aspace_map_file(as, start, end - start, VM_READ | VM_WRITE, VM_IMAGE,
+					     f->name, off);
 			if (rc)
 				return rc;
 			mapped_end = end;
@@ -106,7 +201,7 @@ static int exec_map_image(struct aspace *as, const struct elf_plan *plan, const 
 }
 
 static int exec_build_stack(struct aspace *as, const struct exec_params *ep,
-			    const struct elf_plan *plan, uint64_t *sp)
+			    const struct elf_plan *plan, uint64_t at_base, uint64_t *sp)
 {
 	uint8_t random16[16];
 	uint32_t a, b, c, d;
@@ -118,6 +213,7 @@ static int exec_build_stack(struct aspace *as, const struct exec_params *ep,
 		.at_phent = plan->phent,
 		.at_phnum = plan->phnum,
 		.at_entry = plan->entry,
+		.at_base = at_base,
 		.at_clktck = 100,
 		.random16 = random16,
 		.platform = "x86_64",
@@ -138,36 +234,65 @@ static int exec_build_stack(struct aspace *as, const struct exec_params *ep,
 	return rc;
 }
 
+/* The program and, if it names one, its interpreter: read, checked and named. */
+static int exec_load_files(const struct exec_params *ep, struct exec_file *prog,
+			   struct exec_file *interp, char *err, size_t errlen)
+{
+	const char *why = "";
+	int rc;
+
+	prog->path = ep->path;
+	rc = exec_read_file(prog, "", err, errlen);
+	if (rc)
+		return rc;
+	rc = elf_plan(prog->data, prog->len, EXEC_PIE_BASE, &prog->plan, &why);
+	if (rc) {
+		ksnprintf(err, errlen, "%s: %s", ep->path, why);
+		return rc;
+	}
+	if (prog->plan.interp_len) {
+		rc = exec_load_interp(prog, interp, err, errlen);
+		if (rc)
+			return rc;
+		interp->name = vm_file_name_create(interp->path);
+		if (!interp->name)
+			goto nomem;
+	}
+	prog->name = vm_file_name_create(ep->path);
+	if (!prog->name)
+		goto nomem;
+	return 0;
+nomem:
+	ksnprintf(err, errlen, "%s: out of memory while loading it", ep->path);
+	return -ENOMEM;
+}
+
 int exec_spawn(const struct exec_params *ep, struct process **out, char *err, size_t errlen)
 {
 	uint64_t heap = ALIGN_UP(ep->heap_size, PAGE_SIZE_2M);
 	uint64_t stack = ALIGN_UP(MAX(ep->stack_size, (uint64_t)EXEC_ARGS_MAX * 2), PAGE_SIZE);
+	struct exec_file prog = { 0 }, interp = { 0 };
+	bool dynamic;
+	uint64_t image_bytes;
 	struct pmem_stats st;
-	struct elf_plan plan;
 	struct trap_frame frame;
 	struct process *p = NULL;
 	struct task *t;
-	const char *why = "";
 	const char *name;
-	char *image = NULL;
-	size_t len = 0;
 	uint64_t sp;
 	uint32_t cpu;
 	int rc;
 
-	rc = exec_read_file(ep->path, &image, &len, err, errlen);
+	rc = exec_load_files(ep, &prog, &interp, err, errlen);
 	if (rc)
-		return rc;
-	rc = elf_plan(image, len, EXEC_PIE_BASE, &plan, &why);
-	if (rc) {
-		ksnprintf(err, errlen, "%s: %s", ep->path, why);
 		goto out;
-	}
+	dynamic = prog.plan.interp_len != 0;
+	image_bytes = prog.plan.hi - prog.plan.lo + (dynamic ? interp.plan.hi - interp.plan.lo : 0);
 	pmem_get_stats(&st);
-	if (heap + stack + (plan.hi - plan.lo) > st.free_bytes) {
+	if (heap + stack + image_bytes > st.free_bytes) {
 		ksnprintf(err, errlen, "%s: needs %lu MiB (heap %lu MiB, stack %lu MiB, image) "
 			  "but the partition has %lu MiB free", ep->path,
-			  (heap + stack + plan.hi - plan.lo) >> 20, heap >> 20, stack >> 20,
+			  (heap + stack + image_bytes) >> 20, heap >> 20, stack >> 20,
 			  st.free_bytes >> 20);
 		rc = -ENOMEM;
 		goto out;
@@ -194,17 +319,30 @@ int exec_spawn(const struct exec_params *ep, struct process **out, char *err, si
 		rc = -ENOMEM;
 		goto nomem;
 	}
-	rc = exec_map_image(p->as, &plan, (const uint8_t *)image);
+	rc = exec_map_image(p->as, &prog);
 	if (!rc) {
-		p->as->brk_base = p->as->brk_cur = ALIGN_UP(plan.hi, PAGE_SIZE_2M);
+		p->as->brk_base = p->as->brk_cur = ALIGN_UP(prog.plan.hi, PAGE_SIZE_2M);
 		p->as->brk_limit = p->as->brk_base + heap;
 		rc = aspace_map_anon(p->as, p->as->brk_base, heap, VM_READ | VM_WRITE, VM_HEAP);
 	}
 	if (!rc)
 		rc = aspace_map_anon(p->as, EXEC_STACK_TOP - stack, stack, VM_READ | VM_WRITE,
 				     VM_STACK);
+	if (rc)
+		goto nomem;
+	if (dynamic) {
+		rc = exec_place_interp(p->as, &prog, &interp, err, errlen);
+		if (rc)
+			goto fail;
+		rc = exec_map_image(p->as, &interp);
+		if (rc == -EEXIST) {
+			ksnprintf(err, errlen, "%s: interpreter %s: overlaps the program's memory",
+				  ep->path, interp.path);
+			goto fail;
+		}
+	}
 	if (!rc)
-		rc = exec_build_stack(p->as, ep, &plan, &sp);
+		rc = exec_build_stack(p->as, ep, &prog.plan, dynamic ? interp.plan.bias : 0, &sp);
 	if (rc)
 		goto nomem;
 
@@ -220,11 +358,12 @@ int exec_spawn(const struct exec_params *ep, struct process **out, char *err, si
 		goto nomem;
 	}
 	memset(&frame, 0, sizeof(frame));
-	frame.rip = plan.entry;
+	frame.rip = dynamic ? interp.plan.entry : prog.plan.entry;
 	frame.rsp = sp;
 	frame.rflags = X86_RFLAGS_IF;
 	task_set_user_frame(t, &frame);
-	kfree(image);
+	exec_file_free(&interp);
+	exec_file_free(&prog);
 	*out = p;
 	sched_enqueue(t);
 	return 0;
@@ -239,6 +378,7 @@ fail:
 		process_reap_tasks_done(p);
 	}
 out:
-	kfree(image);
+	exec_file_free(&interp);
+	exec_file_free(&prog);
 	return rc;
 }

@@ -71,7 +71,37 @@ static void aspace_insert(struct aspace *as, struct vm_region *n)
 	*pp = n;
 }
 
-/* Join neighbours that agree in everything, as Linux merges its VMAs. */
+static void aspace_region_free(struct vm_region *r)
+{
+	vm_file_name_put(r->file);
+	kfree(r);
+}
+
+/*
+ * Splits r at va (inside it): r keeps [start, va), a new region after it
+ * [va, end) with the same rights and file, the file offset moved along.
+ */
+static int aspace_split(struct vm_region *r, uint64_t va)
+{
+	struct vm_region *tail = kzalloc(sizeof(*tail));
+
+	if (!tail)
+		return -ENOMEM;
+	*tail = *r;
+	tail->start = va;
+	if (tail->file) {
+		vm_file_name_get(tail->file);
+		tail->file_off += va - r->start;
+	}
+	r->end = va;
+	r->next = tail;
+	return 0;
+}
+
+/*
+ * Join neighbours that agree in everything, as Linux merges its VMAs: for
+ * a file's copy that includes coming from consecutive bytes of the file.
+ */
 static void aspace_merge(struct aspace *as)
 {
 	struct vm_region *r = as->regions;
@@ -79,10 +109,12 @@ static void aspace_merge(struct aspace *as)
 	while (r && r->next) {
 		struct vm_region *n = r->next;
 
-		if (r->end == n->start && r->prot == n->prot && r->kind == n->kind) {
+		if (r->end == n->start && r->prot == n->prot && r->kind == n->kind &&
+		    r->file == n->file &&
+		    (!r->file || n->file_off == r->file_off + (r->end - r->start))) {
 			r->end = n->end;
 			r->next = n->next;
-			kfree(n);
+			aspace_region_free(n);
 			continue;
 		}
 		r = n;
@@ -171,6 +203,12 @@ static int aspace_populate(struct aspace *as, uint64_t va, uint64_t end, uint32_
 int aspace_map_anon(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 		    enum vm_kind kind)
 {
+	return aspace_map_file(as, va, len, prot, kind, NULL, 0);
+}
+
+int aspace_map_file(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
+		    enum vm_kind kind, struct vm_file_name *file, uint64_t file_off)
+{
 	uint64_t end = va + ALIGN_UP(len, PAGE_SIZE);
 	struct vm_region *r;
 	unsigned long flags;
@@ -198,6 +236,9 @@ int aspace_map_anon(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 	r->end = end;
 	r->prot = prot;
 	r->kind = kind;
+	r->file = file;
+	r->file_off = file ? file_off : 0;
+	vm_file_name_get(file);
 	aspace_insert(as, r);
 	aspace_merge(as);
 	spin_unlock_irqrestore(&as->lock, flags);
@@ -217,26 +258,25 @@ static int aspace_cut(struct aspace *as, uint64_t va, uint64_t end)
 			continue;
 		}
 		if (r->start < va && r->end > end) {
-			struct vm_region *tail = kzalloc(sizeof(*tail));
+			/* A hole in the middle: the part after it becomes its own region. */
+			int rc = aspace_split(r, end);
 
-			if (!tail)
-				return -ENOMEM;
-			*tail = *r;
-			tail->start = end;
+			if (rc)
+				return rc;
 			r->end = va;
-			tail->next = r->next;
-			r->next = tail;
 			return 0;
 		}
 		if (r->start < va) {
 			r->end = va;
 			pp = &r->next;
 		} else if (r->end > end) {
+			if (r->file)
+				r->file_off += end - r->start;
 			r->start = end;
 			pp = &r->next;
 		} else {
 			*pp = r->next;
-			kfree(r);
+			aspace_region_free(r);
 		}
 	}
 	return 0;
@@ -278,6 +318,20 @@ int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot)
 		}
 		cur = r->end;
 	}
+	/*
+	 * Split the regions at the edges first, so each keeps one protection:
+	 * the only step that can fail (no memory) comes before any change a
+	 * user could see. A failed second split leaves an extra boundary that
+	 * the merge below removes.
+	 */
+	for (struct vm_region *r = as->regions; r && r->start < end; r = r->next) {
+		if (r->start < va && r->end > va)
+			rc = aspace_split(r, va);
+		else if (r->start < end && r->end > end)
+			rc = aspace_split(r, end);
+		if (rc)
+			goto merge;
+	}
 	/* Re-map each page with the new permissions, keeping its memory. */
 	for (cur = va; cur < end;) {
 		phys_addr_t pa;
@@ -287,6 +341,7 @@ int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot)
 			cur += PAGE_SIZE;
 			continue;
 		}
+		/* A large page only partly inside is split into 4 KiB pages by the unmap. */
 		if (!IS_ALIGNED(cur, size) || cur + size > end)
 			size = PAGE_SIZE;
 		pa = ALIGN_DOWN(pa, size);
@@ -294,34 +349,14 @@ int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot)
 		if (!rc)
 			rc = arch_aspace_map(&as->arch, cur, pa, size, prot);
 		if (rc)
-			goto out;
+			goto merge;
 		cur += size;
 	}
-	/* Split regions at the edges so each keeps one protection. */
-	for (struct vm_region *r = as->regions; r; r = r->next) {
-		if (r->end <= va || r->start >= end)
-			continue;
-		if (r->start < va || r->end > end) {
-			struct vm_region *mid = kzalloc(sizeof(*mid));
-
-			if (!mid) {
-				rc = -ENOMEM;
-				goto out;
-			}
-			if (r->start < va) {
-				*mid = *r;
-				mid->start = va;
-				r->end = va;
-				r->next = mid;
-				continue;	/* mid is visited next */
-			}
-			*mid = *r;
-			mid->start = end;
-			r->end = end;
-			r->next = mid;
-		}
-		r->prot = prot;
+	for (struct vm_region *r = as->regions; r && r->start < end; r = r->next) {
+		if (r->start >= va)
+			r->prot = prot;
 	}
+merge:
 	aspace_merge(as);
 out:
 	spin_unlock_irqrestore(&as->lock, flags);
@@ -416,7 +451,7 @@ void aspace_put(struct aspace *as)
 
 		aspace_release_pages(as, r->start, r->end);
 		as->regions = r->next;
-		kfree(r);
+		aspace_region_free(r);
 	}
 	arch_aspace_destroy(&as->arch);
 	kfree(as);

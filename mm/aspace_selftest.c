@@ -5,6 +5,7 @@
 #include <cove/heap.h>
 #include <cove/pmem.h>
 #include <cove/selftest.h>
+#include <cove/string.h>
 
 /*
  * Have the heap hold free objects of the sizes an address space uses, so
@@ -95,6 +96,71 @@ SELFTEST(aspace_find_free_and_small_pages)
 	SELFTEST_CHECK(!aspace_find(as, va) && !aspace_find(as, va + PAGE_SIZE_2M - 1));
 	aspace_put(as);
 	pmem_get_stats(&after);
+	SELFTEST_CHECK(after.free_bytes == before.free_bytes);
+	return 0;
+}
+
+/* The region at va must hold file's bytes from off on, over [start, end). */
+static bool aspace_region_is(struct aspace *as, uint64_t va, uint64_t start, uint64_t end,
+			     const struct vm_file_name *file, uint64_t off)
+{
+	struct vm_region *r = aspace_find(as, va);
+
+	return r && r->start == start && r->end == end && r->file == file &&
+	       r->file_off == off;
+}
+
+SELFTEST(aspace_file_regions)
+{
+	struct pmem_stats before, after;
+	struct vm_file_name *name;
+	struct aspace *as;
+	uint64_t va = 0x50000000, pg = PAGE_SIZE;
+
+	aspace_warm_heap();
+	name = vm_file_name_create("/lib/x86_64-linux-gnu/libc.so.6");
+	SELFTEST_CHECK(name);
+	pmem_get_stats(&before);
+	as = aspace_create(PAGE_SIZE_2M);
+	SELFTEST_CHECK(as);
+	/* Six pages of the file from offset 3 pages, and anonymous memory right after. */
+	SELFTEST_CHECK(aspace_map_file(as, va, 6 * pg, VM_READ, VM_FILE, name, 3 * pg) == 0);
+	SELFTEST_CHECK(aspace_map_anon(as, va + 6 * pg, pg, VM_READ, VM_ANON) == 0);
+	SELFTEST_CHECK(name->refs == 2 && aspace_count_regions(as) == 2);
+	SELFTEST_CHECK(!strcmp(vm_region_path(aspace_find(as, va)), name->path));
+	SELFTEST_CHECK(!vm_region_path(aspace_find(as, va + 6 * pg)));
+
+	/* ld.so's RELRO step: a middle piece changes rights, offsets follow the split. */
+	SELFTEST_CHECK(aspace_protect(as, va + 2 * pg, 2 * pg, VM_READ | VM_WRITE) == 0);
+	SELFTEST_CHECK(aspace_count_regions(as) == 4 && name->refs == 4);
+	SELFTEST_CHECK(aspace_region_is(as, va, va, va + 2 * pg, name, 3 * pg));
+	SELFTEST_CHECK(aspace_region_is(as, va + 3 * pg, va + 2 * pg, va + 4 * pg, name, 5 * pg));
+	SELFTEST_CHECK(aspace_region_is(as, va + 5 * pg, va + 4 * pg, va + 6 * pg, name, 7 * pg));
+	SELFTEST_CHECK(aspace_check(as, va + 2 * pg, 2 * pg, VM_WRITE));
+	SELFTEST_CHECK(!aspace_check(as, va + 4 * pg, pg, VM_WRITE));
+
+	/* Unmapping the first page moves the region's start and offset. */
+	SELFTEST_CHECK(aspace_unmap(as, va, pg) == 0);
+	SELFTEST_CHECK(aspace_region_is(as, va + pg, va + pg, va + 2 * pg, name, 4 * pg));
+	/* A hole in the middle of a region: the tail keeps its offset. */
+	SELFTEST_CHECK(aspace_protect(as, va + pg, 5 * pg, VM_READ) == 0);
+	SELFTEST_CHECK(aspace_region_is(as, va + pg, va + pg, va + 6 * pg, name, 4 * pg));
+	SELFTEST_CHECK(aspace_unmap(as, va + 3 * pg, pg) == 0);
+	SELFTEST_CHECK(aspace_region_is(as, va + 4 * pg, va + 4 * pg, va + 6 * pg, name, 7 * pg));
+	/* Same file, same rights, but not consecutive bytes: no merge. */
+	SELFTEST_CHECK(aspace_map_file(as, va + 3 * pg, pg, VM_READ, VM_FILE, name, 0) == 0);
+	SELFTEST_CHECK(aspace_count_regions(as) == 4);
+	SELFTEST_CHECK(aspace_unmap(as, va + 3 * pg, pg) == 0);
+	/* Consecutive bytes: one region again. */
+	SELFTEST_CHECK(aspace_map_file(as, va + 3 * pg, pg, VM_READ, VM_FILE, name, 6 * pg) == 0);
+	SELFTEST_CHECK(aspace_region_is(as, va + pg, va + pg, va + 6 * pg, name, 4 * pg));
+	SELFTEST_CHECK(aspace_count_regions(as) == 2);
+
+	aspace_put(as);
+	/* Every region's reference to the name went with it. */
+	SELFTEST_CHECK(name->refs == 1);
+	pmem_get_stats(&after);
+	vm_file_name_put(name);
 	SELFTEST_CHECK(after.free_bytes == before.free_bytes);
 	return 0;
 }

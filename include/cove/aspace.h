@@ -20,16 +20,29 @@
 #define USER_VA_START 0x10000ULL
 
 enum vm_kind {
-	VM_IMAGE,	/* ELF segments */
+	VM_IMAGE,	/* ELF segments: the program's and its interpreter's */
 	VM_HEAP,	/* brk */
 	VM_STACK,
-	VM_ANON,	/* mmap */
+	VM_ANON,	/* mmap, anonymous */
+	VM_FILE,	/* mmap of a file: a private copy of its bytes */
+};
+
+/*
+ * The file a region holds a copy of, by the path it was opened by: what
+ * /proc/self/maps shows. Immutable once made and shared, counted, by all
+ * the regions one mapping splits into, so a split costs no copy.
+ */
+struct vm_file_name {
+	uint32_t refs;
+	char path[];
 };
 
 struct vm_region {
 	uint64_t start, end;
 	uint32_t prot;
 	enum vm_kind kind;
+	struct vm_file_name *file;	/* NULL: anonymous memory */
+	uint64_t file_off;		/* the file offset start came from, if file */
 	struct vm_region *next;		/* sorted by start */
 };
 
@@ -53,6 +66,13 @@ void aspace_put(struct aspace *as);
 /* Allocate, zero and map [va, va+len) now. */
 int aspace_map_anon(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 		    enum vm_kind kind);
+/*
+ * The same, for memory that will hold file's bytes from file_off on: the
+ * region remembers both (taking its own reference to file, which may be
+ * NULL). Copying the bytes in is the caller's.
+ */
+int aspace_map_file(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
+		    enum vm_kind kind, struct vm_file_name *file, uint64_t file_off);
 int aspace_unmap(struct aspace *as, uint64_t va, uint64_t len);
 int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot);
 /* A free gap of len bytes aligned to align, highest first below mmap_top. */
@@ -64,6 +84,17 @@ int aspace_write(struct aspace *as, uint64_t va, const void *src, size_t len);
 int aspace_read(struct aspace *as, uint64_t va, void *dst, size_t len);
 /* True if [va, va+len) lies in regions that allow prot. */
 bool aspace_check(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot);
+
+/* A counted copy of path (NULL when out of memory); put drops a reference. */
+struct vm_file_name *vm_file_name_create(const char *path);
+void vm_file_name_get(struct vm_file_name *n);
+void vm_file_name_put(struct vm_file_name *n);
+
+/* The path of the file r holds a copy of, or NULL for anonymous memory. */
+static inline const char *vm_region_path(const struct vm_region *r)
+{
+	return r->file ? r->file->path : NULL;
+}
 
 /* Architecture: page tables of one address space. */
 int arch_aspace_init(struct arch_aspace *a);

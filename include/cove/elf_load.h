@@ -1,18 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Planning the load of a static x86-64 Linux executable. elf_plan() only
+ * Planning the load of an x86-64 Linux executable. elf_plan() only
  * validates a file image and describes where its pieces go; the caller maps
  * and fills the pages with its own allocator, so this stays pure logic that
  * the host unit tests can feed real and deliberately broken binaries.
  *
- * Two kinds of binary are accepted:
+ * What is accepted:
  *  - ET_EXEC (gcc -static): loaded at the addresses it was linked for.
- *  - static-PIE (ET_DYN without PT_INTERP, gcc -static-pie, musl rcrt1.o):
- *    moved by a bias. The loader applies no relocations: the binary's own
- *    startup code (glibc _dl_relocate_static_pie, musl rcrt1's _dlstart_c)
- *    finds its _DYNAMIC through the auxiliary vector and relocates itself,
- *    so the bias is all the kernel has to supply. AT_BASE stays 0 because
- *    there is no interpreter.
+ *  - ET_DYN (static-PIE, gcc -static-pie, musl rcrt1.o; a PIE; an
+ *    interpreter such as ld.so): moved by a bias. The loader applies no
+ *    relocations: a static-PIE's startup code (glibc _dl_relocate_static_pie,
+ *    musl rcrt1's _dlstart_c) and ld.so relocate themselves, finding their
+ *    _DYNAMIC through the auxiliary vector, so the bias is all the kernel
+ *    has to supply.
+ *  - either with PT_INTERP (a dynamically linked program): the plan names
+ *    the interpreter; the caller plans that file too, maps both, starts at
+ *    the interpreter's entry and passes its bias as AT_BASE. The interpreter
+ *    maps the shared libraries itself, through mmap.
+ * A PT_DYNAMIC with DT_NEEDED but no PT_INTERP is refused: nothing would
+ * load those libraries.
  */
 #ifndef COVE_ELF_LOAD_H
 #define COVE_ELF_LOAD_H
@@ -99,7 +105,7 @@ _Static_assert(sizeof(struct elf64_dyn) == 16, "ELF64 dynamic entry is 16 bytes"
 #define ELF_USER_MIN PAGE_SIZE
 #define ELF_USER_END 0x0000800000000000ULL
 
-/* Larger PT_LOAD alignments are not honoured when choosing a static-PIE base. */
+/* Larger PT_LOAD alignments are not honoured when choosing an ET_DYN base. */
 #define ELF_MAX_PIE_ALIGN GiB
 
 /*
@@ -125,15 +131,25 @@ struct elf_plan {
 	bool has_tls;
 	uint64_t tls_vaddr, tls_filesz, tls_memsz, tls_align;	/* tls_vaddr after bias */
 	bool exec_stack;		/* PT_GNU_STACK with PF_X */
+	/*
+	 * PT_INTERP: the interpreter's path is the interp_len bytes at
+	 * interp_off in the image, NUL-terminated there (checked: exactly one
+	 * NUL, at the end). interp_len 0: no interpreter.
+	 */
+	uint64_t interp_off, interp_len;
+	/* ET_DYN: the power of two its base was rounded up to (>= a page); 0 for ET_EXEC. */
+	uint64_t align;
 };
 
 /*
- * Validates the len-byte file at image and fills *out. pie_base is where a
- * static-PIE's lowest page goes; it is rounded up to a page, or to the
- * largest power-of-two PT_LOAD p_align up to ELF_MAX_PIE_ALIGN, and ignored
- * for ET_EXEC. Every field is checked against len before use, so any bytes
- * at all are safe to pass. Returns 0, or -ENOEXEC with *why (if why is not
- * NULL) set to a short human-readable reason; *out is zeroed on failure.
+ * Validates the len-byte file at image and fills *out. pie_base is where an
+ * ET_DYN file's lowest page goes; it is rounded up to a page, or to the
+ * largest power-of-two PT_LOAD p_align up to ELF_MAX_PIE_ALIGN (out->align),
+ * and ignored for ET_EXEC. Planning an ET_DYN file twice with bases that are
+ * multiples of out->align gives the same plan moved by the difference.
+ * Every field is checked against len before use, so any bytes at all are
+ * safe to pass. Returns 0, or -ENOEXEC with *why (if why is not NULL) set
+ * to a short human-readable reason; *out is zeroed on failure.
  */
 int elf_plan(const void *image, size_t len, uint64_t pie_base, struct elf_plan *out,
 	     const char **why);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Starting a static ELF program as a new process. */
+/* Starting an ELF program (static, or dynamic through its interpreter) as a new process. */
 #ifndef COVE_EXEC_H
 #define COVE_EXEC_H
 
@@ -24,8 +24,9 @@ struct exec_params {
 };
 
 /*
- * Load path and start it. On failure returns a negative errno and writes a
- * one-line reason to err ("no such file", "dynamically linked ...", ...).
+ * Load path (and the interpreter it names) and start it. On failure returns
+ * a negative errno and writes a one-line reason to err ("no such file",
+ * "interpreter /lib/ld.so: no such file", ...).
  */
 int exec_spawn(const struct exec_params *ep, struct process **out, char *err, size_t errlen);
 

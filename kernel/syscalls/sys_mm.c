@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Memory calls. Every mapping is populated when it is made; a large
- * mapping is placed on a large-page boundary so it gets large pages.
+ * anonymous mapping is placed on a large-page boundary so it gets large
+ * pages. A file mapping is a private copy of the file's bytes, read in when
+ * it is made (no demand paging, so no page cache to share either).
  */
 #include <cove/aspace.h>
 #include <cove/errno.h>
@@ -16,6 +18,8 @@
 #define PROT_EXEC 4
 #define MAP_SHARED 0x01
 #define MAP_PRIVATE 0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE 0x0f
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -67,63 +71,121 @@ int64_t sys_brk(SYSCALL_ARGS)
 	return (int64_t)as->brk_cur;
 }
 
-/* Copy a file's bytes into a fresh private mapping. */
-static int mm_fill_from_file(uint64_t va, uint64_t len, int fd, uint64_t off)
+/*
+ * Copies len bytes of the enclave-local file f from offset off into the
+ * fresh mapping at va (page-aligned), through the file's own read at that
+ * offset: f's file position does not move. Bytes past the end of the file
+ * stay zero -- the tail of its last page, and whole pages beyond it, where
+ * Linux would raise SIGBUS on access instead: no page is ever missing here.
+ */
+static int mmap_fill_from_file(struct file *f, uint64_t va, uint64_t len, uint64_t off)
 {
-	struct file *f = fd_get(task_current()->proc->files, fd);
+	return vfs_mmap_copy(f, cur_as(), va, len, off);
+}
+
+/*
+ * Whether f may be mapped so. Every mapping reads the file; a shared
+ * writable one would have to write back, which Cove cannot do yet.
+ */
+static int mm_file_check(struct file *f, uint64_t flags, uint64_t prot)
+{
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
+		return -EACCES;
+	if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE)) {
+		if ((f->flags & O_ACCMODE) != O_RDWR)
+			return -EACCES;
+		return -ENODEV;
+	}
+	/*
+	 * MAP_SHARED without PROT_WRITE is served by a private copy: nobody
+	 * writes through it, so it differs from Linux's only if the file
+	 * changes later (a job writing a file it has mapped shared). Real
+	 * sharing comes with the process work.
+	 */
+	return 0;
+}
+
+/*
+ * The path f was opened by, for the regions made from it (/proc/self/maps).
+ * struct file does not record it yet; until it does, such regions are
+ * VM_FILE with their offset but no name.
+ */
+static struct vm_file_name *mm_file_name(struct file *f)
+{
+	return NULL;
+}
+
+/* Places [va, va + len) as the flags ask and maps it RW: 0 or -errno. */
+static int mm_place(struct aspace *as, uint64_t addr, uint64_t len, uint64_t flags,
+		    enum vm_kind kind, struct vm_file_name *file, uint64_t off, uint64_t *va)
+{
 	int rc;
 
-	if (!f)
-		return -EBADF;
-	rc = vfs_mmap_copy(f, task_current()->proc->as, va, len, off);
-	file_put(f);
-	return rc;
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+		if (addr & (PAGE_SIZE - 1))
+			return -EINVAL;
+		/* Replacing is what ld.so does over the span it reserved for a library. */
+		if (flags & MAP_FIXED)
+			aspace_unmap(as, addr, len);
+		rc = aspace_map_file(as, addr, len, VM_READ | VM_WRITE, kind, file, off);
+		if (rc)
+			return rc == -EEXIST ? -EEXIST : -ENOMEM;
+		*va = addr;
+		return 0;
+	}
+	/* A hint is honoured when that range is free, as on Linux. */
+	if (addr && IS_ALIGNED(addr, PAGE_SIZE) &&
+	    !aspace_map_file(as, addr, len, VM_READ | VM_WRITE, kind, file, off)) {
+		*va = addr;
+		return 0;
+	}
+	/* Only anonymous memory is worth large pages; a file's copy is small and split up. */
+	if (aspace_find_free(as, len, kind == VM_ANON ? mm_align_for(as, len) : PAGE_SIZE, va))
+		return -ENOMEM;
+	if (aspace_map_file(as, *va, len, VM_READ | VM_WRITE, kind, file, off))
+		return -ENOMEM;
+	return 0;
 }
 
 int64_t sys_mmap(SYSCALL_ARGS)
 {
 	struct aspace *as = cur_as();
 	uint64_t addr = a0, len = ALIGN_UP(a1, PAGE_SIZE), flags = a3, off = a5;
+	uint64_t type = flags & MAP_TYPE;
 	uint32_t prot = mm_prot(a2);
-	bool anon = flags & MAP_ANONYMOUS;
-	int fd = (int)a4;
+	struct vm_file_name *name = NULL;
+	struct file *f = NULL;
 	uint64_t va;
 	int rc;
 
-	if (!a1 || len < a1 || !(flags & (MAP_SHARED | MAP_PRIVATE)) || (off & (PAGE_SIZE - 1)))
+	/* MAP_DENYWRITE, MAP_NORESERVE, MAP_POPULATE and such change nothing here. */
+	if (!a1 || len < a1 || (off & (PAGE_SIZE - 1)) ||
+	    (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE))
 		return -EINVAL;
-	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-		if (addr & (PAGE_SIZE - 1))
+	if (!(flags & MAP_ANONYMOUS)) {
+		if (off + len < off)
 			return -EINVAL;
-		if (flags & MAP_FIXED)
-			aspace_unmap(as, addr, len);
-		rc = aspace_map_anon(as, addr, len, VM_READ | VM_WRITE, VM_ANON);
+		f = fd_get(task_current()->proc->files, (int)a4);
+		/* Not a Cove file: the host-fd branch (co-kernel proxy) goes here. */
+		if (!f)
+			return -EBADF;
+		rc = mm_file_check(f, flags, a2);
 		if (rc)
-			return rc == -EEXIST ? -EEXIST : -ENOMEM;
-		va = addr;
-	} else {
-		/* A hint is honoured when that range is free, as on Linux. */
-		rc = -EEXIST;
-		if (addr && IS_ALIGNED(addr, PAGE_SIZE))
-			rc = aspace_map_anon(as, addr, len, VM_READ | VM_WRITE, VM_ANON);
-		va = addr;
-		if (rc) {
-			if (aspace_find_free(as, len, mm_align_for(as, len), &va))
-				return -ENOMEM;
-			if (aspace_map_anon(as, va, len, VM_READ | VM_WRITE, VM_ANON))
-				return -ENOMEM;
-		}
+			goto out;
+		name = mm_file_name(f);
 	}
-	if (!anon) {
-		rc = mm_fill_from_file(va, a1, fd, off);
-		if (rc) {
+	rc = mm_place(as, addr, len, flags, f ? VM_FILE : VM_ANON, name, off, &va);
+	if (!rc && f) {
+		rc = mmap_fill_from_file(f, va, len, off);
+		if (rc)
 			aspace_unmap(as, va, len);
-			return rc;
-		}
 	}
-	if (prot != (VM_READ | VM_WRITE))
+	if (!rc && prot != (VM_READ | VM_WRITE))
 		aspace_protect(as, va, len, prot);
-	return (int64_t)va;
+out:
+	vm_file_name_put(name);
+	file_put(f);
+	return rc ? rc : (int64_t)va;
 }
 
 int64_t sys_munmap(SYSCALL_ARGS)
@@ -142,34 +204,34 @@ int64_t sys_mprotect(SYSCALL_ARGS)
 	return aspace_protect(cur_as(), a0, a1, mm_prot(a2));
 }
 
-int64_t sys_mremap(SYSCALL_ARGS)
+/* mremap of [old, old + old_len), which lies in one region of that kind, file and offset. */
+static int64_t mm_remap(struct aspace *as, uint64_t old, uint64_t old_len, uint64_t new_len,
+			uint64_t flags, uint32_t prot, enum vm_kind kind,
+			struct vm_file_name *file, uint64_t file_off)
 {
-	struct aspace *as = cur_as();
-	uint64_t old = a0, old_len = ALIGN_UP(a1, PAGE_SIZE), new_len = ALIGN_UP(a2, PAGE_SIZE);
-	struct vm_region *r;
-	uint32_t prot;
 	uint64_t va;
 	int rc;
 
-	if ((old & (PAGE_SIZE - 1)) || !new_len || (a3 & MREMAP_FIXED))
-		return -EINVAL;
-	r = aspace_find(as, old);
-	if (!r || old + old_len > r->end)
-		return -EFAULT;
-	prot = r->prot;
 	if (new_len <= old_len) {
 		if (new_len < old_len)
 			aspace_unmap(as, old + new_len, old_len - new_len);
 		return (int64_t)old;
 	}
-	/* Grow in place when the space after is free. */
+	/*
+	 * Grow in place when the space after is free. What is added is zeroed
+	 * memory, also for a file's copy, where Linux would show more of the
+	 * file: nothing Cove's C libraries or ld.so do.
+	 */
 	if (aspace_map_anon(as, old + old_len, new_len - old_len, prot, VM_ANON) == 0)
 		return (int64_t)old;
-	if (!(a3 & MREMAP_MAYMOVE))
+	if (!(flags & MREMAP_MAYMOVE))
 		return -ENOMEM;
-	rc = aspace_find_free(as, new_len, mm_align_for(as, new_len), &va);
+	/* A moved copy of a file still names it. */
+	rc = aspace_find_free(as, new_len, kind == VM_ANON ? mm_align_for(as, new_len) : PAGE_SIZE,
+			      &va);
 	if (!rc)
-		rc = aspace_map_anon(as, va, new_len, VM_READ | VM_WRITE, VM_ANON);
+		rc = aspace_map_file(as, va, new_len, VM_READ | VM_WRITE,
+				     kind == VM_FILE ? VM_FILE : VM_ANON, file, file_off);
 	if (rc)
 		return -ENOMEM;
 	/* Both ranges are mapped in the current address space. */
@@ -178,6 +240,39 @@ int64_t sys_mremap(SYSCALL_ARGS)
 	if (prot != (VM_READ | VM_WRITE))
 		aspace_protect(as, va, new_len, prot);
 	return (int64_t)va;
+}
+
+int64_t sys_mremap(SYSCALL_ARGS)
+{
+	struct aspace *as = cur_as();
+	uint64_t old = a0, old_len = ALIGN_UP(a1, PAGE_SIZE), new_len = ALIGN_UP(a2, PAGE_SIZE);
+	struct vm_file_name *file = NULL;
+	struct vm_region *r;
+	enum vm_kind kind = VM_ANON;
+	uint64_t file_off = 0;
+	unsigned long flags;
+	uint32_t prot = 0;
+	int64_t rc;
+
+	if ((old & (PAGE_SIZE - 1)) || !new_len || (a3 & MREMAP_FIXED))
+		return -EINVAL;
+	/* What the region is, copied out under the lock; the name is held until the end. */
+	flags = spin_lock_irqsave(&as->lock);
+	r = aspace_find(as, old);
+	rc = !r || old + old_len > r->end ? -EFAULT : 0;
+	if (!rc) {
+		prot = r->prot;
+		kind = r->kind;
+		file = r->file;
+		file_off = r->file_off + (old - r->start);
+		vm_file_name_get(file);
+	}
+	spin_unlock_irqrestore(&as->lock, flags);
+	if (rc)
+		return rc;
+	rc = mm_remap(as, old, old_len, new_len, a3, prot, kind, file, file_off);
+	vm_file_name_put(file);
+	return rc;
 }
 
 int64_t sys_madvise(SYSCALL_ARGS)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The ELF loader's planning (kernel/elf_load.c): every job's program, and
- * in co-kernel mode a file the host user names. The first byte picks the
+ * The ELF loader's planning (kernel/elf_load.c): every job's program, its
+ * interpreter, and in co-kernel mode a file the host user names. The first byte picks the
  * static-PIE base; the rest is the image. An accepted plan must keep the
  * promises elf_load.h makes, whatever the image said.
  */
@@ -17,7 +17,21 @@ static bool fuzz_inside(const struct elf_segment *s, uint64_t addr, uint64_t siz
 	       size <= s->memsz - (addr - s->vaddr);
 }
 
-static void fuzz_plan_check(const struct elf_plan *p, size_t len)
+/* The interpreter's name is one NUL-terminated string inside the file. */
+static void fuzz_interp_check(const struct elf_plan *p, const uint8_t *img, size_t len)
+{
+	if (!p->interp_len) {
+		FUZZ_ASSERT(!p->interp_off);
+		return;
+	}
+	FUZZ_ASSERT(p->interp_off < len && p->interp_len < len - p->interp_off);
+	FUZZ_ASSERT(img[p->interp_off + p->interp_len] == 0);
+	FUZZ_ASSERT(strlen((const char *)img + p->interp_off) == p->interp_len);
+	FUZZ_ASSERT(p->phdr_vaddr);
+}
+
+static void fuzz_plan_check(const struct elf_plan *p, const uint8_t *img, size_t len,
+			    uint64_t base)
 {
 	bool entry = false, phdr = !p->phdr_vaddr;
 
@@ -41,6 +55,12 @@ static void fuzz_plan_check(const struct elf_plan *p, size_t len)
 		phdr |= fuzz_inside(s, p->phdr_vaddr, (uint64_t)p->phnum * p->phent);
 	}
 	FUZZ_ASSERT(entry && phdr);
+	fuzz_interp_check(p, img, len);
+	/* An ET_DYN image starts at the asked base rounded up to its power-of-two alignment. */
+	if (p->align) {
+		FUZZ_ASSERT(p->align >= PAGE_SIZE && !(p->align & (p->align - 1)));
+		FUZZ_ASSERT(!(p->lo % p->align) && p->lo >= base && p->lo - base < p->align);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -59,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(rc == -ENOEXEC && why && why[0]);
 	} else {
 		FUZZ_ASSERT(!why);
-		fuzz_plan_check(&plan, size);
+		fuzz_plan_check(&plan, img, size, base);
 	}
 	free(img);
 	return 0;

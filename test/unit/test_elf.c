@@ -22,13 +22,15 @@
 #include <cove/user_stack.h>
 #include "unit.h"
 
-#define WHY_DYN_INTERP \
-	"dynamically linked (has an interpreter); only static binaries run in Cove"
-#define WHY_DYN_NEEDED \
-	"dynamically linked (needs shared libraries); only static binaries run in Cove"
+#define WHY_DYN_NEEDED "needs shared libraries but names no interpreter (PT_INTERP)"
+#define WHY_INTERP_STR "interpreter path is not one NUL-terminated string"
+#define WHY_INTERP_LEN "interpreter path empty or too long"
+#define GLIBC_INTERP "/lib64/ld-linux-x86-64.so.2"
+#define MUSL_INTERP "/lib/ld-musl-x86_64.so.1"
 #define WHY_MISALIGNED "misaligned segment (vaddr and offset disagree modulo page size)"
 
 #define PIE_BASE 0x10000000ULL		/* in ASan's low application range */
+#define INTERP_BASE 0x20000000ULL	/* where the run tests put ld.so */
 #define RUN_STACK_TOP 0x30000000ULL
 #define RUN_STACK_SIZE (1 * MiB)
 
@@ -315,6 +317,12 @@ static void plan_sane(const struct elf_plan *p, size_t len)
 	}
 	CHECK(entry_ok);
 	CHECK(phdr_ok);
+	if (p->interp_len) {
+		CHECK(p->interp_off < len && p->interp_len < len - p->interp_off);
+		CHECK(p->phdr_vaddr != 0);
+	} else {
+		CHECK_EQ(p->interp_off, 0);
+	}
 }
 
 /*
@@ -432,16 +440,56 @@ TEST(elf_musl_static_pie)
 		CHECK_EQ(p.bias, PIE_BASE);
 }
 
-TEST(elf_dynamic_rejected)
+/* A plan that names an interpreter, and which one. */
+static void check_interp(enum bin_kind k, const char *interp)
 {
-	const struct bin *b = bin_get(BIN_GLIBC_DYNAMIC);
+	const struct bin *b = bin_get(k);
+	struct elf_plan p;
 
-	if (b)
-		check_rejected(b->img, b->len, PIE_BASE, WHY_DYN_INTERP);
+	if (!check_bin(k, PIE_BASE, &p))
+		return;
+	CHECK_EQ(p.interp_len, strlen(interp));
+	if (p.interp_len == strlen(interp))
+		CHECK(!memcmp(b->img + p.interp_off, interp, p.interp_len + 1));
+	CHECK_EQ(p.align, PAGE_SIZE);
+}
+
+TEST(elf_dynamic_planned)
+{
+	struct elf_plan p;
+
+	check_interp(BIN_GLIBC_DYNAMIC, GLIBC_INTERP);
 	/* What Debian's musl-gcc makes of -static-pie: a PIE that needs libc.so. */
-	b = bin_get(BIN_MUSL_GCC_STATIC_PIE);
-	if (b)
-		check_rejected(b->img, b->len, PIE_BASE, WHY_DYN_INTERP);
+	check_interp(BIN_MUSL_GCC_STATIC_PIE, MUSL_INTERP);
+	/* Static programs name none. */
+	if (check_bin(BIN_GLIBC_STATIC, PIE_BASE, &p))
+		CHECK_EQ(p.interp_len, 0);
+}
+
+/* The interpreters themselves: ET_DYN files without one of their own. */
+TEST(elf_interpreters_planned)
+{
+	static const char *const paths[] = { GLIBC_INTERP, MUSL_INTERP };
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(paths); i++) {
+		struct elf_plan p, q;
+		uint8_t *img;
+		size_t len;
+
+		if (!read_file(paths[i], &img, &len)) {
+			printf("  note: %s not installed; skipping it\n", paths[i]);
+			continue;
+		}
+		CHECK_EQ(elf_plan(img, len, INTERP_BASE, &p, NULL), 0);
+		plan_sane(&p, len);
+		CHECK_EQ(p.interp_len, 0);
+		CHECK_EQ(p.lo, INTERP_BASE);
+		/* Planned again elsewhere: the same plan, moved. */
+		CHECK_EQ(elf_plan(img, len, INTERP_BASE + 16 * p.align, &q, NULL), 0);
+		CHECK_EQ(q.bias - p.bias, 16 * p.align);
+		CHECK_EQ(q.entry - p.entry, 16 * p.align);
+		free(img);
+	}
 }
 
 /* Gives a page to each page-aligned piece of the plan with the union of its protections. */
@@ -481,8 +529,19 @@ static __noreturn void run_jump(uint64_t entry, uint64_t sp)
 	__builtin_unreachable();
 }
 
-/* In the forked child: becomes the binary, or exits with a code naming the step that failed. */
-static __noreturn void run_child(const struct bin *b, const struct elf_plan *p, int out_fd)
+/* An interpreter for a run: its file and where it was planned. */
+struct run_interp {
+	struct bin bin;
+	struct elf_plan plan;
+};
+
+/*
+ * In the forked child: becomes the binary (started through its interpreter
+ * when ip is not NULL, as exec does it), or exits with a code naming the
+ * step that failed.
+ */
+static __noreturn void run_child(const struct bin *b, const struct elf_plan *p,
+				 const struct run_interp *ip, int out_fd)
 {
 	static const char *const argv[] = { "/cove/hello", "arg-one", NULL };
 	static const char *const envp[] = { "COVE_TEST=yes", "PATH=/bin", NULL };
@@ -492,7 +551,7 @@ static __noreturn void run_child(const struct bin *b, const struct elf_plan *p, 
 	struct user_stack_args a = {
 		.argv = argv, .envp = envp, .execfn = "/cove/hello",
 		.at_phdr = p->phdr_vaddr, .at_phent = p->phent, .at_phnum = p->phnum,
-		.at_entry = p->entry, .at_base = 0, .at_clktck = 100,
+		.at_entry = p->entry, .at_base = ip ? ip->plan.bias : 0, .at_clktck = 100,
 		.random16 = rnd, .platform = "x86_64", .at_minsigstksz = 2048,
 	};
 	uint8_t *stack = (uint8_t *)(uintptr_t)(RUN_STACK_TOP - RUN_STACK_SIZE);
@@ -511,17 +570,20 @@ static __noreturn void run_child(const struct bin *b, const struct elf_plan *p, 
 		_exit(101);
 	if (!run_map(b, p))
 		_exit(102);
+	if (ip && !run_map(&ip->bin, &ip->plan))
+		_exit(105);
 	if (mmap(stack, RUN_STACK_SIZE, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) != stack)
 		_exit(103);
 	if (user_stack_build(stack, RUN_STACK_SIZE, RUN_STACK_TOP, &a, &sp))
 		_exit(104);
-	run_jump(p->entry, sp);
+	run_jump(ip ? ip->plan.entry : p->entry, sp);
 }
 
 static void run_bin(enum bin_kind k, uint64_t pie_base)
 {
 	const struct bin *b = bin_get(k);
+	struct run_interp interp, *ip = NULL;
 	struct elf_plan p;
 	char out[1024];
 	size_t got = 0;
@@ -532,6 +594,16 @@ static void run_bin(enum bin_kind k, uint64_t pie_base)
 	if (!b)
 		return;
 	CHECK_EQ(elf_plan(b->img, b->len, pie_base, &p, NULL), 0);
+	if (p.interp_len) {
+		/* The host's own ld.so, at a base of its own, as exec places it. */
+		ip = &interp;
+		memset(ip, 0, sizeof(*ip));
+		CHECK(read_file((const char *)b->img + p.interp_off, &ip->bin.img, &ip->bin.len));
+		if (!ip->bin.img)
+			return;
+		CHECK_EQ(elf_plan(ip->bin.img, ip->bin.len, INTERP_BASE, &ip->plan, NULL), 0);
+		CHECK_EQ(ip->plan.interp_len, 0);
+	}
 	CHECK_EQ(pipe(fds), 0);
 	fflush(stdout);
 	pid = fork();
@@ -539,12 +611,14 @@ static void run_bin(enum bin_kind k, uint64_t pie_base)
 	if (pid < 0)
 		return;
 	if (pid == 0)
-		run_child(b, &p, fds[1]);
+		run_child(b, &p, ip, fds[1]);
 	close(fds[1]);
 	while (got < sizeof(out) - 1 && (n = read(fds[0], out + got, sizeof(out) - 1 - got)) > 0)
 		got += n;
 	out[got] = '\0';
 	close(fds[0]);
+	if (ip)
+		free(ip->bin.img);
 	CHECK_EQ(waitpid(pid, &status, 0), pid);
 	CHECK(WIFEXITED(status));
 	CHECK_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status), 42);
@@ -567,6 +641,17 @@ TEST(elf_run_glibc_static_pie)
 TEST(elf_run_musl_static)
 {
 	run_bin(BIN_MUSL_STATIC, PIE_BASE);
+}
+
+/* Through the host's ld.so, which then maps libc.so itself. */
+TEST(elf_run_glibc_dynamic)
+{
+	run_bin(BIN_GLIBC_DYNAMIC, PIE_BASE);
+}
+
+TEST(elf_run_musl_dynamic)
+{
+	run_bin(BIN_MUSL_GCC_STATIC_PIE, PIE_BASE);
 }
 
 TEST(elf_run_musl_static_pie)
@@ -769,9 +854,12 @@ TEST(elf_bad_segments)
 	MUTATE("entry point is not in an executable segment", SET_EHDR(e_entry, 0x400000));
 	MUTATE("entry point is not in an executable segment", SET_EHDR(e_entry, 0));
 	MUTATE("entry point is not in an executable segment", SET_LOAD(1, p_flags, PF_R));
-	MUTATE(WHY_DYN_INTERP, SET_LOAD(2, p_type, PT_INTERP));
-	/* A dynamic binary is named as such even when something else is wrong too. */
-	MUTATE(WHY_DYN_INTERP, SET_LOAD(2, p_type, PT_INTERP); SET_EHDR(e_entry, 0));
+	/* A 150 KiB read-only segment taken for the interpreter's name. */
+	MUTATE(WHY_INTERP_LEN, SET_LOAD(2, p_type, PT_INTERP));
+	/* The interpreter is looked at first, whatever else is wrong too. */
+	MUTATE(WHY_INTERP_LEN, SET_LOAD(2, p_type, PT_INTERP); SET_EHDR(e_entry, 0));
+	/* The ELF header's bytes: not a string. */
+	MUTATE(WHY_INTERP_STR, SET_LOAD(0, p_filesz, 64); SET_LOAD(0, p_type, PT_INTERP));
 }
 
 TEST(elf_tls)
@@ -1036,6 +1124,63 @@ TEST(elf_synthetic_pie)
 	s.ph[2].p_offset = SYN_LEN - 16;
 	s.ph[2].p_filesz = 32;
 	syn_reject(&s, PIE_BASE, "segment data past end of file");
+}
+
+TEST(elf_synthetic_interp)
+{
+	static const char name[] = "/lib/ld.so";
+	struct elf64_dyn dyn[2] = { { DT_NEEDED, 1 }, { DT_NULL, 0 } };
+	struct syn s;
+	struct elf_plan p;
+
+	syn_init(&s, ET_DYN, 0);
+	s.eh->e_phnum = 3;
+	memcpy(s.img + 0x200, name, sizeof(name));
+	s.ph[2] = (struct elf64_phdr){ .p_type = PT_INTERP, .p_flags = PF_R, .p_offset = 0x200,
+		.p_vaddr = 0x200, .p_filesz = sizeof(name), .p_memsz = sizeof(name), .p_align = 1 };
+	CHECK_EQ(syn_plan(&s, PIE_BASE, &p, NULL), 0);
+	CHECK_EQ(p.interp_off, 0x200);
+	CHECK_EQ(p.interp_len, sizeof(name) - 1);
+	CHECK_EQ(p.align, PAGE_SIZE);
+
+	/* With an interpreter, DT_NEEDED is what it is there for. */
+	s.eh->e_phnum = 4;
+	memcpy(s.img + 0x1100, dyn, sizeof(dyn));
+	s.ph[3] = (struct elf64_phdr){ .p_type = PT_DYNAMIC, .p_flags = PF_R | PF_W,
+		.p_offset = 0x1100, .p_vaddr = 0x3100, .p_filesz = sizeof(dyn),
+		.p_memsz = sizeof(dyn) };
+	CHECK_EQ(syn_plan(&s, PIE_BASE, &p, NULL), 0);
+	s.ph[2].p_type = PT_NULL;
+	syn_reject(&s, PIE_BASE, WHY_DYN_NEEDED);
+	s.ph[2].p_type = PT_INTERP;
+
+	/* Only one, and only a clean string that lies in the file. */
+	s.ph[3] = s.ph[2];
+	syn_reject(&s, PIE_BASE, "more than one interpreter (PT_INTERP)");
+	s.eh->e_phnum = 3;
+	s.ph[2].p_filesz = sizeof(name) - 1;
+	syn_reject(&s, PIE_BASE, WHY_INTERP_STR);
+	s.ph[2].p_filesz = sizeof(name) + 1;
+	syn_reject(&s, PIE_BASE, WHY_INTERP_STR);
+	s.ph[2].p_filesz = 1;
+	syn_reject(&s, PIE_BASE, WHY_INTERP_LEN);
+	s.ph[2].p_offset = 0;
+	s.ph[2].p_filesz = 4097;
+	syn_reject(&s, PIE_BASE, WHY_INTERP_LEN);
+	s.ph[2].p_offset = SYN_LEN - 4;
+	s.ph[2].p_filesz = sizeof(name);
+	syn_reject(&s, PIE_BASE, "interpreter path past end of file");
+	s.ph[2].p_offset = UINT64_MAX - 2;
+	syn_reject(&s, PIE_BASE, "interpreter path past end of file");
+
+	/* ld.so needs AT_PHDR: headers outside every segment will not do. */
+	s.ph[2].p_offset = 0x200;
+	s.ph[2].p_filesz = sizeof(name);
+	s.ph[0].p_offset = 0x1000;
+	s.ph[0].p_filesz = 0x800;
+	s.ph[1].p_offset = 0x1000;
+	syn_reject(&s, PIE_BASE,
+		   "program headers are not loaded, so the interpreter cannot find them");
 }
 
 TEST(elf_why_optional)
