@@ -6,6 +6,7 @@
  * and stderr go back as writes on the host's streams. (Files the job opens
  * itself are in hostfile.c.)
  */
+#include <cove/elf_load.h>
 #include <cove/errno.h>
 #include <cove/file.h>
 #include <cove/heap.h>
@@ -13,6 +14,7 @@
 #include <cove/hostfile.h>
 #include <cove/hostfs.h>
 #include <cove/kvsnprintf.h>
+#include <cove/string.h>
 #include <cove/vfs.h>
 
 int64_t host_stream_write(uint32_t job, uint32_t stream, const void *buf, size_t len)
@@ -66,4 +68,30 @@ int hostfs_stage(const char *path, uint32_t job, char *err, size_t errlen)
 	if (rc)
 		ksnprintf(err, errlen, "%s: cannot copy it from the host (%d)", path, rc);
 	return rc;
+}
+
+int hostfs_stage_interp(const char *path, uint32_t job, char *err, size_t errlen)
+{
+	static struct elf_plan plan;	/* the boot CPU's, which starts host jobs */
+	char interp[HOSTFILE_PATH_MAX];
+	size_t len;
+	char *data;
+	int rc;
+
+	if (vfs_read_file(path, HOSTFS_MAX_FILE, &data, &len))
+		return 0;	/* exec says what is wrong with it */
+	/* Any base will do: only the interpreter's name is wanted. */
+	rc = elf_plan(data, len, 1ULL << 32, &plan, NULL);
+	if (rc || !plan.interp_len || plan.interp_len > sizeof(interp)) {
+		kfree(data);
+		return 0;
+	}
+	memcpy(interp, data + plan.interp_off, plan.interp_len);
+	kfree(data);
+	/* Already here (a bare-mode initramfs, or staged for an earlier job)? */
+	if (!vfs_read_file(interp, HOSTFS_MAX_FILE, &data, &len)) {
+		kfree(data);
+		return 0;
+	}
+	return hostfs_stage(interp, job, err, errlen);
 }

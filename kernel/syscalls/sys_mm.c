@@ -8,6 +8,7 @@
 #include <cove/aspace.h>
 #include <cove/errno.h>
 #include <cove/file.h>
+#include <cove/offload.h>
 #include <cove/heap.h>
 #include <cove/syscalls.h>
 #include <cove/task.h>
@@ -147,6 +148,36 @@ static int mm_place(struct aspace *as, uint64_t addr, uint64_t len, uint64_t fla
 	return 0;
 }
 
+/*
+ * A host file (co-kernel, cove/offload.h): a private copy, read in by the
+ * proxy straight into the new memory through its mirror. A shared writable
+ * mapping of a host file cannot be: the pages would never reach the host.
+ */
+static int64_t mm_map_host_file(struct aspace *as, uint64_t addr, uint64_t len, uint64_t flags,
+				uint32_t prot, int fd, uint64_t off)
+{
+	uint64_t type = flags & MAP_TYPE;
+	int64_t n;
+	uint64_t va;
+	int rc;
+
+	if (!offload_fd_is_host(fd))
+		return -EBADF;
+	if (type != MAP_PRIVATE && (prot & VM_WRITE))
+		return -ENODEV;
+	rc = mm_place(as, addr, len, flags, VM_FILE, NULL, off, &va);
+	if (rc)
+		return rc;
+	n = offload_pread_into(fd, va, len, off);
+	if (n < 0) {
+		aspace_unmap(as, va, len);
+		return n == -EISDIR || n == -EINVAL ? -ENODEV : n;
+	}
+	if (prot != (VM_READ | VM_WRITE))
+		aspace_protect(as, va, len, prot);
+	return (int64_t)va;
+}
+
 int64_t sys_mmap(SYSCALL_ARGS)
 {
 	struct aspace *as = cur_as();
@@ -166,9 +197,8 @@ int64_t sys_mmap(SYSCALL_ARGS)
 		if (off + len < off)
 			return -EINVAL;
 		f = fd_get(task_current()->proc->files, (int)a4);
-		/* Not a Cove file: the host-fd branch (co-kernel proxy) goes here. */
 		if (!f)
-			return -EBADF;
+			return mm_map_host_file(as, addr, len, flags, prot, (int)a4, off);
 		rc = mm_file_check(f, flags, a2);
 		if (rc)
 			goto out;

@@ -80,3 +80,18 @@ expect_all_back() {
 	[ "$after" -ge $((before - 16384)) ] ||
 		fail "MemFree was $before KiB, now $after KiB (not given back)"
 }
+
+# --add options for host programs and every shared library they load (as
+# ldd says), at the same paths in the guest: Debian's own dynamically
+# linked binaries, run unmodified on the guest and in an enclave.
+debian_adds() {
+	local bin lib
+	for bin in "$@"; do
+		printf '%s\n' "--add" "$bin:$bin"
+		ldd "$bin" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }' |
+			while read -r lib; do
+				# The file itself at the name ldd gave (ld.so's /lib64 name is a symlink).
+				printf '%s\n' "--add" "$(readlink -f "$lib"):$lib"
+			done
+	done | awk 'NR % 2 == 1 { opt = $0; next } !seen[$0]++ { print opt; print }'
+}
