@@ -2,7 +2,7 @@
 /*
  * The long-call server of `cove run`: a job in Cove has no file system of
  * its own, so its open/read/write/stat go to this process, which does them
- * on the host with its own credentials (the job user's: cmd_run.c).
+ * on the host with its own credentials (the caller's: cmd_run.c).
  * Everything in a request comes from the enclave and is checked as
  * untrusted: handles, lengths, offsets, and paths (non-empty, NUL-terminated
  * inside the payload, shorter than PATH_MAX, and never a kernel interface
