@@ -67,7 +67,7 @@ check_back
 	expect_status 0
 	expect_log "cove: owner uid 4294967295 is no user"
 	expect_log "cove: owner gid 4294967295 is no group"
-	expect_log "cove: owner flags 0x5 (pad 0): unknown bits"
+	expect_log "cove: owner flags 0x5 (pad 0x0): unknown bits"
 	[ "$(grep -ac 'covectl: chown: .*(errno EINVAL)' "$LOG")" = 3 ] ||
 		fail "expected 3 EINVAL refusals of chown"
 	expect_errno chown ENOENT
