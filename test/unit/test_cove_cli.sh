@@ -189,7 +189,7 @@ else
 	echo "  setpriv (util-linux) is missing: the ordinary-user checks cannot run"
 	failed=1
 fi
-# Even run as root without SUDO_UID, the job never reaches the host's
+# Even run by root, the job never reaches the host's
 # kernel: /proc/self/mem (which would let it patch this server's code),
 # a symlink to it, a /proc magic link, device nodes, procfs files.
 ln -s /proc/self/mem "$tmp/memlink"
