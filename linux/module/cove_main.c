@@ -123,14 +123,17 @@ struct cove_ioctl_row {
 /*
  * Every request /dev/cove knows, with the right it needs: one row each.
  * A request without a row is refused (ENOTTY), so a new ioctl stays closed
- * until its row says who may use it. To add one: a row here, a case in
- * cove_dispatch(); an enclave's owner-or-root request (the usual case) has
- * its enclave id as the first __u32 of its struct (checked below), and its
- * handler takes the enclave the front end looked up and allowed:
+ * until its row says who may use it. To add one: a row here, its struct in
+ * union cove_ioctl_arg, a case in cove_dispatch(). An enclave's
+ * owner-or-root request (the usual case) has its enclave id as the first
+ * __u32 of its struct (a static_assert below), and its handler takes the
+ * enclave the front end looked up and allowed, referenced until it returns:
  *	{ COVE_IOC_FOO, COVE_RIGHT_OWNER, true, 0, "foo" },
- *	case COVE_IOC_FOO: err = cove_foo(e, &u->foo, file); break;
+ *	case COVE_IOC_FOO: return cove_foo(e, &u->foo, file);
  * A struct that grows keeps its old size working: min_size is the old size,
- * the module reads the missing tail as zeroes.
+ * the module reads the missing tail as zeroes and copies back only the old
+ * size. Anything reaching an enclave outside an ioctl (an mmap) calls
+ * cove_may_use() itself.
  */
 static const struct cove_ioctl_row cove_ioctls[] = {
 	{ COVE_IOC_CREATE,	COVE_RIGHT_ADMIN, false, COVE_CREATE_SIZE_V1, "create" },

@@ -25,6 +25,17 @@ static u32 cove_caller_uid(void)
 	return from_kuid_munged(&init_user_ns, current_fsuid());
 }
 
+/* For log lines: the ids as the host sees them, -1 for one that is not set. */
+static int cove_log_uid(kuid_t uid)
+{
+	return uid_valid(uid) ? (int)from_kuid_munged(&init_user_ns, uid) : -1;
+}
+
+static int cove_log_gid(kgid_t gid)
+{
+	return gid_valid(gid) ? (int)from_kgid_munged(&init_user_ns, gid) : -1;
+}
+
 int cove_require_admin(const char *what, u32 id)
 {
 	if (capable(CAP_SYS_ADMIN))
@@ -63,9 +74,8 @@ int cove_may_use(struct cove_enclave *e, const char *what)
 				    e->id, what, cove_caller_uid());
 	else
 		pr_info_ratelimited("cove %u: %s refused to uid %u: it belongs to uid %d gid %d\n",
-				    e->id, what, cove_caller_uid(),
-				    uid_valid(o.uid) ? (int)from_kuid_munged(&init_user_ns, o.uid) : -1,
-				    gid_valid(o.gid) ? (int)from_kgid_munged(&init_user_ns, o.gid) : -1);
+				    e->id, what, cove_caller_uid(), cove_log_uid(o.uid),
+				    cove_log_gid(o.gid));
 	return -EPERM;
 }
 
@@ -141,9 +151,8 @@ int cove_chown(const struct cove_chown *req)
 	e->owner = k;
 	spin_unlock(&e->owner_lock);
 	mutex_unlock(&cove_lifecycle);
-	pr_info("cove %u: now belongs to uid %d gid %d\n", e->id,
-		uid_valid(k.uid) ? (int)from_kuid_munged(&init_user_ns, k.uid) : -1,
-		gid_valid(k.gid) ? (int)from_kgid_munged(&init_user_ns, k.gid) : -1);
+	pr_info("cove %u: now belongs to uid %d gid %d\n", e->id, cove_log_uid(k.uid),
+		cove_log_gid(k.gid));
 	cove_put(e);
 	return 0;
 }

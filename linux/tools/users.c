@@ -111,9 +111,12 @@ void owner_format(const struct cove_owner *o, char *buf, size_t len)
 		snprintf(buf, len, "-");
 		return;
 	}
-	snprintf(buf, len, "%s%s%s", o->flags & COVE_OWNER_UID ? user_name(o->uid, u, sizeof(u)) : "",
-		 o->flags & COVE_OWNER_GID ? ":" : "",
-		 o->flags & COVE_OWNER_GID ? group_name(o->gid, g, sizeof(g)) : "");
+	u[0] = g[0] = 0;
+	if (o->flags & COVE_OWNER_UID)
+		user_name(o->uid, u, sizeof(u));
+	if (o->flags & COVE_OWNER_GID)
+		group_name(o->gid, g, sizeof(g));
+	snprintf(buf, len, "%s%s%s", u, o->flags & COVE_OWNER_GID ? ":" : "", g);
 }
 
 void owner_describe(const struct cove_owner *o, char *buf, size_t len)
