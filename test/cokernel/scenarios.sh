@@ -734,7 +734,14 @@ cove chown $id :hpc; echo "RC chown hpc $?"
 as carol "echo from carol | cove run $id -- /bin/busybox tee out.txt; echo RC run \$?"
 echo "FILE carol $(ls -ln /tmp/carol/out.txt | awk "{ print \$3, \$4 }") $(cat /tmp/carol/out.txt)"
 as alice "cove run $id -- /bin/busybox echo alice got in; echo RC run2 \$?"
+mkfifo -m 666 /tmp/carol/in
+as carol "cove run $id -- /bin/busybox sh -c \"echo up > started.txt; read x; echo carol late\" < in; echo RC revoked \$?" &
+exec 3> /tmp/carol/in
+n=0; while [ ! -s /tmp/carol/started.txt ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
 cove chown $id bob; echo "RC chown bob $?"
+echo go >&3; exec 3>&-
+wait
+n=0; until cove status $id --json | grep -q "\"jobs_running\": 0" || [ $n -ge 200 ]; do sleep 0.1; n=$((n + 1)); done
 as bob "echo from bob | cove run $id -- /bin/busybox tee out.txt; echo RC run2 \$?"
 echo "FILE bob $(ls -ln /tmp/bob/out.txt | awk "{ print \$3, \$4 }") $(cat /tmp/bob/out.txt)"
 as bob "cove status; echo RC status \$?"
@@ -803,8 +810,13 @@ check_back
 	expect_log "ALICE cove run: enclave 1 belongs to group hpc; you are alice"
 	expect_log "ALICE RC run2 1"
 	expect_no_log "alice got in"
-	# Handed to bob.
+	# Handed to bob, at once: carol's cove run, serving a job that waits for
+	# its input, loses the enclave as soon as the input comes.
 	expect_log "RC chown bob 0"
+	expect_log "CAROL cove run: enclave 1 belongs to bob; you are carol"
+	expect_log "CAROL RC revoked 1"
+	expect_log "cove 1: long-call reply refused to uid 1002: it belongs to uid 1001 gid -1"
+	expect_no_log "carol late"
 	expect_log "BOB RC run2 0"
 	expect_log "FILE bob 1001 1001 from bob"
 	expect_log_re "^BOB 1 +ready +2-3 +256M +svm +0 +[0-9]+ +bob"
