@@ -16,6 +16,7 @@
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/kobject.h>
+#include <linux/uidgid.h>
 
 #include <cove/pisces_abi.h>
 #include "cove_uapi.h"
@@ -32,6 +33,12 @@
 #define COVE_INITRD_MAX (1UL << 30)
 #define COVE_LAUNCH_TIMEOUT_MS 10000
 #define COVE_SHUTDOWN_TIMEOUT_MS 2000
+
+/* Who may use an enclave besides root (cove_owner.c); INVALID_UID/GID: nobody. */
+struct cove_owner_ids {
+	kuid_t uid;
+	kgid_t gid;
+};
 
 struct cove_range {
 	u64 base;
@@ -82,6 +89,9 @@ struct cove_enclave {
 	struct mutex ctl_lock;		/* one control-channel request at a time */
 	u32 state;			/* COVE_ENCLAVE_* */
 	bool dead;			/* being destroyed: set under ctl_lock and lock */
+	/* Set before publish; chown writes it under cove_lifecycle and owner_lock. */
+	spinlock_t owner_lock;
+	struct cove_owner_ids owner;
 
 	/* Cores, cpus[0] boots. */
 	unsigned int nr_cpus;
@@ -149,6 +159,21 @@ int cove_publish(struct cove_enclave *e);
 void cove_unpublish(struct cove_enclave *e);
 bool cove_cpu_taken(unsigned int cpu);
 bool cove_range_taken(u64 base, u64 size);
+
+/*
+ * cove_owner.c: who may do what. The ioctl front end (cove_main.c) calls
+ * these for every request, from its table of rights; an mmap or any other
+ * way into an enclave must call cove_may_use() itself.
+ */
+bool cove_is_admin(void);		/* CAP_SYS_ADMIN, checked quietly */
+/* 0, or -EPERM with a line naming what was refused (id 0: no enclave named). */
+int cove_require_admin(const char *what, u32 id);
+/* The owner (its user, or a member of its group) or root: 0, else -EPERM and a line. */
+int cove_may_use(struct cove_enclave *e, const char *what);
+int cove_owner_from_user(const struct cove_owner *u, struct cove_owner_ids *k);
+void cove_owner_to_user(struct cove_enclave *e, struct cove_owner *u);
+void cove_owner_get(struct cove_enclave *e, struct cove_owner_ids *k);
+int cove_chown(const struct cove_chown *req);
 
 /* cove_enclave.c */
 long cove_create(struct cove_create *req);
@@ -218,22 +243,23 @@ void cove_doorbell_publish(struct cove_host_page *h);
 int cove_doorbell_wait(int *seen, unsigned int timeout_ms);
 int cove_poll_start(struct cove_enclave *e);
 void cove_poll_stop(struct cove_enclave *e);
-int cove_launch(struct cove_launch *req, const void *owner);
+/* e: the enclave req->id names, looked up and allowed by the ioctl front end. */
+int cove_launch(struct cove_enclave *e, struct cove_launch *req, const void *owner);
 void cove_orphan_jobs(const void *owner);
-int cove_kill(struct cove_launch *req);
-int cove_lcall_wait(struct cove_lcall *req);
+int cove_kill(struct cove_enclave *e, struct cove_launch *req);
+int cove_lcall_wait(struct cove_enclave *e, struct cove_lcall *req);
+int cove_lcall_reply(struct cove_enclave *e, const struct cove_lcall *req);
 /* Whether job id of e was launched through file (its proxy). */
 bool cove_job_launched_by(struct cove_enclave *e, u32 id, const void *file);
-int cove_signal(struct cove_signal *req, const void *file);
+int cove_signal(struct cove_enclave *e, struct cove_signal *req, const void *file);
 
 /* cove_mirror.c: job memory seen by the job's host proxy */
 int cove_mirror_translate(struct cove_enclave *e, u64 root, u64 va, u64 *pa);
 int cove_mirror_mmap(struct file *file, struct vm_area_struct *vma);
-long cove_mirror_set(struct file *file, struct cove_mirror_set *req);
+long cove_mirror_set(struct cove_enclave *e, struct file *file, struct cove_mirror_set *req);
 void cove_mirror_release(struct file *file);
 void cove_mirror_forget_all(struct cove_enclave *e);
 void cove_mirror_revoke(struct cove_enclave *e);
-int cove_lcall_reply(const struct cove_lcall *req);
 void cove_jobs_free(struct cove_enclave *e);
 void cove_console_tail(struct cove_enclave *e, size_t bytes);
 

@@ -286,9 +286,8 @@ static bool cove_gone(struct cove_enclave *e)
 	       st == COVE_ENCLAVE_HUNG;
 }
 
-int cove_launch(struct cove_launch *req, const void *owner)
+int cove_launch(struct cove_enclave *e, struct cove_launch *req, const void *owner)
 {
-	struct cove_enclave *e;
 	struct cove_job *j;
 	char *spec;
 	u64 arg;
@@ -296,18 +295,13 @@ int cove_launch(struct cove_launch *req, const void *owner)
 
 	if (!req->spec_len || req->spec_len > COVE_UAPI_JOB_MAX ||
 	    req->spec_len > COVE_CTL_SLOT_SIZE - sizeof(struct cove_msg) - 1) {
-		pr_err("cove: job line of %llu bytes (1..%zu)\n", req->spec_len,
-		       COVE_CTL_SLOT_SIZE - sizeof(struct cove_msg) - 1);
+		pr_err_ratelimited("cove: job line of %llu bytes (1..%zu)\n", req->spec_len,
+				   COVE_CTL_SLOT_SIZE - sizeof(struct cove_msg) - 1);
 		return -EINVAL;
 	}
-	e = cove_get_asked(req->id);
-	if (!e)
-		return -ENOENT;
 	spec = memdup_user(u64_to_user_ptr(req->spec_ptr), req->spec_len);
-	if (IS_ERR(spec)) {
-		ret = PTR_ERR(spec);
-		goto out_put;
-	}
+	if (IS_ERR(spec))
+		return PTR_ERR(spec);
 	j = kzalloc(sizeof(*j), GFP_KERNEL);
 	if (!j) {
 		ret = -ENOMEM;
@@ -339,21 +333,15 @@ int cove_launch(struct cove_launch *req, const void *owner)
 	ret = 0;
 out_free:
 	kfree(spec);
-out_put:
-	cove_put(e);
 	return ret;
 }
 
-int cove_kill(struct cove_launch *req)
+int cove_kill(struct cove_enclave *e, struct cove_launch *req)
 {
-	struct cove_enclave *e = cove_get_asked(req->id);
 	u64 arg = req->job;
 	int ret;
 
-	if (!e)
-		return -ENOENT;
 	ret = cove_ctl_send(e, COVE_CTL_KILL, &arg, 1, NULL, 0, COVE_LAUNCH_TIMEOUT_MS);
-	cove_put(e);
 	return ret < 0 ? ret : 0;
 }
 
@@ -370,21 +358,17 @@ bool cove_job_launched_by(struct cove_enclave *e, u32 id, const void *file)
 }
 
 /* Ctrl-C and friends on `cove run`: only the job's own launcher may send them. */
-int cove_signal(struct cove_signal *req, const void *file)
+int cove_signal(struct cove_enclave *e, struct cove_signal *req, const void *file)
 {
-	struct cove_enclave *e = cove_get_asked(req->id);
 	u64 args[2] = { req->job, req->sig };
 	int ret;
 
-	if (!e)
-		return -ENOENT;
 	if (!req->sig || req->sig > 64)
 		ret = -EINVAL;
 	else if (!cove_job_launched_by(e, req->job, file))
 		ret = -ESRCH;
 	else
 		ret = cove_ctl_send(e, COVE_CTL_SIGNAL, args, 2, NULL, 0, COVE_LAUNCH_TIMEOUT_MS);
-	cove_put(e);
 	return ret < 0 ? ret : 0;
 }
 
@@ -449,9 +433,8 @@ static bool cove_lc_ready(struct cove_enclave *e, struct cove_job *j)
 	return ready || cove_gone(e);
 }
 
-int cove_lcall_wait(struct cove_lcall *req)
+int cove_lcall_wait(struct cove_enclave *e, struct cove_lcall *req)
 {
-	struct cove_enclave *e;
 	struct cove_lreq *r = NULL;
 	struct cove_msg *m;
 	struct cove_job *j;
@@ -459,31 +442,23 @@ int cove_lcall_wait(struct cove_lcall *req)
 	int ret;
 
 	if (req->buf_size < COVE_LCALL_PAYLOAD_MAX) {
-		pr_err("cove: long-call buffer of %llu bytes, need %d\n", req->buf_size,
-		       COVE_LCALL_PAYLOAD_MAX);
+		pr_err_ratelimited("cove: long-call buffer of %llu bytes, need %d\n", req->buf_size,
+				   COVE_LCALL_PAYLOAD_MAX);
 		return -EINVAL;
 	}
-	e = cove_get_asked(req->id);
-	if (!e)
-		return -ENOENT;
 	spin_lock(&e->lc_lock);
 	j = cove_job_find(e, req->job);
 	spin_unlock(&e->lc_lock);
 	if (!j) {
-		pr_err("cove %u: no job %u\n", e->id, req->job);
-		ret = -EINVAL;
-		goto out;
+		pr_err_ratelimited("cove %u: no job %u\n", e->id, req->job);
+		return -EINVAL;
 	}
 	left = wait_event_interruptible_timeout(j->wq, cove_lc_ready(e, j),
 		req->timeout_ms ? msecs_to_jiffies(req->timeout_ms) : MAX_SCHEDULE_TIMEOUT);
-	if (left < 0) {
-		ret = left;
-		goto out;
-	}
-	if (cove_gone(e)) {
-		ret = -EIO;
-		goto out;
-	}
+	if (left < 0)
+		return left;
+	if (cove_gone(e))
+		return -EIO;
 	spin_lock(&e->lc_lock);
 	if (!list_empty(&j->pending)) {
 		r = list_first_entry(&j->pending, struct cove_lreq, node);
@@ -492,13 +467,8 @@ int cove_lcall_wait(struct cove_lcall *req)
 			list_add_tail(&r->node, &j->serving);
 	}
 	spin_unlock(&e->lc_lock);
-	if (!r) {
-		if (j->finished)
-			ret = -ESRCH;
-		else
-			ret = -ETIMEDOUT;
-		goto out;
-	}
+	if (!r)
+		return j->finished ? -ESRCH : -ETIMEDOUT;
 	req->op = r->op;
 	req->token = r->seq;
 	memcpy(req->arg, r->arg, sizeof(req->arg));
@@ -517,22 +487,16 @@ int cove_lcall_wait(struct cove_lcall *req)
 	}
 	if (r->op == COVE_LC_JOB_EXIT)
 		kfree(r);
-out:
-	cove_put(e);
 	return ret;
 }
 
-int cove_lcall_reply(const struct cove_lcall *req)
+int cove_lcall_reply(struct cove_enclave *e, const struct cove_lcall *req)
 {
 	struct cove_lreq *r = NULL, *it;
-	struct cove_enclave *e;
 	struct cove_msg *m;
 	struct cove_job *j;
 	int ret = 0;
 
-	e = cove_get_asked(req->id);
-	if (!e)
-		return -ENOENT;
 	spin_lock(&e->lc_lock);
 	j = cove_job_find(e, req->job);
 	if (j) {
@@ -546,10 +510,9 @@ int cove_lcall_reply(const struct cove_lcall *req)
 	}
 	spin_unlock(&e->lc_lock);
 	if (!r) {
-		pr_err("cove %u: no long call %llu waiting for a reply in job %u\n", e->id,
-		       req->token, req->job);
-		ret = -EINVAL;
-		goto out;
+		pr_err_ratelimited("cove %u: no long call %llu waiting for a reply in job %u\n",
+				   e->id, req->token, req->job);
+		return -EINVAL;
 	}
 	mutex_lock(&e->lock);
 	if (e->dead || !e->map || cove_gone(e)) {
@@ -557,8 +520,8 @@ int cove_lcall_reply(const struct cove_lcall *req)
 	} else if (req->len > cove_chan_payload_max(&e->lc) || req->len > req->buf_size ||
 		   req->result < -MAX_ERRNO) {
 		/* The call is answered anyway: Cove must not wait for it forever. */
-		pr_err("cove %u: bad long-call reply (len %u, result %d)\n", e->id, req->len,
-		       req->result);
+		pr_err_ratelimited("cove %u: bad long-call reply (len %u, result %d)\n", e->id,
+				   req->len, req->result);
 		ret = -EINVAL;
 		cove_lc_answer(e, r->seq, -EIO, NULL, 0);
 	} else {
@@ -572,8 +535,6 @@ int cove_lcall_reply(const struct cove_lcall *req)
 	}
 	mutex_unlock(&e->lock);
 	kfree(r);
-out:
-	cove_put(e);
 	return ret;
 }
 

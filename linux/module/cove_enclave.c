@@ -33,6 +33,9 @@ static struct cove_enclave *cove_alloc(void)
 	mutex_init(&e->lock);
 	mutex_init(&e->ctl_lock);
 	spin_lock_init(&e->lc_lock);
+	spin_lock_init(&e->owner_lock);
+	e->owner.uid = INVALID_UID;
+	e->owner.gid = INVALID_GID;
 	INIT_LIST_HEAD(&e->jobs);
 	init_rwsem(&e->mirror_sem);
 	INIT_LIST_HEAD(&e->mirrors);
@@ -167,8 +170,10 @@ static void cove_boot_failed(struct cove_enclave *e, int err, unsigned int ms)
  * Under cove_lifecycle, which it drops once the enclave is published (or
  * on failure). Takes img and initrd (kvmalloc'ed copies): the enclave keeps
  * them for a restart. want_id: the id to take again (restart), or 0.
+ * owner: who may use it besides root, from the first moment it is visible.
  */
-static long cove_create_locked(struct cove_create *req, void *img, void *initrd, u32 want_id)
+static long cove_create_locked(struct cove_create *req, void *img, void *initrd, u32 want_id,
+			       const struct cove_owner_ids *owner)
 {
 	unsigned int timeout = req->boot_timeout_ms ? req->boot_timeout_ms : COVE_DEFAULT_BOOT_MS;
 	struct cove_layout lay = {};
@@ -188,6 +193,7 @@ static long cove_create_locked(struct cove_create *req, void *img, void *initrd,
 	e->initrd = initrd;
 	img = initrd = NULL;
 	e->req = *req;
+	e->owner = *owner;	/* not yet published: no reader */
 	err = cove_cpus_from_mask(req->cpus, e->cpus, &e->nr_cpus);
 	if (err)
 		goto out_unlock;
@@ -316,11 +322,15 @@ static void *cove_copy_in(u64 uptr, u64 size)
 
 long cove_create(struct cove_create *req)
 {
+	struct cove_owner_ids owner;
 	void *img, *initrd = NULL;
 	int err;
 
 	req->id = 0;
 	err = cove_check_args(req);
+	if (err)
+		return err;
+	err = cove_owner_from_user(&req->owner, &owner);
 	if (err)
 		return err;
 	img = cove_copy_in(req->image_ptr, req->image_size);
@@ -334,7 +344,7 @@ long cove_create(struct cove_create *req)
 		}
 	}
 	mutex_lock(&cove_lifecycle);
-	return cove_create_locked(req, img, initrd, 0);
+	return cove_create_locked(req, img, initrd, 0, &owner);
 }
 
 /* Under cove_lifecycle. */
@@ -381,11 +391,13 @@ int cove_destroy(u32 id)
 /*
  * Destroy and create again, as one step no other create can come between:
  * the same cores (added ones included), the boot memory range at the same
- * address, the same image, initrd and options, the same id. Memory added
- * later is given back, not taken again. Works on a failed or hung enclave.
+ * address, the same image, initrd and options, the same id and owner.
+ * Memory added later is given back, not taken again. Works on a failed or
+ * hung enclave.
  */
 int cove_restart(u32 id)
 {
+	struct cove_owner_ids owner;
 	struct cove_create req;
 	struct cove_enclave *e;
 	void *img, *initrd;
@@ -406,10 +418,11 @@ int cove_restart(u32 id)
 	img = e->img;
 	initrd = e->initrd;
 	e->img = e->initrd = NULL;
+	cove_owner_get(e, &owner);	/* as chown left it, not as created */
 	cove_destroy_locked(e);
 	cove_put(e);
 	pr_info("cove %u: restarting on the same cores and memory\n", id);
-	return cove_create_locked(&req, img, initrd, id);
+	return cove_create_locked(&req, img, initrd, id, &owner);
 }
 
 static int cove_add_cpus(struct cove_enclave *e, const __u64 *mask)

@@ -117,6 +117,8 @@ int cove_mirror_mmap(struct file *file, struct vm_area_struct *vma)
 
 	if (!m)
 		return -ENXIO;	/* COVE_IOC_MIRROR first: which enclave */
+	if (cove_may_use(m->e, "mirror"))
+		return -EPERM;
 	if (!(vma->vm_flags & VM_SHARED) || vma->vm_start < COVE_JOB_VA_START ||
 	    vma->vm_end > COVE_JOB_VA_END)
 		return -EINVAL;
@@ -131,24 +133,18 @@ static void cove_mirror_forget(struct cove_mirror *m)
 	unmap_mapping_range(m->mapping, 0, 0, 1);
 }
 
-long cove_mirror_set(struct file *file, struct cove_mirror_set *req)
+/* e: the enclave req->id names, allowed to the caller by the ioctl front end. */
+long cove_mirror_set(struct cove_enclave *e, struct file *file, struct cove_mirror_set *req)
 {
 	struct cove_mirror *m = file->private_data;
-	struct cove_enclave *e;
 
 	if (!m) {
-		e = cove_get_asked(req->id);
-		if (!e)
-			return -ENOENT;
-		if (!cove_job_launched_by(e, req->job, file)) {
-			cove_put(e);
+		if (!cove_job_launched_by(e, req->job, file))
 			return -EPERM;	/* only the job's own launcher serves it */
-		}
 		m = kzalloc(sizeof(*m), GFP_KERNEL);
-		if (!m) {
-			cove_put(e);
+		if (!m)
 			return -ENOMEM;
-		}
+		kref_get(&e->ref);	/* dropped with the mirror, when the file closes */
 		m->e = e;
 		m->job = req->job;
 		m->mapping = file->f_mapping;
@@ -156,7 +152,7 @@ long cove_mirror_set(struct file *file, struct cove_mirror_set *req)
 		list_add(&m->node, &e->mirrors);
 		up_write(&e->mirror_sem);
 		file->private_data = m;
-	} else if (m->e->id != req->id || m->job != req->job) {
+	} else if (m->e != e || m->job != req->job) {
 		return -EINVAL;	/* one job per open file */
 	}
 	/* 0: no tables yet (the proxy maps its window before the first call). */

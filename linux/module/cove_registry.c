@@ -41,7 +41,7 @@ struct cove_enclave *cove_get_asked(u32 id)
 	struct cove_enclave *e = cove_get(id);
 
 	if (!e)
-		pr_err("cove: no enclave %u\n", id);
+		pr_err_ratelimited("cove: no enclave %u\n", id);	/* anyone may ask */
 	return e;
 }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* /sys/kernel/cove/<id>/{state,cpus,mem,guarded,report,doorbell}: read-only text. */
+/* /sys/kernel/cove/<id>/{state,cpus,mem,guarded,report,doorbell,owner}: read-only text. */
 #include <linux/kobject.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
@@ -89,6 +89,24 @@ static ssize_t report_show(struct kobject *kobj, struct kobj_attribute *attr, ch
 	return sysfs_emit(buf, "%.*s\n", (int)sizeof(e->report) - 1, e->report);
 }
 
+/* "UID GID", "-" for either that is not set (cove_owner.c). */
+static ssize_t owner_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct cove_owner o;
+	int n = 0;
+
+	cove_owner_to_user(cove_of(kobj), &o);
+	if (o.flags & COVE_OWNER_UID)
+		n += sysfs_emit_at(buf, n, "%u", o.uid);
+	else
+		n += sysfs_emit_at(buf, n, "-");
+	if (o.flags & COVE_OWNER_GID)
+		n += sysfs_emit_at(buf, n, " %u\n", o.gid);
+	else
+		n += sysfs_emit_at(buf, n, " -\n");
+	return n;
+}
+
 static struct kobj_attribute cove_attr_state = __ATTR_RO(state);
 static struct kobj_attribute cove_attr_cpus = __ATTR_RO(cpus);
 /* Physical addresses and fault reports (guest registers) are root's only. */
@@ -96,6 +114,7 @@ static struct kobj_attribute cove_attr_mem = __ATTR(mem, 0400, mem_show, NULL);
 static struct kobj_attribute cove_attr_guarded = __ATTR_RO(guarded);
 static struct kobj_attribute cove_attr_report = __ATTR(report, 0400, report_show, NULL);
 static struct kobj_attribute cove_attr_doorbell = __ATTR_RO(doorbell);
+static struct kobj_attribute cove_attr_owner = __ATTR_RO(owner);
 
 static struct attribute *cove_attrs[] = {
 	&cove_attr_state.attr,
@@ -104,6 +123,7 @@ static struct attribute *cove_attrs[] = {
 	&cove_attr_guarded.attr,
 	&cove_attr_report.attr,
 	&cove_attr_doorbell.attr,
+	&cove_attr_owner.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(cove);

@@ -11,7 +11,7 @@
 #include <linux/types.h>
 
 #define COVE_DEVICE "/dev/cove"
-#define COVE_UAPI_VERSION 1
+#define COVE_UAPI_VERSION 2	/* 2: owners (cove_owner, COVE_IOC_CHOWN) */
 #define COVE_MAX_ENCLAVES 8
 #define COVE_CPUMASK_WORDS 4	/* host CPUs 0..255 */
 #define COVE_UAPI_CMDLINE_MAX 1024
@@ -23,6 +23,22 @@
 #define COVE_PROTECT_ON 1
 #define COVE_PROTECT_OFF 2
 #define COVE_PROTECT_REQUIRE 3
+
+/*
+ * Who an enclave belongs to besides root: a user, a group (its members),
+ * both, or nobody (flags 0: root only). Ids are numbers as the caller's
+ * user namespace sees them; the module refuses ids that map to no one
+ * ((uid_t)-1, for one) with EINVAL. See COVE_IOC_CHOWN for who may do what.
+ */
+#define COVE_OWNER_UID 0x1		/* uid names the owning user */
+#define COVE_OWNER_GID 0x2		/* gid names the owning group */
+
+struct cove_owner {
+	__u32 flags;			/* COVE_OWNER_* */
+	__u32 uid;
+	__u32 gid;
+	__u32 pad;			/* 0 */
+};
 
 struct cove_create {
 	__u64 cpus[COVE_CPUMASK_WORDS];	/* host CPU numbers; the lowest boots */
@@ -37,6 +53,8 @@ struct cove_create {
 	char cmdline[COVE_UAPI_CMDLINE_MAX];	/* extra Cove options */
 	__u32 id;			/* out: the new enclave */
 	__u32 pad;
+	/* ABI 2; a caller of ABI 1 passes the struct without it (no owner). */
+	struct cove_owner owner;
 };
 
 /* cove_status.state */
@@ -59,7 +77,15 @@ struct cove_status {
 	__u32 exit_status;		/* when STOPPED or FAILED by panic */
 	__u64 create_ns;		/* create -> ready, host time */
 	char report[COVE_UAPI_REPORT_MAX];	/* fault report, "" if none */
+	/* ABI 2; a caller of ABI 1 passes the struct without these. */
+	struct cove_owner owner;
+	__u32 flags;			/* COVE_STATUS_* */
+	__u32 pad;
 };
+
+/* cove_status.flags */
+#define COVE_STATUS_REDACTED 0x1	/* not root: mem[].base and report withheld (0, "") */
+#define COVE_STATUS_REPORT 0x2		/* there is a fault report, shown or not */
 
 struct cove_console_read {
 	__u32 id;
@@ -106,6 +132,24 @@ struct cove_change {
 	__u64 mem_base;			/* 0: the module picks (add), the last added (remove) */
 };
 
+/* Give an enclave to another owner (root only). */
+struct cove_chown {
+	__u32 id;
+	__u32 pad;
+	struct cove_owner owner;	/* flags 0: back to root only */
+};
+
+/* The sizes ABI 1 callers pass: still accepted (the new fields read as 0). */
+#define COVE_CREATE_SIZE_V1 1120
+#define COVE_STATUS_SIZE_V1 2376
+
+/*
+ * Who may make each request (the module checks; cove(1) PERMISSIONS):
+ *   root (CAP_SYS_ADMIN) only: CREATE, DESTROY, ADD, REMOVE, RESTART, CHOWN
+ *   the enclave's owner or root: LAUNCH, LCALL_WAIT, LCALL_REPLY, KILL, CONSOLE
+ *   everyone: STATUS (physical addresses and the fault report: root only)
+ * Refused: EPERM. An enclave with no owner is root's only.
+ */
 #define COVE_IOC_MAGIC 0xC0
 #define COVE_IOC_CREATE		_IOWR(COVE_IOC_MAGIC, 1, struct cove_create)
 #define COVE_IOC_DESTROY	_IOW(COVE_IOC_MAGIC, 2, __u32)
@@ -119,6 +163,8 @@ struct cove_change {
 #define COVE_IOC_KILL		_IOW(COVE_IOC_MAGIC, 10, struct cove_launch)
 /* Destroy and create again from the same cores, memory, image and options. */
 #define COVE_IOC_RESTART	_IOW(COVE_IOC_MAGIC, 11, __u32)
+/* 12..19 are left for the syscall-offload requests. */
+#define COVE_IOC_CHOWN		_IOW(COVE_IOC_MAGIC, 20, struct cove_chown)
 
 /*
  * Syscall offload: the launcher of job `job` (the same open file) mirrors
@@ -142,7 +188,7 @@ struct cove_signal {
 	__u32 pad;
 };
 
-#define COVE_IOC_MIRROR		_IOW(COVE_IOC_MAGIC, 20, struct cove_mirror_set)
-#define COVE_IOC_SIGNAL		_IOW(COVE_IOC_MAGIC, 21, struct cove_signal)
+#define COVE_IOC_MIRROR		_IOW(COVE_IOC_MAGIC, 12, struct cove_mirror_set)
+#define COVE_IOC_SIGNAL		_IOW(COVE_IOC_MAGIC, 13, struct cove_signal)
 
 #endif /* COVE_UAPI_H */

@@ -369,6 +369,151 @@ int cli_build_job_line(const struct cli_job *job, char *out, size_t len, char *e
 	return (int)l.pos;
 }
 
+bool cli_valid_name(const char *s)
+{
+	size_t n = strlen(s), i;
+	bool digits = true;
+
+	if (!n || n >= CLI_NAME_MAX || s[0] == '-')
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '$' && i == n - 1 && i)
+			break;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
+			return false;
+		digits = digits && c >= '0' && c <= '9';
+	}
+	return !digits;
+}
+
+int cli_parse_id(const char *s, uint32_t *id)
+{
+	uint64_t v;
+	int rc = cli_parse_uint(s, 0, CLI_ID_MAX, &v);
+
+	if (!rc)
+		*id = (uint32_t)v;
+	return rc;
+}
+
+/* One part of an owner: a name or a number; "" stays "". */
+static int owner_part(const char *s, size_t n, char out[CLI_NAME_MAX])
+{
+	uint32_t id;
+	int rc;
+
+	out[0] = 0;
+	if (!n)
+		return 0;
+	if (n >= CLI_NAME_MAX)
+		return -EINVAL;
+	memcpy(out, s, n);
+	out[n] = 0;
+	if (cli_valid_name(out))
+		return 0;
+	rc = cli_parse_id(out, &id);
+	if (rc)
+		out[0] = 0;
+	return rc;
+}
+
+int cli_split_owner(const char *s, char user[CLI_NAME_MAX], char group[CLI_NAME_MAX])
+{
+	const char *colon = strchr(s, ':');
+	size_t ulen = colon ? (size_t)(colon - s) : strlen(s);
+	int rc;
+
+	user[0] = group[0] = 0;
+	if (colon && (!colon[1] || strchr(colon + 1, ':')))
+		return -EINVAL;
+	if (!ulen && !colon)
+		return -EINVAL;
+	rc = owner_part(s, ulen, user);
+	if (!rc && colon)
+		rc = owner_part(colon + 1, strlen(colon + 1), group);
+	if (rc)
+		user[0] = group[0] = 0;
+	return rc;
+}
+
+/*
+ * The line of db starting at *pos: its name (copied) and id, the first and
+ * third fields. False at the end; *ok false for a line not of that form or
+ * with a name cli_valid_name() refuses (never shown, never matched).
+ */
+static bool db_line(const char *db, size_t len, size_t *pos, char name[CLI_NAME_MAX],
+		    uint32_t *id, bool *ok)
+{
+	const char *line, *end, *c1, *c2, *c3;
+	char num[16];
+	size_t n;
+
+	if (*pos >= len)
+		return false;
+	line = db + *pos;
+	end = memchr(line, '\n', len - *pos);
+	if (!end)
+		end = db + len;
+	*pos = (size_t)(end - db) + 1;
+	*ok = false;
+	c1 = memchr(line, ':', (size_t)(end - line));
+	c2 = c1 ? memchr(c1 + 1, ':', (size_t)(end - c1 - 1)) : NULL;
+	c3 = c2 ? memchr(c2 + 1, ':', (size_t)(end - c2 - 1)) : NULL;
+	if (!c3)
+		return true;
+	n = (size_t)(c3 - c2 - 1);
+	if (!n || n >= sizeof(num) || memchr(c2 + 1, 0, n))
+		return true;
+	memcpy(num, c2 + 1, n);
+	num[n] = 0;
+	if (cli_parse_id(num, id))
+		return true;
+	n = (size_t)(c1 - line);
+	if (n >= CLI_NAME_MAX || memchr(line, 0, n))
+		return true;
+	memcpy(name, line, n);
+	name[n] = 0;
+	*ok = cli_valid_name(name);
+	return true;
+}
+
+int cli_db_id(const char *db, size_t len, const char *name, uint32_t *id)
+{
+	char nm[CLI_NAME_MAX];
+	size_t pos = 0;
+	uint32_t v;
+	bool ok;
+
+	while (db_line(db, len, &pos, nm, &v, &ok)) {
+		if (ok && !strcmp(nm, name)) {
+			*id = v;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int cli_db_name(const char *db, size_t len, uint32_t id, char *name, size_t nlen)
+{
+	char nm[CLI_NAME_MAX];
+	size_t pos = 0;
+	uint32_t v;
+	bool ok;
+
+	while (db_line(db, len, &pos, nm, &v, &ok)) {
+		if (!ok || v != id)
+			continue;
+		if (strlen(nm) >= nlen)
+			return -ENOSPC;
+		memcpy(name, nm, strlen(nm) + 1);
+		return 0;
+	}
+	return -ENOENT;
+}
+
 static bool json_put(char *out, size_t len, size_t *pos, const char *s, size_t n)
 {
 	if (*pos + n >= len)

@@ -73,6 +73,34 @@ int cli_build_job_line(const struct cli_job *job, char *out, size_t len, char *e
 		       size_t errlen);
 
 /*
+ * Owners (cove create --owner, cove chown): "USER[:GROUP]" or ":GROUP",
+ * each part a name or a number. A number is a uid or gid up to
+ * CLI_ID_MAX ((uint32_t)-1 names nobody); a name is what /etc/passwd and
+ * /etc/group hold: 1 to 32 of A-Z a-z 0-9 . _ -, not starting with '-',
+ * perhaps ending in '$'. All digits is a number, never a name.
+ */
+#define CLI_NAME_MAX 33			/* a name and its NUL */
+#define CLI_ID_MAX 4294967294U
+bool cli_valid_name(const char *s);
+/* A uid or gid in decimal: 0, -EINVAL (not a number), -ERANGE (over CLI_ID_MAX). */
+int cli_parse_id(const char *s, uint32_t *id);
+/*
+ * Split an owner into its parts ("" for a part not given): 0, or -EINVAL
+ * for "", ":", "USER:", two colons, or a part that is neither a name nor
+ * a number (-ERANGE: a number over CLI_ID_MAX).
+ */
+int cli_split_owner(const char *s, char user[CLI_NAME_MAX], char group[CLI_NAME_MAX]);
+/*
+ * Look a name up in the text of /etc/passwd or /etc/group ("name:x:id:...",
+ * a line each; lines not of that form, or whose name is not a valid name,
+ * are skipped): the id of the first line with that name, or the name of
+ * the first line with that id. 0, -ENOENT, or -ENOSPC (the name does not
+ * fit in nlen).
+ */
+int cli_db_id(const char *db, size_t len, const char *name, uint32_t *id);
+int cli_db_name(const char *db, size_t len, uint32_t id, char *name, size_t nlen);
+
+/*
  * s[0..n) as the inside of a JSON string (no quotes added): control
  * characters, '"' and '\' escaped, bytes that are not UTF-8 replaced by
  * U+FFFD, so the result is valid JSON whatever the input. Returns the

@@ -109,6 +109,7 @@ const struct cove_cmd cmd_add = {
 	.name = "add",
 	.fn = add_main,
 	.summary = "give a running enclave more host CPUs or memory",
+	.root_only = "give an enclave CPUs or memory",
 	.usage =
 	"Usage: cove add ID [--cpus LIST] [--mem SIZE]\n"
 	"\n"
@@ -123,6 +124,7 @@ const struct cove_cmd cmd_remove = {
 	.name = "remove",
 	.fn = remove_main,
 	.summary = "take memory back from a running enclave",
+	.root_only = "take memory back from an enclave",
 	.usage =
 	"Usage: cove remove ID --mem SIZE\n"
 	"\n"

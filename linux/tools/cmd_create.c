@@ -3,7 +3,7 @@
  * cove create: take CPUs and memory from Linux and boot Cove on them. The
  * module does the work in one COVE_IOC_CREATE; this side picks the image,
  * checks what it can beforehand, and explains a refusal in terms of what
- * was asked.
+ * was asked. Root only; --owner hands the enclave to a user or group.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,6 +22,7 @@ struct create_args {
 	uint32_t protect, timeout_s;
 	const char *image, *initrd, *cmdline;
 	char cpu_list[700];
+	struct cove_owner owner;	/* flags 0: root only */
 };
 
 static uint32_t parse_protect(const char *s)
@@ -45,13 +46,14 @@ static void parse_args(int argc, char **argv, struct create_args *a)
 		{ "initrd", required_argument, NULL, 'r' },
 		{ "cmdline", required_argument, NULL, 'l' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "owner", required_argument, NULL, 'o' },
 		HELP_OPTION,
 		{ 0 },
 	};
 	bool have_cpus = false;
 	int c;
 
-	while ((c = cmd_getopt(argc, argv, ":c:m:p:i:t:h", opts)) != -1) {
+	while ((c = cmd_getopt(argc, argv, ":c:m:p:i:t:o:h", opts)) != -1) {
 		switch (c) {
 		case 'c':
 			arg_cpulist("--cpus", optarg, a->cpus);
@@ -76,6 +78,9 @@ static void parse_args(int argc, char **argv, struct create_args *a)
 			break;
 		case 't':
 			a->timeout_s = (uint32_t)arg_uint("--timeout", optarg, 1, TIMEOUT_MAX_S);
+			break;
+		case 'o':
+			arg_owner("--owner", optarg, &a->owner);
 			break;
 		}
 	}
@@ -190,6 +195,7 @@ static int create_main(int argc, char **argv)
 	req.initrd_size = initrd_size;
 	req.protect = a.protect;
 	req.boot_timeout_ms = a.timeout_s * 1000;
+	req.owner = a.owner;
 	if (a.cmdline)
 		snprintf(req.cmdline, sizeof(req.cmdline), "%s", a.cmdline);
 	req.id = UINT32_MAX;	/* a failed boot still names its enclave */
@@ -208,12 +214,14 @@ const struct cove_cmd cmd_create = {
 	.name = "create",
 	.fn = create_main,
 	.summary = "boot Cove on host CPUs and memory taken from Linux",
+	.root_only = "create an enclave",
 	.usage =
 	"Usage: cove create --cpus LIST --mem SIZE [--protect on|off|require] [--image PATH]\n"
 	"                   [--initrd PATH] [--cmdline STR] [--timeout SEC]\n"
+	"                   [--owner USER[:GROUP]]\n"
 	"\n"
 	"Take the host CPUs LIST and SIZE bytes of memory offline, boot Cove there and print\n"
-	"the new enclave's id.\n"
+	"the new enclave's id. Root only.\n"
 	"\n"
 	"  -c, --cpus LIST       host CPUs, e.g. 2-3 or 2,5,7-9 (the lowest boots)\n"
 	"  -m, --mem SIZE        memory: bytes, or with K, M, G or T (512M, 1G)\n"
@@ -224,5 +232,8 @@ const struct cove_cmd cmd_create = {
 	"      --initrd PATH     an initramfs for Cove\n"
 	"      --cmdline STR     extra Cove options (see cove(1))\n"
 	"  -t, --timeout SEC     how long the boot may take (default 30)\n"
+	"  -o, --owner USER[:GROUP]  who may run jobs there and read its console besides\n"
+	"                        root: a user, and/or (:GROUP) a group's members; names or\n"
+	"                        numbers (default: nobody, root only; see cove chown)\n"
 	"  -h, --help            this text\n",
 };

@@ -21,6 +21,7 @@ const struct cove_cmd cmd_destroy = {
 	.name = "destroy",
 	.fn = destroy_main,
 	.summary = "stop an enclave and give its CPUs and memory back to Linux",
+	.root_only = "destroy an enclave",
 	.usage =
 	"Usage: cove destroy ID\n"
 	"\n"

@@ -34,6 +34,7 @@ const struct cove_cmd cmd_restart = {
 	.name = "restart",
 	.fn = restart_main,
 	.summary = "destroy an enclave and boot it again as it was created",
+	.root_only = "restart an enclave",
 	.usage =
 	"Usage: cove restart ID\n"
 	"\n"

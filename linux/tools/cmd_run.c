@@ -4,8 +4,8 @@
  * and stay with it. The program is read, and its files opened, by this
  * process through long calls (lcall.c), so the job sees the host's files
  * and its output is ours; our exit status is the job's. Those files are
- * opened with the rights of the user the job is for: whoever ran us under
- * sudo, or --user, never root by accident.
+ * opened with our own rights, the caller's: root's job runs as root, the
+ * enclave owner's as the owner (the module decides who may launch).
  */
 #include <errno.h>
 #include <limits.h>
@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <grp.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include "cove.h"
@@ -28,7 +27,6 @@ struct run_args {
 	char cpu_list[700];
 	char **env;
 	char exe[PATH_MAX];
-	const char *user;	/* --user UID[:GID] */
 };
 
 static const char *parse_pagesize(const char *s)
@@ -71,9 +69,6 @@ static void parse_option(struct run_args *a, int c)
 	case 'e':
 		a->env[a->job.nenv++] = optarg;
 		break;
-	case 'u':
-		a->user = optarg;
-		break;
 	}
 }
 
@@ -92,7 +87,6 @@ static void parse_args(int argc, char **argv, struct run_args *a)
 		{ "large-pages", no_argument, NULL, 'L' },
 		{ "pagesize", required_argument, NULL, 'P' },
 		{ "env", required_argument, NULL, 'e' },
-		{ "user", required_argument, NULL, 'u' },
 		HELP_OPTION,
 		{ 0 },
 	};
@@ -120,7 +114,7 @@ static void parse_args(int argc, char **argv, struct run_args *a)
 			continue;
 		}
 		/* "+": stop at the first word that is not an option, handled above. */
-		c = cmd_getopt(argc, argv, "+:n:t:c:e:u:h", opts);
+		c = cmd_getopt(argc, argv, "+:n:t:c:e:h", opts);
 		if (c == -1)
 			break;
 		parse_option(a, c);
@@ -132,43 +126,6 @@ static void parse_args(int argc, char **argv, struct run_args *a)
 	if (a->job.ranks && a->job.cpus && a->job.ranks > cli_cpu_count(a->cpus))
 		usage_error("--ranks %u but only %u CPUs in --cpus %s", a->job.ranks,
 			    cli_cpu_count(a->cpus), a->cpu_list);
-}
-
-/*
- * Whose rights the job's host files are opened with: --user UID[:GID],
- * else the user sudo ran us for (SUDO_UID, SUDO_GID), else root's. Numbers
- * only: a static binary cannot ask NSS for names. Root's supplementary
- * groups go too. /dev/cove is already open and stays usable.
- */
-static void run_as_job_user(const struct run_args *a)
-{
-	const char *uid_s = a->user ? a->user : getenv("SUDO_UID");
-	const char *gid_s = a->user ? strchr(a->user, ':') : getenv("SUDO_GID");
-	char uid_only[32];
-	uid_t uid;
-	gid_t gid;
-
-	if (!uid_s || !*uid_s)
-		return;
-	if (a->user) {
-		size_t n = gid_s ? (size_t)(gid_s - a->user) : strlen(a->user);
-
-		if (n >= sizeof(uid_only))
-			usage_error("--user '%s': use UID or UID:GID", a->user);
-		memcpy(uid_only, a->user, n);
-		uid_only[n] = 0;
-		uid_s = uid_only;
-		gid_s = gid_s ? gid_s + 1 : NULL;
-	}
-	uid = (uid_t)arg_uint(a->user ? "--user" : "SUDO_UID", uid_s, 0, UINT32_MAX - 1);
-	gid = gid_s ? (gid_t)arg_uint(a->user ? "--user" : "SUDO_GID", gid_s, 0, UINT32_MAX - 1)
-		    : (gid_t)uid;
-	if (uid == 0)
-		return;
-	if (setgroups(1, &gid) || setgid(gid) || setuid(uid))
-		fail("cannot take the rights of user %u: %s", (unsigned int)uid, strerror(errno));
-	if (access(a->exe, X_OK))
-		fail("%s: user %u may not run it: %s", a->exe, (unsigned int)uid, strerror(errno));
 }
 
 /* Cove opens the program through us, by host path: make it absolute. */
@@ -221,7 +178,6 @@ static int run_main(int argc, char **argv)
 	if (cli_build_job_line(&a.job, line, sizeof(line), err, sizeof(err)) < 0)
 		usage_error("%s", err);
 	fd = cove_open();
-	run_as_job_user(&a);
 
 	memset(&req, 0, sizeof(req));
 	req.id = a.id;
@@ -243,9 +199,10 @@ const struct cove_cmd cmd_run = {
 	"Usage: cove run ID [options] [--] EXE [ARGS...]\n"
 	"\n"
 	"Run the host program EXE (static x86-64) as a job in enclave ID. Its files are\n"
-	"opened and read on the host by this command, its output is this command's, and\n"
-	"this command exits with the job's status (128 + N if killed by signal N).\n"
-	"Ctrl-C stops the job.\n"
+	"opened and read on the host by this command, with the rights of whoever runs it,\n"
+	"its output is this command's, and this command exits with the job's status\n"
+	"(128 + N if killed by signal N). Ctrl-C stops the job. Root, and the enclave's\n"
+	"owner, may run jobs (see cove chown).\n"
 	"\n"
 	"  -n, --ranks N        run N copies (ranks), each on an equal share of the CPUs\n"
 	"  -c, --cpus LIST      the job's CPUs, numbered inside the enclave (default: all)\n"
@@ -255,7 +212,5 @@ const struct cove_cmd cmd_run = {
 	"      --large-pages    allow 1 GiB pages (same as --pagesize 1G)\n"
 	"      --pagesize P     the largest page for the job's memory: 4K, 2M (default), 1G\n"
 	"  -e, --env NAME=VALUE add an environment variable (repeatable; no blanks or quotes)\n"
-	"  -u, --user UID[:GID] open the job's host files as this user (default: the user\n"
-	"                       sudo ran this command for, else root)\n"
 	"  -h, --help           this text\n",
 };

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cove status [ID] [--json]: what each enclave holds and how it is doing.
- * There is no "list" ioctl: ids are few (COVE_MAX_ENCLAVES), so we ask for
- * each and skip the absent ones (ENOENT).
+ * cove status [ID] [--json]: what each enclave holds, how it is doing, and
+ * whose it is. There is no "list" ioctl: ids are few (COVE_MAX_ENCLAVES),
+ * so we ask for each and skip the absent ones (ENOENT). Anyone may ask;
+ * physical addresses and fault reports come only to root (the module
+ * withholds them and says so: COVE_STATUS_REDACTED).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,7 +14,13 @@
 /* What one table row shows, formatted. */
 struct row {
 	char id[12], state[16], cpus[700], mem[512], guard[8], jobs[12], console[24];
+	char owner[2 * CLI_NAME_MAX + 2];
 };
+
+static bool redacted(const struct cove_status *st)
+{
+	return st->flags & COVE_STATUS_REDACTED;
+}
 
 static unsigned int nr_mem(const struct cove_status *st)
 {
@@ -35,6 +43,8 @@ static void format_mem(const struct cove_status *st, char *buf, size_t len)
 	size_t pos;
 
 	cli_format_size(mem_total(st), buf, len);
+	if (redacted(st))
+		return;		/* the ranges are root's to see */
 	pos = strlen(buf);
 	for (unsigned int i = 0; i < nr_mem(st) && pos < len; i++) {
 		int n = snprintf(buf + pos, len - pos, "%s%#" PRIx64 "-%#" PRIx64,
@@ -61,6 +71,7 @@ static void format_row(const struct cove_status *st, struct row *r)
 	snprintf(r->guard, sizeof(r->guard), "%s", guard_name(st->guarded));
 	snprintf(r->jobs, sizeof(r->jobs), "%u", st->jobs_running);
 	snprintf(r->console, sizeof(r->console), "%" PRIu64, (uint64_t)st->console_bytes);
+	owner_format(&st->owner, r->owner, sizeof(r->owner));
 }
 
 #define WIDEST(w, s) ((w) = strlen(s) > (w) ? strlen(s) : (w))
@@ -68,10 +79,10 @@ static void format_row(const struct cove_status *st, struct row *r)
 static void print_table(const struct cove_status *st, unsigned int n)
 {
 	static const struct row head = {
-		"ID", "STATE", "CPUS", "MEMORY", "GUARD", "JOBS", "CONSOLE",
+		"ID", "STATE", "CPUS", "MEMORY", "GUARD", "JOBS", "CONSOLE", "OWNER",
 	};
 	static struct row rows[COVE_MAX_ENCLAVES];
-	size_t w[6] = { 0 };
+	size_t w[7] = { 0 };
 
 	for (unsigned int i = 0; i <= n; i++) {
 		const struct row *r = i ? &rows[i - 1] : &head;
@@ -84,14 +95,37 @@ static void print_table(const struct cove_status *st, unsigned int n)
 		WIDEST(w[3], r->mem);
 		WIDEST(w[4], r->guard);
 		WIDEST(w[5], r->jobs);
+		WIDEST(w[6], r->console);
 	}
 	for (unsigned int i = 0; i <= n; i++) {
 		const struct row *r = i ? &rows[i - 1] : &head;
 
-		printf("%-*s  %-*s  %-*s  %-*s  %-*s  %*s  %s\n", (int)w[0], r->id, (int)w[1],
+		printf("%-*s  %-*s  %-*s  %-*s  %-*s  %*s  %-*s  %s\n", (int)w[0], r->id, (int)w[1],
 		       r->state, (int)w[2], r->cpus, (int)w[3], r->mem, (int)w[4], r->guard,
-		       (int)w[5], r->jobs, r->console);
+		       (int)w[5], r->jobs, (int)w[6], r->console, r->owner);
 	}
+}
+
+/* Whose it is, and what root alone sees: names are cli_valid_name()'s, no escaping needed. */
+static void print_json_owner(const struct cove_status *st)
+{
+	char owner[2 * CLI_NAME_MAX + 2];
+
+	owner_format(&st->owner, owner, sizeof(owner));
+	if (st->owner.flags & (COVE_OWNER_UID | COVE_OWNER_GID))
+		printf("\"owner\": \"%s\", ", owner);
+	else
+		printf("\"owner\": null, ");
+	if (st->owner.flags & COVE_OWNER_UID)
+		printf("\"owner_uid\": %u, ", st->owner.uid);
+	else
+		printf("\"owner_uid\": null, ");
+	if (st->owner.flags & COVE_OWNER_GID)
+		printf("\"owner_gid\": %u, ", st->owner.gid);
+	else
+		printf("\"owner_gid\": null, ");
+	printf("\"has_report\": %s, \"redacted\": %s",
+	       st->flags & COVE_STATUS_REPORT ? "true" : "false", redacted(st) ? "true" : "false");
 }
 
 static void print_json(const struct cove_status *st, const char *indent)
@@ -114,13 +148,20 @@ static void print_json(const struct cove_status *st, const char *indent)
 		}
 	}
 	printf("], \"cpu_list\": \"%s\", \"memory\": [", cpus);
-	for (unsigned int i = 0; i < nr_mem(st); i++)
-		printf("%s{\"base\": %" PRIu64 ", \"size\": %" PRIu64 "}", i ? ", " : "",
-		       (uint64_t)st->mem[i].base, (uint64_t)st->mem[i].size);
+	for (unsigned int i = 0; i < nr_mem(st); i++) {
+		printf("%s{\"base\": ", i ? ", " : "");
+		if (redacted(st))
+			printf("null");
+		else
+			printf("%" PRIu64, (uint64_t)st->mem[i].base);
+		printf(", \"size\": %" PRIu64 "}", (uint64_t)st->mem[i].size);
+	}
 	printf("], \"memory_total\": %" PRIu64 ", \"guarded\": \"%s\", \"jobs_running\": %u, "
 	       "\"console_bytes\": %" PRIu64 ", \"exit_status\": %u, \"boot_ns\": %" PRIu64
-	       ", \"report\": \"%s\"}", mem_total(st), guard_name(st->guarded), st->jobs_running,
+	       ", \"report\": \"%s\", ", mem_total(st), guard_name(st->guarded), st->jobs_running,
 	       (uint64_t)st->console_bytes, st->exit_status, (uint64_t)st->create_ns, report);
+	print_json_owner(st);
+	printf("}");
 }
 
 /*
@@ -152,6 +193,8 @@ static void print_details(const struct cove_status *st)
 	if (len) {
 		printf("fault report:\n");
 		print_report(stdout, st);
+	} else if (redacted(st) && (st->flags & COVE_STATUS_REPORT)) {
+		printf("fault report: root only (it may name physical addresses)\n");
 	}
 }
 
@@ -169,7 +212,10 @@ void report_failure(int fd, uint32_t id)
 	if (len) {
 		fprintf(stderr, "enclave %u failed:\n", id);
 		print_report(stderr, &st);
-	} else
+	} else if (redacted(&st) && (st.flags & COVE_STATUS_REPORT))
+		fprintf(stderr, "enclave %u is %s; its fault report is root's ('cove status %u' "
+			"as root shows it)\n", id, state_name(st.state), id);
+	else
 		fprintf(stderr, "enclave %u is %s (exit status %u); no fault report\n", id,
 			state_name(st.state), st.exit_status);
 }
@@ -235,8 +281,10 @@ const struct cove_cmd cmd_status = {
 	"Usage: cove status [ID] [--json]\n"
 	"\n"
 	"Show every enclave (or only ID): state, CPUs, memory ranges and total, whether a\n"
-	"protection layer guards it (svm, vmx or no), jobs running, console bytes written.\n"
-	"For one enclave, also its boot time, exit status and fault report.\n"
+	"protection layer guards it (svm, vmx or no), jobs running, console bytes written,\n"
+	"owner (USER:GROUP, - for root only). For one enclave, also its boot time, exit\n"
+	"status and fault report. Anyone may ask; memory ranges (physical addresses) and\n"
+	"fault reports are shown to root only.\n"
 	"\n"
 	"  --json      the same as JSON (an array, or one object with ID)\n"
 	"  -h, --help  this text\n",

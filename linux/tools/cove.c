@@ -10,7 +10,7 @@
 
 static const struct cove_cmd *const commands[] = {
 	&cmd_create, &cmd_run, &cmd_console, &cmd_status, &cmd_add, &cmd_remove, &cmd_destroy,
-	&cmd_restart,
+	&cmd_restart, &cmd_chown,
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -21,7 +21,9 @@ static void print_help(FILE *f)
 	      "       cove COMMAND --help | cove --help | cove --version\n"
 	      "\n"
 	      "Run Cove, a lightweight HPC kernel, as a co-kernel on host CPUs and memory that\n"
-	      "Linux gives up (the cove module, /dev/cove). Commands need root.\n"
+	      "Linux gives up (the cove module, /dev/cove). Root creates, changes and destroys\n"
+	      "enclaves; an enclave's owner (cove create --owner, cove chown) runs jobs there\n"
+	      "and reads its console; anyone may list them.\n"
 	      "\n", f);
 	for (unsigned int i = 0; i < NR_COMMANDS; i++)
 		fprintf(f, "  %-9s %s\n", commands[i]->name, commands[i]->summary);

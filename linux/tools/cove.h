@@ -36,10 +36,12 @@ struct cove_cmd {
 	int (*fn)(int argc, char **argv);
 	const char *usage;	/* synopsis and options, printed by --help */
 	const char *summary;	/* one line for `cove --help` */
+	/* "destroy an enclave": only root may (the module says so); NULL: owners too. */
+	const char *root_only;
 };
 
 extern const struct cove_cmd cmd_create, cmd_destroy, cmd_restart, cmd_status, cmd_console,
-	cmd_run, cmd_add, cmd_remove;
+	cmd_run, cmd_add, cmd_remove, cmd_chown;
 
 /* The command running, for messages ("cove create: ..."). */
 extern const struct cove_cmd *cove_current;
@@ -65,7 +67,7 @@ void args_expect(int argc, char **argv, int n, const char *what);
 /* The arguments of a command that takes -h and one enclave id: that id. */
 uint32_t args_only_enclave_id(int argc, char **argv);
 
-/* Root, then /dev/cove open for read/write; any failure ends the command. */
+/* /dev/cove open for read/write (anyone may); any failure ends the command. */
 int cove_open(void);
 /* COVE_IOC_STATUS of one enclave; false if there is no such enclave. */
 bool cove_status(int fd, uint32_t id, struct cove_status *st);
@@ -92,6 +94,18 @@ int write_all(int fd, const void *buf, size_t len);
 extern volatile sig_atomic_t cove_interrupts;
 void catch_interrupts(void);
 void sleep_ms(unsigned int ms);
+
+/* users.c: names from /etc/passwd and /etc/group, numbers where none is known. */
+/* USER, USER:GROUP or :GROUP (names or numbers) into o; a usage error if not. */
+void arg_owner(const char *opt, const char *s, struct cove_owner *o);
+/* "alice:hpc", "alice", ":hpc", or "-" for no owner: for tables. */
+void owner_format(const struct cove_owner *o, char *buf, size_t len);
+/* "alice and group hpc", "group hpc", "uid 1234": for sentences. */
+void owner_describe(const struct cove_owner *o, char *buf, size_t len);
+const char *user_name(uint32_t uid, char *buf, size_t len);
+const char *group_name(uint32_t gid, char *buf, size_t len);
+/* Who runs this command, for "you are ...". */
+const char *caller_name(char *buf, size_t len);
 
 const char *state_name(uint32_t state);
 const char *guard_name(uint32_t guarded);

@@ -2,7 +2,8 @@
 /*
  * /dev/cove: opening it and turning its errors into sentences. The module
  * logs the precise reason for a refusal in dmesg; here we say what it
- * means for what the user asked.
+ * means for what the user asked. Anyone may open it; the module decides
+ * per request (root, the enclave's owner, everyone: cove(1) PERMISSIONS).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,19 +23,52 @@ static const char *cove_device(void)
 	return dev && *dev ? dev : COVE_DEVICE;
 }
 
+/* What cove_open() gave: cove_ioctl_fail() asks it whose an enclave is. */
+static int cove_fd = -1;
+
 int cove_open(void)
 {
 	const char *dev = cove_device();
 	int fd;
 
-	if (geteuid() != 0)
-		fail("must be run as root");
+	/* A job's files are opened with our rights: they must be the caller's own. */
+	if (getuid() != geteuid() || getgid() != getegid())
+		fail("cove must not run setuid or setgid: it acts with the rights of whoever "
+		     "runs it");
 	fd = open(dev, O_RDWR | O_CLOEXEC);
-	if (fd >= 0)
+	if (fd >= 0) {
+		cove_fd = fd;
 		return fd;
+	}
 	if (errno == ENOENT || errno == ENXIO || errno == ENODEV)
 		fail("the cove module is not loaded (modprobe cove): no %s", dev);
+	if (errno == EACCES || errno == EPERM)
+		fail("cannot open %s: permission denied (a cove module older than uapi 2 lets "
+		     "only root in)", dev);
 	fail("cannot open %s: %s", dev, strerror(errno));
+}
+
+/*
+ * The module said EPERM: name who may, and who asked. A root-only command
+ * says so; anything else names the enclave's owner, as status tells it.
+ */
+static void __attribute__((noreturn)) refused(uint32_t id, const char *what)
+{
+	struct cove_status st;
+	char me[CLI_NAME_MAX + 16], owner[2 * CLI_NAME_MAX + 32];
+
+	caller_name(me, sizeof(me));
+	if (geteuid() != 0 && cove_current && cove_current->root_only)
+		fail("only root may %s; you are %s", cove_current->root_only, me);
+	memset(&st, 0, sizeof(st));
+	st.id = id;
+	if (geteuid() != 0 && cove_fd >= 0 && !ioctl(cove_fd, COVE_IOC_STATUS, &st)) {
+		if (!(st.owner.flags & (COVE_OWNER_UID | COVE_OWNER_GID)))
+			fail("enclave %u has no owner: only root may use it; you are %s", id, me);
+		owner_describe(&st.owner, owner, sizeof(owner));
+		fail("enclave %u belongs to %s; you are %s", id, owner, me);
+	}
+	fail("%s enclave %u: permission denied (dmesg has the module's reason)", what, id);
 }
 
 bool cove_status(int fd, uint32_t id, struct cove_status *st)
@@ -58,7 +92,7 @@ void cove_ioctl_fail(int err, uint32_t id, const char *what)
 		     "different versions?)");
 	case EPERM:
 	case EACCES:
-		fail("%s enclave %u: permission denied", what, id);
+		refused(id, what);
 	case EIO:
 		fail("%s enclave %u: the enclave has failed (see 'cove status %u')", what, id, id);
 	default:

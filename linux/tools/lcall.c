@@ -2,7 +2,7 @@
 /*
  * The long-call server of `cove run`: the system calls Cove forwards
  * (proxy.c), and the files Cove's kernel reads itself (the program, its
- * interpreter): open/read/write/stat here, with our own credentials.
+ * interpreter): open/read/write/stat here, with our own credentials (the caller's: cmd_run.c).
  * Several threads serve at once, so a call that blocks on the host (a
  * read from a terminal, an accept) holds up only the job thread that made it.
  * Everything in a request comes from the enclave and is checked as

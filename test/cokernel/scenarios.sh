@@ -17,18 +17,24 @@ rmmod cove && echo "RMMOD ok"
 [ -e /dev/cove ] || echo "DEVICE gone"
 '
 	expect_status 0
-	expect_log "cove: loader ready (/dev/cove, ABI 1, memory block 128 MiB)"
-	expect_log_re "^crw------- +1 0 +0 +10, +[0-9]+ .* /dev/cove"
+	expect_log "cove: loader ready (/dev/cove, ABI 2, memory block 128 MiB)"
+	# Everyone may open it; each request checks its own right (cove_owner.c).
+	expect_log_re "^crw-rw-rw- +1 0 +0 +10, +[0-9]+ .* /dev/cove"
 	expect_log "SYSFS ok"
 	expect_log "RMMOD ok"
 	expect_log "DEVICE gone"
 }
 
 # Every refusal: one line in the kernel log naming why, a distinct errno,
-# and nothing taken from Linux.
+# and nothing taken from Linux. Owners that name no one and unknown owner
+# flags are refused before anything is looked up; an ordinary user (nobody)
+# is refused every root-only request, may still list, and meets ENOENT and
+# ENOTTY like anyone.
 scenario_misuse_errors() {
 	cokernel_vm -- '
 C=/data/covectl
+echo "nobody:x:65534:65534::/:/bin/sh" >> /etc/passwd
+nobody() { su -s /bin/sh nobody -c "$*" | sed "s/^/NOBODY /"; }
 $C badioctl
 $C create -c 0 -m 256M -i /data/cove.elf
 $C create -c 9 -m 256M -i /data/cove.elf
@@ -43,9 +49,39 @@ $C create -c 2 -m 256M -p maybe -i /data/cove.elf
 $C status 5
 $C destroy 7
 $C console 3
+$C create -c 2 -m 256M -u 4294967295 -i /data/cove.elf
+$C chown 1 -u 4294967295
+$C chown 1 -g 4294967295
+$C chown 1 -f 4 -u 0
+$C chown 5 -u 1000
+nobody $C badioctl
+nobody $C create -c 2 -m 256M -i /data/cove.elf
+nobody $C destroy 7
+nobody $C chown 7 -u 65534
+nobody $C add 7 -m 128M
+nobody $C remove 7 -m 128M
+nobody $C status 5
+nobody $C console 3
 check_back
 '
 	expect_status 0
+	expect_log "cove: owner uid 4294967295 is no user"
+	expect_log "cove: owner gid 4294967295 is no group"
+	expect_log "cove: owner flags 0x5 (pad 0x0): unknown bits"
+	[ "$(grep -ac 'covectl: chown: .*(errno EINVAL)' "$LOG")" = 3 ] ||
+		fail "expected 3 EINVAL refusals of chown"
+	expect_errno chown ENOENT
+	expect_log_re "NOBODY covectl: ioctl 99: .* \\(errno ENOTTY\\)"
+	expect_log_re "NOBODY covectl: create: .* \\(errno EPERM\\)"
+	expect_log_re "NOBODY covectl: destroy: .* \\(errno EPERM\\)"
+	expect_log_re "NOBODY covectl: chown: .* \\(errno EPERM\\)"
+	expect_log_re "NOBODY covectl: add: .* \\(errno EPERM\\)"
+	expect_log_re "NOBODY covectl: remove: .* \\(errno EPERM\\)"
+	expect_log_re "NOBODY covectl: status: .* \\(errno ENOENT\\)"
+	expect_log_re "NOBODY covectl: console: .* \\(errno ENOENT\\)"
+	expect_log "cove: create refused to uid 65534: root only"
+	expect_log "cove 7: destroy refused to uid 65534: root only"
+	expect_log "cove 7: chown refused to uid 65534: root only"
 	expect_errno "ioctl 99" ENOTTY
 	expect_log "cove: unknown ioctl"
 	expect_log "cove: CPU 0 stays with Linux"
@@ -59,8 +95,8 @@ check_back
 	expect_log "cove: no enclave 7"
 	expect_log "cove: no enclave 7"
 	expect_log "cove: no enclave 3"
-	[ "$(grep -ac 'covectl: create: .*(errno EINVAL)' "$LOG")" = 5 ] ||
-		fail "expected 5 EINVAL refusals of create"
+	[ "$(grep -ac 'covectl: create: .*(errno EINVAL)' "$LOG")" = 6 ] ||
+		fail "expected 6 EINVAL refusals of create"
 	[ "$(grep -ac 'covectl: create: .*(errno ENOEXEC)' "$LOG")" = 2 ] ||
 		fail "expected 2 ENOEXEC refusals of create"
 	expect_errno create ENOMEM
@@ -659,6 +695,154 @@ check_back
 	expect_log "RC destroy7 1"
 	expect_log "no enclaves"
 	expect_log "RC status 0"
+	expect_all_back
+}
+
+# Jobs run by ordinary users. Root creates an enclave owned by alice (as a
+# batch system's prolog would): alice runs jobs there, and the files they
+# write on the host are hers; bob is told it is alice's; alice may list and
+# read the console, but not destroy, grow, shrink, restart, hand on or
+# create (one line each). Handed to group hpc, carol (a member) may use it
+# and alice no longer; handed to bob, bob may. Root still does everything,
+# its jobs with root's rights; a restart keeps the owner; an enclave made
+# through the ABI 1 struct (an older CLI) has no owner, so is root's only.
+scenario_cli_ordinary_user() {
+	cokernel_vm --timeout 500 "${CLI_ADDS[@]}" -- '
+printf "%s\n" root:x:0:0:root:/root:/bin/sh alice:x:1000:1000::/tmp/alice:/bin/sh \
+	bob:x:1001:1001::/tmp/bob:/bin/sh carol:x:1002:1002::/tmp/carol:/bin/sh >> /etc/passwd
+printf "%s\n" root:x:0: alice:x:1000: bob:x:1001: carol:x:1002: hpc:x:2000:carol >> /etc/group
+for u in alice bob carol; do mkdir -p /tmp/$u; chown $u:$u /tmp/$u; done
+as() { u=$1; shift; su -s /bin/sh $u -c "cd /tmp/$u && $*" 2>&1 | sed "s/^/$(echo $u | tr a-z A-Z) /"; }
+ls -l /dev/cove
+id=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf --owner alice); echo "CREATED $id"
+echo "SYSFS OWNER $(cat /sys/kernel/cove/$id/owner)"
+as alice "echo from alice | cove run $id -- /bin/busybox tee out.txt; echo RC run \$?"
+echo "FILE alice $(ls -ln /tmp/alice/out.txt | awk "{ print \$3, \$4 }") $(cat /tmp/alice/out.txt)"
+as alice "cove status; echo RC status \$?"
+as alice "cove status $id --json; echo RC json \$?"
+as alice "cove console $id | grep -c \"ready for jobs\"; echo RC console \$?"
+as bob "cove run $id -- /bin/busybox echo bob got in; echo RC run \$?"
+as bob "cove console $id; echo RC console \$?"
+as bob "cove status $id | sed -n 2p"
+as alice "cove destroy $id; echo RC destroy \$?"
+as alice "cove add $id --mem 128M; echo RC add \$?"
+as alice "cove remove $id --mem 128M; echo RC remove \$?"
+as alice "cove restart $id; echo RC restart \$?"
+as alice "cove chown $id bob; echo RC chown \$?"
+as alice "cove create --cpus 1 --mem 128M --image /data/cove.elf; echo RC create \$?"
+cove chown $id :hpc; echo "RC chown hpc $?"
+as carol "echo from carol | cove run $id -- /bin/busybox tee out.txt; echo RC run \$?"
+echo "FILE carol $(ls -ln /tmp/carol/out.txt | awk "{ print \$3, \$4 }") $(cat /tmp/carol/out.txt)"
+as alice "cove run $id -- /bin/busybox echo alice got in; echo RC run2 \$?"
+mkfifo -m 666 /tmp/carol/in
+as carol "cove run $id -- /bin/busybox sh -c \"echo up > started.txt; read x; echo carol late\" < in; echo RC revoked \$?" &
+exec 3> /tmp/carol/in
+n=0; while [ ! -s /tmp/carol/started.txt ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+cove chown $id bob; echo "RC chown bob $?"
+echo go >&3; exec 3>&-
+wait
+n=0; until cove status $id --json | grep -q "\"jobs_running\": 0" || [ $n -ge 200 ]; do sleep 0.1; n=$((n + 1)); done
+as bob "echo from bob | cove run $id -- /bin/busybox tee out.txt; echo RC run2 \$?"
+echo "FILE bob $(ls -ln /tmp/bob/out.txt | awk "{ print \$3, \$4 }") $(cat /tmp/bob/out.txt)"
+as bob "cove status; echo RC status \$?"
+cd /tmp/bob && echo from root | cove run $id -- /bin/busybox tee root.txt; echo "RC root run $?"
+echo "FILE root $(ls -ln /tmp/bob/root.txt | awk "{ print \$3, \$4 }")"
+cd /
+cove console $id > /dev/null; echo "RC root console $?"
+cove status $id | sed -n 2p | sed "s/^/ROOT STATUS /"
+cove add $id --mem 128M; echo "RC root add $?"
+cove remove $id --mem 128M; echo "RC root remove $?"
+cove restart $id; echo "RC root restart $?"
+echo "SYSFS OWNER restarted $(cat /sys/kernel/cove/$id/owner)"
+as bob "cove run $id -- /bin/busybox echo bob after restart; echo RC run3 \$?"
+/data/covectl create -1 -c 1 -m 128M -i /data/cove.elf
+/data/covectl status 2 -1 | grep tail
+/data/covectl status 2 | grep "^owner"
+as bob "cove run 2 -- /bin/busybox echo bob in 2; echo RC run4 \$?"
+cove chown --none $id; echo "RC chown none $?"
+as bob "cove run $id -- /bin/busybox echo bob again; echo RC run5 \$?"
+cove status | sed "s/^/ROOT LIST /"
+cove destroy 2; cove destroy $id; echo "RC root destroy $?"
+check_back
+'
+	expect_status 0
+	expect_log_re "^crw-rw-rw- .* /dev/cove"
+	expect_log "CREATED 1"
+	expect_log "SYSFS OWNER 1000 -"
+	# alice: her job, her files; the list and the console, not the addresses.
+	expect_log "ALICE RC run 0"
+	expect_log "FILE alice 1000 1000 from alice"
+	expect_log_re "^ALICE 1 +ready +2-3 +256M +svm +0 +[0-9]+ +alice"
+	expect_log "ALICE RC status 0"
+	expect_log_re '^ALICE .*"memory": \[\{"base": null, "size": 268435456\}\].*"owner": "alice", "owner_uid": 1000, "owner_gid": null.*"redacted": true'
+	expect_log "ALICE RC json 0"
+	expect_log_re "^ALICE [1-9][[:space:]]*$"
+	expect_log "ALICE RC console 0"
+	# bob: one clear line and status 1; the module says who was refused.
+	expect_log "BOB cove run: enclave 1 belongs to alice; you are bob"
+	expect_no_log "bob got in"
+	expect_log "BOB RC run 1"
+	expect_log "BOB cove console: enclave 1 belongs to alice; you are bob"
+	expect_log "BOB RC console 1"
+	expect_log_re "^BOB 1 +ready +2-3 +256M +svm .* alice"
+	expect_log "cove 1: launch refused to uid 1001: it belongs to uid 1000 gid -1"
+	expect_log "cove 1: console refused to uid 1001: it belongs to uid 1000 gid -1"
+	# The owner does not get root's verbs: one line each.
+	expect_log "ALICE cove destroy: only root may destroy an enclave; you are alice"
+	expect_log "ALICE RC destroy 1"
+	expect_log "ALICE cove add: only root may give an enclave CPUs or memory; you are alice"
+	expect_log "ALICE RC add 1"
+	expect_log "ALICE cove remove: only root may take memory back from an enclave; you are alice"
+	expect_log "ALICE RC remove 1"
+	expect_log "ALICE cove restart: only root may restart an enclave; you are alice"
+	expect_log "ALICE RC restart 1"
+	expect_log "ALICE cove chown: only root may change an enclave's owner; you are alice"
+	expect_log "ALICE RC chown 1"
+	expect_log "ALICE cove create: only root may create an enclave; you are alice"
+	expect_log "ALICE RC create 1"
+	expect_log "cove 1: destroy refused to uid 1000: root only"
+	expect_log "cove: create refused to uid 1000: root only"
+	# A group: its member may, alice no longer.
+	expect_log "RC chown hpc 0"
+	expect_log "cove 1: now belongs to uid -1 gid 2000"
+	expect_log "CAROL RC run 0"
+	expect_log "FILE carol 1002 1002 from carol"
+	expect_log "ALICE cove run: enclave 1 belongs to group hpc; you are alice"
+	expect_log "ALICE RC run2 1"
+	expect_no_log "alice got in"
+	# Handed to bob, at once: carol's cove run, serving a job that waits for
+	# its input, loses the enclave as soon as the input comes.
+	expect_log "RC chown bob 0"
+	expect_log "CAROL cove run: enclave 1 belongs to bob; you are carol"
+	expect_log "CAROL RC revoked 1"
+	expect_log "cove 1: long-call reply refused to uid 1002: it belongs to uid 1001 gid -1"
+	expect_no_log "carol late"
+	expect_log "BOB RC run2 0"
+	expect_log "FILE bob 1001 1001 from bob"
+	expect_log_re "^BOB 1 +ready +2-3 +256M +svm +0 +[0-9]+ +bob"
+	expect_log "BOB RC status 0"
+	# Root: everything, its job as root (the caller), addresses in its status.
+	expect_log "RC root run 0"
+	expect_log "FILE root 0 0"
+	expect_log "RC root console 0"
+	expect_log_re "^ROOT STATUS 1 +ready +2-3 +256M \\(0x[0-9a-f]+-0x[0-9a-f]+\\) .* bob"
+	expect_log "RC root add 0"
+	expect_log "RC root remove 0"
+	expect_log "RC root restart 0"
+	expect_log "SYSFS OWNER restarted 1001 -"
+	expect_log "bob after restart"
+	expect_log "BOB RC run3 0"
+	# The ABI 1 struct: accepted, nothing written past it, no owner.
+	expect_log "id 2"
+	expect_log "tail untouched"
+	expect_log "owner flags 0 uid 0 gid 0"
+	expect_log "BOB cove run: enclave 2 has no owner: only root may use it; you are bob"
+	expect_log "BOB RC run4 1"
+	expect_log "RC chown none 0"
+	expect_log "BOB cove run: enclave 1 has no owner: only root may use it; you are bob"
+	expect_log "BOB RC run5 1"
+	expect_log_re "^ROOT LIST 1 +ready .* -[[:space:]]*$"
+	expect_log "RC root destroy 0"
 	expect_all_back
 }
 

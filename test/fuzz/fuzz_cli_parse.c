@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The cove CLI's parsers (linux/tools/cli_parse.c): CPU lists, sizes and
- * numbers from the command line, the jobs= line it builds for Cove, and the
- * JSON it prints from enclave-written text. Checked against Cove's own
+ * numbers from the command line, the jobs= line it builds for Cove, the
+ * JSON it prints from enclave-written text, owners (USER[:GROUP]) and the
+ * /etc/passwd-style text names are looked up in (the input itself). Checked against Cove's own
  * parsers (kernel/job_parse.c, kernel/cmdline.c): a line the CLI builds must
  * read back in Cove as exactly the job that was asked for.
  *
@@ -60,6 +61,43 @@ static void fuzz_numbers(const char *s)
 	}
 	rc = cli_parse_uint(s, 1, 255, &v);
 	FUZZ_ASSERT(rc ? rc == -EINVAL || rc == -ERANGE : v >= 1 && v <= 255);
+}
+
+/* An owner splits into valid parts that join back into the same owner. */
+static void fuzz_owner(const char *s)
+{
+	char user[CLI_NAME_MAX], group[CLI_NAME_MAX], joined[2 * CLI_NAME_MAX + 2];
+	char u2[CLI_NAME_MAX], g2[CLI_NAME_MAX];
+	uint32_t id;
+	int rc = cli_split_owner(s, user, group);
+
+	FUZZ_ASSERT(rc == 0 || rc == -EINVAL || rc == -ERANGE);
+	if (rc) {
+		FUZZ_ASSERT(!user[0] && !group[0]);
+		return;
+	}
+	FUZZ_ASSERT(user[0] || group[0]);
+	FUZZ_ASSERT(!user[0] || cli_valid_name(user) || !cli_parse_id(user, &id));
+	FUZZ_ASSERT(!group[0] || cli_valid_name(group) || !cli_parse_id(group, &id));
+	snprintf(joined, sizeof(joined), "%s%s%s", user, group[0] ? ":" : "", group);
+	FUZZ_ASSERT(!strcmp(joined, s));
+	FUZZ_ASSERT(!cli_split_owner(joined, u2, g2) && !strcmp(u2, user) && !strcmp(g2, group));
+}
+
+/* Lookups in the input as account text: what one finds, the other finds back. */
+static void fuzz_db(const char *db, size_t len, const char *name)
+{
+	char found[CLI_NAME_MAX];
+	uint32_t id, id2;
+
+	if (!cli_db_id(db, len, name, &id)) {
+		FUZZ_ASSERT(cli_valid_name(name));
+		FUZZ_ASSERT(!cli_db_name(db, len, id, found, sizeof(found)));
+	}
+	if (cli_parse_id(name, &id) || cli_db_name(db, len, id, found, sizeof(found)))
+		return;
+	FUZZ_ASSERT(cli_valid_name(found) && strlen(found) < sizeof(found));
+	FUZZ_ASSERT(!cli_db_id(db, len, found, &id2));
 }
 
 /* Bytes of a valid UTF-8 sequence at s, or 0; written from RFC 3629's table. */
@@ -254,6 +292,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 0; i < nw; i++) {
 		fuzz_cpulist(words[i]);
 		fuzz_numbers(words[i]);
+		fuzz_owner(words[i]);
+		fuzz_db((const char *)data, size, words[i]);
 	}
 
 	job.path = words[0];

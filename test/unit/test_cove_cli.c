@@ -416,3 +416,96 @@ TEST(json_escape)
 	CHECK_EQ(cli_json_escape("abcd", 4, small, sizeof(small)), -1);
 	CHECK_EQ(cli_json_escape("\"", 1, small, 2), -1);
 }
+
+/* An owner split into its parts, as "user|group", or NULL if refused. */
+static const char *owner_parts(const char *s)
+{
+	static char out[2 * CLI_NAME_MAX + 1];
+	char user[CLI_NAME_MAX], group[CLI_NAME_MAX];
+
+	if (cli_split_owner(s, user, group))
+		return NULL;
+	snprintf(out, sizeof(out), "%s|%s", user, group);
+	return out;
+}
+
+TEST(owner_split)
+{
+	char user[CLI_NAME_MAX], group[CLI_NAME_MAX];
+
+	CHECK(!strcmp(owner_parts("alice"), "alice|"));
+	CHECK(!strcmp(owner_parts("alice:hpc"), "alice|hpc"));
+	CHECK(!strcmp(owner_parts(":hpc"), "|hpc"));
+	CHECK(!strcmp(owner_parts("1000:100"), "1000|100"));
+	CHECK(!strcmp(owner_parts("first.last_2-x"), "first.last_2-x|"));
+	CHECK(!strcmp(owner_parts("host$"), "host$|"));
+	CHECK(!strcmp(owner_parts("4294967294"), "4294967294|"));
+	CHECK(!owner_parts(""));
+	CHECK(!owner_parts(":"));
+	CHECK(!owner_parts("alice:"));		/* chown's "the login group" is not ours */
+	CHECK(!owner_parts("a:b:c"));
+	CHECK(!owner_parts("-alice"));
+	CHECK(!owner_parts("al ice"));
+	CHECK(!owner_parts("al\nice"));
+	CHECK(!owner_parts("$"));
+	CHECK(!owner_parts("a$b"));
+	CHECK(!owner_parts("-1"));
+	CHECK(!owner_parts("abcdefghijabcdefghijabcdefghijabc"));	/* 33 bytes */
+	CHECK(owner_parts("abcdefghijabcdefghijabcdefghijab"));		/* 32 */
+
+	CHECK_EQ(cli_split_owner("4294967295", user, group), -ERANGE);
+	CHECK_EQ(cli_split_owner(":99999999999999999999", user, group), -ERANGE);
+	CHECK(!user[0] && !group[0]);
+}
+
+TEST(owner_ids)
+{
+	uint32_t id = 7;
+
+	CHECK_EQ(cli_parse_id("0", &id), 0);
+	CHECK_EQ(id, 0);
+	CHECK_EQ(cli_parse_id("4294967294", &id), 0);
+	CHECK_EQ(id, 4294967294U);
+	CHECK_EQ(cli_parse_id("4294967295", &id), -ERANGE);	/* (uid_t)-1: nobody */
+	CHECK_EQ(cli_parse_id("12a", &id), -EINVAL);
+	CHECK_EQ(cli_parse_id("", &id), -EINVAL);
+	CHECK(!cli_valid_name("1234"));		/* a number, never a name */
+	CHECK(cli_valid_name("a1234"));
+}
+
+TEST(owner_db_lookups)
+{
+	static const char db[] =
+		"root:x:0:0:root:/root:/bin/sh\n"
+		"broken line\n"
+		"bad id:x:12x:0::/:/bin/sh\n"
+		":x:5:5::/:/bin/sh\n"
+		"we ird:x:6:6::/:/bin/sh\n"
+		"alice:x:1000:1000:Alice:/home/alice:/bin/sh\n"
+		"alias:x:1000:1000::/:/bin/sh\n"
+		"alice:x:1001:1001::/:/bin/sh\n"
+		"last:x:4294967294:0::/:/bin/sh";		/* no newline at the end */
+	char name[CLI_NAME_MAX], tiny[3];
+	uint32_t id = 0;
+
+	CHECK_EQ(cli_db_id(db, sizeof(db) - 1, "alice", &id), 0);
+	CHECK_EQ(id, 1000);				/* the first line wins */
+	CHECK_EQ(cli_db_id(db, sizeof(db) - 1, "root", &id), 0);
+	CHECK_EQ(id, 0);
+	CHECK_EQ(cli_db_id(db, sizeof(db) - 1, "last", &id), 0);
+	CHECK_EQ(id, 4294967294U);
+	CHECK_EQ(cli_db_id(db, sizeof(db) - 1, "bob", &id), -ENOENT);
+	CHECK_EQ(cli_db_id(db, sizeof(db) - 1, "ali", &id), -ENOENT);
+	CHECK_EQ(cli_db_id(db, sizeof(db) - 1, "", &id), -ENOENT);
+	CHECK_EQ(cli_db_name(db, sizeof(db) - 1, 1000, name, sizeof(name)), 0);
+	CHECK(!strcmp(name, "alice"));
+	CHECK_EQ(cli_db_name(db, sizeof(db) - 1, 1001, name, sizeof(name)), 0);
+	CHECK(!strcmp(name, "alice"));
+	CHECK_EQ(cli_db_name(db, sizeof(db) - 1, 5, name, sizeof(name)), -ENOENT);	/* "" */
+	CHECK_EQ(cli_db_name(db, sizeof(db) - 1, 6, name, sizeof(name)), -ENOENT);	/* blank */
+	CHECK_EQ(cli_db_name(db, sizeof(db) - 1, 12, name, sizeof(name)), -ENOENT);
+	CHECK_EQ(cli_db_name(db, sizeof(db) - 1, 1000, tiny, sizeof(tiny)), -ENOSPC);
+	/* Only len bytes are looked at: the last line cut short has no id field. */
+	CHECK_EQ(cli_db_id(db, sizeof(db) - 1 - strlen("94:0::/:/bin/sh"), "last", &id), -ENOENT);
+	CHECK_EQ(cli_db_id(db, 0, "root", &id), -ENOENT);
+}

@@ -92,6 +92,23 @@ check run_env_blank 2 'contains a blank' -- "$COVE" run 0 --env 'A=x y' -- /bin/
 check run_env_noeq 2 'not NAME=VALUE' -- "$COVE" run 0 --env A -- /bin/true
 check run_pagesize 2 "--pagesize '3M'" -- "$COVE" run 0 --pagesize 3M -- /bin/true
 check run_no_program_file 1 '/no/prog: No such file' -- "$COVE" run 0 -- /no/prog
+# Jobs have the caller's rights, always: there is no --user any more.
+check run_user_gone 2 "unknown option '--user'" -- "$COVE" run 1 --user 0 -- /bin/true
+check create_owner_bad 2 "--owner 'a:b:c': use USER, USER:GROUP or :GROUP" -- \
+	"$COVE" create --cpus 2 --mem 1G --owner a:b:c
+check create_owner_colon 2 "--owner ':': use USER" -- "$COVE" create --cpus 2 --mem 1G --owner :
+check create_owner_range 2 "--owner '4294967295': ids go up to 4294967294" -- \
+	"$COVE" create --cpus 2 --mem 1G --owner 4294967295
+check create_owner_unknown 2 "--owner 'no-such-user-x': no user 'no-such-user-x' in /etc/passwd" -- \
+	"$COVE" create --cpus 2 --mem 1G --owner no-such-user-x
+check create_group_unknown 2 "--owner ':no-such-group-x': no group 'no-such-group-x' in /etc/group" -- \
+	"$COVE" create --cpus 2 --mem 1G --owner :no-such-group-x
+check chown_help 0 '' '--none' -- "$COVE" chown --help
+check chown_no_owner 2 'missing the owner' -- "$COVE" chown 1
+check chown_no_id 2 'missing enclave id' -- "$COVE" chown
+check chown_none_extra 2 "unexpected argument 'root'" -- "$COVE" chown --none 1 root
+check chown_extra 2 "unexpected argument 'x'" -- "$COVE" chown 1 root x
+check chown_bad_owner 2 "owner 'a b': use USER" -- "$COVE" chown 1 'a b'
 
 # The man page renders without a single warning.
 if command -v man >/dev/null; then
@@ -99,7 +116,9 @@ if command -v man >/dev/null; then
 fi
 
 if [ "$(id -u)" != 0 ]; then
-	check needs_root 1 'must be run as root' -- "$COVE" status
+	# Anyone may try: only the module says no.
+	check no_module_user 1 'the cove module is not loaded \(modprobe cove\)' -- \
+		env COVE_DEVICE=/nonexistent/cove "$COVE" status
 	exit $failed
 fi
 check no_module 1 'the cove module is not loaded \(modprobe cove\)' -- \
@@ -155,25 +174,90 @@ else
 	cat "$tmp/line" "$tmp/written" 2>&1 | sed 's/^/    /'
 	failed=1
 fi
-# The job's files are opened as the user sudo ran cove for, not as root:
-# nobody cannot reach into root's 0700 $tmp, so every long call of the
-# mock job fails with EACCES (it exits 99); --user 0 keeps root's rights (exit 3).
+# The job's files are opened with the caller's rights, whoever sudo ran cove
+# for: root's job reaches into root's 0700 $tmp (exit 3), nobody's, in an
+# enclave nobody owns, cannot (every long call fails with EACCES: exit 99).
 chmod 700 "$tmp"
-check mock_run_as_sudo_user 99 'result -13' -- env SUDO_UID=65534 SUDO_GID=65534 COVE_MOCK=lcalls \
+check mock_run_sudo_is_root 3 'job complains' -- env SUDO_UID=65534 SUDO_GID=65534 COVE_MOCK=lcalls \
 	COVE_MOCK_FILE="$tmp/in" COVE_MOCK_OUT="$tmp/written" "$MOCK" run 1 -- /bin/sh
-check mock_run_user_root 3 'job complains' -- env SUDO_UID=65534 SUDO_GID=65534 COVE_MOCK=lcalls \
-	COVE_MOCK_FILE="$tmp/in" COVE_MOCK_OUT="$tmp/written" "$MOCK" run 1 --user 0 -- /bin/sh
-# Even run as root without SUDO_UID, the job never reaches the host's
+if command -v setpriv >/dev/null; then
+	nobody=(setpriv --reuid 65534 --regid 65534 --clear-groups)
+	check mock_run_as_caller 99 'result -13' -- env COVE_MOCK_OWNER=65534:-1 COVE_MOCK=lcalls \
+		COVE_MOCK_FILE="$tmp/in" COVE_MOCK_OUT="$tmp/written" "${nobody[@]}" "$MOCK" run 1 -- /bin/sh
+else
+	echo "FAIL cove_cli_cmd.setpriv"
+	echo "  setpriv (util-linux) is missing: the ordinary-user checks cannot run"
+	failed=1
+fi
+# Even run by root, the job never reaches the host's
 # kernel: /proc/self/mem (which would let it patch this server's code),
 # a symlink to it, a /proc magic link, device nodes, procfs files.
 ln -s /proc/self/mem "$tmp/memlink"
 check mock_run_no_escape 3 '' -- env -u SUDO_UID -u SUDO_GID COVE_MOCK=escape \
 	COVE_MOCK_FILE="$tmp/in" COVE_MOCK_OUT="$tmp/escape-out" COVE_MOCK_LINK="$tmp/memlink" \
 	"$MOCK" run 1 -- /bin/sh
-cp /bin/true "$tmp/prog"
-check mock_run_user_exe 1 'user 65534 may not run it' -- "$MOCK" run 1 --user 65534:65534 "$tmp/prog"
-check mock_run_user_bad 2 "--user 'x': not a number" -- "$MOCK" run 1 --user x:1 /bin/true
 check mock_run_signal 139 'killed by signal 11' -- env COVE_MOCK=signal "$MOCK" run 1 /bin/true
+
+# Owners: root gives enclaves away; an ordinary user runs jobs only where
+# the enclave is theirs (user or group), is told whose it is otherwise,
+# and gets one line for each command only root may use.
+check mock_create_owner 0 '' '^1$' -- env COVE_MOCK_LOG="$tmp/log" "$MOCK" create --cpus 0 \
+	--mem 1G --image "$BUILD/cove.elf" --owner nobody:nogroup
+check mock_create_owner_sent 0 '' 'create owner flags 3 uid 65534 gid 65534' -- cat "$tmp/log"
+check mock_chown 0 '' -- env COVE_MOCK_LOG="$tmp/log" "$MOCK" chown 1 :65534
+check mock_chown_sent 0 '' 'chown 1 flags 2 uid 0 gid 65534' -- cat "$tmp/log"
+check mock_chown_none 0 '' -- env COVE_MOCK_LOG="$tmp/log" "$MOCK" chown --none 1
+check mock_chown_none_sent 0 '' 'chown 1 flags 0 uid 0 gid 0' -- cat "$tmp/log"
+check mock_chown_absent 1 'no enclave 2' -- "$MOCK" chown 2 root
+check mock_status_owner 0 '' '^1 +ready +2-3 +1G \(0x100000000-0x13fffffff\) +svm +1 +42 +nobody:nogroup$' -- \
+	env COVE_MOCK_OWNER=65534:65534 "$MOCK" status
+if [ ${#nobody[@]} -gt 0 ]; then
+	# nobody's own world: nothing it may not see leaks into status.
+	check user_status 0 '' '^3 +failed +4-5 +1536M +vmx +0 +42 +nobody$' -- \
+		env COVE_MOCK_OWNER=65534:-1 "${nobody[@]}" "$MOCK" status
+	check user_status_report 0 '' '^fault report: root only' -- "${nobody[@]}" "$MOCK" status 3
+	"${nobody[@]}" "$MOCK" status --json >"$tmp/json" 2>&1
+	if python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+assert d[1]["memory"][0]["base"] is None and d[1]["report"] == "" and d[1]["has_report"]
+assert d[1]["redacted"] and d[1]["owner"] is None and d[1]["owner_uid"] is None' "$tmp/json"; then
+		echo "PASS cove_cli_cmd.user_status_json"
+	else
+		echo "FAIL cove_cli_cmd.user_status_json"
+		sed 's/^/    /' "$tmp/json"
+		failed=1
+	fi
+	check user_run_owner 139 'killed by signal 11' -- \
+		env COVE_MOCK_OWNER=65534:-1 COVE_MOCK=signal "${nobody[@]}" "$MOCK" run 1 /bin/true
+	check user_run_group 139 'killed by signal 11' -- \
+		env COVE_MOCK_OWNER=-1:65534 COVE_MOCK=signal "${nobody[@]}" "$MOCK" run 1 /bin/true
+	check user_run_not_owner 1 '^cove run: enclave 1 belongs to root; you are nobody$' -- \
+		env COVE_MOCK_OWNER=0:-1 "${nobody[@]}" "$MOCK" run 1 /bin/true
+	check user_run_not_group 1 '^cove run: enclave 1 belongs to root and group root; you are nobody$' -- \
+		env COVE_MOCK_OWNER=0:0 "${nobody[@]}" "$MOCK" run 1 /bin/true
+	check user_run_no_owner 1 '^cove run: enclave 1 has no owner: only root may use it; you are nobody$' -- \
+		"${nobody[@]}" "$MOCK" run 1 /bin/true
+	check user_console_group 1 '^cove console: enclave 1 belongs to group root; you are nobody$' -- \
+		env COVE_MOCK_OWNER=-1:0 "${nobody[@]}" "$MOCK" console 1
+	check user_failed_report 1 "its fault report is root's" -- \
+		env COVE_MOCK_OWNER=65534:-1 COVE_MOCK=eio "${nobody[@]}" "$MOCK" run 1 /bin/true
+	check user_create 1 '^cove create: only root may create an enclave; you are nobody$' -- \
+		"${nobody[@]}" "$MOCK" create --cpus 0 --mem 1G --image "$BUILD/cove.elf"
+	check user_destroy 1 '^cove destroy: only root may destroy an enclave; you are nobody$' -- \
+		env COVE_MOCK_OWNER=65534:-1 "${nobody[@]}" "$MOCK" destroy 1
+	check user_restart 1 '^cove restart: only root may restart an enclave; you are nobody$' -- \
+		env COVE_MOCK_OWNER=65534:-1 "${nobody[@]}" "$MOCK" restart 1
+	check user_add 1 '^cove add: only root may give an enclave CPUs or memory; you are nobody$' -- \
+		env COVE_MOCK_OWNER=65534:-1 "${nobody[@]}" "$MOCK" add 1 --mem 1G
+	check user_remove 1 '^cove remove: only root may take memory back from an enclave; you are nobody$' -- \
+		env COVE_MOCK_OWNER=65534:-1 "${nobody[@]}" "$MOCK" remove 1 --mem 1G
+	check user_chown 1 "^cove chown: only root may change an enclave's owner; you are nobody$" -- \
+		env COVE_MOCK_OWNER=65534:-1 "${nobody[@]}" "$MOCK" chown 1 nobody
+	# Installed setuid, cove would serve a job with its owner's rights: refused.
+	mkdir -m 755 "$tmp/suid" && cp "$COVE" "$tmp/suid/cove" && chmod 4755 "$tmp/suid/cove"
+	chmod 711 "$tmp"
+	check user_setuid 1 'must not run setuid' -- "${nobody[@]}" "$tmp/suid/cove" status
+	chmod 700 "$tmp"
+fi
 check mock_run_eio 1 'COVE PROTECTION FAULT' -- env COVE_MOCK=eio "$MOCK" run 1 /bin/true
 check mock_run_absent 1 'no enclave 2' -- "$MOCK" run 2 /bin/true
 COVE_MOCK=hang "$MOCK" run 1 /bin/true 2>"$tmp/err" &

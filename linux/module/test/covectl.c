@@ -5,17 +5,24 @@
  * "covectl: <call>: <strerror> (errno <NAME>)" and exits 1.
  *
  *   covectl create [-c CPULIST] [-m SIZE] [-b BASE] [-i IMAGE] [-r INITRD]
- *                  [-p on|off|require] [-t MS] [-l CMDLINE]     -> "id N"
+ *                  [-p on|off|require] [-t MS] [-l CMDLINE]
+ *                  [-u UID] [-g GID] [-f OWNER_FLAGS] [-1]    -> "id N"
  *   covectl destroy ID
- *   covectl status ID
+ *   covectl status ID [-1]
+ *   covectl chown ID [-u UID] [-g GID] [-f OWNER_FLAGS]
  *   covectl console ID
  *   covectl run ID 'JOB LINE'      launch, serve its long calls, print its exit
  *   covectl add ID [-c CPULIST] [-m SIZE] [-b BASE]
  *   covectl remove ID [-m SIZE] [-b BASE]
  *   covectl badioctl
+ *
+ * -u and -g set the owner's uid and gid (any number, 4294967295 included)
+ * and its flag; -f sets the flags as given. -1 passes the struct of ABI 1,
+ * without the owner fields (an old CLI's request).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +57,7 @@ static const char *errname(int e)
 	case EFAULT: return "EFAULT";
 	case ESRCH: return "ESRCH";
 	case EINTR: return "EINTR";
+	case EACCES: return "EACCES";
 	default: return "?";
 	}
 }
@@ -115,12 +123,34 @@ static void *read_file(const char *path, __u64 *size)
 	return buf;
 }
 
+/* -u, -g, -f into an owner; false for an option that is not one of them. */
+static bool owner_opt(int opt, struct cove_owner *o)
+{
+	switch (opt) {
+	case 'u':
+		o->uid = strtoul(optarg, NULL, 0);
+		o->flags |= COVE_OWNER_UID;
+		return true;
+	case 'g':
+		o->gid = strtoul(optarg, NULL, 0);
+		o->flags |= COVE_OWNER_GID;
+		return true;
+	case 'f':
+		o->flags = strtoul(optarg, NULL, 0);
+		return true;
+	}
+	return false;
+}
+
 static int cmd_create(int argc, char **argv)
 {
 	static struct cove_create c;
+	unsigned long req = COVE_IOC_CREATE;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "c:m:b:i:r:p:t:l:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:m:b:i:r:p:t:l:u:g:f:1")) != -1) {
+		if (owner_opt(opt, &c.owner))
+			continue;
 		switch (opt) {
 		case 'c': cpus_arg(optarg, c.cpus); break;
 		case 'm': c.mem_size = size_arg(optarg); break;
@@ -134,10 +164,11 @@ static int cmd_create(int argc, char **argv)
 			break;
 		case 't': c.boot_timeout_ms = strtoul(optarg, NULL, 0); break;
 		case 'l': snprintf(c.cmdline, sizeof(c.cmdline), "%s", optarg); break;
+		case '1': req = _IOWR(COVE_IOC_MAGIC, 1, char[COVE_CREATE_SIZE_V1]); break;
 		default: usage();
 		}
 	}
-	if (ioctl(fd, COVE_IOC_CREATE, &c) < 0) {
+	if (ioctl(fd, req, &c) < 0) {
 		if (c.id)
 			printf("id %u (kept for inspection)\n", c.id);
 		die_errno("create");
@@ -153,13 +184,16 @@ static const char *state_name(unsigned int s)
 	return s < 5 ? n[s] : "?";
 }
 
-static int cmd_status(unsigned int id)
+static int cmd_status(unsigned int id, bool v1)
 {
 	static struct cove_status s;
 	unsigned int i;
 
 	s.id = id;
-	if (ioctl(fd, COVE_IOC_STATUS, &s) < 0)
+	/* An ABI 1 caller's buffer ends before the owner: nothing may land there. */
+	memset(&s.owner, 0xa5, sizeof(s) - COVE_STATUS_SIZE_V1);
+	if (ioctl(fd, v1 ? _IOWR(COVE_IOC_MAGIC, 3, char[COVE_STATUS_SIZE_V1]) : COVE_IOC_STATUS,
+		  &s) < 0)
 		die_errno("status");
 	printf("state %s\ncpus", state_name(s.state));
 	for (i = 0; i < COVE_CPUMASK_WORDS * 64; i++)
@@ -174,6 +208,28 @@ static int cmd_status(unsigned int id)
 	       (unsigned long long)s.create_ns / 1000000);
 	if (s.report[0])
 		printf("report %s\n", s.report);
+	if (v1)
+		printf("tail %s\n", s.owner.flags == 0xa5a5a5a5 && s.pad == 0xa5a5a5a5 ?
+		       "untouched" : "WRITTEN");
+	else
+		printf("owner flags %u uid %u gid %u\nstatus flags %u\n", s.owner.flags,
+		       s.owner.uid, s.owner.gid, s.flags);
+	return 0;
+}
+
+static int cmd_chown(int argc, char **argv)
+{
+	struct cove_chown c = { .id = strtoul(argv[1], NULL, 0) };
+	int opt;
+
+	optind = 2;
+	while ((opt = getopt(argc, argv, "u:g:f:")) != -1) {
+		if (!owner_opt(opt, &c.owner))
+			usage();
+	}
+	if (ioctl(fd, COVE_IOC_CHOWN, &c) < 0)
+		die_errno("chown");
+	printf("ok\n");
 	return 0;
 }
 
@@ -308,7 +364,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "status"))
-		return cmd_status(id);
+		return cmd_status(id, argc > 3 && !strcmp(argv[3], "-1"));
+	if (!strcmp(argv[1], "chown"))
+		return cmd_chown(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "console"))
 		return cmd_console(id);
 	if (!strcmp(argv[1], "run") && argc == 4)

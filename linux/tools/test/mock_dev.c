@@ -19,6 +19,10 @@
  *   lost       the console ring dropped 100 bytes before what it returns
  *
  * COVE_MOCK_LOG, if set, receives each launched job line.
+ * COVE_MOCK_OWNER "UID:GID" (-1: not set) owns the enclaves (default: nobody).
+ * Rights are the module's: root for create, destroy, add, remove, chown;
+ * root or the owner (by euid, or egid and groups) for the rest but status,
+ * which withholds addresses and reports from everyone but root.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <grp.h>
 #include <unistd.h>
 #include <cove/pisces_abi.h>
 #include "../cove.h"
@@ -51,6 +56,71 @@ static int err(int e)
 {
 	errno = e;
 	return -1;
+}
+
+static struct cove_owner mock_owner;
+static bool mock_owner_read;
+
+static const struct cove_owner *owner(void)
+{
+	const char *s = getenv("COVE_MOCK_OWNER");
+	long long u = -1, g = -1;
+
+	if (mock_owner_read)
+		return &mock_owner;
+	mock_owner_read = true;
+	if (s && sscanf(s, "%lld:%lld", &u, &g) == 2) {
+		mock_owner.flags = (u >= 0 ? COVE_OWNER_UID : 0) | (g >= 0 ? COVE_OWNER_GID : 0);
+		mock_owner.uid = u >= 0 ? (uint32_t)u : 0;
+		mock_owner.gid = g >= 0 ? (uint32_t)g : 0;
+	}
+	return &mock_owner;
+}
+
+static bool in_groups(uint32_t gid)
+{
+	gid_t list[256];
+	int n = getgroups(256, list);
+
+	if (getegid() == gid)
+		return true;
+	for (int i = 0; i < n; i++) {
+		if (list[i] == gid)
+			return true;
+	}
+	return false;
+}
+
+static bool may_use(void)
+{
+	const struct cove_owner *o = owner();
+
+	return !geteuid() || ((o->flags & COVE_OWNER_UID) && geteuid() == o->uid) ||
+	       ((o->flags & COVE_OWNER_GID) && in_groups(o->gid));
+}
+
+static int mock_chown(const struct cove_chown *c)
+{
+	if (geteuid())
+		return err(EPERM);
+	if ((c->owner.flags & ~3U) || c->owner.pad || c->pad ||
+	    ((c->owner.flags & COVE_OWNER_UID) && c->owner.uid == UINT32_MAX) ||
+	    ((c->owner.flags & COVE_OWNER_GID) && c->owner.gid == UINT32_MAX))
+		return err(EINVAL);
+	if (c->id != 1 && c->id != 3)
+		return err(ENOENT);
+	owner();
+	mock_owner = c->owner;
+	if (getenv("COVE_MOCK_LOG")) {
+		FILE *f = fopen(getenv("COVE_MOCK_LOG"), "w");
+
+		if (f) {
+			fprintf(f, "chown %u flags %u uid %u gid %u\n", c->id, c->owner.flags,
+				c->owner.uid, c->owner.gid);
+			fclose(f);
+		}
+	}
+	return 0;
 }
 
 static int mock_status(struct cove_status *st)
@@ -77,6 +147,14 @@ static int mock_status(struct cove_status *st)
 		snprintf(st->report, sizeof(st->report),
 			 "COVE PROTECTION FAULT on cpu 1: nested page fault\n"
 			 "  write at \"guest\" physical 0x10300000\t\x01: outside the partition");
+	if (st->report[0])
+		st->flags |= COVE_STATUS_REPORT;
+	if (geteuid()) {
+		st->flags |= COVE_STATUS_REDACTED;
+		st->mem[0].base = st->mem[1].base = 0;
+		memset(st->report, 0, sizeof(st->report));
+	}
+	st->owner = *owner();
 	return 0;
 }
 
@@ -123,6 +201,15 @@ static int mock_create(struct cove_create *c)
 	}
 	if (!c->image_size || !c->mem_size)
 		return err(EINVAL);
+	if (getenv("COVE_MOCK_LOG")) {
+		FILE *f = fopen(getenv("COVE_MOCK_LOG"), "w");
+
+		if (f) {
+			fprintf(f, "create owner flags %u uid %u gid %u\n", c->owner.flags,
+				c->owner.uid, c->owner.gid);
+			fclose(f);
+		}
+	}
 	c->id = 1;
 	return 0;
 }
@@ -334,8 +421,29 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 	arg = va_arg(ap, void *);
 	va_end(ap);
 	switch (req) {
+	case COVE_IOC_CREATE:
+	case COVE_IOC_DESTROY:
+	case COVE_IOC_ADD:
+	case COVE_IOC_REMOVE:
+	case COVE_IOC_RESTART:
+		if (geteuid())
+			return err(EPERM);
+		break;
+	case COVE_IOC_CONSOLE:
+	case COVE_IOC_LAUNCH:
+	case COVE_IOC_LCALL_WAIT:
+	case COVE_IOC_LCALL_REPLY:
+	case COVE_IOC_KILL:
+		/* The first field names the enclave; only 1 and 3 exist. */
+		if ((*(uint32_t *)arg == 1 || *(uint32_t *)arg == 3) && !may_use())
+			return err(EPERM);
+		break;
+	}
+	switch (req) {
 	case COVE_IOC_STATUS:
 		return mock_status(arg);
+	case COVE_IOC_CHOWN:
+		return mock_chown(arg);
 	case COVE_IOC_CONSOLE:
 		return mock_console(arg);
 	case COVE_IOC_CREATE:
