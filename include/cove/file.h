@@ -64,6 +64,7 @@ int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec);
 struct file *fd_get(struct fdtable *t, int fd);
 int fd_close(struct fdtable *t, int fd);
 bool fd_is_open(struct fdtable *t, int fd);
+void fd_set_cloexec(struct fdtable *t, int fd, bool on);
 /* Drop fd from Cove's table only: the host has already reused its number. */
 void fd_forget(struct fdtable *t, int fd);
 

@@ -147,6 +147,18 @@ int fd_close(struct fdtable *t, int fd)
 	return 0;
 }
 
+void fd_set_cloexec(struct fdtable *t, int fd, bool on)
+{
+	unsigned long flags;
+
+	if (fd < 0 || fd >= FD_MAX)
+		return;
+	flags = spin_lock_irqsave(&t->lock);
+	if (t->fd[fd])
+		t->cloexec[fd] = on;
+	spin_unlock_irqrestore(&t->lock, flags);
+}
+
 bool fd_is_open(struct fdtable *t, int fd)
 {
 	struct file *f = fd_get(t, fd);

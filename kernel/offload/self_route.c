@@ -80,6 +80,33 @@ int64_t offload_sys_fchdir(SYSCALL_ARGS)
 	return rc;
 }
 
+#define CLOSE_RANGE_UNSHARE (1U << 1)
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+
+/*
+ * Cove's files in the range are closed here; the host closes its own (and
+ * the numbers it held for ours) when the call goes on to the proxy.
+ */
+int64_t offload_sys_close_range(SYSCALL_ARGS)
+{
+	struct process *p = task_current()->proc;
+	uint64_t lo = (uint32_t)a0, hi = (uint32_t)a1;
+
+	if (lo > hi || (a2 & ~(uint64_t)(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)))
+		return -EINVAL;
+	for (uint64_t fd = lo; fd <= hi && fd < FD_MAX; fd++) {
+		if (a2 & CLOSE_RANGE_CLOEXEC)
+			fd_set_cloexec(p->files, (int)fd, true);
+		else if (offload_has_proxy(p))
+			fd_forget(p->files, (int)fd);
+		else
+			fd_close(p->files, (int)fd);
+	}
+	if (offload_has_proxy(p))
+		return offload_args(__NR_close_range, a0, a1, a2, a3, a4, a5);
+	return 0;
+}
+
 int64_t offload_sys_getcwd(SYSCALL_ARGS)
 {
 	struct process *p = task_current()->proc;

@@ -195,6 +195,14 @@ static int64_t io_dup(int oldfd, int newfd, bool cloexec, int min)
 	return newfd;
 }
 
+/* Advice about the page cache: Cove's files are in memory already. */
+int64_t sys_fadvise64(SYSCALL_ARGS)
+{
+	if (!fd_is_open(cur_files(), (int)a0))
+		return -EBADF;
+	return a3 > 5 ? -EINVAL : 0;	/* POSIX_FADV_NORMAL .. NOINREUSE */
+}
+
 int64_t sys_dup(SYSCALL_ARGS)
 {
 	return io_dup((int)a0, -1, false, 0);

@@ -158,6 +158,9 @@ static int64_t proxy_fd_guard(const struct cove_lc_syscall *rq, bool *done)
 	case SYS_fcntl:
 		return proxy_fd_private((int)a[0]) ? (*done = true, -EBADF) : 0;
 	case SYS_close_range:
+		for (uint64_t fd = a[0]; fd <= a[1] && fd < PROXY_FD_TRACKED; fd++)
+			if (!(a[2] & (1U << 2)))	/* CLOSE_RANGE_CLOEXEC closes nothing */
+				proxy_placeholder_set((int64_t)fd, false);
 		if (a[0] > a[1] || a[1] < PROXY_FD_PRIVATE || a[0] >= PROXY_FD_PRIVATE_END)
 			return 0;
 		*done = true;

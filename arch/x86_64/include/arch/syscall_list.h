@@ -166,19 +166,19 @@
 	OFFLOAD(137, statfs)						\
 	OFFLOAD(138, fstatfs)						\
 	OFFLOAD(139, sysfs)						\
-	MISSING(140, getpriority)					\
-	MISSING(141, setpriority)					\
-	MISSING(142, sched_setparam)					\
+	NATIVE(140, getpriority, sys_getpriority)			\
+	NATIVE(141, setpriority, sys_setpriority)			\
+	NATIVE(142, sched_setparam, sys_sched_setparam)			\
 	NATIVE(143, sched_getparam, sys_sched_getparam)			\
-	MISSING(144, sched_setscheduler)				\
+	NATIVE(144, sched_setscheduler, sys_sched_setscheduler)		\
 	NATIVE(145, sched_getscheduler, sys_sched_getscheduler)		\
-	MISSING(146, sched_get_priority_max)				\
-	MISSING(147, sched_get_priority_min)				\
-	MISSING(148, sched_rr_get_interval)				\
+	NATIVE(146, sched_get_priority_max, sys_sched_get_priority_max)	\
+	NATIVE(147, sched_get_priority_min, sys_sched_get_priority_min)	\
+	NATIVE(148, sched_rr_get_interval, sys_sched_rr_get_interval)	\
 	NATIVE(149, mlock, sys_mlock)					\
 	NATIVE(150, munlock, sys_mlock)					\
-	MISSING(151, mlockall)						\
-	MISSING(152, munlockall)					\
+	NATIVE(151, mlockall, sys_mlockall)				\
+	NATIVE(152, munlockall, sys_munlockall)				\
 	OFFLOAD(153, vhangup)						\
 	MISSING(154, modify_ldt)					\
 	OFFLOAD(155, pivot_root)					\
@@ -247,7 +247,7 @@
 	NATIVE(218, set_tid_address, sys_set_tid_address)		\
 	OFFLOAD(219, restart_syscall)					\
 	OFFLOAD(220, semtimedop)					\
-	OFFLOAD(221, fadvise64)						\
+	ROUTED(221, fadvise64, sys_fadvise64, ROUTE_FD(0))		\
 	MISSING(222, timer_create)					\
 	MISSING(223, timer_settime)					\
 	MISSING(224, timer_gettime)					\
@@ -263,9 +263,9 @@
 	NATIVE(234, tgkill, sys_tgkill)					\
 	OFFLOAD(235, utimes)						\
 	MISSING(236, vserver)						\
-	MISSING(237, mbind)						\
-	MISSING(238, set_mempolicy)					\
-	MISSING(239, get_mempolicy)					\
+	NATIVE(237, mbind, sys_mbind)					\
+	NATIVE(238, set_mempolicy, sys_set_mempolicy)			\
+	NATIVE(239, get_mempolicy, sys_get_mempolicy)			\
 	OFFLOAD(240, mq_open)						\
 	OFFLOAD(241, mq_unlink)						\
 	OFFLOAD(242, mq_timedsend)					\
@@ -282,7 +282,7 @@
 	OFFLOAD(253, inotify_init)					\
 	OFFLOAD(254, inotify_add_watch)					\
 	OFFLOAD(255, inotify_rm_watch)					\
-	MISSING(256, migrate_pages)					\
+	NATIVE(256, migrate_pages, sys_migrate_pages)			\
 	ROUTED(257, openat, sys_openat, ROUTE_PATH(0, 1))		\
 	ROUTED(258, mkdirat, sys_mkdirat, ROUTE_PATH(0, 1))		\
 	OFFLOAD(259, mknodat)						\
@@ -305,7 +305,7 @@
 	OFFLOAD(276, tee)						\
 	OFFLOAD(277, sync_file_range)					\
 	OFFLOAD(278, vmsplice)						\
-	MISSING(279, move_pages)					\
+	NATIVE(279, move_pages, sys_move_pages)				\
 	OFFLOAD(280, utimensat)						\
 	OFFLOAD(281, epoll_pwait)					\
 	MISSING(282, signalfd)						\
@@ -350,8 +350,8 @@
 	OFFLOAD(321, bpf)						\
 	MISSING(322, execveat)						\
 	MISSING(323, userfaultfd)					\
-	MISSING(324, membarrier)					\
-	MISSING(325, mlock2)						\
+	NATIVE(324, membarrier, sys_membarrier)				\
+	NATIVE(325, mlock2, sys_mlock)					\
 	OFFLOAD(326, copy_file_range)					\
 	OFFLOAD(327, preadv2)						\
 	OFFLOAD(328, pwritev2)						\
@@ -373,7 +373,7 @@
 	OFFLOAD(433, fspick)						\
 	MISSING(434, pidfd_open)					\
 	NATIVE(435, clone3, sys_clone3)					\
-	OFFLOAD(436, close_range)					\
+	ROUTED(436, close_range, offload_sys_close_range, ROUTE_SELF)	\
 	OFFLOAD(437, openat2)						\
 	MISSING(438, pidfd_getfd)					\
 	ROUTED(439, faccessat2, sys_faccessat2, ROUTE_PATH(0, 1))	\
