@@ -52,10 +52,10 @@ int stack_args_parse(const void *win, size_t len, uint64_t top, struct stack_arg
 
 	if (len < 64 || top < len || !IS_ALIGNED(top, 8))
 		return -EINVAL;
-	/* The end marker, then the path string just below it. */
-	if (!args_word(&w, top - 8, &v) || v != 0 || w.mem[len - 9] == 0)
+	/* The end marker, then the path string (and its NUL) just below it. */
+	if (!args_word(&w, top - 8, &v) || v != 0 || w.mem[len - 9] != 0 || w.mem[len - 10] == 0)
 		return -EINVAL;
-	execfn = top - 9;
+	execfn = top - 10;
 	while (execfn > w.lo && w.mem[execfn - 1 - w.lo] != 0)
 		execfn--;
 	if (execfn == w.lo)

@@ -163,7 +163,27 @@ static void synth_fill_stat(const struct synth_node *n, struct vfs_stat *st)
 	st->mtime = time_boot_epoch();
 }
 
-/* A copy of the file's text (or the directory's entries) as it is now. */
+/* The text of a file, or a directory's entries, as they are now. */
+static int synth_fill_text(struct synth_file *sf)
+{
+	const struct synth_node *n = &sf->node;
+	int rc;
+
+	sbuf_free(&sf->text);
+	sbuf_init(&sf->text, SYNTH_TEXT_MAX);
+	if (S_ISDIR(n->mode)) {
+		synth_dir_add(&sf->text, ".", S_IFDIR);
+		synth_dir_add(&sf->text, "..", S_IFDIR);
+	}
+	rc = n->tree->fill(n, &sf->text);
+	return !rc && sf->text.overflow ? -ENOMEM : rc;
+}
+
+/*
+ * A file's text is copied at open. A directory's entries are listed when
+ * it is read from the start, as Linux does: /proc/self/fd then shows the
+ * descriptor it is being read through.
+ */
 static int synth_snapshot(const struct synth_node *n, uint32_t flags, struct file **out)
 {
 	struct synth_file *sf = kzalloc(sizeof(*sf));
@@ -174,13 +194,7 @@ static int synth_snapshot(const struct synth_node *n, uint32_t flags, struct fil
 		return -ENOMEM;
 	sbuf_init(&sf->text, SYNTH_TEXT_MAX);
 	sf->node = *n;
-	if (S_ISDIR(n->mode)) {
-		synth_dir_add(&sf->text, ".", S_IFDIR);
-		synth_dir_add(&sf->text, "..", S_IFDIR);
-	}
-	rc = n->tree->fill(n, &sf->text);
-	if (!rc && sf->text.overflow)
-		rc = -ENOMEM;
+	rc = S_ISDIR(n->mode) ? 0 : synth_fill_text(sf);
 	f = rc ? NULL : file_alloc(&synth_file_ops, flags);
 	if (!f) {
 		sbuf_free(&sf->text);
@@ -379,6 +393,12 @@ static int synth_file_readdir(struct file *f, uint64_t *pos, struct vfs_dirent *
 
 	if (!S_ISDIR(sf->node.mode))
 		return -ENOTDIR;
+	if (*pos == 0) {
+		int rc = synth_fill_text(sf);
+
+		if (rc)
+			return rc;
+	}
 	if (*pos + sizeof(mode) >= sf->text.len)
 		return -ENOENT;
 	memcpy(&mode, sf->text.buf + *pos, sizeof(mode));

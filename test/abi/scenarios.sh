@@ -124,3 +124,50 @@ scenario_abi_jobs_file_missing() {
 	expect_log "jobs=/no/such.jobs: no such file in the initramfs"
 	expect_log "cove: all jobs done: 1 run, 1 failed"
 }
+
+# The enclave's own /proc, /sys and /dev, read by our checker (both C
+# libraries) and by busybox, with the values checked, not only the exits.
+scenario_abi_procsys() {
+	local out mem_kb
+	boot --smp 4 --mem 512M --initrd "$INITRD" --cmdline "jobs=/tests/procsys.jobs" --timeout 300
+	expect_status 0
+	[ "$(grep -ac '^procview: ok' "$LOG")" = 2 ] || fail "procview did not pass with both libcs"
+	expect_log "procview: cpus=4 cpuinfo, sysfs, sysconf and affinity agree"
+	for n in $(seq 1 14); do
+		expect_job_end $n "exited with status 0"
+	done
+	out="$(job_output 3)"	# cat /proc/cpuinfo
+	[ "$(echo "$out" | grep -c '^processor	: ')" = 4 ] || fail "cpuinfo: not 4 processors"
+	echo "$out" | grep -q '^processor	: 3$' || fail "cpuinfo: no processor 3"
+	echo "$out" | grep -qE '^flags		: .* fpu .* sse2' || fail "cpuinfo: no flags"
+	echo "$out" | grep -qE '^cpu MHz		: [0-9]+\.[0-9]{3}$' || fail "cpuinfo: cpu MHz"
+	out="$(job_output 4 | tr -s ' \n' '\n' | sort | tr '\n' ' ')"	# ls cpu
+	[ "$out" = "cpu0 cpu1 cpu2 cpu3 kernel_max offline online possible present " ] ||
+		fail "ls /sys/devices/system/cpu: '$out'"
+	out="$(job_output 5)"	# status of busybox itself
+	echo "$out" | grep -q '^Name:	busybox$' || fail "status: Name"
+	echo "$out" | grep -q '^State:	R (running)$' || fail "status: State"
+	echo "$out" | grep -q '^Cpus_allowed_list:	0-3$' || fail "status: Cpus_allowed_list"
+	echo "$out" | grep -q '^Cpus_allowed:	f$' || fail "status: Cpus_allowed"
+	echo "$out" | grep -qE '^VmRSS:	 *[1-9][0-9]* kB$' || fail "status: VmRSS"
+	[ "$(job_output 6)" = 4 ] || fail "nproc says '$(job_output 6)'"
+	out="$(job_output 7)"	# free
+	echo "$out" | grep -qE '^Mem: +[1-9][0-9]* +[0-9]+ +[1-9][0-9]*' || fail "free: '$out'"
+	echo "$out" | grep -qE '^Swap: +0 +0 +0' || fail "free: swap"
+	job_output 8 | grep -qE 'up .*load average: [0-9]+\.[0-9]{2}' || fail "uptime: '$(job_output 8)'"
+	out="$(job_output 9)"	# ps: its own line, by its pid's command
+	echo "$out" | grep -qE '^ *PID +USER +TIME +COMMAND' || fail "ps: no header: '$out'"
+	echo "$out" | grep -qE '^ *[0-9]+ +0 +[0-9:]+ +/bin/busybox ps$' || fail "ps: no line for itself: '$out'"
+	[ "$(job_output 10 | tr '\n' ' ')" != " " ] || fail "cache size / core_siblings_list empty"
+	job_output 10 | tail -n 1 | grep -qx '0-3' || fail "cpu3 core_siblings_list: '$(job_output 10)'"
+	mem_kb="$(job_output 11 | awk '/^MemTotal:/ { print $2 }')"
+	{ [ -n "$mem_kb" ] && [ "$mem_kb" -gt 262144 ] && [ "$mem_kb" -le 524288 ]; } ||
+		fail "MemTotal '$mem_kb' kB is not within the 512 MiB partition"
+	[ "$(job_output 12 | tr -s ' \n' ' ')" = "0 1 2 3 " ] || fail "ls /proc/self/fd: '$(job_output 12)'"
+	[ "$(job_output 13 | tr '\n' ' ')" = "/bin/busybox /dev/console " ] ||
+		fail "readlink: '$(job_output 13)'"
+	job_output 14 | head -n 1 | grep -qE '^ 00 00 00 00 00 00 00 00$' || fail "od /dev/zero: '$(job_output 14)'"
+	[ "$(job_output 14 | sed -n 2p)" != " 00 00 00 00 00 00 00 00" ] || fail "urandom gave zeros"
+	expect_log "cove: all jobs done: 14 run, 0 failed"
+	expect_no_log "KERNEL"
+}
