@@ -225,8 +225,17 @@ static void check_self(char **argv)
 	n = (ssize_t)slurp("/proc/self/cmdline", text, sizeof(text));
 	CHECK(n > 0 && !strcmp(text, argv[0]) && !strcmp(text + strlen(argv[0]) + 1, argv[1]),
 	      "cmdline does not hold argv");
+	n = (ssize_t)slurp("/proc/self/environ", text, sizeof(text));
+	CHECK(memmem(text, (size_t)n, "\0PATH=/bin:/usr/bin\0", 20), "environ has no PATH");
 	snprintf(want, sizeof(want), "/proc/self/task/%d/stat", getpid());
 	CHECK(access(want, R_OK) == 0, "%s: %s", want, strerror(errno));
+	n = readlink("/proc/thread-self", link, sizeof(link) - 1);
+	snprintf(want, sizeof(want), "%d/task/%ld", getpid(), (long)syscall(SYS_gettid));
+	CHECK(n > 0 && (link[n] = 0, !strcmp(link, want)), "/proc/thread-self -> '%s'", link);
+	CHECK(chdir("/tmp") == 0, "chdir /tmp");
+	n = readlink("/proc/self/cwd", link, sizeof(link) - 1);
+	CHECK(n > 0 && (link[n] = 0, !strcmp(link, "/tmp")), "/proc/self/cwd -> '%s'", link);
+	CHECK(chdir("/") == 0, "chdir /");
 	printf("procview: self: exe, maps (text, [stack], [heap]), fd, status, stat, cmdline\n");
 }
 
@@ -272,6 +281,14 @@ static void check_errors(void)
 	CHECK(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == 0x103,
 	      "stat /dev/null");
 	CHECK(stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode), "/dev/shm");
+	/* /dev/shm is a writable directory of the enclave's own tree. */
+	fd = open("/dev/shm/procview", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	CHECK(fd >= 0 && write(fd, "shm", 3) == 3 && pread(fd, a, 3, 0) == 3 && !memcmp(a, "shm", 3),
+	      "/dev/shm/procview: %s", strerror(errno));
+	close(fd);
+	CHECK(unlink("/dev/shm/procview") == 0, "unlink /dev/shm/procview");
+	CHECK(mkdir("/proc/x", 0755) == -1 && errno == EACCES, "mkdir in /proc");
+	CHECK(unlink("/dev/null") == -1 && errno == EACCES, "unlink /dev/null");
 
 	/* pread and lseek see the one text taken at open. */
 	fd = open("/proc/cpuinfo", O_RDONLY);
