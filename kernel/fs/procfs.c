@@ -84,6 +84,11 @@ static int procfs_lookup(const char *rel, bool follow, struct synth_node *n)
 		/* A link: the caller's own directory once followed (always, if not last). */
 		if (!follow && !*rel)
 			return 0;
+		/* Named by its number from here on, as Linux's name for it is. */
+		if (n->tid)
+			ksnprintf(n->path, sizeof(n->path), "/proc/%u/task/%u%s", n->pid, n->tid, rel);
+		else
+			ksnprintf(n->path, sizeof(n->path), "/proc/%u%s", n->pid, rel);
 		return procfs_pid_lookup(n->pid, n->tid, rel, follow, n);
 	}
 	while (synth_next(&rel, name, sizeof(name))) {

@@ -7,6 +7,7 @@
 #include <cove/errno.h>
 #include <cove/file.h>
 #include <cove/heap.h>
+#include <cove/hostfile.h>
 #include <cove/kvsnprintf.h>
 #include <cove/string.h>
 #include <cove/task.h>
@@ -120,6 +121,12 @@ static uint64_t synth_ino(const char *path, const char *name)
 	return (h >> 1) | 1;
 }
 
+/* /dev/shm is a directory of the enclave's tree, not of these. */
+bool synth_under_shm(const char *abs)
+{
+	return !strncmp(abs, "/dev/shm", 8) && (abs[8] == 0 || abs[8] == '/');
+}
+
 /* The tree an absolute, normalised path is in, and the path below its top. */
 static const struct synth_tree *synth_tree_of(const char *path, const char **rel)
 {
@@ -135,20 +142,51 @@ static const struct synth_tree *synth_tree_of(const char *path, const char **rel
 	return NULL;
 }
 
-static int synth_lookup(const struct vfs_path *vp, bool follow, struct synth_node *n)
+static int synth_lookup_path(const char *path, bool follow, struct synth_node *n)
 {
 	const char *rel;
-	const struct synth_tree *t = synth_tree_of(vp->path, &rel);
-	size_t len = strlen(vp->path);
+	const struct synth_tree *t = synth_tree_of(path, &rel);
+	size_t len = strlen(path);
 
 	if (!t)
 		return -ENOENT;
 	if (len >= sizeof(n->path))
 		return -ENAMETOOLONG;
 	memset(n, 0, sizeof(*n));
-	memcpy(n->path, vp->path, len + 1);
+	memcpy(n->path, path, len + 1);
 	n->tree = t;
 	return t->lookup(rel, follow, n);
+}
+
+/* A link may lead to a link: at most this many are followed, as Linux's limit. */
+#define SYNTH_HOPS_MAX 40
+
+/*
+ * What vp names, following links that lead elsewhere in these trees here
+ * (iteratively: no recursion however long the chain). A link that leads
+ * out of them is left as SYNTH_REDIRECT for the caller to hand to the VFS.
+ */
+static int synth_lookup(const struct vfs_path *vp, bool follow, struct synth_node *n)
+{
+	int rc = synth_lookup_path(vp->path, follow, n);
+	char *next;
+
+	for (int hops = 0; !rc && n->follow == SYNTH_REDIRECT; hops++) {
+		if (hops == SYNTH_HOPS_MAX)
+			return -ELOOP;
+		next = kmalloc(SYNTH_PATH_MAX);
+		if (!next)
+			return -ENOMEM;
+		rc = hostfile_path_join("/", n->target, next, SYNTH_PATH_MAX);
+		if (!rc && (!vfs_path_is_enclave(next) || synth_under_shm(next))) {
+			kfree(next);
+			return 0;
+		}
+		if (!rc)
+			rc = synth_lookup_path(next, follow, n);
+		kfree(next);
+	}
+	return rc;
 }
 
 static void synth_fill_stat(const struct synth_node *n, struct vfs_stat *st)

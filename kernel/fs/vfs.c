@@ -38,12 +38,6 @@ struct vfs_lookup {
 	struct file *dir;	/* the held directory file, for vfs_lookup_done */
 };
 
-/* Whether an absolute normalised path is /dev/shm or below (the enclave's tree). */
-static bool vfs_under_shm(const char *abs)
-{
-	return !strncmp(abs, "/dev/shm", 8) && (abs[8] == 0 || abs[8] == '/');
-}
-
 /*
  * The absolute path a relative name starts from, into buf: its directory
  * file's name, or the cwd's. 0, or -ENOENT when it has none the enclave
@@ -79,9 +73,14 @@ static int vfs_base_path(const struct vfs_path *vp, char *buf, size_t len)
  */
 static char *vfs_enclave_abs(const struct vfs_path *vp)
 {
-	char *base = NULL, *abs = kmalloc(VFS_PATH_MAX);
-	bool ok = abs != NULL;
+	char *base = NULL, *abs;
+	bool ok;
 
+	/* Most names are absolute and elsewhere: told without a buffer. */
+	if (vp->path[0] == '/' && !vfs_path_is_enclave(vp->path))
+		return NULL;
+	abs = kmalloc(VFS_PATH_MAX);
+	ok = abs != NULL;
 	if (ok && vp->path[0] != '/') {
 		base = kmalloc(VFS_PATH_MAX);
 		ok = base && !vfs_base_path(vp, base, VFS_PATH_MAX);
@@ -126,7 +125,7 @@ static int vfs_lookup_init(struct vfs_lookup *lk, int dirfd, const char *path)
 	if (lk->abs) {
 		lk->vp.path = lk->abs;
 		lk->vp.dir = NULL;
-		lk->fs[lk->n++] = vfs_under_shm(lk->abs) ? &rootfs_fs_ops : &synth_fs_ops;
+		lk->fs[lk->n++] = synth_under_shm(lk->abs) ? &rootfs_fs_ops : &synth_fs_ops;
 		return 0;
 	}
 	if (p->host_job && (path[0] == '/' || dirfd == AT_FDCWD))
@@ -158,7 +157,7 @@ int vfs_openat(int dirfd, const char *path, uint32_t flags, uint32_t mode, struc
 	struct vfs_lookup lk;
 	int rc = vfs_lookup_init(&lk, dirfd, path);
 
-	for (int i = 0; !rc && i < lk.n; i++) {
+	for (int i = 0; i < lk.n; i++) {
 		lk.vp.last = i == lk.n - 1;
 		rc = lk.fs[i]->open(&lk.vp, flags, mode, out);
 		if (rc != -ENOENT)
@@ -195,7 +194,7 @@ int vfs_statat(int dirfd, const char *path, bool follow, struct vfs_stat *st)
 	if (!path || !path[0])
 		return vfs_stat_fd(dirfd, st);
 	rc = vfs_lookup_init(&lk, dirfd, path);
-	for (int i = 0; !rc && i < lk.n; i++) {
+	for (int i = 0; i < lk.n; i++) {
 		rc = lk.fs[i]->stat(&lk.vp, follow, st);
 		if (rc != -ENOENT)
 			break;
@@ -215,7 +214,7 @@ int vfs_chdir(const char *path)
 		lk.fs[0] = &rootfs_fs_ops;
 		n = 1;
 	}
-	for (int i = 0; !rc && i < n; i++) {
+	for (int i = 0; i < n; i++) {
 		rc = lk.fs[i]->chdir(&lk.vp);
 		if (rc != -ENOENT)
 			break;
