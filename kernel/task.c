@@ -105,8 +105,12 @@ uint64_t task_runtime_ns(const struct task *t)
 	uint64_t since = __atomic_load_n(&t->run_since, __ATOMIC_RELAXED);
 	uint64_t ran = __atomic_load_n(&t->run_ns, __ATOMIC_RELAXED);
 
-	/* A running task's current stretch counts too (read racily: a statistic). */
-	if (t->state == TASK_RUNNING && since)
+	/*
+	 * A task on a CPU now has its current stretch counted too (read
+	 * racily: a statistic). on_cpu, not the state: an idle task's state
+	 * stays TASK_RUNNING while others run.
+	 */
+	if (__atomic_load_n(&t->on_cpu, __ATOMIC_RELAXED) && since)
 		ran += time_now_ns() - MIN(since, time_now_ns());
 	return ran;
 }

@@ -133,7 +133,7 @@ scenario_abi_procsys() {
 	expect_status 0
 	[ "$(grep -ac '^procview: ok' "$LOG")" = 2 ] || fail "procview did not pass with both libcs"
 	expect_log "procview: cpus=4 cpuinfo, sysfs, sysconf and affinity agree"
-	for n in $(seq 1 17); do
+	for n in $(seq 1 18); do
 		expect_job_end $n "exited with status 0"
 	done
 	out="$(job_output 3)"	# cat /proc/cpuinfo
@@ -173,6 +173,17 @@ scenario_abi_procsys() {
 	for want in 17 cpuinfo meminfo self stat sys uptime; do
 		case "$out" in *" $want "*) ;; *) fail "ls /proc lacks $want: '$out'" ;; esac
 	done
-	expect_log "cove: all jobs done: 17 run, 0 failed"
+	out="$(job_output 18)"	# stat, uptime, loadavg, osrelease, version
+	[ "$(echo "$out" | grep -cE '^cpu[0-3]? +[0-9]+ 0 0 [0-9]+ 0 0 0 0 0 0$')" = 5 ] ||
+		fail "/proc/stat cpu lines: '$out'"
+	echo "$out" | awk '/^cpu / { busy = $2; idle = $5 } NF == 2 && /^[0-9]+\.[0-9][0-9] / {
+		up = $1; upidle = $2 } END { exit !(up > 0 && upidle <= 4 * up + 0.01 &&
+		busy + idle <= 4 * up * 100 + 4 && busy + idle >= 4 * up * 100 - 400) }' ||
+		fail "/proc/stat and /proc/uptime disagree: '$out'"
+	echo "$out" | grep -qE '^[0-9]+\.00 [0-9]+\.00 [0-9]+\.00 [0-9]+/[0-9]+ 18$' ||
+		fail "/proc/loadavg: '$out'"
+	echo "$out" | grep -qx '6.1.0-cove' || fail "osrelease"
+	echo "$out" | grep -q '^Cove version ' || fail "/proc/version"
+	expect_log "cove: all jobs done: 18 run, 0 failed"
 	expect_no_log "KERNEL"
 }
