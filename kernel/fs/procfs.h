@@ -19,6 +19,14 @@ int procfs_pid_fill(const struct synth_node *n, struct sbuf *sb);
 int procfs_pid_open(const struct synth_node *n, uint32_t flags, struct file **out);
 /* The live processes' directories, into a listing of /proc. */
 void procfs_pid_list(struct sbuf *sb);
+/*
+ * procfs_pid_stat.c: a process's numbers (tid 0: the whole process), and
+ * its map with exe naming the image. 0 or -ENOENT.
+ */
+struct proc_vals;
+int procfs_pid_vals(uint32_t pid, uint32_t tid, uint32_t nr_cpu_ids, struct proc_vals *v);
+int procfs_pid_maps(uint32_t pid, const char *exe, uint64_t exe_ino, struct sbuf *sb);
+
 /* /proc/mounts, also /proc/<pid>/mounts. */
 void procfs_mounts(struct sbuf *sb);
 

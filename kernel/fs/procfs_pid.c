@@ -12,7 +12,6 @@
 #include <cove/kvsnprintf.h>
 #include <cove/string.h>
 #include <cove/task.h>
-#include <cove/timer.h>
 #include "backends.h"
 #include "procfs.h"
 #include "procfs_fmt.h"
@@ -20,7 +19,6 @@
 
 /* Exec lays the strings and tables out within this much of the stack's top. */
 #define PID_ARGS_WINDOW (128 * KiB)
-#define USER_HZ 100
 
 enum procfs_pid_kind {
 	PID_DIR = PROC_PID_KINDS, PID_FD_DIR, PID_TASK_DIR, TASK_DIR,
@@ -358,131 +356,17 @@ static void pid_list_fixed(const struct synth_node *n, struct sbuf *sb)
 	synth_list(n->kind == PID_DIR ? pid_entries : task_entries, sb);
 }
 
-/* The process's numbers, or with v->tid set, one thread's. */
-struct pid_vals_ctx {
-	struct proc_vals *v;
-	int rc;
-};
-
-static char pid_task_state(const struct task *t)
-{
-	switch (t->state) {
-	case TASK_RUNNING:
-	case TASK_RUNNABLE:
-		return 'R';
-	case TASK_BLOCKED:
-		return 'S';
-	default:
-		return 'X';
-	}
-}
-
-static uint64_t pid_signals(const struct process *p, bool ignored)
-{
-	uint64_t m = 0;
-
-	for (int sig = 1; sig <= NSIG; sig++) {
-		uint64_t h = p->sigactions[sig].handler;
-
-		if (ignored ? h == 1 : h > 1)
-			m |= 1ULL << (sig - 1);
-	}
-	return m;
-}
-
-/* Under the address space's lock: sizes and bounds by kind of region. */
-static void pid_vals_memory(struct aspace *as, struct proc_vals *v)
-{
-	for (struct vm_region *r = as->regions; r; r = r->next) {
-		uint64_t size = r->end - r->start;
-
-		v->vsize += size;
-		if (r->kind == VM_STACK) {
-			v->stack += size;
-			v->start_stack = MAX(v->start_stack, r->end);
-		} else if (r->kind == VM_IMAGE && (r->prot & VM_EXEC)) {
-			v->exe += size;
-			v->start_code = v->start_code ? MIN(v->start_code, r->start) : r->start;
-			v->end_code = MAX(v->end_code, r->end);
-		} else if (r->prot & VM_WRITE) {
-			v->data += size;
-			if (r->kind == VM_IMAGE) {
-				v->start_data = v->start_data ? MIN(v->start_data, r->start) : r->start;
-				v->end_data = MAX(v->end_data, r->end);
-			}
-		}
-	}
-	v->rss = as->mapped_bytes;
-	v->start_brk = as->brk_base;
-}
-
-static int pid_vals_fn(struct process *p, void *ctx)
-{
-	struct proc_vals *v = ctx;
-	struct task *shown = NULL;
-	unsigned long flags;
-	bool running = false;
-
-	memcpy(v->name, p->name, 15);
-	v->ppid = process_parent_pid_locked(p);
-	v->start_ticks = p->start_ns / (NSEC_PER_SEC / USER_HZ);
-	v->allowed = p->allowed;
-	v->sigign = pid_signals(p, true);
-	v->sigcatch = pid_signals(p, false);
-	v->exit_code = p->exited ? p->exit_code : 0;
-	v->fd_size = FD_MAX;
-	flags = spin_lock_irqsave(&p->lock);
-	for (struct task *t = p->threads; t; t = t->thread_next) {
-		uint64_t ran = task_runtime_ns(t);
-
-		if (t->state == TASK_DEAD)
-			continue;
-		v->threads++;
-		running |= pid_task_state(t) == 'R';
-		if (t->tid == v->tid || (!shown && t->tid == p->pid))
-			shown = t;
-		if (!v->tid || t->tid == v->tid) {
-			v->utime_ticks += ran / (NSEC_PER_SEC / USER_HZ);
-			v->switches += t->switches;
-		}
-	}
-	if (shown) {
-		v->cpu = shown->cpu;
-		v->sigmask = shown->sigmask;
-		v->allowed = shown->affinity;
-	}
-	if (v->tid && shown)
-		v->state = pid_task_state(shown);
-	else
-		v->state = p->exited ? 'Z' : running ? 'R' : 'S';
-	spin_unlock_irqrestore(&p->lock, flags);
-	if (p->as) {
-		flags = spin_lock_irqsave(&p->as->lock);
-		pid_vals_memory(p->as, v);
-		spin_unlock_irqrestore(&p->as->lock, flags);
-	}
-	return 0;
-}
-
+/* The numbers stat, status and statm show, with the argument bounds. */
 static int pid_vals(const struct synth_node *n, struct proc_vals *v)
 {
 	struct synth_cpus *sc = synth_cpus_get();
 	struct pid_args pa;
 	int rc;
 
-	memset(v, 0, sizeof(*v));
-	v->pid = n->pid;
-	v->tid = n->tid ? n->tid : n->pid;
-	v->nr_cpu_ids = sc ? sc->nr_ids : MAX_CPUS;
+	rc = procfs_pid_vals(n->pid, n->tid, sc ? sc->nr_ids : MAX_CPUS, v);
 	kfree(sc);
-	/* Process-wide unless a task/<tid> file asked for one thread. */
-	if (!n->tid)
-		v->tid = 0;
-	rc = process_with(n->pid, pid_vals_fn, v);
-	if (!v->tid)
-		v->tid = n->pid;
 	if (rc)
-		return rc == -ESRCH ? -ENOENT : rc;
+		return rc;
 	if (!pid_args_get(n->pid, &pa)) {
 		v->args = pa.a;
 		kfree(pa.win);
@@ -491,46 +375,11 @@ static int pid_vals(const struct synth_node *n, struct proc_vals *v)
 }
 
 /* The map, with the program's own name and inode on its image. */
-struct pid_maps {
-	struct sbuf *sb;
-	const char *exe;
-	uint64_t exe_ino;
-};
-
-static int pid_maps_fn(struct process *p, void *ctx)
-{
-	struct pid_maps *m = ctx;
-	unsigned long flags;
-
-	if (!p->as)
-		return 0;
-	flags = spin_lock_irqsave(&p->as->lock);
-	for (struct vm_region *r = p->as->regions; r; r = r->next) {
-		const char *name = NULL;
-		uint32_t dev = 0;
-		uint64_t ino = 0;
-
-		if (r->kind == VM_IMAGE && m->exe[0]) {
-			/* The image is a copy: Cove keeps no file offset for it. */
-			name = m->exe;
-			dev = VFS_DEV_ENCLAVE;
-			ino = m->exe_ino;
-		} else if (r->kind == VM_HEAP) {
-			name = "[heap]";
-		} else if (r->kind == VM_STACK) {
-			name = "[stack]";
-		}
-		fmt_maps_line(m->sb, r->start, r->end, r->prot, 0, dev, ino, name);
-	}
-	spin_unlock_irqrestore(&p->as->lock, flags);
-	return 0;
-}
-
 static int pid_maps(const struct synth_node *n, struct sbuf *sb)
 {
 	char *exe = kzalloc(SYNTH_PATH_MAX);
-	struct pid_maps m = { sb, exe, 0 };
 	struct vfs_stat st;
+	uint64_t ino = 0;
 	int rc;
 
 	if (!exe)
@@ -538,10 +387,10 @@ static int pid_maps(const struct synth_node *n, struct sbuf *sb)
 	if (pid_exe_path(n->pid, exe, SYNTH_PATH_MAX))
 		exe[0] = 0;
 	else if (!vfs_statat(AT_FDCWD, exe, true, &st))
-		m.exe_ino = st.ino;
-	rc = process_with(n->pid, pid_maps_fn, &m);
+		ino = st.ino;
+	rc = procfs_pid_maps(n->pid, exe, ino, sb);
 	kfree(exe);
-	return rc == -ESRCH ? -ENOENT : rc;
+	return rc;
 }
 
 /* cmdline and environ: the strings as they are in the process's memory now. */
