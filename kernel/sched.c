@@ -86,6 +86,7 @@ void sched_init_cpu(void)
 	idle->cpu = pc->cpu;
 	idle->on_cpu = 1;
 	idle->kstack_top = pc->kstack_top;
+	idle->run_since = time_now_ns();	/* idle time counts from here */
 	rq->idle = idle;
 	pc->rq = rq;
 	pc->current = idle;
@@ -107,6 +108,17 @@ static void sched_finish_switch(void)
 		task_free(from);
 	if (mover)
 		sched_enqueue(mover);
+}
+
+/* CPU time for /proc: what prev ran until now, and when next starts. */
+static void sched_account(struct task *prev, struct task *next)
+{
+	uint64_t now = time_now_ns();
+
+	if (prev->run_since)
+		__atomic_store_n(&prev->run_ns, prev->run_ns + (now - MIN(prev->run_since, now)),
+				 __ATOMIC_RELAXED);
+	__atomic_store_n(&next->run_since, now, __ATOMIC_RELAXED);
 }
 
 void schedule(void)
@@ -138,6 +150,7 @@ void schedule(void)
 	}
 	rq->nr_switches++;
 	next->switches++;
+	sched_account(prev, next);
 	/* A task that just left another CPU may still be on that CPU's stack. */
 	while (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE))
 		arch_cpu_relax();

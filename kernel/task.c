@@ -13,6 +13,7 @@
 #include <cove/sched.h>
 #include <cove/string.h>
 #include <cove/task.h>
+#include <cove/timer.h>
 #include <arch/fpu.h>
 
 #define MAX_PROCESSES 1024
@@ -44,6 +45,7 @@ struct process *process_create(const char *name, struct process *parent)
 		return NULL;
 	memcpy(p->name, name, n);
 	p->parent = parent;
+	p->start_ns = time_now_ns();
 	flags = spin_lock_irqsave(&proc_table_lock);
 	for (int i = 0; i < MAX_PROCESSES; i++) {
 		if (!proc_table[i]) {
@@ -71,6 +73,46 @@ uint32_t process_list_pids(uint32_t *pids, uint32_t max)
 	}
 	spin_unlock_irqrestore(&proc_table_lock, flags);
 	return n;
+}
+
+int process_with(uint32_t pid, int (*fn)(struct process *p, void *ctx), void *ctx)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_table_lock);
+	int rc = -ESRCH;
+
+	for (int i = 0; i < MAX_PROCESSES; i++) {
+		if (proc_table[i] && proc_table[i]->pid == pid) {
+			rc = fn(proc_table[i], ctx);
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&proc_table_lock, flags);
+	return rc;
+}
+
+uint32_t process_parent_pid_locked(const struct process *p)
+{
+	/* The parent may have been freed: only a pointer still in the table is read. */
+	for (int i = 0; i < MAX_PROCESSES && p->parent; i++) {
+		if (proc_table[i] == p->parent)
+			return p->parent->pid;
+	}
+	return 0;
+}
+
+uint64_t task_runtime_ns(const struct task *t)
+{
+	uint64_t since = __atomic_load_n(&t->run_since, __ATOMIC_RELAXED);
+	uint64_t ran = __atomic_load_n(&t->run_ns, __ATOMIC_RELAXED);
+
+	/*
+	 * A task on a CPU now has its current stretch counted too (read
+	 * racily: a statistic). on_cpu, not the state: an idle task's state
+	 * stays TASK_RUNNING while others run.
+	 */
+	if (__atomic_load_n(&t->on_cpu, __ATOMIC_RELAXED) && since)
+		ran += time_now_ns() - MIN(since, time_now_ns());
+	return ran;
 }
 
 struct process *process_find(uint32_t pid)
@@ -168,11 +210,15 @@ void process_reap_tasks_done(struct process *p)
 /* The last thread is gone: close files, tell whoever waits for it. */
 static void process_finish(struct process *p)
 {
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	struct fdtable *files = p->files;
+
+	/* Under the lock: /proc takes its own reference to the table under it. */
 	p->exited = true;
-	if (p->files) {
-		fdtable_put(p->files);
-		p->files = NULL;
-	}
+	p->files = NULL;
+	spin_unlock_irqrestore(&p->lock, flags);
+	if (files)
+		fdtable_put(files);
 	if (process_exit_hook)
 		process_exit_hook(p);
 }

@@ -41,6 +41,7 @@ struct file {
 	/* A host job's console: its writes go to this stream (1, 2); 0 = the log. */
 	uint32_t host_stream;
 	uint64_t host_handle;		/* a host file: the host's name for it */
+	void *priv;			/* any other back end's own state */
 };
 
 struct fdtable {

@@ -53,6 +53,8 @@ struct task {
 	volatile int wake_reason;	/* 0 woken, -ETIMEDOUT, -EINTR */
 	struct task *thread_next;	/* the process's thread list */
 	uint64_t switches;
+	uint64_t run_ns;		/* time on a CPU, up to its last switch out */
+	uint64_t run_since;		/* when it last switched in */
 };
 
 #define NSIG 64
@@ -89,6 +91,7 @@ struct process {
 	char name[32];
 	void *job_rank;			/* the job rank this process is, if any */
 	struct task *waiter;		/* a parent blocked in wait4 */
+	uint64_t start_ns;		/* when it was made, ns since boot */
 };
 
 /* The task running on this CPU (the idle task when nothing else is). */
@@ -114,6 +117,17 @@ struct process *process_create(const char *name, struct process *parent);
 /* Called when the last task of p is freed (never on p's own stack). */
 void process_reap_tasks_done(struct process *p);
 struct process *process_find(uint32_t pid);
+/*
+ * fn(p, ctx) on the live process pid with the process table locked, so p
+ * cannot be freed meanwhile (for /proc). fn may take p's, its address
+ * space's and its descriptor table's locks, but must not block, nor make
+ * or free processes. fn's result, or -ESRCH if there is no such process.
+ */
+int process_with(uint32_t pid, int (*fn)(struct process *p, void *ctx), void *ctx);
+/* Within process_with: p's parent's pid, 0 if it has none or it is gone. */
+uint32_t process_parent_pid_locked(const struct process *p);
+/* Time t has run on a CPU, now included if it is running. */
+uint64_t task_runtime_ns(const struct task *t);
 /* The pids of live processes, at most max of them; returns how many. */
 uint32_t process_list_pids(uint32_t *pids, uint32_t max);
 /*

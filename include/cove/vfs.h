@@ -7,10 +7,11 @@
  * Back ends: the enclave's own tree (a ramfs filled from the initramfs cpio
  * archive, whose files keep pointing at the archive bytes until changed:
  * kernel/fs/rootfs*.c), a host job's files on the host (kernel/fs/hostfile*.c)
- * and the console (kernel/fs/console_file.c). A tree that lives under a
- * prefix, such as /proc, /sys or /dev/shm, fills struct vfs_fs_ops and is
- * chosen by vfs.c's routing; a file without a name, such as a pipe, fills
- * only struct vfs_file_ops.
+ * the console (kernel/fs/console_file.c), and the enclave's views of the
+ * machine, /proc, /sys and /dev, made when opened (kernel/fs/synth.c,
+ * procfs*.c, sysfs_cpu.c, devfs.c). A tree that lives under a prefix fills
+ * struct vfs_fs_ops and is chosen by vfs.c's routing; a file without a
+ * name, such as a pipe, fills only struct vfs_file_ops.
  */
 #ifndef COVE_VFS_H
 #define COVE_VFS_H
@@ -35,7 +36,10 @@ struct ramfs;
  */
 #define VFS_DEV_ENCLAVE 1
 #define VFS_DEV_HOST 2
+#define VFS_DEV_PROC 3
+#define VFS_DEV_SYS 4
 #define VFS_DEV_CONSOLE 5
+#define VFS_DEV_DEVFS 6
 
 struct vfs_stat {
 	uint64_t dev;		/* VFS_DEV_* */
@@ -78,6 +82,11 @@ struct vfs_file_ops {
 	int (*truncate)(struct file *f, uint64_t size);
 	int (*chmod)(struct file *f, uint32_t perm);
 	int (*fchdir)(struct file *f);		/* make this directory the cwd */
+	/*
+	 * The name /proc/<pid>/fd/N shows, without a NUL: its length or
+	 * -errno. NULL: "anon_inode:[<name>]", as Linux names such files.
+	 */
+	int64_t (*path)(struct file *f, char *buf, size_t len);
 	void (*release)(struct file *f);	/* the last reference is gone */
 };
 
@@ -126,6 +135,8 @@ int64_t vfs_ioctl(struct file *f, uint64_t req, uint64_t arg);
 int vfs_ftruncate(struct file *f, uint64_t size);
 int vfs_fchmod(struct file *f, uint32_t perm);
 int vfs_fchdir(struct file *f);
+/* What /proc/<pid>/fd/N says of f (see struct vfs_file_ops.path). */
+int64_t vfs_file_path(struct file *f, char *buf, size_t len);
 /* Copy len bytes of f from off into a fresh private mapping at va of as. */
 int vfs_mmap_copy(struct file *f, struct aspace *as, uint64_t va, uint64_t len,
 		  uint64_t off);
@@ -145,6 +156,14 @@ int vfs_chmod(const char *path, uint32_t perm);
 int vfs_chdir(const char *path);
 /* The cwd's path into buf, NUL included: its length or -errno. */
 int64_t vfs_getcwd(char *buf, size_t len);
+
+/*
+ * Whether an absolute path names the enclave's own view of the machine:
+ * /proc, /sys or /dev (with "." and ".." taken as written). Those are
+ * always answered by the enclave, in bare and co-kernel mode alike; a
+ * relative path is never one (its base decides). Pure.
+ */
+bool vfs_path_is_enclave(const char *path);
 
 /* The enclave's tree as the kernel itself uses it (kernel/fs/rootfs.c). */
 

@@ -19,6 +19,8 @@ extern const struct vfs_file_ops hostfile_file_ops;
 /* fd 0 of a host job: the stdin of its `cove run`. NULL if out of memory. */
 struct file *hostfile_open_stdin(uint32_t job);
 
+/* synth.h: /proc, /sys and /dev, the trees made when opened (synth_fs_ops). */
+
 /* console_file.c: the console; stream 1 or 2 of a host job, or the log (job 0). */
 extern const struct vfs_file_ops console_file_ops;
 struct file *console_file_open(uint32_t host_job, uint32_t stream);

@@ -80,6 +80,15 @@ static int64_t console_file_ioctl(struct file *f, uint64_t req, uint64_t arg)
 	}
 }
 
+static int64_t console_file_path(struct file *f, char *buf, size_t len)
+{
+	static const char name[] = "/dev/console";
+	size_t n = MIN(len, sizeof(name) - 1);
+
+	memcpy(buf, name, n);
+	return (int64_t)n;
+}
+
 const struct vfs_file_ops console_file_ops = {
 	.name = "console",
 	.flags = VFS_STREAM,
@@ -87,6 +96,7 @@ const struct vfs_file_ops console_file_ops = {
 	.write = console_file_write,
 	.stat = console_file_stat,
 	.ioctl = console_file_ioctl,
+	.path = console_file_path,
 };
 
 struct file *console_file_open(uint32_t host_job, uint32_t stream)

@@ -3,45 +3,14 @@
 #include <cove/errno.h>
 #include <cove/hostfile.h>
 #include <cove/string.h>
-
-/* The enclave's own views of the machine: a host answer would be a lie. */
-static const char *const hostfile_enclave_trees[] = { "proc", "sys", "dev" };
-
-/*
- * The first real component of an absolute path: "/", "." and ".." in
- * front of it all stay at the root, so "//./../proc" is still /proc.
- */
-static const char *hostfile_first_name(const char *path)
-{
-	for (;;) {
-		if (path[0] == '/')
-			path++;
-		else if (path[0] == '.' && (path[1] == '/' || !path[1]))
-			path++;
-		else if (path[0] == '.' && path[1] == '.' && (path[2] == '/' || !path[2]))
-			path += 2;
-		else
-			return path;
-	}
-}
-
-static bool hostfile_under(const char *path, const char *tree)
-{
-	size_t n = strlen(tree);
-
-	path = hostfile_first_name(path);
-	return !strncmp(path, tree, n) && (path[n] == 0 || path[n] == '/');
-}
+#include <cove/vfs.h>
 
 enum hostfile_route hostfile_route(const char *path, bool cwd_on_host)
 {
 	if (path[0] != '/')
 		return cwd_on_host ? HOSTFILE_HOST : HOSTFILE_ENCLAVE;
-	for (size_t i = 0; i < ARRAY_SIZE(hostfile_enclave_trees); i++) {
-		if (hostfile_under(path, hostfile_enclave_trees[i]))
-			return HOSTFILE_ENCLAVE;
-	}
-	return HOSTFILE_FALLBACK;
+	/* The enclave's own views of the machine: a host answer would be a lie. */
+	return vfs_path_is_enclave(path) ? HOSTFILE_ENCLAVE : HOSTFILE_FALLBACK;
 }
 
 int hostfile_path_join(const char *cwd, const char *path, char *out, size_t len)

@@ -43,6 +43,26 @@ struct ramfs *vfs_root(void)
 	return &rootfs;
 }
 
+/*
+ * The tops of /proc, /sys and /dev exist in the tree too, empty, so that
+ * "/" lists them and a job can stand in them; what is below is the
+ * synthetic trees' (vfs.c routes there first). /dev/shm is a real,
+ * writable directory of the tree.
+ */
+static void rootfs_make_mount_points(void)
+{
+	static const struct {
+		const char *name;
+		uint32_t mode;
+	} dirs[] = { { "proc", 0555 }, { "sys", 0555 }, { "dev", 0755 } };
+	struct ramfs_node *dev = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+		ramfs_mkdir(&rootfs, NULL, dirs[i].name, dirs[i].mode, NULL);
+	if (!ramfs_lookup(&rootfs, NULL, "/dev", true, &dev))
+		ramfs_mkdir(&rootfs, dev, "shm", 01777, NULL);
+}
+
 int vfs_init(const void *cpio, size_t len)
 {
 	struct ramfs_ops ops = {
@@ -53,12 +73,13 @@ int vfs_init(const void *cpio, size_t len)
 
 	if (rc)
 		return rc;
-	if (!cpio || !len)
-		return 0;
-	rc = ramfs_load_cpio(&rootfs, cpio, len, &bad);
-	if (rc)
-		pr_err("initramfs: corrupt archive entry at offset %zu (%d); later files are missing\n",
-		       bad, rc);
+	if (cpio && len) {
+		rc = ramfs_load_cpio(&rootfs, cpio, len, &bad);
+		if (rc)
+			pr_err("initramfs: corrupt archive entry at offset %zu (%d); later files are missing\n",
+			       bad, rc);
+	}
+	rootfs_make_mount_points();
 	return rc;
 }
 

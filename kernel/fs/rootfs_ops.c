@@ -390,6 +390,60 @@ static int rootfs_file_fchdir(struct file *f)
 	return rc;
 }
 
+/* Deeper than this, a file's name is not looked for (the tree has no loops). */
+#define ROOTFS_PATH_DEPTH 32
+
+/*
+ * Looks for node below dir, writing the names on the way into buf from
+ * at: true when found. Files keep no link to their directory, so the tree
+ * is searched (it is small: the initramfs and what jobs wrote). Under the
+ * lock.
+ */
+static bool rootfs_find(struct ramfs_node *dir, struct ramfs_node *node, char *buf,
+			size_t len, size_t at, int depth)
+{
+	struct ramfs_node *child;
+	const char *name;
+	uint64_t pos = 0;
+
+	if (depth > ROOTFS_PATH_DEPTH)
+		return false;
+	while (ramfs_readdir(dir, &pos, &name, &child) == 0) {
+		size_t n = strlen(name);
+
+		if (!strcmp(name, ".") || !strcmp(name, "..") || at + 1 + n >= len)
+			continue;
+		buf[at] = '/';
+		memcpy(buf + at + 1, name, n);
+		buf[at + 1 + n] = 0;
+		if (child == node)
+			return true;
+		if (rootfs_is_dir(child) &&
+		    rootfs_find(child, node, buf, len, at + 1 + n, depth + 1))
+			return true;
+	}
+	return false;
+}
+
+/* The file's name in the tree (one of them, for a file with several). */
+static int64_t rootfs_file_path(struct file *f, char *buf, size_t len)
+{
+	struct ramfs_node *root = vfs_root()->root;
+	unsigned long irq;
+	bool found;
+
+	if (len < 2)
+		return -ERANGE;
+	if (f->node == root) {
+		buf[0] = '/';
+		return 1;
+	}
+	irq = spin_lock_irqsave(&rootfs_lock);
+	found = rootfs_find(root, f->node, buf, len, 0, 0);
+	spin_unlock_irqrestore(&rootfs_lock, irq);
+	return found ? (int64_t)strlen(buf) : -ENOENT;
+}
+
 static void rootfs_file_release(struct file *f)
 {
 	unsigned long irq;
@@ -411,5 +465,6 @@ const struct vfs_file_ops rootfs_file_ops = {
 	.truncate = rootfs_file_truncate,
 	.chmod = rootfs_file_chmod,
 	.fchdir = rootfs_file_fchdir,
+	.path = rootfs_file_path,
 	.release = rootfs_file_release,
 };

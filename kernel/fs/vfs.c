@@ -6,10 +6,15 @@
 #include <cove/aspace.h>
 #include <cove/errno.h>
 #include <cove/file.h>
+#include <cove/heap.h>
 #include <cove/hostfile.h>
+#include <cove/kvsnprintf.h>
+#include <cove/ramfs.h>
+#include <cove/string.h>
 #include <cove/task.h>
 #include <cove/vfs.h>
 #include "backends.h"
+#include "synth.h"
 
 #define SEEK_SET 0
 #define SEEK_CUR 1
@@ -17,68 +22,148 @@
 
 /* A file system a path may route to; at most this many are asked in turn. */
 #define VFS_ROUTE_MAX 2
+#define VFS_PATH_MAX 4096
 
 /*
- * The file systems (dirfd, path) is looked for in, in order: a later one
- * only when the earlier has no such name. A bare-mode job's names are the
- * enclave's; a host job's may be the host's (cove/hostfile.h). A relative
- * path from a directory descriptor is the enclave's: host directories
- * cannot be opened as bases. Trees with their own prefix (/proc, /sys,
- * /dev/shm) will be chosen here too.
+ * A name on its way to a file system: the vfs_path handed to it, the file
+ * systems to ask in order (a later one only when the earlier has no such
+ * name), and the absolute path when the name is the enclave's own view of
+ * the machine (then vp.path is it and vp.dir is not used).
  */
-static int vfs_route(const struct process *p, int dirfd, const char *path,
-		     const struct vfs_fs_ops *fs[VFS_ROUTE_MAX])
+struct vfs_lookup {
+	struct vfs_path vp;
+	const struct vfs_fs_ops *fs[VFS_ROUTE_MAX];
+	int n;
+	char *abs;		/* kmalloc'd, or NULL */
+	struct file *dir;	/* the held directory file, for vfs_lookup_done */
+};
+
+/*
+ * The absolute path a relative name starts from, into buf: its directory
+ * file's name, or the cwd's. 0, or -ENOENT when it has none the enclave
+ * can tell (a host directory: such names are never the synthetic trees').
+ */
+static int vfs_base_path(const struct vfs_path *vp, char *buf, size_t len)
 {
+	const struct process *p = vp->proc;
+	int64_t n;
+
+	if (vp->dir) {
+		n = vp->dir->ops->path ? vp->dir->ops->path(vp->dir, buf, len - 1) : -ENOENT;
+		if (n < 0 || buf[0] != '/')
+			return -ENOENT;
+		buf[n] = 0;
+		return 0;
+	}
+	if (p->host_job && p->cwd_on_host)
+		return -ENOENT;
+	if (!p->cwd || p->cwd == vfs_root()->root) {
+		buf[0] = '/';
+		buf[1] = 0;
+		return 0;
+	}
+	n = rootfs_fs_ops.getcwd((struct process *)p, buf, len);
+	return n < 0 ? -ENOENT : 0;
+}
+
+/*
+ * The absolute, normalised form of vp's name if it lands in /proc, /sys or
+ * /dev: a new buffer, or NULL for every other name (and when out of memory,
+ * which then finds nothing there). "." and ".." are taken as written.
+ */
+static char *vfs_enclave_abs(const struct vfs_path *vp)
+{
+	char *base = NULL, *abs;
+	bool ok;
+
+	/* Most names are absolute and elsewhere: told without a buffer. */
+	if (vp->path[0] == '/' && !vfs_path_is_enclave(vp->path))
+		return NULL;
+	abs = kmalloc(VFS_PATH_MAX);
+	ok = abs != NULL;
+	if (ok && vp->path[0] != '/') {
+		base = kmalloc(VFS_PATH_MAX);
+		ok = base && !vfs_base_path(vp, base, VFS_PATH_MAX);
+	}
+	if (ok)
+		ok = !hostfile_path_join(base ? base : "/", vp->path, abs, VFS_PATH_MAX) &&
+		     vfs_path_is_enclave(abs);
+	kfree(base);
+	if (!ok) {
+		kfree(abs);
+		return NULL;
+	}
+	return abs;
+}
+
+/*
+ * Route (dirfd, path). /proc, /sys and /dev are the enclave's own, in
+ * bare and co-kernel mode alike (/dev/shm is a directory of the enclave's
+ * tree). Otherwise a bare-mode job's names are the enclave's; a host
+ * job's may be the host's (cove/hostfile.h). A relative path from a
+ * directory descriptor is the enclave's: host directories cannot be
+ * opened as bases. vfs_lookup_done releases what this holds.
+ */
+static int vfs_lookup_init(struct vfs_lookup *lk, int dirfd, const char *path)
+{
+	struct process *p = task_current()->proc;
 	enum hostfile_route route = HOSTFILE_ENCLAVE;
 
+	lk->vp.proc = p;
+	lk->vp.path = path;
+	lk->vp.dir = NULL;
+	lk->vp.last = true;
+	lk->abs = NULL;
+	lk->dir = NULL;
+	lk->n = 0;
+	if (path[0] != '/' && dirfd != AT_FDCWD) {
+		lk->dir = lk->vp.dir = fd_get(p->files, dirfd);
+		if (!lk->dir)
+			return -EBADF;
+	}
+	lk->abs = vfs_enclave_abs(&lk->vp);
+	if (lk->abs) {
+		lk->vp.path = lk->abs;
+		lk->vp.dir = NULL;
+		lk->fs[lk->n++] = synth_under_shm(lk->abs) ? &rootfs_fs_ops : &synth_fs_ops;
+		return 0;
+	}
 	if (p->host_job && (path[0] == '/' || dirfd == AT_FDCWD))
 		route = hostfile_route(path, p->cwd_on_host);
-	switch (route) {
-	case HOSTFILE_HOST:
-		fs[0] = &hostfile_fs_ops;
-		return 1;
-	case HOSTFILE_FALLBACK:
-		fs[0] = &rootfs_fs_ops;
-		fs[1] = &hostfile_fs_ops;
-		return 2;
-	default:
-		fs[0] = &rootfs_fs_ops;
-		return 1;
+	if (route == HOSTFILE_HOST) {
+		lk->fs[lk->n++] = &hostfile_fs_ops;
+	} else {
+		lk->fs[lk->n++] = &rootfs_fs_ops;
+		if (route == HOSTFILE_FALLBACK)
+			lk->fs[lk->n++] = &hostfile_fs_ops;
 	}
+	return 0;
 }
 
-/* Sets up *vp for (dirfd, path), holding dirfd's file: vfs_path_done drops it. */
-static int vfs_path_init(struct vfs_path *vp, int dirfd, const char *path)
+static void vfs_lookup_done(struct vfs_lookup *lk)
 {
-	vp->proc = task_current()->proc;
-	vp->path = path;
-	vp->dir = NULL;
-	vp->last = true;
-	if (path[0] == '/' || dirfd == AT_FDCWD)
-		return 0;
-	vp->dir = fd_get(vp->proc->files, dirfd);
-	return vp->dir ? 0 : -EBADF;
+	file_put(lk->dir);
+	kfree(lk->abs);
 }
 
-static void vfs_path_done(struct vfs_path *vp)
+/* The file system that makes, removes and changes names: never the host. */
+static const struct vfs_fs_ops *vfs_name_fs(const struct vfs_lookup *lk)
 {
-	file_put(vp->dir);
+	return lk->fs[0] == &hostfile_fs_ops ? &rootfs_fs_ops : lk->fs[0];
 }
 
 int vfs_openat(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out)
 {
-	const struct vfs_fs_ops *fs[VFS_ROUTE_MAX];
-	struct vfs_path vp;
-	int rc = vfs_path_init(&vp, dirfd, path);
-	int n = rc ? 0 : vfs_route(vp.proc, dirfd, path, fs);
+	struct vfs_lookup lk;
+	int rc = vfs_lookup_init(&lk, dirfd, path);
 
-	for (int i = 0; i < n; i++) {
-		vp.last = i == n - 1;
-		rc = fs[i]->open(&vp, flags, mode, out);
+	for (int i = 0; i < lk.n; i++) {
+		lk.vp.last = i == lk.n - 1;
+		rc = lk.fs[i]->open(&lk.vp, flags, mode, out);
 		if (rc != -ENOENT)
 			break;
 	}
-	vfs_path_done(&vp);
+	vfs_lookup_done(&lk);
 	return rc;
 }
 
@@ -87,7 +172,7 @@ static int vfs_stat_fd(int dirfd, struct vfs_stat *st)
 {
 	struct process *p = task_current()->proc;
 	struct file *f = fd_get(p->files, dirfd);
-	struct vfs_path vp;
+	struct vfs_path vp = { .proc = p, .path = ".", .last = true };
 	int rc;
 
 	if (f) {
@@ -98,46 +183,43 @@ static int vfs_stat_fd(int dirfd, struct vfs_stat *st)
 	if (dirfd != AT_FDCWD || !p->cwd)
 		return -EBADF;
 	/* The enclave's cwd, even while relative paths are the host's. */
-	vfs_path_init(&vp, AT_FDCWD, ".");
 	return rootfs_fs_ops.stat(&vp, true, st);
 }
 
 int vfs_statat(int dirfd, const char *path, bool follow, struct vfs_stat *st)
 {
-	const struct vfs_fs_ops *fs[VFS_ROUTE_MAX];
-	struct vfs_path vp;
-	int rc, n;
+	struct vfs_lookup lk;
+	int rc;
 
 	if (!path || !path[0])
 		return vfs_stat_fd(dirfd, st);
-	rc = vfs_path_init(&vp, dirfd, path);
-	n = rc ? 0 : vfs_route(vp.proc, dirfd, path, fs);
-	for (int i = 0; i < n; i++) {
-		rc = fs[i]->stat(&vp, follow, st);
+	rc = vfs_lookup_init(&lk, dirfd, path);
+	for (int i = 0; i < lk.n; i++) {
+		rc = lk.fs[i]->stat(&lk.vp, follow, st);
 		if (rc != -ENOENT)
 			break;
 	}
-	vfs_path_done(&vp);
+	vfs_lookup_done(&lk);
 	return rc;
 }
 
 int vfs_chdir(const char *path)
 {
-	const struct vfs_fs_ops *fs[VFS_ROUTE_MAX] = { &rootfs_fs_ops };
-	struct vfs_path vp;
-	int rc = -ENOENT, n = 1;
-
-	vfs_path_init(&vp, AT_FDCWD, path);	/* from the cwd: nothing to fail */
+	struct vfs_lookup lk;
+	int rc = vfs_lookup_init(&lk, AT_FDCWD, path);	/* from the cwd: nothing to fail */
+	int n = lk.n;
 
 	/* Only a host job that knows its host directory can move on the host. */
-	if (vp.proc->host_job && vp.proc->host_cwd[0])
-		n = vfs_route(vp.proc, AT_FDCWD, path, fs);
+	if (!lk.abs && !(lk.vp.proc->host_job && lk.vp.proc->host_cwd[0])) {
+		lk.fs[0] = &rootfs_fs_ops;
+		n = 1;
+	}
 	for (int i = 0; i < n; i++) {
-		rc = fs[i]->chdir(&vp);
+		rc = lk.fs[i]->chdir(&lk.vp);
 		if (rc != -ENOENT)
 			break;
 	}
-	vfs_path_done(&vp);
+	vfs_lookup_done(&lk);
 	return rc;
 }
 
@@ -150,56 +232,63 @@ int64_t vfs_getcwd(char *buf, size_t len)
 }
 
 /*
- * Calls that read or change one name go to the enclave's tree only: the
- * host's names are opened and stat'ed, never made or removed.
+ * Calls that read or change one name go to the enclave's tree, or to the
+ * synthetic tree the name is in: the host's names are opened and
+ * stat'ed, never made or removed.
  */
 int64_t vfs_readlinkat(int dirfd, const char *path, char *buf, size_t len)
 {
-	struct vfs_path vp;
-	int64_t rc = vfs_path_init(&vp, dirfd, path);
+	struct vfs_lookup lk;
+	int64_t rc = vfs_lookup_init(&lk, dirfd, path);
 
 	if (!rc)
-		rc = rootfs_fs_ops.readlink(&vp, buf, len);
-	vfs_path_done(&vp);
+		rc = vfs_name_fs(&lk)->readlink(&lk.vp, buf, len);
+	vfs_lookup_done(&lk);
 	return rc;
 }
 
 int vfs_mkdirat(int dirfd, const char *path, uint32_t mode)
 {
-	struct vfs_path vp;
-	int rc = vfs_path_init(&vp, dirfd, path);
+	struct vfs_lookup lk;
+	int rc = vfs_lookup_init(&lk, dirfd, path);
 
 	if (!rc)
-		rc = rootfs_fs_ops.mkdir(&vp, mode);
-	vfs_path_done(&vp);
+		rc = vfs_name_fs(&lk)->mkdir(&lk.vp, mode);
+	vfs_lookup_done(&lk);
 	return rc;
 }
 
 int vfs_unlinkat(int dirfd, const char *path, bool dir)
 {
-	struct vfs_path vp;
-	int rc = vfs_path_init(&vp, dirfd, path);
+	struct vfs_lookup lk;
+	int rc = vfs_lookup_init(&lk, dirfd, path);
 
 	if (!rc)
-		rc = dir ? rootfs_fs_ops.rmdir(&vp) : rootfs_fs_ops.unlink(&vp);
-	vfs_path_done(&vp);
+		rc = dir ? vfs_name_fs(&lk)->rmdir(&lk.vp) : vfs_name_fs(&lk)->unlink(&lk.vp);
+	vfs_lookup_done(&lk);
 	return rc;
 }
 
 int vfs_truncate(const char *path, uint64_t size)
 {
-	struct vfs_path vp;
+	struct vfs_lookup lk;
+	int rc = vfs_lookup_init(&lk, AT_FDCWD, path);
 
-	vfs_path_init(&vp, AT_FDCWD, path);
-	return rootfs_fs_ops.truncate(&vp, size);
+	if (!rc)
+		rc = vfs_name_fs(&lk)->truncate(&lk.vp, size);
+	vfs_lookup_done(&lk);
+	return rc;
 }
 
 int vfs_chmod(const char *path, uint32_t perm)
 {
-	struct vfs_path vp;
+	struct vfs_lookup lk;
+	int rc = vfs_lookup_init(&lk, AT_FDCWD, path);
 
-	vfs_path_init(&vp, AT_FDCWD, path);
-	return rootfs_fs_ops.chmod(&vp, perm & 07777);
+	if (!rc)
+		rc = vfs_name_fs(&lk)->chmod(&lk.vp, perm & 07777);
+	vfs_lookup_done(&lk);
+	return rc;
 }
 
 int64_t vfs_read(struct file *f, void *buf, size_t len, uint64_t *pos)
@@ -296,6 +385,17 @@ int vfs_fchmod(struct file *f, uint32_t perm)
 int vfs_fchdir(struct file *f)
 {
 	return f->ops->fchdir ? f->ops->fchdir(f) : -ENOTDIR;
+}
+
+int64_t vfs_file_path(struct file *f, char *buf, size_t len)
+{
+	int64_t n = f->ops->path ? f->ops->path(f, buf, len) : -ENOENT;
+	int w;
+
+	if (n >= 0)
+		return n;
+	w = ksnprintf(buf, len, "anon_inode:[%s]", f->ops->name);
+	return w < 0 ? -EINVAL : (int64_t)MIN((size_t)w, len ? len - 1 : 0);
 }
 
 int vfs_mmap_copy(struct file *f, struct aspace *as, uint64_t va, uint64_t len, uint64_t off)

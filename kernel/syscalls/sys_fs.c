@@ -220,7 +220,14 @@ int64_t sys_access(SYSCALL_ARGS)
 /* Linux's d_type for a mode. */
 static uint8_t fs_dirent_type(uint32_t mode)
 {
-	return S_ISDIR(mode) ? 4 : S_ISLNK(mode) ? 10 : 8;
+	switch (mode & S_IFMT) {
+	case S_IFDIR: return 4;
+	case S_IFLNK: return 10;
+	case S_IFCHR: return 2;
+	case S_IFIFO: return 1;
+	case S_IFSOCK: return 12;
+	default: return 8;
+	}
 }
 
 int64_t sys_getdents64(SYSCALL_ARGS)

@@ -225,3 +225,66 @@ scenario_abi_jobs_file_missing() {
 	expect_log "jobs=/no/such.jobs: no such file in the initramfs"
 	expect_log "cove: all jobs done: 1 run, 1 failed"
 }
+
+# The enclave's own /proc, /sys and /dev, read by our checker (both C
+# libraries) and by busybox, with the values checked, not only the exits.
+scenario_abi_procsys() {
+	local out mem_kb
+	boot --smp 4 --mem 512M --initrd "$INITRD" --cmdline "jobs=/tests/procsys.jobs" --timeout 300
+	expect_status 0
+	[ "$(grep -ac '^procview: ok' "$LOG")" = 2 ] || fail "procview did not pass with both libcs"
+	expect_log "procview: cpus=4 cpuinfo, sysfs, sysconf and affinity agree"
+	for n in $(seq 1 18); do
+		expect_job_end $n "exited with status 0"
+	done
+	out="$(job_output 3)"	# cat /proc/cpuinfo
+	[ "$(echo "$out" | grep -c '^processor	: ')" = 4 ] || fail "cpuinfo: not 4 processors"
+	echo "$out" | grep -q '^processor	: 3$' || fail "cpuinfo: no processor 3"
+	echo "$out" | grep -qE '^flags		: (.* )?fpu .* sse2( |$)' || fail "cpuinfo: no flags"
+	echo "$out" | grep -qE '^cpu MHz		: [0-9]+\.[0-9]{3}$' || fail "cpuinfo: cpu MHz"
+	out="$(job_output 4 | tr -s ' \n' '\n' | sort | tr '\n' ' ')"	# ls cpu
+	[ "$out" = "cpu0 cpu1 cpu2 cpu3 kernel_max offline online possible present " ] ||
+		fail "ls /sys/devices/system/cpu: '$out'"
+	out="$(job_output 5)"	# status of busybox itself
+	echo "$out" | grep -q '^Name:	busybox$' || fail "status: Name"
+	echo "$out" | grep -q '^State:	R (running)$' || fail "status: State"
+	echo "$out" | grep -q '^Cpus_allowed_list:	0-3$' || fail "status: Cpus_allowed_list"
+	echo "$out" | grep -q '^Cpus_allowed:	f$' || fail "status: Cpus_allowed"
+	echo "$out" | grep -qE '^VmRSS:	 *[1-9][0-9]* kB$' || fail "status: VmRSS"
+	[ "$(job_output 6)" = 4 ] || fail "nproc says '$(job_output 6)'"
+	out="$(job_output 7)"	# free
+	echo "$out" | grep -qE '^Mem: +[1-9][0-9]* +[0-9]+ +[1-9][0-9]*' || fail "free: '$out'"
+	echo "$out" | grep -qE '^Swap: +0 +0 +0' || fail "free: swap"
+	job_output 8 | grep -qE 'up .*load average: [0-9]+\.[0-9]{2}' || fail "uptime: '$(job_output 8)'"
+	out="$(job_output 9)"	# ps: its own line, by its pid's command
+	echo "$out" | grep -qE '^ *PID +USER +COMMAND' || fail "ps: no header: '$out'"
+	echo "$out" | grep -qE '^ *9 +0 +/bin/busybox ps$' || fail "ps: no line for itself: '$out'"
+	job_output 10 | head -n 1 | grep -qE '^[1-9][0-9]*K$' || fail "cache size: '$(job_output 10)'"
+	job_output 10 | tail -n 1 | grep -qx '0-3' || fail "cpu3 core_siblings_list: '$(job_output 10)'"
+	mem_kb="$(job_output 11 | awk '/^MemTotal:/ { print $2 }')"
+	{ [ -n "$mem_kb" ] && [ "$mem_kb" -gt 262144 ] && [ "$mem_kb" -le 524288 ]; } ||
+		fail "MemTotal '$mem_kb' kB is not within the 512 MiB partition"
+	[ "$(job_output 12 | tr -s ' \n' ' ')" = "0 1 2 3 " ] || fail "ls /proc/self/fd: '$(job_output 12)'"
+	[ "$(job_output 13)" = /bin/busybox ] || fail "readlink /proc/self/exe: '$(job_output 13)'"
+	[ "$(job_output 14)" = " 00 00 00 00 00 00 00 00" ] || fail "od /dev/zero: '$(job_output 14)'"
+	job_output 15 | grep -qE '^( [0-9a-f]{2}){8}$' || fail "od /dev/urandom: '$(job_output 15)'"
+	[ "$(job_output 15)" != " 00 00 00 00 00 00 00 00" ] || fail "/dev/urandom gave zeros"
+	[ "$(job_output 16)" = /dev/console ] || fail "readlink -f /dev/stdout: '$(job_output 16)'"
+	out=" $(job_output 17 | tr -s ' \n' ' ')"	# ls /proc: its own pid and the machine's files
+	for want in 17 cpuinfo meminfo self stat sys uptime; do
+		case "$out" in *" $want "*) ;; *) fail "ls /proc lacks $want: '$out'" ;; esac
+	done
+	out="$(job_output 18)"	# stat, uptime, loadavg, osrelease, version
+	[ "$(echo "$out" | grep -cE '^cpu[0-3]? +[0-9]+ 0 0 [0-9]+ 0 0 0 0 0 0$')" = 5 ] ||
+		fail "/proc/stat cpu lines: '$out'"
+	echo "$out" | awk '/^cpu / { busy = $2; idle = $5 } NF == 2 && /^[0-9]+\.[0-9][0-9] / {
+		up = $1; upidle = $2 } END { exit !(up > 0 && upidle <= 4 * up + 0.01 &&
+		busy + idle <= 4 * up * 100 + 4 && busy + idle >= 4 * up * 100 - 400) }' ||
+		fail "/proc/stat and /proc/uptime disagree: '$out'"
+	echo "$out" | grep -qE '^[0-9]+\.00 [0-9]+\.00 [0-9]+\.00 [0-9]+/[0-9]+ 18$' ||
+		fail "/proc/loadavg: '$out'"
+	echo "$out" | grep -qx '6.1.0-cove' || fail "osrelease"
+	echo "$out" | grep -q '^Cove version ' || fail "/proc/version"
+	expect_log "cove: all jobs done: 18 run, 0 failed"
+	expect_no_log "KERNEL"
+}

@@ -350,7 +350,10 @@ echo "through stdin" | cove run $id -- /bin/busybox tee tee.txt >/dev/null; echo
 echo "TEE FILE $(cat tee.txt)"
 cove run $id -- /bin/busybox cat /tmp/work/no-such-input; echo "RC missing $?"
 cove run $id -- /bin/busybox cp in.bin /no/such/dir/out; echo "RC nodir $?"
-cove run $id -- /bin/busybox cat /proc/version; echo "RC proc $?"
+cove run $id -- /bin/busybox cat /proc/version > proc.txt; echo "RC proc $?"
+sed "s/^/JOB PROC /" proc.txt
+cove run $id -- /bin/busybox cat /sys/devices/system/cpu/online > online.txt; echo "RC sys $?"
+sed "s/^/JOB SYS /" online.txt
 mkdir -p subdir && echo "in the subdirectory" > subdir/note.txt
 cove run $id -- /bin/busybox pwd | sed "s/^/JOB PWD /"; echo "RC pwd $?"
 cove run $id -- /bin/busybox sh -c "cd subdir && pwd -P && read l < note.txt && echo \$l && cd .. && pwd -P && cd /nowhere" 2>&1 | sed "s/^/JOB CD /"
@@ -392,9 +395,13 @@ check_back
 	expect_log "RC missing 1"
 	expect_log_re "cp: can.t create ./no/such/dir/out.: No such file or directory"
 	expect_log "RC nodir 1"
-	# The enclave has no /proc/version; the host's must not stand in for it.
-	expect_log_re "cat: can.t open ./proc/version.: No such file or directory"
-	expect_log "RC proc 1"
+	# /proc and /sys are the enclave's own: its version and its two CPUs,
+	# never the host's.
+	expect_log "JOB PROC Cove version 0.1.0"
+	expect_no_log "JOB PROC Linux"
+	expect_log "RC proc 0"
+	expect_log "JOB SYS 0-1"
+	expect_log "RC sys 0"
 	# The job stands where cove run was started, and may move on the host.
 	expect_log "JOB PWD /tmp/work"
 	expect_log "RC pwd 0"

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The numbers of /proc/<pid>/stat, status and statm, and the lines of
+ * maps, read from a process while the process table is locked
+ * (process_with) and its own locks are taken in turn: its lock for the
+ * threads, its address space's for the regions.
+ */
+#include <cove/aspace.h>
+#include <cove/errno.h>
+#include <cove/file.h>
+#include <cove/string.h>
+#include <cove/task.h>
+#include <cove/timer.h>
+#include <cove/vfs.h>
+#include "procfs.h"
+#include "procfs_fmt.h"
+
+#define USER_HZ 100
+
+/* A thread as stat shows it: running (or ready to), sleeping, or gone. */
+static char pid_task_state(const struct task *t)
+{
+	switch (t->state) {
+	case TASK_RUNNING:
+	case TASK_RUNNABLE:
+		return 'R';
+	case TASK_BLOCKED:
+		return 'S';
+	default:
+		return 'X';
+	}
+}
+
+static uint64_t pid_signals(const struct process *p, bool ignored)
+{
+	uint64_t m = 0;
+
+	for (int sig = 1; sig <= NSIG; sig++) {
+		uint64_t h = p->sigactions[sig].handler;
+
+		if (ignored ? h == 1 : h > 1)
+			m |= 1ULL << (sig - 1);
+	}
+	return m;
+}
+
+/* Under the address space's lock: sizes and bounds by kind of region. */
+static void pid_vals_memory(struct aspace *as, struct proc_vals *v)
+{
+	for (struct vm_region *r = as->regions; r; r = r->next) {
+		uint64_t size = r->end - r->start;
+
+		v->vsize += size;
+		if (r->kind == VM_STACK) {
+			v->stack += size;
+			v->start_stack = MAX(v->start_stack, r->end);
+		} else if (r->kind == VM_IMAGE && (r->prot & VM_EXEC)) {
+			v->exe += size;
+			v->start_code = v->start_code ? MIN(v->start_code, r->start) : r->start;
+			v->end_code = MAX(v->end_code, r->end);
+		} else if (r->prot & VM_WRITE) {
+			v->data += size;
+			if (r->kind == VM_IMAGE) {
+				v->start_data = v->start_data ? MIN(v->start_data, r->start) : r->start;
+				v->end_data = MAX(v->end_data, r->end);
+			}
+		}
+	}
+	v->rss = as->mapped_bytes;
+	v->start_brk = as->brk_base;
+}
+
+/* The process's numbers, or with v->tid set, one thread's. */
+static int pid_vals_fn(struct process *p, void *ctx)
+{
+	struct proc_vals *v = ctx;
+	struct task *shown = NULL;
+	unsigned long flags;
+	bool running = false;
+
+	memcpy(v->name, p->name, 15);
+	v->ppid = process_parent_pid_locked(p);
+	v->start_ticks = p->start_ns / (NSEC_PER_SEC / USER_HZ);
+	v->allowed = p->allowed;
+	v->sigign = pid_signals(p, true);
+	v->sigcatch = pid_signals(p, false);
+	v->exit_code = p->exited ? p->exit_code : 0;
+	v->fd_size = FD_MAX;
+	flags = spin_lock_irqsave(&p->lock);
+	for (struct task *t = p->threads; t; t = t->thread_next) {
+		uint64_t ran = task_runtime_ns(t);
+
+		if (t->state == TASK_DEAD)
+			continue;
+		v->threads++;
+		running |= pid_task_state(t) == 'R';
+		if (t->tid == v->tid || (!shown && t->tid == p->pid))
+			shown = t;
+		if (!v->tid || t->tid == v->tid) {
+			v->utime_ticks += ran / (NSEC_PER_SEC / USER_HZ);
+			v->switches += t->switches;
+		}
+	}
+	if (shown) {
+		v->cpu = shown->cpu;
+		v->sigmask = shown->sigmask;
+		v->allowed = shown->affinity;
+	}
+	if (v->tid && shown)
+		v->state = pid_task_state(shown);
+	else
+		v->state = p->exited ? 'Z' : running ? 'R' : 'S';
+	spin_unlock_irqrestore(&p->lock, flags);
+	if (p->as) {
+		flags = spin_lock_irqsave(&p->as->lock);
+		pid_vals_memory(p->as, v);
+		spin_unlock_irqrestore(&p->as->lock, flags);
+	}
+	return 0;
+}
+
+int procfs_pid_vals(uint32_t pid, uint32_t tid, uint32_t nr_cpu_ids, struct proc_vals *v)
+{
+	int rc;
+
+	memset(v, 0, sizeof(v[0]));
+	v->pid = pid;
+	v->tid = tid;
+	v->nr_cpu_ids = nr_cpu_ids;
+	rc = process_with(pid, pid_vals_fn, v);
+	if (!v->tid)
+		v->tid = pid;	/* the process's line is its main thread's */
+	return rc == -ESRCH ? -ENOENT : rc;
+}
+
+/* The map, with the program's own name and inode on its image. */
+struct pid_maps {
+	struct sbuf *sb;
+	const char *exe;
+	uint64_t exe_ino;
+};
+
+static int pid_maps_fn(struct process *p, void *ctx)
+{
+	struct pid_maps *m = ctx;
+	unsigned long flags;
+
+	if (!p->as)
+		return 0;
+	flags = spin_lock_irqsave(&p->as->lock);
+	for (struct vm_region *r = p->as->regions; r; r = r->next) {
+		const char *name = NULL;
+		uint32_t dev = 0;
+		uint64_t ino = 0;
+
+		if (r->kind == VM_IMAGE && m->exe[0]) {
+			/* The image is a copy: Cove keeps no file offset for it. */
+			name = m->exe;
+			dev = VFS_DEV_ENCLAVE;
+			ino = m->exe_ino;
+		} else if (r->kind == VM_HEAP) {
+			name = "[heap]";
+		} else if (r->kind == VM_STACK) {
+			name = "[stack]";
+		}
+		fmt_maps_line(m->sb, r->start, r->end, r->prot, 0, dev, ino, name);
+	}
+	spin_unlock_irqrestore(&p->as->lock, flags);
+	return 0;
+}
+
+int procfs_pid_maps(uint32_t pid, const char *exe, uint64_t exe_ino, struct sbuf *sb)
+{
+	struct pid_maps m = { sb, exe, exe_ino };
+	int rc = process_with(pid, pid_maps_fn, &m);
+
+	return rc == -ESRCH ? -ENOENT : rc;
+}
