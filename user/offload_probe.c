@@ -122,6 +122,37 @@ static void check_pipe(void)
 	close(pipe_fds[0]);
 }
 
+/*
+ * The enclave's files (/proc) and the host's share one descriptor space:
+ * numbers never clash, dup2 of either kind works, and /proc describes the
+ * enclave (its CPUs), not the host.
+ */
+static void check_mixed_fds(const char *dir)
+{
+	char path[512], line[256];
+	int local, host, copy, cpus = 0;
+	FILE *f;
+
+	local = open("/proc/cpuinfo", O_RDONLY);
+	snprintf(path, sizeof(path), "%s/b.txt", dir);
+	host = open(path, O_RDONLY);
+	CHECK(local >= 0 && host >= 0 && local != host, "fdspace", "enclave %d host %d",
+	      local >= 0, host >= 0);
+	copy = dup2(local, 50);
+	f = copy == 50 ? fdopen(copy, "r") : NULL;
+	while (f && fgets(line, sizeof(line), f))
+		cpus += !strncmp(line, "processor", 9);
+	CHECK(cpus > 0, "proccpus", "%d", cpus);
+	if (f)
+		fclose(f);
+	CHECK(read(host, line, 7) == 7 && !memcmp(line, "written", 7), "hostread", "after dup2");
+	copy = dup2(host, local);
+	CHECK(copy == local && lseek(local, 0, SEEK_SET) == 0 && read(local, line, 7) == 7,
+	      "dup2host", "over an enclave fd");
+	close(local);
+	close(host);
+}
+
 /* Accept one connection and send back each byte upper-cased, until EOF. */
 static void check_tcp(int port)
 {
@@ -163,6 +194,7 @@ int main(int argc, char **argv)
 	printf("offload: ids uid %d euid %d gid %d\n", (int)getuid(), (int)geteuid(),
 	       (int)getgid());
 	check_dir(argv[1]);
+	check_mixed_fds(argv[1]);
 	check_pipe();
 	CHECK(write(42, "x", 1) < 0 && errno == EBADF, "badfd", "EBADF on a closed fd");
 	if (argc > 2)

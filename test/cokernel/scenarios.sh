@@ -947,6 +947,10 @@ check_back
 		expect_log "$lib offload: nonblock ok"
 		expect_log "$lib offload: pipe ok 'through a host pipe'"
 		expect_log "$lib offload: badfd ok"
+		expect_log "$lib offload: fdspace ok enclave 1 host 1"
+		expect_log "$lib offload: proccpus ok 2"
+		expect_log "$lib offload: hostread ok"
+		expect_log "$lib offload: dup2host ok"
 		expect_log "$lib offload: all ok"
 	done
 	expect_log "GLIBC offload: echo ok 15 bytes"
