@@ -159,6 +159,12 @@ $(ISO): $(ELF) $(INITRAMFS) scripts/mkiso.sh $(CMDLINE_STAMP)
 	@scripts/mkiso.sh $(ELF) $@ "$(FULL_CMDLINE)" $(INITRAMFS)
 
 # EMU=bochs boots the same ISO in Bochs (Intel model, x2APIC; BIOS only).
+# Cove as a co-kernel under Debian's Linux 6.1 in QEMU: an enclave, the CG
+# job in it as an ordinary user, then a shell if a terminal is attached.
+.PHONY: run-cokernel
+run-cokernel:
+	@scripts/run-cokernel.sh
+
 run: $(ISO)
 	@if [ "$(EMU)" = bochs ]; then \
 		scripts/bochs-run.sh --iso $(ISO) --smp $(SMP) --timeout 1800 --mem \
@@ -194,6 +200,10 @@ test-protect: deps
 
 test-cokernel: deps guest-deps
 	@test/run.sh cokernel
+# Unmodified programs in an enclave through offload (part of test-cokernel).
+.PHONY: test-apps
+test-apps: deps guest-deps
+	@test/run.sh cokernel apps_
 
 # Microbenchmarks under Cove and under Debian's Linux 6.1, side by side, then
 # the co-kernel figures (guest instructions to create an enclave and to start

@@ -25,6 +25,8 @@
 #   --cpu MODEL     QEMU CPU model (default max).
 #   --timeout S     kill QEMU after S wall seconds (default 600; 0 = never).
 #   --log FILE      write the guest console (serial) to FILE instead of stdout.
+#   --interactive   the commands read the console, which is this terminal
+#                   (QEMU's -serial mon:stdio; Ctrl-A X quits QEMU). Not with --log.
 #   --add H[:G]     copy host file or directory H into the initramfs as G
 #                   (default /data/<basename of H>; a G ending in / is a
 #                   directory to put it in). Repeatable.
@@ -98,6 +100,7 @@ qemu_extra=()
 plugin=""
 cmds=""
 have_cmds=0
+interactive=0
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -108,6 +111,7 @@ while [ $# -gt 0 ]; do
 	--cpu)     need_arg "$1" $#; cpu="$2"; shift 2 ;;
 	--timeout) need_arg "$1" $#; timeout="$2"; shift 2 ;;
 	--log)     need_arg "$1" $#; log="$2"; shift 2 ;;
+	--interactive) interactive=1; shift ;;
 	--add)     need_arg "$1" $#; adds+=("$2"); shift 2 ;;
 	--modules) all_modules=1; shift ;;
 	--module)  need_arg "$1" $#; modules+=("$2"); shift 2 ;;
@@ -196,6 +200,7 @@ cp "$busybox" "$root/bin/busybox"
 # the node (we may not be root) init re-opens it after mounting devtmpfs.
 mknod "$root/dev/console" c 5 1 2>/dev/null || true
 printf '%s\n' "$cmds" >"$root/cmds.sh"
+[ "$interactive" = 1 ] && : >"$root/interactive"
 
 cat >"$root/init" <<'EOF'
 #!/bin/busybox sh
@@ -209,7 +214,7 @@ mount -t devpts devpts /dev/pts 2>/dev/null
 exec </dev/console >/dev/console 2>&1
 hostname linux-vm
 cd /
-sh /cmds.sh </dev/null
+if [ -e /interactive ]; then sh /cmds.sh; else sh /cmds.sh </dev/null; fi
 echo "LINUX-VM-EXIT $?"
 poweroff -f
 EOF
@@ -284,7 +289,11 @@ run=()
 [ "$timeout" != 0 ] && run=(timeout --foreground -k 5 "$timeout")
 
 console="$work/console.log"
-if [ -n "$log" ]; then
+if [ "$interactive" = 1 ]; then
+	[ -z "$log" ] || bad_usage "--interactive and --log do not go together"
+	"${run[@]}" "${qemu[@]}" -serial mon:stdio | tee "$console"
+	rc=${PIPESTATUS[0]}
+elif [ -n "$log" ]; then
 	: >"$log" 2>/dev/null || die "can't write the log $log"
 	console="$log"
 	"${run[@]}" "${qemu[@]}" -serial "file:$log" </dev/null

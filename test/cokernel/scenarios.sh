@@ -909,7 +909,7 @@ scenario_insn_counts() {
 # addresses. The probe (user/offload_probe.c) lists a host directory, makes
 # and renames files there, uses a host pipe between two threads, and serves
 # a TCP echo that a host process talks to; busybox lists a host directory.
-scenario_cli_offload() {
+scenario_apps_offload() {
 	cokernel_vm --timeout 400 "${CLI_ADDS[@]}" \
 		--add "$BUILD/user/glibc/offload_probe:/data/offload_probe" \
 		--add "$BUILD/user/musl/offload_probe:/data/offload_probe_musl" -- '
@@ -1023,6 +1023,47 @@ check_back
 	expect_log_re "^DL .*ok"
 	expect_log_re "ls: cannot access '/no/such/dir': No such file or directory"
 	expect_log "RC lsmissing 2"
+	expect_log "RC destroy 0"
+	expect_all_back
+}
+
+# Signals sent to `cove run` reach its job: SIGINT and SIGTERM as those
+# signals (a job blocked in a host call, a read on an empty pipe, is woken
+# for it), and SIGKILL of cove run kills the job and frees its cores for
+# the next one. Each job would otherwise run 60 s.
+scenario_apps_signals() {
+	cokernel_vm --timeout 300 "${CLI_ADDS[@]}" -- '
+id=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf); echo "CREATED $id"
+t0=$(date +%s)
+cove run $id -- /bin/busybox sleep 60 & pid=$!
+sleep 2; kill -INT $pid; wait $pid; echo "RC int $?"
+cove run $id -- /bin/busybox sleep 60 & pid=$!
+sleep 2; kill -TERM $pid; wait $pid; echo "RC term $?"
+mkfifo /tmp/never
+( exec 3<>/tmp/never; sleep 70 ) &
+cove run $id -- /bin/busybox cat /tmp/never & pid=$!
+sleep 2; kill -INT $pid; wait $pid; echo "RC blocked $?"
+cove run $id -- /bin/busybox sleep 60 & pid=$!
+sleep 2; kill -KILL $pid; wait $pid; echo "RC kill $?"
+sleep 1
+cove run $id -- /bin/busybox echo the next job runs; echo "RC next $?"
+echo "ELAPSED $(( $(date +%s) - t0 ))"
+cove status $id --json | grep -o "\"jobs_running\": *[0-9]*"
+cove destroy $id; echo "RC destroy $?"
+check_back
+'
+	expect_status 0
+	expect_log "RC int 130"
+	expect_log "RC term 143"
+	expect_log "RC blocked 130"
+	expect_log "RC kill 137"
+	expect_log "the next job runs"
+	expect_log "RC next 0"
+	expect_log_re '"jobs_running": *0'
+	local elapsed
+	elapsed=$(grep -a -m1 "^ELAPSED " "$LOG" | tr -d '\r' | cut -d" " -f2)
+	[ -n "$elapsed" ] && [ "$elapsed" -lt 50 ] ||
+		fail "the signalled jobs were not ended at once (${elapsed:-?} s for all)"
 	expect_log "RC destroy 0"
 	expect_all_back
 }
