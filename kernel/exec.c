@@ -20,6 +20,7 @@
 #include <cove/file.h>
 #include <cove/heap.h>
 #include <cove/kvsnprintf.h>
+#include <cove/offload.h>
 #include <cove/pmem.h>
 #include <cove/sched.h>
 #include <cove/string.h>
@@ -314,7 +315,8 @@ int exec_spawn(const struct exec_params *ep, struct process **out, char *err, si
 		ksnprintf(p->host_cwd, sizeof(p->host_cwd), "%s", ep->host_cwd);
 	p->as = aspace_create(ep->page_size);
 	p->proxy = ep->proxy && ep->host_job;
-	p->files = p->proxy ? fdtable_create_host() : fdtable_create_stdio(ep->host_job);
+	p->files = p->proxy ? fdtable_create_shared(&offload_fd_numbers)
+			    : fdtable_create_stdio(ep->host_job);
 	if (!p->as || !p->files) {
 		rc = -ENOMEM;
 		goto nomem;

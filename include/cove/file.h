@@ -44,19 +44,28 @@ struct file {
 	void *priv;			/* any other back end's own state */
 };
 
+/*
+ * Where a table's numbers come from when they are not its own to give: a
+ * job with a host proxy shares them with the host (cove/offload.h).
+ */
+struct fd_numbers {
+	/* A number >= min (or exactly min) now held for Cove, or -errno. */
+	int (*reserve)(int min, bool exact);
+	void (*release)(int fd);
+};
+
 struct fdtable {
 	spinlock_t lock;
 	struct file *fd[FD_MAX];
 	uint8_t cloexec[FD_MAX];
 	uint32_t refs;
-	/* Numbers are shared with the job's host proxy (cove/offload.h). */
-	bool host_numbers;
+	const struct fd_numbers *numbers;	/* NULL: every number is Cove's */
 };
 
 /* fds 0-2 on the console; host_job != 0 makes them that host job's stdio. */
 struct fdtable *fdtable_create_stdio(uint32_t host_job);
-/* An empty table for a job with a host proxy: its stdio are the host's fds. */
-struct fdtable *fdtable_create_host(void);
+/* An empty table whose numbers come from elsewhere (a host proxy: its stdio are the host's). */
+struct fdtable *fdtable_create_shared(const struct fd_numbers *numbers);
 void fdtable_get(struct fdtable *t);
 void fdtable_put(struct fdtable *t);
 /* Lowest free descriptor at or above min; -EMFILE when full. */

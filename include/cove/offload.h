@@ -19,6 +19,7 @@
 #include <cove/syscall.h>
 #include <cove/types.h>
 
+struct fd_numbers;
 struct process;
 
 /* Whether p's calls may go to a host proxy. */
@@ -35,22 +36,10 @@ bool offload_path_is_host(int dirfd, uint64_t upath);
 /* Whether fd is the host's: not in Cove's table, and there is a proxy. */
 bool offload_fd_is_host(int fd);
 
-/* A host descriptor number for a file of Cove's: >= min, or exactly min. */
-int offload_fd_reserve(int min, bool exact);
-void offload_fd_release(int fd);
+/* Descriptor numbers of a job with a proxy: the host holds each one Cove uses. */
+extern const struct fd_numbers offload_fd_numbers;
 
 /* Fill [va, va+len) of the current process from host fd at off (file mmap). */
 int64_t offload_pread_into(int fd, uint64_t va, uint64_t len, uint64_t off);
-
-/*
- * Cove's own halves of the calls that route themselves (ROUTE_SELF): the
- * list names offload_sys_* (kernel/offload/self_route.c), which call these
- * for the enclave's files.
- */
-int64_t sys_dup2(SYSCALL_ARGS);
-int64_t sys_dup3(SYSCALL_ARGS);
-int64_t sys_chdir(SYSCALL_ARGS);
-int64_t sys_fchdir(SYSCALL_ARGS);
-int64_t sys_getcwd(SYSCALL_ARGS);
 
 #endif /* COVE_OFFLOAD_H */

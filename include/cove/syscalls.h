@@ -23,4 +23,15 @@ SYSCALL_LIST(SYSCALL_DECLARE_NATIVE, SYSCALL_DECLARE_MISSING, SYSCALL_DECLARE_MI
 #undef SYSCALL_DECLARE_MISSING
 #undef SYSCALL_DECLARE_ROUTED
 
+/*
+ * Cove's own halves of the calls that route themselves (ROUTE_SELF): the
+ * list names sys_*_routed (kernel/syscalls/sys_routed.c), which call these
+ * for the enclave's files.
+ */
+int64_t sys_dup2(SYSCALL_ARGS);
+int64_t sys_dup3(SYSCALL_ARGS);
+int64_t sys_chdir(SYSCALL_ARGS);
+int64_t sys_fchdir(SYSCALL_ARGS);
+int64_t sys_getcwd(SYSCALL_ARGS);
+
 #endif /* COVE_SYSCALLS_H */

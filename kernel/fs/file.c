@@ -2,7 +2,6 @@
 /* Open files' lifetime and descriptor tables, whatever the files' back end. */
 #include <cove/errno.h>
 #include <cove/file.h>
-#include <cove/offload.h>
 #include <cove/heap.h>
 #include "backends.h"
 
@@ -70,13 +69,12 @@ void fdtable_put(struct fdtable *t)
 }
 
 /*
- * A job with a host proxy shares the number space with the host: the
- * number comes from the proxy (reserved there with a placeholder), so a
- * host file opened later never gets it (cove/offload.h).
+ * A table sharing its numbers (a job with a host proxy): the number comes
+ * from the other side, held there, so what it opens later never gets it.
  */
-static int fd_install_host_number(struct fdtable *t, struct file *f, int min, bool cloexec)
+static int fd_install_shared_number(struct fdtable *t, struct file *f, int min, bool cloexec)
 {
-	int n = offload_fd_reserve(min < 0 ? 0 : min, false);
+	int n = t->numbers->reserve(min < 0 ? 0 : min, false);
 	unsigned long flags;
 
 	if (n < 0)
@@ -84,7 +82,7 @@ static int fd_install_host_number(struct fdtable *t, struct file *f, int min, bo
 	flags = spin_lock_irqsave(&t->lock);
 	if (n >= FD_MAX || t->fd[n]) {
 		spin_unlock_irqrestore(&t->lock, flags);
-		offload_fd_release(n);
+		t->numbers->release(n);
 		return -EMFILE;
 	}
 	t->fd[n] = f;
@@ -97,8 +95,8 @@ int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec)
 {
 	unsigned long flags;
 
-	if (t->host_numbers)
-		return fd_install_host_number(t, f, min, cloexec);
+	if (t->numbers)
+		return fd_install_shared_number(t, f, min, cloexec);
 	flags = spin_lock_irqsave(&t->lock);
 
 	for (int i = min < 0 ? 0 : min; i < FD_MAX; i++) {
@@ -142,8 +140,8 @@ int fd_close(struct fdtable *t, int fd)
 	if (!f)
 		return -EBADF;
 	file_put(f);
-	if (t->host_numbers)
-		offload_fd_release(fd);
+	if (t->numbers)
+		t->numbers->release(fd);
 	return 0;
 }
 
@@ -181,13 +179,13 @@ void fd_forget(struct fdtable *t, int fd)
 	file_put(f);
 }
 
-struct fdtable *fdtable_create_host(void)
+struct fdtable *fdtable_create_shared(const struct fd_numbers *numbers)
 {
 	struct fdtable *t = kzalloc(sizeof(*t));
 
 	if (!t)
 		return NULL;
 	t->refs = 1;
-	t->host_numbers = true;
+	t->numbers = numbers;
 	return t;
 }

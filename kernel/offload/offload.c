@@ -6,6 +6,7 @@
  */
 #include <cove/aspace.h>
 #include <cove/errno.h>
+#include <cove/file.h>
 #include <cove/host.h>
 #include <cove/offload.h>
 #include <cove/pisces_abi.h>
@@ -44,7 +45,7 @@ int64_t offload_syscall(uint64_t nr, const uint64_t args[6])
 	return rc;
 }
 
-int offload_fd_reserve(int min, bool exact)
+static int offload_fd_reserve(int min, bool exact)
 {
 	struct process *p = task_current()->proc;
 	struct host_call c = {
@@ -60,7 +61,7 @@ int offload_fd_reserve(int min, bool exact)
 	return (int)c.arg[0];
 }
 
-void offload_fd_release(int fd)
+static void offload_fd_release(int fd)
 {
 	struct process *p = task_current()->proc;
 	struct host_call c = {
@@ -69,6 +70,11 @@ void offload_fd_release(int fd)
 
 	host_call(&c);
 }
+
+const struct fd_numbers offload_fd_numbers = {
+	.reserve = offload_fd_reserve,
+	.release = offload_fd_release,
+};
 
 int64_t offload_pread_into(int fd, uint64_t va, uint64_t len, uint64_t off)
 {

@@ -7,7 +7,6 @@
 #include <cove/file.h>
 #include <cove/heap.h>
 #include <cove/string.h>
-#include <cove/offload.h>
 #include <cove/syscalls.h>
 #include <cove/task.h>
 #include <cove/uaccess.h>

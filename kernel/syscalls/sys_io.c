@@ -3,7 +3,6 @@
 #include <cove/errno.h>
 #include <cove/file.h>
 #include <cove/heap.h>
-#include <cove/offload.h>
 #include <cove/syscalls.h>
 #include <cove/task.h>
 #include <cove/uaccess.h>
@@ -179,8 +178,8 @@ static int64_t io_dup(int oldfd, int newfd, bool cloexec, int min)
 		return -EBADF;
 	}
 	/* The host must hold the number too (cove/offload.h); dup2 replaces what it had. */
-	if (t->host_numbers && !fd_is_open(t, newfd)) {
-		rc = offload_fd_reserve(newfd, true);
+	if (t->numbers && !fd_is_open(t, newfd)) {
+		rc = t->numbers->reserve(newfd, true);
 		if (rc < 0) {
 			file_put(f);
 			return rc;

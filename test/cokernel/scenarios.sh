@@ -961,68 +961,99 @@ check_back
 	expect_all_back
 }
 
-# Debian's own dynamically linked programs, unmodified, in an enclave: the
-# interpreter from the host, its libraries opened and mapped through
-# offload, and each output compared with the same command run by Linux.
+# Debian's own dynamically linked programs, unmodified, in an enclave, run
+# by an ordinary user (hpc, who owns the enclave): the interpreter from the
+# host, its libraries opened and mapped through offload, each output
+# compared with the same command run by Linux as the same user. Then the
+# bad inputs: a missing interpreter, a missing library, a 32-bit library,
+# each one clear message and a non-zero status, the enclave still serving.
 APPS_BINS=(/usr/bin/ls /usr/bin/sort /usr/bin/sha256sum /usr/bin/du /usr/bin/find /usr/bin/mawk
-	   /usr/bin/grep /usr/bin/tar /usr/bin/gzip)
+	   /usr/bin/grep /usr/bin/tar /usr/bin/gzip /usr/bin/id)
 scenario_apps_debian_binaries() {
 	local adds=()
 	mapfile -t adds < <(debian_adds "${APPS_BINS[@]}")
 	cokernel_vm --timeout 600 "${CLI_ADDS[@]}" "${adds[@]}" \
 		--add "$BUILD/user/dynamic/glibc/dlopen_test:/data/dlopen_test" \
-		--add "$BUILD/user/dynamic/lib/libcovetest.so:/lib/cove/libcovetest.so" -- '
+		--add "$BUILD/user/dynamic/lib/libcovetest.so:/lib/cove/libcovetest.so" \
+		--add "$BUILD/user/dynamic/bad/no-interp:/data/bad/no-interp" \
+		--add "$BUILD/user/dynamic/bad/missing-lib:/data/bad/missing-lib" \
+		--add "$BUILD/user/dynamic/bad/badarch-lib:/data/bad/badarch-lib" \
+		--add "$BUILD/user/dynamic/link/libcovebadarch.so:/lib/cove/libcovebadarch.so" -- '
+echo "hpc:x:1000:1000::/tmp:/bin/sh" >> /etc/passwd; echo "hpc:x:1000:" >> /etc/group
 mkdir -p /tmp/tree/a/b /tmp/tree/c && cd /tmp/tree
 for i in 3 1 2; do seq $i 7 60 > a/n$i.txt; done
 printf "pear\napple\nfig\napple\n" > c/fruit.txt
 echo nested > a/b/deep.txt
 ln -s a/n1.txt link
 touch -d "2020-01-02 03:04:05" a/n1.txt a/n2.txt a/n3.txt c/fruit.txt a/b/deep.txt a/b a c .
-id=$(cove create --cpus 2-3 --mem 512M --image /data/cove.elf); echo "CREATED $id"
+chown -R 1000:1000 /tmp/tree
+id=$(cove create --cpus 2-3 --mem 512M --owner hpc --image /data/cove.elf); echo "CREATED $id"
+cat > /tmp/apps.sh <<"APPS"
+cd /tmp/tree
 compare() {	# compare NAME CMD...: the same command by Linux and by an enclave job
 	name=$1; shift
 	"$@" > /tmp/host.$name 2>&1; hrc=$?
-	cove run $id -- "$@" > /tmp/job.$name 2>&1; jrc=$?
+	cove run 1 -- "$@" > /tmp/job.$name 2>&1; jrc=$?
 	if cmp -s /tmp/host.$name /tmp/job.$name && [ $hrc = $jrc ]; then
 		echo "SAME $name rc $jrc lines $(wc -l < /tmp/job.$name)"
 	else
 		echo "DIFF $name host rc $hrc job rc $jrc"; diff /tmp/host.$name /tmp/job.$name | head -20
 	fi
 }
+compare id /usr/bin/id
 compare ls /usr/bin/ls -l --time-style=long-iso a c
 compare lsR /usr/bin/ls -R /tmp/tree
 compare sort /usr/bin/sort -n a/n1.txt a/n2.txt a/n3.txt
 compare sortu /usr/bin/sort -u c/fruit.txt
 compare sha /usr/bin/sha256sum a/n1.txt c/fruit.txt a/b/deep.txt
 compare du /usr/bin/du -a --apparent-size /tmp/tree
-compare find /usr/bin/find /tmp/tree -name "*.txt" -newer /tmp/tree/link
+compare find /usr/bin/find /tmp/tree -name "*.txt"
 compare findall /usr/bin/find . -type f
 compare awk /usr/bin/mawk "{ s += \$1 } END { print s, NR }" a/n2.txt
 compare grep /usr/bin/grep -rn apple c
 compare grepmiss /usr/bin/grep -q nothing c/fruit.txt
 compare gzipc /usr/bin/gzip -c c/fruit.txt
-cove run $id -- /usr/bin/tar cf /tmp/job.tar a c; echo "RC tar c $?"
-mkdir -p /tmp/untar && cd /tmp/untar && cove run $id -- /usr/bin/tar xf /tmp/job.tar; echo "RC tar x $?"
+compare shadow /usr/bin/sha256sum /etc/shadow /root
+cove run 1 -- /usr/bin/tar cf /tmp/job.tar a c; echo "RC tar c $?"
+mkdir -p /tmp/untar && cd /tmp/untar && cove run 1 -- /usr/bin/tar xf /tmp/job.tar; echo "RC tar x $?"
 diff -r /tmp/tree/a a && diff -r /tmp/tree/c c && echo "SAME untar"
+ls -ln /tmp/job.tar | awk "{ print \"TAR OWNER\", \$3, \$4 }"
 cd /tmp/tree
-cove run $id -- /data/dlopen_test > /tmp/dl.out 2>&1; echo "RC dlopen $?"; sed "s/^/DL /" /tmp/dl.out
-cove run $id -- /usr/bin/ls /no/such/dir; echo "RC lsmissing $?"
+cove run 1 -- /data/dlopen_test > /tmp/dl.out 2>&1; echo "RC dlopen $?"; sed "s/^/DL /" /tmp/dl.out
+cove run 1 -- /usr/bin/ls /no/such/dir; echo "RC lsmissing $?"
+cove run 1 -- /data/bad/no-interp; echo "RC nointerp $?"
+cove run 1 -- /data/bad/missing-lib; echo "RC missinglib $?"
+cove run 1 -- /data/bad/badarch-lib; echo "RC badarch $?"
+cove run 1 -- /usr/bin/ls -d /tmp; echo "RC after $?"
+APPS
+echo "secret" > /etc/shadow; chmod 600 /etc/shadow
+su hpc -s /bin/sh -c "sh /tmp/apps.sh"
 cove destroy $id; echo "RC destroy $?"
 check_back
 '
 	expect_status 0
 	expect_log "CREATED 1"
 	local name
-	for name in ls lsR sort sortu sha du find findall awk grep grepmiss gzipc; do
+	for name in id ls lsR sort sortu sha du find findall awk grep grepmiss gzipc shadow; do
 		expect_log_re "^SAME $name rc"
 	done
+	expect_log "SAME id rc 0 lines 1"
+	expect_log "SAME shadow rc 1 lines 2"
 	expect_log "RC tar c 0"
 	expect_log "RC tar x 0"
 	expect_log "SAME untar"
+	expect_log "TAR OWNER 1000 1000"
 	expect_log "RC dlopen 0"
 	expect_log_re "^DL .*ok"
 	expect_log_re "ls: cannot access '/no/such/dir': No such file or directory"
 	expect_log "RC lsmissing 2"
+	expect_log_re "/data/bad/no-interp: interpreter /lib/ld-cove-missing.so.2: no such file"
+	expect_log "RC nointerp 127"
+	expect_log_re "missing-lib: error while loading shared libraries: libcovemissing.so: cannot open shared object file"
+	expect_log "RC missinglib 127"
+	expect_log_re "badarch-lib: error while loading shared libraries: libcovebadarch.so: wrong ELF class: ELFCLASS32"
+	expect_log "RC badarch 127"
+	expect_log "RC after 0"
 	expect_log "RC destroy 0"
 	expect_all_back
 }

@@ -59,7 +59,7 @@
 	MISSING(30, shmat)						\
 	MISSING(31, shmctl)						\
 	ROUTED(32, dup, sys_dup, ROUTE_FD(0))				\
-	ROUTED(33, dup2, offload_sys_dup2, ROUTE_SELF)	\
+	ROUTED(33, dup2, sys_dup2_routed, ROUTE_SELF)	\
 	MISSING(34, pause)						\
 	NATIVE(35, nanosleep, sys_nanosleep)				\
 	MISSING(36, getitimer)						\
@@ -105,9 +105,9 @@
 	ROUTED(76, truncate, sys_truncate, ROUTE_PATH(-1, 0))		\
 	ROUTED(77, ftruncate, sys_ftruncate, ROUTE_FD(0))		\
 	OFFLOAD(78, getdents)						\
-	ROUTED(79, getcwd, offload_sys_getcwd, ROUTE_SELF)	\
-	ROUTED(80, chdir, offload_sys_chdir, ROUTE_SELF)	\
-	ROUTED(81, fchdir, offload_sys_fchdir, ROUTE_SELF)	\
+	ROUTED(79, getcwd, sys_getcwd_routed, ROUTE_SELF)	\
+	ROUTED(80, chdir, sys_chdir_routed, ROUTE_SELF)	\
+	ROUTED(81, fchdir, sys_fchdir_routed, ROUTE_SELF)	\
 	OFFLOAD(82, rename)						\
 	ROUTED(83, mkdir, sys_mkdir, ROUTE_PATH(-1, 0))			\
 	ROUTED(84, rmdir, sys_rmdir, ROUTE_PATH(-1, 0))			\
@@ -318,7 +318,7 @@
 	MISSING(289, signalfd4)						\
 	OFFLOAD(290, eventfd2)						\
 	OFFLOAD(291, epoll_create1)					\
-	ROUTED(292, dup3, offload_sys_dup3, ROUTE_SELF)	\
+	ROUTED(292, dup3, sys_dup3_routed, ROUTE_SELF)	\
 	OFFLOAD(293, pipe2)						\
 	OFFLOAD(294, inotify_init1)					\
 	OFFLOAD(295, preadv)						\
@@ -373,7 +373,7 @@
 	OFFLOAD(433, fspick)						\
 	MISSING(434, pidfd_open)					\
 	NATIVE(435, clone3, sys_clone3)					\
-	ROUTED(436, close_range, offload_sys_close_range, ROUTE_SELF)	\
+	ROUTED(436, close_range, sys_close_range_routed, ROUTE_SELF)	\
 	OFFLOAD(437, openat2)						\
 	MISSING(438, pidfd_getfd)					\
 	ROUTED(439, faccessat2, sys_faccessat2, ROUTE_PATH(0, 1))	\

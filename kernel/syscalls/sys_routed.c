@@ -43,18 +43,18 @@ static int64_t offload_dup_to(uint64_t nr, SYSCALL_ARGS)
 			       : sys_dup3(a0, a1, a2, a3, a4, a5);
 }
 
-int64_t offload_sys_dup2(SYSCALL_ARGS)
+int64_t sys_dup2_routed(SYSCALL_ARGS)
 {
 	return offload_dup_to(__NR_dup2, a0, a1, a2, a3, a4, a5);
 }
 
-int64_t offload_sys_dup3(SYSCALL_ARGS)
+int64_t sys_dup3_routed(SYSCALL_ARGS)
 {
 	return offload_dup_to(__NR_dup3, a0, a1, a2, a3, a4, a5);
 }
 
 /* After a host chdir, relative paths are the host's until one into the enclave. */
-int64_t offload_sys_chdir(SYSCALL_ARGS)
+int64_t sys_chdir_routed(SYSCALL_ARGS)
 {
 	struct process *p = task_current()->proc;
 	int64_t rc;
@@ -67,7 +67,7 @@ int64_t offload_sys_chdir(SYSCALL_ARGS)
 	return rc;
 }
 
-int64_t offload_sys_fchdir(SYSCALL_ARGS)
+int64_t sys_fchdir_routed(SYSCALL_ARGS)
 {
 	struct process *p = task_current()->proc;
 	int64_t rc;
@@ -87,7 +87,7 @@ int64_t offload_sys_fchdir(SYSCALL_ARGS)
  * Cove's files in the range are closed here; the host closes its own (and
  * the numbers it held for ours) when the call goes on to the proxy.
  */
-int64_t offload_sys_close_range(SYSCALL_ARGS)
+int64_t sys_close_range_routed(SYSCALL_ARGS)
 {
 	struct process *p = task_current()->proc;
 	uint64_t lo = (uint32_t)a0, hi = (uint32_t)a1;
@@ -107,7 +107,7 @@ int64_t offload_sys_close_range(SYSCALL_ARGS)
 	return 0;
 }
 
-int64_t offload_sys_getcwd(SYSCALL_ARGS)
+int64_t sys_getcwd_routed(SYSCALL_ARGS)
 {
 	struct process *p = task_current()->proc;
 
