@@ -9,6 +9,7 @@
 #include <cove/hostfile.h>
 #include <cove/kprintf.h>
 #include <cove/offload.h>
+#include <cove/string.h>
 #include <cove/task.h>
 #include <cove/uaccess.h>
 #include <cove/vfs.h>
@@ -30,6 +31,37 @@ bool offload_fd_is_host(int fd)
 	return !f;
 }
 
+/*
+ * The descriptor a path names by number, or -1: /proc/self/fd/N and its
+ * aliases. glibc reaches a file through one (fchmodat without following
+ * links chmods /proc/self/fd/N of an O_PATH descriptor), and when N is a
+ * host descriptor the proxy's own /proc/self/fd/N is that very file: its
+ * table is the job's.
+ */
+static int offload_fd_path(const char *path)
+{
+	static const char *const dirs[] = { "/proc/self/fd/", "/proc/thread-self/fd/",
+					    "/dev/fd/" };
+	static const char *const stdio[] = { "/dev/stdin", "/dev/stdout", "/dev/stderr" };
+	int n = 0;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(stdio); i++) {
+		if (!strcmp(path, stdio[i]))
+			return (int)i;
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(dirs); i++) {
+		size_t len = strlen(dirs[i]);
+		const char *p = path + len;
+
+		if (strncmp(path, dirs[i], len) || *p < '0' || *p > '9')
+			continue;
+		for (; *p >= '0' && *p <= '9' && n < (1 << 20); p++)
+			n = n * 10 + (*p - '0');
+		return *p ? -1 : n;
+	}
+	return -1;
+}
+
 bool offload_path_is_host(int dirfd, uint64_t upath)
 {
 	struct process *p = task_current()->proc;
@@ -45,6 +77,8 @@ bool offload_path_is_host(int dirfd, uint64_t upath)
 		return true;	/* too long to be one of the enclave's short trees */
 	if (path[0] != '/' && dirfd != AT_FDCWD)
 		return offload_fd_is_host(dirfd);
+	if (offload_fd_path(path) >= 0)
+		return offload_fd_is_host(offload_fd_path(path));
 	return hostfile_route(path, p->cwd_on_host) != HOSTFILE_ENCLAVE;
 }
 

@@ -26,6 +26,11 @@ static const char *cove_device(void)
 /* What cove_open() gave: cove_ioctl_fail() asks it whose an enclave is. */
 static int cove_fd = -1;
 
+void cove_moved(int fd)
+{
+	cove_fd = fd;
+}
+
 int cove_open(void)
 {
 	const char *dev = cove_device();

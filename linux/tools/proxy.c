@@ -98,6 +98,7 @@ int proxy_setup(int devfd, uint32_t id, uint32_t job)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	proxy_devfd = proxy_private_fd(devfd);
+	cove_moved(proxy_devfd);
 	proxy_null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (proxy_null < 0)
 		fail("/dev/null: %s", strerror(errno));

@@ -166,7 +166,7 @@ check mock_run_lcalls 3 'job complains' '^job says hello$' -- \
 	-- /bin/sh 'hello world' ''
 # The directory it ran in travels too (the suite's own, which has no blanks).
 if grep -Fqx "cwd=$(pwd -P)" <(tr ' ' '\n' <"$tmp/line") &&
-	grep -Eqx "ranks=2 heap=1G pagesize=1G cwd=[^ ]+ env=\"A=1\" /[a-z/]+ \"hello world\" \"\"" "$tmp/line" &&
+	grep -Eqx "ranks=2 heap=1G pagesize=1G cwd=[^ ]+ proxy=1 env=\"A=1\" /[a-z/]+ \"hello world\" \"\"" "$tmp/line" &&
 	grep -qx 'written by the job' "$tmp/written"; then
 	echo "PASS cove_cli_cmd.mock_run_job_line"
 else
@@ -260,16 +260,32 @@ assert d[1]["redacted"] and d[1]["owner"] is None and d[1]["owner_uid"] is None'
 fi
 check mock_run_eio 1 'COVE PROTECTION FAULT' -- env COVE_MOCK=eio "$MOCK" run 1 /bin/true
 check mock_run_absent 1 'no enclave 2' -- "$MOCK" run 2 /bin/true
+# Ctrl-C reaches the job as SIGINT; a job that survives it is killed by a second.
 COVE_MOCK=hang "$MOCK" run 1 /bin/true 2>"$tmp/err" &
 pid=$!
 sleep 1
 kill -INT $pid
 wait $pid
 rc=$?
-if [ $rc = 137 ] && grep -q 'stopping job 5' "$tmp/err"; then
+if [ $rc = 130 ] && grep -q 'killed by signal 2' "$tmp/err"; then
 	echo "PASS cove_cli_cmd.mock_run_interrupt"
 else
 	echo "FAIL cove_cli_cmd.mock_run_interrupt"
+	echo "  status $rc"
+	failed=1
+fi
+COVE_MOCK=stubborn "$MOCK" run 1 /bin/true 2>"$tmp/err" &
+pid=$!
+sleep 1
+kill -INT $pid
+sleep 1
+kill -INT $pid
+wait $pid
+rc=$?
+if [ $rc = 137 ] && grep -q 'stopping job 5' "$tmp/err"; then
+	echo "PASS cove_cli_cmd.mock_run_interrupt_twice"
+else
+	echo "FAIL cove_cli_cmd.mock_run_interrupt_twice"
 	echo "  status $rc"
 	failed=1
 fi

@@ -25,6 +25,9 @@
  * which withholds addresses and reports from everyone but root.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <sys/mman.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -284,6 +287,8 @@ static const struct step *script(unsigned int *n)
 
 static unsigned int step_at;
 static int handle = -1, job_status, killed;
+/* The signal COVE_IOC_SIGNAL passed on; a "stubborn" job ignores it. */
+static volatile int signalled;
 static bool failed;
 
 static void step_fail(const char *fmt, ...)
@@ -334,12 +339,12 @@ static int mock_wait(struct cove_lcall *lc)
 		job_exit(lc, SIGSEGV);
 		return 0;
 	}
-	if (is("hang")) {
-		if (!killed) {
+	if (is("hang") || is("stubborn")) {
+		if (!killed && (!signalled || is("stubborn"))) {
 			usleep(lc->timeout_ms * 1000);
 			return err(ETIMEDOUT);
 		}
-		job_exit(lc, SIGKILL);
+		job_exit(lc, killed ? SIGKILL : signalled);
 		return 0;
 	}
 	unsigned int nr_steps;
@@ -410,6 +415,55 @@ static int mock_launch(struct cove_launch *l)
 	return 0;
 }
 
+/*
+ * cove run serves with several threads; the script is one conversation.
+ * A step is handed out only when the one before has been answered, as
+ * if Cove had one job thread.
+ */
+static pthread_mutex_t mock_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool mock_outstanding;
+
+static int mock_wait_serial(struct cove_lcall *lc)
+{
+	int rc;
+
+	pthread_mutex_lock(&mock_lock);
+	if (mock_outstanding) {
+		pthread_mutex_unlock(&mock_lock);
+		usleep(20000);
+		return err(ETIMEDOUT);
+	}
+	rc = mock_wait(lc);
+	mock_outstanding = !rc && lc->op != COVE_LC_JOB_EXIT;
+	pthread_mutex_unlock(&mock_lock);
+	return rc;
+}
+
+static int mock_reply_serial(struct cove_lcall *lc)
+{
+	int rc;
+
+	pthread_mutex_lock(&mock_lock);
+	rc = mock_reply(lc);
+	mock_outstanding = false;
+	pthread_mutex_unlock(&mock_lock);
+	return rc;
+}
+
+void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+void *__real_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+
+/*
+ * The proxy's mirror of a job's memory: nothing to map without a module
+ * (and the window would land on ASan's shadow). Other mappings are real.
+ */
+void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	if (fd >= 0 && (flags & MAP_SHARED) && addr == (void *)COVE_JOB_VA_START)
+		return addr;
+	return __real_mmap(addr, len, prot, flags, fd, off);
+}
+
 int __wrap_ioctl(int fd, unsigned long req, ...)
 {
 	va_list ap;
@@ -434,6 +488,8 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 	case COVE_IOC_LCALL_WAIT:
 	case COVE_IOC_LCALL_REPLY:
 	case COVE_IOC_KILL:
+	case COVE_IOC_MIRROR:
+	case COVE_IOC_SIGNAL:
 		/* The first field names the enclave; only 1 and 3 exist. */
 		if ((*(uint32_t *)arg == 1 || *(uint32_t *)arg == 3) && !may_use())
 			return err(EPERM);
@@ -453,11 +509,16 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 	case COVE_IOC_LAUNCH:
 		return mock_launch(arg);
 	case COVE_IOC_LCALL_WAIT:
-		return mock_wait(arg);
+		return mock_wait_serial(arg);
 	case COVE_IOC_LCALL_REPLY:
-		return mock_reply(arg);
+		return mock_reply_serial(arg);
 	case COVE_IOC_KILL:
 		killed++;
+		return 0;
+	case COVE_IOC_MIRROR:
+		return 0;
+	case COVE_IOC_SIGNAL:
+		signalled = (int)((struct cove_signal *)arg)->sig;
 		return 0;
 	case COVE_IOC_ADD:
 		return is("busy") ? err(EBUSY) : 0;
