@@ -359,7 +359,7 @@ cove run $id -- /bin/busybox pwd | sed "s/^/JOB PWD /"; echo "RC pwd $?"
 cove run $id -- /bin/busybox sh -c "cd subdir && pwd -P && read l < note.txt && echo \$l && cd .. && pwd -P && cd /nowhere" 2>&1 | sed "s/^/JOB CD /"
 awk "/cove-doorbell/ { n = 0; for (i = 2; \$i ~ /^[0-9]+\$/; i++) n += \$i; print \"DOORBELL RINGS \" n }" /proc/interrupts
 # The job has its user's rights on the host, no more and no less: root's
-# job may read what root may (apps_debian_binaries checks an ordinary user's).
+# job may read what root may (apps_debian_binaries checks an ordinary user).
 echo "only for root" > rootonly && chmod 600 rootonly && ln -s rootonly rootlink
 cove run $id -- /bin/busybox cat rootlink; echo "RC rootlink $?"
 stat -c "SYSFS MODE %n %a" /sys/kernel/cove/$id/mem /sys/kernel/cove/$id/report /sys/kernel/cove/$id/state
