@@ -29,6 +29,20 @@ static uint32_t sigqueue_rt_count(const struct sigpending *p)
 	return n;
 }
 
+bool sigqueue_full(const struct sigpending *p, int sig)
+{
+	return sig >= SIGRTMIN && sigqueue_rt_count(p) >= SIGQUEUE_RT_MAX;
+}
+
+bool sigqueue_has_timer(const struct sigpending *p, int32_t timer_id)
+{
+	for (uint32_t i = 0; i < p->count; i++) {
+		if (p->q[i].code == SI_TIMER && p->q[i].a == timer_id)
+			return true;
+	}
+	return false;
+}
+
 enum sigqueue_added sigqueue_add(struct sigpending *p, const struct ksiginfo *info)
 {
 	int sig = info->signo;
@@ -38,7 +52,7 @@ enum sigqueue_added sigqueue_add(struct sigpending *p, const struct ksiginfo *in
 	if (sig < SIGRTMIN && (p->set & SIGBIT(sig)))
 		return SIGQ_MERGED;
 	/* Standard signals always fit: at most 31 of them, and room is kept. */
-	if (sig >= SIGRTMIN && sigqueue_rt_count(p) >= SIGQUEUE_RT_MAX) {
+	if (sigqueue_full(p, sig)) {
 		p->set |= SIGBIT(sig);
 		return SIGQ_FULL;
 	}

@@ -11,6 +11,7 @@
 #include <cove/percpu.h>
 #include <cove/pmem.h>
 #include <cove/sched.h>
+#include <cove/signal.h>
 #include <cove/string.h>
 #include <cove/task.h>
 #include <arch/fpu.h>
@@ -169,6 +170,7 @@ void process_reap_tasks_done(struct process *p)
 static void process_finish(struct process *p)
 {
 	p->exited = true;
+	itimer_process_exit(p);
 	if (p->files) {
 		fdtable_put(p->files);
 		p->files = NULL;
@@ -192,6 +194,7 @@ void task_exit(int code)
 			futex_wake(p, t->clear_child_tid, 1);
 	}
 	flags = spin_lock_irqsave(&p->lock);
+	t->exiting = true;		/* signals look for another thread now */
 	last = --p->nr_live == 0;
 	if (last && !p->kill_signal && !p->term_signal)
 		p->exit_code = code;

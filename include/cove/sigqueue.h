@@ -57,6 +57,10 @@ enum sigqueue_added sigqueue_add(struct sigpending *p, const struct ksiginfo *in
  * then the lowest number; fills *out, returns the signal or 0 if none.
  */
 int sigqueue_take(struct sigpending *p, uint64_t blocked, struct ksiginfo *out);
+/* True if a real-time instance of sig would not fit. */
+bool sigqueue_full(const struct sigpending *p, int sig);
+/* True if the POSIX timer with this id has an instance pending here. */
+bool sigqueue_has_timer(const struct sigpending *p, int32_t timer_id);
 /* Drop every instance of the signals in mask. */
 void sigqueue_flush(struct sigpending *p, uint64_t mask);
 /* Drop the instances a POSIX timer queued with this id (it is deleted). */

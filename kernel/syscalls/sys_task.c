@@ -221,8 +221,15 @@ int64_t sys_futex(SYSCALL_ARGS)
 		rc = futex_timeout(a3, op == FUTEX_WAIT_BITSET, realtime, &deadline);
 		if (rc)
 			return rc;
-		return futex_wait(p, a0, (uint32_t)a2, deadline,
-				  op == FUTEX_WAIT ? FUTEX_BITSET_ANY : (uint32_t)a5);
+		rc = futex_wait(p, a0, (uint32_t)a2, deadline,
+				op == FUTEX_WAIT ? FUTEX_BITSET_ANY : (uint32_t)a5);
+		/*
+		 * Interrupted by a signal: Linux restarts an untimed wait after
+		 * an SA_RESTART handler (or none); a timed one fails with EINTR.
+		 */
+		if (rc == -EINTR && !deadline)
+			return -ERESTARTSYS;
+		return rc;
 	case FUTEX_WAKE:
 		return futex_wake(p, a0, (int)a2);
 	case FUTEX_WAKE_BITSET:

@@ -72,6 +72,8 @@ TEST(sigqueue_realtime_limit_keeps_room_for_standard)
 	{
 		struct ksiginfo k = info(50, SI_QUEUE, 0, 99);
 
+		CHECK(sigqueue_full(p, 50));
+		CHECK(!sigqueue_full(p, 10));
 		CHECK_EQ(sigqueue_add(p, &k), SIGQ_FULL);
 		CHECK(p->set & SIGBIT(50));	/* still pending, its info lost */
 	}
@@ -133,7 +135,11 @@ TEST(sigqueue_flush_and_timer_flush)
 	sigqueue_add(p, &t1);
 	sigqueue_add(p, &u);
 	sigqueue_add(p, &t2);
+	CHECK(sigqueue_has_timer(p, 7));
+	CHECK(sigqueue_has_timer(p, 8));
+	CHECK(!sigqueue_has_timer(p, 9));
 	sigqueue_flush_timer(p, 7);
+	CHECK(!sigqueue_has_timer(p, 7));
 	CHECK_EQ(p->set, SIGBIT(40) | SIGBIT(14));
 	CHECK_EQ(sigqueue_take(p, SIGBIT(14), &out), 40);
 	CHECK_EQ(out.a, 8);

@@ -18,6 +18,13 @@ static bool fpu_use_xsave;
 static uint64_t fpu_xcr0;
 static size_t fpu_size = 512;
 static uint8_t fpu_clean[FPU_MAX_SIZE] __aligned(64);
+static uint32_t fpu_mxcsr_mask = 0xffbf;	/* the CPU's, from its FXSAVE image */
+
+/* Where FXSAVE/XSAVE keep MXCSR, its mask, and the XSAVE header. */
+#define FPU_OFF_MXCSR 24
+#define FPU_OFF_MXCSR_MASK 28
+#define FPU_OFF_XSAVE_HDR 512
+#define XSTATE_LEGACY 0x3ULL		/* x87 and SSE: what the FXSAVE area holds */
 
 static inline void xsetbv(uint32_t idx, uint64_t v)
 {
@@ -61,6 +68,42 @@ void fpu_init_boot(void)
 	__asm__ volatile("fninit; ldmxcsr %0" : : "m"(mxcsr));
 	memset(fpu_clean, 0, sizeof(fpu_clean));
 	fpu_save(fpu_clean);
+	memcpy(&fpu_mxcsr_mask, fpu_clean + FPU_OFF_MXCSR_MASK, sizeof(fpu_mxcsr_mask));
+	if (!fpu_mxcsr_mask)
+		fpu_mxcsr_mask = 0xffbf;	/* the architectural default */
+}
+
+bool fpu_has_xsave(void)
+{
+	return fpu_use_xsave;
+}
+
+uint64_t fpu_xfeatures(void)
+{
+	return fpu_use_xsave ? fpu_xcr0 : XSTATE_LEGACY;
+}
+
+void fpu_sanitize(void *area, bool legacy_only)
+{
+	uint8_t *b = area;
+	uint32_t mxcsr;
+	uint64_t hdr[8];
+
+	/* Reserved MXCSR bits make FXRSTOR/XRSTOR fault (#GP) in the kernel. */
+	memcpy(&mxcsr, b + FPU_OFF_MXCSR, sizeof(mxcsr));
+	mxcsr &= fpu_mxcsr_mask;
+	memcpy(b + FPU_OFF_MXCSR, &mxcsr, sizeof(mxcsr));
+	if (!fpu_use_xsave)
+		return;
+	/*
+	 * XRSTOR faults on a feature XCR0 lacks, a compacted format, or any
+	 * reserved header byte set: keep only what this CPU enabled, in the
+	 * standard format.
+	 */
+	memcpy(hdr, b + FPU_OFF_XSAVE_HDR, sizeof(hdr));
+	hdr[0] = legacy_only ? XSTATE_LEGACY : hdr[0] & fpu_xcr0;
+	memset(&hdr[1], 0, sizeof(hdr) - sizeof(hdr[0]));
+	memcpy(b + FPU_OFF_XSAVE_HDR, hdr, sizeof(hdr));
 }
 
 size_t fpu_state_size(void)

@@ -18,6 +18,15 @@ size_t fpu_state_size(void);
 void fpu_state_init(void *area);
 void fpu_save(void *area);
 void fpu_restore(const void *area);
+/* Signal frames (signal_frame.c): the format, the features saved. */
+bool fpu_has_xsave(void);
+uint64_t fpu_xfeatures(void);
+/*
+ * A save area that came from user memory, made safe to restore: no
+ * reserved MXCSR bit, only enabled features, the standard XSAVE format.
+ * legacy_only: only its FXSAVE part is the program's (the rest is reset).
+ */
+void fpu_sanitize(void *area, bool legacy_only);
 /* "xsave (x87 SSE AVX)" or "fxsave": for the boot banner. */
 const char *fpu_describe(void);
 

@@ -32,7 +32,7 @@
 	NATIVE(12, brk, sys_brk)					\
 	NATIVE(13, rt_sigaction, sys_rt_sigaction)			\
 	NATIVE(14, rt_sigprocmask, sys_rt_sigprocmask)			\
-	MISSING(15, rt_sigreturn)					\
+	NATIVE(15, rt_sigreturn, sys_rt_sigreturn)			\
 	NATIVE(16, ioctl, sys_ioctl)					\
 	NATIVE(17, pread64, sys_pread64)				\
 	NATIVE(18, pwrite64, sys_pwrite64)				\
@@ -51,11 +51,11 @@
 	MISSING(31, shmctl)						\
 	NATIVE(32, dup, sys_dup)					\
 	NATIVE(33, dup2, sys_dup2)					\
-	MISSING(34, pause)						\
+	NATIVE(34, pause, sys_pause)					\
 	NATIVE(35, nanosleep, sys_nanosleep)				\
-	MISSING(36, getitimer)						\
-	MISSING(37, alarm)						\
-	MISSING(38, setitimer)						\
+	NATIVE(36, getitimer, sys_getitimer)				\
+	NATIVE(37, alarm, sys_alarm)					\
+	NATIVE(38, setitimer, sys_setitimer)				\
 	NATIVE(39, getpid, sys_getpid)					\
 	NATIVE(40, sendfile, sys_sendfile)				\
 	MISSING(41, socket)						\
@@ -141,10 +141,10 @@
 	NATIVE(124, getsid, sys_getpgrp)				\
 	MISSING(125, capget)						\
 	MISSING(126, capset)						\
-	MISSING(127, rt_sigpending)					\
-	MISSING(128, rt_sigtimedwait)					\
-	MISSING(129, rt_sigqueueinfo)					\
-	MISSING(130, rt_sigsuspend)					\
+	NATIVE(127, rt_sigpending, sys_rt_sigpending)			\
+	NATIVE(128, rt_sigtimedwait, sys_rt_sigtimedwait)		\
+	NATIVE(129, rt_sigqueueinfo, sys_rt_sigqueueinfo)		\
+	NATIVE(130, rt_sigsuspend, sys_rt_sigsuspend)			\
 	NATIVE(131, sigaltstack, sys_sigaltstack)			\
 	MISSING(132, utime)						\
 	MISSING(133, mknod)						\
@@ -182,7 +182,11 @@
 	NATIVE(217, getdents64, sys_getdents64)				\
 	NATIVE(218, set_tid_address, sys_set_tid_address)		\
 	MISSING(221, fadvise64)						\
-	MISSING(222, timer_create)					\
+	NATIVE(222, timer_create, sys_timer_create)			\
+	NATIVE(223, timer_settime, sys_timer_settime)			\
+	NATIVE(224, timer_gettime, sys_timer_gettime)			\
+	NATIVE(225, timer_getoverrun, sys_timer_getoverrun)		\
+	NATIVE(226, timer_delete, sys_timer_delete)			\
 	NATIVE(228, clock_gettime, sys_clock_gettime)			\
 	NATIVE(229, clock_getres, sys_clock_getres)			\
 	NATIVE(230, clock_nanosleep, sys_clock_nanosleep)		\
@@ -221,6 +225,7 @@
 	MISSING(293, pipe2)						\
 	MISSING(295, preadv)						\
 	MISSING(296, pwritev)						\
+	NATIVE(297, rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo)		\
 	NATIVE(302, prlimit64, sys_prlimit64)				\
 	NATIVE(309, getcpu, sys_getcpu)					\
 	MISSING(316, renameat2)						\
