@@ -83,6 +83,8 @@ int sigframe_place(uint64_t sp, uint64_t sa_flags, const struct signal_stack *ss
 		top = ss->sp + ss->size;	/* switch to the alternate stack */
 		alt = true;
 	} else {
+		if (sp < RED_ZONE)
+			return -EFAULT;
 		top = sp - RED_ZONE;		/* keep the interrupted code's red zone */
 		alt = ssflags & SS_ONSTACK;
 	}
