@@ -91,9 +91,9 @@ SIGTEST_CHECKS="segv_accerr_mprotect_resume segv_maperr_siglongjmp fpe_intdiv_si
 	blocked_pending_then_unblock tgkill_other_thread_masked tgkill_wakes_nanosleep
 	kill_picks_unblocking_thread sigaltstack_sa_onstack stack_overflow_handled_on_altstack
 	alarm_pause setitimer_oneshot_sigsuspend setitimer_periodic timer_create_sigev_signal
-	timer_sigev_thread_id_sigtimedwait nanosleep_eintr_with_rem futex_wait_eintr
+	timer_overrun_counted timer_sigev_thread_id_sigtimedwait nanosleep_eintr_with_rem futex_wait_eintr
 	futex_wait_sa_restart fpu_sse_state_survives_handler fpu_avx_state_survives_handler
-	sigqueue_realtime_in_order sigtimedwait_takes_blocked_pending"
+	sigqueue_realtime_in_order rt_tgsigqueueinfo_to_thread sigtimedwait_takes_blocked_pending"
 
 scenario_abi_signals() {
 	local c n=0 job out core="; no core file \\(Cove does not write them yet\\)"
