@@ -11,6 +11,7 @@
  *   term             kill(getpid(), SIGTERM)                      -> SIGTERM
  *   abort-handler    abort() after a SIGABRT handler returns      -> SIGABRT
  *   usr1-thread      tgkill SIGUSR1 to another thread, no handler -> SIGUSR1
+ *   sigreturn-forged rt_sigreturn on a frame with a non-canonical rip -> SIGSEGV
  */
 #include <errno.h>
 #include <pthread.h>
@@ -886,6 +887,42 @@ static void test_fpu(void)
 	dfl(SIGUSR1);
 }
 
+/* A handler that corrupts its saved FPU state: the sigreturn must fail with SIGSEGV. */
+static void on_bad_mxcsr(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	(void)sig, (void)si;
+	uc->uc_mcontext.fpregs->mxcsr = 0xffffffffu;	/* reserved bits: FXRSTOR would fault */
+}
+
+static void test_bad_fpstate(void)
+{
+	on(SIGUSR1, on_bad_mxcsr, 0);
+	on(SIGSEGV, on_fault_jump, 0);
+	seen_sig = 0;
+	if (!sigsetjmp(jb, 1)) {
+		raise(SIGUSR1);
+		die("a sigreturn with reserved MXCSR bits went through");
+	}
+	CHECK(seen_sig == SIGSEGV, "a bad sigreturn frame gave signal %d, want SIGSEGV", seen_sig);
+	dfl(SIGSEGV);
+	dfl(SIGUSR1);
+	pass("sigreturn_bad_fpstate_segv");
+}
+
+/* rt_sigreturn on a forged frame whose rip is not canonical: SIGSEGV, not a kernel fault. */
+static void forged_sigreturn(void)
+{
+	static ucontext_t uc __attribute__((aligned(16)));
+
+	memset(&uc, 0, sizeof(uc));
+	uc.uc_mcontext.gregs[REG_RIP] = 0x0000800000000000LL;
+	uc.uc_mcontext.gregs[REG_RSP] = (long)&uc;
+	__asm__ volatile("mov %0, %%rsp\n\tmov %1, %%eax\n\tsyscall"
+			 : : "r"(&uc), "i"(SYS_rt_sigreturn) : "memory");
+}
+
 /* ---- queued and awaited signals ---- */
 
 static void test_sigqueue_rt(void)
@@ -1015,6 +1052,8 @@ static int run_mode(const char *mode)
 	} else if (!strcmp(mode, "abort-handler")) {
 		on(SIGABRT, on_abrt, 0);
 		abort();
+	} else if (!strcmp(mode, "sigreturn-forged")) {
+		forged_sigreturn();
 	} else if (!strcmp(mode, "usr1-thread")) {
 		pthread_t t;
 
@@ -1053,6 +1092,7 @@ int main(int argc, char **argv)
 	test_timer_thread_id();
 	test_eintr_restart();
 	test_fpu();
+	test_bad_fpstate();
 	test_sigqueue_rt();
 	test_tgsigqueueinfo();
 	test_sigtimedwait();

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* User FPU state: XSAVE when the CPU has it (AVX for user code), else FXSAVE. */
+#include <cove/errno.h>
 #include <cove/string.h>
 #include <arch/fpu.h>
 #include <arch/x86.h>
@@ -83,27 +84,37 @@ uint64_t fpu_xfeatures(void)
 	return fpu_use_xsave ? fpu_xcr0 : XSTATE_LEGACY;
 }
 
-void fpu_sanitize(void *area, bool legacy_only)
+int fpu_check_user(void *area, bool legacy_only)
 {
 	uint8_t *b = area;
 	uint32_t mxcsr;
 	uint64_t hdr[8];
 
-	/* Reserved MXCSR bits make FXRSTOR/XRSTOR fault (#GP) in the kernel. */
+	/* Reserved MXCSR bits would make FXRSTOR/XRSTOR fault (#GP) in the kernel. */
 	memcpy(&mxcsr, b + FPU_OFF_MXCSR, sizeof(mxcsr));
-	mxcsr &= fpu_mxcsr_mask;
-	memcpy(b + FPU_OFF_MXCSR, &mxcsr, sizeof(mxcsr));
+	if (mxcsr & ~fpu_mxcsr_mask)
+		return -EINVAL;
 	if (!fpu_use_xsave)
-		return;
-	/*
-	 * XRSTOR faults on a feature XCR0 lacks, a compacted format, or any
-	 * reserved header byte set: keep only what this CPU enabled, in the
-	 * standard format.
-	 */
+		return 0;
 	memcpy(hdr, b + FPU_OFF_XSAVE_HDR, sizeof(hdr));
-	hdr[0] = legacy_only ? XSTATE_LEGACY : hdr[0] & fpu_xcr0;
-	memset(&hdr[1], 0, sizeof(hdr) - sizeof(hdr[0]));
-	memcpy(b + FPU_OFF_XSAVE_HDR, hdr, sizeof(hdr));
+	if (legacy_only) {
+		/* Only the FXSAVE part came from the program: the rest starts clean. */
+		memset(hdr, 0, sizeof(hdr));
+		hdr[0] = XSTATE_LEGACY;
+		memcpy(b + FPU_OFF_XSAVE_HDR, hdr, sizeof(hdr));
+		return 0;
+	}
+	/*
+	 * XRSTOR faults on a feature XCR0 lacks, on the compacted format, and
+	 * on any reserved header byte set: Linux refuses such a frame too.
+	 */
+	if (hdr[0] & ~fpu_xcr0)
+		return -EINVAL;
+	for (size_t i = 1; i < ARRAY_SIZE(hdr); i++) {
+		if (hdr[i])
+			return -EINVAL;
+	}
+	return 0;
 }
 
 size_t fpu_state_size(void)

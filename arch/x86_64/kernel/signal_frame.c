@@ -256,7 +256,8 @@ static int sigframe_restore_fpu(struct task *t, uint64_t fpstate)
 			return -EFAULT;
 		full = true;
 	}
-	fpu_sanitize(t->fpu, !full);
+	if (fpu_check_user(t->fpu, !full))
+		return -EINVAL;
 	fpu_restore(t->fpu);
 	return 0;
 }

@@ -22,11 +22,12 @@ void fpu_restore(const void *area);
 bool fpu_has_xsave(void);
 uint64_t fpu_xfeatures(void);
 /*
- * A save area that came from user memory, made safe to restore: no
- * reserved MXCSR bit, only enabled features, the standard XSAVE format.
- * legacy_only: only its FXSAVE part is the program's (the rest is reset).
+ * A save area that came from user memory (a sigreturn frame): 0 if it is
+ * safe to restore, -EINVAL if restoring would fault (a reserved MXCSR bit,
+ * a feature XCR0 lacks, a non-standard XSAVE header). legacy_only: only its
+ * FXSAVE part is the program's; the header is set to reset the rest.
  */
-void fpu_sanitize(void *area, bool legacy_only);
+int fpu_check_user(void *area, bool legacy_only);
 /* "xsave (x87 SSE AVX)" or "fxsave": for the boot banner. */
 const char *fpu_describe(void);
 
