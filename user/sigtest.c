@@ -299,6 +299,7 @@ static void test_resethand(void)
 {
 	struct sigaction cur;
 
+	winch_count = 0;
 	on(SIGWINCH, on_winch, SA_RESETHAND);
 	raise(SIGWINCH);
 	raise(SIGWINCH);	/* SIG_DFL now, and SIGWINCH's default is to ignore */
@@ -353,6 +354,7 @@ static void test_tgkill_thread(void)
 	on(SIGUSR1, on_usr, 0);
 	usr_count = 0;
 	seen_tid = 0;
+	thr_ready = thr_go = thr_done = 0;
 	if (pthread_create(&t, NULL, thread_blocks_usr1, NULL))
 		die("pthread_create failed");
 	wait_for(&thr_ready, 1, "the thread to block SIGUSR1");
@@ -392,6 +394,7 @@ static void test_wake_sleeping_thread(void)
 
 	on(SIGUSR1, on_usr, 0);
 	usr_count = 0;
+	sleeper_ready = 0;
 	if (pthread_create(&t, NULL, thread_sleeps, NULL))
 		die("pthread_create failed");
 	wait_for(&sleeper_ready, 1, "the sleeper");
@@ -428,6 +431,7 @@ static void test_process_signal_picks_thread(void)
 
 	on(SIGUSR2, on_usr, 0);
 	usr_count = 0;
+	pauser_ready = 0;
 	block(SIGUSR2, SIG_BLOCK);	/* the main thread cannot take it: the other must */
 	if (pthread_create(&t, NULL, thread_pauses, NULL))
 		die("pthread_create failed");
@@ -665,6 +669,7 @@ static void test_timer_overrun(void)
 	struct itimerspec its = { { 0, 5000000 }, { 0, 5000000 } };
 	int sig = SIGRTMIN + 4;
 
+	ov_count = 0;
 	on(sig, on_overrun, 0);
 	block(sig, SIG_BLOCK);
 	memset(&sev, 0, sizeof(sev));
@@ -923,6 +928,90 @@ static void forged_sigreturn(void)
 			 : : "r"(&uc), "i"(SYS_rt_sigreturn) : "memory");
 }
 
+/*
+ * A storm: one thread queues real-time signals at another as fast as the
+ * queue takes them, while the target alternates between spinning in user
+ * mode (reached only by an IPI) and short futex waits (woken with EINTR,
+ * restarted), and a periodic timer signals the process. Every queued
+ * signal must arrive, once.
+ */
+#define STORM 3000
+static volatile int storm_count, storm_done, storm_ready, storm_bad;
+static volatile int storm_alrm;
+
+static void on_storm(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig, (void)uc;
+	if (si->si_value.sival_int != storm_count)
+		storm_bad++;
+	storm_count++;
+}
+
+static void on_storm_alrm(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig, (void)si, (void)uc;
+	storm_alrm++;
+}
+
+static void *storm_target(void *arg)
+{
+	struct timespec ms = { 0, 1000000 };
+	int word = 0;
+
+	(void)arg;
+	thr_tid = tid_self();
+	storm_ready = 1;
+	while (!storm_done) {
+		for (volatile int i = 0; i < 20000 && !storm_done; i++)
+			;
+		syscall(SYS_futex, &word, FUTEX_WAIT, 0, &ms, NULL, 0);
+	}
+	return NULL;
+}
+
+static void test_storm(void)
+{
+	int sig = SIGRTMIN + 5, eagain = 0;
+	pthread_t t;
+	siginfo_t si;
+	uint64_t end;
+
+	on(sig, on_storm, SA_RESTART);
+	on(SIGALRM, on_storm_alrm, SA_RESTART);
+	storm_ready = storm_count = storm_done = storm_bad = storm_alrm = 0;
+	if (pthread_create(&t, NULL, storm_target, NULL))
+		die("pthread_create failed");
+	wait_for(&storm_ready, 1, "the storm's target");
+	block(SIGALRM, SIG_BLOCK);	/* the target takes the timer's signals */
+	arm_itimer_ms(2, 2);
+	for (int i = 0; i < STORM; i++) {
+		memset(&si, 0, sizeof(si));
+		si.si_signo = sig;
+		si.si_code = SI_QUEUE;
+		si.si_pid = getpid();
+		si.si_value.sival_int = i;
+		while (syscall(SYS_rt_tgsigqueueinfo, getpid(), thr_tid, sig, &si)) {
+			CHECK(errno == EAGAIN, "rt_tgsigqueueinfo: %s", strerror(errno));
+			eagain++;
+			sched_yield();
+		}
+	}
+	end = now_ns() + 10000000000ull;
+	while (storm_count < STORM && now_ns() < end)
+		sched_yield();
+	arm_itimer_ms(0, 0);
+	storm_done = 1;
+	pthread_join(t, NULL);
+	block(SIGALRM, SIG_UNBLOCK);
+	dfl(SIGALRM);
+	CHECK(storm_count == STORM && !storm_bad, "%d of %d queued signals arrived, %d out of order",
+	      storm_count, STORM, storm_bad);
+	CHECK(storm_alrm > 0, "the periodic timer never reached the busy thread");
+	printf("sigtest: storm: %d signals, %d full-queue retries, %d timer signals\n", STORM,
+	       eagain, storm_alrm);
+	pass("signal_storm_between_threads");
+}
+
 /* ---- queued and awaited signals ---- */
 
 static void test_sigqueue_rt(void)
@@ -1096,6 +1185,7 @@ int main(int argc, char **argv)
 	test_sigqueue_rt();
 	test_tgsigqueueinfo();
 	test_sigtimedwait();
+	test_storm();
 	printf("sigtest: ok %d checks\n", nchecks);
 	return 0;
 }

@@ -94,13 +94,14 @@ SIGTEST_CHECKS="segv_accerr_mprotect_resume segv_maperr_siglongjmp fpe_intdiv_si
 	timer_overrun_counted timer_sigev_thread_id_sigtimedwait nanosleep_eintr_with_rem futex_wait_eintr
 	futex_wait_sa_restart fpu_sse_state_survives_handler fpu_avx_state_survives_handler
 	sigreturn_bad_fpstate_segv
-	sigqueue_realtime_in_order rt_tgsigqueueinfo_to_thread sigtimedwait_takes_blocked_pending"
+	sigqueue_realtime_in_order rt_tgsigqueueinfo_to_thread sigtimedwait_takes_blocked_pending
+	signal_storm_between_threads"
 
 scenario_abi_signals() {
 	local c n=0 job out core="; no core file \\(Cove does not write them yet\\)"
 	boot --smp 2 --mem 512M --initrd "$INITRD" --cmdline "jobs=/tests/signals.jobs" --timeout 240
 	expect_status 4
-	for job in 1 2; do
+	for job in 1 2 12; do
 		out="$(job_output $job)"
 		for c in $SIGTEST_CHECKS; do
 			grep -qxF "sigtest: $c ok" <<<"$out" || fail "job $job lacks: sigtest: $c ok"
@@ -121,7 +122,7 @@ scenario_abi_signals() {
 	expect_job_end 10 "killed by signal 11 \\(SIGSEGV\\)$core"
 	expect_log_re "sigtest\\[[0-9]+\\]: rt_sigreturn found no valid signal frame"
 	expect_job_end 11 "killed by signal 11 \\(SIGSEGV\\)$core"
-	expect_log "cove: all jobs done: 11 run, 9 failed"
+	expect_log "cove: all jobs done: 12 run, 9 failed"
 	expect_no_log "KERNEL"
 	expect_no_log "is not implemented in Cove"
 }
