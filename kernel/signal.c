@@ -291,6 +291,25 @@ void signal_set_mask_locked(struct task *t, uint64_t mask)
 	}
 }
 
+void signal_thread_exit_locked(struct task *t)
+{
+	struct process *p = t->proc;
+	uint64_t pending = p->sigpending.set;
+
+	/* It may have been the one told of a process signal: tell another. */
+	for (int sig = 1; pending; sig++, pending >>= 1) {
+		struct task *other;
+
+		if (!(pending & 1))
+			continue;
+		other = signal_pick_thread(p, sig, t);
+		if (other && !other->sig_work) {
+			other->sig_work = true;
+			signal_wake(other);
+		}
+	}
+}
+
 void signal_set_mask(uint64_t mask)
 {
 	struct task *t = task_current();

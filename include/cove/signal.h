@@ -143,6 +143,8 @@ int signal_timedwait(uint64_t set, struct ksiginfo *info, const uint64_t *deadli
 int signal_altstack_set(const struct signal_stack *ss, uint64_t sp);
 /* The flags sigaltstack reports at sp: SS_DISABLE, SS_ONSTACK, plus the set ones. */
 uint32_t signal_altstack_flags(const struct signal_stack *ss, uint64_t sp);
+/* A thread is exiting (p->lock held, t->exiting set): process signals go to another. */
+void signal_thread_exit_locked(struct task *t);
 /* The process's last thread is gone: stop its timers (kernel/itimer.c). */
 void itimer_process_exit(struct process *p);
 /* A timer signal was taken: its overrun count, and the timer may signal again. */

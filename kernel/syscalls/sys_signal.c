@@ -150,23 +150,30 @@ int64_t sys_kill(SYSCALL_ARGS)
  * system-wide): the caller's own first, as tkill is nearly always used,
  * then the first 64 processes (a node runs a job's few ranks).
  */
+static bool sig_has_thread(struct process *p, uint32_t tid)
+{
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	bool found = false;
+
+	for (struct task *t = p->threads; t && !found; t = t->thread_next)
+		found = t->tid == tid;
+	spin_unlock_irqrestore(&p->lock, flags);
+	return found;
+}
+
 static struct process *sig_process_of_thread(uint32_t tid)
 {
 	struct process *self = task_current()->proc;
 	uint32_t pids[64], n;
 
-	for (struct task *t = self->threads; t; t = t->thread_next) {
-		if (t->tid == tid)
-			return self;
-	}
+	if (sig_has_thread(self, tid))
+		return self;
 	n = process_list_pids(pids, ARRAY_SIZE(pids));
 	for (uint32_t i = 0; i < n; i++) {
 		struct process *p = process_find(pids[i]);
 
-		for (struct task *t = p ? p->threads : NULL; t; t = t->thread_next) {
-			if (t->tid == tid)
-				return p;
-		}
+		if (p && sig_has_thread(p, tid))
+			return p;
 	}
 	return NULL;
 }
