@@ -7,6 +7,7 @@
 #include <cove/errno.h>
 #include <cove/heap.h>
 #include <cove/kprintf.h>
+#include <cove/ktimer.h>
 #include <cove/panic.h>
 #include <cove/percpu.h>
 #include <cove/sched.h>
@@ -61,16 +62,30 @@ static void sleepers_remove(struct runqueue *rq, struct task *t)
 /* Arm the local timer for the earliest thing due on this CPU, if any. */
 static void sched_program_timer(struct runqueue *rq)
 {
-	uint64_t next = rq->slice_end, now;
+	uint64_t next = rq->slice_end, now, kt = ktimer_next_deadline(this_cpu_id());
 
 	if (rq->sleepers && (!next || rq->sleepers->deadline < next))
 		next = rq->sleepers->deadline;
+	if (kt && (!next || kt < next))
+		next = kt;
 	if (!next) {
 		arch_timer_oneshot(0);
 		return;
 	}
 	now = time_now_ns();
 	arch_timer_oneshot(next > now + 1000 ? next - now : 1000);
+}
+
+void sched_timer_reprogram(void)
+{
+	struct runqueue *rq = this_cpu()->rq;
+	unsigned long flags;
+
+	if (!rq)
+		return;
+	flags = spin_lock_irqsave(&rq->lock);
+	sched_program_timer(rq);
+	spin_unlock_irqrestore(&rq->lock, flags);
 }
 
 void sched_init_cpu(void)
@@ -130,6 +145,18 @@ void schedule(void)
 
 	spin_lock(&rq->lock);
 	pc->need_resched = 0;
+	/*
+	 * A signal (or a kill) that came after the task decided to block but
+	 * before it got here found it still running: its wake-up was a kick,
+	 * not a wake. Do not sleep through it. The sender set the flag before
+	 * taking this lock, so we see it.
+	 */
+	if (prev->state == TASK_BLOCKED && task_signal_wakes(prev)) {
+		if (prev->sleeping)
+			sleepers_remove(rq, prev);
+		prev->wake_reason = -EINTR;
+		prev->state = TASK_RUNNING;
+	}
 	if (prev->state == TASK_RUNNING && !prev->is_idle) {
 		prev->state = TASK_RUNNABLE;
 		if (prev->cpu != pc->cpu)
@@ -208,6 +235,7 @@ void sched_enqueue(struct task *t)
 	unsigned long flags = spin_lock_irqsave(&rq->lock);
 
 	t->state = TASK_RUNNABLE;
+	t->started = true;
 	if (!t->on_rq)
 		rq_push(rq, t);
 	spin_unlock_irqrestore(&rq->lock, flags);
@@ -244,6 +272,8 @@ void timer_interrupt(void)
 	pc->timer_irqs++;
 	if (!rq)
 		return;
+	/* Before the run queue's lock: timer functions wake tasks. */
+	ktimer_run_expired(now);
 	spin_lock(&rq->lock);
 	rq->nr_timer_events++;
 	while (rq->sleepers && rq->sleepers->deadline <= now) {

@@ -11,6 +11,7 @@
 #include <cove/percpu.h>
 #include <cove/pmem.h>
 #include <cove/sched.h>
+#include <cove/signal.h>
 #include <cove/string.h>
 #include <cove/task.h>
 #include <cove/timer.h>
@@ -217,6 +218,7 @@ static void process_finish(struct process *p)
 	p->exited = true;
 	p->files = NULL;
 	spin_unlock_irqrestore(&p->lock, flags);
+	itimer_process_exit(p);
 	if (files)
 		fdtable_put(files);
 	if (process_exit_hook)
@@ -238,6 +240,8 @@ void task_exit(int code)
 			futex_wake(p, t->clear_child_tid, 1);
 	}
 	flags = spin_lock_irqsave(&p->lock);
+	t->exiting = true;		/* signals look for another thread now */
+	signal_thread_exit_locked(t);
 	last = --p->nr_live == 0;
 	if (last && !p->kill_signal && !p->term_signal)
 		p->exit_code = code;
@@ -265,18 +269,21 @@ static void process_mark_killed(struct process *p, int code, int signal, bool du
 	spin_unlock_irqrestore(&p->lock, flags);
 }
 
-/* Every thread but the caller leaves at its next return to user mode. */
+/*
+ * Every thread but the caller leaves at its next return to user mode. The
+ * lock stays held throughout: a thread that exits meanwhile is freed under
+ * it, so the walk never follows a freed link (lock order: process, then run
+ * queue, as for signals).
+ */
 static void process_stop_threads(struct process *p)
 {
 	unsigned long flags = spin_lock_irqsave(&p->lock);
 
 	for (struct task *t = p->threads; t; t = t->thread_next) {
-		if (t == task_current())
+		if (t == task_current() || !t->started)
 			continue;
-		spin_unlock_irqrestore(&p->lock, flags);
 		if (!sched_wake(t, -EINTR))
 			sched_kick_cpu(t->cpu);
-		flags = spin_lock_irqsave(&p->lock);
 	}
 	spin_unlock_irqrestore(&p->lock, flags);
 }

@@ -3,6 +3,8 @@
 #ifndef COVE_ERRNO_H
 #define COVE_ERRNO_H
 
+#include <cove/types.h>
+
 #define EPERM 1
 #define ENOENT 2
 #define EINTR 4
@@ -33,5 +35,19 @@
 #define ENOSYS 38
 #define ECHILD 10
 #define ETIMEDOUT 110
+
+/*
+ * Kernel-internal: an interrupted call asks to be restarted, the way Linux
+ * spells it. The way back to user mode (kernel/signal.c) turns these into a
+ * restart or EINTR; a program never sees them.
+ */
+#define ERESTARTSYS 512		/* restart if the handler has SA_RESTART (or none ran) */
+#define ERESTARTNOINTR 513	/* always restart */
+#define ERESTARTNOHAND 514	/* restart only if no handler ran */
+
+static inline bool errno_is_restart(int64_t rc)
+{
+	return rc <= -ERESTARTSYS && rc >= -ERESTARTNOHAND;
+}
 
 #endif /* COVE_ERRNO_H */

@@ -56,6 +56,8 @@ void sched_user_return(void);
 void sched_reschedule_ipi(void);
 /* Make cpu look at its run queue (and at killed tasks) soon. */
 void sched_kick_cpu(uint32_t cpu);
+/* This CPU's earliest kernel timer changed (ktimer.c): re-arm the local timer. */
+void sched_timer_reprogram(void);
 /* How long idle CPUs poll before halting; 0 = halt at once. */
 void sched_set_idle_poll(uint64_t ns);
 struct runqueue *sched_rq(uint32_t cpu);

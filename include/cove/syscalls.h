@@ -4,8 +4,9 @@
  * They live by family in kernel/syscalls/: sys_io.c (descriptors and data),
  * sys_fs.c (names in the file system), sys_mm.c (memory), sys_task.c
  * (threads and processes), sys_sched.c (CPUs), sys_time.c (clocks and
- * sleeping), sys_info.c (identity, limits, randomness), sys_signal.c
- * (signals), sys_cove.c (Cove's own); arch_prctl in arch/x86_64/kernel/.
+ * sleeping), sys_timer.c (timers that signal), sys_info.c (identity,
+ * limits, randomness), sys_signal.c (signals), sys_cove.c (Cove's own);
+ * arch_prctl in arch/x86_64/kernel/.
  */
 #ifndef COVE_SYSCALLS_H
 #define COVE_SYSCALLS_H

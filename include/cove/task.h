@@ -8,7 +8,9 @@
 
 #include <cove/cpumask.h>
 #include <cove/hostfile.h>
+#include <cove/ktimer.h>
 #include <cove/percpu.h>
+#include <cove/sigqueue.h>
 #include <cove/spinlock.h>
 #include <cove/types.h>
 
@@ -17,6 +19,14 @@ struct fdtable;
 struct ramfs_node;
 struct trap_frame;
 struct process;
+struct posix_timer;
+
+/* A thread's alternate signal stack (sigaltstack). */
+struct signal_stack {
+	uint64_t sp;
+	uint64_t size;			/* 0: none */
+	uint32_t flags;			/* as set: SS_DISABLE, SS_AUTODISARM */
+};
 
 enum task_state {
 	TASK_RUNNABLE,	/* on its CPU's run queue */
@@ -42,7 +52,22 @@ struct task {
 	uint64_t gs_base;
 	uint64_t clear_child_tid;	/* set_tid_address / CLONE_CHILD_CLEARTID */
 	uint64_t robust_list, robust_len;
+	/*
+	 * Signal state. sigmask, saved_sigmask, restore_sigmask, sigpending
+	 * and exiting are under the process's lock; the thread itself reads
+	 * its mask without it. sig_work is set by senders under that lock and
+	 * read locklessly on the way to user mode (kernel/signal.c).
+	 */
 	uint64_t sigmask;
+	uint64_t saved_sigmask;		/* sigsuspend: the mask to put back */
+	bool restore_sigmask;
+	volatile bool sig_work;		/* a signal it does not block is pending */
+	bool exiting;			/* past task_exit: no signal is for it */
+	bool started;			/* enqueued once: a wake may run it */
+	bool iret_exit;			/* its user frame was rewritten: leave by IRET */
+	struct signal_stack altstack;	/* its own; no lock */
+	uint64_t fault_addr;		/* the last user fault's address, for the handler */
+	struct sigpending sigpending;	/* directed at this thread */
 	struct task *rq_next;		/* run queue or sleeper list link */
 	uint64_t deadline;		/* sleepers: when to wake, in ns */
 	bool sleeping;			/* on its CPU's sleeper list */
@@ -56,8 +81,6 @@ struct task {
 	uint64_t run_ns;		/* time on a CPU, up to its last switch out */
 	uint64_t run_since;		/* when it last switched in */
 };
-
-#define NSIG 64
 
 struct k_sigaction {
 	uint64_t handler;		/* SIG_DFL 0, SIG_IGN 1, else a user function */
@@ -86,7 +109,16 @@ struct process {
 	int term_signal;		/* 0 = exited normally */
 	bool dumped;			/* killed by a signal whose default dumps core */
 	volatile int kill_signal;	/* pending fatal signal for the threads */
-	struct k_sigaction sigactions[NSIG + 1];
+	struct k_sigaction sigactions[NSIG + 1];	/* under lock */
+	struct sigpending sigpending;	/* directed at the process; under lock */
+	/*
+	 * Timers that signal (kernel/itimer.c). timer_lock orders setting and
+	 * deleting them; their functions never take it, only lock.
+	 */
+	spinlock_t timer_lock;
+	struct ktimer itimer_real;	/* alarm, setitimer(ITIMER_REAL) */
+	uint64_t itimer_interval;	/* ns; under lock */
+	struct posix_timer *posix_timers;	/* under lock */
 	struct cpumask allowed;		/* CPUs the job gave this process */
 	char name[32];
 	void *job_rank;			/* the job rank this process is, if any */
@@ -136,6 +168,12 @@ uint32_t process_list_pids(uint32_t *pids, uint32_t max);
  */
 typedef void (*process_exit_hook_fn)(struct process *p);
 void process_set_exit_hook(process_exit_hook_fn hook);
+
+/* Whether a blocked t must not sleep: a signal for it, or its process killed. */
+static inline bool task_signal_wakes(const struct task *t)
+{
+	return t->proc && (t->sig_work || t->proc->kill_signal);
+}
 
 /* Architecture: the first switch into a new task lands in this function. */
 void arch_task_init_stack(struct task *t);

@@ -6,6 +6,7 @@
 #include <cove/percpu.h>
 #include <cove/sched.h>
 #include <cove/offload.h>
+#include <cove/signal.h>
 #include <cove/syscall.h>
 #include <cove/task.h>
 #include <arch/trap.h>
@@ -34,6 +35,7 @@ int syscall_dispatch(struct trap_frame *f)
 	uint64_t nr = f->rax;
 	const struct syscall_entry_desc *e;
 	struct percpu *pc;
+	struct task *t;
 
 	arch_irq_enable();
 	e = __builtin_expect(nr < SYSCALL_MAX, 1) ? &syscall_table[nr] : NULL;
@@ -47,10 +49,22 @@ int syscall_dispatch(struct trap_frame *f)
 		syscall_report_missing(nr);
 		f->rax = (uint64_t)-ENOSYS;
 	}
-	/* The common case: nothing to do on the way out. */
+	/*
+	 * The common case: nothing to do on the way out. Checked with
+	 * interrupts off, so a signal an interrupt sends from here on still
+	 * finds us in user mode (its IPI, or the interrupt's own way out).
+	 */
+	arch_irq_disable();
 	pc = this_cpu();
-	if (__builtin_expect(pc->need_resched || pc->current->proc->kill_signal, 0))
-		sched_user_return();
+	t = pc->current;
+	if (__builtin_expect(pc->need_resched || t->proc->kill_signal || t->sig_work ||
+			     t->restore_sigmask || errno_is_restart((int64_t)f->rax), 0))
+		signal_exit_to_user(f);
+	/* A rewritten frame (signal handler, sigreturn, restart) leaves by IRET. */
+	if (__builtin_expect(t->iret_exit, 0)) {
+		t->iret_exit = false;
+		return 1;
+	}
 	/* SYSRET cannot return to a non-canonical address: use IRET then. */
 	return ((f->rip | f->rsp) >> 47) != 0;
 }

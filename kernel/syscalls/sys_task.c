@@ -221,8 +221,19 @@ int64_t sys_futex(SYSCALL_ARGS)
 		rc = futex_timeout(a3, op == FUTEX_WAIT_BITSET, realtime, &deadline);
 		if (rc)
 			return rc;
-		return futex_wait(p, a0, (uint32_t)a2, deadline,
-				  op == FUTEX_WAIT ? FUTEX_BITSET_ANY : (uint32_t)a5);
+		rc = futex_wait(p, a0, (uint32_t)a2, deadline,
+				op == FUTEX_WAIT ? FUTEX_BITSET_ANY : (uint32_t)a5);
+		/*
+		 * Interrupted by a signal. As Linux: an untimed wait restarts
+		 * after an SA_RESTART handler; a timed one fails with EINTR once
+		 * a handler ran, and is made again if none did (with an absolute
+		 * timeout that is exact; a relative one would start over).
+		 */
+		if (rc == -EINTR && !deadline)
+			return -ERESTARTSYS;
+		if (rc == -EINTR && op == FUTEX_WAIT_BITSET)
+			return -ERESTARTNOHAND;
+		return rc;
 	case FUTEX_WAKE:
 		return futex_wake(p, a0, (int)a2);
 	case FUTEX_WAKE_BITSET:

@@ -2,6 +2,7 @@
 /* Clocks and sleeping. Every clock derives from the one monotonic counter. */
 #include <cove/errno.h>
 #include <cove/sched.h>
+#include <cove/signal.h>
 #include <cove/syscalls.h>
 #include <cove/task.h>
 #include <cove/timer.h>
@@ -106,13 +107,21 @@ static int64_t time_sleep(uint64_t clk, bool absolute, uint64_t ureq, uint64_t u
 		ns -= now;
 	}
 	deadline = time_now_ns() + ns;
-	/* A killed process must not sleep on: its threads are being reaped. */
-	while (time_now_ns() < deadline && !task_current()->proc->kill_signal)
+	/* A signal to take (or a kill) ends the sleep early. */
+	while ((now = time_now_ns()) < deadline) {
+		if (signal_pending_current()) {
+			/* An absolute sleep can simply be made again; Linux restarts it. */
+			if (absolute)
+				return -ERESTARTNOHAND;
+			if (urem) {
+				ts[0] = (int64_t)((deadline - now) / NSEC_PER_SEC);
+				ts[1] = (int64_t)((deadline - now) % NSEC_PER_SEC);
+				if (copy_to_user(urem, ts, sizeof(ts)))
+					return -EFAULT;
+			}
+			return -EINTR;
+		}
 		sched_sleep_until(deadline);
-	if (urem) {
-		int64_t zero[2] = { 0, 0 };
-
-		copy_to_user(urem, zero, sizeof(zero));
 	}
 	return 0;
 }

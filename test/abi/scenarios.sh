@@ -84,6 +84,49 @@ scenario_abi_bad_inputs() {
 	expect_no_log "KERNEL"
 }
 
+# Signals: handlers (faults, kill/tgkill, masks, the alternate stack, timers,
+# restarts, FPU state) with glibc and musl, then default actions.
+SIGTEST_CHECKS="segv_accerr_mprotect_resume segv_maperr_siglongjmp fpe_intdiv_siglongjmp
+	ill_ucontext_edit_resume raise_usr1 kill_self_usr1 sa_nodefer_and_sa_mask sa_resethand
+	blocked_pending_then_unblock tgkill_other_thread_masked tgkill_wakes_nanosleep
+	kill_picks_unblocking_thread sigaltstack_sa_onstack stack_overflow_handled_on_altstack
+	alarm_pause setitimer_oneshot_sigsuspend setitimer_periodic timer_create_sigev_signal
+	timer_overrun_counted timer_sigev_thread_id_sigtimedwait nanosleep_eintr_with_rem futex_wait_eintr
+	futex_wait_sa_restart fpu_sse_state_survives_handler fpu_avx_state_survives_handler
+	sigreturn_bad_fpstate_segv
+	sigqueue_realtime_in_order rt_tgsigqueueinfo_to_thread sigtimedwait_takes_blocked_pending
+	signal_storm_between_threads"
+
+scenario_abi_signals() {
+	local c n=0 job out core="; no core file \\(Cove does not write them yet\\)"
+	boot --smp 2 --mem 512M --initrd "$INITRD" --cmdline "jobs=/tests/signals.jobs" --timeout 240
+	expect_status 4
+	for job in 1 2 12; do
+		out="$(job_output $job)"
+		for c in $SIGTEST_CHECKS; do
+			grep -qxF "sigtest: $c ok" <<<"$out" || fail "job $job lacks: sigtest: $c ok"
+		done
+		n=$(echo $SIGTEST_CHECKS | wc -w)
+		grep -qxF "sigtest: ok $n checks" <<<"$out" || fail "job $job: not 'sigtest: ok $n checks'"
+		expect_job_end $job "exited with status 0"
+	done
+	expect_job_end 3 "killed by signal 11 \\(SIGSEGV\\)$core"
+	expect_job_end 4 "killed by signal 11 \\(SIGSEGV\\)$core"
+	expect_job_end 5 "killed by signal 11 \\(SIGSEGV\\)$core"
+	expect_job_end 6 "killed by signal 14 \\(SIGALRM\\)"
+	expect_job_end 7 "killed by signal 15 \\(SIGTERM\\)"
+	grep -qxF "sigtest: abort handler ran" <<<"$(job_output 8)" || fail "job 8: no abort handler line"
+	expect_job_end 8 "killed by signal 6 \\(SIGABRT\\)$core"
+	expect_job_end 9 "killed by signal 10 \\(SIGUSR1\\)"
+	expect_log "segfault at 0 ip"
+	expect_job_end 10 "killed by signal 11 \\(SIGSEGV\\)$core"
+	expect_log_re "sigtest\\[[0-9]+\\]: rt_sigreturn found no valid signal frame"
+	expect_job_end 11 "killed by signal 11 \\(SIGSEGV\\)$core"
+	expect_log "cove: all jobs done: 12 run, 9 failed"
+	expect_no_log "KERNEL"
+	expect_no_log "is not implemented in Cove"
+}
+
 # Busybox applets, byte-compared with the same applets on the host.
 scenario_abi_busybox_applets() {
 	local data n=0 line want got

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* User FPU state: XSAVE when the CPU has it (AVX for user code), else FXSAVE. */
+#include <cove/errno.h>
 #include <cove/string.h>
 #include <arch/fpu.h>
 #include <arch/x86.h>
@@ -18,6 +19,13 @@ static bool fpu_use_xsave;
 static uint64_t fpu_xcr0;
 static size_t fpu_size = 512;
 static uint8_t fpu_clean[FPU_MAX_SIZE] __aligned(64);
+static uint32_t fpu_mxcsr_mask = 0xffbf;	/* the CPU's, from its FXSAVE image */
+
+/* Where FXSAVE/XSAVE keep MXCSR, its mask, and the XSAVE header. */
+#define FPU_OFF_MXCSR 24
+#define FPU_OFF_MXCSR_MASK 28
+#define FPU_OFF_XSAVE_HDR 512
+#define XSTATE_LEGACY 0x3ULL		/* x87 and SSE: what the FXSAVE area holds */
 
 static inline void xsetbv(uint32_t idx, uint64_t v)
 {
@@ -61,6 +69,52 @@ void fpu_init_boot(void)
 	__asm__ volatile("fninit; ldmxcsr %0" : : "m"(mxcsr));
 	memset(fpu_clean, 0, sizeof(fpu_clean));
 	fpu_save(fpu_clean);
+	memcpy(&fpu_mxcsr_mask, fpu_clean + FPU_OFF_MXCSR_MASK, sizeof(fpu_mxcsr_mask));
+	if (!fpu_mxcsr_mask)
+		fpu_mxcsr_mask = 0xffbf;	/* the architectural default */
+}
+
+bool fpu_has_xsave(void)
+{
+	return fpu_use_xsave;
+}
+
+uint64_t fpu_xfeatures(void)
+{
+	return fpu_use_xsave ? fpu_xcr0 : XSTATE_LEGACY;
+}
+
+int fpu_check_user(void *area, bool legacy_only)
+{
+	uint8_t *b = area;
+	uint32_t mxcsr;
+	uint64_t hdr[8];
+
+	/* Reserved MXCSR bits would make FXRSTOR/XRSTOR fault (#GP) in the kernel. */
+	memcpy(&mxcsr, b + FPU_OFF_MXCSR, sizeof(mxcsr));
+	if (mxcsr & ~fpu_mxcsr_mask)
+		return -EINVAL;
+	if (!fpu_use_xsave)
+		return 0;
+	memcpy(hdr, b + FPU_OFF_XSAVE_HDR, sizeof(hdr));
+	if (legacy_only) {
+		/* Only the FXSAVE part came from the program: the rest starts clean. */
+		memset(hdr, 0, sizeof(hdr));
+		hdr[0] = XSTATE_LEGACY;
+		memcpy(b + FPU_OFF_XSAVE_HDR, hdr, sizeof(hdr));
+		return 0;
+	}
+	/*
+	 * XRSTOR faults on a feature XCR0 lacks, on the compacted format, and
+	 * on any reserved header byte set: Linux refuses such a frame too.
+	 */
+	if (hdr[0] & ~fpu_xcr0)
+		return -EINVAL;
+	for (size_t i = 1; i < ARRAY_SIZE(hdr); i++) {
+		if (hdr[i])
+			return -EINVAL;
+	}
+	return 0;
 }
 
 size_t fpu_state_size(void)

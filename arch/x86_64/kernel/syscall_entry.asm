@@ -27,7 +27,7 @@ syscall_entry:
 	push r11
 	push USER_CS
 	push rcx
-	push 0				; error code
+	push rax			; error code slot: the call's number (arch/trap.h)
 	push SYSCALL_VECTOR
 	PUSH_GPRS
 	; DF is already clear (SFMASK), and a user rbp ends any backtrace.

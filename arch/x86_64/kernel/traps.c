@@ -130,9 +130,10 @@ void trap_dispatch(struct trap_frame *f)
 		/* The stop NMI (panic, violation, co-kernel shutdown): halt quietly. */
 		if (f->vector == EXC_NMI && (panic_in_progress() || arch_cpus_stopping()))
 			arch_halt_forever();
-		/* A fault in a program ends the program, never the kernel. */
+		/* A fault in a program is the program's signal, never the kernel's end. */
 		if (trap_from_user(f) && f->vector != EXC_NMI && f->vector != EXC_MACHINE_CHECK) {
 			user_fault(f);
+			signal_exit_to_user(f);
 			return;
 		}
 		if (trap_fixup && trap_fixup(f))
@@ -144,8 +145,7 @@ void trap_dispatch(struct trap_frame *f)
 	trap_interrupt(f);
 	if (trap_from_user(f)) {
 		this_cpu()->user_irqs++;
-		arch_irq_enable();
-		sched_user_return();
-		arch_irq_disable();
+		if (signal_exit_work(f))
+			signal_exit_to_user(f);
 	}
 }

@@ -1,33 +1,123 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A CPU exception raised by user code: it ends that process with the
- * signal Linux would send, and a line saying where, as Linux prints it.
+ * A CPU exception raised by user code: the signal Linux would send, with
+ * the si_code and address it would report. A handler that can take it gets
+ * it on the way back to user mode; otherwise the process ends, with a line
+ * saying where, as Linux prints it.
  */
 #include <cove/aspace.h>
 #include <cove/kprintf.h>
 #include <cove/signal.h>
+#include <cove/string.h>
 #include <cove/task.h>
 #include <arch/trap.h>
 #include <arch/x86.h>
 
 #define USER_STACK_GUARD_ZONE (1 * MiB)
 
-static int user_fault_signal(uint64_t vector)
+#define EXC_OVERFLOW 4
+#define EXC_BOUND 5
+#define EXC_SEG_NOT_PRESENT 11
+#define EXC_STACK_SEGMENT 12
+#define EXC_X87 16
+#define EXC_ALIGNMENT 17
+#define EXC_SIMD 19
+
+/* Which unmasked floating-point exception it was, as Linux decodes it. */
+static int user_fault_fpe_code(uint32_t err)
 {
-	switch (vector) {
+	if (err & 0x001)
+		return FPE_FLTINV;
+	if (err & 0x004)
+		return FPE_FLTDIV;
+	if (err & 0x008)
+		return FPE_FLTOVF;
+	if (err & 0x012)
+		return FPE_FLTUND;
+	if (err & 0x020)
+		return FPE_FLTRES;
+	return 0;
+}
+
+static int user_fault_x87_code(void)
+{
+	uint16_t sw, cw;
+
+	__asm__ volatile("fnstsw %0; fnstcw %1" : "=m"(sw), "=m"(cw));
+	return user_fault_fpe_code(sw & ~(cw & 0x3f));
+}
+
+static int user_fault_simd_code(void)
+{
+	uint32_t mxcsr;
+
+	__asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+	return user_fault_fpe_code((mxcsr & 0x3f) & ~((mxcsr >> 7) & 0x3f));
+}
+
+/* MAPERR: nothing mapped there; ACCERR: mapped, but not for this access. */
+static int user_fault_segv_code(struct aspace *as, uint64_t addr)
+{
+	unsigned long flags = spin_lock_irqsave(&as->lock);
+	bool mapped = addr < USER_VA_END && aspace_find(as, addr);
+
+	spin_unlock_irqrestore(&as->lock, flags);
+	return mapped ? SEGV_ACCERR : SEGV_MAPERR;
+}
+
+static void user_fault_info(const struct trap_frame *f, struct aspace *as, uint64_t cr2,
+			    struct ksiginfo *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->fault = true;
+	switch (f->vector) {
 	case EXC_DIVIDE:
-	case 16:	/* x87 */
-	case 19:	/* SIMD */
-		return SIGFPE;
+		info->signo = SIGFPE;
+		info->code = FPE_INTDIV;
+		info->value = f->rip;
+		break;
+	case EXC_X87:
+		info->signo = SIGFPE;
+		info->code = user_fault_x87_code();
+		info->value = f->rip;
+		break;
+	case EXC_SIMD:
+		info->signo = SIGFPE;
+		info->code = user_fault_simd_code();
+		info->value = f->rip;
+		break;
 	case EXC_INVALID_OPCODE:
-		return SIGILL;
+		info->signo = SIGILL;
+		info->code = ILL_ILLOPN;
+		info->value = f->rip;
+		break;
 	case EXC_BREAKPOINT:
+		info->signo = SIGTRAP;
+		info->code = SI_KERNEL;
+		break;
 	case EXC_DEBUG:
-		return SIGTRAP;
-	case 17:	/* alignment check */
-		return SIGBUS;
-	default:
-		return SIGSEGV;
+		info->signo = SIGTRAP;
+		info->code = TRAP_TRACE;
+		info->value = f->rip;
+		break;
+	case EXC_ALIGNMENT:
+		info->signo = SIGBUS;
+		info->code = BUS_ADRALN;
+		break;
+	case EXC_SEG_NOT_PRESENT:
+	case EXC_STACK_SEGMENT:
+		info->signo = SIGBUS;
+		info->code = SI_KERNEL;
+		break;
+	case EXC_PAGE_FAULT:
+		info->signo = SIGSEGV;
+		info->code = user_fault_segv_code(as, cr2);
+		info->value = cr2;
+		break;
+	default:	/* #GP, #OF, #BR, ...: no address to report */
+		info->signo = SIGSEGV;
+		info->code = SI_KERNEL;
+		break;
 	}
 }
 
@@ -45,19 +135,24 @@ void user_fault(struct trap_frame *f)
 {
 	struct task *t = task_current();
 	struct process *p = t->proc;
-	int sig = user_fault_signal(f->vector);
+	uint64_t cr2 = f->vector == EXC_PAGE_FAULT ? read_cr2() : 0;
+	struct ksiginfo info;
+	int sig;
 
 	arch_irq_enable();
 	if (!p) {
 		/* Cannot happen: only tasks with a process run in user mode. */
-		task_exit(128 + sig);
+		task_exit(128 + SIGSEGV);
 	}
+	user_fault_info(f, p->as, cr2, &info);
+	sig = info.signo;
+	t->fault_addr = cr2;
+	if (signal_fault(&info))
+		return;
 	if (f->vector == EXC_PAGE_FAULT) {
-		uint64_t addr = read_cr2();
-
 		pr_err("%s[%u]: segfault at %lx ip %016lx sp %016lx error %lx%s\n", p->name, t->tid,
-		       addr, f->rip, f->rsp, f->error_code,
-		       user_fault_is_stack_overflow(p->as, addr) ? " (stack overflow)" : "");
+		       cr2, f->rip, f->rsp, f->error_code,
+		       user_fault_is_stack_overflow(p->as, cr2) ? " (stack overflow)" : "");
 	} else {
 		pr_err("%s[%u]: %s ip %016lx sp %016lx error %lx\n", p->name, t->tid,
 		       sig == SIGFPE ? "divide error" : sig == SIGILL ? "invalid opcode" :

@@ -18,6 +18,16 @@ size_t fpu_state_size(void);
 void fpu_state_init(void *area);
 void fpu_save(void *area);
 void fpu_restore(const void *area);
+/* Signal frames (signal_frame.c): the format, the features saved. */
+bool fpu_has_xsave(void);
+uint64_t fpu_xfeatures(void);
+/*
+ * A save area that came from user memory (a sigreturn frame): 0 if it is
+ * safe to restore, -EINVAL if restoring would fault (a reserved MXCSR bit,
+ * a feature XCR0 lacks, a non-standard XSAVE header). legacy_only: only its
+ * FXSAVE part is the program's; the header is set to reset the rest.
+ */
+int fpu_check_user(void *area, bool legacy_only);
 /* "xsave (x87 SSE AVX)" or "fxsave": for the boot banner. */
 const char *fpu_describe(void);
 

@@ -41,7 +41,7 @@
 	NATIVE(12, brk, sys_brk)					\
 	NATIVE(13, rt_sigaction, sys_rt_sigaction)			\
 	NATIVE(14, rt_sigprocmask, sys_rt_sigprocmask)			\
-	MISSING(15, rt_sigreturn)					\
+	NATIVE(15, rt_sigreturn, sys_rt_sigreturn)			\
 	ROUTED(16, ioctl, sys_ioctl, ROUTE_FD(0))			\
 	ROUTED(17, pread64, sys_pread64, ROUTE_FD(0))			\
 	ROUTED(18, pwrite64, sys_pwrite64, ROUTE_FD(0))			\
@@ -60,11 +60,11 @@
 	MISSING(31, shmctl)						\
 	ROUTED(32, dup, sys_dup, ROUTE_FD(0))				\
 	ROUTED(33, dup2, sys_dup2_routed, ROUTE_SELF)	\
-	MISSING(34, pause)						\
+	NATIVE(34, pause, sys_pause)					\
 	NATIVE(35, nanosleep, sys_nanosleep)				\
-	MISSING(36, getitimer)						\
-	MISSING(37, alarm)						\
-	MISSING(38, setitimer)						\
+	NATIVE(36, getitimer, sys_getitimer)				\
+	NATIVE(37, alarm, sys_alarm)					\
+	NATIVE(38, setitimer, sys_setitimer)				\
 	NATIVE(39, getpid, sys_getpid)					\
 	ROUTED(40, sendfile, sys_sendfile, ROUTE_FD2(0, 1))		\
 	OFFLOAD(41, socket)						\
@@ -153,10 +153,10 @@
 	NATIVE(124, getsid, sys_getpgrp)				\
 	OFFLOAD(125, capget)						\
 	OFFLOAD(126, capset)						\
-	MISSING(127, rt_sigpending)					\
-	MISSING(128, rt_sigtimedwait)					\
-	MISSING(129, rt_sigqueueinfo)					\
-	MISSING(130, rt_sigsuspend)					\
+	NATIVE(127, rt_sigpending, sys_rt_sigpending)			\
+	NATIVE(128, rt_sigtimedwait, sys_rt_sigtimedwait)		\
+	NATIVE(129, rt_sigqueueinfo, sys_rt_sigqueueinfo)		\
+	NATIVE(130, rt_sigsuspend, sys_rt_sigsuspend)			\
 	NATIVE(131, sigaltstack, sys_sigaltstack)			\
 	OFFLOAD(132, utime)						\
 	OFFLOAD(133, mknod)						\
@@ -245,14 +245,14 @@
 	MISSING(216, remap_file_pages)					\
 	ROUTED(217, getdents64, sys_getdents64, ROUTE_FD(0))		\
 	NATIVE(218, set_tid_address, sys_set_tid_address)		\
-	OFFLOAD(219, restart_syscall)					\
+	MISSING(219, restart_syscall)					\
 	OFFLOAD(220, semtimedop)					\
 	ROUTED(221, fadvise64, sys_fadvise64, ROUTE_FD(0))		\
-	MISSING(222, timer_create)					\
-	MISSING(223, timer_settime)					\
-	MISSING(224, timer_gettime)					\
-	MISSING(225, timer_getoverrun)					\
-	MISSING(226, timer_delete)					\
+	NATIVE(222, timer_create, sys_timer_create)			\
+	NATIVE(223, timer_settime, sys_timer_settime)			\
+	NATIVE(224, timer_gettime, sys_timer_gettime)			\
+	NATIVE(225, timer_getoverrun, sys_timer_getoverrun)		\
+	NATIVE(226, timer_delete, sys_timer_delete)			\
 	OFFLOAD(227, clock_settime)					\
 	NATIVE(228, clock_gettime, sys_clock_gettime)			\
 	NATIVE(229, clock_getres, sys_clock_getres)			\
@@ -323,7 +323,7 @@
 	OFFLOAD(294, inotify_init1)					\
 	OFFLOAD(295, preadv)						\
 	OFFLOAD(296, pwritev)						\
-	MISSING(297, rt_tgsigqueueinfo)					\
+	NATIVE(297, rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo)		\
 	MISSING(298, perf_event_open)					\
 	OFFLOAD(299, recvmmsg)						\
 	OFFLOAD(300, fanotify_init)					\

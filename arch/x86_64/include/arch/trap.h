@@ -5,6 +5,11 @@
 
 #include <cove/types.h>
 
+/*
+ * A system call's frame has vector VEC_SYSCALL and, in error_code, the
+ * call's number as it came in (Linux's orig_ax): a restarted call needs
+ * it. Once the call's result is final it becomes -1.
+ */
 struct trap_frame {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
 	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
@@ -19,6 +24,7 @@ struct trap_frame {
 #define VEC_XCALL 0xf0
 #define VEC_RESCHED 0xf1	/* look at your run queue */
 #define VEC_SPURIOUS 0xff
+#define VEC_SYSCALL 0x100	/* not a vector: a syscall frame (syscall_entry.asm) */
 
 #define EXC_DIVIDE 0
 #define EXC_DEBUG 1
@@ -45,8 +51,11 @@ typedef bool (*trap_fixup_fn)(struct trap_frame *f);
 void trap_set_fixup(trap_fixup_fn fn);
 
 void trap_dispatch(struct trap_frame *f);
-/* An exception in user mode: ends the process with the matching signal. */
-void user_fault(struct trap_frame *f) __noreturn;
+/*
+ * An exception in user mode: queues the matching signal for the handler
+ * and returns, or (no handler, or blocked) ends the process.
+ */
+void user_fault(struct trap_frame *f);
 void trap_dump(const struct trap_frame *f);
 
 #endif /* ARCH_TRAP_H */

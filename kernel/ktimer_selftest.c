@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Self-tests of kernel timers: they fire once, on time, re-arm, and cancel. */
+#include <cove/arch.h>
+#include <cove/ktimer.h>
+#include <cove/selftest.h>
+#include <cove/timer.h>
+
+/* Written by the timer functions (this CPU's interrupt), read by the tests. */
+static volatile uint32_t ktimer_test_fired;
+static volatile uint64_t ktimer_test_late_ns;
+
+static void ktimer_test_once(struct ktimer *kt)
+{
+	uint64_t now = time_now_ns();
+
+	ktimer_test_late_ns = now >= kt->deadline ? now - kt->deadline : (uint64_t)-1;
+	ktimer_test_fired++;
+}
+
+static void ktimer_test_thrice(struct ktimer *kt)
+{
+	/* Re-arming from its own function is how periodic timers work. */
+	if (++ktimer_test_fired < 3)
+		ktimer_arm(kt, kt->deadline + 1000000);
+}
+
+SELFTEST(ktimer_fire_rearm_cancel)
+{
+	struct ktimer kt;
+
+	ktimer_init(&kt, ktimer_test_once);
+	ktimer_test_fired = 0;
+	ktimer_arm(&kt, time_now_ns() + 2000000);
+	SELFTEST_CHECK(ktimer_deadline(&kt) != 0);
+	arch_delay_us(20000);
+	SELFTEST_CHECK(ktimer_test_fired == 1);
+	SELFTEST_CHECK(ktimer_test_late_ns != (uint64_t)-1);	/* never early */
+	SELFTEST_CHECK(ktimer_deadline(&kt) == 0);
+
+	/* Cancelled before it is due: it never runs. */
+	ktimer_arm(&kt, time_now_ns() + 3000000);
+	ktimer_cancel(&kt);
+	SELFTEST_CHECK(ktimer_deadline(&kt) == 0);
+	arch_delay_us(10000);
+	SELFTEST_CHECK(ktimer_test_fired == 1);
+
+	/* Moving an armed timer: it fires once, at the new time. */
+	ktimer_arm(&kt, time_now_ns() + 50000000);
+	ktimer_arm(&kt, time_now_ns() + 1000000);
+	arch_delay_us(15000);
+	SELFTEST_CHECK(ktimer_test_fired == 2);
+
+	ktimer_init(&kt, ktimer_test_thrice);
+	ktimer_test_fired = 0;
+	ktimer_arm(&kt, time_now_ns() + 1000000);
+	arch_delay_us(30000);
+	SELFTEST_CHECK(ktimer_test_fired == 3);
+	SELFTEST_CHECK(ktimer_deadline(&kt) == 0);
+	return 0;
+}
