@@ -54,8 +54,10 @@ static bool cokernel_idle_work(void)
 static void cokernel_doorbell(void)
 {
 	/*
-	 * Requests are served from the boot CPU's idle loop. The two that must
-	 * not wait for a running job (kill, shutdown) are cheap and safe here.
+	 * Requests are served from the boot CPU's idle loop. Those that must
+	 * not wait for a running job (kill, a signal -- its threads may be
+	 * waiting for the host on this very core -- shutdown) are cheap and
+	 * safe here.
 	 */
 	sched_idle_work_kick();
 	if (host_control_urgent())

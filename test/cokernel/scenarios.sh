@@ -978,7 +978,7 @@ scenario_apps_debian_binaries() {
 		--add "$BUILD/user/dynamic/bad/no-interp:/data/bad/no-interp" \
 		--add "$BUILD/user/dynamic/bad/missing-lib:/data/bad/missing-lib" \
 		--add "$BUILD/user/dynamic/bad/badarch-lib:/data/bad/badarch-lib" \
-		--add "$BUILD/user/dynamic/link/libcovebadarch.so:/lib/cove/libcovebadarch.so" -- '
+		--add "$BUILD/user/dynamic/lib/libcovebadarch.so:/lib/cove/libcovebadarch.so" -- '
 echo "hpc:x:1000:1000::/tmp:/bin/sh" >> /etc/passwd; echo "hpc:x:1000:" >> /etc/group
 mkdir -p /tmp/tree/a/b /tmp/tree/c && cd /tmp/tree
 for i in 3 1 2; do seq $i 7 60 > a/n$i.txt; done
@@ -987,17 +987,18 @@ echo nested > a/b/deep.txt
 ln -s a/n1.txt link
 touch -d "2020-01-02 03:04:05" a/n1.txt a/n2.txt a/n3.txt c/fruit.txt a/b/deep.txt a/b a c .
 chown -R 1000:1000 /tmp/tree
+mkdir -p /tmp/w && chown 1000:1000 /tmp/w
 id=$(cove create --cpus 2-3 --mem 512M --owner hpc --image /data/cove.elf); echo "CREATED $id"
 cat > /tmp/apps.sh <<"APPS"
 cd /tmp/tree
 compare() {	# compare NAME CMD...: the same command by Linux and by an enclave job
 	name=$1; shift
-	"$@" > /tmp/host.$name 2>&1; hrc=$?
-	cove run 1 -- "$@" > /tmp/job.$name 2>&1; jrc=$?
-	if cmp -s /tmp/host.$name /tmp/job.$name && [ $hrc = $jrc ]; then
-		echo "SAME $name rc $jrc lines $(wc -l < /tmp/job.$name)"
+	"$@" > /tmp/w/host.$name 2>&1; hrc=$?
+	cove run 1 -- "$@" > /tmp/w/job.$name 2>&1; jrc=$?
+	if cmp -s /tmp/w/host.$name /tmp/w/job.$name && [ $hrc = $jrc ]; then
+		echo "SAME $name rc $jrc lines $(wc -l < /tmp/w/job.$name)"
 	else
-		echo "DIFF $name host rc $hrc job rc $jrc"; diff /tmp/host.$name /tmp/job.$name | head -20
+		echo "DIFF $name host rc $hrc job rc $jrc"; diff /tmp/w/host.$name /tmp/w/job.$name | head -20
 	fi
 }
 compare id /usr/bin/id
@@ -1014,12 +1015,12 @@ compare grep /usr/bin/grep -rn apple c
 compare grepmiss /usr/bin/grep -q nothing c/fruit.txt
 compare gzipc /usr/bin/gzip -c c/fruit.txt
 compare shadow /usr/bin/sha256sum /etc/shadow /root
-cove run 1 -- /usr/bin/tar cf /tmp/job.tar a c; echo "RC tar c $?"
-mkdir -p /tmp/untar && cd /tmp/untar && cove run 1 -- /usr/bin/tar xf /tmp/job.tar; echo "RC tar x $?"
+cove run 1 -- /usr/bin/tar cf /tmp/w/job.tar a c; echo "RC tar c $?"
+mkdir -p /tmp/w/untar && cd /tmp/w/untar && cove run 1 -- /usr/bin/tar xf /tmp/w/job.tar; echo "RC tar x $?"
 diff -r /tmp/tree/a a && diff -r /tmp/tree/c c && echo "SAME untar"
-ls -ln /tmp/job.tar | awk "{ print \"TAR OWNER\", \$3, \$4 }"
+ls -ln /tmp/w/job.tar | awk "{ print \"TAR OWNER\", \$3, \$4 }"
 cd /tmp/tree
-cove run 1 -- /data/dlopen_test > /tmp/dl.out 2>&1; echo "RC dlopen $?"; sed "s/^/DL /" /tmp/dl.out
+cove run 1 -- /data/dlopen_test > /tmp/w/dl.out 2>&1; echo "RC dlopen $?"; sed "s/^/DL /" /tmp/w/dl.out
 cove run 1 -- /usr/bin/ls /no/such/dir; echo "RC lsmissing $?"
 cove run 1 -- /data/bad/no-interp; echo "RC nointerp $?"
 cove run 1 -- /data/bad/missing-lib; echo "RC missinglib $?"
