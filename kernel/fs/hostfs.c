@@ -73,7 +73,7 @@ int hostfs_stage(const char *path, uint32_t job, char *err, size_t errlen)
 int hostfs_stage_interp(const char *path, uint32_t job, char *err, size_t errlen)
 {
 	static struct elf_plan plan;	/* the boot CPU's, which starts host jobs */
-	char interp[HOSTFILE_PATH_MAX];
+	char interp[HOSTFILE_PATH_MAX], why[HOSTFILE_PATH_MAX + 64];
 	size_t len;
 	char *data;
 	int rc;
@@ -82,16 +82,20 @@ int hostfs_stage_interp(const char *path, uint32_t job, char *err, size_t errlen
 		return 0;	/* exec says what is wrong with it */
 	/* Any base will do: only the interpreter's name is wanted. */
 	rc = elf_plan(data, len, 1ULL << 32, &plan, NULL);
-	if (rc || !plan.interp_len || plan.interp_len > sizeof(interp)) {
+	if (rc || !plan.interp_len || plan.interp_len >= sizeof(interp)) {
 		kfree(data);
 		return 0;
 	}
 	memcpy(interp, data + plan.interp_off, plan.interp_len);
+	interp[plan.interp_len] = 0;
 	kfree(data);
 	/* Already here (a bare-mode initramfs, or staged for an earlier job)? */
 	if (!vfs_read_file(interp, HOSTFS_MAX_FILE, &data, &len)) {
 		kfree(data);
 		return 0;
 	}
-	return hostfs_stage(interp, job, err, errlen);
+	rc = hostfs_stage(interp, job, why, sizeof(why));
+	if (rc)
+		ksnprintf(err, errlen, "%s: interpreter %s", path, why);
+	return rc;
 }

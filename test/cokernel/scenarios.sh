@@ -1048,7 +1048,7 @@ check_back
 	expect_log_re "^DL .*ok"
 	expect_log_re "ls: cannot access '/no/such/dir': No such file or directory"
 	expect_log "RC lsmissing 2"
-	expect_log_re "/data/bad/no-interp: interpreter /lib/ld-cove-missing.so.2: no such file"
+	expect_log_re "/data/bad/no-interp: interpreter /lib/ld-cove-missing.so.2: no such file on the host"
 	expect_log "RC nointerp 127"
 	expect_log_re "missing-lib: error while loading shared libraries: libcovemissing.so: cannot open shared object file"
 	expect_log "RC missinglib 127"
