@@ -1059,18 +1059,23 @@ check_back
 	expect_all_back
 }
 
-# Signals sent to `cove run` reach its job: SIGINT and SIGTERM as those
+# Signals sent to `cove run` reach its job: to its handlers (on_signal),
+# SIGINT and SIGTERM as those
 # signals (a job blocked in a host call, a read on an empty pipe, is woken
 # for it), and SIGKILL of cove run kills the job and frees its cores for
 # the next one. Each job would otherwise run 60 s.
 scenario_apps_signals() {
-	cokernel_vm --timeout 300 "${CLI_ADDS[@]}" -- '
+	cokernel_vm --timeout 300 "${CLI_ADDS[@]}" --add "$BUILD/user/glibc/on_signal:/data/on_signal" -- '
 id=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf); echo "CREATED $id"
 t0=$(date +%s)
 cove run $id -- /bin/busybox sleep 60 & pid=$!
 sleep 2; kill -INT $pid; wait $pid; echo "RC int $?"
 cove run $id -- /bin/busybox sleep 60 & pid=$!
 sleep 2; kill -TERM $pid; wait $pid; echo "RC term $?"
+cove run $id -- /data/on_signal 2 > /tmp/onsig.out 2>&1 & pid=$!
+for i in $(seq 1 50); do grep -q ready /tmp/onsig.out && break; sleep 0.2; done
+kill -USR1 $pid; sleep 1; kill -INT $pid; wait $pid; echo "RC handled $?"
+sed "s/^/HANDLER /" /tmp/onsig.out
 mkfifo /tmp/never
 ( exec 3<>/tmp/never; sleep 70 ) &
 cove run $id -- /bin/busybox cat /tmp/never & pid=$!
@@ -1088,6 +1093,10 @@ check_back
 	expect_log "RC int 130"
 	expect_log "RC term 143"
 	expect_log "RC blocked 130"
+	expect_log "HANDLER on_signal: caught User defined signal 1"
+	expect_log "HANDLER on_signal: caught Interrupt"
+	expect_log "HANDLER on_signal: done"
+	expect_log "RC handled 0"
 	expect_log "RC kill 137"
 	expect_log "the next job runs"
 	expect_log "RC next 0"
