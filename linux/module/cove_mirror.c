@@ -18,10 +18,8 @@
 #include <linux/slab.h>
 
 #include "cove.h"
+#include "cove_ptwalk.h"
 
-#define PTE_P BIT_ULL(0)
-#define PTE_U BIT_ULL(2)
-#define PTE_PS BIT_ULL(7)
 #define PTE_ADDR 0x000ffffffffff000ULL
 
 struct cove_mirror {
@@ -46,14 +44,16 @@ static bool cove_mirror_owns(struct cove_enclave *e, u64 pa, u64 len)
 	return false;
 }
 
-/* One page-table entry, read from the enclave's memory after checking it is. */
-static int cove_mirror_entry(struct cove_enclave *e, u64 table, unsigned int index, u64 *out)
+static bool cove_mirror_owns_cb(void *ctx, u64 pa, u64 len)
 {
-	u64 pa = (table & PTE_ADDR) + index * 8;
+	return cove_mirror_owns(ctx, pa, len);
+}
+
+/* One page-table entry: cove_ptwalk has checked the table is the enclave's. */
+static int cove_mirror_read64(void *ctx, u64 pa, u64 *out)
+{
 	u64 *p;
 
-	if (!cove_mirror_owns(e, table & PTE_ADDR, PAGE_SIZE))
-		return -EFAULT;
 	/* Offline blocks keep Linux's direct map (cove_mem.c): no new mapping is made. */
 	p = memremap(pa, sizeof(*p), MEMREMAP_WB);
 	if (!p)
@@ -63,30 +63,13 @@ static int cove_mirror_entry(struct cove_enclave *e, u64 table, unsigned int ind
 	return 0;
 }
 
-/*
- * The physical page behind va in the tables at root: user-accessible at
- * every level, inside the enclave. 4-level x86-64 paging, as Cove builds.
- */
 int cove_mirror_translate(struct cove_enclave *e, u64 root, u64 va, u64 *pa)
 {
-	static const unsigned int shift[] = { 39, 30, 21, 12 };
-	u64 table = root, ent = 0, size;
-	unsigned int level;
+	const struct cove_ptwalk_mem mem = {
+		.ctx = e, .owns = cove_mirror_owns_cb, .read64 = cove_mirror_read64,
+	};
 
-	for (level = 0; level < 4; level++) {
-		if (cove_mirror_entry(e, table, (va >> shift[level]) & 511, &ent))
-			return -EFAULT;
-		if ((ent & (PTE_P | PTE_U)) != (PTE_P | PTE_U))
-			return -EFAULT;
-		if (level == 1 || level == 2) {
-			if (ent & PTE_PS)
-				break;
-		}
-		table = ent;
-	}
-	size = level == 4 ? PAGE_SIZE : 1ULL << shift[level];
-	*pa = ((ent & PTE_ADDR) & ~(size - 1)) + (va & (size - 1) & PAGE_MASK);
-	return cove_mirror_owns(e, *pa, PAGE_SIZE) ? 0 : -EFAULT;
+	return cove_ptwalk(&mem, root, va, pa);
 }
 
 static vm_fault_t cove_mirror_fault(struct vm_fault *vmf)

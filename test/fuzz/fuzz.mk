@@ -47,6 +47,11 @@ FUZZ_SRCS_cove_shared := test/fuzz/fuzz_cove_shared.c test/fuzz/kshim/linux/bito
 FUZZ_CFLAGS_cove_shared := -Itest/fuzz/kshim -Wno-address-of-packed-member
 $(BUILD)/fuzz/cove_shared: linux/module/cove_shared.c
 
+# The module's walk of enclave-written page tables (offload's mirror).
+FUZZ_TARGETS += cove_ptwalk
+FUZZ_SRCS_cove_ptwalk := test/fuzz/fuzz_cove_ptwalk.c
+$(BUILD)/fuzz/cove_ptwalk: linux/module/cove_ptwalk.c linux/module/cove_ptwalk.h
+
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 .PHONY: fuzz fuzz-bins test-fuzz
 fuzz-bins: $(FUZZ_BINS)
