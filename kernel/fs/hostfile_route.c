@@ -2,6 +2,7 @@
 /* Which file system a host job's path belongs to (see cove/hostfile.h). */
 #include <cove/errno.h>
 #include <cove/hostfile.h>
+#include <cove/path.h>
 #include <cove/string.h>
 #include <cove/vfs.h>
 
@@ -15,7 +16,8 @@ enum hostfile_route hostfile_route(const char *path, bool cwd_on_host)
 
 int hostfile_path_join(const char *cwd, const char *path, char *out, size_t len)
 {
-	size_t at;
+	const char *name;
+	size_t at, n;
 
 	if (len < 2)
 		return -ENAMETOOLONG;
@@ -28,34 +30,22 @@ int hostfile_path_join(const char *cwd, const char *path, char *out, size_t len)
 		memcpy(out, cwd, strlen(cwd) + 1);
 	}
 	at = strlen(out);
-	while (*path) {
-		size_t n = 0;
-
-		while (*path == '/')
-			path++;
-		while (path[n] && path[n] != '/')
-			n++;
-		if (!n || (n == 1 && path[0] == '.')) {
-			path += n;
-			continue;
-		}
-		if (n == 2 && path[0] == '.' && path[1] == '.') {
+	while ((n = path_next_name(&path, &name))) {
+		if (path_is_dotdot(name, n)) {
 			while (at > 1 && out[at - 1] != '/')
 				at--;
 			if (at > 1)
 				at--;	/* the slash before it, unless it is the root */
 			out[at] = 0;
-			path += n;
 			continue;
 		}
 		if (at + (at > 1) + n >= len)
 			return -ENAMETOOLONG;
 		if (at > 1)
 			out[at++] = '/';
-		memcpy(out + at, path, n);
+		memcpy(out + at, name, n);
 		at += n;
 		out[at] = 0;
-		path += n;
 	}
 	return 0;
 }

@@ -5,6 +5,7 @@
  * Pure: host-tested, and the offload routing asks it before sending a path
  * to the host.
  */
+#include <cove/path.h>
 #include <cove/string.h>
 #include <cove/vfs.h>
 
@@ -17,31 +18,21 @@ static const char *const vfs_enclave_trees[] = { "proc", "sys", "dev" };
  */
 static size_t vfs_first_component(const char *path, const char **first)
 {
-	size_t depth = 0, first_len = 0;
+	size_t depth = 0, first_len = 0, n;
+	const char *name;
 
 	*first = NULL;
-	while (*path) {
-		size_t n = 0;
-
-		while (*path == '/')
-			path++;
-		while (path[n] && path[n] != '/')
-			n++;
-		if (!n || (n == 1 && path[0] == '.')) {
-			path += n;
-			continue;
-		}
-		if (n == 2 && path[0] == '.' && path[1] == '.') {
+	while ((n = path_next_name(&path, &name))) {
+		if (path_is_dotdot(name, n)) {
 			if (depth)
 				depth--;
-		} else {
-			if (!depth) {
-				*first = path;
-				first_len = n;
-			}
-			depth++;
+			continue;
 		}
-		path += n;
+		if (!depth) {
+			*first = name;
+			first_len = n;
+		}
+		depth++;
 	}
 	return depth ? first_len : 0;
 }
