@@ -261,6 +261,168 @@ fi
 check mock_run_eio 1 'COVE PROTECTION FAULT' -- env COVE_MOCK=eio "$MOCK" run 1 /bin/true
 check mock_run_absent 1 'no enclave 2' -- "$MOCK" run 2 /bin/true
 # Ctrl-C reaches the job as SIGINT; a job that survives it is killed by a second.
+check_interrupts() {	# check_interrupts NAME MOCK INTERRUPTS STATUS STDERR-PATTERN
+	local pid rc
+	COVE_MOCK=$2 "$MOCK" run 1 /bin/true 2>"$tmp/err" &
+	pid=$!
+	for _ in $(seq "$3"); do
+		sleep 1
+		kill -INT $pid
+	done
+	wait $pid
+	rc=$?
+	if [ $rc = "$4" ] && grep -q "$5" "$tmp/err"; then
+		echo "PASS cove_cli_cmd.$1"
+	else
+		echo "FAIL cove_cli_cmd.$1"
+		echo "  status $rc"
+		failed=1
+	fi
+}
+check_interrupts mock_run_interrupt hang 1 130 'killed by signal 2'
+check_interrupts mock_run_interrupt_twice stubborn 2 137 'stopping job 5'
+exit $failed
+fi
+check no_module 1 'the cove module is not loaded \(modprobe cove\)' -- \
+	env COVE_DEVICE=/nonexistent/cove "$COVE" status
+
+# Against the mock module.
+export COVE_DEVICE=/dev/null
+unset COVE_MOCK
+check mock_status 0 '' '^3 +failed +4-5 +1536M \(0x100000000-0x13fffffff, 0x200000000' -- \
+	"$MOCK" status
+check mock_status_one 0 '' 'write at "guest" physical 0x10300000.\?: outside' -- \
+	"$MOCK" status 3
+check mock_status_absent 1 '^cove status: no enclave 2$' -- "$MOCK" status 2
+"$MOCK" status --json >"$tmp/json" 2>&1
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d[1]["cpus"]==[4,5]
+assert "\x01" in d[1]["report"] and d[1]["memory_total"]==1610612736' "$tmp/json" 2>/dev/null; then
+	echo "PASS cove_cli_cmd.mock_status_json"
+else
+	echo "FAIL cove_cli_cmd.mock_status_json"
+	sed 's/^/    /' "$tmp/json"
+	failed=1
+fi
+check mock_create 0 '' '^1$' -- "$MOCK" create --cpus 0 --mem 1G --image "$BUILD/cove.elf"
+check mock_create_busy 1 'CPU 0 is in use' -- \
+	env COVE_MOCK=busy "$MOCK" create --cpus 0 --mem 1G --image "$BUILD/cove.elf"
+check mock_create_nomem 1 'cannot offline 1G of memory' -- \
+	env COVE_MOCK=nomem "$MOCK" create --cpus 0 --mem 1G --image "$BUILD/cove.elf"
+check mock_create_noexec 1 'is not a Cove image' -- \
+	env COVE_MOCK=noexec "$MOCK" create --cpus 0 --mem 1G --image "$BUILD/cove.elf"
+check mock_create_timeout 1 'did not finish booting on CPUs 0 within 30 s; its CPUs' -- \
+	env COVE_MOCK=timeout "$MOCK" create --cpus 0 --mem 1G --image "$BUILD/cove.elf"
+check mock_console 0 '' '^ready$' -- "$MOCK" console 1
+check mock_console_lost 0 '' '^\[100 bytes lost\]$' -- env COVE_MOCK=lost "$MOCK" console 1
+check mock_console_follow 0 '' '^tick 2$' -- env COVE_MOCK=follow timeout 10 "$MOCK" console -f 1
+check mock_console_absent 1 'no enclave 2' -- "$MOCK" console 2
+check mock_add_busy 1 'CPU 1 is in use' -- env COVE_MOCK=busy "$MOCK" add 1 --cpus 1
+check mock_remove_busy 1 'cannot give back 256M' -- env COVE_MOCK=busy "$MOCK" remove 1 --mem 256M
+check mock_destroy 0 '' -- "$MOCK" destroy 1
+check mock_destroy_absent 1 'no enclave 2' -- "$MOCK" destroy 2
+
+echo "data for the job" >"$tmp/in"
+check mock_run_lcalls 3 'job complains' '^job says hello$' -- \
+	env COVE_MOCK=lcalls COVE_MOCK_FILE="$tmp/in" COVE_MOCK_OUT="$tmp/written" \
+	COVE_MOCK_LOG="$tmp/line" "$MOCK" run 1 -n 2 --heap 1G --large-pages --env A=1 \
+	-- /bin/sh 'hello world' ''
+# The directory it ran in travels too (the suite's own, which has no blanks).
+if grep -Fqx "cwd=$(pwd -P)" <(tr ' ' '\n' <"$tmp/line") &&
+	grep -Eqx "ranks=2 heap=1G pagesize=1G cwd=[^ ]+ proxy=1 env=\"A=1\" /[a-z/]+ \"hello world\" \"\"" "$tmp/line" &&
+	grep -qx 'written by the job' "$tmp/written"; then
+	echo "PASS cove_cli_cmd.mock_run_job_line"
+else
+	echo "FAIL cove_cli_cmd.mock_run_job_line"
+	cat "$tmp/line" "$tmp/written" 2>&1 | sed 's/^/    /'
+	failed=1
+fi
+# The job's files are opened with the caller's rights, whoever sudo ran cove
+# for: root's job reaches into root's 0700 $tmp (exit 3), nobody's, in an
+# enclave nobody owns, cannot (every long call fails with EACCES: exit 99).
+chmod 700 "$tmp"
+check mock_run_sudo_is_root 3 'job complains' -- env SUDO_UID=65534 SUDO_GID=65534 COVE_MOCK=lcalls \
+	COVE_MOCK_FILE="$tmp/in" COVE_MOCK_OUT="$tmp/written" "$MOCK" run 1 -- /bin/sh
+if command -v setpriv >/dev/null; then
+	nobody=(setpriv --reuid 65534 --regid 65534 --clear-groups)
+	check mock_run_as_caller 99 'result -13' -- env COVE_MOCK_OWNER=65534:-1 COVE_MOCK=lcalls \
+		COVE_MOCK_FILE="$tmp/in" COVE_MOCK_OUT="$tmp/written" "${nobody[@]}" "$MOCK" run 1 -- /bin/sh
+else
+	echo "FAIL cove_cli_cmd.setpriv"
+	echo "  setpriv (util-linux) is missing: the ordinary-user checks cannot run"
+	failed=1
+fi
+# Even run by root, the job never reaches the host's
+# kernel: /proc/self/mem (which would let it patch this server's code),
+# a symlink to it, a /proc magic link, device nodes, procfs files.
+ln -s /proc/self/mem "$tmp/memlink"
+check mock_run_no_escape 3 '' -- env -u SUDO_UID -u SUDO_GID COVE_MOCK=escape \
+	COVE_MOCK_FILE="$tmp/in" COVE_MOCK_OUT="$tmp/escape-out" COVE_MOCK_LINK="$tmp/memlink" \
+	"$MOCK" run 1 -- /bin/sh
+check mock_run_signal 139 'killed by signal 11' -- env COVE_MOCK=signal "$MOCK" run 1 /bin/true
+
+# Owners: root gives enclaves away; an ordinary user runs jobs only where
+# the enclave is theirs (user or group), is told whose it is otherwise,
+# and gets one line for each command only root may use.
+check mock_create_owner 0 '' '^1$' -- env COVE_MOCK_LOG="$tmp/log" "$MOCK" create --cpus 0 \
+	--mem 1G --image "$BUILD/cove.elf" --owner nobody:nogroup
+check mock_create_owner_sent 0 '' 'create owner flags 3 uid 65534 gid 65534' -- cat "$tmp/log"
+check mock_chown 0 '' -- env COVE_MOCK_LOG="$tmp/log" "$MOCK" chown 1 :65534
+check mock_chown_sent 0 '' 'chown 1 flags 2 uid 0 gid 65534' -- cat "$tmp/log"
+check mock_chown_none 0 '' -- env COVE_MOCK_LOG="$tmp/log" "$MOCK" chown --none 1
+check mock_chown_none_sent 0 '' 'chown 1 flags 0 uid 0 gid 0' -- cat "$tmp/log"
+check mock_chown_absent 1 'no enclave 2' -- "$MOCK" chown 2 root
+check mock_status_owner 0 '' '^1 +ready +2-3 +1G \(0x100000000-0x13fffffff\) +svm +1 +42 +nobody:nogroup$' -- \
+	env COVE_MOCK_OWNER=65534:65534 "$MOCK" status
+if [ ${#nobody[@]} -gt 0 ]; then
+	# nobody's own world: nothing it may not see leaks into status.
+	check user_status 0 '' '^3 +failed +4-5 +1536M +vmx +0 +42 +nobody$' -- \
+		env COVE_MOCK_OWNER=65534:-1 "${nobody[@]}" "$MOCK" status
+	check user_status_report 0 '' '^fault report: root only' -- "${nobody[@]}" "$MOCK" status 3
+	"${nobody[@]}" "$MOCK" status --json >"$tmp/json" 2>&1
+	if python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+assert d[1]["memory"][0]["base"] is None and d[1]["report"] == "" and d[1]["has_report"]
+assert d[1]["redacted"] and d[1]["owner"] is None and d[1]["owner_uid"] is None' "$tmp/json"; then
+		echo "PASS cove_cli_cmd.user_status_json"
+	else
+		echo "FAIL cove_cli_cmd.user_status_json"
+		sed 's/^/    /' "$tmp/json"
+		failed=1
+	fi
+	check user_run_owner 139 'killed by signal 11' -- \
+		env COVE_MOCK_OWNER=65534:-1 COVE_MOCK=signal "${nobody[@]}" "$MOCK" run 1 /bin/true
+	check user_run_group 139 'killed by signal 11' -- \
+		env COVE_MOCK_OWNER=-1:65534 COVE_MOCK=signal "${nobody[@]}" "$MOCK" run 1 /bin/true
+	check user_run_not_owner 1 '^cove run: enclave 1 belongs to root; you are nobody$' -- \
+		env COVE_MOCK_OWNER=0:-1 "${nobody[@]}" "$MOCK" run 1 /bin/true
+	check user_run_not_group 1 '^cove run: enclave 1 belongs to root and group root; you are nobody$' -- \
+		env COVE_MOCK_OWNER=0:0 "${nobody[@]}" "$MOCK" run 1 /bin/true
+	check user_run_no_owner 1 '^cove run: enclave 1 has no owner: only root may use it; you are nobody$' -- \
+		"${nobody[@]}" "$MOCK" run 1 /bin/true
+	check user_console_group 1 '^cove console: enclave 1 belongs to group root; you are nobody$' -- \
+		env COVE_MOCK_OWNER=-1:0 "${nobody[@]}" "$MOCK" console 1
+	check user_failed_report 1 "its fault report is root's" -- \
+		env COVE_MOCK_OWNER=65534:-1 COVE_MOCK=eio "${nobody[@]}" "$MOCK" run 1 /bin/true
+	check user_create 1 '^cove create: only root may create an enclave; you are nobody$' -- \
+		"${nobody[@]}" "$MOCK" create --cpus 0 --mem 1G --image "$BUILD/cove.elf"
+	check user_destroy 1 '^cove destroy: only root may destroy an enclave; you are nobody$' -- \
+		env COVE_MOCK_OWNER=65534:-1 "${nobody[@]}" "$MOCK" destroy 1
+	check user_restart 1 '^cove restart: only root may restart an enclave; you are nobody$' -- \
+		env COVE_MOCK_OWNER=65534:-1 "${nobody[@]}" "$MOCK" restart 1
+	check user_add 1 '^cove add: only root may give an enclave CPUs or memory; you are nobody$' -- \
+		env COVE_MOCK_OWNER=65534:-1 "${nobody[@]}" "$MOCK" add 1 --mem 1G
+	check user_remove 1 '^cove remove: only root may take memory back from an enclave; you are nobody$' -- \
+		env COVE_MOCK_OWNER=65534:-1 "${nobody[@]}" "$MOCK" remove 1 --mem 1G
+	check user_chown 1 "^cove chown: only root may change an enclave's owner; you are nobody$" -- \
+		env COVE_MOCK_OWNER=65534:-1 "${nobody[@]}" "$MOCK" chown 1 nobody
+	# Installed setuid, cove would serve a job with its owner's rights: refused.
+	mkdir -m 755 "$tmp/suid" && cp "$COVE" "$tmp/suid/cove" && chmod 4755 "$tmp/suid/cove"
+	chmod 711 "$tmp"
+	check user_setuid 1 'must not run setuid' -- "${nobody[@]}" "$tmp/suid/cove" status
+	chmod 700 "$tmp"
+fi
+check mock_run_eio 1 'COVE PROTECTION FAULT' -- env COVE_MOCK=eio "$MOCK" run 1 /bin/true
+check mock_run_absent 1 'no enclave 2' -- "$MOCK" run 2 /bin/true
+# Ctrl-C reaches the job as SIGINT; a job that survives it is killed by a second.
 COVE_MOCK=hang "$MOCK" run 1 /bin/true 2>"$tmp/err" &
 pid=$!
 sleep 1
