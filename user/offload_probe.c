@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,23 @@ static void check_mixed_fds(const char *dir)
 	if (f)
 		fclose(f);
 	CHECK(read(host, line, 7) == 7 && !memcmp(line, "written", 7), "hostread", "after dup2");
+	{
+		char want[32], link[512] = "";
+		bool seen_local = false, seen_host = false;
+		struct dirent *de;
+		DIR *d = opendir("/proc/self/fd");
+
+		while (d && (de = readdir(d))) {
+			seen_local |= atoi(de->d_name) == local && isdigit(de->d_name[0]);
+			seen_host |= atoi(de->d_name) == host && isdigit(de->d_name[0]);
+		}
+		if (d)
+			closedir(d);
+		CHECK(seen_local && seen_host, "procfd", "lists both kinds");
+		snprintf(want, sizeof(want), "/proc/self/fd/%d", host);
+		CHECK(readlink(want, link, sizeof(link) - 1) > 0 && !strcmp(link, path),
+		      "fdlink", "%s", link);
+	}
 	copy = dup2(host, local);
 	CHECK(copy == local && lseek(local, 0, SEEK_SET) == 0 && read(local, line, 7) == 7,
 	      "dup2host", "over an enclave fd");

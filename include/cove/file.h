@@ -52,6 +52,8 @@ struct fd_numbers {
 	/* A number >= min (or exactly min) now held for Cove, or -errno. */
 	int (*reserve)(int min, bool exact);
 	void (*release)(int fd);
+	/* The numbers the other side has open for itself (ascending): how many, or -errno. */
+	int (*list)(uint32_t *out, uint32_t max);
 };
 
 struct fdtable {

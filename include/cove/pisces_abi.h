@@ -196,6 +196,8 @@ enum cove_lc_op {
 	COVE_LC_FD_RESERVE,	/* arg0 lowest number, arg1 1 = exactly that one ->
 				 * a host descriptor number Cove now owns */
 	COVE_LC_FD_RELEASE,	/* arg0 a number COVE_LC_FD_RESERVE gave */
+	COVE_LC_FD_LIST,	/* -> payload: the job's host descriptors, uint32_t each
+				 * (not the proxy's own, not Cove's placeholders) */
 };
 
 /*

@@ -173,6 +173,9 @@ static int pid_cwd_path(uint32_t pid, char *out, size_t len)
 	return process_with(pid, pid_cwd_fn, &c);
 }
 
+/* Host descriptors listed in /proc/self/fd at most (a long-call payload holds 16 K). */
+#define FD_LIST_MAX 4096
+
 /* An open file of a process: a new reference, or the open descriptors. */
 struct pid_fds {
 	int fd;
@@ -409,6 +412,32 @@ static int pid_strings(const struct synth_node *n, struct sbuf *sb)
 	return 0;
 }
 
+/*
+ * Descriptors the caller's table shares its numbers with (a job's host
+ * proxy, cove/offload.h): listed by the other side; a readlink of one is
+ * served there too.
+ */
+static void pid_list_host_fds(struct sbuf *sb)
+{
+	const struct fd_numbers *numbers = task_current()->proc->files ?
+					   task_current()->proc->files->numbers : NULL;
+	uint32_t *fds;
+	char name[16];
+	int n;
+
+	if (!numbers || !numbers->list)
+		return;
+	fds = kmalloc(FD_LIST_MAX * sizeof(*fds));
+	if (!fds)
+		return;
+	n = numbers->list(fds, FD_LIST_MAX);
+	for (int i = 0; i < n; i++) {
+		ksnprintf(name, sizeof(name), "%u", fds[i]);
+		synth_dir_add(sb, name, S_IFLNK);
+	}
+	kfree(fds);
+}
+
 static int pid_fill_dir(const struct synth_node *n, struct sbuf *sb)
 {
 	struct pid_fds q = { .list = sb };
@@ -426,6 +455,8 @@ static int pid_fill_dir(const struct synth_node *n, struct sbuf *sb)
 		rc = process_with(n->pid, pid_fds_fn, &q);
 		if (rc == -ENOENT)
 			rc = 0;	/* exited: no files left */
+		if (!rc && n->pid == task_current()->proc->pid)
+			pid_list_host_fds(sb);
 		break;
 	default:
 		return -ENOTDIR;

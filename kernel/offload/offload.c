@@ -71,9 +71,27 @@ static void offload_fd_release(int fd)
 	host_call(&c);
 }
 
+static int offload_host_fds(uint32_t *out, uint32_t max)
+{
+	struct process *p = task_current()->proc;
+	struct host_call c = {
+		.op = COVE_LC_FD_LIST, .job = p->host_job,
+		.out = out, .out_cap = max * (uint32_t)sizeof(*out),
+	};
+	int64_t rc;
+
+	if (!offload_has_proxy(p))
+		return 0;
+	rc = host_call(&c);
+	if (rc < 0)
+		return (int)rc;
+	return (int)(c.out_len / sizeof(*out));
+}
+
 const struct fd_numbers offload_fd_numbers = {
 	.reserve = offload_fd_reserve,
 	.release = offload_fd_release,
+	.list = offload_host_fds,
 };
 
 int64_t offload_pread_into(int fd, uint64_t va, uint64_t len, uint64_t off)

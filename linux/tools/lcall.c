@@ -254,6 +254,9 @@ static void lc_serve_one(struct lcall_server *s, char *buf, struct cove_lcall *l
 		    proxy_fd_release(rq.arg[0]);
 		lc->arg[0] = (uint64_t)r;
 		break;
+	case COVE_LC_FD_LIST:
+		rc = (int)proxy_fd_list(buf, COVE_LCALL_PAYLOAD_MAX, &lc->len);
+		break;
 	case COVE_LC_JOB_EXIT:
 		break;
 	default:

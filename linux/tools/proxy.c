@@ -221,6 +221,24 @@ int64_t proxy_fd_reserve(uint64_t min, uint64_t exact)
 	return n;
 }
 
+int64_t proxy_fd_list(void *buf, uint32_t cap, uint32_t *len)
+{
+	uint32_t *out = buf, n = 0;
+	struct rlimit rl;
+	uint64_t top = PROXY_FD_TRACKED;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < top)
+		top = rl.rlim_cur;
+	for (uint64_t fd = 0; fd < top && (n + 1) * sizeof(*out) <= cap; fd++) {
+		if (proxy_fd_private((int64_t)fd) || atomic_load(&proxy_placeholder[fd]))
+			continue;
+		if (fcntl((int)fd, F_GETFD) >= 0)
+			out[n++] = (uint32_t)fd;
+	}
+	*len = n * (uint32_t)sizeof(*out);
+	return n;
+}
+
 int64_t proxy_fd_release(uint64_t fd)
 {
 	if (fd >= PROXY_FD_TRACKED || !atomic_exchange(&proxy_placeholder[fd], 0))

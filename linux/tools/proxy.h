@@ -21,6 +21,8 @@ int64_t proxy_syscall(const void *payload, uint32_t len);
 /* COVE_LC_FD_RESERVE and COVE_LC_FD_RELEASE: a number for a file of Cove's. */
 int64_t proxy_fd_reserve(uint64_t min, uint64_t exact);
 int64_t proxy_fd_release(uint64_t fd);
+/* COVE_LC_FD_LIST: the job's host descriptors into buf (uint32_t each). */
+int64_t proxy_fd_list(void *buf, uint32_t cap, uint32_t *len);
 /* Whether nr is a call Cove may forward (its syscall list says so). */
 bool proxy_call_allowed(uint64_t nr);
 

@@ -950,6 +950,8 @@ check_back
 		expect_log "$lib offload: fdspace ok enclave 1 host 1"
 		expect_log "$lib offload: proccpus ok 2"
 		expect_log "$lib offload: hostread ok"
+		expect_log "$lib offload: procfd ok lists both kinds"
+		expect_log_re "$lib offload: fdlink ok /tmp/o[12]/b.txt"
 		expect_log "$lib offload: dup2host ok"
 		expect_log "$lib offload: all ok"
 	done
