@@ -20,7 +20,8 @@ SELFTEST(signal_frame_place)
 {
 	struct signal_stack none = { 0, 0, SS_DISABLE };
 	struct signal_stack alt = { 0x7f0000100000ULL, 16384, 0 };
-	struct signal_stack tiny = { 0x7f0000100000ULL, 1024, 0 };
+	/* Smaller than any frame: the bare rt_sigframe, with no FPU state at all. */
+	struct signal_stack tiny = { 0x7f0000100000ULL, sizeof(struct x86_rt_sigframe) / 2, 0 };
 	size_t fsz = sigframe_fpu_size();
 	struct sigframe_place pl;
 
