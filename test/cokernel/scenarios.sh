@@ -358,7 +358,7 @@ mkdir -p subdir && echo "in the subdirectory" > subdir/note.txt
 cove run $id -- /bin/busybox pwd | sed "s/^/JOB PWD /"; echo "RC pwd $?"
 cove run $id -- /bin/busybox sh -c "cd subdir && pwd -P && read l < note.txt && echo \$l && cd .. && pwd -P && cd /nowhere" 2>&1 | sed "s/^/JOB CD /"
 awk "/cove-doorbell/ { n = 0; for (i = 2; \$i ~ /^[0-9]+\$/; i++) n += \$i; print \"DOORBELL RINGS \" n }" /proc/interrupts
-# The job has its user's rights on the host, no more and no less: root's
+# The job has the rights of its user on the host, no more and no less: a root
 # job may read what root may (apps_debian_binaries checks an ordinary user).
 echo "only for root" > rootonly && chmod 600 rootonly && ln -s rootonly rootlink
 cove run $id -- /bin/busybox cat rootlink; echo "RC rootlink $?"
@@ -912,7 +912,8 @@ scenario_insn_counts() {
 scenario_apps_offload() {
 	cokernel_vm --timeout 400 "${CLI_ADDS[@]}" \
 		--add "$BUILD/user/glibc/offload_probe:/data/offload_probe" \
-		--add "$BUILD/user/musl/offload_probe:/data/offload_probe_musl" -- '
+		--add "$BUILD/user/musl/offload_probe:/data/offload_probe_musl" \
+		--add "$BUILD/user/glibc/sigtest:/data/sigtest" -- '
 ifconfig lo 127.0.0.1 up
 mkdir -p /tmp/o1 /tmp/o2 /tmp/list && cd /tmp
 for f in zeta alpha mid; do echo $f > /tmp/list/$f; done
@@ -928,6 +929,8 @@ cove run $id -- /data/offload_probe_musl /tmp/o2 > /tmp/musl.out 2>&1; echo "RC 
 sed "s/^/MUSL /" /tmp/musl.out
 echo "HOST LS $(ls /tmp/o1 | tr "\n" " ")"
 cove run $id -- /bin/busybox ls /tmp/list | tr "\n" " " | sed "s/^/JOB LS /"; echo
+cove run $id -- /data/sigtest > /tmp/sig.out 2>&1; echo "RC sigtest $?"; tail -n 3 /tmp/sig.out
+cove run $id -- /data/sigtest segv-default; echo "RC segv $?"
 cove destroy $id; echo "RC destroy $?"
 check_back
 '
@@ -959,6 +962,11 @@ check_back
 	expect_log "HOST GOT HELLO OVER TCP"
 	expect_log "HOST LS b.txt"
 	expect_log "JOB LS alpha mid zeta"
+	# Signal handlers (SA_SIGINFO, si_addr, timers, alternate stacks ...) in a
+	# job whose other calls go to the host; and a default action's status.
+	expect_log_re "sigtest: ok [0-9]+ checks"
+	expect_log "RC sigtest 0"
+	expect_log "RC segv 139"
 	expect_log "RC destroy 0"
 	expect_all_back
 }
