@@ -112,7 +112,7 @@ struct cove_enclave {
 	struct cove_chan_view ctl;
 	struct cove_chan_view lc;
 	u64 ctl_head;			/* our copy: Cove could scribble on the shared one */
-	u64 lc_tail;			/* poll thread only */
+	u64 lc_tail;			/* under lc_take */
 	unsigned long lc_busy;		/* long-call slots taken, not yet answered */
 
 	struct page *host_pg;
@@ -122,6 +122,8 @@ struct cove_enclave {
 
 	/* Poll thread and long calls. */
 	struct task_struct *poll;
+	/* One taker of long calls at a time: the poll thread, or a proxy polling (lock -> lc_take). */
+	struct mutex lc_take;
 	spinlock_t lc_lock;
 	struct list_head jobs;
 	u32 next_job;

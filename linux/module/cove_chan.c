@@ -186,6 +186,13 @@ static void cove_lc_take(struct cove_enclave *e)
 	}
 }
 
+static void cove_lc_take_now(struct cove_enclave *e)
+{
+	mutex_lock(&e->lc_take);
+	cove_lc_take(e);
+	mutex_unlock(&e->lc_take);
+}
+
 static void cove_poll_once(struct cove_enclave *e)
 {
 	struct cove_host_page *h = e->host;
@@ -216,7 +223,7 @@ static void cove_poll_once(struct cove_enclave *e)
 		cove_stopped(e);
 		return;
 	}
-	cove_lc_take(e);
+	cove_lc_take_now(e);
 	cove_watch_heartbeat(e);
 }
 
@@ -453,10 +460,21 @@ int cove_lcall_wait(struct cove_enclave *e, struct cove_lcall *req)
 		pr_err_ratelimited("cove %u: no job %u\n", e->id, req->job);
 		return -EINVAL;
 	}
-	left = wait_event_interruptible_timeout(j->wq, cove_lc_ready(e, j),
-		req->timeout_ms ? msecs_to_jiffies(req->timeout_ms) : MAX_SCHEDULE_TIMEOUT);
-	if (left < 0)
-		return left;
+	if (req->timeout_ms == COVE_LCALL_POLL) {
+		/*
+		 * A proxy between calls takes what Cove has published itself,
+		 * without the doorbell's round through the poll thread.
+		 */
+		mutex_lock(&e->lock);
+		if (!e->dead && e->map && READ_ONCE(e->state) == COVE_ENCLAVE_READY)
+			cove_lc_take_now(e);
+		mutex_unlock(&e->lock);
+	} else {
+		left = wait_event_interruptible_timeout(j->wq, cove_lc_ready(e, j),
+			req->timeout_ms ? msecs_to_jiffies(req->timeout_ms) : MAX_SCHEDULE_TIMEOUT);
+		if (left < 0)
+			return left;
+	}
 	if (cove_gone(e))
 		return -EIO;
 	spin_lock(&e->lc_lock);

@@ -32,6 +32,7 @@ static struct cove_enclave *cove_alloc(void)
 	kref_init(&e->ref);
 	mutex_init(&e->lock);
 	mutex_init(&e->ctl_lock);
+	mutex_init(&e->lc_take);
 	spin_lock_init(&e->lc_lock);
 	spin_lock_init(&e->owner_lock);
 	e->owner.uid = INVALID_UID;

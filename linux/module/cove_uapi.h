@@ -123,6 +123,8 @@ struct cove_lcall {
 };
 
 #define COVE_LCALL_PAYLOAD_MAX 65536
+/* timeout_ms of COVE_IOC_LCALL_WAIT: take what Cove published now, never sleep (-ETIMEDOUT). */
+#define COVE_LCALL_POLL 0xffffffffU
 
 struct cove_change {
 	__u32 id;

@@ -33,6 +33,8 @@
 #define LC_GIVE_UP 3		/* interrupts before we stop waiting for the kill */
 /* One per long-call slot Cove has: every job thread waiting is being served. */
 #define LC_THREADS 4
+/* How long a worker polls for the next call after answering one. */
+#define LC_SPIN_NS 200000L
 /* Sent to a server thread to cut short the host call it is blocked in. */
 #define LC_WAKE_SIGNAL (SIGRTMIN + 1)
 
@@ -311,10 +313,22 @@ static bool forward_signal(struct lcall_server *s, int sig)
 	return false;
 }
 
+/* Whether this worker should poll for the next call rather than sleep for it. */
+static bool lc_keep_polling(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - since->tv_sec) * 1000000000L + (now.tv_nsec - since->tv_nsec) <
+	       LC_SPIN_NS;
+}
+
 static void *lc_worker_main(void *arg)
 {
 	struct lcall_worker *w = arg;
 	struct lcall_server *s = w->s;
+	struct timespec served = { 0, 0 };
+	bool polling = false;
 
 	while (!s->ended) {
 		struct cove_lcall lc = {
@@ -323,9 +337,21 @@ static void *lc_worker_main(void *arg)
 		};
 		int rc;
 
+		/*
+		 * Right after a call the job's next one usually follows at once:
+		 * take it straight from the ring for a moment (a job thread spins
+		 * for its answer meanwhile) before sleeping on the doorbell again.
+		 */
+		polling = polling && lc_keep_polling(&served);
+		if (polling)
+			lc.timeout_ms = COVE_LCALL_POLL;
+
 		if (ioctl(s->fd, COVE_IOC_LCALL_WAIT, &lc)) {
-			if (errno == EINTR || errno == ETIMEDOUT || errno == EAGAIN)
+			if (errno == EINTR || errno == ETIMEDOUT || errno == EAGAIN) {
+				if (polling)
+					sched_yield();
 				continue;
+			}
 			/* The job finished: another thread has (or had) its exit status. */
 			if (errno == ESRCH)
 				break;
@@ -342,6 +368,8 @@ static void *lc_worker_main(void *arg)
 		lc_serve_one(s, w->buf, &lc);
 		while ((rc = ioctl(s->fd, COVE_IOC_LCALL_REPLY, &lc)) && errno == EINTR)
 			;
+		clock_gettime(CLOCK_MONOTONIC, &served);
+		polling = true;
 		if (rc) {
 			s->wait_error = errno;
 			s->ended = true;
