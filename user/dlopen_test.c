@@ -93,9 +93,12 @@ int main(int argc, char **argv)
 
 	errno = 7;
 	pthread_barrier_init(&barrier, NULL, 2);
-	for (int i = 0; i < 2; i++)
-		if (pthread_create(&w[i].thread, NULL, worker_run, &w[i]))
-			die("pthread_create failed");
+	for (int i = 0; i < 2; i++) {
+		int rc = pthread_create(&w[i].thread, NULL, worker_run, &w[i]);
+
+		if (rc)
+			die("pthread_create failed: %s", strerror(rc));
+	}
 	for (int i = 0; i < 2; i++)
 		pthread_join(w[i].thread, NULL);
 	for (int i = 0; i < 2; i++) {
