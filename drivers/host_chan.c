@@ -195,7 +195,7 @@ static int host_lc_publish(const struct host_call *c, bool posted, uint64_t *seq
 	}
 }
 
-int64_t host_call(struct host_call *c)
+int64_t host_call_cancellable(struct host_call *c, bool (*give_up)(void))
 {
 	uint64_t seq;
 	int idx = host_lc_publish(c, false, &seq);
@@ -207,8 +207,17 @@ int64_t host_call(struct host_call *c)
 		return idx;
 	/* The answer comes soon (rung) or on the host's tick; nothing better to do. */
 	m = host_slot(&host_lc, seq - 1);
-	while (__atomic_load_n(&m->done, __ATOMIC_ACQUIRE) != seq)
+	while (__atomic_load_n(&m->done, __ATOMIC_ACQUIRE) != seq) {
+		if (give_up && give_up()) {
+			struct host_call cancel = {
+				.op = COVE_LC_CANCEL, .job = c->job, .arg = { seq },
+			};
+
+			give_up = NULL;		/* once: the host answers soon now */
+			host_post(&cancel);
+		}
 		arch_cpu_relax();
+	}
 	result = m->result;
 	memcpy(c->arg, m->arg, sizeof(c->arg));
 	c->out_len = 0;
@@ -220,6 +229,11 @@ int64_t host_call(struct host_call *c)
 	host_lc_held[idx] = false;
 	spin_unlock_irqrestore(&host_lc_lock, flags);
 	return result;
+}
+
+int64_t host_call(struct host_call *c)
+{
+	return host_call_cancellable(c, NULL);
 }
 
 int host_post(struct host_call *c)

@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +172,62 @@ static void check_mixed_fds(const char *dir)
 	close(host);
 }
 
+/*
+ * A thread blocked in a host call (a read of an empty host pipe) and a
+ * signal for it from another thread of the job: without SA_RESTART the
+ * read fails with EINTR, with it the read goes on and gets the byte
+ * written later -- as on Linux.
+ */
+static int intr_fds[2];
+static volatile int intr_handled;
+static ssize_t intr_result;
+static int intr_errno;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	intr_handled++;
+}
+
+static void *intr_reader(void *arg)
+{
+	char c;
+
+	(void)arg;
+	intr_result = read(intr_fds[0], &c, 1);
+	intr_errno = errno;
+	return NULL;
+}
+
+static void check_interrupted_call(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	pthread_t t;
+
+	if (pipe(intr_fds))
+		return;
+	for (int restart = 0; restart < 2; restart++) {
+		sa.sa_flags = restart ? SA_RESTART : 0;
+		sigaction(SIGUSR1, &sa, NULL);
+		intr_handled = 0;
+		pthread_create(&t, NULL, intr_reader, NULL);
+		usleep(300000);
+		pthread_kill(t, SIGUSR1);
+		usleep(300000);
+		if (restart && write(intr_fds[1], "x", 1) != 1)
+			perror("write");
+		pthread_join(t, NULL);
+		if (restart)
+			CHECK(intr_result == 1 && intr_handled == 1, "restart",
+			      "read restarted after SA_RESTART handler");
+		else
+			CHECK(intr_result < 0 && intr_errno == EINTR && intr_handled == 1, "eintr",
+			      "read interrupted by a signal from a thread");
+	}
+	close(intr_fds[0]);
+	close(intr_fds[1]);
+}
+
 /* Accept one connection and send back each byte upper-cased, until EOF. */
 static void check_tcp(int port)
 {
@@ -214,6 +271,7 @@ int main(int argc, char **argv)
 	check_dir(argv[1]);
 	check_mixed_fds(argv[1]);
 	check_pipe();
+	check_interrupted_call();
 	CHECK(write(42, "x", 1) < 0 && errno == EBADF, "badfd", "EBADF on a closed fd");
 	if (argc > 2)
 		check_tcp(atoi(argv[2]));

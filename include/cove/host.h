@@ -54,6 +54,11 @@ struct host_call {
 uint32_t host_call_payload_max(void);
 /* Ask the host and wait for its answer: result >= 0, or -errno. */
 int64_t host_call(struct host_call *c);
+/*
+ * The same, but once give_up() says so while waiting, tell the host with
+ * a COVE_LC_CANCEL naming this call (it still answers, sooner).
+ */
+int64_t host_call_cancellable(struct host_call *c, bool (*give_up)(void));
 /* Tell the host without waiting for its answer (job exit). */
 int host_post(struct host_call *c);
 

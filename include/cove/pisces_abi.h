@@ -198,6 +198,8 @@ enum cove_lc_op {
 	COVE_LC_FD_RELEASE,	/* arg0 a number COVE_LC_FD_RESERVE gave */
 	COVE_LC_FD_LIST,	/* -> payload: the job's host descriptors, uint32_t each
 				 * (not the proxy's own, not Cove's placeholders) */
+	COVE_LC_CANCEL,		/* arg0 the seq of a COVE_LC_SYSCALL still unanswered:
+				 * a signal came for its thread, cut the call short */
 };
 
 /*

@@ -10,6 +10,7 @@
 #include <cove/host.h>
 #include <cove/offload.h>
 #include <cove/pisces_abi.h>
+#include <cove/signal.h>
 #include <cove/task.h>
 #include <arch/aspace_arch.h>
 #include <arch/syscall_list.h>
@@ -37,11 +38,16 @@ int64_t offload_syscall(uint64_t nr, const uint64_t args[6])
 
 	for (int i = 0; i < 6; i++)
 		rq.arg[i] = args[i];
-	rc = host_call(&c);
+	rc = host_call_cancellable(&c, signal_pending_current);
 	if (rc < 0)
 		return rc == -ENODEV ? -ENOSYS : rc;	/* the proxy is gone: -EIO */
 	rc = (int64_t)c.arg[0];
-	/* Linux's own contract: -4095..-1 are errors, anything else a value. */
+	/*
+	 * Cut short for a signal: as a native call would be, restarted after
+	 * an SA_RESTART handler (or none), else EINTR.
+	 */
+	if (rc == -EINTR && signal_pending_current())
+		return -ERESTARTSYS;
 	return rc;
 }
 

@@ -56,6 +56,7 @@ struct lcall_server {
 	volatile bool ended;
 	volatile int wait_error;	/* an errno that ended serving, or 0 */
 	int workers_left;		/* server threads still serving (atomic) */
+	struct lcall_worker *workers;	/* LC_THREADS of them */
 };
 
 /* One serving thread: its payload buffer, both ways. */
@@ -63,7 +64,23 @@ struct lcall_worker {
 	struct lcall_server *s;
 	pthread_t thread;
 	char *buf;
+	uint64_t serving;		/* the token of the call it is in, or 0 (atomic) */
+	uint64_t cancel;		/* a token cancelled before its call began (atomic) */
 };
+
+/*
+ * A signal came for the job thread whose call the worker serving token is
+ * making: interrupt that worker's host call (EINTR), as the signal would
+ * interrupt the call on Linux. A call already answered is left alone.
+ */
+static void lc_cancel(struct lcall_server *s, uint64_t token)
+{
+	for (int i = 0; i < LC_THREADS; i++) {
+		__atomic_store_n(&s->workers[i].cancel, token, __ATOMIC_RELEASE);
+		if (__atomic_load_n(&s->workers[i].serving, __ATOMIC_ACQUIRE) == token)
+			pthread_kill(s->workers[i].thread, LC_WAKE_SIGNAL);
+	}
+}
 
 /* A path in the payload, or NULL with *err set: never trust its length. */
 static const char *lc_path(const char *buf, uint32_t len, int *err)
@@ -259,6 +276,10 @@ static void lc_serve_one(struct lcall_server *s, char *buf, struct cove_lcall *l
 	case COVE_LC_FD_LIST:
 		rc = (int)proxy_fd_list(buf, COVE_LCALL_PAYLOAD_MAX, &lc->len);
 		break;
+	case COVE_LC_CANCEL:
+		if (rq.arg[0])
+			lc_cancel(s, rq.arg[0]);
+		break;
 	case COVE_LC_JOB_EXIT:
 		break;
 	default:
@@ -365,7 +386,18 @@ static void *lc_worker_main(void *arg)
 			s->ended = true;
 			break;
 		}
-		lc_serve_one(s, w->buf, &lc);
+		__atomic_store_n(&w->serving, lc.token, __ATOMIC_RELEASE);
+		if (lc.op == COVE_LC_SYSCALL &&
+		    __atomic_load_n(&w->cancel, __ATOMIC_ACQUIRE) == lc.token) {
+			/* Cancelled before it began: interrupted, as if at once. */
+			memset(lc.arg, 0, sizeof(lc.arg));
+			lc.arg[0] = (uint64_t)-EINTR;
+			lc.result = 0;
+			lc.len = 0;
+		} else {
+			lc_serve_one(s, w->buf, &lc);
+		}
+		__atomic_store_n(&w->serving, 0, __ATOMIC_RELEASE);
 		while ((rc = ioctl(s->fd, COVE_IOC_LCALL_REPLY, &lc)) && errno == EINTR)
 			;
 		clock_gettime(CLOCK_MONOTONIC, &served);
@@ -434,6 +466,7 @@ int lcall_serve(int fd, uint32_t id, uint32_t job)
 		s.handles[h] = h <= 2 ? h : -1;
 	lc_signals_setup(&forward);
 	s.workers_left = LC_THREADS;
+	s.workers = workers;
 	for (int i = 0; i < LC_THREADS; i++) {
 		workers[i].s = &s;
 		workers[i].buf = malloc(COVE_LCALL_PAYLOAD_MAX);

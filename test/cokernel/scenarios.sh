@@ -948,6 +948,8 @@ check_back
 		expect_log "$lib offload: listing b.txt link sub"
 		expect_log "$lib offload: rename ok"
 		expect_log "$lib offload: nonblock ok"
+		expect_log "$lib offload: eintr ok"
+		expect_log "$lib offload: restart ok"
 		expect_log "$lib offload: pipe ok 'through a host pipe'"
 		expect_log "$lib offload: badfd ok"
 		expect_log "$lib offload: fdspace ok enclave 1 host 1"
