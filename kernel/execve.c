@@ -67,16 +67,16 @@ static int execve_copy_vec(struct execve_args *a, uint64_t uvec)
  * The absolute path in the enclave's tree exec reads: a relative one
  * joins the cwd; /proc/self/exe and its kind are links to follow.
  */
-static int execve_resolve(char *path, size_t len)
+static int execve_resolve(char *path)
 {
-	char buf[EXECVE_PATH_MAX];
+	char buf[EXECVE_PATH_MAX], cwd[EXECVE_PATH_MAX];
 	int64_t n;
 
 	if (path[0] != '/') {
-		n = vfs_getcwd(buf, sizeof(buf));
+		n = vfs_getcwd(cwd, sizeof(cwd));
 		if (n < 0)
 			return (int)n;
-		if (hostfile_path_join(buf, path, buf, sizeof(buf)))
+		if (hostfile_path_join(cwd, path, buf, sizeof(buf)))
 			return -ENAMETOOLONG;
 		memcpy(path, buf, strlen(buf) + 1);
 	}
@@ -89,7 +89,6 @@ static int execve_resolve(char *path, size_t len)
 			return -ENOENT;
 		memcpy(path, buf, (size_t)n + 1);
 	}
-	(void)len;
 	return 0;
 }
 
@@ -159,7 +158,7 @@ static int64_t execve_do(int dirfd, uint64_t upath, uint64_t uargv, uint64_t uen
 	if (!rc)
 		rc = execve_copy_vec(a, uenvp);
 	if (!rc)
-		rc = execve_resolve(a->path, sizeof(a->path));
+		rc = execve_resolve(a->path);
 	if (!rc)
 		rc = vfs_statat(AT_FDCWD, a->path, true, &st);
 	/* Only an executable regular file (Cove has no #! scripts: ENOEXEC, the shell runs them). */

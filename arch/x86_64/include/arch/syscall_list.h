@@ -12,7 +12,7 @@
  *       addresses (ENOSYS in bare mode: there is no host);
  *   MISSING(nr, name)                 nowhere: ENOSYS, named once on the
  *       console. These are calls a proxy would make on itself rather than
- *       for the job (fork, execve, ptrace, seccomp ...), not yet native.
+ *       for the job (ptrace, seccomp ...), not yet native.
  * From it come the __NR_* constants below, the handlers' prototypes
  * (cove/syscalls.h), and the dispatch table (kernel/syscalls/table.c).
  * Cove's own test calls come last, from COVE_SYSCALL_BASE (cove/syscall.h).
