@@ -90,14 +90,17 @@ static struct task *fork_child_task(struct task *parent, struct process *c,
 }
 
 /*
- * vfork: sleep until the child execs or ends. Not even a kill ends the
- * wait early: the child is a job's process too and ends with it, and the
- * child's release (process_vfork_release) must find this thread alive.
+ * vfork: sleep until the child execs or ends. The child's release
+ * (process_vfork_release) must find this thread here, so even a kill does
+ * not end the wait: it kills the child too, and the wait ends with it.
+ * While vfork_wait is set the child has not reached its release, so it
+ * cannot have been freed: c is safe to use under p->lock.
  */
-static void fork_vfork_wait(void)
+static void fork_vfork_wait(struct process *c)
 {
 	struct task *me = task_current();
 	struct process *p = me->proc;
+	bool killed = false;
 
 	for (;;) {
 		unsigned long flags = spin_lock_irqsave(&p->lock);
@@ -105,6 +108,10 @@ static void fork_vfork_wait(void)
 		if (!me->vfork_wait) {
 			spin_unlock_irqrestore(&p->lock, flags);
 			return;
+		}
+		if (p->kill_signal && !killed) {
+			killed = true;
+			process_kill(c, SIGKILL, false);
 		}
 		me->wake_reason = 0;
 		me->state = TASK_BLOCKED;
@@ -161,7 +168,7 @@ int64_t process_fork(const struct fork_args *fa)
 	process_fork_notify(c);
 	sched_enqueue(t);
 	if (fa->flags & CLONE_VFORK)
-		fork_vfork_wait();
+		fork_vfork_wait(c);
 	return c->pid;
 }
 
