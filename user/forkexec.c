@@ -98,7 +98,7 @@ static void check_pipe_exec(void)
 
 static void check_exit_codes(void)
 {
-	pid_t pid = fork();
+	pid_t pid = fork(), me;
 	int st;
 
 	if (pid == 0)
@@ -113,9 +113,10 @@ static void check_exit_codes(void)
 	st = wait_for(pid);
 	if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGTERM)
 		die("a child killed by SIGTERM: status %#x", st);
+	me = getpid();
 	pid = fork();
 	if (pid == 0)
-		exit(getppid() > 0 ? 5 : 6);
+		exit(getppid() == me ? 5 : 6);
 	expect_exit(pid, 5, "getppid in the child");
 	pass("exit-codes-wexitstatus-wtermsig");
 }
@@ -274,6 +275,35 @@ static void check_nonblock(void)
 	pass("pipe-nonblock");
 }
 
+/* What a pipe looks like: a FIFO, named pipe:[N] in /proc/self/fd. */
+static void check_pipe_names(void)
+{
+	char path[64], name[64], want[64];
+	struct stat st;
+	ssize_t n;
+	int p[2];
+
+	if (pipe(p))
+		die("pipe: %s", strerror(errno));
+	if (fstat(p[0], &st) || !S_ISFIFO(st.st_mode))
+		die("fstat of a pipe: not a FIFO (mode %o)", (unsigned)st.st_mode);
+	snprintf(want, sizeof(want), "pipe:[%lu]", (unsigned long)st.st_ino);
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", p[i]);
+		n = readlink(path, name, sizeof(name) - 1);
+		if (n < 0)
+			die("readlink %s: %s", path, strerror(errno));
+		name[n] = 0;
+		if (strcmp(name, want))
+			die("readlink %s: '%s', want '%s'", path, name, want);
+	}
+	if (lseek(p[0], 0, SEEK_SET) != -1 || errno != ESPIPE)
+		die("lseek on a pipe: want ESPIPE");
+	close(p[0]);
+	close(p[1]);
+	pass("pipe-names");
+}
+
 /* Map all the memory there is, then fork: the copy cannot fit. */
 static void check_fork_enomem(void)
 {
@@ -395,6 +425,7 @@ int main(int argc, char **argv)
 	check_sigchld();
 	check_epipe();
 	check_nonblock();
+	check_pipe_names();
 	check_cloexec();
 	check_execve_errors();
 	check_waitid();
