@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "common.h"
@@ -304,6 +306,54 @@ static void check_pipe_names(void)
 	pass("pipe-names");
 }
 
+/* readv on a pipe returns what is there: it does not wait to fill every buffer. */
+static void check_pipe_readv(void)
+{
+	char a[5], b[64];
+	struct iovec iov[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+	int p[2];
+
+	if (pipe(p))
+		die("pipe: %s", strerror(errno));
+	if (write(p[1], "12345", 5) != 5)
+		die("write to a pipe: %s", strerror(errno));
+	if (readv(p[0], iov, 2) != 5 || memcmp(a, "12345", 5))
+		die("readv of a pipe holding exactly the first buffer");
+	close(p[0]);
+	close(p[1]);
+	pass("pipe-readv");
+}
+
+static int thread_pipe[2];
+
+static void *blocked_reader(void *arg)
+{
+	char c;
+
+	(void)arg;
+	return (void *)(long)read(thread_pipe[0], &c, 1);
+}
+
+/* fork in a process with another thread: only the caller goes on in the child. */
+static void check_fork_threads(void)
+{
+	pthread_t t;
+	void *ret;
+	pid_t pid;
+
+	if (pipe(thread_pipe) || pthread_create(&t, NULL, blocked_reader, NULL))
+		die("pipe/pthread_create: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0)
+		_exit(12);
+	expect_exit(pid, 12, "a child forked beside another thread");
+	if (write(thread_pipe[1], "x", 1) != 1 || pthread_join(t, &ret) || (long)ret != 1)
+		die("the parent's other thread did not go on after the fork");
+	close(thread_pipe[0]);
+	close(thread_pipe[1]);
+	pass("fork-with-threads");
+}
+
 /* Map all the memory there is, then fork: the copy cannot fit. */
 static void check_fork_enomem(void)
 {
@@ -426,6 +476,8 @@ int main(int argc, char **argv)
 	check_epipe();
 	check_nonblock();
 	check_pipe_names();
+	check_pipe_readv();
+	check_fork_threads();
 	check_cloexec();
 	check_execve_errors();
 	check_waitid();

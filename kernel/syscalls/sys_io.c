@@ -110,6 +110,16 @@ int64_t sys_pwrite64(SYSCALL_ARGS)
 	return (int64_t)a3 < 0 ? -EINVAL : io_rw((int)a0, a1, a2, true, (int64_t)a3);
 }
 
+/* Whether fd's next read could block (a pipe): readv stops once one gave data. */
+static bool io_short_reads(int fd)
+{
+	struct file *f = fd_get(cur_files(), fd);
+	bool short_reads = f && (f->ops->flags & VFS_SHORT_READ);
+
+	file_put(f);
+	return short_reads;
+}
+
 static int64_t io_vec(int fd, uint64_t iov, uint64_t cnt, bool write)
 {
 	int64_t total = 0;
@@ -128,7 +138,7 @@ static int64_t io_vec(int fd, uint64_t iov, uint64_t cnt, bool write)
 		if (n < 0)
 			return total ? total : n;
 		total += n;
-		if ((uint64_t)n < v.len)
+		if ((uint64_t)n < v.len || (!write && n && io_short_reads(fd)))
 			break;
 	}
 	return total;
