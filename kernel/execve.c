@@ -16,9 +16,11 @@
 #include <cove/hostfile.h>
 #include <cove/kprintf.h>
 #include <cove/signal.h>
+#include <cove/sched.h>
 #include <cove/string.h>
 #include <cove/syscall.h>
 #include <cove/task.h>
+#include <cove/timer.h>
 #include <cove/uaccess.h>
 #include <cove/vfs.h>
 #include <arch/trap.h>
@@ -28,6 +30,7 @@
 #define EXECVE_VEC_MAX 2048		/* argv plus envp entries */
 #define EXECVE_PATH_MAX 256
 #define AT_EMPTY_PATH 0x1000
+#define EXECVE_THREAD_POLL_NS (1000 * 1000ULL)
 
 /* What execve copies out of the old image before anything else. */
 struct execve_args {
@@ -116,6 +119,33 @@ static void execve_commit(struct process *p, struct task *t, const char *path)
 	t->robust_len = 0;
 }
 
+/*
+ * As Linux, the new image has one thread, the caller: every other thread
+ * leaves at its next way out of the kernel (exec_exit, a wake if it
+ * sleeps, a kick if it runs), and the caller waits for them, looking again
+ * each millisecond, before the old memory goes. False if another thread's
+ * execve is ending this one instead.
+ */
+static bool execve_end_other_threads(struct process *p, struct task *me)
+{
+	for (;;) {
+		unsigned long flags = spin_lock_irqsave(&p->lock);
+		bool alone = p->nr_live == 1, lost = me->exec_exit;
+
+		for (struct task *o = p->threads; o && !alone && !lost; o = o->thread_next) {
+			if (o == me || o->exiting)
+				continue;
+			o->exec_exit = true;
+			if (o->started && !sched_wake(o, -EINTR))
+				sched_kick_cpu(o->cpu);
+		}
+		spin_unlock_irqrestore(&p->lock, flags);
+		if (alone || lost)
+			return alone && !lost;
+		sched_sleep_until(time_now_ns() + EXECVE_THREAD_POLL_NS);
+	}
+}
+
 static int64_t execve_do(int dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, int flags)
 {
 	struct task *t = task_current();
@@ -130,9 +160,6 @@ static int64_t execve_do(int dirfd, uint64_t upath, uint64_t uargv, uint64_t uen
 
 	/* A proxy's process would need the host's exec too (issue 16, second part). */
 	if (p->proxy)
-		return -ENOSYS;
-	/* Linux ends the other threads first; Cove does not yet. */
-	if (p->nr_live > 1)
 		return -ENOSYS;
 	if (flags & ~AT_EMPTY_PATH)
 		return -EINVAL;
@@ -185,6 +212,14 @@ static int64_t execve_do(int dirfd, uint64_t upath, uint64_t uargv, uint64_t uen
 	}
 
 	/* No way back from here. */
+	if (!execve_end_other_threads(p, t)) {
+		/* Another thread's execve won: this one leaves (sched_user_return). */
+		aspace_put(img.as);
+		kfree(a->strings);
+		kfree(a->vec);
+		kfree(a);
+		return -EINTR;
+	}
 	old = p->as;
 	{
 		unsigned long irq = spin_lock_irqsave(&p->lock);

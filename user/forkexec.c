@@ -354,6 +354,45 @@ static void check_fork_threads(void)
 	pass("fork-with-threads");
 }
 
+static int never_pipe[2];
+
+static void *never_reader(void *arg)
+{
+	char c;
+
+	(void)arg;
+	read(never_pipe[0], &c, 1);	/* nobody writes: only execve ends it */
+	return NULL;
+}
+
+/* execve in a process with another thread (asleep in a read): that thread goes, exec goes on. */
+static void check_execve_threads(void)
+{
+	char buf[64];
+	pthread_t t;
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p))
+		die("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		if (pipe(never_pipe) || pthread_create(&t, NULL, never_reader, NULL))
+			_exit(126);
+		usleep(10000);		/* let it block */
+		dup2(p[1], 1);
+		execl("/bin/busybox", "busybox", "echo", "exec beside a thread", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	read_all(p[0], buf, sizeof(buf));
+	close(p[0]);
+	expect_exit(pid, 0, "execve beside a thread");
+	if (strcmp(buf, "exec beside a thread\n"))
+		die("execve beside a thread printed '%s'", buf);
+	pass("execve-with-threads");
+}
+
 /* Map all the memory there is, then fork: the copy cannot fit. */
 static void check_fork_enomem(void)
 {
@@ -478,6 +517,7 @@ int main(int argc, char **argv)
 	check_pipe_names();
 	check_pipe_readv();
 	check_fork_threads();
+	check_execve_threads();
 	check_cloexec();
 	check_execve_errors();
 	check_waitid();

@@ -66,6 +66,8 @@ struct task {
 	bool started;			/* enqueued once: a wake may run it */
 	bool iret_exit;			/* its user frame was rewritten: leave by IRET */
 	bool vfork_wait;		/* in vfork until the child execs or ends; proc->lock */
+	/* Another thread of its process is in execve: leave at the next way out (lockless). */
+	volatile bool exec_exit;
 	struct signal_stack altstack;	/* its own; no lock */
 	uint64_t fault_addr;		/* the last user fault's address, for the handler */
 	struct sigpending sigpending;	/* directed at this thread */
@@ -215,7 +217,7 @@ void process_kill_descendants(uint32_t rank_of);
 /* Whether a blocked t must not sleep: a signal for it, or its process killed. */
 static inline bool task_signal_wakes(const struct task *t)
 {
-	return t->proc && (t->sig_work || t->proc->kill_signal);
+	return t->proc && (t->sig_work || t->proc->kill_signal || t->exec_exit);
 }
 
 /* Architecture: the first switch into a new task lands in this function. */
