@@ -413,6 +413,25 @@ int process_wait(int64_t pid, int options, struct process_wait_result *res)
 	}
 }
 
+int process_signal_group(uint32_t pgid, const struct ksiginfo *info)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_table_lock);
+	int rc = -ESRCH;
+
+	for (int i = 0; i < MAX_PROCESSES; i++) {
+		struct process *c = proc_table[i];
+
+		if (c && c->pgid == pgid && !c->exited && pgid) {
+			int r = signal_send_info(c, 0, info, false);
+
+			if (rc)
+				rc = r;
+		}
+	}
+	spin_unlock_irqrestore(&proc_table_lock, flags);
+	return rc;
+}
+
 void process_kill_descendants(uint32_t rank_of)
 {
 	unsigned long flags = spin_lock_irqsave(&proc_table_lock);

@@ -393,6 +393,38 @@ static void check_execve_threads(void)
 	pass("execve-with-threads");
 }
 
+/* Process groups: a child leading its own group, and kill(-pgid) reaching it. */
+static void check_process_group(void)
+{
+	int p[2], st;
+	char c;
+	pid_t pid;
+
+	if (pipe(p))
+		die("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		if (setpgid(0, 0) || getpgrp() != getpid())
+			_exit(1);
+		write(p[1], "r", 1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	if (read(p[0], &c, 1) != 1)
+		die("the child did not make its own process group");
+	close(p[0]);
+	if (kill(-pid, SIGUSR1))
+		die("kill(-%d): %s", pid, strerror(errno));
+	st = wait_for(pid);
+	if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGUSR1)
+		die("a group killed with SIGUSR1: status %#x", st);
+	if (kill(-pid, SIGUSR1) != -1 || errno != ESRCH)
+		die("kill of a group with nobody left: want ESRCH");
+	pass("process-group-kill");
+}
+
 /* Map all the memory there is, then fork: the copy cannot fit. */
 static void check_fork_enomem(void)
 {
@@ -518,6 +550,7 @@ int main(int argc, char **argv)
 	check_pipe_readv();
 	check_fork_threads();
 	check_execve_threads();
+	check_process_group();
 	check_cloexec();
 	check_execve_errors();
 	check_waitid();

@@ -211,6 +211,8 @@ struct process_wait_result {
 int process_wait(int64_t pid, int options, struct process_wait_result *res);
 /* The vfork parent of p (if any) may run again: p has exec'd or ended. */
 void process_vfork_release(struct process *p);
+/* kill(-pgid): info to every live process of group pgid; 0, or -ESRCH if it has none. */
+int process_signal_group(uint32_t pgid, const struct ksiginfo *info);
 /* Kill every live process descended from job rank rank_of, but not the rank itself. */
 void process_kill_descendants(uint32_t rank_of);
 
