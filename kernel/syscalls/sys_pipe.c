@@ -12,7 +12,7 @@
 int64_t sys_pipe2(SYSCALL_ARGS)
 {
 	struct fdtable *files = task_current()->proc->files;
-	uint64_t ufds = a0, flags = a1;
+	uint64_t ufds = a0, flags = (uint32_t)a1;	/* an int */
 	struct file *rd, *wr;
 	int32_t fds[2];
 	bool cloexec = flags & O_CLOEXEC;

@@ -24,7 +24,7 @@
 int64_t sys_wait4(SYSCALL_ARGS)
 {
 	int64_t pid = (int32_t)a0;
-	uint64_t ustatus = a1, options = a2, urusage = a3;
+	uint64_t ustatus = a1, options = (uint32_t)a2, urusage = a3;	/* options: an int */
 	struct process_wait_result res;
 	int rc;
 
@@ -46,7 +46,7 @@ int64_t sys_wait4(SYSCALL_ARGS)
 
 int64_t sys_waitid(SYSCALL_ARGS)
 {
-	uint64_t idtype = a0, id = a1, uinfo = a2, options = a3;
+	uint64_t idtype = (uint32_t)a0, id = (uint32_t)a1, uinfo = a2, options = (uint32_t)a3;
 	struct process_wait_result res;
 	int32_t info[32] = { 0 };	/* a siginfo_t: 128 bytes */
 	int64_t pid;
