@@ -340,10 +340,13 @@ static void process_notify_parent(struct process *p)
 	process_destroy_list(free_list);
 }
 
-static bool process_wait_match(const struct process *me, const struct process *c, int64_t pid)
+static bool process_wait_match(const struct process *me, const struct process *c, int64_t pid,
+			       int options)
 {
 	if (c->parent != me)
 		return false;
+	if (options & WAIT_GROUP)
+		return c->pgid == (uint64_t)-pid;
 	if (pid > 0)
 		return c->pid == (uint64_t)pid;
 	if (pid == 0)
@@ -379,7 +382,7 @@ int process_wait(int64_t pid, int options, struct process_wait_result *res)
 		for (int i = 0; i < MAX_PROCESSES; i++) {
 			struct process *c = proc_table[i];
 
-			if (!c || !process_wait_match(me, c, pid))
+			if (!c || !process_wait_match(me, c, pid, options))
 				continue;
 			have = true;
 			if (!c->exited || c->reaped)

@@ -526,6 +526,17 @@ static void check_waitid(void)
 	if (si.si_pid != pid || si.si_code != CLD_EXITED || si.si_status != 11 ||
 	    si.si_signo != SIGCHLD)
 		die("waitid: pid %d code %d status %d", si.si_pid, si.si_code, si.si_status);
+	/* By process group: the caller's, named (the first rank's is group 1), and 0. */
+	for (int i = 0; i < 2; i++) {
+		pid = fork();
+		if (pid == 0)
+			_exit(20 + i);
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PGID, i ? 0 : (id_t)getpgrp(), &si, WEXITED))
+			die("waitid P_PGID %d: %s", i ? 0 : getpgrp(), strerror(errno));
+		if (si.si_pid != pid || si.si_status != 20 + i)
+			die("waitid P_PGID: pid %d status %d", si.si_pid, si.si_status);
+	}
 	pass("waitid");
 }
 

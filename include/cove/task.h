@@ -201,6 +201,7 @@ struct process_wait_result {
 	int si_status;			/* the exit code or the signal */
 };
 #define WAIT_NOHANG 1
+#define WAIT_GROUP 2		/* pid is -pgid, whatever the group (waitid's P_PGID, group 1 too) */
 #define WAIT_NOWAIT 0x01000000
 /*
  * Collect an ended child of the current process: pid > 0 that one, -1

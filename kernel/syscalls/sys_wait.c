@@ -50,7 +50,7 @@ int64_t sys_waitid(SYSCALL_ARGS)
 	struct process_wait_result res;
 	int32_t info[32] = { 0 };	/* a siginfo_t: 128 bytes */
 	int64_t pid;
-	int rc;
+	int rc, group = 0;
 
 	if (options & ~(uint64_t)(WNOHANG | WSTOPPED | WEXITED | WCONTINUED | WNOWAIT |
 				  WAIT_LINUX_FLAGS))
@@ -69,8 +69,8 @@ int64_t sys_waitid(SYSCALL_ARGS)
 	case P_PGID:
 		if ((int32_t)id < 0)
 			return -EINVAL;
-		/* Group 1 reads as "any" here: the job's first rank's group (a known gap). */
-		pid = id ? -(int64_t)(int32_t)id : 0;
+		pid = -(int64_t)(id ? (int32_t)id : (int32_t)task_current()->proc->pgid);
+		group = WAIT_GROUP;
 		break;
 	default:
 		return -EINVAL;
@@ -79,7 +79,7 @@ int64_t sys_waitid(SYSCALL_ARGS)
 	if (!(options & WEXITED))
 		return (options & WNOHANG) ? 0 : -ECHILD;
 	rc = process_wait(pid, ((options & WNOHANG) ? WAIT_NOHANG : 0) |
-			  ((options & WNOWAIT) ? WAIT_NOWAIT : 0), &res);
+			  ((options & WNOWAIT) ? WAIT_NOWAIT : 0) | group, &res);
 	if (rc < 0)
 		return rc;
 	if (rc > 0) {
