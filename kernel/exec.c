@@ -268,20 +268,15 @@ nomem:
 	return -ENOMEM;
 }
 
-int exec_spawn(const struct exec_params *ep, struct process **out, char *err, size_t errlen)
+int exec_build(const struct exec_params *ep, struct exec_image *img, char *err, size_t errlen)
 {
 	uint64_t heap = ALIGN_UP(ep->heap_size, PAGE_SIZE_2M);
 	uint64_t stack = ALIGN_UP(MAX(ep->stack_size, (uint64_t)EXEC_ARGS_MAX * 2), PAGE_SIZE);
 	struct exec_file prog = { 0 }, interp = { 0 };
+	struct aspace *as = NULL;
 	bool dynamic;
 	uint64_t image_bytes;
 	struct pmem_stats st;
-	struct trap_frame frame;
-	struct process *p = NULL;
-	struct task *t;
-	const char *name;
-	uint64_t sp;
-	uint32_t cpu;
 	int rc;
 
 	rc = exec_load_files(ep, &prog, &interp, err, errlen);
@@ -298,45 +293,26 @@ int exec_spawn(const struct exec_params *ep, struct process **out, char *err, si
 		rc = -ENOMEM;
 		goto out;
 	}
-	name = strchr(ep->path, '/') ? ep->path + strlen(ep->path) : ep->path;
-	while (name > ep->path && name[-1] != '/')
-		name--;
-	p = process_create(name, ep->parent);
-	if (!p) {
-		rc = -ENOMEM;
+	as = aspace_create(ep->page_size);
+	rc = as ? 0 : -ENOMEM;
+	if (!as)
 		goto nomem;
-	}
-	p->allowed = ep->cpus;
-	p->job_rank = ep->job_rank;
-	p->host_job = ep->host_job;
-	/* A host job starts in the directory `cove run` was started in. */
-	p->cwd_on_host = ep->host_job != 0;
-	if (ep->host_cwd)
-		ksnprintf(p->host_cwd, sizeof(p->host_cwd), "%s", ep->host_cwd);
-	p->as = aspace_create(ep->page_size);
-	p->proxy = ep->proxy && ep->host_job;
-	p->files = p->proxy ? fdtable_create_shared(&offload_fd_numbers)
-			    : fdtable_create_stdio(ep->host_job);
-	if (!p->as || !p->files) {
-		rc = -ENOMEM;
-		goto nomem;
-	}
-	rc = exec_map_image(p->as, &prog);
+	rc = exec_map_image(as, &prog);
 	if (!rc) {
-		p->as->brk_base = p->as->brk_cur = ALIGN_UP(prog.plan.hi, PAGE_SIZE_2M);
-		p->as->brk_limit = p->as->brk_base + heap;
-		rc = aspace_map_anon(p->as, p->as->brk_base, heap, VM_READ | VM_WRITE, VM_HEAP);
+		as->brk_base = as->brk_cur = ALIGN_UP(prog.plan.hi, PAGE_SIZE_2M);
+		as->brk_limit = as->brk_base + heap;
+		rc = aspace_map_anon(as, as->brk_base, heap, VM_READ | VM_WRITE, VM_HEAP);
 	}
 	if (!rc)
-		rc = aspace_map_anon(p->as, EXEC_STACK_TOP - stack, stack, VM_READ | VM_WRITE,
+		rc = aspace_map_anon(as, EXEC_STACK_TOP - stack, stack, VM_READ | VM_WRITE,
 				     VM_STACK);
 	if (rc)
 		goto nomem;
 	if (dynamic) {
-		rc = exec_place_interp(p->as, &prog, &interp, err, errlen);
+		rc = exec_place_interp(as, &prog, &interp, err, errlen);
 		if (rc)
 			goto fail;
-		rc = exec_map_image(p->as, &interp);
+		rc = exec_map_image(as, &interp);
 		if (rc == -EEXIST) {
 			ksnprintf(err, errlen, "%s: interpreter %s: overlaps the program's memory",
 				  ep->path, interp.path);
@@ -344,10 +320,70 @@ int exec_spawn(const struct exec_params *ep, struct process **out, char *err, si
 		}
 	}
 	if (!rc)
-		rc = exec_build_stack(p->as, ep, &prog.plan, dynamic ? interp.plan.bias : 0, &sp);
+		rc = exec_build_stack(as, ep, &prog.plan, dynamic ? interp.plan.bias : 0, &img->sp);
 	if (rc)
 		goto nomem;
+	img->entry = dynamic ? interp.plan.entry : prog.plan.entry;
+	img->as = as;
+	exec_file_free(&interp);
+	exec_file_free(&prog);
+	return 0;
+nomem:
+	ksnprintf(err, errlen, "%s: out of memory while loading it", ep->path);
+fail:
+	if (as)
+		aspace_put(as);
+out:
+	exec_file_free(&interp);
+	exec_file_free(&prog);
+	return rc;
+}
 
+const char *exec_basename(const char *path)
+{
+	const char *name = path + strlen(path);
+
+	while (name > path && name[-1] != '/')
+		name--;
+	return name;
+}
+
+int exec_spawn(const struct exec_params *ep, struct process **out, char *err, size_t errlen)
+{
+	struct exec_image img;
+	struct trap_frame frame;
+	struct process *p = NULL;
+	struct task *t;
+	uint32_t cpu;
+	int rc;
+
+	rc = exec_build(ep, &img, err, errlen);
+	if (rc)
+		return rc;
+	p = process_create(exec_basename(ep->path), ep->parent);
+	if (!p) {
+		aspace_put(img.as);
+		rc = -ENOMEM;
+		goto nomem;
+	}
+	p->as = img.as;
+	p->allowed = ep->cpus;
+	p->job_rank = ep->job_rank;
+	p->job_rank_of = (uint32_t)(uintptr_t)ep->job_rank;
+	p->exec_heap = ep->heap_size;
+	p->exec_stack = ep->stack_size;
+	p->host_job = ep->host_job;
+	/* A host job starts in the directory `cove run` was started in. */
+	p->cwd_on_host = ep->host_job != 0;
+	if (ep->host_cwd)
+		ksnprintf(p->host_cwd, sizeof(p->host_cwd), "%s", ep->host_cwd);
+	p->proxy = ep->proxy && ep->host_job;
+	p->files = p->proxy ? fdtable_create_shared(&offload_fd_numbers)
+			    : fdtable_create_stdio(ep->host_job);
+	if (!p->files) {
+		rc = -ENOMEM;
+		goto nomem;
+	}
 	cpu = sched_pick_cpu(&ep->cpus);
 	if (cpu >= CPUMASK_BITS) {
 		ksnprintf(err, errlen, "%s: none of its CPUs is online", ep->path);
@@ -360,12 +396,10 @@ int exec_spawn(const struct exec_params *ep, struct process **out, char *err, si
 		goto nomem;
 	}
 	memset(&frame, 0, sizeof(frame));
-	frame.rip = dynamic ? interp.plan.entry : prog.plan.entry;
-	frame.rsp = sp;
+	frame.rip = img.entry;
+	frame.rsp = img.sp;
 	frame.rflags = X86_RFLAGS_IF;
 	task_set_user_frame(t, &frame);
-	exec_file_free(&interp);
-	exec_file_free(&prog);
 	*out = p;
 	sched_enqueue(t);
 	return 0;
@@ -379,8 +413,5 @@ fail:
 		p->reaped = true;
 		process_reap_tasks_done(p);
 	}
-out:
-	exec_file_free(&interp);
-	exec_file_free(&prog);
 	return rc;
 }

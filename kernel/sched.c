@@ -397,7 +397,8 @@ void sched_user_return(void)
 	struct task *t = pc->current;
 
 	for (;;) {
-		if (t->proc && t->proc->kill_signal)
+		/* Killed, or another thread of the process is replacing its image. */
+		if (t->proc && (t->proc->kill_signal || t->exec_exit))
 			task_exit(0);
 		if (!pc->need_resched)
 			break;

@@ -245,7 +245,7 @@ bool signal_pending_current(void)
 
 	if (!p)
 		return false;
-	if (__atomic_load_n(&p->kill_signal, __ATOMIC_ACQUIRE))
+	if (__atomic_load_n(&p->kill_signal, __ATOMIC_ACQUIRE) || t->exec_exit)
 		return true;
 	if (!__atomic_load_n(&t->sig_work, __ATOMIC_ACQUIRE))
 		return false;

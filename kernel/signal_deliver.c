@@ -86,7 +86,7 @@ bool signal_exit_work(const struct trap_frame *f)
 		return true;
 	if (!t->proc)
 		return false;
-	return t->proc->kill_signal || t->sig_work || t->restore_sigmask ||
+	return t->proc->kill_signal || t->exec_exit || t->sig_work || t->restore_sigmask ||
 	       arch_signal_restart_pending(f);
 }
 

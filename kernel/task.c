@@ -25,10 +25,23 @@ static uint32_t proc_next_id = 1;
 static spinlock_t proc_table_lock = SPINLOCK_INIT;
 /* Who hears of each process's end: set once at boot (job_init), read-only after. */
 static process_exit_hook_fn process_exit_hook;
+/* Who hears of each fork: set once at boot (job_init), read-only after. */
+static process_fork_hook_fn process_fork_hook;
 
 void process_set_exit_hook(process_exit_hook_fn hook)
 {
 	process_exit_hook = hook;
+}
+
+void process_set_fork_hook(process_fork_hook_fn hook)
+{
+	process_fork_hook = hook;
+}
+
+void process_fork_notify(struct process *child)
+{
+	if (process_fork_hook)
+		process_fork_hook(child);
 }
 
 static uint32_t id_alloc(void)
@@ -46,6 +59,11 @@ struct process *process_create(const char *name, struct process *parent)
 		return NULL;
 	memcpy(p->name, name, n);
 	p->parent = parent;
+	if (parent) {
+		p->pgid = parent->pgid;
+		p->sid = parent->sid;
+		p->job_rank_of = parent->job_rank_of;
+	}
 	p->start_ns = time_now_ns();
 	flags = spin_lock_irqsave(&proc_table_lock);
 	for (int i = 0; i < MAX_PROCESSES; i++) {
@@ -60,6 +78,8 @@ struct process *process_create(const char *name, struct process *parent)
 		kfree(p);
 		return NULL;
 	}
+	if (!parent)
+		p->pgid = p->sid = p->pid;	/* a job's rank leads its own group */
 	return p;
 }
 
@@ -101,6 +121,15 @@ uint32_t process_parent_pid_locked(const struct process *p)
 	return 0;
 }
 
+uint32_t process_parent_pid(const struct process *p)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_table_lock);
+	uint32_t pid = p->parent ? p->parent->pid : 0;
+
+	spin_unlock_irqrestore(&proc_table_lock, flags);
+	return pid;
+}
+
 uint64_t task_runtime_ns(const struct task *t)
 {
 	uint64_t since = __atomic_load_n(&t->run_since, __ATOMIC_RELAXED);
@@ -131,18 +160,63 @@ struct process *process_find(uint32_t pid)
 	return found;
 }
 
-static void process_free(struct process *p)
+static void process_unlink_locked(struct process *p)
 {
-	unsigned long flags = spin_lock_irqsave(&proc_table_lock);
-
 	for (int i = 0; i < MAX_PROCESSES; i++) {
 		if (proc_table[i] == p)
 			proc_table[i] = NULL;
 	}
-	spin_unlock_irqrestore(&proc_table_lock, flags);
+}
+
+static void process_destroy(struct process *p)
+{
 	if (p->as)
 		aspace_put(p->as);
 	kfree(p);
+}
+
+static void process_free(struct process *p)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_table_lock);
+
+	process_unlink_locked(p);
+	spin_unlock_irqrestore(&proc_table_lock, flags);
+	process_destroy(p);
+}
+
+/*
+ * Mark p collected (by its parent's wait, as an orphan, or by the job);
+ * true when its last task is gone too, so the caller frees it. Both
+ * conditions are decided under p's lock: exactly one side frees.
+ */
+static bool process_mark_reaped(struct process *p)
+{
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	bool free = !p->reaped && p->nr_tasks == 0;
+
+	p->reaped = true;
+	spin_unlock_irqrestore(&p->lock, flags);
+	return free;
+}
+
+/* With the table locked: collect p; a process to free is put on *list. */
+static void process_reap_locked(struct process *p, struct process **list)
+{
+	if (process_mark_reaped(p)) {
+		process_unlink_locked(p);
+		p->reap_next = *list;
+		*list = p;
+	}
+}
+
+static void process_destroy_list(struct process *list)
+{
+	while (list) {
+		struct process *next = list->reap_next;
+
+		process_destroy(list);
+		list = next;
+	}
 }
 
 struct task *task_create(struct process *proc, uint32_t cpu)
@@ -192,20 +266,186 @@ void task_free(struct task *t)
 			break;
 		}
 	}
-	last = --p->nr_tasks == 0;
+	last = --p->nr_tasks == 0 && p->reaped;
 	spin_unlock_irqrestore(&p->lock, flags);
 	/* The stack block: guard page plus stack, see kstack.c. */
 	kstack_free(t->kstack_top);
 	kfree(t->fpu_alloc);
 	kfree(t);
 	if (last)
-		process_reap_tasks_done(p);
+		process_free(p);
 }
 
 void process_reap_tasks_done(struct process *p)
 {
 	if (p->reaped)
 		process_free(p);
+}
+
+void process_vfork_release(struct process *p)
+{
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	struct task *parent = p->vfork_parent;
+
+	p->vfork_parent = NULL;
+	spin_unlock_irqrestore(&p->lock, flags);
+	if (!parent)
+		return;
+	flags = spin_lock_irqsave(&parent->proc->lock);
+	parent->vfork_wait = false;
+	sched_wake(parent, 0);
+	spin_unlock_irqrestore(&parent->proc->lock, flags);
+}
+
+/*
+ * p has ended. Its children become orphans (Linux gives them to init; a
+ * job has none, so an orphan is collected by Cove as soon as it ends, and
+ * the job runner kills a rank's leftover descendants when the rank ends).
+ * Its parent hears of it: the exit signal, and a wake for a thread in
+ * wait4. A process without a parent to wait for it (an orphan, or a
+ * child of a parent ignoring SIGCHLD, as Linux does) is collected now.
+ */
+static void process_notify_parent(struct process *p)
+{
+	struct process *free_list = NULL, *parent;
+	unsigned long flags = spin_lock_irqsave(&proc_table_lock);
+
+	for (int i = 0; i < MAX_PROCESSES; i++) {
+		struct process *c = proc_table[i];
+
+		if (!c || c->parent != p)
+			continue;
+		c->parent = NULL;
+		if (c->exited)
+			process_reap_locked(c, &free_list);
+	}
+	parent = p->parent;
+	if (parent) {
+		bool ignored = parent->sigactions[SIGCHLD].handler == SIG_IGN ||
+			       (parent->sigactions[SIGCHLD].flags & 0x2);	/* SA_NOCLDWAIT */
+
+		if (ignored) {
+			p->parent = NULL;
+			process_reap_locked(p, &free_list);
+		}
+		if (parent->waiter)
+			sched_wake(parent->waiter, 0);
+		/* Under the table's lock: the parent cannot be freed meanwhile. */
+		if (p->exit_signal && !ignored)
+			signal_send(parent, p->exit_signal);
+	} else if (!p->job_rank) {
+		process_reap_locked(p, &free_list);
+	}
+	spin_unlock_irqrestore(&proc_table_lock, flags);
+	process_destroy_list(free_list);
+}
+
+static bool process_wait_match(const struct process *me, const struct process *c, int64_t pid,
+			       int options)
+{
+	if (c->parent != me)
+		return false;
+	if (options & WAIT_GROUP)
+		return c->pgid == (uint64_t)-pid;
+	if (pid > 0)
+		return c->pid == (uint64_t)pid;
+	if (pid == 0)
+		return c->pgid == me->pgid;
+	if (pid < -1)
+		return c->pgid == (uint64_t)-pid;
+	return true;
+}
+
+static void process_wait_fill(const struct process *c, struct process_wait_result *res)
+{
+	res->pid = c->pid;
+	if (c->term_signal) {
+		res->status = (c->term_signal & 0x7f) | (c->dumped ? 0x80 : 0);
+		res->si_code = c->dumped ? 3 : 2;
+		res->si_status = c->term_signal;
+	} else {
+		res->status = (c->exit_code & 0xff) << 8;
+		res->si_code = 1;
+		res->si_status = c->exit_code & 0xff;
+	}
+}
+
+int process_wait(int64_t pid, int options, struct process_wait_result *res)
+{
+	struct task *t = task_current();
+	struct process *me = t->proc, *free_list = NULL;
+
+	for (;;) {
+		unsigned long flags = spin_lock_irqsave(&proc_table_lock);
+		bool have = false;
+
+		for (int i = 0; i < MAX_PROCESSES; i++) {
+			struct process *c = proc_table[i];
+
+			if (!c || !process_wait_match(me, c, pid, options))
+				continue;
+			have = true;
+			if (!c->exited || c->reaped)
+				continue;
+			process_wait_fill(c, res);
+			if (!(options & WAIT_NOWAIT)) {
+				c->parent = NULL;
+				process_reap_locked(c, &free_list);
+			}
+			spin_unlock_irqrestore(&proc_table_lock, flags);
+			process_destroy_list(free_list);
+			return (int)res->pid;
+		}
+		if (!have || (options & WAIT_NOHANG)) {
+			spin_unlock_irqrestore(&proc_table_lock, flags);
+			return have ? 0 : -ECHILD;
+		}
+		if (signal_pending_current()) {
+			spin_unlock_irqrestore(&proc_table_lock, flags);
+			return -ERESTARTSYS;
+		}
+		/* A child's end wakes us (process_notify_parent); so does a signal (schedule). */
+		me->waiter = t;
+		t->wake_reason = 0;
+		t->state = TASK_BLOCKED;
+		sched_block(&proc_table_lock, flags);
+		flags = spin_lock_irqsave(&proc_table_lock);
+		if (me->waiter == t)
+			me->waiter = NULL;
+		spin_unlock_irqrestore(&proc_table_lock, flags);
+	}
+}
+
+int process_signal_group(uint32_t pgid, const struct ksiginfo *info)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_table_lock);
+	int rc = -ESRCH;
+
+	for (int i = 0; i < MAX_PROCESSES; i++) {
+		struct process *c = proc_table[i];
+
+		if (c && c->pgid == pgid && !c->exited && pgid) {
+			int r = signal_send_info(c, 0, info, false);
+
+			if (rc)
+				rc = r;
+		}
+	}
+	spin_unlock_irqrestore(&proc_table_lock, flags);
+	return rc;
+}
+
+void process_kill_descendants(uint32_t rank_of)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_table_lock);
+
+	for (int i = 0; i < MAX_PROCESSES; i++) {
+		struct process *c = proc_table[i];
+
+		if (c && !c->job_rank && c->job_rank_of == rank_of && !c->exited)
+			process_kill(c, SIGKILL, false);
+	}
+	spin_unlock_irqrestore(&proc_table_lock, flags);
 }
 
 /* The last thread is gone: close files, tell whoever waits for it. */
@@ -221,6 +461,8 @@ static void process_finish(struct process *p)
 	itimer_process_exit(p);
 	if (files)
 		fdtable_put(files);
+	process_vfork_release(p);
+	process_notify_parent(p);
 	if (process_exit_hook)
 		process_exit_hook(p);
 }

@@ -62,6 +62,12 @@ struct aspace {
 
 struct aspace *aspace_create(uint64_t large_page);
 void aspace_get(struct aspace *as);
+/*
+ * fork: a new address space holding a copy of every page of src, made now
+ * (mm/aspace_fork.c says why not copy-on-write). NULL with *err -ENOMEM
+ * when the partition cannot hold the copy.
+ */
+struct aspace *aspace_clone(struct aspace *src, int *err);
 void aspace_put(struct aspace *as);
 /* Allocate, zero and map [va, va+len) now. */
 int aspace_map_anon(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,

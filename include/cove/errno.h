@@ -26,6 +26,7 @@
 #define ENOTTY 25
 #define EMFILE 24
 #define ESPIPE 29
+#define EPIPE 32
 #define ENOTDIR 20
 #define EISDIR 21
 #define EFBIG 27

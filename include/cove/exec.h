@@ -23,6 +23,23 @@ struct exec_params {
 	bool proxy;			/* co-kernel: host_job's launcher serves offloaded calls */
 };
 
+/* A program loaded into a new address space, not yet running. */
+struct exec_image {
+	struct aspace *as;		/* one reference, the caller's */
+	uint64_t entry;			/* where its first thread starts */
+	uint64_t sp;			/* its stack, argv/envp/auxv laid out */
+};
+
+/*
+ * Read path (and the interpreter it names), check it, and build its
+ * address space: image, heap, stack, arguments (exec_spawn's and execve's
+ * common part; ep's cpus, parent, job and host fields are not looked at).
+ * 0, or a negative errno with a one-line reason in err.
+ */
+int exec_build(const struct exec_params *ep, struct exec_image *img, char *err, size_t errlen);
+/* The last component of path: what a process is named. */
+const char *exec_basename(const char *path);
+
 /*
  * Load path (and the interpreter it names) and start it. On failure returns
  * a negative errno and writes a one-line reason to err ("no such file",

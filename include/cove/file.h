@@ -68,6 +68,14 @@ struct fdtable {
 struct fdtable *fdtable_create_stdio(uint32_t host_job);
 /* An empty table whose numbers come from elsewhere (a host proxy: its stdio are the host's). */
 struct fdtable *fdtable_create_shared(const struct fd_numbers *numbers);
+/*
+ * fork: a new table holding the same open files (each one more reference)
+ * and close-on-exec marks; NULL when out of memory or when src's numbers
+ * are not its own (a job with a host proxy).
+ */
+struct fdtable *fdtable_dup(struct fdtable *src);
+/* execve: close every descriptor marked close-on-exec. */
+void fdtable_close_on_exec(struct fdtable *t);
 void fdtable_get(struct fdtable *t);
 void fdtable_put(struct fdtable *t);
 /* Lowest free descriptor at or above min; -EMFILE when full. */

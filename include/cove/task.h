@@ -65,6 +65,9 @@ struct task {
 	bool exiting;			/* past task_exit: no signal is for it */
 	bool started;			/* enqueued once: a wake may run it */
 	bool iret_exit;			/* its user frame was rewritten: leave by IRET */
+	bool vfork_wait;		/* in vfork until the child execs or ends; proc->lock */
+	/* Another thread of its process is in execve: leave at the next way out (lockless). */
+	volatile bool exec_exit;
 	struct signal_stack altstack;	/* its own; no lock */
 	uint64_t fault_addr;		/* the last user fault's address, for the handler */
 	struct sigpending sigpending;	/* directed at this thread */
@@ -122,8 +125,20 @@ struct process {
 	struct cpumask allowed;		/* CPUs the job gave this process */
 	char name[32];
 	void *job_rank;			/* the job rank this process is, if any */
-	struct task *waiter;		/* a parent blocked in wait4 */
+	struct task *waiter;		/* a thread blocked in wait4 for a child; table lock */
+	/*
+	 * Children (kernel/task.c, under the process table's lock): parent
+	 * is NULL for a job's ranks and for orphans, whose parent ended
+	 * first; an orphan is collected as soon as it ends.
+	 */
+	int exit_signal;		/* sent to the parent at its end (SIGCHLD); 0: none */
+	uint32_t job_rank_of;		/* the rank (job_rank) it is or descends from */
+	uint32_t pgid, sid;		/* process group and session */
+	struct process *reap_next;	/* a list of processes to free */
+	/* vfork: the parent's thread asleep until this process execs or ends; under lock. */
+	struct task *vfork_parent;
 	uint64_t start_ns;		/* when it was made, ns since boot */
+	uint64_t exec_heap, exec_stack;	/* the job's heap= and stack=, for execve's images */
 };
 
 /* The task running on this CPU (the idle task when nothing else is). */
@@ -158,6 +173,11 @@ struct process *process_find(uint32_t pid);
 int process_with(uint32_t pid, int (*fn)(struct process *p, void *ctx), void *ctx);
 /* Within process_with: p's parent's pid, 0 if it has none or it is gone. */
 uint32_t process_parent_pid_locked(const struct process *p);
+/*
+ * getppid: the pid of p's parent; 0 for a job's rank or an orphan (the
+ * parent's end clears the link, under the table's lock, before it is freed).
+ */
+uint32_t process_parent_pid(const struct process *p);
 /* Time t has run on a CPU, now included if it is running. */
 uint64_t task_runtime_ns(const struct task *t);
 /* The pids of live processes, at most max of them; returns how many. */
@@ -168,15 +188,45 @@ uint32_t process_list_pids(uint32_t *pids, uint32_t max);
  */
 typedef void (*process_exit_hook_fn)(struct process *p);
 void process_set_exit_hook(process_exit_hook_fn hook);
+/* ... and of every process fork makes, before it runs. */
+typedef void (*process_fork_hook_fn)(struct process *child);
+void process_set_fork_hook(process_fork_hook_fn hook);
+void process_fork_notify(struct process *child);
+
+/* What wait4/waitid learn of a child that ended. */
+struct process_wait_result {
+	uint32_t pid;
+	int status;			/* wait4's: (code << 8), or the signal | 0x80 for a core */
+	int si_code;			/* waitid's: CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3 */
+	int si_status;			/* the exit code or the signal */
+};
+#define WAIT_NOHANG 1
+#define WAIT_GROUP 2		/* pid is -pgid, whatever the group (waitid's P_PGID, group 1 too) */
+#define WAIT_NOWAIT 0x01000000
+/*
+ * Collect an ended child of the current process: pid > 0 that one, -1
+ * any, 0 one of the caller's process group, < -1 one of group -pid. The
+ * child's pid (res filled), 0 with WAIT_NOHANG when none has ended yet,
+ * -ECHILD when there is no such child, -ERESTARTSYS for a signal.
+ */
+int process_wait(int64_t pid, int options, struct process_wait_result *res);
+/* The vfork parent of p (if any) may run again: p has exec'd or ended. */
+void process_vfork_release(struct process *p);
+/* kill(-pgid): info to every live process of group pgid; 0, or -ESRCH if it has none. */
+int process_signal_group(uint32_t pgid, const struct ksiginfo *info);
+/* Kill every live process descended from job rank rank_of, but not the rank itself. */
+void process_kill_descendants(uint32_t rank_of);
 
 /* Whether a blocked t must not sleep: a signal for it, or its process killed. */
 static inline bool task_signal_wakes(const struct task *t)
 {
-	return t->proc && (t->sig_work || t->proc->kill_signal);
+	return t->proc && (t->sig_work || t->proc->kill_signal || t->exec_exit);
 }
 
 /* Architecture: the first switch into a new task lands in this function. */
 void arch_task_init_stack(struct task *t);
 void arch_task_switch(struct task *prev, struct task *next);
+/* execve, on the current thread t: FPU state, FS and GS bases as a new program's. */
+void arch_task_exec_reset(struct task *t);
 
 #endif /* COVE_TASK_H */

@@ -40,6 +40,7 @@ struct ramfs;
 #define VFS_DEV_SYS 4
 #define VFS_DEV_CONSOLE 5
 #define VFS_DEV_DEVFS 6
+#define VFS_DEV_PIPE 7
 
 struct vfs_stat {
 	uint64_t dev;		/* VFS_DEV_* */
@@ -62,6 +63,13 @@ struct vfs_dirent {
 
 /* Flags of a struct vfs_file_ops. */
 #define VFS_STREAM 0x1		/* no offsets: no pread, lseek or mmap */
+#define VFS_SHORT_READ 0x2	/* a read may block: one that got data returns it */
+
+/* What poll reports (Linux's POLL* bits). */
+#define VFS_POLLIN 0x1
+#define VFS_POLLOUT 0x4
+#define VFS_POLLERR 0x8
+#define VFS_POLLHUP 0x10
 
 /*
  * What an open file does. A NULL operation answers as Linux does for a
@@ -87,6 +95,8 @@ struct vfs_file_ops {
 	 * -errno. NULL: "anon_inode:[<name>]", as Linux names such files.
 	 */
 	int64_t (*path)(struct file *f, char *buf, size_t len);
+	/* VFS_POLL* bits ready now. NULL: always ready to read and write. */
+	unsigned int (*poll)(struct file *f);
 	void (*release)(struct file *f);	/* the last reference is gone */
 };
 

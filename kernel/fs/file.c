@@ -189,3 +189,38 @@ struct fdtable *fdtable_create_shared(const struct fd_numbers *numbers)
 	t->numbers = numbers;
 	return t;
 }
+
+struct fdtable *fdtable_dup(struct fdtable *src)
+{
+	struct fdtable *t;
+	unsigned long flags;
+
+	/* A table whose numbers the host hands out is a proxy's: fork refuses those. */
+	if (src->numbers)
+		return NULL;
+	t = kzalloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	t->refs = 1;
+	flags = spin_lock_irqsave(&src->lock);
+	for (int i = 0; i < FD_MAX; i++) {
+		t->fd[i] = src->fd[i];
+		t->cloexec[i] = src->cloexec[i];
+		if (t->fd[i])
+			__atomic_fetch_add(&t->fd[i]->refs, 1, __ATOMIC_RELAXED);
+	}
+	spin_unlock_irqrestore(&src->lock, flags);
+	return t;
+}
+
+void fdtable_close_on_exec(struct fdtable *t)
+{
+	for (int i = 0; i < FD_MAX; i++) {
+		unsigned long flags = spin_lock_irqsave(&t->lock);
+		bool close = t->fd[i] && t->cloexec[i];
+
+		spin_unlock_irqrestore(&t->lock, flags);
+		if (close)
+			fd_close(t, i);
+	}
+}

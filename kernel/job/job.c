@@ -346,14 +346,49 @@ static void job_run_next(void)
 	job_all_done();
 }
 
+/*
+ * The job's processes are its ranks and whatever they fork: the job ends
+ * when all of them have. A fork counts the child in; its end counts it
+ * out, and only the ranks' statuses decide whether the job failed.
+ */
+static void job_process_forked(struct process *child)
+{
+	unsigned long flags;
+
+	if (!child->job_rank_of)
+		return;
+	flags = spin_lock_irqsave(&job_lock);
+	job_ranks_running++;
+	spin_unlock_irqrestore(&job_lock, flags);
+}
+
+/* A count of the job dropped to nothing: the job is over. */
+static void job_ended(void)
+{
+	job_finish();
+	if (job_host_id)
+		job_host_done();
+	else
+		job_run_next();
+}
+
 /* The process exit hook: every process ends here, ranks or not. */
 static void job_process_exited(struct process *p)
 {
 	uint32_t rank = (uint32_t)(uintptr_t)p->job_rank;
 
-	p->reaped = true;	/* the job collects every rank itself */
-	if (!rank)
+	if (!rank) {
+		/* A rank's descendant: collected by its parent (kernel/task.c). */
+		if (p->job_rank_of && job_drop_count(false))
+			job_ended();
 		return;
+	}
+	p->reaped = true;	/* the job collects every rank itself */
+	/*
+	 * Nobody is left to wait for what the rank forked and did not wait
+	 * for: Linux would hand those to init; a job's end takes them along.
+	 */
+	process_kill_descendants(rank);
 	if (p->term_signal)
 		pr_err("job %u: rank %u (pid %u, %s): killed by signal %d (%s)%s\n", job_number,
 		       rank - 1, p->pid, p->name, p->term_signal, signal_name(p->term_signal),
@@ -363,13 +398,8 @@ static void job_process_exited(struct process *p)
 			rank - 1, p->pid, p->name, p->exit_code);
 	if ((p->term_signal || p->exit_code) && !job_wait_status)
 		job_wait_status = p->term_signal ? (p->term_signal & 0x7f) : (p->exit_code & 0xff) << 8;
-	if (job_drop_count(p->term_signal || p->exit_code)) {
-		job_finish();
-		if (job_host_id)
-			job_host_done();
-		else
-			job_run_next();
-	}
+	if (job_drop_count(p->term_signal || p->exit_code))
+		job_ended();
 }
 
 void job_start_host(uint32_t host_job, const char *line)
@@ -452,6 +482,7 @@ int job_signal_host(uint32_t host_job, int sig)
 void job_init(void)
 {
 	process_set_exit_hook(job_process_exited);
+	process_set_fork_hook(job_process_forked);
 }
 
 bool job_start_from_cmdline(void)

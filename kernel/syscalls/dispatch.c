@@ -57,7 +57,7 @@ int syscall_dispatch(struct trap_frame *f)
 	arch_irq_disable();
 	pc = this_cpu();
 	t = pc->current;
-	if (__builtin_expect(pc->need_resched || t->proc->kill_signal || t->sig_work ||
+	if (__builtin_expect(pc->need_resched || t->proc->kill_signal || t->exec_exit || t->sig_work ||
 			     t->restore_sigmask || errno_is_restart((int64_t)f->rax), 0))
 		signal_exit_to_user(f);
 	/* A rewritten frame (signal handler, sigreturn, restart) leaves by IRET. */

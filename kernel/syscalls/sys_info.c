@@ -98,19 +98,39 @@ int64_t sys_getuid(SYSCALL_ARGS)
 	return 0;	/* jobs run as root; there are no other users */
 }
 
+/*
+ * Process groups, as far as a non-interactive shell needs them: a rank
+ * leads its own group and session, a child inherits both (kernel/task.c),
+ * and wait4(0) / wait4(-pgid) select by group. This one handler also
+ * answers getpgid and getsid for the caller.
+ */
 int64_t sys_getpgrp(SYSCALL_ARGS)
 {
-	return task_current()->proc->pid;
+	return task_current()->proc->pgid;
 }
 
 int64_t sys_setpgid(SYSCALL_ARGS)
 {
+	struct process *p = task_current()->proc;
+	int64_t pid = (int32_t)a0, pgid = (int32_t)a1;
+
+	if (pgid < 0)
+		return -EINVAL;
+	/* Another process's group (job control) is left alone, as before. */
+	if (pid && pid != p->pid)
+		return 0;
+	p->pgid = pgid ? (uint32_t)pgid : p->pid;
 	return 0;
 }
 
 int64_t sys_setsid(SYSCALL_ARGS)
 {
-	return task_current()->proc->pid;
+	struct process *p = task_current()->proc;
+
+	if (p->pgid == p->pid)
+		return -EPERM;		/* a group leader cannot start a session */
+	p->sid = p->pgid = p->pid;
+	return p->pid;
 }
 
 int64_t sys_getgroups(SYSCALL_ARGS)

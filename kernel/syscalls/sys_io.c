@@ -3,6 +3,9 @@
 #include <cove/errno.h>
 #include <cove/file.h>
 #include <cove/heap.h>
+#include <cove/sched.h>
+#include <cove/signal.h>
+#include <cove/timer.h>
 #include <cove/syscalls.h>
 #include <cove/task.h>
 #include <cove/uaccess.h>
@@ -56,7 +59,8 @@ static int64_t io_bounce(struct file *f, uint64_t ubuf, uint64_t len, bool write
 		if (n < 0)
 			return done ? (int64_t)done : n;
 		done += (uint64_t)n;
-		if ((size_t)n < want)
+		/* A pipe's next read could block: return what came. */
+		if ((size_t)n < want || (!write && (f->ops->flags & VFS_SHORT_READ)))
 			break;
 	}
 	return (int64_t)done;
@@ -106,6 +110,16 @@ int64_t sys_pwrite64(SYSCALL_ARGS)
 	return (int64_t)a3 < 0 ? -EINVAL : io_rw((int)a0, a1, a2, true, (int64_t)a3);
 }
 
+/* Whether fd's next read could block (a pipe): readv stops once one gave data. */
+static bool io_short_reads(int fd)
+{
+	struct file *f = fd_get(cur_files(), fd);
+	bool short_reads = f && (f->ops->flags & VFS_SHORT_READ);
+
+	file_put(f);
+	return short_reads;
+}
+
 static int64_t io_vec(int fd, uint64_t iov, uint64_t cnt, bool write)
 {
 	int64_t total = 0;
@@ -124,7 +138,7 @@ static int64_t io_vec(int fd, uint64_t iov, uint64_t cnt, bool write)
 		if (n < 0)
 			return total ? total : n;
 		total += n;
-		if ((uint64_t)n < v.len)
+		if ((uint64_t)n < v.len || (!write && n && io_short_reads(fd)))
 			break;
 	}
 	return total;
@@ -280,31 +294,70 @@ int64_t sys_fsync(SYSCALL_ARGS)
 	return 0;
 }
 
-/* Everything Cove serves is always ready: poll just reports that. */
-int64_t sys_poll(SYSCALL_ARGS)
+struct pollfd_user {
+	int32_t fd;
+	int16_t events, revents;
+};
+
+/* One pass over the pollfds: how many are ready, each revents written back. */
+static int64_t io_poll_scan(uint64_t ufds, uint64_t nfds)
 {
-	struct pollfd_user {
-		int32_t fd;
-		int16_t events, revents;
-	} p;
+	struct pollfd_user p;
 	int64_t ready = 0;
 
-	if (a1 > FD_MAX)
-		return -EINVAL;
-	for (uint64_t i = 0; i < a1; i++) {
+	for (uint64_t i = 0; i < nfds; i++) {
 		struct file *f;
 
-		if (copy_from_user(&p, a0 + i * sizeof(p), sizeof(p)))
+		if (copy_from_user(&p, ufds + i * sizeof(p), sizeof(p)))
 			return -EFAULT;
 		f = p.fd >= 0 ? fd_get(cur_files(), p.fd) : NULL;
-		p.revents = f ? (int16_t)(p.events & 0x5) : (p.fd >= 0 ? 0x20 : 0);
+		if (!f) {
+			p.revents = p.fd >= 0 ? 0x20 : 0;	/* POLLNVAL */
+		} else if (f->ops->poll) {
+			unsigned int mask = f->ops->poll(f);
+
+			p.revents = (int16_t)(mask & ((uint16_t)p.events | VFS_POLLERR | VFS_POLLHUP));
+		} else {
+			/* Files, the console, the host's: always ready. */
+			p.revents = (int16_t)(p.events & (VFS_POLLIN | VFS_POLLOUT));
+		}
 		file_put(f);
 		if (p.revents)
 			ready++;
-		if (copy_to_user(a0 + i * sizeof(p), &p, sizeof(p)))
+		if (copy_to_user(ufds + i * sizeof(p), &p, sizeof(p)))
 			return -EFAULT;
 	}
 	return ready;
+}
+
+#define IO_POLL_TICK_NS (1000 * 1000ULL)
+
+/*
+ * poll. Only pipes can be not ready; a poll that must wait for one looks
+ * again every millisecond (pipes keep no list of pollers) until something
+ * is ready, the timeout passes, or a signal comes.
+ */
+int64_t sys_poll(SYSCALL_ARGS)
+{
+	int64_t timeout_ms = (int32_t)a2;
+	uint64_t deadline = timeout_ms > 0 ? time_now_ns() + (uint64_t)timeout_ms * 1000000ULL : 0;
+
+	if (a1 > FD_MAX)
+		return -EINVAL;
+	for (;;) {
+		int64_t ready = io_poll_scan(a0, a1);
+		uint64_t now, next;
+
+		if (ready || !timeout_ms)
+			return ready;
+		if (signal_pending_current())
+			return -ERESTARTNOHAND;
+		now = time_now_ns();
+		if (deadline && now >= deadline)
+			return 0;
+		next = now + IO_POLL_TICK_NS;
+		sched_sleep_until(deadline && deadline < next ? deadline : next);
+	}
 }
 
 /*

@@ -128,21 +128,28 @@ static struct ksiginfo sig_info(int sig, int code)
 	return info;
 }
 
+static int kill_one(struct process *p, void *ctx)
+{
+	return signal_send_info(p, 0, ctx, false);
+}
+
 int64_t sys_kill(SYSCALL_ARGS)
 {
-	struct process *self = task_current()->proc, *p;
-	int64_t pid = (int64_t)a0;
+	struct process *self = task_current()->proc;
+	/* An int, as Linux reads it: the upper half of the register may be anything. */
+	int64_t pid = (int32_t)a0;
 	struct ksiginfo info = sig_info((int)a1, SI_USER);
 
 	if (!sig_number_ok(a1))
 		return -EINVAL;
-	/* No process groups: 0 and -1 reach the caller's own process. */
-	if (pid == 0 || pid == -1 || pid == (int64_t)self->pid)
+	/* -1 (everyone the caller may signal) still reaches only the caller. */
+	if (pid == -1 || pid == (int64_t)self->pid)
 		return signal_send_info(self, 0, &info, false);
-	p = pid > 0 ? process_find((uint32_t)pid) : NULL;
-	if (!p)
-		return -ESRCH;
-	return signal_send_info(p, 0, &info, false);
+	/* A group: 0 the caller's, -N group N. */
+	if (pid <= 0)
+		return process_signal_group(pid ? (uint32_t)-pid : self->pgid, &info);
+	/* Under the process table's lock: a child may end and be freed meanwhile. */
+	return process_with((uint32_t)pid, kill_one, &info);
 }
 
 /*

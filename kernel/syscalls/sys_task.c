@@ -2,6 +2,7 @@
 /* Threads: clone, exit, robust lists, and the futex call (TLS: arch_prctl, in arch/). */
 #include <cove/aspace.h>
 #include <cove/errno.h>
+#include <cove/fork.h>
 #include <cove/futex.h>
 #include <cove/kprintf.h>
 #include <cove/sched.h>
@@ -12,17 +13,6 @@
 #include <arch/trap.h>
 #include <arch/memlayout.h>
 
-#define CLONE_VM 0x100
-#define CLONE_FS 0x200
-#define CLONE_FILES 0x400
-#define CLONE_SIGHAND 0x800
-#define CLONE_THREAD 0x10000
-#define CLONE_SYSVSEM 0x40000
-#define CLONE_SETTLS 0x80000
-#define CLONE_PARENT_SETTID 0x100000
-#define CLONE_CHILD_CLEARTID 0x200000
-#define CLONE_DETACHED 0x400000
-#define CLONE_CHILD_SETTID 0x1000000
 #define CLONE_THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD)
 #define CLONE_KNOWN (CLONE_THREAD_FLAGS | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | \
 		     CLONE_CHILD_CLEARTID | CLONE_DETACHED | CLONE_CHILD_SETTID | 0xff)
@@ -49,15 +39,23 @@ int64_t sys_clone(SYSCALL_ARGS)
 	struct trap_frame frame;
 	uint32_t cpu;
 
-	/* Threads only: Cove has no fork (a job's processes are its ranks). */
+	/* A new process: fork, vfork, posix_spawn (kernel/fork.c). */
+	if (!(flags & CLONE_THREAD)) {
+		struct fork_args fa = { .flags = flags, .newsp = newsp, .ptid = ptid,
+					.ctid = ctid, .tls = tls };
+
+		if (flags & ~(uint64_t)(CLONE_KNOWN | CLONE_VFORK))
+			return -EINVAL;
+		return process_fork(&fa);
+	}
 	if ((flags & CLONE_THREAD_FLAGS) != CLONE_THREAD_FLAGS || (flags & ~(uint64_t)CLONE_KNOWN)) {
 		static bool told;
 
 		if (!told) {
 			told = true;
-			pr_warn("clone: only threads are supported (flags %#lx); no fork in Cove\n", flags);
+			pr_warn("clone: a thread needs CLONE_VM|FS|FILES|SIGHAND (flags %#lx)\n", flags);
 		}
-		return -ENOSYS;
+		return -EINVAL;
 	}
 	if ((flags & CLONE_SETTLS) && !user_canonical(tls))
 		return -EINVAL;
@@ -103,11 +101,6 @@ int64_t sys_exit(SYSCALL_ARGS)
 int64_t sys_exit_group(SYSCALL_ARGS)
 {
 	process_exit(task_current()->proc, (int)(a0 & 0xff), 0, false);
-}
-
-int64_t sys_wait4(SYSCALL_ARGS)
-{
-	return -ECHILD;		/* no fork, so no children to wait for */
 }
 
 int64_t sys_set_tid_address(SYSCALL_ARGS)
@@ -183,7 +176,7 @@ int64_t sys_getppid(SYSCALL_ARGS)
 {
 	struct process *p = task_current()->proc;
 
-	return p->parent ? p->parent->pid : 0;
+	return process_parent_pid(p);
 }
 
 static int futex_timeout(uint64_t uts, bool absolute, bool realtime, uint64_t *deadline)

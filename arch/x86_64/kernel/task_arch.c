@@ -57,3 +57,14 @@ void arch_task_switch(struct task *prev, struct task *next)
 	}
 	arch_switch_stack(&prev->ksp, next->ksp);
 }
+
+void arch_task_exec_reset(struct task *t)
+{
+	/* The calling thread's own registers: a new image starts clean. */
+	fpu_state_init(t->fpu);
+	fpu_restore(t->fpu);
+	t->fs_base = 0;
+	t->gs_base = 0;
+	wrmsr(MSR_FS_BASE, 0);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+}

@@ -12,7 +12,7 @@
  *       addresses (ENOSYS in bare mode: there is no host);
  *   MISSING(nr, name)                 nowhere: ENOSYS, named once on the
  *       console. These are calls a proxy would make on itself rather than
- *       for the job (fork, execve, ptrace, seccomp ...), not yet native.
+ *       for the job (ptrace, seccomp ...), not yet native.
  * From it come the __NR_* constants below, the handlers' prototypes
  * (cove/syscalls.h), and the dispatch table (kernel/syscalls/table.c).
  * Cove's own test calls come last, from COVE_SYSCALL_BASE (cove/syscall.h).
@@ -48,7 +48,7 @@
 	ROUTED(19, readv, sys_readv, ROUTE_FD(0))			\
 	ROUTED(20, writev, sys_writev, ROUTE_FD(0))			\
 	ROUTED(21, access, sys_access, ROUTE_PATH(-1, 0))		\
-	OFFLOAD(22, pipe)						\
+	NATIVE(22, pipe, sys_pipe)					\
 	OFFLOAD(23, select)						\
 	NATIVE(24, sched_yield, sys_sched_yield)			\
 	NATIVE(25, mremap, sys_mremap)					\
@@ -83,9 +83,9 @@
 	OFFLOAD(54, setsockopt)						\
 	OFFLOAD(55, getsockopt)						\
 	NATIVE(56, clone, sys_clone)					\
-	MISSING(57, fork)						\
-	MISSING(58, vfork)						\
-	MISSING(59, execve)						\
+	NATIVE(57, fork, sys_fork)					\
+	NATIVE(58, vfork, sys_vfork)					\
+	NATIVE(59, execve, sys_execve)				\
 	NATIVE(60, exit, sys_exit)					\
 	NATIVE(61, wait4, sys_wait4)					\
 	NATIVE(62, kill, sys_kill)					\
@@ -273,7 +273,7 @@
 	OFFLOAD(244, mq_notify)						\
 	OFFLOAD(245, mq_getsetattr)					\
 	MISSING(246, kexec_load)					\
-	MISSING(247, waitid)						\
+	NATIVE(247, waitid, sys_waitid)				\
 	OFFLOAD(248, add_key)						\
 	OFFLOAD(249, request_key)					\
 	OFFLOAD(250, keyctl)						\
@@ -319,7 +319,7 @@
 	OFFLOAD(290, eventfd2)						\
 	OFFLOAD(291, epoll_create1)					\
 	ROUTED(292, dup3, sys_dup3_routed, ROUTE_SELF)	\
-	OFFLOAD(293, pipe2)						\
+	NATIVE(293, pipe2, sys_pipe2)				\
 	OFFLOAD(294, inotify_init1)					\
 	OFFLOAD(295, preadv)						\
 	OFFLOAD(296, pwritev)						\
@@ -348,7 +348,7 @@
 	OFFLOAD(319, memfd_create)					\
 	MISSING(320, kexec_file_load)					\
 	OFFLOAD(321, bpf)						\
-	MISSING(322, execveat)						\
+	NATIVE(322, execveat, sys_execveat)			\
 	MISSING(323, userfaultfd)					\
 	NATIVE(324, membarrier, sys_membarrier)				\
 	NATIVE(325, mlock2, sys_mlock)					\

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fork's copy of an address space. Cove copies every page now, into
+ * memory allocated now, rather than sharing pages copy-on-write: Cove
+ * never demand-pages (a job's memory is populated when it is mapped, so it
+ * runs without page faults or their noise), and a copy-on-write child or
+ * parent would take a fault on its first write to each page, and could
+ * even find no memory left then, with nobody to tell but a signal. Copying
+ * eagerly makes fork fail with ENOMEM up front instead, and each region is
+ * populated with the largest pages its alignment allows, as the parent's.
+ */
+#include <cove/arch.h>
+#include <cove/aspace.h>
+#include <cove/errno.h>
+#include <cove/heap.h>
+#include <cove/kmap.h>
+#include <cove/pmem.h>
+#include <cove/string.h>
+#include <arch/memlayout.h>
+
+/* The regions of src as they are now: copied out so no lock is held while copying. */
+static struct vm_region *aspace_snapshot(struct aspace *src, uint32_t *count, uint64_t *bytes)
+{
+	unsigned long flags = spin_lock_irqsave(&src->lock);
+	struct vm_region *snap = NULL;
+	uint32_t n = 0, i = 0;
+
+	for (struct vm_region *r = src->regions; r; r = r->next)
+		n++;
+	*bytes = src->mapped_bytes;
+	spin_unlock_irqrestore(&src->lock, flags);
+	snap = kmalloc(sizeof(*snap) * (n ? n : 1));
+	if (!snap)
+		return NULL;
+	flags = spin_lock_irqsave(&src->lock);
+	for (struct vm_region *r = src->regions; r && i < n; r = r->next) {
+		snap[i] = *r;
+		vm_file_name_get(r->file);	/* held until the copy is done */
+		snap[i++].next = NULL;
+	}
+	spin_unlock_irqrestore(&src->lock, flags);
+	*count = i;
+	return snap;
+}
+
+/* Copy the bytes of [va, end) from src to dst, one source page at a time. */
+static int aspace_copy_pages(struct aspace *dst, struct aspace *src, uint64_t va, uint64_t end)
+{
+	while (va < end) {
+		phys_addr_t pa;
+		uint64_t size, chunk;
+
+		if (arch_aspace_translate(&src->arch, va, &pa, &size)) {
+			va += PAGE_SIZE;	/* unmapped meanwhile by another thread */
+			continue;
+		}
+		chunk = MIN(end - va, size - (va & (size - 1)));
+		if (aspace_write(dst, va, phys_to_virt(pa), chunk))
+			return -EFAULT;
+		va += chunk;
+	}
+	return 0;
+}
+
+struct aspace *aspace_clone(struct aspace *src, int *err)
+{
+	struct vm_region *snap;
+	struct aspace *dst;
+	struct pmem_stats st;
+	uint32_t n = 0;
+	uint64_t bytes = 0;
+	int rc = 0;
+
+	snap = aspace_snapshot(src, &n, &bytes);
+	if (!snap) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	/* Fail early and cheaply when the copy cannot fit. */
+	pmem_get_stats(&st);
+	dst = bytes > st.free_bytes ? NULL : aspace_create(src->large_page);
+	if (!dst)
+		rc = -ENOMEM;
+	if (dst) {
+		dst->brk_base = src->brk_base;
+		dst->brk_cur = src->brk_cur;
+		dst->brk_limit = src->brk_limit;
+		dst->mmap_top = src->mmap_top;
+	}
+	for (uint32_t i = 0; i < n && !rc; i++) {
+		struct vm_region *r = &snap[i];
+
+		/* Writable while copying; the region's own rights after. */
+		rc = aspace_map_file(dst, r->start, r->end - r->start, VM_READ | VM_WRITE, r->kind,
+				     r->file, r->file_off);
+		if (!rc)
+			rc = aspace_copy_pages(dst, src, r->start, r->end);
+		if (!rc && r->prot != (VM_READ | VM_WRITE))
+			rc = aspace_protect(dst, r->start, r->end - r->start, r->prot);
+	}
+	for (uint32_t i = 0; i < n; i++)
+		vm_file_name_put(snap[i].file);
+	kfree(snap);
+	if (rc) {
+		if (dst)
+			aspace_put(dst);
+		*err = rc == -EEXIST ? -ENOMEM : rc;
+		return NULL;
+	}
+	return dst;
+}

@@ -1,0 +1,571 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * forkexec: processes as a program sees them -- fork, vfork, posix_spawn,
+ * execve, wait4/waitid with exit codes and WNOHANG, SIGCHLD, pipes (EOF,
+ * EPIPE and SIGPIPE), close-on-exec, and a fork that cannot fit in memory
+ * failing with ENOMEM while the parent goes on. One line per check
+ * ("forkexec: NAME ok"), then "forkexec: ok N checks"; the first failure
+ * prints "forkexec: FAIL ..." and exits 1.
+ *   forkexec checkfd A B   (run by the close-on-exec check through exec)
+ *                          exits 0 if fd A is closed and fd B is open
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "common.h"
+
+const char *prog = "forkexec";
+
+extern char **environ;
+
+static int nchecks;
+
+static void pass(const char *name)
+{
+	nchecks++;
+	printf("forkexec: %s ok\n", name);
+	fflush(stdout);
+}
+
+/* The child's wait status, or a failure. */
+static int wait_for(pid_t pid)
+{
+	int status;
+	pid_t got = waitpid(pid, &status, 0);
+
+	if (got != pid)
+		die("waitpid(%d) returned %d (%s)", pid, got, strerror(errno));
+	return status;
+}
+
+static void expect_exit(pid_t pid, int code, const char *what)
+{
+	int st = wait_for(pid);
+
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != code)
+		die("%s: status %#x, want exit %d", what, st, code);
+}
+
+/* Read fd to its end into buf (NUL-terminated). */
+static size_t read_all(int fd, char *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len - 1 && (n = read(fd, buf + got, len - 1 - got)) > 0)
+		got += (size_t)n;
+	if (n < 0)
+		die("read from a pipe: %s", strerror(errno));
+	buf[got] = 0;
+	return got;
+}
+
+static void check_pipe_exec(void)
+{
+	char buf[128];
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p))
+		die("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		dup2(p[1], 1);
+		close(p[0]);
+		close(p[1]);
+		execl("/bin/busybox", "busybox", "echo", "hello through a pipe", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	read_all(p[0], buf, sizeof(buf));
+	close(p[0]);
+	expect_exit(pid, 0, "busybox echo");
+	if (strcmp(buf, "hello through a pipe\n"))
+		die("the exec'd child wrote '%s'", buf);
+	pass("fork-pipe-execve-waitpid");
+}
+
+static void check_exit_codes(void)
+{
+	pid_t pid = fork(), me;
+	int st;
+
+	if (pid == 0)
+		_exit(42);
+	expect_exit(pid, 42, "_exit(42)");
+	pid = fork();
+	if (pid == 0) {
+		kill(getpid(), SIGTERM);
+		for (;;)
+			pause();
+	}
+	st = wait_for(pid);
+	if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGTERM)
+		die("a child killed by SIGTERM: status %#x", st);
+	me = getpid();
+	pid = fork();
+	if (pid == 0)
+		exit(getppid() == me ? 5 : 6);
+	expect_exit(pid, 5, "getppid in the child");
+	pass("exit-codes-wexitstatus-wtermsig");
+}
+
+static void check_wnohang(void)
+{
+	int p[2], st;
+	char c;
+	pid_t pid;
+
+	if (pipe(p))
+		die("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		close(p[1]);
+		/* Blocks until the parent closes its write end: EOF. */
+		_exit(read(p[0], &c, 1) == 0 ? 3 : 4);
+	}
+	close(p[0]);
+	if (waitpid(pid, &st, WNOHANG) != 0)
+		die("WNOHANG on a running child did not return 0");
+	close(p[1]);
+	expect_exit(pid, 3, "the child reading to EOF");
+	if (waitpid(-1, &st, WNOHANG) != -1 || errno != ECHILD)
+		die("waitpid with no children left: want ECHILD");
+	pass("wnohang-echild");
+}
+
+static void check_vfork(void)
+{
+	static volatile int shared;
+	pid_t pid;
+
+	shared = 0;
+	pid = vfork();
+	if (pid == 0) {
+		shared = 1;	/* the parent's memory: vfork shares it */
+		_exit(7);
+	}
+	if (pid < 0)
+		die("vfork: %s", strerror(errno));
+	if (shared != 1)
+		die("vfork: the child's store is not in the parent's memory");
+	expect_exit(pid, 7, "vfork+_exit");
+	pass("vfork-exit");
+}
+
+static void check_posix_spawn(void)
+{
+	char *ok_argv[] = { "busybox", "true", NULL };
+	char *bad_argv[] = { "busybox", "false", NULL };
+	char *none_argv[] = { "nothing", NULL };
+	pid_t pid;
+	int rc;
+
+	rc = posix_spawn(&pid, "/bin/busybox", NULL, NULL, ok_argv, environ);
+	if (rc)
+		die("posix_spawn busybox true: %s", strerror(rc));
+	expect_exit(pid, 0, "busybox true");
+	rc = posix_spawn(&pid, "/bin/busybox", NULL, NULL, bad_argv, environ);
+	if (rc)
+		die("posix_spawn busybox false: %s", strerror(rc));
+	expect_exit(pid, 1, "busybox false");
+	rc = posix_spawn(&pid, "/no/such/program", NULL, NULL, none_argv, environ);
+	/* glibc reports the exec's error; musl may too, or the child exits 127. */
+	if (rc == 0)
+		expect_exit(pid, 127, "posix_spawn of a missing file");
+	else if (rc != ENOENT)
+		die("posix_spawn of a missing file: %s", strerror(rc));
+	pass("posix-spawn");
+}
+
+static volatile sig_atomic_t chld_seen, pipe_seen;
+
+static void on_chld(int sig)
+{
+	(void)sig;
+	chld_seen++;
+}
+
+static void on_pipe(int sig)
+{
+	(void)sig;
+	pipe_seen++;
+}
+
+static void check_sigchld(void)
+{
+	struct sigaction sa = { .sa_handler = on_chld };
+	pid_t pid;
+
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	if (sigaction(SIGCHLD, &sa, NULL))
+		die("sigaction SIGCHLD: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	expect_exit(pid, 0, "a child for SIGCHLD");
+	for (int i = 0; i < 100 && !chld_seen; i++)
+		usleep(1000);
+	if (!chld_seen)
+		die("no SIGCHLD handler ran after the child ended");
+	signal(SIGCHLD, SIG_DFL);
+	pass("sigchld-handler");
+}
+
+static void check_epipe(void)
+{
+	int p[2], st;
+	pid_t pid;
+
+	if (pipe(p))
+		die("pipe: %s", strerror(errno));
+	close(p[0]);
+	signal(SIGPIPE, on_pipe);
+	if (write(p[1], "x", 1) != -1 || errno != EPIPE)
+		die("a write with no reader: want EPIPE");
+	if (!pipe_seen)
+		die("a write with no reader: no SIGPIPE");
+	signal(SIGPIPE, SIG_DFL);
+	pid = fork();
+	if (pid == 0) {
+		write(p[1], "x", 1);
+		_exit(0);	/* not reached: SIGPIPE's default ends it */
+	}
+	close(p[1]);
+	st = wait_for(pid);
+	if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGPIPE)
+		die("a writer with SIGPIPE's default: status %#x", st);
+	pass("epipe-sigpipe");
+}
+
+static void check_nonblock(void)
+{
+	char big[4096], c;
+	int p[2];
+	long total = 0;
+
+	if (pipe2(p, O_NONBLOCK))
+		die("pipe2: %s", strerror(errno));
+	if (read(p[0], &c, 1) != -1 || errno != EAGAIN)
+		die("an empty O_NONBLOCK pipe: want EAGAIN");
+	memset(big, 'p', sizeof(big));
+	for (;;) {
+		ssize_t n = write(p[1], big, sizeof(big));
+
+		if (n < 0)
+			break;
+		total += n;
+	}
+	if (errno != EAGAIN || total < 4096)
+		die("filling an O_NONBLOCK pipe: %ld bytes, then %s", total, strerror(errno));
+	close(p[0]);
+	close(p[1]);
+	pass("pipe-nonblock");
+}
+
+/* What a pipe looks like: a FIFO, named pipe:[N] in /proc/self/fd. */
+static void check_pipe_names(void)
+{
+	char path[64], name[64], want[64];
+	struct stat st;
+	ssize_t n;
+	int p[2];
+
+	if (pipe(p))
+		die("pipe: %s", strerror(errno));
+	if (fstat(p[0], &st) || !S_ISFIFO(st.st_mode))
+		die("fstat of a pipe: not a FIFO (mode %o)", (unsigned)st.st_mode);
+	snprintf(want, sizeof(want), "pipe:[%lu]", (unsigned long)st.st_ino);
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", p[i]);
+		n = readlink(path, name, sizeof(name) - 1);
+		if (n < 0)
+			die("readlink %s: %s", path, strerror(errno));
+		name[n] = 0;
+		if (strcmp(name, want))
+			die("readlink %s: '%s', want '%s'", path, name, want);
+	}
+	if (lseek(p[0], 0, SEEK_SET) != -1 || errno != ESPIPE)
+		die("lseek on a pipe: want ESPIPE");
+	close(p[0]);
+	close(p[1]);
+	pass("pipe-names");
+}
+
+/* readv on a pipe returns what is there: it does not wait to fill every buffer. */
+static void check_pipe_readv(void)
+{
+	char a[5], b[64];
+	struct iovec iov[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+	int p[2];
+
+	if (pipe(p))
+		die("pipe: %s", strerror(errno));
+	if (write(p[1], "12345", 5) != 5)
+		die("write to a pipe: %s", strerror(errno));
+	if (readv(p[0], iov, 2) != 5 || memcmp(a, "12345", 5))
+		die("readv of a pipe holding exactly the first buffer");
+	close(p[0]);
+	close(p[1]);
+	pass("pipe-readv");
+}
+
+static int thread_pipe[2];
+
+static void *blocked_reader(void *arg)
+{
+	char c;
+
+	(void)arg;
+	return (void *)(long)read(thread_pipe[0], &c, 1);
+}
+
+/* fork in a process with another thread: only the caller goes on in the child. */
+static void check_fork_threads(void)
+{
+	pthread_t t;
+	void *ret;
+	pid_t pid;
+
+	if (pipe(thread_pipe) || pthread_create(&t, NULL, blocked_reader, NULL))
+		die("pipe/pthread_create: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0)
+		_exit(12);
+	expect_exit(pid, 12, "a child forked beside another thread");
+	if (write(thread_pipe[1], "x", 1) != 1 || pthread_join(t, &ret) || (long)ret != 1)
+		die("the parent's other thread did not go on after the fork");
+	close(thread_pipe[0]);
+	close(thread_pipe[1]);
+	pass("fork-with-threads");
+}
+
+static int never_pipe[2];
+
+static void *never_reader(void *arg)
+{
+	char c;
+
+	(void)arg;
+	read(never_pipe[0], &c, 1);	/* nobody writes: only execve ends it */
+	return NULL;
+}
+
+/* execve in a process with another thread (asleep in a read): that thread goes, exec goes on. */
+static void check_execve_threads(void)
+{
+	char buf[64];
+	pthread_t t;
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p))
+		die("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		if (pipe(never_pipe) || pthread_create(&t, NULL, never_reader, NULL))
+			_exit(126);
+		usleep(10000);		/* let it block */
+		dup2(p[1], 1);
+		execl("/bin/busybox", "busybox", "echo", "exec beside a thread", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	read_all(p[0], buf, sizeof(buf));
+	close(p[0]);
+	expect_exit(pid, 0, "execve beside a thread");
+	if (strcmp(buf, "exec beside a thread\n"))
+		die("execve beside a thread printed '%s'", buf);
+	pass("execve-with-threads");
+}
+
+/* Process groups: a child leading its own group, and kill(-pgid) reaching it. */
+static void check_process_group(void)
+{
+	int p[2], st;
+	char c;
+	pid_t pid;
+
+	if (pipe(p))
+		die("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		if (setpgid(0, 0) || getpgrp() != getpid())
+			_exit(1);
+		write(p[1], "r", 1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	if (read(p[0], &c, 1) != 1)
+		die("the child did not make its own process group");
+	close(p[0]);
+	if (kill(-pid, SIGUSR1))
+		die("kill(-%d): %s", pid, strerror(errno));
+	st = wait_for(pid);
+	if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGUSR1)
+		die("a group killed with SIGUSR1: status %#x", st);
+	if (kill(-pid, SIGUSR1) != -1 || errno != ESRCH)
+		die("kill of a group with nobody left: want ESRCH");
+	pass("process-group-kill");
+}
+
+/* Map all the memory there is, then fork: the copy cannot fit. */
+static void check_fork_enomem(void)
+{
+	enum { CHUNK = 16 << 20, MAXCHUNKS = 1024 };
+	static void *chunks[MAXCHUNKS];
+	int n = 0, st;
+	pid_t pid;
+
+	while (n < MAXCHUNKS) {
+		void *m = mmap(NULL, CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+
+		if (m == MAP_FAILED)
+			break;
+		chunks[n++] = m;
+	}
+	if (n < 4)
+		die("only %d chunks of 16 MiB could be mapped", n);
+	/* Leave room for the kernel's own small allocations. */
+	munmap(chunks[--n], CHUNK);
+	munmap(chunks[--n], CHUNK);
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0) {
+		wait_for(pid);
+		die("fork with %d MiB mapped succeeded; it should not fit", n * 16);
+	}
+	if (errno != ENOMEM)
+		die("fork beyond memory: %s, want ENOMEM", strerror(errno));
+	while (n > 0)
+		munmap(chunks[--n], CHUNK);
+	/* The parent goes on: another fork works. */
+	pid = fork();
+	if (pid == 0)
+		_exit(9);
+	expect_exit(pid, 9, "a fork after the failed one");
+	(void)st;
+	pass("fork-enomem");
+}
+
+static void check_cloexec(void)
+{
+	char a[16], b[16];
+	int fa = open("/tests/forkexec.jobs", O_RDONLY | O_CLOEXEC);
+	int fb = open("/tests/forkexec.jobs", O_RDONLY);
+	pid_t pid;
+
+	if (fa < 0 || fb < 0)
+		die("open /tests/forkexec.jobs: %s", strerror(errno));
+	snprintf(a, sizeof(a), "%d", fa);
+	snprintf(b, sizeof(b), "%d", fb);
+	pid = fork();
+	if (pid == 0) {
+		execl("/proc/self/exe", "forkexec", "checkfd", a, b, (char *)NULL);
+		_exit(127);
+	}
+	expect_exit(pid, 0, "the exec'd child's descriptors");
+	close(fa);
+	close(fb);
+	pass("cloexec");
+}
+
+static void check_execve_errors(void)
+{
+	static char huge[200 * 1024];
+	char *argv[] = { "x", huge, NULL };
+	char *none[] = { "x", NULL };
+	int fd;
+
+	if (execve("/no/such/file", none, environ) != -1 || errno != ENOENT)
+		die("execve of a missing file: want ENOENT, got %s", strerror(errno));
+	if (execve("/tests", none, environ) != -1 || errno != EACCES)
+		die("execve of a directory: want EACCES, got %s", strerror(errno));
+	fd = open("/tmp/forkexec-notelf", O_CREAT | O_WRONLY | O_TRUNC, 0755);
+	if (fd < 0 || write(fd, "not an ELF file\n", 16) != 16)
+		die("making /tmp/forkexec-notelf: %s", strerror(errno));
+	close(fd);
+	chmod("/tmp/forkexec-notelf", 0755);
+	if (execve("/tmp/forkexec-notelf", none, environ) != -1 || errno != ENOEXEC)
+		die("execve of a non-ELF file: want ENOEXEC, got %s", strerror(errno));
+	memset(huge, 'a', sizeof(huge) - 1);
+	if (execve("/bin/busybox", argv, environ) != -1 || errno != E2BIG)
+		die("execve with 200 KiB of arguments: want E2BIG, got %s", strerror(errno));
+	/* Still here, intact. */
+	pass("execve-errors");
+}
+
+static void check_waitid(void)
+{
+	siginfo_t si;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(11);
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)pid, &si, WEXITED))
+		die("waitid: %s", strerror(errno));
+	if (si.si_pid != pid || si.si_code != CLD_EXITED || si.si_status != 11 ||
+	    si.si_signo != SIGCHLD)
+		die("waitid: pid %d code %d status %d", si.si_pid, si.si_code, si.si_status);
+	/* By process group: the caller's, named (the first rank's is group 1), and 0. */
+	for (int i = 0; i < 2; i++) {
+		pid = fork();
+		if (pid == 0)
+			_exit(20 + i);
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PGID, i ? 0 : (id_t)getpgrp(), &si, WEXITED))
+			die("waitid P_PGID %d: %s", i ? 0 : getpgrp(), strerror(errno));
+		if (si.si_pid != pid || si.si_status != 20 + i)
+			die("waitid P_PGID: pid %d status %d", si.si_pid, si.si_status);
+	}
+	pass("waitid");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "checkfd")) {
+		int closed = fcntl(atoi(argv[2]), F_GETFD) == -1 && errno == EBADF;
+		int open_ = fcntl(atoi(argv[3]), F_GETFD) >= 0;
+
+		return closed && open_ ? 0 : 1;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	check_pipe_exec();
+	check_exit_codes();
+	check_wnohang();
+	check_vfork();
+	check_posix_spawn();
+	check_sigchld();
+	check_epipe();
+	check_nonblock();
+	check_pipe_names();
+	check_pipe_readv();
+	check_fork_threads();
+	check_execve_threads();
+	check_process_group();
+	check_cloexec();
+	check_execve_errors();
+	check_waitid();
+	check_fork_enomem();
+	printf("forkexec: ok %d checks\n", nchecks);
+	return 0;
+}
