@@ -72,6 +72,20 @@ static int pipe_wait_locked(struct pipe *pp, unsigned long *flags)
 	return 0;
 }
 
+/*
+ * The pipe cannot serve the caller yet: -EAGAIN for O_NONBLOCK, else wait
+ * (pp->lock held, as it is again on return 0). On an error the lock is
+ * released.
+ */
+static int pipe_block_locked(struct file *f, struct pipe *pp, unsigned long *flags)
+{
+	int rc = (f->flags & O_NONBLOCK) ? -EAGAIN : pipe_wait_locked(pp, flags);
+
+	if (rc)
+		spin_unlock_irqrestore(&pp->lock, *flags);
+	return rc;
+}
+
 static int64_t pipe_read(struct file *f, void *buf, size_t len, uint64_t pos)
 {
 	struct pipe *pp = f->priv;
@@ -85,15 +99,9 @@ static int64_t pipe_read(struct file *f, void *buf, size_t len, uint64_t pos)
 			spin_unlock_irqrestore(&pp->lock, flags);
 			return 0;
 		}
-		if (f->flags & O_NONBLOCK) {
-			spin_unlock_irqrestore(&pp->lock, flags);
-			return -EAGAIN;
-		}
-		rc = pipe_wait_locked(pp, &flags);
-		if (rc) {
-			spin_unlock_irqrestore(&pp->lock, flags);
+		rc = pipe_block_locked(f, pp, &flags);
+		if (rc)
 			return rc;
-		}
 	}
 	n = MIN(len, (size_t)pp->len);
 	first = MIN(n, (size_t)(PIPE_SIZE - pp->head));
@@ -124,15 +132,9 @@ static int64_t pipe_write(struct file *f, const void *buf, size_t len, uint64_t 
 		}
 		if (PIPE_SIZE - pp->len >= need)
 			break;
-		if (f->flags & O_NONBLOCK) {
-			spin_unlock_irqrestore(&pp->lock, flags);
-			return -EAGAIN;
-		}
-		rc = pipe_wait_locked(pp, &flags);
-		if (rc) {
-			spin_unlock_irqrestore(&pp->lock, flags);
+		rc = pipe_block_locked(f, pp, &flags);
+		if (rc)
 			return rc;
-		}
 	}
 	n = MIN(len, (size_t)(PIPE_SIZE - pp->len));
 	tail = (pp->head + pp->len) % PIPE_SIZE;
