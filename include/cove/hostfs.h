@@ -15,14 +15,11 @@
 int64_t host_stream_write(uint32_t job, uint32_t stream, const void *buf, size_t len);
 
 /*
- * Copy the host's file at path into the file system at the same path,
- * through the job's host-side server. 0, or -errno with a reason in err.
+ * Copy the host's program at path into the file system at the same path,
+ * through the job's host-side server, and its interpreter (PT_INTERP) the
+ * same way unless the enclave has it: ld.so then opens the libraries
+ * itself. 0, or -errno with a reason in err.
  */
 int hostfs_stage(const char *path, uint32_t job, char *err, size_t errlen);
-/*
- * The staged program's interpreter (PT_INTERP), staged the same way if
- * the enclave does not have it: ld.so then opens the libraries itself.
- */
-int hostfs_stage_interp(const char *path, uint32_t job, char *err, size_t errlen);
 
 #endif /* COVE_HOSTFS_H */

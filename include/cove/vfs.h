@@ -188,6 +188,8 @@ struct ramfs *vfs_root(void);
  * -EIO.
  */
 int vfs_read_file(const char *path, uint64_t max, char **data, size_t *len);
+/* Whether the tree has path (links followed). */
+bool vfs_has_file(const char *path);
 /*
  * Create path (and its missing parent directories) as a regular file
  * holding data, replacing what was there. 0 or -errno.

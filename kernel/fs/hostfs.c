@@ -23,7 +23,26 @@ int64_t host_stream_write(uint32_t job, uint32_t stream, const void *buf, size_t
 	return hostfile_pwrite(job, stream, buf, len, 0);
 }
 
-int hostfs_stage(const char *path, uint32_t job, char *err, size_t errlen)
+/*
+ * The PT_INTERP of the ELF file in data, into interp (cap bytes), or ""
+ * when it has none (or is not an ELF file: exec says what is wrong).
+ */
+static void hostfs_interp_of(const uint8_t *data, size_t len, char *interp, size_t cap)
+{
+	static struct elf_plan plan;	/* the boot CPU's, which starts host jobs */
+
+	interp[0] = 0;
+	/* Any base will do: only the interpreter's name is wanted. */
+	if (elf_plan(data, len, 1ULL << 32, &plan, NULL) || !plan.interp_len ||
+	    plan.interp_len >= cap)
+		return;
+	memcpy(interp, data + plan.interp_off, plan.interp_len);
+	interp[plan.interp_len] = 0;
+}
+
+/* Copy the host's path into the enclave's tree; interp (if not NULL) gets its PT_INTERP. */
+static int hostfs_stage_file(const char *path, uint32_t job, char *interp, size_t cap,
+			     char *err, size_t errlen)
 {
 	struct vfs_stat st;
 	struct file *f;
@@ -62,6 +81,8 @@ int hostfs_stage(const char *path, uint32_t job, char *err, size_t errlen)
 		rc = n < 0 ? (int)n : (uint64_t)n != st.size ? -EIO : 0;
 		file_put(f);
 	}
+	if (!rc && interp)
+		hostfs_interp_of(data, st.size, interp, cap);
 	if (!rc)
 		rc = vfs_install_file(path, data, st.size, st.mode & 0777);
 	kfree(data);
@@ -70,31 +91,15 @@ int hostfs_stage(const char *path, uint32_t job, char *err, size_t errlen)
 	return rc;
 }
 
-int hostfs_stage_interp(const char *path, uint32_t job, char *err, size_t errlen)
+int hostfs_stage(const char *path, uint32_t job, char *err, size_t errlen)
 {
-	static struct elf_plan plan;	/* the boot CPU's, which starts host jobs */
 	char interp[HOSTFILE_PATH_MAX], why[HOSTFILE_PATH_MAX + 64];
-	size_t len;
-	char *data;
-	int rc;
+	int rc = hostfs_stage_file(path, job, interp, sizeof(interp), err, errlen);
 
-	if (vfs_read_file(path, HOSTFS_MAX_FILE, &data, &len))
-		return 0;	/* exec says what is wrong with it */
-	/* Any base will do: only the interpreter's name is wanted. */
-	rc = elf_plan(data, len, 1ULL << 32, &plan, NULL);
-	if (rc || !plan.interp_len || plan.interp_len >= sizeof(interp)) {
-		kfree(data);
-		return 0;
-	}
-	memcpy(interp, data + plan.interp_off, plan.interp_len);
-	interp[plan.interp_len] = 0;
-	kfree(data);
 	/* Already here (a bare-mode initramfs, or staged for an earlier job)? */
-	if (!vfs_read_file(interp, HOSTFS_MAX_FILE, &data, &len)) {
-		kfree(data);
-		return 0;
-	}
-	rc = hostfs_stage(interp, job, why, sizeof(why));
+	if (rc || !interp[0] || vfs_has_file(interp))
+		return rc;
+	rc = hostfs_stage_file(interp, job, NULL, 0, why, sizeof(why));
 	if (rc)
 		ksnprintf(err, errlen, "%s: interpreter %s", path, why);
 	return rc;

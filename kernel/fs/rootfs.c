@@ -83,6 +83,16 @@ int vfs_init(const void *cpio, size_t len)
 	return rc;
 }
 
+bool vfs_has_file(const char *path)
+{
+	unsigned long irq = spin_lock_irqsave(&rootfs_lock);
+	struct ramfs_node *node;
+	int rc = ramfs_lookup(&rootfs, NULL, path, true, &node);
+
+	spin_unlock_irqrestore(&rootfs_lock, irq);
+	return rc == 0;
+}
+
 int vfs_read_file(const char *path, uint64_t max, char **data, size_t *len)
 {
 	struct ramfs_node *node;

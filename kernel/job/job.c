@@ -421,8 +421,6 @@ void job_start_host(uint32_t host_job, const char *line)
 	rc = job_parse_line(line, env, sizeof(env), err, sizeof(err));
 	if (!rc)
 		rc = hostfs_stage(job_spec.path, host_job, err, sizeof(err));
-	if (!rc)
-		rc = hostfs_stage_interp(job_spec.path, host_job, err, sizeof(err));
 	if (rc) {
 		job_drop_count(false);
 		job_host_refuse(host_job, err);
