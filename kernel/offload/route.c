@@ -22,13 +22,8 @@
 bool offload_fd_is_host(int fd)
 {
 	struct process *p = task_current()->proc;
-	struct file *f;
 
-	if (!offload_has_proxy(p) || fd < 0)
-		return false;
-	f = fd_get(p->files, fd);
-	file_put(f);
-	return !f;
+	return offload_has_proxy(p) && fd >= 0 && !fd_is_open(p->files, fd);
 }
 
 /*
@@ -67,6 +62,7 @@ bool offload_path_is_host(int dirfd, uint64_t upath)
 	struct process *p = task_current()->proc;
 	char path[ROUTE_PATH_PEEK];
 	int64_t n;
+	int fd;
 
 	if (!offload_has_proxy(p))
 		return false;
@@ -77,8 +73,9 @@ bool offload_path_is_host(int dirfd, uint64_t upath)
 		return true;	/* too long to be one of the enclave's short trees */
 	if (path[0] != '/' && dirfd != AT_FDCWD)
 		return offload_fd_is_host(dirfd);
-	if (offload_fd_path(path) >= 0)
-		return offload_fd_is_host(offload_fd_path(path));
+	fd = offload_fd_path(path);
+	if (fd >= 0)
+		return offload_fd_is_host(fd);
 	return hostfile_route(path, p->cwd_on_host) != HOSTFILE_ENCLAVE;
 }
 
