@@ -6,7 +6,8 @@
  * execve returns to an intact caller. Then the process takes the new
  * address space, closes its close-on-exec descriptors, resets its signal
  * handlers to the default (ignored signals stay ignored, as Linux), and
- * its thread leaves for the new program's entry.
+ * its thread leaves for the new program's entry. A process with a host
+ * proxy tells it too, which closes its own close-on-exec descriptors.
  */
 #include <cove/aspace.h>
 #include <cove/errno.h>
@@ -15,6 +16,7 @@
 #include <cove/heap.h>
 #include <cove/hostfile.h>
 #include <cove/kprintf.h>
+#include <cove/offload.h>
 #include <cove/signal.h>
 #include <cove/sched.h>
 #include <cove/string.h>
@@ -158,9 +160,6 @@ static int64_t execve_do(int dirfd, uint64_t upath, uint64_t uargv, uint64_t uen
 	char err[192];
 	int64_t rc;
 
-	/* A proxy's process would need the host's exec too (issue 16, second part). */
-	if (p->proxy)
-		return -ENOSYS;
 	if (flags & ~AT_EMPTY_PATH)
 		return -EINVAL;
 	if (flags & AT_EMPTY_PATH)
@@ -186,6 +185,8 @@ static int64_t execve_do(int dirfd, uint64_t upath, uint64_t uargv, uint64_t uen
 		rc = execve_copy_vec(a, uenvp);
 	if (!rc)
 		rc = execve_resolve(a->path);
+	if (!rc)
+		rc = offload_exec_stage(a->path);
 	if (!rc)
 		rc = vfs_statat(AT_FDCWD, a->path, true, &st);
 	/* Only an executable regular file (Cove has no #! scripts: ENOEXEC, the shell runs them). */
@@ -220,6 +221,8 @@ static int64_t execve_do(int dirfd, uint64_t upath, uint64_t uargv, uint64_t uen
 		kfree(a);
 		return -EINTR;
 	}
+	/* The proxy's side: its close-on-exec descriptors, its view of the old memory. */
+	offload_exec(p);
 	old = p->as;
 	{
 		unsigned long irq = spin_lock_irqsave(&p->lock);

@@ -5,12 +5,15 @@
  * caller's process: its memory (copied now, see mm/aspace_fork.c, or
  * shared until exec for vfork), descriptors, signal actions, cwd and the
  * CPUs the job gave it; the calling thread alone goes on in the child.
+ * A process with a host proxy gets a child with a proxy of its own,
+ * forked on the host from the caller's (kernel/offload/proxy_fork.c).
  */
 #include <cove/aspace.h>
 #include <cove/errno.h>
 #include <cove/file.h>
 #include <cove/fork.h>
 #include <cove/kprintf.h>
+#include <cove/offload.h>
 #include <cove/sched.h>
 #include <cove/signal.h>
 #include <cove/string.h>
@@ -20,12 +23,23 @@
 #include <arch/fpu.h>
 #include <arch/trap.h>
 
-/* The parts of the caller's process the child gets. */
+/*
+ * The parts of the caller's process the child gets. Its memory first: a
+ * fork that does not fit fails before the host forks a proxy for it.
+ */
 static int fork_copy_process(struct process *p, struct process *c, bool share_vm)
 {
 	unsigned long flags;
 	int rc = 0;
 
+	if (share_vm) {
+		aspace_get(p->as);
+		c->as = p->as;
+	} else {
+		c->as = aspace_clone(p->as, &rc);
+		if (!c->as)
+			return rc;
+	}
 	c->allowed = p->allowed;
 	c->exec_heap = p->exec_heap;
 	c->exec_stack = p->exec_stack;
@@ -36,21 +50,25 @@ static int fork_copy_process(struct process *p, struct process *c, bool share_vm
 	flags = spin_lock_irqsave(&p->lock);
 	memcpy(c->sigactions, p->sigactions, sizeof(c->sigactions));
 	spin_unlock_irqrestore(&p->lock, flags);
-	c->files = fdtable_dup(p->files);
-	if (!c->files)
-		return -ENOMEM;
-	if (share_vm) {
-		aspace_get(p->as);
-		c->as = p->as;
-	} else {
-		c->as = aspace_clone(p->as, &rc);
+	/*
+	 * With a host proxy: the child's, forked from the caller's, holds the
+	 * numbers of the descriptors copied next (a thread of the caller
+	 * opening or closing one of Cove's files meanwhile is the only race,
+	 * as with any fork beside such a thread).
+	 */
+	if (p->proxy) {
+		rc = offload_fork(p, c);
+		if (rc)
+			return rc;
 	}
-	return c->as ? 0 : rc;
+	c->files = fdtable_dup(p->files);
+	return c->files ? 0 : -ENOMEM;
 }
 
-/* Undo a child that never ran: nobody waits for it. */
+/* Undo a child that never ran: nobody waits for it (its proxy, if made, ends). */
 static void fork_discard(struct process *c)
 {
+	offload_process_exit(c);
 	if (c->files)
 		fdtable_put(c->files);
 	c->files = NULL;
@@ -127,13 +145,6 @@ int64_t process_fork(const struct fork_args *fa)
 	uint32_t tid;
 	int rc;
 
-	/*
-	 * A process with a host proxy has its descriptors' numbers, cwd and
-	 * more on the host, in the proxy's own process: a child would need a
-	 * proxy of its own. Not yet (issue 16, second part).
-	 */
-	if (p->proxy)
-		return -ENOSYS;
 	/* CLONE_VM without CLONE_VFORK would be a second process in this memory: no. */
 	if (share_vm && !(fa->flags & CLONE_VFORK))
 		return -EINVAL;

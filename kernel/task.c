@@ -7,6 +7,7 @@
 #include <cove/heap.h>
 #include <cove/kprintf.h>
 #include <cove/kstack.h>
+#include <cove/offload.h>
 #include <cove/panic.h>
 #include <cove/percpu.h>
 #include <cove/pmem.h>
@@ -462,6 +463,7 @@ static void process_finish(struct process *p)
 	if (files)
 		fdtable_put(files);
 	process_vfork_release(p);
+	offload_process_exit(p);
 	process_notify_parent(p);
 	if (process_exit_hook)
 		process_exit_hook(p);

@@ -8,6 +8,10 @@
  * prints "forkexec: FAIL ..." and exits 1.
  *   forkexec checkfd A B   (run by the close-on-exec check through exec)
  *                          exits 0 if fd A is closed and fd B is open
+ *   forkexec flood MAX     fork children that wait, up to MAX, until fork
+ *                          fails; "forkexec: flood N children, then ERRNO",
+ *                          then they end and one more fork must work
+ *                          (co-kernel: the host's limit of proxies per job)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -488,6 +492,74 @@ static void check_cloexec(void)
 	pass("cloexec");
 }
 
+/*
+ * A child writes to a file it inherited: the same open file, so the
+ * parent's next write lands after the child's (one offset, as on Linux).
+ * In a job with a host proxy the file is the host's, in the child's own
+ * proxy forked from the parent's.
+ */
+static void check_inherited_fd(void)
+{
+	const char *path = "/tmp/forkexec-inherit";
+	char buf[64];
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	pid_t pid;
+
+	if (fd < 0)
+		die("open %s: %s", path, strerror(errno));
+	pid = fork();
+	if (pid == 0)
+		_exit(write(fd, "from the child\n", 15) == 15 ? 0 : 1);
+	expect_exit(pid, 0, "the child writing to an inherited file");
+	if (write(fd, "from the parent\n", 16) != 16 || lseek(fd, 0, SEEK_SET) != 0)
+		die("the parent's write after its child's: %s", strerror(errno));
+	read_all(fd, buf, sizeof(buf));
+	close(fd);
+	unlink(path);
+	if (strcmp(buf, "from the child\nfrom the parent\n"))
+		die("an inherited file holds '%s'", buf);
+	pass("inherited-fd");
+}
+
+/* forkexec flood MAX: how many waiting children a fork may make. */
+static int flood(unsigned long max)
+{
+	static pid_t kids[4096];
+	unsigned long n = 0;
+	int p[2], err = 0;
+	pid_t pid;
+	char c;
+
+	if (pipe(p))
+		die("pipe: %s", strerror(errno));
+	while (n < max && n < sizeof(kids) / sizeof(kids[0])) {
+		pid = fork();
+		if (pid < 0) {
+			err = errno;
+			break;
+		}
+		if (pid == 0) {
+			close(p[1]);
+			_exit(read(p[0], &c, 1) == 0 ? 0 : 1);
+		}
+		kids[n++] = pid;
+	}
+	printf("forkexec: flood %lu children, then %s\n", n,
+	       err == EAGAIN ? "EAGAIN" : err == ENOMEM ? "ENOMEM" : err ? strerror(err) : "none");
+	close(p[0]);
+	close(p[1]);
+	for (unsigned long i = 0; i < n; i++)
+		expect_exit(kids[i], 0, "a flood child");
+	pid = fork();
+	if (pid == 0)
+		_exit(9);
+	if (pid < 0)
+		die("fork after the flood ended: %s", strerror(errno));
+	expect_exit(pid, 9, "a fork after the flood");
+	printf("forkexec: flood ok\n");
+	return 0;
+}
+
 static void check_execve_errors(void)
 {
 	static char huge[200 * 1024];
@@ -549,6 +621,8 @@ int main(int argc, char **argv)
 		return closed && open_ ? 0 : 1;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 3 && !strcmp(argv[1], "flood"))
+		return flood(arg_ulong(argc, argv, 2, 0, 1, 4096));
 	check_pipe_exec();
 	check_exit_codes();
 	check_wnohang();
@@ -563,6 +637,7 @@ int main(int argc, char **argv)
 	check_execve_threads();
 	check_process_group();
 	check_cloexec();
+	check_inherited_fd();
 	check_execve_errors();
 	check_waitid();
 	check_fork_enomem();

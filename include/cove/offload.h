@@ -39,6 +39,25 @@ bool offload_fd_is_host(int fd);
 /* Descriptor numbers of a job with a proxy: the host holds each one Cove uses. */
 extern const struct fd_numbers offload_fd_numbers;
 
+/*
+ * Processes (kernel/offload/proxy_fork.c). fork: child c of p gets a host
+ * proxy of its own, forked from p's (its host_job and proxy set); 0 or
+ * -errno for the fork (EAGAIN past the host's limit of proxies per job).
+ */
+int offload_fork(struct process *p, struct process *c);
+/*
+ * execve of path (absolute) by the current process: a host program is
+ * copied into the enclave's tree first. 0 (also when the host has no such
+ * file: the tree may), or -errno for the execve.
+ */
+int offload_exec_stage(const char *path);
+/* execve of p past its point of no return: its proxy closes its close-on-exec fds. */
+void offload_exec(struct process *p);
+/* p ended: a proxy fork made for it ends too (the job's own end is the job runner's). */
+void offload_process_exit(struct process *p);
+/* A signal the host sends to a forked process's job id (its proxy's): 0 or -ESRCH. */
+int offload_signal_forked(uint32_t job, int sig);
+
 /* Fill [va, va+len) of the current process from host fd at off (file mmap). */
 int64_t offload_pread_into(int fd, uint64_t va, uint64_t len, uint64_t off);
 

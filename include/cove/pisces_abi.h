@@ -190,7 +190,8 @@ enum cove_lc_op {
 	COVE_LC_CLOSE,		/* arg0 handle */
 	COVE_LC_STAT,		/* payload: path, or none and arg0 handle ->
 				 * arg0 size, arg1 mode, arg2 mtime, arg3 inode */
-	COVE_LC_JOB_EXIT,	/* arg0 status (wait(2) encoding), job = id */
+	COVE_LC_JOB_EXIT,	/* arg0 status (wait(2) encoding), job = id; for the id
+				 * of a forked process (COVE_LC_FORK), its proxy ends */
 	COVE_LC_SYSCALL,	/* payload: struct cove_lc_syscall -> arg0 the call's
 				 * return value (or -errno), result 0 */
 	COVE_LC_FD_RESERVE,	/* arg0 lowest number, arg1 1 = exactly that one ->
@@ -200,6 +201,11 @@ enum cove_lc_op {
 				 * (not the proxy's own, not Cove's placeholders) */
 	COVE_LC_CANCEL,		/* arg0 the seq of a COVE_LC_SYSCALL still unanswered:
 				 * a signal came for its thread, cut the call short */
+	COVE_LC_FORK,		/* arg0 the child's pid: the proxy forks a proxy of its own
+				 * for it -> arg0 the child's job id (or -errno), result 0 */
+	COVE_LC_EXEC,		/* the process execs: its proxy closes its close-on-exec
+				 * host descriptors and forgets the old memory */
+	COVE_LC_OP_LAST = COVE_LC_EXEC,
 };
 
 /*

@@ -101,6 +101,7 @@ struct process {
 	uint32_t host_job;		/* co-kernel: the host job it is part of, or 0 */
 	bool cwd_on_host;		/* relative paths are the host's (cove/hostfile.h) */
 	bool proxy;			/* its host job serves offloaded calls (cove/offload.h) */
+	bool proxy_forked;		/* host_job is a proxy fork made for it: ends with it */
 	char host_cwd[HOSTFILE_PATH_MAX];	/* that host directory; "" if the host did not say */
 	struct task *threads;
 	uint32_t nr_live;		/* threads not yet exited */

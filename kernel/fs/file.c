@@ -195,13 +195,15 @@ struct fdtable *fdtable_dup(struct fdtable *src)
 	struct fdtable *t;
 	unsigned long flags;
 
-	/* A table whose numbers the host hands out is a proxy's: fork refuses those. */
-	if (src->numbers)
-		return NULL;
 	t = kzalloc(sizeof(*t));
 	if (!t)
 		return NULL;
 	t->refs = 1;
+	/*
+	 * A table whose numbers a host proxy holds: the child's proxy was
+	 * forked from that one, so it holds the same numbers already.
+	 */
+	t->numbers = src->numbers;
 	flags = spin_lock_irqsave(&src->lock);
 	for (int i = 0; i < FD_MAX; i++) {
 		t->fd[i] = src->fd[i];

@@ -29,15 +29,17 @@ int64_t host_stream_write(uint32_t job, uint32_t stream, const void *buf, size_t
  */
 static void hostfs_interp_of(const uint8_t *data, size_t len, char *interp, size_t cap)
 {
-	static struct elf_plan plan;	/* the boot CPU's, which starts host jobs */
+	/* Not on the stack (it is large), nor static: execve stages on any CPU. */
+	struct elf_plan *plan = kmalloc(sizeof(*plan));
 
 	interp[0] = 0;
 	/* Any base will do: only the interpreter's name is wanted. */
-	if (elf_plan(data, len, 1ULL << 32, &plan, NULL) || !plan.interp_len ||
-	    plan.interp_len >= cap)
-		return;
-	memcpy(interp, data + plan.interp_off, plan.interp_len);
-	interp[plan.interp_len] = 0;
+	if (plan && !elf_plan(data, len, 1ULL << 32, plan, NULL) && plan->interp_len &&
+	    plan->interp_len < cap) {
+		memcpy(interp, data + plan->interp_off, plan->interp_len);
+		interp[plan->interp_len] = 0;
+	}
+	kfree(plan);
 }
 
 /* Copy the host's path into the enclave's tree; interp (if not NULL) gets its PT_INTERP. */

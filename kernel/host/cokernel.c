@@ -14,6 +14,7 @@
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
 #include <cove/kvsnprintf.h>
+#include <cove/offload.h>
 #include <cove/partition.h>
 #include <cove/pisces_abi.h>
 #include <cove/sched.h>
@@ -115,6 +116,9 @@ static int32_t cokernel_control(uint32_t op, const uint64_t arg[6], uint32_t job
 		if (op == COVE_CTL_SIGNAL && (!arg[1] || arg[1] > NSIG))
 			return cokernel_reply(payload, len, cap, -EINVAL, "bad signal number");
 		rc = job_signal_host((uint32_t)arg[0], op == COVE_CTL_KILL ? SIGKILL : (int)arg[1]);
+		if (rc == -ESRCH)	/* a forked process's own proxy: that process alone */
+			rc = offload_signal_forked((uint32_t)arg[0],
+						   op == COVE_CTL_KILL ? SIGKILL : (int)arg[1]);
 		return cokernel_reply(payload, len, cap, rc, rc ? "no such job running" : "");
 	case COVE_CTL_SHUTDOWN:
 		cokernel_shutdown_requested = true;

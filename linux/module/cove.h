@@ -60,6 +60,13 @@ struct cove_job {
 	bool finished;
 	bool orphan;			/* its launcher closed /dev/cove: calls get -EIO */
 	const void *owner;		/* the launcher's open file */
+	/*
+	 * A forked process's id (cove_fork.c): the launched job it belongs
+	 * to, 0 for a launched job itself; adoptable until the child proxy's
+	 * own file took it over from the parent proxy's (owner).
+	 */
+	u32 fork_root;
+	bool adoptable;
 	struct list_head pending;	/* not yet handed to a waiter */
 	struct list_head serving;	/* handed out, reply not yet in */
 	wait_queue_head_t wq;
@@ -249,11 +256,21 @@ void cove_poll_stop(struct cove_enclave *e);
 int cove_launch(struct cove_enclave *e, struct cove_launch *req, const void *owner);
 void cove_orphan_jobs(const void *owner);
 int cove_kill(struct cove_enclave *e, struct cove_launch *req);
-int cove_lcall_wait(struct cove_enclave *e, struct cove_lcall *req);
-int cove_lcall_reply(struct cove_enclave *e, const struct cove_lcall *req);
+int cove_lcall_wait(struct cove_enclave *e, struct cove_lcall *req, const void *file);
+int cove_lcall_reply(struct cove_enclave *e, const struct cove_lcall *req, const void *file);
 /* Whether job id of e was launched through file (its proxy). */
 bool cove_job_launched_by(struct cove_enclave *e, u32 id, const void *file);
 int cove_signal(struct cove_enclave *e, struct cove_signal *req, const void *file);
+
+/* cove_fork.c: a forked process's own proxy (COVE_IOC_FORK, COVE_IOC_ADOPT) */
+long cove_fork(struct cove_enclave *e, struct cove_fork *req, struct file *file);
+long cove_adopt(struct cove_enclave *e, struct cove_fork *req, struct file *file);
+/* Under e->lc_lock: 0 if file may take and answer j's calls, else -errno. */
+int cove_fork_may_serve(struct cove_enclave *e, struct cove_job *j, const void *file);
+/* file closes: the forked ids it serves end (before cove_orphan_jobs). */
+void cove_fork_release(struct file *file);
+/* cove_chan.c, for cove_fork.c: under e->lc_lock */
+struct cove_job *cove_job_find(struct cove_enclave *e, u32 id);
 
 /* cove_mirror.c: job memory seen by the job's host proxy */
 int cove_mirror_translate(struct cove_enclave *e, u64 root, u64 va, u64 *pa);

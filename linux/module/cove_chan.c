@@ -83,7 +83,7 @@ out:
 	return ret;
 }
 
-static struct cove_job *cove_job_find(struct cove_enclave *e, u32 id)
+struct cove_job *cove_job_find(struct cove_enclave *e, u32 id)
 {
 	struct cove_job *j;
 
@@ -169,7 +169,9 @@ static void cove_lc_take(struct cove_enclave *e)
 		j = cove_job_find(e, m.job);
 		if (!j || j->finished || (j->orphan && m.op != COVE_LC_JOB_EXIT)) {
 			spin_unlock(&e->lc_lock);
-			if (!j || j->finished)
+			/* The end of a process whose proxy died first is no news. */
+			if ((!j || j->finished) &&
+			    !(j && j->orphan && m.op == COVE_LC_JOB_EXIT))
 				pr_err_ratelimited("cove %u: long call %u for job %u, which is not "
 						   "running\n", e->id, m.op, m.job);
 			kfree(r);
@@ -440,7 +442,7 @@ static bool cove_lc_ready(struct cove_enclave *e, struct cove_job *j)
 	return ready || cove_gone(e);
 }
 
-int cove_lcall_wait(struct cove_enclave *e, struct cove_lcall *req)
+int cove_lcall_wait(struct cove_enclave *e, struct cove_lcall *req, const void *file)
 {
 	struct cove_lreq *r = NULL;
 	struct cove_msg *m;
@@ -455,11 +457,14 @@ int cove_lcall_wait(struct cove_enclave *e, struct cove_lcall *req)
 	}
 	spin_lock(&e->lc_lock);
 	j = cove_job_find(e, req->job);
+	ret = j ? cove_fork_may_serve(e, j, file) : 0;
 	spin_unlock(&e->lc_lock);
 	if (!j) {
 		pr_err_ratelimited("cove %u: no job %u\n", e->id, req->job);
 		return -EINVAL;
 	}
+	if (ret)
+		return ret;
 	if (req->timeout_ms == COVE_LCALL_POLL) {
 		/*
 		 * A proxy between calls takes what Cove has published itself,
@@ -508,7 +513,7 @@ int cove_lcall_wait(struct cove_enclave *e, struct cove_lcall *req)
 	return ret;
 }
 
-int cove_lcall_reply(struct cove_enclave *e, const struct cove_lcall *req)
+int cove_lcall_reply(struct cove_enclave *e, const struct cove_lcall *req, const void *file)
 {
 	struct cove_lreq *r = NULL, *it;
 	struct cove_msg *m;
@@ -517,7 +522,7 @@ int cove_lcall_reply(struct cove_enclave *e, const struct cove_lcall *req)
 
 	spin_lock(&e->lc_lock);
 	j = cove_job_find(e, req->job);
-	if (j) {
+	if (j && !cove_fork_may_serve(e, j, file)) {
 		list_for_each_entry(it, &j->serving, node) {
 			if (it->seq == req->token) {
 				r = it;

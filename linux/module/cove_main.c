@@ -110,6 +110,7 @@ static int cove_open(struct inode *inode, struct file *file)
 static int cove_release(struct inode *inode, struct file *file)
 {
 	cove_mirror_release(file);
+	cove_fork_release(file);
 	cove_orphan_jobs(file);
 	return 0;
 }
@@ -158,6 +159,8 @@ static const struct cove_ioctl_row cove_ioctls[] = {
 	{ COVE_IOC_CONSOLE,	COVE_RIGHT_OWNER, true,	 0, "console" },
 	{ COVE_IOC_MIRROR,	COVE_RIGHT_OWNER, true,	 0, "mirror" },
 	{ COVE_IOC_SIGNAL,	COVE_RIGHT_OWNER, true,	 0, "signal" },
+	{ COVE_IOC_FORK,	COVE_RIGHT_OWNER, true,	 0, "fork" },
+	{ COVE_IOC_ADOPT,	COVE_RIGHT_OWNER, true,	 0, "adopt" },
 	{ COVE_IOC_STATUS,	COVE_RIGHT_ANY,	  true,	 COVE_STATUS_SIZE_V1, "status" },
 };
 
@@ -172,6 +175,7 @@ union cove_ioctl_arg {
 	struct cove_chown chown;
 	struct cove_mirror_set mirror;
 	struct cove_signal signal;
+	struct cove_fork fork;
 	__u32 id;
 };
 
@@ -184,6 +188,7 @@ static_assert(offsetof(struct cove_change, id) == 0);
 static_assert(offsetof(struct cove_chown, id) == 0);
 static_assert(offsetof(struct cove_mirror_set, id) == 0);
 static_assert(offsetof(struct cove_signal, id) == 0);
+static_assert(offsetof(struct cove_fork, id) == 0);
 static_assert(offsetof(struct cove_create, owner) == COVE_CREATE_SIZE_V1);
 static_assert(offsetof(struct cove_status, owner) == COVE_STATUS_SIZE_V1);
 
@@ -265,13 +270,17 @@ static long cove_dispatch(struct file *file, unsigned int cmd, union cove_ioctl_
 	case COVE_IOC_KILL:
 		return cove_kill(e, &u->launch);
 	case COVE_IOC_LCALL_WAIT:
-		return cove_lcall_wait(e, &u->lcall);
+		return cove_lcall_wait(e, &u->lcall, file);
 	case COVE_IOC_LCALL_REPLY:
-		return cove_lcall_reply(e, &u->lcall);
+		return cove_lcall_reply(e, &u->lcall, file);
 	case COVE_IOC_MIRROR:
 		return cove_mirror_set(e, file, &u->mirror);
 	case COVE_IOC_SIGNAL:
 		return cove_signal(e, &u->signal, file);
+	case COVE_IOC_FORK:
+		return cove_fork(e, &u->fork, file);
+	case COVE_IOC_ADOPT:
+		return cove_adopt(e, &u->fork, file);
 	}
 	pr_err_ratelimited("cove: ioctl %#x has a row but no handler\n", cmd);
 	return -ENOTTY;

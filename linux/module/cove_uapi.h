@@ -148,7 +148,8 @@ struct cove_chown {
 /*
  * Who may make each request (the module checks; cove(1) PERMISSIONS):
  *   root (CAP_SYS_ADMIN) only: CREATE, DESTROY, ADD, REMOVE, RESTART, CHOWN
- *   the enclave's owner or root: LAUNCH, LCALL_WAIT, LCALL_REPLY, KILL, CONSOLE
+ *   the enclave's owner or root: LAUNCH, LCALL_WAIT, LCALL_REPLY, KILL, CONSOLE,
+ *   MIRROR, SIGNAL, FORK, ADOPT
  *   everyone: STATUS (physical addresses and the fault report: root only)
  * Refused: EPERM. An enclave with no owner is root's only.
  */
@@ -165,7 +166,7 @@ struct cove_chown {
 #define COVE_IOC_KILL		_IOW(COVE_IOC_MAGIC, 10, struct cove_launch)
 /* Destroy and create again from the same cores, memory, image and options. */
 #define COVE_IOC_RESTART	_IOW(COVE_IOC_MAGIC, 11, __u32)
-/* 12..19 are left for the syscall-offload requests. */
+/* 12..19 are left for the syscall-offload requests (12-15 below). */
 #define COVE_IOC_CHOWN		_IOW(COVE_IOC_MAGIC, 20, struct cove_chown)
 
 /*
@@ -192,5 +193,32 @@ struct cove_signal {
 
 #define COVE_IOC_MIRROR		_IOW(COVE_IOC_MAGIC, 12, struct cove_mirror_set)
 #define COVE_IOC_SIGNAL		_IOW(COVE_IOC_MAGIC, 13, struct cove_signal)
+
+/*
+ * A forked process's own proxy (McKernel forks mcexec the same way). When
+ * a process of job `job` forks in the enclave, its proxy (the file that
+ * serves `job`) asks for a job id for the child (COVE_IOC_FORK: out
+ * `child`), forks itself, and the child proxy opens /dev/cove again and
+ * takes the id over from the file it inherited (COVE_IOC_ADOPT: `job` the
+ * child's id, `from_fd` that inherited descriptor), then serves and
+ * mirrors that id alone and closes the inherited descriptor, so only the
+ * first proxy's file keeps the job alive. A proxy that could not fork
+ * gives the id back (COVE_IOC_FORK with COVE_FORK_DROP, `job` the child's
+ * id). The ids of one job's live processes are limited (module parameter
+ * fork_max): beyond it COVE_IOC_FORK fails with EAGAIN.
+ */
+#define COVE_FORK_DROP 0x1
+
+struct cove_fork {
+	__u32 id;
+	__u32 job;
+	__u32 child;			/* out (FORK) */
+	__s32 from_fd;			/* ADOPT */
+	__u32 flags;			/* COVE_FORK_* */
+	__u32 pad;			/* 0 */
+};
+
+#define COVE_IOC_FORK		_IOWR(COVE_IOC_MAGIC, 14, struct cove_fork)
+#define COVE_IOC_ADOPT		_IOW(COVE_IOC_MAGIC, 15, struct cove_fork)
 
 #endif /* COVE_UAPI_H */

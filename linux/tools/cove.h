@@ -69,6 +69,8 @@ uint32_t args_only_enclave_id(int argc, char **argv);
 
 /* /dev/cove open for read/write (anyone may); any failure ends the command. */
 int cove_open(void);
+/* The device cove_open() opens ($COVE_DEVICE, else /dev/cove). */
+const char *cove_device(void);
 /* The device is at fd now (the proxy moved it out of its job's way). */
 void cove_moved(int fd);
 /* COVE_IOC_STATUS of one enclave; false if there is no such enclave. */

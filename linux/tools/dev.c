@@ -15,7 +15,7 @@
 
 _Static_assert(CLI_CPU_WORDS == COVE_CPUMASK_WORDS, "CPU masks of the CLI and the uapi differ");
 
-static const char *cove_device(void)
+const char *cove_device(void)
 {
 	/* Tests and odd setups point the CLI elsewhere; the module's node is the default. */
 	const char *dev = getenv("COVE_DEVICE");

@@ -13,13 +13,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <pthread.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/futex.h>
 #include <time.h>
 #include <unistd.h>
 #include <cove/pisces_abi.h>
@@ -37,6 +41,8 @@
 #define LC_SPIN_NS 200000L
 /* Sent to a server thread to cut short the host call it is blocked in. */
 #define LC_WAKE_SIGNAL (SIGRTMIN + 1)
+/* How long a proxy waits for the proxy it forked to be ready, in LC_POLL_MS steps. */
+#define LC_FORK_WAIT_STEPS 40
 
 /*
  * Flags a job may pass to open(2). Anything else (O_PATH, O_ASYNC,
@@ -48,6 +54,7 @@
 struct lcall_server {
 	int fd;
 	uint32_t id, job;
+	bool forked;			/* the proxy of a forked process, not `cove run` itself */
 	pthread_mutex_t lock;		/* handles, warned_op */
 	int handles[LC_HANDLES];	/* host fds; -1 = free; 0-2 are our stdio */
 	bool warned_op;
@@ -67,6 +74,14 @@ struct lcall_worker {
 	uint64_t serving;		/* the token of the call it is in, or 0 (atomic) */
 	uint64_t cancel;		/* a token cancelled before its call began (atomic) */
 };
+
+/*
+ * Set up once per proxy (lc_server_init) before its workers start, and
+ * again in a proxy forked for a forked process (lc_fork_child), where the
+ * one thread left is the worker that forked.
+ */
+static struct lcall_server lc_server;
+static struct lcall_worker lc_workers[LC_THREADS];
 
 /*
  * A signal came for the job thread whose call the worker serving token is
@@ -247,10 +262,83 @@ static int lc_serve_file(struct lcall_server *s, char *buf, const struct cove_lc
 	return rc;
 }
 
+/* COVE_LC_EXEC sweeps our descriptors: the handle table's are Cove's own reads. */
+static bool lc_is_handle(int fd)
+{
+	for (int h = 3; h < LC_HANDLES; h++)
+		if (lc_server.handles[h] == fd)
+			return true;
+	return false;
+}
+
+static void lc_fork_child(uint32_t job, _Atomic int *ready) __attribute__((noreturn));
+
+/* Wait for the proxy we forked to say how its start went: 1 ready, else failed. */
+static bool lc_fork_wait(pid_t pid, _Atomic int *ready)
+{
+	struct timespec step = { .tv_sec = 0, .tv_nsec = LC_POLL_MS * 1000000L };
+
+	for (int i = 0; i < LC_FORK_WAIT_STEPS; i++) {
+		int v = atomic_load(ready);
+
+		if (v)
+			return v == 1;
+		syscall(SYS_futex, ready, FUTEX_WAIT, 0, &step, NULL, 0);
+		/* Gone without a word (SIGCHLD is ignored: no zombie lingers to tell us). */
+		if (!atomic_load(ready) && kill(pid, 0) && errno == ESRCH)
+			return false;
+	}
+	kill(pid, SIGKILL);
+	return false;
+}
+
+/*
+ * COVE_LC_FORK: a process of ours forked in the enclave; its child gets a
+ * proxy of its own, forked from us, so it inherits our descriptors, cwd,
+ * umask, ids and limits as a forked process would on Linux. The module
+ * gives the child's id; the reply (that id) goes out only once the new
+ * proxy serves it. An -errno for the enclave's fork otherwise.
+ */
+static int64_t lc_fork(struct lcall_server *s)
+{
+	struct cove_fork req = { .id = s->id, .job = s->job };
+	_Atomic int *ready;
+	bool ok;
+	pid_t pid;
+	int err;
+
+	if (ioctl(s->fd, COVE_IOC_FORK, &req))
+		return errno == ENOMEM ? -ENOMEM : -EAGAIN;	/* fork(2)'s errors */
+	/* A word both proxies see: fork keeps a shared mapping shared. */
+	ready = mmap(NULL, sizeof(*ready), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		     -1, 0);
+	if (ready == MAP_FAILED) {
+		err = -ENOMEM;
+		goto drop;
+	}
+	atomic_store(ready, 0);
+	pid = fork();
+	if (pid == 0)
+		lc_fork_child(req.child, ready);
+	err = pid < 0 ? (errno == ENOMEM ? -ENOMEM : -EAGAIN) : 0;
+	ok = pid > 0 && lc_fork_wait(pid, ready);
+	munmap((void *)ready, sizeof(*ready));
+	if (ok)
+		return req.child;
+	if (!err)
+		err = -EAGAIN;
+drop:
+	req.flags = COVE_FORK_DROP;
+	req.job = req.child;
+	ioctl(s->fd, COVE_IOC_FORK, &req);
+	return err;
+}
+
 /* Answer one request: lc becomes the reply (result, args, payload bytes). */
-static void lc_serve_one(struct lcall_server *s, char *buf, struct cove_lcall *lc)
+static void lc_serve_one(struct lcall_server *s, struct lcall_worker *w, struct cove_lcall *lc)
 {
 	const struct cove_lcall rq = *lc;
+	char *buf = w->buf;
 	int64_t r;
 	int rc = 0;
 
@@ -279,6 +367,14 @@ static void lc_serve_one(struct lcall_server *s, char *buf, struct cove_lcall *l
 	case COVE_LC_CANCEL:
 		if (rq.arg[0])
 			lc_cancel(s, rq.arg[0]);
+		break;
+	case COVE_LC_FORK:
+		lc->arg[0] = (uint64_t)lc_fork(s);
+		break;
+	case COVE_LC_EXEC:
+		pthread_mutex_lock(&s->lock);
+		lc->arg[0] = (uint64_t)proxy_exec(lc_is_handle);
+		pthread_mutex_unlock(&s->lock);
 		break;
 	case COVE_LC_JOB_EXIT:
 		break;
@@ -395,7 +491,7 @@ static void *lc_worker_main(void *arg)
 			lc.result = 0;
 			lc.len = 0;
 		} else {
-			lc_serve_one(s, w->buf, &lc);
+			lc_serve_one(s, w, &lc);
 		}
 		__atomic_store_n(&w->serving, 0, __ATOMIC_RELEASE);
 		while ((rc = ioctl(s->fd, COVE_IOC_LCALL_REPLY, &lc)) && errno == EINTR)
@@ -450,48 +546,101 @@ static void *lc_worker_start(void *arg)
 	return lc_worker_main(arg);
 }
 
-int lcall_serve(int fd, uint32_t id, uint32_t job)
+/* Start the workers of s (lc_server); the calling thread then runs lc_main. */
+static void lc_start_workers(struct lcall_server *s)
 {
-	static struct lcall_server s;
-	static struct lcall_worker workers[LC_THREADS];
-	struct timespec tick = { .tv_sec = 0, .tv_nsec = LC_POLL_MS * 1000000L };
-	int interrupts = 0;
-	sigset_t forward;
-
-	s.fd = fd;
-	s.id = id;
-	s.job = job;
-	pthread_mutex_init(&s.lock, NULL);
-	for (int h = 0; h < LC_HANDLES; h++)
-		s.handles[h] = h <= 2 ? h : -1;
-	lc_signals_setup(&forward);
-	s.workers_left = LC_THREADS;
-	s.workers = workers;
+	s->workers_left = LC_THREADS;
+	s->workers = lc_workers;
 	for (int i = 0; i < LC_THREADS; i++) {
-		workers[i].s = &s;
-		workers[i].buf = malloc(COVE_LCALL_PAYLOAD_MAX);
-		if (!workers[i].buf)
+		lc_workers[i].s = s;
+		lc_workers[i].serving = 0;
+		lc_workers[i].cancel = 0;
+		if (!lc_workers[i].buf)
+			lc_workers[i].buf = malloc(COVE_LCALL_PAYLOAD_MAX);
+		if (!lc_workers[i].buf)
 			fail("out of memory");
-		if (pthread_create(&workers[i].thread, NULL, lc_worker_start, &workers[i]))
+		if (pthread_create(&lc_workers[i].thread, NULL, lc_worker_start, &lc_workers[i]))
 			fail("cannot start a server thread");
 	}
-	while (!s.ended && __atomic_load_n(&s.workers_left, __ATOMIC_ACQUIRE)) {
-		int sig = sigtimedwait(&forward, NULL, &tick);
+}
+
+/*
+ * Until the job (or, in a forked proxy, its process) ends: signals sent to
+ * us reach it. `cove run` passes them to the job's ranks, and Ctrl-C again
+ * stops the job; a forked proxy passes them to its own process alone, so
+ * a terminal's Ctrl-C, which reaches every proxy of the foreground group,
+ * reaches each process of the job once, as on Linux.
+ */
+static void lc_main(struct lcall_server *s, const sigset_t *forward)
+{
+	struct timespec tick = { .tv_sec = 0, .tv_nsec = LC_POLL_MS * 1000000L };
+	int interrupts = 0;
+
+	while (!s->ended && __atomic_load_n(&s->workers_left, __ATOMIC_ACQUIRE)) {
+		int sig = sigtimedwait(forward, NULL, &tick);
 
 		if (sig <= 0)
 			continue;
-		/* Ctrl-C (and the others) reach the job; Ctrl-C again stops it for good. */
-		if (sig == SIGINT && interrupts > 0)
-			kill_job(&s, interrupts);
+		if (sig == SIGINT && interrupts > 0 && !s->forked)
+			kill_job(s, interrupts);
 		else
-			forward_signal(&s, sig);
+			forward_signal(s, sig);
 		if (sig == SIGINT)
 			interrupts++;
 		for (int i = 0; i < LC_THREADS; i++)
-			pthread_kill(workers[i].thread, LC_WAKE_SIGNAL);
+			pthread_kill(lc_workers[i].thread, LC_WAKE_SIGNAL);
 	}
-	if (s.wait_error || !s.ended)
-		wait_failed(&s, s.wait_error ? s.wait_error : ESRCH);
+}
+
+/*
+ * The new proxy, in the child of lc_fork: only the forking worker came along, and
+ * every lock another worker held stays held here, so everything is set up
+ * anew. It never returns: when its process ends it exits, quietly (the
+ * job's end is `cove run`'s to report), without flushing what stdio
+ * buffers it inherited.
+ */
+static void lc_fork_child(uint32_t job, _Atomic int *ready)
+{
+	struct lcall_server *s = &lc_server;
+	sigset_t forward;
+	int fd = proxy_adopt(job);
+
+	atomic_store(ready, fd >= 0 ? 1 : 2);
+	syscall(SYS_futex, ready, FUTEX_WAKE, 1, NULL, NULL, 0);
+	if (fd < 0)
+		_exit(1);
+	munmap((void *)ready, sizeof(*ready));
+	pthread_mutex_init(&s->lock, NULL);
+	s->fd = fd;
+	s->job = job;
+	s->forked = true;
+	s->exit_status = 0;
+	s->ended = false;
+	s->wait_error = 0;
+	lc_signals_setup(&forward);
+	lc_start_workers(s);
+	lc_main(s, &forward);
+	_exit(s->wait_error ? 1 : 0);
+}
+
+int lcall_serve(int fd, uint32_t id, uint32_t job)
+{
+	struct lcall_server *s = &lc_server;
+	sigset_t forward;
+
+	s->fd = fd;
+	s->id = id;
+	s->job = job;
+	pthread_mutex_init(&s->lock, NULL);
+	for (int h = 0; h < LC_HANDLES; h++)
+		s->handles[h] = h <= 2 ? h : -1;
+	/* The proxies we fork for forked processes end alone: nothing to wait for. */
+	signal(SIGCHLD, SIG_IGN);
+	lc_signals_setup(&forward);
+	lc_start_workers(s);
+	lc_main(s, &forward);
+	if (s->wait_error || !s->ended)
+		wait_failed(s, s->wait_error ? s->wait_error : ESRCH);
 	/* Workers still in a host call for the dead job go with the process. */
-	return job_exit_status(&s, s.exit_status);
+	return job_exit_status(s, s->exit_status);
 }

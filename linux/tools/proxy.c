@@ -85,11 +85,24 @@ static int proxy_private_fd(int fd)
 	return n;
 }
 
-int proxy_setup(int devfd, uint32_t id, uint32_t job)
+/* Mirror job `job` through proxy_devfd: the module learns which, then our window maps it. */
+static int proxy_map_window(uint32_t id, uint32_t job)
 {
 	struct cove_mirror_set ms = { .id = id, .job = job };
-	struct rlimit rl;
 	void *at;
+
+	if (ioctl(proxy_devfd, COVE_IOC_MIRROR, &ms))
+		return -errno;
+	at = mmap((void *)COVE_JOB_VA_START, COVE_JOB_VA_END - COVE_JOB_VA_START,
+		  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE | MAP_NORESERVE,
+		  proxy_devfd, 0);
+	return at == MAP_FAILED ? -errno : 0;
+}
+
+int proxy_setup(int devfd, uint32_t id, uint32_t job)
+{
+	struct rlimit rl;
+	int err;
 
 	/* Room for our private numbers above what a job usually uses. */
 	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < PROXY_FD_PRIVATE_END &&
@@ -105,15 +118,80 @@ int proxy_setup(int devfd, uint32_t id, uint32_t job)
 	proxy_null = proxy_private_fd(proxy_null);
 	proxy_id = id;
 	proxy_job = job;
-	if (ioctl(proxy_devfd, COVE_IOC_MIRROR, &ms))
-		fail("cannot mirror job %u of enclave %u: %s", job, id, strerror(errno));
-	at = mmap((void *)COVE_JOB_VA_START, COVE_JOB_VA_END - COVE_JOB_VA_START,
-		  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE | MAP_NORESERVE,
-		  proxy_devfd, 0);
-	if (at == MAP_FAILED)
+	err = proxy_map_window(id, job);
+	if (err == -EPERM || err == -EINVAL || err == -ESRCH)
+		fail("cannot mirror job %u of enclave %u: %s", job, id, strerror(-err));
+	if (err)
 		fail("cannot map the job's address window %#llx-%#llx here: %s",
-		     COVE_JOB_VA_START, COVE_JOB_VA_END, strerror(errno));
+		     COVE_JOB_VA_START, COVE_JOB_VA_END, strerror(-err));
 	return proxy_devfd;
+}
+
+/*
+ * In a proxy just forked for a forked process (lcall.c): only this thread
+ * runs. Open the device again, take the child's id over from the file we
+ * inherited, let go of that file (only the first proxy's keeps the job
+ * alive: a SIGKILL of `cove run` must still end it), and mirror the
+ * child's memory, which fork left out of our window (VM_DONTCOPY).
+ */
+int proxy_adopt(uint32_t job)
+{
+	struct cove_fork req = { .id = proxy_id, .job = job, .from_fd = proxy_devfd };
+	int fd, priv, err;
+
+	fd = open(cove_device(), O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* Alone in this process: nothing else can take a number meanwhile. */
+	priv = fcntl(fd, F_DUPFD_CLOEXEC, PROXY_FD_PRIVATE);
+	close(fd);
+	if (priv < 0 || priv >= PROXY_FD_PRIVATE_END) {
+		if (priv >= 0)
+			close(priv);
+		return -EMFILE;
+	}
+	if (ioctl(priv, COVE_IOC_ADOPT, &req)) {
+		err = -errno;
+		close(priv);
+		return err;
+	}
+	close(proxy_devfd);
+	proxy_devfd = priv;
+	cove_moved(priv);
+	proxy_job = job;
+	atomic_store(&proxy_root, 0);
+	atomic_store(&proxy_gen, 0);
+	return proxy_map_window(proxy_id, job) ?: priv;
+}
+
+int64_t proxy_exec(bool (*keep)(int fd))
+{
+	struct rlimit rl;
+	uint64_t top = PROXY_FD_TRACKED;
+	struct cove_mirror_set ms = { .id = proxy_id, .job = proxy_job };
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < top)
+		top = rl.rlim_cur;
+	/* Placeholders are Cove's: it closed its close-on-exec files itself. */
+	for (uint64_t fd = 0; fd < top; fd++) {
+		int flags;
+
+		if (proxy_fd_private((int64_t)fd) || atomic_load(&proxy_placeholder[fd]) ||
+		    keep((int)fd))
+			continue;
+		flags = fcntl((int)fd, F_GETFD);
+		if (flags >= 0 && (flags & FD_CLOEXEC))
+			close((int)fd);
+	}
+	/*
+	 * The old image's memory goes back to Cove: no page of it may stay in
+	 * our window, even if a later image's tables land at the same address.
+	 */
+	if (ioctl(proxy_devfd, COVE_IOC_MIRROR, &ms))
+		return -errno;
+	atomic_store(&proxy_root, 0);
+	atomic_store(&proxy_gen, 0);
+	return 0;
 }
 
 /* The module walks the tables the request names; tell it when they change. */

@@ -16,6 +16,18 @@
  * on (its number changed), or fails with a message.
  */
 int proxy_setup(int devfd, uint32_t id, uint32_t job);
+/*
+ * In a proxy forked for a forked process: serve and mirror job `job` (its
+ * id, given to the proxy we were forked from) through a device file of our
+ * own. The device fd to use from now on, or -errno.
+ */
+int proxy_adopt(uint32_t job);
+/*
+ * COVE_LC_EXEC: the job's process execs. Close our close-on-exec host
+ * descriptors (not Cove's placeholders, not those keep() claims) and
+ * forget the old image's memory. 0 or -errno.
+ */
+int64_t proxy_exec(bool (*keep)(int fd));
 /* Serve one COVE_LC_SYSCALL request (the payload as received): the result. */
 int64_t proxy_syscall(const void *payload, uint32_t len);
 /* COVE_LC_FD_RESERVE and COVE_LC_FD_RELEASE: a number for a file of Cove's. */

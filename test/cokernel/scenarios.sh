@@ -1081,6 +1081,103 @@ check_back
 	expect_all_back
 }
 
+# Processes in a job with a host proxy: each forked process gets a proxy
+# of its own, forked on the host from its parent's (so host descriptors,
+# cwd, umask and ids are inherited as Linux does), exec closes the host's
+# close-on-exec descriptors, and every proxy ends with its process. As an
+# ordinary user (hpc): busybox sh scripts (test/cokernel/proxy_sh.lines:
+# pipelines, $(...), & and wait, xargs, redirections to host files, a
+# subshell writing to an inherited host descriptor, umask, Debian's
+# dynamic sort and sha256sum exec'd from a forked shell, exit codes),
+# each compared byte for byte with Linux running the same line; forkexec
+# (fork, vfork, posix_spawn, execve, waitpid, pipes, an O_CLOEXEC host
+# file gone after exec, an inherited host file) with both C libraries; a
+# fork flood stopped at the module's fork_max with EAGAIN; Ctrl-C to the
+# process group and SIGKILL of `cove run` ending every process and proxy,
+# the cores free for the next job.
+scenario_apps_processes() {
+	local adds=()
+	mapfile -t adds < <(debian_adds /usr/bin/sort /usr/bin/sha256sum)
+	cokernel_vm --timeout 900 "${CLI_ADDS[@]}" "${adds[@]}" \
+		--add "test/cokernel/proxy_sh.lines:/data/proxy_sh.lines" \
+		--add "test/abi/forkexec.jobs:/tests/forkexec.jobs" \
+		--add "$BUILD/user/glibc/forkexec:/data/forkexec" \
+		--add "$BUILD/user/musl/forkexec:/data/forkexec_musl" -- '
+echo "hpc:x:1000:1000::/tmp:/bin/sh" >> /etc/passwd; echo "hpc:x:1000:" >> /etc/group
+mkdir -p /tmp/w/tree/a /tmp/w/tree/b && cd /tmp/w
+printf "pear\napple\nfig\n" > fruit.txt
+for i in 1 2 3; do seq $i 9 > tree/a/n$i; done; echo deep > tree/b/deep
+chown -R 1000:1000 /tmp/w; chmod 1777 /tmp
+id=$(cove create --cpus 2-3 --mem 512M --owner hpc --image /data/cove.elf); echo "CREATED $id"
+cat > /tmp/procs.sh <<"PROCS"
+cd /tmp/w
+n=0
+grep -v "^#" /data/proxy_sh.lines | while IFS= read -r line; do
+	n=$((n + 1))
+	/bin/busybox sh -c "$line" > host.$n 2>&1 < /dev/null; hrc=$?
+	cove run 1 --heap 16M --stack 1M -- /bin/busybox sh -c "$line" > job.$n 2>&1 < /dev/null
+	jrc=$?
+	if cmp -s host.$n job.$n && [ $hrc = $jrc ]; then
+		echo "SAME sh$n rc $jrc lines $(wc -l < job.$n)"
+	else
+		echo "DIFF sh$n host rc $hrc job rc $jrc: $line"; diff host.$n job.$n | head -20
+	fi
+done
+cove run 1 --heap 16M --stack 1M -- /data/forkexec < /dev/null > fe.out 2>&1; echo "RC forkexec $?"
+sed "s/^/GLIBC /" fe.out
+cove run 1 --heap 16M --stack 1M -- /data/forkexec_musl < /dev/null > fe.out 2>&1; echo "RC musl $?"
+sed "s/^/MUSL /" fe.out
+cove run 1 --heap 8M --stack 1M -- /data/forkexec flood 50 < /dev/null; echo "RC flood $?"
+t0=$(date +%s)
+setsid cove run 1 -- /bin/busybox sh -c "sleep 60 | cat" < /dev/null & pid=$!
+sleep 4; echo "PROXIES running $(ps -o args | grep -c "^[c]ove run 1 -- /bin/busybox sh -c sleep")"
+kill -INT -$pid; wait $pid; echo "RC interrupt $?"
+cove run 1 -- /bin/busybox sh -c "sleep 60 | cat" < /dev/null & pid=$!
+sleep 4; kill -KILL $pid; wait $pid; echo "RC kill $?"
+sleep 2; echo "PROXIES left $(ps -o args | grep -c "^[c]ove run 1 -- /bin/busybox sh -c sleep")"
+cove run 1 -- /bin/busybox echo the next job runs; echo "RC next $?"
+echo "ELAPSED $(( $(date +%s) - t0 ))"
+PROCS
+echo 4 > /sys/module/cove/parameters/fork_max
+su hpc -s /bin/sh -c "sh /tmp/procs.sh"
+echo 64 > /sys/module/cove/parameters/fork_max
+cove status $id --json | grep -o "\"jobs_running\": *[0-9]*"
+cove destroy $id; echo "RC destroy $?"
+check_back
+'
+	expect_status 0
+	expect_log "CREATED 1"
+	local n total
+	total=$(grep -vc '^#' test/cokernel/proxy_sh.lines)
+	for ((n = 1; n <= total; n++)); do
+		expect_log_re "^SAME sh$n rc"
+	done
+	expect_log_re "^SAME sh$total rc 3 lines 1"
+	expect_log "RC forkexec 0"
+	expect_log "GLIBC forkexec: ok 18 checks"
+	expect_log "GLIBC forkexec: cloexec ok"
+	expect_log "GLIBC forkexec: inherited-fd ok"
+	expect_log "RC musl 0"
+	expect_log "MUSL forkexec: ok 18 checks"
+	expect_log "forkexec: flood 4 children, then EAGAIN"
+	expect_log "forkexec: flood ok"
+	expect_log "RC flood 0"
+	expect_log_re "cove 1: job [0-9]+ already has 4 processes with a proxy of their own \\(fork_max\\); fork refused \\(EAGAIN\\)"
+	expect_log "PROXIES running 3"
+	expect_log "RC interrupt 130"
+	expect_log "RC kill 137"
+	expect_log "PROXIES left 0"
+	expect_log "the next job runs"
+	expect_log "RC next 0"
+	expect_log_re '"jobs_running": *0'
+	local elapsed
+	elapsed=$(grep -a -m1 "^ELAPSED " "$LOG" | tr -d '\r' | cut -d" " -f2)
+	[ -n "$elapsed" ] && [ "$elapsed" -lt 40 ] ||
+		fail "the interrupted and killed jobs did not end at once (${elapsed:-?} s)"
+	expect_log "RC destroy 0"
+	expect_all_back
+}
+
 # Signals sent to `cove run` reach its job: to its handlers (on_signal),
 # SIGINT and SIGTERM as those
 # signals (a job blocked in a host call, a read on an empty pipe, is woken
