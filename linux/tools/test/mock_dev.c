@@ -8,7 +8,9 @@
  *   busy, nomem, noexec, timeout   how COVE_IOC_CREATE fails
  *   lcalls     the job makes every long call, checks each reply (status 3 if
  *              all are right, 99 with a message if not); COVE_MOCK_FILE is a
- *              file it reads, COVE_MOCK_OUT one it writes
+ *              file it reads, COVE_MOCK_OUT one it writes. Its fork (job 5
+ *              forks job 6) makes the proxy fork one for job 6, which takes
+ *              that id over (COVE_IOC_ADOPT), finds the job gone and ends.
  *   escape     the same, but the job reaches for the host kernel: /proc/self/mem
  *              (directly and through COVE_MOCK_LINK, a symlink to it), a /proc
  *              magic link, /dev/null, /proc/self/status; each must be refused
@@ -251,6 +253,9 @@ static const struct step steps[] = {
 	{ COVE_LC_CLOSE, NULL, 0, { H }, 0 },
 	{ COVE_LC_CLOSE, NULL, 0, { 1 }, 0 },
 	{ COVE_LC_WRITE, "stdout still open\n", 18, { 1 }, 18 },
+	{ COVE_LC_FORK, NULL, 0, { 42 }, 6 },		/* expect: arg0, the child's id */
+	{ COVE_LC_EXEC, NULL, 0, { 0 }, 0 },
+	{ COVE_LC_WRITE, "after the exec\n", 15, { 1 }, 15 },
 };
 
 /*
@@ -379,6 +384,14 @@ static int mock_reply(struct cove_lcall *lc)
 		return 0;
 	if (lc->token != step_at + 1)
 		step_fail("reply carries token %llu", (unsigned long long)lc->token);
+	/* These answer in arg0, as a system call would; the long call itself succeeds. */
+	if (s->op == COVE_LC_FORK || s->op == COVE_LC_EXEC) {
+		if (lc->result || (int64_t)lc->arg[0] != want)
+			step_fail("op %u: result %d arg0 %lld, expected arg0 %d", s->op, lc->result,
+				  (long long)lc->arg[0], want);
+		step_at++;
+		return 0;
+	}
 	stat(payload_of("@file"), &st);
 	if (want == H)
 		want = (int)st.st_size;
@@ -427,6 +440,9 @@ static int mock_wait_serial(struct cove_lcall *lc)
 {
 	int rc;
 
+	/* A forked proxy's (job 6): not part of the conversation, whose state it copied. */
+	if (lc->job != 5)
+		return mock_wait(lc);
 	pthread_mutex_lock(&mock_lock);
 	if (mock_outstanding) {
 		pthread_mutex_unlock(&mock_lock);
@@ -450,6 +466,30 @@ static int mock_reply_serial(struct cove_lcall *lc)
 	return rc;
 }
 
+/* Job 5's only child is job 6; its proxy gives it back if it cannot fork. */
+static int mock_fork(struct cove_fork *f)
+{
+	if (f->id != 1)
+		return err(ENOENT);
+	if (f->flags == COVE_FORK_DROP)
+		return f->job == 6 ? 0 : err(ESRCH);
+	if (f->job != 5 || f->flags || f->pad)
+		return err(f->job != 5 ? ESRCH : EINVAL);
+	f->child = 6;
+	return 0;
+}
+
+/* The new proxy, on a file of its own, proves it holds the one that forked. */
+static int mock_adopt(int fd, struct cove_fork *f)
+{
+	if (f->id != 1)
+		return err(ENOENT);
+	if (f->job != 6 || f->flags || f->pad || f->from_fd == fd ||
+	    fcntl(f->from_fd, F_GETFD) < 0)
+		return err(EINVAL);
+	return 0;
+}
+
 void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 void *__real_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 
@@ -469,7 +509,6 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 	va_list ap;
 	void *arg;
 
-	(void)fd;
 	(void)job_status;
 	va_start(ap, req);
 	arg = va_arg(ap, void *);
@@ -490,6 +529,8 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 	case COVE_IOC_KILL:
 	case COVE_IOC_MIRROR:
 	case COVE_IOC_SIGNAL:
+	case COVE_IOC_FORK:
+	case COVE_IOC_ADOPT:
 		/* The first field names the enclave; only 1 and 3 exist. */
 		if ((*(uint32_t *)arg == 1 || *(uint32_t *)arg == 3) && !may_use())
 			return err(EPERM);
@@ -520,6 +561,10 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 	case COVE_IOC_SIGNAL:
 		signalled = (int)((struct cove_signal *)arg)->sig;
 		return 0;
+	case COVE_IOC_FORK:
+		return mock_fork(arg);
+	case COVE_IOC_ADOPT:
+		return mock_adopt(fd, arg);
 	case COVE_IOC_ADD:
 		return is("busy") ? err(EBUSY) : 0;
 	case COVE_IOC_REMOVE:
