@@ -45,7 +45,7 @@ static int cove_status(struct cove_status *st, bool admin)
 	st->console_bytes = READ_ONCE(e->ring->head);
 	spin_lock(&e->lc_lock);
 	list_for_each_entry(j, &e->jobs, node)
-		st->jobs_running += !j->finished;
+		st->jobs_running += !j->finished && !j->fork_root;	/* not forked processes */
 	spin_unlock(&e->lc_lock);
 	st->exit_status = e->exit_status;
 	st->create_ns = e->create_ns;

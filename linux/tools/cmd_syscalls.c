@@ -86,7 +86,7 @@ const struct cove_cmd cmd_syscalls = {
 	"'cove run' that launched it, as the user who ran it), routed (Cove for the\n"
 	"enclave's own files -- /proc, /sys, /dev, descriptors it opened -- and the\n"
 	"host for everything else), or none (ENOSYS: a call the proxy would make on\n"
-	"itself rather than for the job, such as fork or ptrace). In bare mode there\n"
+	"itself rather than for the job, such as ptrace or seccomp). In bare mode there\n"
 	"is no host: host calls return ENOSYS and routed ones are Cove's.\n"
 	"\n"
 	"  -h, --help  this text\n",

@@ -272,6 +272,8 @@ static bool lc_is_handle(int fd)
 }
 
 static void lc_fork_child(uint32_t job, _Atomic int *ready) __attribute__((noreturn));
+/* Said once per proxy: a job hitting the limit usually hits it many times. */
+static bool lc_fork_warned;
 
 /* Wait for the proxy we forked to say how its start went: 1 ready, else failed. */
 static bool lc_fork_wait(pid_t pid, _Atomic int *ready)
@@ -307,8 +309,13 @@ static int64_t lc_fork(struct lcall_server *s)
 	pid_t pid;
 	int err;
 
-	if (ioctl(s->fd, COVE_IOC_FORK, &req))
-		return errno == ENOMEM ? -ENOMEM : -EAGAIN;	/* fork(2)'s errors */
+	if (ioctl(s->fd, COVE_IOC_FORK, &req)) {
+		err = errno;
+		if (err == EAGAIN && !__atomic_exchange_n(&lc_fork_warned, true, __ATOMIC_RELAXED))
+			warn("a fork was refused: the job has as many processes with a proxy of "
+			     "their own as the cove module allows (its parameter fork_max)");
+		return err == ENOMEM ? -ENOMEM : -EAGAIN;	/* fork(2)'s errors */
+	}
 	/* A word both proxies see: fork keeps a shared mapping shared. */
 	ready = mmap(NULL, sizeof(*ready), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 		     -1, 0);

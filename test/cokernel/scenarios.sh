@@ -1131,6 +1131,7 @@ cove run 1 --heap 8M --stack 1M -- /data/forkexec flood 50 < /dev/null; echo "RC
 t0=$(date +%s)
 setsid cove run 1 -- /bin/busybox sh -c "sleep 60 | cat" < /dev/null & pid=$!
 sleep 4; echo "PROXIES running $(ps -o args | grep -c "^[c]ove run 1 -- /bin/busybox sh -c sleep")"
+cove status 1 --json | grep -o "\"jobs_running\": *[0-9]*" | sed "s/^/DURING /"
 kill -INT -$pid; wait $pid; echo "RC interrupt $?"
 cove run 1 -- /bin/busybox sh -c "sleep 60 | cat" < /dev/null & pid=$!
 sleep 4; kill -KILL $pid; wait $pid; echo "RC kill $?"
@@ -1161,9 +1162,12 @@ check_back
 	expect_log "MUSL forkexec: ok 18 checks"
 	expect_log "forkexec: flood 4 children, then EAGAIN"
 	expect_log "forkexec: flood ok"
+	expect_log "cove run: a fork was refused: the job has as many processes with a proxy of their own as the cove module allows (its parameter fork_max)"
+	[ "$(grep -ac 'cove run: a fork was refused' "$LOG")" = 1 ] || fail "the refusal was not said once"
 	expect_log "RC flood 0"
 	expect_log_re "cove 1: job [0-9]+ already has 4 processes with a proxy of their own \\(fork_max\\); fork refused \\(EAGAIN\\)"
 	expect_log "PROXIES running 3"
+	expect_log_re 'DURING "jobs_running": *1[^0-9]*$'
 	expect_log "RC interrupt 130"
 	expect_log "RC kill 137"
 	expect_log "PROXIES left 0"
