@@ -1127,20 +1127,29 @@ cove run 1 --heap 16M --stack 1M -- /data/forkexec < /dev/null > fe.out 2>&1; ec
 sed "s/^/GLIBC /" fe.out
 cove run 1 --heap 16M --stack 1M -- /data/forkexec_musl < /dev/null > fe.out 2>&1; echo "RC musl $?"
 sed "s/^/MUSL /" fe.out
-cove run 1 --heap 8M --stack 1M -- /data/forkexec flood 50 < /dev/null; echo "RC flood $?"
-t0=$(date +%s)
-setsid cove run 1 -- /bin/busybox sh -c "sleep 60 | cat" < /dev/null & pid=$!
-sleep 4; echo "PROXIES running $(ps -o args | grep -c "^[c]ove run 1 -- /bin/busybox sh -c sleep")"
+proxies() { ps -o args | grep -c "^[c]ove run 1 --heap 16M --stack 1M -- /bin/busybox sh -c sleep"; }
+setsid cove run 1 --heap 16M --stack 1M -- /bin/busybox sh -c "sleep 60 | cat" < /dev/null &
+pid=$!
+for i in $(seq 1 60); do [ "$(proxies)" = 3 ] && break; sleep 0.5; done
+echo "PROXIES running $(proxies)"
 cove status 1 --json | grep -o "\"jobs_running\": *[0-9]*" | sed "s/^/DURING /"
-kill -INT -$pid; wait $pid; echo "RC interrupt $?"
-cove run 1 -- /bin/busybox sh -c "sleep 60 | cat" < /dev/null & pid=$!
-sleep 4; kill -KILL $pid; wait $pid; echo "RC kill $?"
-sleep 2; echo "PROXIES left $(ps -o args | grep -c "^[c]ove run 1 -- /bin/busybox sh -c sleep")"
+t0=$(date +%s); kill -INT -$pid; wait $pid; echo "RC interrupt $?"; t1=$(date +%s)
+cove run 1 --heap 16M --stack 1M -- /bin/busybox sh -c "sleep 60 | cat" < /dev/null & pid=$!
+for i in $(seq 1 60); do [ "$(proxies)" = 3 ] && break; sleep 0.5; done
+echo "PROXIES before kill $(proxies)"
+t2=$(date +%s); kill -KILL $pid; wait $pid; echo "RC kill $?"
+for i in $(seq 1 20); do [ "$(proxies)" = 0 ] && break; sleep 0.5; done
+echo "PROXIES left $(proxies)"
 cove run 1 -- /bin/busybox echo the next job runs; echo "RC next $?"
-echo "ELAPSED $(( $(date +%s) - t0 ))"
+echo "ELAPSED $(( t1 - t0 + $(date +%s) - t2 ))"
 PROCS
-echo 4 > /sys/module/cove/parameters/fork_max
+cat > /tmp/flood.sh <<"FLOOD"
+cd /tmp/w
+cove run 1 --heap 8M --stack 1M -- /data/forkexec flood 50 < /dev/null; echo "RC flood $?"
+FLOOD
 su hpc -s /bin/sh -c "sh /tmp/procs.sh"
+echo 4 > /sys/module/cove/parameters/fork_max
+su hpc -s /bin/sh -c "sh /tmp/flood.sh"
 echo 64 > /sys/module/cove/parameters/fork_max
 cove status $id --json | grep -o "\"jobs_running\": *[0-9]*"
 cove destroy $id; echo "RC destroy $?"
@@ -1169,6 +1178,7 @@ check_back
 	expect_log "PROXIES running 3"
 	expect_log_re 'DURING "jobs_running": *1[^0-9]*$'
 	expect_log "RC interrupt 130"
+	expect_log "PROXIES before kill 3"
 	expect_log "RC kill 137"
 	expect_log "PROXIES left 0"
 	expect_log "the next job runs"
@@ -1220,6 +1230,7 @@ check_back
 	expect_log "HANDLER on_signal: caught Interrupt"
 	expect_log "HANDLER on_signal: done"
 	expect_log "RC handled 0"
+	expect_log "PROXIES before kill 3"
 	expect_log "RC kill 137"
 	expect_log "the next job runs"
 	expect_log "RC next 0"
