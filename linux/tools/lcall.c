@@ -76,7 +76,7 @@ struct lcall_worker {
 };
 
 /*
- * Set up once per proxy (lc_server_init) before its workers start, and
+ * Set up once per proxy (lcall_serve) before its workers start, and
  * again in a proxy forked for a forked process (lc_fork_child), where the
  * one thread left is the worker that forked.
  */
@@ -342,10 +342,9 @@ drop:
 }
 
 /* Answer one request: lc becomes the reply (result, args, payload bytes). */
-static void lc_serve_one(struct lcall_server *s, struct lcall_worker *w, struct cove_lcall *lc)
+static void lc_serve_one(struct lcall_server *s, char *buf, struct cove_lcall *lc)
 {
 	const struct cove_lcall rq = *lc;
-	char *buf = w->buf;
 	int64_t r;
 	int rc = 0;
 
@@ -498,7 +497,7 @@ static void *lc_worker_main(void *arg)
 			lc.result = 0;
 			lc.len = 0;
 		} else {
-			lc_serve_one(s, w, &lc);
+			lc_serve_one(s, w->buf, &lc);
 		}
 		__atomic_store_n(&w->serving, 0, __ATOMIC_RELEASE);
 		while ((rc = ioctl(s->fd, COVE_IOC_LCALL_REPLY, &lc)) && errno == EINTR)
@@ -600,9 +599,9 @@ static void lc_main(struct lcall_server *s, const sigset_t *forward)
 }
 
 /*
- * The new proxy, in the child of lc_fork: only the forking worker came along, and
- * every lock another worker held stays held here, so everything is set up
- * anew. It never returns: when its process ends it exits, quietly (the
+ * The new proxy, in the child of lc_fork: only the forking worker came
+ * along, and every lock another worker held stays held here, so everything
+ * is set up anew. It never returns: when its process ends it exits, quietly (the
  * job's end is `cove run`'s to report), without flushing what stdio
  * buffers it inherited.
  */
