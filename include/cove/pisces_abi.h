@@ -200,7 +200,12 @@ enum cove_lc_op {
 				 * (not the proxy's own, not Cove's placeholders) */
 	COVE_LC_CANCEL,		/* arg0 the seq of a COVE_LC_SYSCALL still unanswered:
 				 * a signal came for its thread, cut the call short */
+	COVE_LC_JOB_START,	/* posted once a job's ranks run: arg0-3 its CPUs (a mask
+				 * of the enclave's own numbers), arg4 ranks, arg5 Cove's
+				 * job number | COVE_JOB_START_SHARED; for `cove status` */
 };
+
+#define COVE_JOB_START_SHARED (1ULL << 32)	/* it shares its cores (share=1) */
 
 /*
  * An offloaded system call. The proxy makes call nr with these arguments

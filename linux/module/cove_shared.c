@@ -133,7 +133,7 @@ int cove_lc_take_one(struct cove_enclave *e, u64 seq, struct cove_msg *copy)
 			   "%llu) before the host answered it", idx, seq);
 		return -EIO;
 	}
-	if (copy->op < COVE_LC_OPEN || copy->op > COVE_LC_CANCEL || copy->len > max ||
+	if (copy->op < COVE_LC_OPEN || copy->op > COVE_LC_JOB_START || copy->len > max ||
 	    (copy->op == COVE_LC_READ && copy->arg[2] > max))
 		return -EINVAL;
 	return 0;
