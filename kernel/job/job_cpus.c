@@ -52,7 +52,7 @@ static int job_cpus_check_named(const struct job_cpu_use *use, const struct cpum
 		}
 		if (!share && use->users[c]) {
 			ksnprintf(err, errlen, "CPU %u is in use by another job (name free ones, "
-				  "or share them with share=1)", c);
+				  "or share them: --share, share=1)", c);
 			return -EBUSY;
 		}
 		if (share && cpumask_test(&use->alone, c)) {
@@ -94,7 +94,7 @@ int job_cpus_pick(const struct job_cpu_use *use, const struct cpumask *online,
 		else
 			ksnprintf(err, errlen, "the job needs %u CPU%s but %u of the partition's "
 				  "%u %s free (other jobs run on the rest); try again when one "
-				  "ends, or share cores (share=1)", n ? n : 1, n > 1 ? "s" : "",
+				  "ends, or share cores (--share, share=1)", n ? n : 1, n > 1 ? "s" : "",
 				  usable, total, usable == 1 ? "is" : "are");
 		return -EBUSY;
 	}
