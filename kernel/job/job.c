@@ -582,7 +582,8 @@ void job_start_host(uint32_t host_job, const char *line)
 
 int job_signal_host(uint32_t host_job, int sig)
 {
-	static uint32_t pids[256];	/* boot CPU only: the control channel's */
+	/* Its own copy: the doorbell may signal while the idle work does. */
+	uint32_t pids[256];
 	unsigned long flags;
 	bool found = false, now = false;
 	uint32_t n;

@@ -309,6 +309,7 @@ int cli_build_job_line(const struct cli_job *job, char *out, size_t len, char *e
 {
 	struct line l = { .buf = out, .len = len };
 	char env[CLI_JOB_LINE_MAX], num[32];
+	uint64_t ncpus = 0;
 
 	if (!len)
 		return -1;
@@ -318,6 +319,15 @@ int cli_build_job_line(const struct cli_job *job, char *out, size_t len, char *e
 	if (job->ranks > CLI_JOB_RANKS_MAX || job->threads > CLI_JOB_COUNT_MAX) {
 		snprintf(err, errlen, "%s out of range", job->ranks > CLI_JOB_RANKS_MAX ?
 			 "ranks" : "threads");
+		return -1;
+	}
+	/* Without a CPU list: ranks x threads free cores, 1 for whichever is not given. */
+	if (!job->cpus && (job->ncpus || job->ranks || job->threads))
+		ncpus = job->ncpus ? job->ncpus : (uint64_t)(job->ranks ? job->ranks : 1) *
+						  (job->threads ? job->threads : 1);
+	if (ncpus > CLI_CPU_MAX) {
+		snprintf(err, errlen, "%llu CPUs (ranks x threads): more than an enclave can have "
+			 "(%d)", (unsigned long long)ncpus, CLI_CPU_MAX);
 		return -1;
 	}
 	if ((job->heap && job->heap < 4096) || (job->stack && job->stack < 4096)) {
@@ -335,16 +345,8 @@ int cli_build_job_line(const struct cli_job *job, char *out, size_t len, char *e
 	}
 	if (job->cpus) {
 		line_opt(&l, "cpus", job->cpus, false);
-	} else if (job->ncpus || job->ranks || job->threads) {
-		uint64_t n = job->ncpus ? job->ncpus :
-			     (uint64_t)(job->ranks ? job->ranks : 1) * (job->threads ? job->threads : 1);
-
-		if (n > CLI_CPU_MAX) {
-			snprintf(err, errlen, "%llu CPUs (ranks x threads): more than an enclave "
-				 "can have (%d)", (unsigned long long)n, CLI_CPU_MAX);
-			return -1;
-		}
-		snprintf(num, sizeof(num), "%llu", (unsigned long long)n);
+	} else if (ncpus) {
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)ncpus);
 		line_opt(&l, "ncpus", num, false);
 	}
 	if (job->share)

@@ -1205,7 +1205,8 @@ check_back
 # PMI_FD as Hydra names its PMI socket) is the job's at the same number;
 # SIGKILL of one `cove run` ends its job alone: the other job running
 # beside it finishes with its own output and status, and the killed job's
-# core is free again.
+# core is free again. Under an MPI launcher each rank's `cove run` takes its
+# share of the cores.
 scenario_cli_jobs_fds_and_kill() {
 	cokernel_vm --timeout 300 "${CLI_ADDS[@]}" \
 		--add "$BUILD/user/glibc/jobprobe:/data/jobprobe" -- '
@@ -1228,6 +1229,12 @@ wait $k2; echo "RC k2 $?"
 sed "s/^/K1 /" /tmp/k1.out; sed "s/^/K2 /" /tmp/k2.out
 cove run $id -n 2 -- /data/jobprobe both > /tmp/both.out 2>&1; echo "RC both $?"
 sed "s/^/BOTH /" /tmp/both.out
+export MPI_LOCALNRANKS=2
+cove run $id -- /data/jobprobe m1 --sleep 3000 > /tmp/m1.out 2>&1 & m1=$!
+cove run $id -- /data/jobprobe m2 --sleep 3000 > /tmp/m2.out 2>&1 & m2=$!
+wait $m1; echo "RC m1 $?"; wait $m2; echo "RC m2 $?"
+unset MPI_LOCALNRANKS
+cat /tmp/m1.out /tmp/m2.out | sed "s/^/MPI /"
 cove destroy $id; echo "RC destroy $?"
 check_back
 '
@@ -1251,6 +1258,12 @@ check_back
 	local cpus
 	cpus=$(grep -a "^BOTH jobprobe both: cpu " "$LOG" | tr -d '\r' | awk '{ print $NF }' | sort -u | wc -l)
 	[ "$cpus" = 2 ] || fail "the two ranks after the kill ran on $cpus distinct cores, not 2"
+	# Under a launcher (MPI_LOCALNRANKS=2), a cove run that asks for nothing
+	# takes half the enclave, so both ranks run.
+	expect_log "RC m1 0"
+	expect_log "RC m2 0"
+	cpus=$(grep -a "^MPI jobprobe m[12]: cpu " "$LOG" | tr -d '\r' | awk '{ print $NF }' | sort -u | wc -l)
+	[ "$cpus" = 2 ] || fail "the two launcher ranks ran on $cpus distinct cores, not 2"
 	expect_log "RC destroy 0"
 	expect_all_back
 }
