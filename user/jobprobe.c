@@ -5,7 +5,8 @@
  * jobs started at once got cores of their own and their launcher's files.
  *
  *   jobprobe TAG [--sleep MS] [--fd N] [--fd-env NAME]...
- *	prints "jobprobe TAG: cpu C" (C from sched_getcpu), then for each
+ *	prints "jobprobe TAG: cpu C of N threads T" (C from sched_getcpu, N
+ *	the CPUs it may use, T its OMP_NUM_THREADS), then for each
  *	descriptor (N, or the number in variable NAME, as PMI_FD names the
  *	launcher's socket): a socket gets "ping TAG" and its answer is
  *	printed, anything else is read to its end and printed; then sleeps MS
@@ -95,8 +96,9 @@ static int run_pair(int fd, char **cmd)
 
 int main(int argc, char **argv)
 {
-	const char *tag;
+	const char *tag, *omp;
 	long sleep_ms = 0;
+	cpu_set_t set;
 
 	if (argc >= 5 && !strcmp(argv[1], "--pair") && !strcmp(argv[3], "--"))
 		return run_pair(atoi(argv[2]), argv + 4);
@@ -104,7 +106,12 @@ int main(int argc, char **argv)
 		die("usage: jobprobe TAG [--sleep MS] [--fd N] [--fd-env NAME]... | "
 		    "--pair N -- CMD...");
 	tag = argv[1];
-	printf("jobprobe %s: cpu %d\n", tag, sched_getcpu());
+	CPU_ZERO(&set);
+	if (sched_getaffinity(0, sizeof(set), &set))
+		die("sched_getaffinity: %s", strerror(errno));
+	omp = getenv("OMP_NUM_THREADS");
+	printf("jobprobe %s: cpu %d of %d threads %s\n", tag, sched_getcpu(), CPU_COUNT(&set),
+	       omp ? omp : "-");
 	fflush(stdout);
 	for (int i = 2; i < argc; i++) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;

@@ -3,7 +3,8 @@
  * The job runner: in bare mode jobs from the command line or a job file,
  * run one after another; each rank's end is reported, and after the last
  * job the machine powers off with a status saying whether every rank
- * succeeded. In co-kernel mode, one job at a time as the host launches it.
+ * succeeded. In co-kernel mode, each job as the host launches it, several
+ * at once, each on cores of its own (job_cpus.c) or shared where it asks.
  */
 #include <cove/cmdline.h>
 #include <cove/errno.h>
@@ -451,8 +452,11 @@ static void job_run_next(void)
 			continue;
 		j = job_alloc(0, err, sizeof(err));
 		if (!j) {
-			pr_err("job: cannot start: %s\n", err);
+			unsigned long flags = spin_lock_irqsave(&job_lock);
+
 			job_failed++;
+			spin_unlock_irqrestore(&job_lock, flags);
+			pr_err("job: cannot start: %s\n", err);
 			continue;
 		}
 		rc = job_parse_line(line, &j->spec, j->env, sizeof(j->env), err, sizeof(err));

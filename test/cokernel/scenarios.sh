@@ -1155,7 +1155,7 @@ cove run $id --share -n 1 -- /data/jobprobe r6; echo "RC shared fifth $?"
 for i in 1 2 3 4; do
 	wait $(eval echo \$p$i); echo "RC r$i $?"; sed "s/^/R$i /" /tmp/r$i.out
 done
-cove run $id -n 4 -- /data/jobprobe all > /tmp/all.out 2>&1; echo "RC all $?"
+cove run $id -t 4 -- /data/jobprobe all > /tmp/all.out 2>&1; echo "RC all $?"
 sed "s/^/ALL /" /tmp/all.out
 cove run $id --share --cpus 0 -- /data/jobprobe s1 --sleep 3000 > /tmp/s1.out 2>&1 & q1=$!
 cove run $id --share --cpus 0 -- /data/jobprobe s2 --sleep 3000 > /tmp/s2.out 2>&1 & q2=$!
@@ -1170,7 +1170,7 @@ check_back
 	local i j cpus
 	for i in 1 2 3 4; do
 		expect_log "RC r$i 0"
-		expect_log_re "^R$i jobprobe r$i: cpu [0-3]"
+		expect_log_re "^R$i jobprobe r$i: cpu [0-3] of 1 threads 1"
 		expect_log "R$i jobprobe r$i: done"
 		# Listed while it ran: enclave, job, user, its one core, one rank, command.
 		expect_log_re "^STATUS 1 +[0-9]+ +(root|0) +[0-3] +1 +/data/jobprobe r$i --sleep 12000"
@@ -1179,7 +1179,7 @@ check_back
 			[ "$i" = "$j" ] || expect_no_log "R$i jobprobe r$j"
 		done
 	done
-	cpus=$(grep -a "^R[1-4] jobprobe r[1-4]: cpu " "$LOG" | tr -d '\r' | awk '{ print $NF }' | sort -u | wc -l)
+	cpus=$(grep -a "^R[1-4] jobprobe r[1-4]: cpu " "$LOG" | tr -d '\r' | awk '{ print $5 }' | sort -u | wc -l)
 	[ "$cpus" = 4 ] || fail "the four jobs ran on $cpus distinct cores, not 4"
 	expect_log "cove: cannot start the job: the job needs 1 CPU but 0 of the partition's 4 are free"
 	expect_log "RC fifth 127"
@@ -1187,14 +1187,13 @@ check_back
 	expect_log "RC shared fifth 127"
 	expect_no_log "jobprobe r5"
 	expect_no_log "jobprobe r6"
-	# Their cores came back: all four for one job, a rank on each.
+	# Their cores came back: all four for one job (4 threads).
 	expect_log "RC all 0"
-	cpus=$(grep -a "^ALL jobprobe all: cpu " "$LOG" | tr -d '\r' | awk '{ print $NF }' | sort -u | wc -l)
-	[ "$cpus" = 4 ] || fail "the four ranks after the jobs ran on $cpus distinct cores, not 4"
+	expect_log_re "^ALL jobprobe all: cpu [0-3] of 4 threads 4"
 	expect_log "RC s1 0"
 	expect_log "RC s2 0"
-	expect_log "SHARED jobprobe s1: cpu 0"
-	expect_log "SHARED jobprobe s2: cpu 0"
+	expect_log "SHARED jobprobe s1: cpu 0 of 1"
+	expect_log "SHARED jobprobe s2: cpu 0 of 1"
 	expect_log_re '"jobs_running": *0'
 	expect_log "RC destroy 0"
 	expect_all_back
@@ -1227,7 +1226,7 @@ sleep 1
 cove status $id | sed "s/^/AFTER /"
 wait $k2; echo "RC k2 $?"
 sed "s/^/K1 /" /tmp/k1.out; sed "s/^/K2 /" /tmp/k2.out
-cove run $id -n 2 -- /data/jobprobe both > /tmp/both.out 2>&1; echo "RC both $?"
+cove run $id -t 2 -- /data/jobprobe both > /tmp/both.out 2>&1; echo "RC both $?"
 sed "s/^/BOTH /" /tmp/both.out
 export MPI_LOCALNRANKS=2
 cove run $id -- /data/jobprobe m1 --sleep 3000 > /tmp/m1.out 2>&1 & m1=$!
@@ -1255,14 +1254,15 @@ check_back
 	expect_log "K2 jobprobe k2: done"
 	expect_no_log "K1 jobprobe k1: done"
 	expect_log "RC both 0"
+	# The killed job's core is back: a job of two cores runs.
+	expect_log_re "^BOTH jobprobe both: cpu [01] of 2 threads 2"
 	local cpus
-	cpus=$(grep -a "^BOTH jobprobe both: cpu " "$LOG" | tr -d '\r' | awk '{ print $NF }' | sort -u | wc -l)
-	[ "$cpus" = 2 ] || fail "the two ranks after the kill ran on $cpus distinct cores, not 2"
 	# Under a launcher (MPI_LOCALNRANKS=2), a cove run that asks for nothing
 	# takes half the enclave, so both ranks run.
 	expect_log "RC m1 0"
 	expect_log "RC m2 0"
-	cpus=$(grep -a "^MPI jobprobe m[12]: cpu " "$LOG" | tr -d '\r' | awk '{ print $NF }' | sort -u | wc -l)
+	expect_log_re "^MPI jobprobe m1: cpu [01] of 1 threads 1"
+	cpus=$(grep -a "^MPI jobprobe m[12]: cpu " "$LOG" | tr -d '\r' | awk '{ print $5 }' | sort -u | wc -l)
 	[ "$cpus" = 2 ] || fail "the two launcher ranks ran on $cpus distinct cores, not 2"
 	expect_log "RC destroy 0"
 	expect_all_back
