@@ -22,6 +22,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "common.h"
 
@@ -466,6 +467,72 @@ static void check_fork_enomem(void)
 	pass("fork-enomem");
 }
 
+/*
+ * A fork child's stack deeper than its parent's was, with a system call
+ * writing into the deep part before the child touched it, and its heap
+ * grown past its parent's break: Cove populates those parts of a child
+ * late (mm/aspace_stack.c, sys_brk), and they must read as fresh memory.
+ */
+static int fork_dive(int depth, int fd)
+{
+	volatile char frame[16 << 10];
+	char got[4096];
+
+	frame[0] = (char)depth;
+	frame[sizeof(frame) - 1] = (char)depth;
+	if (depth > 0) {
+		int rc = fork_dive(depth - 1, fd);
+
+		return rc ? rc : frame[0] != (char)depth || frame[sizeof(frame) - 1] != (char)depth;
+	}
+	/* The deepest frame: read() writes where nothing touched before. */
+	if (read(fd, got, sizeof(got)) != (ssize_t)sizeof(got))
+		return 2;
+	for (size_t i = 0; i < sizeof(got); i++)
+		if (got[i] != 'd')
+			return 3;
+	return 0;
+}
+
+static void check_fork_child_memory(void)
+{
+	char *before = malloc(100), *grown;
+	static char block[4096];
+	int fds[2];
+	pid_t pid;
+
+	if (!before || pipe(fds))
+		die("malloc or pipe failed");
+	strcpy(before, "the parent's heap");
+	memset(block, 'd', sizeof(block));
+	if (write(fds[1], block, sizeof(block)) != (ssize_t)sizeof(block))
+		die("pipe write failed");
+	pid = fork();
+	if (pid == 0) {
+		/* 640 KiB of stack frames (the test's stack is 1 MiB): far below the parent's. */
+		int rc = fork_dive(40, fds[0]);
+
+		if (rc)
+			_exit(10 + rc);
+		if (strcmp(before, "the parent's heap"))
+			_exit(20);
+		/* The raw call: musl's sbrk refuses to grow. */
+		grown = (char *)syscall(SYS_brk, 0);
+		if (syscall(SYS_brk, grown + (4 << 20)) != (long)(grown + (4 << 20)))
+			_exit(21);
+		for (size_t i = 0; i < (4 << 20); i += 4096)
+			if (grown[i])
+				_exit(22);
+		memset(grown, 1, 4 << 20);
+		_exit(0);
+	}
+	expect_exit(pid, 0, "a fork child going deeper into its stack and heap");
+	close(fds[0]);
+	close(fds[1]);
+	free(before);
+	pass("fork-child-stack-and-heap");
+}
+
 static void check_cloexec(void)
 {
 	char a[16], b[16];
@@ -563,6 +630,7 @@ int main(int argc, char **argv)
 	check_execve_threads();
 	check_process_group();
 	check_cloexec();
+	check_fork_child_memory();
 	check_execve_errors();
 	check_waitid();
 	check_fork_enomem();
