@@ -580,6 +580,71 @@ static void check_execve_errors(void)
 	pass("execve-errors");
 }
 
+/* Write an executable file holding text. */
+static void make_script(const char *path, const char *text)
+{
+	int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0755);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		die("making %s: %s", path, strerror(errno));
+	close(fd);
+	chmod(path, 0755);
+}
+
+/*
+ * "#!" scripts: the interpreter (this program, found by /proc/self/exe)
+ * runs with the line's argument, the script as named, then the caller's
+ * arguments (the "scriptargs" mode of main checks them); a script whose
+ * interpreter is a script; and the errors Linux gives.
+ */
+static void check_scripts(void)
+{
+	char self[256], text[512];
+	char *args[] = { "ignored-argv0", "x", NULL };
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	pid_t pid;
+
+	if (n <= 0)
+		die("readlink /proc/self/exe: %s", strerror(errno));
+	self[n] = 0;
+	snprintf(text, sizeof(text), "#! %s  scriptargs one  two \n", self);
+	make_script("/tmp/forkexec-script", text);
+	make_script("/tmp/forkexec-nested", "#!/tmp/forkexec-script\n");
+	make_script("/tmp/forkexec-nointerp", "#!/no/such/interpreter\n");
+	make_script("/tmp/forkexec-empty", "#!  \n");
+	pid = fork();
+	if (pid == 0) {
+		execv("/tmp/forkexec-script", args);
+		_exit(100 + errno);
+	}
+	expect_exit(pid, 0, "a #! script run by its interpreter");
+	pid = fork();
+	if (pid == 0) {
+		execv("/tmp/forkexec-nested", args);
+		_exit(100 + errno);
+	}
+	/* The inner script's interpreter gets: its argument, the inner script, the outer one, x. */
+	expect_exit(pid, 2, "a #! script whose interpreter is a script");
+	if (execv("/tmp/forkexec-nointerp", args) != -1 || errno != ENOENT)
+		die("a script with a missing interpreter: want ENOENT, got %s", strerror(errno));
+	if (execv("/tmp/forkexec-empty", args) != -1 || errno != ENOEXEC)
+		die("a script naming no interpreter: want ENOEXEC, got %s", strerror(errno));
+	pass("scripts");
+}
+
+/* argv as check_scripts arranges it: 0 directly, 2 through a nested script, 1 otherwise. */
+static int check_script_args(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[2], "/tmp/forkexec-script") && !strcmp(argv[3], "x"))
+		return 0;
+	if (argc == 5 && !strcmp(argv[2], "/tmp/forkexec-script") &&
+	    !strcmp(argv[3], "/tmp/forkexec-nested") && !strcmp(argv[4], "x"))
+		return 2;
+	for (int i = 0; i < argc; i++)
+		fprintf(stderr, "forkexec: script argv[%d] = '%s'\n", i, argv[i]);
+	return 1;
+}
+
 static void check_waitid(void)
 {
 	siginfo_t si;
@@ -615,6 +680,8 @@ int main(int argc, char **argv)
 
 		return closed && open_ ? 0 : 1;
 	}
+	if (argc >= 2 && !strcmp(argv[1], "scriptargs one  two"))
+		return check_script_args(argc, argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	check_pipe_exec();
 	check_exit_codes();
@@ -632,6 +699,7 @@ int main(int argc, char **argv)
 	check_cloexec();
 	check_fork_child_memory();
 	check_execve_errors();
+	check_scripts();
 	check_waitid();
 	check_fork_enomem();
 	printf("forkexec: ok %d checks\n", nchecks);
