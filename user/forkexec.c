@@ -22,6 +22,8 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <poll.h>
+#include <sys/select.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "common.h"
@@ -645,6 +647,62 @@ static int check_script_args(int argc, char **argv)
 	return 1;
 }
 
+/* select, pselect and ppoll on a pipe a child writes to late, then closes. */
+static void check_select_pipes(void)
+{
+	struct timeval tv = { 0, 0 };
+	struct timespec ts = { 5, 0 };
+	struct pollfd pfd;
+	sigset_t none;
+	fd_set rd;
+	int fds[2], n;
+	char c;
+	pid_t pid;
+
+	if (pipe(fds))
+		die("pipe: %s", strerror(errno));
+	FD_ZERO(&rd);
+	FD_SET(fds[0], &rd);
+	if (select(fds[0] + 1, &rd, NULL, NULL, &tv) != 0 || FD_ISSET(fds[0], &rd))
+		die("select on an empty pipe with a zero timeout: not 0 with the set cleared");
+	pid = fork();
+	if (pid == 0) {
+		usleep(20000);
+		if (write(fds[1], "s", 1) != 1)
+			_exit(1);
+		usleep(20000);
+		_exit(0);
+	}
+	close(fds[1]);
+	FD_ZERO(&rd);
+	FD_SET(fds[0], &rd);
+	tv.tv_sec = 5;
+	n = select(fds[0] + 1, &rd, NULL, NULL, &tv);
+	if (n != 1 || !FD_ISSET(fds[0], &rd))
+		die("select waiting for a pipe: %d (%s)", n, strerror(errno));
+	if (read(fds[0], &c, 1) != 1 || c != 's')
+		die("read after select");
+	/* Then the writer ends: end of file is readable too. */
+	sigemptyset(&none);
+	FD_ZERO(&rd);
+	FD_SET(fds[0], &rd);
+	n = pselect(fds[0] + 1, &rd, NULL, NULL, &ts, &none);
+	if (n != 1 || !FD_ISSET(fds[0], &rd) || read(fds[0], &c, 1) != 0)
+		die("pselect for end of file: %d (%s)", n, strerror(errno));
+	pfd.fd = fds[0];
+	pfd.events = POLLIN;
+	n = ppoll(&pfd, 1, &ts, &none);
+	if (n != 1 || !(pfd.revents & POLLHUP))
+		die("ppoll at end of file: %d revents %#x", n, pfd.revents);
+	expect_exit(pid, 0, "the late writer");
+	close(fds[0]);
+	FD_ZERO(&rd);
+	FD_SET(fds[0], &rd);
+	if (select(fds[0] + 1, &rd, NULL, NULL, &tv) != -1 || errno != EBADF)
+		die("select on a closed descriptor: want EBADF, got %s", strerror(errno));
+	pass("select-pselect-ppoll");
+}
+
 static void check_waitid(void)
 {
 	siginfo_t si;
@@ -700,6 +758,7 @@ int main(int argc, char **argv)
 	check_fork_child_memory();
 	check_execve_errors();
 	check_scripts();
+	check_select_pipes();
 	check_waitid();
 	check_fork_enomem();
 	printf("forkexec: ok %d checks\n", nchecks);
