@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Co-kernel mode after boot: the boot CPU serves the host's control channel
- * from its idle loop; jobs the host launches run like bare-mode jobs, with
- * their output and end sent back to the host instead of the console.
+ * from its idle loop; jobs the host launches run like bare-mode jobs, several
+ * at once, with their output and end sent back to the host instead of the
+ * console.
  */
 #include <cove/arch.h>
 #include <cove/boot_info.h>
@@ -95,6 +96,7 @@ static bool cokernel_launch_kill(uint32_t job)
 	spin_unlock_irqrestore(&cokernel_launch_lock, flags);
 	return found;
 }
+
 /* The partition description; set once by cokernel_init. */
 static struct boot_info *cokernel_bi;
 
