@@ -8,6 +8,9 @@
  * even find no memory left then, with nobody to tell but a signal. Copying
  * eagerly makes fork fail with ENOMEM up front instead, and each region is
  * populated with the largest pages its alignment allows, as the parent's.
+ *
+ * Shared memory (MAP_SHARED, /dev/shm, SysV) is the exception by
+ * definition: the child maps the very same pages, and costs nothing.
  */
 #include <cove/arch.h>
 #include <cove/aspace.h>
@@ -15,6 +18,7 @@
 #include <cove/heap.h>
 #include <cove/kmap.h>
 #include <cove/pmem.h>
+#include <cove/shmem.h>
 #include <cove/string.h>
 #include <arch/memlayout.h>
 
@@ -27,7 +31,7 @@ static struct vm_region *aspace_snapshot(struct aspace *src, uint32_t *count, ui
 
 	for (struct vm_region *r = src->regions; r; r = r->next)
 		n++;
-	*bytes = src->mapped_bytes;
+	*bytes = src->mapped_bytes - src->shared_bytes;
 	spin_unlock_irqrestore(&src->lock, flags);
 	snap = kmalloc(sizeof(*snap) * (n ? n : 1));
 	if (!snap)
@@ -36,6 +40,8 @@ static struct vm_region *aspace_snapshot(struct aspace *src, uint32_t *count, ui
 	for (struct vm_region *r = src->regions; r && i < n; r = r->next) {
 		snap[i] = *r;
 		vm_file_name_get(r->file);	/* held until the copy is done */
+		if (r->shm)
+			shmem_get(r->shm);
 		snap[i++].next = NULL;
 	}
 	spin_unlock_irqrestore(&src->lock, flags);
@@ -90,6 +96,11 @@ struct aspace *aspace_clone(struct aspace *src, int *err)
 	for (uint32_t i = 0; i < n && !rc; i++) {
 		struct vm_region *r = &snap[i];
 
+		if (r->shm) {
+			rc = aspace_map_shared(dst, r->start, r->end - r->start, r->prot, r->kind,
+					       r->shm, r->shm_off);
+			continue;
+		}
 		/* Writable while copying; the region's own rights after. */
 		rc = aspace_map_file(dst, r->start, r->end - r->start, VM_READ | VM_WRITE, r->kind,
 				     r->file, r->file_off);
@@ -98,8 +109,10 @@ struct aspace *aspace_clone(struct aspace *src, int *err)
 		if (!rc && r->prot != (VM_READ | VM_WRITE))
 			rc = aspace_protect(dst, r->start, r->end - r->start, r->prot);
 	}
-	for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = 0; i < n; i++) {
 		vm_file_name_put(snap[i].file);
+		shmem_put(snap[i].shm);
+	}
 	kfree(snap);
 	if (rc) {
 		if (dst)

@@ -36,6 +36,9 @@
 #define ENOSYS 38
 #define ECHILD 10
 #define ETIMEDOUT 110
+#define ENXIO 6
+#define EIDRM 43
+#define EOWNERDEAD 130
 
 /*
  * Kernel-internal: an interrupted call asks to be restarted, the way Linux
