@@ -37,8 +37,7 @@
 #define ECHILD 10
 #define ETIMEDOUT 110
 #define ENXIO 6
-#define EIDRM 43
-#define EOWNERDEAD 130
+#define EOPNOTSUPP 95
 
 /*
  * Kernel-internal: an interrupted call asks to be restarted, the way Linux

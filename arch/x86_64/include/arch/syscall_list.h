@@ -311,7 +311,7 @@
 	MISSING(282, signalfd)						\
 	OFFLOAD(283, timerfd_create)					\
 	OFFLOAD(284, eventfd)						\
-	OFFLOAD(285, fallocate)						\
+	ROUTED(285, fallocate, sys_fallocate, ROUTE_FD(0))		\
 	OFFLOAD(286, timerfd_settime)					\
 	OFFLOAD(287, timerfd_gettime)					\
 	OFFLOAD(288, accept4)						\
