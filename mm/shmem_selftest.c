@@ -60,7 +60,7 @@ SELFTEST(shmem_shared_pages_and_refcount)
 	SELFTEST_CHECK(aspace_read(b, va_b + 8, &got, 8) == 0 && got == word);
 
 	/* A fork's copy maps the same pages, copying none. */
-	fork_copy = aspace_clone(a, &err);
+	fork_copy = aspace_clone(a, 0, &err);
 	SELFTEST_CHECK(fork_copy && !err && shmem_mappers(shm) == 3);
 	SELFTEST_CHECK(arch_aspace_translate(&fork_copy->arch, va_a + PAGE_SIZE, &pa, &size) == 0 &&
 		       pa == pa_a);

@@ -61,6 +61,18 @@ struct aspace {
 	spinlock_t lock;
 	struct vm_region *regions;
 	uint64_t brk_base, brk_cur, brk_limit;
+	/*
+	 * The heap is populated up to here. exec populates it whole; a fork
+	 * child only up to its parent's break (rounded up to a large page),
+	 * and brk populates more when the break grows past it.
+	 */
+	uint64_t brk_mapped;
+	/*
+	 * A fork child's stack is reserved down to here but populated only
+	 * below its parent's stack pointer (mm/aspace_stack.c says why); 0
+	 * when the stack is populated whole. Set once, at fork.
+	 */
+	uint64_t stack_floor;
 	uint64_t mmap_top;		/* mmap without a hint searches below this */
 	uint64_t large_page;		/* largest page to use: 4K, 2M or 1G */
 	uint64_t mapped_bytes;
@@ -75,10 +87,18 @@ struct aspace *aspace_create(uint64_t large_page);
 void aspace_get(struct aspace *as);
 /*
  * fork: a new address space holding a copy of every page of src, made now
- * (mm/aspace_fork.c says why not copy-on-write). NULL with *err -ENOMEM
- * when the partition cannot hold the copy.
+ * (mm/aspace_fork.c says why not copy-on-write), but for the heap above the
+ * break and the stack below sp, the forking thread's user stack pointer
+ * (see aspace_clone_extent). NULL with *err -ENOMEM when the partition
+ * cannot hold the copy.
  */
-struct aspace *aspace_clone(struct aspace *src, int *err);
+struct aspace *aspace_clone(struct aspace *src, uint64_t sp, int *err);
+/*
+ * addr lies in the reserved, unpopulated part of a fork child's stack:
+ * populate down to it (and a little more). 0 if it did; -EFAULT if addr is
+ * not there, so the fault is the program's.
+ */
+int aspace_stack_grow(struct aspace *as, uint64_t addr);
 void aspace_put(struct aspace *as);
 /* Allocate, zero and map [va, va+len) now. */
 int aspace_map_anon(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,

@@ -69,9 +69,11 @@ struct vfs_dirent {
 
 /* What poll reports (Linux's POLL* bits). */
 #define VFS_POLLIN 0x1
+#define VFS_POLLPRI 0x2
 #define VFS_POLLOUT 0x4
 #define VFS_POLLERR 0x8
 #define VFS_POLLHUP 0x10
+#define VFS_POLLNVAL 0x20
 
 /*
  * What an open file does. A NULL operation answers as Linux does for a

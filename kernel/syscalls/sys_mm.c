@@ -65,14 +65,25 @@ int64_t sys_brk(SYSCALL_ARGS)
 	struct aspace *as = cur_as();
 
 	/*
-	 * The heap was mapped whole at exec; brk only moves within it. Memory
-	 * given back is zeroed, so growing again hands out zeros as on Linux.
+	 * The heap was mapped whole at exec; brk moves within it. Memory given
+	 * back is zeroed, so growing again hands out zeros as on Linux (and a
+	 * fork may leave what lies above the break uncopied). A fork child's
+	 * heap is populated only up to its parent's break: the rest is mapped
+	 * here, when the break first grows into it, or the break stays put.
 	 */
-	if (a0 >= as->brk_base && a0 <= as->brk_limit) {
-		if (a0 < as->brk_cur)
-			__builtin_memset((void *)a0, 0, as->brk_cur - a0);
-		as->brk_cur = a0;
+	if (a0 < as->brk_base || a0 > as->brk_limit)
+		return (int64_t)as->brk_cur;
+	if (a0 > as->brk_mapped) {
+		uint64_t end = MIN(ALIGN_UP(a0, PAGE_SIZE_2M), as->brk_limit);
+
+		if (aspace_map_anon(as, as->brk_mapped, end - as->brk_mapped,
+				    VM_READ | VM_WRITE, VM_HEAP))
+			return (int64_t)as->brk_cur;
+		as->brk_mapped = end;
 	}
+	if (a0 < as->brk_cur)
+		__builtin_memset((void *)a0, 0, as->brk_cur - a0);
+	as->brk_cur = a0;
 	return (int64_t)as->brk_cur;
 }
 

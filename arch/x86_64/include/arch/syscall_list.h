@@ -49,7 +49,7 @@
 	ROUTED(20, writev, sys_writev, ROUTE_FD(0))			\
 	ROUTED(21, access, sys_access, ROUTE_PATH(-1, 0))		\
 	NATIVE(22, pipe, sys_pipe)					\
-	OFFLOAD(23, select)						\
+	ROUTED(23, select, sys_select_routed, ROUTE_SELF)		\
 	NATIVE(24, sched_yield, sys_sched_yield)			\
 	NATIVE(25, mremap, sys_mremap)					\
 	NATIVE(26, msync, sys_msync)					\
@@ -296,8 +296,8 @@
 	ROUTED(267, readlinkat, sys_readlinkat, ROUTE_PATH(0, 1))	\
 	OFFLOAD(268, fchmodat)						\
 	ROUTED(269, faccessat, sys_faccessat, ROUTE_PATH(0, 1))		\
-	OFFLOAD(270, pselect6)						\
-	OFFLOAD(271, ppoll)						\
+	ROUTED(270, pselect6, sys_pselect6_routed, ROUTE_SELF)		\
+	ROUTED(271, ppoll, sys_ppoll, ROUTE_POLL)			\
 	MISSING(272, unshare)						\
 	NATIVE(273, set_robust_list, sys_set_robust_list)		\
 	NATIVE(274, get_robust_list, sys_get_robust_list)		\
