@@ -88,7 +88,10 @@ static void shmem_trim(struct shmem *s, uint64_t keep)
 				s->pages = first;
 				continue;
 			}
-			/* Partly kept: the block becomes 512 pages; without an index page it stays whole. */
+			/*
+			 * Partly kept: the block becomes 512 pages; with no page
+			 * for their index it stays whole.
+			 */
 			if (pmem_alloc(0, &idx))
 				return;
 			entries = phys_to_virt(idx);

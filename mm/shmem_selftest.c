@@ -12,16 +12,17 @@
 #include <cove/selftest.h>
 #include <cove/shmem.h>
 
-/* Warm the heap with what these tests allocate, so free memory compares pages only. */
+/* Every small size class of the heap warmed, so free memory compares pages only. */
 static void shmem_warm_heap(void)
 {
-	void *objs[16];
+	void *objs[8];
 
-	for (int i = 0; i < 16; i++)
-		objs[i] = kzalloc(i < 4 ? sizeof(struct aspace) : i < 12 ? sizeof(struct vm_region) :
-				  64);
-	for (int i = 0; i < 16; i++)
-		kfree(objs[i]);
+	for (size_t size = 16; size <= 2048; size *= 2) {
+		for (int i = 0; i < 8; i++)
+			objs[i] = kzalloc(size);
+		for (int i = 0; i < 8; i++)
+			kfree(objs[i]);
+	}
 }
 
 SELFTEST(shmem_shared_pages_and_refcount)

@@ -505,10 +505,12 @@ static void check_too_big(void)
 		CHECK(rc == ENOSPC || rc == ENOMEM, "posix_fallocate of 1 TiB: %s", strerror(rc));
 		CHECK(ftruncate(fd, 0) == 0, "ftruncate back to 0");
 	} else {
-		CHECK(errno == ENOSPC || errno == ENOMEM, "ftruncate of 1 TiB: %s", strerror(errno));
+		CHECK(errno == ENOSPC || errno == ENOMEM, "ftruncate of 1 TiB: %s",
+		      strerror(errno));
 	}
 	CHECK(mmap(NULL, HUGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0) ==
-	      MAP_FAILED && errno == ENOMEM, "MAP_SHARED|MAP_ANONYMOUS of 1 TiB: %s", strerror(errno));
+	      MAP_FAILED && errno == ENOMEM, "MAP_SHARED|MAP_ANONYMOUS of 1 TiB: %s",
+	      strerror(errno));
 	CHECK(shmget(IPC_PRIVATE, HUGE_SIZE, IPC_CREAT | 0600) < 0 &&
 	      (errno == ENOMEM || errno == EINVAL || errno == ENOSPC), "shmget of 1 TiB: %s",
 	      strerror(errno));

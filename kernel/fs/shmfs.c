@@ -129,7 +129,7 @@ static int shmfs_split(const char *path, char name[VFS_NAME_MAX + 1], bool *dir_
 		/* "name/" asks for a directory; "name/more" looks inside one. */
 		*dir_slash = true;
 		if (slash[1])
-			return -ENOTDIR;	/* the caller turns it into ENOENT if name is missing */
+			return -ENOTDIR;	/* ENOENT if name is missing: the caller's */
 	}
 	return 0;
 }

@@ -163,7 +163,8 @@ static int mm_place(struct aspace *as, uint64_t addr, uint64_t len, uint64_t fla
 		return 0;
 	}
 	/* A hint is honoured when that range is free, as on Linux. */
-	if (addr && IS_ALIGNED(addr, PAGE_SIZE) && !mm_map_at(as, addr, len, kind, file, shm, off)) {
+	if (addr && IS_ALIGNED(addr, PAGE_SIZE) &&
+	    !mm_map_at(as, addr, len, kind, file, shm, off)) {
 		*va = addr;
 		return 0;
 	}

@@ -248,8 +248,9 @@ int64_t sys_shmat(SYSCALL_ARGS)
 		if (shmflg & SHM_REMAP)
 			rc = -EINVAL;
 		else
-			rc = aspace_find_free(as, size, size >= PAGE_SIZE_2M ? PAGE_SIZE_2M : PAGE_SIZE,
-					      &va) ? -ENOMEM : 0;
+			rc = aspace_find_free(as, size,
+					      size >= PAGE_SIZE_2M ? PAGE_SIZE_2M : PAGE_SIZE, &va) ?
+				-ENOMEM : 0;
 	}
 	if (!rc)
 		rc = aspace_map_shared(as, va, size, prot, VM_SYSV, shm, 0);
