@@ -8,6 +8,9 @@
  * even find no memory left then, with nobody to tell but a signal. Copying
  * eagerly makes fork fail with ENOMEM up front instead, and each region is
  * populated with the largest pages its alignment allows, as the parent's.
+ *
+ * Shared memory (MAP_SHARED, /dev/shm, SysV) is the exception by
+ * definition: the child maps the very same pages, and costs nothing.
  */
 #include <cove/arch.h>
 #include <cove/aspace.h>
@@ -15,6 +18,7 @@
 #include <cove/heap.h>
 #include <cove/kmap.h>
 #include <cove/pmem.h>
+#include <cove/shmem.h>
 #include <cove/string.h>
 #include <arch/memlayout.h>
 
@@ -35,6 +39,8 @@ static struct vm_region *aspace_snapshot(struct aspace *src, uint32_t *count)
 	for (struct vm_region *r = src->regions; r && i < n; r = r->next) {
 		snap[i] = *r;
 		vm_file_name_get(r->file);	/* held until the copy is done */
+		if (r->shm)
+			shmem_get(r->shm);
 		snap[i++].next = NULL;
 	}
 	spin_unlock_irqrestore(&src->lock, flags);
@@ -112,6 +118,8 @@ struct aspace *aspace_clone(struct aspace *src, uint64_t sp, int *err)
 	}
 	brk_mapped = MIN(src->brk_mapped, ALIGN_UP(src->brk_cur, PAGE_SIZE));
 	for (uint32_t i = 0; i < n; i++) {
+		if (snap[i].shm)
+			continue;	/* shared, not copied */
 		aspace_clone_extent(src, &snap[i], sp, brk_mapped, &x);
 		need += x.map_end - x.map_start;
 	}
@@ -131,6 +139,11 @@ struct aspace *aspace_clone(struct aspace *src, uint64_t sp, int *err)
 	for (uint32_t i = 0; i < n && !rc; i++) {
 		struct vm_region *r = &snap[i];
 
+		if (r->shm) {
+			rc = aspace_map_shared(dst, r->start, r->end - r->start, r->prot, r->kind,
+					       r->shm, r->shm_off);
+			continue;
+		}
 		aspace_clone_extent(src, r, sp, brk_mapped, &x);
 		if (x.map_end == x.map_start)
 			continue;
@@ -144,8 +157,10 @@ struct aspace *aspace_clone(struct aspace *src, uint64_t sp, int *err)
 		if (!rc && r->prot != (VM_READ | VM_WRITE))
 			rc = aspace_protect(dst, x.map_start, x.map_end - x.map_start, r->prot);
 	}
-	for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = 0; i < n; i++) {
 		vm_file_name_put(snap[i].file);
+		shmem_put(snap[i].shm);
+	}
 	kfree(snap);
 	if (rc) {
 		if (dst)

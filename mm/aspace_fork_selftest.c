@@ -10,16 +10,20 @@
 #include <cove/selftest.h>
 #include <cove/string.h>
 
-/* Warm the heap with the objects a clone allocates, so free memory compares pages only. */
+/*
+ * Warm every small size class of the heap with a few free objects, so free
+ * memory compares pages only, whatever sizes a clone's structures have.
+ */
 static void aspace_clone_warm_heap(void)
 {
-	void *objs[12];
+	void *objs[8];
 
-	for (int i = 0; i < 12; i++)
-		objs[i] = kzalloc(i < 4 ? sizeof(struct aspace) : i < 8 ? sizeof(struct vm_region) :
-				  2 * sizeof(struct vm_region));
-	for (int i = 0; i < 12; i++)
-		kfree(objs[i]);
+	for (size_t size = 16; size <= 2048; size *= 2) {
+		for (int i = 0; i < 8; i++)
+			objs[i] = kzalloc(size);
+		for (int i = 0; i < 8; i++)
+			kfree(objs[i]);
+	}
 }
 
 SELFTEST(aspace_clone_copies_eagerly)

@@ -5,8 +5,9 @@
 #
 # One-core figures run with -icount shift=0: guest time counts instructions,
 # so "ns" are instructions, independent of the host. Two-core figures
-# (futex ping-pong, migration) cannot use -icount for Linux on QEMU 7.2 (its
-# round-robin icount starves the second vCPU during Linux's CPU bring-up),
+# (futex ping-pong, migration, shared-memory ping-pong between processes)
+# cannot use -icount for Linux on QEMU 7.2 (its round-robin icount starves
+# the second vCPU during Linux's CPU bring-up),
 # so they are run without it and reported in TSC cycles of the emulator,
 # which follow the host clock: indicative only.
 set -u
@@ -43,6 +44,7 @@ linux_run() {	# linux_run NAME SMP 'commands' [--icount]
 	scripts/linux-vm.sh --smp "$smp" --mem 1G --timeout 900 "$@" \
 		--add "$user/bench_syscall" --add "$user/bench_thread" --add "$user/bench_noise" \
 		--add "$user/bench_futex" --add "$user/bench_migrate" --add "$user/bench_process" \
+		--add "$user/bench_shm" \
 		--log "$out/$name.log" -- "$cmds" || fail "Linux run '$name' failed"
 	tr -d '\r' < "$out/$name.log" > "$out/$name.txt"
 }
@@ -63,7 +65,8 @@ echo "linux-timer-interrupts $((b - a))"
 echo "bench: Cove, two cores ..." >&2
 cove_run cove2 test/bench/smp.jobs 2
 echo "bench: Linux 6.1, two cores ..." >&2
-linux_run linux2 2 '/data/bench_futex 1000; /data/bench_migrate 500; /data/bench_process pipe 1000'
+linux_run linux2 2 '/data/bench_futex 1000; /data/bench_migrate 500; /data/bench_process pipe 1000
+/data/bench_shm 1000'
 
 echo "bench: Cove, protection on and off, -icount ..." >&2
 EXTRA_CMDLINE="protect=require" cove_run prot_on test/bench/protect.jobs 1 --icount
@@ -112,6 +115,12 @@ row "migration round trip" "TSC cycles, no icount" \
 row "pipe ping-pong (2 cores)" "TSC cycles, no icount" \
 	"$(field "$out/cove2.txt" pipe_pingpong per_iter_cycles)" \
 	"$(field "$out/linux2.txt" pipe_pingpong per_iter_cycles)" "<= 1.0"
+row "shm ping-pong (2 processes)" "TSC cycles, no icount" \
+	"$(field "$out/cove2.txt" shm_pingpong per_iter_cycles)" \
+	"$(field "$out/linux2.txt" shm_pingpong per_iter_cycles)" "<= 0.5"
+row "shm futex ping-pong (2 proc)" "TSC cycles, no icount" \
+	"$(field "$out/cove2.txt" shm_futex_pingpong per_iter_cycles)" \
+	"$(field "$out/linux2.txt" shm_futex_pingpong per_iter_cycles)"
 
 overhead() {	# overhead BENCH: percent more instructions with protection on
 	local on off

@@ -24,8 +24,11 @@ enum vm_kind {
 	VM_HEAP,	/* brk */
 	VM_STACK,
 	VM_ANON,	/* mmap, anonymous */
-	VM_FILE,	/* mmap of a file: a private copy of its bytes */
+	VM_FILE,	/* mmap of a file: a private copy of its bytes, or shared (shm) */
+	VM_SYSV,	/* a SysV shared memory segment (shmat) */
 };
+
+struct shmem;
 
 /*
  * The file a region holds a copy of, by the path it was opened by: what
@@ -43,6 +46,13 @@ struct vm_region {
 	enum vm_kind kind;
 	struct vm_file_name *file;	/* NULL: anonymous memory */
 	uint64_t file_off;		/* the file offset start came from, if file */
+	/*
+	 * Shared memory: the object whose pages [start, end) map, from
+	 * shm_off on, held as a mapper (cove/shmem.h). NULL: the pages are
+	 * the region's own, freed when it is unmapped.
+	 */
+	struct shmem *shm;
+	uint64_t shm_off;
 	struct vm_region *next;		/* sorted by start */
 };
 
@@ -66,6 +76,7 @@ struct aspace {
 	uint64_t mmap_top;		/* mmap without a hint searches below this */
 	uint64_t large_page;		/* largest page to use: 4K, 2M or 1G */
 	uint64_t mapped_bytes;
+	uint64_t shared_bytes;		/* of those, pages of shared objects (fork copies none) */
 	uint64_t populated[3];		/* 4K, 2M, 1G pages ever mapped (statistics) */
 	/* Bumped whenever pages are unmapped: a host mirror must forget what it saw. */
 	uint64_t unmap_gen;
@@ -99,6 +110,14 @@ int aspace_map_anon(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
  */
 int aspace_map_file(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 		    enum vm_kind kind, struct vm_file_name *file, uint64_t file_off);
+/*
+ * Map [va, va+len) onto the pages of shm from shm_off (page aligned) on,
+ * shared with every other mapper: the region holds shm as a mapper. 2 MiB
+ * pages where the object has a 2 MiB block at a matching alignment. Pages
+ * past the object's end stay unmapped (an access is a fault).
+ */
+int aspace_map_shared(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
+		      enum vm_kind kind, struct shmem *shm, uint64_t shm_off);
 int aspace_unmap(struct aspace *as, uint64_t va, uint64_t len);
 int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot);
 /* A free gap of len bytes aligned to align, highest first below mmap_top. */
@@ -108,6 +127,17 @@ struct vm_region *aspace_find(struct aspace *as, uint64_t va);
 /* Copy into / out of user memory through the kernel's direct map. */
 int aspace_write(struct aspace *as, uint64_t va, const void *src, size_t len);
 int aspace_read(struct aspace *as, uint64_t va, void *dst, size_t len);
+/*
+ * Atomically replace the 32-bit word at va (4-aligned, writable) with new
+ * if it holds *old: 0; -EAGAIN with *old the value found; -EFAULT.
+ */
+int aspace_cmpxchg_u32(struct aspace *as, uint64_t va, uint32_t *old, uint32_t new);
+/*
+ * Copy to (write) or from [va, va+len) of another process's address space,
+ * as its regions allow (VM_WRITE / VM_READ): 0 or -EFAULT, nothing copied.
+ * Under its lock, so no page is freed under the copy.
+ */
+int aspace_access(struct aspace *as, uint64_t va, void *buf, size_t len, bool write);
 /* True if [va, va+len) lies in regions that allow prot. */
 bool aspace_check(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot);
 

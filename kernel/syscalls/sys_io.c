@@ -5,6 +5,7 @@
 #include <cove/heap.h>
 #include <cove/io_poll.h>
 #include <cove/sched.h>
+#include <cove/shmem.h>
 #include <cove/signal.h>
 #include <cove/timer.h>
 #include <cove/syscalls.h>
@@ -215,6 +216,37 @@ int64_t sys_fadvise64(SYSCALL_ARGS)
 	if (!fd_is_open(cur_files(), (int)a0))
 		return -EBADF;
 	return a3 > 5 ? -EINVAL : 0;	/* POSIX_FADV_NORMAL .. NOINREUSE */
+}
+
+/*
+ * fallocate: only shared memory files (/dev/shm, memfd) reserve; their
+ * memory is allocated when sized, so the plain mode grows them and takes
+ * it now. Other files say EOPNOTSUPP, as Linux's ramfs does, and glibc's
+ * posix_fallocate then writes the range itself.
+ */
+int64_t sys_fallocate(SYSCALL_ARGS)
+{
+	struct file *f = fd_get(cur_files(), (int)a0);
+	int64_t off = (int64_t)a2, len = (int64_t)a3;
+	struct shmem *shm;
+	int64_t rc = 0;
+
+	if (!f)
+		return -EBADF;
+	shm = vfs_file_shmem(f);
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		rc = -EBADF;
+	else if (off < 0 || len <= 0 || off + len < off)
+		rc = -EINVAL;
+	else if (!vfs_seekable(f))
+		rc = -ESPIPE;
+	else if (!shm || (uint32_t)a1)
+		rc = -EOPNOTSUPP;
+	else if ((uint64_t)(off + len) > shmem_size(shm))
+		rc = shmem_resize(shm, (uint64_t)(off + len));
+	shmem_put(shm);
+	file_put(f);
+	return rc;
 }
 
 int64_t sys_dup(SYSCALL_ARGS)
