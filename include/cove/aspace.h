@@ -9,6 +9,7 @@
 
 #include <cove/spinlock.h>
 #include <cove/types.h>
+#include <cove/vm_file_name.h>
 #include <arch/aspace_arch.h>
 
 #define VM_READ 1u
@@ -29,16 +30,6 @@ enum vm_kind {
 };
 
 struct shmem;
-
-/*
- * The file a region holds a copy of, by the path it was opened by: what
- * /proc/self/maps shows. Immutable once made and shared, counted, by all
- * the regions one mapping splits into, so a split costs no copy.
- */
-struct vm_file_name {
-	uint32_t refs;
-	char path[];
-};
 
 struct vm_region {
 	uint64_t start, end;
@@ -140,11 +131,6 @@ int aspace_cmpxchg_u32(struct aspace *as, uint64_t va, uint32_t *old, uint32_t n
 int aspace_access(struct aspace *as, uint64_t va, void *buf, size_t len, bool write);
 /* True if [va, va+len) lies in regions that allow prot. */
 bool aspace_check(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot);
-
-/* A counted copy of path (NULL when out of memory); put drops a reference. */
-struct vm_file_name *vm_file_name_create(const char *path);
-void vm_file_name_get(struct vm_file_name *n);
-void vm_file_name_put(struct vm_file_name *n);
 
 /* The path of the file r holds a copy of, or NULL for anonymous memory. */
 static inline const char *vm_region_path(const struct vm_region *r)
