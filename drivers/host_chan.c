@@ -252,7 +252,8 @@ bool host_control_urgent(void)
 	if (!host_ready || __atomic_load_n(&h->head, __ATOMIC_ACQUIRE) == h->tail)
 		return false;
 	op = host_slot(&host_ctl, h->tail)->op;
-	return op == COVE_CTL_KILL || op == COVE_CTL_SIGNAL || op == COVE_CTL_SHUTDOWN;
+	return op == COVE_CTL_KILL || op == COVE_CTL_SIGNAL || op == COVE_CTL_SHUTDOWN ||
+	       op == COVE_CTL_LAUNCH;
 }
 
 /* The boot CPU serves from idle and from the doorbell: never both at once. */

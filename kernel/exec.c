@@ -300,7 +300,7 @@ int exec_build(const struct exec_params *ep, struct exec_image *img, char *err, 
 	rc = exec_map_image(as, &prog);
 	if (!rc) {
 		as->brk_base = as->brk_cur = ALIGN_UP(prog.plan.hi, PAGE_SIZE_2M);
-		as->brk_limit = as->brk_base + heap;
+		as->brk_limit = as->brk_mapped = as->brk_base + heap;
 		rc = aspace_map_anon(as, as->brk_base, heap, VM_READ | VM_WRITE, VM_HEAP);
 	}
 	if (!rc)

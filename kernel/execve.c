@@ -6,12 +6,15 @@
  * execve returns to an intact caller. Then the process takes the new
  * address space, closes its close-on-exec descriptors, resets its signal
  * handlers to the default (ignored signals stay ignored, as Linux), and
- * its thread leaves for the new program's entry. A process with a host
- * proxy tells it too, which closes its own close-on-exec descriptors.
+ * its thread leaves for the new program's entry. A "#!" script runs its
+ * interpreter, with the script's path as an argument (execve_script). A
+ * process with a host proxy has a host program copied in first, and tells
+ * its proxy, which closes its own close-on-exec descriptors.
  */
 #include <cove/aspace.h>
 #include <cove/errno.h>
 #include <cove/exec.h>
+#include <cove/exec_script.h>
 #include <cove/file.h>
 #include <cove/heap.h>
 #include <cove/hostfile.h>
@@ -33,6 +36,7 @@
 #define EXECVE_PATH_MAX 256
 #define AT_EMPTY_PATH 0x1000
 #define EXECVE_THREAD_POLL_NS (1000 * 1000ULL)
+#define EXECVE_SCRIPT_DEPTH 4		/* scripts whose interpreter is a script: as Linux */
 
 /* What execve copies out of the old image before anything else. */
 struct execve_args {
@@ -41,7 +45,21 @@ struct execve_args {
 	size_t used;
 	const char **vec;		/* argv, NULL, envp, NULL */
 	uint32_t nvec;
+	const char *given;		/* the file as the caller named it, in strings */
 };
+
+/* s, copied into a->strings; NULL if they are full. */
+static const char *execve_keep(struct execve_args *a, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *copy = a->strings + a->used;
+
+	if (n > EXECVE_STRINGS_MAX - a->used)
+		return NULL;
+	memcpy(copy, s, n);
+	a->used += n;
+	return copy;
+}
 
 /* Copy the user vector at uvec (NULL-terminated) into a->vec; -E2BIG when too long. */
 static int execve_copy_vec(struct execve_args *a, uint64_t uvec)
@@ -94,6 +112,76 @@ static int execve_resolve(char *path)
 			return -ENOENT;
 		memcpy(path, buf, (size_t)n + 1);
 	}
+	return 0;
+}
+
+/*
+ * An executable that passed the checks is a path, regular and executable:
+ * whether it may run as a program at all is exec_build's to say.
+ */
+static int execve_check(struct execve_args *a)
+{
+	struct vfs_stat st;
+	int rc = execve_resolve(a->path);
+
+	if (!rc)
+		rc = offload_exec_stage(a->path);
+	if (!rc)
+		rc = vfs_statat(AT_FDCWD, a->path, true, &st);
+	if (!rc && (!S_ISREG(st.mode) || !(st.mode & 0111)))
+		rc = -EACCES;
+	return rc;
+}
+
+/* The first bytes of the file at a->path: at most EXEC_SCRIPT_HEAD. */
+static int64_t execve_read_head(struct execve_args *a, char *head)
+{
+	struct file *f;
+	uint64_t pos = 0;
+	int64_t n;
+	int rc = vfs_openat(AT_FDCWD, a->path, O_RDONLY, 0, &f);
+
+	if (rc)
+		return rc;
+	n = vfs_read(f, head, EXEC_SCRIPT_HEAD, &pos);
+	file_put(f);
+	return n;
+}
+
+/*
+ * If a->path is a "#!" script, make its interpreter the file to run: argv
+ * becomes the interpreter, the line's argument if there is one, the
+ * script as the caller named it, then the caller's argv[1] on (Linux's
+ * order). 1 if it was no script; 0 if a->path is now the interpreter's.
+ */
+static int execve_script(struct execve_args *a)
+{
+	struct exec_script sc;
+	const char *words[3];
+	char head[EXEC_SCRIPT_HEAD];
+	uint32_t n = 0, drop = a->vec[0] ? 1 : 0;
+	int64_t len = execve_read_head(a, head);
+
+	if (len < 0)
+		return (int)len;
+	if (exec_script_parse(head, (size_t)len, &sc))
+		return 1;
+	if (strlen(sc.interp) >= sizeof(a->path))
+		return -ENAMETOOLONG;
+	words[n++] = execve_keep(a, sc.interp);
+	if (sc.has_arg)
+		words[n++] = execve_keep(a, sc.arg);
+	words[n++] = a->given;
+	for (uint32_t i = 0; i < n; i++)
+		if (!words[i])
+			return -E2BIG;
+	if (a->nvec - drop + n > EXECVE_VEC_MAX)
+		return -E2BIG;
+	memmove(&a->vec[n], &a->vec[drop], (a->nvec - drop) * sizeof(*a->vec));
+	memcpy(a->vec, words, n * sizeof(*words));
+	a->nvec += n - drop;
+	a->given = words[0];
+	memcpy(a->path, sc.interp, strlen(sc.interp) + 1);
 	return 0;
 }
 
@@ -155,7 +243,6 @@ static int64_t execve_do(int dirfd, uint64_t upath, uint64_t uargv, uint64_t uen
 	struct execve_args *a;
 	struct exec_image img;
 	struct trap_frame frame;
-	struct vfs_stat st;
 	struct aspace *old;
 	char err[192];
 	int64_t rc;
@@ -183,15 +270,19 @@ static int64_t execve_do(int dirfd, uint64_t upath, uint64_t uargv, uint64_t uen
 		rc = execve_copy_vec(a, uargv);
 	if (!rc)
 		rc = execve_copy_vec(a, uenvp);
-	if (!rc)
-		rc = execve_resolve(a->path);
-	if (!rc)
-		rc = offload_exec_stage(a->path);
-	if (!rc)
-		rc = vfs_statat(AT_FDCWD, a->path, true, &st);
-	/* Only an executable regular file (Cove has no #! scripts: ENOEXEC, the shell runs them). */
-	if (!rc && (!S_ISREG(st.mode) || !(st.mode & 0111)))
-		rc = -EACCES;
+	if (!rc) {
+		a->given = execve_keep(a, a->path);
+		rc = a->given ? execve_check(a) : -E2BIG;
+	}
+	for (int depth = 0; !rc; depth++) {
+		rc = execve_script(a);
+		if (rc == 1) {
+			rc = 0;
+			break;
+		}
+		if (!rc)
+			rc = depth == EXECVE_SCRIPT_DEPTH ? -ELOOP : execve_check(a);
+	}
 	if (!rc) {
 		const char **envp = a->vec;
 		struct exec_params ep = {

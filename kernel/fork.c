@@ -36,7 +36,7 @@ static int fork_copy_process(struct process *p, struct process *c, bool share_vm
 		aspace_get(p->as);
 		c->as = p->as;
 	} else {
-		c->as = aspace_clone(p->as, &rc);
+		c->as = aspace_clone(p->as, syscall_frame()->rsp, &rc);
 		if (!c->as)
 			return rc;
 	}

@@ -34,7 +34,7 @@ int signal_pause(void)
 	return -ERESTARTNOHAND;
 }
 
-int signal_suspend(uint64_t mask)
+void signal_mask_for_call(uint64_t mask)
 {
 	struct task *t = task_current();
 	unsigned long flags = spin_lock_irqsave(&t->proc->lock);
@@ -44,6 +44,26 @@ int signal_suspend(uint64_t mask)
 	t->restore_sigmask = true;
 	signal_set_mask_locked(t, mask);
 	spin_unlock_irqrestore(&t->proc->lock, flags);
+}
+
+void signal_mask_call_done(int64_t rc)
+{
+	struct task *t = task_current();
+	unsigned long flags;
+
+	if (rc == -EINTR || rc == -ERESTARTNOHAND)
+		return;
+	flags = spin_lock_irqsave(&t->proc->lock);
+	if (t->restore_sigmask) {
+		t->restore_sigmask = false;
+		signal_set_mask_locked(t, t->saved_sigmask);
+	}
+	spin_unlock_irqrestore(&t->proc->lock, flags);
+}
+
+int signal_suspend(uint64_t mask)
+{
+	signal_mask_for_call(mask);
 	return signal_pause();
 }
 

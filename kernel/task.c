@@ -476,12 +476,14 @@ void task_exit(int code)
 	unsigned long flags;
 	bool last;
 
+	/* As Linux's exit: robust locks first, then the word pthread_join waits on. */
+	futex_exit_robust(t);
 	if (t->clear_child_tid) {
 		uint32_t zero = 0;
 
-		/* glibc's pthread_join waits on this word. */
+		/* glibc's pthread_join waits on this word (a shared wait, as Linux wakes it). */
 		if (aspace_write(p->as, t->clear_child_tid, &zero, sizeof(zero)) == 0)
-			futex_wake(p, t->clear_child_tid, 1);
+			futex_wake(p, t->clear_child_tid, true, 1);
 	}
 	flags = spin_lock_irqsave(&p->lock);
 	t->exiting = true;		/* signals look for another thread now */

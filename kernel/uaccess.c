@@ -12,7 +12,11 @@ bool user_range_ok(uint64_t addr, size_t len, bool write)
 
 	if (!t->proc || !len)
 		return len == 0;
-	return aspace_check(t->proc->as, addr, len, write ? VM_WRITE : VM_READ);
+	if (aspace_check(t->proc->as, addr, len, write ? VM_WRITE : VM_READ))
+		return true;
+	/* Below a fork child's populated stack, as a touch from user mode would be. */
+	return aspace_stack_grow(t->proc->as, addr) == 0 &&
+	       aspace_check(t->proc->as, addr, len, write ? VM_WRITE : VM_READ);
 }
 
 int copy_from_user(void *dst, uint64_t src, size_t len)

@@ -10,6 +10,7 @@
 #include <cove/heap.h>
 #include <cove/kmap.h>
 #include <cove/pmem.h>
+#include <cove/shmem.h>
 #include <cove/string.h>
 #include <arch/memlayout.h>
 
@@ -74,6 +75,8 @@ static void aspace_insert(struct aspace *as, struct vm_region *n)
 static void aspace_region_free(struct vm_region *r)
 {
 	vm_file_name_put(r->file);
+	if (r->shm)
+		shmem_map_put(r->shm);
 	kfree(r);
 }
 
@@ -93,6 +96,10 @@ static int aspace_split(struct vm_region *r, uint64_t va)
 		vm_file_name_get(tail->file);
 		tail->file_off += va - r->start;
 	}
+	if (tail->shm) {
+		shmem_map_get(tail->shm);
+		tail->shm_off += va - r->start;
+	}
 	r->end = va;
 	r->next = tail;
 	return 0;
@@ -111,7 +118,9 @@ static void aspace_merge(struct aspace *as)
 
 		if (r->end == n->start && r->prot == n->prot && r->kind == n->kind &&
 		    r->file == n->file &&
-		    (!r->file || n->file_off == r->file_off + (r->end - r->start))) {
+		    (!r->file || n->file_off == r->file_off + (r->end - r->start)) &&
+		    r->shm == n->shm &&
+		    (!r->shm || n->shm_off == r->shm_off + (r->end - r->start))) {
 			r->end = n->end;
 			r->next = n->next;
 			aspace_region_free(n);
@@ -121,8 +130,11 @@ static void aspace_merge(struct aspace *as)
 	}
 }
 
-/* Unmap and free every page in [va, end); the regions are not touched. */
-static void aspace_release_pages(struct aspace *as, uint64_t va, uint64_t end)
+/*
+ * Unmap every page in [va, end), freeing it unless it belongs to a shared
+ * object (shared: its object frees it); the regions are not touched.
+ */
+static void aspace_release(struct aspace *as, uint64_t va, uint64_t end, bool shared)
 {
 	as->unmap_gen++;
 	while (va < end) {
@@ -139,10 +151,18 @@ static void aspace_release_pages(struct aspace *as, uint64_t va, uint64_t end)
 		pa = ALIGN_DOWN(pa, size);
 		if (arch_aspace_unmap(&as->arch, va, size) == 0) {
 			as->mapped_bytes -= size;
-			pmem_free(pa, (unsigned int)pmem_order_for(size));
+			if (shared)
+				as->shared_bytes -= size;
+			else
+				pmem_free(pa, (unsigned int)pmem_order_for(size));
 		}
 		va += size;
 	}
+}
+
+static void aspace_release_pages(struct aspace *as, uint64_t va, uint64_t end)
+{
+	aspace_release(as, va, end, false);
 }
 
 /* Largest page usable at va with end as the limit, within as->large_page. */
@@ -245,38 +265,117 @@ int aspace_map_file(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 	return 0;
 }
 
-/* Cut [va, end) out of the region list, splitting regions as needed. */
-static int aspace_cut(struct aspace *as, uint64_t va, uint64_t end)
+/*
+ * Map the pages of shm behind [va, end) from off on, 2 MiB ones where the
+ * object has a block and va, off and end agree. Under as->lock; on error
+ * nothing stays mapped.
+ */
+static int aspace_map_shm_pages(struct aspace *as, uint64_t va, uint64_t end, uint32_t prot,
+				struct shmem *shm, uint64_t off)
 {
-	struct vm_region **pp = &as->regions;
+	uint64_t start = va;
 
+	while (va < end) {
+		uint64_t size = PAGE_SIZE;
+		phys_addr_t pa;
+		bool large;
+		int rc;
+
+		if (shmem_page(shm, off, &pa, &large))
+			break;	/* past the object's end: left unmapped */
+		if (large && as->large_page >= PAGE_SIZE_2M && IS_ALIGNED(va, PAGE_SIZE_2M) &&
+		    IS_ALIGNED(off, PAGE_SIZE_2M) && va + PAGE_SIZE_2M <= end)
+			size = PAGE_SIZE_2M;
+		rc = arch_aspace_map(&as->arch, va, pa, size, prot);
+		if (rc) {
+			aspace_release(as, start, va, true);
+			return rc;
+		}
+		as->mapped_bytes += size;
+		as->shared_bytes += size;
+		as->populated[aspace_page_index(size)]++;
+		va += size;
+		off += size;
+	}
+	return 0;
+}
+
+int aspace_map_shared(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
+		      enum vm_kind kind, struct shmem *shm, uint64_t shm_off)
+{
+	uint64_t end = va + ALIGN_UP(len, PAGE_SIZE);
+	struct vm_region *r;
+	unsigned long flags;
+	int rc;
+
+	if (!len || !IS_ALIGNED(va, PAGE_SIZE) || !IS_ALIGNED(shm_off, PAGE_SIZE) || end < va ||
+	    va < USER_VA_START || end > USER_VA_END)
+		return -EINVAL;
+	r = kzalloc(sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	/* A mapper before any page is in the tables: a shrink meanwhile keeps them. */
+	shmem_map_get(shm);
+	flags = spin_lock_irqsave(&as->lock);
+	rc = aspace_range_free(as, va, end) ? 0 : -EEXIST;
+	if (!rc)
+		rc = aspace_map_shm_pages(as, va, end, prot, shm, shm_off);
+	if (rc) {
+		spin_unlock_irqrestore(&as->lock, flags);
+		shmem_map_put(shm);
+		kfree(r);
+		return rc;
+	}
+	r->start = va;
+	r->end = end;
+	r->prot = prot;
+	r->kind = kind;
+	r->shm = shm;
+	r->shm_off = shm_off;
+	aspace_insert(as, r);
+	aspace_merge(as);
+	spin_unlock_irqrestore(&as->lock, flags);
+	return 0;
+}
+
+/*
+ * Cut [va, end) out of the region list: its pages are unmapped (and freed
+ * unless shared) and the regions wholly inside move to *dead, freed by the
+ * caller once no CPU can use their pages (after the flush). The one step
+ * that can fail, splitting a region that spans the whole range, comes
+ * first, so a failure changes nothing.
+ */
+static int aspace_cut(struct aspace *as, uint64_t va, uint64_t end, struct vm_region **dead)
+{
+	struct vm_region **pp = &as->regions, *r = aspace_find(as, va);
+
+	if (r && r->start < va && r->end > end) {
+		int rc = aspace_split(r, end);
+
+		if (rc)
+			return rc;
+	}
 	while (*pp) {
-		struct vm_region *r = *pp;
-
+		r = *pp;
 		if (r->end <= va || r->start >= end) {
 			pp = &r->next;
 			continue;
 		}
-		if (r->start < va && r->end > end) {
-			/* A hole in the middle: the part after it becomes its own region. */
-			int rc = aspace_split(r, end);
-
-			if (rc)
-				return rc;
-			r->end = va;
-			return 0;
-		}
+		aspace_release(as, MAX(r->start, va), MIN(r->end, end), r->shm != NULL);
 		if (r->start < va) {
 			r->end = va;
 			pp = &r->next;
 		} else if (r->end > end) {
 			if (r->file)
 				r->file_off += end - r->start;
+			if (r->shm)
+				r->shm_off += end - r->start;
 			r->start = end;
 			pp = &r->next;
 		} else {
 			*pp = r->next;
-			aspace_region_free(r);
+			r->next = *dead;
+			*dead = r;
 		}
 	}
 	return 0;
@@ -285,17 +384,22 @@ static int aspace_cut(struct aspace *as, uint64_t va, uint64_t end)
 int aspace_unmap(struct aspace *as, uint64_t va, uint64_t len)
 {
 	uint64_t end = va + ALIGN_UP(len, PAGE_SIZE);
+	struct vm_region *dead = NULL;
 	unsigned long flags;
 	int rc;
 
 	if (!len || !IS_ALIGNED(va, PAGE_SIZE) || end < va || end > USER_VA_END)
 		return -EINVAL;
 	flags = spin_lock_irqsave(&as->lock);
-	rc = aspace_cut(as, va, end);
-	if (!rc)
-		aspace_release_pages(as, va, end);
+	rc = aspace_cut(as, va, end, &dead);
 	spin_unlock_irqrestore(&as->lock, flags);
 	arch_aspace_flush(&as->arch);
+	while (dead) {
+		struct vm_region *r = dead;
+
+		dead = r->next;
+		aspace_region_free(r);
+	}
 	return rc;
 }
 
@@ -390,58 +494,6 @@ int aspace_find_free(struct aspace *as, uint64_t len, uint64_t align, uint64_t *
 	return 0;
 }
 
-bool aspace_check(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot)
-{
-	uint64_t end = va + len;
-	bool ok = true;
-
-	if (end < va || end > USER_VA_END)
-		return false;
-	unsigned long flags = spin_lock_irqsave(&as->lock);
-
-	while (va < end) {
-		struct vm_region *r = aspace_find(as, va);
-
-		if (!r || (r->prot & prot) != prot) {
-			ok = false;
-			break;
-		}
-		va = r->end;
-	}
-	spin_unlock_irqrestore(&as->lock, flags);
-	return ok;
-}
-
-static int aspace_copy(struct aspace *as, uint64_t va, void *buf, size_t len, bool to_user)
-{
-	while (len) {
-		phys_addr_t pa;
-		uint64_t size, chunk;
-
-		if (arch_aspace_translate(&as->arch, va, &pa, &size))
-			return -EFAULT;
-		chunk = MIN(len, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
-		if (to_user)
-			memcpy(phys_to_virt(pa), buf, chunk);
-		else
-			memcpy(buf, phys_to_virt(pa), chunk);
-		buf = (uint8_t *)buf + chunk;
-		va += chunk;
-		len -= chunk;
-	}
-	return 0;
-}
-
-int aspace_write(struct aspace *as, uint64_t va, const void *src, size_t len)
-{
-	return aspace_copy(as, va, (void *)src, len, true);
-}
-
-int aspace_read(struct aspace *as, uint64_t va, void *dst, size_t len)
-{
-	return aspace_copy(as, va, dst, len, false);
-}
-
 void aspace_put(struct aspace *as)
 {
 	if (__atomic_sub_fetch(&as->refs, 1, __ATOMIC_ACQ_REL))
@@ -449,7 +501,7 @@ void aspace_put(struct aspace *as)
 	while (as->regions) {
 		struct vm_region *r = as->regions;
 
-		aspace_release_pages(as, r->start, r->end);
+		aspace_release(as, r->start, r->end, r->shm != NULL);
 		as->regions = r->next;
 		aspace_region_free(r);
 	}

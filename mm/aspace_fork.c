@@ -8,6 +8,9 @@
  * even find no memory left then, with nobody to tell but a signal. Copying
  * eagerly makes fork fail with ENOMEM up front instead, and each region is
  * populated with the largest pages its alignment allows, as the parent's.
+ *
+ * Shared memory (MAP_SHARED, /dev/shm, SysV) is the exception by
+ * definition: the child maps the very same pages, and costs nothing.
  */
 #include <cove/arch.h>
 #include <cove/aspace.h>
@@ -15,11 +18,12 @@
 #include <cove/heap.h>
 #include <cove/kmap.h>
 #include <cove/pmem.h>
+#include <cove/shmem.h>
 #include <cove/string.h>
 #include <arch/memlayout.h>
 
 /* The regions of src as they are now: copied out so no lock is held while copying. */
-static struct vm_region *aspace_snapshot(struct aspace *src, uint32_t *count, uint64_t *bytes)
+static struct vm_region *aspace_snapshot(struct aspace *src, uint32_t *count)
 {
 	unsigned long flags = spin_lock_irqsave(&src->lock);
 	struct vm_region *snap = NULL;
@@ -27,7 +31,6 @@ static struct vm_region *aspace_snapshot(struct aspace *src, uint32_t *count, ui
 
 	for (struct vm_region *r = src->regions; r; r = r->next)
 		n++;
-	*bytes = src->mapped_bytes;
 	spin_unlock_irqrestore(&src->lock, flags);
 	snap = kmalloc(sizeof(*snap) * (n ? n : 1));
 	if (!snap)
@@ -36,6 +39,8 @@ static struct vm_region *aspace_snapshot(struct aspace *src, uint32_t *count, ui
 	for (struct vm_region *r = src->regions; r && i < n; r = r->next) {
 		snap[i] = *r;
 		vm_file_name_get(r->file);	/* held until the copy is done */
+		if (r->shm)
+			shmem_get(r->shm);
 		snap[i++].next = NULL;
 	}
 	spin_unlock_irqrestore(&src->lock, flags);
@@ -62,44 +67,100 @@ static int aspace_copy_pages(struct aspace *dst, struct aspace *src, uint64_t va
 	return 0;
 }
 
-struct aspace *aspace_clone(struct aspace *src, int *err)
+/* Below the stack pointer at fork: the red zone, then margin before growing. */
+#define FORK_STACK_RED_ZONE 128
+#define FORK_STACK_MARGIN (64 * KiB)
+
+/* What of a region the child gets populated, and which bytes of it are copied. */
+struct clone_extent {
+	uint64_t map_start, map_end;
+	uint64_t copy_start, copy_end;
+};
+
+/*
+ * Every region whole, but two. The heap only up to the break, populated to
+ * the page holding it (sys_brk populates more if the child grows): above
+ * the break the heap holds zeros (sys_brk keeps it so), as fresh memory
+ * does. And the stack holding sp from sp down (less the red zone), plus a
+ * margin populated and zeroed: what lies below are dead frames, and the
+ * rest of the stack populates as the child reaches it (mm/aspace_stack.c).
+ */
+static void aspace_clone_extent(const struct aspace *src, const struct vm_region *r,
+				uint64_t sp, uint64_t brk_mapped, struct clone_extent *x)
+{
+	x->map_start = x->copy_start = r->start;
+	x->map_end = x->copy_end = r->end;
+	if (r->kind == VM_HEAP) {
+		x->map_end = MAX(r->start, MIN(r->end, brk_mapped));
+		x->copy_end = MAX(r->start, MIN(x->map_end, ALIGN_UP(src->brk_cur, PAGE_SIZE)));
+	} else if (r->kind == VM_STACK && sp > r->start && sp <= r->end) {
+		uint64_t live = sp - MIN(sp - r->start, FORK_STACK_RED_ZONE);
+
+		x->copy_start = ALIGN_DOWN(live, PAGE_SIZE);
+		x->map_start = x->copy_start - MIN(x->copy_start - r->start, FORK_STACK_MARGIN);
+	}
+}
+
+struct aspace *aspace_clone(struct aspace *src, uint64_t sp, int *err)
 {
 	struct vm_region *snap;
 	struct aspace *dst;
 	struct pmem_stats st;
 	uint32_t n = 0;
-	uint64_t bytes = 0;
+	struct clone_extent x;
+	uint64_t need = 0, brk_mapped;
 	int rc = 0;
 
-	snap = aspace_snapshot(src, &n, &bytes);
+	snap = aspace_snapshot(src, &n);
 	if (!snap) {
 		*err = -ENOMEM;
 		return NULL;
 	}
+	brk_mapped = MIN(src->brk_mapped, ALIGN_UP(src->brk_cur, PAGE_SIZE));
+	for (uint32_t i = 0; i < n; i++) {
+		if (snap[i].shm)
+			continue;	/* shared, not copied */
+		aspace_clone_extent(src, &snap[i], sp, brk_mapped, &x);
+		need += x.map_end - x.map_start;
+	}
 	/* Fail early and cheaply when the copy cannot fit. */
 	pmem_get_stats(&st);
-	dst = bytes > st.free_bytes ? NULL : aspace_create(src->large_page);
+	dst = need > st.free_bytes ? NULL : aspace_create(src->large_page);
 	if (!dst)
 		rc = -ENOMEM;
 	if (dst) {
 		dst->brk_base = src->brk_base;
 		dst->brk_cur = src->brk_cur;
 		dst->brk_limit = src->brk_limit;
+		dst->brk_mapped = brk_mapped;
+		dst->stack_floor = src->stack_floor;
 		dst->mmap_top = src->mmap_top;
 	}
 	for (uint32_t i = 0; i < n && !rc; i++) {
 		struct vm_region *r = &snap[i];
 
+		if (r->shm) {
+			rc = aspace_map_shared(dst, r->start, r->end - r->start, r->prot, r->kind,
+					       r->shm, r->shm_off);
+			continue;
+		}
+		aspace_clone_extent(src, r, sp, brk_mapped, &x);
+		if (x.map_end == x.map_start)
+			continue;
+		if (x.map_start != r->start)	/* the stack: the rest stays reserved */
+			dst->stack_floor = src->stack_floor ? src->stack_floor : r->start;
 		/* Writable while copying; the region's own rights after. */
-		rc = aspace_map_file(dst, r->start, r->end - r->start, VM_READ | VM_WRITE, r->kind,
-				     r->file, r->file_off);
+		rc = aspace_map_file(dst, x.map_start, x.map_end - x.map_start, VM_READ | VM_WRITE,
+				     r->kind, r->file, r->file_off + (x.map_start - r->start));
 		if (!rc)
-			rc = aspace_copy_pages(dst, src, r->start, r->end);
+			rc = aspace_copy_pages(dst, src, x.copy_start, x.copy_end);
 		if (!rc && r->prot != (VM_READ | VM_WRITE))
-			rc = aspace_protect(dst, r->start, r->end - r->start, r->prot);
+			rc = aspace_protect(dst, x.map_start, x.map_end - x.map_start, r->prot);
 	}
-	for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = 0; i < n; i++) {
 		vm_file_name_put(snap[i].file);
+		shmem_put(snap[i].shm);
+	}
 	kfree(snap);
 	if (rc) {
 		if (dst)

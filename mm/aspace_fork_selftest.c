@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Self-test of fork's eager copy: same regions, same bytes, large pages kept, no sharing. */
+/*
+ * Self-test of fork's eager copy: same regions, same bytes, large pages
+ * kept, no sharing; and of the heap's exception, copied to the break only.
+ */
 #include <cove/aspace.h>
 #include <cove/errno.h>
 #include <cove/heap.h>
@@ -7,16 +10,20 @@
 #include <cove/selftest.h>
 #include <cove/string.h>
 
-/* Warm the heap with the objects a clone allocates, so free memory compares pages only. */
+/*
+ * Warm every small size class of the heap with a few free objects, so free
+ * memory compares pages only, whatever sizes a clone's structures have.
+ */
 static void aspace_clone_warm_heap(void)
 {
-	void *objs[12];
+	void *objs[8];
 
-	for (int i = 0; i < 12; i++)
-		objs[i] = kzalloc(i < 4 ? sizeof(struct aspace) : i < 8 ? sizeof(struct vm_region) :
-				  2 * sizeof(struct vm_region));
-	for (int i = 0; i < 12; i++)
-		kfree(objs[i]);
+	for (size_t size = 16; size <= 2048; size *= 2) {
+		for (int i = 0; i < 8; i++)
+			objs[i] = kzalloc(size);
+		for (int i = 0; i < 8; i++)
+			kfree(objs[i]);
+	}
 }
 
 SELFTEST(aspace_clone_copies_eagerly)
@@ -25,6 +32,7 @@ SELFTEST(aspace_clone_copies_eagerly)
 	struct vm_file_name *name = vm_file_name_create("/bin/forked");
 	struct aspace *as, *copy;
 	uint64_t va = 0x40000000, len = 4 * PAGE_SIZE_2M, word = 0xf0f0, got = 0, size = 0;
+	uint64_t heap = 0x80000000, stack = 0xc0000000, sp = stack + PAGE_SIZE_2M / 2;
 	phys_addr_t pa, pa_copy;
 	int err = 0;
 
@@ -33,18 +41,39 @@ SELFTEST(aspace_clone_copies_eagerly)
 	pmem_get_stats(&before);
 	as = aspace_create(PAGE_SIZE_2M);
 	SELFTEST_CHECK(as);
-	SELFTEST_CHECK(aspace_map_anon(as, va, len, VM_READ | VM_WRITE, VM_HEAP) == 0);
+	SELFTEST_CHECK(aspace_map_anon(as, va, len, VM_READ | VM_WRITE, VM_ANON) == 0);
 	SELFTEST_CHECK(aspace_map_file(as, va + len + PAGE_SIZE_2M, 3 * PAGE_SIZE, VM_READ,
 				       VM_IMAGE, name, PAGE_SIZE) == 0);
-	as->brk_base = va;
-	as->brk_cur = va + PAGE_SIZE;
-	as->brk_limit = va + len;
+	/* A heap of 8 MiB whose break lies a little past its first page. */
+	SELFTEST_CHECK(aspace_map_anon(as, heap, len, VM_READ | VM_WRITE, VM_HEAP) == 0);
+	as->brk_base = heap;
+	as->brk_cur = heap + PAGE_SIZE + 16;
+	as->brk_limit = as->brk_mapped = heap + len;
 	SELFTEST_CHECK(aspace_write(as, va + len - 8, &word, 8) == 0);
+	SELFTEST_CHECK(aspace_write(as, heap + PAGE_SIZE + 8, &word, 8) == 0);
 
-	copy = aspace_clone(as, &err);
+	/* A stack of 2 MiB, its pointer 1 MiB down, a live word just above it. */
+	SELFTEST_CHECK(aspace_map_anon(as, stack, PAGE_SIZE_2M, VM_READ | VM_WRITE, VM_STACK) == 0);
+	SELFTEST_CHECK(aspace_write(as, sp + 8, &word, 8) == 0);
+
+	copy = aspace_clone(as, sp, &err);
 	SELFTEST_CHECK(copy && err == 0);
+	/* The heap: populated to the page holding the break, bytes below it copied. */
+	SELFTEST_CHECK(copy->brk_mapped == heap + 2 * PAGE_SIZE);
+	SELFTEST_CHECK(aspace_read(copy, heap + PAGE_SIZE + 8, &got, 8) == 0 && got == word);
+	SELFTEST_CHECK(arch_aspace_translate(&copy->arch, heap + 2 * PAGE_SIZE, &pa, &size) != 0);
+	/* The stack: from sp up, 64 KiB more below, the rest reserved until touched. */
+	SELFTEST_CHECK(copy->stack_floor == stack);
+	SELFTEST_CHECK(aspace_read(copy, sp + 8, &got, 8) == 0 && got == word);
+	SELFTEST_CHECK(aspace_find(copy, sp - 64 * KiB - 8));
+	SELFTEST_CHECK(!aspace_find(copy, sp - 128 * KiB));
+	SELFTEST_CHECK(aspace_stack_grow(copy, sp - 128 * KiB) == 0);
+	SELFTEST_CHECK(aspace_find(copy, sp - 128 * KiB)->kind == VM_STACK);
+	SELFTEST_CHECK(aspace_stack_grow(copy, stack - 8) == -EFAULT);
+	SELFTEST_CHECK(aspace_stack_grow(copy, heap + 4 * PAGE_SIZE) == -EFAULT);
+	got = 0;
 	/* The same regions, rights, file names and brk. */
-	SELFTEST_CHECK(aspace_find(copy, va)->kind == VM_HEAP);
+	SELFTEST_CHECK(aspace_find(copy, va)->kind == VM_ANON);
 	SELFTEST_CHECK(aspace_find(copy, va + len + PAGE_SIZE_2M)->prot == VM_READ);
 	SELFTEST_CHECK(aspace_find(copy, va + len + PAGE_SIZE_2M)->file == name);
 	SELFTEST_CHECK(aspace_find(copy, va + len + PAGE_SIZE_2M)->file_off == PAGE_SIZE);

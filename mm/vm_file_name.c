@@ -3,9 +3,9 @@
  * The names of mapped files (struct vm_file_name): one allocation per
  * mapping, shared by reference among the regions it is later split into.
  */
-#include <cove/aspace.h>
 #include <cove/heap.h>
 #include <cove/string.h>
+#include <cove/vm_file_name.h>
 
 struct vm_file_name *vm_file_name_create(const char *path)
 {

@@ -5,8 +5,9 @@
 #
 # One-core figures run with -icount shift=0: guest time counts instructions,
 # so "ns" are instructions, independent of the host. Two-core figures
-# (futex ping-pong, migration) cannot use -icount for Linux on QEMU 7.2 (its
-# round-robin icount starves the second vCPU during Linux's CPU bring-up),
+# (futex ping-pong, migration, shared-memory ping-pong between processes)
+# cannot use -icount for Linux on QEMU 7.2 (its round-robin icount starves
+# the second vCPU during Linux's CPU bring-up),
 # so they are run without it and reported in TSC cycles of the emulator,
 # which follow the host clock: indicative only.
 set -u
@@ -42,7 +43,8 @@ linux_run() {	# linux_run NAME SMP 'commands' [--icount]
 	shift 3
 	scripts/linux-vm.sh --smp "$smp" --mem 1G --timeout 900 "$@" \
 		--add "$user/bench_syscall" --add "$user/bench_thread" --add "$user/bench_noise" \
-		--add "$user/bench_futex" --add "$user/bench_migrate" \
+		--add "$user/bench_futex" --add "$user/bench_migrate" --add "$user/bench_process" \
+		--add "$user/bench_shm" \
 		--log "$out/$name.log" -- "$cmds" || fail "Linux run '$name' failed"
 	tr -d '\r' < "$out/$name.log" > "$out/$name.txt"
 }
@@ -58,11 +60,13 @@ echo "bench: Linux 6.1, one core, -icount ..." >&2
 linux_run linux1 1 'a=$(grep LOC: /proc/interrupts | tr -s " " | cut -d" " -f2)
 /data/bench_syscall 20000; /data/bench_thread 200; /data/bench_noise 400
 b=$(grep LOC: /proc/interrupts | tr -s " " | cut -d" " -f2)
-echo "linux-timer-interrupts $((b - a))"' --icount
+echo "linux-timer-interrupts $((b - a))"
+/data/bench_process fork 100; /data/bench_process vfork 100; /data/bench_process pipe 1000' --icount
 echo "bench: Cove, two cores ..." >&2
 cove_run cove2 test/bench/smp.jobs 2
 echo "bench: Linux 6.1, two cores ..." >&2
-linux_run linux2 2 '/data/bench_futex 1000; /data/bench_migrate 500'
+linux_run linux2 2 '/data/bench_futex 1000; /data/bench_migrate 500; /data/bench_process pipe 1000
+/data/bench_shm 1000'
 
 echo "bench: Cove, protection on and off, -icount ..." >&2
 EXTRA_CMDLINE="protect=require" cove_run prot_on test/bench/protect.jobs 1 --icount
@@ -86,6 +90,15 @@ row "null syscall (getppid)" "instructions per call" \
 row "thread create + join" "instructions" \
 	"$(field "$out/cove1.txt" pthread_create_join per_iter_ns)" \
 	"$(field "$out/linux1.txt" pthread_create_join per_iter_ns)"
+row "fork + exit + wait" "instructions, 1 MiB heap" \
+	"$(field "$out/cove1.txt" fork_exit_wait per_iter_ns)" \
+	"$(field "$out/linux1.txt" fork_exit_wait per_iter_ns)" "<= 1.0"
+row "vfork + exit + wait" "instructions" \
+	"$(field "$out/cove1.txt" vfork_exit_wait per_iter_ns)" \
+	"$(field "$out/linux1.txt" vfork_exit_wait per_iter_ns)"
+row "pipe ping-pong (1 core)" "instructions per round trip" \
+	"$(field "$out/cove1.txt" pipe_pingpong per_iter_ns)" \
+	"$(field "$out/linux1.txt" pipe_pingpong per_iter_ns)" "<= 1.0"
 row "noise quantum, median" "instructions" \
 	"$(field "$out/cove1.txt" noise_quantum median)" \
 	"$(field "$out/linux1.txt" noise_quantum median)"
@@ -99,6 +112,15 @@ row "futex ping-pong (2 cores)" "TSC cycles, no icount" \
 row "migration round trip" "TSC cycles, no icount" \
 	"$(field "$out/cove2.txt" migrate_roundtrip per_iter_cycles)" \
 	"$(field "$out/linux2.txt" migrate_roundtrip per_iter_cycles)" "<= 0.3"
+row "pipe ping-pong (2 cores)" "TSC cycles, no icount" \
+	"$(field "$out/cove2.txt" pipe_pingpong per_iter_cycles)" \
+	"$(field "$out/linux2.txt" pipe_pingpong per_iter_cycles)" "<= 1.0"
+row "shm ping-pong (2 processes)" "TSC cycles, no icount" \
+	"$(field "$out/cove2.txt" shm_pingpong per_iter_cycles)" \
+	"$(field "$out/linux2.txt" shm_pingpong per_iter_cycles)" "<= 0.5"
+row "shm futex ping-pong (2 proc)" "TSC cycles, no icount" \
+	"$(field "$out/cove2.txt" shm_futex_pingpong per_iter_cycles)" \
+	"$(field "$out/linux2.txt" shm_futex_pingpong per_iter_cycles)"
 
 overhead() {	# overhead BENCH: percent more instructions with protection on
 	local on off

@@ -4,12 +4,16 @@
 #
 #   qemu-run.sh --iso FILE [--smp N] [--mem SIZE] [--firmware bios|uefi]
 #               [--log FILE] [--timeout SECONDS] [--gdb] [--icount] [--cpu MODEL]
+#               [--plugin SO,ARGS]
 #
 # --cpu picks the QEMU CPU model (default max: AMD SVM with nested paging
 # under TCG, which the protection layer uses; qemu64 has no SVM).
 #
 # --icount makes guest time count instructions (-icount shift=0,sleep=off):
 # a guest nanosecond is one instruction, the unit benchmarks report in.
+#
+# --plugin loads a TCG plugin (QEMU's -plugin syntax), e.g. the profiler
+# scripts/insn-profile.sh builds.
 #
 # Exit status: the kernel's status (0 ok, 1 panic, 2 bad command line,
 # 3 self-test failures), 124 on timeout, 125 if QEMU itself failed.
@@ -31,10 +35,12 @@ timeout=0
 gdb=""
 icount=""
 cpu=max
-boot_opts_parse "iso smp mem firmware log timeout gdb! icount! cpu" "$@" ||
+plugin=""
+boot_opts_parse "iso smp mem firmware log timeout gdb! icount! cpu plugin" "$@" ||
 	{ echo "qemu-run: unknown option '$boot_opts_bad'" >&2; usage; }
 [ -z "$gdb" ] || gdb="-s -S"
 [ -z "$icount" ] || icount="-icount shift=0,sleep=off"
+[ -z "$plugin" ] || plugin="-plugin $plugin"
 [ -n "$iso" ] || usage
 [ -f "$iso" ] || { echo "qemu-run: no such ISO: $iso" >&2; exit 125; }
 case "$smp" in *[!0-9]*|"") echo "qemu-run: --smp needs a number, not '$smp'" >&2; exit 125 ;; esac
@@ -66,7 +72,7 @@ set +e
 # shellcheck disable=SC2086
 $run_timeout qemu-system-x86_64 -accel tcg -machine q35 -cpu "$cpu" -smp "$smp" -m "$mem" \
 	$fw_args -cdrom "$iso" -boot d -display none -monitor none $serial -no-reboot \
-	-device isa-debug-exit,iobase=0xf4,iosize=4 $gdb $icount
+	-device isa-debug-exit,iobase=0xf4,iosize=4 $gdb $icount $plugin
 rc=$?
 set -e
 [ -n "$vars" ] && rm -f "$vars"

@@ -205,9 +205,9 @@ run_bench() {
 		record fail bench.table "scripts/bench.sh failed: $(tail -n 3 "$log" | tr '\n' ' ')"
 		return
 	fi
-	bad=$(awk '/^(null syscall|thread create|noise quantum|interrupts on|futex|migration)/ {
-			if ($0 ~ / - +- /) print $0 }' "$log")
-	if [ "$(grep -cE '^(null syscall|thread create|noise quantum|interrupts on|futex|migration)' "$log")" != 7 ] || [ -n "$bad" ]; then
+	local rows='^(null syscall|thread create|noise quantum|interrupts on|futex|migration|fork|vfork|pipe ping-pong|shm)'
+	bad=$(awk -v rows="$rows" '$0 ~ rows { if ($0 ~ / - +- /) print $0 }' "$log")
+	if [ "$(grep -cE "$rows" "$log")" != 13 ] || [ -n "$bad" ]; then
 		record fail bench.table "rows missing figures: $bad"
 		return
 	fi

@@ -26,6 +26,9 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <poll.h>
+#include <sys/select.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "common.h"
 
@@ -470,6 +473,72 @@ static void check_fork_enomem(void)
 	pass("fork-enomem");
 }
 
+/*
+ * A fork child's stack deeper than its parent's was, with a system call
+ * writing into the deep part before the child touched it, and its heap
+ * grown past its parent's break: Cove populates those parts of a child
+ * late (mm/aspace_stack.c, sys_brk), and they must read as fresh memory.
+ */
+static int fork_dive(int depth, int fd)
+{
+	volatile char frame[16 << 10];
+	char got[4096];
+
+	frame[0] = (char)depth;
+	frame[sizeof(frame) - 1] = (char)depth;
+	if (depth > 0) {
+		int rc = fork_dive(depth - 1, fd);
+
+		return rc ? rc : frame[0] != (char)depth || frame[sizeof(frame) - 1] != (char)depth;
+	}
+	/* The deepest frame: read() writes where nothing touched before. */
+	if (read(fd, got, sizeof(got)) != (ssize_t)sizeof(got))
+		return 2;
+	for (size_t i = 0; i < sizeof(got); i++)
+		if (got[i] != 'd')
+			return 3;
+	return 0;
+}
+
+static void check_fork_child_memory(void)
+{
+	char *before = malloc(100), *grown;
+	static char block[4096];
+	int fds[2];
+	pid_t pid;
+
+	if (!before || pipe(fds))
+		die("malloc or pipe failed");
+	strcpy(before, "the parent's heap");
+	memset(block, 'd', sizeof(block));
+	if (write(fds[1], block, sizeof(block)) != (ssize_t)sizeof(block))
+		die("pipe write failed");
+	pid = fork();
+	if (pid == 0) {
+		/* 640 KiB of stack frames (the test's stack is 1 MiB): far below the parent's. */
+		int rc = fork_dive(40, fds[0]);
+
+		if (rc)
+			_exit(10 + rc);
+		if (strcmp(before, "the parent's heap"))
+			_exit(20);
+		/* The raw call: musl's sbrk refuses to grow. */
+		grown = (char *)syscall(SYS_brk, 0);
+		if (syscall(SYS_brk, grown + (4 << 20)) != (long)(grown + (4 << 20)))
+			_exit(21);
+		for (size_t i = 0; i < (4 << 20); i += 4096)
+			if (grown[i])
+				_exit(22);
+		memset(grown, 1, 4 << 20);
+		_exit(0);
+	}
+	expect_exit(pid, 0, "a fork child going deeper into its stack and heap");
+	close(fds[0]);
+	close(fds[1]);
+	free(before);
+	pass("fork-child-stack-and-heap");
+}
+
 static void check_cloexec(void)
 {
 	char a[16], b[16];
@@ -585,6 +654,127 @@ static void check_execve_errors(void)
 	pass("execve-errors");
 }
 
+/* Write an executable file holding text. */
+static void make_script(const char *path, const char *text)
+{
+	int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0755);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		die("making %s: %s", path, strerror(errno));
+	close(fd);
+	chmod(path, 0755);
+}
+
+/*
+ * "#!" scripts: the interpreter (this program, found by /proc/self/exe)
+ * runs with the line's argument, the script as named, then the caller's
+ * arguments (the "scriptargs" mode of main checks them); a script whose
+ * interpreter is a script; and the errors Linux gives.
+ */
+static void check_scripts(void)
+{
+	char self[256], text[512];
+	char *args[] = { "ignored-argv0", "x", NULL };
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	pid_t pid;
+
+	if (n <= 0)
+		die("readlink /proc/self/exe: %s", strerror(errno));
+	self[n] = 0;
+	snprintf(text, sizeof(text), "#! %s  scriptargs one  two \n", self);
+	make_script("/tmp/forkexec-script", text);
+	make_script("/tmp/forkexec-nested", "#!/tmp/forkexec-script\n");
+	make_script("/tmp/forkexec-nointerp", "#!/no/such/interpreter\n");
+	make_script("/tmp/forkexec-empty", "#!  \n");
+	pid = fork();
+	if (pid == 0) {
+		execv("/tmp/forkexec-script", args);
+		_exit(100 + errno);
+	}
+	expect_exit(pid, 0, "a #! script run by its interpreter");
+	pid = fork();
+	if (pid == 0) {
+		execv("/tmp/forkexec-nested", args);
+		_exit(100 + errno);
+	}
+	/* The inner script's interpreter gets: its argument, the inner script, the outer one, x. */
+	expect_exit(pid, 2, "a #! script whose interpreter is a script");
+	if (execv("/tmp/forkexec-nointerp", args) != -1 || errno != ENOENT)
+		die("a script with a missing interpreter: want ENOENT, got %s", strerror(errno));
+	if (execv("/tmp/forkexec-empty", args) != -1 || errno != ENOEXEC)
+		die("a script naming no interpreter: want ENOEXEC, got %s", strerror(errno));
+	pass("scripts");
+}
+
+/* argv as check_scripts arranges it: 0 directly, 2 through a nested script, 1 otherwise. */
+static int check_script_args(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[2], "/tmp/forkexec-script") && !strcmp(argv[3], "x"))
+		return 0;
+	if (argc == 5 && !strcmp(argv[2], "/tmp/forkexec-script") &&
+	    !strcmp(argv[3], "/tmp/forkexec-nested") && !strcmp(argv[4], "x"))
+		return 2;
+	for (int i = 0; i < argc; i++)
+		fprintf(stderr, "forkexec: script argv[%d] = '%s'\n", i, argv[i]);
+	return 1;
+}
+
+/* select, pselect and ppoll on a pipe a child writes to late, then closes. */
+static void check_select_pipes(void)
+{
+	struct timeval tv = { 0, 0 };
+	struct timespec ts = { 5, 0 };
+	struct pollfd pfd;
+	sigset_t none;
+	fd_set rd;
+	int fds[2], n;
+	char c;
+	pid_t pid;
+
+	if (pipe(fds))
+		die("pipe: %s", strerror(errno));
+	FD_ZERO(&rd);
+	FD_SET(fds[0], &rd);
+	if (select(fds[0] + 1, &rd, NULL, NULL, &tv) != 0 || FD_ISSET(fds[0], &rd))
+		die("select on an empty pipe with a zero timeout: not 0 with the set cleared");
+	pid = fork();
+	if (pid == 0) {
+		usleep(20000);
+		if (write(fds[1], "s", 1) != 1)
+			_exit(1);
+		usleep(20000);
+		_exit(0);
+	}
+	close(fds[1]);
+	FD_ZERO(&rd);
+	FD_SET(fds[0], &rd);
+	tv.tv_sec = 5;
+	n = select(fds[0] + 1, &rd, NULL, NULL, &tv);
+	if (n != 1 || !FD_ISSET(fds[0], &rd))
+		die("select waiting for a pipe: %d (%s)", n, strerror(errno));
+	if (read(fds[0], &c, 1) != 1 || c != 's')
+		die("read after select");
+	/* Then the writer ends: end of file is readable too. */
+	sigemptyset(&none);
+	FD_ZERO(&rd);
+	FD_SET(fds[0], &rd);
+	n = pselect(fds[0] + 1, &rd, NULL, NULL, &ts, &none);
+	if (n != 1 || !FD_ISSET(fds[0], &rd) || read(fds[0], &c, 1) != 0)
+		die("pselect for end of file: %d (%s)", n, strerror(errno));
+	pfd.fd = fds[0];
+	pfd.events = POLLIN;
+	n = ppoll(&pfd, 1, &ts, &none);
+	if (n != 1 || !(pfd.revents & POLLHUP))
+		die("ppoll at end of file: %d revents %#x", n, pfd.revents);
+	expect_exit(pid, 0, "the late writer");
+	close(fds[0]);
+	FD_ZERO(&rd);
+	FD_SET(fds[0], &rd);
+	if (select(fds[0] + 1, &rd, NULL, NULL, &tv) != -1 || errno != EBADF)
+		die("select on a closed descriptor: want EBADF, got %s", strerror(errno));
+	pass("select-pselect-ppoll");
+}
+
 static void check_waitid(void)
 {
 	siginfo_t si;
@@ -620,6 +810,8 @@ int main(int argc, char **argv)
 
 		return closed && open_ ? 0 : 1;
 	}
+	if (argc >= 2 && !strcmp(argv[1], "scriptargs one  two"))
+		return check_script_args(argc, argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 3 && !strcmp(argv[1], "flood"))
 		return flood(arg_ulong(argc, argv, 2, 0, 1, 4096));
@@ -637,8 +829,11 @@ int main(int argc, char **argv)
 	check_execve_threads();
 	check_process_group();
 	check_cloexec();
+	check_fork_child_memory();
 	check_inherited_fd();
 	check_execve_errors();
+	check_scripts();
+	check_select_pipes();
 	check_waitid();
 	check_fork_enomem();
 	printf("forkexec: ok %d checks\n", nchecks);

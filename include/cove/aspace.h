@@ -9,6 +9,7 @@
 
 #include <cove/spinlock.h>
 #include <cove/types.h>
+#include <cove/vm_file_name.h>
 #include <arch/aspace_arch.h>
 
 #define VM_READ 1u
@@ -24,18 +25,11 @@ enum vm_kind {
 	VM_HEAP,	/* brk */
 	VM_STACK,
 	VM_ANON,	/* mmap, anonymous */
-	VM_FILE,	/* mmap of a file: a private copy of its bytes */
+	VM_FILE,	/* mmap of a file: a private copy of its bytes, or shared (shm) */
+	VM_SYSV,	/* a SysV shared memory segment (shmat) */
 };
 
-/*
- * The file a region holds a copy of, by the path it was opened by: what
- * /proc/self/maps shows. Immutable once made and shared, counted, by all
- * the regions one mapping splits into, so a split costs no copy.
- */
-struct vm_file_name {
-	uint32_t refs;
-	char path[];
-};
+struct shmem;
 
 struct vm_region {
 	uint64_t start, end;
@@ -43,6 +37,13 @@ struct vm_region {
 	enum vm_kind kind;
 	struct vm_file_name *file;	/* NULL: anonymous memory */
 	uint64_t file_off;		/* the file offset start came from, if file */
+	/*
+	 * Shared memory: the object whose pages [start, end) map, from
+	 * shm_off on, held as a mapper (cove/shmem.h). NULL: the pages are
+	 * the region's own, freed when it is unmapped.
+	 */
+	struct shmem *shm;
+	uint64_t shm_off;
 	struct vm_region *next;		/* sorted by start */
 };
 
@@ -51,9 +52,22 @@ struct aspace {
 	spinlock_t lock;
 	struct vm_region *regions;
 	uint64_t brk_base, brk_cur, brk_limit;
+	/*
+	 * The heap is populated up to here. exec populates it whole; a fork
+	 * child only up to its parent's break (rounded up to a large page),
+	 * and brk populates more when the break grows past it.
+	 */
+	uint64_t brk_mapped;
+	/*
+	 * A fork child's stack is reserved down to here but populated only
+	 * below its parent's stack pointer (mm/aspace_stack.c says why); 0
+	 * when the stack is populated whole. Set once, at fork.
+	 */
+	uint64_t stack_floor;
 	uint64_t mmap_top;		/* mmap without a hint searches below this */
 	uint64_t large_page;		/* largest page to use: 4K, 2M or 1G */
 	uint64_t mapped_bytes;
+	uint64_t shared_bytes;		/* of those, pages of shared objects (fork copies none) */
 	uint64_t populated[3];		/* 4K, 2M, 1G pages ever mapped (statistics) */
 	/* Bumped whenever pages are unmapped: a host mirror must forget what it saw. */
 	uint64_t unmap_gen;
@@ -64,10 +78,18 @@ struct aspace *aspace_create(uint64_t large_page);
 void aspace_get(struct aspace *as);
 /*
  * fork: a new address space holding a copy of every page of src, made now
- * (mm/aspace_fork.c says why not copy-on-write). NULL with *err -ENOMEM
- * when the partition cannot hold the copy.
+ * (mm/aspace_fork.c says why not copy-on-write), but for the heap above the
+ * break and the stack below sp, the forking thread's user stack pointer
+ * (see aspace_clone_extent). NULL with *err -ENOMEM when the partition
+ * cannot hold the copy.
  */
-struct aspace *aspace_clone(struct aspace *src, int *err);
+struct aspace *aspace_clone(struct aspace *src, uint64_t sp, int *err);
+/*
+ * addr lies in the reserved, unpopulated part of a fork child's stack:
+ * populate down to it (and a little more). 0 if it did; -EFAULT if addr is
+ * not there, so the fault is the program's.
+ */
+int aspace_stack_grow(struct aspace *as, uint64_t addr);
 void aspace_put(struct aspace *as);
 /* Allocate, zero and map [va, va+len) now. */
 int aspace_map_anon(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
@@ -79,6 +101,14 @@ int aspace_map_anon(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
  */
 int aspace_map_file(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 		    enum vm_kind kind, struct vm_file_name *file, uint64_t file_off);
+/*
+ * Map [va, va+len) onto the pages of shm from shm_off (page aligned) on,
+ * shared with every other mapper: the region holds shm as a mapper. 2 MiB
+ * pages where the object has a 2 MiB block at a matching alignment. Pages
+ * past the object's end stay unmapped (an access is a fault).
+ */
+int aspace_map_shared(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
+		      enum vm_kind kind, struct shmem *shm, uint64_t shm_off);
 int aspace_unmap(struct aspace *as, uint64_t va, uint64_t len);
 int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot);
 /* A free gap of len bytes aligned to align, highest first below mmap_top. */
@@ -88,13 +118,19 @@ struct vm_region *aspace_find(struct aspace *as, uint64_t va);
 /* Copy into / out of user memory through the kernel's direct map. */
 int aspace_write(struct aspace *as, uint64_t va, const void *src, size_t len);
 int aspace_read(struct aspace *as, uint64_t va, void *dst, size_t len);
+/*
+ * Atomically replace the 32-bit word at va (4-aligned, writable) with new
+ * if it holds *old: 0; -EAGAIN with *old the value found; -EFAULT.
+ */
+int aspace_cmpxchg_u32(struct aspace *as, uint64_t va, uint32_t *old, uint32_t new);
+/*
+ * Copy to (write) or from [va, va+len) of another process's address space,
+ * as its regions allow (VM_WRITE / VM_READ): 0 or -EFAULT, nothing copied.
+ * Under its lock, so no page is freed under the copy.
+ */
+int aspace_access(struct aspace *as, uint64_t va, void *buf, size_t len, bool write);
 /* True if [va, va+len) lies in regions that allow prot. */
 bool aspace_check(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot);
-
-/* A counted copy of path (NULL when out of memory); put drops a reference. */
-struct vm_file_name *vm_file_name_create(const char *path);
-void vm_file_name_get(struct vm_file_name *n);
-void vm_file_name_put(struct vm_file_name *n);
 
 /* The path of the file r holds a copy of, or NULL for anonymous memory. */
 static inline const char *vm_region_path(const struct vm_region *r)

@@ -36,6 +36,8 @@
 #define ENOSYS 38
 #define ECHILD 10
 #define ETIMEDOUT 110
+#define ENXIO 6
+#define EOPNOTSUPP 95
 
 /*
  * Kernel-internal: an interrupted call asks to be restarted, the way Linux

@@ -67,7 +67,7 @@ int host_post(struct host_call *c);
  * announced. Returns true if there was anything to do.
  */
 bool host_serve_control(void);
-/* Whether the next control request must not wait for idle (kill, signal, shutdown). */
+/* Whether the next control request must not wait for idle (kill, signal, shutdown, launch). */
 bool host_control_urgent(void);
 
 #endif /* COVE_HOST_H */

@@ -23,7 +23,10 @@ struct job_spec {
 	const char *envp[JOB_ARGS_MAX + 2];
 	uint32_t ranks;
 	uint32_t threads;		/* OMP_NUM_THREADS per rank; 0 = its CPUs */
-	struct cpumask cpus;
+	struct cpumask cpus;		/* cpus=, or once started the cores it was given */
+	bool cpus_given;		/* cpus= named them */
+	uint32_t ncpus;			/* ncpus=: how many free cores; 0 = every free one */
+	bool share;			/* share=1: it may share cores with other such jobs */
 	uint64_t heap_size, stack_size, page_size;
 	char host_cwd[HOSTFILE_PATH_MAX];	/* cwd=: a host job's starting directory */
 	bool proxy;			/* proxy=1: its `cove run` serves offloaded calls */
@@ -45,19 +48,41 @@ int job_parse_cpulist(const char *s, struct cpumask *out, char *err, size_t errl
 int job_parse_argv(struct job_spec *spec, const char *path, const char *args, char *err,
 		   size_t errlen);
 
+/*
+ * Which jobs use each core (kernel/job/job_cpus.c); the caller owns and
+ * locks the table.
+ */
+struct job_cpu_use {
+	uint16_t users[CPUMASK_BITS];	/* jobs holding each core */
+	struct cpumask alone;		/* held by a job that did not ask to share */
+};
+
+/*
+ * The cores for a job: the ones it named (named, checked), else n of the
+ * cores it may have (0: all of them), highest numbers first and, when it
+ * shares, the least used first. -EINVAL (never possible) or -EBUSY (not
+ * now) with a message saying how many are free.
+ */
+int job_cpus_pick(const struct job_cpu_use *use, const struct cpumask *online,
+		  const struct cpumask *named, uint32_t n, bool share, struct cpumask *out,
+		  char *err, size_t errlen);
+void job_cpus_hold(struct job_cpu_use *use, const struct cpumask *m, bool share);
+void job_cpus_release(struct job_cpu_use *use, const struct cpumask *m, bool share);
+
 /* Boot CPU, before any process runs: hear of every process's end. */
 void job_init(void);
 /* Start the jobs the command line asked for; false if there are none. */
 bool job_start_from_cmdline(void);
 
 /*
- * Co-kernel: start host job host_job (not 0). One that cannot start (busy,
- * bad line, no such program) ends at once: the reason on its stderr, 127.
+ * Co-kernel: start host job host_job (not 0) beside those running. One
+ * that cannot start (too few free cores, bad line, no such program) ends
+ * at once: the reason on its stderr, 127.
  */
 void job_start_host(uint32_t host_job, const char *line);
-/* Whether a host job is running. */
-bool job_host_busy(void);
-/* Send sig to each rank of the running host job (as kill(2)); -ESRCH if it is not running. */
+/* A host job that never started: the reason on its stderr, then status (wait(2) form). */
+void job_refuse_host(uint32_t host_job, const char *why, int status);
+/* Send sig to each rank of host job host_job (as kill(2)); -ESRCH if it is not running. */
 int job_signal_host(uint32_t host_job, int sig);
 
 #endif /* COVE_JOB_H */

@@ -201,12 +201,17 @@ enum cove_lc_op {
 				 * (not the proxy's own, not Cove's placeholders) */
 	COVE_LC_CANCEL,		/* arg0 the seq of a COVE_LC_SYSCALL still unanswered:
 				 * a signal came for its thread, cut the call short */
+	COVE_LC_JOB_START,	/* posted once a job's ranks run: arg0-3 its CPUs (a mask
+				 * of the enclave's own numbers), arg4 ranks, arg5 Cove's
+				 * job number | COVE_JOB_START_SHARED; for `cove status` */
 	COVE_LC_FORK,		/* arg0 the child's pid: the proxy forks a proxy of its own
 				 * for it -> arg0 the child's job id (or -errno), result 0 */
 	COVE_LC_EXEC,		/* the process execs: its proxy closes its close-on-exec
 				 * host descriptors and forgets the old memory */
 	COVE_LC_OP_LAST = COVE_LC_EXEC,
 };
+
+#define COVE_JOB_START_SHARED (1ULL << 32)	/* it shares its cores (share=1) */
 
 /*
  * An offloaded system call. The proxy makes call nr with these arguments

@@ -134,6 +134,15 @@ int signal_pause(void);
 /* rt_sigsuspend: pause with mask in place, the old one back afterwards. */
 int signal_suspend(uint64_t mask);
 /*
+ * The calling thread's mask for the rest of this call (ppoll, pselect6):
+ * a signal it lets through is delivered on the way out, under it, and the
+ * old mask comes back after; signal_mask_call_done(rc) puts the old mask
+ * back at once unless the call was interrupted, so nothing is delivered
+ * under it then (as Linux).
+ */
+void signal_mask_for_call(uint64_t mask);
+void signal_mask_call_done(int64_t rc);
+/*
  * rt_sigtimedwait: take a signal of set, waiting until *deadline_ns
  * (time_now_ns; NULL: forever). The signal, -EAGAIN (time is up) or
  * -EINTR (another signal is to be taken).

@@ -75,7 +75,8 @@ struct task {
 	uint64_t deadline;		/* sleepers: when to wake, in ns */
 	bool sleeping;			/* on its CPU's sleeper list */
 	struct task *wait_next;		/* futex queue link */
-	uint64_t wait_key;
+	uint64_t wait_key;		/* its futex key (cove/futex.h); 0: not queued */
+	const void *wait_space;
 	uint32_t wait_bitset;
 	void *wait_bucket;		/* futex bucket it is queued on */
 	volatile int wake_reason;	/* 0 woken, -ETIMEDOUT, -EINTR */

@@ -21,6 +21,7 @@
 
 struct aspace;
 struct file;
+struct shmem;
 struct process;
 struct ramfs;
 
@@ -41,6 +42,7 @@ struct ramfs;
 #define VFS_DEV_CONSOLE 5
 #define VFS_DEV_DEVFS 6
 #define VFS_DEV_PIPE 7
+#define VFS_DEV_SHM 8
 
 struct vfs_stat {
 	uint64_t dev;		/* VFS_DEV_* */
@@ -67,9 +69,11 @@ struct vfs_dirent {
 
 /* What poll reports (Linux's POLL* bits). */
 #define VFS_POLLIN 0x1
+#define VFS_POLLPRI 0x2
 #define VFS_POLLOUT 0x4
 #define VFS_POLLERR 0x8
 #define VFS_POLLHUP 0x10
+#define VFS_POLLNVAL 0x20
 
 /*
  * What an open file does. A NULL operation answers as Linux does for a
@@ -97,6 +101,11 @@ struct vfs_file_ops {
 	int64_t (*path)(struct file *f, char *buf, size_t len);
 	/* VFS_POLL* bits ready now. NULL: always ready to read and write. */
 	unsigned int (*poll)(struct file *f);
+	/*
+	 * The shared memory behind the file, referenced, for MAP_SHARED to
+	 * map its very pages. NULL: mappings are private copies.
+	 */
+	struct shmem *(*shmem)(struct file *f);
 	void (*release)(struct file *f);	/* the last reference is gone */
 };
 
@@ -147,6 +156,8 @@ int vfs_fchmod(struct file *f, uint32_t perm);
 int vfs_fchdir(struct file *f);
 /* What /proc/<pid>/fd/N says of f (see struct vfs_file_ops.path). */
 int64_t vfs_file_path(struct file *f, char *buf, size_t len);
+/* f's shared memory, referenced (shmem_put when done), or NULL (see .shmem). */
+struct shmem *vfs_file_shmem(struct file *f);
 /* Copy len bytes of f from off into a fresh private mapping at va of as. */
 int vfs_mmap_copy(struct file *f, struct aspace *as, uint64_t va, uint64_t len,
 		  uint64_t off);

@@ -19,6 +19,9 @@ extern const struct vfs_file_ops hostfile_file_ops;
 /* fd 0 of a host job: the stdin of its `cove run`. NULL if out of memory. */
 struct file *hostfile_open_stdin(uint32_t job);
 
+/* shmfs.c: /dev/shm, the enclave's tmpfs (cove/shmfs.h). */
+extern const struct vfs_fs_ops shmfs_fs_ops;
+
 /* synth.h: /proc, /sys and /dev, the trees made when opened (synth_fs_ops). */
 
 /* console_file.c: the console; stream 1 or 2 of a host job, or the log (job 0). */

@@ -2,8 +2,8 @@
 /*
  * /dev: the character devices programs expect (null, zero, full, random,
  * urandom, console), the stdio links into /proc/self/fd, and /dev/shm,
- * which is a real directory of the enclave's tree (vfs.c routes it there;
- * here it is only listed).
+ * the enclave's tmpfs (vfs.c routes it to kernel/fs/shmfs.c; here it is
+ * only listed).
  */
 #include <cove/errno.h>
 #include <cove/file.h>
@@ -117,7 +117,7 @@ static int devfs_lookup(const char *rel, bool follow, struct synth_node *n)
 		return 0;
 	}
 	if (!strcmp(name, "shm")) {
-		/* Reached only when the enclave's tree has no /dev/shm. */
+		/* Never reached: vfs.c sends /dev/shm to shmfs.c. */
 		return -ENOENT;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(devfs_devs); i++) {

@@ -46,8 +46,8 @@ struct ramfs *vfs_root(void)
 /*
  * The tops of /proc, /sys and /dev exist in the tree too, empty, so that
  * "/" lists them and a job can stand in them; what is below is the
- * synthetic trees' (vfs.c routes there first). /dev/shm is a real,
- * writable directory of the tree.
+ * synthetic trees' (vfs.c routes there first). So is /dev/shm, where a
+ * process may stand too, but whose files are shmfs.c's.
  */
 static void rootfs_make_mount_points(void)
 {

@@ -9,6 +9,7 @@
 #include <cove/heap.h>
 #include <cove/hostfile.h>
 #include <cove/kvsnprintf.h>
+#include <cove/shmfs.h>
 #include <cove/string.h>
 #include <cove/task.h>
 #include <cove/timer.h>
@@ -121,12 +122,6 @@ static uint64_t synth_ino(const char *path, const char *name)
 	return (h >> 1) | 1;
 }
 
-/* /dev/shm is a directory of the enclave's tree, not of these. */
-bool synth_under_shm(const char *abs)
-{
-	return !strncmp(abs, "/dev/shm", 8) && (abs[8] == 0 || abs[8] == '/');
-}
-
 /* The tree an absolute, normalised path is in, and the path below its top. */
 static const struct synth_tree *synth_tree_of(const char *path, const char **rel)
 {
@@ -178,7 +173,7 @@ static int synth_lookup(const struct vfs_path *vp, bool follow, struct synth_nod
 		if (!next)
 			return -ENOMEM;
 		rc = hostfile_path_join("/", n->target, next, SYNTH_PATH_MAX);
-		if (!rc && (!vfs_path_is_enclave(next) || synth_under_shm(next))) {
+		if (!rc && (!vfs_path_is_enclave(next) || shmfs_owns(next))) {
 			kfree(next);
 			return 0;
 		}

@@ -59,8 +59,6 @@ struct synth_tree {
 
 /* The back end vfs.c routes /proc, /sys and /dev (but /dev/shm) to. */
 extern const struct vfs_fs_ops synth_fs_ops;
-/* Whether an absolute normalised path is /dev/shm or below (the enclave's tree). */
-bool synth_under_shm(const char *abs);
 
 /* A directory entry, while filling a directory. */
 void synth_dir_add(struct sbuf *sb, const char *name, uint32_t mode);

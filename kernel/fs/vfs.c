@@ -10,6 +10,7 @@
 #include <cove/hostfile.h>
 #include <cove/kvsnprintf.h>
 #include <cove/ramfs.h>
+#include <cove/shmfs.h>
 #include <cove/string.h>
 #include <cove/task.h>
 #include <cove/vfs.h>
@@ -98,8 +99,8 @@ static char *vfs_enclave_abs(const struct vfs_path *vp)
 
 /*
  * Route (dirfd, path). /proc, /sys and /dev are the enclave's own, in
- * bare and co-kernel mode alike (/dev/shm is a directory of the enclave's
- * tree). Otherwise a bare-mode job's names are the enclave's; a host
+ * bare and co-kernel mode alike (/dev/shm is the enclave's tmpfs,
+ * kernel/fs/shmfs.c). Otherwise a bare-mode job's names are the enclave's; a host
  * job's may be the host's (cove/hostfile.h). A relative path from a
  * directory descriptor is the enclave's: host directories cannot be
  * opened as bases. vfs_lookup_done releases what this holds.
@@ -125,7 +126,7 @@ static int vfs_lookup_init(struct vfs_lookup *lk, int dirfd, const char *path)
 	if (lk->abs) {
 		lk->vp.path = lk->abs;
 		lk->vp.dir = NULL;
-		lk->fs[lk->n++] = synth_under_shm(lk->abs) ? &rootfs_fs_ops : &synth_fs_ops;
+		lk->fs[lk->n++] = shmfs_owns(lk->abs) ? &shmfs_fs_ops : &synth_fs_ops;
 		return 0;
 	}
 	if (p->host_job && (path[0] == '/' || dirfd == AT_FDCWD))
@@ -396,6 +397,11 @@ int64_t vfs_file_path(struct file *f, char *buf, size_t len)
 		return n;
 	w = ksnprintf(buf, len, "anon_inode:[%s]", f->ops->name);
 	return w < 0 ? -EINVAL : (int64_t)MIN((size_t)w, len ? len - 1 : 0);
+}
+
+struct shmem *vfs_file_shmem(struct file *f)
+{
+	return f->ops->shmem ? f->ops->shmem(f) : NULL;
 }
 
 int vfs_mmap_copy(struct file *f, struct aspace *as, uint64_t va, uint64_t len, uint64_t off)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Co-kernel mode after boot: the boot CPU serves the host's control channel
- * from its idle loop; jobs the host launches run like bare-mode jobs, with
- * their output and end sent back to the host instead of the console.
+ * from its idle loop; jobs the host launches run like bare-mode jobs, several
+ * at once, with their output and end sent back to the host instead of the
+ * console.
  */
 #include <cove/arch.h>
 #include <cove/boot_info.h>
@@ -20,33 +21,111 @@
 #include <cove/sched.h>
 #include <cove/signal.h>
 #include <cove/smp.h>
+#include <cove/spinlock.h>
 #include <cove/string.h>
 #include <cove/task.h>
 #include <cove/vmm.h>
 
 /* Set by the control handler, acted on once its reply is out. */
 static volatile bool cokernel_shutdown_requested;
+
 /*
- * A launch accepted but not started: starting needs long calls (the
- * executable is read from the host), which the host's launcher serves only
- * after its launch request has been answered. Boot CPU only.
+ * Launches accepted but not started: starting needs long calls (the
+ * executable is read from the host), which each launcher serves only after
+ * its launch request has been answered. An MPI launcher starts all its
+ * ranks' `cove run` at once, so several may wait here. The control handler
+ * (the boot CPU, from its doorbell or its idle loop) adds at the head; the
+ * idle work takes from the tail; both under cokernel_launch_lock.
  */
-static uint32_t cokernel_launch_job;
-static char cokernel_launch_line[JOB_LINE_MAX];
+#define COKERNEL_LAUNCH_QUEUE 16
+struct cokernel_launch {
+	uint32_t job;			/* the host's id */
+	bool killed;			/* killed before it started */
+	char line[JOB_LINE_MAX];
+};
+static struct cokernel_launch cokernel_launches[COKERNEL_LAUNCH_QUEUE];
+static uint32_t cokernel_launch_head, cokernel_launch_tail;
+static spinlock_t cokernel_launch_lock = SPINLOCK_INIT;
+
+/* The oldest waiting launch, copied out, or false. */
+static bool cokernel_launch_take(struct cokernel_launch *out)
+{
+	unsigned long flags = spin_lock_irqsave(&cokernel_launch_lock);
+	bool any = cokernel_launch_tail != cokernel_launch_head;
+
+	if (any) {
+		*out = cokernel_launches[cokernel_launch_tail % COKERNEL_LAUNCH_QUEUE];
+		cokernel_launch_tail++;
+	}
+	spin_unlock_irqrestore(&cokernel_launch_lock, flags);
+	return any;
+}
+
+static int cokernel_launch_add(uint32_t job, const char *line, uint32_t len)
+{
+	unsigned long flags = spin_lock_irqsave(&cokernel_launch_lock);
+	struct cokernel_launch *l;
+	int rc = -EBUSY;
+
+	if (cokernel_launch_head - cokernel_launch_tail < COKERNEL_LAUNCH_QUEUE) {
+		l = &cokernel_launches[cokernel_launch_head % COKERNEL_LAUNCH_QUEUE];
+		l->job = job;
+		l->killed = false;
+		memcpy(l->line, line, len);
+		l->line[len] = 0;
+		cokernel_launch_head++;
+		rc = 0;
+	}
+	spin_unlock_irqrestore(&cokernel_launch_lock, flags);
+	return rc;
+}
+
+/* A kill for a job still waiting to start: it will not. */
+static bool cokernel_launch_kill(uint32_t job)
+{
+	unsigned long flags = spin_lock_irqsave(&cokernel_launch_lock);
+	bool found = false;
+
+	for (uint32_t i = cokernel_launch_tail; i != cokernel_launch_head; i++) {
+		struct cokernel_launch *l = &cokernel_launches[i % COKERNEL_LAUNCH_QUEUE];
+
+		if (l->job == job) {
+			l->killed = true;
+			found = true;
+		}
+	}
+	spin_unlock_irqrestore(&cokernel_launch_lock, flags);
+	return found;
+}
+
 /* The partition description; set once by cokernel_init. */
 static struct boot_info *cokernel_bi;
 
-static bool cokernel_idle_work(void)
+/* Serve the control channel; from the idle loop or the doorbell. */
+static bool cokernel_serve(void)
 {
 	bool any = host_serve_control();
 
 	if (cokernel_shutdown_requested)
 		kernel_exit(EXIT_OK);
-	if (cokernel_launch_job) {
-		uint32_t job = cokernel_launch_job;
+	return any;
+}
 
-		cokernel_launch_job = 0;
-		job_start_host(job, cokernel_launch_line);
+/* The boot CPU's idle work: requests, then the jobs they queued (long calls: never in IRQ). */
+static bool cokernel_idle_work(void)
+{
+	bool any = cokernel_serve();
+
+	for (;;) {
+		static struct cokernel_launch l;	/* boot CPU's idle work only */
+
+		if (!cokernel_launch_take(&l))
+			break;
+		if (l.killed)
+			job_refuse_host(l.job, "killed before it started", SIGKILL);
+		else
+			job_start_host(l.job, l.line);
+		any = true;
 	}
 	return any;
 }
@@ -57,12 +136,13 @@ static void cokernel_doorbell(void)
 	/*
 	 * Requests are served from the boot CPU's idle loop. Those that must
 	 * not wait for a running job (kill, a signal -- its threads may be
-	 * waiting for the host on this very core -- shutdown) are cheap and
+	 * waiting for the host on this very core -- shutdown, and a launch,
+	 * which only queues the job while another may run here) are cheap and
 	 * safe here.
 	 */
 	sched_idle_work_kick();
 	if (host_control_urgent())
-		cokernel_idle_work();
+		cokernel_serve();
 }
 
 static int32_t cokernel_reply(char *payload, uint32_t *len, uint32_t cap, int32_t rc,
@@ -86,16 +166,14 @@ static int32_t cokernel_control(uint32_t op, const uint64_t arg[6], uint32_t job
 	(void)job;
 	switch (op) {
 	case COVE_CTL_LAUNCH:
+		/* Whether its cores are free is decided when it starts, in order. */
 		if (!arg[0] || arg[0] > UINT32_MAX)
 			return cokernel_reply(payload, len, cap, -EINVAL, "bad job id");
-		if (cokernel_launch_job || job_host_busy())
-			return cokernel_reply(payload, len, cap, -EBUSY,
-					      "another job is running in this enclave");
-		if (*len >= sizeof(cokernel_launch_line))
+		if (*len >= JOB_LINE_MAX)
 			return cokernel_reply(payload, len, cap, -E2BIG, "job line too long");
-		memcpy(cokernel_launch_line, payload, *len);
-		cokernel_launch_line[*len] = 0;
-		cokernel_launch_job = (uint32_t)arg[0];
+		if (cokernel_launch_add((uint32_t)arg[0], payload, *len))
+			return cokernel_reply(payload, len, cap, -EBUSY,
+					      "too many jobs waiting to start");
 		sched_idle_work_kick();
 		return cokernel_reply(payload, len, cap, 0, "");
 	case COVE_CTL_ADD_MEM:
@@ -115,6 +193,8 @@ static int32_t cokernel_control(uint32_t op, const uint64_t arg[6], uint32_t job
 	case COVE_CTL_SIGNAL:
 		if (op == COVE_CTL_SIGNAL && (!arg[1] || arg[1] > NSIG))
 			return cokernel_reply(payload, len, cap, -EINVAL, "bad signal number");
+		if (op == COVE_CTL_KILL && cokernel_launch_kill((uint32_t)arg[0]))
+			return cokernel_reply(payload, len, cap, 0, "");
 		rc = job_signal_host((uint32_t)arg[0], op == COVE_CTL_KILL ? SIGKILL : (int)arg[1]);
 		if (rc == -ESRCH)	/* a forked process's own proxy: that process alone */
 			rc = offload_signal_forked((uint32_t)arg[0],

@@ -3,13 +3,15 @@
  * The job runner: in bare mode jobs from the command line or a job file,
  * run one after another; each rank's end is reported, and after the last
  * job the machine powers off with a status saying whether every rank
- * succeeded. In co-kernel mode, one job at a time as the host launches it.
+ * succeeded. In co-kernel mode, each job as the host launches it, several
+ * at once, each on cores of its own (job_cpus.c) or shared where it asks.
  */
 #include <cove/cmdline.h>
 #include <cove/errno.h>
 #include <cove/exec.h>
 #include <cove/exit.h>
 #include <cove/file.h>
+#include <cove/heap.h>
 #include <cove/host.h>
 #include <cove/hostfile.h>
 #include <cove/hostfs.h>
@@ -25,21 +27,49 @@
 #include <cove/task.h>
 
 #define JOB_MAX_RANKS 256
+/* Jobs at once in one enclave: one per core, and room for some that share. */
+#define JOB_MAX_JOBS 64
 
 /*
- * The running job. Written by whoever starts a job (the boot CPU, or the
- * task whose exit ended the previous job) and by rank exits, under job_lock.
+ * A process's job_rank tells ranks of different jobs apart: the job's slot
+ * in job_table, then the rank. What a rank forks inherits it (job_rank_of).
  */
-static struct job_spec job_spec;
-static uint32_t job_ranks_running;
-static uint32_t job_number;
-static uint32_t job_failed;
-static char *job_file;			/* remaining lines of the job file */
+#define JOB_RANK_ID(slot, r) ((((uint32_t)(slot) + 1) << 16) | ((uint32_t)(r) + 1))
+#define JOB_RANK_SLOT(id) (((id) >> 16) - 1)
+#define JOB_RANK_NUM(id) (((id) & 0xffff) - 1)
+
+struct job {
+	uint32_t slot;			/* its index in job_table */
+	uint32_t number;		/* Cove's number for it, in console lines */
+	uint32_t host_id;		/* co-kernel: the host's id for it; 0 = a bare-mode job */
+	/* Under job_lock: */
+	uint32_t count;			/* processes running, + 1 while it is being started */
+	bool rank_failed;		/* some rank ended badly */
+	int wait_status;		/* wait(2) status of the first failed rank */
+	bool launched;			/* its ranks were started: signals go to them */
+	int pending_signal;		/* one that came before: sent once they are */
+	/* Set before its ranks start, read-only after: */
+	bool holds_cpus;		/* spec.cpus are counted in job_cpu_use */
+	struct job_spec spec;
+	char env[JOB_LINE_MAX];
+	uint64_t irqs_at_start[MAX_CPUS];	/* per-CPU user-mode interrupts at its start */
+};
+
+/*
+ * The jobs that run. job_lock guards the table, each job's fields marked
+ * so, the core table and the counters. A slot is filled by whoever starts
+ * a job -- host jobs: the boot CPU's idle work; bare-mode jobs (one at a
+ * time): the boot CPU, or the task whose exit ended the previous job --
+ * and emptied by whoever drops its count to nothing. A job is not freed
+ * while a process counts in it, so a process may find its job unlocked.
+ */
 static spinlock_t job_lock = SPINLOCK_INIT;
-static bool job_rank_failed;		/* some rank of the running job failed */
-/* Co-kernel: the host's id for the running job (0 = a bare-mode job). */
-static uint32_t job_host_id;
-static int job_wait_status;		/* wait(2) status of the first failed rank */
+static struct job *job_table[JOB_MAX_JOBS];
+static struct job_cpu_use job_cpu_use;
+static uint32_t job_number;		/* jobs begun so far */
+static uint32_t job_failed;		/* jobs with a failed rank (bare mode's status) */
+/* Bare mode: the job file's remaining lines; only the one running job's end reads it. */
+static char *job_file;
 
 static void job_spec_defaults(struct job_spec *spec)
 {
@@ -52,9 +82,14 @@ static void job_spec_defaults(struct job_spec *spec)
 	spec->stack_size = o->job_stack;
 	spec->page_size = o->job_pagesize == 0 ? PAGE_SIZE :
 			  o->job_pagesize == 2 ? PAGE_SIZE_1G : PAGE_SIZE_2M;
+}
+
+static void job_online_cpus(struct cpumask *m)
+{
+	cpumask_clear(m);
 	for (uint32_t c = 0; c < MAX_CPUS; c++) {
 		if (percpu_of(c) && percpu_of(c)->online)
-			cpumask_set(&spec->cpus, c);
+			cpumask_set(m, c);
 	}
 }
 
@@ -100,8 +135,98 @@ static void job_build_env(struct job_spec *spec, const char *env, uint32_t rank,
 	spec->envp[n] = NULL;
 }
 
-static int job_launch(struct job_spec *spec, const char *env, char *err, size_t errlen)
+/* A free slot and a number for a new job; NULL with a message if there is none. */
+static struct job *job_alloc(uint32_t host_id, char *err, size_t errlen)
 {
+	struct job *j = kzalloc(sizeof(*j));
+	unsigned long flags;
+
+	if (!j) {
+		ksnprintf(err, errlen, "out of kernel memory for the job");
+		return NULL;
+	}
+	j->host_id = host_id;
+	j->count = 1;		/* the starter's own count */
+	flags = spin_lock_irqsave(&job_lock);
+	for (j->slot = 0; j->slot < JOB_MAX_JOBS && job_table[j->slot]; j->slot++)
+		;
+	if (j->slot < JOB_MAX_JOBS) {
+		job_table[j->slot] = j;
+		j->number = ++job_number;
+	}
+	spin_unlock_irqrestore(&job_lock, flags);
+	if (j->slot == JOB_MAX_JOBS) {
+		ksnprintf(err, errlen, "%d jobs already run in this enclave", JOB_MAX_JOBS);
+		kfree(j);
+		return NULL;
+	}
+	return j;
+}
+
+static void job_free(struct job *j)
+{
+	unsigned long flags = spin_lock_irqsave(&job_lock);
+
+	if (j->holds_cpus)
+		job_cpus_release(&job_cpu_use, &j->spec.cpus, j->spec.share);
+	job_table[j->slot] = NULL;
+	spin_unlock_irqrestore(&job_lock, flags);
+	kfree(j);
+}
+
+/* The job's cores, from those no other job holds (or shares, if it shares). */
+static int job_take_cpus(struct job *j, char *err, size_t errlen)
+{
+	struct cpumask online, cpus;
+	unsigned long flags;
+	int rc;
+
+	job_online_cpus(&online);
+	flags = spin_lock_irqsave(&job_lock);
+	rc = job_cpus_pick(&job_cpu_use, &online, j->spec.cpus_given ? &j->spec.cpus : NULL,
+			   j->spec.ncpus, j->spec.share, &cpus, err, errlen);
+	if (!rc) {
+		job_cpus_hold(&job_cpu_use, &cpus, j->spec.share);
+		j->spec.cpus = cpus;
+		j->holds_cpus = true;
+	}
+	spin_unlock_irqrestore(&job_lock, flags);
+	return rc;
+}
+
+static struct job *job_of(uint32_t rank_id)
+{
+	uint32_t slot = JOB_RANK_SLOT(rank_id);
+
+	return rank_id && slot < JOB_MAX_JOBS ? job_table[slot] : NULL;
+}
+
+static void job_count_up(struct job *j)
+{
+	unsigned long flags = spin_lock_irqsave(&job_lock);
+
+	j->count++;
+	spin_unlock_irqrestore(&job_lock, flags);
+}
+
+/* Drop one count of j, noting a failed rank's status; true if it was the last. */
+static bool job_count_down(struct job *j, int failed_status)
+{
+	unsigned long flags = spin_lock_irqsave(&job_lock);
+	bool last = --j->count == 0;
+
+	if (failed_status) {
+		j->rank_failed = true;
+		if (!j->wait_status)
+			j->wait_status = failed_status;
+	}
+	spin_unlock_irqrestore(&job_lock, flags);
+	return last;
+}
+
+static int job_launch(struct job *j, char *err, size_t errlen)
+{
+	struct job_spec *spec = &j->spec;
 	uint32_t ncpus = cpumask_weight(&spec->cpus);
 	char extra[128];
 
@@ -109,40 +234,30 @@ static int job_launch(struct job_spec *spec, const char *env, char *err, size_t 
 		ksnprintf(err, errlen, "%u ranks but only %u CPUs for them", spec->ranks, ncpus);
 		return -EINVAL;
 	}
-	for (uint32_t c = 0; c < CPUMASK_BITS; c++) {
-		if (cpumask_test(&spec->cpus, c) && (!percpu_of(c) || !percpu_of(c)->online)) {
-			ksnprintf(err, errlen, "CPU %u is not in the partition", c);
-			return -EINVAL;
-		}
-	}
 	/*
 	 * A rank may run and even exit before exec_spawn returns: it is counted
-	 * first. The caller holds one more count (job_ranks_running starts at
-	 * 1), so no rank's exit can end the job while ranks are being started.
+	 * first. The caller holds one more count, so no rank's exit can end
+	 * the job while ranks are being started.
 	 */
 	for (uint32_t r = 0; r < spec->ranks; r++) {
 		struct exec_params ep = {
 			.path = spec->path, .argv = spec->argv, .envp = spec->envp,
 			.heap_size = spec->heap_size, .stack_size = spec->stack_size,
-			.page_size = spec->page_size, .job_rank = (void *)(uintptr_t)(r + 1),
-			.host_job = job_host_id,
+			.page_size = spec->page_size,
+			.job_rank = (void *)(uintptr_t)JOB_RANK_ID(j->slot, r),
+			.host_job = j->host_id,
 			.host_cwd = spec->host_cwd[0] ? spec->host_cwd : NULL,
 			.proxy = spec->proxy,
 		};
 		struct process *p;
-		unsigned long flags;
 		int rc;
 
 		job_rank_cpus(spec, r, &ep.cpus);
-		job_build_env(spec, env, r, extra, sizeof(extra), &ep.cpus);
-		flags = spin_lock_irqsave(&job_lock);
-		job_ranks_running++;
-		spin_unlock_irqrestore(&job_lock, flags);
+		job_build_env(spec, j->env, r, extra, sizeof(extra), &ep.cpus);
+		job_count_up(j);
 		rc = exec_spawn(&ep, &p, err, errlen);
 		if (rc) {
-			flags = spin_lock_irqsave(&job_lock);
-			job_ranks_running--;
-			spin_unlock_irqrestore(&job_lock, flags);
+			job_count_down(j, 0);
 			return rc;	/* ranks already started run on and are reported */
 		}
 	}
@@ -155,25 +270,26 @@ static void job_all_done(void)
 	kernel_exit(job_failed ? EXIT_JOB_FAILED : EXIT_OK);
 }
 
-/* Parse one job file line's "key=value" options, then path and args. */
-static int job_parse_line(const char *line, char *env, size_t envlen, char *err, size_t errlen)
+/* Parse one job line's "key=value" options, then path and args, into spec and env. */
+static int job_parse_line(const char *line, struct job_spec *spec, char *env, size_t envlen,
+			  char *err, size_t errlen)
 {
 	char tokbuf[JOB_LINE_MAX], *tout = tokbuf;
 	const char *p = line, *tok;
 
-	job_spec_defaults(&job_spec);
+	job_spec_defaults(spec);
 	env[0] = 0;
 	while ((tok = job_next_token(&p, &tout, tokbuf + sizeof(tokbuf)))) {
 		const char *v = strchr(tok, '=');
 		uint32_t n;
 
 		if (tok[0] == '/' || !v) {
-			if (strnlen(tok, sizeof(job_spec.path)) >= sizeof(job_spec.path)) {
+			if (strnlen(tok, sizeof(spec->path)) >= sizeof(spec->path)) {
 				ksnprintf(err, errlen, "program path too long");
 				return -EINVAL;
 			}
-			memcpy(job_spec.path, tok, strlen(tok) + 1);
-			return job_parse_argv(&job_spec, job_spec.path, p, err, errlen);
+			memcpy(spec->path, tok, strlen(tok) + 1);
+			return job_parse_argv(spec, spec->path, p, err, errlen);
 		}
 		v++;
 		if (!strncmp(tok, "ranks=", 6) || !strncmp(tok, "threads=", 8)) {
@@ -181,10 +297,17 @@ static int job_parse_line(const char *line, char *env, size_t envlen, char *err,
 				ksnprintf(err, errlen, "%s: not a valid count", tok);
 				return -EINVAL;
 			}
-			*(tok[0] == 'r' ? &job_spec.ranks : &job_spec.threads) = n;
-		} else if (!strncmp(tok, "cpus=", 5)) {
-			if (job_parse_cpulist(v, &job_spec.cpus, err, errlen))
+			*(tok[0] == 'r' ? &spec->ranks : &spec->threads) = n;
+		} else if (!strncmp(tok, "ncpus=", 6)) {
+			if (job_parse_uint(&v, &n) || *v || !n || n > CPUMASK_BITS) {
+				ksnprintf(err, errlen, "%s: not a CPU count (1-%d)", tok, CPUMASK_BITS);
 				return -EINVAL;
+			}
+			spec->ncpus = n;
+		} else if (!strncmp(tok, "cpus=", 5)) {
+			if (job_parse_cpulist(v, &spec->cpus, err, errlen))
+				return -EINVAL;
+			spec->cpus_given = true;
 		} else if (!strncmp(tok, "heap=", 5) || !strncmp(tok, "stack=", 6)) {
 			uint64_t size;
 
@@ -192,39 +315,39 @@ static int job_parse_line(const char *line, char *env, size_t envlen, char *err,
 				ksnprintf(err, errlen, "%s: not a size (e.g. 64M, 1G)", tok);
 				return -EINVAL;
 			}
-			*(tok[0] == 'h' ? &job_spec.heap_size : &job_spec.stack_size) = size;
+			*(tok[0] == 'h' ? &spec->heap_size : &spec->stack_size) = size;
 		} else if (!strncmp(tok, "pagesize=", 9)) {
 			if (!strcmp(v, "4K"))
-				job_spec.page_size = PAGE_SIZE;
+				spec->page_size = PAGE_SIZE;
 			else if (!strcmp(v, "2M"))
-				job_spec.page_size = PAGE_SIZE_2M;
+				spec->page_size = PAGE_SIZE_2M;
 			else if (!strcmp(v, "1G"))
-				job_spec.page_size = PAGE_SIZE_1G;
+				spec->page_size = PAGE_SIZE_1G;
 			else {
 				ksnprintf(err, errlen, "%s: use 4K, 2M or 1G", tok);
 				return -EINVAL;
 			}
 		} else if (!strncmp(tok, "cwd=", 4)) {
-			if (v[0] != '/' || strlen(v) >= sizeof(job_spec.host_cwd)) {
+			if (v[0] != '/' || strlen(v) >= sizeof(spec->host_cwd)) {
 				ksnprintf(err, errlen, "cwd=: not an absolute path shorter than %d bytes",
 					  HOSTFILE_PATH_MAX);
 				return -EINVAL;
 			}
-			hostfile_path_join("/", v, job_spec.host_cwd, sizeof(job_spec.host_cwd));
-		} else if (!strncmp(tok, "proxy=", 6)) {
+			hostfile_path_join("/", v, spec->host_cwd, sizeof(spec->host_cwd));
+		} else if (!strncmp(tok, "proxy=", 6) || !strncmp(tok, "share=", 6)) {
 			if (strcmp(v, "0") && strcmp(v, "1")) {
-				ksnprintf(err, errlen, "proxy=%s: use 0 or 1", v);
+				ksnprintf(err, errlen, "%s: use 0 or 1", tok);
 				return -EINVAL;
 			}
-			job_spec.proxy = v[0] == '1';
+			*(tok[0] == 'p' ? &spec->proxy : &spec->share) = v[0] == '1';
 		} else if (!strncmp(tok, "env=", 4)) {
 			size_t l = strnlen(v, envlen - 1);
 
 			memcpy(env, v, l);
 			env[l] = 0;
 		} else {
-			ksnprintf(err, errlen, "unknown job option '%s' (ranks= threads= cpus= heap= "
-				  "stack= pagesize= env= cwd= proxy=)", tok);
+			ksnprintf(err, errlen, "unknown job option '%s' (ranks= threads= cpus= ncpus= "
+				  "share= heap= stack= pagesize= env= cwd= proxy=)", tok);
 			return -EINVAL;
 		}
 	}
@@ -239,45 +362,36 @@ static void job_host_post_exit(uint32_t host_job, int status)
 	host_post(&c);
 }
 
-/* Co-kernel: the host job ended; its owner gets the status, then the next may start. */
-static void job_host_done(void)
+/*
+ * Co-kernel: tell the host where the job runs, for `cove status`. Posted
+ * before the starter's count is dropped, so it always precedes the end.
+ */
+static void job_host_post_start(const struct job *j)
 {
-	kprintf("job %u: done, status %#x for the host\n", job_number, job_wait_status);
-	job_host_post_exit(job_host_id, job_wait_status);
-	job_host_id = 0;
+	struct host_call c = { .op = COVE_LC_JOB_START, .job = j->host_id };
+
+	for (int w = 0; w < CPUMASK_WORDS && w < 4; w++)
+		c.arg[w] = j->spec.cpus.bits[w];
+	c.arg[4] = j->spec.ranks;
+	c.arg[5] = j->number | (j->spec.share ? COVE_JOB_START_SHARED : 0);
+	host_post(&c);
 }
 
-/* Co-kernel: a host job that never ran: say why on its stderr, end it as 127. */
-static void job_host_refuse(uint32_t host_job, const char *why)
+void job_refuse_host(uint32_t host_job, const char *why, int status)
 {
-	char line[224];
+	char line[320];
 	int n = ksnprintf(line, sizeof(line), "cove: cannot start the job: %s\n", why);
 
 	pr_err("job for the host: cannot start: %s\n", why);
 	host_stream_write(host_job, 2, line, (size_t)MIN(n, (int)sizeof(line) - 1));
-	job_host_post_exit(host_job, 127 << 8);
+	job_host_post_exit(host_job, status);
 }
 
-/* Drop one count of the running job; true if it was the last. */
-static bool job_drop_count(bool failed)
-{
-	unsigned long flags = spin_lock_irqsave(&job_lock);
-	bool last = --job_ranks_running == 0;
-
-	if (failed)
-		job_rank_failed = true;
-	spin_unlock_irqrestore(&job_lock, flags);
-	return last;
-}
-
-/* Per-CPU interrupt counts when the running job started. */
-static uint64_t job_user_irqs_at_start[MAX_CPUS];
-
-static void job_note_start(void)
+static void job_note_start(struct job *j)
 {
 	for (uint32_t c = 0; c < MAX_CPUS; c++) {
 		if (percpu_of(c))
-			job_user_irqs_at_start[c] = percpu_of(c)->user_irqs;
+			j->irqs_at_start[c] = percpu_of(c)->user_irqs;
 	}
 }
 
@@ -285,35 +399,46 @@ static void job_note_start(void)
  * OS noise seen by the job: interrupts that stopped its code, per CPU. A
  * thread alone on its core should see none (no tick, no IPIs).
  */
-static void job_report_noise(void)
+static void job_report_noise(const struct job *j)
 {
 	char line[256];
 	int n = 0;
 
 	for (uint32_t c = 0; c < MAX_CPUS && n < (int)sizeof(line) - 24; c++) {
-		if (!cpumask_test(&job_spec.cpus, c) || !percpu_of(c))
+		if (!cpumask_test(&j->spec.cpus, c) || !percpu_of(c))
 			continue;
 		n += ksnprintf(line + n, sizeof(line) - n, "%scpu%u %lu", n ? ", " : "", c,
-			       percpu_of(c)->user_irqs - job_user_irqs_at_start[c]);
+			       percpu_of(c)->user_irqs - j->irqs_at_start[c]);
 	}
-	kprintf("job %u: interrupts in user mode: %s\n", job_number, n ? line : "none");
+	kprintf("job %u: interrupts in user mode: %s\n", j->number, n ? line : "none");
 }
 
-static void job_finish(void)
+/* Its last process ended (or none started): report it, free its cores and slot. */
+static void job_finish(struct job *j, bool started)
 {
-	job_report_noise();
-	if (job_rank_failed)
+	unsigned long flags;
+
+	if (started)
+		job_report_noise(j);
+	flags = spin_lock_irqsave(&job_lock);
+	if (j->rank_failed)
 		job_failed++;
-	job_rank_failed = false;
+	spin_unlock_irqrestore(&job_lock, flags);
+	if (started && j->host_id) {
+		kprintf("job %u: done, status %#x for the host\n", j->number, j->wait_status);
+		job_host_post_exit(j->host_id, j->wait_status);
+	}
+	job_free(j);
 }
 
-/* Start jobs until one is running; power off after the last. */
+/* Bare mode: start jobs from the file until one is running; power off after the last. */
 static void job_run_next(void)
 {
-	char err[192], env[JOB_LINE_MAX];
+	char err[192];
 
 	for (;;) {
 		char *line = job_file;
+		struct job *j;
 		int rc;
 
 		if (!line || !*line)
@@ -325,23 +450,30 @@ static void job_run_next(void)
 			line++;
 		if (!*line || *line == '#')
 			continue;
-		job_number++;
-		job_ranks_running = 1;		/* the launcher's own count */
-		rc = job_parse_line(line, env, sizeof(env), err, sizeof(err));
+		j = job_alloc(0, err, sizeof(err));
+		if (!j) {
+			unsigned long flags = spin_lock_irqsave(&job_lock);
+
+			job_failed++;
+			spin_unlock_irqrestore(&job_lock, flags);
+			pr_err("job: cannot start: %s\n", err);
+			continue;
+		}
+		rc = job_parse_line(line, &j->spec, j->env, sizeof(j->env), err, sizeof(err));
+		if (!rc)
+			rc = job_take_cpus(j, err, sizeof(err));
 		if (!rc) {
-			kprintf("job %u: %s (%u rank%s)\n", job_number, line, job_spec.ranks,
-				job_spec.ranks == 1 ? "" : "s");
-			job_note_start();
-			rc = job_launch(&job_spec, env, err, sizeof(err));
+			kprintf("job %u: %s (%u rank%s)\n", j->number, line, j->spec.ranks,
+				j->spec.ranks == 1 ? "" : "s");
+			job_note_start(j);
+			rc = job_launch(j, err, sizeof(err));
 		}
-		if (rc) {
-			pr_err("job %u: cannot start: %s\n", job_number, err);
-			job_rank_failed = true;
-		}
+		if (rc)
+			pr_err("job %u: cannot start: %s\n", j->number, err);
 		/* Ranks still running: the last one to end continues from here. */
-		if (!job_drop_count(false))
+		if (!job_count_down(j, rc ? 127 << 8 : 0))
 			return;
-		job_finish();
+		job_finish(j, true);
 	}
 	job_all_done();
 }
@@ -353,34 +485,35 @@ static void job_run_next(void)
  */
 static void job_process_forked(struct process *child)
 {
-	unsigned long flags;
+	struct job *j = job_of(child->job_rank_of);
 
-	if (!child->job_rank_of)
-		return;
-	flags = spin_lock_irqsave(&job_lock);
-	job_ranks_running++;
-	spin_unlock_irqrestore(&job_lock, flags);
+	if (j)
+		job_count_up(j);
 }
 
 /* A count of the job dropped to nothing: the job is over. */
-static void job_ended(void)
+static void job_ended(struct job *j)
 {
-	job_finish();
-	if (job_host_id)
-		job_host_done();
-	else
+	bool bare = !j->host_id;
+
+	job_finish(j, true);
+	if (bare)
 		job_run_next();
 }
 
 /* The process exit hook: every process ends here, ranks or not. */
 static void job_process_exited(struct process *p)
 {
-	uint32_t rank = (uint32_t)(uintptr_t)p->job_rank;
+	uint32_t id = (uint32_t)(uintptr_t)p->job_rank;
+	struct job *j = job_of(p->job_rank_of);
+	int status;
 
-	if (!rank) {
+	if (!j)
+		return;
+	if (!id) {
 		/* A rank's descendant: collected by its parent (kernel/task.c). */
-		if (p->job_rank_of && job_drop_count(false))
-			job_ended();
+		if (job_count_down(j, 0))
+			job_ended(j);
 		return;
 	}
 	p->reaped = true;	/* the job collects every rank itself */
@@ -388,86 +521,100 @@ static void job_process_exited(struct process *p)
 	 * Nobody is left to wait for what the rank forked and did not wait
 	 * for: Linux would hand those to init; a job's end takes them along.
 	 */
-	process_kill_descendants(rank);
+	process_kill_descendants(id);
 	if (p->term_signal)
-		pr_err("job %u: rank %u (pid %u, %s): killed by signal %d (%s)%s\n", job_number,
-		       rank - 1, p->pid, p->name, p->term_signal, signal_name(p->term_signal),
+		pr_err("job %u: rank %u (pid %u, %s): killed by signal %d (%s)%s\n", j->number,
+		       JOB_RANK_NUM(id), p->pid, p->name, p->term_signal,
+		       signal_name(p->term_signal),
 		       p->dumped ? "; no core file (Cove does not write them yet)" : "");
 	else
-		kprintf("job %u: rank %u (pid %u, %s): exited with status %d\n", job_number,
-			rank - 1, p->pid, p->name, p->exit_code);
-	if ((p->term_signal || p->exit_code) && !job_wait_status)
-		job_wait_status = p->term_signal ? (p->term_signal & 0x7f) : (p->exit_code & 0xff) << 8;
-	if (job_drop_count(p->term_signal || p->exit_code))
-		job_ended();
+		kprintf("job %u: rank %u (pid %u, %s): exited with status %d\n", j->number,
+			JOB_RANK_NUM(id), p->pid, p->name, p->exit_code);
+	status = p->term_signal ? (p->term_signal & 0x7f) : (p->exit_code & 0xff) << 8;
+	if (job_count_down(j, status))
+		job_ended(j);
 }
 
 void job_start_host(uint32_t host_job, const char *line)
 {
-	char env[JOB_LINE_MAX], err[192];
+	struct job *j;
+	char err[192];
 	unsigned long flags;
-	bool idle;
-	int rc;
+	int rc, sig;
 
-	flags = spin_lock_irqsave(&job_lock);
-	idle = job_ranks_running == 0 && job_host_id == 0;
-	if (idle)
-		job_ranks_running = 1;		/* the launcher's own count */
-	spin_unlock_irqrestore(&job_lock, flags);
-	if (!idle) {
-		job_host_refuse(host_job, "another job is running in this enclave");
+	j = job_alloc(host_job, err, sizeof(err));
+	if (!j) {
+		job_refuse_host(host_job, err, 127 << 8);
 		return;
 	}
-	rc = job_parse_line(line, env, sizeof(env), err, sizeof(err));
+	rc = job_parse_line(line, &j->spec, j->env, sizeof(j->env), err, sizeof(err));
 	if (!rc)
-		rc = hostfs_stage(job_spec.path, host_job, err, sizeof(err));
+		rc = job_take_cpus(j, err, sizeof(err));
+	if (!rc)
+		rc = hostfs_stage(j->spec.path, host_job, err, sizeof(err));
 	if (rc) {
-		job_drop_count(false);
-		job_host_refuse(host_job, err);
+		job_free(j);
+		job_refuse_host(host_job, err, 127 << 8);
 		return;
 	}
-	job_number++;
-	job_host_id = host_job;
-	job_wait_status = 0;
-	kprintf("job %u: %s (%u rank%s, for the host)\n", job_number, line, job_spec.ranks,
-		job_spec.ranks == 1 ? "" : "s");
-	job_note_start();
-	rc = job_launch(&job_spec, env, err, sizeof(err));
-	if (rc) {
-		pr_err("job %u: cannot start: %s\n", job_number, err);
-		job_rank_failed = true;
-		if (!job_wait_status)
-			job_wait_status = 127 << 8;
-	}
+	kprintf("job %u: %s (%u rank%s on %u CPU%s, for host job %u)\n", j->number, line,
+		j->spec.ranks, j->spec.ranks == 1 ? "" : "s", cpumask_weight(&j->spec.cpus),
+		cpumask_weight(&j->spec.cpus) == 1 ? "" : "s", host_job);
+	job_note_start(j);
+	rc = job_launch(j, err, sizeof(err));
+	if (rc)
+		pr_err("job %u: cannot start: %s\n", j->number, err);
+	else
+		job_host_post_start(j);
+	/* A signal that came while it started reaches the ranks now. */
+	flags = spin_lock_irqsave(&job_lock);
+	j->launched = true;
+	sig = j->pending_signal;
+	spin_unlock_irqrestore(&job_lock, flags);
+	if (sig)
+		job_signal_host(host_job, sig);
 	/* Ranks still running: the last one to end reports to the host. */
-	if (!job_drop_count(false))
+	if (!job_count_down(j, rc ? 127 << 8 : 0))
 		return;
-	job_finish();
 	if (rc) {		/* nothing runs: the launch itself failed */
-		job_host_id = 0;
-		job_host_refuse(host_job, err);
+		job_finish(j, false);
+		job_refuse_host(host_job, err, 127 << 8);
 	} else {
-		job_host_done();
+		job_finish(j, true);
 	}
-}
-
-bool job_host_busy(void)
-{
-	return job_host_id != 0 || job_ranks_running != 0;
 }
 
 int job_signal_host(uint32_t host_job, int sig)
 {
-	static uint32_t pids[256];	/* boot CPU only: the control channel's */
+	/* Its own copy: the doorbell may signal while the idle work does. */
+	uint32_t pids[256];
+	unsigned long flags;
+	bool found = false, now = false;
 	uint32_t n;
 
-	if (!host_job || job_host_id != host_job)
+	if (!host_job)
 		return -ESRCH;
+	flags = spin_lock_irqsave(&job_lock);
+	for (uint32_t s = 0; s < JOB_MAX_JOBS && !found; s++) {
+		struct job *j = job_table[s];
+
+		if (j && j->host_id == host_job) {
+			found = true;
+			now = j->launched;
+			if (!now && (sig == SIGKILL || !j->pending_signal))
+				j->pending_signal = sig;
+		}
+	}
+	spin_unlock_irqrestore(&job_lock, flags);
+	if (!found)
+		return -ESRCH;
+	if (!now)
+		return 0;	/* job_start_host sends it once the ranks exist */
 	n = process_list_pids(pids, ARRAY_SIZE(pids));
 	for (uint32_t i = 0; i < n; i++) {
 		struct process *p = process_find(pids[i]);
 
-		if (!p || !p->job_rank || p->exited)
+		if (!p || !p->job_rank || p->exited || p->host_job != host_job)
 			continue;
 		if (sig == SIGKILL)
 			process_kill(p, SIGKILL, false);

@@ -19,6 +19,7 @@
 #include <cove/offload.h>
 #include <cove/pisces_abi.h>
 #include <cove/signal.h>
+#include <cove/spinlock.h>
 #include <cove/task.h>
 
 int offload_fork(struct process *p, struct process *c)
@@ -103,16 +104,22 @@ static int offload_signal_one(struct process *p, void *arg)
 	return 0;
 }
 
+/* Too big for a kernel stack; the doorbell and the idle loop may both ask: one at a time. */
+static uint32_t offload_signal_pids[1024];
+static spinlock_t offload_signal_lock = SPINLOCK_INIT;
+
 int offload_signal_forked(uint32_t job, int sig)
 {
-	static uint32_t pids[1024];	/* the boot CPU's: the control channel serves there */
 	struct offload_signal_ctx ctx = { .job = job, .sig = sig };
+	unsigned long flags;
 	uint32_t n;
 
 	if (!job)
 		return -ESRCH;
-	n = process_list_pids(pids, ARRAY_SIZE(pids));
+	flags = spin_lock_irqsave(&offload_signal_lock);
+	n = process_list_pids(offload_signal_pids, ARRAY_SIZE(offload_signal_pids));
 	for (uint32_t i = 0; i < n && !ctx.found; i++)
-		process_with(pids[i], offload_signal_one, &ctx);
+		process_with(offload_signal_pids[i], offload_signal_one, &ctx);
+	spin_unlock_irqrestore(&offload_signal_lock, flags);
 	return ctx.found ? 0 : -ESRCH;
 }

@@ -3,7 +3,9 @@
 #include <cove/errno.h>
 #include <cove/file.h>
 #include <cove/heap.h>
+#include <cove/io_poll.h>
 #include <cove/sched.h>
+#include <cove/shmem.h>
 #include <cove/signal.h>
 #include <cove/timer.h>
 #include <cove/syscalls.h>
@@ -216,6 +218,37 @@ int64_t sys_fadvise64(SYSCALL_ARGS)
 	return a3 > 5 ? -EINVAL : 0;	/* POSIX_FADV_NORMAL .. NOINREUSE */
 }
 
+/*
+ * fallocate: only shared memory files (/dev/shm, memfd) reserve; their
+ * memory is allocated when sized, so the plain mode grows them and takes
+ * it now. Other files say EOPNOTSUPP, as Linux's ramfs does, and glibc's
+ * posix_fallocate then writes the range itself.
+ */
+int64_t sys_fallocate(SYSCALL_ARGS)
+{
+	struct file *f = fd_get(cur_files(), (int)a0);
+	int64_t off = (int64_t)a2, len = (int64_t)a3;
+	struct shmem *shm;
+	int64_t rc = 0;
+
+	if (!f)
+		return -EBADF;
+	shm = vfs_file_shmem(f);
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		rc = -EBADF;
+	else if (off < 0 || len <= 0 || off + len < off)
+		rc = -EINVAL;
+	else if (!vfs_seekable(f))
+		rc = -ESPIPE;
+	else if (!shm || (uint32_t)a1)
+		rc = -EOPNOTSUPP;
+	else if ((uint64_t)(off + len) > shmem_size(shm))
+		rc = shmem_resize(shm, (uint64_t)(off + len));
+	shmem_put(shm);
+	file_put(f);
+	return rc;
+}
+
 int64_t sys_dup(SYSCALL_ARGS)
 {
 	return io_dup((int)a0, -1, false, 0);
@@ -299,65 +332,85 @@ struct pollfd_user {
 	int16_t events, revents;
 };
 
-/* One pass over the pollfds: how many are ready, each revents written back. */
-static int64_t io_poll_scan(uint64_t ufds, uint64_t nfds)
+unsigned int io_poll_fd(int fd, unsigned int events)
 {
-	struct pollfd_user p;
-	int64_t ready = 0;
+	struct file *f = fd_get(cur_files(), fd);
+	unsigned int ready;
 
-	for (uint64_t i = 0; i < nfds; i++) {
-		struct file *f;
-
-		if (copy_from_user(&p, ufds + i * sizeof(p), sizeof(p)))
-			return -EFAULT;
-		f = p.fd >= 0 ? fd_get(cur_files(), p.fd) : NULL;
-		if (!f) {
-			p.revents = p.fd >= 0 ? 0x20 : 0;	/* POLLNVAL */
-		} else if (f->ops->poll) {
-			unsigned int mask = f->ops->poll(f);
-
-			p.revents = (int16_t)(mask & ((uint16_t)p.events | VFS_POLLERR | VFS_POLLHUP));
-		} else {
-			/* Files, the console, the host's: always ready. */
-			p.revents = (int16_t)(p.events & (VFS_POLLIN | VFS_POLLOUT));
-		}
-		file_put(f);
-		if (p.revents)
-			ready++;
-		if (copy_to_user(ufds + i * sizeof(p), &p, sizeof(p)))
-			return -EFAULT;
-	}
+	if (!f)
+		return VFS_POLLNVAL;
+	if (f->ops->poll)
+		ready = f->ops->poll(f) & (events | VFS_POLLERR | VFS_POLLHUP);
+	else	/* Files, the console, the host's: always ready. */
+		ready = events & (VFS_POLLIN | VFS_POLLOUT);
+	file_put(f);
 	return ready;
 }
 
 #define IO_POLL_TICK_NS (1000 * 1000ULL)
 
 /*
- * poll. Only pipes can be not ready; a poll that must wait for one looks
- * again every millisecond (pipes keep no list of pollers) until something
- * is ready, the timeout passes, or a signal comes.
+ * Only pipes can be not ready; a wait for one looks again every
+ * millisecond (pipes keep no list of pollers).
  */
-int64_t sys_poll(SYSCALL_ARGS)
+int64_t io_poll_wait(int64_t (*scan)(void *ctx), void *ctx, uint64_t deadline)
 {
-	int64_t timeout_ms = (int32_t)a2;
-	uint64_t deadline = timeout_ms > 0 ? time_now_ns() + (uint64_t)timeout_ms * 1000000ULL : 0;
-
-	if (a1 > FD_MAX)
-		return -EINVAL;
 	for (;;) {
-		int64_t ready = io_poll_scan(a0, a1);
+		int64_t ready = scan(ctx);
 		uint64_t now, next;
 
-		if (ready || !timeout_ms)
+		if (ready || !deadline)
 			return ready;
 		if (signal_pending_current())
 			return -ERESTARTNOHAND;
 		now = time_now_ns();
-		if (deadline && now >= deadline)
+		if (now >= deadline)
 			return 0;
 		next = now + IO_POLL_TICK_NS;
-		sched_sleep_until(deadline && deadline < next ? deadline : next);
+		sched_sleep_until(MIN(deadline, next));
 	}
+}
+
+struct io_pollfds {
+	uint64_t ufds, nfds;
+};
+
+/* One pass over the pollfds: how many are ready, each revents written back. */
+static int64_t io_pollfds_scan(void *ctx)
+{
+	const struct io_pollfds *c = ctx;
+	struct pollfd_user p;
+	int64_t ready = 0;
+
+	for (uint64_t i = 0; i < c->nfds; i++) {
+		uint64_t at = c->ufds + i * sizeof(p);
+
+		if (copy_from_user(&p, at, sizeof(p)))
+			return -EFAULT;
+		p.revents = p.fd < 0 ? 0 : (int16_t)io_poll_fd(p.fd, (uint16_t)p.events);
+		if (p.revents)
+			ready++;
+		if (copy_to_user(at, &p, sizeof(p)))
+			return -EFAULT;
+	}
+	return ready;
+}
+
+int64_t io_poll_fds(uint64_t ufds, uint64_t nfds, uint64_t deadline)
+{
+	struct io_pollfds c = { .ufds = ufds, .nfds = nfds };
+
+	if (nfds > FD_MAX)
+		return -EINVAL;
+	return io_poll_wait(io_pollfds_scan, &c, deadline);
+}
+
+int64_t sys_poll(SYSCALL_ARGS)
+{
+	int64_t timeout_ms = (int32_t)a2;
+
+	return io_poll_fds(a0, a1, timeout_ms < 0 ? IO_POLL_FOREVER : timeout_ms == 0 ? 0 :
+			   time_now_ns() + (uint64_t)timeout_ms * 1000000ULL);
 }
 
 /*

@@ -3,13 +3,17 @@
  * Memory calls. Every mapping is populated when it is made; a large
  * anonymous mapping is placed on a large-page boundary so it gets large
  * pages. A file mapping is a private copy of the file's bytes, read in when
- * it is made (no demand paging, so no page cache to share either).
+ * it is made (no demand paging, so no page cache to share either), except
+ * for files whose bytes are shared memory (/dev/shm, memfd): MAP_SHARED
+ * maps their very pages, as MAP_SHARED|MAP_ANONYMOUS maps a new shared
+ * object's, which fork then shares (cove/shmem.h).
  */
 #include <cove/aspace.h>
 #include <cove/errno.h>
 #include <cove/file.h>
 #include <cove/offload.h>
 #include <cove/heap.h>
+#include <cove/shmem.h>
 #include <cove/syscalls.h>
 #include <cove/task.h>
 #include <cove/vfs.h>
@@ -61,14 +65,25 @@ int64_t sys_brk(SYSCALL_ARGS)
 	struct aspace *as = cur_as();
 
 	/*
-	 * The heap was mapped whole at exec; brk only moves within it. Memory
-	 * given back is zeroed, so growing again hands out zeros as on Linux.
+	 * The heap was mapped whole at exec; brk moves within it. Memory given
+	 * back is zeroed, so growing again hands out zeros as on Linux (and a
+	 * fork may leave what lies above the break uncopied). A fork child's
+	 * heap is populated only up to its parent's break: the rest is mapped
+	 * here, when the break first grows into it, or the break stays put.
 	 */
-	if (a0 >= as->brk_base && a0 <= as->brk_limit) {
-		if (a0 < as->brk_cur)
-			__builtin_memset((void *)a0, 0, as->brk_cur - a0);
-		as->brk_cur = a0;
+	if (a0 < as->brk_base || a0 > as->brk_limit)
+		return (int64_t)as->brk_cur;
+	if (a0 > as->brk_mapped) {
+		uint64_t end = MIN(ALIGN_UP(a0, PAGE_SIZE_2M), as->brk_limit);
+
+		if (aspace_map_anon(as, as->brk_mapped, end - as->brk_mapped,
+				    VM_READ | VM_WRITE, VM_HEAP))
+			return (int64_t)as->brk_cur;
+		as->brk_mapped = end;
 	}
+	if (a0 < as->brk_cur)
+		__builtin_memset((void *)a0, 0, as->brk_cur - a0);
+	as->brk_cur = a0;
 	return (int64_t)as->brk_cur;
 }
 
@@ -116,9 +131,22 @@ static struct vm_file_name *mm_file_name(struct file *f)
 	return NULL;
 }
 
-/* Places [va, va + len) as the flags ask and maps it RW: 0 or -errno. */
+/* Map [va, va + len) RW: shm's pages from off on if shm, else new memory. */
+static int mm_map_at(struct aspace *as, uint64_t va, uint64_t len, enum vm_kind kind,
+		     struct vm_file_name *file, struct shmem *shm, uint64_t off)
+{
+	if (shm)
+		return aspace_map_shared(as, va, len, VM_READ | VM_WRITE, kind, shm, off);
+	return aspace_map_file(as, va, len, VM_READ | VM_WRITE, kind, file, off);
+}
+
+/*
+ * Places [va, va + len) as the flags ask and maps it RW (shm: onto its
+ * pages from off): 0 or -errno.
+ */
 static int mm_place(struct aspace *as, uint64_t addr, uint64_t len, uint64_t flags,
-		    enum vm_kind kind, struct vm_file_name *file, uint64_t off, uint64_t *va)
+		    enum vm_kind kind, struct vm_file_name *file, struct shmem *shm,
+		    uint64_t off, uint64_t *va)
 {
 	int rc;
 
@@ -128,7 +156,7 @@ static int mm_place(struct aspace *as, uint64_t addr, uint64_t len, uint64_t fla
 		/* Replacing is what ld.so does over the span it reserved for a library. */
 		if (flags & MAP_FIXED)
 			aspace_unmap(as, addr, len);
-		rc = aspace_map_file(as, addr, len, VM_READ | VM_WRITE, kind, file, off);
+		rc = mm_map_at(as, addr, len, kind, file, shm, off);
 		if (rc)
 			return rc == -EEXIST ? -EEXIST : -ENOMEM;
 		*va = addr;
@@ -136,14 +164,18 @@ static int mm_place(struct aspace *as, uint64_t addr, uint64_t len, uint64_t fla
 	}
 	/* A hint is honoured when that range is free, as on Linux. */
 	if (addr && IS_ALIGNED(addr, PAGE_SIZE) &&
-	    !aspace_map_file(as, addr, len, VM_READ | VM_WRITE, kind, file, off)) {
+	    !mm_map_at(as, addr, len, kind, file, shm, off)) {
 		*va = addr;
 		return 0;
 	}
-	/* Only anonymous memory is worth large pages; a file's copy is small and split up. */
-	if (aspace_find_free(as, len, kind == VM_ANON ? mm_align_for(as, len) : PAGE_SIZE, va))
+	/*
+	 * Only anonymous and shared memory are worth large pages; a file's
+	 * copy is small and split up.
+	 */
+	if (aspace_find_free(as, len, kind == VM_ANON || shm ? mm_align_for(as, len) : PAGE_SIZE,
+			     va))
 		return -ENOMEM;
-	if (aspace_map_file(as, *va, len, VM_READ | VM_WRITE, kind, file, off))
+	if (mm_map_at(as, *va, len, kind, file, shm, off))
 		return -ENOMEM;
 	return 0;
 }
@@ -165,7 +197,7 @@ static int64_t mm_map_host_file(struct aspace *as, uint64_t addr, uint64_t len, 
 		return -EBADF;
 	if (type != MAP_PRIVATE && (prot & VM_WRITE))
 		return -ENODEV;
-	rc = mm_place(as, addr, len, flags, VM_FILE, NULL, off, &va);
+	rc = mm_place(as, addr, len, flags, VM_FILE, NULL, NULL, off, &va);
 	if (rc)
 		return rc;
 	n = offload_pread_into(fd, va, len, off);
@@ -178,6 +210,43 @@ static int64_t mm_map_host_file(struct aspace *as, uint64_t addr, uint64_t len, 
 	return (int64_t)va;
 }
 
+/*
+ * MAP_SHARED of shared memory: shm's pages from off on (file: the file it
+ * came from, for the access check; NULL for anonymous memory).
+ */
+static int64_t mm_map_shared(struct aspace *as, uint64_t addr, uint64_t len, uint64_t flags,
+			     uint32_t prot, struct file *f, struct shmem *shm, uint64_t off)
+{
+	uint64_t va;
+	int rc;
+
+	if (f && ((f->flags & O_ACCMODE) == O_WRONLY ||
+		  ((prot & VM_WRITE) && (f->flags & O_ACCMODE) != O_RDWR)))
+		return -EACCES;
+	rc = mm_place(as, addr, len, flags, f ? VM_FILE : VM_ANON, NULL, shm, off, &va);
+	if (rc)
+		return rc;
+	if (prot != (VM_READ | VM_WRITE))
+		aspace_protect(as, va, len, prot);
+	return (int64_t)va;
+}
+
+/* MAP_SHARED|MAP_ANONYMOUS: a new shared object, kept by the mapping alone. */
+static int64_t mm_map_shared_anon(struct aspace *as, uint64_t addr, uint64_t len,
+				  uint64_t flags, uint32_t prot)
+{
+	struct shmem *shm = shmem_create();
+	int64_t rc;
+
+	if (!shm)
+		return -ENOMEM;
+	rc = shmem_resize(shm, len);
+	if (!rc)
+		rc = mm_map_shared(as, addr, len, flags, prot, NULL, shm, 0);
+	shmem_put(shm);
+	return rc == -ENOSPC ? -ENOMEM : rc;
+}
+
 int64_t sys_mmap(SYSCALL_ARGS)
 {
 	struct aspace *as = cur_as();
@@ -185,6 +254,7 @@ int64_t sys_mmap(SYSCALL_ARGS)
 	uint64_t type = flags & MAP_TYPE;
 	uint32_t prot = mm_prot(a2);
 	struct vm_file_name *name = NULL;
+	struct shmem *shm;
 	struct file *f = NULL;
 	uint64_t va;
 	int rc;
@@ -193,18 +263,28 @@ int64_t sys_mmap(SYSCALL_ARGS)
 	if (!a1 || len < a1 || (off & (PAGE_SIZE - 1)) ||
 	    (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE))
 		return -EINVAL;
+	if ((flags & MAP_ANONYMOUS) && type != MAP_PRIVATE)
+		return mm_map_shared_anon(as, addr, len, flags, prot);
 	if (!(flags & MAP_ANONYMOUS)) {
 		if (off + len < off)
 			return -EINVAL;
 		f = fd_get(task_current()->proc->files, (int)a4);
 		if (!f)
 			return mm_map_host_file(as, addr, len, flags, prot, (int)a4, off);
+		shm = type != MAP_PRIVATE ? vfs_file_shmem(f) : NULL;
+		if (shm) {
+			int64_t r = mm_map_shared(as, addr, len, flags, prot, f, shm, off);
+
+			shmem_put(shm);
+			file_put(f);
+			return r;
+		}
 		rc = mm_file_check(f, flags, a2);
 		if (rc)
 			goto out;
 		name = mm_file_name(f);
 	}
-	rc = mm_place(as, addr, len, flags, f ? VM_FILE : VM_ANON, name, off, &va);
+	rc = mm_place(as, addr, len, flags, f ? VM_FILE : VM_ANON, name, NULL, off, &va);
 	if (!rc && f) {
 		rc = mmap_fill_from_file(f, va, len, off);
 		if (rc)
@@ -272,6 +352,33 @@ static int64_t mm_remap(struct aspace *as, uint64_t old, uint64_t old_len, uint6
 	return (int64_t)va;
 }
 
+/*
+ * mremap of shared memory: the mapping grows over more of the same
+ * object (in place or moved), never into memory of its own.
+ */
+static int64_t mm_remap_shared(struct aspace *as, uint64_t old, uint64_t old_len,
+			       uint64_t new_len, uint64_t flags, uint32_t prot,
+			       enum vm_kind kind, struct shmem *shm, uint64_t shm_off)
+{
+	uint64_t va;
+
+	if (new_len <= old_len) {
+		if (new_len < old_len)
+			aspace_unmap(as, old + new_len, old_len - new_len);
+		return (int64_t)old;
+	}
+	if (aspace_map_shared(as, old + old_len, new_len - old_len, prot, kind, shm,
+			      shm_off + old_len) == 0)
+		return (int64_t)old;
+	if (!(flags & MREMAP_MAYMOVE))
+		return -ENOMEM;
+	if (aspace_find_free(as, new_len, mm_align_for(as, new_len), &va) ||
+	    aspace_map_shared(as, va, new_len, prot, kind, shm, shm_off))
+		return -ENOMEM;
+	aspace_unmap(as, old, old_len);
+	return (int64_t)va;
+}
+
 int64_t sys_mremap(SYSCALL_ARGS)
 {
 	struct aspace *as = cur_as();
@@ -279,7 +386,8 @@ int64_t sys_mremap(SYSCALL_ARGS)
 	struct vm_file_name *file = NULL;
 	struct vm_region *r;
 	enum vm_kind kind = VM_ANON;
-	uint64_t file_off = 0;
+	struct shmem *shm = NULL;
+	uint64_t file_off = 0, shm_off = 0;
 	unsigned long flags;
 	uint32_t prot = 0;
 	int64_t rc;
@@ -296,13 +404,41 @@ int64_t sys_mremap(SYSCALL_ARGS)
 		file = r->file;
 		file_off = r->file_off + (old - r->start);
 		vm_file_name_get(file);
+		shm = r->shm;
+		shm_off = r->shm_off + (old - r->start);
+		if (shm)
+			shmem_get(shm);
 	}
 	spin_unlock_irqrestore(&as->lock, flags);
 	if (rc)
 		return rc;
-	rc = mm_remap(as, old, old_len, new_len, a3, prot, kind, file, file_off);
+	if (shm)
+		rc = mm_remap_shared(as, old, old_len, new_len, a3, prot, kind, shm, shm_off);
+	else
+		rc = mm_remap(as, old, old_len, new_len, a3, prot, kind, file, file_off);
 	vm_file_name_put(file);
+	shmem_put(shm);
 	return rc;
+}
+
+/*
+ * Zero the private memory in [va, end) (all mapped): shared memory keeps
+ * its bytes, as Linux's page cache keeps them when a mapping drops its
+ * pages.
+ */
+static void mm_zero_private(struct aspace *as, uint64_t va, uint64_t end)
+{
+	while (va < end) {
+		unsigned long flags = spin_lock_irqsave(&as->lock);
+		struct vm_region *r = aspace_find(as, va);
+		uint64_t stop = r ? MIN(r->end, end) : end;
+		bool shared = !r || r->shm;
+
+		spin_unlock_irqrestore(&as->lock, flags);
+		if (!shared)
+			__builtin_memset((void *)va, 0, stop - va);
+		va = stop;
+	}
 }
 
 int64_t sys_madvise(SYSCALL_ARGS)
@@ -313,8 +449,21 @@ int64_t sys_madvise(SYSCALL_ARGS)
 	if (a2 == 4) {	/* MADV_DONTNEED: Linux zero-fills private anon pages */
 		if (!aspace_check(cur_as(), a0, a1, VM_WRITE))
 			return -ENOMEM;
-		__builtin_memset((void *)a0, 0, a1);
+		mm_zero_private(cur_as(), a0, a0 + a1);
 	}
+	return 0;
+}
+
+int64_t sys_msync(SYSCALL_ARGS)
+{
+	/*
+	 * Nothing to write back: shared memory has no file behind it, and
+	 * other mappings are private copies. Linux's checks only.
+	 */
+	if ((a0 & (PAGE_SIZE - 1)) || (a2 & ~7ULL) || ((a2 & 1) && (a2 & 4)))
+		return -EINVAL;
+	if (a1 && !aspace_check(cur_as(), a0, ALIGN_UP(a1, PAGE_SIZE), 0))
+		return -ENOMEM;
 	return 0;
 }
 

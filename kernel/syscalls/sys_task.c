@@ -205,6 +205,7 @@ int64_t sys_futex(SYSCALL_ARGS)
 	struct process *p = task_current()->proc;
 	int op = (int)(a1 & ~(uint64_t)(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME));
 	bool realtime = a1 & FUTEX_CLOCK_REALTIME;
+	bool shared = !(a1 & FUTEX_PRIVATE_FLAG);
 	uint64_t deadline;
 	int rc;
 
@@ -214,7 +215,7 @@ int64_t sys_futex(SYSCALL_ARGS)
 		rc = futex_timeout(a3, op == FUTEX_WAIT_BITSET, realtime, &deadline);
 		if (rc)
 			return rc;
-		rc = futex_wait(p, a0, (uint32_t)a2, deadline,
+		rc = futex_wait(p, a0, shared, (uint32_t)a2, deadline,
 				op == FUTEX_WAIT ? FUTEX_BITSET_ANY : (uint32_t)a5);
 		/*
 		 * Interrupted by a signal. As Linux: an untimed wait restarts
@@ -228,12 +229,12 @@ int64_t sys_futex(SYSCALL_ARGS)
 			return -ERESTARTNOHAND;
 		return rc;
 	case FUTEX_WAKE:
-		return futex_wake(p, a0, (int)a2);
+		return futex_wake(p, a0, shared, (int)a2);
 	case FUTEX_WAKE_BITSET:
-		return futex_wake_bitset(p, a0, (int)a2, (uint32_t)a5);
+		return futex_wake_bitset(p, a0, shared, (int)a2, (uint32_t)a5);
 	case FUTEX_REQUEUE:
 	case FUTEX_CMP_REQUEUE:
-		return futex_requeue(p, a0, (int)a2, a4, (int)a3, op == FUTEX_CMP_REQUEUE,
+		return futex_requeue(p, a0, shared, (int)a2, a4, (int)a3, op == FUTEX_CMP_REQUEUE,
 				     (uint32_t)a5);
 	default:
 		return -ENOSYS;

@@ -33,6 +33,7 @@
 #define COVE_INITRD_MAX (1UL << 30)
 #define COVE_LAUNCH_TIMEOUT_MS 10000
 #define COVE_SHUTDOWN_TIMEOUT_MS 2000
+#define COVE_JOBS_LIST_MAX 1024		/* entries one COVE_IOC_JOBS returns at most */
 
 /* Who may use an enclave besides root (cove_owner.c); INVALID_UID/GID: nobody. */
 struct cove_owner_ids {
@@ -67,6 +68,14 @@ struct cove_job {
 	 */
 	u32 fork_root;
 	bool adoptable;
+	kuid_t uid;			/* the launcher's user, for cove status */
+	char cmd[COVE_JOB_CMD_MAX];	/* its job line, cut; set before it is listed */
+	/* What Cove said at its start (COVE_LC_JOB_START), checked: under lc_lock. */
+	bool running;
+	bool shared;
+	u32 number;
+	u32 ranks;
+	u64 cpus[COVE_CPUMASK_WORDS];
 	struct list_head pending;	/* not yet handed to a waiter */
 	struct list_head serving;	/* handed out, reply not yet in */
 	wait_queue_head_t wq;
@@ -255,6 +264,7 @@ void cove_poll_stop(struct cove_enclave *e);
 /* e: the enclave req->id names, looked up and allowed by the ioctl front end. */
 int cove_launch(struct cove_enclave *e, struct cove_launch *req, const void *owner);
 void cove_orphan_jobs(const void *owner);
+int cove_jobs_list(struct cove_enclave *e, struct cove_jobs *req);
 int cove_kill(struct cove_enclave *e, struct cove_launch *req);
 int cove_lcall_wait(struct cove_enclave *e, struct cove_lcall *req, const void *file);
 int cove_lcall_reply(struct cove_enclave *e, const struct cove_lcall *req, const void *file);

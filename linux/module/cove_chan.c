@@ -10,6 +10,8 @@
 #include <linux/kthread.h>
 #include <linux/moduleparam.h>
 #include <linux/sched/signal.h>
+#include <linux/cred.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -131,6 +133,43 @@ static void cove_watch_heartbeat(struct cove_enclave *e)
 	}
 }
 
+/*
+ * COVE_LC_JOB_START: where a job runs, as Cove tells it for `cove status`.
+ * The header copy is checked against the host's own view (only the
+ * enclave's own cores, no more ranks than cores) and a bad one is refused.
+ */
+static int cove_job_started(struct cove_enclave *e, const struct cove_msg *m)
+{
+	unsigned int nr = READ_ONCE(e->nr_cpus), weight = 0, i;
+	u64 ranks = m->arg[4], number = m->arg[5] & U32_MAX;
+	bool shared = m->arg[5] & COVE_JOB_START_SHARED;
+	struct cove_job *j;
+	int err = -EINVAL;
+
+	BUILD_BUG_ON(COVE_CPUMASK_WORDS > ARRAY_SIZE(m->arg) - 2);
+	for (i = 0; i < COVE_CPUMASK_WORDS; i++)
+		weight += hweight64(m->arg[i]);
+	for (i = nr; i < COVE_CPUMASK_WORDS * 64; i++)
+		if ((m->arg[i / 64] >> (i % 64)) & 1)
+			return -EINVAL;
+	if (!weight || !ranks || ranks > weight ||
+	    (m->arg[5] & ~(COVE_JOB_START_SHARED | U32_MAX)))
+		return -EINVAL;
+	spin_lock(&e->lc_lock);
+	j = cove_job_find(e, m->job);
+	if (j && !j->finished) {
+		for (i = 0; i < COVE_CPUMASK_WORDS; i++)
+			j->cpus[i] = m->arg[i];
+		j->ranks = ranks;
+		j->number = number;
+		j->shared = shared;
+		j->running = true;
+		err = 0;
+	}
+	spin_unlock(&e->lc_lock);
+	return err;
+}
+
 /* Take every new long call from the channel and queue it for its job. */
 static void cove_lc_take(struct cove_enclave *e)
 {
@@ -153,6 +192,15 @@ static void cove_lc_take(struct cove_enclave *e)
 			pr_err_ratelimited("cove %u: refused long call (op %u, job %u, len %u)\n",
 					   e->id, m.op, m.job, m.len);
 			cove_lc_answer(e, seq, -EINVAL, NULL, 0);
+			continue;
+		}
+		if (m.op == COVE_LC_JOB_START) {
+			/* For us, not the job's launcher: posted, nobody waits for it. */
+			err = cove_job_started(e, &m);
+			if (err)
+				pr_err_ratelimited("cove %u: refused job start report (job %u)\n",
+						   e->id, m.job);
+			cove_lc_answer(e, seq, err, NULL, 0);
 			continue;
 		}
 		r = kzalloc(sizeof(*r), GFP_KERNEL);
@@ -320,6 +368,8 @@ int cove_launch(struct cove_enclave *e, struct cove_launch *req, const void *own
 	INIT_LIST_HEAD(&j->serving);
 	init_waitqueue_head(&j->wq);
 	j->owner = owner;
+	j->uid = current_uid();
+	memcpy(j->cmd, spec, min_t(u64, req->spec_len, sizeof(j->cmd) - 1));
 	spin_lock(&e->lc_lock);
 	j->id = ++e->next_job;
 	list_add_tail(&j->node, &e->jobs);
@@ -352,6 +402,50 @@ int cove_kill(struct cove_enclave *e, struct cove_launch *req)
 
 	ret = cove_ctl_send(e, COVE_CTL_KILL, &arg, 1, NULL, 0, COVE_LAUNCH_TIMEOUT_MS);
 	return ret < 0 ? ret : 0;
+}
+
+/* The list `cove status` shows: module memory only, nothing read from the enclave. */
+int cove_jobs_list(struct cove_enclave *e, struct cove_jobs *req)
+{
+	u32 room = min_t(u32, req->nr, COVE_JOBS_LIST_MAX), n = 0, total = 0;
+	struct cove_job_info *out = NULL;
+	struct cove_job *j;
+	int err = 0;
+
+	if (room) {
+		out = kvcalloc(room, sizeof(*out), GFP_KERNEL);
+		if (!out)
+			return -ENOMEM;
+	}
+	spin_lock(&e->lc_lock);
+	list_for_each_entry(j, &e->jobs, node) {
+		struct cove_job_info *o = &out[n];
+
+		/* A forked process's own id (cove_fork.c) is part of its job, not one. */
+		if (j->finished || j->fork_root)
+			continue;
+		total++;
+		if (n == room)
+			continue;
+		o->job = j->id;
+		o->uid = from_kuid_munged(current_user_ns(), j->uid);
+		memcpy(o->cmd, j->cmd, sizeof(o->cmd));
+		o->flags = j->orphan ? COVE_JOB_ORPHAN : 0;
+		if (j->running) {
+			o->flags |= COVE_JOB_RUNNING | (j->shared ? COVE_JOB_SHARED : 0);
+			o->number = j->number;
+			o->ranks = j->ranks;
+			memcpy(o->cpus, j->cpus, sizeof(o->cpus));
+		}
+		n++;
+	}
+	spin_unlock(&e->lc_lock);
+	req->nr = n;
+	req->total = total;
+	if (n && copy_to_user(u64_to_user_ptr(req->buf_ptr), out, n * sizeof(*out)))
+		err = -EFAULT;
+	kvfree(out);
+	return err;
 }
 
 bool cove_job_launched_by(struct cove_enclave *e, u32 id, const void *file)

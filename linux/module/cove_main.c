@@ -65,6 +65,19 @@ out:
 	return err;
 }
 
+/* Everyone may list an enclave's jobs, as ps(1) lists processes. */
+static int cove_jobs(struct cove_jobs *req)
+{
+	struct cove_enclave *e = cove_get(req->id);
+	int err;
+
+	if (!e)
+		return -ENOENT;
+	err = cove_jobs_list(e, req);
+	cove_put(e);
+	return err;
+}
+
 static int cove_console(struct cove_enclave *e, struct cove_console_read *rd)
 {
 	u64 head, pos, len, off, first;
@@ -162,6 +175,7 @@ static const struct cove_ioctl_row cove_ioctls[] = {
 	{ COVE_IOC_FORK,	COVE_RIGHT_OWNER, true,	 0, "fork" },
 	{ COVE_IOC_ADOPT,	COVE_RIGHT_OWNER, true,	 0, "adopt" },
 	{ COVE_IOC_STATUS,	COVE_RIGHT_ANY,	  true,	 COVE_STATUS_SIZE_V1, "status" },
+	{ COVE_IOC_JOBS,	COVE_RIGHT_ANY,	  true,	 0, "jobs" },
 };
 
 /* The argument of any request: big enough for each. */
@@ -176,6 +190,7 @@ union cove_ioctl_arg {
 	struct cove_mirror_set mirror;
 	struct cove_signal signal;
 	struct cove_fork fork;
+	struct cove_jobs jobs;
 	__u32 id;
 };
 
@@ -189,6 +204,7 @@ static_assert(offsetof(struct cove_chown, id) == 0);
 static_assert(offsetof(struct cove_mirror_set, id) == 0);
 static_assert(offsetof(struct cove_signal, id) == 0);
 static_assert(offsetof(struct cove_fork, id) == 0);
+static_assert(offsetof(struct cove_jobs, id) == 0);
 static_assert(offsetof(struct cove_create, owner) == COVE_CREATE_SIZE_V1);
 static_assert(offsetof(struct cove_status, owner) == COVE_STATUS_SIZE_V1);
 
@@ -263,6 +279,8 @@ static long cove_dispatch(struct file *file, unsigned int cmd, union cove_ioctl_
 		return cove_chown(&u->chown);
 	case COVE_IOC_STATUS:
 		return cove_status(&u->status, cove_is_admin());
+	case COVE_IOC_JOBS:
+		return cove_jobs(&u->jobs);
 	case COVE_IOC_CONSOLE:
 		return cove_console(e, &u->console);
 	case COVE_IOC_LAUNCH:

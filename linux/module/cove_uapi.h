@@ -141,6 +141,35 @@ struct cove_chown {
 	struct cove_owner owner;	/* flags 0: back to root only */
 };
 
+/*
+ * The jobs of an enclave (COVE_IOC_JOBS): those launched and not yet
+ * ended, oldest first. Anyone may list them, as ps(1) lists processes.
+ */
+#define COVE_JOB_CMD_MAX 256
+
+struct cove_job_info {
+	__u32 job;			/* the host's id (cove_launch.job) */
+	__u32 uid;			/* who launched it (the caller's user namespace) */
+	__u32 number;			/* Cove's own number (its console), 0 until it runs */
+	__u32 ranks;			/* 0 until it runs */
+	__u64 cpus[COVE_CPUMASK_WORDS];	/* its cores, numbered inside the enclave */
+	__u32 flags;			/* COVE_JOB_* */
+	__u32 pad;
+	char cmd[COVE_JOB_CMD_MAX];	/* the job line it was launched with (cut) */
+};
+
+#define COVE_JOB_RUNNING 0x1		/* its ranks run (cpus, ranks, number are set) */
+#define COVE_JOB_SHARED 0x2		/* it shares its cores with other such jobs */
+#define COVE_JOB_ORPHAN 0x4		/* its launcher is gone; it is being killed */
+
+struct cove_jobs {
+	__u32 id;
+	__u32 nr;			/* in: room in buf (entries); out: entries written */
+	__u32 total;			/* out: jobs there are (more than nr: cut) */
+	__u32 pad;
+	__u64 buf_ptr;			/* struct cove_job_info[nr] */
+};
+
 /* The sizes ABI 1 callers pass: still accepted (the new fields read as 0). */
 #define COVE_CREATE_SIZE_V1 1120
 #define COVE_STATUS_SIZE_V1 2376
@@ -150,7 +179,7 @@ struct cove_chown {
  *   root (CAP_SYS_ADMIN) only: CREATE, DESTROY, ADD, REMOVE, RESTART, CHOWN
  *   the enclave's owner or root: LAUNCH, LCALL_WAIT, LCALL_REPLY, KILL, CONSOLE,
  *   MIRROR, SIGNAL, FORK, ADOPT
- *   everyone: STATUS (physical addresses and the fault report: root only)
+ *   everyone: STATUS (physical addresses and the fault report: root only), JOBS
  * Refused: EPERM. An enclave with no owner is root's only.
  */
 #define COVE_IOC_MAGIC 0xC0
@@ -168,6 +197,7 @@ struct cove_chown {
 #define COVE_IOC_RESTART	_IOW(COVE_IOC_MAGIC, 11, __u32)
 /* 12..19 are left for the syscall-offload requests (12-15 below). */
 #define COVE_IOC_CHOWN		_IOW(COVE_IOC_MAGIC, 20, struct cove_chown)
+#define COVE_IOC_JOBS		_IOWR(COVE_IOC_MAGIC, 21, struct cove_jobs)
 
 /*
  * Syscall offload: the launcher of job `job` (the same open file) mirrors

@@ -309,6 +309,7 @@ int cli_build_job_line(const struct cli_job *job, char *out, size_t len, char *e
 {
 	struct line l = { .buf = out, .len = len };
 	char env[CLI_JOB_LINE_MAX], num[32];
+	uint64_t ncpus = 0;
 
 	if (!len)
 		return -1;
@@ -318,6 +319,15 @@ int cli_build_job_line(const struct cli_job *job, char *out, size_t len, char *e
 	if (job->ranks > CLI_JOB_RANKS_MAX || job->threads > CLI_JOB_COUNT_MAX) {
 		snprintf(err, errlen, "%s out of range", job->ranks > CLI_JOB_RANKS_MAX ?
 			 "ranks" : "threads");
+		return -1;
+	}
+	/* Without a CPU list: ranks x threads free cores, 1 for whichever is not given. */
+	if (!job->cpus && (job->ncpus || job->ranks || job->threads))
+		ncpus = job->ncpus ? job->ncpus : (uint64_t)(job->ranks ? job->ranks : 1) *
+						  (job->threads ? job->threads : 1);
+	if (ncpus > CLI_CPU_MAX) {
+		snprintf(err, errlen, "%llu CPUs (ranks x threads): more than an enclave can have "
+			 "(%d)", (unsigned long long)ncpus, CLI_CPU_MAX);
 		return -1;
 	}
 	if ((job->heap && job->heap < 4096) || (job->stack && job->stack < 4096)) {
@@ -333,8 +343,14 @@ int cli_build_job_line(const struct cli_job *job, char *out, size_t len, char *e
 		snprintf(num, sizeof(num), "%u", job->threads);
 		line_opt(&l, "threads", num, false);
 	}
-	if (job->cpus)
+	if (job->cpus) {
 		line_opt(&l, "cpus", job->cpus, false);
+	} else if (ncpus) {
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)ncpus);
+		line_opt(&l, "ncpus", num, false);
+	}
+	if (job->share)
+		line_opt(&l, "share", "1", false);
 	if (job->heap) {
 		cli_format_size(job->heap, num, sizeof(num));
 		line_opt(&l, "heap", num, false);
@@ -367,6 +383,54 @@ int cli_build_job_line(const struct cli_job *job, char *out, size_t len, char *e
 		return -1;
 	}
 	return (int)l.pos;
+}
+
+bool cli_env_forwarded(const char *entry)
+{
+	static const char *const prefixes[] = { "PMI_", "PMIX_", "MPI_LOCAL", "OMPI_COMM_WORLD_" };
+	const char *eq = strchr(entry, '=');
+
+	for (size_t i = 0; eq && i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t n = strlen(prefixes[i]);
+
+		if (!strncmp(entry, prefixes[i], n) && eq > entry + n - 1)
+			return true;
+	}
+	return false;
+}
+
+void cli_job_line_command(const char *line, size_t n, char *out, size_t len)
+{
+	size_t i = 0, o = 0;
+
+	if (!len)
+		return;
+	/* Options are "key=value" words before the first word that is not one. */
+	while (i < n && line[i]) {
+		size_t w = i;
+		bool quoted = false, option = false;
+
+		while (w < n && line[w] == ' ')
+			w++;
+		i = w;
+		while (i < n && line[i] && (quoted || line[i] != ' ')) {
+			if (line[i] == '"')
+				quoted = !quoted;
+			else if (line[i] == '=' && !quoted && line[w] != '/')
+				option = true;
+			i++;
+		}
+		if (!option) {
+			i = w;
+			break;
+		}
+	}
+	for (; i < n && line[i] && o + 1 < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		out[o++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	out[o] = 0;
 }
 
 bool cli_valid_name(const char *s)

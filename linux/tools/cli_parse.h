@@ -51,6 +51,8 @@ struct cli_job {
 	int nenv;
 	const char *cpus;		/* a CPU list, already checked */
 	uint32_t ranks, threads;
+	uint32_t ncpus;			/* free cores to take (0: ranks x threads if given) */
+	bool share;			/* may share cores with other jobs that share */
 	uint64_t heap, stack;
 	const char *pagesize;		/* "4K", "2M" or "1G" */
 	const char *cwd;		/* the host directory it starts in, or NULL */
@@ -68,9 +70,27 @@ struct cli_job {
  * message in err, never cut; returns the line length or -1. The one
  * exception is cwd: a directory the line cannot carry is left out, and the
  * job then sees "/" as its directory (its relative paths still work).
+ * Without a CPU list, a job that gives ranks or threads (or ncpus) asks for
+ * that many free cores, ranks x threads (ncpus=); one that gives none of
+ * them takes every free core.
  */
 int cli_build_job_line(const struct cli_job *job, char *out, size_t len, char *err,
 		       size_t errlen);
+
+/*
+ * Whether `cove run` hands its own environment variable "NAME=VALUE" on to
+ * the job: what an MPI launcher tells each rank (PMI_*, PMIX_*, MPI_LOCAL*,
+ * OMPI_COMM_WORLD_*), so PMI_FD names the launcher's socket, which the job
+ * reaches at the same number.
+ */
+bool cli_env_forwarded(const char *entry);
+
+/*
+ * The command of a job line: from the program word on (the options before
+ * it skipped, quotes kept as written), control characters shown as '?',
+ * cut to fit len. "" if the line names no program.
+ */
+void cli_job_line_command(const char *line, size_t n, char *out, size_t len);
 
 /*
  * Owners (cove create --owner, cove chown): "USER[:GROUP]" or ":GROUP",

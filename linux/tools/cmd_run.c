@@ -69,6 +69,9 @@ static void parse_option(struct run_args *a, int c)
 	case 'e':
 		a->env[a->job.nenv++] = optarg;
 		break;
+	case 's':
+		a->job.share = true;
+		break;
 	}
 }
 
@@ -87,12 +90,17 @@ static void parse_args(int argc, char **argv, struct run_args *a)
 		{ "large-pages", no_argument, NULL, 'L' },
 		{ "pagesize", required_argument, NULL, 'P' },
 		{ "env", required_argument, NULL, 'e' },
+		{ "share", no_argument, NULL, 's' },
 		HELP_OPTION,
 		{ 0 },
 	};
+	size_t nenviron = 0;
 	int c;
 
-	a->env = calloc((size_t)argc, sizeof(*a->env));
+	/* Room for every --env and every variable forward_launcher_env passes on. */
+	for (char **e = environ; e && *e; e++)
+		nenviron++;
+	a->env = calloc((size_t)argc + nenviron, sizeof(*a->env));
 	if (!a->env)
 		fail("out of memory");
 	a->job.env = a->env;
@@ -128,6 +136,60 @@ static void parse_args(int argc, char **argv, struct run_args *a)
 			    cli_cpu_count(a->cpus), a->cpu_list);
 }
 
+/*
+ * Under an MPI launcher, every rank is a `cove run` of its own that asks for
+ * nothing: each takes an equal share of the enclave's cores (at least one)
+ * rather than all of them, as mOS's yod does. The launcher says how many
+ * ranks share this node: Hydra (MPICH) in MPI_LOCALNRANKS, Open MPI in
+ * OMPI_COMM_WORLD_LOCAL_SIZE.
+ */
+static bool share_among_local_ranks(struct run_args *a, int fd)
+{
+	static const char *const vars[] = { "MPI_LOCALNRANKS", "OMPI_COMM_WORLD_LOCAL_SIZE" };
+	struct cove_status st;
+	uint64_t cpus[CLI_CPU_WORDS], local = 0;
+	unsigned int n;
+
+	if (a->job.cpus || a->job.ranks || a->job.threads)
+		return false;	/* the user said what the job needs */
+	for (unsigned int i = 0; i < 2 && !local; i++) {
+		const char *v = getenv(vars[i]);
+
+		if (v && cli_parse_uint(v, 1, CLI_CPU_MAX, &local))
+			local = 0;	/* not a count we understand: ignore it */
+	}
+	if (!local || !cove_status(fd, a->id, &st))
+		return false;
+	MASK_COPY(cpus, st.cpus);
+	n = cli_cpu_count(cpus);
+	a->job.ranks = 1;
+	a->job.ncpus = n / local ? n / (unsigned int)local : 1;
+	return true;
+}
+
+/* What a launcher told this rank goes to the job, unless --env said otherwise. */
+static void forward_launcher_env(struct run_args *a)
+{
+
+	for (char **e = environ; e && *e; e++) {
+		size_t name = strcspn(*e, "=");
+		bool given = false;
+
+		if (!cli_env_forwarded(*e))
+			continue;
+		for (int i = 0; i < a->job.nenv && !given; i++)
+			given = !strncmp(a->env[i], *e, name + 1);
+		if (given)
+			continue;
+		if (strpbrk(*e, " \t\n\"")) {
+			warn("%.*s not passed to the job: a job line cannot carry its value",
+			     (int)name, *e);
+			continue;
+		}
+		a->env[a->job.nenv++] = *e;
+	}
+}
+
 /* Cove opens the program through us, by host path: make it absolute. */
 static void resolve_program(struct run_args *a, const char *exe)
 {
@@ -146,8 +208,8 @@ static void __attribute__((noreturn)) launch_refused(int fd, int err, const stru
 	case ENOENT:
 		fail("no enclave %u", a->id);
 	case EBUSY:
-		fail("enclave %u cannot take a job now (still booting, or its CPUs are busy)",
-		     a->id);
+		fail("enclave %u cannot take a job now (still booting, or too many jobs waiting "
+		     "to start)", a->id);
 	case EINVAL:
 		fail("enclave %u refused the job '%s' ('cove console %u' says why)", a->id, line,
 		     a->id);
@@ -169,6 +231,7 @@ static int run_main(int argc, char **argv)
 	int fd;
 
 	parse_args(argc, argv, &a);
+	forward_launcher_env(&a);
 	resolve_program(&a, argv[optind]);
 	a.job.argv = argv + optind + 1;
 	a.job.argc = argc - optind - 1;
@@ -178,6 +241,9 @@ static int run_main(int argc, char **argv)
 	if (cli_build_job_line(&a.job, line, sizeof(line), err, sizeof(err)) < 0)
 		usage_error("%s", err);
 	fd = cove_open();
+	if (share_among_local_ranks(&a, fd) &&
+	    cli_build_job_line(&a.job, line, sizeof(line), err, sizeof(err)) < 0)
+		usage_error("%s", err);
 
 	memset(&req, 0, sizeof(req));
 	req.id = a.id;
@@ -206,9 +272,22 @@ const struct cove_cmd cmd_run = {
 	"sent here reach the job; Ctrl-C again kills it. Root, and the enclave's owner,\n"
 	"may run jobs (see cove chown).\n"
 	"\n"
-	"  -n, --ranks N        run N copies (ranks), each on an equal share of the CPUs\n"
-	"  -c, --cpus LIST      the job's CPUs, numbered inside the enclave (default: all)\n"
-	"  -t, --threads N      OMP_NUM_THREADS per rank (default: the rank's CPUs)\n"
+	"Several jobs run at once in an enclave, each on cores of its own: a job takes\n"
+	"N x T free cores with -n N and/or -t T (1 each if not given), the cores of\n"
+	"--cpus, or, with none of these, every free core (under mpiexec or mpirun: an\n"
+	"equal share of the enclave per local rank). A job that cannot have its cores\n"
+	"now is not queued: it fails at once (status 127) saying how many are free.\n"
+	"Cores are shared, round robin, only among jobs started with --share.\n"
+	"\n"
+	"Descriptors this command inherited are the job's, at the same numbers (a\n"
+	"launcher's PMI socket, say), and the variables an MPI launcher sets for each\n"
+	"rank (PMI_*, PMIX_*, MPI_LOCAL*, OMPI_COMM_WORLD_*) are passed to the job.\n"
+	"\n"
+	"  -n, --ranks N        run N copies (ranks), each on its own share of the cores\n"
+	"  -c, --cpus LIST      the job's CPUs, numbered inside the enclave\n"
+	"  -t, --threads N      cores and OMP_NUM_THREADS per rank (default 1 with -n,\n"
+	"                       else the rank's CPUs)\n"
+	"      --share          share cores with other jobs that share (round robin)\n"
 	"      --heap SIZE      heap, mapped whole at start (default 64M)\n"
 	"      --stack SIZE     stack (default 8M)\n"
 	"      --large-pages    allow 1 GiB pages (same as --pagesize 1G)\n"

@@ -4,12 +4,149 @@
  * whose it is. There is no "list" ioctl: ids are few (COVE_MAX_ENCLAVES),
  * so we ask for each and skip the absent ones (ENOENT). Anyone may ask;
  * physical addresses and fault reports come only to root (the module
- * withholds them and says so: COVE_STATUS_REDACTED).
+ * withholds them and says so: COVE_STATUS_REDACTED). Each enclave's jobs
+ * come from a second request (COVE_IOC_JOBS), listed under the table.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include "cove.h"
+
+#define JOBS_MAX 256		/* listed per enclave: one per core */
+
+/* An enclave's jobs, oldest first: what the module knows of them. */
+struct job_list {
+	uint32_t n, total;
+	struct cove_job_info job[JOBS_MAX];
+};
+
+static void jobs_get(int fd, uint32_t id, struct job_list *l)
+{
+	struct cove_jobs req = {
+		.id = id, .nr = JOBS_MAX, .buf_ptr = (uintptr_t)l->job,
+	};
+
+	l->n = l->total = 0;
+	if (ioctl(fd, COVE_IOC_JOBS, &req)) {
+		if (errno != ENOENT && errno != ENOTTY)	/* gone, or an older module */
+			warn("jobs of enclave %u: %s", id, strerror(errno));
+		return;
+	}
+	l->n = req.nr < JOBS_MAX ? req.nr : JOBS_MAX;	/* never trust a count */
+	l->total = req.total;
+}
+
+/* One job's columns: its cores are the enclave's own numbers, as --cpus takes them. */
+struct job_row {
+	char enclave[12], job[12], user[CLI_NAME_MAX + 12], cpus[700], ranks[12];
+	char cmd[COVE_JOB_CMD_MAX];
+};
+
+static void job_format(uint32_t id, const struct cove_job_info *j, struct job_row *r)
+{
+	uint64_t cpus[CLI_CPU_WORDS];
+	char name[CLI_NAME_MAX + 12];
+
+	snprintf(r->enclave, sizeof(r->enclave), "%u", id);
+	snprintf(r->job, sizeof(r->job), "%u", j->job);
+	snprintf(r->user, sizeof(r->user), "%s", user_name(j->uid, name, sizeof(name)));
+	if (j->flags & COVE_JOB_RUNNING) {
+		MASK_COPY(cpus, j->cpus);
+		cli_format_cpulist(cpus, r->cpus, sizeof(r->cpus));
+		if (j->flags & COVE_JOB_SHARED)
+			strncat(r->cpus, " shared", sizeof(r->cpus) - strlen(r->cpus) - 1);
+		snprintf(r->ranks, sizeof(r->ranks), "%u", j->ranks);
+	} else {
+		snprintf(r->cpus, sizeof(r->cpus), "starting");
+		snprintf(r->ranks, sizeof(r->ranks), "-");
+	}
+	if (j->flags & COVE_JOB_ORPHAN)
+		strncat(r->cpus, " killed", sizeof(r->cpus) - strlen(r->cpus) - 1);
+	cli_job_line_command(j->cmd, sizeof(j->cmd), r->cmd, sizeof(r->cmd));
+}
+
+#define WIDEST(w, s) ((w) = strlen(s) > (w) ? strlen(s) : (w))
+
+/* The running jobs of every enclave listed, under the enclaves' table. */
+static void print_jobs(const struct cove_status *st, const struct job_list *jobs,
+		       unsigned int n)
+{
+	static const struct job_row head = { "ENCLAVE", "JOB", "USER", "CPUS", "RANKS", "COMMAND" };
+	static struct job_row r;
+	size_t w[5] = { 0 };
+	unsigned int count = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass && !count)
+			return;
+		if (pass)
+			printf("%-*s  %-*s  %-*s  %-*s  %*s  %s\n", (int)w[0], head.enclave,
+			       (int)w[1], head.job, (int)w[2], head.user, (int)w[3], head.cpus,
+			       (int)w[4], head.ranks, head.cmd);
+		WIDEST(w[0], head.enclave);
+		WIDEST(w[1], head.job);
+		WIDEST(w[2], head.user);
+		WIDEST(w[3], head.cpus);
+		WIDEST(w[4], head.ranks);
+		for (unsigned int e = 0; e < n; e++) {
+			for (unsigned int i = 0; i < jobs[e].n; i++) {
+				job_format(st[e].id, &jobs[e].job[i], &r);
+				count++;
+				if (pass) {
+					printf("%-*s  %-*s  %-*s  %-*s  %*s  %s\n", (int)w[0], r.enclave,
+					       (int)w[1], r.job, (int)w[2], r.user, (int)w[3], r.cpus,
+					       (int)w[4], r.ranks, r.cmd);
+					continue;
+				}
+				WIDEST(w[0], r.enclave);
+				WIDEST(w[1], r.job);
+				WIDEST(w[2], r.user);
+				WIDEST(w[3], r.cpus);
+				WIDEST(w[4], r.ranks);
+			}
+			if (pass && jobs[e].total > jobs[e].n)
+				printf("(enclave %u: %u more jobs not listed)\n", st[e].id,
+				       jobs[e].total - jobs[e].n);
+		}
+	}
+}
+
+static void print_json_jobs(const struct job_list *l)
+{
+	static char cmd[COVE_JOB_CMD_MAX], esc[COVE_JOB_CMD_MAX * 6 + 1];
+	char cpus[700], name[CLI_NAME_MAX + 12];
+	uint64_t mask[CLI_CPU_WORDS];
+
+	printf(", \"jobs\": [");
+	for (unsigned int i = 0; i < l->n; i++) {
+		const struct cove_job_info *j = &l->job[i];
+		bool running = j->flags & COVE_JOB_RUNNING;
+		const char *sep = "";
+
+		cli_job_line_command(j->cmd, sizeof(j->cmd), cmd, sizeof(cmd));
+		cli_json_escape(cmd, strlen(cmd), esc, sizeof(esc));
+		MASK_COPY(mask, j->cpus);
+		cli_format_cpulist(mask, cpus, sizeof(cpus));
+		user_name(j->uid, name, sizeof(name));
+		printf("%s{\"job\": %u, \"uid\": %u, \"user\": \"%s\", \"running\": %s, "
+		       "\"number\": %u, \"ranks\": %u, \"shared\": %s, \"killed\": %s, "
+		       "\"cpus\": [", i ? ", " : "", j->job, j->uid, name,
+		       running ? "true" : "false", j->number, j->ranks,
+		       j->flags & COVE_JOB_SHARED ? "true" : "false",
+		       j->flags & COVE_JOB_ORPHAN ? "true" : "false");
+		for (unsigned int c = 0; running && c < CLI_CPU_MAX; c++) {
+			if ((mask[c / 64] >> (c % 64)) & 1) {
+				printf("%s%u", sep, c);
+				sep = ", ";
+			}
+		}
+		printf("], \"cpu_list\": \"%s\", \"command\": \"%s\"}", running ? cpus : "",
+		       esc);
+	}
+	printf("], \"jobs_listed_all\": %s", l->total > l->n ? "false" : "true");
+}
 
 /* What one table row shows, formatted. */
 struct row {
@@ -74,8 +211,6 @@ static void format_row(const struct cove_status *st, struct row *r)
 	owner_format(&st->owner, r->owner, sizeof(r->owner));
 }
 
-#define WIDEST(w, s) ((w) = strlen(s) > (w) ? strlen(s) : (w))
-
 static void print_table(const struct cove_status *st, unsigned int n)
 {
 	static const struct row head = {
@@ -128,7 +263,8 @@ static void print_json_owner(const struct cove_status *st)
 	       st->flags & COVE_STATUS_REPORT ? "true" : "false", redacted(st) ? "true" : "false");
 }
 
-static void print_json(const struct cove_status *st, const char *indent)
+static void print_json(const struct cove_status *st, const struct job_list *jobs,
+		       const char *indent)
 {
 	static char report[COVE_UAPI_REPORT_MAX * 6 + 1];
 	uint64_t mask[CLI_CPU_WORDS];
@@ -161,6 +297,7 @@ static void print_json(const struct cove_status *st, const char *indent)
 	       ", \"report\": \"%s\", ", mem_total(st), guard_name(st->guarded), st->jobs_running,
 	       (uint64_t)st->console_bytes, st->exit_status, (uint64_t)st->create_ns, report);
 	print_json_owner(st);
+	print_json_jobs(jobs);
 	printf("}");
 }
 
@@ -228,6 +365,7 @@ static int status_main(int argc, char **argv)
 		{ 0 },
 	};
 	static struct cove_status st[COVE_MAX_ENCLAVES];
+	static struct job_list jobs[COVE_MAX_ENCLAVES];
 	bool json = false;
 	unsigned int n = 0;
 	int c, fd;
@@ -244,29 +382,34 @@ static int status_main(int argc, char **argv)
 		fd = cove_open();
 		if (!cove_status(fd, id, &st[0]))
 			fail("no enclave %u", id);
+		jobs_get(fd, id, &jobs[0]);
 		if (json) {
-			print_json(&st[0], "");
+			print_json(&st[0], &jobs[0], "");
 			printf("\n");
 		} else {
 			print_table(st, 1);
 			print_details(&st[0]);
+			print_jobs(st, jobs, 1);
 		}
 		return 0;
 	}
 	fd = cove_open();
 	for (uint32_t id = 1; id <= COVE_MAX_ENCLAVES; id++) {
-		if (cove_status(fd, id, &st[n]))
+		if (cove_status(fd, id, &st[n])) {
+			jobs_get(fd, id, &jobs[n]);
 			n++;
+		}
 	}
 	if (json) {
 		printf("[");
 		for (unsigned int i = 0; i < n; i++) {
 			printf("%s\n", i ? "," : "");
-			print_json(&st[i], "  ");
+			print_json(&st[i], &jobs[i], "  ");
 		}
 		printf("%s]\n", n ? "\n" : "");
 	} else if (n) {
 		print_table(st, n);
+		print_jobs(st, jobs, n);
 	} else {
 		printf("no enclaves\n");
 	}
@@ -283,8 +426,10 @@ const struct cove_cmd cmd_status = {
 	"Show every enclave (or only ID): state, CPUs, memory ranges and total, whether a\n"
 	"protection layer guards it (svm, vmx or no), jobs running, console bytes written,\n"
 	"owner (USER:GROUP, - for root only). For one enclave, also its boot time, exit\n"
-	"status and fault report. Anyone may ask; memory ranges (physical addresses) and\n"
-	"fault reports are shown to root only.\n"
+	"status and fault report. Then each running job: its enclave, job id, the user\n"
+	"who launched it, its cores (numbered inside the enclave; \"shared\" if it shares\n"
+	"them, \"starting\" before it runs), ranks and command. Anyone may ask; memory\n"
+	"ranges (physical addresses) and fault reports are shown to root only.\n"
 	"\n"
 	"  --json      the same as JSON (an array, or one object with ID)\n"
 	"  -h, --help  this text\n",

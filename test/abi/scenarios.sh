@@ -166,13 +166,34 @@ scenario_abi_busybox_applets() {
 scenario_abi_processes() {
 	boot --smp 2 --mem 512M --initrd "$INITRD" --cmdline "jobs=/tests/forkexec.jobs" --timeout 300
 	expect_status 0
-	[ "$(grep -ac 'forkexec: ok 18 checks' "$LOG")" = 2 ] ||
+	[ "$(grep -ac 'forkexec: ok 21 checks' "$LOG")" = 2 ] ||
 		fail "forkexec did not pass with both libcs"
 	expect_job_end 1 "exited with status 0"
 	expect_job_end 2 "exited with status 0"
 	expect_log "cove: all jobs done: 2 run, 0 failed"
 	expect_no_log "KERNEL"
 	expect_no_log "is not implemented in Cove"
+}
+
+# Shared memory between processes (user/shmtest.c), glibc and musl: the
+# output must be the host's, line for line, from the same binaries.
+scenario_abi_shm() {
+	local n want got bin
+	boot --smp 2 --mem 512M --initrd "$INITRD" --cmdline "jobs=/tests/shm.jobs" --timeout 300
+	expect_status 0
+	n=0
+	for bin in glibc/shmtest musl/shmtest; do
+		n=$((n + 1))
+		want="$("$BUILD/user/$bin" 2>&1)"
+		got="$(job_output $n)"
+		[ "$want" = "$got" ] || fail "shmtest job $n ($bin) differs from the host: got '$got' want '$want'"
+		job_output $n | grep -qx "shmtest: ok 10 checks" || fail "shmtest job $n did not pass"
+		expect_job_end $n "exited with status 0"
+	done
+	expect_log "cove: all jobs done: 2 run, 0 failed"
+	expect_no_log "KERNEL"
+	expect_no_log "is not implemented in Cove"
+	expect_no_log "is served by a job's host proxy"
 }
 
 # busybox sh scripts (pipelines, $(...), && ||, redirections, & wait,

@@ -1242,3 +1242,140 @@ check_back
 	expect_log "RC destroy 0"
 	expect_all_back
 }
+
+# Several jobs at once in one enclave, each from its own `cove run`, as an
+# MPI launcher starts its ranks: four started together by a shell loop in a
+# four-core enclave each land on a core of their own (each prints its CPU)
+# with its own output and status; `cove status` lists them while they run;
+# a fifth, alone or sharing, is refused at once with the numbers; once they
+# end, a job that needs all four cores runs; two jobs that both ask to share
+# run together on one core.
+scenario_cli_jobs_at_once() {
+	cokernel_vm --smp 5 --timeout 400 "${CLI_ADDS[@]}" \
+		--add "$BUILD/user/glibc/jobprobe:/data/jobprobe" -- '
+id=$(cove create --cpus 1-4 --mem 512M --image /data/cove.elf); echo "CREATED $id"
+for i in 1 2 3 4; do
+	cove run $id -n 1 -- /data/jobprobe r$i --sleep 12000 > /tmp/r$i.out 2>&1 & eval p$i=$!
+done
+n=0; while [ "$(cat /tmp/r?.out | grep -c ": cpu ")" -lt 4 ] && [ $n -lt 300 ]; do
+	sleep 0.1; n=$((n + 1))
+done
+cove status | sed "s/^/STATUS /"
+cove status $id --json | sed "s/^/JSON /"
+cove run $id -n 1 -- /data/jobprobe r5; echo "RC fifth $?"
+cove run $id --share -n 1 -- /data/jobprobe r6; echo "RC shared fifth $?"
+for i in 1 2 3 4; do
+	wait $(eval echo \$p$i); echo "RC r$i $?"; sed "s/^/R$i /" /tmp/r$i.out
+done
+cove run $id -t 4 -- /data/jobprobe all > /tmp/all.out 2>&1; echo "RC all $?"
+sed "s/^/ALL /" /tmp/all.out
+cove run $id --share --cpus 0 -- /data/jobprobe s1 --sleep 3000 > /tmp/s1.out 2>&1 & q1=$!
+cove run $id --share --cpus 0 -- /data/jobprobe s2 --sleep 3000 > /tmp/s2.out 2>&1 & q2=$!
+wait $q1; echo "RC s1 $?"; wait $q2; echo "RC s2 $?"
+cat /tmp/s1.out /tmp/s2.out | sed "s/^/SHARED /"
+cove status $id --json | grep -o "\"jobs_running\": *[0-9]*"
+cove destroy $id; echo "RC destroy $?"
+check_back
+'
+	expect_status 0
+	expect_log "CREATED 1"
+	local i j cpus
+	for i in 1 2 3 4; do
+		expect_log "RC r$i 0"
+		expect_log_re "^R$i jobprobe r$i: cpu [0-3] of 1 threads 1"
+		expect_log "R$i jobprobe r$i: done"
+		# Listed while it ran: enclave, job, user, its one core, one rank, command.
+		expect_log_re "^STATUS 1 +[0-9]+ +(root|0) +[0-3] +1 +/data/jobprobe r$i --sleep 12000"
+		expect_log_re "^JSON .*\"running\": true, \"number\": [0-9]+, \"ranks\": 1, .*\"command\": \"/data/jobprobe r$i --sleep 12000\""
+		for j in 1 2 3 4; do
+			[ "$i" = "$j" ] || expect_no_log "R$i jobprobe r$j"
+		done
+	done
+	cpus=$(grep -a "^R[1-4] jobprobe r[1-4]: cpu " "$LOG" | tr -d '\r' | awk '{ print $5 }' | sort -u | wc -l)
+	[ "$cpus" = 4 ] || fail "the four jobs ran on $cpus distinct cores, not 4"
+	expect_log "cove: cannot start the job: the job needs 1 CPU but 0 of the partition's 4 are free"
+	expect_log "RC fifth 127"
+	expect_log "cove: cannot start the job: the job needs 1 CPU to share but 0 of the partition's 4 are not held by jobs that do not share"
+	expect_log "RC shared fifth 127"
+	expect_no_log "jobprobe r5"
+	expect_no_log "jobprobe r6"
+	# Their cores came back: all four for one job (4 threads).
+	expect_log "RC all 0"
+	expect_log_re "^ALL jobprobe all: cpu [0-3] of 4 threads 4"
+	expect_log "RC s1 0"
+	expect_log "RC s2 0"
+	expect_log "SHARED jobprobe s1: cpu 0 of 1"
+	expect_log "SHARED jobprobe s2: cpu 0 of 1"
+	expect_log_re '"jobs_running": *0'
+	expect_log "RC destroy 0"
+	expect_all_back
+}
+
+# What each `cove run` hands its job and takes from it: a descriptor it
+# inherited (a file at 5, a launcher's socketpair end at 6, one named by
+# PMI_FD as Hydra names its PMI socket) is the job's at the same number;
+# SIGKILL of one `cove run` ends its job alone: the other job running
+# beside it finishes with its own output and status, and the killed job's
+# core is free again. Under an MPI launcher each rank's `cove run` takes its
+# share of the cores.
+scenario_cli_jobs_fds_and_kill() {
+	cokernel_vm --timeout 300 "${CLI_ADDS[@]}" \
+		--add "$BUILD/user/glibc/jobprobe:/data/jobprobe" -- '
+id=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf); echo "CREATED $id"
+echo "line from the host file" > /tmp/fdfile
+cove run $id -n 1 -- /data/jobprobe f --fd 5 5< /tmp/fdfile; echo "RC fd $?"
+/data/jobprobe --pair 6 -- cove run $id -n 1 -- /data/jobprobe p --fd 6; echo "RC pair $?"
+PMI_FD=7 /data/jobprobe --pair 7 -- cove run $id -n 1 -- /data/jobprobe e --fd-env PMI_FD
+echo "RC pmi $?"
+cove run $id -n 1 -- /data/jobprobe k1 --sleep 60000 > /tmp/k1.out 2>&1 & k1=$!
+cove run $id -n 1 -- /data/jobprobe k2 --sleep 8000 > /tmp/k2.out 2>&1 & k2=$!
+n=0; while [ "$(cat /tmp/k?.out | grep -c ": cpu ")" -lt 2 ] && [ $n -lt 300 ]; do
+	sleep 0.1; n=$((n + 1))
+done
+cove status $id | sed "s/^/BEFORE /"
+kill -KILL $k1; wait $k1; echo "RC k1 $?"
+sleep 1
+cove status $id | sed "s/^/AFTER /"
+wait $k2; echo "RC k2 $?"
+sed "s/^/K1 /" /tmp/k1.out; sed "s/^/K2 /" /tmp/k2.out
+cove run $id -t 2 -- /data/jobprobe both > /tmp/both.out 2>&1; echo "RC both $?"
+sed "s/^/BOTH /" /tmp/both.out
+export MPI_LOCALNRANKS=2
+cove run $id -- /data/jobprobe m1 --sleep 3000 > /tmp/m1.out 2>&1 & m1=$!
+cove run $id -- /data/jobprobe m2 --sleep 3000 > /tmp/m2.out 2>&1 & m2=$!
+wait $m1; echo "RC m1 $?"; wait $m2; echo "RC m2 $?"
+unset MPI_LOCALNRANKS
+cat /tmp/m1.out /tmp/m2.out | sed "s/^/MPI /"
+cove destroy $id; echo "RC destroy $?"
+check_back
+'
+	expect_status 0
+	expect_log "jobprobe f: fd 5: line from the host file"
+	expect_log "RC fd 0"
+	expect_log "jobprobe p: fd 6: pong ping p"
+	expect_log "jobprobe pair: got \"ping p\""
+	expect_log "RC pair 0"
+	expect_log "jobprobe e: fd 7: pong ping e"
+	expect_log "RC pmi 0"
+	expect_log_re "^BEFORE 1 +[0-9]+ +(root|0) +[01] +1 +/data/jobprobe k1 --sleep 60000"
+	expect_log_re "^BEFORE 1 +[0-9]+ +(root|0) +[01] +1 +/data/jobprobe k2 --sleep 8000"
+	expect_log "RC k1 137"
+	! grep -aq "^AFTER .*/data/jobprobe k1" "$LOG" || fail "the killed job was still listed"
+	expect_log_re "^AFTER 1 +[0-9]+ +(root|0) +[01] +1 +/data/jobprobe k2 --sleep 8000"
+	expect_log "RC k2 0"
+	expect_log "K2 jobprobe k2: done"
+	expect_no_log "K1 jobprobe k1: done"
+	expect_log "RC both 0"
+	# The killed job's core is back: a job of two cores runs.
+	expect_log_re "^BOTH jobprobe both: cpu [01] of 2 threads 2"
+	local cpus
+	# Under a launcher (MPI_LOCALNRANKS=2), a cove run that asks for nothing
+	# takes half the enclave, so both ranks run.
+	expect_log "RC m1 0"
+	expect_log "RC m2 0"
+	expect_log_re "^MPI jobprobe m1: cpu [01] of 1 threads 1"
+	cpus=$(grep -a "^MPI jobprobe m[12]: cpu " "$LOG" | tr -d '\r' | awk '{ print $5 }' | sort -u | wc -l)
+	[ "$cpus" = 2 ] || fail "the two launcher ranks ran on $cpus distinct cores, not 2"
+	expect_log "RC destroy 0"
+	expect_all_back
+}

@@ -14,6 +14,9 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 FUZZ_TARGETS += job_parse
 FUZZ_SRCS_job_parse := test/fuzz/fuzz_job_parse.c kernel/job/job_parse.c kernel/lib/kvsnprintf.c
 
+FUZZ_TARGETS += exec_script
+FUZZ_SRCS_exec_script := test/fuzz/fuzz_exec_script.c kernel/exec_script.c
+
 FUZZ_TARGETS += cpio
 FUZZ_SRCS_cpio := test/fuzz/fuzz_cpio.c kernel/fs/cpio.c kernel/fs/ramfs.c
 

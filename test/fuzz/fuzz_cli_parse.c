@@ -24,7 +24,7 @@ struct fuzz_back {		/* what Cove read from the line */
 	char env_tok[JOB_LINE_MAX];
 	const char *env[JOB_ARGS_MAX];
 	int nenv;
-	const char *ranks, *threads, *cpus, *heap, *stack, *pagesize, *cwd;
+	const char *ranks, *threads, *cpus, *heap, *stack, *pagesize, *cwd, *ncpus, *share;
 	struct job_spec spec;
 };
 
@@ -196,7 +196,9 @@ static bool fuzz_read_back(const char *line, struct fuzz_back *b)
 		slot = !strncmp(t, "ranks=", 6) ? &b->ranks : !strncmp(t, "threads=", 8) ? &b->threads :
 		       !strncmp(t, "cpus=", 5) ? &b->cpus : !strncmp(t, "heap=", 5) ? &b->heap :
 		       !strncmp(t, "stack=", 6) ? &b->stack : !strncmp(t, "pagesize=", 9) ?
-		       &b->pagesize : !strncmp(t, "cwd=", 4) ? &b->cwd : NULL;
+		       &b->pagesize : !strncmp(t, "cwd=", 4) ? &b->cwd :
+		       !strncmp(t, "ncpus=", 6) ? &b->ncpus : !strncmp(t, "share=", 6) ? &b->share :
+		       NULL;
 		if (!slot || *slot)
 			return false;
 		*slot = v;
@@ -250,6 +252,12 @@ static void fuzz_job_line(const struct cli_job *job)
 		FUZZ_ASSERT(!strcmp(b.env[i], job->env[i]));
 	fuzz_count_same(b.ranks, job->ranks);
 	fuzz_count_same(b.threads, job->threads);
+	/* Without a CPU list, ranks x threads free cores (1 for what is not given). */
+	fuzz_count_same(b.ncpus, job->cpus ? 0 : job->ncpus ? job->ncpus :
+			(job->ranks || job->threads) ?
+			(uint64_t)(job->ranks ? job->ranks : 1) * (job->threads ? job->threads : 1) : 0);
+	FUZZ_ASSERT(!job->share == !b.share);
+	FUZZ_ASSERT(!b.share || !strcmp(b.share, "1"));
 	fuzz_size_same(b.heap, job->heap);
 	fuzz_size_same(b.stack, job->stack);
 	FUZZ_ASSERT(!job->pagesize == !b.pagesize);
@@ -310,6 +318,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	job.heap = flags & 4 ? b << (a % 24) : 0;
 	job.stack = flags & 8 ? (b >> 7) << 12 : 0;
 	job.pagesize = flags & 16 ? pagesizes[b % 3] : NULL;
+	job.share = (a ^ b) & 1;
 	fuzz_job_line(&job);
 	free(text);
 	return 0;

@@ -155,6 +155,7 @@ struct parsed {
 	const char *envp[JOB_ARGS_MAX];
 	int nenv;
 	char ranks[16], threads[16], cpus[64], heap[32], stack[32], pagesize[8];
+	char ncpus[16], share[4];
 	char cwd[CLI_JOB_CWD_MAX];
 };
 
@@ -170,6 +171,8 @@ static int parse_back(const char *line, struct parsed *p)
 			{ "ranks=", p->ranks, sizeof(p->ranks) },
 			{ "threads=", p->threads, sizeof(p->threads) },
 			{ "cpus=", p->cpus, sizeof(p->cpus) },
+			{ "ncpus=", p->ncpus, sizeof(p->ncpus) },
+			{ "share=", p->share, sizeof(p->share) },
 			{ "heap=", p->heap, sizeof(p->heap) },
 			{ "stack=", p->stack, sizeof(p->stack) },
 			{ "pagesize=", p->pagesize, sizeof(p->pagesize) },
@@ -254,6 +257,63 @@ TEST(job_line_options_round_trip)
 	CHECK(!strcmp(p.envp[0], "A=1"));
 	CHECK(!strcmp(p.envp[1], "OMP_PROC_BIND=true"));
 	CHECK(!strcmp(p.envp[2], "EMPTY="));
+}
+
+/* Without a CPU list, ranks x threads free cores; nothing given: every free core. */
+TEST(job_line_asks_for_free_cores)
+{
+	static struct parsed p;
+	struct cli_job job = { .path = "/bin/app", .ranks = 2, .threads = 3, .share = true };
+	struct cli_job one = { .path = "/bin/app", .ranks = 1 };
+	struct cli_job all = { .path = "/bin/app" };
+	struct cli_job huge = { .path = "/bin/app", .ranks = 256, .threads = 2 };
+	char line[512], err[128];
+
+	CHECK(build(&job, line, sizeof(line), err) > 0);
+	CHECK(!strcmp(line, "ranks=2 threads=3 ncpus=6 share=1 /bin/app"));
+	CHECK_EQ(parse_back(line, &p), 0);
+	CHECK(!strcmp(p.ncpus, "6"));
+	CHECK(!strcmp(p.share, "1"));
+	CHECK(build(&one, line, sizeof(line), err) > 0);
+	CHECK(!strcmp(line, "ranks=1 ncpus=1 /bin/app"));
+	CHECK(build(&all, line, sizeof(line), err) > 0);
+	CHECK(!strcmp(line, "/bin/app"));
+	CHECK_EQ(build(&huge, line, sizeof(line), err), -1);
+	CHECK(strstr(err, "512 CPUs (ranks x threads): more than an enclave can have (256)") != NULL);
+}
+
+TEST(env_forwarded_to_mpi_ranks)
+{
+	CHECK(cli_env_forwarded("PMI_FD=5"));
+	CHECK(cli_env_forwarded("PMI_RANK=0"));
+	CHECK(cli_env_forwarded("PMIX_NAMESPACE=x"));
+	CHECK(cli_env_forwarded("MPI_LOCALNRANKS=4"));
+	CHECK(cli_env_forwarded("OMPI_COMM_WORLD_LOCAL_SIZE=4"));
+	CHECK(!cli_env_forwarded("PMI_"));
+	CHECK(!cli_env_forwarded("PMI_FD"));
+	CHECK(!cli_env_forwarded("HOME=/root"));
+	CHECK(!cli_env_forwarded("PMIFD=5"));
+	CHECK(!cli_env_forwarded("LD_PRELOAD=/x.so"));
+}
+
+TEST(job_line_command_for_status)
+{
+	const char *line = "ranks=1 ncpus=1 cwd=\"/tmp/a b\" env=\"A=1 B=2\" /bin/app x=1 \"y z\"";
+	char out[64], small[8];
+
+	cli_job_line_command(line, strlen(line), out, sizeof(out));
+	CHECK(!strcmp(out, "/bin/app x=1 \"y z\""));
+	cli_job_line_command("/bin/true", 9, out, sizeof(out));
+	CHECK(!strcmp(out, "/bin/true"));
+	cli_job_line_command("ranks=1 /a\x1b[2J", 17, out, sizeof(out));
+	CHECK(!strcmp(out, "/a?[2J"));
+	cli_job_line_command("ranks=1 /bin/app long", 21, small, sizeof(small));
+	CHECK(!strcmp(small, "/bin/ap"));
+	cli_job_line_command("ranks=1 cpus=2", 14, out, sizeof(out));
+	CHECK(!strcmp(out, ""));
+	/* Not NUL-terminated within n: never read past it. */
+	cli_job_line_command("/bin/xyz", 4, out, sizeof(out));
+	CHECK(!strcmp(out, "/bin"));
 }
 
 TEST(job_line_carries_the_cwd)

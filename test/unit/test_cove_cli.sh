@@ -166,7 +166,7 @@ check mock_run_lcalls 3 'job complains' '^job says hello$' -- \
 	-- /bin/sh 'hello world' ''
 # The directory it ran in travels too (the suite's own, which has no blanks).
 if grep -Fqx "cwd=$(pwd -P)" <(tr ' ' '\n' <"$tmp/line") &&
-	grep -Eqx "ranks=2 heap=1G pagesize=1G cwd=[^ ]+ proxy=1 env=\"A=1\" /[a-z/]+ \"hello world\" \"\"" "$tmp/line" &&
+	grep -Eqx "ranks=2 ncpus=2 heap=1G pagesize=1G cwd=[^ ]+ proxy=1 env=\"A=1\" /[a-z/]+ \"hello world\" \"\"" "$tmp/line" &&
 	grep -qx 'written by the job' "$tmp/written"; then
 	echo "PASS cove_cli_cmd.mock_run_job_line"
 else

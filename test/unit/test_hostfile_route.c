@@ -33,6 +33,15 @@ TEST(machine_trees_stay_in_the_enclave)
 	CHECK(hostfile_route("/dev/", true) == HOSTFILE_ENCLAVE);
 }
 
+/* Shared memory segments (shm_open, MPI) are the enclave's tmpfs, never the host's /dev/shm. */
+TEST(dev_shm_stays_in_the_enclave)
+{
+	CHECK(hostfile_route("/dev/shm", true) == HOSTFILE_ENCLAVE);
+	CHECK(hostfile_route("/dev/shm/mpich_shm_1234", false) == HOSTFILE_ENCLAVE);
+	CHECK(hostfile_route("//dev//shm/seg", true) == HOSTFILE_ENCLAVE);
+	CHECK(hostfile_route("/tmp/../dev/shm/seg", true) == HOSTFILE_ENCLAVE);
+}
+
 TEST(dot_and_slash_tricks_do_not_escape)
 {
 	CHECK(hostfile_route("//proc/cpuinfo", true) == HOSTFILE_ENCLAVE);

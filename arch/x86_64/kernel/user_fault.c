@@ -144,6 +144,10 @@ void user_fault(struct trap_frame *f)
 		/* Cannot happen: only tasks with a process run in user mode. */
 		task_exit(128 + SIGSEGV);
 	}
+	/* Not present, in the reserved stack of a fork child: populate it, go on. */
+	if (f->vector == EXC_PAGE_FAULT && !(f->error_code & PF_ERR_PRESENT) &&
+	    aspace_stack_grow(p->as, cr2) == 0)
+		return;
 	user_fault_info(f, p->as, cr2, &info);
 	sig = info.signo;
 	t->fault_addr = cr2;

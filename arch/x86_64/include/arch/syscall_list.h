@@ -49,15 +49,15 @@
 	ROUTED(20, writev, sys_writev, ROUTE_FD(0))			\
 	ROUTED(21, access, sys_access, ROUTE_PATH(-1, 0))		\
 	NATIVE(22, pipe, sys_pipe)					\
-	OFFLOAD(23, select)						\
+	ROUTED(23, select, sys_select_routed, ROUTE_SELF)		\
 	NATIVE(24, sched_yield, sys_sched_yield)			\
 	NATIVE(25, mremap, sys_mremap)					\
-	MISSING(26, msync)						\
+	NATIVE(26, msync, sys_msync)					\
 	MISSING(27, mincore)						\
 	NATIVE(28, madvise, sys_madvise)				\
-	MISSING(29, shmget)						\
-	MISSING(30, shmat)						\
-	MISSING(31, shmctl)						\
+	NATIVE(29, shmget, sys_shmget)					\
+	NATIVE(30, shmat, sys_shmat)					\
+	NATIVE(31, shmctl, sys_shmctl)					\
 	ROUTED(32, dup, sys_dup, ROUTE_FD(0))				\
 	ROUTED(33, dup2, sys_dup2_routed, ROUTE_SELF)	\
 	NATIVE(34, pause, sys_pause)					\
@@ -93,7 +93,7 @@
 	OFFLOAD(64, semget)						\
 	OFFLOAD(65, semop)						\
 	OFFLOAD(66, semctl)						\
-	MISSING(67, shmdt)						\
+	NATIVE(67, shmdt, sys_shmdt)					\
 	OFFLOAD(68, msgget)						\
 	OFFLOAD(69, msgsnd)						\
 	OFFLOAD(70, msgrcv)						\
@@ -296,8 +296,8 @@
 	ROUTED(267, readlinkat, sys_readlinkat, ROUTE_PATH(0, 1))	\
 	OFFLOAD(268, fchmodat)						\
 	ROUTED(269, faccessat, sys_faccessat, ROUTE_PATH(0, 1))		\
-	OFFLOAD(270, pselect6)						\
-	OFFLOAD(271, ppoll)						\
+	ROUTED(270, pselect6, sys_pselect6_routed, ROUTE_SELF)		\
+	ROUTED(271, ppoll, sys_ppoll, ROUTE_POLL)			\
 	MISSING(272, unshare)						\
 	NATIVE(273, set_robust_list, sys_set_robust_list)		\
 	NATIVE(274, get_robust_list, sys_get_robust_list)		\
@@ -311,7 +311,7 @@
 	MISSING(282, signalfd)						\
 	OFFLOAD(283, timerfd_create)					\
 	OFFLOAD(284, eventfd)						\
-	OFFLOAD(285, fallocate)						\
+	ROUTED(285, fallocate, sys_fallocate, ROUTE_FD(0))		\
 	OFFLOAD(286, timerfd_settime)					\
 	OFFLOAD(287, timerfd_gettime)					\
 	OFFLOAD(288, accept4)						\
@@ -336,8 +336,8 @@
 	OFFLOAD(307, sendmmsg)						\
 	MISSING(308, setns)						\
 	NATIVE(309, getcpu, sys_getcpu)					\
-	MISSING(310, process_vm_readv)					\
-	MISSING(311, process_vm_writev)					\
+	NATIVE(310, process_vm_readv, sys_process_vm_readv)		\
+	NATIVE(311, process_vm_writev, sys_process_vm_writev)		\
 	MISSING(312, kcmp)						\
 	MISSING(313, finit_module)					\
 	OFFLOAD(314, sched_setattr)					\
@@ -345,7 +345,7 @@
 	OFFLOAD(316, renameat2)						\
 	MISSING(317, seccomp)						\
 	NATIVE(318, getrandom, sys_getrandom)				\
-	OFFLOAD(319, memfd_create)					\
+	NATIVE(319, memfd_create, sys_memfd_create)			\
 	MISSING(320, kexec_file_load)					\
 	OFFLOAD(321, bpf)						\
 	NATIVE(322, execveat, sys_execveat)			\

@@ -34,6 +34,8 @@ struct trap_frame {
 #define EXC_DOUBLE_FAULT 8
 #define EXC_GP 13
 #define EXC_PAGE_FAULT 14
+/* #PF error code: set when the page was present (a rights fault, not a hole). */
+#define PF_ERR_PRESENT (1u << 0)
 #define EXC_MACHINE_CHECK 18
 
 typedef void (*irq_handler_fn)(struct trap_frame *f);
