@@ -1230,7 +1230,6 @@ check_back
 	expect_log "HANDLER on_signal: caught Interrupt"
 	expect_log "HANDLER on_signal: done"
 	expect_log "RC handled 0"
-	expect_log "PROXIES before kill 3"
 	expect_log "RC kill 137"
 	expect_log "the next job runs"
 	expect_log "RC next 0"
