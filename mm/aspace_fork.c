@@ -113,7 +113,8 @@ struct aspace *aspace_clone(struct aspace *src, uint64_t sp, int *err)
 	brk_mapped = MIN(src->brk_mapped, ALIGN_UP(src->brk_cur, PAGE_SIZE));
 	for (uint32_t i = 0; i < n; i++) {
 		aspace_clone_extent(src, &snap[i], sp, brk_mapped, &x);
-		need += x.map_end - x.map_start;
+		if (snap[i].kind != VM_XEMEM)
+			need += x.map_end - x.map_start;
 	}
 	/* Fail early and cheaply when the copy cannot fit. */
 	pmem_get_stats(&st);
@@ -132,7 +133,8 @@ struct aspace *aspace_clone(struct aspace *src, uint64_t sp, int *err)
 		struct vm_region *r = &snap[i];
 
 		aspace_clone_extent(src, r, sp, brk_mapped, &x);
-		if (x.map_end == x.map_start)
+		/* Foreign pages are their owner's to share: not inherited (Linux's VM_DONTCOPY). */
+		if (x.map_end == x.map_start || r->kind == VM_XEMEM)
 			continue;
 		if (x.map_start != r->start)	/* the stack: the rest stays reserved */
 			dst->stack_floor = src->stack_floor ? src->stack_floor : r->start;
