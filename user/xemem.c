@@ -48,6 +48,7 @@ static void fill(volatile uint8_t *p, uint64_t len, uint64_t seed)
 		p[i] = (uint8_t)(seed + i * 7);
 }
 
+/* A number, decimal or 0x hex, with K or M for KiB and MiB. */
 static uint64_t num(const char *s)
 {
 	char *end;
@@ -55,6 +56,10 @@ static uint64_t num(const char *s)
 
 	errno = 0;
 	v = strtoull(s, &end, 0);
+	if (*end == 'K' || *end == 'M') {
+		v <<= *end == 'K' ? 10 : 20;
+		end++;
+	}
 	if (!*s || *end || errno)
 		die("'%s' is not a number", s);
 	return v;
