@@ -11,6 +11,7 @@
 #include <cove/heap.h>
 #include <cove/kmap.h>
 #include <cove/pmem.h>
+#include <cove/ranges.h>
 #include <cove/string.h>
 #include <arch/memlayout.h>
 
@@ -497,6 +498,8 @@ bool aspace_check(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot)
 
 static int aspace_copy(struct aspace *as, uint64_t va, void *buf, size_t len, bool to_user)
 {
+	const struct boot_info *bi = kernel_get_boot_info();
+
 	while (len) {
 		phys_addr_t pa;
 		uint64_t size, chunk;
@@ -504,6 +507,9 @@ static int aspace_copy(struct aspace *as, uint64_t va, void *buf, size_t len, bo
 		if (arch_aspace_translate(&as->arch, va, &pa, &size))
 			return -EFAULT;
 		chunk = MIN(len, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+		/* A host's page (VM_XEMEM) is in no direct map: the user's own access only. */
+		if (!ranges_contain(bi->mem, bi->nr_mem, ALIGN_DOWN(pa, PAGE_SIZE), PAGE_SIZE))
+			return -EFAULT;
 		if (to_user)
 			memcpy(phys_to_virt(pa), buf, chunk);
 		else

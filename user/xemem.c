@@ -4,10 +4,11 @@
  * co-kernel tests; the host side is `cove xemem`. Checksums are FNV-1a
  * over every byte, as `cove xemem` prints them.
  *
- *   xemem make KEY SIZE [--write] [--fill SEED]
+ *   xemem make KEY SIZE [--write] [--fill SEED] [--keep]
  *	export SIZE bytes under KEY (writable by the host with --write),
  *	print their checksum, wait for a line on stdin (the host reads or
- *	writes meanwhile), print the checksum again, remove it
+ *	writes meanwhile), print the checksum again, remove it (--keep: exit
+ *	and leave that to the kernel)
  *   xemem attach KEY [--write] [--fill SEED] [--poke PHYS]
  *	map the host's segment KEY, print its size and checksum; write a
  *	pattern into it; or ask the kernel (fault_inject=on_request) to
@@ -66,7 +67,7 @@ static uint64_t num(const char *s)
 }
 
 struct opts {
-	bool write, fill, poke;
+	bool write, fill, poke, keep;
 	uint64_t seed, phys;
 };
 
@@ -75,6 +76,8 @@ static void parse_opts(int argc, char **argv, int first, struct opts *o)
 	for (int i = first; i < argc; i++) {
 		if (!strcmp(argv[i], "--write")) {
 			o->write = true;
+		} else if (!strcmp(argv[i], "--keep")) {
+			o->keep = true;
 		} else if (!strcmp(argv[i], "--fill") && i + 1 < argc) {
 			o->fill = true;
 			o->seed = num(argv[++i]);
@@ -103,6 +106,10 @@ static int do_make(uint64_t key, uint64_t size, const struct opts *o)
 	while (read(0, &c, 1) == 1 && c != '\n')
 		;
 	printf("xemem: %#" PRIx64 " sum now %016" PRIx64 "\n", key, sum(p, size));
+	if (o->keep) {
+		printf("xemem: exiting with %#" PRIx64 " exported\n", key);
+		return 0;	/* the kernel removes it as the process ends */
+	}
 	if (syscall(COVE_SYS_XEMEM_REMOVE, key))
 		die("remove %#" PRIx64 ": %s", key, strerror(errno));
 	printf("xemem: removed %#" PRIx64 "\n", key);
@@ -145,6 +152,7 @@ static const char *errno_name(int e)
 	switch (e) {
 	case 0: return "no error";
 	case EINVAL: return "EINVAL";
+	case EFAULT: return "EFAULT";
 	case EEXIST: return "EEXIST";
 	case ENOENT: return "ENOENT";
 	case EACCES: return "EACCES";
@@ -191,6 +199,8 @@ static int do_bad(uint64_t rokey)
 	expect("attach", va2 == -1 ? -1 : 0, 0);
 	expect("attach-twice", syscall(COVE_SYS_XEMEM_ATTACH, rokey, 0, 0), EBUSY);
 	expect("mprotect-write", mprotect((void *)va2, 4096, PROT_READ | PROT_WRITE), EACCES);
+	/* The kernel reads a futex word through its direct map, where no host page is. */
+	expect("futex-on-host-page", syscall(SYS_futex, va2, 0 /* FUTEX_WAIT */, 1, NULL), EFAULT);
 	expect("munmap-attached", munmap((void *)va2, 4096), EINVAL);
 	expect("detach-elsewhere", syscall(COVE_SYS_XEMEM_DETACH, va2 + 4096), EINVAL);
 	expect("detach", syscall(COVE_SYS_XEMEM_DETACH, va2), 0);

@@ -1164,6 +1164,16 @@ echo >&3; exec 3>&-; wait $job; echo "RC job $?"
 sed "s/^/JOB /" /tmp/make.out
 echo >&4; exec 4>&-; wait $hold; sed "s/^/HOLD /" /tmp/hold.out
 cove xemem attach $id 0x51; echo "RC gone $?"
+# A job that ends with its segment exported: the kernel removes it, the host lets go first.
+cove run $id -- /data/xemem make 0x52 8K --keep < /tmp/go1 > /tmp/keep.out 2>&1 &
+job=$!; exec 3>/tmp/go1
+waitfor /tmp/keep.out "xemem: made"
+cove xemem attach $id 0x52 --hold < /tmp/go2 > /tmp/hold2.out 2>&1 &
+hold=$!; exec 4>/tmp/go2
+waitfor /tmp/hold2.out "bytes, sum"
+echo >&3; exec 3>&-; wait $job; echo "RC keep $?"; sed "s/^/KEEP /" /tmp/keep.out
+echo >&4; exec 4>&-; wait $hold; sed "s/^/HOLD2 /" /tmp/hold2.out
+cove xemem list $id | sed "s/^/LIST1 /"
 # Host -> enclave: read-only and writable offers.
 cove xemem offer $id 0x61 64K --fill 5 < /tmp/go3 > /tmp/ro.out 2>&1 &
 ro=$!; exec 5>/tmp/go3
@@ -1223,6 +1233,10 @@ check_back
 	expect_log "HOLD xemem 0x51: revoked (SIGBUS)"
 	expect_log "cove xemem: attaching 0x51: enclave 1 has no such segment"
 	expect_log "RC gone 1"
+	expect_log "KEEP xemem: exiting with 0x52 exported"
+	expect_log "RC keep 0"
+	expect_log "HOLD2 xemem 0x52: revoked (SIGBUS)"
+	expect_no_log "LIST1 0x"
 	local ro rwsum
 	ro=$(grep -a -m1 "^RO xemem 0x61: offered" "$LOG" | tr -d '\r' | sed 's/.*sum //')
 	[ -n "$ro" ] || fail "the host did not offer its segment"
@@ -1233,6 +1247,7 @@ check_back
 	rwsum=$(grep -a -m1 "^JOBRW xemem: filled 0x62" "$LOG" | tr -d '\r' | sed 's/.*sum //')
 	[ -n "$rwsum" ] || fail "the job did not write the host's segment"
 	expect_log "RW xemem 0x62: sum now $rwsum"
+	expect_log "xemem: bad futex-on-host-page: ok EFAULT"
 	expect_log "xemem: bad inputs: 0 failed"
 	expect_log "RC bad 0"
 	expect_log "cove xemem: offering 0x61: the key is offered already"
