@@ -306,6 +306,17 @@ static int xemem_find_offer(uint64_t key, struct boot_range *out, uint32_t *flag
 	return -ENOENT;
 }
 
+static void xemem_attach_drop(struct xemem_attach *at);
+
+/* Whether the host page still offers key in slot, as gen. */
+static bool xemem_offer_still(int slot, uint64_t key, uint32_t gen)
+{
+	const struct cove_host_page *hp = host_page_view();
+
+	return __atomic_load_n(&hp->xemem[slot].key, __ATOMIC_SEQ_CST) == key &&
+	       hp->xemem[slot].gen == gen && hp->xemem[slot].size;
+}
+
 int64_t sys_cove_xemem_attach(SYSCALL_ARGS)
 {
 	struct process *p = xemem_caller();
@@ -365,7 +376,22 @@ int64_t sys_cove_xemem_attach(SYSCALL_ARGS)
 	at->size = seg.size;
 	at->as = p->as;
 	aspace_get(at->as);
-	__atomic_store_n(&at->state, XS_LIVE, __ATOMIC_RELEASE);
+	__atomic_store_n(&at->state, XS_LIVE, __ATOMIC_SEQ_CST);
+	/*
+	 * The host may have withdrawn it while we mapped: it clears the slot
+	 * before it tells us, and a revoke drops only live attachments. So
+	 * either the revoke saw this one live, or we see the slot cleared now.
+	 */
+	if (!xemem_offer_still(slot, a0, gen)) {
+		irq = spin_lock_irqsave(&xemem_lock);
+		rc = at->state == XS_LIVE;
+		if (rc)
+			at->state = XS_BUSY;
+		spin_unlock_irqrestore(&xemem_lock, irq);
+		if (rc)
+			xemem_attach_drop(at);
+		return -ENOENT;
+	}
 	if (a2)
 		copy_to_user(a2, &seg.size, sizeof(seg.size));
 	return (int64_t)va;
