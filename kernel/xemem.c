@@ -77,7 +77,8 @@ static void xemem_free_ranges(const struct boot_range *r, uint32_t nr)
 		while (pa < end) {
 			uint64_t size = PAGE_SIZE;
 
-			while (size < PAGE_SIZE_1G && IS_ALIGNED(pa, size * 2) && pa + size * 2 <= end)
+			while (size < PAGE_SIZE_1G && IS_ALIGNED(pa, size * 2) &&
+			       pa + size * 2 <= end)
 				size *= 2;
 			pmem_free(pa, (unsigned int)pmem_order_for(size));
 			pa += size;

@@ -319,11 +319,11 @@ int cove_xemem_attach(struct cove_enclave *e, struct cove_xemem_attach *req)
 		err = -EACCES;
 	} else {
 		list_for_each_entry(it, &x->atts, node) {
-			if (it->seg == s && it->tgid == current->tgid) {
-				pr_err_ratelimited("cove %u: xemem: segment %#llx is attached by this "
-						   "process already\n", e->id, req->key);
-				err = -EBUSY;
-			}
+			if (it->seg != s || it->tgid != current->tgid)
+				continue;
+			pr_err_ratelimited("cove %u: xemem: segment %#llx is attached by this "
+					   "process already\n", e->id, req->key);
+			err = -EBUSY;
 		}
 	}
 	if (!err) {

@@ -82,7 +82,8 @@ TEST(xemem_parse_bad)
 	CHECK(!strcmp(refused(len), "a range count out of bounds"));
 	/* A count the payload does not hold: never read past it. */
 	make(1, 4096, 0, 2);
-	CHECK(!strcmp(refused((u32)sizeof(msg.h) + 16), "a length that does not match its range count"));
+	CHECK(!strcmp(refused((u32)sizeof(msg.h) + 16),
+		      "a length that does not match its range count"));
 	len = make(1, 4096, 0, 1);
 	msg.r[0][0] = 16 * MiB + 100;
 	CHECK(!strcmp(refused(len), "a range that is not whole pages"));
