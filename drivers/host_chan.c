@@ -123,6 +123,11 @@ void host_refresh_grants(struct boot_info *bi)
 		bi->nr_granted = host_page_grants(host_page, bi->granted, BOOT_MAX_MEM_RANGES);
 }
 
+const struct cove_host_page *host_page_view(void)
+{
+	return host_page;
+}
+
 bool host_present(void)
 {
 	return host_ready;

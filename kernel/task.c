@@ -15,6 +15,7 @@
 #include <cove/signal.h>
 #include <cove/string.h>
 #include <cove/task.h>
+#include <cove/xemem.h>
 #include <cove/timer.h>
 #include <arch/fpu.h>
 
@@ -460,6 +461,7 @@ static void process_finish(struct process *p)
 	p->files = NULL;
 	spin_unlock_irqrestore(&p->lock, flags);
 	itimer_process_exit(p);
+	xemem_process_exit(p);	/* before the job hears of the end: the host lets go first */
 	if (files)
 		fdtable_put(files);
 	process_vfork_release(p);

@@ -6,11 +6,13 @@
  */
 #include <cove/arch.h>
 #include <cove/aspace.h>
+#include <cove/boot_info.h>
 #include <cove/errno.h>
 #include <cove/heap.h>
 #include <cove/kmap.h>
 #include <cove/pmem.h>
 #include <cove/shmem.h>
+#include <cove/ranges.h>
 #include <cove/string.h>
 #include <arch/memlayout.h>
 
@@ -116,8 +118,9 @@ static void aspace_merge(struct aspace *as)
 	while (r && r->next) {
 		struct vm_region *n = r->next;
 
+		/* Two foreign mappings side by side stay two: each goes away whole. */
 		if (r->end == n->start && r->prot == n->prot && r->kind == n->kind &&
-		    r->file == n->file &&
+		    r->kind != VM_XEMEM && r->file == n->file &&
 		    (!r->file || n->file_off == r->file_off + (r->end - r->start)) &&
 		    r->shm == n->shm &&
 		    (!r->shm || n->shm_off == r->shm_off + (r->end - r->start))) {
@@ -381,6 +384,16 @@ static int aspace_cut(struct aspace *as, uint64_t va, uint64_t end, struct vm_re
 	return 0;
 }
 
+/* Whether [va, end) touches a region of kind (under as->lock). */
+static bool aspace_touches_kind(struct aspace *as, uint64_t va, uint64_t end, enum vm_kind kind)
+{
+	for (struct vm_region *r = as->regions; r && r->start < end; r = r->next) {
+		if (r->end > va && r->kind == kind)
+			return true;
+	}
+	return false;
+}
+
 int aspace_unmap(struct aspace *as, uint64_t va, uint64_t len)
 {
 	uint64_t end = va + ALIGN_UP(len, PAGE_SIZE);
@@ -391,7 +404,8 @@ int aspace_unmap(struct aspace *as, uint64_t va, uint64_t len)
 	if (!len || !IS_ALIGNED(va, PAGE_SIZE) || end < va || end > USER_VA_END)
 		return -EINVAL;
 	flags = spin_lock_irqsave(&as->lock);
-	rc = aspace_cut(as, va, end, &dead);
+	/* Foreign pages would be freed as ours: only their owner unmaps them. */
+	rc = aspace_touches_kind(as, va, end, VM_XEMEM) ? -EINVAL : aspace_cut(as, va, end, &dead);
 	spin_unlock_irqrestore(&as->lock, flags);
 	arch_aspace_flush(&as->arch);
 	while (dead) {
@@ -403,6 +417,71 @@ int aspace_unmap(struct aspace *as, uint64_t va, uint64_t len)
 	return rc;
 }
 
+int aspace_map_foreign(struct aspace *as, uint64_t va, const struct boot_range *chunks,
+		       uint32_t nr, uint32_t prot)
+{
+	uint64_t end = va, at = va;
+	struct vm_region *r;
+	unsigned long flags;
+	int rc = 0;
+
+	for (uint32_t i = 0; i < nr; i++) {
+		if (!chunks[i].size || !IS_ALIGNED(chunks[i].base | chunks[i].size, PAGE_SIZE) ||
+		    end + chunks[i].size < end)
+			return -EINVAL;
+		end += chunks[i].size;
+	}
+	if (!nr || !IS_ALIGNED(va, PAGE_SIZE) || va < USER_VA_START || end > USER_VA_END)
+		return -EINVAL;
+	r = kzalloc(sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	flags = spin_lock_irqsave(&as->lock);
+	if (!aspace_range_free(as, va, end))
+		rc = -EEXIST;
+	for (uint32_t i = 0; i < nr && !rc; i++) {
+		rc = arch_aspace_map(&as->arch, at, chunks[i].base, chunks[i].size, prot);
+		at += chunks[i].size;
+	}
+	if (rc) {
+		if (rc != -EEXIST)
+			arch_aspace_unmap(&as->arch, va, at - va);
+		spin_unlock_irqrestore(&as->lock, flags);
+		kfree(r);
+		return rc;
+	}
+	r->start = va;
+	r->end = end;
+	r->prot = prot;
+	r->kind = VM_XEMEM;
+	aspace_insert(as, r);
+	spin_unlock_irqrestore(&as->lock, flags);
+	return 0;
+}
+
+int aspace_unmap_foreign(struct aspace *as, uint64_t va, uint64_t len)
+{
+	struct vm_region **pp = &as->regions, *r = NULL;
+	unsigned long flags = spin_lock_irqsave(&as->lock);
+
+	for (; *pp; pp = &(*pp)->next) {
+		if ((*pp)->start == va && (*pp)->end - va == len && (*pp)->kind == VM_XEMEM) {
+			r = *pp;
+			*pp = r->next;
+			arch_aspace_unmap(&as->arch, va, len);
+			as->unmap_gen++;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&as->lock, flags);
+	if (!r)
+		return -EINVAL;
+	/* No CPU may keep a translation once the owner takes the pages back. */
+	arch_aspace_flush(&as->arch);
+	aspace_region_free(r);
+	return 0;
+}
+
 int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot)
 {
 	uint64_t end = va + ALIGN_UP(len, PAGE_SIZE), cur;
@@ -412,6 +491,11 @@ int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot)
 	if (!IS_ALIGNED(va, PAGE_SIZE) || end < va || end > USER_VA_END)
 		return -EINVAL;
 	flags = spin_lock_irqsave(&as->lock);
+	/* A foreign mapping keeps the rights its owner granted. */
+	if (aspace_touches_kind(as, va, end, VM_XEMEM)) {
+		rc = -EACCES;
+		goto out;
+	}
 	/* Linux: the whole range must be mapped. */
 	for (cur = va; cur < end;) {
 		struct vm_region *r = aspace_find(as, cur);
@@ -501,7 +585,10 @@ void aspace_put(struct aspace *as)
 	while (as->regions) {
 		struct vm_region *r = as->regions;
 
-		aspace_release(as, r->start, r->end, r->shm != NULL);
+		if (r->kind == VM_XEMEM)	/* the pages are their owner's */
+			arch_aspace_unmap(&as->arch, r->start, r->end - r->start);
+		else
+			aspace_release(as, r->start, r->end, r->shm != NULL);
 		as->regions = r->next;
 		aspace_region_free(r);
 	}

@@ -2,11 +2,15 @@
 /*
  * The kernel reaching into a user address space: whether a range may be
  * touched, and copies and atomics through the pages' direct-map addresses
- * (so they work for an address space other than the running one).
+ * (so they work for an address space other than the running one). Only
+ * partition pages are in the direct map: a host's page an XEMEM segment
+ * maps is the user's own to touch, and EFAULT here.
  */
 #include <cove/aspace.h>
+#include <cove/boot_info.h>
 #include <cove/errno.h>
 #include <cove/kmap.h>
+#include <cove/ranges.h>
 #include <cove/string.h>
 
 /* Every byte of [va, va+len) mapped with at least prot; under the lock. */
@@ -24,6 +28,16 @@ static bool aspace_allows(struct aspace *as, uint64_t va, uint64_t len, uint32_t
 		va = r->end;
 	}
 	return true;
+}
+
+/* The direct-map address of the byte at pa, or NULL if it is no page of the partition. */
+static void *aspace_direct(phys_addr_t pa)
+{
+	const struct boot_info *bi = kernel_get_boot_info();
+
+	if (!ranges_contain(bi->mem, bi->nr_mem, ALIGN_DOWN(pa, PAGE_SIZE), PAGE_SIZE))
+		return NULL;
+	return phys_to_virt(pa);
 }
 
 bool aspace_check(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot)
@@ -46,10 +60,11 @@ int aspace_cmpxchg_u32(struct aspace *as, uint64_t va, uint32_t *old, uint32_t n
 	/* Under the lock: the page cannot be unmapped and freed meanwhile. */
 	if (!(va & 3) && r && (r->prot & VM_WRITE) &&
 	    !arch_aspace_translate(&as->arch, va, &pa, &size)) {
-		uint32_t *word = phys_to_virt(pa);
+		uint32_t *word = aspace_direct(pa);
 
-		rc = __atomic_compare_exchange_n(word, old, new, false, __ATOMIC_SEQ_CST,
-						 __ATOMIC_SEQ_CST) ? 0 : -EAGAIN;
+		if (word)
+			rc = __atomic_compare_exchange_n(word, old, new, false, __ATOMIC_SEQ_CST,
+							 __ATOMIC_SEQ_CST) ? 0 : -EAGAIN;
 	}
 	spin_unlock_irqrestore(&as->lock, flags);
 	return rc;
@@ -60,14 +75,18 @@ static int aspace_copy(struct aspace *as, uint64_t va, void *buf, size_t len, bo
 	while (len) {
 		phys_addr_t pa;
 		uint64_t size, chunk;
+		void *kva;
 
 		if (arch_aspace_translate(&as->arch, va, &pa, &size))
 			return -EFAULT;
+		kva = aspace_direct(pa);
+		if (!kva)
+			return -EFAULT;
 		chunk = MIN(len, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
 		if (to_user)
-			memcpy(phys_to_virt(pa), buf, chunk);
+			memcpy(kva, buf, chunk);
 		else
-			memcpy(buf, phys_to_virt(pa), chunk);
+			memcpy(buf, kva, chunk);
 		buf = (uint8_t *)buf + chunk;
 		va += chunk;
 		len -= chunk;

@@ -121,7 +121,8 @@ struct aspace *aspace_clone(struct aspace *src, uint64_t sp, int *err)
 		if (snap[i].shm)
 			continue;	/* shared, not copied */
 		aspace_clone_extent(src, &snap[i], sp, brk_mapped, &x);
-		need += x.map_end - x.map_start;
+		if (snap[i].kind != VM_XEMEM)
+			need += x.map_end - x.map_start;
 	}
 	/* Fail early and cheaply when the copy cannot fit. */
 	pmem_get_stats(&st);
@@ -145,7 +146,8 @@ struct aspace *aspace_clone(struct aspace *src, uint64_t sp, int *err)
 			continue;
 		}
 		aspace_clone_extent(src, r, sp, brk_mapped, &x);
-		if (x.map_end == x.map_start)
+		/* Foreign pages are their owner's to share: not inherited (Linux's VM_DONTCOPY). */
+		if (x.map_end == x.map_start || r->kind == VM_XEMEM)
 			continue;
 		if (x.map_start != r->start)	/* the stack: the rest stays reserved */
 			dst->stack_floor = src->stack_floor ? src->stack_floor : r->start;

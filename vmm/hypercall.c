@@ -57,6 +57,12 @@ bool vmm_host_hypercall(struct vmm_vcpu *vcpu)
 	case VMM_HC_CPU_ADD:
 		ret = vmm_be->cpu_add(a, b);
 		break;
+	case VMM_HC_XEMEM_MAP:
+		ret = vmm_host_xemem_map(vmm_be->nested, a, b);
+		break;
+	case VMM_HC_XEMEM_UNMAP:
+		ret = vmm_host_xemem_unmap(vmm_be->nested, a);
+		break;
 	case VMM_HC_CPU_START:
 		ret = vmm_be->cpu_start(vcpu, a, b);
 		break;

@@ -137,6 +137,7 @@ void vmm_violation_nested(struct vmm_report *r, const char *access, uint64_t gpa
 	ksnprintf(r->what, sizeof(r->what), "%s at guest physical %#lx: %s", access, gpa,
 		  vmm_overlaps_layer(gpa, 1) ? "inside the protection layer's memory" :
 		  apic ? "the local APIC page, which the kernel writes through the layer" :
+		  vmm_xemem_read_only_at(gpa) ? "a host segment the host granted read-only" :
 		  "outside the partition");
 	vmm_violation(VMM_FAULT_NESTED_PAGE, r);
 }

@@ -73,6 +73,17 @@ static struct {
 	bool pending;
 } vmm_removing;
 /*
+ * Host segments (XEMEM) the nested tables map, one per slot of the host
+ * page's xemem[]: what the layer read and mapped, in its own memory. A
+ * slot unmapped waits (pending) until every core has flushed; only then
+ * does the host page say so (xemem_live). Under vmm_change_lock.
+ */
+static struct {
+	uint64_t base, size, flush_gen;
+	uint32_t gen;
+	bool mapped, writable, pending;
+} vmm_xemem[COVE_XEMEM_GRANTS];
+/*
  * Which core each of the layer's per-core slots belongs to, and whether it
  * runs yet: a core the layer starts (VMM_HC_CPU_START) must be the one the
  * slot was given to, and starts once. Under vmm_change_lock.
@@ -334,8 +345,104 @@ int64_t vmm_host_sync(void)
 		}
 	}
 	waiting = vmm_removing.pending;
+	for (uint32_t i = 0; i < COVE_XEMEM_GRANTS; i++) {
+		if (vmm_xemem[i].pending && vmm_all_flushed(vmm_xemem[i].flush_gen)) {
+			vmm_xemem[i].pending = false;
+			if (hp)
+				__atomic_store_n(&hp->xemem_live[i], 0, __ATOMIC_RELEASE);
+		}
+		waiting |= vmm_xemem[i].pending;
+	}
 	spin_unlock(&vmm_change_lock);
 	return waiting;
+}
+
+/* Whether [base, base+size) meets a host segment the nested tables map (under the lock). */
+static int vmm_xemem_mapped_at(uint64_t base, uint64_t size)
+{
+	for (uint32_t i = 0; i < COVE_XEMEM_GRANTS; i++) {
+		if (vmm_xemem[i].mapped && base < vmm_xemem[i].base + vmm_xemem[i].size &&
+		    vmm_xemem[i].base < base + size)
+			return (int)i;
+	}
+	return -1;
+}
+
+/*
+ * Host side of VMM_HC_XEMEM_MAP: the layer reads the host's slot itself
+ * (its page is read-only to the guest), so the kernel cannot grant itself
+ * anything: what the host offered in that slot, with that gen, is mapped,
+ * read-only unless the host said writable, and nothing that is the
+ * partition's, the host page or another segment's.
+ */
+int64_t vmm_host_xemem_map(struct pgtable *nested, uint64_t slot, uint64_t gen)
+{
+	const struct cove_host_page *hp = vmm_host_page;
+	uint64_t key, base, size;
+	uint32_t flags, sgen;
+	int64_t rc;
+
+	if (!hp || slot >= COVE_XEMEM_GRANTS)
+		return -EINVAL;
+	spin_lock(&vmm_change_lock);
+	key = __atomic_load_n(&hp->xemem[slot].key, __ATOMIC_ACQUIRE);
+	base = hp->xemem[slot].base;
+	size = hp->xemem[slot].size;
+	flags = hp->xemem[slot].flags;
+	sgen = hp->xemem[slot].gen;
+	if (vmm_xemem[slot].mapped || vmm_xemem[slot].pending) {
+		/* Attached before: the same offer is mapped already; an old one must go first. */
+		rc = vmm_xemem[slot].mapped && vmm_xemem[slot].gen == gen && sgen == gen && key ?
+		     0 : -EBUSY;
+	} else if (!key || sgen != gen || !size || !range_is_whole_pages(base, size) ||
+		   ranges_overlap(vmm_partition->r, vmm_partition->nr, base, size) ||
+		   vmm_overlaps_layer(base, size) || vmm_xemem_mapped_at(base, size) >= 0 ||
+		   (vmm_v2p(hp) < base + size && base < vmm_v2p(hp) + PAGE_SIZE) ||
+		   (LAPIC_DEFAULT_PHYS < base + size && base < LAPIC_DEFAULT_PHYS + PAGE_SIZE)) {
+		rc = -EPERM;
+	} else {
+		vmm_xemem[slot].writable = flags & COVE_XEMEM_WRITE;
+		rc = pgtable_map(nested, base, base, size,
+				 PGT_USER | (vmm_xemem[slot].writable ? PGT_WRITE : 0));
+		if (!rc) {
+			vmm_xemem[slot].base = base;
+			vmm_xemem[slot].size = size;
+			vmm_xemem[slot].gen = sgen;
+			vmm_xemem[slot].mapped = true;
+			__atomic_store_n(&vmm_host_page->xemem_live[slot], sgen, __ATOMIC_RELEASE);
+		} else {
+			pgtable_unmap(nested, base, size);
+		}
+	}
+	spin_unlock(&vmm_change_lock);
+	return rc;
+}
+
+/* Host side of VMM_HC_XEMEM_UNMAP: out of the tables now, the host hears once flushed. */
+int64_t vmm_host_xemem_unmap(struct pgtable *nested, uint64_t slot)
+{
+	int64_t rc = 0;
+
+	if (slot >= COVE_XEMEM_GRANTS)
+		return -EINVAL;
+	spin_lock(&vmm_change_lock);
+	if (vmm_xemem[slot].mapped) {
+		rc = pgtable_unmap(nested, vmm_xemem[slot].base, vmm_xemem[slot].size);
+		if (!rc) {
+			vmm_xemem[slot].mapped = false;
+			vmm_xemem[slot].pending = true;
+			vmm_xemem[slot].flush_gen = ++vmm_nested_gen;
+		}
+	}
+	spin_unlock(&vmm_change_lock);
+	return rc;
+}
+
+bool vmm_xemem_read_only_at(uint64_t gpa)
+{
+	int i = vmm_xemem_mapped_at(gpa, 1);
+
+	return i >= 0 && !vmm_xemem[i].writable;
 }
 
 /* Co-kernel: the host must have granted the core. Bare mode has no host to ask. */

@@ -236,6 +236,11 @@ int64_t vmm_host_exit_table(uint64_t gpa, uint64_t size);
 int64_t vmm_host_mem_add(struct pgtable *nested, uint64_t base, uint64_t size);
 int64_t vmm_host_mem_remove(struct pgtable *nested, uint64_t base, uint64_t size);
 int64_t vmm_host_sync(void);
+/* Host side of VMM_HC_XEMEM_MAP and _UNMAP: a host segment in and out of the nested tables. */
+int64_t vmm_host_xemem_map(struct pgtable *nested, uint64_t slot, uint64_t gen);
+int64_t vmm_host_xemem_unmap(struct pgtable *nested, uint64_t slot);
+/* Whether gpa lies in a host segment the nested tables map read-only (fault reports). */
+bool vmm_xemem_read_only_at(uint64_t gpa);
 /* Host side of VMM_HC_APIC_WRITE: 0 once written, -EPERM if refused (a violation). */
 int64_t vmm_host_apic_write(uint64_t reg, uint64_t value);
 /*

@@ -27,6 +27,13 @@ enum vm_kind {
 	VM_ANON,	/* mmap, anonymous */
 	VM_FILE,	/* mmap of a file: a private copy of its bytes, or shared (shm) */
 	VM_SYSV,	/* a SysV shared memory segment (shmat) */
+	/*
+	 * Pages the address space does not own (an XEMEM segment's, or a
+	 * host's): never freed here, never copied by fork, changed only by
+	 * aspace_map_foreign / aspace_unmap_foreign (munmap: -EINVAL,
+	 * mprotect: -EACCES).
+	 */
+	VM_XEMEM,
 };
 
 struct shmem;
@@ -110,6 +117,16 @@ int aspace_map_file(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 int aspace_map_shared(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 		      enum vm_kind kind, struct shmem *shm, uint64_t shm_off);
 int aspace_unmap(struct aspace *as, uint64_t va, uint64_t len);
+/*
+ * Map [va, va + the chunks' sizes) onto the physical chunks given, one
+ * after another, as one VM_XEMEM region (the pages stay their owner's).
+ * 0, -EEXIST (something is mapped there), -EINVAL, -ENOMEM.
+ */
+struct boot_range;
+int aspace_map_foreign(struct aspace *as, uint64_t va, const struct boot_range *chunks,
+		       uint32_t nr, uint32_t prot);
+/* Remove the VM_XEMEM region that is exactly [va, va+len) (every CPU flushed): 0 or -EINVAL. */
+int aspace_unmap_foreign(struct aspace *as, uint64_t va, uint64_t len);
 int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot);
 /* A free gap of len bytes aligned to align, highest first below mmap_top. */
 int aspace_find_free(struct aspace *as, uint64_t len, uint64_t align, uint64_t *va);

@@ -30,6 +30,8 @@ void host_set_handlers(const struct host_handlers *h);
 /* Map the channels and arm the doorbell; 0, or -EINVAL if they are malformed. */
 int host_init(const struct boot_info *bi);
 bool host_present(void);
+/* The host's page (read-only to this kernel), or NULL in bare mode. */
+const struct cove_host_page *host_page_view(void);
 /* Copy the host page's grants (at most max) into out; returns how many. */
 uint32_t host_page_grants(const struct cove_host_page *hp, struct boot_range *out, uint32_t max);
 /* Co-kernel: re-read what the host grants into bi->granted (no-op when bare). */

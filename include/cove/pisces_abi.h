@@ -180,6 +180,15 @@ enum cove_ctl_op {
 	COVE_CTL_SHUTDOWN,	/* stop jobs, park every core */
 	COVE_CTL_KILL,		/* arg0 job id */
 	COVE_CTL_SIGNAL,	/* arg0 job id, arg1 signal: as kill(2) to each rank */
+	/*
+	 * XEMEM ops sit apart from the others' sequence, so either list grows
+	 * without renumbering the other. arg0 grant slot, arg1 key: the host
+	 * has withdrawn that host segment (its grant slot is clear already);
+	 * unmap it from every process and from the nested tables. The host
+	 * frees the pages only once the layer says every core let go
+	 * (xemem_live), or, unguarded, on this answer.
+	 */
+	COVE_CTL_XEMEM_REVOKE = 0x20,
 };
 
 /* Long-call channel: Cove -> host (served for the job's owner on the host). */
@@ -208,10 +217,38 @@ enum cove_lc_op {
 				 * for it -> arg0 the child's job id (or -errno), result 0 */
 	COVE_LC_EXEC,		/* the process execs: its proxy closes its close-on-exec
 				 * host descriptors and forgets the old memory */
-	COVE_LC_OP_LAST = COVE_LC_EXEC,
+	COVE_LC_OP_LAST = COVE_LC_EXEC,	/* the last of the ops numbered from 1 on */
+	/* XEMEM, served by the module itself, not the job's proxy (0x20 on: see COVE_CTL). */
+	COVE_LC_XEMEM_EXPORT = 0x20,	/* payload: struct cove_xemem_export -> 0, -EEXIST,
+					 * -EINVAL (a range not the enclave's), -ENOSPC */
+	COVE_LC_XEMEM_REMOVE,	/* arg0 key: -> 0 once no host process can reach its pages */
 };
 
 #define COVE_JOB_START_SHARED (1ULL << 32)	/* it shares its cores (share=1) */
+
+/*
+ * XEMEM: memory shared across the boundary, named by a 64-bit key (the
+ * XEMEM idea of Kitten/Hobbes). An enclave process exports pages of the
+ * partition (COVE_LC_XEMEM_EXPORT, the physical ranges in the payload,
+ * checked by the host against the partition); a host process offers
+ * pages of its own memory through the host page's xemem[] slots, which
+ * the layer checks before it puts them in the nested tables.
+ */
+#define COVE_XEMEM_WRITE 0x1U		/* the other side may map it writable */
+#define COVE_XEMEM_FLAGS COVE_XEMEM_WRITE
+#define COVE_XEMEM_MAX_RANGES 256	/* physical ranges of one exported segment */
+#define COVE_XEMEM_SIZE_MAX (1ULL << 30)	/* bytes of one exported segment */
+#define COVE_XEMEM_GRANTS 8		/* host segments one enclave may be offered at once */
+
+struct cove_xemem_export {
+	uint64_t key;		/* not 0 */
+	uint64_t size;		/* bytes, whole pages: the sum of the ranges */
+	uint32_t flags;		/* COVE_XEMEM_* */
+	uint32_t nr_ranges;	/* 1..COVE_XEMEM_MAX_RANGES */
+	struct {
+		uint64_t base, size;	/* physical, whole pages, in segment order */
+	} ranges[];
+} __attribute__((packed));
 
 /*
  * An offloaded system call. The proxy makes call nr with these arguments
@@ -289,6 +326,25 @@ struct cove_host_page {
 	 */
 	volatile uint32_t doorbell_rings;
 	volatile uint32_t doorbell_dropped;
+	/*
+	 * Host segments offered to the enclave (XEMEM), host-written: a slot
+	 * with size 0 is free. gen changes with each offer made in a slot.
+	 * The layer maps a slot in the nested tables only as it reads it
+	 * here, read-only unless flags has COVE_XEMEM_WRITE.
+	 */
+	struct {
+		uint64_t key;
+		uint64_t base;
+		uint64_t size;
+		uint32_t flags;
+		uint32_t gen;
+	} __attribute__((packed)) xemem[COVE_XEMEM_GRANTS];
+	/*
+	 * Layer-written: the gen of the slot's offer the nested tables map,
+	 * 0 once none (unmapped and flushed from every core). The host
+	 * reuses a slot's pages only after it reads 0 here.
+	 */
+	volatile uint32_t xemem_live[COVE_XEMEM_GRANTS];
 } __attribute__((packed));
 
 #endif /* COVE_PISCES_ABI_H */

@@ -49,7 +49,8 @@ struct syscall_entry_desc {
  */
 #define COVE_SYSCALL_BASE 1000
 /* COVE_SYS_FAULT_INJECT (the base itself) is in <cove/fault_kinds.h>, shared with user/. */
-#define SYSCALL_MAX (COVE_SYSCALL_BASE + 1)
+/* XEMEM's calls are COVE_SYSCALL_BASE + 10.. (<cove/xemem_user.h>). */
+#define SYSCALL_MAX (COVE_SYSCALL_BASE + 14)
 
 /* Generated in kernel/syscalls/table.c from the one list (arch/syscall_list.h). */
 extern const struct syscall_entry_desc syscall_table[SYSCALL_MAX];

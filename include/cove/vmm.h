@@ -49,6 +49,15 @@ int vmm_partition_remove(phys_addr_t base, uint64_t size);
  * core's APIC ID receive IPIs. 0, or an error and the core must not start.
  */
 int vmm_cpu_add(uint32_t cpu, uint32_t apic_id);
+/*
+ * XEMEM: put the host segment of the host page's xemem[slot] in the
+ * nested tables, as the layer reads it there (and only if its gen is
+ * still gen): 0, -EPERM (refused), -EBUSY (an older offer is still
+ * mapped). Unmap takes it out and has every CPU flush before the host
+ * hears. Both are no-ops without the layer.
+ */
+int vmm_xemem_map(uint32_t slot, uint32_t gen);
+int vmm_xemem_unmap(uint32_t slot);
 
 /*
  * Co-kernel: release a core the host started into the layer's entry (the

@@ -20,6 +20,9 @@
 #define VMM_HC_CPU_ADD 0x434f5605ULL	/* RBX cpu | apic_id << 32, RCX state block */
 #define VMM_HC_APIC_WRITE 0x434f5606ULL	/* RBX register, RCX value (ICR: dest << 32 | low) */
 #define VMM_HC_CPU_START 0x434f5607ULL	/* RBX cpu | apic_id << 32, RCX struct vmm_cpu_start */
+/* XEMEM: RBX a slot of the host page's xemem[], RCX the gen the kernel read there. */
+#define VMM_HC_XEMEM_MAP 0x434f5608ULL
+#define VMM_HC_XEMEM_UNMAP 0x434f5609ULL	/* RBX the slot; then SYNC until the host may reuse it */
 
 /* A block of layer state for one core (VMM_HC_CPU_ADD): control block, save areas, stack. */
 #define VMM_CPU_STATE_ORDER 3

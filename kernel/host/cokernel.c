@@ -25,6 +25,7 @@
 #include <cove/string.h>
 #include <cove/task.h>
 #include <cove/vmm.h>
+#include <cove/xemem.h>
 
 /* Set by the control handler, acted on once its reply is out. */
 static volatile bool cokernel_shutdown_requested;
@@ -200,6 +201,9 @@ static int32_t cokernel_control(uint32_t op, const uint64_t arg[6], uint32_t job
 			rc = offload_signal_forked((uint32_t)arg[0],
 						   op == COVE_CTL_KILL ? SIGKILL : (int)arg[1]);
 		return cokernel_reply(payload, len, cap, rc, rc ? "no such job running" : "");
+	case COVE_CTL_XEMEM_REVOKE:
+		rc = xemem_host_revoke((uint32_t)arg[0], arg[1]);
+		return cokernel_reply(payload, len, cap, rc, rc ? "the segment is still mapped" : "");
 	case COVE_CTL_SHUTDOWN:
 		cokernel_shutdown_requested = true;
 		return cokernel_reply(payload, len, cap, 0, "");

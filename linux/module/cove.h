@@ -163,6 +163,9 @@ struct cove_enclave {
 	struct rw_semaphore mirror_sem;
 	struct list_head mirrors;
 	bool mirror_off;		/* the memory is going back: no more mirroring */
+
+	/* XEMEM segments both ways (cove_xemem.c); made with e, freed with it. */
+	struct cove_xemem *xemem;
 };
 
 /* cove_registry.c */
@@ -248,6 +251,8 @@ int cove_shared_check(struct cove_enclave *e);
 int cove_lc_head(struct cove_enclave *e, u64 *head);
 int cove_lc_take_one(struct cove_enclave *e, u64 seq, struct cove_msg *copy);
 void cove_lc_answer(struct cove_enclave *e, u64 seq, int result, const u64 *args, u32 len);
+/* One copy of long call seq's payload (len checked by cove_lc_take_one): 0 or -EIO. */
+int cove_lc_payload(struct cove_enclave *e, u64 seq, void *buf, u32 len);
 
 /* cove_chan.c */
 int cove_ctl_send(struct cove_enclave *e, u32 op, const u64 *args, unsigned int nargs,
@@ -291,6 +296,19 @@ void cove_mirror_forget_all(struct cove_enclave *e);
 void cove_mirror_revoke(struct cove_enclave *e);
 void cove_jobs_free(struct cove_enclave *e);
 void cove_console_tail(struct cove_enclave *e, size_t bytes);
+
+/* cove_xemem.c: memory shared by key with an enclave's processes */
+int cove_xemem_init(struct cove_enclave *e);
+void cove_xemem_free(struct cove_enclave *e);
+/* Destroy, its cores stopped, before its memory is Linux's again. */
+void cove_xemem_destroy(struct cove_enclave *e);
+/* An XEMEM long call, answered here: true; false if op is not XEMEM's. */
+bool cove_xemem_lcall(struct cove_enclave *e, u64 seq, const struct cove_msg *m);
+int cove_xemem_attach(struct cove_enclave *e, struct cove_xemem_attach *req);
+int cove_xemem_offer(struct cove_enclave *e, struct cove_xemem_offer *req);
+int cove_xemem_list(struct cove_enclave *e, struct cove_xemem_list *req);
+/* cove_chan.c: the user who launched job (its proxy's), false if it is not running. */
+bool cove_job_uid(struct cove_enclave *e, u32 job, kuid_t *uid);
 
 /* cove_sysfs.c */
 int cove_sysfs_init(void);

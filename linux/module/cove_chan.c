@@ -6,6 +6,7 @@
  * the protection layer's fault report and the long-call channel.
  */
 #include <linux/delay.h>
+#include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/moduleparam.h>
@@ -203,6 +204,8 @@ static void cove_lc_take(struct cove_enclave *e)
 			cove_lc_answer(e, seq, err, NULL, 0);
 			continue;
 		}
+		if (cove_xemem_lcall(e, seq, &m))
+			continue;	/* the module's own, not the proxy's */
 		r = kzalloc(sizeof(*r), GFP_KERNEL);
 		if (!r) {
 			cove_lc_answer(e, seq, -ENOMEM, NULL, 0);
@@ -458,6 +461,21 @@ bool cove_job_launched_by(struct cove_enclave *e, u32 id, const void *file)
 	ours = j && j->owner == file && !j->finished && !j->orphan;
 	spin_unlock(&e->lc_lock);
 	return ours;
+}
+
+bool cove_job_uid(struct cove_enclave *e, u32 id, kuid_t *uid)
+{
+	struct cove_job *j;
+	bool ok;
+
+	/* Under lc_lock a job not orphaned has its launcher's file open. */
+	spin_lock(&e->lc_lock);
+	j = cove_job_find(e, id);
+	ok = j && !j->finished && !j->orphan;
+	if (ok)
+		*uid = ((const struct file *)j->owner)->f_cred->fsuid;
+	spin_unlock(&e->lc_lock);
+	return ok;
 }
 
 /* Ctrl-C and friends on `cove run`: only the job's own launcher may send them. */

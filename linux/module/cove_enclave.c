@@ -42,6 +42,10 @@ static struct cove_enclave *cove_alloc(void)
 	INIT_LIST_HEAD(&e->mirrors);
 	init_waitqueue_head(&e->state_wq);
 	init_completion(&e->booted);
+	if (cove_xemem_init(e)) {
+		kfree(e);
+		return NULL;
+	}
 	return e;
 }
 
@@ -50,6 +54,7 @@ void cove_enclave_release(struct kref *ref)
 	struct cove_enclave *e = container_of(ref, struct cove_enclave, ref);
 
 	cove_jobs_free(e);
+	cove_xemem_free(e);
 	kvfree(e->img);
 	kvfree(e->initrd);
 	kfree(e);
@@ -66,6 +71,7 @@ static void cove_release_resources(struct cove_enclave *e, bool started)
 	cove_mirror_revoke(e);	/* before a page of it is Linux's again */
 	if (started)
 		cove_init_cpus(e->apic_ids, e->nr_cpus);
+	cove_xemem_destroy(e);	/* cores stopped, memory not yet Linux's */
 	if (e->map) {
 		memset(e->map, 0, e->mem[0].size);
 		memunmap(e->map);

@@ -174,6 +174,9 @@ static const struct cove_ioctl_row cove_ioctls[] = {
 	{ COVE_IOC_SIGNAL,	COVE_RIGHT_OWNER, true,	 0, "signal" },
 	{ COVE_IOC_FORK,	COVE_RIGHT_OWNER, true,	 0, "fork" },
 	{ COVE_IOC_ADOPT,	COVE_RIGHT_OWNER, true,	 0, "adopt" },
+	{ COVE_IOC_XEMEM_ATTACH, COVE_RIGHT_OWNER, true, 0, "xemem attach" },
+	{ COVE_IOC_XEMEM_OFFER,	COVE_RIGHT_OWNER, true,	 0, "xemem offer" },
+	{ COVE_IOC_XEMEM_LIST,	COVE_RIGHT_OWNER, true,	 0, "xemem list" },
 	{ COVE_IOC_STATUS,	COVE_RIGHT_ANY,	  true,	 COVE_STATUS_SIZE_V1, "status" },
 	{ COVE_IOC_JOBS,	COVE_RIGHT_ANY,	  true,	 0, "jobs" },
 };
@@ -191,6 +194,9 @@ union cove_ioctl_arg {
 	struct cove_signal signal;
 	struct cove_fork fork;
 	struct cove_jobs jobs;
+	struct cove_xemem_attach xattach;
+	struct cove_xemem_offer xoffer;
+	struct cove_xemem_list xlist;
 	__u32 id;
 };
 
@@ -205,6 +211,9 @@ static_assert(offsetof(struct cove_mirror_set, id) == 0);
 static_assert(offsetof(struct cove_signal, id) == 0);
 static_assert(offsetof(struct cove_fork, id) == 0);
 static_assert(offsetof(struct cove_jobs, id) == 0);
+static_assert(offsetof(struct cove_xemem_attach, id) == 0);
+static_assert(offsetof(struct cove_xemem_offer, id) == 0);
+static_assert(offsetof(struct cove_xemem_list, id) == 0);
 static_assert(offsetof(struct cove_create, owner) == COVE_CREATE_SIZE_V1);
 static_assert(offsetof(struct cove_status, owner) == COVE_STATUS_SIZE_V1);
 
@@ -299,6 +308,12 @@ static long cove_dispatch(struct file *file, unsigned int cmd, union cove_ioctl_
 		return cove_fork(e, &u->fork, file);
 	case COVE_IOC_ADOPT:
 		return cove_adopt(e, &u->fork, file);
+	case COVE_IOC_XEMEM_ATTACH:
+		return cove_xemem_attach(e, &u->xattach);
+	case COVE_IOC_XEMEM_OFFER:
+		return cove_xemem_offer(e, &u->xoffer);
+	case COVE_IOC_XEMEM_LIST:
+		return cove_xemem_list(e, &u->xlist);
 	}
 	pr_err_ratelimited("cove: ioctl %#x has a row but no handler\n", cmd);
 	return -ENOTTY;

@@ -133,9 +133,20 @@ int cove_lc_take_one(struct cove_enclave *e, u64 seq, struct cove_msg *copy)
 			   "%llu) before the host answered it", idx, seq);
 		return -EIO;
 	}
-	if (copy->op < COVE_LC_OPEN || copy->op > COVE_LC_OP_LAST || copy->len > max ||
+	if (copy->op < COVE_LC_OPEN ||
+	    (copy->op > COVE_LC_OP_LAST &&
+	     copy->op != COVE_LC_XEMEM_EXPORT && copy->op != COVE_LC_XEMEM_REMOVE) ||
+	    copy->len > max ||
 	    (copy->op == COVE_LC_READ && copy->arg[2] > max))
 		return -EINVAL;
+	return 0;
+}
+
+int cove_lc_payload(struct cove_enclave *e, u64 seq, void *buf, u32 len)
+{
+	if (len > cove_chan_payload_max(&e->lc))
+		return -EIO;
+	memcpy(buf, cove_chan_slot(&e->lc, seq - 1) + 1, len);
 	return 0;
 }
 

@@ -178,7 +178,8 @@ struct cove_jobs {
  * Who may make each request (the module checks; cove(1) PERMISSIONS):
  *   root (CAP_SYS_ADMIN) only: CREATE, DESTROY, ADD, REMOVE, RESTART, CHOWN
  *   the enclave's owner or root: LAUNCH, LCALL_WAIT, LCALL_REPLY, KILL, CONSOLE,
- *   MIRROR, SIGNAL, FORK, ADOPT
+ *   MIRROR, SIGNAL, FORK, ADOPT,
+ *     XEMEM_ATTACH (and the exporter's user only), XEMEM_OFFER, XEMEM_LIST
  *   everyone: STATUS (physical addresses and the fault report: root only), JOBS
  * Refused: EPERM. An enclave with no owner is root's only.
  */
@@ -250,5 +251,71 @@ struct cove_fork {
 
 #define COVE_IOC_FORK		_IOWR(COVE_IOC_MAGIC, 14, struct cove_fork)
 #define COVE_IOC_ADOPT		_IOW(COVE_IOC_MAGIC, 15, struct cove_fork)
+
+ * XEMEM: memory shared by key between host processes and an enclave's
+ * processes, without copies (cove(1) XEMEM, linux/module/cove_xemem.c).
+ * Each request needs the enclave's owner or root, as COVE_IOC_LAUNCH.
+ *
+ * ATTACH: a segment an enclave process exported under key. The caller
+ * must be the user who launched the exporting job, or root (EACCES);
+ * a process attaches a key once at a time (EBUSY). The new descriptor
+ * (fd, close-on-exec) maps it: mmap(NULL, size, PROT_READ[|PROT_WRITE],
+ * MAP_SHARED, fd, 0); writable only when flags asked for it and the
+ * exporter allowed it (EACCES). Once the exporter removes it or ends,
+ * the mapping is gone: later accesses get SIGBUS. Unknown key: ENOENT.
+ *
+ * OFFER: size bytes of fresh, zeroed host memory (whole pages, up to
+ * COVE_XEMEM_OFFER_MAX) that enclave processes may attach under key,
+ * writable by them only with COVE_XEMEM_WRITE. The caller maps it through
+ * fd the same way (always writable). Closing fd (and every mapping of it)
+ * withdraws the offer: the enclave loses it first, then the memory is
+ * freed. phys: its physical base, for root only (tests aim at it).
+ */
+#define COVE_XEMEM_OFFER_MAX ((4UL << 20) - 4096)
+#ifndef COVE_XEMEM_WRITE
+#define COVE_XEMEM_WRITE 0x1U		/* as pisces_abi.h: the other side may write */
+#endif
+
+struct cove_xemem_attach {
+	__u32 id;
+	__u32 flags;			/* in: COVE_XEMEM_WRITE (pisces_abi.h) */
+	__u64 key;
+	__u64 size;			/* out */
+	__s32 fd;			/* out */
+	__u32 seg_flags;		/* out: what the exporter allows */
+};
+
+struct cove_xemem_offer {
+	__u32 id;
+	__u32 flags;			/* in: COVE_XEMEM_WRITE: the enclave may write */
+	__u64 key;
+	__u64 size;
+	__s32 fd;			/* out */
+	__u32 pad;
+	__u64 phys;			/* out, root only */
+};
+
+/* LIST: up to nr segments into buf (struct cove_xemem_info each); nr out: how many there are. */
+struct cove_xemem_info {
+	__u64 key;
+	__u64 size;
+	__u32 flags;
+	__u32 uid;			/* exported: whose job; offered: who offered */
+	__u32 job;			/* exported: the job; offered: 0 */
+	__u32 dir;			/* COVE_XEMEM_EXPORTED or COVE_XEMEM_OFFERED */
+};
+
+#define COVE_XEMEM_EXPORTED 1
+#define COVE_XEMEM_OFFERED 2
+
+struct cove_xemem_list {
+	__u32 id;
+	__u32 nr;			/* in: room in buf; out: segments there are */
+	__u64 buf_ptr;
+};
+
+#define COVE_IOC_XEMEM_ATTACH	_IOWR(COVE_IOC_MAGIC, 24, struct cove_xemem_attach)
+#define COVE_IOC_XEMEM_OFFER	_IOWR(COVE_IOC_MAGIC, 25, struct cove_xemem_offer)
+#define COVE_IOC_XEMEM_LIST	_IOWR(COVE_IOC_MAGIC, 26, struct cove_xemem_list)
 
 #endif /* COVE_UAPI_H */

@@ -10,7 +10,7 @@
 
 static const struct cove_cmd *const commands[] = {
 	&cmd_create, &cmd_run, &cmd_console, &cmd_status, &cmd_add, &cmd_remove, &cmd_destroy,
-	&cmd_restart, &cmd_chown, &cmd_syscalls,
+	&cmd_restart, &cmd_chown, &cmd_syscalls, &cmd_xemem,
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -41,7 +41,7 @@ struct cove_cmd {
 };
 
 extern const struct cove_cmd cmd_create, cmd_destroy, cmd_restart, cmd_status, cmd_console,
-	cmd_run, cmd_add, cmd_remove, cmd_chown, cmd_syscalls;
+	cmd_run, cmd_add, cmd_remove, cmd_chown, cmd_syscalls, cmd_xemem;
 
 /* The command running, for messages ("cove create: ..."). */
 extern const struct cove_cmd *cove_current;

@@ -1378,3 +1378,161 @@ check_back
 	expect_log "RC destroy 0"
 	expect_all_back
 }
+
+# XEMEM, memory shared by key across the boundary without copies. An
+# enclave job exports a segment, host processes read and write it, and lose
+# it (SIGBUS) when the job removes it; a host process offers memory that
+# jobs attach, read-only or writable as offered; every bad input is refused
+# with its own errno. Then what the protection layer is for: a kernel write
+# into a read-only host segment, or just past one, is contained with
+# protection on, and with it off lands on the host's memory (the host sees
+# its buffer change, the module its guard page).
+scenario_cli_xemem() {
+	cokernel_vm --timeout 900 "${CLI_ADDS[@]}" --add "$BUILD/user/glibc/xemem:/data/xemem" -- '
+waitfor() { for i in $(seq 1 150); do grep -q "$2" "$1" 2>/dev/null && return; sleep 0.2; done; echo "TIMEOUT $1"; }
+trap "" PIPE	# a reader that died early must fail its checks, not end the script
+echo "nobody:x:65534:65534::/:/bin/sh" >> /etc/passwd
+nobody() { su -s /bin/sh nobody -c "$*" 2>&1 | sed "s/^/NOBODY /"; }
+id=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf --owner nobody \
+	--cmdline fault_inject=on_request); echo "CREATED $id"
+mkfifo /tmp/go1 /tmp/go2 /tmp/go3 /tmp/go4
+# Enclave -> host: exported, read, written, revoked.
+cove run $id -- /data/xemem make 0x51 1M --write --fill 3 < /tmp/go1 > /tmp/make.out 2>&1 &
+job=$!; exec 3>/tmp/go1
+waitfor /tmp/make.out "xemem: made"
+sed "s/^/JOB /" /tmp/make.out
+cove xemem list $id | sed "s/^/LIST /"
+cove xemem attach $id 0x51 | sed "s/^/HOST /"
+cove xemem attach $id 0x51 --hold < /tmp/go2 > /tmp/hold.out 2>&1 &
+hold=$!; exec 4>/tmp/go2
+waitfor /tmp/hold.out "bytes, sum"
+cove xemem attach $id 0x51 --fill 9 | sed "s/^/HOSTW /"
+nobody "cove xemem attach $id 0x51"; echo "RC nobody $?"
+echo >&3; exec 3>&-; wait $job; echo "RC job $?"
+sed "s/^/JOB /" /tmp/make.out
+echo >&4; exec 4>&-; wait $hold; sed "s/^/HOLD /" /tmp/hold.out
+cove xemem attach $id 0x51; echo "RC gone $?"
+# A job that ends with its segment exported: the kernel removes it, the host lets go first.
+cove run $id -- /data/xemem make 0x52 8K --keep < /tmp/go1 > /tmp/keep.out 2>&1 &
+job=$!; exec 3>/tmp/go1
+waitfor /tmp/keep.out "xemem: made"
+cove xemem attach $id 0x52 --hold < /tmp/go2 > /tmp/hold2.out 2>&1 &
+hold=$!; exec 4>/tmp/go2
+waitfor /tmp/hold2.out "bytes, sum"
+echo >&3; exec 3>&-; wait $job; echo "RC keep $?"; sed "s/^/KEEP /" /tmp/keep.out
+echo >&4; exec 4>&-; wait $hold; sed "s/^/HOLD2 /" /tmp/hold2.out
+cove xemem list $id | sed "s/^/LIST1 /"
+# Host -> enclave: read-only and writable offers.
+cove xemem offer $id 0x61 64K --fill 5 < /tmp/go3 > /tmp/ro.out 2>&1 &
+ro=$!; exec 5>/tmp/go3
+cove xemem offer $id 0x62 16K --write < /tmp/go4 > /tmp/rw.out 2>&1 &
+rw=$!; exec 6>/tmp/go4
+waitfor /tmp/ro.out offered; waitfor /tmp/rw.out offered
+sed "s/^/RO /" /tmp/ro.out
+cove run $id -- /data/xemem attach 0x61 | sed "s/^/JOBRO /"
+cove run $id -- /data/xemem attach 0x61 --write; echo "RC rowrite $?"
+cove run $id -- /data/xemem attach 0x62 --fill 11 | sed "s/^/JOBRW /"
+cove run $id -- /data/xemem bad 0x61; echo "RC bad $?"
+cove xemem offer $id 0x61 4K; echo "RC offer-twice $?"
+cove xemem offer $id 0x70 5000; echo "RC offer-unaligned $?"
+cove xemem offer $id 0x70 0; echo "RC offer-zero $?"
+cove xemem offer $id 0x70 64M; echo "RC offer-huge $?"
+echo >&5; exec 5>&-; wait $ro; echo "RC ro $?"; sed "s/^/RO /" /tmp/ro.out
+echo >&6; exec 6>&-; wait $rw; echo "RC rw $?"; sed "s/^/RW /" /tmp/rw.out
+cove xemem list $id | sed "s/^/LIST2 /"
+cove destroy $id; echo "RC destroy $?"
+# The kernel writes into a read-only host segment, then just past one.
+poke() {	# MODE KEY WHERE: "ro" (the segment itself) or "past" (its next page)
+	id=$(cove create --cpus 2-3 --mem 128M --image /data/cove.elf --protect $1 \
+		--cmdline fault_inject=on_request)
+	rm -f /tmp/phys; mkfifo /tmp/gp
+	cove xemem offer $id $2 64K --fill 7 --phys-file /tmp/phys < /tmp/gp > /tmp/poke.out 2>&1 &
+	off=$!; exec 7>/tmp/gp
+	waitfor /tmp/poke.out offered
+	phys=$(cat /tmp/phys)
+	[ $3 = past ] && phys=$(printf "%#x" $((phys + 65536 + 8)))
+	cove run $id -- /data/xemem attach $2 --poke $phys 2>&1 | sed "s/^/POKE $1 $3 /"
+	echo "POKE $1 $3 state $(cat /sys/kernel/cove/$id/state)"
+	cove console $id | grep "fault_inject:" | sed "s/^/POKE $1 $3 /"
+	cove status $id --json | grep -o "COVE PROTECTION FAULT[^\"]*" | sed "s/^/POKE $1 $3 /"
+	echo >&7; exec 7>&-; wait $off; sed "s/^/POKE $1 $3 HOST /" /tmp/poke.out; rm -f /tmp/gp
+	cove destroy $id; echo "POKE $1 $3 destroyed $?"
+}
+poke on 0x71 ro
+poke on 0x72 past
+poke off 0x73 ro
+poke off 0x74 past
+dmesg | grep "xemem" | sed "s/^/DMESG /"
+check_back
+'
+	expect_status 0
+	expect_log "CREATED 1"
+	local made host filled
+	made=$(grep -a -m1 "^JOB xemem: made 0x51" "$LOG" | tr -d '\r' | sed 's/.*sum //')
+	[ -n "$made" ] || fail "the job did not export its segment"
+	expect_log_re "^LIST 0x51 +exported +1048576 rw +0 +[0-9]+"
+	expect_log "HOST xemem 0x51: 1048576 bytes, sum $made"
+	filled=$(grep -a -m1 "^HOSTW xemem 0x51: filled" "$LOG" | tr -d '\r' | sed 's/.*sum //')
+	[ -n "$filled" ] && [ "$filled" != "$made" ] || fail "the host did not write the segment"
+	expect_log "JOB xemem: 0x51 sum now $filled"
+	expect_log "NOBODY cove xemem: attaching 0x51: permission denied (not yours, or not writable)"
+	expect_log "JOB xemem: removed 0x51"
+	expect_log "RC job 0"
+	expect_log "HOLD xemem 0x51: revoked (SIGBUS)"
+	expect_log "cove xemem: attaching 0x51: enclave 1 has no such segment"
+	expect_log "RC gone 1"
+	expect_log "KEEP xemem: exiting with 0x52 exported"
+	expect_log "RC keep 0"
+	expect_log "HOLD2 xemem 0x52: revoked (SIGBUS)"
+	expect_no_log "LIST1 0x"
+	local ro rwsum
+	ro=$(grep -a -m1 "^RO xemem 0x61: offered" "$LOG" | tr -d '\r' | sed 's/.*sum //')
+	[ -n "$ro" ] || fail "the host did not offer its segment"
+	expect_log "JOBRO xemem: attached 0x61 65536 bytes, sum $ro"
+	expect_log "JOBRO xemem: detached 0x61"
+	expect_log "xemem: FAIL attach 0x61: Permission denied"
+	expect_log "RC rowrite 1"
+	rwsum=$(grep -a -m1 "^JOBRW xemem: filled 0x62" "$LOG" | tr -d '\r' | sed 's/.*sum //')
+	[ -n "$rwsum" ] || fail "the job did not write the host's segment"
+	expect_log "RW xemem 0x62: sum now $rwsum"
+	expect_log "xemem: bad futex-on-host-page: ok EFAULT"
+	expect_log "xemem: bad inputs: 0 failed"
+	expect_log "RC bad 0"
+	expect_log "cove xemem: offering 0x61: the key is offered already"
+	expect_log "RC offer-twice 1"
+	expect_log "RC offer-unaligned 1"
+	expect_log "cove xemem: SIZE '0': not a size (bytes, or with K, M, G or T: 512M, 1G)"
+	expect_log "RC offer-zero 2"
+	expect_log "RC offer-huge 1"
+	expect_log "RO xemem 0x61: sum now $ro"
+	expect_log "RO xemem 0x61: withdrawn"
+	expect_log "RC ro 0"
+	expect_log "RC rw 0"
+	expect_no_log "LIST2 0x"
+	expect_log "RC destroy 0"
+	# Protection on: contained, the host's bytes untouched.
+	expect_log "POKE on ro state failed"
+	expect_log_re "POKE on ro .*write at guest physical 0x[0-9a-f]+: a host segment the host granted read-only"
+	expect_log "POKE on past state failed"
+	expect_log_re "POKE on past .*write at guest physical 0x[0-9a-f]+: outside the partition"
+	local on_ro
+	on_ro=$(grep -a -m1 "^POKE on ro HOST xemem 0x71: offered" "$LOG" | tr -d '\r' | sed 's/.*sum //')
+	expect_log "POKE on ro HOST xemem 0x71: sum now $on_ro"
+	expect_no_log "the page past host segment 0x72 was written"
+	# Protection off: the same writes land.
+	expect_log "POKE off ro state ready"
+	expect_log_re "POKE off ro .*fault_inject: the write landed"
+	local off_ro off_now
+	off_ro=$(grep -a -m1 "^POKE off ro HOST xemem 0x73: offered" "$LOG" | tr -d '\r' | sed 's/.*sum //')
+	off_now=$(grep -a -m1 "^POKE off ro HOST xemem 0x73: sum now" "$LOG" | tr -d '\r' | sed 's/.*now //')
+	[ -n "$off_now" ] && [ "$off_now" != "$off_ro" ] ||
+		fail "unprotected, the write into the read-only segment did not show ($off_ro -> $off_now)"
+	expect_log "POKE off past state ready"
+	expect_log_re "DMESG .*cove [0-9]+: xemem: the page past host segment 0x74 was written"
+	local m
+	for m in on off; do
+		expect_log "POKE $m ro destroyed 0"
+		expect_log "POKE $m past destroyed 0"
+	done
+	expect_all_back
+}

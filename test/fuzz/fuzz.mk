@@ -55,6 +55,11 @@ FUZZ_TARGETS += cove_ptwalk
 FUZZ_SRCS_cove_ptwalk := test/fuzz/fuzz_cove_ptwalk.c
 $(BUILD)/fuzz/cove_ptwalk: linux/module/cove_ptwalk.c linux/module/cove_ptwalk.h
 
+# The module's parse of an enclave's XEMEM export (its physical ranges).
+FUZZ_TARGETS += cove_xemem
+FUZZ_SRCS_cove_xemem := test/fuzz/fuzz_cove_xemem.c test/fuzz/cove_xemem_user.h
+$(BUILD)/fuzz/cove_xemem: linux/module/cove_xemem_parse.c linux/module/cove_xemem_parse.h
+
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 .PHONY: fuzz fuzz-bins test-fuzz
 fuzz-bins: $(FUZZ_BINS)

@@ -145,7 +145,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				continue;
 			}
 			FUZZ_ASSERT(m.seq == seq && m.len <= max);
-			FUZZ_ASSERT(m.op >= COVE_LC_OPEN && m.op <= COVE_LC_OP_LAST);
+			FUZZ_ASSERT((m.op >= COVE_LC_OPEN && m.op <= COVE_LC_OP_LAST) ||
+				    m.op == COVE_LC_XEMEM_EXPORT || m.op == COVE_LC_XEMEM_REMOVE);
 			FUZZ_ASSERT(m.op != COVE_LC_READ || m.arg[2] <= max);
 			FUZZ_ASSERT(nr_taken < COVE_LC_SLOTS);	/* one request per slot */
 			taken[nr_taken++] = seq;

@@ -155,6 +155,21 @@ int vmm_partition_remove(phys_addr_t base, uint64_t size)
 	return rc ? rc : vmm_sync_all();
 }
 
+int vmm_xemem_map(uint32_t slot, uint32_t gen)
+{
+	return vmm_on ? (int)vmm_hypercall(VMM_HC_XEMEM_MAP, slot, gen) : 0;
+}
+
+int vmm_xemem_unmap(uint32_t slot)
+{
+	int rc;
+
+	if (!vmm_on)
+		return 0;
+	rc = (int)vmm_hypercall(VMM_HC_XEMEM_UNMAP, slot, 0);
+	return rc ? rc : vmm_sync_all();
+}
+
 int vmm_cpu_add(uint32_t cpu, uint32_t apic_id)
 {
 	phys_addr_t pa;

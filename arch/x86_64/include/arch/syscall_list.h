@@ -24,6 +24,7 @@
 #define ARCH_SYSCALL_LIST_H
 
 #include <cove/fault_kinds.h>
+#include <cove/xemem_user.h>
 
 #define SYSCALL_LIST(NATIVE, MISSING, OFFLOAD, ROUTED)		\
 	ROUTED(0, read, sys_read, ROUTE_FD(0))				\
@@ -388,7 +389,11 @@
 	MISSING(448, process_mrelease)					\
 	MISSING(449, futex_waitv)					\
 	MISSING(450, set_mempolicy_home_node)				\
-	NATIVE(COVE_SYS_FAULT_INJECT, cove_fault_inject, sys_cove_fault_inject)
+	NATIVE(COVE_SYS_FAULT_INJECT, cove_fault_inject, sys_cove_fault_inject)	\
+	NATIVE(COVE_SYS_XEMEM_MAKE, cove_xemem_make, sys_cove_xemem_make)	\
+	NATIVE(COVE_SYS_XEMEM_REMOVE, cove_xemem_remove, sys_cove_xemem_remove) \
+	NATIVE(COVE_SYS_XEMEM_ATTACH, cove_xemem_attach, sys_cove_xemem_attach) \
+	NATIVE(COVE_SYS_XEMEM_DETACH, cove_xemem_detach, sys_cove_xemem_detach)
 
 /*
  * The numbers by name: __NR_read, __NR_cove_fault_inject, ... A host

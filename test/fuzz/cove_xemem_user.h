@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What linux/module/cove_xemem_parse.c takes from the kernel, in user
+ * space: include this, then the .c itself (the fuzz harness and the unit
+ * test both do).
+ */
+#ifndef COVE_XEMEM_USER_SHIM_H
+#define COVE_XEMEM_USER_SHIM_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef uint64_t u64;
+typedef uint32_t u32;
+#define COVE_XEMEM_USER
+#include <cove/pisces_abi.h>
+
+#endif /* COVE_XEMEM_USER_SHIM_H */
