@@ -178,7 +178,7 @@ struct cove_jobs {
  * Who may make each request (the module checks; cove(1) PERMISSIONS):
  *   root (CAP_SYS_ADMIN) only: CREATE, DESTROY, ADD, REMOVE, RESTART, CHOWN
  *   the enclave's owner or root: LAUNCH, LCALL_WAIT, LCALL_REPLY, KILL, CONSOLE,
- *   MIRROR, SIGNAL, FORK, ADOPT,
+ *     MIRROR, SIGNAL, FORK, ADOPT,
  *     XEMEM_ATTACH (and the exporter's user only), XEMEM_OFFER, XEMEM_LIST
  *   everyone: STATUS (physical addresses and the fault report: root only), JOBS
  * Refused: EPERM. An enclave with no owner is root's only.
@@ -252,6 +252,7 @@ struct cove_fork {
 #define COVE_IOC_FORK		_IOWR(COVE_IOC_MAGIC, 14, struct cove_fork)
 #define COVE_IOC_ADOPT		_IOW(COVE_IOC_MAGIC, 15, struct cove_fork)
 
+/*
  * XEMEM: memory shared by key between host processes and an enclave's
  * processes, without copies (cove(1) XEMEM, linux/module/cove_xemem.c).
  * Each request needs the enclave's owner or root, as COVE_IOC_LAUNCH.
