@@ -40,10 +40,14 @@ static void *worker_run(void *arg)
 {
 	struct worker *w = arg;
 
-	errno = (int)(1000 + w->step);
 	w->addr = covetest_tls_addr();
 	if (*w->addr != TLS_START)
 		die("thread %ld: its copy starts at %ld, not %d", w->step, *w->addr, TLS_START);
+	/*
+	 * Only now: the first touch of the library's TLS may malloc, and a
+	 * malloc may leave errno changed (glibc tries a thread arena first).
+	 */
+	errno = (int)(1000 + w->step);
 	/* Both threads bump at the same time: each has a copy of its own. */
 	pthread_barrier_wait(&barrier);
 	for (int i = 0; i < BUMPS; i++)
