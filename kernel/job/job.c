@@ -304,9 +304,13 @@ static int job_launch(struct job *j, char *err, size_t errlen)
 		rc = exec_spawn(&ep, &p, err, errlen);
 		if (rc) {
 			job_count_down(j, 0);
-			/* Ranks already started run on and are reported; the rest's proxies end. */
-			while (job_has_proxy(j) && ++r < spec->ranks)
-				offload_rank_proxy_drop(j->rank_host[r]);
+			/*
+			 * Ranks already started run on and are reported; the
+			 * proxies of this one (exec_spawn ended nothing) and the
+			 * rest end.
+			 */
+			for (uint32_t k = r ? r : 1; job_has_proxy(j) && k < spec->ranks; k++)
+				offload_rank_proxy_drop(j->rank_host[k]);
 			return rc;
 		}
 	}
