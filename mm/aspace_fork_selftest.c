@@ -10,22 +10,6 @@
 #include <cove/selftest.h>
 #include <cove/string.h>
 
-/*
- * Warm every small size class of the heap with a few free objects, so free
- * memory compares pages only, whatever sizes a clone's structures have.
- */
-static void aspace_clone_warm_heap(void)
-{
-	void *objs[8];
-
-	for (size_t size = 16; size <= 2048; size *= 2) {
-		for (int i = 0; i < 8; i++)
-			objs[i] = kzalloc(size);
-		for (int i = 0; i < 8; i++)
-			kfree(objs[i]);
-	}
-}
-
 SELFTEST(aspace_clone_copies_eagerly)
 {
 	struct pmem_stats before, after;
@@ -37,7 +21,7 @@ SELFTEST(aspace_clone_copies_eagerly)
 	int err = 0;
 
 	SELFTEST_CHECK(name);
-	aspace_clone_warm_heap();
+	selftest_warm_heap();
 	pmem_get_stats(&before);
 	as = aspace_create(PAGE_SIZE_2M);
 	SELFTEST_CHECK(as);

@@ -7,20 +7,6 @@
 #include <cove/selftest.h>
 #include <cove/string.h>
 
-/*
- * Have the heap hold free objects of the sizes an address space uses, so
- * comparing free memory before and after sees only pages and page tables.
- */
-static void aspace_warm_heap(void)
-{
-	void *objs[8];
-
-	for (int i = 0; i < 8; i++)
-		objs[i] = kzalloc(i ? sizeof(struct vm_region) : sizeof(struct aspace));
-	for (int i = 0; i < 8; i++)
-		kfree(objs[i]);
-}
-
 static uint32_t aspace_count_regions(struct aspace *as)
 {
 	uint32_t n = 0;
@@ -37,7 +23,7 @@ SELFTEST(aspace_map_protect_unmap)
 	uint64_t va = 0x40000000, len = 8 * PAGE_SIZE_2M, got = 0, word = 0x1234;
 	phys_addr_t pa;
 
-	aspace_warm_heap();
+	selftest_warm_heap();
 	pmem_get_stats(&before);
 	as = aspace_create(PAGE_SIZE_2M);
 	SELFTEST_CHECK(as);
@@ -83,7 +69,7 @@ SELFTEST(aspace_find_free_and_small_pages)
 	struct aspace *as;
 	uint64_t va;
 
-	aspace_warm_heap();
+	selftest_warm_heap();
 	pmem_get_stats(&before);
 	as = aspace_create(PAGE_SIZE);
 	SELFTEST_CHECK(as);
@@ -117,7 +103,7 @@ SELFTEST(aspace_file_regions)
 	struct aspace *as;
 	uint64_t va = 0x50000000, pg = PAGE_SIZE;
 
-	aspace_warm_heap();
+	selftest_warm_heap();
 	name = vm_file_name_create("/lib/x86_64-linux-gnu/libc.so.6");
 	SELFTEST_CHECK(name);
 	pmem_get_stats(&before);

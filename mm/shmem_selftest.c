@@ -12,19 +12,6 @@
 #include <cove/selftest.h>
 #include <cove/shmem.h>
 
-/* Every small size class of the heap warmed, so free memory compares pages only. */
-static void shmem_warm_heap(void)
-{
-	void *objs[8];
-
-	for (size_t size = 16; size <= 2048; size *= 2) {
-		for (int i = 0; i < 8; i++)
-			objs[i] = kzalloc(size);
-		for (int i = 0; i < 8; i++)
-			kfree(objs[i]);
-	}
-}
-
 SELFTEST(shmem_shared_pages_and_refcount)
 {
 	uint64_t va_a = 0x40000000, va_b = 0x80200000, len = 2 * PAGE_SIZE_2M + PAGE_SIZE;
@@ -36,7 +23,7 @@ SELFTEST(shmem_shared_pages_and_refcount)
 	bool large;
 	int err = 0;
 
-	shmem_warm_heap();
+	selftest_warm_heap();
 	pmem_get_stats(&before);
 	shm = shmem_create();
 	SELFTEST_CHECK(shm);
@@ -89,7 +76,7 @@ SELFTEST(shmem_growth_beyond_memory_fails_clean)
 	struct pmem_stats before, after;
 	struct shmem *shm;
 
-	shmem_warm_heap();
+	selftest_warm_heap();
 	pmem_get_stats(&before);
 	shm = shmem_create();
 	SELFTEST_CHECK(shm);

@@ -32,5 +32,10 @@ struct selftest {
 
 /* Runs every test, prints a line each and a summary; returns failures. */
 int selftest_run_all(void);
+/*
+ * Leave a few free objects in every small size class of the kernel heap,
+ * so a test comparing free memory before and after sees only pages.
+ */
+void selftest_warm_heap(void);
 
 #endif /* COVE_SELFTEST_H */

@@ -226,6 +226,10 @@ void cove_doorbell(struct cove_enclave *e);
 int cove_mem_take(u32 owner, u64 *base, u64 size, u64 align);
 void cove_mem_give_back(u64 base, u64 size);
 int cove_mem_check(u64 base, u64 size);
+/* Whether [pa, pa+len) lies in one range of e's memory (the caller keeps e->mem still). */
+bool cove_mem_owns(const struct cove_enclave *e, u64 pa, u64 len);
+/* The same with e as a void context, for the walkers and parsers that take one. */
+bool cove_mem_owns_cb(void *e, u64 pa, u64 len);
 void cove_mem_scrub(u64 base, u64 size);
 
 /* cove_fence.c: Linux may not online what an enclave owns */
@@ -251,6 +255,8 @@ int cove_shared_check(struct cove_enclave *e);
 int cove_lc_head(struct cove_enclave *e, u64 *head);
 int cove_lc_take_one(struct cove_enclave *e, u64 seq, struct cove_msg *copy);
 void cove_lc_answer(struct cove_enclave *e, u64 seq, int result, const u64 *args, u32 len);
+/* Free the requests on list, answering each a waiter still expects with -EIO (e->lock held). */
+void cove_lc_drop(struct cove_enclave *e, struct list_head *list);
 /* One copy of long call seq's payload (len checked by cove_lc_take_one): 0 or -EIO. */
 int cove_lc_payload(struct cove_enclave *e, u64 seq, void *buf, u32 len);
 

@@ -493,6 +493,18 @@ int cove_signal(struct cove_enclave *e, struct cove_signal *req, const void *fil
 	return ret < 0 ? ret : 0;
 }
 
+void cove_lc_drop(struct cove_enclave *e, struct list_head *list)
+{
+	struct cove_lreq *r, *rn;
+
+	list_for_each_entry_safe(r, rn, list, node) {
+		if (r->op != COVE_LC_JOB_EXIT && !e->dead && e->map)
+			cove_lc_answer(e, r->seq, -EIO, NULL, 0);
+		list_del(&r->node);
+		kfree(r);
+	}
+}
+
 /*
  * The launcher of these jobs closed /dev/cove (it exited or crashed): answer
  * what it left unanswered, and all later calls, with -EIO, so no Cove core
@@ -501,7 +513,6 @@ int cove_signal(struct cove_enclave *e, struct cove_signal *req, const void *fil
  */
 void cove_orphan_jobs(const void *owner)
 {
-	struct cove_lreq *r, *rn;
 	struct cove_enclave *e;
 	struct cove_job *j;
 	LIST_HEAD(drop);
@@ -525,12 +536,7 @@ void cove_orphan_jobs(const void *owner)
 			list_splice_tail_init(&j->serving, &drop);
 		}
 		spin_unlock(&e->lc_lock);
-		list_for_each_entry_safe(r, rn, &drop, node) {
-			if (r->op != COVE_LC_JOB_EXIT && !e->dead && e->map)
-				cove_lc_answer(e, r->seq, -EIO, NULL, 0);
-			list_del(&r->node);
-			kfree(r);
-		}
+		cove_lc_drop(e, &drop);
 		mutex_unlock(&e->lock);
 		for (k = 0; k < nkill; k++) {
 			u64 arg = kill[k];

@@ -172,7 +172,6 @@ long cove_adopt(struct cove_enclave *e, struct cove_fork *req, struct file *file
 static void cove_fork_release_one(struct cove_enclave *e, const struct file *file)
 {
 	struct cove_job *j, *n, *root;
-	struct cove_lreq *r, *rn;
 	unsigned int nkill = 0, k;
 	u32 kill[4];
 	LIST_HEAD(drop);
@@ -199,12 +198,7 @@ static void cove_fork_release_one(struct cove_enclave *e, const struct file *fil
 			kill[nkill++] = j->id;
 	}
 	spin_unlock(&e->lc_lock);
-	list_for_each_entry_safe(r, rn, &drop, node) {
-		if (r->op != COVE_LC_JOB_EXIT && !e->dead && e->map)
-			cove_lc_answer(e, r->seq, -EIO, NULL, 0);
-		list_del(&r->node);
-		kfree(r);
-	}
+	cove_lc_drop(e, &drop);
 	mutex_unlock(&e->lock);
 	list_for_each_entry_safe(j, n, &gone, node) {
 		list_del(&j->node);

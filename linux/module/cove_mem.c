@@ -62,6 +62,23 @@ int cove_mem_check(u64 base, u64 size)
 	return 0;
 }
 
+bool cove_mem_owns(const struct cove_enclave *e, u64 pa, u64 len)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->nr_mem && i < COVE_MAX_RANGES; i++) {
+		if (pa >= e->mem[i].base && len <= e->mem[i].size &&
+		    pa - e->mem[i].base <= e->mem[i].size - len)
+			return true;
+	}
+	return false;
+}
+
+bool cove_mem_owns_cb(void *e, u64 pa, u64 len)
+{
+	return cove_mem_owns(e, pa, len);
+}
+
 static int cove_sysfs_write(const char *path, const char *text)
 {
 	struct file *f;

@@ -32,22 +32,6 @@ struct cove_mirror {
 };
 
 /* Whether [pa, pa + len) lies in one of e's memory ranges. */
-static bool cove_mirror_owns(struct cove_enclave *e, u64 pa, u64 len)
-{
-	unsigned int i;
-
-	for (i = 0; i < e->nr_mem && i < COVE_MAX_RANGES; i++) {
-		if (pa >= e->mem[i].base && len <= e->mem[i].size &&
-		    pa - e->mem[i].base <= e->mem[i].size - len)
-			return true;
-	}
-	return false;
-}
-
-static bool cove_mirror_owns_cb(void *ctx, u64 pa, u64 len)
-{
-	return cove_mirror_owns(ctx, pa, len);
-}
 
 /* One page-table entry: cove_ptwalk has checked the table is the enclave's. */
 static int cove_mirror_read64(void *ctx, u64 pa, u64 *out)
@@ -66,7 +50,7 @@ static int cove_mirror_read64(void *ctx, u64 pa, u64 *out)
 int cove_mirror_translate(struct cove_enclave *e, u64 root, u64 va, u64 *pa)
 {
 	const struct cove_ptwalk_mem mem = {
-		.ctx = e, .owns = cove_mirror_owns_cb, .read64 = cove_mirror_read64,
+		.ctx = e, .owns = cove_mem_owns_cb, .read64 = cove_mirror_read64,
 	};
 
 	return cove_ptwalk(&mem, root, va, pa);
@@ -139,7 +123,7 @@ long cove_mirror_set(struct cove_enclave *e, struct file *file, struct cove_mirr
 		return -EINVAL;	/* one job per open file */
 	}
 	/* 0: no tables yet (the proxy maps its window before the first call). */
-	if (req->pt_root && (!cove_mirror_owns(m->e, req->pt_root & PTE_ADDR, PAGE_SIZE) ||
+	if (req->pt_root && (!cove_mem_owns(m->e, req->pt_root & PTE_ADDR, PAGE_SIZE) ||
 			     (req->pt_root & ~PTE_ADDR))) {
 		pr_err_ratelimited("cove %u: job %u gave a page-table root %#llx outside its "
 				   "memory\n", m->e->id, m->job, req->pt_root);

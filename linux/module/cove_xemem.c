@@ -90,19 +90,6 @@ struct cove_xemem {
 	bool gone;			/* destroyed: nothing new */
 };
 
-static bool cove_xemem_owns(void *ctx, u64 pa, u64 len)
-{
-	struct cove_enclave *e = ctx;
-	unsigned int i;
-
-	for (i = 0; i < e->nr_mem && i < COVE_MAX_RANGES; i++) {
-		if (pa >= e->mem[i].base && len <= e->mem[i].size &&
-		    pa - e->mem[i].base <= e->mem[i].size - len)
-			return true;
-	}
-	return false;
-}
-
 int cove_xemem_init(struct cove_enclave *e)
 {
 	struct cove_xemem *x = kzalloc(sizeof(*x), GFP_KERNEL);
@@ -154,7 +141,7 @@ static int cove_xemem_export(struct cove_enclave *e, const struct cove_msg *m, c
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
-	err = cove_xemem_parse(payload, m->len, cove_xemem_owns, e, &s->d, &why);
+	err = cove_xemem_parse(payload, m->len, cove_mem_owns_cb, e, &s->d, &why);
 	if (err) {
 		pr_err_ratelimited("cove %u: refused an XEMEM export: %s\n", e->id, why);
 		kfree(s);

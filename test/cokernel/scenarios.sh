@@ -1626,3 +1626,42 @@ check_back
 	done
 	expect_all_back
 }
+
+# The stdlib files (and the interpreter) a Python script imports, as --add
+# options: what the host's own interpreter loads running it, no more.
+python_adds() {
+	debian_adds /usr/bin/python3.11
+	/usr/bin/python3.11 -S -c '
+import contextlib, io, sys
+with contextlib.redirect_stdout(io.StringIO()):
+	exec(compile(open(sys.argv[1]).read(), sys.argv[1], "exec"))
+for f in sorted({m.__file__ for m in list(sys.modules.values()) if getattr(m, "__file__", None)}):
+	print("--add"); print(f + ":" + f)' "$1"
+}
+
+# Python's subprocess in a job, as an ordinary user: run, Popen with
+# communicate through pipes, shell=True pipelines, os.system, a missing
+# program, check_output and a timeout that kills its child, each line
+# compared with the same interpreter running the same script on Linux.
+scenario_apps_python_subprocess() {
+	local adds=()
+	mapfile -t adds < <(python_adds test/cokernel/subproc.py)
+	cokernel_vm --timeout 600 "${CLI_ADDS[@]}" "${adds[@]}" \
+		--add "test/cokernel/subproc.py:/data/subproc.py" -- '
+echo "hpc:x:1000:1000::/tmp:/bin/sh" >> /etc/passwd; echo "hpc:x:1000:" >> /etc/group
+chmod 1777 /tmp
+id=$(cove create --cpus 2-3 --mem 512M --owner hpc --image /data/cove.elf); echo "CREATED $id"
+su hpc -s /bin/sh -c "cd /tmp; /usr/bin/python3.11 -S /data/subproc.py > host.out 2>&1; echo RC host \$?;
+	cove run 1 --heap 64M -- /usr/bin/python3.11 -S /data/subproc.py > job.out 2>&1 < /dev/null;
+	echo RC job \$?; sed \"s/^/JOB /\" job.out; cmp host.out job.out && echo SAME"
+cove destroy $id; echo "RC destroy $?"
+check_back
+'
+	expect_status 0
+	expect_log "RC host 0"
+	expect_log "RC job 0"
+	expect_log "JOB communicate 200000 0"
+	expect_log "JOB timeout expired"
+	expect_log "SAME"
+	expect_all_back
+}
