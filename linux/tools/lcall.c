@@ -317,7 +317,9 @@ static int64_t lc_fork(struct lcall_server *s, uint64_t flags)
 		return -EINVAL;
 	if (ioctl(s->fd, COVE_IOC_FORK, &req)) {
 		err = errno;
-		if (err == EAGAIN && !__atomic_exchange_n(&lc_fork_warned, true, __ATOMIC_RELAXED))
+		/* Ranks refused: Cove says so itself, as the job's start fails. */
+		if (err == EAGAIN && !(flags & COVE_LC_FORK_RANK) &&
+		    !__atomic_exchange_n(&lc_fork_warned, true, __ATOMIC_RELAXED))
 			warn("a fork was refused: the job has as many processes with a proxy of "
 			     "their own as the cove module allows (its parameter fork_max)");
 		return err == ENOMEM ? -ENOMEM : -EAGAIN;	/* fork(2)'s errors */

@@ -1202,7 +1202,8 @@ check_back
 # other's. Signals still reach every rank once: SIGTERM to `cove run`, a
 # Ctrl-C to its process group (each rank's proxy passes nothing on);
 # SIGKILL of `cove run` ends both ranks and their proxies and frees both
-# cores; `cove status` counts one job.
+# cores; `cove status` counts one job. With fewer proxies allowed per job
+# (fork_max) than the ranks need, the job is refused at once, saying why.
 scenario_apps_rank_proxies() {
 	cokernel_vm --timeout 600 "${CLI_ADDS[@]}" \
 		--add "$BUILD/user/glibc/rankio:/data/rankio" \
@@ -1242,6 +1243,9 @@ for i in $(seq 1 20); do [ "$(proxies /bin/busybox)" = 0 ] && break; sleep 0.5; 
 echo "PROXIES left $(proxies /bin/busybox)"
 sleep 1
 cove run $id -n 2 -- /bin/busybox echo both cores free; echo "RC next $?"
+echo 0 > /sys/module/cove/parameters/fork_max
+cove run $id -n 2 -- /bin/busybox echo never ran; echo "RC no proxies $?"
+echo 64 > /sys/module/cove/parameters/fork_max
 cove status $id --json | grep -o "\"jobs_running\": *[0-9]*"
 cove destroy $id; echo "RC destroy $?"
 check_back
@@ -1277,6 +1281,11 @@ check_back
 	expect_log "PROXIES left 0"
 	expect_log "both cores free"
 	expect_log "RC next 0"
+	# More ranks than the module allows proxies per job: refused, saying so.
+	expect_log "cove: cannot start the job: no host proxy for each of its 2 ranks: more than the cove module allows per job (its parameter fork_max)"
+	expect_log "RC no proxies 127"
+	expect_no_log "never ran"
+	expect_no_log "cove run: a fork was refused"
 	expect_log_re '"jobs_running": *0'
 	expect_log "RC destroy 0"
 	expect_all_back
