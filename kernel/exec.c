@@ -378,6 +378,7 @@ int exec_spawn(const struct exec_params *ep, struct process **out, char *err, si
 	if (ep->host_cwd)
 		ksnprintf(p->host_cwd, sizeof(p->host_cwd), "%s", ep->host_cwd);
 	p->proxy = ep->proxy && ep->host_job;
+	p->proxy_forked = p->proxy && ep->proxy_forked;
 	p->files = p->proxy ? fdtable_create_shared(&offload_fd_numbers)
 			    : fdtable_create_stdio(ep->host_job);
 	if (!p->files) {

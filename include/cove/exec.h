@@ -21,6 +21,7 @@ struct exec_params {
 	uint32_t host_job;		/* co-kernel: stdout/stderr go to this host job */
 	const char *host_cwd;		/* co-kernel: the host directory it starts in, or NULL */
 	bool proxy;			/* co-kernel: host_job's launcher serves offloaded calls */
+	bool proxy_forked;		/* with proxy: host_job's proxy is its alone, ends with it */
 };
 
 /* A program loaded into a new address space, not yet running. */

@@ -46,6 +46,15 @@ extern const struct fd_numbers offload_fd_numbers;
  */
 int offload_fork(struct process *p, struct process *c);
 /*
+ * A proxy of its own for a rank > 0 of host job `job`, forked from the
+ * job's (`cove run`) before any rank runs: its id in *id, or -errno
+ * (EAGAIN past the host's limit of proxies per job). The rank runs with
+ * host_job = *id and proxy_forked set; an id no rank got goes back with
+ * offload_rank_proxy_drop.
+ */
+int offload_rank_proxy(uint32_t job, uint32_t *id);
+void offload_rank_proxy_drop(uint32_t id);
+/*
  * execve of path (absolute) by the current process: a host program is
  * copied into the enclave's tree first. 0 (also when the host has no such
  * file: the tree may), or -errno for the execve.

@@ -213,8 +213,9 @@ enum cove_lc_op {
 	COVE_LC_JOB_START,	/* posted once a job's ranks run: arg0-3 its CPUs (a mask
 				 * of the enclave's own numbers), arg4 ranks, arg5 Cove's
 				 * job number | COVE_JOB_START_SHARED; for `cove status` */
-	COVE_LC_FORK,		/* arg0 the child's pid: the proxy forks a proxy of its own
-				 * for it -> arg0 the child's job id (or -errno), result 0 */
+	COVE_LC_FORK,		/* arg0 the child's pid, arg1 flags (COVE_LC_FORK_RANK): the
+				 * proxy forks a proxy of its own for it -> arg0 the
+				 * child's job id (or -errno), result 0 */
 	COVE_LC_EXEC,		/* the process execs: its proxy closes its close-on-exec
 				 * host descriptors and forgets the old memory */
 	COVE_LC_OP_LAST = COVE_LC_EXEC,	/* the last of the ops numbered from 1 on */
@@ -225,6 +226,12 @@ enum cove_lc_op {
 };
 
 #define COVE_JOB_START_SHARED (1ULL << 32)	/* it shares its cores (share=1) */
+/*
+ * COVE_LC_FORK arg1: the new proxy is for a rank > 0 of the job, asked
+ * before any rank runs; it passes no signal on (`cove run` passes them to
+ * every rank).
+ */
+#define COVE_LC_FORK_RANK 1ULL
 
 /*
  * XEMEM: memory shared across the boundary, named by a 64-bit key (the

@@ -18,6 +18,7 @@
 #include <cove/job.h>
 #include <cove/kprintf.h>
 #include <cove/kvsnprintf.h>
+#include <cove/offload.h>
 #include <cove/options.h>
 #include <cove/percpu.h>
 #include <cove/pisces_abi.h>
@@ -51,6 +52,8 @@ struct job {
 	/* Set before its ranks start, read-only after: */
 	bool holds_cpus;		/* spec.cpus are counted in job_cpu_use */
 	struct job_spec spec;
+	/* With a proxy: each rank's host id, its own proxy's (rank 0's is host_id). */
+	uint32_t rank_host[JOB_MAX_RANKS];
 	char env[JOB_LINE_MAX];
 	uint64_t irqs_at_start[MAX_CPUS];	/* per-CPU user-mode interrupts at its start */
 };
@@ -224,16 +227,59 @@ static bool job_count_down(struct job *j, int failed_status)
 	return last;
 }
 
+static bool job_has_proxy(const struct job *j)
+{
+	return j->spec.proxy && j->host_id;
+}
+
+/*
+ * A host job with a proxy: ranks are processes of their own, so each gets
+ * a proxy of its own -- its own mirror of its own memory, its own host
+ * descriptor table -- as McKernel gives each process its own mcexec. Rank
+ * 0 has `cove run`; the others get proxies forked from it, all before any
+ * rank runs, so each starts with `cove run`'s descriptors, cwd and limits
+ * and with nothing another rank did. One proxy for all would let two
+ * ranks' calls swap its one mirror under each other and one rank's execve
+ * close every rank's close-on-exec files.
+ */
+static int job_rank_proxies(struct job *j, char *err, size_t errlen)
+{
+	struct job_spec *spec = &j->spec;
+	int rc;
+
+	for (uint32_t r = 0; r < spec->ranks; r++)
+		j->rank_host[r] = j->host_id;	/* without a proxy: the host job's stdio */
+	if (!job_has_proxy(j))
+		return 0;
+	for (uint32_t r = 1; r < spec->ranks; r++) {
+		rc = offload_rank_proxy(j->host_id, &j->rank_host[r]);
+		if (!rc)
+			continue;
+		while (--r > 0)
+			offload_rank_proxy_drop(j->rank_host[r]);
+		ksnprintf(err, errlen, "no host proxy for each of its %u ranks: %s", spec->ranks,
+			  rc == -EAGAIN ? "more than the cove module allows per job "
+					  "(its parameter fork_max)" :
+			  rc == -ENOSYS ? "this cove run cannot fork one" : "the host refused");
+		return rc;
+	}
+	return 0;
+}
+
 static int job_launch(struct job *j, char *err, size_t errlen)
 {
 	struct job_spec *spec = &j->spec;
 	uint32_t ncpus = cpumask_weight(&spec->cpus);
 	char extra[128];
+	int rc;
 
 	if (spec->ranks > ncpus || spec->ranks > JOB_MAX_RANKS) {
 		ksnprintf(err, errlen, "%u ranks but only %u CPUs for them", spec->ranks, ncpus);
 		return -EINVAL;
 	}
+	rc = job_rank_proxies(j, err, errlen);
+	if (rc)
+		return rc;
 	/*
 	 * A rank may run and even exit before exec_spawn returns: it is counted
 	 * first. The caller holds one more count, so no rank's exit can end
@@ -245,12 +291,12 @@ static int job_launch(struct job *j, char *err, size_t errlen)
 			.heap_size = spec->heap_size, .stack_size = spec->stack_size,
 			.page_size = spec->page_size,
 			.job_rank = (void *)(uintptr_t)JOB_RANK_ID(j->slot, r),
-			.host_job = j->host_id,
+			.host_job = j->rank_host[r],
 			.host_cwd = spec->host_cwd[0] ? spec->host_cwd : NULL,
 			.proxy = spec->proxy,
+			.proxy_forked = r > 0,
 		};
 		struct process *p;
-		int rc;
 
 		job_rank_cpus(spec, r, &ep.cpus);
 		job_build_env(spec, j->env, r, extra, sizeof(extra), &ep.cpus);
@@ -258,7 +304,14 @@ static int job_launch(struct job *j, char *err, size_t errlen)
 		rc = exec_spawn(&ep, &p, err, errlen);
 		if (rc) {
 			job_count_down(j, 0);
-			return rc;	/* ranks already started run on and are reported */
+			/*
+			 * Ranks already started run on and are reported; the
+			 * proxies of this one (exec_spawn ended nothing) and the
+			 * rest end.
+			 */
+			for (uint32_t k = r ? r : 1; job_has_proxy(j) && k < spec->ranks; k++)
+				offload_rank_proxy_drop(j->rank_host[k]);
+			return rc;
 		}
 	}
 	return 0;
@@ -590,7 +643,7 @@ int job_signal_host(uint32_t host_job, int sig)
 	uint32_t pids[256];
 	unsigned long flags;
 	bool found = false, now = false;
-	uint32_t n;
+	uint32_t n, slot = 0;
 
 	if (!host_job)
 		return -ESRCH;
@@ -600,6 +653,7 @@ int job_signal_host(uint32_t host_job, int sig)
 
 		if (j && j->host_id == host_job) {
 			found = true;
+			slot = s;
 			now = j->launched;
 			if (!now && (sig == SIGKILL || !j->pending_signal))
 				j->pending_signal = sig;
@@ -614,7 +668,9 @@ int job_signal_host(uint32_t host_job, int sig)
 	for (uint32_t i = 0; i < n; i++) {
 		struct process *p = process_find(pids[i]);
 
-		if (!p || !p->job_rank || p->exited || p->host_job != host_job)
+		/* Its ranks by job, not host id: each rank may have a proxy of its own. */
+		if (!p || !p->job_rank || p->exited ||
+		    JOB_RANK_SLOT((uint32_t)(uintptr_t)p->job_rank) != slot)
 			continue;
 		if (sig == SIGKILL)
 			process_kill(p, SIGKILL, false);

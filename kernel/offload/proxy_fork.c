@@ -11,6 +11,12 @@
  * old image's memory.
  * A forked process's end ends its proxy (COVE_LC_JOB_EXIT on its id); the
  * job's own end and exit status stay the first proxy's, `cove run`.
+ *
+ * The ranks of one job are processes of their own too (each with its own
+ * address space, so its own mirror, and its own host descriptors): ranks
+ * after the first get a proxy forked the same way from `cove run` before
+ * any rank runs (kernel/job/job.c), so each starts with `cove run`'s
+ * descriptors, cwd and limits as ranks a launcher starts would.
  */
 #include <cove/errno.h>
 #include <cove/host.h>
@@ -22,27 +28,51 @@
 #include <cove/spinlock.h>
 #include <cove/task.h>
 
-int offload_fork(struct process *p, struct process *c)
+/* Ask the proxy of host job `job` to fork one: the new proxy's id in *id, or -errno. */
+static int offload_proxy_fork(uint32_t job, uint32_t pid, uint64_t flags, uint32_t *id)
 {
 	struct host_call hc = {
-		.op = COVE_LC_FORK, .job = p->host_job, .arg = { c->pid },
+		.op = COVE_LC_FORK, .job = job, .arg = { pid, flags },
 	};
-	int64_t rc = host_call(&hc), id;
+	int64_t rc = host_call(&hc), v;
 
 	/* An older `cove run` does not know the call: as before, fork is not there. */
 	if (rc == -ENOSYS || rc == -ENODEV)
 		return -ENOSYS;
 	if (rc < 0)
 		return (int)rc;
-	id = (int64_t)hc.arg[0];
-	if (id < 0)
-		return id >= -4095 ? (int)id : -EAGAIN;
-	if (id == 0 || id > UINT32_MAX)
+	v = (int64_t)hc.arg[0];
+	if (v < 0)
+		return v >= -4095 ? (int)v : -EAGAIN;
+	if (v == 0 || v > UINT32_MAX)
 		return -EAGAIN;
-	c->host_job = (uint32_t)id;
+	*id = (uint32_t)v;
+	return 0;
+}
+
+int offload_fork(struct process *p, struct process *c)
+{
+	uint32_t id = 0;
+	int rc = offload_proxy_fork(p->host_job, c->pid, 0, &id);
+
+	if (rc)
+		return rc;
+	c->host_job = id;
 	c->proxy = true;
 	c->proxy_forked = true;
 	return 0;
+}
+
+int offload_rank_proxy(uint32_t job, uint32_t *id)
+{
+	return offload_proxy_fork(job, 0, COVE_LC_FORK_RANK, id);
+}
+
+void offload_rank_proxy_drop(uint32_t id)
+{
+	struct host_call hc = { .op = COVE_LC_JOB_EXIT, .job = id };
+
+	host_post(&hc);
 }
 
 int offload_exec_stage(const char *path)

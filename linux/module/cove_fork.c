@@ -7,7 +7,9 @@
  * inherited the host descriptors, cwd, umask, ids and limits as Linux
  * hands them down -- opens /dev/cove again and takes the id over
  * (COVE_IOC_ADOPT). From then on the id is served, mirrored and ended
- * through that file alone.
+ * through that file alone. Each rank of a job after the first gets its
+ * proxy the same way (the kernel asks `cove run` before the ranks run):
+ * to the module it is one more forked id of the job.
  *
  * Such an id is a struct cove_job like a launched one, with fork_root
  * naming the launched job it belongs to. Nothing here trusts the enclave:

@@ -55,6 +55,7 @@ struct lcall_server {
 	int fd;
 	uint32_t id, job;
 	bool forked;			/* the proxy of a forked process, not `cove run` itself */
+	bool rank;			/* ... of a rank > 0: `cove run` passes signals on */
 	pthread_mutex_t lock;		/* handles, warned_op */
 	int handles[LC_HANDLES];	/* host fds; -1 = free; 0-2 are our stdio */
 	bool warned_op;
@@ -271,7 +272,8 @@ static bool lc_is_handle(int fd)
 	return false;
 }
 
-static void lc_fork_child(uint32_t job, _Atomic int *ready) __attribute__((noreturn));
+static void lc_fork_child(uint32_t job, bool rank, _Atomic int *ready)
+	__attribute__((noreturn));
 /* Said once per proxy: a job hitting the limit usually hits it many times. */
 static bool lc_fork_warned;
 
@@ -299,9 +301,11 @@ static bool lc_fork_wait(pid_t pid, _Atomic int *ready)
  * proxy of its own, forked from us, so it inherits our descriptors, cwd,
  * umask, ids and limits as a forked process would on Linux. The module
  * gives the child's id; the reply (that id) goes out only once the new
- * proxy serves it. An -errno for the enclave's fork otherwise.
+ * proxy serves it. An -errno for the enclave's fork otherwise. With
+ * COVE_LC_FORK_RANK it is for a rank of the job, asked of `cove run`
+ * before the ranks run: each rank has its own proxy, as each process has.
  */
-static int64_t lc_fork(struct lcall_server *s)
+static int64_t lc_fork(struct lcall_server *s, uint64_t flags)
 {
 	struct cove_fork req = { .id = s->id, .job = s->job };
 	_Atomic int *ready;
@@ -309,9 +313,13 @@ static int64_t lc_fork(struct lcall_server *s)
 	pid_t pid;
 	int err;
 
+	if (flags & ~COVE_LC_FORK_RANK)
+		return -EINVAL;
 	if (ioctl(s->fd, COVE_IOC_FORK, &req)) {
 		err = errno;
-		if (err == EAGAIN && !__atomic_exchange_n(&lc_fork_warned, true, __ATOMIC_RELAXED))
+		/* Ranks refused: Cove says so itself, as the job's start fails. */
+		if (err == EAGAIN && !(flags & COVE_LC_FORK_RANK) &&
+		    !__atomic_exchange_n(&lc_fork_warned, true, __ATOMIC_RELAXED))
 			warn("a fork was refused: the job has as many processes with a proxy of "
 			     "their own as the cove module allows (its parameter fork_max)");
 		return err == ENOMEM ? -ENOMEM : -EAGAIN;	/* fork(2)'s errors */
@@ -326,7 +334,7 @@ static int64_t lc_fork(struct lcall_server *s)
 	atomic_store(ready, 0);
 	pid = fork();
 	if (pid == 0)
-		lc_fork_child(req.child, ready);
+		lc_fork_child(req.child, flags & COVE_LC_FORK_RANK, ready);
 	err = pid < 0 ? (errno == ENOMEM ? -ENOMEM : -EAGAIN) : 0;
 	ok = pid > 0 && lc_fork_wait(pid, ready);
 	munmap((void *)ready, sizeof(*ready));
@@ -375,7 +383,7 @@ static void lc_serve_one(struct lcall_server *s, char *buf, struct cove_lcall *l
 			lc_cancel(s, rq.arg[0]);
 		break;
 	case COVE_LC_FORK:
-		lc->arg[0] = (uint64_t)lc_fork(s);
+		lc->arg[0] = (uint64_t)lc_fork(s, rq.arg[1]);
 		break;
 	case COVE_LC_EXEC:
 		pthread_mutex_lock(&s->lock);
@@ -575,7 +583,9 @@ static void lc_start_workers(struct lcall_server *s)
  * us reach it. `cove run` passes them to the job's ranks, and Ctrl-C again
  * stops the job; a forked proxy passes them to its own process alone, so
  * a terminal's Ctrl-C, which reaches every proxy of the foreground group,
- * reaches each process of the job once, as on Linux.
+ * reaches each process of the job once, as on Linux. A rank's proxy
+ * passes nothing on: its rank has them from `cove run` already (and a
+ * host call of its that the signal cuts short is cancelled by Cove).
  */
 static void lc_main(struct lcall_server *s, const sigset_t *forward)
 {
@@ -585,7 +595,7 @@ static void lc_main(struct lcall_server *s, const sigset_t *forward)
 	while (!s->ended && __atomic_load_n(&s->workers_left, __ATOMIC_ACQUIRE)) {
 		int sig = sigtimedwait(forward, NULL, &tick);
 
-		if (sig <= 0)
+		if (sig <= 0 || s->rank)
 			continue;
 		if (sig == SIGINT && interrupts > 0 && !s->forked)
 			kill_job(s, interrupts);
@@ -605,7 +615,7 @@ static void lc_main(struct lcall_server *s, const sigset_t *forward)
  * job's end is `cove run`'s to report), without flushing what stdio
  * buffers it inherited.
  */
-static void lc_fork_child(uint32_t job, _Atomic int *ready)
+static void lc_fork_child(uint32_t job, bool rank, _Atomic int *ready)
 {
 	struct lcall_server *s = &lc_server;
 	sigset_t forward;
@@ -620,6 +630,7 @@ static void lc_fork_child(uint32_t job, _Atomic int *ready)
 	s->fd = fd;
 	s->job = job;
 	s->forked = true;
+	s->rank = rank;
 	s->exit_status = 0;
 	s->ended = false;
 	s->wait_error = 0;

@@ -1192,6 +1192,105 @@ check_back
 	expect_all_back
 }
 
+# The ranks of one `cove run -n 2` are processes of their own, each served
+# by a proxy of its own (one mcexec per process, as McKernel). Both ranks
+# write 2000 lines of their own text at once, one write(2) per line from
+# the same address, to a file each and to one O_APPEND file: every byte is
+# the rank's own (one proxy switching its one mirror between the ranks
+# wrote one rank's calls from the other's memory: NULs, foreign lines).
+# One rank's execve closes its own close-on-exec host file, not the
+# other's. Signals still reach every rank once: SIGTERM to `cove run`, a
+# Ctrl-C to its process group (each rank's proxy passes nothing on);
+# SIGKILL of `cove run` ends both ranks and their proxies and frees both
+# cores; `cove status` counts one job. With fewer proxies allowed per job
+# (fork_max) than the ranks need, the job is refused at once, saying why.
+scenario_apps_rank_proxies() {
+	cokernel_vm --timeout 600 "${CLI_ADDS[@]}" \
+		--add "$BUILD/user/glibc/rankio:/data/rankio" \
+		--add "$BUILD/user/glibc/on_signal:/data/on_signal" -- '
+id=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf); echo "CREATED $id"
+for r in 0 1; do /data/rankio --expect $r 2000 > /tmp/exp.$r; done
+sort /tmp/exp.0 /tmp/exp.1 > /tmp/exp.all
+for round in 1 2; do
+	rm -rf /tmp/rk && mkdir /tmp/rk
+	cove run $id -n 2 -- /data/rankio /tmp/rk 2000 > /tmp/rk.out 2>&1 < /dev/null
+	echo "RC ranks $round $?"
+	sed "s/^/OUT$round /" /tmp/rk.out
+	for r in 0 1; do cmp /tmp/exp.$r /tmp/rk/out.$r && echo "EXACT $round out.$r"; done
+	sort /tmp/rk/shared > /tmp/got.all
+	cmp /tmp/exp.all /tmp/got.all && echo "EXACT $round shared"
+	echo "NULS $round $(cat /tmp/rk/out.0 /tmp/rk/out.1 /tmp/rk/shared | tr -dc "\000" | wc -c)"
+	sed "s/^/KEPT$round /" /tmp/rk/cloexec.0
+done
+proxies() { ps -o args | grep -c "^[c]ove run $id -n 2 -- $1"; }
+cove run $id -n 2 -- /bin/busybox sleep 60 < /dev/null & pid=$!
+for i in $(seq 1 60); do [ "$(proxies /bin/busybox)" = 2 ] && break; sleep 0.5; done
+echo "PROXIES running $(proxies /bin/busybox)"
+cove status $id --json | grep -o "\"jobs_running\": *[0-9]*" | sed "s/^/DURING /"
+t0=$(date +%s); kill -TERM $pid; wait $pid; echo "RC term $?"
+echo "TERM took $(( $(date +%s) - t0 ))"
+setsid cove run $id -n 2 -- /data/on_signal 2 > /tmp/onsig.out 2>&1 < /dev/null & pid=$!
+for i in $(seq 1 60); do [ "$(grep -c ready /tmp/onsig.out)" = 2 ] && break; sleep 0.5; done
+kill -INT -$pid; sleep 3
+echo "AFTER ONE INT $(grep -c done /tmp/onsig.out) done"
+kill -USR1 $pid; wait $pid; echo "RC handled $?"
+sed "s/^/HANDLER /" /tmp/onsig.out
+cove run $id -n 2 -- /bin/busybox sleep 60 < /dev/null & pid=$!
+for i in $(seq 1 60); do [ "$(proxies /bin/busybox)" = 2 ] && break; sleep 0.5; done
+echo "PROXIES before kill $(proxies /bin/busybox)"
+kill -KILL $pid; wait $pid; echo "RC kill $?"
+for i in $(seq 1 20); do [ "$(proxies /bin/busybox)" = 0 ] && break; sleep 0.5; done
+echo "PROXIES left $(proxies /bin/busybox)"
+sleep 1
+cove run $id -n 2 -- /bin/busybox echo both cores free; echo "RC next $?"
+echo 0 > /sys/module/cove/parameters/fork_max
+cove run $id -n 2 -- /bin/busybox echo never ran; echo "RC no proxies $?"
+echo 64 > /sys/module/cove/parameters/fork_max
+cove status $id --json | grep -o "\"jobs_running\": *[0-9]*"
+cove destroy $id; echo "RC destroy $?"
+check_back
+'
+	expect_status 0
+	expect_log "CREATED 1"
+	local round
+	for round in 1 2; do
+		expect_log "RC ranks $round 0"
+		expect_log "OUT$round rankio 0: wrote 2000 lines"
+		expect_log "OUT$round rankio 1: wrote 2000 lines"
+		expect_log "EXACT $round out.0"
+		expect_log "EXACT $round out.1"
+		expect_log "EXACT $round shared"
+		expect_log "NULS $round 0"
+		expect_log "OUT$round rankio 1: own close-on-exec descriptor closed by its execve"
+		expect_log "OUT$round rankio 0: own close-on-exec descriptor survived rank 1's execve"
+		expect_log "KEPT$round kept"
+	done
+	expect_log "PROXIES running 2"
+	expect_log_re 'DURING "jobs_running": *1[^0-9]*$'
+	expect_log "RC term 143"
+	local took
+	took=$(grep -a -m1 "^TERM took " "$LOG" | tr -d '\r' | cut -d" " -f3)
+	[ -n "$took" ] && [ "$took" -lt 20 ] || fail "SIGTERM did not end both ranks at once (${took:-?} s)"
+	expect_log "AFTER ONE INT 0 done"
+	[ "$(grep -ac '^HANDLER on_signal: caught Interrupt' "$LOG")" = 2 ] ||
+		fail "a Ctrl-C to the group did not reach each rank exactly once"
+	[ "$(grep -ac '^HANDLER on_signal: done' "$LOG")" = 2 ] || fail "not both ranks were done"
+	expect_log "RC handled 0"
+	expect_log "PROXIES before kill 2"
+	expect_log "RC kill 137"
+	expect_log "PROXIES left 0"
+	expect_log "both cores free"
+	expect_log "RC next 0"
+	# More ranks than the module allows proxies per job: refused, saying so.
+	expect_log "cove: cannot start the job: no host proxy for each of its 2 ranks: more than the cove module allows per job (its parameter fork_max)"
+	expect_log "RC no proxies 127"
+	expect_no_log "never ran"
+	expect_no_log "cove run: a fork was refused"
+	expect_log_re '"jobs_running": *0'
+	expect_log "RC destroy 0"
+	expect_all_back
+}
+
 # Signals sent to `cove run` reach its job: to its handlers (on_signal),
 # SIGINT and SIGTERM as those
 # signals (a job blocked in a host call, a read on an empty pipe, is woken

@@ -253,6 +253,7 @@ static const struct step steps[] = {
 	{ COVE_LC_CLOSE, NULL, 0, { H }, 0 },
 	{ COVE_LC_CLOSE, NULL, 0, { 1 }, 0 },
 	{ COVE_LC_WRITE, "stdout still open\n", 18, { 1 }, 18 },
+	{ COVE_LC_FORK, NULL, 0, { 42, 2 }, -EINVAL },	/* a flag no cove run knows */
 	{ COVE_LC_FORK, NULL, 0, { 42 }, 6 },		/* expect: arg0, the child's id */
 	{ COVE_LC_EXEC, NULL, 0, { 0 }, 0 },
 	{ COVE_LC_WRITE, "after the exec\n", 15, { 1 }, 15 },
