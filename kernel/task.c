@@ -464,6 +464,13 @@ static void process_finish(struct process *p)
 	xemem_process_exit(p);	/* before the job hears of the end: the host lets go first */
 	if (files)
 		fdtable_put(files);
+	/*
+	 * Its memory goes before its parent can see it ended, as Linux's does:
+	 * a waiter then finds shared segments detached (shm_nattch) and the
+	 * partition's memory back. Not a vfork child's: that is its parent's.
+	 */
+	if (!p->vfork_parent && p->as)
+		aspace_empty(p->as);
 	process_vfork_release(p);
 	offload_process_exit(p);
 	process_notify_parent(p);

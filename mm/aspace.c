@@ -578,20 +578,33 @@ int aspace_find_free(struct aspace *as, uint64_t len, uint64_t align, uint64_t *
 	return 0;
 }
 
-void aspace_put(struct aspace *as)
+void aspace_empty(struct aspace *as)
 {
-	if (__atomic_sub_fetch(&as->refs, 1, __ATOMIC_ACQ_REL))
-		return;
-	while (as->regions) {
-		struct vm_region *r = as->regions;
+	unsigned long flags = spin_lock_irqsave(&as->lock);
+	struct vm_region *dead = as->regions;
 
+	for (struct vm_region *r = dead; r; r = r->next) {
 		if (r->kind == VM_XEMEM)	/* the pages are their owner's */
 			arch_aspace_unmap(&as->arch, r->start, r->end - r->start);
 		else
 			aspace_release(as, r->start, r->end, r->shm != NULL);
-		as->regions = r->next;
+	}
+	as->regions = NULL;
+	spin_unlock_irqrestore(&as->lock, flags);
+	arch_aspace_flush(&as->arch);
+	while (dead) {
+		struct vm_region *r = dead;
+
+		dead = r->next;
 		aspace_region_free(r);
 	}
+}
+
+void aspace_put(struct aspace *as)
+{
+	if (__atomic_sub_fetch(&as->refs, 1, __ATOMIC_ACQ_REL))
+		return;
+	aspace_empty(as);
 	arch_aspace_destroy(&as->arch);
 	kfree(as);
 }

@@ -98,6 +98,12 @@ struct aspace *aspace_clone(struct aspace *src, uint64_t sp, int *err);
  */
 int aspace_stack_grow(struct aspace *as, uint64_t addr);
 void aspace_put(struct aspace *as);
+/*
+ * Unmap every region now, the address space itself kept (a process that
+ * ended: its memory and shared attachments go at its end, as on Linux,
+ * not when it is reaped).
+ */
+void aspace_empty(struct aspace *as);
 /* Allocate, zero and map [va, va+len) now. */
 int aspace_map_anon(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 		    enum vm_kind kind);
