@@ -2,7 +2,11 @@
 /*
  * User address spaces. Memory is allocated and mapped when a region is
  * made, with the largest pages its alignment allows, so a running job
- * never takes a page fault for memory it asked for.
+ * never takes a page fault for memory it asked for. The one exception is
+ * a reservation (mmap PROT_NONE): address space that no access may touch,
+ * so it gets its pages only when mprotect grants access -- still in a
+ * system call, never in a fault. Runtimes reserve far more than they use
+ * (glibc 64 MiB per malloc arena, ld.so a library's whole span).
  */
 #include <cove/arch.h>
 #include <cove/aspace.h>
@@ -120,7 +124,7 @@ static void aspace_merge(struct aspace *as)
 
 		/* Two foreign mappings side by side stay two: each goes away whole. */
 		if (r->end == n->start && r->prot == n->prot && r->kind == n->kind &&
-		    r->kind != VM_XEMEM && r->file == n->file &&
+		    r->kind != VM_XEMEM && r->file == n->file && r->reserved == n->reserved &&
 		    (!r->file || n->file_off == r->file_off + (r->end - r->start)) &&
 		    r->shm == n->shm &&
 		    (!r->shm || n->shm_off == r->shm_off + (r->end - r->start))) {
@@ -229,13 +233,15 @@ int aspace_map_anon(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 	return aspace_map_file(as, va, len, prot, kind, NULL, 0);
 }
 
-int aspace_map_file(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
-		    enum vm_kind kind, struct vm_file_name *file, uint64_t file_off)
+/* A new region over [va, va+len): populated now unless reserve. */
+static int aspace_add(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
+		      enum vm_kind kind, struct vm_file_name *file, uint64_t file_off,
+		      bool reserve)
 {
 	uint64_t end = va + ALIGN_UP(len, PAGE_SIZE);
 	struct vm_region *r;
 	unsigned long flags;
-	int rc;
+	int rc = 0;
 
 	if (!len || !IS_ALIGNED(va, PAGE_SIZE) || end < va || va < USER_VA_START ||
 	    end > USER_VA_END)
@@ -249,7 +255,8 @@ int aspace_map_file(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 		kfree(r);
 		return -EEXIST;
 	}
-	rc = aspace_populate(as, va, end, prot, flags);
+	if (!reserve)
+		rc = aspace_populate(as, va, end, prot, flags);
 	if (rc) {
 		spin_unlock_irqrestore(&as->lock, flags);
 		kfree(r);
@@ -261,11 +268,23 @@ int aspace_map_file(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 	r->kind = kind;
 	r->file = file;
 	r->file_off = file ? file_off : 0;
+	r->reserved = reserve;
 	vm_file_name_get(file);
 	aspace_insert(as, r);
 	aspace_merge(as);
 	spin_unlock_irqrestore(&as->lock, flags);
 	return 0;
+}
+
+int aspace_map_file(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
+		    enum vm_kind kind, struct vm_file_name *file, uint64_t file_off)
+{
+	return aspace_add(as, va, len, prot, kind, file, file_off, false);
+}
+
+int aspace_reserve(struct aspace *as, uint64_t va, uint64_t len, enum vm_kind kind)
+{
+	return aspace_add(as, va, len, 0, kind, NULL, 0, true);
 }
 
 /*
@@ -364,7 +383,8 @@ static int aspace_cut(struct aspace *as, uint64_t va, uint64_t end, struct vm_re
 			pp = &r->next;
 			continue;
 		}
-		aspace_release(as, MAX(r->start, va), MIN(r->end, end), r->shm != NULL);
+		if (!r->reserved)	/* no pages to walk, however large */
+			aspace_release(as, MAX(r->start, va), MIN(r->end, end), r->shm != NULL);
 		if (r->start < va) {
 			r->end = va;
 			pp = &r->next;
@@ -482,6 +502,61 @@ int aspace_unmap_foreign(struct aspace *as, uint64_t va, uint64_t len)
 	return 0;
 }
 
+/*
+ * Populate the reservations in [va, end) (whole regions, after the splits)
+ * with rights prot. On failure what this call populated is given back and
+ * -ENOMEM returned: the regions are as they were.
+ */
+static int aspace_fill_reserved(struct aspace *as, uint64_t va, uint64_t end, uint32_t prot,
+				unsigned long flags)
+{
+	struct vm_region *r;
+	int rc = 0;
+
+	for (r = as->regions; r && r->start < end; r = r->next) {
+		if (r->end > va && r->reserved) {
+			rc = aspace_populate(as, r->start, r->end, prot, flags);
+			if (rc)
+				break;
+		}
+	}
+	if (!rc)
+		return 0;
+	for (struct vm_region *p = as->regions; p != r; p = p->next) {
+		if (p->end > va && p->reserved)
+			aspace_release_pages(as, p->start, p->end);
+	}
+	return -ENOMEM;
+}
+
+/* Re-map each page of [va, end) with rights prot, keeping its memory. */
+static int aspace_reprotect(struct aspace *as, uint64_t va, uint64_t end, uint32_t prot)
+{
+	uint64_t cur = va;
+
+	while (cur < end) {
+		phys_addr_t pa;
+		uint64_t size;
+		int rc;
+
+		if (arch_aspace_translate(&as->arch, cur, &pa, &size)) {
+			cur += PAGE_SIZE;
+			continue;
+		}
+		/* A large page only partly inside is split into 4 KiB pages by the unmap. */
+		if (!IS_ALIGNED(cur, size) || cur + size > end)
+			size = PAGE_SIZE;
+		pa = ALIGN_DOWN(pa, size);
+		rc = arch_aspace_unmap(&as->arch, cur, size);
+		if (!rc)
+			rc = arch_aspace_map(&as->arch, cur, pa, size, prot);
+		if (rc)
+			return rc;
+		cur += size;
+	}
+	return 0;
+}
+
 int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot)
 {
 	uint64_t end = va + ALIGN_UP(len, PAGE_SIZE), cur;
@@ -520,29 +595,29 @@ int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot)
 		if (rc)
 			goto merge;
 	}
-	/* Re-map each page with the new permissions, keeping its memory. */
-	for (cur = va; cur < end;) {
-		phys_addr_t pa;
-		uint64_t size;
-
-		if (arch_aspace_translate(&as->arch, cur, &pa, &size)) {
-			cur += PAGE_SIZE;
-			continue;
-		}
-		/* A large page only partly inside is split into 4 KiB pages by the unmap. */
-		if (!IS_ALIGNED(cur, size) || cur + size > end)
-			size = PAGE_SIZE;
-		pa = ALIGN_DOWN(pa, size);
-		rc = arch_aspace_unmap(&as->arch, cur, size);
-		if (!rc)
-			rc = arch_aspace_map(&as->arch, cur, pa, size, prot);
+	/*
+	 * Reservations given access get their pages now, already with prot;
+	 * first, as the step most likely to fail. Left PROT_NONE they stay
+	 * reserved; populated memory made PROT_NONE keeps its pages.
+	 */
+	if (prot) {
+		rc = aspace_fill_reserved(as, va, end, prot, flags);
 		if (rc)
 			goto merge;
-		cur += size;
 	}
 	for (struct vm_region *r = as->regions; r && r->start < end; r = r->next) {
-		if (r->start >= va)
-			r->prot = prot;
+		if (r->end <= va || r->reserved)
+			continue;
+		rc = aspace_reprotect(as, MAX(r->start, va), MIN(r->end, end), prot);
+		if (rc)
+			break;
+	}
+	/* Failed: the reservations just filled still change, their pages are there. */
+	for (struct vm_region *r = as->regions; r && r->start < end; r = r->next) {
+		if (r->start < va || (rc && !r->reserved))
+			continue;
+		r->prot = prot;
+		r->reserved = r->reserved && !prot;
 	}
 merge:
 	aspace_merge(as);
@@ -586,7 +661,7 @@ void aspace_empty(struct aspace *as)
 	for (struct vm_region *r = dead; r; r = r->next) {
 		if (r->kind == VM_XEMEM)	/* the pages are their owner's */
 			arch_aspace_unmap(&as->arch, r->start, r->end - r->start);
-		else
+		else if (!r->reserved)
 			aspace_release(as, r->start, r->end, r->shm != NULL);
 	}
 	as->regions = NULL;

@@ -10,7 +10,9 @@
  * populated with the largest pages its alignment allows, as the parent's.
  *
  * Shared memory (MAP_SHARED, /dev/shm, SysV) is the exception by
- * definition: the child maps the very same pages, and costs nothing.
+ * definition: the child maps the very same pages, and costs nothing. So is
+ * a reservation (mmap PROT_NONE, no pages yet): the child gets the same
+ * reservation, also without pages.
  */
 #include <cove/arch.h>
 #include <cove/aspace.h>
@@ -118,8 +120,8 @@ struct aspace *aspace_clone(struct aspace *src, uint64_t sp, int *err)
 	}
 	brk_mapped = MIN(src->brk_mapped, ALIGN_UP(src->brk_cur, PAGE_SIZE));
 	for (uint32_t i = 0; i < n; i++) {
-		if (snap[i].shm)
-			continue;	/* shared, not copied */
+		if (snap[i].shm || snap[i].reserved)
+			continue;	/* shared, or no pages: nothing copied */
 		aspace_clone_extent(src, &snap[i], sp, brk_mapped, &x);
 		if (snap[i].kind != VM_XEMEM)
 			need += x.map_end - x.map_start;
@@ -143,6 +145,10 @@ struct aspace *aspace_clone(struct aspace *src, uint64_t sp, int *err)
 		if (r->shm) {
 			rc = aspace_map_shared(dst, r->start, r->end - r->start, r->prot, r->kind,
 					       r->shm, r->shm_off);
+			continue;
+		}
+		if (r->reserved) {
+			rc = aspace_reserve(dst, r->start, r->end - r->start, r->kind);
 			continue;
 		}
 		aspace_clone_extent(src, r, sp, brk_mapped, &x);

@@ -51,6 +51,14 @@ struct vm_region {
 	 */
 	struct shmem *shm;
 	uint64_t shm_off;
+	/*
+	 * Address space only, no pages (mmap PROT_NONE, anonymous): prot is 0.
+	 * mprotect to any access populates it then, in the system call, so
+	 * user code still never faults to get memory. A populated region
+	 * mprotected back to PROT_NONE keeps its pages (as Linux does) and is
+	 * not reserved.
+	 */
+	bool reserved;
 	struct vm_region *next;		/* sorted by start */
 };
 
@@ -115,6 +123,11 @@ int aspace_map_anon(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 int aspace_map_file(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 		    enum vm_kind kind, struct vm_file_name *file, uint64_t file_off);
 /*
+ * Reserve [va, va+len) with no access and no pages (mmap PROT_NONE): no
+ * memory is spent until aspace_protect grants access to part of it.
+ */
+int aspace_reserve(struct aspace *as, uint64_t va, uint64_t len, enum vm_kind kind);
+/*
  * Map [va, va+len) onto the pages of shm from shm_off (page aligned) on,
  * shared with every other mapper: the region holds shm as a mapper. 2 MiB
  * pages where the object has a 2 MiB block at a matching alignment. Pages
@@ -133,6 +146,11 @@ int aspace_map_foreign(struct aspace *as, uint64_t va, const struct boot_range *
 		       uint32_t nr, uint32_t prot);
 /* Remove the VM_XEMEM region that is exactly [va, va+len) (every CPU flushed): 0 or -EINVAL. */
 int aspace_unmap_foreign(struct aspace *as, uint64_t va, uint64_t len);
+/*
+ * Change the rights of [va, va+len), all mapped. Reserved parts given
+ * access are populated now (zeroed, large pages where alignment allows);
+ * -ENOMEM, and nothing changed, when the partition cannot hold them.
+ */
 int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot);
 /* A free gap of len bytes aligned to align, highest first below mmap_top. */
 int aspace_find_free(struct aspace *as, uint64_t len, uint64_t align, uint64_t *va);

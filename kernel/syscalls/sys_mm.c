@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Memory calls. Every mapping is populated when it is made; a large
+ * Memory calls. Every mapping is populated when it is made, but for an
+ * anonymous PROT_NONE one, a reservation populated by the mprotect that
+ * grants access (cove/aspace.h, aspace_reserve); a large
  * anonymous mapping is placed on a large-page boundary so it gets large
  * pages. A file mapping is a private copy of the file's bytes, read in when
  * it is made (no demand paging, so no page cache to share either), except
@@ -41,7 +43,10 @@ static uint32_t mm_prot(uint64_t prot)
 	/* x86 cannot map write-only or exec-only: reading comes with both. */
 	uint32_t p = 0;
 
-	/* PROT_NONE stays 0: mapped for the kernel only (see arch_aspace_map). */
+	/*
+	 * PROT_NONE stays 0: mapped for the kernel only (see arch_aspace_map),
+	 * or, anonymous, not populated at all (sys_mmap).
+	 */
 	if (prot & (PROT_READ | PROT_WRITE | PROT_EXEC))
 		p |= VM_READ;
 	if (prot & PROT_WRITE)
@@ -131,10 +136,15 @@ static struct vm_file_name *mm_file_name(struct file *f)
 	return NULL;
 }
 
-/* Map [va, va + len) RW: shm's pages from off on if shm, else new memory. */
+/*
+ * Map [va, va + len) RW: shm's pages from off on if shm, else new memory;
+ * or, reserve, only reserve it (no access, no pages).
+ */
 static int mm_map_at(struct aspace *as, uint64_t va, uint64_t len, enum vm_kind kind,
-		     struct vm_file_name *file, struct shmem *shm, uint64_t off)
+		     struct vm_file_name *file, struct shmem *shm, uint64_t off, bool reserve)
 {
+	if (reserve)
+		return aspace_reserve(as, va, len, kind);
 	if (shm)
 		return aspace_map_shared(as, va, len, VM_READ | VM_WRITE, kind, shm, off);
 	return aspace_map_file(as, va, len, VM_READ | VM_WRITE, kind, file, off);
@@ -142,11 +152,11 @@ static int mm_map_at(struct aspace *as, uint64_t va, uint64_t len, enum vm_kind 
 
 /*
  * Places [va, va + len) as the flags ask and maps it RW (shm: onto its
- * pages from off): 0 or -errno.
+ * pages from off; reserve: only reserves it): 0 or -errno.
  */
 static int mm_place(struct aspace *as, uint64_t addr, uint64_t len, uint64_t flags,
 		    enum vm_kind kind, struct vm_file_name *file, struct shmem *shm,
-		    uint64_t off, uint64_t *va)
+		    uint64_t off, bool reserve, uint64_t *va)
 {
 	int rc;
 
@@ -156,7 +166,7 @@ static int mm_place(struct aspace *as, uint64_t addr, uint64_t len, uint64_t fla
 		/* Replacing is what ld.so does over the span it reserved for a library. */
 		if (flags & MAP_FIXED)
 			aspace_unmap(as, addr, len);
-		rc = mm_map_at(as, addr, len, kind, file, shm, off);
+		rc = mm_map_at(as, addr, len, kind, file, shm, off, reserve);
 		if (rc)
 			return rc == -EEXIST ? -EEXIST : -ENOMEM;
 		*va = addr;
@@ -164,7 +174,7 @@ static int mm_place(struct aspace *as, uint64_t addr, uint64_t len, uint64_t fla
 	}
 	/* A hint is honoured when that range is free, as on Linux. */
 	if (addr && IS_ALIGNED(addr, PAGE_SIZE) &&
-	    !mm_map_at(as, addr, len, kind, file, shm, off)) {
+	    !mm_map_at(as, addr, len, kind, file, shm, off, reserve)) {
 		*va = addr;
 		return 0;
 	}
@@ -175,7 +185,7 @@ static int mm_place(struct aspace *as, uint64_t addr, uint64_t len, uint64_t fla
 	if (aspace_find_free(as, len, kind == VM_ANON || shm ? mm_align_for(as, len) : PAGE_SIZE,
 			     va))
 		return -ENOMEM;
-	if (mm_map_at(as, *va, len, kind, file, shm, off))
+	if (mm_map_at(as, *va, len, kind, file, shm, off, reserve))
 		return -ENOMEM;
 	return 0;
 }
@@ -197,7 +207,7 @@ static int64_t mm_map_host_file(struct aspace *as, uint64_t addr, uint64_t len, 
 		return -EBADF;
 	if (type != MAP_PRIVATE && (prot & VM_WRITE))
 		return -ENODEV;
-	rc = mm_place(as, addr, len, flags, VM_FILE, NULL, NULL, off, &va);
+	rc = mm_place(as, addr, len, flags, VM_FILE, NULL, NULL, off, false, &va);
 	if (rc)
 		return rc;
 	n = offload_pread_into(fd, va, len, off);
@@ -223,7 +233,7 @@ static int64_t mm_map_shared(struct aspace *as, uint64_t addr, uint64_t len, uin
 	if (f && ((f->flags & O_ACCMODE) == O_WRONLY ||
 		  ((prot & VM_WRITE) && (f->flags & O_ACCMODE) != O_RDWR)))
 		return -EACCES;
-	rc = mm_place(as, addr, len, flags, f ? VM_FILE : VM_ANON, NULL, shm, off, &va);
+	rc = mm_place(as, addr, len, flags, f ? VM_FILE : VM_ANON, NULL, shm, off, false, &va);
 	if (rc)
 		return rc;
 	if (prot != (VM_READ | VM_WRITE))
@@ -256,6 +266,7 @@ int64_t sys_mmap(SYSCALL_ARGS)
 	struct vm_file_name *name = NULL;
 	struct shmem *shm;
 	struct file *f = NULL;
+	bool reserve;
 	uint64_t va;
 	int rc;
 
@@ -284,13 +295,19 @@ int64_t sys_mmap(SYSCALL_ARGS)
 			goto out;
 		name = mm_file_name(f);
 	}
-	rc = mm_place(as, addr, len, flags, f ? VM_FILE : VM_ANON, name, NULL, off, &va);
+	/*
+	 * Anonymous PROT_NONE only reserves address space: glibc's malloc
+	 * arenas, ld.so's library spans and Java heaps ask for far more than
+	 * they use. A file's PROT_NONE copy is made as any other.
+	 */
+	reserve = !f && !prot;
+	rc = mm_place(as, addr, len, flags, f ? VM_FILE : VM_ANON, name, NULL, off, reserve, &va);
 	if (!rc && f) {
 		rc = mmap_fill_from_file(f, va, len, off);
 		if (rc)
 			aspace_unmap(as, va, len);
 	}
-	if (!rc && prot != (VM_READ | VM_WRITE))
+	if (!rc && !reserve && prot != (VM_READ | VM_WRITE))
 		aspace_protect(as, va, len, prot);
 out:
 	vm_file_name_put(name);
@@ -352,6 +369,28 @@ static int64_t mm_remap(struct aspace *as, uint64_t old, uint64_t old_len, uint6
 	return (int64_t)va;
 }
 
+/* mremap of a reservation: it stays one, wherever it ends up, and costs nothing. */
+static int64_t mm_remap_reserved(struct aspace *as, uint64_t old, uint64_t old_len,
+				 uint64_t new_len, uint64_t flags, enum vm_kind kind)
+{
+	uint64_t va;
+
+	if (new_len <= old_len) {
+		if (new_len < old_len)
+			aspace_unmap(as, old + new_len, old_len - new_len);
+		return (int64_t)old;
+	}
+	if (aspace_reserve(as, old + old_len, new_len - old_len, kind) == 0)
+		return (int64_t)old;
+	if (!(flags & MREMAP_MAYMOVE))
+		return -ENOMEM;
+	if (aspace_find_free(as, new_len, mm_align_for(as, new_len), &va) ||
+	    aspace_reserve(as, va, new_len, kind))
+		return -ENOMEM;
+	aspace_unmap(as, old, old_len);
+	return (int64_t)va;
+}
+
 /*
  * mremap of shared memory: the mapping grows over more of the same
  * object (in place or moved), never into memory of its own.
@@ -390,6 +429,7 @@ int64_t sys_mremap(SYSCALL_ARGS)
 	uint64_t file_off = 0, shm_off = 0;
 	unsigned long flags;
 	uint32_t prot = 0;
+	bool reserved = false;
 	int64_t rc;
 
 	if ((old & (PAGE_SIZE - 1)) || !new_len || (a3 & MREMAP_FIXED))
@@ -401,6 +441,7 @@ int64_t sys_mremap(SYSCALL_ARGS)
 	if (!rc) {
 		prot = r->prot;
 		kind = r->kind;
+		reserved = r->reserved;
 		file = r->file;
 		file_off = r->file_off + (old - r->start);
 		vm_file_name_get(file);
@@ -412,7 +453,9 @@ int64_t sys_mremap(SYSCALL_ARGS)
 	spin_unlock_irqrestore(&as->lock, flags);
 	if (rc)
 		return rc;
-	if (shm)
+	if (reserved)
+		rc = mm_remap_reserved(as, old, old_len, new_len, a3, kind);
+	else if (shm)
 		rc = mm_remap_shared(as, old, old_len, new_len, a3, prot, kind, shm, shm_off);
 	else
 		rc = mm_remap(as, old, old_len, new_len, a3, prot, kind, file, file_off);

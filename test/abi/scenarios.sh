@@ -161,6 +161,19 @@ scenario_abi_busybox_applets() {
 	rm -rf "$data"
 }
 
+# PROT_NONE reservations (user/reserve.c) in a partition smaller than
+# what they reserve: a 1 GiB mmap, and a thread per glibc malloc arena,
+# each arena a 64 MiB reservation of which a few pages are used.
+scenario_abi_reserve() {
+	boot --smp 2 --mem 128M --initrd "$INITRD" --cmdline "jobs=/tests/reserve.jobs" --timeout 120
+	expect_status 0
+	[ "$(grep -ac 'reserve: ok' "$LOG")" = 2 ] || fail "reserve did not pass with both libcs"
+	expect_job_end 1 "exited with status 0"
+	expect_job_end 2 "exited with status 0"
+	expect_log "cove: all jobs done: 2 run, 0 failed"
+	expect_no_log "KERNEL"
+}
+
 # Processes: fork, vfork, posix_spawn, execve, wait, pipes, SIGCHLD/SIGPIPE,
 # close-on-exec, fork beyond memory, with glibc and musl (user/forkexec.c).
 scenario_abi_processes() {
