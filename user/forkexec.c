@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <poll.h>
 #include <sys/select.h>
+#include <sys/sendfile.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "common.h"
@@ -775,6 +776,81 @@ static void check_select_pipes(void)
 	pass("select-pselect-ppoll");
 }
 
+/* Read fd to its end, counting bytes and checking each is c. */
+static size_t drain(int fd, char c)
+{
+	static char buf[16384];
+	size_t total = 0;
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			if (buf[i] != c)
+				die("drain: byte %zu is %#x, not %#x", total + (size_t)i, buf[i], c);
+		total += (size_t)n;
+	}
+	if (n < 0)
+		die("drain: %s", strerror(errno));
+	return total;
+}
+
+/*
+ * A blocking write larger than a pipe holds goes in whole (POSIX), and
+ * sendfile of a file into a pipe with less room than the chunk loses
+ * nothing (busybox cat copies with sendfile; Python's communicate through
+ * cat once lost 4 KiB).
+ */
+static void check_pipe_whole_writes(void)
+{
+	enum { BIG = 200000, CAP = 65536, PRE = 1000 };
+	static char big[BIG];
+	int a[2], b[2];
+	size_t got;
+	pid_t pid;
+
+	memset(big, 'w', sizeof(big));
+	if (pipe(a))
+		die("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		close(a[1]);
+		usleep(20000);	/* the writer finds the pipe full first */
+		_exit(drain(a[0], 'w') == BIG ? 0 : 1);
+	}
+	close(a[0]);
+	if (write(a[1], big, BIG) != BIG)
+		die("a blocking write of %d bytes into a pipe was cut short", BIG);
+	close(a[1]);
+	expect_exit(pid, 0, "the reader of a whole write");
+
+	memset(big, 's', sizeof(big));
+	a[0] = open("/tmp/forkexec-sendfile", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	if (a[0] < 0 || write(a[0], big, CAP) != CAP || lseek(a[0], 0, SEEK_SET) != 0 || pipe(b))
+		die("making the file and pipe for sendfile: %s", strerror(errno));
+	if (write(b[1], big, PRE) != PRE)
+		die("filling the pipe");
+	pid = fork();
+	if (pid == 0) {
+		ssize_t n;
+		size_t sent = 0;
+
+		close(b[0]);
+		while ((n = sendfile(b[1], a[0], NULL, CAP)) > 0)
+			sent += (size_t)n;
+		_exit(n == 0 && sent == CAP ? 0 : 1);
+	}
+	close(a[0]);
+	close(b[1]);
+	usleep(20000);	/* sendfile finds too little room first */
+	got = drain(b[0], 's');
+	if (got != PRE + CAP)
+		die("sendfile between pipes: %zu bytes came out of %d", got, PRE + CAP);
+	expect_exit(pid, 0, "sendfile of a file into a pipe with less room");
+	unlink("/tmp/forkexec-sendfile");
+	close(b[0]);
+	pass("pipe-whole-writes");
+}
+
 static void check_waitid(void)
 {
 	siginfo_t si;
@@ -834,6 +910,7 @@ int main(int argc, char **argv)
 	check_execve_errors();
 	check_scripts();
 	check_select_pipes();
+	check_pipe_whole_writes();
 	check_waitid();
 	check_fork_enomem();
 	printf("forkexec: ok %d checks\n", nchecks);

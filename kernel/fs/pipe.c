@@ -118,33 +118,40 @@ static int64_t pipe_write(struct file *f, const void *buf, size_t len, uint64_t 
 {
 	struct pipe *pp = f->priv;
 	unsigned long flags = spin_lock_irqsave(&pp->lock);
-	/* Up to PIPE_BUF goes in whole; more may go in parts. */
-	size_t need = MIN(len, (size_t)PIPE_BUF);
-	size_t n, tail, first;
+	size_t done = 0;
 	int rc;
 
 	(void)pos;
-	for (;;) {
+	/*
+	 * As Linux: up to PIPE_BUF goes in whole; a blocking write goes in
+	 * whole, in parts as the reader makes room, unless a signal cuts it
+	 * short; a non-blocking one takes what fits, EAGAIN if nothing does.
+	 */
+	while (done < len) {
+		size_t room = PIPE_SIZE - pp->len, n, tail, first;
+
 		if (!pp->readers) {
 			spin_unlock_irqrestore(&pp->lock, flags);
 			signal_send(task_current()->proc, SIGPIPE);
-			return -EPIPE;
+			return done ? (int64_t)done : -EPIPE;
 		}
-		if (PIPE_SIZE - pp->len >= need)
-			break;
-		rc = pipe_block_locked(f, pp, &flags);
-		if (rc)
-			return rc;
+		if (!room || (len <= PIPE_BUF && room < len)) {
+			rc = pipe_block_locked(f, pp, &flags);
+			if (rc)
+				return done ? (int64_t)done : rc;
+			continue;
+		}
+		n = MIN(len - done, room);
+		tail = (pp->head + pp->len) % PIPE_SIZE;
+		first = MIN(n, PIPE_SIZE - tail);
+		memcpy(pp->buf + tail, (const char *)buf + done, first);
+		memcpy(pp->buf, (const char *)buf + done + first, n - first);
+		pp->len += (uint32_t)n;
+		done += n;
+		pipe_wake_all_locked(pp);
 	}
-	n = MIN(len, (size_t)(PIPE_SIZE - pp->len));
-	tail = (pp->head + pp->len) % PIPE_SIZE;
-	first = MIN(n, PIPE_SIZE - tail);
-	memcpy(pp->buf + tail, buf, first);
-	memcpy(pp->buf, (const char *)buf + first, n - first);
-	pp->len += (uint32_t)n;
-	pipe_wake_all_locked(pp);
 	spin_unlock_irqrestore(&pp->lock, flags);
-	return (int64_t)n;
+	return (int64_t)done;
 }
 
 static unsigned int pipe_poll(struct file *f)

@@ -438,21 +438,30 @@ int64_t sys_sendfile(SYSCALL_ARGS)
 	if (!a2)
 		pos = in->pos;
 	while (left) {
-		uint64_t wpos = out->pos;
-		int64_t n = vfs_read(in, buf, MIN(left, IO_SENDFILE_CHUNK), &pos);
+		int64_t n = vfs_read(in, buf, MIN(left, IO_SENDFILE_CHUNK), &pos), put = 0;
 
 		if (n <= 0) {
 			rc = n;
 			break;
 		}
-		n = vfs_write(out, buf, (size_t)n, &wpos);
-		out->pos = wpos;
-		if (n <= 0) {
-			rc = n;
+		/* Every byte read goes out: what a pipe gave cannot be read again. */
+		while (put < n) {
+			uint64_t wpos = out->pos;
+			int64_t w = vfs_write(out, buf + put, (size_t)(n - put), &wpos);
+
+			out->pos = wpos;
+			if (w <= 0) {
+				rc = w;
+				break;
+			}
+			put += w;
+		}
+		total += (uint64_t)put;
+		left -= (uint64_t)put;
+		if (put < n) {
+			pos -= (uint64_t)(n - put);	/* a file's unsent bytes stay unread */
 			break;
 		}
-		total += (uint64_t)n;
-		left -= (uint64_t)n;
 	}
 	if (a2)
 		copy_to_user(a2, &pos, sizeof(pos));

@@ -179,7 +179,7 @@ scenario_abi_reserve() {
 scenario_abi_processes() {
 	boot --smp 2 --mem 512M --initrd "$INITRD" --cmdline "jobs=/tests/forkexec.jobs" --timeout 300
 	expect_status 0
-	[ "$(grep -ac 'forkexec: ok 21 checks' "$LOG")" = 2 ] ||
+	[ "$(grep -ac 'forkexec: ok 22 checks' "$LOG")" = 2 ] ||
 		fail "forkexec did not pass with both libcs"
 	expect_job_end 1 "exited with status 0"
 	expect_job_end 2 "exited with status 0"

@@ -1164,11 +1164,11 @@ check_back
 	done
 	expect_log_re "^SAME sh$total rc 3 lines 1"
 	expect_log "RC forkexec 0"
-	expect_log "GLIBC forkexec: ok 21 checks"
+	expect_log "GLIBC forkexec: ok 22 checks"
 	expect_log "GLIBC forkexec: cloexec ok"
 	expect_log "GLIBC forkexec: inherited-fd ok"
 	expect_log "RC musl 0"
-	expect_log "MUSL forkexec: ok 21 checks"
+	expect_log "MUSL forkexec: ok 22 checks"
 	expect_log "forkexec: flood 4 children, then EAGAIN"
 	expect_log "forkexec: flood ok"
 	expect_log "cove run: a fork was refused: the job has as many processes with a proxy of their own as the cove module allows (its parameter fork_max)"
