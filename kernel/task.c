@@ -312,6 +312,7 @@ static void process_notify_parent(struct process *p)
 	struct process *free_list = NULL, *parent;
 	unsigned long flags = spin_lock_irqsave(&proc_table_lock);
 
+	p->notified = true;
 	for (int i = 0; i < MAX_PROCESSES; i++) {
 		struct process *c = proc_table[i];
 
@@ -387,7 +388,7 @@ int process_wait(int64_t pid, int options, struct process_wait_result *res)
 			if (!c || !process_wait_match(me, c, pid, options))
 				continue;
 			have = true;
-			if (!c->exited || c->reaped)
+			if (!c->notified || c->reaped)
 				continue;
 			process_wait_fill(c, res);
 			if (!(options & WAIT_NOWAIT)) {

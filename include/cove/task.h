@@ -109,6 +109,12 @@ struct process {
 	uint32_t nr_tasks;		/* threads not yet freed */
 	struct process *parent;
 	bool exited;			/* every thread gone */
+	/*
+	 * Its parent was told (SIGCHLD sent), under proc_table_lock: only now
+	 * may a wait reap it, so a waiter never finds a child ended whose
+	 * SIGCHLD has not been sent yet (as Linux's exit_notify).
+	 */
+	bool notified;
 	bool reaped;			/* collected by wait4 or the job */
 	int exit_code;
 	int term_signal;		/* 0 = exited normally */
