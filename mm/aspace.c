@@ -141,29 +141,40 @@ static void aspace_merge(struct aspace *as)
  * Unmap every page in [va, end), freeing it unless it belongs to a shared
  * object (shared: its object frees it); the regions are not touched.
  */
+/*
+ * The next mapped page at or after *va and below end: *va moves to it, *pa
+ * and *size say where and how large it is. A large page only partly inside
+ * counts 4 KiB at a time (unmapping such a piece splits the tables). False
+ * when no mapped page is left.
+ */
+static bool aspace_next_page(struct aspace *as, uint64_t *va, uint64_t end, phys_addr_t *pa,
+			     uint64_t *size)
+{
+	for (; *va < end; *va += PAGE_SIZE) {
+		if (arch_aspace_translate(&as->arch, *va, pa, size))
+			continue;
+		if (!IS_ALIGNED(*va, *size) || *va + *size > end)
+			*size = PAGE_SIZE;
+		*pa = ALIGN_DOWN(*pa, *size);
+		return true;
+	}
+	return false;
+}
+
 static void aspace_release(struct aspace *as, uint64_t va, uint64_t end, bool shared)
 {
-	as->unmap_gen++;
-	while (va < end) {
-		phys_addr_t pa;
-		uint64_t size;
+	phys_addr_t pa;
+	uint64_t size;
 
-		if (arch_aspace_translate(&as->arch, va, &pa, &size)) {
-			va += PAGE_SIZE;
+	as->unmap_gen++;
+	for (; aspace_next_page(as, &va, end, &pa, &size); va += size) {
+		if (arch_aspace_unmap(&as->arch, va, size))
 			continue;
-		}
-		/* A large page only partly inside goes 4 KiB at a time; the tables split it. */
-		if (!IS_ALIGNED(va, size) || va + size > end)
-			size = PAGE_SIZE;
-		pa = ALIGN_DOWN(pa, size);
-		if (arch_aspace_unmap(&as->arch, va, size) == 0) {
-			as->mapped_bytes -= size;
-			if (shared)
-				as->shared_bytes -= size;
-			else
-				pmem_free(pa, (unsigned int)pmem_order_for(size));
-		}
-		va += size;
+		as->mapped_bytes -= size;
+		if (shared)
+			as->shared_bytes -= size;
+		else
+			pmem_free(pa, (unsigned int)pmem_order_for(size));
 	}
 }
 
@@ -532,27 +543,16 @@ static int aspace_fill_reserved(struct aspace *as, uint64_t va, uint64_t end, ui
 /* Re-map each page of [va, end) with rights prot, keeping its memory. */
 static int aspace_reprotect(struct aspace *as, uint64_t va, uint64_t end, uint32_t prot)
 {
-	uint64_t cur = va;
+	phys_addr_t pa;
+	uint64_t size;
 
-	while (cur < end) {
-		phys_addr_t pa;
-		uint64_t size;
-		int rc;
+	for (; aspace_next_page(as, &va, end, &pa, &size); va += size) {
+		int rc = arch_aspace_unmap(&as->arch, va, size);
 
-		if (arch_aspace_translate(&as->arch, cur, &pa, &size)) {
-			cur += PAGE_SIZE;
-			continue;
-		}
-		/* A large page only partly inside is split into 4 KiB pages by the unmap. */
-		if (!IS_ALIGNED(cur, size) || cur + size > end)
-			size = PAGE_SIZE;
-		pa = ALIGN_DOWN(pa, size);
-		rc = arch_aspace_unmap(&as->arch, cur, size);
 		if (!rc)
-			rc = arch_aspace_map(&as->arch, cur, pa, size, prot);
+			rc = arch_aspace_map(&as->arch, va, pa, size, prot);
 		if (rc)
 			return rc;
-		cur += size;
 	}
 	return 0;
 }
