@@ -51,6 +51,13 @@ int64_t offload_syscall(uint64_t nr, const uint64_t args[6])
 	return rc;
 }
 
+int64_t offload_syscall_regs(uint64_t nr, SYSCALL_ARGS)
+{
+	uint64_t args[6] = { a0, a1, a2, a3, a4, a5 };
+
+	return offload_syscall(nr, args);
+}
+
 static int offload_fd_reserve(int min, bool exact)
 {
 	struct process *p = task_current()->proc;

@@ -11,13 +11,6 @@
 #include <cove/vfs.h>
 #include <arch/syscall_list.h>
 
-static int64_t offload_args(uint64_t nr, SYSCALL_ARGS)
-{
-	uint64_t args[6] = { a0, a1, a2, a3, a4, a5 };
-
-	return offload_syscall(nr, args);
-}
-
 /*
  * dup2/dup3 onto newfd: a file of Cove's copies within Cove's table (its
  * number reserved on the host first); a host file is the proxy's to copy,
@@ -37,7 +30,7 @@ static int64_t offload_dup_to(uint64_t nr, SYSCALL_ARGS)
 		file_put(f);
 		if (f && oldfd != newfd)
 			fd_forget(p->files, newfd);	/* the host replaces its placeholder */
-		return offload_args(nr, a0, a1, a2, a3, a4, a5);
+		return offload_syscall_regs(nr, a0, a1, a2, a3, a4, a5);
 	}
 	return nr == __NR_dup2 ? sys_dup2(a0, a1, a2, a3, a4, a5)
 			       : sys_dup3(a0, a1, a2, a3, a4, a5);
@@ -61,7 +54,7 @@ int64_t sys_chdir_routed(SYSCALL_ARGS)
 
 	if (!offload_path_is_host(AT_FDCWD, a0))
 		return sys_chdir(a0, a1, a2, a3, a4, a5);
-	rc = offload_args(__NR_chdir, a0, a1, a2, a3, a4, a5);
+	rc = offload_syscall_regs(__NR_chdir, a0, a1, a2, a3, a4, a5);
 	if (rc == 0)
 		p->cwd_on_host = true;
 	return rc;
@@ -74,7 +67,7 @@ int64_t sys_fchdir_routed(SYSCALL_ARGS)
 
 	if (!offload_fd_is_host((int)a0))
 		return sys_fchdir(a0, a1, a2, a3, a4, a5);
-	rc = offload_args(__NR_fchdir, a0, a1, a2, a3, a4, a5);
+	rc = offload_syscall_regs(__NR_fchdir, a0, a1, a2, a3, a4, a5);
 	if (rc == 0)
 		p->cwd_on_host = true;
 	return rc;
@@ -103,7 +96,7 @@ int64_t sys_close_range_routed(SYSCALL_ARGS)
 			fd_close(p->files, (int)fd);
 	}
 	if (offload_has_proxy(p))
-		return offload_args(__NR_close_range, a0, a1, a2, a3, a4, a5);
+		return offload_syscall_regs(__NR_close_range, a0, a1, a2, a3, a4, a5);
 	return 0;
 }
 
@@ -112,6 +105,6 @@ int64_t sys_getcwd_routed(SYSCALL_ARGS)
 	struct process *p = task_current()->proc;
 
 	if (offload_has_proxy(p) && p->cwd_on_host)
-		return offload_args(__NR_getcwd, a0, a1, a2, a3, a4, a5);
+		return offload_syscall_regs(__NR_getcwd, a0, a1, a2, a3, a4, a5);
 	return sys_getcwd(a0, a1, a2, a3, a4, a5);
 }

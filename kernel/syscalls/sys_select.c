@@ -193,20 +193,13 @@ static bool select_names_host(int64_t nfds, const uint64_t uset[3])
 	return false;
 }
 
-static int64_t select_offload(uint64_t nr, SYSCALL_ARGS)
-{
-	uint64_t args[6] = { a0, a1, a2, a3, a4, a5 };
-
-	return offload_syscall(nr, args);
-}
-
 int64_t sys_select_routed(SYSCALL_ARGS)
 {
 	uint64_t sets[3] = { a1, a2, a3 }, deadline = IO_POLL_FOREVER;
 	int64_t tv[2], rc;
 
 	if (select_names_host((int64_t)(int)a0, sets))
-		return select_offload(__NR_select, a0, a1, a2, a3, a4, a5);
+		return offload_syscall_regs(__NR_select, a0, a1, a2, a3, a4, a5);
 	if (a4) {
 		if (copy_from_user(tv, a4, sizeof(tv)))
 			return -EFAULT;
@@ -232,7 +225,7 @@ int64_t sys_pselect6_routed(SYSCALL_ARGS)
 	int64_t ts[2], rc;
 
 	if (select_names_host((int64_t)(int)a0, sets))
-		return select_offload(__NR_pselect6, a0, a1, a2, a3, a4, a5);
+		return offload_syscall_regs(__NR_pselect6, a0, a1, a2, a3, a4, a5);
 	if (a4) {
 		if (copy_from_user(ts, a4, sizeof(ts)))
 			return -EFAULT;
