@@ -150,6 +150,14 @@ $(USER_STAMP): $(wildcard user/*.c user/*.h) include/cove/fault_kinds.h user/Mak
 	@$(MAKE) --no-print-directory -s -C user O=$(USER_OUT)
 	@touch $@
 
+# MPI programs (user/mpi/), dynamically linked by each MPI's own mpicc.
+MPI_STAMP := $(USER_OUT)/mpi/.built
+.PHONY: mpi
+mpi: $(MPI_STAMP)
+$(MPI_STAMP): $(wildcard user/mpi/*.c) user/mpi/Makefile | deps
+	@$(MAKE) --no-print-directory -s -C user/mpi O=$(USER_OUT)/mpi
+	@touch $@
+
 $(INITRAMFS): $(USER_STAMP) scripts/mkinitramfs.sh $(wildcard test/abi/*.jobs)
 	@echo "  CPIO    $@"
 	@scripts/mkinitramfs.sh $@ $(USER_OUT)
@@ -241,7 +249,7 @@ COKERNEL_SRCS := $(wildcard linux/module/*.c linux/module/*.h linux/module/*.S) 
 INSN_PLUGIN := $(BUILD)/bench/insn_plugin.so
 INSN_MARK := $(BUILD)/bench/insn_mark
 cokernel: $(BUILD)/cokernel/cove.ko $(BUILD)/cokernel/covectl $(BUILD)/cokernel/memwatch \
-	  $(BUILD)/linux/cove $(USER_STAMP) $(INSN_PLUGIN) $(INSN_MARK)
+	  $(BUILD)/linux/cove $(USER_STAMP) $(MPI_STAMP) $(INSN_PLUGIN) $(INSN_MARK)
 $(INSN_PLUGIN): test/bench/insn_plugin.c test/bench/qemu_plugin_abi.h test/bench/insn_marker.h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
