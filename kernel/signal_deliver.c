@@ -5,6 +5,7 @@
  * wait for one (pause, sigsuspend, sigtimedwait).
  */
 #include <cove/arch.h>
+#include <cove/aspace.h>
 #include <cove/errno.h>
 #include <cove/kprintf.h>
 #include <cove/percpu.h>
@@ -12,6 +13,7 @@
 #include <cove/signal.h>
 #include <cove/task.h>
 #include <cove/timer.h>
+#include <arch/trap.h>
 #include "signal_internal.h"
 
 /* p->lock held: the next signal for t from its own set, then the process's. */
@@ -167,7 +169,13 @@ static void signal_take_one(struct trap_frame *f)
 		return;
 	}
 	if (ka.handler == SIG_DFL) {
+		char where[96];
+
 		spin_unlock_irqrestore(&p->lock, flags);
+		/* Where it was: what a user of a job that hung and was killed asks first. */
+		aspace_describe(p->as, f->rip, where, sizeof(where));
+		pr_info("%s[%u]: signal %d at ip %016lx (%s) sp %016lx\n", p->name, t->tid, sig,
+			f->rip, where, f->rsp);
 		process_exit(p, 0, sig, signal_dumps_core(sig));
 	}
 	oldmask = t->restore_sigmask ? t->saved_sigmask : t->sigmask;

@@ -154,6 +154,11 @@ int aspace_unmap_foreign(struct aspace *as, uint64_t va, uint64_t len);
 int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot);
 /* A free gap of len bytes aligned to align, highest first below mmap_top. */
 int aspace_find_free(struct aspace *as, uint64_t len, uint64_t align, uint64_t *va);
+/*
+ * What holds va, for a console line: "libc.so.6+0x2a1f0" (the file and
+ * the offset in it), "anonymous memory+0x10", or "unmapped".
+ */
+void aspace_describe(struct aspace *as, uint64_t va, char *buf, size_t len);
 /* The region containing va, or NULL (caller holds as->lock). */
 struct vm_region *aspace_find(struct aspace *as, uint64_t va);
 /* Copy into / out of user memory through the kernel's direct map. */

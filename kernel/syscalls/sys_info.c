@@ -5,6 +5,7 @@
 #include <cove/errno.h>
 #include <cove/file.h>
 #include <cove/pmem.h>
+#include <cove/random.h>
 #include <cove/smp.h>
 #include <cove/spinlock.h>
 #include <cove/string.h>

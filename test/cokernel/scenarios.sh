@@ -1676,3 +1676,6 @@ check_back
 	expect_log "SAME"
 	expect_all_back
 }
+
+# shellcheck source=test/cokernel/mpi.sh
+. test/cokernel/mpi.sh

@@ -137,6 +137,7 @@ void user_fault(struct trap_frame *f)
 	struct process *p = t->proc;
 	uint64_t cr2 = f->vector == EXC_PAGE_FAULT ? read_cr2() : 0;
 	struct ksiginfo info;
+	char where[96];
 	int sig;
 
 	arch_irq_enable();
@@ -153,15 +154,16 @@ void user_fault(struct trap_frame *f)
 	t->fault_addr = cr2;
 	if (signal_fault(&info))
 		return;
+	aspace_describe(p->as, f->rip, where, sizeof(where));
 	if (f->vector == EXC_PAGE_FAULT) {
-		pr_err("%s[%u]: segfault at %lx ip %016lx sp %016lx error %lx%s\n", p->name, t->tid,
-		       cr2, f->rip, f->rsp, f->error_code,
+		pr_err("%s[%u]: segfault at %lx ip %016lx (%s) sp %016lx error %lx%s\n", p->name,
+		       t->tid, cr2, f->rip, where, f->rsp, f->error_code,
 		       user_fault_is_stack_overflow(p->as, cr2) ? " (stack overflow)" : "");
 	} else {
-		pr_err("%s[%u]: %s ip %016lx sp %016lx error %lx\n", p->name, t->tid,
+		pr_err("%s[%u]: %s ip %016lx (%s) sp %016lx error %lx\n", p->name, t->tid,
 		       sig == SIGFPE ? "divide error" : sig == SIGILL ? "invalid opcode" :
 		       sig == SIGTRAP ? "trap" : sig == SIGBUS ? "bus error" : "general protection",
-		       f->rip, f->rsp, f->error_code);
+		       f->rip, where, f->rsp, f->error_code);
 	}
 	process_exit(p, 0, sig, signal_dumps_core(sig));
 }
