@@ -71,5 +71,13 @@ int offload_signal_forked(uint32_t job, int sig);
 
 /* Fill [va, va+len) of the current process from host fd at off (file mmap). */
 int64_t offload_pread_into(int fd, uint64_t va, uint64_t len, uint64_t off);
+/*
+ * The host's path of host descriptor fd (its /proc/self/fd link there),
+ * in out (len bytes with the NUL, at most OFFLOAD_PATH_SCRATCH - 32): the
+ * proxy reads and writes through scratch, OFFLOAD_PATH_SCRATCH bytes of
+ * the caller's writable memory that it is about to overwrite anyway.
+ */
+#define OFFLOAD_PATH_SCRATCH 4096
+int offload_fd_host_path(int fd, uint64_t scratch, char *out, size_t len);
 
 #endif /* COVE_OFFLOAD_H */

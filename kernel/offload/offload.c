@@ -6,6 +6,8 @@
  */
 #include <cove/aspace.h>
 #include <cove/errno.h>
+#include <cove/kvsnprintf.h>
+#include <cove/uaccess.h>
 #include <cove/file.h>
 #include <cove/host.h>
 #include <cove/offload.h>
@@ -106,6 +108,29 @@ const struct fd_numbers offload_fd_numbers = {
 	.release = offload_fd_release,
 	.list = offload_host_fds,
 };
+
+int offload_fd_host_path(int fd, uint64_t scratch, char *out, size_t len)
+{
+	char link[32];
+	uint64_t args[6];
+	int64_t n;
+
+	if (len < 2 || len > OFFLOAD_PATH_SCRATCH - sizeof(link))
+		return -EINVAL;
+	ksnprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	if (copy_to_user(scratch, link, sizeof(link)))
+		return -EFAULT;
+	args[0] = scratch;
+	args[1] = scratch + sizeof(link);
+	args[2] = len - 1;
+	n = offload_syscall(__NR_readlink, args);
+	if (n < 0)
+		return (int)n;
+	if (copy_from_user(out, scratch + sizeof(link), (size_t)n))
+		return -EFAULT;
+	out[n] = 0;
+	return 0;
+}
 
 int64_t offload_pread_into(int fd, uint64_t va, uint64_t len, uint64_t off)
 {
