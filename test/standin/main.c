@@ -400,7 +400,7 @@ void standin_main(uint32_t magic, uint64_t info)
 	      ALIGN_DOWN(watch_target(), PAGE_SIZE), cove_cmdline);
 	if (facts.initrd.size) {
 		print("standin: initrd of %lu KiB at %lx; its files are the host's too\n",
-		      facts.initrd.size >> 10, enclave.bp->initrd_addr);
+		      facts.initrd.size >> 10, enclave.bp->pisces.initrd_addr);
 		files_init(&facts.initrd);
 	}
 

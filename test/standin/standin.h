@@ -87,7 +87,7 @@ struct enclave {
 	uint64_t entry;			/* physical 64-bit Pisces entry (boot core) */
 	uint64_t cpu_entry;		/* the protection layer's, every other core */
 	uint64_t image_start, image_end, align;
-	struct pisces_boot_params *bp;
+	struct cove_boot_block *bp;
 	struct cove_console_ring *ring;
 	struct cove_chan *ctl;
 	struct cove_chan *lc;
