@@ -180,17 +180,16 @@ _Static_assert(offsetof(struct pisces_xbuf, data) == PISCES_XBUF_HDR, "Pisces xb
 /* A control message and its answer (Pisces's pisces_cmd, pisces_resp). */
 struct pisces_cmd {
 	uint64_t cmd;			/* PISCES_CMD_* */
-	uint32_t data_len;		/* bytes after this header */
-	uint8_t data[];
+	uint32_t data_len;		/* bytes after this header (data follows) */
 } __attribute__((packed));
 
 struct pisces_resp {
 	uint64_t status;		/* 0, or (uint64_t)-1: Pisces's only failure */
-	uint32_t data_len;
-	uint8_t data[];
+	uint32_t data_len;		/* data follows */
 } __attribute__((packed));
 
 #define PISCES_MSG_HDR 12
+_Static_assert(sizeof(struct pisces_cmd) == PISCES_MSG_HDR, "Pisces command header");
 #define PISCES_STATUS_OK 0ULL
 #define PISCES_STATUS_ERR ((uint64_t)-1)
 
@@ -252,8 +251,7 @@ struct pisces_file_pair {	/* LOAD_FILE, STORE_FILE */
 
 struct pisces_lcall {
 	uint64_t lcall;
-	uint32_t data_len;
-	uint8_t data[];
+	uint32_t data_len;		/* data follows */
 } __attribute__((packed));
 
 /* Cove's extension of the block, in its first page after the Pisces fields. */
