@@ -174,28 +174,20 @@ static int32_t pisces_dispatch(host_pisces_control_fn control, uint32_t len)
 	memcpy(&hdr, pisces_msg, PISCES_MSG_HDR);
 	/* A command's body is what came, whatever its header claims. */
 	switch (hdr.cmd) {
-	case PISCES_CMD_ADD_CPU:
 	case PISCES_CMD_ADD_MEM:
-	case PISCES_CMD_REMOVE_MEM:
-		if (len < sizeof(struct pisces_cmd_mem)) {
+	case PISCES_CMD_REMOVE_MEM: {
+		struct pisces_cmd_mem m;
+
+		if (len < sizeof(m)) {
 			ksnprintf(err, sizeof(err), "%u bytes, too short", len);
 			goto bad;
 		}
-		if (hdr.cmd == PISCES_CMD_ADD_CPU) {
-			struct pisces_cmd_cpu c;
-
-			memcpy(&c, pisces_msg, sizeof(c));
-			arg[0] = c.apic_id;
-			op = COVE_CTL_ADD_CPU;
-		} else {
-			struct pisces_cmd_mem m;
-
-			memcpy(&m, pisces_msg, sizeof(m));
-			arg[0] = m.phys_addr;
-			arg[1] = m.size;
-			op = hdr.cmd == PISCES_CMD_ADD_MEM ? COVE_CTL_ADD_MEM : COVE_CTL_REMOVE_MEM;
-		}
+		memcpy(&m, pisces_msg, sizeof(m));
+		arg[0] = m.phys_addr;
+		arg[1] = m.size;
+		op = hdr.cmd == PISCES_CMD_ADD_MEM ? COVE_CTL_ADD_MEM : COVE_CTL_REMOVE_MEM;
 		break;
+	}
 	case PISCES_CMD_LAUNCH_JOB: {
 		struct pisces_cmd_launch_job lj;
 
@@ -215,6 +207,15 @@ static int32_t pisces_dispatch(host_pisces_control_fn control, uint32_t len)
 	case PISCES_CMD_SHUTDOWN:
 		op = COVE_CTL_SHUTDOWN;
 		break;
+	case PISCES_CMD_ADD_CPU:
+		/*
+		 * A core Cove adds must already wait in the protection layer's
+		 * entry, as only a loader that speaks the extension starts it:
+		 * refused at once rather than after the wait for it.
+		 */
+		ksnprintf(err, sizeof(err), "cores are added only by a loader with Cove's "
+			  "extension (they must wait in the protection layer's entry)");
+		goto bad;
 	case PISCES_CMD_REMOVE_CPU:
 		ksnprintf(err, sizeof(err), "Cove does not give cores back while it runs");
 		goto bad;

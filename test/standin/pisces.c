@@ -42,7 +42,8 @@ int pisces_fill(struct enclave *e, const char *cmdline, uint32_t tsc_khz,
 		const struct range *initrd)
 {
 	struct pisces_boot_params *bp = (void *)e->base;
-	uint64_t kernel_size = e->image_end - e->image_start;
+	/* What a Pisces loader reads: the flat file (build/cove.bin), .bss not in it. */
+	uint64_t kernel_size = e->image_file_end - e->image_start;
 	uint64_t initrd_off = ALIGN_UP(P_KERNEL_OFF + kernel_size + PISCES_BSS_PAD, 2 * MiB);
 	struct pisces_xbuf *lc;
 	size_t len = strlen(cmdline);

@@ -88,6 +88,7 @@ struct enclave {
 	uint64_t entry;			/* physical 64-bit Pisces entry (boot core) */
 	uint64_t cpu_entry;		/* the protection layer's, every other core */
 	uint64_t image_start, image_end, align;
+	uint64_t image_file_end;	/* end of the bytes a flat file of it holds (no .bss) */
 	struct cove_boot_block *bp;
 	struct cove_console_ring *ring;
 	struct cove_chan *ctl;
