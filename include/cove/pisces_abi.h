@@ -66,7 +66,7 @@ struct pisces_boot_params {
 	uint8_t init_dbg_buf[16];
 	uint64_t magic;			/* PISCES_MAGIC */
 	volatile uint64_t flags;	/* PISCES_FLAG_* */
-	uint64_t boot_params_size;	/* 0 (older loaders) or at least PISCES_BOOT_PARAMS_SIZE */
+	uint64_t boot_params_size;	/* 0 (older loaders), else >= PISCES_BOOT_PARAMS_SIZE */
 	uint64_t cpu_id;		/* host number of the boot core */
 	uint64_t apic_id;		/* APIC ID of the boot core */
 	uint64_t cpu_khz;		/* TSC frequency */

@@ -57,7 +57,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(bi->nr_cpus >= 1 && bi->nr_cpus <= COVE_MAX_ENCLAVE_CPUS);
 		FUZZ_ASSERT(bi->nr_granted <= COVE_MAX_GRANTS);
 		FUZZ_ASSERT(memchr(bi->cmdline, 0, sizeof(bi->cmdline)));
-		FUZZ_ASSERT(pp.channels == COVE_CHANNELS_PISCES || pp.channels == COVE_CHANNELS_COVE);
+		FUZZ_ASSERT(pp.channels == COVE_CHANNELS_PISCES ||
+			    pp.channels == COVE_CHANNELS_COVE);
 	} else {
 		FUZZ_ASSERT(pp.error);
 	}

@@ -342,8 +342,10 @@ TEST(pisces_job_spec_becomes_a_job_line)
 	CHECK_EQ(pisces_job_line((const void *)spec, line, 64, err, sizeof(err)), -EINVAL);
 
 	memset(spec, 0, sizeof(spec));
-	CHECK_EQ(pisces_job_line((const void *)spec, line, sizeof(line), err, sizeof(err)), -EINVAL);
+	CHECK_EQ(pisces_job_line((const void *)spec, line, sizeof(line), err, sizeof(err)),
+		 -EINVAL);
 	CHECK(strstr(err, "no program"));
 	strcpy((char *)spec + 64, "/bin/x\"y");
-	CHECK_EQ(pisces_job_line((const void *)spec, line, sizeof(line), err, sizeof(err)), -EINVAL);
+	CHECK_EQ(pisces_job_line((const void *)spec, line, sizeof(line), err, sizeof(err)),
+		 -EINVAL);
 }

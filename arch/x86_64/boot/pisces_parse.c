@@ -48,7 +48,8 @@ static int pisces_buffer(struct boot_info *bi, struct pisces_parsed *out, uint64
 }
 
 static int pisces_parse_extension(const struct cove_boot_tail *t, uint64_t block_phys,
-				  pisces_phys_fn phys, struct boot_info *bi, struct pisces_parsed *out)
+				  pisces_phys_fn phys, struct boot_info *bi,
+				  struct pisces_parsed *out)
 {
 	const struct cove_host_page *hp;
 	uint32_t nr_cpus = t->nr_cpus;
@@ -56,7 +57,8 @@ static int pisces_parse_extension(const struct cove_boot_tail *t, uint64_t block
 	if (t->version != COVE_TAIL_VERSION || t->tail_size < sizeof(*t))
 		return pisces_refuse(out, "the Cove extension has another version than this "
 				     "kernel's (3)");
-	if (!nr_cpus || nr_cpus > COVE_MAX_ENCLAVE_CPUS || t->cpus[0].apic_id != bi->cpus[0].apic_id)
+	if (!nr_cpus || nr_cpus > COVE_MAX_ENCLAVE_CPUS ||
+	    t->cpus[0].apic_id != bi->cpus[0].apic_id)
 		return pisces_refuse(out, "the extension's CPU list is malformed");
 	for (uint32_t i = 0; i < nr_cpus && i < BOOT_MAX_CPUS; i++) {
 		bi->cpus[i].apic_id = t->cpus[i].apic_id;
@@ -79,7 +81,8 @@ static int pisces_parse_extension(const struct cove_boot_tail *t, uint64_t block
 	bi->doorbell_vector = t->doorbell_vector;
 	bi->enclave_id = t->enclave_id;
 	if (t->channels != COVE_CHANNELS_PISCES && t->channels != COVE_CHANNELS_COVE)
-		return pisces_refuse(out, "the extension asks for channels this kernel does not know");
+		return pisces_refuse(out, "the extension asks for channels this kernel does "
+				     "not know");
 	out->channels = t->channels;
 	out->host_time_ns = t->host_time_ns;
 	out->state_addr = bi->host_state;
@@ -131,7 +134,8 @@ int pisces_parse(const void *block, uint64_t block_phys, const struct pisces_ima
 	if (!pisces_inside(bi, img->phys, img->size) || bp->kernel_size > img->size)
 		return pisces_refuse(out, "the partition cannot hold the kernel and its .bss");
 	if (bp->initrd_size && pisces_inside(bi, bp->initrd_addr, bp->initrd_size) &&
-	    bp->initrd_addr < img->phys + img->size && img->phys < bp->initrd_addr + bp->initrd_size)
+	    bp->initrd_addr < img->phys + img->size &&
+	    img->phys < bp->initrd_addr + bp->initrd_size)
 		return pisces_refuse(out, "the initrd overlaps the kernel's .bss");
 
 	rc = pisces_hold(bi, out, block_phys, block_size, "boot block");
@@ -141,7 +145,8 @@ int pisces_parse(const void *block, uint64_t block_phys, const struct pisces_ima
 	if (!rc)
 		rc = pisces_buffer(bi, out, bp->control_buf_addr, bp->control_buf_size,
 				   PISCES_XBUF_HDR + 256, "control channel",
-				   "the control buffer is missing, too small or outside the partition");
+				   "the control buffer is missing, too small or outside the "
+				   "partition");
 	if (!rc && (!bp->control_buf_addr || !bp->control_buf_size))
 		rc = pisces_refuse(out, "the control buffer is missing, too small or outside the "
 				   "partition");
@@ -156,7 +161,8 @@ int pisces_parse(const void *block, uint64_t block_phys, const struct pisces_ima
 		rc = pisces_hold(bi, out, img->phys, img->size, "kernel image");
 	if (!rc)
 		rc = pisces_buffer(bi, out, bp->initrd_size ? bp->initrd_addr : 0,
-				   bp->initrd_size, 1, "initrd", "the initrd is outside the partition");
+				   bp->initrd_size, 1, "initrd",
+				   "the initrd is outside the partition");
 	if (rc)
 		return rc;
 	if (!bp->cpu_khz || bp->cpu_khz > UINT32_MAX)
