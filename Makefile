@@ -66,7 +66,7 @@ USER_OUT := $(abspath $(BUILD)/user)
 
 .PHONY: all iso run debug clean deps test test-unit test-boot test-abi test-bench test-protect bench \
 	bench-cokernel test-cokernel cokernel guest-deps
-all: $(ELF) $(ISO)
+all: $(ELF) $(ISO) $(BUILD)/cove.bin
 iso: $(ISO)
 
 # Installs only what is missing (dpkg is asked, apt only when needed).
@@ -135,6 +135,13 @@ $(ELF): $(KERNEL_OBJS) $(BUILD)/ksyms.o arch/$(ARCH)/kernel.ld
 	@nm -n $@ | grep -i ' t ' > $(BUILD)/text2.sym
 	@cmp -s $(BUILD)/text1.sym $(BUILD)/text2.sym || \
 		{ echo "error: text moved between the two links; symbols would lie" >&2; rm -f $@; exit 1; }
+
+# What a Pisces loader copies to the partition's second 2 MiB and enters at
+# its first byte (the jump in pisces_head.asm): the image from its link
+# address 0x200000 on, as one flat file (.bss excluded, as Pisces expects).
+$(BUILD)/cove.bin: $(ELF)
+	@echo "  OBJCOPY $@"
+	@objcopy -O binary $< $@
 
 # The ISO carries the command line in grub.cfg: rebuild it when that changes.
 CMDLINE_STAMP := $(BUILD)/cmdline.txt

@@ -43,6 +43,7 @@ struct job {
 	uint32_t slot;			/* its index in job_table */
 	uint32_t number;		/* Cove's number for it, in console lines */
 	uint32_t host_id;		/* co-kernel: the host's id for it; 0 = a bare-mode job */
+	bool local;			/* co-kernel, from the initramfs: its end ends nothing */
 	/* Under job_lock: */
 	uint32_t count;			/* processes running, + 1 while it is being started */
 	bool rank_failed;		/* some rank ended badly */
@@ -481,6 +482,8 @@ static void job_finish(struct job *j, bool started)
 		kprintf("job %u: done, status %#x for the host\n", j->number, j->wait_status);
 		job_host_post_exit(j->host_id, j->wait_status);
 	}
+	if (started && j->local)
+		kprintf("job %u: done, status %#x\n", j->number, j->wait_status);
 	job_free(j);
 }
 
@@ -547,7 +550,7 @@ static void job_process_forked(struct process *child)
 /* A count of the job dropped to nothing: the job is over. */
 static void job_ended(struct job *j)
 {
-	bool bare = !j->host_id;
+	bool bare = !j->host_id && !j->local;
 
 	job_finish(j, true);
 	if (bare)
@@ -635,6 +638,33 @@ void job_start_host(uint32_t host_job, const char *line)
 	} else {
 		job_finish(j, true);
 	}
+}
+
+void job_start_local(const char *line)
+{
+	struct job *j;
+	char err[192];
+	int rc;
+
+	j = job_alloc(0, err, sizeof(err));
+	if (!j) {
+		pr_err("job: cannot start: %s\n", err);
+		return;
+	}
+	j->local = true;
+	rc = job_parse_line(line, &j->spec, j->env, sizeof(j->env), err, sizeof(err));
+	if (!rc)
+		rc = job_take_cpus(j, err, sizeof(err));
+	if (!rc) {
+		kprintf("job %u: %s (%u rank%s)\n", j->number, line, j->spec.ranks,
+			j->spec.ranks == 1 ? "" : "s");
+		job_note_start(j);
+		rc = job_launch(j, err, sizeof(err));
+	}
+	if (rc)
+		pr_err("job %u: cannot start: %s\n", j->number, err);
+	if (job_count_down(j, rc ? 127 << 8 : 0))
+		job_finish(j, true);
 }
 
 int job_signal_host(uint32_t host_job, int sig)
