@@ -26,6 +26,7 @@
 #include <cove/string.h>
 #include <cove/task.h>
 #include <cove/user_stack.h>
+#include <cove/vdso.h>
 #include <arch/memlayout.h>
 #include <arch/trap.h>
 #include <arch/x86.h>
@@ -219,6 +220,7 @@ static int exec_build_stack(struct aspace *as, const struct exec_params *ep,
 		.random16 = random16,
 		.platform = "x86_64",
 		.at_minsigstksz = 2048,
+		.at_sysinfo_ehdr = vdso_base(),
 	};
 	void *buf = kmalloc(EXEC_ARGS_MAX);
 	int rc;
@@ -319,6 +321,8 @@ int exec_build(const struct exec_params *ep, struct exec_image *img, char *err, 
 			goto fail;
 		}
 	}
+	if (!rc)
+		rc = vdso_map(as);
 	if (!rc)
 		rc = exec_build_stack(as, ep, &prog.plan, dynamic ? interp.plan.bias : 0, &img->sp);
 	if (rc)

@@ -34,6 +34,11 @@ enum vm_kind {
 	 * mprotect: -EACCES).
 	 */
 	VM_XEMEM,
+	/*
+	 * The vDSO and its time page (cove/vdso.h): the kernel's shared pages,
+	 * read-only, mapped by exec and kept shared by fork.
+	 */
+	VM_VDSO,
 };
 
 struct shmem;

@@ -82,6 +82,8 @@ struct task {
 	volatile int wake_reason;	/* 0 woken, -ETIMEDOUT, -EINTR */
 	struct task *thread_next;	/* the process's thread list */
 	uint64_t switches;
+	/* Entries into the kernel from its user code: system calls, faults, interrupts. */
+	uint64_t kentries;
 	uint64_t run_ns;		/* time on a CPU, up to its last switch out */
 	uint64_t run_since;		/* when it last switched in */
 };

@@ -162,6 +162,8 @@ static int pid_maps_fn(struct process *p, void *ctx)
 			name = "[heap]";
 		} else if (r->kind == VM_STACK) {
 			name = "[stack]";
+		} else if (r->kind == VM_VDSO) {
+			name = (r->prot & VM_EXEC) ? "[vdso]" : "[vvar]";
 		}
 		fmt_maps_line(m->sb, r->start, r->end, r->prot, 0, dev, ino, name);
 	}

@@ -38,6 +38,7 @@ int syscall_dispatch(struct trap_frame *f)
 	struct task *t;
 
 	arch_irq_enable();
+	this_cpu()->current->kentries++;
 	e = __builtin_expect(nr < SYSCALL_MAX, 1) ? &syscall_table[nr] : NULL;
 	if (__builtin_expect(e && e->kind == SYSCALL_NATIVE, 1)) {
 		f->rax = (uint64_t)e->fn(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);

@@ -419,3 +419,25 @@ scenario_abi_procsys() {
 	expect_log "cove: all jobs done: 18 run, 0 failed"
 	expect_no_log "KERNEL"
 }
+
+# The vDSO (issue 19): glibc and musl, static and dynamic, find the time
+# calls through AT_SYSINFO_EHDR and make no trap for them (the kernel's own
+# count of the thread's entries, which a loop of real system calls moves by
+# exactly one a call); every result agrees with the system call's.
+scenario_abi_vdso() {
+	local name log
+	boot --smp 2 --mem 512M --initrd "$INITRD" --cmdline "jobs=/tests/vdso.jobs"
+	expect_status 0
+	log="$(tr -d '\r' < "$LOG")"
+	[ "$(echo "$log" | grep -c '^vdsotest: ok$')" = 4 ] || fail "vdsotest did not pass 4 times"
+	for name in realtime monotonic monotonic_raw realtime_coarse monotonic_coarse boottime \
+		    gettimeofday time getcpu; do
+		[ "$(echo "$log" | grep -c "^vdsotest: traps $name 0\$")" = 4 ] ||
+			fail "$name trapped: $(echo "$log" | grep "traps $name " | tr '\n' ' ')"
+	done
+	[ "$(echo "$log" | grep -c '^vdsotest: traps syscall 1000$')" = 4 ] ||
+		fail "the entry counter did not count 1000 system calls"
+	[ "$(echo "$log" | grep -c '^vdsotest: maps ok$')" = 4 ] || fail "no [vdso] in /proc/self/maps"
+	expect_log "cove: all jobs done: 4 run, 0 failed"
+	expect_no_log "KERNEL"
+}

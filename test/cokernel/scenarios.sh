@@ -1676,3 +1676,43 @@ check_back
 	expect_log "SAME"
 	expect_all_back
 }
+
+# The vDSO in an enclave (issue 19): a job under `cove run`, glibc and musl
+# static and glibc dynamic (ld.so and libc from the host), tells the time
+# with no trap, and prints what the same program prints on Linux but for
+# the trap counts Linux cannot give.
+scenario_apps_vdso() {
+	cokernel_vm --timeout 400 "${CLI_ADDS[@]}" \
+		--add "$BUILD/user/glibc/vdsotest:/data/vdsotest" \
+		--add "$BUILD/user/musl/vdsotest:/data/vdsotest_musl" \
+		--add "$BUILD/user/dynamic/glibc/vdsotest-dyn:/data/vdsotest_dyn" -- '
+id=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf); echo "CREATED $id"
+cd /tmp
+for p in vdsotest vdsotest_musl vdsotest_dyn; do
+	/data/$p 1000 > /tmp/host.$p 2>&1; echo "RC host $p $?"
+	cove run $id -- /data/$p 1000 > /tmp/job.$p 2>&1; echo "RC job $p $?"
+	sed "s/^/JOB $p /" /tmp/job.$p
+	grep -v " traps " /tmp/host.$p > /tmp/host.$p.cmp
+	grep -v " traps " /tmp/job.$p > /tmp/job.$p.cmp
+	cmp -s /tmp/host.$p.cmp /tmp/job.$p.cmp && echo "SAME $p lines $(wc -l < /tmp/job.$p.cmp)"
+done
+cove destroy $id; echo "RC destroy $?"
+check_back
+'
+	expect_status 0
+	expect_log "CREATED 1"
+	local p name
+	for p in vdsotest vdsotest_musl vdsotest_dyn; do
+		expect_log "RC host $p 0"
+		expect_log "RC job $p 0"
+		expect_log "JOB $p vdsotest: ok"
+		expect_log "SAME $p lines 14"
+		for name in realtime monotonic monotonic_raw realtime_coarse monotonic_coarse \
+			    boottime gettimeofday time getcpu; do
+			expect_log "JOB $p vdsotest: traps $name 0"
+		done
+		expect_log "JOB $p vdsotest: traps syscall 1000"
+	done
+	expect_log "RC destroy 0"
+	expect_all_back
+}

@@ -132,6 +132,7 @@ void trap_dispatch(struct trap_frame *f)
 			arch_halt_forever();
 		/* A fault in a program is the program's signal, never the kernel's end. */
 		if (trap_from_user(f) && f->vector != EXC_NMI && f->vector != EXC_MACHINE_CHECK) {
+			this_cpu()->current->kentries++;
 			user_fault(f);
 			signal_exit_to_user(f);
 			return;
@@ -145,6 +146,7 @@ void trap_dispatch(struct trap_frame *f)
 	trap_interrupt(f);
 	if (trap_from_user(f)) {
 		this_cpu()->user_irqs++;
+		this_cpu()->current->kentries++;
 		if (signal_exit_work(f))
 			signal_exit_to_user(f);
 	}
