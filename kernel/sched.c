@@ -3,6 +3,7 @@
  * The scheduler: one run queue per CPU, tasks pinned to their CPU, round
  * robin only while a CPU is shared, and no timer at all otherwise.
  */
+#include <cove/acct.h>
 #include <cove/arch.h>
 #include <cove/errno.h>
 #include <cove/heap.h>
@@ -134,6 +135,7 @@ static void sched_account(struct task *prev, struct task *next)
 		__atomic_store_n(&prev->run_ns, prev->run_ns + (now - MIN(prev->run_since, now)),
 				 __ATOMIC_RELAXED);
 	__atomic_store_n(&next->run_since, now, __ATOMIC_RELAXED);
+	acct_switch(prev, next, arch_cycles());
 }
 
 void schedule(void)

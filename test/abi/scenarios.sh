@@ -441,3 +441,28 @@ scenario_abi_vdso() {
 	expect_log "cove: all jobs done: 4 run, 0 failed"
 	expect_no_log "KERNEL"
 }
+
+# Accounting that is true (issue 19): per-thread user and system time by
+# the cycle counter at every crossing, checked against work the program
+# knows it did (test/abi/cputime.jobs, user/cputime.c states the
+# tolerances): a spinning thread's CPU time is its wall time within 10%
+# and never more, a sleeping one's under 5 ms, system calls show as system
+# time, getrusage, times, /proc/self/stat, wait4 and RUSAGE_CHILDREN agree.
+scenario_abi_cputime() {
+	local name
+	boot --smp 2 --mem 512M --initrd "$INITRD" --cmdline "jobs=/tests/cputime.jobs" --timeout 120
+	expect_status 0
+	for name in spin sleep syscalls process times procstat maxrss children; do
+		[ "$(tr -d '\r' < "$LOG" | grep -c "^cputime: $name ok\$")" = 2 ] ||
+			fail "cputime: $name did not pass with both libcs"
+	done
+	[ "$(tr -d '\r' < "$LOG" | grep -c '^cputime: ok$')" = 2 ] || fail "cputime did not pass twice"
+	# The job report: 300 ms spun by the rank, 300 ms by its child, in user mode (>= 0.6 s),
+	# and 300 ms of system calls (some system time); 32 MiB touched.
+	tr -d '\r' < "$LOG" | awk '/^job [12]: rank 0 used: user / {
+		n++; if ($7 + 0 < 0.6 || $10 + 0 < 0.05 || $14 < 32768) bad = bad " " $0 }
+		END { if (bad) print "bad:" bad; exit !(n == 2 && !bad) }' ||
+		fail "job report: $(grep -a 'rank 0 used' "$LOG" | tr -d '\r' | tr '\n' ' ')"
+	expect_log "cove: all jobs done: 2 run, 0 failed"
+	expect_no_log "KERNEL"
+}

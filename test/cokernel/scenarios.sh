@@ -1719,3 +1719,31 @@ check_back
 	expect_log "RC destroy 0"
 	expect_all_back
 }
+
+# True accounting in an enclave (issue 19): user/cputime.c's checks under
+# `cove run`, glibc and musl (its children check forks a proxied process).
+scenario_apps_cputime() {
+	cokernel_vm --timeout 400 "${CLI_ADDS[@]}" \
+		--add "$BUILD/user/glibc/cputime:/data/cputime" \
+		--add "$BUILD/user/musl/cputime:/data/cputime_musl" -- '
+id=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf); echo "CREATED $id"
+cd /tmp
+for p in cputime cputime_musl; do
+	cove run $id -- /data/$p 300 > /tmp/job.$p 2>&1; echo "RC job $p $?"
+	sed "s/^/JOB $p /" /tmp/job.$p
+done
+cove destroy $id; echo "RC destroy $?"
+check_back
+'
+	expect_status 0
+	expect_log "CREATED 1"
+	local p name
+	for p in cputime cputime_musl; do
+		expect_log "RC job $p 0"
+		for name in spin sleep syscalls process times procstat maxrss children; do
+			expect_log "JOB $p cputime: $name ok"
+		done
+	done
+	expect_log "RC destroy 0"
+	expect_all_back
+}

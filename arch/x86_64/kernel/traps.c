@@ -3,6 +3,7 @@
  * Exceptions and interrupts. An exception nobody claims is a kernel bug:
  * report it (registers, decoded error, symbolized backtrace) and stop.
  */
+#include <cove/acct.h>
 #include <cove/exit.h>
 #include <cove/kprintf.h>
 #include <cove/kstack.h>
@@ -124,7 +125,7 @@ static void trap_interrupt(struct trap_frame *f)
 	lapic_eoi();
 }
 
-void trap_dispatch(struct trap_frame *f)
+static void trap_handle(struct trap_frame *f)
 {
 	if (f->vector < 32) {
 		/* The stop NMI (panic, violation, co-kernel shutdown): halt quietly. */
@@ -132,7 +133,6 @@ void trap_dispatch(struct trap_frame *f)
 			arch_halt_forever();
 		/* A fault in a program is the program's signal, never the kernel's end. */
 		if (trap_from_user(f) && f->vector != EXC_NMI && f->vector != EXC_MACHINE_CHECK) {
-			this_cpu()->current->kentries++;
 			user_fault(f);
 			signal_exit_to_user(f);
 			return;
@@ -146,8 +146,19 @@ void trap_dispatch(struct trap_frame *f)
 	trap_interrupt(f);
 	if (trap_from_user(f)) {
 		this_cpu()->user_irqs++;
-		this_cpu()->current->kentries++;
 		if (signal_exit_work(f))
 			signal_exit_to_user(f);
 	}
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+	/* User time ends at each entry from user code (an NMI is no user's: it stops the CPU). */
+	bool from_user = trap_from_user(f) && f->vector != EXC_NMI;
+
+	if (from_user)
+		acct_enter_kernel(this_cpu()->current);
+	trap_handle(f);
+	if (from_user)
+		acct_exit_kernel(this_cpu()->current);
 }

@@ -146,8 +146,10 @@ void user_fault(struct trap_frame *f)
 	}
 	/* Not present, in the reserved stack of a fork child: populate it, go on. */
 	if (f->vector == EXC_PAGE_FAULT && !(f->error_code & PF_ERR_PRESENT) &&
-	    aspace_stack_grow(p->as, cr2) == 0)
+	    aspace_stack_grow(p->as, cr2) == 0) {
+		t->acct_minflt++;
 		return;
+	}
 	user_fault_info(f, p->as, cr2, &info);
 	sig = info.signo;
 	t->fault_addr = cr2;
