@@ -5,6 +5,7 @@
  */
 #include <cove/acct.h>
 #include <cove/arch.h>
+#include <cove/coredump.h>
 #include <cove/errno.h>
 #include <cove/heap.h>
 #include <cove/kprintf.h>
@@ -400,8 +401,13 @@ void sched_user_return(void)
 
 	for (;;) {
 		/* Killed, or another thread of the process is replacing its image. */
-		if (t->proc && (t->proc->kill_signal || t->exec_exit))
+		if (t->proc && (t->proc->kill_signal || t->exec_exit)) {
+			/* Another thread is writing the core file: its registers first. */
+			if (__atomic_load_n(&t->proc->core_dumper, __ATOMIC_ACQUIRE) &&
+			    t->proc->core_dumper != t)
+				coredump_park(t);
 			task_exit(0);
+		}
 		if (!pc->need_resched)
 			break;
 		schedule();

@@ -5,6 +5,7 @@
  * wait for one (pause, sigsuspend, sigtimedwait).
  */
 #include <cove/arch.h>
+#include <cove/coredump.h>
 #include <cove/errno.h>
 #include <cove/kprintf.h>
 #include <cove/percpu.h>
@@ -126,7 +127,7 @@ static void signal_run_handler(struct trap_frame *f, struct ksiginfo *info,
 		       p->name, t->tid, signal_name(info->signo),
 		       rc == -EINVAL ? "no SA_RESTORER" : "the frame does not fit on the stack",
 		       arch_signal_user_sp(f));
-		process_exit(p, 0, SIGSEGV, true);
+		coredump_and_exit(p, SIGSEGV, f);
 	}
 	/* The frame saved the alternate stack; SS_AUTODISARM leaves it off until sigreturn. */
 	if (t->altstack.flags & SS_AUTODISARM) {
@@ -168,7 +169,9 @@ static void signal_take_one(struct trap_frame *f)
 	}
 	if (ka.handler == SIG_DFL) {
 		spin_unlock_irqrestore(&p->lock, flags);
-		process_exit(p, 0, sig, signal_dumps_core(sig));
+		if (signal_dumps_core(sig))
+			coredump_and_exit(p, sig, f);
+		process_exit(p, 0, sig, false);
 	}
 	oldmask = t->restore_sigmask ? t->saved_sigmask : t->sigmask;
 	t->restore_sigmask = false;

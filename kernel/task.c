@@ -62,10 +62,13 @@ struct process *process_create(const char *name, struct process *parent)
 		return NULL;
 	memcpy(p->name, name, n);
 	p->parent = parent;
+	p->core_limit[0] = p->core_limit[1] = ~0ULL;
 	if (parent) {
 		p->pgid = parent->pgid;
 		p->sid = parent->sid;
 		p->job_rank_of = parent->job_rank_of;
+		p->core_limit[0] = parent->core_limit[0];
+		p->core_limit[1] = parent->core_limit[1];
 	}
 	p->start_ns = time_now_ns();
 	flags = spin_lock_irqsave(&proc_table_lock);

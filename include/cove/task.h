@@ -165,6 +165,19 @@ struct process {
 	uint64_t acct_dead_utime, acct_dead_stime, acct_dead_minflt;
 	uint64_t acct_child_utime, acct_child_stime, acct_child_minflt;
 	uint64_t acct_child_maxrss;	/* bytes */
+	/* RLIMIT_CORE, soft and hard (Cove's default: unlimited); under lock, inherited. */
+	uint64_t core_limit[2];
+	/*
+	 * The thread writing a core file for it (kernel/coredump.c), under
+	 * lock: the others wait in the kernel (coredump_park) until it is done,
+	 * so the registers it writes down are the ones they stopped with.
+	 */
+	struct task *core_dumper;
+	uint32_t core_parked;		/* threads waiting so; atomic */
+	/* Its core file: bytes written (0: none), else why not, for the job's report. */
+	uint64_t core_bytes;
+	const char *core_note;
+	int core_errno;
 };
 
 /* The task running on this CPU (the idle task when nothing else is). */

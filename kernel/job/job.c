@@ -596,11 +596,15 @@ static void job_process_exited(struct process *p)
 	 * for: Linux would hand those to init; a job's end takes them along.
 	 */
 	process_kill_descendants(id);
-	if (p->term_signal)
-		pr_err("job %u: rank %u (pid %u, %s): killed by signal %d (%s)%s\n", j->number,
+	if (p->term_signal && p->dumped)
+		pr_err("job %u: rank %u (pid %u, %s): killed by signal %d (%s) (core dumped: "
+		       "core, %lu bytes)\n", j->number, JOB_RANK_NUM(id), p->pid, p->name,
+		       p->term_signal, signal_name(p->term_signal), p->core_bytes);
+	else if (p->term_signal)
+		pr_err("job %u: rank %u (pid %u, %s): killed by signal %d (%s)%s%s%s\n", j->number,
 		       JOB_RANK_NUM(id), p->pid, p->name, p->term_signal,
-		       signal_name(p->term_signal),
-		       p->dumped ? "; no core file (Cove does not write them yet)" : "");
+		       signal_name(p->term_signal), p->core_note ? "; no core file (" : "",
+		       p->core_note ? p->core_note : "", p->core_note ? ")" : "");
 	else
 		kprintf("job %u: rank %u (pid %u, %s): exited with status %d\n", j->number,
 			JOB_RANK_NUM(id), p->pid, p->name, p->exit_code);

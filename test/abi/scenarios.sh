@@ -85,15 +85,15 @@ scenario_abi_bad_inputs() {
 	expect_log "job 8: cannot start: CPU 9 is not in the partition"
 	expect_log "job 9: cannot start: unknown job option 'frobnicate=1'"
 	expect_log "segfault at 0 ip"
-	expect_job_end 10 "killed by signal 11 \\(SIGSEGV\\); no core file \\(Cove does not write them yet\\)"
+	expect_job_end 10 "killed by signal 11 \\(SIGSEGV\\) \\(core dumped: core, [0-9]+ bytes\\)"
 	expect_log "divide error ip"
-	expect_job_end 11 "killed by signal 8 \\(SIGFPE\\); no core file \\(Cove does not write them yet\\)"
+	expect_job_end 11 "killed by signal 8 \\(SIGFPE\\) \\(core dumped: core, [0-9]+ bytes\\)"
 	expect_log "invalid opcode ip"
-	expect_job_end 12 "killed by signal 4 \\(SIGILL\\); no core file \\(Cove does not write them yet\\)"
+	expect_job_end 12 "killed by signal 4 \\(SIGILL\\) \\(core dumped: core, [0-9]+ bytes\\)"
 	expect_log "(stack overflow)"
-	expect_job_end 13 "killed by signal 11 \\(SIGSEGV\\); no core file \\(Cove does not write them yet\\)"
-	expect_job_end 14 "killed by signal 6 \\(SIGABRT\\); no core file \\(Cove does not write them yet\\)"
-	expect_job_end 15 "killed by signal 11 \\(SIGSEGV\\); no core file \\(Cove does not write them yet\\)"
+	expect_job_end 13 "killed by signal 11 \\(SIGSEGV\\) \\(core dumped: core, [0-9]+ bytes\\)"
+	expect_job_end 14 "killed by signal 6 \\(SIGABRT\\) \\(core dumped: core, [0-9]+ bytes\\)"
+	expect_job_end 15 "killed by signal 11 \\(SIGSEGV\\) \\(core dumped: core, [0-9]+ bytes\\)"
 	expect_job_end 16 "exited with status 3"
 	expect_log "hello: argv[1]=still"
 	expect_job_end 17 "exited with status 0"
@@ -115,7 +115,7 @@ SIGTEST_CHECKS="segv_accerr_mprotect_resume segv_maperr_siglongjmp fpe_intdiv_si
 	signal_storm_between_threads"
 
 scenario_abi_signals() {
-	local c n=0 job out core="; no core file \\(Cove does not write them yet\\)"
+	local c n=0 job out core=" \\(core dumped: core, [0-9]+ bytes\\)"
 	boot --smp 2 --mem 512M --initrd "$INITRD" --cmdline "jobs=/tests/signals.jobs" --timeout 240
 	expect_status 4
 	for job in 1 2 12; do
@@ -328,7 +328,7 @@ scenario_abi_dynamic_bad_inputs() {
 	for n in 8 9 10 11; do
 		job_output $n | grep -qE "^(dynhello|mmap_file): writing to " ||
 			fail "job $n did not get to its forbidden write"
-		expect_job_end $n "killed by signal 11 \\(SIGSEGV\\); no core file \\(Cove does not write them yet\\)"
+		expect_job_end $n "killed by signal 11 \\(SIGSEGV\\) \\(core dumped: core, [0-9]+ bytes\\)"
 	done
 	job_output 12 | grep -qx "dynhello: argv\[2\]=running" || fail "the last job did not run"
 	expect_job_end 12 "exited with status 0"
@@ -464,5 +464,25 @@ scenario_abi_cputime() {
 		END { if (bad) print "bad:" bad; exit !(n == 2 && !bad) }' ||
 		fail "job report: $(grep -a 'rank 0 used' "$LOG" | tr -d '\r' | tr '\n' ' ')"
 	expect_log "cove: all jobs done: 2 run, 0 failed"
+	expect_no_log "KERNEL"
+}
+
+# Core files (issue 19): a job killed by SIGSEGV (glibc) or SIGABRT (musl)
+# leaves an ELF core in its directory that the next job reads back
+# (user/corecheck: a thread's registers each, the dying one first inside
+# the program's code, the auxv, the file map, the job's own data); the
+# job's end says "core dumped" with the size. With RLIMIT_CORE 0, no core
+# and the end says why.
+scenario_abi_core() {
+	boot --smp 2 --mem 512M --initrd "$INITRD" --cmdline "jobs=/tests/core.jobs" --timeout 120
+	expect_status 4
+	expect_job_end 1 "killed by signal 11 \\(SIGSEGV\\) \\(core dumped: core, [0-9]+ bytes\\)"
+	expect_log "corecheck: ok threads=2 signal=11"
+	expect_job_end 2 "exited with status 0"
+	expect_job_end 3 "killed by signal 6 \\(SIGABRT\\) \\(core dumped: core, [0-9]+ bytes\\)"
+	expect_log "corecheck: ok threads=2 signal=6"
+	expect_job_end 4 "exited with status 0"
+	expect_job_end 5 "killed by signal 11 \\(SIGSEGV\\); no core file \\(RLIMIT_CORE is 0\\)"
+	expect_log "cove: all jobs done: 5 run, 3 failed"
 	expect_no_log "KERNEL"
 }

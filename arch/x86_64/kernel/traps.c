@@ -4,6 +4,7 @@
  * report it (registers, decoded error, symbolized backtrace) and stop.
  */
 #include <cove/acct.h>
+#include <cove/coredump.h>
 #include <cove/exit.h>
 #include <cove/kprintf.h>
 #include <cove/kstack.h>
@@ -105,7 +106,7 @@ static bool trap_kernel_user_access(struct trap_frame *f)
 	arch_irq_enable();
 	pr_err("%s[%u]: a system call touched unmapped user memory at %lx (ip %016lx); "
 	       "killing the process\n", t->proc->name, t->tid, addr, f->rip);
-	process_exit(t->proc, 0, SIGSEGV, true);
+	coredump_and_exit(t->proc, SIGSEGV, task_user_frame(t));
 }
 
 static void trap_interrupt(struct trap_frame *f)

@@ -6,6 +6,7 @@
  * saying where, as Linux prints it.
  */
 #include <cove/aspace.h>
+#include <cove/coredump.h>
 #include <cove/kprintf.h>
 #include <cove/signal.h>
 #include <cove/string.h>
@@ -165,5 +166,7 @@ void user_fault(struct trap_frame *f)
 		       sig == SIGTRAP ? "trap" : sig == SIGBUS ? "bus error" : "general protection",
 		       f->rip, f->rsp, f->error_code);
 	}
-	process_exit(p, 0, sig, signal_dumps_core(sig));
+	if (signal_dumps_core(sig))
+		coredump_and_exit(p, sig, f);
+	process_exit(p, 0, sig, false);
 }
