@@ -609,7 +609,8 @@ static void job_process_exited(struct process *p)
 		kprintf("job %u: rank %u (pid %u, %s): exited with status %d\n", j->number,
 			JOB_RANK_NUM(id), p->pid, p->name, p->exit_code);
 	job_report_usage(j, id, p);
-	status = p->term_signal ? (p->term_signal & 0x7f) : (p->exit_code & 0xff) << 8;
+	status = p->term_signal ? (p->term_signal & 0x7f) | (p->dumped ? 0x80 : 0) :
+				  (p->exit_code & 0xff) << 8;
 	if (job_count_down(j, status))
 		job_ended(j);
 }
