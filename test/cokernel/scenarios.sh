@@ -1778,12 +1778,13 @@ check_back
 	expect_log "RC segv 139"
 	expect_log "RC abort 134"
 	expect_log "RC nocore 139"
-	expect_log_re "cove: job [0-9]+ was killed by signal 11 \\(Segmentation fault\\) \\(core dumped\\)"
-	expect_log_re "cove: job [0-9]+ was killed by signal 6 \\(Aborted\\) \\(core dumped\\)"
+	expect_log_re "cove run: job [0-9]+ was killed by signal 11 \\(Segmentation fault\\) \\(core dumped\\)"
+	expect_log_re "cove run: job [0-9]+ was killed by signal 6 \\(Aborted\\) \\(core dumped\\)"
 	expect_log "CORE OWNER 1000 1000 -rw-------"
 	expect_log "C1 corecheck: ok threads=2 signal=11"
 	expect_log "C2 corecheck: ok threads=2 signal=6"
 	expect_log "C3 no core"
+	expect_no_log "cove run: job 3 was killed by signal 11 (Segmentation fault) (core dumped)"
 	expect_log "RC destroy 0"
 	expect_all_back
 	local core="$LOG.core" bt
