@@ -92,6 +92,29 @@ $(BUILD)/trampoline.bin: arch/$(ARCH)/boot/trampoline.asm | deps
 	@$(NASM) -f bin -o $@ $<
 
 $(OBJDIR)/arch/$(ARCH)/boot/trampoline_blob.o: $(BUILD)/trampoline.bin
+
+# The vDSO every job maps: a shared object of its own, user-mode code, built
+# position-independent and embedded whole (arch/$(ARCH)/kernel/vdso_blob.asm).
+# It must need no relocation (nothing in it is ever relocated) and fit the
+# room its layout gives it (VDSO_TEXT_MAX in cove/vdso_data.h).
+VDSO_SO := $(BUILD)/vdso.so
+VDSO_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -fPIC -ffreestanding -fno-stack-protector \
+	       -fasynchronous-unwind-tables -mno-red-zone -Iinclude
+VDSO_LDFLAGS := -nostdlib -shared -Wl,-T,arch/$(ARCH)/vdso/vdso.lds -Wl,--hash-style=both \
+		-Wl,-soname=linux-vdso.so.1 -Wl,--build-id=none -Wl,-z,noexecstack \
+		-Wl,--eh-frame-hdr -Wl,-z,max-page-size=4096
+$(VDSO_SO): arch/$(ARCH)/vdso/vdso.c arch/$(ARCH)/vdso/vdso.lds include/cove/vdso_data.h \
+	    include/cove/types.h | deps
+	@mkdir -p $(BUILD)/vdso
+	@echo "  VDSO    $@"
+	@$(CC) $(VDSO_CFLAGS) -c $< -o $(BUILD)/vdso/vdso.o
+	@$(CC) $(VDSO_LDFLAGS) $(BUILD)/vdso/vdso.o -o $@.tmp
+	@readelf -r $@.tmp | grep -q "no relocations" || \
+		{ echo "error: the vDSO needs relocations; it is never relocated" >&2; exit 1; }
+	@[ "$$(stat -c %s $@.tmp)" -le 16384 ] || \
+		{ echo "error: the vDSO outgrew VDSO_TEXT_MAX (16 KiB)" >&2; exit 1; }
+	@mv $@.tmp $@
+$(OBJDIR)/arch/$(ARCH)/kernel/vdso_blob.o: $(VDSO_SO)
 $(OBJDIR)/%.o: %.asm arch/$(ARCH)/kernel/frame.inc vmm/guest_regs.inc | deps
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"

@@ -6,6 +6,7 @@
  */
 #include <cove/arch.h>
 #include <cove/aspace.h>
+#include <cove/coredump.h>
 #include <cove/errno.h>
 #include <cove/kprintf.h>
 #include <cove/percpu.h>
@@ -128,7 +129,7 @@ static void signal_run_handler(struct trap_frame *f, struct ksiginfo *info,
 		       p->name, t->tid, signal_name(info->signo),
 		       rc == -EINVAL ? "no SA_RESTORER" : "the frame does not fit on the stack",
 		       arch_signal_user_sp(f));
-		process_exit(p, 0, SIGSEGV, true);
+		coredump_and_exit(p, SIGSEGV, f);
 	}
 	/* The frame saved the alternate stack; SS_AUTODISARM leaves it off until sigreturn. */
 	if (t->altstack.flags & SS_AUTODISARM) {
@@ -176,7 +177,9 @@ static void signal_take_one(struct trap_frame *f)
 		aspace_describe(p->as, f->rip, where, sizeof(where));
 		pr_info("%s[%u]: signal %d at ip %016lx (%s) sp %016lx\n", p->name, t->tid, sig,
 			f->rip, where, f->rsp);
-		process_exit(p, 0, sig, signal_dumps_core(sig));
+		if (signal_dumps_core(sig))
+			coredump_and_exit(p, sig, f);
+		process_exit(p, 0, sig, false);
 	}
 	oldmask = t->restore_sigmask ? t->saved_sigmask : t->sigmask;
 	t->restore_sigmask = false;

@@ -34,6 +34,11 @@ enum vm_kind {
 	 * mprotect: -EACCES).
 	 */
 	VM_XEMEM,
+	/*
+	 * The vDSO and its time page (cove/vdso.h): the kernel's shared pages,
+	 * read-only, mapped by exec and kept shared by fork.
+	 */
+	VM_VDSO,
 };
 
 struct shmem;
@@ -82,6 +87,9 @@ struct aspace {
 	uint64_t mmap_top;		/* mmap without a hint searches below this */
 	uint64_t large_page;		/* largest page to use: 4K, 2M or 1G */
 	uint64_t mapped_bytes;
+	uint64_t peak_bytes;		/* the most mapped_bytes ever was: ru_maxrss */
+	/* Where exec left the auxiliary vector on the stack, for a core file's NT_AUXV. */
+	uint64_t auxv_addr, auxv_len;
 	uint64_t shared_bytes;		/* of those, pages of shared objects (fork copies none) */
 	uint64_t populated[3];		/* 4K, 2M, 1G pages ever mapped (statistics) */
 	/* Bumped whenever pages are unmapped: a host mirror must forget what it saw. */

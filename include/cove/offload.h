@@ -26,6 +26,11 @@ struct process;
 bool offload_has_proxy(const struct process *p);
 /* Make call nr of the current thread on the host: its result, or -errno. */
 int64_t offload_syscall(uint64_t nr, const uint64_t args[6]);
+/*
+ * The same for a process already killed (writing its core file): not cut
+ * short by the kill, which would end it at once.
+ */
+int64_t offload_syscall_dying(uint64_t nr, const uint64_t args[6]);
 /* The same with the arguments as a handler has them (ROUTE_SELF handlers). */
 int64_t offload_syscall_regs(uint64_t nr, SYSCALL_ARGS);
 /*

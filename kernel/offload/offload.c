@@ -22,7 +22,7 @@ bool offload_has_proxy(const struct process *p)
 	return p && p->proxy && p->host_job;
 }
 
-int64_t offload_syscall(uint64_t nr, const uint64_t args[6])
+static int64_t offload_call(uint64_t nr, const uint64_t args[6], bool (*give_up)(void))
 {
 	struct task *t = task_current();
 	struct process *p = t->proc;
@@ -40,7 +40,7 @@ int64_t offload_syscall(uint64_t nr, const uint64_t args[6])
 
 	for (int i = 0; i < 6; i++)
 		rq.arg[i] = args[i];
-	rc = host_call_cancellable(&c, signal_pending_current);
+	rc = give_up ? host_call_cancellable(&c, give_up) : host_call(&c);
 	if (rc < 0)
 		return rc == -ENODEV ? -ENOSYS : rc;	/* the proxy is gone: -EIO */
 	rc = (int64_t)c.arg[0];
@@ -48,9 +48,19 @@ int64_t offload_syscall(uint64_t nr, const uint64_t args[6])
 	 * Cut short for a signal: as a native call would be, restarted after
 	 * an SA_RESTART handler (or none), else EINTR.
 	 */
-	if (rc == -EINTR && signal_pending_current())
+	if (give_up && rc == -EINTR && signal_pending_current())
 		return -ERESTARTSYS;
 	return rc;
+}
+
+int64_t offload_syscall(uint64_t nr, const uint64_t args[6])
+{
+	return offload_call(nr, args, signal_pending_current);
+}
+
+int64_t offload_syscall_dying(uint64_t nr, const uint64_t args[6])
+{
+	return offload_call(nr, args, NULL);
 }
 
 int64_t offload_syscall_regs(uint64_t nr, SYSCALL_ARGS)

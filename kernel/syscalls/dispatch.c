@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* From the SYSCALL instruction to a handler and back. */
+#include <cove/acct.h>
 #include <cove/arch.h>
 #include <cove/errno.h>
 #include <cove/kprintf.h>
@@ -68,6 +69,7 @@ int syscall_dispatch(struct trap_frame *f)
 	struct percpu *pc;
 	struct task *t;
 
+	acct_enter_kernel(this_cpu()->current);
 	arch_irq_enable();
 	/* A call that may wait on the host gets a line as it starts, too. */
 	if (__builtin_expect(syscall_tracing, 0)) {
@@ -100,6 +102,7 @@ int syscall_dispatch(struct trap_frame *f)
 	if (__builtin_expect(pc->need_resched || t->proc->kill_signal || t->exec_exit || t->sig_work ||
 			     t->restore_sigmask || errno_is_restart((int64_t)f->rax), 0))
 		signal_exit_to_user(f);
+	acct_exit_kernel(t);
 	/* A rewritten frame (signal handler, sigreturn, restart) leaves by IRET. */
 	if (__builtin_expect(t->iret_exit, 0)) {
 		t->iret_exit = false;

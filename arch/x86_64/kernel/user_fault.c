@@ -6,6 +6,7 @@
  * saying where, as Linux prints it.
  */
 #include <cove/aspace.h>
+#include <cove/coredump.h>
 #include <cove/kprintf.h>
 #include <cove/signal.h>
 #include <cove/string.h>
@@ -147,8 +148,10 @@ void user_fault(struct trap_frame *f)
 	}
 	/* Not present, in the reserved stack of a fork child: populate it, go on. */
 	if (f->vector == EXC_PAGE_FAULT && !(f->error_code & PF_ERR_PRESENT) &&
-	    aspace_stack_grow(p->as, cr2) == 0)
+	    aspace_stack_grow(p->as, cr2) == 0) {
+		t->acct_minflt++;
 		return;
+	}
 	user_fault_info(f, p->as, cr2, &info);
 	sig = info.signo;
 	t->fault_addr = cr2;
@@ -165,5 +168,7 @@ void user_fault(struct trap_frame *f)
 		       sig == SIGTRAP ? "trap" : sig == SIGBUS ? "bus error" : "general protection",
 		       f->rip, where, f->rsp, f->error_code);
 	}
-	process_exit(p, 0, sig, signal_dumps_core(sig));
+	if (signal_dumps_core(sig))
+		coredump_and_exit(p, sig, f);
+	process_exit(p, 0, sig, false);
 }

@@ -390,6 +390,7 @@
 	MISSING(449, futex_waitv)					\
 	MISSING(450, set_mempolicy_home_node)				\
 	NATIVE(COVE_SYS_FAULT_INJECT, cove_fault_inject, sys_cove_fault_inject)	\
+	NATIVE(COVE_SYS_KENTRIES, cove_kentries, sys_cove_kentries)	\
 	NATIVE(COVE_SYS_XEMEM_MAKE, cove_xemem_make, sys_cove_xemem_make)	\
 	NATIVE(COVE_SYS_XEMEM_REMOVE, cove_xemem_remove, sys_cove_xemem_remove) \
 	NATIVE(COVE_SYS_XEMEM_ATTACH, cove_xemem_attach, sys_cove_xemem_attach) \
