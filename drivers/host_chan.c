@@ -222,9 +222,16 @@ int64_t host_call_cancellable(struct host_call *c, bool (*give_up)(void))
 
 	if (idx < 0)
 		return idx;
-	/* The answer comes soon (rung) or on the host's tick; nothing better to do. */
+	/*
+	 * The answer comes soon (rung) or on the host's tick. Spin for it,
+	 * unless other threads wait for this core: a call the host may hold
+	 * for long (epoll_wait, a blocking read) must not keep from running
+	 * the very thread whose progress would end it, as an MPI runtime's
+	 * progress thread on its rank's one core does.
+	 */
 	m = host_slot(&host_lc, seq - 1);
 	while (__atomic_load_n(&m->done, __ATOMIC_ACQUIRE) != seq) {
+		sched_yield_if_queued();
 		if (give_up && give_up()) {
 			struct host_call cancel = {
 				.op = COVE_LC_CANCEL, .job = c->job, .arg = { seq },

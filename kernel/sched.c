@@ -139,6 +139,17 @@ static void sched_account(struct task *prev, struct task *next)
 	acct_switch(prev, next, arch_cycles());
 }
 
+void sched_yield_if_queued(void)
+{
+	struct percpu *pc;
+
+	if (!arch_irqs_on())
+		return;
+	pc = this_cpu();
+	if (!pc->current->is_idle && __atomic_load_n(&pc->rq->nr_queued, __ATOMIC_RELAXED))
+		schedule();
+}
+
 void schedule(void)
 {
 	unsigned long flags = arch_irq_save();

@@ -41,7 +41,7 @@ void aspace_describe(struct aspace *as, uint64_t va, char *buf, size_t len)
 	spin_unlock_irqrestore(&as->lock, flags);
 }
 
-void aspace_name(struct aspace *as, uint64_t va, const char *path)
+void aspace_name(struct aspace *as, uint64_t va, const char *path, uint64_t off)
 {
 	struct vm_file_name *name = vm_file_name_create(path);
 	unsigned long flags;
@@ -53,6 +53,7 @@ void aspace_name(struct aspace *as, uint64_t va, const char *path)
 	r = aspace_find(as, va);
 	if (r && r->start == va && !r->file) {
 		r->file = name;
+		r->file_off = off;
 		name = NULL;
 	}
 	spin_unlock_irqrestore(&as->lock, flags);

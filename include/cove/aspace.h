@@ -167,8 +167,8 @@ int aspace_find_free(struct aspace *as, uint64_t len, uint64_t align, uint64_t *
  * the offset in it), "anonymous memory+0x10", or "unmapped".
  */
 void aspace_describe(struct aspace *as, uint64_t va, char *buf, size_t len);
-/* Name the unnamed region starting at va after the file at path (a host file's copy). */
-void aspace_name(struct aspace *as, uint64_t va, const char *path);
+/* Name the unnamed region at va a copy of the file at path from offset off (a host file). */
+void aspace_name(struct aspace *as, uint64_t va, const char *path, uint64_t off);
 /* The region containing va, or NULL (caller holds as->lock). */
 struct vm_region *aspace_find(struct aspace *as, uint64_t va);
 /* Copy into / out of user memory through the kernel's direct map. */

@@ -39,6 +39,11 @@ void sched_idle_work_kick(void);
 void sched_enqueue(struct task *t);
 /* Switch to the next task on this CPU; returns when current runs again. */
 void schedule(void);
+/*
+ * For a task that waits by spinning: let the others queued on this CPU
+ * run first, if it may switch here (interrupts on, not the idle task).
+ */
+void sched_yield_if_queued(void);
 /* Block the current task (state already TASK_BLOCKED) after unlocking lock. */
 void sched_block(spinlock_t *lock, unsigned long flags);
 /* sched_block with a deadline (0 = none): wakes with -ETIMEDOUT. */

@@ -64,6 +64,8 @@ extern const struct syscall_entry_desc syscall_table[SYSCALL_MAX];
 const char *syscall_name(uint64_t nr);
 /* Boot option strace: one console line per system call of every job. */
 void syscall_trace_set(bool on);
+/* Whether it is on: user faults are traced with the calls. */
+bool syscall_trace_on(void);
 
 /* Called from the arch entry; returns non-zero to leave through IRET. */
 int syscall_dispatch(struct trap_frame *f);

@@ -25,6 +25,11 @@ void syscall_trace_set(bool on)
 	syscall_tracing = on;
 }
 
+bool syscall_trace_on(void)
+{
+	return syscall_tracing;
+}
+
 /*
  * One console line per call, after it: the way to see what an unmodified
  * program does in a job when it fails only on Cove. Where it was served

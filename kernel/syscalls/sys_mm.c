@@ -221,7 +221,7 @@ static int64_t mm_map_host_file(struct aspace *as, uint64_t addr, uint64_t len, 
 	 */
 	path = kmalloc(VM_HOST_PATH_MAX);
 	if (path && !offload_fd_host_path(fd, va, path, VM_HOST_PATH_MAX))
-		aspace_name(as, va, path);
+		aspace_name(as, va, path, off);
 	kfree(path);
 	n = offload_pread_into(fd, va, len, off);
 	if (n < 0) {

@@ -40,10 +40,10 @@ mkdir -p /dev/shm && mount -t tmpfs -o mode=1777 shm /dev/shm
 scenario_mpi_mpich_probe() {
 	local adds=()
 	mapfile -t adds < <(mpi_adds mpich)
-	cokernel_vm --timeout 900 "${CLI_ADDS[@]}" "${adds[@]}" -- "MPI_CMDLINE='${MPI_CMDLINE:-}' MPI_CPUS='${MPI_CPUS:-2-3}'$MPI_PRELUDE"'
+	cokernel_vm --timeout 900 "${CLI_ADDS[@]}" "${adds[@]}" -- "MPI_CMDLINE='${MPI_CMDLINE:-}' MPI_CPUS='${MPI_CPUS:-2-3}' MPI_WAIT='${MPI_WAIT:-400}'$MPI_PRELUDE"'
 id=$(cove create --cpus ${MPI_CPUS:-2-3} --mem 512M --owner hpc --image /data/cove.elf --cmdline "$MPI_CMDLINE"); echo "CREATED $id"
-su hpc -s /bin/sh -c "cd /tmp; mpiexec.hydra -n 2 /data/mpi/mpich/ring 3 4096 > host.out 2>&1; echo RC host \$?; cat host.out;
-	timeout -s INT 60 mpiexec.hydra -verbose -n 2 cove run $id -- /data/mpi/mpich/ring 3 4096 > job.out 2>&1 < /dev/null;
+su hpc -s /bin/sh -c "cd /tmp; time mpiexec.hydra -n 2 /data/mpi/mpich/ring 3 4096 > host.out 2>&1; echo RC host \$?; cat host.out;
+	time timeout -s INT ${MPI_WAIT:-400} mpiexec.hydra -n 2 cove run $id -- /data/mpi/mpich/ring 3 4096 > job.out 2>&1 < /dev/null;
 	echo RC job \$?; sed \"s/^/JOB /\" job.out"
 cove console $id > /tmp/console.txt; grep -E "strace: .* (read|write|close|dup2|dup3|fcntl)\(0x[68]," /tmp/console.txt | head -80; tail -n 60 /tmp/console.txt
 cove destroy $id; echo "RC destroy $?"

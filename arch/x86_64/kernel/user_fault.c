@@ -9,6 +9,7 @@
 #include <cove/coredump.h>
 #include <cove/kprintf.h>
 #include <cove/signal.h>
+#include <cove/syscall.h>
 #include <cove/string.h>
 #include <cove/task.h>
 #include <arch/trap.h>
@@ -146,6 +147,9 @@ void user_fault(struct trap_frame *f)
 		/* Cannot happen: only tasks with a process run in user mode. */
 		task_exit(128 + SIGSEGV);
 	}
+	if (__builtin_expect(syscall_trace_on(), 0))
+		pr_info("strace: %u/%u fault vector %lu at %lx ip %lx error %lx\n", p->pid, t->tid,
+			f->vector, cr2, f->rip, f->error_code);
 	/* Not present, in the reserved stack of a fork child: populate it, go on. */
 	if (f->vector == EXC_PAGE_FAULT && !(f->error_code & PF_ERR_PRESENT) &&
 	    aspace_stack_grow(p->as, cr2) == 0) {

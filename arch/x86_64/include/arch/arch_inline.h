@@ -26,6 +26,15 @@ static inline void arch_irq_restore(unsigned long flags)
 		__asm__ volatile("sti" : : : "memory");
 }
 
+/* Whether interrupts are on here (none of the caller's irq-safe locks is held). */
+static inline bool arch_irqs_on(void)
+{
+	unsigned long flags;
+
+	__asm__ volatile("pushfq; popq %0" : "=r"(flags) : : "memory");
+	return flags & (1UL << 9);
+}
+
 static inline void arch_irq_enable(void)
 {
 	__asm__ volatile("sti" : : : "memory");
