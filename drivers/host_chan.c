@@ -175,7 +175,29 @@ uint32_t host_call_payload_max(void)
 	return host_ready ? host_payload_cap(&host_lc) : 0;
 }
 
-/* Fill a free slot and publish it; returns the slot index and its seq. */
+/* Whether some slot of the long-call ring is free for a new call (lock held). */
+static bool host_lc_any_free(void)
+{
+	for (uint32_t i = 0; i < host_lc.nr_slots; i++) {
+		struct cove_msg *m = host_slot(&host_lc, i);
+
+		if (!host_lc_held[i] ||
+		    (host_lc_posted[i] && __atomic_load_n(&m->done, __ATOMIC_ACQUIRE) == m->seq))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Fill a free slot and publish it; returns the slot index and its seq.
+ * Slots go in turn, but one still held by a call the host is serving (a
+ * read that waits for data, an epoll_wait) is skipped: head moves past it
+ * unwritten, which the host recognises (the slot holds a request it took
+ * already) and steps over. Without that, one long call stalled every call
+ * of the enclave as soon as the ring came round to it. A slot is skipped
+ * only once the host has taken what it holds, so head never runs more
+ * than a ring ahead of the host's tail.
+ */
 static int host_lc_publish(const struct host_call *c, bool posted, uint64_t *seq)
 {
 	if (!host_ready)
@@ -207,6 +229,12 @@ static int host_lc_publish(const struct host_call *c, bool posted, uint64_t *seq
 			*seq = head + 1;
 			return (int)idx;
 		}
+		if (head - __atomic_load_n(&host_lc.hdr->tail, __ATOMIC_ACQUIRE) < host_lc.nr_slots &&
+		    host_lc_any_free()) {
+			__atomic_store_n(&host_lc.hdr->head, head + 1, __ATOMIC_RELEASE);
+			spin_unlock_irqrestore(&host_lc_lock, flags);
+			continue;
+		}
 		spin_unlock_irqrestore(&host_lc_lock, flags);
 		arch_cpu_relax();
 	}
@@ -227,11 +255,14 @@ int64_t host_call_cancellable(struct host_call *c, bool (*give_up)(void))
 	 * unless other threads wait for this core: a call the host may hold
 	 * for long (epoll_wait, a blocking read) must not keep from running
 	 * the very thread whose progress would end it, as an MPI runtime's
-	 * progress thread on its rank's one core does.
+	 * progress thread on its rank's one core does. Only calls a thread
+	 * makes for its own system call may switch (give_up): others come
+	 * from kernel paths that may hold locks.
 	 */
 	m = host_slot(&host_lc, seq - 1);
 	while (__atomic_load_n(&m->done, __ATOMIC_ACQUIRE) != seq) {
-		sched_yield_if_queued();
+		if (give_up)
+			sched_yield_if_queued();
 		if (give_up && give_up()) {
 			struct host_call cancel = {
 				.op = COVE_LC_CANCEL, .job = c->job, .arg = { seq },

@@ -27,7 +27,7 @@
 #define COVE_RING_DATA (256 * 1024)
 #define COVE_CTL_SLOTS 8
 #define COVE_CTL_SLOT_SIZE 4096
-#define COVE_LC_SLOTS 4
+#define COVE_LC_SLOTS 16
 #define COVE_DOORBELL_VECTOR 0xf2
 #define COVE_IMAGE_MAX (256UL << 20)	/* a sane upper bound for the ELF */
 #define COVE_INITRD_MAX (1UL << 30)

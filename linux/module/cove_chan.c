@@ -189,6 +189,8 @@ static void cove_lc_take(struct cove_enclave *e)
 			break;
 		e->lc_tail = seq;
 		WRITE_ONCE(e->lc.hdr->tail, seq);
+		if (err == -ENOENT)
+			continue;
 		if (err) {
 			pr_err_ratelimited("cove %u: refused long call (op %u, job %u, len %u)\n",
 					   e->id, m.op, m.job, m.len);

@@ -107,7 +107,8 @@ int cove_lc_head(struct cove_enclave *e, u64 *head)
 /*
  * Take long call seq: copy its header once and check it. Returns 0 (the
  * copy is good and the slot is now the host's until cove_lc_answer),
- * -EAGAIN (not published yet: look again later), -EINVAL (malformed:
+ * -EAGAIN (not published yet: look again later), -ENOENT (skipped by
+ * Cove: nothing to take at seq), -EINVAL (malformed:
  * answer it with -EINVAL and go on), or -EIO (the enclave broke the
  * protocol and is failed).
  *
@@ -121,9 +122,24 @@ int cove_lc_take_one(struct cove_enclave *e, u64 seq, struct cove_msg *copy)
 	struct cove_msg *m = cove_chan_slot(&e->lc, seq - 1);
 	u32 idx = (seq - 1) & (e->lc.nr_slots - 1);
 	u32 max = cove_chan_payload_max(&e->lc);
+	u64 was, head;
 
-	if (READ_ONCE(m->seq) != seq)
-		return -EAGAIN;		/* published out of order */
+	/*
+	 * A slot still holding a request we took before (an older seq of
+	 * the same slot), with head past it: Cove skipped the slot because
+	 * that request is still being served (drivers/host_chan.c). Step
+	 * over it. Anything else not equal to seq is not published yet.
+	 * Head first: Cove writes a slot before it moves head over it, so a
+	 * head past seq means the slot shows seq if seq was put there.
+	 */
+	head = READ_ONCE(e->lc.hdr->head);
+	rmb();
+	was = READ_ONCE(m->seq);
+	if (was != seq) {
+		if (was && was < seq && !((seq - was) & (e->lc.nr_slots - 1)) && head >= seq)
+			return -ENOENT;
+		return -EAGAIN;
+	}
 	rmb();
 	memcpy(copy, m, sizeof(*copy));
 	if (copy->seq != seq)

@@ -42,6 +42,11 @@ void sched_set_idle_poll(uint64_t ns)
 	FUZZ_ASSERT(ns <= 1000000000ULL);
 }
 
+void syscall_trace_set(bool on)
+{
+	(void)on;
+}
+
 #define FUZZ_TERMINATED(field) FUZZ_ASSERT(memchr(field, 0, sizeof(field)))
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
