@@ -43,3 +43,201 @@ check_back
 	on_node2 expect_log "TWONODE bye"
 	on_node2 expect_all_back
 }
+
+# --- Slurm ------------------------------------------------------------------
+# Debian's slurm-wlm and munge on both nodes, started by hand (no systemd in
+# the initramfs): slurmctld on node1, slurmd and munged (one key) on both,
+# Cove's prolog, epilog and task prolog from linux/slurm/ installed as an
+# administrator would, and user hpc (uid 1000) submitting.
+SLURM_BINS=(/usr/sbin/slurmctld /usr/sbin/slurmd /usr/sbin/slurmstepd /usr/sbin/munged
+	    /usr/bin/sbatch /usr/bin/srun /usr/bin/scontrol /usr/bin/squeue /usr/bin/sinfo
+	    /usr/bin/munge /usr/bin/mpiexec.hydra /usr/bin/hydra_pmi_proxy)
+SLURM_PLUGIN_DIR=/usr/lib/x86_64-linux-gnu/slurm-wlm
+
+# slurm_files DIR: the key, slurm.conf and /etc/cove/slurm.conf both nodes get.
+slurm_files() {
+	local dir="$1"
+	mkdir -p "$dir" || return 1
+	head -c 1024 /dev/urandom >"$dir/munge.key" && chmod 400 "$dir/munge.key" || return 1
+	{
+		cat <<'CONF'
+ClusterName=cove
+SlurmctldHost=node1
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+CredType=cred/munge
+StateSaveLocation=/var/spool/slurmctld
+SlurmdSpoolDir=/var/spool/slurmd
+SlurmctldPidFile=/run/slurmctld.pid
+SlurmdPidFile=/run/slurmd.pid
+SlurmctldLogFile=/var/log/slurm/slurmctld.log
+SlurmdLogFile=/var/log/slurm/slurmd.log
+ProctrackType=proctrack/pgid
+TaskPlugin=task/none
+SwitchType=switch/none
+MpiDefault=none
+SchedulerType=sched/builtin
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core_Memory
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+JobCompType=jobcomp/none
+ReturnToService=2
+SlurmdTimeout=300
+MessageTimeout=60
+KillWait=10
+CONF
+		# The shipped snippet, but for its example nodes.
+		grep -v -E '^(NodeName|PartitionName)=' linux/slurm/slurm.conf.snippet
+		echo "NodeName=node[1-2] CPUs=2 RealMemory=512 Feature=cove State=UNKNOWN"
+		echo "PartitionName=cove Nodes=node[1-2] Default=YES OverSubscribe=EXCLUSIVE MaxTime=INFINITE State=UP"
+	} >"$dir/slurm.conf"
+	# slurmd 22.05 will not start without a cgroup plugin, even with
+	# proctrack/pgid; without systemd, cgroup v2 must not ask it for a scope.
+	printf 'CgroupPlugin=cgroup/v2\nIgnoreSystemd=yes\n' >"$dir/cgroup.conf"
+	cat >"$dir/cove.conf" <<'CONF'
+COVE_CPUS=1-2
+COVE_IMAGE=/data/cove.elf
+COVE_CMDLINE=fault_inject=on_request
+CONF
+}
+
+# slurm_adds ARRAY: --add options for the Slurm and munge programs, their
+# libraries and plugins' (Debian's slurmd and friends are symlinks to
+# *-wlm: the file itself goes in under both names).
+slurm_adds() {
+	local -n out="$1"
+	local b real=()
+	for b in "${SLURM_BINS[@]}"; do
+		real+=("$(readlink -f "$b")")
+		[ -L "$b" ] && out+=(--add "$(readlink -f "$b"):$b")
+	done
+	mapfile -t -O "${#out[@]}" out < <(debian_adds "${real[@]}" "$SLURM_PLUGIN_DIR"/{auth_munge,cred_munge,cgroup_v2,mpi_pmi2}.so)
+}
+
+# Both nodes: accounts, configuration, munged and slurmd.
+SLURM_SETUP='
+echo "root:x:0:0::/root:/bin/sh" >> /etc/passwd; echo "root:x:0:" >> /etc/group
+echo "hpc:x:1000:1000::/home/hpc:/bin/sh" >> /etc/passwd; echo "hpc:x:1000:" >> /etc/group
+printf "passwd: files\ngroup: files\nhosts: files\n" > /etc/nsswitch.conf
+mkdir -p /etc/slurm /etc/cove /etc/munge /var/lib/munge /var/log/munge /run/munge \
+	/var/spool/slurmd /var/spool/slurmctld /var/log/slurm /home/hpc
+chmod 700 /etc/munge /var/lib/munge /var/log/munge; chmod 755 /run/munge; chmod 1777 /tmp
+chown 1000:1000 /home/hpc
+cp /data/slurm/slurm.conf /data/slurm/cgroup.conf /etc/slurm/
+mount -t cgroup2 none /sys/fs/cgroup && mkdir -p /sys/fs/cgroup/system.slice
+cp /data/slurm/cove.conf /etc/cove/slurm.conf
+cp /data/slurm/munge.key /etc/munge/munge.key; chmod 400 /etc/munge/munge.key
+munged || { echo "MUNGED FAILED"; cat /var/log/munge/munged.log; exit 97; }
+slurm_logs() { for f in /var/log/slurm/*.log /var/log/cove/slurm.log; do
+	[ -f $f ] && sed "s|^|LOG ${f##*/} |" $f; done; }
+'
+SLURMD_START='
+slurmd || { echo "SLURMD FAILED"; slurm_logs; exit 97; }
+'
+
+scenario_slurm_jobs() {
+	local dir="$BUILD/test/$SCENARIO.files" adds=()
+	slurm_files "$dir" || { fail "cannot write $dir"; return; }
+	slurm_adds adds
+	# The plugin directory first: the libraries' --add would create it.
+	twonode_vm --timeout 900 --add "$SLURM_PLUGIN_DIR:$SLURM_PLUGIN_DIR" "${adds[@]}" \
+		--add "$dir:/data/slurm" --add "linux/slurm:/usr/lib/cove/slurm" \
+		--add "$BUILD/linux/cove:/bin/cove" --add "$BUILD/user/glibc/tcp_ring:/data/tcp_ring" \
+		--add "$BUILD/user/glibc/kfault:/data/kfault" -- "$SLURM_SETUP"'
+twonode_wait_peer || exit 1
+slurmctld || { echo "SLURMCTLD FAILED"; slurm_logs; exit 97; }
+'"$SLURMD_START"'
+for i in $(seq 180); do
+	[ "$(sinfo -h -N -o "%N %t" | grep -c idle)" = 2 ] && break
+	sleep 1
+done
+sinfo -N | sed "s/^/SINFO /"
+cat > /home/hpc/ring.sh <<"JOB"
+#!/bin/sh
+#SBATCH -N 2 --ntasks-per-node=2 --constraint=cove --mem=256M -t 10 -o /home/hpc/ring.%j.out
+A="10.17.0.1 10.17.0.1 10.17.0.2 10.17.0.2"
+echo "batch COVE_ENCLAVE=$COVE_ENCLAVE"
+srun sh -c "echo task \$SLURM_PROCID on \$(hostname) COVE_ENCLAVE=\$COVE_ENCLAVE" | sort
+J=$SLURM_JOB_ID
+T="timeout 150"
+$T srun /data/tcp_ring 7100 $A | sort > linux-srun.$J
+echo "linux srun done"
+$T srun /bin/cove run auto -n 1 -- /data/tcp_ring 7200 $A | sort > cove-srun.$J
+echo "cove srun rc $?"
+$T mpiexec.hydra -n 4 /data/tcp_ring 7300 $A | sort > linux-mpiexec.$J
+echo "linux mpiexec done"
+$T mpiexec.hydra -n 4 /bin/cove run auto -- /data/tcp_ring 7400 $A | sort > cove-mpiexec.$J
+echo "cove mpiexec rc $?"
+sed "s/^/linux: /" linux-srun.$J
+for f in cove-srun linux-mpiexec cove-mpiexec; do
+	if cmp -s linux-srun.$J $f.$J; then
+		echo "SAME $f as linux-srun ($(wc -l < $f.$J) lines)"
+	else
+		echo "DIFF $f"; diff linux-srun.$J $f.$J
+	fi
+done
+JOB
+cat > /home/hpc/fault.sh <<"JOB"
+#!/bin/sh
+#SBATCH -N 2 --ntasks-per-node=1 --constraint=cove --mem=256M -t 5 -o /home/hpc/fault.%j.out
+srun sh -c "if [ \$SLURM_NODEID = 1 ]; then exec cove run auto -n 1 -- /data/kfault wild_write; \
+	else exec cove run auto -n 1 -- /bin/busybox echo rank \$SLURM_PROCID fine; fi"
+JOB
+chown -R 1000:1000 /home/hpc
+submit() {	# submit SCRIPT: as hpc, waiting for the end; prints the output
+	timeout 700 su hpc -s /bin/sh -c "cd /home/hpc && PATH=/bin:/usr/bin sbatch --parsable --wait $1" > /tmp/jid
+	echo "SBATCH $1 rc $?"
+	squeue | sed "s/^/SQUEUE /"
+	jid=$(cat /tmp/jid)
+	sed "s/^/OUT $1 /" /home/hpc/${1%.sh}.$jid.out
+	scontrol show job $jid | grep -o "JobState=[A-Z]* Reason=[^ ]*\|ExitCode=[0-9:]*" | \
+		tr "\n" " " | sed "s/^/JOB $1 /"; echo
+	# The epilog ran on both nodes before the job is done: no enclave left.
+	for i in $(seq 60); do squeue -h | grep -q . || break; sleep 1; done
+	echo "ENCLAVES after $1: $(cove status --json | grep -c "\"id\"")"
+}
+submit ring.sh
+submit fault.sh
+submit ring.sh
+sinfo -N -h -o "%N %t %E" | sed "s/^/NODE /"
+grep -h "^job\|rank" /var/log/cove/job-*.console | sed "s/^/CONSOLE /"
+slurm_logs | grep -E "LOG slurm.log|error" | head -50
+twonode_bye
+check_back
+' "$SLURM_SETUP$SLURMD_START"'
+twonode_wait_bye
+echo "ENCLAVES node2 $(cove status --json | grep -c "\"id\"")"
+slurm_logs | grep -E "LOG slurm.log|error" | head -30
+grep -h "^job\|rank" /var/log/cove/job-*.console | sed "s/^/CONSOLE /"
+check_back
+'
+	expect_status 0
+	[ "$STATUS2" = 0 ] || fail "node 2 ended with status $STATUS2"
+	expect_log_re "SINFO node1 +1 +cove\\* +idle"
+	expect_log_re "SINFO node2 +1 +cove\\* +idle"
+	expect_log "SBATCH ring.sh rc 0"
+	expect_log_re "OUT ring.sh task 3 on node2 COVE_ENCLAVE=[0-9]"
+	expect_log_re "OUT ring.sh linux: tcp_ring: token [0-9a-f]+ after 4 rounds"
+	expect_log "OUT ring.sh cove srun rc 0"
+	expect_log "OUT ring.sh cove mpiexec rc 0"
+	local f
+	for f in cove-srun linux-mpiexec cove-mpiexec; do
+		expect_log "OUT ring.sh SAME $f as linux-srun (5 lines)"
+	done
+	expect_log "JOB ring.sh JobState=COMPLETED Reason=None ExitCode=0:0"
+	expect_log_re "SBATCH fault.sh rc [1-9]"
+	expect_log "OUT fault.sh rank 0 fine"
+	expect_log "OUT fault.sh cove run: enclave 1 failed while job 1 ran"
+	expect_log_re "JOB fault.sh JobState=FAILED Reason=NonZeroExitCode ExitCode=1:0"
+	[ "$(grep -ac '^JOB ring.sh JobState=COMPLETED' "$LOG")" = 2 ] ||
+		fail "the ring job did not complete again after the fault"
+	expect_no_log "ENCLAVES after ring.sh: 1"
+	expect_log "ENCLAVES after fault.sh: 0"
+	expect_log_re "NODE node1 idle"
+	expect_log_re "NODE node2 idle"
+	expect_all_back
+	on_node2 expect_log "ENCLAVES node2 0"
+	on_node2 expect_all_back
+}
