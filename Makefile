@@ -66,7 +66,7 @@ USER_OUT := $(abspath $(BUILD)/user)
 
 .PHONY: all iso run debug clean deps test test-unit test-boot test-abi test-bench test-protect bench \
 	bench-cokernel test-cokernel cokernel guest-deps
-all: $(ELF) $(ISO)
+all: $(ELF) $(ISO) $(BUILD)/cove.bin
 iso: $(ISO)
 
 # Installs only what is missing (dpkg is asked, apt only when needed).
@@ -92,6 +92,29 @@ $(BUILD)/trampoline.bin: arch/$(ARCH)/boot/trampoline.asm | deps
 	@$(NASM) -f bin -o $@ $<
 
 $(OBJDIR)/arch/$(ARCH)/boot/trampoline_blob.o: $(BUILD)/trampoline.bin
+
+# The vDSO every job maps: a shared object of its own, user-mode code, built
+# position-independent and embedded whole (arch/$(ARCH)/kernel/vdso_blob.asm).
+# It must need no relocation (nothing in it is ever relocated) and fit the
+# room its layout gives it (VDSO_TEXT_MAX in cove/vdso_data.h).
+VDSO_SO := $(BUILD)/vdso.so
+VDSO_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -fPIC -ffreestanding -fno-stack-protector \
+	       -fasynchronous-unwind-tables -mno-red-zone -Iinclude
+VDSO_LDFLAGS := -nostdlib -shared -Wl,-T,arch/$(ARCH)/vdso/vdso.lds -Wl,--hash-style=both \
+		-Wl,-soname=linux-vdso.so.1 -Wl,--build-id=none -Wl,-z,noexecstack \
+		-Wl,--eh-frame-hdr -Wl,-z,max-page-size=4096
+$(VDSO_SO): arch/$(ARCH)/vdso/vdso.c arch/$(ARCH)/vdso/vdso.lds include/cove/vdso_data.h \
+	    include/cove/types.h | deps
+	@mkdir -p $(BUILD)/vdso
+	@echo "  VDSO    $@"
+	@$(CC) $(VDSO_CFLAGS) -c $< -o $(BUILD)/vdso/vdso.o
+	@$(CC) $(VDSO_LDFLAGS) $(BUILD)/vdso/vdso.o -o $@.tmp
+	@readelf -r $@.tmp | grep -q "no relocations" || \
+		{ echo "error: the vDSO needs relocations; it is never relocated" >&2; exit 1; }
+	@[ "$$(stat -c %s $@.tmp)" -le 16384 ] || \
+		{ echo "error: the vDSO outgrew VDSO_TEXT_MAX (16 KiB)" >&2; exit 1; }
+	@mv $@.tmp $@
+$(OBJDIR)/arch/$(ARCH)/kernel/vdso_blob.o: $(VDSO_SO)
 $(OBJDIR)/%.o: %.asm arch/$(ARCH)/kernel/frame.inc vmm/guest_regs.inc | deps
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
@@ -136,6 +159,13 @@ $(ELF): $(KERNEL_OBJS) $(BUILD)/ksyms.o arch/$(ARCH)/kernel.ld
 	@cmp -s $(BUILD)/text1.sym $(BUILD)/text2.sym || \
 		{ echo "error: text moved between the two links; symbols would lie" >&2; rm -f $@; exit 1; }
 
+# What a Pisces loader copies to the partition's second 2 MiB and enters at
+# its first byte (the jump in pisces_head.asm): the image from its link
+# address 0x200000 on, as one flat file (.bss excluded, as Pisces expects).
+$(BUILD)/cove.bin: $(ELF)
+	@echo "  OBJCOPY $@"
+	@objcopy -O binary $< $@
+
 # The ISO carries the command line in grub.cfg: rebuild it when that changes.
 CMDLINE_STAMP := $(BUILD)/cmdline.txt
 $(shell mkdir -p $(BUILD); printf '%s\n' "$(FULL_CMDLINE)" | cmp -s - $(CMDLINE_STAMP) || \
@@ -148,6 +178,14 @@ USER_STAMP := $(USER_OUT)/.built
 user: $(USER_STAMP)
 $(USER_STAMP): $(wildcard user/*.c user/*.h) include/cove/fault_kinds.h user/Makefile | deps
 	@$(MAKE) --no-print-directory -s -C user O=$(USER_OUT)
+	@touch $@
+
+# MPI programs (user/mpi/), dynamically linked by each MPI's own mpicc.
+MPI_STAMP := $(USER_OUT)/mpi/.built
+.PHONY: mpi
+mpi: $(MPI_STAMP)
+$(MPI_STAMP): $(wildcard user/mpi/*.c) user/mpi/Makefile | deps
+	@$(MAKE) --no-print-directory -s -C user/mpi O=$(USER_OUT)/mpi
 	@touch $@
 
 $(INITRAMFS): $(USER_STAMP) scripts/mkinitramfs.sh $(wildcard test/abi/*.jobs)
@@ -241,7 +279,7 @@ COKERNEL_SRCS := $(wildcard linux/module/*.c linux/module/*.h linux/module/*.S) 
 INSN_PLUGIN := $(BUILD)/bench/insn_plugin.so
 INSN_MARK := $(BUILD)/bench/insn_mark
 cokernel: $(BUILD)/cokernel/cove.ko $(BUILD)/cokernel/covectl $(BUILD)/cokernel/memwatch \
-	  $(BUILD)/linux/cove $(USER_STAMP) $(INSN_PLUGIN) $(INSN_MARK)
+	  $(BUILD)/linux/cove $(USER_STAMP) $(MPI_STAMP) $(INSN_PLUGIN) $(INSN_MARK)
 $(INSN_PLUGIN): test/bench/insn_plugin.c test/bench/qemu_plugin_abi.h test/bench/insn_marker.h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"

@@ -16,6 +16,8 @@
 #include <cove/spinlock.h>
 #include <cove/string.h>
 
+#include "host_pisces.h"
+
 #define HOST_MAX_SLOTS 64
 
 struct host_chan {
@@ -31,6 +33,8 @@ static volatile uint32_t *host_state_word;
 static volatile uint32_t *host_heartbeat_word;
 static const struct cove_host_page *host_page;	/* read-only to this kernel */
 static bool host_ready;
+/* A Pisces host without Cove's extension: its control buffer, no long calls. */
+static bool host_pisces;
 /* Set once by host_set_handlers on the boot CPU, before host_init arms the doorbell. */
 static const struct host_handlers *host_handlers;
 
@@ -100,6 +104,12 @@ int host_init(const struct boot_info *bi)
 {
 	if (!(bi->flags & BOOT_FLAG_COKERNEL))
 		return 0;
+	if (bi->host_channels == COVE_CHANNELS_PISCES) {
+		if (host_pisces_init(bi, host_doorbell))
+			return -EINVAL;
+		host_pisces = true;
+		return 0;
+	}
 	host_state_word = phys_to_virt(bi->host_state);
 	host_heartbeat_word = phys_to_virt(bi->host_heartbeat);
 	host_page = kmap_mmio(bi->host_page, PAGE_SIZE);
@@ -151,6 +161,8 @@ static void host_ring(void)
 
 void host_set_state(uint32_t state, uint32_t exit_status)
 {
+	if (host_pisces)
+		host_pisces_set_up(state == COVE_STATE_READY);
 	if (!host_state_word)
 		return;
 	host_state_word[1] = exit_status;
@@ -254,6 +266,8 @@ bool host_control_urgent(void)
 	struct cove_chan *h = host_ctl.hdr;
 	uint32_t op;
 
+	if (host_pisces)
+		return host_pisces_urgent();
 	if (!host_ready || __atomic_load_n(&h->head, __ATOMIC_ACQUIRE) == h->tail)
 		return false;
 	op = host_slot(&host_ctl, h->tail)->op;
@@ -269,9 +283,16 @@ bool host_serve_control(void)
 	struct cove_chan *h = host_ctl.hdr;
 	bool any = false;
 
-	if (!host_ready || __atomic_exchange_n(&host_serving, 1, __ATOMIC_ACQUIRE))
+	if ((!host_ready && !host_pisces) ||
+	    __atomic_exchange_n(&host_serving, 1, __ATOMIC_ACQUIRE))
 		return false;
 	host_heartbeat();
+	if (host_pisces) {
+		while (host_pisces_serve(host_control))
+			any = true;
+		__atomic_store_n(&host_serving, 0, __ATOMIC_RELEASE);
+		return any;
+	}
 	while (__atomic_load_n(&h->head, __ATOMIC_ACQUIRE) != h->tail) {
 		struct cove_msg *m = host_slot(&host_ctl, h->tail);
 		uint32_t cap = host_payload_cap(&host_ctl);

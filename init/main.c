@@ -25,6 +25,7 @@
 #include <cove/sched.h>
 #include <cove/smp.h>
 #include <cove/timer.h>
+#include <cove/vdso.h>
 #include <cove/vmm.h>
 #include <arch/memlayout.h>
 
@@ -112,6 +113,8 @@ void kernel_main(struct boot_info *bi)
 	if (arch_platform_init())
 		panic("platform: interrupt controller or timer unusable");
 	time_init();
+	if (vdso_init())
+		pr_warn("vdso: not mapped (no memory); jobs make time system calls\n");
 	sched_init_cpu();
 	if (host_init(bi))
 		kernel_exit(EXIT_PANIC);

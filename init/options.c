@@ -6,6 +6,7 @@
 #include <cove/kprintf.h>
 #include <cove/options.h>
 #include <cove/sched.h>
+#include <cove/syscall.h>
 
 struct kernel_options kernel_options = {
 	.loglevel = LOG_INFO,
@@ -39,6 +40,7 @@ static const struct cmdline_opt kernel_option_table[] = {
 	  .min = 1, .max = 256 },
 	{ .name = "selftest", .type = CMDLINE_FLAG, .dest = &kernel_options.selftest },
 	{ .name = "nox2apic", .type = CMDLINE_FLAG, .dest = &kernel_options.nox2apic },
+	{ .name = "strace", .type = CMDLINE_FLAG, .dest = &kernel_options.strace },
 	{ .name = "loglevel", .type = CMDLINE_UINT, .dest = &kernel_options.loglevel,
 	  .min = 0, .max = 7 },
 	{ .name = "panic_test", .type = CMDLINE_CHOICE, .dest = &kernel_options.panic_test,
@@ -99,5 +101,6 @@ int options_parse(const char *cmdline)
 	klog_set_console_level((int)kernel_options.loglevel);
 	arch_set_poweroff_method((enum poweroff_method)kernel_options.poweroff);
 	sched_set_idle_poll(kernel_options.idle_poll_us * 1000);
+	syscall_trace_set(kernel_options.strace);
 	return errors;
 }

@@ -26,6 +26,7 @@
 #include <cove/string.h>
 #include <cove/task.h>
 #include <cove/user_stack.h>
+#include <cove/vdso.h>
 #include <arch/memlayout.h>
 #include <arch/trap.h>
 #include <arch/x86.h>
@@ -201,6 +202,29 @@ static int exec_map_image(struct aspace *as, const struct exec_file *f)
 	return 0;
 }
 
+/*
+ * Remember where the auxiliary vector went (after argc, argv and envp, each
+ * ending in NULL), for core files. buf holds [TOP - EXEC_ARGS_MAX, TOP).
+ */
+static void exec_note_auxv(struct aspace *as, const void *buf, uint64_t sp)
+{
+	uint64_t floor = EXEC_STACK_TOP - EXEC_ARGS_MAX, at = sp, word;
+
+	memcpy(&word, (const char *)buf + (at - floor), sizeof(word));
+	at += (word + 2) * sizeof(word);	/* argc, argv[], NULL */
+	do {					/* envp[], NULL */
+		memcpy(&word, (const char *)buf + (at - floor), sizeof(word));
+		at += sizeof(word);
+	} while (word && at + 16 <= EXEC_STACK_TOP);
+	as->auxv_addr = at;
+	for (as->auxv_len = 0; at + 16 <= EXEC_STACK_TOP; at += 16) {
+		memcpy(&word, (const char *)buf + (at - floor), sizeof(word));
+		as->auxv_len += 16;
+		if (word == AT_NULL)
+			break;
+	}
+}
+
 static int exec_build_stack(struct aspace *as, const struct exec_params *ep,
 			    const struct elf_plan *plan, uint64_t at_base, uint64_t *sp)
 {
@@ -219,6 +243,7 @@ static int exec_build_stack(struct aspace *as, const struct exec_params *ep,
 		.random16 = random16,
 		.platform = "x86_64",
 		.at_minsigstksz = 2048,
+		.at_sysinfo_ehdr = vdso_base(),
 	};
 	void *buf = kmalloc(EXEC_ARGS_MAX);
 	int rc;
@@ -229,6 +254,8 @@ static int exec_build_stack(struct aspace *as, const struct exec_params *ep,
 	args.at_hwcap = d;
 	random_bytes(random16, sizeof(random16));
 	rc = user_stack_build(buf, EXEC_ARGS_MAX, EXEC_STACK_TOP, &args, sp);
+	if (!rc)
+		exec_note_auxv(as, buf, *sp);
 	if (!rc)
 		rc = aspace_write(as, EXEC_STACK_TOP - EXEC_ARGS_MAX, buf, EXEC_ARGS_MAX);
 	kfree(buf);
@@ -319,6 +346,8 @@ int exec_build(const struct exec_params *ep, struct exec_image *img, char *err, 
 			goto fail;
 		}
 	}
+	if (!rc)
+		rc = vdso_map(as);
 	if (!rc)
 		rc = exec_build_stack(as, ep, &prog.plan, dynamic ? interp.plan.bias : 0, &img->sp);
 	if (rc)

@@ -3,7 +3,9 @@
  * The scheduler: one run queue per CPU, tasks pinned to their CPU, round
  * robin only while a CPU is shared, and no timer at all otherwise.
  */
+#include <cove/acct.h>
 #include <cove/arch.h>
+#include <cove/coredump.h>
 #include <cove/errno.h>
 #include <cove/heap.h>
 #include <cove/kprintf.h>
@@ -134,6 +136,7 @@ static void sched_account(struct task *prev, struct task *next)
 		__atomic_store_n(&prev->run_ns, prev->run_ns + (now - MIN(prev->run_since, now)),
 				 __ATOMIC_RELAXED);
 	__atomic_store_n(&next->run_since, now, __ATOMIC_RELAXED);
+	acct_switch(prev, next, arch_cycles());
 }
 
 void schedule(void)
@@ -398,8 +401,13 @@ void sched_user_return(void)
 
 	for (;;) {
 		/* Killed, or another thread of the process is replacing its image. */
-		if (t->proc && (t->proc->kill_signal || t->exec_exit))
+		if (t->proc && (t->proc->kill_signal || t->exec_exit)) {
+			/* Another thread is writing the core file: its registers first. */
+			if (__atomic_load_n(&t->proc->core_dumper, __ATOMIC_ACQUIRE) &&
+			    t->proc->core_dumper != t)
+				coredump_park(t);
 			task_exit(0);
+		}
 		if (!pc->need_resched)
 			break;
 		schedule();

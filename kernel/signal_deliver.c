@@ -5,6 +5,8 @@
  * wait for one (pause, sigsuspend, sigtimedwait).
  */
 #include <cove/arch.h>
+#include <cove/aspace.h>
+#include <cove/coredump.h>
 #include <cove/errno.h>
 #include <cove/kprintf.h>
 #include <cove/percpu.h>
@@ -12,6 +14,7 @@
 #include <cove/signal.h>
 #include <cove/task.h>
 #include <cove/timer.h>
+#include <arch/trap.h>
 #include "signal_internal.h"
 
 /* p->lock held: the next signal for t from its own set, then the process's. */
@@ -126,7 +129,7 @@ static void signal_run_handler(struct trap_frame *f, struct ksiginfo *info,
 		       p->name, t->tid, signal_name(info->signo),
 		       rc == -EINVAL ? "no SA_RESTORER" : "the frame does not fit on the stack",
 		       arch_signal_user_sp(f));
-		process_exit(p, 0, SIGSEGV, true);
+		coredump_and_exit(p, SIGSEGV, f);
 	}
 	/* The frame saved the alternate stack; SS_AUTODISARM leaves it off until sigreturn. */
 	if (t->altstack.flags & SS_AUTODISARM) {
@@ -167,8 +170,16 @@ static void signal_take_one(struct trap_frame *f)
 		return;
 	}
 	if (ka.handler == SIG_DFL) {
+		char where[96];
+
 		spin_unlock_irqrestore(&p->lock, flags);
-		process_exit(p, 0, sig, signal_dumps_core(sig));
+		/* Where it was: what a user of a job that hung and was killed asks first. */
+		aspace_describe(p->as, f->rip, where, sizeof(where));
+		pr_info("%s[%u]: signal %d at ip %016lx (%s) sp %016lx\n", p->name, t->tid, sig,
+			f->rip, where, f->rsp);
+		if (signal_dumps_core(sig))
+			coredump_and_exit(p, sig, f);
+		process_exit(p, 0, sig, false);
 	}
 	oldmask = t->restore_sigmask ? t->saved_sigmask : t->sigmask;
 	t->restore_sigmask = false;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Processes and threads: creation, exit, and freeing once off-CPU. */
+#include <cove/acct.h>
 #include <cove/aspace.h>
 #include <cove/errno.h>
 #include <cove/file.h>
@@ -61,10 +62,13 @@ struct process *process_create(const char *name, struct process *parent)
 		return NULL;
 	memcpy(p->name, name, n);
 	p->parent = parent;
+	p->core_limit[0] = p->core_limit[1] = ~0ULL;
 	if (parent) {
 		p->pgid = parent->pgid;
 		p->sid = parent->sid;
 		p->job_rank_of = parent->job_rank_of;
+		p->core_limit[0] = parent->core_limit[0];
+		p->core_limit[1] = parent->core_limit[1];
 	}
 	p->start_ns = time_now_ns();
 	flags = spin_lock_irqsave(&proc_table_lock);
@@ -268,6 +272,7 @@ void task_free(struct task *t)
 			break;
 		}
 	}
+	acct_task_gone(p, t);
 	last = --p->nr_tasks == 0 && p->reaped;
 	spin_unlock_irqrestore(&p->lock, flags);
 	/* The stack block: guard page plus stack, see kstack.c. */
@@ -391,7 +396,9 @@ int process_wait(int64_t pid, int options, struct process_wait_result *res)
 			if (!c->notified || c->reaped)
 				continue;
 			process_wait_fill(c, res);
+			acct_child_usage(c, res);
 			if (!(options & WAIT_NOWAIT)) {
+				acct_reaped(me, res);
 				c->parent = NULL;
 				process_reap_locked(c, &free_list);
 			}

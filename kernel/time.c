@@ -2,6 +2,7 @@
 /* Monotonic time from the CPU counter; wall time anchored at boot. */
 #include <cove/arch.h>
 #include <cove/timer.h>
+#include <cove/vdso_data.h>
 
 /* Set once on the boot CPU by time_init(); read-only afterwards. */
 static uint64_t time_epoch_at_boot;
@@ -15,13 +16,18 @@ void time_init(void)
 
 uint64_t time_now_ns(void)
 {
-	uint64_t c = arch_cycles() - time_cycles_at_boot, per_ms = arch_cycles_per_ms();
-
-	/* Split so nothing overflows and no 128-bit division (no libgcc) is needed. */
-	return (c / per_ms) * NSEC_PER_MSEC + (c % per_ms) * NSEC_PER_MSEC / per_ms;
+	/* The vDSO's very formula (cove/vdso_data.h), so both paths agree. */
+	return vdso_cycles_to_ns(arch_cycles() - time_cycles_at_boot, arch_cycles_per_ms());
 }
 
 uint64_t time_boot_epoch(void)
 {
 	return time_epoch_at_boot;
+}
+
+void time_vdso_fill(struct vdso_data *d)
+{
+	d->cycles_at_boot = time_cycles_at_boot;
+	d->cycles_per_ms = arch_cycles_per_ms();
+	d->epoch_at_boot = time_epoch_at_boot;
 }

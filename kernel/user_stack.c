@@ -67,10 +67,12 @@ static void us_add_aux(struct us_layout *l, uint64_t key, uint64_t val)
 	l->nr_aux++;
 }
 
-/* Linux's order (fs/binfmt_elf.c), minus the vDSO that Cove does not map. */
+/* Linux's order (fs/binfmt_elf.c: ARCH_DLINFO first). */
 static void us_fill_aux(struct us_layout *l, const struct user_stack_args *a, uint64_t execfn)
 {
 	l->nr_aux = 0;
+	if (a->at_sysinfo_ehdr)
+		us_add_aux(l, AT_SYSINFO_EHDR, a->at_sysinfo_ehdr);
 	us_add_aux(l, AT_MINSIGSTKSZ, a->at_minsigstksz);
 	us_add_aux(l, AT_HWCAP, a->at_hwcap);
 	us_add_aux(l, AT_PAGESZ, USER_STACK_PAGESZ);

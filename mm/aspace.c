@@ -232,6 +232,7 @@ static int aspace_populate(struct aspace *as, uint64_t va, uint64_t end, uint32_
 			return rc;
 		}
 		as->mapped_bytes += size;
+		as->peak_bytes = MAX(as->peak_bytes, as->mapped_bytes);
 		as->populated[aspace_page_index(size)]++;
 		va += size;
 	}
@@ -325,6 +326,7 @@ static int aspace_map_shm_pages(struct aspace *as, uint64_t va, uint64_t end, ui
 			return rc;
 		}
 		as->mapped_bytes += size;
+		as->peak_bytes = MAX(as->peak_bytes, as->mapped_bytes);
 		as->shared_bytes += size;
 		as->populated[aspace_page_index(size)]++;
 		va += size;

@@ -135,6 +135,8 @@ struct aspace *aspace_clone(struct aspace *src, uint64_t sp, int *err)
 		dst->brk_base = src->brk_base;
 		dst->brk_cur = src->brk_cur;
 		dst->brk_limit = src->brk_limit;
+		dst->auxv_addr = src->auxv_addr;
+		dst->auxv_len = src->auxv_len;
 		dst->brk_mapped = brk_mapped;
 		dst->stack_floor = src->stack_floor;
 		dst->mmap_top = src->mmap_top;

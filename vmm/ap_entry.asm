@@ -17,7 +17,7 @@ bits 64
 
 ; struct pisces_boot_params / cove_boot_tail / cove_boot_cpu and struct
 ; vmm_ap_slot offsets; vmm/ap_start.c asserts each of them.
-%define BP_TAIL			1168
+%define BP_TAIL			2048
 %define TAIL_NR_CPUS		64
 %define TAIL_CPUS		72
 %define BOOT_CPU_SIZE		16

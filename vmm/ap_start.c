@@ -32,7 +32,7 @@ _Static_assert(offsetof(struct vmm_ap_slot, rip) == 16, "SLOT_RIP");
 _Static_assert(offsetof(struct vmm_ap_slot, rsp) == 24, "SLOT_RSP");
 _Static_assert(offsetof(struct vmm_ap_slot, arg) == 32, "SLOT_ARG");
 _Static_assert(COVE_MAX_ENCLAVE_CPUS == 64, "NR_SLOTS");
-_Static_assert(offsetof(struct pisces_boot_params, tail) == 1168, "BP_TAIL");
+_Static_assert(offsetof(struct cove_boot_block, tail) == 2048, "BP_TAIL");
 _Static_assert(offsetof(struct cove_boot_tail, nr_cpus) == 64, "TAIL_NR_CPUS");
 _Static_assert(offsetof(struct cove_boot_tail, cpus) == 72, "TAIL_CPUS");
 _Static_assert(sizeof(struct cove_boot_cpu) == 16, "BOOT_CPU_SIZE");

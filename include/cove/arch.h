@@ -53,5 +53,10 @@ uint64_t arch_cycles(void);
 uint64_t arch_random_seed(void);
 uint64_t arch_cycles_per_ms(void);
 void arch_delay_us(uint64_t us);
+/*
+ * How the vDSO's getcpu may learn the CPU in user mode (VDSO_F_* of
+ * cove/vdso_data.h); 0: only by a system call.
+ */
+uint32_t arch_user_getcpu_flags(void);
 
 #endif /* COVE_ARCH_H */

@@ -34,6 +34,11 @@ enum vm_kind {
 	 * mprotect: -EACCES).
 	 */
 	VM_XEMEM,
+	/*
+	 * The vDSO and its time page (cove/vdso.h): the kernel's shared pages,
+	 * read-only, mapped by exec and kept shared by fork.
+	 */
+	VM_VDSO,
 };
 
 struct shmem;
@@ -82,6 +87,9 @@ struct aspace {
 	uint64_t mmap_top;		/* mmap without a hint searches below this */
 	uint64_t large_page;		/* largest page to use: 4K, 2M or 1G */
 	uint64_t mapped_bytes;
+	uint64_t peak_bytes;		/* the most mapped_bytes ever was: ru_maxrss */
+	/* Where exec left the auxiliary vector on the stack, for a core file's NT_AUXV. */
+	uint64_t auxv_addr, auxv_len;
 	uint64_t shared_bytes;		/* of those, pages of shared objects (fork copies none) */
 	uint64_t populated[3];		/* 4K, 2M, 1G pages ever mapped (statistics) */
 	/* Bumped whenever pages are unmapped: a host mirror must forget what it saw. */
@@ -154,6 +162,13 @@ int aspace_unmap_foreign(struct aspace *as, uint64_t va, uint64_t len);
 int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot);
 /* A free gap of len bytes aligned to align, highest first below mmap_top. */
 int aspace_find_free(struct aspace *as, uint64_t len, uint64_t align, uint64_t *va);
+/*
+ * What holds va, for a console line: "libc.so.6+0x2a1f0" (the file and
+ * the offset in it), "anonymous memory+0x10", or "unmapped".
+ */
+void aspace_describe(struct aspace *as, uint64_t va, char *buf, size_t len);
+/* Name the unnamed region starting at va after the file at path (a host file's copy). */
+void aspace_name(struct aspace *as, uint64_t va, const char *path);
 /* The region containing va, or NULL (caller holds as->lock). */
 struct vm_region *aspace_find(struct aspace *as, uint64_t va);
 /* Copy into / out of user memory through the kernel's direct map. */

@@ -101,6 +101,13 @@ struct boot_info {
 	uint64_t host_heartbeat;	/* u32 the boot CPU advances for the host */
 	uint32_t doorbell_vector;	/* the host rings the boot CPU with this */
 	uint32_t enclave_id;
+	/*
+	 * The formats at console_ring and the channels (COVE_CHANNELS_* of
+	 * include/cove/pisces_abi.h), and the u64 whose bit 0 says "up" to a
+	 * Pisces host (0 when there is none).
+	 */
+	uint32_t host_channels;
+	uint64_t host_ready_flag;
 };
 
 /* kernel_main keeps the description here (after cmdline limits) for the rest. */

@@ -15,8 +15,11 @@ struct console {
 void console_register(struct console *c);
 void console_write(const char *s, size_t len);
 
-/* The co-kernel log ring the host reads; false if the ring is malformed. */
-bool host_console_init(phys_addr_t ring, uint64_t bytes);
+/*
+ * The co-kernel log ring the host reads, in Cove's format (cove) or
+ * Pisces's; false if the ring is malformed.
+ */
+bool host_console_init(phys_addr_t ring, uint64_t bytes, bool cove);
 
 /* 16550 UART on an I/O port; returns false if nothing answers there. */
 bool serial16550_init(uint16_t port);

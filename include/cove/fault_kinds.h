@@ -8,6 +8,12 @@
 #define COVE_FAULT_KINDS_H
 
 #define COVE_SYS_FAULT_INJECT 1000	/* COVE_SYSCALL_BASE + 0 */
+/*
+ * Test-only too: the calling thread's entries into the kernel so far
+ * (system calls, this one included, faults and interrupts), so a test can
+ * show that the vDSO's calls make none. ENOSYS on Linux.
+ */
+#define COVE_SYS_KENTRIES 1004		/* COVE_SYSCALL_BASE + 4 */
 
 #define COVE_FAULT_KINDS(X)						\
 	X(none) X(wild_write) X(layer_write) X(triple_fault) X(reset)	\

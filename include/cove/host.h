@@ -25,6 +25,13 @@ struct host_handlers {
 			   uint32_t *len, uint32_t cap);
 };
 
+/*
+ * A control request of Cove's own making, never on the wire: a job from
+ * the enclave's initramfs (a Pisces host's LAUNCH_JOB), output on the
+ * console; payload: its job line.
+ */
+#define HOST_CTL_LAUNCH_LOCAL 0x100
+
 /* Boot CPU, before host_init: h serves the host from then on. */
 void host_set_handlers(const struct host_handlers *h);
 /* Map the channels and arm the doorbell; 0, or -EINVAL if they are malformed. */

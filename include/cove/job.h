@@ -80,6 +80,12 @@ bool job_start_from_cmdline(void);
  * at once: the reason on its stderr, 127.
  */
 void job_start_host(uint32_t host_job, const char *line);
+/*
+ * Co-kernel: start a job from the enclave's own initramfs beside those
+ * running (a Pisces host's LAUNCH_JOB); its output and end go to the
+ * console, and its end does not end the run.
+ */
+void job_start_local(const char *line);
 /* A host job that never started: the reason on its stderr, then status (wait(2) form). */
 void job_refuse_host(uint32_t host_job, const char *why, int status);
 /* Send sig to each rank of host job host_job (as kill(2)); -ESRCH if it is not running. */

@@ -26,6 +26,11 @@ struct process;
 bool offload_has_proxy(const struct process *p);
 /* Make call nr of the current thread on the host: its result, or -errno. */
 int64_t offload_syscall(uint64_t nr, const uint64_t args[6]);
+/*
+ * The same for a process already killed (writing its core file): not cut
+ * short by the kill, which would end it at once.
+ */
+int64_t offload_syscall_dying(uint64_t nr, const uint64_t args[6]);
 /* The same with the arguments as a handler has them (ROUTE_SELF handlers). */
 int64_t offload_syscall_regs(uint64_t nr, SYSCALL_ARGS);
 /*
@@ -71,5 +76,13 @@ int offload_signal_forked(uint32_t job, int sig);
 
 /* Fill [va, va+len) of the current process from host fd at off (file mmap). */
 int64_t offload_pread_into(int fd, uint64_t va, uint64_t len, uint64_t off);
+/*
+ * The host's path of host descriptor fd (its /proc/self/fd link there),
+ * in out (len bytes with the NUL, at most OFFLOAD_PATH_SCRATCH - 32): the
+ * proxy reads and writes through scratch, OFFLOAD_PATH_SCRATCH bytes of
+ * the caller's writable memory that it is about to overwrite anyway.
+ */
+#define OFFLOAD_PATH_SCRATCH 4096
+int offload_fd_host_path(int fd, uint64_t scratch, char *out, size_t len);
 
 #endif /* COVE_OFFLOAD_H */

@@ -20,6 +20,7 @@ struct kernel_options {
 	uint64_t cpu_limit;		/* cpus=: CPUs in the partition, 0 = all */
 	bool selftest;			/* selftest: run in-kernel self-tests */
 	bool nox2apic;			/* nox2apic: drive the local APIC as xAPIC (MMIO) */
+	bool strace;			/* strace: every job's system calls on the console */
 	uint64_t loglevel;		/* loglevel=: console verbosity 0..7 */
 	int panic_test;			/* panic_test=: fault on purpose, see enum */
 	int poweroff;			/* poweroff=: enum poweroff_method */

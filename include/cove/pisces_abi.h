@@ -4,42 +4,266 @@
  * host (linux/module/) and Cove. Both sides compile this header: Cove's
  * kernel (freestanding, <stdint.h>) and the Linux module (__KERNEL__).
  *
- * Memory the loader sets up, all inside the partition [base, base + size)
- * except the host page and the loader's page tables:
+ * The boot block is Pisces's own, byte for byte: struct pisces_boot_params
+ * as Kitten's include/arch-x86_64/pisces/pisces_boot_params.h lays it out
+ * (HobbesOSR/kitten, commit 34f84674ed5826611b8039fb63845aba223ee2f6), the
+ * layout of the Pisces loader of 2015-2016. A Pisces loader places, in the
+ * partition [base, base + size):
  *
- *   base + 0                 struct pisces_boot_params (+ Cove tail)
- *   console_ring_addr        struct cove_console_ring + data
- *   control_buf_addr         struct cove_chan (host -> Cove requests)
- *   longcall_buf_addr        struct cove_chan (Cove -> host requests)
- *   kernel_addr              the image, at base + its link address
- *   initrd_addr              the initrd, after the image
+ *   base + 0                 struct pisces_boot_params (1288 bytes)
+ *   next 4 KiB page          console ring (struct pisces_cons_ringbuf, 64 KiB)
+ *   next page                control buffer, host -> enclave (a pisces_xbuf)
+ *   next page                long-call buffer, enclave -> host (a pisces_xbuf)
+ *   next page                XPMEM buffer (Cove leaves it alone)
+ *   base + 2 MiB (aligned)   the kernel image, as a flat file; entered at
+ *                            its first byte (kernel_addr)
+ *   2 MiB aligned, after the image and 8 MiB for its .bss: the initrd
+ *
+ * Cove's own fields follow in the block's first page, at COVE_EXT_OFFSET,
+ * a place Pisces leaves zero: struct cove_boot_tail, found by its magic and
+ * version. Without it (a Pisces loader) Cove boots on defaults: the ring
+ * and buffers in Pisces's formats, the boot core only, no host page, no
+ * grants beyond the partition. Our module (linux/module/) writes the
+ * extension and asks, through it, for Cove's richer formats on the same
+ * addresses (COVE_CHANNELS_COVE): the ring below, and struct cove_chan
+ * channels.
  *
  * Every core enters in 64-bit mode with paging on, the partition
- * identity-mapped and %esi = page frame number of the block. The boot core
- * enters the kernel (the image header's entry_phys, relocated by base);
- * every other core, at boot or added later, enters the protection layer's
- * text (cpu_entry_phys), says it arrived in its cove_boot_tail.cpus[] entry
- * and waits in the layer's own memory until the layer releases it: into
- * guest mode when protection is on, so the kernel never runs unguarded on
- * it.
+ * identity-mapped and %esi = page frame number of the block. A Pisces
+ * loader enters through the launch code at the block's start, which loads
+ * %esi from launch_code_esi and jumps to launch_code_target_addr (the
+ * image's first byte, a jump to the Pisces entry). Our module enters the
+ * boot core at the image header's entry_phys; every other core, at boot
+ * or added later, enters the protection layer's text (cpu_entry_phys),
+ * says it arrived in its cove_boot_tail.cpus[] entry and waits in the
+ * layer's own memory until the layer releases it: into guest mode when
+ * protection is on, so the kernel never runs unguarded on it.
  */
 #ifndef COVE_PISCES_ABI_H
 #define COVE_PISCES_ABI_H
 
 #ifdef __KERNEL__
 #include <linux/types.h>
+#include <linux/stddef.h>
 #else
+#include <stddef.h>
 #include <stdint.h>
 #endif
 
 #define PISCES_MAGIC 0x000FE110ULL
 #define PISCES_CMDLINE_MAX 1024
+#define PISCES_LAUNCH_CODE_ASM 48
 
-/* Cove's extension of the block, after the Pisces fields. */
+/* pisces_boot_params.flags: the enclave sets it once it is up (Pisces's READY). */
+#define PISCES_FLAG_INITIALIZED 0x1ULL
+
+/* All addresses are physical. */
+struct pisces_boot_params {
+	/* The loader's stub: load %esi, jump to the kernel. */
+	uint8_t launch_code_asm[PISCES_LAUNCH_CODE_ASM];
+	uint64_t launch_code_esi;
+	uint64_t launch_code_target_addr;
+	uint8_t init_dbg_buf[16];
+	uint64_t magic;			/* PISCES_MAGIC */
+	volatile uint64_t flags;	/* PISCES_FLAG_* */
+	uint64_t boot_params_size;	/* 0 (older loaders), else >= PISCES_BOOT_PARAMS_SIZE */
+	uint64_t cpu_id;		/* host number of the boot core */
+	uint64_t apic_id;		/* APIC ID of the boot core */
+	uint64_t cpu_khz;		/* TSC frequency */
+	uint64_t trampoline_code_pa;	/* the host's real-mode trampoline */
+	uint64_t domain_xcall_master_apicid;
+	uint64_t domain_xcall_vector;
+	char cmd_line[PISCES_CMDLINE_MAX];
+	uint64_t kernel_addr;
+	uint64_t kernel_size;
+	uint64_t initrd_addr;
+	uint64_t initrd_size;
+	uint64_t console_ring_addr;
+	uint64_t console_ring_size;
+	uint64_t control_buf_addr;	/* host -> enclave */
+	uint64_t control_buf_size;
+	uint64_t longcall_buf_addr;	/* enclave -> host */
+	uint64_t longcall_buf_size;
+	uint64_t xpmem_buf_addr;
+	uint64_t xpmem_buf_size;
+	uint64_t base_mem_paddr;	/* the partition */
+	uint64_t base_mem_size;
+} __attribute__((packed));
+
+#define PISCES_BOOT_PARAMS_SIZE 1288
+
+/* The published offsets, as numbers: a change here is a different protocol. */
+#define PISCES_ASSERT_AT(field, off) \
+	_Static_assert(offsetof(struct pisces_boot_params, field) == (off), "Pisces " #field)
+PISCES_ASSERT_AT(launch_code_asm, 0);
+PISCES_ASSERT_AT(launch_code_esi, 48);
+PISCES_ASSERT_AT(launch_code_target_addr, 56);
+PISCES_ASSERT_AT(init_dbg_buf, 64);
+PISCES_ASSERT_AT(magic, 80);
+PISCES_ASSERT_AT(flags, 88);
+PISCES_ASSERT_AT(boot_params_size, 96);
+PISCES_ASSERT_AT(cpu_id, 104);
+PISCES_ASSERT_AT(apic_id, 112);
+PISCES_ASSERT_AT(cpu_khz, 120);
+PISCES_ASSERT_AT(trampoline_code_pa, 128);
+PISCES_ASSERT_AT(domain_xcall_master_apicid, 136);
+PISCES_ASSERT_AT(domain_xcall_vector, 144);
+PISCES_ASSERT_AT(cmd_line, 152);
+PISCES_ASSERT_AT(kernel_addr, 1176);
+PISCES_ASSERT_AT(kernel_size, 1184);
+PISCES_ASSERT_AT(initrd_addr, 1192);
+PISCES_ASSERT_AT(initrd_size, 1200);
+PISCES_ASSERT_AT(console_ring_addr, 1208);
+PISCES_ASSERT_AT(console_ring_size, 1216);
+PISCES_ASSERT_AT(control_buf_addr, 1224);
+PISCES_ASSERT_AT(control_buf_size, 1232);
+PISCES_ASSERT_AT(longcall_buf_addr, 1240);
+PISCES_ASSERT_AT(longcall_buf_size, 1248);
+PISCES_ASSERT_AT(xpmem_buf_addr, 1256);
+PISCES_ASSERT_AT(xpmem_buf_size, 1264);
+PISCES_ASSERT_AT(base_mem_paddr, 1272);
+PISCES_ASSERT_AT(base_mem_size, 1280);
+_Static_assert(sizeof(struct pisces_boot_params) == PISCES_BOOT_PARAMS_SIZE, "Pisces block size");
+
+/* Where a Pisces loader puts the kernel: the partition's second 2 MiB. */
+#define PISCES_KERNEL_ALIGN 0x200000ULL
+/* What it leaves after the image for its .bss before the initrd. */
+#define PISCES_BSS_PAD (4 * PISCES_KERNEL_ALIGN)
+
+/*
+ * The console ring (Pisces's pisces_cons_ringbuf): the enclave writes at
+ * write_idx under lock (a byte exchanged to 1, stored 0 to release) and,
+ * when full, moves read_idx on; the host reads from read_idx.
+ */
+struct pisces_cons_ringbuf {
+	volatile uint64_t lock;
+	volatile uint64_t read_idx;
+	volatile uint64_t write_idx;
+	volatile uint64_t cur_len;
+	uint8_t buf[];			/* console_ring_size - 32 bytes */
+} __attribute__((packed));
+
+#define PISCES_CONS_HDR 32
+
+/*
+ * A cross-OS buffer (Pisces's pisces_xbuf), the control and long-call
+ * buffers both. The server (the enclave for control, the host for long
+ * calls) writes its core and vector, total_size (the buffer less this
+ * header) and READY. A sender waits for PENDING clear, sets it, writes
+ * data_len and the first total_size bytes, raises STAGED, rings the
+ * server; further chunks each wait for STAGED to drop. The server takes
+ * chunks (lowering STAGED after each), raises ACTIVE, handles the message,
+ * lowers ACTIVE, stages its answer the same way and raises COMPLETE. The
+ * sender reads the answer and leaves only READY set.
+ */
+#define PISCES_XBUF_READY 0x01ULL
+#define PISCES_XBUF_PENDING 0x02ULL
+#define PISCES_XBUF_STAGED 0x04ULL
+#define PISCES_XBUF_ACTIVE 0x08ULL
+#define PISCES_XBUF_COMPLETE 0x10ULL
+
+struct pisces_xbuf {
+	volatile uint64_t flags;	/* PISCES_XBUF_* */
+	uint32_t host_apic;
+	uint32_t host_vector;
+	uint32_t enclave_cpu;
+	uint32_t enclave_vector;
+	uint32_t total_size;
+	uint32_t data_len;
+	uint8_t data[];
+} __attribute__((packed));
+
+#define PISCES_XBUF_HDR 32
+_Static_assert(offsetof(struct pisces_xbuf, enclave_vector) == 20, "Pisces xbuf");
+_Static_assert(offsetof(struct pisces_xbuf, data) == PISCES_XBUF_HDR, "Pisces xbuf");
+
+/* A control message and its answer (Pisces's pisces_cmd, pisces_resp). */
+struct pisces_cmd {
+	uint64_t cmd;			/* PISCES_CMD_* */
+	uint32_t data_len;		/* bytes after this header (data follows) */
+} __attribute__((packed));
+
+struct pisces_resp {
+	uint64_t status;		/* 0, or (uint64_t)-1: Pisces's only failure */
+	uint32_t data_len;		/* data follows */
+} __attribute__((packed));
+
+#define PISCES_MSG_HDR 12
+_Static_assert(sizeof(struct pisces_cmd) == PISCES_MSG_HDR, "Pisces command header");
+#define PISCES_STATUS_OK 0ULL
+#define PISCES_STATUS_ERR ((uint64_t)-1)
+
+/* Pisces's control commands (ENCLAVE_CMD_*), host -> enclave. */
+#define PISCES_CMD_ADD_CPU 100
+#define PISCES_CMD_ADD_MEM 101
+#define PISCES_CMD_REMOVE_CPU 110
+#define PISCES_CMD_REMOVE_MEM 111
+#define PISCES_CMD_LAUNCH_JOB 200
+#define PISCES_CMD_LOAD_FILE 201
+#define PISCES_CMD_STORE_FILE 202
+#define PISCES_CMD_SHUTDOWN 900
+
+struct pisces_cmd_cpu {		/* ADD_CPU, REMOVE_CPU */
+	struct pisces_cmd hdr;
+	uint64_t phys_cpu_id;
+	uint64_t apic_id;
+} __attribute__((packed));
+
+struct pisces_cmd_mem {		/* ADD_MEM, REMOVE_MEM */
+	struct pisces_cmd hdr;
+	uint64_t phys_addr;
+	uint64_t size;
+} __attribute__((packed));
+
+#define PISCES_JOB_LARGE_PAGES 0x1ULL	/* pisces_job_spec.flags */
+
+struct pisces_job_spec {
+	char name[64];
+	char exe_path[256];
+	char argv[256];			/* blank-separated */
+	char envp[256];			/* blank-separated NAME=value */
+	uint64_t flags;			/* PISCES_JOB_* */
+	uint8_t num_ranks;
+	uint64_t cpu_mask;		/* the enclave's own CPU numbers */
+	uint64_t heap_size;
+	uint64_t stack_size;
+} __attribute__((packed));
+
+_Static_assert(offsetof(struct pisces_job_spec, num_ranks) == 840, "Pisces job spec");
+_Static_assert(sizeof(struct pisces_job_spec) == 865, "Pisces job spec");
+
+struct pisces_cmd_launch_job {
+	struct pisces_cmd hdr;
+	struct pisces_job_spec spec;
+} __attribute__((packed));
+
+struct pisces_file_pair {	/* LOAD_FILE, STORE_FILE */
+	char lnx_file[128];
+	char lwk_file[128];
+} __attribute__((packed));
+
+/* Pisces's long calls, enclave -> host (PISCES_LCALL_*), for reference. */
+#define PISCES_LCALL_VFS_READ 10000
+#define PISCES_LCALL_VFS_WRITE 10001
+#define PISCES_LCALL_VFS_OPEN 10002
+#define PISCES_LCALL_VFS_CLOSE 10003
+#define PISCES_LCALL_VFS_SIZE 10004
+
+struct pisces_lcall {
+	uint64_t lcall;
+	uint32_t data_len;		/* data follows */
+} __attribute__((packed));
+
+/* Cove's extension of the block, in its first page after the Pisces fields. */
 #define COVE_TAIL_MAGIC 0x45564f43U	/* "COVE" little-endian */
-#define COVE_TAIL_VERSION 2
+#define COVE_TAIL_VERSION 3
+#define COVE_EXT_OFFSET 2048
 #define COVE_MAX_ENCLAVE_CPUS 64
 #define COVE_MAX_GRANTS 32
+
+/* cove_boot_tail.channels: the formats at the Pisces ring and buffer addresses. */
+#define COVE_CHANNELS_PISCES 0	/* pisces_cons_ringbuf, pisces_xbuf */
+#define COVE_CHANNELS_COVE 1	/* cove_console_ring, cove_chan */
 
 /*
  * The image header, in the first 64 KiB of the first loadable segment,
@@ -68,7 +292,7 @@ struct cove_boot_cpu {
 	uint64_t arrived;	/* set to 1 by the core once it left the trampoline */
 } __attribute__((packed));
 
-/* pisces_boot_params.tail.state: Cove's own view, written by Cove. */
+/* cove_boot_tail.state: Cove's own view, written by Cove. */
 #define COVE_STATE_LOADED 0	/* the loader wrote the block */
 #define COVE_STATE_BOOTING 1	/* the entry ran */
 #define COVE_STATE_READY 2	/* channels served, jobs accepted */
@@ -96,30 +320,21 @@ struct cove_boot_tail {
 	 */
 	volatile uint32_t heartbeat;
 	struct cove_boot_cpu cpus[COVE_MAX_ENCLAVE_CPUS];
+	uint32_t channels;	/* COVE_CHANNELS_*: what a loader asks for */
 } __attribute__((packed));
 
-struct pisces_boot_params {
-	uint64_t magic;			/* PISCES_MAGIC */
-	uint64_t boot_params_size;	/* the whole block, tail included */
-	uint64_t cpu_id;		/* host number of the boot core */
-	uint64_t apic_id;		/* APIC ID of the boot core */
-	uint64_t cpu_khz;		/* TSC frequency */
-	uint64_t trampoline_code_pa;	/* the loader's real-mode trampoline */
-	char cmd_line[PISCES_CMDLINE_MAX];
-	uint64_t kernel_addr;
-	uint64_t kernel_size;
-	uint64_t initrd_addr;
-	uint64_t initrd_size;
-	uint64_t console_ring_addr;
-	uint64_t console_ring_size;
-	uint64_t control_buf_addr;
-	uint64_t control_buf_size;
-	uint64_t longcall_buf_addr;
-	uint64_t longcall_buf_size;
-	uint64_t base_mem_paddr;
-	uint64_t base_mem_size;
+/*
+ * What our module writes: the Pisces block, then the extension where a
+ * Pisces loader leaves zero. The offsets pisces_head.asm and
+ * vmm/ap_entry.asm read by number are asserted where they are used.
+ */
+struct cove_boot_block {
+	struct pisces_boot_params pisces;
+	uint8_t pisces_free[COVE_EXT_OFFSET - PISCES_BOOT_PARAMS_SIZE];
 	struct cove_boot_tail tail;
 } __attribute__((packed));
+
+_Static_assert(sizeof(struct cove_boot_block) <= 4096, "the extension leaves the block's page");
 
 /*
  * The console: Cove appends, the host reads. head counts every byte ever

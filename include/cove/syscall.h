@@ -24,7 +24,13 @@ enum syscall_kind {
 	SYSCALL_ROUTE_FD2,	/* the same for fds a and b; mixed is EINVAL */
 	SYSCALL_ROUTE_PATH,	/* by path argument b, relative to dirfd argument a (-1: cwd) */
 	SYSCALL_ROUTE_POLL,	/* the proxy if any pollfd of (a, b) is the host's */
-	SYSCALL_ROUTE_HOST,	/* the proxy when the job has one (ids, umask, uname) */
+	/*
+	 * The proxy when the job has one (ids, umask, uname, and pipes: a
+	 * job's pipes must wait in one epoll or poll set with its sockets and
+	 * eventfds, which are the host's, as MPI runtimes' progress threads
+	 * do; McKernel leaves pipes to Linux for the same reason).
+	 */
+	SYSCALL_ROUTE_HOST,
 	SYSCALL_ROUTE_SELF,	/* the handler decides (dup2, chdir, getcwd ...) */
 };
 
@@ -56,6 +62,8 @@ struct syscall_entry_desc {
 extern const struct syscall_entry_desc syscall_table[SYSCALL_MAX];
 /* A number's name, for the one-time "not implemented" line. */
 const char *syscall_name(uint64_t nr);
+/* Boot option strace: one console line per system call of every job. */
+void syscall_trace_set(bool on);
 
 /* Called from the arch entry; returns non-zero to leave through IRET. */
 int syscall_dispatch(struct trap_frame *f);

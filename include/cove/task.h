@@ -82,6 +82,16 @@ struct task {
 	volatile int wake_reason;	/* 0 woken, -ETIMEDOUT, -EINTR */
 	struct task *thread_next;	/* the process's thread list */
 	uint64_t switches;
+	/*
+	 * Accounting (cove/acct.h), written by the thread itself on its own
+	 * CPU, read racily by others: entries into the kernel from its user
+	 * code (system calls, faults, interrupts), user and system cycles, the
+	 * counter at its last crossing, and which side of it the thread is on.
+	 */
+	uint64_t kentries;
+	uint64_t acct_utime, acct_stime, acct_mark;
+	volatile bool acct_in_user;
+	uint64_t acct_minflt;		/* faults that populated memory (a fork child's stack) */
 	uint64_t run_ns;		/* time on a CPU, up to its last switch out */
 	uint64_t run_since;		/* when it last switched in */
 };
@@ -147,6 +157,27 @@ struct process {
 	struct task *vfork_parent;
 	uint64_t start_ns;		/* when it was made, ns since boot */
 	uint64_t exec_heap, exec_stack;	/* the job's heap= and stack=, for execve's images */
+	/*
+	 * Accounting (cove/acct.h), in cycles: ended threads' times (under
+	 * lock), and collected children's with their largest peak memory
+	 * (under the process table's lock, taken by wait).
+	 */
+	uint64_t acct_dead_utime, acct_dead_stime, acct_dead_minflt;
+	uint64_t acct_child_utime, acct_child_stime, acct_child_minflt;
+	uint64_t acct_child_maxrss;	/* bytes */
+	/* RLIMIT_CORE, soft and hard (Cove's default: unlimited); under lock, inherited. */
+	uint64_t core_limit[2];
+	/*
+	 * The thread writing a core file for it (kernel/coredump.c), under
+	 * lock: the others wait in the kernel (coredump_park) until it is done,
+	 * so the registers it writes down are the ones they stopped with.
+	 */
+	struct task *core_dumper;
+	uint32_t core_parked;		/* threads waiting so; atomic */
+	/* Its core file: bytes written (0: none), else why not, for the job's report. */
+	uint64_t core_bytes;
+	const char *core_note;
+	int core_errno;
 };
 
 /* The task running on this CPU (the idle task when nothing else is). */
@@ -207,6 +238,9 @@ struct process_wait_result {
 	int status;			/* wait4's: (code << 8), or the signal | 0x80 for a core */
 	int si_code;			/* waitid's: CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3 */
 	int si_status;			/* the exit code or the signal */
+	/* What it and its collected children used (cove/acct.h): wait4's rusage. */
+	uint64_t utime_ns, stime_ns, maxrss, minflt;
+	uint64_t utime_cycles, stime_cycles;
 };
 #define WAIT_NOHANG 1
 #define WAIT_GROUP 2		/* pid is -pgid, whatever the group (waitid's P_PGID, group 1 too) */

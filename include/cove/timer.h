@@ -18,6 +18,9 @@ void time_init(void);
 uint64_t time_now_ns(void);
 /* Wall-clock seconds at boot (from the RTC), for CLOCK_REALTIME. */
 uint64_t time_boot_epoch(void);
+struct vdso_data;
+/* Fill the vDSO's time page with what time_now_ns uses (cove/vdso_data.h). */
+void time_vdso_fill(struct vdso_data *d);
 /* Called by the architecture when this CPU's timer event fires. */
 void timer_interrupt(void);
 

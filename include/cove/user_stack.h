@@ -46,7 +46,7 @@
 #define AT_MINSIGSTKSZ 51
 
 /* The most auxv pairs user_stack_build() writes, AT_NULL included. */
-#define USER_STACK_AUXV_MAX 20
+#define USER_STACK_AUXV_MAX 21
 
 struct user_stack_args {
 	const char *const *argv;	/* NULL-terminated; NULL means none */
@@ -57,6 +57,7 @@ struct user_stack_args {
 	const uint8_t *random16;	/* 16 bytes for AT_RANDOM; required */
 	const char *platform;		/* "x86_64"; NULL leaves AT_PLATFORM out */
 	uint64_t at_minsigstksz;	/* e.g. 2048 */
+	uint64_t at_sysinfo_ehdr;	/* the vDSO's address; 0 leaves it out */
 };
 
 /*

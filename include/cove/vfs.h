@@ -180,9 +180,11 @@ int64_t vfs_getcwd(char *buf, size_t len);
 
 /*
  * Whether an absolute path names the enclave's own view of the machine:
- * /proc, /sys or /dev (with "." and ".." taken as written). Those are
- * always answered by the enclave, in bare and co-kernel mode alike; a
- * relative path is never one (its base decides). Pure.
+ * /proc, /dev, and /sys down to its processors and memory
+ * (/sys/devices/system/{cpu,node}), with "." and ".." taken as written.
+ * Those are always answered by the enclave, in bare and co-kernel mode
+ * alike; the rest of /sys (devices) is the host's; a relative path is
+ * never one (its base decides). Pure.
  */
 bool vfs_path_is_enclave(const char *path);
 

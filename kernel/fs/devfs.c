@@ -6,6 +6,7 @@
  * only listed).
  */
 #include <cove/errno.h>
+#include <cove/random.h>
 #include <cove/file.h>
 #include <cove/string.h>
 #include <cove/task.h>
@@ -13,8 +14,6 @@
 #include "backends.h"
 #include "synth.h"
 
-/* Statistical randomness, seeded from RDRAND where present (sys_info.c). */
-void random_bytes(void *buf, size_t len);
 
 enum devfs_kind { DEVFS_TOP, DEVFS_DEVICE, DEVFS_LINK, DEVFS_SHM };
 

@@ -3,10 +3,12 @@
  * /proc: the enclave's machine (cpuinfo, meminfo, stat, ...) and, through
  * procfs_pid.c, its processes. Every file is written when it is opened.
  */
+#include <cove/arch.h>
 #include <cove/cpuinfo.h>
 #include <cove/errno.h>
 #include <cove/heap.h>
 #include <cove/kvsnprintf.h>
+#include <cove/random.h>
 #include <cove/sched.h>
 #include <cove/string.h>
 #include <cove/task.h>
@@ -22,6 +24,7 @@ enum procfs_kind {
 	PROC_CPUINFO, PROC_MEMINFO, PROC_STAT, PROC_LOADAVG, PROC_UPTIME, PROC_VERSION,
 	PROC_FILESYSTEMS, PROC_MOUNTS, PROC_SELF, PROC_THREAD_SELF,
 	PROC_OSRELEASE, PROC_OSTYPE, PROC_HOSTNAME, PROC_PID_MAX, PROC_OVERCOMMIT,
+	PROC_SYS_RANDOM, PROC_BOOT_ID, PROC_UUID,
 };
 
 #define D (S_IFDIR | 0555)
@@ -41,7 +44,12 @@ static const struct synth_entry proc_sys[] = {
 };
 static const struct synth_entry proc_sys_kernel[] = {
 	{ "osrelease", R, PROC_OSRELEASE }, { "ostype", R, PROC_OSTYPE },
-	{ "hostname", R, PROC_HOSTNAME }, { "pid_max", R, PROC_PID_MAX }, { NULL, 0, 0 },
+	{ "hostname", R, PROC_HOSTNAME }, { "pid_max", R, PROC_PID_MAX },
+	{ "random", D, PROC_SYS_RANDOM }, { NULL, 0, 0 },
+};
+/* UCX and systemd tell boots apart by boot_id; uuid is a new one per read. */
+static const struct synth_entry proc_sys_random[] = {
+	{ "boot_id", R, PROC_BOOT_ID }, { "uuid", R, PROC_UUID }, { NULL, 0, 0 },
 };
 static const struct synth_entry proc_sys_vm[] = {
 	{ "overcommit_memory", R, PROC_OVERCOMMIT }, { NULL, 0, 0 },
@@ -58,6 +66,7 @@ static const struct synth_entry *procfs_table(uint32_t kind)
 	case PROC_SYS: return proc_sys;
 	case PROC_SYS_KERNEL: return proc_sys_kernel;
 	case PROC_SYS_VM: return proc_sys_vm;
+	case PROC_SYS_RANDOM: return proc_sys_random;
 	default: return NULL;
 	}
 }
@@ -102,6 +111,43 @@ static int procfs_lookup(const char *rel, bool follow, struct synth_node *n)
 		synth_set(n, e->mode, e->kind);
 	}
 	return 0;
+}
+
+/* A random (version 4) UUID in its text form, as Linux's uuid file. */
+static void procfs_uuid(struct sbuf *sb, const uint8_t u[16])
+{
+	for (int i = 0; i < 16; i++) {
+		uint8_t b = u[i];
+
+		if (i == 6)
+			b = (b & 0x0f) | 0x40;
+		if (i == 8)
+			b = (b & 0x3f) | 0x80;
+		sbuf_printf(sb, "%s%02x", i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "", b);
+	}
+	sbuf_puts(sb, "\n");
+}
+
+/*
+ * This boot's id: drawn by the first reader, then fixed. Written once
+ * under the flag's compare-and-swap (0 -> 1 drawing, 2 done); readers that
+ * find it being drawn wait, which is a few instructions.
+ */
+static uint8_t proc_boot_id[16];
+static int proc_boot_id_state;
+
+static void procfs_boot_id(struct sbuf *sb)
+{
+	int want = 0;
+
+	if (__atomic_compare_exchange_n(&proc_boot_id_state, &want, 1, false, __ATOMIC_ACQUIRE,
+					__ATOMIC_RELAXED)) {
+		random_bytes(proc_boot_id, sizeof(proc_boot_id));
+		__atomic_store_n(&proc_boot_id_state, 2, __ATOMIC_RELEASE);
+	}
+	while (__atomic_load_n(&proc_boot_id_state, __ATOMIC_ACQUIRE) != 2)
+		arch_cpu_relax();
+	procfs_uuid(sb, proc_boot_id);
 }
 
 static void procfs_cpuinfo(struct sbuf *sb)
@@ -317,6 +363,16 @@ static int procfs_fill(const struct synth_node *n, struct sbuf *sb)
 		/* Linux's largest; Cove's ids count up and are never reused. */
 		sbuf_puts(sb, "4194304\n");
 		break;
+	case PROC_BOOT_ID:
+		procfs_boot_id(sb);
+		break;
+	case PROC_UUID: {
+		uint8_t u[16];
+
+		random_bytes(u, sizeof(u));
+		procfs_uuid(sb, u);
+		break;
+	}
 	case PROC_OVERCOMMIT:
 		/* 2: never overcommit. Cove backs every mapping when it is made. */
 		sbuf_puts(sb, "2\n");

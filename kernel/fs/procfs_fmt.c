@@ -82,7 +82,8 @@ void fmt_proc_stat(struct sbuf *sb, const struct proc_vals *v)
 	sbuf_printf(sb, "%u (%s) %c %u %u %u 0 -1 0 ", v->tid, v->name, v->state, v->ppid,
 		    v->pid, v->pid);
 	/* 10-19: faults (none: memory is mapped when asked for), times, priority, nice. */
-	sbuf_printf(sb, "0 0 0 0 %lu 0 0 0 20 0 ", v->utime_ticks);
+	sbuf_printf(sb, "0 0 0 0 %lu %lu %lu %lu 20 0 ", v->utime_ticks, v->stime_ticks,
+		    v->cutime_ticks, v->cstime_ticks);
 	/* 20-28: threads, itrealvalue, start, vsize, rss in pages, rsslim, code, stack. */
 	sbuf_printf(sb, "%u 0 %lu %lu %lu 18446744073709551615 %lu %lu %lu ", v->threads,
 		    v->start_ticks, v->vsize, v->rss >> PAGE_SHIFT, v->start_code, v->end_code,

@@ -60,7 +60,7 @@ struct proc_vals {
 	char name[16];			/* at most 15 characters, as Linux's comm */
 	char state;			/* R, S, Z or X */
 	uint32_t threads, cpu, fd_size;
-	uint64_t utime_ticks, start_ticks, switches;
+	uint64_t utime_ticks, stime_ticks, cutime_ticks, cstime_ticks, start_ticks, switches;
 	uint64_t sigmask, sigign, sigcatch;
 	struct cpumask allowed;
 	uint32_t nr_cpu_ids;		/* bits in Cpus_allowed */

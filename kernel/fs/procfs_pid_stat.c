@@ -5,6 +5,7 @@
  * (process_with) and its own locks are taken in turn: its lock for the
  * threads, its address space's for the regions.
  */
+#include <cove/acct.h>
 #include <cove/aspace.h>
 #include <cove/errno.h>
 #include <cove/file.h>
@@ -77,6 +78,7 @@ static int pid_vals_fn(struct process *p, void *ctx)
 	struct task *shown = NULL;
 	unsigned long flags;
 	bool running = false;
+	uint64_t utime = 0, stime = 0;
 
 	memcpy(v->name, p->name, 15);
 	v->ppid = process_parent_pid_locked(p);
@@ -88,7 +90,7 @@ static int pid_vals_fn(struct process *p, void *ctx)
 	v->fd_size = FD_MAX;
 	flags = spin_lock_irqsave(&p->lock);
 	for (struct task *t = p->threads; t; t = t->thread_next) {
-		uint64_t ran = task_runtime_ns(t);
+		struct acct_times a;
 
 		if (t->state == TASK_DEAD)
 			continue;
@@ -97,10 +99,21 @@ static int pid_vals_fn(struct process *p, void *ctx)
 		if (t->tid == v->tid || (!shown && t->tid == p->pid))
 			shown = t;
 		if (!v->tid || t->tid == v->tid) {
-			v->utime_ticks += ran / (NSEC_PER_SEC / USER_HZ);
+			acct_task(t, &a);
+			utime += a.utime_ns;
+			stime += a.stime_ns;
 			v->switches += t->switches;
 		}
 	}
+	/* The process's line counts its ended threads too, and its collected children. */
+	if (!v->tid) {
+		utime += acct_cycles_ns(p->acct_dead_utime);
+		stime += acct_cycles_ns(p->acct_dead_stime);
+		v->cutime_ticks = acct_cycles_ns(p->acct_child_utime) / (NSEC_PER_SEC / USER_HZ);
+		v->cstime_ticks = acct_cycles_ns(p->acct_child_stime) / (NSEC_PER_SEC / USER_HZ);
+	}
+	v->utime_ticks = utime / (NSEC_PER_SEC / USER_HZ);
+	v->stime_ticks = stime / (NSEC_PER_SEC / USER_HZ);
 	if (shown) {
 		v->cpu = shown->cpu;
 		v->sigmask = shown->sigmask;
@@ -162,6 +175,8 @@ static int pid_maps_fn(struct process *p, void *ctx)
 			name = "[heap]";
 		} else if (r->kind == VM_STACK) {
 			name = "[stack]";
+		} else if (r->kind == VM_VDSO) {
+			name = (r->prot & VM_EXEC) ? "[vdso]" : "[vvar]";
 		}
 		fmt_maps_line(m->sb, r->start, r->end, r->prot, 0, dev, ino, name);
 	}

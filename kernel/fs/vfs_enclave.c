@@ -1,53 +1,72 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Which absolute paths name the enclave's own views of the machine: /proc,
- * /sys and /dev always describe the enclave, whatever mode Cove runs in.
- * Pure: host-tested, and the offload routing asks it before sending a path
- * to the host.
+ * Which absolute paths name the enclave's own views of the machine: /proc
+ * and /dev always describe the enclave, whatever mode Cove runs in, and so
+ * does the part of /sys about its processors and memory
+ * (/sys/devices/system/{cpu,node}, and the directories above them). The
+ * rest of /sys describes devices (network interfaces, PCI, InfiniBand),
+ * which a job reaches only through its host proxy: those are the host's,
+ * as McKernel leaves them to Linux. Pure: host-tested, and the offload
+ * routing asks it before sending a path to the host.
  */
 #include <cove/path.h>
 #include <cove/string.h>
 #include <cove/vfs.h>
 
-static const char *const vfs_enclave_trees[] = { "proc", "sys", "dev" };
+/* Enough components to tell /sys/devices/system/cpu from its neighbours. */
+#define VFS_PEEK_DEPTH 4
+
+struct vfs_peek {
+	const char *name[VFS_PEEK_DEPTH];
+	size_t len[VFS_PEEK_DEPTH];
+	size_t depth;
+};
 
 /*
- * The first component of path once "." and ".." are taken lexically (the
+ * The first components of path once "." and ".." are taken lexically (the
  * tops of these trees are never symlinks, so that is what the lookup
- * would find): its start and length, or length 0 for the root itself.
+ * would find), and how deep the path goes.
  */
-static size_t vfs_first_component(const char *path, const char **first)
+static void vfs_peek_path(const char *path, struct vfs_peek *pk)
 {
-	size_t depth = 0, first_len = 0, n;
 	const char *name;
+	size_t n;
 
-	*first = NULL;
+	pk->depth = 0;
 	while ((n = path_next_name(&path, &name))) {
 		if (path_is_dotdot(name, n)) {
-			if (depth)
-				depth--;
+			if (pk->depth)
+				pk->depth--;
 			continue;
 		}
-		if (!depth) {
-			*first = name;
-			first_len = n;
+		if (pk->depth < VFS_PEEK_DEPTH) {
+			pk->name[pk->depth] = name;
+			pk->len[pk->depth] = n;
 		}
-		depth++;
+		pk->depth++;
 	}
-	return depth ? first_len : 0;
+}
+
+static bool vfs_peek_is(const struct vfs_peek *pk, size_t i, const char *want)
+{
+	return pk->depth > i && pk->len[i] == strlen(want) && !strncmp(pk->name[i], want, pk->len[i]);
 }
 
 bool vfs_path_is_enclave(const char *path)
 {
-	const char *first;
-	size_t n;
+	struct vfs_peek pk;
 
 	if (!path || path[0] != '/')
 		return false;
-	n = vfs_first_component(path, &first);
-	for (size_t i = 0; n && i < ARRAY_SIZE(vfs_enclave_trees); i++) {
-		if (strlen(vfs_enclave_trees[i]) == n && !strncmp(first, vfs_enclave_trees[i], n))
-			return true;
-	}
-	return false;
+	vfs_peek_path(path, &pk);
+	if (vfs_peek_is(&pk, 0, "proc") || vfs_peek_is(&pk, 0, "dev"))
+		return true;
+	if (!vfs_peek_is(&pk, 0, "sys"))
+		return false;
+	/* /sys, /sys/devices and /sys/devices/system list only the enclave's. */
+	if (pk.depth == 1 || (vfs_peek_is(&pk, 1, "devices") &&
+			      (pk.depth == 2 || (vfs_peek_is(&pk, 2, "system") && pk.depth == 3))))
+		return true;
+	return vfs_peek_is(&pk, 1, "devices") && vfs_peek_is(&pk, 2, "system") &&
+	       (vfs_peek_is(&pk, 3, "cpu") || vfs_peek_is(&pk, 3, "node"));
 }

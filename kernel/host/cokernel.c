@@ -40,7 +40,8 @@ static volatile bool cokernel_shutdown_requested;
  */
 #define COKERNEL_LAUNCH_QUEUE 16
 struct cokernel_launch {
-	uint32_t job;			/* the host's id */
+	uint32_t job;			/* the host's id; 0 for a local job */
+	bool local;			/* from the initramfs, output on the console */
 	bool killed;			/* killed before it started */
 	char line[JOB_LINE_MAX];
 };
@@ -62,7 +63,7 @@ static bool cokernel_launch_take(struct cokernel_launch *out)
 	return any;
 }
 
-static int cokernel_launch_add(uint32_t job, const char *line, uint32_t len)
+static int cokernel_launch_add(uint32_t job, bool local, const char *line, uint32_t len)
 {
 	unsigned long flags = spin_lock_irqsave(&cokernel_launch_lock);
 	struct cokernel_launch *l;
@@ -71,6 +72,7 @@ static int cokernel_launch_add(uint32_t job, const char *line, uint32_t len)
 	if (cokernel_launch_head - cokernel_launch_tail < COKERNEL_LAUNCH_QUEUE) {
 		l = &cokernel_launches[cokernel_launch_head % COKERNEL_LAUNCH_QUEUE];
 		l->job = job;
+		l->local = local;
 		l->killed = false;
 		memcpy(l->line, line, len);
 		l->line[len] = 0;
@@ -122,7 +124,9 @@ static bool cokernel_idle_work(void)
 
 		if (!cokernel_launch_take(&l))
 			break;
-		if (l.killed)
+		if (l.local)
+			job_start_local(l.line);
+		else if (l.killed)
 			job_refuse_host(l.job, "killed before it started", SIGKILL);
 		else
 			job_start_host(l.job, l.line);
@@ -172,7 +176,15 @@ static int32_t cokernel_control(uint32_t op, const uint64_t arg[6], uint32_t job
 			return cokernel_reply(payload, len, cap, -EINVAL, "bad job id");
 		if (*len >= JOB_LINE_MAX)
 			return cokernel_reply(payload, len, cap, -E2BIG, "job line too long");
-		if (cokernel_launch_add((uint32_t)arg[0], payload, *len))
+		if (cokernel_launch_add((uint32_t)arg[0], false, payload, *len))
+			return cokernel_reply(payload, len, cap, -EBUSY,
+					      "too many jobs waiting to start");
+		sched_idle_work_kick();
+		return cokernel_reply(payload, len, cap, 0, "");
+	case HOST_CTL_LAUNCH_LOCAL:
+		if (*len >= JOB_LINE_MAX)
+			return cokernel_reply(payload, len, cap, -E2BIG, "job line too long");
+		if (cokernel_launch_add(0, true, payload, *len))
 			return cokernel_reply(payload, len, cap, -EBUSY,
 					      "too many jobs waiting to start");
 		sched_idle_work_kick();

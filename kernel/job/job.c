@@ -6,9 +6,12 @@
  * succeeded. In co-kernel mode, each job as the host launches it, several
  * at once, each on cores of its own (job_cpus.c) or shared where it asks.
  */
+#include <cove/acct.h>
+#include <cove/aspace.h>
 #include <cove/cmdline.h>
 #include <cove/errno.h>
 #include <cove/exec.h>
+#include <cove/timer.h>
 #include <cove/exit.h>
 #include <cove/file.h>
 #include <cove/heap.h>
@@ -43,6 +46,7 @@ struct job {
 	uint32_t slot;			/* its index in job_table */
 	uint32_t number;		/* Cove's number for it, in console lines */
 	uint32_t host_id;		/* co-kernel: the host's id for it; 0 = a bare-mode job */
+	bool local;			/* co-kernel, from the initramfs: its end ends nothing */
 	/* Under job_lock: */
 	uint32_t count;			/* processes running, + 1 while it is being started */
 	bool rank_failed;		/* some rank ended badly */
@@ -481,6 +485,8 @@ static void job_finish(struct job *j, bool started)
 		kprintf("job %u: done, status %#x for the host\n", j->number, j->wait_status);
 		job_host_post_exit(j->host_id, j->wait_status);
 	}
+	if (started && j->local)
+		kprintf("job %u: done, status %#x\n", j->number, j->wait_status);
 	job_free(j);
 }
 
@@ -547,11 +553,29 @@ static void job_process_forked(struct process *child)
 /* A count of the job dropped to nothing: the job is over. */
 static void job_ended(struct job *j)
 {
-	bool bare = !j->host_id;
+	bool bare = !j->host_id && !j->local;
 
 	job_finish(j, true);
 	if (bare)
 		job_run_next();
+}
+
+/*
+ * What a rank used, with what it forked and collected, as time(1) counts:
+ * user and system CPU time and its peak memory.
+ */
+static void job_report_usage(struct job *j, uint32_t id, struct process *p)
+{
+	struct acct_times self, children;
+	uint64_t u, s, peak = p->as ? p->as->peak_bytes : 0;
+
+	acct_process(p, &self);
+	acct_children(p, &children);
+	u = (self.utime_ns + children.utime_ns) / NSEC_PER_MSEC;
+	s = (self.stime_ns + children.stime_ns) / NSEC_PER_MSEC;
+	kprintf("job %u: rank %u used: user %lu.%03lu s, system %lu.%03lu s, peak memory %lu KiB\n",
+		j->number, JOB_RANK_NUM(id), u / 1000, u % 1000, s / 1000, s % 1000,
+		MAX(peak, p->acct_child_maxrss) >> 10);
 }
 
 /* The process exit hook: every process ends here, ranks or not. */
@@ -575,15 +599,21 @@ static void job_process_exited(struct process *p)
 	 * for: Linux would hand those to init; a job's end takes them along.
 	 */
 	process_kill_descendants(id);
-	if (p->term_signal)
-		pr_err("job %u: rank %u (pid %u, %s): killed by signal %d (%s)%s\n", j->number,
+	if (p->term_signal && p->dumped)
+		pr_err("job %u: rank %u (pid %u, %s): killed by signal %d (%s) (core dumped: "
+		       "core, %lu bytes)\n", j->number, JOB_RANK_NUM(id), p->pid, p->name,
+		       p->term_signal, signal_name(p->term_signal), p->core_bytes);
+	else if (p->term_signal)
+		pr_err("job %u: rank %u (pid %u, %s): killed by signal %d (%s)%s%s%s\n", j->number,
 		       JOB_RANK_NUM(id), p->pid, p->name, p->term_signal,
-		       signal_name(p->term_signal),
-		       p->dumped ? "; no core file (Cove does not write them yet)" : "");
+		       signal_name(p->term_signal), p->core_note ? "; no core file (" : "",
+		       p->core_note ? p->core_note : "", p->core_note ? ")" : "");
 	else
 		kprintf("job %u: rank %u (pid %u, %s): exited with status %d\n", j->number,
 			JOB_RANK_NUM(id), p->pid, p->name, p->exit_code);
-	status = p->term_signal ? (p->term_signal & 0x7f) : (p->exit_code & 0xff) << 8;
+	job_report_usage(j, id, p);
+	status = p->term_signal ? (p->term_signal & 0x7f) | (p->dumped ? 0x80 : 0) :
+				  (p->exit_code & 0xff) << 8;
 	if (job_count_down(j, status))
 		job_ended(j);
 }
@@ -635,6 +665,33 @@ void job_start_host(uint32_t host_job, const char *line)
 	} else {
 		job_finish(j, true);
 	}
+}
+
+void job_start_local(const char *line)
+{
+	struct job *j;
+	char err[192];
+	int rc;
+
+	j = job_alloc(0, err, sizeof(err));
+	if (!j) {
+		pr_err("job: cannot start: %s\n", err);
+		return;
+	}
+	j->local = true;
+	rc = job_parse_line(line, &j->spec, j->env, sizeof(j->env), err, sizeof(err));
+	if (!rc)
+		rc = job_take_cpus(j, err, sizeof(err));
+	if (!rc) {
+		kprintf("job %u: %s (%u rank%s)\n", j->number, line, j->spec.ranks,
+			j->spec.ranks == 1 ? "" : "s");
+		job_note_start(j);
+		rc = job_launch(j, err, sizeof(err));
+	}
+	if (rc)
+		pr_err("job %u: cannot start: %s\n", j->number, err);
+	if (job_count_down(j, rc ? 127 << 8 : 0))
+		job_finish(j, true);
 }
 
 int job_signal_host(uint32_t host_job, int sig)

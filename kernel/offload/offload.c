@@ -6,6 +6,8 @@
  */
 #include <cove/aspace.h>
 #include <cove/errno.h>
+#include <cove/kvsnprintf.h>
+#include <cove/uaccess.h>
 #include <cove/file.h>
 #include <cove/host.h>
 #include <cove/offload.h>
@@ -20,7 +22,7 @@ bool offload_has_proxy(const struct process *p)
 	return p && p->proxy && p->host_job;
 }
 
-int64_t offload_syscall(uint64_t nr, const uint64_t args[6])
+static int64_t offload_call(uint64_t nr, const uint64_t args[6], bool (*give_up)(void))
 {
 	struct task *t = task_current();
 	struct process *p = t->proc;
@@ -38,7 +40,7 @@ int64_t offload_syscall(uint64_t nr, const uint64_t args[6])
 
 	for (int i = 0; i < 6; i++)
 		rq.arg[i] = args[i];
-	rc = host_call_cancellable(&c, signal_pending_current);
+	rc = give_up ? host_call_cancellable(&c, give_up) : host_call(&c);
 	if (rc < 0)
 		return rc == -ENODEV ? -ENOSYS : rc;	/* the proxy is gone: -EIO */
 	rc = (int64_t)c.arg[0];
@@ -46,9 +48,19 @@ int64_t offload_syscall(uint64_t nr, const uint64_t args[6])
 	 * Cut short for a signal: as a native call would be, restarted after
 	 * an SA_RESTART handler (or none), else EINTR.
 	 */
-	if (rc == -EINTR && signal_pending_current())
+	if (give_up && rc == -EINTR && signal_pending_current())
 		return -ERESTARTSYS;
 	return rc;
+}
+
+int64_t offload_syscall(uint64_t nr, const uint64_t args[6])
+{
+	return offload_call(nr, args, signal_pending_current);
+}
+
+int64_t offload_syscall_dying(uint64_t nr, const uint64_t args[6])
+{
+	return offload_call(nr, args, NULL);
 }
 
 int64_t offload_syscall_regs(uint64_t nr, SYSCALL_ARGS)
@@ -106,6 +118,29 @@ const struct fd_numbers offload_fd_numbers = {
 	.release = offload_fd_release,
 	.list = offload_host_fds,
 };
+
+int offload_fd_host_path(int fd, uint64_t scratch, char *out, size_t len)
+{
+	char link[32];
+	uint64_t args[6];
+	int64_t n;
+
+	if (len < 2 || len > OFFLOAD_PATH_SCRATCH - sizeof(link))
+		return -EINVAL;
+	ksnprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	if (copy_to_user(scratch, link, sizeof(link)))
+		return -EFAULT;
+	args[0] = scratch;
+	args[1] = scratch + sizeof(link);
+	args[2] = len - 1;
+	n = offload_syscall(__NR_readlink, args);
+	if (n < 0)
+		return (int)n;
+	if (copy_from_user(out, scratch + sizeof(link), (size_t)n))
+		return -EFAULT;
+	out[n] = 0;
+	return 0;
+}
 
 int64_t offload_pread_into(int fd, uint64_t va, uint64_t len, uint64_t off)
 {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* From the SYSCALL instruction to a handler and back. */
+#include <cove/acct.h>
 #include <cove/arch.h>
 #include <cove/errno.h>
 #include <cove/kprintf.h>
@@ -8,11 +9,41 @@
 #include <cove/offload.h>
 #include <cove/signal.h>
 #include <cove/syscall.h>
+#include <cove/string.h>
 #include <cove/task.h>
+#include <cove/uaccess.h>
 #include <arch/trap.h>
 
 /* One bit per syscall number already reported as missing; racy sets are harmless. */
 static uint64_t syscall_reported[(SYSCALL_MAX + 63) / 64];
+
+/* Set once by the boot options (strace), before any job runs; read-only after. */
+static bool syscall_tracing;
+
+void syscall_trace_set(bool on)
+{
+	syscall_tracing = on;
+}
+
+/*
+ * One console line per call, after it: the way to see what an unmodified
+ * program does in a job when it fails only on Cove. Where it was served
+ * (Cove or the host) is `cove syscalls NAME`.
+ */
+static void syscall_trace(uint64_t nr, const char *how, int64_t ret, const uint64_t a[6])
+{
+	const struct task *t = task_current();
+	const struct syscall_entry_desc *e = nr < SYSCALL_MAX ? &syscall_table[nr] : NULL;
+	char path[64] = "";
+
+	/* The path a call names, which its raw pointer does not say. */
+	if (e && e->kind == SYSCALL_ROUTE_PATH && *how != '=' &&
+	    strncpy_from_user(path, a[e->b], sizeof(path)) < 0)
+		path[0] = 0;
+	path[sizeof(path) - 1] = 0;
+	pr_info("strace: %u/%u %s(%#lx, %#lx, %#lx, %#lx) %s %ld %s\n", t->proc->pid, t->tid,
+		e ? syscall_name(nr) : "?", a[0], a[1], a[2], a[3], how, ret, path);
+}
 
 struct trap_frame *syscall_frame(void)
 {
@@ -34,10 +65,19 @@ int syscall_dispatch(struct trap_frame *f)
 {
 	uint64_t nr = f->rax;
 	const struct syscall_entry_desc *e;
+	uint64_t traced[6];
 	struct percpu *pc;
 	struct task *t;
 
+	acct_enter_kernel(this_cpu()->current);
 	arch_irq_enable();
+	/* A call that may wait on the host gets a line as it starts, too. */
+	if (__builtin_expect(syscall_tracing, 0)) {
+		memcpy(traced, (uint64_t[6]){ f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 },
+		       sizeof(traced));
+		if (nr < SYSCALL_MAX && syscall_table[nr].kind != SYSCALL_NATIVE)
+			syscall_trace(nr, "...", 0, traced);
+	}
 	e = __builtin_expect(nr < SYSCALL_MAX, 1) ? &syscall_table[nr] : NULL;
 	if (__builtin_expect(e && e->kind == SYSCALL_NATIVE, 1)) {
 		f->rax = (uint64_t)e->fn(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
@@ -54,12 +94,15 @@ int syscall_dispatch(struct trap_frame *f)
 	 * interrupts off, so a signal an interrupt sends from here on still
 	 * finds us in user mode (its IPI, or the interrupt's own way out).
 	 */
+	if (__builtin_expect(syscall_tracing, 0))
+		syscall_trace(nr, "=", (int64_t)f->rax, traced);
 	arch_irq_disable();
 	pc = this_cpu();
 	t = pc->current;
 	if (__builtin_expect(pc->need_resched || t->proc->kill_signal || t->exec_exit || t->sig_work ||
 			     t->restore_sigmask || errno_is_restart((int64_t)f->rax), 0))
 		signal_exit_to_user(f);
+	acct_exit_kernel(t);
 	/* A rewritten frame (signal handler, sigreturn, restart) leaves by IRET. */
 	if (__builtin_expect(t->iret_exit, 0)) {
 		t->iret_exit = false;

@@ -8,6 +8,7 @@
 #include <cove/errno.h>
 #include <cove/options.h>
 #include <cove/syscalls.h>
+#include <cove/task.h>
 
 int64_t sys_cove_fault_inject(SYSCALL_ARGS)
 {
@@ -18,4 +19,9 @@ int64_t sys_cove_fault_inject(SYSCALL_ARGS)
 		return -EINVAL;
 	fault_inject_run((int)a0, a1);
 	return 0;
+}
+
+int64_t sys_cove_kentries(SYSCALL_ARGS)
+{
+	return (int64_t)task_current()->kentries;
 }

@@ -5,6 +5,7 @@
 #include <cove/errno.h>
 #include <cove/file.h>
 #include <cove/pmem.h>
+#include <cove/random.h>
 #include <cove/smp.h>
 #include <cove/spinlock.h>
 #include <cove/string.h>
@@ -14,6 +15,7 @@
 #include <cove/uaccess.h>
 
 #define RLIMIT_STACK 3
+#define RLIMIT_CORE 4
 #define RLIMIT_NOFILE 7
 #define RLIM_INFINITY (~0ULL)
 #define GETRANDOM_MAX (32 * 1024 * 1024)
@@ -61,23 +63,55 @@ int64_t sys_sysinfo(SYSCALL_ARGS)
 
 static void info_rlimit(uint64_t res, uint64_t lim[2])
 {
+	struct process *p = task_current()->proc;
+
 	lim[0] = lim[1] = RLIM_INFINITY;
+	if (res == RLIMIT_CORE) {
+		lim[0] = p->core_limit[0];
+		lim[1] = p->core_limit[1];
+	}
 	if (res == RLIMIT_STACK)
 		lim[0] = lim[1] = sys_stack_limit;
 	else if (res == RLIMIT_NOFILE)
 		lim[0] = lim[1] = FD_MAX;
 }
 
+/* RLIMIT_CORE is kept (a core file is written only within it); the rest are not enforced. */
+static int info_set_rlimit(uint64_t res, uint64_t unew)
+{
+	struct process *p = task_current()->proc;
+	uint64_t lim[2];
+	unsigned long flags;
+
+	if (copy_from_user(lim, unew, sizeof(lim)))
+		return -EFAULT;
+	if (lim[0] > lim[1])
+		return -EINVAL;
+	if (res != RLIMIT_CORE)
+		return 0;	/* accepted, not enforced: the job owns its partition */
+	flags = spin_lock_irqsave(&p->lock);
+	/* Jobs run as root: raising the hard limit is allowed, as for root on Linux. */
+	p->core_limit[0] = lim[0];
+	p->core_limit[1] = lim[1];
+	spin_unlock_irqrestore(&p->lock, flags);
+	return 0;
+}
+
 int64_t sys_prlimit64(SYSCALL_ARGS)
 {
 	uint64_t lim[2];
+	int rc;
 
 	if (a0 && a0 != task_current()->proc->pid)
 		return -ESRCH;
 	if (a1 > 15)
 		return -EINVAL;
 	info_rlimit(a1, lim);
-	/* New limits are accepted and not enforced: the job owns its partition. */
+	if (a2) {
+		rc = info_set_rlimit(a1, a2);
+		if (rc)
+			return rc;
+	}
 	if (a3 && copy_to_user(a3, lim, sizeof(lim)))
 		return -EFAULT;
 	return 0;
@@ -90,7 +124,7 @@ int64_t sys_getrlimit(SYSCALL_ARGS)
 
 int64_t sys_setrlimit(SYSCALL_ARGS)
 {
-	return a0 > 15 ? -EINVAL : 0;
+	return a0 > 15 ? -EINVAL : info_set_rlimit(a0, a1);
 }
 
 int64_t sys_getuid(SYSCALL_ARGS)

@@ -195,6 +195,8 @@ static int mm_place(struct aspace *as, uint64_t addr, uint64_t len, uint64_t fla
  * proxy straight into the new memory through its mirror. A shared writable
  * mapping of a host file cannot be: the pages would never reach the host.
  */
+#define VM_HOST_PATH_MAX 1024
+
 static int64_t mm_map_host_file(struct aspace *as, uint64_t addr, uint64_t len, uint64_t flags,
 				uint32_t prot, int fd, uint64_t off)
 {
@@ -207,9 +209,20 @@ static int64_t mm_map_host_file(struct aspace *as, uint64_t addr, uint64_t len, 
 		return -EBADF;
 	if (type != MAP_PRIVATE && (prot & VM_WRITE))
 		return -ENODEV;
+	char *path;
+
 	rc = mm_place(as, addr, len, flags, VM_FILE, NULL, NULL, off, false, &va);
 	if (rc)
 		return rc;
+	/*
+	 * Named as on Linux, for /proc/self/maps (which runtimes and
+	 * debuggers read to find libraries) and fault reports: the host's
+	 * path, asked through the new memory before the file's bytes land.
+	 */
+	path = kmalloc(VM_HOST_PATH_MAX);
+	if (path && !offload_fd_host_path(fd, va, path, VM_HOST_PATH_MAX))
+		aspace_name(as, va, path);
+	kfree(path);
 	n = offload_pread_into(fd, va, len, off);
 	if (n < 0) {
 		aspace_unmap(as, va, len);

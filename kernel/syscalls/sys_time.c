@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Clocks and sleeping. Every clock derives from the one monotonic counter. */
 #include <cove/errno.h>
+#include <cove/rusage.h>
 #include <cove/sched.h>
 #include <cove/signal.h>
 #include <cove/syscalls.h>
@@ -22,7 +23,8 @@ static int time_clock_ns(uint64_t clk, uint64_t *ns)
 {
 	uint64_t now = time_now_ns();
 
-	switch (clk) {
+	/* A clockid_t is an int: the register's upper half is not the caller's. */
+	switch ((int64_t)(int32_t)clk) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
 		*ns = time_boot_epoch() * NSEC_PER_SEC + now;
@@ -31,13 +33,11 @@ static int time_clock_ns(uint64_t clk, uint64_t *ns)
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
-	/* A pinned thread owns its core: CPU time is wall time. */
-	case CLOCK_PROCESS_CPUTIME_ID:
-	case CLOCK_THREAD_CPUTIME_ID:
 		*ns = now;
 		return 0;
 	default:
-		return -EINVAL;
+		/* CPU-time clocks, those of Linux's encoding too (cove/rusage.h). */
+		return rusage_cpu_clock_ns((int32_t)clk, ns);
 	}
 }
 
@@ -92,8 +92,13 @@ static int64_t time_sleep(uint64_t clk, bool absolute, uint64_t ureq, uint64_t u
 {
 	int64_t ts[2];
 	uint64_t ns, now, deadline;
-	int rc = time_clock_ns(clk, &now);
+	int rc;
 
+	/* Sleeping until a CPU-time clock moves is not offered (Linux: only the process's). */
+	if ((int32_t)clk == CLOCK_PROCESS_CPUTIME_ID || (int32_t)clk == CLOCK_THREAD_CPUTIME_ID ||
+	    (int32_t)clk < 0)
+		return -EINVAL;
+	rc = time_clock_ns(clk, &now);
 	if (rc)
 		return rc;
 	if (copy_from_user(ts, ureq, sizeof(ts)))
@@ -134,24 +139,4 @@ int64_t sys_nanosleep(SYSCALL_ARGS)
 int64_t sys_clock_nanosleep(SYSCALL_ARGS)
 {
 	return time_sleep(a0, a1 & TIMER_ABSTIME, a2, (a1 & TIMER_ABSTIME) ? 0 : a3);
-}
-
-int64_t sys_times(SYSCALL_ARGS)
-{
-	uint64_t ticks = time_now_ns() / (NSEC_PER_SEC / 100);
-	int64_t tms[4] = { (int64_t)ticks, 0, 0, 0 };
-
-	if (a0 && copy_to_user(a0, tms, sizeof(tms)))
-		return -EFAULT;
-	return (int64_t)ticks;
-}
-
-int64_t sys_getrusage(SYSCALL_ARGS)
-{
-	int64_t ru[18] = { 0 };
-	uint64_t ns = time_now_ns();
-
-	ru[0] = (int64_t)(ns / NSEC_PER_SEC);
-	ru[1] = (int64_t)(ns % NSEC_PER_SEC) / 1000;
-	return copy_to_user(a1, ru, sizeof(ru));
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Waiting for children: wait4 and waitid (the bookkeeping is kernel/task.c's). */
 #include <cove/errno.h>
+#include <cove/rusage.h>
 #include <cove/signal.h>
 #include <cove/string.h>
 #include <cove/syscalls.h>
@@ -19,8 +20,6 @@
 #define P_PID 1
 #define P_PGID 2
 
-#define RUSAGE_BYTES 144
-
 int64_t sys_wait4(SYSCALL_ARGS)
 {
 	int64_t pid = (int32_t)a0;
@@ -36,9 +35,11 @@ int64_t sys_wait4(SYSCALL_ARGS)
 	if (rc > 0 && ustatus && copy_to_user(ustatus, &res.status, sizeof(res.status)))
 		return -EFAULT;
 	if (rc >= 0 && urusage) {
-		uint8_t zero[RUSAGE_BYTES] = { 0 };
+		int64_t ru[RUSAGE_WORDS] = { 0 };
 
-		if (copy_to_user(urusage, zero, sizeof(zero)))
+		if (rc > 0)
+			rusage_of_wait(&res, ru);
+		if (copy_to_user(urusage, ru, sizeof(ru)))
 			return -EFAULT;
 	}
 	return rc;
@@ -91,5 +92,13 @@ int64_t sys_waitid(SYSCALL_ARGS)
 	}
 	if (uinfo && copy_to_user(uinfo, info, sizeof(info)))
 		return -EFAULT;
+	if (a4) {
+		int64_t ru[RUSAGE_WORDS] = { 0 };
+
+		if (rc > 0)
+			rusage_of_wait(&res, ru);
+		if (copy_to_user(a4, ru, sizeof(ru)))
+			return -EFAULT;
+	}
 	return 0;
 }

@@ -123,7 +123,7 @@ struct cove_enclave {
 	/* What it was created from, kept for a restart (under cove_lifecycle). */
 	struct cove_create req;
 	void *img, *initrd;
-	struct pisces_boot_params *bp;
+	struct cove_boot_block *bp;
 	struct cove_console_ring *ring;
 	struct cove_chan_view ctl;
 	struct cove_chan_view lc;

@@ -166,13 +166,14 @@ static const char *const cove_protect_opt[] = {
 /* Write the boot block (the partition's loader area is already zero). */
 int cove_block_fill(struct cove_enclave *e, const struct cove_create *req)
 {
-	struct pisces_boot_params *bp = e->map + e->lay.block_off;
-	struct cove_boot_tail *t = &bp->tail;
+	struct cove_boot_block *bb = e->map + e->lay.block_off;
+	struct pisces_boot_params *bp = &bb->pisces;
+	struct cove_boot_tail *t = &bb->tail;
 	u64 base = e->mem[0].base;
 	unsigned int i;
 	int n;
 
-	BUILD_BUG_ON(sizeof(struct pisces_boot_params) > COVE_BLOCK_SIZE);
+	BUILD_BUG_ON(sizeof(struct cove_boot_block) > COVE_BLOCK_SIZE);
 	BUILD_BUG_ON(sizeof(struct cove_host_page) > PAGE_SIZE);
 
 	n = snprintf(bp->cmd_line, sizeof(bp->cmd_line), "%s%s", req->cmdline,
@@ -214,12 +215,13 @@ int cove_block_fill(struct cove_enclave *e, const struct cove_create *req)
 	t->host_apic_id = cove_apic_id(0);
 	t->state = COVE_STATE_LOADED;
 	t->nr_cpus = e->nr_cpus;
+	t->channels = COVE_CHANNELS_COVE;	/* our ring and channels, not Pisces's */
 	for (i = 0; i < e->nr_cpus; i++) {
 		t->cpus[i].apic_id = e->apic_ids[i];
 		t->cpus[i].host_cpu = e->cpus[i];
 	}
 
-	e->bp = bp;
+	e->bp = bb;
 	e->ring = e->map + e->lay.ring_off;
 	e->ring->magic = COVE_CONSOLE_MAGIC;
 	e->ring->size = COVE_RING_DATA;

@@ -228,8 +228,9 @@ static int job_exit_status(struct lcall_server *s, int status)
 {
 	fflush(stdout);
 	if (WIFSIGNALED(status)) {
-		warn("job %u was killed by signal %d (%s)", s->job, WTERMSIG(status),
-		     strsignal(WTERMSIG(status)));
+		/* As a shell says it: "core dumped" only when Cove wrote the file. */
+		warn("job %u was killed by signal %d (%s)%s", s->job, WTERMSIG(status),
+		     strsignal(WTERMSIG(status)), WCOREDUMP(status) ? " (core dumped)" : "");
 		return 128 + WTERMSIG(status);
 	}
 	return WEXITSTATUS(status);

@@ -1678,3 +1678,126 @@ check_back
 	expect_log "SAME"
 	expect_all_back
 }
+
+# The vDSO in an enclave (issue 19): a job under `cove run`, glibc and musl
+# static and glibc dynamic (ld.so and libc from the host), tells the time
+# with no trap, and prints what the same program prints on Linux but for
+# the trap counts Linux cannot give.
+scenario_apps_vdso() {
+	local adds=() dyn
+	dyn="$(readlink -f "$BUILD/user/dynamic/glibc/vdsotest-dyn")"
+	mapfile -t adds < <(debian_adds "$dyn")
+	cokernel_vm --timeout 400 "${CLI_ADDS[@]}" "${adds[@]}" \
+		--add "$BUILD/user/glibc/vdsotest:/data/vdsotest" \
+		--add "$BUILD/user/musl/vdsotest:/data/vdsotest_musl" \
+		--add "$dyn:/data/vdsotest_dyn" -- '
+id=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf); echo "CREATED $id"
+cd /tmp
+for p in vdsotest vdsotest_musl vdsotest_dyn; do
+	/data/$p 1000 > /tmp/host.$p 2>&1; echo "RC host $p $?"
+	cove run $id -- /data/$p 1000 > /tmp/job.$p 2>&1; echo "RC job $p $?"
+	sed "s/^/JOB $p /" /tmp/job.$p
+	grep -v " traps " /tmp/host.$p > /tmp/host.$p.cmp
+	grep -v " traps " /tmp/job.$p > /tmp/job.$p.cmp
+	cmp -s /tmp/host.$p.cmp /tmp/job.$p.cmp && echo "SAME $p lines $(wc -l < /tmp/job.$p.cmp)"
+done
+cove destroy $id; echo "RC destroy $?"
+check_back
+'
+	expect_status 0
+	expect_log "CREATED 1"
+	local p name
+	for p in vdsotest vdsotest_musl vdsotest_dyn; do
+		expect_log "RC host $p 0"
+		expect_log "RC job $p 0"
+		expect_log "JOB $p vdsotest: ok"
+		expect_log "SAME $p lines 13"
+		for name in realtime monotonic monotonic_raw realtime_coarse monotonic_coarse \
+			    boottime gettimeofday time getcpu; do
+			expect_log "JOB $p vdsotest: traps $name 0"
+		done
+		expect_log "JOB $p vdsotest: traps syscall 1000"
+	done
+	expect_log "RC destroy 0"
+	expect_all_back
+}
+
+# True accounting in an enclave (issue 19): user/cputime.c's checks under
+# `cove run`, glibc and musl (its children check forks a proxied process).
+scenario_apps_cputime() {
+	cokernel_vm --timeout 400 "${CLI_ADDS[@]}" \
+		--add "$BUILD/user/glibc/cputime:/data/cputime" \
+		--add "$BUILD/user/musl/cputime:/data/cputime_musl" -- '
+id=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf); echo "CREATED $id"
+cd /tmp
+for p in cputime cputime_musl; do
+	cove run $id -- /data/$p 300 > /tmp/job.$p 2>&1; echo "RC job $p $?"
+	sed "s/^/JOB $p /" /tmp/job.$p
+done
+cove destroy $id; echo "RC destroy $?"
+check_back
+'
+	expect_status 0
+	expect_log "CREATED 1"
+	local p name
+	for p in cputime cputime_musl; do
+		expect_log "RC job $p 0"
+		for name in spin sleep syscalls process times procstat maxrss children; do
+			expect_log "JOB $p cputime: $name ok"
+		done
+	done
+	expect_log "RC destroy 0"
+	expect_all_back
+}
+
+# Core files in co-kernel mode (issue 19): a job under `cove run` killed by
+# SIGSEGV (glibc) and SIGABRT (musl) leaves an ELF core in the host
+# directory `cove run` started in, owned by the user who ran it; `cove run`
+# says "core dumped"; user/corecheck reads it back on Linux; with
+# RLIMIT_CORE 0 there is none. The glibc core comes out on the console
+# (base64) and gdb on this machine shows the backtrace from it.
+scenario_apps_core() {
+	cokernel_vm --timeout 400 "${CLI_ADDS[@]}" \
+		--add "$BUILD/user/glibc/corecrash:/data/corecrash" \
+		--add "$BUILD/user/musl/corecrash:/data/corecrash_musl" \
+		--add "$BUILD/user/glibc/corecheck:/data/corecheck" -- '
+echo "hpc:x:1000:1000::/tmp:/bin/sh" >> /etc/passwd; echo "hpc:x:1000:" >> /etc/group
+id=$(cove create --cpus 2-3 --mem 256M --owner hpc --image /data/cove.elf); echo "CREATED $id"
+mkdir -p /tmp/c1 /tmp/c2 /tmp/c3 && chown 1000:1000 /tmp/c1 /tmp/c2 /tmp/c3
+su hpc -s /bin/sh -c "cd /tmp/c1 && cove run 1 -- /data/corecrash segv"; echo "RC segv $?"
+su hpc -s /bin/sh -c "cd /tmp/c2 && cove run 1 -- /data/corecrash_musl abort"; echo "RC abort $?"
+su hpc -s /bin/sh -c "cd /tmp/c3 && cove run 1 -- /data/corecrash nocore"; echo "RC nocore $?"
+ls -ln /tmp/c1/core | awk "{ print \"CORE OWNER\", \$3, \$4, \$1 }"
+/data/corecheck /tmp/c1/core 11 | sed "s/^/C1 /"
+/data/corecheck /tmp/c2/core 6 | sed "s/^/C2 /"
+[ -e /tmp/c3/core ] && echo "C3 HAS A CORE" || echo "C3 no core"
+echo "CORE BASE64 BEGIN"; base64 /tmp/c1/core; echo "CORE BASE64 END"
+cove destroy $id; echo "RC destroy $?"
+check_back
+'
+	expect_status 0
+	expect_log "CREATED 1"
+	expect_log "RC segv 139"
+	expect_log "RC abort 134"
+	expect_log "RC nocore 139"
+	expect_log_re "cove run: job [0-9]+ was killed by signal 11 \\(Segmentation fault\\) \\(core dumped\\)"
+	expect_log_re "cove run: job [0-9]+ was killed by signal 6 \\(Aborted\\) \\(core dumped\\)"
+	expect_log "CORE OWNER 1000 1000 -rw-------"
+	expect_log "C1 corecheck: ok threads=2 signal=11"
+	expect_log "C2 corecheck: ok threads=2 signal=6"
+	expect_log "C3 no core"
+	expect_no_log "cove run: job 3 was killed by signal 11 (Segmentation fault) (core dumped)"
+	expect_log "RC destroy 0"
+	expect_all_back
+	local core="$LOG.core" bt
+	tr -d '\r' < "$LOG" | sed -n '/^CORE BASE64 BEGIN$/,/^CORE BASE64 END$/p' | sed '1d;$d' |
+		base64 -d > "$core" 2>/dev/null || fail "the core did not come out of the guest"
+	bt=$(gdb -nx -batch -ex bt "$BUILD/user/glibc/corecrash" "$core" 2>&1)
+	for fn in corecrash_inner corecrash_outer main; do
+		grep -qE "^#[0-9]+ +(0x[0-9a-f]+ in )?$fn " <<<"$bt" || fail "gdb's backtrace lacks $fn: $bt"
+	done
+	grep -q "Program terminated with signal SIGSEGV" <<<"$bt" || fail "gdb: not SIGSEGV: $bt"
+}
+
+# shellcheck source=test/cokernel/mpi.sh
+. test/cokernel/mpi.sh

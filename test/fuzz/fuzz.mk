@@ -14,6 +14,10 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 FUZZ_TARGETS += job_parse
 FUZZ_SRCS_job_parse := test/fuzz/fuzz_job_parse.c kernel/job/job_parse.c kernel/lib/kvsnprintf.c
 
+FUZZ_TARGETS += pisces_parse
+FUZZ_SRCS_pisces_parse := test/fuzz/fuzz_pisces_parse.c arch/x86_64/boot/pisces_parse.c \
+	kernel/boot_info.c kernel/lib/host_grants.c kernel/lib/pisces_job.c kernel/lib/kvsnprintf.c
+
 FUZZ_TARGETS += exec_script
 FUZZ_SRCS_exec_script := test/fuzz/fuzz_exec_script.c kernel/exec_script.c
 

@@ -32,7 +32,7 @@ struct cove_chan_view {
 
 struct cove_enclave {
 	u32 id;
-	struct pisces_boot_params *bp;
+	struct cove_boot_block *bp;
 	struct cove_chan_view ctl, lc;
 	u64 lc_tail;
 	unsigned long lc_busy;
@@ -82,7 +82,7 @@ static void fuzz_fill(void *dst, size_t n, const uint8_t **data, size_t *size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct pisces_boot_params *bp = calloc(1, sizeof(*bp));
+	struct cove_boot_block *bp = calloc(1, sizeof(*bp));
 	struct cove_enclave e = { .id = 1, .bp = bp };
 	void *ctl = calloc(1, ctl_bytes), *lc = calloc(1, lc_bytes);
 	u32 max = COVE_LC_SLOT_SIZE - sizeof(struct cove_msg);

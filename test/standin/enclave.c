@@ -15,7 +15,7 @@ static union {
 	uint8_t bytes[PAGE_SIZE];
 } host_page __attribute__((aligned(PAGE_SIZE)));
 
-_Static_assert(sizeof(struct pisces_boot_params) <= BLOCK_SIZE, "block too small");
+_Static_assert(sizeof(struct cove_boot_block) <= BLOCK_SIZE, "block too small");
 _Static_assert(sizeof(struct cove_host_page) <= PAGE_SIZE, "host page too small");
 
 static bool overlaps(uint64_t base, uint64_t size, const struct range *r)
@@ -87,8 +87,9 @@ int enclave_fill(struct enclave *e, const char *cmdline, uint32_t tsc_khz, uint6
 {
 	uint64_t off = BLOCK_SIZE, ring_off, ring_size, ctl_off, ctl_size, lc_off, lc_size;
 	uint64_t initrd_off = ALIGN_UP(e->image_end, PAGE_SIZE);
-	struct pisces_boot_params *bp = (void *)e->base;
-	struct cove_boot_tail *t = &bp->tail;
+	struct cove_boot_block *bb = (void *)e->base;
+	struct pisces_boot_params *bp = &bb->pisces;
+	struct cove_boot_tail *t = &bb->tail;
 	size_t len = strlen(cmdline);
 
 	ring_off = off;
@@ -158,6 +159,7 @@ int enclave_fill(struct enclave *e, const char *cmdline, uint32_t tsc_khz, uint6
 	t->host_apic_id = apic_self_id();
 	t->state = COVE_STATE_LOADED;
 	t->nr_cpus = 1;
+	t->channels = COVE_CHANNELS_COVE;
 	t->cpus[0].apic_id = e->apic_id;
 	t->cpus[0].host_cpu = e->apic_id;
 	if (e->has_second) {
@@ -166,7 +168,7 @@ int enclave_fill(struct enclave *e, const char *cmdline, uint32_t tsc_khz, uint6
 		t->nr_cpus = 2;
 	}
 
-	e->bp = bp;
+	e->bp = bb;
 	e->ring = (void *)(e->base + ring_off);
 	e->ring->magic = COVE_CONSOLE_MAGIC;
 	e->ring->size = RING_DATA;

@@ -115,6 +115,8 @@ int image_check(const void *img, uint64_t size, struct enclave *e)
 			      ph[i].paddr, ph[i].memsz, hdr.image_start, hdr.image_end);
 			return -1;
 		}
+		if (ph[i].filesz && ph[i].paddr + ph[i].filesz > e->image_file_end)
+			e->image_file_end = ph[i].paddr + ph[i].filesz;
 	}
 	e->image_start = hdr.image_start;
 	e->image_end = hdr.image_end;

@@ -34,6 +34,12 @@
  *                    does (its hang_ms): silent for MS / 2, Cove is rung;
  *                    silent for MS, the enclave is hung (0, the default:
  *                    never, so no other run gets rings it did not ask for)
+ *   pisces=1         be a plain Pisces loader (pisces.c): Pisces's block and
+ *                    buffers exactly, no Cove extension, Cove entered at the
+ *                    block's launch code; READY is Pisces's flag, job= goes
+ *                    as a Pisces LAUNCH_JOB (PATH ARGS, the program from
+ *                    Cove's initramfs, its output on the console ring), the
+ *                    end as a Pisces SHUTDOWN. Only expect=ready, no second=
  *   job=LINE...      once Cove is READY, launch LINE as job 1 (COVE_CTL_LAUNCH,
  *                    jobs= syntax: [key=value ...] /path args) and serve its
  *                    long calls (jobs.c) until it exits; then shut Cove down.
@@ -161,6 +167,14 @@ static int parse_option(struct options *o, const char *w, size_t len)
 		}
 		return 0;
 	}
+	if (word_is(w, klen, "pisces")) {
+		if (!word_is(v, vlen, "1")) {
+			print("standin: pisces= takes 1 (be a plain Pisces loader)\n");
+			return -1;
+		}
+		o->pisces = true;
+		return 0;
+	}
 	if (word_is(w, klen, "timeout")) {
 		if (parse_number(v, vlen, false, &o->timeout_s) || !o->timeout_s ||
 		    o->timeout_s > 3600) {
@@ -222,6 +236,12 @@ int parse_options(const char *cmdline, struct options *o)
 			errors += parse_option(o, word, len) ? 1 : 0;
 		}
 		p += len;
+	}
+	if (o->pisces && (o->second != NO_CORE || o->expect != EXPECT_READY || o->hang_ms ||
+			  o->aim_watch)) {
+		print("standin: pisces=1 runs the boot core alone and expects ready (no second=, "
+		      "hang=, aim=)\n");
+		errors++;
 	}
 	/* Only now: core= may come after second=. */
 	if (o->second == o->core) {

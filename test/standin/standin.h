@@ -62,6 +62,7 @@ struct options {
 	uint64_t timeout_s;	/* emulated seconds to reach an end */
 	uint64_t hang_ms;	/* heartbeat silence before the enclave is hung (0: never) */
 	char job[JOB_MAX];	/* the job line to launch once READY ("" = none) */
+	bool pisces;		/* pisces=1: a Pisces loader's block, no Cove extension */
 };
 
 int parse_options(const char *cmdline, struct options *o);	/* errors, each said */
@@ -87,7 +88,8 @@ struct enclave {
 	uint64_t entry;			/* physical 64-bit Pisces entry (boot core) */
 	uint64_t cpu_entry;		/* the protection layer's, every other core */
 	uint64_t image_start, image_end, align;
-	struct pisces_boot_params *bp;
+	uint64_t image_file_end;	/* end of the bytes a flat file of it holds (no .bss) */
+	struct cove_boot_block *bp;
 	struct cove_console_ring *ring;
 	struct cove_chan *ctl;
 	struct cove_chan *lc;
@@ -120,6 +122,12 @@ int enclave_place(const struct boot_facts *bf, struct enclave *e, uint64_t size,
 		  const struct range *keep, uint32_t nr_keep);
 int enclave_fill(struct enclave *e, const char *cmdline, uint32_t tsc_khz, uint64_t tables,
 		 const struct range *initrd);
+
+/* pisces.c: pisces=1, the stand-in as a plain Pisces loader. */
+int pisces_fill(struct enclave *e, const char *cmdline, uint32_t tsc_khz,
+		const struct range *initrd);
+bool pisces_start(struct enclave *e);
+const char *pisces_serve(const struct options *o, const char *job);	/* NULL: all seen */
 
 /* cpu.c: TSC, local APIC, starting and stopping a core (rdtsc: arch/x86.h). */
 uint32_t tsc_calibrate(void);

@@ -295,6 +295,18 @@ TEST(enclave_paths)
 	CHECK(!vfs_path_is_enclave("proc/cpuinfo"));
 	CHECK(!vfs_path_is_enclave(""));
 	CHECK(!vfs_path_is_enclave(NULL));
+	/* /sys: the processors and memory are the enclave's, devices the host's. */
+	CHECK(vfs_path_is_enclave("/sys"));
+	CHECK(vfs_path_is_enclave("/sys/devices"));
+	CHECK(vfs_path_is_enclave("/sys/devices/system"));
+	CHECK(vfs_path_is_enclave("/sys/devices/system/node/node0/meminfo"));
+	CHECK(vfs_path_is_enclave("/sys/class/../devices/system/cpu"));
+	CHECK(!vfs_path_is_enclave("/sys/class/net"));
+	CHECK(!vfs_path_is_enclave("/sys/class/net/eth0/mtu"));
+	CHECK(!vfs_path_is_enclave("/sys/devices/pci0000:00/0000:00:02.0"));
+	CHECK(!vfs_path_is_enclave("/sys/devices/system/memory/block_size_bytes"));
+	CHECK(!vfs_path_is_enclave("/sys/devices/system/cpux"));
+	CHECK(!vfs_path_is_enclave("/sys/devices/system/cpu/../../virtual/net"));
 }
 
 /* What an Intel Xeon Gold 6230 (Cascade Lake, 20 cores, 2 threads each) answers. */

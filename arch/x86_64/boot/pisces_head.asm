@@ -18,18 +18,28 @@
 
 ; struct pisces_boot_params / cove_boot_tail offsets;
 ; arch/x86_64/boot/pisces_entry.c asserts each of them.
-%define BP_APIC_ID		24
-%define BP_TAIL			1168
+%define BP_APIC_ID		112
+%define BP_TAIL			2048
 %define TAIL_STATE		56
+%define COVE_TAIL_MAGIC		0x45564f43
 %define COVE_STATE_BOOTING	1
 %define COVE_IMAGE_MAGIC	0x31474d4945564f43
-%define COVE_TAIL_VERSION	2
+%define COVE_TAIL_VERSION	3
 
 extern boot_pml4, boot_pdpt_low, boot_pdpt_high, boot_pd
 extern __kernel_end, boot_stack_top, arch_boot_pisces, vmm_ap_entry
 
 ; struct cove_image_header: right after the multiboot2 header (kernel.ld),
 ; well inside the first 64 KiB a loader searches.
+; A Pisces loader copies the image as a flat file to the partition's
+; second 2 MiB and enters its first byte (launch_code_target_addr =
+; kernel_addr): the linker puts this jump there, before the multiboot2
+; header, which GRUB finds anywhere 8-aligned in the first 32 KiB.
+section .pisces_jump progbits alloc exec
+bits 64
+	jmp strict near pisces_entry64
+	times 8 - ($ - $$) db 0xcc
+
 section .cove_header progbits alloc
 align 8
 cove_image_header:
@@ -164,7 +174,12 @@ pisces_entry64:
 	mov [rdi + 511 * 8], rax
 	mov cr3, rdi
 
+	; Only our module's extension has a state word (a Pisces loader leaves
+	; the place zero, and nothing else may be written there).
+	cmp dword [r15 + BP_TAIL], COVE_TAIL_MAGIC
+	jne .no_extension
 	mov dword [r15 + BP_TAIL + TAIL_STATE], COVE_STATE_BOOTING
+.no_extension:
 	mov rdi, r15			; arch_boot_pisces(block, offset)
 	mov rsi, r14
 	mov rax, pisces_start64

@@ -7,6 +7,7 @@
 #include <cove/percpu.h>
 #include <cove/smp.h>
 #include <cove/string.h>
+#include <cove/vdso_data.h>
 #include <arch/asm_offsets.h>
 #include <arch/fpu.h>
 #include <arch/lapic.h>
@@ -87,6 +88,36 @@ static void cpu_init_syscall(void)
 	wrmsr(MSR_FMASK, (1U << 9) | (1U << 10) | (1U << 8) | (1U << 18));
 }
 
+#define MSR_TSC_AUX 0xC0000103
+#define CPUID_EXT_RDTSCP (1U << 27)	/* CPUID 0x80000001 EDX */
+
+static bool cpu_has_rdtscp(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(0x80000000, 0, &a, &b, &c, &d);
+	if (a < 0x80000001)
+		return false;
+	cpuid(0x80000001, 0, &a, &b, &c, &d);
+	return d & CPUID_EXT_RDTSCP;
+}
+
+/*
+ * RDTSCP hands user code TSC_AUX: Linux's layout, cpu | node << 12, so the
+ * vDSO's getcpu needs no trap. In co-kernel mode this overwrites the
+ * number Linux left there for its own vDSO: the core is Cove's now.
+ */
+static void cpu_init_tsc_aux(struct percpu *p)
+{
+	if (cpu_has_rdtscp())
+		wrmsr(MSR_TSC_AUX, p->cpu & 0xfff);
+}
+
+uint32_t arch_user_getcpu_flags(void)
+{
+	return cpu_has_rdtscp() ? VDSO_F_RDTSCP : 0;
+}
+
 /* Everything a CPU needs before it may take an interrupt or run user code. */
 void cpu_init_self(struct percpu *p)
 {
@@ -98,6 +129,7 @@ void cpu_init_self(struct percpu *p)
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	write_cr4(read_cr4() | X86_CR4_PGE);
 	cpu_init_syscall();
+	cpu_init_tsc_aux(p);
 	fpu_init_cpu();
 }
 

@@ -3,6 +3,8 @@
  * Exceptions and interrupts. An exception nobody claims is a kernel bug:
  * report it (registers, decoded error, symbolized backtrace) and stop.
  */
+#include <cove/acct.h>
+#include <cove/coredump.h>
 #include <cove/exit.h>
 #include <cove/kprintf.h>
 #include <cove/kstack.h>
@@ -104,7 +106,7 @@ static bool trap_kernel_user_access(struct trap_frame *f)
 	arch_irq_enable();
 	pr_err("%s[%u]: a system call touched unmapped user memory at %lx (ip %016lx); "
 	       "killing the process\n", t->proc->name, t->tid, addr, f->rip);
-	process_exit(t->proc, 0, SIGSEGV, true);
+	coredump_and_exit(t->proc, SIGSEGV, task_user_frame(t));
 }
 
 static void trap_interrupt(struct trap_frame *f)
@@ -124,7 +126,7 @@ static void trap_interrupt(struct trap_frame *f)
 	lapic_eoi();
 }
 
-void trap_dispatch(struct trap_frame *f)
+static void trap_handle(struct trap_frame *f)
 {
 	if (f->vector < 32) {
 		/* The stop NMI (panic, violation, co-kernel shutdown): halt quietly. */
@@ -148,4 +150,16 @@ void trap_dispatch(struct trap_frame *f)
 		if (signal_exit_work(f))
 			signal_exit_to_user(f);
 	}
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+	/* User time ends at each entry from user code (an NMI is no user's: it stops the CPU). */
+	bool from_user = trap_from_user(f) && f->vector != EXC_NMI;
+
+	if (from_user)
+		acct_enter_kernel(this_cpu()->current);
+	trap_handle(f);
+	if (from_user)
+		acct_exit_kernel(this_cpu()->current);
 }

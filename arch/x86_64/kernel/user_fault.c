@@ -6,6 +6,7 @@
  * saying where, as Linux prints it.
  */
 #include <cove/aspace.h>
+#include <cove/coredump.h>
 #include <cove/kprintf.h>
 #include <cove/signal.h>
 #include <cove/string.h>
@@ -137,6 +138,7 @@ void user_fault(struct trap_frame *f)
 	struct process *p = t->proc;
 	uint64_t cr2 = f->vector == EXC_PAGE_FAULT ? read_cr2() : 0;
 	struct ksiginfo info;
+	char where[96];
 	int sig;
 
 	arch_irq_enable();
@@ -146,22 +148,27 @@ void user_fault(struct trap_frame *f)
 	}
 	/* Not present, in the reserved stack of a fork child: populate it, go on. */
 	if (f->vector == EXC_PAGE_FAULT && !(f->error_code & PF_ERR_PRESENT) &&
-	    aspace_stack_grow(p->as, cr2) == 0)
+	    aspace_stack_grow(p->as, cr2) == 0) {
+		t->acct_minflt++;
 		return;
+	}
 	user_fault_info(f, p->as, cr2, &info);
 	sig = info.signo;
 	t->fault_addr = cr2;
 	if (signal_fault(&info))
 		return;
+	aspace_describe(p->as, f->rip, where, sizeof(where));
 	if (f->vector == EXC_PAGE_FAULT) {
-		pr_err("%s[%u]: segfault at %lx ip %016lx sp %016lx error %lx%s\n", p->name, t->tid,
-		       cr2, f->rip, f->rsp, f->error_code,
+		pr_err("%s[%u]: segfault at %lx ip %016lx (%s) sp %016lx error %lx%s\n", p->name,
+		       t->tid, cr2, f->rip, where, f->rsp, f->error_code,
 		       user_fault_is_stack_overflow(p->as, cr2) ? " (stack overflow)" : "");
 	} else {
-		pr_err("%s[%u]: %s ip %016lx sp %016lx error %lx\n", p->name, t->tid,
+		pr_err("%s[%u]: %s ip %016lx (%s) sp %016lx error %lx\n", p->name, t->tid,
 		       sig == SIGFPE ? "divide error" : sig == SIGILL ? "invalid opcode" :
 		       sig == SIGTRAP ? "trap" : sig == SIGBUS ? "bus error" : "general protection",
-		       f->rip, f->rsp, f->error_code);
+		       f->rip, where, f->rsp, f->error_code);
 	}
-	process_exit(p, 0, sig, signal_dumps_core(sig));
+	if (signal_dumps_core(sig))
+		coredump_and_exit(p, sig, f);
+	process_exit(p, 0, sig, false);
 }

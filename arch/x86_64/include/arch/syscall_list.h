@@ -49,7 +49,7 @@
 	ROUTED(19, readv, sys_readv, ROUTE_FD(0))			\
 	ROUTED(20, writev, sys_writev, ROUTE_FD(0))			\
 	ROUTED(21, access, sys_access, ROUTE_PATH(-1, 0))		\
-	NATIVE(22, pipe, sys_pipe)					\
+	ROUTED(22, pipe, sys_pipe, ROUTE_HOST)			\
 	ROUTED(23, select, sys_select_routed, ROUTE_SELF)		\
 	NATIVE(24, sched_yield, sys_sched_yield)			\
 	NATIVE(25, mremap, sys_mremap)					\
@@ -320,7 +320,7 @@
 	OFFLOAD(290, eventfd2)						\
 	OFFLOAD(291, epoll_create1)					\
 	ROUTED(292, dup3, sys_dup3_routed, ROUTE_SELF)	\
-	NATIVE(293, pipe2, sys_pipe2)				\
+	ROUTED(293, pipe2, sys_pipe2, ROUTE_HOST)		\
 	OFFLOAD(294, inotify_init1)					\
 	OFFLOAD(295, preadv)						\
 	OFFLOAD(296, pwritev)						\
@@ -390,6 +390,7 @@
 	MISSING(449, futex_waitv)					\
 	MISSING(450, set_mempolicy_home_node)				\
 	NATIVE(COVE_SYS_FAULT_INJECT, cove_fault_inject, sys_cove_fault_inject)	\
+	NATIVE(COVE_SYS_KENTRIES, cove_kentries, sys_cove_kentries)	\
 	NATIVE(COVE_SYS_XEMEM_MAKE, cove_xemem_make, sys_cove_xemem_make)	\
 	NATIVE(COVE_SYS_XEMEM_REMOVE, cove_xemem_remove, sys_cove_xemem_remove) \
 	NATIVE(COVE_SYS_XEMEM_ATTACH, cove_xemem_attach, sys_cove_xemem_attach) \

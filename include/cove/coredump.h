@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Core files (kernel/coredump.c). */
+#ifndef COVE_COREDUMP_H
+#define COVE_COREDUMP_H
+
+struct process;
+struct task;
+struct trap_frame;
+
+/*
+ * The current thread takes sig, whose default action dumps core, with f its
+ * user registers: write p's core file (within RLIMIT_CORE), then end p with
+ * sig, "core dumped" only if the file was written.
+ */
+void coredump_and_exit(struct process *p, int sig, const struct trap_frame *f) __attribute__((noreturn));
+/* Thread t of a process another thread is dumping waits here until it is done. */
+void coredump_park(struct task *t);
+
+#endif /* COVE_COREDUMP_H */

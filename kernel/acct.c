@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading the accounts cove/acct.h keeps: a thread's, a process's (its
+ * ended threads folded in when they are freed), and its collected
+ * children's (folded in by wait), in nanoseconds.
+ */
+#include <cove/acct.h>
+#include <cove/aspace.h>
+#include <cove/percpu.h>
+#include <cove/spinlock.h>
+#include <cove/timer.h>
+#include <cove/vdso_data.h>
+
+uint64_t acct_cycles_ns(uint64_t cycles)
+{
+	return vdso_cycles_to_ns(cycles, arch_cycles_per_ms());
+}
+
+/* Cycles, the stretch since t's last crossing included when it is on a CPU. */
+static void acct_task_cycles(const struct task *t, uint64_t *u, uint64_t *s)
+{
+	uint64_t mark = __atomic_load_n(&t->acct_mark, __ATOMIC_RELAXED);
+	uint64_t now = arch_cycles();
+
+	*u = __atomic_load_n(&t->acct_utime, __ATOMIC_RELAXED);
+	*s = __atomic_load_n(&t->acct_stime, __ATOMIC_RELAXED);
+	if (t == task_current())
+		*s += now - mark;	/* asking is kernel time */
+	else if (__atomic_load_n(&t->on_cpu, __ATOMIC_RELAXED) && mark && now > mark)
+		*(t->acct_in_user ? u : s) += now - mark;
+}
+
+void acct_task(const struct task *t, struct acct_times *out)
+{
+	uint64_t u, s;
+
+	acct_task_cycles(t, &u, &s);
+	out->utime_ns = acct_cycles_ns(u);
+	out->stime_ns = acct_cycles_ns(s);
+}
+
+void acct_process(struct process *p, struct acct_times *out)
+{
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	uint64_t u = p->acct_dead_utime, s = p->acct_dead_stime, tu, ts;
+
+	for (struct task *t = p->threads; t; t = t->thread_next) {
+		acct_task_cycles(t, &tu, &ts);
+		u += tu;
+		s += ts;
+	}
+	spin_unlock_irqrestore(&p->lock, flags);
+	out->utime_ns = acct_cycles_ns(u);
+	out->stime_ns = acct_cycles_ns(s);
+}
+
+void acct_children(struct process *p, struct acct_times *out)
+{
+	out->utime_ns = acct_cycles_ns(__atomic_load_n(&p->acct_child_utime, __ATOMIC_RELAXED));
+	out->stime_ns = acct_cycles_ns(__atomic_load_n(&p->acct_child_stime, __ATOMIC_RELAXED));
+}
+
+void acct_task_gone(struct process *p, const struct task *t)
+{
+	p->acct_dead_utime += t->acct_utime;
+	p->acct_dead_stime += t->acct_stime;
+	p->acct_dead_minflt += t->acct_minflt;
+}
+
+void acct_child_usage(struct process *c, struct process_wait_result *res)
+{
+	unsigned long flags = spin_lock_irqsave(&c->lock);
+	uint64_t u = c->acct_dead_utime + c->acct_child_utime;
+	uint64_t s = c->acct_dead_stime + c->acct_child_stime;
+	uint64_t flt = c->acct_dead_minflt + c->acct_child_minflt, tu, ts;
+
+	/* A thread whose last switch has not freed it yet still counts. */
+	for (struct task *t = c->threads; t; t = t->thread_next) {
+		acct_task_cycles(t, &tu, &ts);
+		u += tu;
+		s += ts;
+		flt += t->acct_minflt;
+	}
+	spin_unlock_irqrestore(&c->lock, flags);
+	res->utime_ns = acct_cycles_ns(u);
+	res->stime_ns = acct_cycles_ns(s);
+	res->minflt = flt;
+	res->maxrss = MAX(c->as ? c->as->peak_bytes : 0, c->acct_child_maxrss);
+	/* In cycles too, so the parent's sums do not round twice. */
+	res->utime_cycles = u;
+	res->stime_cycles = s;
+}
+
+void acct_reaped(struct process *parent, const struct process_wait_result *res)
+{
+	parent->acct_child_utime += res->utime_cycles;
+	parent->acct_child_stime += res->stime_cycles;
+	parent->acct_child_minflt += res->minflt;
+	parent->acct_child_maxrss = MAX(parent->acct_child_maxrss, res->maxrss);
+}
