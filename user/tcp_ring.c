@@ -15,8 +15,17 @@
  *   tcp_ring --pingpong PORT ADDR0 ADDR1 [ROUNDS]
  *	ranks 0 and 1 only: ROUNDS round trips of 8 bytes and of 64 KiB;
  *	rank 0 prints "tcp_pingpong: latency_ns=N bandwidth_mbs=M".
+ *
+ * --nonblocking (first): accept, read and write never wait on the host;
+ * they retry after a 1 ms sleep instead. In co-kernel mode a host call
+ * that waits (an accept, a read with no data yet) keeps one of the
+ * enclave's four long-call slots until it returns, and the slots are
+ * taken in turn, so a few calls later every other job of the enclave
+ * waits behind it: two ranks of one enclave that wait on each other
+ * through the host never finish. This mode keeps such rings running.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
@@ -34,6 +43,14 @@ const char *prog = "tcp_ring";
 #define ROUNDS 4
 #define BLOCK (64 * 1024)
 
+static int nonblocking;	/* --nonblocking; set once by main */
+
+static void set_nonblocking(int fd)
+{
+	if (nonblocking && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK))
+		die("O_NONBLOCK: %s", strerror(errno));
+}
+
 static void io_all(int fd, void *buf, size_t len, int sending)
 {
 	char *p = buf;
@@ -43,6 +60,10 @@ static void io_all(int fd, void *buf, size_t len, int sending)
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EAGAIN) {
+			usleep(1000);
+			continue;
+		}
 		if (n <= 0)
 			die("%s: %s", sending ? "write" : "read", n ? strerror(errno) : "peer closed");
 		p += n;
@@ -68,6 +89,7 @@ static int listen_on(unsigned int port)
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 4))
 		die("listening on port %u: %s", port, strerror(errno));
+	set_nonblocking(fd);
 	return fd;
 }
 
@@ -85,6 +107,7 @@ static int connect_to(const char *ip, unsigned int port)
 			die("socket: %s", strerror(errno));
 		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+			set_nonblocking(fd);
 			return fd;
 		}
 		close(fd);
@@ -97,12 +120,17 @@ static int accept_one(int lfd)
 {
 	int one = 1, fd;
 
-	do
+	for (;;) {
 		fd = accept(lfd, NULL, NULL);
-	while (fd < 0 && errno == EINTR);
+		if (fd >= 0 || (errno != EINTR && errno != EAGAIN))
+			break;
+		if (errno == EAGAIN)
+			usleep(1000);
+	}
 	if (fd < 0)
 		die("accept: %s", strerror(errno));
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	set_nonblocking(fd);
 	return fd;
 }
 
@@ -225,16 +253,18 @@ static int pingpong(unsigned int port, char **addrs, unsigned long rounds)
 
 int main(int argc, char **argv)
 {
-	int pp = argc > 1 && !strcmp(argv[1], "--pingpong");
-	char **a = argv + 1 + pp;
-	int n = argc - 1 - pp;
+	int nb = argc > 1 && !strcmp(argv[1], "--nonblocking");
+	int pp = argc > 1 + nb && !strcmp(argv[1 + nb], "--pingpong");
+	char **a = argv + 1 + nb + pp;
+	int n = argc - 1 - nb - pp;
 	unsigned long port;
 
 	if (n < 3 || (pp && n > 4)) {
-		fprintf(stderr, "usage: tcp_ring PORT ADDR0 ADDR1 ...\n"
-				"       tcp_ring --pingpong PORT ADDR0 ADDR1 [ROUNDS]\n");
+		fprintf(stderr, "usage: tcp_ring [--nonblocking] PORT ADDR0 ADDR1 ...\n"
+				"       tcp_ring [--nonblocking] --pingpong PORT ADDR0 ADDR1 [ROUNDS]\n");
 		return 2;
 	}
+	nonblocking = nb;
 	port = arg_ulong(n + 1, a - 1, 1, 0, 1024, 60000);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (pp)

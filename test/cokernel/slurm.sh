@@ -116,6 +116,10 @@ slurm_adds() {
 	mapfile -t -O "${#out[@]}" out < <(debian_adds "${real[@]}" "$SLURM_PLUGIN_DIR"/{auth_munge,cred_munge,cgroup_v2,mpi_pmi2}.so)
 }
 
+# The rings in enclaves run --nonblocking: two ranks of one enclave that
+# wait on each other through blocking host calls hang (a waiting call keeps
+# its long-call slot and the enclave's four slots are taken in turn; see
+# user/tcp_ring.c). Linux runs the same ring blocking; the lines must match.
 # Both nodes: accounts, configuration, munged and slurmd.
 SLURM_SETUP='
 echo "root:x:0:0::/root:/bin/sh" >> /etc/passwd; echo "root:x:0:" >> /etc/group
@@ -164,11 +168,11 @@ J=$SLURM_JOB_ID
 T="timeout 150"
 $T srun /data/tcp_ring 7100 $A | sort > linux-srun.$J
 echo "linux srun done"
-$T srun /bin/cove run auto -n 1 -- /data/tcp_ring 7200 $A | sort > cove-srun.$J
+$T srun /bin/cove run auto -n 1 -- /data/tcp_ring --nonblocking 7200 $A | sort > cove-srun.$J
 echo "cove srun rc $?"
 $T mpiexec.hydra -n 4 /data/tcp_ring 7300 $A | sort > linux-mpiexec.$J
 echo "linux mpiexec done"
-$T mpiexec.hydra -n 4 /bin/cove run auto -- /data/tcp_ring 7400 $A | sort > cove-mpiexec.$J
+$T mpiexec.hydra -n 4 /bin/cove run auto -- /data/tcp_ring --nonblocking 7400 $A | sort > cove-mpiexec.$J
 echo "cove mpiexec rc $?"
 sed "s/^/linux: /" linux-srun.$J
 for f in cove-srun linux-mpiexec cove-mpiexec; do
@@ -201,6 +205,29 @@ submit() {	# submit SCRIPT: as hpc, waiting for the end; prints the output
 submit ring.sh
 submit fault.sh
 submit ring.sh
+# An enclave the epilog cannot destroy: node1 drained with the reason; the
+# administrator destroys it by hand and resumes the node.
+cat > /data/cove-nodestroy <<"WRAP"
+#!/bin/sh
+[ "$1" = destroy ] && { echo "cove destroy: refused by the test" >&2; exit 1; }
+exec /bin/cove "$@"
+WRAP
+chmod 755 /data/cove-nodestroy
+cp /etc/cove/slurm.conf /tmp/cove.conf
+printf "COVE_BIN=/data/cove-nodestroy\nCOVE_CLEAN_TIMEOUT=3\n" >> /etc/cove/slurm.conf
+cat > /home/hpc/one.sh <<"JOB"
+#!/bin/sh
+#SBATCH -N 1 -w node1 --constraint=cove --mem=128M -t 5 -o /home/hpc/one.%j.out
+srun cove run auto -n 1 -- /bin/busybox echo one job
+JOB
+chown 1000:1000 /home/hpc/one.sh
+submit one.sh
+scontrol show node node1 | grep -o "State=[A-Z+]*\|Reason=.*" | sed "s/^/DRAINED /"
+cp /tmp/cove.conf /etc/cove/slurm.conf
+ls /run/cove/slurm/ | sed "s/^/LEFT /"
+cove destroy $(cut -d" " -f1 /run/cove/slurm/job-*); echo "RC hand destroy $?"
+rm -f /run/cove/slurm/job-*
+scontrol update nodename=node1 state=resume; echo "RC resume $?"
 sinfo -N -h -o "%N %t %E" | sed "s/^/NODE /"
 grep -h "^job\|rank" /var/log/cove/job-*.console | sed "s/^/CONSOLE /"
 slurm_logs | grep -E "LOG slurm.log|error" | head -50
@@ -235,9 +262,64 @@ check_back
 		fail "the ring job did not complete again after the fault"
 	expect_no_log "ENCLAVES after ring.sh: 1"
 	expect_log "ENCLAVES after fault.sh: 0"
+	expect_log "OUT one.sh one job"
+	expect_log_re "DRAINED State=IDLE\+DRAIN"
+	expect_log_re "DRAINED Reason=cove: enclave [0-9]+ of job [0-9]+: cove destroy failed: cove destroy: refused by the test"
+	expect_log_re "LEFT job-[0-9]+"
+	expect_log "RC hand destroy 0"
+	expect_log "RC resume 0"
 	expect_log_re "NODE node1 idle"
 	expect_log_re "NODE node2 idle"
 	expect_all_back
 	on_node2 expect_log "ENCLAVES node2 0"
+	on_node2 expect_all_back
+}
+
+# Inter-node ping-pong over the link, one rank per node: Linux to Linux,
+# then enclave to enclave (every socket call offloaded to the rank's cove
+# run), 8-byte latency and 64 KiB bandwidth. Prints "BENCH" rows with the
+# ratio; checks both ran. Host time under TCG: the ratio is what counts.
+scenario_twonode_pingpong() {
+	twonode_vm --timeout 500 --add "$BUILD/linux/cove:/bin/cove" \
+		--add "$BUILD/user/glibc/tcp_ring:/data/tcp_ring" -- '
+twonode_wait_peer || exit 1
+id=$(cove create --cpus 1-2 --mem 256M --image /data/cove.elf); echo "CREATED $id"
+A="10.17.0.1 10.17.0.2"
+SLURM_PROCID=0 /data/tcp_ring --pingpong 7500 $A 300 | sed "s/^/LINUX /"
+SLURM_PROCID=0 cove run $id -n 1 -- /data/tcp_ring --pingpong 7600 $A 300 | sed "s/^/COVE /"
+echo "RC cove $?"
+cove destroy $id
+twonode_bye
+check_back
+' '
+twonode_wait_peer || exit 1
+id=$(cove create --cpus 1-2 --mem 256M --image /data/cove.elf); echo "CREATED $id"
+A="10.17.0.1 10.17.0.2"
+SLURM_PROCID=1 /data/tcp_ring --pingpong 7500 $A 300; echo "RC linux $?"
+SLURM_PROCID=1 cove run $id -n 1 -- /data/tcp_ring --pingpong 7600 $A 300; echo "RC cove $?"
+cove destroy $id
+twonode_wait_bye
+check_back
+'
+	expect_status 0
+	[ "$STATUS2" = 0 ] || fail "node 2 ended with status $STATUS2"
+	expect_log "RC cove 0"
+	on_node2 expect_log "RC linux 0"
+	on_node2 expect_log "RC cove 0"
+	local l c
+	l=$(grep -a "^LINUX tcp_pingpong:" "$LOG" | tr -d '\r')
+	c=$(grep -a "^COVE tcp_pingpong:" "$LOG" | tr -d '\r')
+	if [ -z "$l" ] || [ -z "$c" ]; then
+		fail "no ping-pong figures (linux '$l', cove '$c')"
+		return
+	fi
+	awk -v l="$l" -v c="$c" 'function f(s, k) { match(s, k "=[0-9]+"); return substr(s, RSTART + length(k) + 1, RLENGTH - length(k) - 1) }
+		BEGIN {
+			printf "BENCH inter-node TCP latency (8 B, us)   Linux %8.1f  Cove %8.1f  Cove/Linux %.2f\n",
+				f(l, "latency_ns") / 1000, f(c, "latency_ns") / 1000, f(c, "latency_ns") / f(l, "latency_ns")
+			printf "BENCH inter-node TCP bandwidth (64 KiB, MB/s) Linux %6d  Cove %8d  Cove/Linux %.2f\n",
+				f(l, "bandwidth_mbs"), f(c, "bandwidth_mbs"), f(c, "bandwidth_mbs") / (f(l, "bandwidth_mbs") ? f(l, "bandwidth_mbs") : 1)
+		}' >>"$LOG"
+	expect_all_back
 	on_node2 expect_all_back
 }
