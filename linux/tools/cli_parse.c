@@ -388,12 +388,27 @@ int cli_build_job_line(const struct cli_job *job, char *out, size_t len, char *e
 bool cli_env_forwarded(const char *entry)
 {
 	static const char *const prefixes[] = { "PMI_", "PMIX_", "MPI_LOCAL", "OMPI_COMM_WORLD_" };
+	/*
+	 * Slurm's own sets forty-odd SLURM_* variables, job names and node
+	 * lists among them; a task's place in its step is what a program reads.
+	 */
+	static const char *const slurm[] = {
+		"SLURM_PROCID", "SLURM_LOCALID", "SLURM_NODEID", "SLURM_NTASKS", "SLURM_NPROCS",
+		"SLURM_NNODES", "SLURM_JOB_ID", "SLURM_STEP_ID", "SLURM_STEP_NUM_TASKS",
+		"SLURM_STEP_TASKS_PER_NODE", "SLURM_TASKS_PER_NODE", "SLURM_CPUS_ON_NODE",
+		"SLURMD_NODENAME",
+	};
 	const char *eq = strchr(entry, '=');
 
 	for (size_t i = 0; eq && i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
 		size_t n = strlen(prefixes[i]);
 
 		if (!strncmp(entry, prefixes[i], n) && eq > entry + n - 1)
+			return true;
+	}
+	for (size_t i = 0; eq && i < sizeof(slurm) / sizeof(slurm[0]); i++) {
+		if ((size_t)(eq - entry) == strlen(slurm[i]) &&
+		    !strncmp(entry, slurm[i], (size_t)(eq - entry)))
 			return true;
 	}
 	return false;

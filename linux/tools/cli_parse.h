@@ -81,7 +81,8 @@ int cli_build_job_line(const struct cli_job *job, char *out, size_t len, char *e
  * Whether `cove run` hands its own environment variable "NAME=VALUE" on to
  * the job: what an MPI launcher tells each rank (PMI_*, PMIX_*, MPI_LOCAL*,
  * OMPI_COMM_WORLD_*), so PMI_FD names the launcher's socket, which the job
- * reaches at the same number.
+ * reaches at the same number; and what srun tells each task of its place
+ * (SLURM_PROCID, SLURM_LOCALID, SLURM_NODEID, the step's counts).
  */
 bool cli_env_forwarded(const char *entry);
 

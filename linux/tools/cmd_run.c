@@ -76,6 +76,46 @@ static void parse_option(struct run_args *a, int c)
 }
 
 /*
+ * "auto" for ID: the enclave a batch system's prolog made for this job,
+ * so that ranks need not know its number. $COVE_ENCLAVE if set (Slurm's
+ * task prolog in linux/slurm/ exports it), else the one enclave whose
+ * owner is the caller; none or several is an error naming them.
+ */
+static uint32_t auto_enclave_id(void)
+{
+	const char *env = getenv("COVE_ENCLAVE");
+	struct cove_status st;
+	char mine[4 * COVE_MAX_ENCLAVES] = "";
+	uint32_t found = 0, n = 0;
+	size_t len = 0;
+	int fd;
+
+	if (env && *env) {
+		uint64_t id;
+
+		if (cli_parse_uint(env, 1, COVE_MAX_ENCLAVES, &id))
+			usage_error("COVE_ENCLAVE='%s' is not an enclave id (1 to %d)", env,
+				    COVE_MAX_ENCLAVES);
+		return (uint32_t)id;
+	}
+	fd = cove_open();
+	for (uint32_t id = 1; id <= COVE_MAX_ENCLAVES; id++) {
+		if (!cove_status(fd, id, &st) || !(st.owner.flags & COVE_OWNER_UID) ||
+		    st.owner.uid != geteuid())
+			continue;
+		len += (size_t)snprintf(mine + len, sizeof(mine) - len, "%s%u", n ? ", " : "", id);
+		found = id;
+		n++;
+	}
+	close(fd);
+	if (n == 1)
+		return found;
+	if (!n)
+		fail("no enclave belongs to you: name one, or set COVE_ENCLAVE");
+	fail("enclaves %s all belong to you: name one, or set COVE_ENCLAVE", mine);
+}
+
+/*
  * Options may come before or after ID; the first word after ID (or
  * anything after "--") is the program, and what follows is its own.
  */
@@ -116,7 +156,7 @@ static void parse_args(int argc, char **argv, struct run_args *a)
 		if (w[0] != '-' || !w[1]) {
 			if (a->have_id)
 				break;	/* the program */
-			a->id = arg_enclave_id(w);
+			a->id = strcmp(w, "auto") ? arg_enclave_id(w) : auto_enclave_id();
 			a->have_id = true;
 			optind++;
 			continue;
@@ -265,6 +305,8 @@ const struct cove_cmd cmd_run = {
 	"Usage: cove run ID [options] [--] EXE [ARGS...]\n"
 	"\n"
 	"Run the host program EXE (static or dynamic x86-64) as a job in enclave ID.\n"
+	"ID 'auto' is $COVE_ENCLAVE if set, else the one enclave you own (as a batch\n"
+	"system's prolog leaves it: see linux/slurm/README.md).\n"
 	"This command is the job's host proxy: the calls Cove does not serve itself\n"
 	"(files, sockets, pipes, ...; see 'cove syscalls') are made here, with the rights\n"
 	"of whoever runs it. The job's output is this command's, and this command exits\n"
@@ -281,7 +323,8 @@ const struct cove_cmd cmd_run = {
 	"\n"
 	"Descriptors this command inherited are the job's, at the same numbers (a\n"
 	"launcher's PMI socket, say), and the variables an MPI launcher sets for each\n"
-	"rank (PMI_*, PMIX_*, MPI_LOCAL*, OMPI_COMM_WORLD_*) are passed to the job.\n"
+	"rank (PMI_*, PMIX_*, MPI_LOCAL*, OMPI_COMM_WORLD_*) are passed to the job,\n"
+	"as are srun's SLURM_PROCID, SLURM_LOCALID, SLURM_NODEID and the step's counts.\n"
 	"\n"
 	"  -n, --ranks N        run N copies (ranks), each on its own share of the cores\n"
 	"  -c, --cpus LIST      the job's CPUs, numbered inside the enclave\n"

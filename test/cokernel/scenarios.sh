@@ -8,6 +8,8 @@
 . test/cokernel/lib.sh
 # shellcheck source=test/cokernel/fault_matrix.sh
 . test/cokernel/fault_matrix.sh
+# shellcheck source=test/cokernel/slurm.sh
+. test/cokernel/slurm.sh
 
 scenario_module_loads() {
 	cokernel_vm -- '

@@ -294,6 +294,12 @@ TEST(env_forwarded_to_mpi_ranks)
 	CHECK(!cli_env_forwarded("HOME=/root"));
 	CHECK(!cli_env_forwarded("PMIFD=5"));
 	CHECK(!cli_env_forwarded("LD_PRELOAD=/x.so"));
+	CHECK(cli_env_forwarded("SLURM_PROCID=3"));
+	CHECK(cli_env_forwarded("SLURM_STEP_TASKS_PER_NODE=2(x2)"));
+	CHECK(!cli_env_forwarded("SLURM_PROCIDX=3"));
+	CHECK(!cli_env_forwarded("SLURM_PROC=3"));
+	CHECK(!cli_env_forwarded("SLURM_JOB_NAME=my job"));
+	CHECK(!cli_env_forwarded("SLURM_PROCID"));
 }
 
 TEST(job_line_command_for_status)

@@ -93,6 +93,8 @@ check run_env_noeq 2 'not NAME=VALUE' -- "$COVE" run 0 --env A -- /bin/true
 check run_pagesize 2 "--pagesize '3M'" -- "$COVE" run 0 --pagesize 3M -- /bin/true
 check run_no_program_file 1 '/no/prog: No such file' -- "$COVE" run 0 -- /no/prog
 # Jobs have the caller's rights, always: there is no --user any more.
+check run_auto_bad_env 2 "^cove run: COVE_ENCLAVE='x' is not an enclave id \\(1 to 8\\)$" -- \
+	env COVE_ENCLAVE=x "$COVE" run auto -- /bin/true
 check run_user_gone 2 "unknown option '--user'" -- "$COVE" run 1 --user 0 -- /bin/true
 check create_owner_bad 2 "--owner 'a:b:c': use USER, USER:GROUP or :GROUP" -- \
 	"$COVE" create --cpus 2 --mem 1G --owner a:b:c
@@ -236,6 +238,15 @@ assert d[1]["redacted"] and d[1]["owner"] is None and d[1]["owner_uid"] is None'
 		env COVE_MOCK_OWNER=0:0 "${nobody[@]}" "$MOCK" run 1 /bin/true
 	check user_run_no_owner 1 '^cove run: enclave 1 has no owner: only root may use it; you are nobody$' -- \
 		"${nobody[@]}" "$MOCK" run 1 /bin/true
+	# "auto": $COVE_ENCLAVE, else the caller's one enclave (as a Slurm prolog leaves it).
+	check user_run_auto_env 139 'killed by signal 11' -- env COVE_ENCLAVE=1 \
+		COVE_MOCK_OWNER=65534:-1 COVE_MOCK=signal "${nobody[@]}" "$MOCK" run auto /bin/true
+	check user_run_auto_none 1 '^cove run: no enclave belongs to you: name one, or set COVE_ENCLAVE$' -- \
+		env COVE_MOCK_OWNER=0:-1 "${nobody[@]}" "$MOCK" run auto /bin/true
+	check user_run_auto_group 1 '^cove run: no enclave belongs to you' -- \
+		env COVE_MOCK_OWNER=-1:65534 "${nobody[@]}" "$MOCK" run auto /bin/true
+	check user_run_auto_several 1 '^cove run: enclaves 1, 3 all belong to you: name one, or set COVE_ENCLAVE$' -- \
+		env COVE_MOCK_OWNER=65534:-1 "${nobody[@]}" "$MOCK" run auto /bin/true
 	check user_console_group 1 '^cove console: enclave 1 belongs to group root; you are nobody$' -- \
 		env COVE_MOCK_OWNER=-1:0 "${nobody[@]}" "$MOCK" console 1
 	check user_failed_report 1 "its fault report is root's" -- \
