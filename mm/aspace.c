@@ -335,6 +335,33 @@ static int aspace_map_shm_pages(struct aspace *as, uint64_t va, uint64_t end, ui
 	return 0;
 }
 
+int aspace_shm_fault(struct aspace *as, uint64_t va)
+{
+	unsigned long flags = spin_lock_irqsave(&as->lock);
+	struct vm_region *r = aspace_find(as, va);
+	uint64_t pg = ALIGN_DOWN(va, PAGE_SIZE);
+	int rc = -EFAULT;
+
+	/*
+	 * A shared mapping reaches past its object's end when it is made
+	 * (a file sized after mmap, as UCX and MPICH size theirs): pages the
+	 * object has grown since come in on first touch, as on Linux.
+	 */
+	if (r && r->shm && r->prot && !r->reserved) {
+		phys_addr_t pa;
+		bool large;
+		uint64_t off = r->shm_off + (pg - r->start);
+
+		if (!shmem_page(r->shm, off, &pa, &large)) {
+			rc = aspace_map_shm_pages(as, pg, pg + PAGE_SIZE, r->prot, r->shm, off);
+			if (rc == -EEXIST)
+				rc = 0;	/* another thread of ours mapped it first */
+		}
+	}
+	spin_unlock_irqrestore(&as->lock, flags);
+	return rc;
+}
+
 int aspace_map_shared(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 		      enum vm_kind kind, struct shmem *shm, uint64_t shm_off)
 {

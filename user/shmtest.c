@@ -305,7 +305,7 @@ static void check_sysv(void)
 	struct shmid_ds ds;
 	int up[2], down[2];
 	key_t key = (key_t)(0x5e000000 | (getpid() & 0xffffff));
-	char *p, c;
+	char *p, *q, c;
 	pid_t pid;
 	int id, id2;
 
@@ -358,6 +358,21 @@ static void check_sysv(void)
 	CHECK(shmget(key, 1 << 20, 0) < 0 && errno == EINVAL, "shmget larger than the segment");
 	CHECK(shmctl(id, IPC_RMID, NULL) == 0, "IPC_RMID: %s", strerror(errno));
 	CHECK(shmget(key, 0, 0) < 0 && errno == ENOENT, "the key outlived IPC_RMID");
+
+	/* Removed while attached: still attachable by id until the last detach (Linux). */
+	id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+	p = shmat(id, NULL, 0);
+	CHECK(id >= 0 && p != (void *)-1, "shmget/shmat: %s", strerror(errno));
+	strcpy(p, "dest");
+	CHECK(shmctl(id, IPC_RMID, NULL) == 0, "IPC_RMID while attached: %s", strerror(errno));
+	q = shmat(id, NULL, 0);
+	CHECK(q != (void *)-1 && !strcmp(q, "dest"), "shmat of a removed, attached segment: %s",
+	      strerror(errno));
+	CHECK(shmctl(id, IPC_STAT, &ds) == 0 && (ds.shm_perm.mode & 01000) && ds.shm_nattch == 2,
+	      "IPC_STAT of a removed segment: mode %o nattch %lu", ds.shm_perm.mode,
+	      (unsigned long)ds.shm_nattch);
+	CHECK(shmdt(p) == 0 && shmdt(q) == 0, "shmdt: %s", strerror(errno));
+	CHECK(shmat(id, NULL, 0) == (void *)-1 && errno == EINVAL, "shmat after the last detach");
 	pass("SysV shmget shmat shmdt shmctl");
 }
 
@@ -527,6 +542,31 @@ static void check_too_big(void)
 	pass("segment larger than memory refused");
 }
 
+/*
+ * A shared mapping made before its file has the bytes (UCX sizes its
+ * segments that way): pages the file grows to afterwards are reached
+ * through the mapping; huge pages of a non-hugetlbfs file are refused.
+ */
+static void check_grow_after_mmap(void)
+{
+	size_t len = 4 * 4096;
+	char *p;
+	int fd = memfd_create("grow", 0);
+
+	CHECK(fd >= 0, "memfd_create: %s", strerror(errno));
+	CHECK(mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_HUGETLB, fd, 0) ==
+	      MAP_FAILED && errno == EINVAL, "MAP_HUGETLB of a memfd was not refused");
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(p != MAP_FAILED, "mmap of an empty memfd: %s", strerror(errno));
+	CHECK(pwrite(fd, "!", 1, len - 1) == 1, "pwrite past the end: %s", strerror(errno));
+	memcpy(p + len - 4096, "late", 5);
+	CHECK(!strcmp(p + len - 4096, "late") && p[len - 1] == '!',
+	      "the grown page is not the file's");
+	munmap(p, len);
+	close(fd);
+	pass("grow_after_mmap");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -536,7 +576,7 @@ int main(int argc, char **argv)
 		{ "devshm", check_dev_shm }, { "anon", check_shared_anon },
 		{ "memfd", check_memfd }, { "sysv", check_sysv },
 		{ "procvm", check_process_vm }, { "robust", check_robust },
-		{ "toobig", check_too_big },
+		{ "toobig", check_too_big }, { "grow", check_grow_after_mmap },
 	};
 
 	/* shmtest [NAME]: one check alone, for debugging. */

@@ -169,6 +169,11 @@ int aspace_find_free(struct aspace *as, uint64_t len, uint64_t align, uint64_t *
 void aspace_describe(struct aspace *as, uint64_t va, char *buf, size_t len);
 /* Name the unnamed region at va a copy of the file at path from offset off (a host file). */
 void aspace_name(struct aspace *as, uint64_t va, const char *path, uint64_t off);
+/*
+ * A fault at va not present: map it if it lies in a shared mapping whose
+ * object has grown to it since the mapping was made. 0 when mapped.
+ */
+int aspace_shm_fault(struct aspace *as, uint64_t va);
 /* The region containing va, or NULL (caller holds as->lock). */
 struct vm_region *aspace_find(struct aspace *as, uint64_t va);
 /* Copy into / out of user memory through the kernel's direct map. */

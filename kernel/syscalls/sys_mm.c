@@ -29,6 +29,7 @@
 #define MAP_TYPE 0x0f
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
+#define MAP_HUGETLB 0x40000
 #define MAP_FIXED_NOREPLACE 0x100000
 #define MREMAP_MAYMOVE 1
 #define MREMAP_FIXED 2
@@ -290,7 +291,8 @@ int64_t sys_mmap(SYSCALL_ARGS)
 	if ((flags & MAP_ANONYMOUS) && type != MAP_PRIVATE)
 		return mm_map_shared_anon(as, addr, len, flags, prot);
 	if (!(flags & MAP_ANONYMOUS)) {
-		if (off + len < off)
+		/* No hugetlbfs here: Linux refuses huge pages of another file (UCX then retries). */
+		if (off + len < off || (flags & MAP_HUGETLB))
 			return -EINVAL;
 		f = fd_get(task_current()->proc->files, (int)a4);
 		if (!f)

@@ -5,10 +5,11 @@
  * object in a table of ids; shmat maps it like MAP_SHARED, and its number
  * of attaches is the object's number of mappers (Linux counts its VMAs too).
  *
- * Not as Linux: IPC_RMID takes the segment out of the table at once (its
- * memory stays until the last detach), so IPC_STAT or shmat by its id after
- * that say EINVAL rather than finding it marked SHM_DEST. IPC_INFO,
- * SHM_INFO and SHM_STAT (ipcs) are not offered.
+ * IPC_RMID of a segment still attached marks it SHM_DEST, as Linux does:
+ * its key is gone, but shmat by its id still works (UCX and MPICH attach
+ * segments their creator marked at once), and it goes when no mapping is
+ * left -- noticed at the next SysV call, since a process's exit unmaps it
+ * without one. IPC_INFO, SHM_INFO and SHM_STAT (ipcs) are not offered.
  */
 #include <cove/aspace.h>
 #include <cove/errno.h>
@@ -73,6 +74,7 @@ int64_t sys_memfd_create(SYSCALL_ARGS)
 #define SHM_RND 020000
 #define SHM_REMAP 040000
 #define SHM_EXEC 0100000
+#define SHM_DEST 01000		/* in mode: removed, waiting for its last detach */
 #define SHMLBA PAGE_SIZE
 #define SHM_SEGS 128		/* ids in use at once (Linux: SHMMNI, 4096) */
 
@@ -118,6 +120,29 @@ static int64_t shm_now(void)
 static int shm_id(uint32_t slot)
 {
 	return (int)(shm_segs[slot].seq * SHM_SEGS + slot);
+}
+
+/*
+ * Free the slots of removed segments nobody maps any more; their memory
+ * goes with their last reference, after the lock.
+ */
+static void shm_sweep(void)
+{
+	struct shmem *drop[SHM_SEGS];
+	unsigned long flags = spin_lock_irqsave(&shm_segs_lock);
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < SHM_SEGS; i++) {
+		struct shm_seg *s = &shm_segs[i];
+
+		if (s->shm && (s->mode & SHM_DEST) && !shmem_mappers(s->shm)) {
+			drop[n++] = s->shm;
+			s->shm = NULL;
+		}
+	}
+	spin_unlock_irqrestore(&shm_segs_lock, flags);
+	while (n)
+		shmem_put(drop[--n]);
 }
 
 /* The slot id names, or NULL. Under the lock. */
@@ -185,12 +210,13 @@ int64_t sys_shmget(SYSCALL_ARGS)
 	unsigned long flags;
 	int64_t rc = -ENOENT;
 
+	shm_sweep();
 	if (key != IPC_PRIVATE) {
 		flags = spin_lock_irqsave(&shm_segs_lock);
 		for (uint32_t i = 0; i < SHM_SEGS; i++) {
 			struct shm_seg *s = &shm_segs[i];
 
-			if (!s->shm || s->key != key)
+			if (!s->shm || s->key != key || (s->mode & SHM_DEST))
 				continue;
 			if ((shmflg & IPC_CREAT) && (shmflg & IPC_EXCL))
 				rc = -EEXIST;
@@ -223,6 +249,7 @@ int64_t sys_shmat(SYSCALL_ARGS)
 	unsigned long flags;
 	int rc;
 
+	shm_sweep();
 	flags = spin_lock_irqsave(&shm_segs_lock);
 	s = shm_seg_of((int)a0);
 	if (s) {
@@ -326,6 +353,7 @@ int64_t sys_shmdt(SYSCALL_ARGS)
 	}
 	spin_unlock_irqrestore(&shm_segs_lock, flags);
 	shmem_put(shm);
+	shm_sweep();
 	return 0;
 }
 
@@ -355,6 +383,7 @@ int64_t sys_shmctl(SYSCALL_ARGS)
 
 	if (cmd == IPC_SET && copy_from_user(&ds, a2, sizeof(ds)))
 		return -EFAULT;
+	shm_sweep();
 	flags = spin_lock_irqsave(&shm_segs_lock);
 	s = shm_seg_of(id);
 	if (!s) {
@@ -362,10 +391,14 @@ int64_t sys_shmctl(SYSCALL_ARGS)
 	} else if (cmd == IPC_STAT) {
 		shm_fill_ds(s, id, &ds);
 	} else if (cmd == IPC_SET) {
-		s->mode = ds.perm.mode & 0777;
+		s->mode = (s->mode & SHM_DEST) | (ds.perm.mode & 0777);
+		s->ctime = shm_now();
+	} else if (cmd == IPC_RMID && shmem_mappers(s->shm)) {
+		s->mode |= SHM_DEST;	/* shmat by id only, until the last detach */
+		s->key = IPC_PRIVATE;
 		s->ctime = shm_now();
 	} else if (cmd == IPC_RMID) {
-		drop = s->shm;		/* the mappers keep the memory */
+		drop = s->shm;
 		s->shm = NULL;
 	} else if (cmd != SHM_LOCK && cmd != SHM_UNLOCK) {	/* always resident */
 		rc = -EINVAL;

@@ -45,7 +45,7 @@ id=$(cove create --cpus ${MPI_CPUS:-2-3} --mem 512M --owner hpc --image /data/co
 su hpc -s /bin/sh -c "cd /tmp; time mpiexec.hydra -n 2 /data/mpi/mpich/ring 3 4096 > host.out 2>&1; echo RC host \$?; cat host.out;
 	time timeout -s INT ${MPI_WAIT:-400} mpiexec.hydra -n 2 cove run $id -- /data/mpi/mpich/ring 3 4096 > job.out 2>&1 < /dev/null;
 	echo RC job \$?; sed \"s/^/JOB /\" job.out"
-cove console $id > /tmp/console.txt; grep -E "strace: .* (read|write|close|dup2|dup3|fcntl)\(0x[68]," /tmp/console.txt | head -80; tail -n 60 /tmp/console.txt
+cove console $id > /tmp/console.txt; grep -E "shm|mmap|/proc/|/dev/|ftruncate|fault|unlink|mprotect" /tmp/console.txt | grep -v "0x22) =|0x32) =" | tail -n 120; tail -n 30 /tmp/console.txt
 cove destroy $id; echo "RC destroy $?"
 check_back
 '

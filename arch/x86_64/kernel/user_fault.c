@@ -156,6 +156,12 @@ void user_fault(struct trap_frame *f)
 		t->acct_minflt++;
 		return;
 	}
+	/* Not present, in a shared mapping whose object has grown since: map it. */
+	if (f->vector == EXC_PAGE_FAULT && !(f->error_code & PF_ERR_PRESENT) &&
+	    aspace_shm_fault(p->as, cr2) == 0) {
+		t->acct_minflt++;
+		return;
+	}
 	user_fault_info(f, p->as, cr2, &info);
 	sig = info.signo;
 	t->fault_addr = cr2;
