@@ -104,7 +104,8 @@ int main(int argc, char **argv)
 
 	long total;
 
-	MPI_Reduce(&bad, &total, 1, MPI_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
+	/* Every rank's status says whether any rank saw a mismatch. */
+	MPI_Allreduce(&bad, &total, 1, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
 	if (!rank) {
 		printf("allreduce: ranks=%d count=%d rounds=%d checksum=%016llx\n", size, count,
 		       rounds, (unsigned long long)sum);

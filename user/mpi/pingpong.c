@@ -102,7 +102,7 @@ int main(int argc, char **argv)
 	}
 	int total;
 
-	MPI_Reduce(&bad, &total, 1, MPI_INT, MPI_SUM, 0, MPI_COMM_WORLD);
+	MPI_Allreduce(&bad, &total, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
 	if (!rank)
 		printf(total ? "pingpong: %d payloads wrong\n" : "pingpong: ok\n", total);
 	MPI_Finalize();
