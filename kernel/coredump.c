@@ -206,29 +206,48 @@ static void core_plan_region(struct core_plan *pl, struct aspace *as, const stru
 	}
 }
 
-/* The mappings, under the address space's lock: nothing runs in the process now. */
+/*
+ * The mappings. Nothing runs in the process now, so they stay as they are;
+ * each is copied under the address space's lock and its pages scanned for
+ * zeros after it, with interrupts on: a scan of a large heap under the lock
+ * kept the boot core deaf to the host's doorbell long enough for the host
+ * to call the enclave hung.
+ */
 static int core_plan_memory(struct core_plan *pl, struct aspace *as)
 {
-	unsigned long flags;
+	uint64_t at = 0;
 
 	pl->seg = kzalloc(CORE_MAX_SEGS * sizeof(*pl->seg));
 	pl->map = kzalloc(CORE_MAX_MAPS * sizeof(*pl->map));
 	if (!pl->seg || !pl->map)
 		return -ENOMEM;
-	flags = spin_lock_irqsave(&as->lock);
-	for (struct vm_region *r = as->regions; r; r = r->next) {
-		if (r->reserved || !(r->prot & VM_READ) || r->kind == VM_XEMEM)
-			continue;
-		core_plan_region(pl, as, r);
-		if (r->file && r->kind == VM_IMAGE && pl->nr_map < CORE_MAX_MAPS) {
-			/* Held until the dump is done: the file stays named. */
-			vm_file_name_get(r->file);
-			pl->map[pl->nr_map++] = (struct core_map){
-				r->start, r->end, r->file_off / PAGE_SIZE, r->file
-			};
+	for (;;) {
+		unsigned long flags = spin_lock_irqsave(&as->lock);
+		struct vm_region copy = { 0 };
+		bool found = false;
+
+		for (struct vm_region *r = as->regions; r && !found; r = r->next) {
+			if (r->start < at)
+				continue;
+			copy = *r;
+			found = true;
+			if (r->file && r->kind == VM_IMAGE && pl->nr_map < CORE_MAX_MAPS &&
+			    !r->reserved && (r->prot & VM_READ)) {
+				/* Held until the dump is done: the file stays named. */
+				vm_file_name_get(r->file);
+				pl->map[pl->nr_map++] = (struct core_map){
+					r->start, r->end, r->file_off / PAGE_SIZE, r->file
+				};
+			}
 		}
+		spin_unlock_irqrestore(&as->lock, flags);
+		if (!found)
+			break;
+		at = copy.end;
+		if (copy.reserved || !(copy.prot & VM_READ) || copy.kind == VM_XEMEM)
+			continue;
+		core_plan_region(pl, as, &copy);
 	}
-	spin_unlock_irqrestore(&as->lock, flags);
 	return 0;
 }
 
