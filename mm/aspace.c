@@ -682,18 +682,42 @@ int aspace_find_free(struct aspace *as, uint64_t len, uint64_t align, uint64_t *
 	return 0;
 }
 
+/* Pages freed per hold of the lock when a whole space goes (interrupts are off meanwhile). */
+#define ASPACE_EMPTY_CHUNK (4ULL << 20)
+
 void aspace_empty(struct aspace *as)
 {
 	unsigned long flags = spin_lock_irqsave(&as->lock);
 	struct vm_region *dead = as->regions;
 
-	for (struct vm_region *r = dead; r; r = r->next) {
-		if (r->kind == VM_XEMEM)	/* the pages are their owner's */
-			arch_aspace_unmap(&as->arch, r->start, r->end - r->start);
-		else if (!r->reserved)
-			aspace_release(as, r->start, r->end, r->shm != NULL);
-	}
+	/*
+	 * Taken off the list at once, so nothing finds them, then freed a few
+	 * MiB at a time: a rank's hundreds of MiB freed in one hold kept its
+	 * core from interrupts for long (the boot core, from the host's
+	 * doorbell).
+	 */
 	as->regions = NULL;
+	for (struct vm_region *r = dead; r; r = r->next) {
+		if (r->kind == VM_XEMEM) {	/* the pages are their owner's */
+			arch_aspace_unmap(&as->arch, r->start, r->end - r->start);
+			continue;
+		}
+		if (r->reserved)
+			continue;
+		for (uint64_t va = r->start, end; va < r->end; va = end) {
+			phys_addr_t pa;
+			uint64_t size;
+
+			end = r->end - va > ASPACE_EMPTY_CHUNK ? va + ASPACE_EMPTY_CHUNK : r->end;
+			/* Never through a large page: it goes whole, with its chunk. */
+			if (end < r->end && !arch_aspace_translate(&as->arch, end, &pa, &size) &&
+			    !IS_ALIGNED(end, size))
+				end = MIN(ALIGN_UP(end, size), r->end);
+			aspace_release(as, va, end, r->shm != NULL);
+			spin_unlock_irqrestore(&as->lock, flags);
+			flags = spin_lock_irqsave(&as->lock);
+		}
+	}
 	spin_unlock_irqrestore(&as->lock, flags);
 	arch_aspace_flush(&as->arch);
 	while (dead) {
