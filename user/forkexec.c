@@ -825,11 +825,12 @@ static void check_pipe_whole_writes(void)
 
 	memset(big, 's', sizeof(big));
 	/*
-	 * In /dev/shm, the enclave's own in both modes: in a job with a proxy,
-	 * /tmp is the host's, and sendfile between a host file and an enclave
-	 * pipe is EINVAL (cat then copies by read and write).
+	 * In /tmp: the file and the pipe are on one side in both modes (the
+	 * enclave's bare, the host's in a job with a proxy, whose pipes are
+	 * the host's); sendfile between an enclave file and a host pipe is
+	 * EINVAL (cat then copies by read and write).
 	 */
-	a[0] = open("/dev/shm/forkexec-sendfile", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	a[0] = open("/tmp/forkexec-sendfile", O_CREAT | O_RDWR | O_TRUNC, 0600);
 	if (a[0] < 0 || write(a[0], big, CAP) != CAP || lseek(a[0], 0, SEEK_SET) != 0 || pipe(b))
 		die("making the file and pipe for sendfile: %s", strerror(errno));
 	if (write(b[1], big, PRE) != PRE)
@@ -851,7 +852,7 @@ static void check_pipe_whole_writes(void)
 	if (got != PRE + CAP)
 		die("sendfile between pipes: %zu bytes came out of %d", got, PRE + CAP);
 	expect_exit(pid, 0, "sendfile of a file into a pipe with less room");
-	unlink("/dev/shm/forkexec-sendfile");
+	unlink("/tmp/forkexec-sendfile");
 	close(b[0]);
 	pass("pipe-whole-writes");
 }

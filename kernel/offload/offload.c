@@ -53,9 +53,41 @@ static int64_t offload_call(uint64_t nr, const uint64_t args[6], bool (*give_up)
 	return rc;
 }
 
+#define MSG_NOSIGNAL 0x4000
+
+/*
+ * EPIPE from the host comes with SIGPIPE on Linux, to the writer: the
+ * proxy, which ignores it. The job's thread gets it here instead, as a
+ * native write to a broken pipe or socket would give it (not for a send
+ * with MSG_NOSIGNAL).
+ */
+static void offload_sigpipe(uint64_t nr, const uint64_t args[6])
+{
+	switch (nr) {
+	case __NR_sendto:
+		if (args[3] & MSG_NOSIGNAL)
+			return;
+		break;
+	case __NR_sendmsg:
+		if (args[2] & MSG_NOSIGNAL)
+			return;
+		break;
+	case __NR_write: case __NR_writev: case __NR_pwrite64: case __NR_pwritev:
+	case __NR_pwritev2: case __NR_sendfile: case __NR_splice: case __NR_vmsplice:
+		break;
+	default:
+		return;
+	}
+	signal_send(task_current()->proc, SIGPIPE);
+}
+
 int64_t offload_syscall(uint64_t nr, const uint64_t args[6])
 {
-	return offload_call(nr, args, signal_pending_current);
+	int64_t rc = offload_call(nr, args, signal_pending_current);
+
+	if (rc == -EPIPE)
+		offload_sigpipe(nr, args);
+	return rc;
 }
 
 int64_t offload_syscall_dying(uint64_t nr, const uint64_t args[6])
