@@ -453,6 +453,29 @@ static void job_note_start(struct job *j)
 }
 
 /*
+ * A job from a line of the enclave's own (jobs=, or a Pisces LAUNCH_JOB):
+ * parse it, give it its cores and start its ranks; 0, or -errno with the
+ * reason on the console.
+ */
+static int job_begin(struct job *j, const char *line)
+{
+	char err[192];
+	int rc = job_parse_line(line, &j->spec, j->env, sizeof(j->env), err, sizeof(err));
+
+	if (!rc)
+		rc = job_take_cpus(j, err, sizeof(err));
+	if (!rc) {
+		kprintf("job %u: %s (%u rank%s)\n", j->number, line, j->spec.ranks,
+			j->spec.ranks == 1 ? "" : "s");
+		job_note_start(j);
+		rc = job_launch(j, err, sizeof(err));
+	}
+	if (rc)
+		pr_err("job %u: cannot start: %s\n", j->number, err);
+	return rc;
+}
+
+/*
  * OS noise seen by the job: interrupts that stopped its code, per CPU. A
  * thread alone on its core should see none (no tick, no IPIs).
  */
@@ -518,17 +541,7 @@ static void job_run_next(void)
 			pr_err("job: cannot start: %s\n", err);
 			continue;
 		}
-		rc = job_parse_line(line, &j->spec, j->env, sizeof(j->env), err, sizeof(err));
-		if (!rc)
-			rc = job_take_cpus(j, err, sizeof(err));
-		if (!rc) {
-			kprintf("job %u: %s (%u rank%s)\n", j->number, line, j->spec.ranks,
-				j->spec.ranks == 1 ? "" : "s");
-			job_note_start(j);
-			rc = job_launch(j, err, sizeof(err));
-		}
-		if (rc)
-			pr_err("job %u: cannot start: %s\n", j->number, err);
+		rc = job_begin(j, line);
 		/* Ranks still running: the last one to end continues from here. */
 		if (!job_count_down(j, rc ? 127 << 8 : 0))
 			return;
@@ -679,17 +692,7 @@ void job_start_local(const char *line)
 		return;
 	}
 	j->local = true;
-	rc = job_parse_line(line, &j->spec, j->env, sizeof(j->env), err, sizeof(err));
-	if (!rc)
-		rc = job_take_cpus(j, err, sizeof(err));
-	if (!rc) {
-		kprintf("job %u: %s (%u rank%s)\n", j->number, line, j->spec.ranks,
-			j->spec.ranks == 1 ? "" : "s");
-		job_note_start(j);
-		rc = job_launch(j, err, sizeof(err));
-	}
-	if (rc)
-		pr_err("job %u: cannot start: %s\n", j->number, err);
+	rc = job_begin(j, line);
 	if (job_count_down(j, rc ? 127 << 8 : 0))
 		job_finish(j, true);
 }
