@@ -175,14 +175,20 @@ uint32_t host_call_payload_max(void)
 	return host_ready ? host_payload_cap(&host_lc) : 0;
 }
 
+/* Whether long-call slot idx may take a new call: unheld, or a post the host answered. */
+static bool host_lc_slot_free(uint32_t idx)
+{
+	struct cove_msg *m = host_slot(&host_lc, idx);
+
+	return !host_lc_held[idx] ||
+	       (host_lc_posted[idx] && __atomic_load_n(&m->done, __ATOMIC_ACQUIRE) == m->seq);
+}
+
 /* Whether some slot of the long-call ring is free for a new call (lock held). */
 static bool host_lc_any_free(void)
 {
 	for (uint32_t i = 0; i < host_lc.nr_slots; i++) {
-		struct cove_msg *m = host_slot(&host_lc, i);
-
-		if (!host_lc_held[i] ||
-		    (host_lc_posted[i] && __atomic_load_n(&m->done, __ATOMIC_ACQUIRE) == m->seq))
+		if (host_lc_slot_free(i))
 			return true;
 	}
 	return false;
@@ -210,8 +216,7 @@ static int host_lc_publish(const struct host_call *c, bool posted, uint64_t *seq
 		uint32_t idx = (uint32_t)(head & (host_lc.nr_slots - 1));
 		struct cove_msg *m = host_slot(&host_lc, head);
 
-		if (!host_lc_held[idx] ||
-		    (host_lc_posted[idx] && __atomic_load_n(&m->done, __ATOMIC_ACQUIRE) == m->seq)) {
+		if (host_lc_slot_free(idx)) {
 			host_lc_held[idx] = true;
 			host_lc_posted[idx] = posted;
 			m->done = 0;
