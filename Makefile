@@ -12,6 +12,7 @@
 #   make test-cokernel   the co-kernel loader module inside Debian's Linux under QEMU TCG
 #   make bench           microbenchmarks, Cove beside Linux 6.1, then bench-cokernel
 #   make bench-cokernel  guest instructions to create an enclave and start a job
+#   make bench-baseline  one bench run's -icount figures become test/bench/baseline.txt
 
 ARCH := x86_64
 BUILD ?= build
@@ -65,7 +66,7 @@ INITRAMFS := $(BUILD)/initramfs.cpio
 USER_OUT := $(abspath $(BUILD)/user)
 
 .PHONY: all iso run debug clean deps test test-unit test-boot test-abi test-bench test-protect bench \
-	bench-cokernel test-cokernel cokernel guest-deps
+	bench-cokernel bench-baseline test-cokernel cokernel guest-deps
 all: $(ELF) $(ISO) $(BUILD)/cove.bin
 iso: $(ISO)
 
@@ -253,10 +254,15 @@ bench: deps guest-deps
 bench-cokernel: deps guest-deps
 	@scripts/bench-cokernel.sh
 
+# One bench run's -icount figures become test/bench/baseline.txt (commit it saying why).
+bench-baseline: deps guest-deps
+	@scripts/bench.sh --update-baseline
+
 # The host CLI for co-kernel enclaves (linux/tools/), one static binary.
 CLI_SRCS := $(wildcard linux/tools/*.c linux/tools/*.h) linux/tools/Makefile \
 	    arch/$(ARCH)/include/arch/syscall_list.h \
-	    linux/module/cove_uapi.h include/cove/pisces_abi.h
+	    linux/module/cove_uapi.h include/cove/pisces_abi.h include/cove/debug_abi.h \
+	    include/cove/gdb_rsp.h kernel/lib/gdb_rsp.c
 .PHONY: cli
 cli: $(BUILD)/linux/cove
 $(BUILD)/linux/cove: $(CLI_SRCS)
@@ -272,7 +278,8 @@ guest-deps:
 COKERNEL_KREL := $(shell printf '%s\n' /boot/vmlinuz-* | sort -V | tail -n 1 | sed 's|.*/vmlinuz-||')
 COKERNEL_KDIR ?= /usr/src/linux-headers-$(COKERNEL_KREL)
 COKERNEL_SRCS := $(wildcard linux/module/*.c linux/module/*.h linux/module/*.S) \
-		 linux/module/Kbuild linux/module/Makefile include/cove/pisces_abi.h
+		 linux/module/Kbuild linux/module/Makefile include/cove/pisces_abi.h \
+		 include/cove/debug_abi.h
 # Guest instruction counts (test/bench/insn_*): a QEMU TCG plugin, built for
 # the host's QEMU, and the static marker program whose first instruction it
 # reports, run both by Linux and as a Cove job.
@@ -330,7 +337,9 @@ include test/fuzz/fuzz.mk
 clean:
 	rm -rf build build-debug
 
--include $(KERNEL_OBJS:.o=.d)
+# The layer's objects too: without their dependencies a header change left
+# the layer built against the old layout (a boot_info it read wrongly).
+-include $(KERNEL_OBJS:.o=.d) $(LAYER_OBJS:.o=.d)
 
 # ---- The Pisces host stand-in (test/standin/) --------------------------------
 # A bare-metal program GRUB boots with build/cove.elf as its module; it loads

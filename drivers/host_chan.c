@@ -15,10 +15,22 @@
 #include <cove/sched.h>
 #include <cove/spinlock.h>
 #include <cove/string.h>
+#include <cove/task.h>
+#include <cove/timer.h>
 
 #include "host_pisces.h"
 
 #define HOST_MAX_SLOTS 64
+/*
+ * A thread waiting for the host spins this long, then sleeps until the
+ * host's answer rings the doorbell: a quick call (getuid, a short read)
+ * is answered within it, while one the host holds (a PMI read, an
+ * epoll_wait) no longer keeps a core busy -- under emulation, taking
+ * host time from the very Linux that serves it.
+ */
+#define HOST_LC_SPIN_NS 100000ULL
+/* A sleep's longest stretch: a doorbell that never comes costs at most this. */
+#define HOST_LC_SLEEP_NS 20000000ULL
 
 struct host_chan {
 	struct cove_chan *hdr;
@@ -42,6 +54,8 @@ static const struct host_handlers *host_handlers;
 static spinlock_t host_lc_lock = SPINLOCK_INIT;
 static bool host_lc_held[HOST_MAX_SLOTS];
 static bool host_lc_posted[HOST_MAX_SLOTS];	/* nobody waits: free once done */
+static uint64_t host_lc_seq[HOST_MAX_SLOTS];	/* the seq each held slot waits for */
+static struct task *host_lc_sleeper[HOST_MAX_SLOTS];	/* asleep until it is answered */
 
 static int host_chan_map(struct host_chan *c, const struct boot_range *r, const char *what)
 {
@@ -83,9 +97,27 @@ void host_set_handlers(const struct host_handlers *h)
 	host_handlers = h;
 }
 
+/* The doorbell (boot CPU): wake the threads whose calls the host answered. */
+static void host_lc_wake_answered(void)
+{
+	unsigned long flags = spin_lock_irqsave(&host_lc_lock);
+
+	for (uint32_t i = 0; host_ready && i < host_lc.nr_slots; i++) {
+		struct task *t = host_lc_sleeper[i];
+
+		if (t && __atomic_load_n(&host_slot(&host_lc, i)->done, __ATOMIC_ACQUIRE) ==
+			 host_lc_seq[i]) {
+			host_lc_sleeper[i] = NULL;
+			sched_wake(t, 0);
+		}
+	}
+	spin_unlock_irqrestore(&host_lc_lock, flags);
+}
+
 static void host_doorbell(void)
 {
 	host_heartbeat();
+	host_lc_wake_answered();
 	if (host_handlers)
 		host_handlers->doorbell();
 }
@@ -204,8 +236,32 @@ static bool host_lc_any_free(void)
  * only once the host has taken what it holds, so head never runs more
  * than a ring ahead of the host's tail.
  */
+/*
+ * Said once per boot when a call has waited long for a slot: every slot
+ * is held by calls the host is still serving (each blocked reader or
+ * poller holds one), and a core waiting here with interrupts off looks
+ * hung to the host. Written only by the first waiter to see it.
+ */
+static bool host_lc_full_said;
+
+static void host_lc_say_full(uint64_t head)
+{
+	uint32_t held = 0;
+
+	if (__atomic_exchange_n(&host_lc_full_said, true, __ATOMIC_RELAXED))
+		return;
+	for (uint32_t i = 0; i < host_lc.nr_slots; i++)
+		held += host_lc_held[i];
+	pr_err("host: no long-call slot free for 2 s: %u of %u held (head %llu, tail %llu, "
+	       "interrupts %s)\n", held, host_lc.nr_slots, (unsigned long long)head,
+	       (unsigned long long)__atomic_load_n(&host_lc.hdr->tail, __ATOMIC_ACQUIRE),
+	       arch_irqs_on() ? "on" : "off");
+}
+
 static int host_lc_publish(const struct host_call *c, bool posted, uint64_t *seq)
 {
+	uint64_t waited_since = 0;
+
 	if (!host_ready)
 		return -ENODEV;
 	if (c->in_len > host_payload_cap(&host_lc))
@@ -219,6 +275,7 @@ static int host_lc_publish(const struct host_call *c, bool posted, uint64_t *seq
 		if (host_lc_slot_free(idx)) {
 			host_lc_held[idx] = true;
 			host_lc_posted[idx] = posted;
+			host_lc_seq[idx] = head + 1;
 			m->done = 0;
 			m->seq = head + 1;
 			m->op = c->op;
@@ -241,13 +298,45 @@ static int host_lc_publish(const struct host_call *c, bool posted, uint64_t *seq
 			continue;
 		}
 		spin_unlock_irqrestore(&host_lc_lock, flags);
+		if (!waited_since)
+			waited_since = time_now_ns();
+		else if (time_now_ns() - waited_since > 2000000000ULL)
+			host_lc_say_full(head);
 		arch_cpu_relax();
 	}
 }
 
+/*
+ * Sleep until slot idx holds answer seq, the doorbell says so, a signal
+ * comes (sched_wake with -EINTR) or HOST_LC_SLEEP_NS pass; the caller looks
+ * again in any case.
+ */
+static void host_lc_sleep(uint32_t idx, uint64_t seq)
+{
+	struct task *self = task_current();
+	unsigned long flags;
+
+	/* Only a thread that may switch sleeps (as sched_yield_if_queued decides). */
+	if (!arch_irqs_on() || self->is_idle)
+		return;
+	flags = spin_lock_irqsave(&host_lc_lock);
+	if (__atomic_load_n(&host_slot(&host_lc, idx)->done, __ATOMIC_ACQUIRE) == seq) {
+		spin_unlock_irqrestore(&host_lc_lock, flags);
+		return;
+	}
+	host_lc_sleeper[idx] = self;
+	self->wake_reason = 0;
+	self->state = TASK_BLOCKED;
+	sched_block_until(&host_lc_lock, flags, time_now_ns() + HOST_LC_SLEEP_NS);
+	flags = spin_lock_irqsave(&host_lc_lock);
+	if (host_lc_sleeper[idx] == self)
+		host_lc_sleeper[idx] = NULL;
+	spin_unlock_irqrestore(&host_lc_lock, flags);
+}
+
 int64_t host_call_cancellable(struct host_call *c, bool (*give_up)(void))
 {
-	uint64_t seq;
+	uint64_t seq, spin_until = 0;
 	int idx = host_lc_publish(c, false, &seq);
 	struct cove_msg *m;
 	unsigned long flags;
@@ -265,9 +354,13 @@ int64_t host_call_cancellable(struct host_call *c, bool (*give_up)(void))
 	 * from kernel paths that may hold locks.
 	 */
 	m = host_slot(&host_lc, seq - 1);
+	if (give_up)
+		spin_until = time_now_ns() + HOST_LC_SPIN_NS;
 	while (__atomic_load_n(&m->done, __ATOMIC_ACQUIRE) != seq) {
 		if (give_up)
 			sched_yield_if_queued();
+		if (spin_until && time_now_ns() > spin_until)
+			host_lc_sleep((uint32_t)idx, seq);
 		if (give_up && give_up()) {
 			struct host_call cancel = {
 				.op = COVE_LC_CANCEL, .job = c->job, .arg = { seq },

@@ -2,15 +2,6 @@
 /* 16550 UART on an I/O port: polled output, which is all a log needs. */
 #include <cove/console.h>
 #include <cove/serial16550.h>
-#include <arch/x86.h>
-
-#define UART_IER 1
-#define UART_DLL 0
-#define UART_DLM 1
-#define UART_FCR 2
-#define UART_LCR 3
-#define UART_MCR 4
-#define UART_SCR 7
 
 struct serial16550 {
 	uint16_t port;
@@ -29,18 +20,9 @@ static void serial16550_write(struct console *c, const char *s, size_t len)
 
 bool serial16550_init(uint16_t port)
 {
-	/* The scratch register tells whether a UART sits at this port. */
-	outb(port + UART_SCR, 0x5a);
-	if (inb(port + UART_SCR) != 0x5a)
+	/* The same probe and line settings as a raw line's (115200 8N1, FIFO on). */
+	if (!serial16550_raw_init(port))
 		return false;
-
-	outb(port + UART_IER, 0x00);
-	outb(port + UART_LCR, 0x80);	/* divisor latch */
-	outb(port + UART_DLL, 0x01);	/* 115200 baud */
-	outb(port + UART_DLM, 0x00);
-	outb(port + UART_LCR, 0x03);	/* 8N1 */
-	outb(port + UART_FCR, 0xc7);	/* FIFO on, cleared */
-	outb(port + UART_MCR, 0x03);	/* DTR, RTS; no interrupts */
 
 	serial_com.port = port;
 	serial_console.name = "serial";

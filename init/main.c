@@ -12,6 +12,7 @@
 #include <cove/init.h>
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
+#include <cove/numa.h>
 #include <cove/options.h>
 #include <cove/panic.h>
 #include <cove/partition.h>
@@ -42,10 +43,14 @@ static void partition_note(void *ctx, bool is_error, const char *msg)
 
 static void memory_init(struct boot_info *bi)
 {
-	int rc = pmem_init(bi, bi->boot_mapped_limit ? bi->boot_mapped_limit : BOOT_MAPPED_LIMIT);
+	int rc;
+
+	numa_init(bi);
+	rc = pmem_init(bi, bi->boot_mapped_limit ? bi->boot_mapped_limit : BOOT_MAPPED_LIMIT);
 
 	if (rc)
 		panic("pmem: cannot manage partition memory (%d)", rc);
+	arch_smp_reserve();
 	rc = kmap_init(bi);
 	if (rc)
 		panic("kmap: cannot build the kernel page tables (%d)", rc);

@@ -3,6 +3,7 @@
 #include <cove/arch.h>
 #include <cove/cmdline.h>
 #include <cove/fault_kinds.h>
+#include <cove/jobdbg_uart.h>
 #include <cove/kprintf.h>
 #include <cove/options.h>
 #include <cove/sched.h>
@@ -32,6 +33,7 @@ static const char *const panic_test_choices[] = {
 
 /* Same order as enum poweroff_method. */
 static const char *const poweroff_choices[] = { "auto", "acpi", "halt", NULL };
+static const char *const gdb_choices[] = { "off", "com2", NULL };
 
 static const struct cmdline_opt kernel_option_table[] = {
 	{ .name = "mem", .type = CMDLINE_SIZE, .dest = &kernel_options.mem_limit,
@@ -57,6 +59,8 @@ static const struct cmdline_opt kernel_option_table[] = {
 	{ .name = "partition_remove", .type = CMDLINE_STRING,
 	  .dest = kernel_options.partition_remove,
 	  .dest_size = sizeof(kernel_options.partition_remove) },
+	{ .name = "gdb", .type = CMDLINE_CHOICE, .dest = &kernel_options.gdb_uart,
+	  .choices = gdb_choices },
 	{ .name = "idle_poll", .type = CMDLINE_UINT, .dest = &kernel_options.idle_poll_us,
 	  .max = 1000000 },
 	{ .name = "job", .type = CMDLINE_STRING, .dest = kernel_options.job_path,
@@ -102,5 +106,6 @@ int options_parse(const char *cmdline)
 	arch_set_poweroff_method((enum poweroff_method)kernel_options.poweroff);
 	sched_set_idle_poll(kernel_options.idle_poll_us * 1000);
 	syscall_trace_set(kernel_options.strace);
+	jobdbg_set_uart(kernel_options.gdb_uart ? JOBDBG_UART_COM2 : 0);
 	return errors;
 }

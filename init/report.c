@@ -4,6 +4,8 @@
 #include <cove/init.h>
 #include <cove/kmap.h>
 #include <cove/kprintf.h>
+#include <cove/kvsnprintf.h>
+#include <cove/numa.h>
 #include <cove/partition.h>
 #include <cove/percpu.h>
 #include <cove/pmem.h>
@@ -37,6 +39,33 @@ void report_memory(const struct boot_info *bi)
 		ks.pages_1g, ks.pages_2m, ks.pages_4k, ks.tables);
 }
 
+/* Only with more than one node: one-node boots print what they always did. */
+static void report_numa(const struct boot_info *bi)
+{
+	uint32_t nodes = numa_nr_nodes();
+
+	if (nodes < 2)
+		return;
+	kprintf("numa: %u nodes\n", nodes);
+	for (uint32_t n = 0; n < nodes; n++) {
+		uint64_t managed, free;
+		char cpus[64];
+		size_t at = 0;
+
+		cpus[0] = 0;
+		for (uint32_t i = 0; i < bi->nr_cpus && i < MAX_CPUS; i++) {
+			if (numa_cpu_node(i) == n && at < sizeof(cpus) - 8)
+				at += ksnprintf(cpus + at, sizeof(cpus) - at, "%s%u", at ? "," : "", i);
+		}
+		pmem_node_stats(n, &managed, &free);
+		kprintf("  node%u: cpus %s, %lu MiB, %lu MiB free, distances", n,
+			at ? cpus : "none", managed >> 20, free >> 20);
+		for (uint32_t m = 0; m < nodes; m++)
+			kprintf(" %u", numa_distance(n, m));
+		kprintf("\n");
+	}
+}
+
 void report_cpus(const struct boot_info *bi)
 {
 	kprintf("partition: %u CPUs\n", bi->nr_cpus);
@@ -46,4 +75,5 @@ void report_cpus(const struct boot_info *bi)
 		kprintf("  cpu%-3u APIC id %-4u %s%s\n", i, bi->cpus[i].apic_id,
 			p && p->online ? "online" : "offline", i == 0 ? " (boot)" : "");
 	}
+	report_numa(bi);
 }

@@ -65,6 +65,8 @@ void acct_task_gone(struct process *p, const struct task *t)
 	p->acct_dead_utime += t->acct_utime;
 	p->acct_dead_stime += t->acct_stime;
 	p->acct_dead_minflt += t->acct_minflt;
+	p->acct_dead_switches += t->switches;
+	p->acct_dead_migrations += t->migrations;
 }
 
 void acct_child_usage(struct process *c, struct process_wait_result *res)

@@ -8,15 +8,17 @@
  * (or smaller than the file) writes none.
  *
  * What gdb needs: NT_PRSTATUS for every thread (the dumping one first),
- * NT_PRPSINFO, NT_AUXV (ld.so's and the vDSO's place), NT_FILE (which file
- * each image mapping came from) and a PT_LOAD for each readable mapping.
+ * each followed by the arch's notes of that thread (x86-64: its FPU/SSE/AVX
+ * registers, NT_PRFPREG and NT_X86_XSTATE), NT_PRPSINFO, NT_AUXV (ld.so's
+ * and the vDSO's place), NT_FILE (which file each image mapping came from)
+ * and a PT_LOAD for each readable mapping.
  * Runs of 64 KiB or more of zeros inside a mapping get a PT_LOAD of their
  * own with no bytes in the file, so a job's large, mostly untouched heap
  * and stack cost nothing.
  *
- * The other threads are stopped first: each waits in the kernel
- * (coredump_park) until the file is written, so their registers are the
- * ones they stopped with.
+ * The other threads are stopped first: each saves its FPU state and waits
+ * in the kernel (coredump_park) until the file is written, so their
+ * registers are the ones they stopped with.
  */
 #include <cove/aspace.h>
 #include <cove/acct.h>
@@ -46,6 +48,7 @@
 #define CORE_MAX_MAPS 512		/* NT_FILE entries */
 
 #define NT_PRSTATUS 1
+#define NT_PRFPREG 2
 #define NT_PRPSINFO 3
 #define NT_AUXV 6
 #define NT_FILE 0x46494c45
@@ -251,14 +254,28 @@ static int core_plan_memory(struct core_plan *pl, struct aspace *as)
 	return 0;
 }
 
-static uint8_t *core_note(uint8_t *at, uint32_t type, const void *desc, uint32_t len)
+/* Bytes a note takes: header, owner's name and descriptor, each 4-aligned. */
+static uint64_t core_note_size(const char *name, uint64_t len)
 {
-	uint32_t hdr[3] = { 5, len, type };
+	return 12 + ALIGN_UP(strlen(name) + 1, 4) + ALIGN_UP(len, 4);
+}
+
+/* A note's header and name at at (zeroed memory): where its descriptor goes. */
+static uint8_t *core_note_start(uint8_t *at, const char *name, uint32_t type, uint32_t len)
+{
+	uint32_t hdr[3] = { (uint32_t)strlen(name) + 1, len, type };
 
 	memcpy(at, hdr, sizeof(hdr));
-	memcpy(at + 12, "CORE\0\0\0", 8);
-	memcpy(at + 20, desc, len);
-	return at + 20 + ALIGN_UP(len, 4);
+	memcpy(at + 12, name, hdr[0]);
+	return at + 12 + ALIGN_UP(hdr[0], 4);
+}
+
+static uint8_t *core_note(uint8_t *at, uint32_t type, const void *desc, uint32_t len)
+{
+	uint8_t *d = core_note_start(at, "CORE", type, len);
+
+	memcpy(d, desc, len);
+	return d + ALIGN_UP(len, 4);
 }
 
 static void core_timeval(int64_t tv[2], uint64_t ns)
@@ -284,6 +301,26 @@ static void core_prstatus(struct core_prstatus *ps, struct process *p, struct ta
 	core_timeval(ps->utime, a.utime_ns);
 	core_timeval(ps->stime, a.stime_ns);
 	arch_core_regs(t, f, ps->regs);
+}
+
+/* Thread t's notes: NT_PRSTATUS, then the arch's (its FPU state). */
+static uint8_t *core_thread_notes(uint8_t *at, struct process *p, struct task *t,
+				  const struct trap_frame *f, int sig,
+				  const struct core_arch_note *an, unsigned int nr_an)
+{
+	struct core_prstatus ps;
+
+	core_prstatus(&ps, p, t, f, sig);
+	for (unsigned int i = 0; i < nr_an; i++)
+		ps.fpvalid |= an[i].type == NT_PRFPREG;
+	at = core_note(at, NT_PRSTATUS, &ps, sizeof(ps));
+	for (unsigned int i = 0; i < nr_an; i++) {
+		uint8_t *d = core_note_start(at, an[i].name, an[i].type, an[i].len);
+
+		arch_core_thread_note(t, i, d);
+		at = d + ALIGN_UP(an[i].len, 4);
+	}
+	return at;
 }
 
 /* NT_FILE's descriptor: count, page size, the ranges, then the names. */
@@ -321,8 +358,9 @@ static int core_plan_head(struct core_plan *pl, struct process *p, struct task *
 			  const struct trap_frame *f, int sig)
 {
 	uint64_t notes_len, file_len = core_file_note(pl, NULL), auxv_len = p->as->auxv_len;
-	uint64_t off, max_threads = 0, nphdr = 1 + pl->nr_seg;
-	struct core_prstatus ps;
+	uint64_t off, max_threads = 0, nphdr = 1 + pl->nr_seg, thread_len;
+	struct core_arch_note an[CORE_ARCH_NOTES_MAX];
+	unsigned int nr_an = arch_core_thread_notes(an);
 	struct core_prpsinfo pi;
 	struct core_ehdr *eh;
 	struct core_phdr *ph;
@@ -334,8 +372,11 @@ static int core_plan_head(struct core_plan *pl, struct process *p, struct task *
 		max_threads++;
 	spin_unlock_irqrestore(&p->lock, flags);
 	auxv_len = MIN(auxv_len, (uint64_t)4096);
-	notes_len = max_threads * (20 + sizeof(ps)) + 20 + sizeof(pi) + 20 + auxv_len +
-		    20 + ALIGN_UP(file_len, 4);
+	thread_len = core_note_size("CORE", sizeof(struct core_prstatus));
+	for (unsigned int i = 0; i < nr_an; i++)
+		thread_len += core_note_size(an[i].name, an[i].len);
+	notes_len = max_threads * thread_len + core_note_size("CORE", sizeof(pi)) +
+		    core_note_size("CORE", auxv_len) + core_note_size("CORE", file_len);
 	pl->head_len = ALIGN_UP(sizeof(*eh) + nphdr * sizeof(*ph) + notes_len, PAGE_SIZE);
 	pl->head = kzalloc(pl->head_len);
 	auxv = kzalloc(auxv_len + 1);
@@ -346,15 +387,17 @@ static int core_plan_head(struct core_plan *pl, struct process *p, struct task *
 	if (auxv_len && aspace_read(p->as, p->as->auxv_addr, auxv, auxv_len))
 		auxv_len = 0;
 	at = pl->head + sizeof(*eh) + nphdr * sizeof(*ph);
-	/* The dumping thread first: gdb takes the first as the one that died. */
-	core_prstatus(&ps, p, me, f, sig);
-	at = core_note(at, NT_PRSTATUS, &ps, sizeof(ps));
+	/*
+	 * The dumping thread first: gdb takes the first as the one that died.
+	 * Its FPU registers are live; the others saved theirs when they parked.
+	 */
+	arch_core_save_state(me);
+	at = core_thread_notes(at, p, me, f, sig, an, nr_an);
 	flags = spin_lock_irqsave(&p->lock);
 	for (struct task *t = p->threads; t && max_threads > 1; t = t->thread_next) {
 		if (t == me || t->state == TASK_DEAD || !t->started)
 			continue;
-		core_prstatus(&ps, p, t, task_user_frame(t), sig);
-		at = core_note(at, NT_PRSTATUS, &ps, sizeof(ps));
+		at = core_thread_notes(at, p, t, task_user_frame(t), sig, an, nr_an);
 		max_threads--;
 	}
 	spin_unlock_irqrestore(&p->lock, flags);
@@ -370,14 +413,9 @@ static int core_plan_head(struct core_plan *pl, struct process *p, struct task *
 	at = core_note(at, NT_PRPSINFO, &pi, sizeof(pi));
 	at = core_note(at, NT_AUXV, auxv, (uint32_t)auxv_len);
 	kfree(auxv);
-	{
-		uint32_t hdr[3] = { 5, (uint32_t)file_len, NT_FILE };
-
-		memcpy(at, hdr, sizeof(hdr));
-		memcpy(at + 12, "CORE\0\0\0", 8);
-		core_file_note(pl, at + 20);
-		at += 20 + ALIGN_UP(file_len, 4);
-	}
+	core_file_note(pl, core_note_start(at, "CORE", NT_FILE, (uint32_t)file_len));
+	at += core_note_size("CORE", file_len);
+	/* Fewer threads than counted (one ended meanwhile) leave zeros unused. */
 	notes_len = (uint64_t)(at - (pl->head + sizeof(*eh) + nphdr * sizeof(*ph)));
 
 	eh = (struct core_ehdr *)pl->head;
@@ -553,6 +591,8 @@ void coredump_park(struct task *t)
 {
 	struct process *p = t->proc;
 
+	/* Its FPU registers where the writer reads them, before it counts this one. */
+	arch_core_save_state(t);
 	__atomic_fetch_add(&p->core_parked, 1, __ATOMIC_RELEASE);
 	/* Yield rather than sleep: a killed process's thread does not block. */
 	while (__atomic_load_n(&p->core_dumper, __ATOMIC_ACQUIRE)) {

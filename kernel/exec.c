@@ -19,6 +19,7 @@
 #include <cove/exec.h>
 #include <cove/file.h>
 #include <cove/heap.h>
+#include <cove/jobdbg.h>
 #include <cove/kvsnprintf.h>
 #include <cove/offload.h>
 #include <cove/pmem.h>
@@ -408,6 +409,8 @@ int exec_spawn(const struct exec_params *ep, struct process **out, char *err, si
 		ksnprintf(p->host_cwd, sizeof(p->host_cwd), "%s", ep->host_cwd);
 	p->proxy = ep->proxy && ep->host_job;
 	p->proxy_forked = p->proxy && ep->proxy_forked;
+	if (ep->debug)
+		jobdbg_attach(p);
 	p->files = p->proxy ? fdtable_create_shared(&offload_fd_numbers)
 			    : fdtable_create_stdio(ep->host_job);
 	if (!p->files) {

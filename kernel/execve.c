@@ -20,6 +20,7 @@
 #include <cove/hostfile.h>
 #include <cove/kprintf.h>
 #include <cove/offload.h>
+#include <cove/perf_event.h>
 #include <cove/signal.h>
 #include <cove/sched.h>
 #include <cove/string.h>
@@ -325,6 +326,7 @@ static int64_t execve_do(int dirfd, uint64_t upath, uint64_t uargv, uint64_t uen
 	arch_aspace_activate(&img.as->arch);
 	aspace_put(old);
 	execve_commit(p, t, a->path);
+	perf_task_exec(p, t);
 	arch_task_exec_reset(t);
 	kfree(a->strings);
 	kfree(a->vec);

@@ -73,6 +73,7 @@ static void fork_discard(struct process *c)
 		fdtable_put(c->files);
 	c->files = NULL;
 	c->parent = NULL;
+	c->ppid = 0;
 	c->reaped = true;
 	process_reap_tasks_done(c);
 }
@@ -95,6 +96,7 @@ static struct task *fork_child_task(struct task *parent, struct process *c,
 	t->gs_base = parent->gs_base;
 	t->sigmask = parent->sigmask;
 	t->altstack = parent->altstack;
+	t->mempolicy = parent->mempolicy;
 	/* The kernel never touches the FPU: the registers are still the caller's. */
 	fpu_save(t->fpu);
 	if (fa->flags & CLONE_CHILD_CLEARTID)

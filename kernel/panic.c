@@ -61,7 +61,7 @@ void backtrace_print(uint64_t rip, uint64_t rbp, uint64_t rsp)
 	backtrace_flush_repeats(&st);
 }
 
-void panic_begin(void)
+void panic_claim(void)
 {
 	uint32_t me = this_cpu_id() + 1;
 	uint32_t expect = 0;
@@ -72,6 +72,12 @@ void panic_begin(void)
 		/* Another CPU is already reporting; a second report would garble it. */
 		arch_halt_forever();
 	}
+	klog_bust_locks();
+}
+
+void panic_begin(void)
+{
+	panic_claim();
 	arch_stop_other_cpus();
 	klog_bust_locks();
 }

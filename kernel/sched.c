@@ -173,10 +173,12 @@ void schedule(void)
 	}
 	if (prev->state == TASK_RUNNING && !prev->is_idle) {
 		prev->state = TASK_RUNNABLE;
-		if (prev->cpu != pc->cpu)
+		if (prev->cpu != pc->cpu) {
 			pc->migrating = prev;	/* queued on its new CPU after the switch */
-		else if (!prev->on_rq)
+			prev->migrations++;
+		} else if (!prev->on_rq) {
 			rq_push(rq, prev);
+		}
 	}
 	next = rq_pop(rq);
 	if (!next)
@@ -376,18 +378,36 @@ bool sched_wake(struct task *t, int reason)
 	return true;
 }
 
+/*
+ * Where a new task goes: the CPU with the fewest tasks wanting it now
+ * (queued, or running there), then the fewest assigned to it at all. A
+ * task blocked for good -- a launcher in wait4, `perf stat` waiting for
+ * its workload, an exit still freeing memory -- must not send a
+ * workload's second thread onto its first one's CPU while its own idles.
+ */
 uint32_t sched_pick_cpu(const struct cpumask *mask)
 {
-	uint32_t best = CPUMASK_BITS, best_load = UINT32_MAX;
+	uint64_t best_key = UINT64_MAX;
+	uint32_t best = CPUMASK_BITS;
 
-	for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++) {
-		struct percpu *pc = percpu_of(cpu);
+	/* Only the mask's CPUs: every fork, clone and affinity change comes here. */
+	for (uint32_t w = 0; w < CPUMASK_WORDS; w++) {
+		for (uint64_t bits = mask->bits[w]; bits; bits &= bits - 1) {
+			uint32_t cpu = w * 64 + (uint32_t)__builtin_ctzll(bits);
+			struct percpu *pc = cpu < MAX_CPUS ? percpu_of(cpu) : NULL;
+			struct task *cur;
+			uint64_t key;
 
-		if (!pc || !pc->online || !cpumask_test(mask, cpu))
-			continue;
-		if (sched_rqs[cpu].nr_assigned < best_load) {
-			best = cpu;
-			best_load = sched_rqs[cpu].nr_assigned;
+			if (!pc || !pc->online)
+				continue;
+			cur = __atomic_load_n(&pc->current, __ATOMIC_RELAXED);
+			key = (uint64_t)(__atomic_load_n(&sched_rqs[cpu].nr_queued, __ATOMIC_RELAXED) +
+					 (cur && !cur->is_idle)) << 32 |
+			      __atomic_load_n(&sched_rqs[cpu].nr_assigned, __ATOMIC_RELAXED);
+			if (key < best_key) {
+				best = cpu;
+				best_key = key;
+			}
 		}
 	}
 	return best;

@@ -6,6 +6,7 @@
  */
 #include <cove/arch.h>
 #include <cove/errno.h>
+#include <cove/jobdbg.h>
 #include <cove/kprintf.h>
 #include <cove/percpu.h>
 #include <cove/sched.h>
@@ -60,7 +61,8 @@ void signal_recalc(struct task *t)
 {
 	uint64_t pending = t->sigpending.set | t->proc->sigpending.set;
 
-	t->sig_work = (pending & ~t->sigmask) != 0;
+	/* A stop for a debugger keeps it looking too. */
+	t->sig_work = (pending & ~t->sigmask) != 0 || jobdbg_must_stop(t);
 }
 
 /* p->lock held: make t look at its signals soon, wherever it is. */
@@ -113,6 +115,22 @@ static bool signal_blocked_everywhere(struct process *p, int sig)
 			return false;
 	}
 	return true;
+}
+
+bool signal_ends_process(struct process *p, int sig)
+{
+	unsigned long flags;
+	bool ends;
+
+	if (sig <= 0 || sig > NSIG)
+		return false;
+	if (sig == SIGKILL)
+		return true;
+	flags = spin_lock_irqsave(&p->lock);
+	ends = p->sigactions[sig].handler == SIG_DFL && !signal_ignored_by_default(sig) &&
+	       !signal_dumps_core(sig) && !p->dbg_on && !signal_blocked_everywhere(p, sig);
+	spin_unlock_irqrestore(&p->lock, flags);
+	return ends;
 }
 
 enum signal_queued {

@@ -8,6 +8,7 @@
 #include <cove/aspace.h>
 #include <cove/coredump.h>
 #include <cove/errno.h>
+#include <cove/jobdbg.h>
 #include <cove/kprintf.h>
 #include <cove/percpu.h>
 #include <cove/sched.h>
@@ -110,7 +111,7 @@ bool signal_exit_work(const struct trap_frame *f)
 	if (!t->proc)
 		return false;
 	return t->proc->kill_signal || t->exec_exit || t->sig_work || t->restore_sigmask ||
-	       arch_signal_restart_pending(f);
+	       arch_signal_restart_pending(f) || jobdbg_must_stop(t);
 }
 
 /* Build the handler's frame; a frame that cannot be written ends the process. */
@@ -169,6 +170,15 @@ static void signal_take_one(struct trap_frame *f)
 		spin_unlock_irqrestore(&p->lock, flags);
 		return;
 	}
+	/* A debugger hears of it first, and says whether (and which) it is acted on. */
+	if (p->dbg_on && sig != SIGKILL && !info.dbg_seen) {
+		spin_unlock_irqrestore(&p->lock, flags);
+		sig = jobdbg_signal(f, &info);
+		if (!sig)
+			return;
+		flags = spin_lock_irqsave(&p->lock);
+		ka = p->sigactions[sig];
+	}
 	if (ka.handler == SIG_DFL) {
 		char where[96];
 
@@ -198,8 +208,10 @@ void signal_exit_to_user(struct trap_frame *f)
 	while (signal_exit_work(f)) {
 		arch_irq_enable();
 		sched_user_return();
-		if (task_current()->proc)
+		if (task_current()->proc) {
+			jobdbg_user_return(f);
 			signal_take_one(f);
+		}
 		arch_irq_disable();
 	}
 }

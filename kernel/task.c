@@ -6,11 +6,13 @@
 #include <cove/file.h>
 #include <cove/futex.h>
 #include <cove/heap.h>
+#include <cove/jobdbg.h>
 #include <cove/kprintf.h>
 #include <cove/kstack.h>
 #include <cove/offload.h>
 #include <cove/panic.h>
 #include <cove/percpu.h>
+#include <cove/perf_event.h>
 #include <cove/pmem.h>
 #include <cove/sched.h>
 #include <cove/signal.h>
@@ -62,6 +64,7 @@ struct process *process_create(const char *name, struct process *parent)
 		return NULL;
 	memcpy(p->name, name, n);
 	p->parent = parent;
+	p->ppid = parent ? parent->pid : 0;
 	p->core_limit[0] = p->core_limit[1] = ~0ULL;
 	if (parent) {
 		p->pgid = parent->pgid;
@@ -125,15 +128,6 @@ uint32_t process_parent_pid_locked(const struct process *p)
 			return p->parent->pid;
 	}
 	return 0;
-}
-
-uint32_t process_parent_pid(const struct process *p)
-{
-	unsigned long flags = spin_lock_irqsave(&proc_table_lock);
-	uint32_t pid = p->parent ? p->parent->pid : 0;
-
-	spin_unlock_irqrestore(&proc_table_lock, flags);
-	return pid;
 }
 
 uint64_t task_runtime_ns(const struct task *t)
@@ -275,6 +269,7 @@ void task_free(struct task *t)
 	acct_task_gone(p, t);
 	last = --p->nr_tasks == 0 && p->reaped;
 	spin_unlock_irqrestore(&p->lock, flags);
+	perf_task_gone(p, t);
 	/* The stack block: guard page plus stack, see kstack.c. */
 	kstack_free(t->kstack_top);
 	kfree(t->fpu_alloc);
@@ -324,6 +319,7 @@ static void process_notify_parent(struct process *p)
 		if (!c || c->parent != p)
 			continue;
 		c->parent = NULL;
+		__atomic_store_n(&c->ppid, 0, __ATOMIC_RELAXED);
 		if (c->exited)
 			process_reap_locked(c, &free_list);
 	}
@@ -334,6 +330,7 @@ static void process_notify_parent(struct process *p)
 
 		if (ignored) {
 			p->parent = NULL;
+			__atomic_store_n(&p->ppid, 0, __ATOMIC_RELAXED);
 			process_reap_locked(p, &free_list);
 		}
 		if (parent->waiter)
@@ -400,6 +397,7 @@ int process_wait(int64_t pid, int options, struct process_wait_result *res)
 			if (!(options & WAIT_NOWAIT)) {
 				acct_reaped(me, res);
 				c->parent = NULL;
+				__atomic_store_n(&c->ppid, 0, __ATOMIC_RELAXED);
 				process_reap_locked(c, &free_list);
 			}
 			spin_unlock_irqrestore(&proc_table_lock, flags);
@@ -463,6 +461,7 @@ static void process_finish(struct process *p)
 {
 	unsigned long flags = spin_lock_irqsave(&p->lock);
 	struct fdtable *files = p->files;
+	struct aspace *late;
 
 	/* Under the lock: /proc takes its own reference to the table under it. */
 	p->exited = true;
@@ -476,14 +475,27 @@ static void process_finish(struct process *p)
 	 * Its memory goes before its parent can see it ended, as Linux's does:
 	 * a waiter then finds shared segments detached (shm_nattch) and the
 	 * partition's memory back. Not a vfork child's: that is its parent's.
+	 * A job's rank is the exception: the host waits for it, and hears of
+	 * its end first. An MPI launcher, once one rank died of Ctrl-C,
+	 * SIGKILLs the `cove run` of every rank still going: ranks that spent
+	 * their exits freeing hundreds of MiB would die of that instead. The
+	 * next job waits for the memory (aspace_wait_emptied).
 	 */
-	if (!p->vfork_parent && p->as)
+	late = p->job_rank && !p->vfork_parent ? p->as : NULL;
+	if (late)
+		aspace_get(late);	/* the job may free p once it heard */
+	else if (!p->vfork_parent && p->as)
 		aspace_empty(p->as);
 	process_vfork_release(p);
 	offload_process_exit(p);
+	jobdbg_process_exit(p);
 	process_notify_parent(p);
 	if (process_exit_hook)
 		process_exit_hook(p);
+	if (late) {
+		aspace_empty(late);
+		aspace_put(late);
+	}
 }
 
 void task_exit(int code)

@@ -10,17 +10,20 @@
  */
 #include <cove/arch.h>
 #include <cove/aspace.h>
+#include <cove/aspace_huge.h>
 #include <cove/boot_info.h>
 #include <cove/errno.h>
 #include <cove/heap.h>
 #include <cove/kmap.h>
+#include <cove/mempolicy.h>
 #include <cove/pmem.h>
 #include <cove/shmem.h>
 #include <cove/ranges.h>
 #include <cove/string.h>
 #include <arch/memlayout.h>
+#include "aspace_internal.h"
 
-static int aspace_page_index(uint64_t size)
+int aspace_page_index(uint64_t size)
 {
 	return size == PAGE_SIZE_1G ? 2 : size == PAGE_SIZE_2M ? 1 : 0;
 }
@@ -59,7 +62,7 @@ struct vm_region *aspace_find(struct aspace *as, uint64_t va)
 	return NULL;
 }
 
-static bool aspace_range_free(struct aspace *as, uint64_t va, uint64_t end)
+bool aspace_range_free(struct aspace *as, uint64_t va, uint64_t end)
 {
 	for (struct vm_region *r = as->regions; r; r = r->next) {
 		if (r->start < end && va < r->end)
@@ -90,7 +93,7 @@ static void aspace_region_free(struct vm_region *r)
  * Splits r at va (inside it): r keeps [start, va), a new region after it
  * [va, end) with the same rights and file, the file offset moved along.
  */
-static int aspace_split(struct vm_region *r, uint64_t va)
+int aspace_split(struct vm_region *r, uint64_t va)
 {
 	struct vm_region *tail = kzalloc(sizeof(*tail));
 
@@ -115,7 +118,7 @@ static int aspace_split(struct vm_region *r, uint64_t va)
  * Join neighbours that agree in everything, as Linux merges its VMAs: for
  * a file's copy that includes coming from consecutive bytes of the file.
  */
-static void aspace_merge(struct aspace *as)
+void aspace_merge(struct aspace *as)
 {
 	struct vm_region *r = as->regions;
 
@@ -125,8 +128,9 @@ static void aspace_merge(struct aspace *as)
 		/* Two foreign mappings side by side stay two: each goes away whole. */
 		if (r->end == n->start && r->prot == n->prot && r->kind == n->kind &&
 		    r->kind != VM_XEMEM && r->file == n->file && r->reserved == n->reserved &&
+		    r->pages.hugetlb == n->pages.hugetlb && r->pages.thp == n->pages.thp &&
 		    (!r->file || n->file_off == r->file_off + (r->end - r->start)) &&
-		    r->shm == n->shm &&
+		    r->shm == n->shm && mempolicy_equal(&r->policy, &n->policy) &&
 		    (!r->shm || n->shm_off == r->shm_off + (r->end - r->start))) {
 			r->end = n->end;
 			r->next = n->next;
@@ -138,17 +142,13 @@ static void aspace_merge(struct aspace *as)
 }
 
 /*
- * Unmap every page in [va, end), freeing it unless it belongs to a shared
- * object (shared: its object frees it); the regions are not touched.
- */
-/*
  * The next mapped page at or after *va and below end: *va moves to it, *pa
  * and *size say where and how large it is. A large page only partly inside
  * counts 4 KiB at a time (unmapping such a piece splits the tables). False
  * when no mapped page is left.
  */
-static bool aspace_next_page(struct aspace *as, uint64_t *va, uint64_t end, phys_addr_t *pa,
-			     uint64_t *size)
+bool aspace_next_page(struct aspace *as, uint64_t *va, uint64_t end, phys_addr_t *pa,
+		      uint64_t *size)
 {
 	for (; *va < end; *va += PAGE_SIZE) {
 		if (arch_aspace_translate(&as->arch, *va, pa, size))
@@ -161,35 +161,55 @@ static bool aspace_next_page(struct aspace *as, uint64_t *va, uint64_t end, phys
 	return false;
 }
 
-static void aspace_release(struct aspace *as, uint64_t va, uint64_t end, bool shared)
+/*
+ * Unmap every page in [va, end), freeing it unless it belongs to a shared
+ * object (shared: its object frees it); the regions are not touched.
+ * hugetlb: the region's MAP_HUGETLB page size, whose pages are counted
+ * apart (0 for any other).
+ */
+static void aspace_release(struct aspace *as, uint64_t va, uint64_t end, bool shared,
+			   uint64_t hugetlb)
 {
+	struct pmem_batch freed;
 	phys_addr_t pa;
 	uint64_t size;
 
+	freed.nr = 0;
 	as->unmap_gen++;
 	for (; aspace_next_page(as, &va, end, &pa, &size); va += size) {
 		if (arch_aspace_unmap(&as->arch, va, size))
 			continue;
 		as->mapped_bytes -= size;
-		if (shared)
+		if (shared) {
 			as->shared_bytes -= size;
-		else
-			pmem_free(pa, (unsigned int)pmem_order_for(size));
+			continue;
+		}
+		if (hugetlb && size == hugetlb)
+			aspace_hugetlb_account(size, -1);
+		pmem_batch_add(&freed, pa, (unsigned int)pmem_order_for(size));
 	}
+	pmem_batch_flush(&freed);
 }
 
-static void aspace_release_pages(struct aspace *as, uint64_t va, uint64_t end)
+/* The memory of a region's [va, end) goes: freed unless shared. */
+static void aspace_release_region(struct aspace *as, const struct vm_region *r, uint64_t va,
+				  uint64_t end)
 {
-	aspace_release(as, va, end, false);
+	aspace_release(as, va, end, r->shm != NULL, r->pages.hugetlb);
 }
 
-/* Largest page usable at va with end as the limit, within as->large_page. */
-static uint64_t aspace_pick_page(struct aspace *as, uint64_t va, uint64_t end)
+/*
+ * Largest page usable at va with end as the limit: within the address
+ * space's largest page, or as the region's page policy says.
+ */
+static uint64_t aspace_pick_page(struct aspace *as, uint64_t va, uint64_t end,
+				 const struct vm_pages *pages)
 {
 	static const uint64_t sizes[] = { PAGE_SIZE_1G, PAGE_SIZE_2M };
+	uint64_t max = aspace_max_page(as, pages);
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(sizes); i++) {
-		if (sizes[i] <= as->large_page && IS_ALIGNED(va, sizes[i]) && va + sizes[i] <= end)
+		if (sizes[i] <= max && IS_ALIGNED(va, sizes[i]) && va + sizes[i] <= end)
 			return sizes[i];
 	}
 	return PAGE_SIZE;
@@ -205,19 +225,25 @@ static uint64_t aspace_pick_page(struct aspace *as, uint64_t va, uint64_t end)
  * itself (tasks switch only on the way back to user mode).
  */
 static int aspace_populate(struct aspace *as, uint64_t va, uint64_t end, uint32_t prot,
-			   unsigned long flags)
+			   unsigned long flags, const struct vm_pages *pages)
 {
+	uint64_t hugetlb = pages ? pages->hugetlb : 0;
+	/* NULL for a region being made: the thread's NUMA policy places it. */
+	const struct vm_region *r = aspace_find(as, va);
 	uint64_t start = va;
 
 	while (va < end) {
-		uint64_t size = aspace_pick_page(as, va, end);
+		uint64_t size = aspace_pick_page(as, va, end, pages);
 		phys_addr_t pa;
 		int rc;
 
-		/* Fall back to smaller pages when large blocks run out. */
-		while (pmem_alloc((unsigned int)pmem_order_for(size), &pa)) {
-			if (size == PAGE_SIZE) {
-				aspace_release_pages(as, start, va);
+		/*
+		 * Fall back to smaller pages when large blocks run out; but
+		 * MAP_HUGETLB memory is its page size or nothing, as Linux's.
+		 */
+		while (mempolicy_alloc(r, va, (unsigned int)pmem_order_for(size), &pa)) {
+			if (size == PAGE_SIZE || hugetlb) {
+				aspace_release(as, start, va, false, hugetlb);
 				return -ENOMEM;
 			}
 			size = size == PAGE_SIZE_1G ? PAGE_SIZE_2M : PAGE_SIZE;
@@ -225,12 +251,14 @@ static int aspace_populate(struct aspace *as, uint64_t va, uint64_t end, uint32_
 		arch_irq_restore(flags);
 		memset(phys_to_virt(pa), 0, size);
 		arch_irq_disable();
-		rc = arch_aspace_map(&as->arch, va, pa, size, prot);
+		rc = arch_aspace_map_zeroed(&as->arch, va, pa, size, prot);
 		if (rc) {
 			pmem_free(pa, (unsigned int)pmem_order_for(size));
-			aspace_release_pages(as, start, va);
+			aspace_release(as, start, va, false, hugetlb);
 			return rc;
 		}
+		if (hugetlb)
+			aspace_hugetlb_account(size, 1);
 		as->mapped_bytes += size;
 		as->peak_bytes = MAX(as->peak_bytes, as->mapped_bytes);
 		as->populated[aspace_page_index(size)]++;
@@ -239,16 +267,40 @@ static int aspace_populate(struct aspace *as, uint64_t va, uint64_t end, uint32_
 	return 0;
 }
 
+void aspace_reclaim_tables(struct aspace *as)
+{
+	if (!arch_aspace_tables_pending(&as->arch))
+		return;
+	/* The host's mirror (cove/offload.h) may have walked them: it must look again. */
+	__atomic_fetch_add(&as->unmap_gen, 1, __ATOMIC_RELEASE);
+	arch_aspace_reclaim(&as->arch);
+}
+
 int aspace_map_anon(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 		    enum vm_kind kind)
 {
 	return aspace_map_file(as, va, len, prot, kind, NULL, 0);
 }
 
-/* A new region over [va, va+len): populated now unless reserve. */
-static int aspace_add(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
-		      enum vm_kind kind, struct vm_file_name *file, uint64_t file_off,
-		      bool reserve)
+/*
+ * A heap that brk grows, a stack that grows down: the new part keeps the
+ * page policy of the part it extends (madvise's advice). Under as->lock.
+ */
+static const struct vm_pages *aspace_grown_pages(struct aspace *as, uint64_t va, uint64_t end,
+						 enum vm_kind kind)
+{
+	if (kind != VM_HEAP && kind != VM_STACK)
+		return NULL;
+	for (struct vm_region *r = as->regions; r && r->start <= end; r = r->next) {
+		if (r->kind == kind && !r->shm && (r->end == va || r->start == end))
+			return &r->pages;
+	}
+	return NULL;
+}
+
+int aspace_map_with(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
+		    enum vm_kind kind, struct vm_file_name *file, uint64_t file_off,
+		    bool reserve, const struct vm_pages *pages)
 {
 	uint64_t end = va + ALIGN_UP(len, PAGE_SIZE);
 	struct vm_region *r;
@@ -267,10 +319,15 @@ static int aspace_add(struct aspace *as, uint64_t va, uint64_t len, uint32_t pro
 		kfree(r);
 		return -EEXIST;
 	}
+	if (!pages)
+		pages = aspace_grown_pages(as, va, end, kind);
+	if (pages)
+		r->pages = *pages;
 	if (!reserve)
-		rc = aspace_populate(as, va, end, prot, flags);
+		rc = aspace_populate(as, va, end, prot, flags, &r->pages);
 	if (rc) {
 		spin_unlock_irqrestore(&as->lock, flags);
+		aspace_reclaim_tables(as);
 		kfree(r);
 		return rc;
 	}
@@ -285,18 +342,19 @@ static int aspace_add(struct aspace *as, uint64_t va, uint64_t len, uint32_t pro
 	aspace_insert(as, r);
 	aspace_merge(as);
 	spin_unlock_irqrestore(&as->lock, flags);
+	aspace_reclaim_tables(as);
 	return 0;
 }
 
 int aspace_map_file(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 		    enum vm_kind kind, struct vm_file_name *file, uint64_t file_off)
 {
-	return aspace_add(as, va, len, prot, kind, file, file_off, false);
+	return aspace_map_with(as, va, len, prot, kind, file, file_off, false, NULL);
 }
 
 int aspace_reserve(struct aspace *as, uint64_t va, uint64_t len, enum vm_kind kind)
 {
-	return aspace_add(as, va, len, 0, kind, NULL, 0, true);
+	return aspace_map_with(as, va, len, 0, kind, NULL, 0, true, NULL);
 }
 
 /*
@@ -322,7 +380,7 @@ static int aspace_map_shm_pages(struct aspace *as, uint64_t va, uint64_t end, ui
 			size = PAGE_SIZE_2M;
 		rc = arch_aspace_map(&as->arch, va, pa, size, prot);
 		if (rc) {
-			aspace_release(as, start, va, true);
+			aspace_release(as, start, va, true, 0);
 			return rc;
 		}
 		as->mapped_bytes += size;
@@ -384,6 +442,7 @@ int aspace_map_shared(struct aspace *as, uint64_t va, uint64_t len, uint32_t pro
 		rc = aspace_map_shm_pages(as, va, end, prot, shm, shm_off);
 	if (rc) {
 		spin_unlock_irqrestore(&as->lock, flags);
+		aspace_reclaim_tables(as);
 		shmem_map_put(shm);
 		kfree(r);
 		return rc;
@@ -397,6 +456,7 @@ int aspace_map_shared(struct aspace *as, uint64_t va, uint64_t len, uint32_t pro
 	aspace_insert(as, r);
 	aspace_merge(as);
 	spin_unlock_irqrestore(&as->lock, flags);
+	aspace_reclaim_tables(as);
 	return 0;
 }
 
@@ -424,7 +484,7 @@ static int aspace_cut(struct aspace *as, uint64_t va, uint64_t end, struct vm_re
 			continue;
 		}
 		if (!r->reserved)	/* no pages to walk, however large */
-			aspace_release(as, MAX(r->start, va), MIN(r->end, end), r->shm != NULL);
+			aspace_release_region(as, r, MAX(r->start, va), MIN(r->end, end));
 		if (r->start < va) {
 			r->end = va;
 			pp = &r->next;
@@ -507,6 +567,7 @@ int aspace_map_foreign(struct aspace *as, uint64_t va, const struct boot_range *
 		if (rc != -EEXIST)
 			arch_aspace_unmap(&as->arch, va, at - va);
 		spin_unlock_irqrestore(&as->lock, flags);
+		aspace_reclaim_tables(as);
 		kfree(r);
 		return rc;
 	}
@@ -516,6 +577,7 @@ int aspace_map_foreign(struct aspace *as, uint64_t va, const struct boot_range *
 	r->kind = VM_XEMEM;
 	aspace_insert(as, r);
 	spin_unlock_irqrestore(&as->lock, flags);
+	aspace_reclaim_tables(as);
 	return 0;
 }
 
@@ -555,7 +617,7 @@ static int aspace_fill_reserved(struct aspace *as, uint64_t va, uint64_t end, ui
 
 	for (r = as->regions; r && r->start < end; r = r->next) {
 		if (r->end > va && r->reserved) {
-			rc = aspace_populate(as, r->start, r->end, prot, flags);
+			rc = aspace_populate(as, r->start, r->end, prot, flags, &r->pages);
 			if (rc)
 				break;
 		}
@@ -564,7 +626,7 @@ static int aspace_fill_reserved(struct aspace *as, uint64_t va, uint64_t end, ui
 		return 0;
 	for (struct vm_region *p = as->regions; p != r; p = p->next) {
 		if (p->end > va && p->reserved)
-			aspace_release_pages(as, p->start, p->end);
+			aspace_release_region(as, p, p->start, p->end);
 	}
 	return -ENOMEM;
 }
@@ -586,9 +648,34 @@ static int aspace_reprotect(struct aspace *as, uint64_t va, uint64_t end, uint32
 	return 0;
 }
 
+bool aspace_range_mapped(struct aspace *as, uint64_t va, uint64_t end)
+{
+	for (uint64_t cur = va; cur < end;) {
+		struct vm_region *r = aspace_find(as, cur);
+
+		if (!r)
+			return false;
+		cur = r->end;
+	}
+	return true;
+}
+
+int aspace_split_edges(struct aspace *as, uint64_t va, uint64_t end)
+{
+	int rc = 0;
+
+	for (struct vm_region *r = as->regions; r && r->start < end && !rc; r = r->next) {
+		if (r->start < va && r->end > va)
+			rc = aspace_split(r, va);
+		else if (r->start < end && r->end > end)
+			rc = aspace_split(r, end);
+	}
+	return rc;
+}
+
 int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot)
 {
-	uint64_t end = va + ALIGN_UP(len, PAGE_SIZE), cur;
+	uint64_t end = va + ALIGN_UP(len, PAGE_SIZE);
 	unsigned long flags;
 	int rc = 0;
 
@@ -601,14 +688,9 @@ int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot)
 		goto out;
 	}
 	/* Linux: the whole range must be mapped. */
-	for (cur = va; cur < end;) {
-		struct vm_region *r = aspace_find(as, cur);
-
-		if (!r) {
-			rc = -ENOMEM;
-			goto out;
-		}
-		cur = r->end;
+	if (!aspace_range_mapped(as, va, end)) {
+		rc = -ENOMEM;
+		goto out;
 	}
 	/*
 	 * Split the regions at the edges first, so each keeps one protection:
@@ -616,14 +698,9 @@ int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot)
 	 * user could see. A failed second split leaves an extra boundary that
 	 * the merge below removes.
 	 */
-	for (struct vm_region *r = as->regions; r && r->start < end; r = r->next) {
-		if (r->start < va && r->end > va)
-			rc = aspace_split(r, va);
-		else if (r->start < end && r->end > end)
-			rc = aspace_split(r, end);
-		if (rc)
-			goto merge;
-	}
+	rc = aspace_split_edges(as, va, end);
+	if (rc)
+		goto merge;
 	/*
 	 * Reservations given access get their pages now, already with prot;
 	 * first, as the step most likely to fail. Left PROT_NONE they stay
@@ -653,6 +730,7 @@ merge:
 out:
 	spin_unlock_irqrestore(&as->lock, flags);
 	arch_aspace_flush(&as->arch);
+	aspace_reclaim_tables(as);
 	return rc;
 }
 
@@ -685,10 +763,34 @@ int aspace_find_free(struct aspace *as, uint64_t len, uint64_t align, uint64_t *
 /* Pages freed per hold of the lock when a whole space goes (interrupts are off meanwhile). */
 #define ASPACE_EMPTY_CHUNK (4ULL << 20)
 
+/* aspace_empty calls in progress, on any CPU (atomic): aspace_emptying() reads it. */
+static uint32_t aspace_empties_running;
+
+bool aspace_emptying(void)
+{
+	return __atomic_load_n(&aspace_empties_running, __ATOMIC_ACQUIRE) != 0;
+}
+
+bool aspace_wait_emptied(uint32_t ms)
+{
+	uint64_t deadline = arch_cycles() + ms * arch_cycles_per_ms();
+
+	while (aspace_emptying()) {
+		if (arch_cycles() > deadline)
+			return false;
+		arch_cpu_relax();
+	}
+	return true;
+}
+
 void aspace_empty(struct aspace *as)
 {
-	unsigned long flags = spin_lock_irqsave(&as->lock);
-	struct vm_region *dead = as->regions;
+	unsigned long flags;
+	struct vm_region *dead;
+
+	__atomic_fetch_add(&aspace_empties_running, 1, __ATOMIC_ACQ_REL);
+	flags = spin_lock_irqsave(&as->lock);
+	dead = as->regions;
 
 	/*
 	 * Taken off the list at once, so nothing finds them, then freed a few
@@ -713,7 +815,7 @@ void aspace_empty(struct aspace *as)
 			if (end < r->end && !arch_aspace_translate(&as->arch, end, &pa, &size) &&
 			    !IS_ALIGNED(end, size))
 				end = MIN(ALIGN_UP(end, size), r->end);
-			aspace_release(as, va, end, r->shm != NULL);
+			aspace_release_region(as, r, va, end);
 			spin_unlock_irqrestore(&as->lock, flags);
 			flags = spin_lock_irqsave(&as->lock);
 		}
@@ -726,6 +828,7 @@ void aspace_empty(struct aspace *as)
 		dead = r->next;
 		aspace_region_free(r);
 	}
+	__atomic_fetch_sub(&aspace_empties_running, 1, __ATOMIC_ACQ_REL);
 }
 
 void aspace_put(struct aspace *as)

@@ -65,6 +65,8 @@ int aspace_cmpxchg_u32(struct aspace *as, uint64_t va, uint32_t *old, uint32_t n
 		if (word)
 			rc = __atomic_compare_exchange_n(word, old, new, false, __ATOMIC_SEQ_CST,
 							 __ATOMIC_SEQ_CST) ? 0 : -EAGAIN;
+		if (!rc)
+			arch_aspace_dirty(&as->arch, va, ASPACE_DIRTY_SET, NULL, NULL);
 	}
 	spin_unlock_irqrestore(&as->lock, flags);
 	return rc;
@@ -77,7 +79,12 @@ static int aspace_copy(struct aspace *as, uint64_t va, void *buf, size_t len, bo
 		uint64_t size, chunk;
 		void *kva;
 
-		if (arch_aspace_translate(&as->arch, va, &pa, &size))
+		/*
+		 * A write is not through the job's tables, so the CPU would not
+		 * mark the page written: the walk that finds it does.
+		 */
+		if (to_user ? arch_aspace_dirty(&as->arch, va, ASPACE_DIRTY_SET, &pa, &size) < 0 :
+			      arch_aspace_translate(&as->arch, va, &pa, &size) != 0)
 			return -EFAULT;
 		kva = aspace_direct(pa);
 		if (!kva)
@@ -115,3 +122,14 @@ int aspace_access(struct aspace *as, uint64_t va, void *buf, size_t len, bool wr
 	return rc;
 }
 
+int aspace_debug_access(struct aspace *as, uint64_t va, void *buf, size_t len, bool write)
+{
+	unsigned long flags = spin_lock_irqsave(&as->lock);
+	int rc = -EFAULT;
+
+	/* Any access will do: a breakpoint goes into read-only, executable text. */
+	if (aspace_allows(as, va, len, VM_READ) || aspace_allows(as, va, len, VM_EXEC))
+		rc = aspace_copy(as, va, buf, len, write);
+	spin_unlock_irqrestore(&as->lock, flags);
+	return rc;
+}

@@ -16,6 +16,8 @@
  */
 #include <cove/arch.h>
 #include <cove/aspace.h>
+#include <cove/aspace_huge.h>
+#include <cove/aspace_numa.h>
 #include <cove/errno.h>
 #include <cove/heap.h>
 #include <cove/kmap.h>
@@ -50,18 +52,27 @@ static struct vm_region *aspace_snapshot(struct aspace *src, uint32_t *count)
 	return snap;
 }
 
-/* Copy the bytes of [va, end) from src to dst, one source page at a time. */
+/*
+ * Copy the bytes of [va, end) from src to dst, one source page at a time;
+ * dst's pages are freshly zeroed, so a source page never written since it
+ * was zeros is left out (cove/aspace.h: arch_aspace_dirty).
+ */
 static int aspace_copy_pages(struct aspace *dst, struct aspace *src, uint64_t va, uint64_t end)
 {
 	while (va < end) {
 		phys_addr_t pa;
 		uint64_t size, chunk;
+		int dirty = arch_aspace_dirty(&src->arch, va, ASPACE_DIRTY_TEST, &pa, &size);
 
-		if (arch_aspace_translate(&src->arch, va, &pa, &size)) {
+		if (dirty < 0) {
 			va += PAGE_SIZE;	/* unmapped meanwhile by another thread */
 			continue;
 		}
 		chunk = MIN(end - va, size - (va & (size - 1)));
+		if (!dirty) {
+			va += chunk;
+			continue;
+		}
 		if (aspace_write(dst, va, phys_to_virt(pa), chunk))
 			return -EFAULT;
 		va += chunk;
@@ -147,10 +158,13 @@ struct aspace *aspace_clone(struct aspace *src, uint64_t sp, int *err)
 		if (r->shm) {
 			rc = aspace_map_shared(dst, r->start, r->end - r->start, r->prot, r->kind,
 					       r->shm, r->shm_off);
+			if (!rc && r->pages.hugetlb)
+				aspace_set_hugetlb(dst, r->start, r->end - r->start, r->pages.hugetlb);
 			continue;
 		}
 		if (r->reserved) {
-			rc = aspace_reserve(dst, r->start, r->end - r->start, r->kind);
+			rc = aspace_map_with(dst, r->start, r->end - r->start, 0, r->kind, NULL, 0,
+					     true, &r->pages);
 			continue;
 		}
 		aspace_clone_extent(src, r, sp, brk_mapped, &x);
@@ -159,13 +173,25 @@ struct aspace *aspace_clone(struct aspace *src, uint64_t sp, int *err)
 			continue;
 		if (x.map_start != r->start)	/* the stack: the rest stays reserved */
 			dst->stack_floor = src->stack_floor ? src->stack_floor : r->start;
-		/* Writable while copying; the region's own rights after. */
-		rc = aspace_map_file(dst, x.map_start, x.map_end - x.map_start, VM_READ | VM_WRITE,
-				     r->kind, r->file, r->file_off + (x.map_start - r->start));
+		/*
+		 * Writable while copying; the region's own rights after. The
+		 * same page policy: MAP_HUGETLB memory is copied into pages of
+		 * its size or the fork fails, as madvise's advice is kept.
+		 */
+		rc = aspace_map_with(dst, x.map_start, x.map_end - x.map_start, VM_READ | VM_WRITE,
+				     r->kind, r->file, r->file_off + (x.map_start - r->start), false,
+				     &r->pages);
 		if (!rc)
 			rc = aspace_copy_pages(dst, src, x.copy_start, x.copy_end);
 		if (!rc && r->prot != (VM_READ | VM_WRITE))
 			rc = aspace_protect(dst, x.map_start, x.map_end - x.map_start, r->prot);
+		/*
+		 * The child keeps the region's mbind policy, and its copy goes where
+		 * the policy says; a copy that finds no room there stays where it
+		 * is (Linux's child would fault it in later, not fail the fork).
+		 */
+		if (!rc && r->policy.mode != MPOL_DEFAULT)
+			aspace_mbind(dst, x.map_start, x.map_end - x.map_start, &r->policy, 0);
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		vm_file_name_put(snap[i].file);

@@ -70,9 +70,15 @@ void shmem_get(struct shmem *s)
 	__atomic_fetch_add(&s->refs, 1, __ATOMIC_RELAXED);
 }
 
-/* Give back the pages from keep on (under the lock; nobody maps them). */
+/*
+ * Give back the pages from keep on (under the lock, or with the last
+ * reference; nobody maps them), a batch per hold of the allocator's lock.
+ */
 static void shmem_trim(struct shmem *s, uint64_t keep)
 {
+	struct pmem_batch freed;
+
+	freed.nr = 0;
 	while (s->pages > keep) {
 		uint64_t u = (s->pages - 1) / SHMEM_UNIT_PAGES, first = u * SHMEM_UNIT_PAGES;
 		struct shmem_unit *unit = &s->units[u];
@@ -83,7 +89,7 @@ static void shmem_trim(struct shmem *s, uint64_t keep)
 			phys_addr_t base = unit->large & ~SHMEM_PRESENT;
 
 			if (keep <= first) {
-				pmem_free(base, PMEM_ORDER_2M);
+				pmem_batch_add(&freed, base, PMEM_ORDER_2M);
 				unit->large = 0;
 				s->pages = first;
 				continue;
@@ -93,7 +99,7 @@ static void shmem_trim(struct shmem *s, uint64_t keep)
 			 * for their index it stays whole.
 			 */
 			if (pmem_alloc(0, &idx))
-				return;
+				break;
 			entries = phys_to_virt(idx);
 			for (i = 0; i < SHMEM_UNIT_PAGES; i++)
 				entries[i] = (base + i * PAGE_SIZE) | SHMEM_PRESENT;
@@ -102,25 +108,28 @@ static void shmem_trim(struct shmem *s, uint64_t keep)
 		}
 		entries = shmem_index(unit);
 		i = s->pages - 1 - first;
-		pmem_free(entries[i] & ~SHMEM_PRESENT, 0);
+		pmem_batch_add(&freed, entries[i] & ~SHMEM_PRESENT, 0);
 		entries[i] = 0;
 		s->pages--;
 		if (i == 0) {
-			pmem_free(unit->index & ~SHMEM_PRESENT, 0);
+			/* Read no more: the batch may free it from here on. */
+			pmem_batch_add(&freed, unit->index & ~SHMEM_PRESENT, 0);
 			unit->index = 0;
 		}
 	}
+	pmem_batch_flush(&freed);
 }
 
 void shmem_put(struct shmem *s)
 {
-	unsigned long flags;
-
 	if (!s || __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL))
 		return;
-	flags = spin_lock_irqsave(&s->lock);
+	/*
+	 * The last reference: nobody else can reach s, so no lock, and no
+	 * interrupts held off while hundreds of MiB go (a rank's exit kept
+	 * the boot core from the host's doorbell past its hang limit).
+	 */
 	shmem_trim(s, 0);
-	spin_unlock_irqrestore(&s->lock, flags);
 	kfree(s->units);
 	kfree(s);
 }

@@ -68,6 +68,54 @@ for pair in "getuid offload_getuid" "pread4k offload_pread4k"; do
 	awk "BEGIN { exit !($ratio > 5000) }" &&
 		FAILED="${FAILED:+$FAILED; }offloaded $label costs ${ratio}x a Linux call (bound 5000x)"
 done
+
+# MPI ping-pong (user/mpi/pingpong.c, MPICH under its stock mpiexec) between
+# 2 ranks: in one enclave, each rank on a core of its own and messages
+# through shared memory in the partition, beside the same binary on Linux
+# in the same guest. Microseconds of the emulated machine's clock, which
+# follows the host's: indicative only, like the TSC rows.
+MPI_LOG="$BUILD/test/bench-mpi.log"
+# shellcheck source=test/cokernel/mpi.sh
+. test/cokernel/mpi.sh
+echo "bench: MPI ping-pong, 2 ranks in one enclave beside Linux ..." >&2
+make --no-print-directory -s mpi >/dev/null || FAILED="${FAILED:+$FAILED; }user/mpi does not build"
+mapfile -t mpi_files < <(LOG="$MPI_LOG" mpi_adds mpich |
+	awk 'NR % 2 == 1 { opt = $0; next } !seen[$0]++ { print opt; print }')
+LOG="$MPI_LOG" cokernel_vm --timeout 900 --add "$BUILD/linux/cove:/bin/cove" "${mpi_files[@]}" -- \
+	"$MPI_PRELUDE"'
+# Linux first, with every vCPU and each rank bound to a core of its own,
+# as the enclave gives each rank one: not time-sharing a CPU with the other.
+su hpc -s /bin/sh -c "mpiexec.hydra -bind-to core -n 2 /data/mpi/mpich/pingpong 65536 200" |
+	sed "s/^pingpong: /LINUX /"
+id=$(cove create --cpus 2-3 --mem 512M --owner hpc --image /data/cove.elf)
+su hpc -s /bin/sh -c "mpiexec.hydra -n 2 cove run $id -- /data/mpi/mpich/pingpong 65536 200" |
+	sed "s/^pingpong: /COVE /"
+cove destroy $id
+'
+pp_field() {	# pp_field WHO BYTES KEY
+	grep -a "^$1 bytes=$2 " "$MPI_LOG" | tr -d '\r' | tr ' ' '\n' | sed -n "s/^$3=//p" | head -n 1
+}
+printf '\n%-36s %12s %12s %8s  %s\n' "MPI ping-pong, 2 ranks, 1 node" Cove "Linux 6.1" ratio target
+for row in "8 lat_us latency_(8_B,_us) <=_1.0" "65536 bw_MBps bandwidth_(64_KiB,_MB/s) -"; do
+	read -r bytes key label target <<<"$row"
+	cove=$(pp_field COVE "$bytes" "$key")
+	linux=$(pp_field LINUX "$bytes" "$key")
+	if [ -z "$cove" ] || [ -z "$linux" ]; then
+		FAILED="${FAILED:+$FAILED; }no MPI ping-pong figures (log: $MPI_LOG)"
+		continue
+	fi
+	printf '%-36s %12s %12s %8s  %s\n' "${label//_/ }" "$cove" "$linux" \
+		"$(awk "BEGIN { printf \"%.2f\", $cove / $linux }")" "${target//_/ }"
+done
+
+# Between two nodes: the two-node scenario's ping-pong, enclave to enclave
+# over offloaded TCP, beside Linux to Linux (test/cokernel/slurm.sh).
+echo "bench: inter-node ping-pong, two guests ..." >&2
+if test/run.sh cokernel twonode_pingpong > "$BUILD/test/bench-twonode.out" 2>&1; then
+	grep -a "BENCH inter-node" "$BUILD/test/twonode_pingpong.log" | tr -d '\r' | sed 's/^BENCH /  /'
+else
+	FAILED="${FAILED:+$FAILED; }the two-node ping-pong failed (log: $BUILD/test/twonode_pingpong.log)"
+fi
 LOG="$OFFLOAD_LOG"
 if [ -n "$FAILED" ]; then
 	echo "bench-cokernel: $FAILED (log: $LOG)" >&2

@@ -5,14 +5,32 @@
 #
 # One-core figures run with -icount shift=0: guest time counts instructions,
 # so "ns" are instructions, independent of the host. Two-core figures
-# (futex ping-pong, migration, shared-memory ping-pong between processes)
-# cannot use -icount for Linux on QEMU 7.2 (its round-robin icount starves
-# the second vCPU during Linux's CPU bring-up),
-# so they are run without it and reported in TSC cycles of the emulator,
-# which follow the host clock: indicative only.
+# (futex ping-pong, migration, ping-pong between processes) cannot use
+# -icount for Linux on QEMU 7.2 (its round-robin icount starves the second
+# vCPU during Linux's CPU bring-up). They are counted instead by the TCG
+# plugin test/bench/insn_plugin.c: each benchmark brackets its loop with
+# the marker (user/common.h: insn_mark), and the figure is what both vCPUs
+# executed in between, less their busy-wait loops (PAUSE), per round trip:
+# the work of a cross-core wake-up, kernel and user, whatever the host's
+# load. A halted vCPU executes nothing. Their TSC cycles are shown too, as
+# information: they follow the host clock.
+#
+#   bench.sh                    the table, then its verdict (scripts/bench-gate.sh):
+#                               exits 1 if an -icount figure regressed past its
+#                               tolerance against test/bench/baseline.txt
+#   bench.sh --update-baseline  the table, then this run's -icount figures
+#                               become the baseline (a deliberate change: commit
+#                               it saying why)
 set -u
 cd "$(dirname "$0")/.."
 BUILD="${BUILD:-build}"
+BASELINE="${BENCH_BASELINE:-test/bench/baseline.txt}"
+gate_mode=judge
+case "${1:-}" in
+--update-baseline) gate_mode=--update ;;
+"") ;;
+*) echo "usage: scripts/bench.sh [--update-baseline]" >&2; exit 2 ;;
+esac
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 user="$BUILD/user/glibc"
@@ -22,8 +40,9 @@ fail() {
 	exit 1
 }
 
-make --no-print-directory -s "$BUILD/cove.elf" "$BUILD/initramfs.cpio" >/dev/null ||
-	fail "the kernel or initramfs does not build"
+plugin="$BUILD/bench/insn_plugin.so"
+make --no-print-directory -s "$BUILD/cove.elf" "$BUILD/initramfs.cpio" "$plugin" >/dev/null ||
+	fail "the kernel, initramfs or instruction-count plugin does not build"
 scripts/install-linux-guest.sh >/dev/null || fail "cannot install the Linux guest packages"
 
 cove_run() {	# cove_run NAME JOBFILE SMP [--icount] (EXTRA_CMDLINE in the environment)
@@ -62,11 +81,11 @@ linux_run linux1 1 'a=$(grep LOC: /proc/interrupts | tr -s " " | cut -d" " -f2)
 b=$(grep LOC: /proc/interrupts | tr -s " " | cut -d" " -f2)
 echo "linux-timer-interrupts $((b - a))"
 /data/bench_process fork 100; /data/bench_process vfork 100; /data/bench_process pipe 1000' --icount
-echo "bench: Cove, two cores ..." >&2
-cove_run cove2 test/bench/smp.jobs 2
-echo "bench: Linux 6.1, two cores ..." >&2
+echo "bench: Cove, two cores, instructions counted by a TCG plugin ..." >&2
+cove_run cove2 test/bench/smp.jobs 2 --plugin "$plugin,out=$out/cove2.marks"
+echo "bench: Linux 6.1, two cores, instructions counted by a TCG plugin ..." >&2
 linux_run linux2 2 '/data/bench_futex 1000; /data/bench_migrate 500; /data/bench_process pipe 1000
-/data/bench_shm 1000'
+/data/bench_shm 1000' --plugin "$plugin,out=$out/linux2.marks"
 
 echo "bench: Cove, protection on and off, -icount ..." >&2
 EXTRA_CMDLINE="protect=require" cove_run prot_on test/bench/protect.jobs 1 --icount
@@ -75,12 +94,37 @@ EXTRA_CMDLINE="protect=off" cove_run prot_off test/bench/protect.jobs 1 --icount
 cove_noise=$(sed -n 's/^job 3: interrupts in user mode: cpu0 \([0-9]*\).*/\1/p' "$out/cove1.txt")
 linux_noise=$(sed -n 's/^linux-timer-interrupts //p' "$out/linux1.txt")
 
-row() {	# row LABEL UNIT COVE LINUX [TARGET]
+# marked_work RUN K: instructions both vCPUs executed between the K-th pair
+# of markers of RUN (futex, migration, pipe, shm futex: the order of
+# smp.jobs and of linux2's commands), less busy-waiting, per iteration.
+marked_work() {
+	local marks="$out/$1.marks" iters name
+	name=$(echo futex_pingpong migrate_roundtrip pipe_pingpong shm_futex_pingpong | cut -d' ' -f"$2")
+	iters=$(field "$out/$1.txt" "$name" iters)
+	[ -s "$marks" ] && [ -n "$iters" ] || return 0
+	[ "$(grep -c '^insn-mark ' "$marks")" = 8 ] || return 0
+	grep '^insn-mark ' "$marks" | sed -n "$((2 * $2 - 1)),$((2 * $2))p" | awk -v iters="$iters" '
+	{
+		work = 0
+		for (i = 1; i <= NF && $i != "insns"; i++)
+			;
+		for (i++; i <= NF && $i != "spin"; i++)
+			work += $i
+		for (i++; i <= NF; i++)
+			work -= $i
+		w[NR] = work
+	}
+	END { if (NR == 2) printf "%.1f\n", (w[2] - w[1]) / iters }'
+}
+
+row() {	# row LABEL UNIT COVE LINUX [TARGET]; also a line of $out/rows.tsv for the gate
 	local ratio="-"
 	if [ -n "$3" ] && [ -n "$4" ] && awk "BEGIN { exit !($4 > 0) }"; then
 		ratio=$(awk "BEGIN { printf \"%.2f\", $3 / $4 }")
 	fi
 	printf '%-28s %-26s %14s %14s %8s  %s\n' "$1" "$2" "${3:--}" "${4:--}" "$ratio" "${5:-}"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "${3:--}" "${4:--}" "$ratio" "${5:-}" \
+		>> "$out/rows.tsv"
 }
 
 printf '%-28s %-26s %14s %14s %8s  %s\n' benchmark unit Cove "Linux 6.1" Cove/Linux target
@@ -106,19 +150,27 @@ row "noise quantum, max" "instructions" \
 	"$(field "$out/cove1.txt" noise_quantum max)" \
 	"$(field "$out/linux1.txt" noise_quantum max)"
 row "interrupts on the app core" "during the noise probe" "$cove_noise" "$linux_noise" "Cove: 0"
-row "futex ping-pong (2 cores)" "TSC cycles, no icount" \
+row "futex ping-pong (2 cores)" "instr./round trip, 2 vCPUs" \
+	"$(marked_work cove2 1)" "$(marked_work linux2 1)" "<= 0.5"
+row "migration round trip" "instr./round trip, 2 vCPUs" \
+	"$(marked_work cove2 2)" "$(marked_work linux2 2)" "<= 0.3"
+row "pipe ping-pong (2 cores)" "instr./round trip, 2 vCPUs" \
+	"$(marked_work cove2 3)" "$(marked_work linux2 3)" "<= 1.0"
+row "shm futex ping-pong (2 proc)" "instr./round trip, 2 vCPUs" \
+	"$(marked_work cove2 4)" "$(marked_work linux2 4)"
+row "futex ping-pong, host time" "TSC cycles, no icount" \
 	"$(field "$out/cove2.txt" futex_pingpong per_iter_cycles)" \
 	"$(field "$out/linux2.txt" futex_pingpong per_iter_cycles)"
-row "migration round trip" "TSC cycles, no icount" \
+row "migration, host time" "TSC cycles, no icount" \
 	"$(field "$out/cove2.txt" migrate_roundtrip per_iter_cycles)" \
-	"$(field "$out/linux2.txt" migrate_roundtrip per_iter_cycles)" "<= 0.3"
-row "pipe ping-pong (2 cores)" "TSC cycles, no icount" \
+	"$(field "$out/linux2.txt" migrate_roundtrip per_iter_cycles)"
+row "pipe ping-pong, host time" "TSC cycles, no icount" \
 	"$(field "$out/cove2.txt" pipe_pingpong per_iter_cycles)" \
-	"$(field "$out/linux2.txt" pipe_pingpong per_iter_cycles)" "<= 1.0"
-row "shm ping-pong (2 processes)" "TSC cycles, no icount" \
+	"$(field "$out/linux2.txt" pipe_pingpong per_iter_cycles)"
+row "shm ping-pong, host time" "TSC cycles, no icount" \
 	"$(field "$out/cove2.txt" shm_pingpong per_iter_cycles)" \
 	"$(field "$out/linux2.txt" shm_pingpong per_iter_cycles)" "<= 0.5"
-row "shm futex ping-pong (2 proc)" "TSC cycles, no icount" \
+row "shm futex, host time" "TSC cycles, no icount" \
 	"$(field "$out/cove2.txt" shm_futex_pingpong per_iter_cycles)" \
 	"$(field "$out/linux2.txt" shm_futex_pingpong per_iter_cycles)"
 
@@ -135,5 +187,12 @@ printf '%-28s %14s %14s %10s\n' "protection overhead" "on (instr.)" "off (instr.
 for b in cg stream_triad; do
 	printf '%-28s %14s %14s %10s\n' "$b" "$(field "$out/prot_on.txt" $b ns)" \
 		"$(field "$out/prot_off.txt" $b ns)" "$(overhead $b)"
+	for p in on off; do
+		v=$(field "$out/prot_$p.txt" $b ns)
+		printf '%s\t%s\t%s\t-\t-\t\n' "$b, protection $p" "instructions" "${v:--}" \
+			>> "$out/rows.tsv"
+	done
 done
 grep -h "VM exits" "$out/prot_on.txt" | sed 's/^/  /'
+
+scripts/bench-gate.sh "$out/rows.tsv" "$BASELINE" "$gate_mode"

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Lay out the loader module as a self-contained DKMS source tree:
 #   scripts/dkms-tree.sh DEST
-# DEST gets the module's sources, its dkms.conf and the one header it
-# shares with Cove (include/cove/pisces_abi.h). As root, to have dkms
+# DEST gets the module's sources, its dkms.conf and the two headers it
+# shares with Cove (include/cove/pisces_abi.h, debug_abi.h). As root, to have dkms
 # rebuild it on every kernel update:
 #   scripts/dkms-tree.sh /usr/src/cove-1 && dkms install -m cove -v 1
 set -euo pipefail
@@ -18,5 +18,5 @@ cove-"$version") ;;
 esac
 mkdir -p "$dest/include/cove"
 cp "$root"/linux/module/{*.c,*.h,*.S,Kbuild,Makefile,dkms.conf} "$dest/"
-cp "$root/include/cove/pisces_abi.h" "$dest/include/cove/"
+cp "$root/include/cove/pisces_abi.h" "$root/include/cove/debug_abi.h" "$dest/include/cove/"
 echo "dkms-tree: cove $version in $dest"

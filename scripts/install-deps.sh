@@ -7,7 +7,7 @@ set -eu
 PKGS="nasm gcc make binutils python3 xorriso mtools grub-common grub-pc-bin \
 grub-efi-amd64-bin qemu-system-x86 ovmf bochs bochsbios vgabios \
 libc6-dev musl-tools cpio busybox-static clang-14 libclang-rt-14-dev \
-mpich libmpich-dev openmpi-bin libopenmpi-dev slurm-wlm slurm-client munge"
+mpich libmpich-dev openmpi-bin libopenmpi-dev slurm-wlm slurm-client munge numactl linux-perf"
 
 missing=""
 for p in $PKGS; do

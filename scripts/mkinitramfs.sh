@@ -40,6 +40,10 @@ cp "$(dirname "$0")"/../test/abi/*.jobs "$stage/tests/" 2>/dev/null || true
 if [ -x /bin/busybox ]; then
 	cp /bin/busybox "$stage/bin/busybox"
 fi
+# Debian's numactl (dynamic: libnuma comes with it below), a reader of /sys NUMA.
+if [ -x /usr/bin/numactl ]; then
+	cp /usr/bin/numactl "$stage/bin/numactl"
+fi
 # Deterministic inputs for the busybox tests (compared with the host's output).
 seq 1 2000 | awk '{ printf "line %d %s\n", $1, ($1 * 7919) % 1000 }' > "$stage/data/lines.txt"
 printf 'pear\napple\nfig\nbanana\napple\ncherry\n' > "$stage/data/fruit.txt"
@@ -88,18 +92,20 @@ libs_of() {
 	esac | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'
 }
 
-find "$stage" -type f | while read -r f; do
-	libs_of "$f"
-done | sort -u | while read -r lib; do
-	copy_host "$lib"
-done
-
+# Extra files first: a dynamic one among them (a host tool) brings its libraries too.
 for spec in "$@"; do
 	src="${spec%%:*}"
 	dst="${spec#*:}"
 	mkdir -p "$stage$(dirname "$dst")"
 	cp "$src" "$stage$dst"
 done
+
+find "$stage" -type f | while read -r f; do
+	libs_of "$f"
+done | sort -u | while read -r lib; do
+	copy_host "$lib"
+done
+
 # A private temporary name: two builds at once must not trip over each other.
 tmp="$(mktemp "$out.XXXXXX")"
 ( cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet ) > "$tmp"

@@ -4,7 +4,14 @@
 #
 #   qemu-run.sh --iso FILE [--smp N] [--mem SIZE] [--firmware bios|uefi]
 #               [--log FILE] [--timeout SECONDS] [--gdb] [--icount] [--cpu MODEL]
-#               [--plugin SO,ARGS]
+#               [--plugin SO,ARGS] [--numa NODES] [--acpitable FILE]
+#
+# --acpitable adds FILE (a whole ACPI table, header included) to the ones
+# the firmware has, as tests of the kernel's table parsing want.
+#
+# --numa splits the machine into NODES NUMA nodes (QEMU builds the SRAT):
+# equal memory each, CPUs in equal consecutive blocks (node 0 gets the
+# first), so --smp must be a multiple of NODES and --mem a size in M.
 #
 # --cpu picks the QEMU CPU model (default max: AMD SVM with nested paging
 # under TCG, which the protection layer uses; qemu64 has no SVM).
@@ -22,7 +29,7 @@ set -eu
 
 usage() {
 	echo "usage: qemu-run.sh --iso FILE [--smp N] [--mem SIZE] [--firmware bios|uefi]" \
-	     "[--log FILE] [--timeout SECONDS] [--gdb]" >&2
+	     "[--log FILE] [--timeout SECONDS] [--gdb] [--serial2 QEMU-CHARDEV]" >&2
 	exit 125
 }
 
@@ -36,14 +43,32 @@ gdb=""
 icount=""
 cpu=max
 plugin=""
-boot_opts_parse "iso smp mem firmware log timeout gdb! icount! cpu plugin" "$@" ||
+serial2=""
+numa=""
+acpitable=""
+boot_opts_parse "iso smp mem firmware log timeout gdb! icount! cpu plugin serial2 numa acpitable" "$@" ||
 	{ echo "qemu-run: unknown option '$boot_opts_bad'" >&2; usage; }
 [ -z "$gdb" ] || gdb="-s -S"
 [ -z "$icount" ] || icount="-icount shift=0,sleep=off"
 [ -z "$plugin" ] || plugin="-plugin $plugin"
+# A second serial port (COM2), e.g. tcp:127.0.0.1:PORT,server=on,wait=off for Cove's gdb=com2.
+[ -z "$serial2" ] || serial2="-serial $serial2"
 [ -n "$iso" ] || usage
 [ -f "$iso" ] || { echo "qemu-run: no such ISO: $iso" >&2; exit 125; }
 case "$smp" in *[!0-9]*|"") echo "qemu-run: --smp needs a number, not '$smp'" >&2; exit 125 ;; esac
+
+numa_args=""
+if [ -n "$numa" ]; then
+	case "$mem" in *M) ;; *)
+		echo "qemu-run: --numa needs --mem in M, not '$mem'" >&2
+		exit 125 ;;
+	esac
+	numa_args="$("$(dirname "$0")/numa-args.sh" "$numa" "$smp" "${mem%M}")" || exit 125
+	# shellcheck disable=SC2086
+	numa_args="$(echo $numa_args)"	# one line: the words never hold blanks
+fi
+
+[ -z "$acpitable" ] || acpitable="-acpitable file=$acpitable"
 
 fw_args=""
 vars=""
@@ -71,8 +96,9 @@ run_timeout=""
 set +e
 # shellcheck disable=SC2086
 $run_timeout qemu-system-x86_64 -accel tcg -machine q35 -cpu "$cpu" -smp "$smp" -m "$mem" \
-	$fw_args -cdrom "$iso" -boot d -display none -monitor none $serial -no-reboot \
-	-device isa-debug-exit,iobase=0xf4,iosize=4 $gdb $icount $plugin
+	$fw_args -cdrom "$iso" -boot d -display none -monitor none $serial $serial2 -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=4 $gdb $icount $plugin $numa_args \
+	$acpitable
 rc=$?
 set -e
 [ -n "$vars" ] && rm -f "$vars"

@@ -92,10 +92,12 @@ int main(int argc, char **argv)
 
 	c0 = rdtsc();
 	n0 = now_ns();
+	insn_mark();
 	for (i = 0; i < iters; i++) {
 		set_and_wake(&turn, 1);
 		wait_for(&turn, 0);
 	}
+	insn_mark();
 	c1 = rdtsc();
 	n1 = now_ns();
 

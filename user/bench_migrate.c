@@ -41,6 +41,7 @@ int main(int argc, char **argv)
 
 	c0 = rdtsc();
 	n0 = now_ns();
+	insn_mark();
 	for (i = 0; i < iters; i++) {
 		pin_self(b);
 		if (current_cpu() != b) {
@@ -53,6 +54,7 @@ int main(int argc, char **argv)
 			first_bad = a;
 		}
 	}
+	insn_mark();
 	c1 = rdtsc();
 	n1 = now_ns();
 

@@ -108,11 +108,13 @@ static void bench_pipe(unsigned long n)
 		die("child did not start");
 	c0 = rdtsc();
 	n0 = now_ns();
+	insn_mark();
 	for (i = 0; i < n; i++) {
 		xwrite(ping[1], (char)i);
 		if (xread(pong[0]) != (char)i)
 			die("the byte came back changed");
 	}
+	insn_mark();
 	c1 = rdtsc();
 	n1 = now_ns();
 	reap(pid);

@@ -97,10 +97,12 @@ int main(int argc, char **argv)
 
 	c0 = rdtsc();
 	n0 = now_ns();
+	insn_mark();
 	for (unsigned long i = 0; i < iters; i++) {
 		set_and_wake(&s->futex_turn, 1);
 		sleep_until(&s->futex_turn, 0);
 	}
+	insn_mark();
 	c1 = rdtsc();
 	n1 = now_ns();
 	bench_report("shm_futex_pingpong", c1 - c0, n1 - n0, iters);

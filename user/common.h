@@ -28,6 +28,16 @@ unsigned long arg_ulong(int argc, char **argv, int idx, unsigned long def,
 			unsigned long min, unsigned long max);
 
 /*
+ * The instruction-count marker (test/bench/insn_marker.h): a NOP, unless
+ * the TCG plugin of `make bench` runs, which notes then what every vCPU
+ * has executed. Two-core benchmarks bracket their timed loop with it.
+ */
+static inline void insn_mark(void)
+{
+	__asm__ __volatile__(".byte 0x0f, 0x1f, 0x80, 0x43, 0x4f, 0x56, 0x45" ::: "memory");
+}
+
+/*
  * Time stamp counter. The lfence keeps rdtsc from being hoisted above the
  * work it is meant to close (rdtsc is not ordered with earlier loads).
  */

@@ -2,6 +2,9 @@
 /*
  * cputime [SPIN_MS=300]: CPU-time accounting against what a program knows
  * it did. Each check prints one "cputime: NAME ok" line or fails.
+ * cputime --spin MS: only spin in user mode for MS ms of wall time and say
+ * how long it took ("cputime: rank R spun NS ns", R from COVE_RANK), for a
+ * check of what the host reports the job used (`cove status --json`).
  *
  *   spin      a thread spinning SPIN_MS of wall time: its thread CPU clock
  *             and ru_utime (RUSAGE_THREAD) moved by that wall time within
@@ -19,6 +22,10 @@
  *   maxrss    after touching 32 MiB, ru_maxrss >= 32 MiB
  *   children  a child spinning SPIN_MS: wait4's rusage, RUSAGE_CHILDREN and
  *             times' cutime show its user time within 10%
+ *   hostwait  (first, only when stdin is a pipe that stays empty for a while)
+ *             a read that waits 200 ms or more for the pipe's writer accrues
+ *             under 10% of that wait: in an enclave the pipe is the host's,
+ *             and the thread must sleep, not spin, until the host answers
  * The tolerances are loose only for the tick of Linux's own accounting and
  * an emulator's pauses; Cove's figures are cycle counts.
  */
@@ -28,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/times.h>
 #include <sys/wait.h>
@@ -77,18 +85,21 @@ static long long spin_user(unsigned long ms)
 
 static void check_spin(void)
 {
-	long long c0 = clock_ns(CLOCK_THREAD_CPUTIME_ID), c1, wall;
+	/* The wall interval w0..w1 encloses the CPU clock's c0..c1: never less. */
+	long long w0 = clock_ns(CLOCK_MONOTONIC), c0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	long long c1, w1, wall;
 	struct rusage r0, r1;
 
 	if (getrusage(RUSAGE_THREAD, &r0))
 		die("getrusage(RUSAGE_THREAD): %s", strerror(errno));
 	wall = spin_user(spin_ms);
 	c1 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	w1 = clock_ns(CLOCK_MONOTONIC);
 	if (getrusage(RUSAGE_THREAD, &r1))
 		die("getrusage(RUSAGE_THREAD): %s", strerror(errno));
 	within("spin: thread CPU clock", c1 - c0, wall, 10);
-	if (c1 - c0 > wall + 1000000)
-		die("spin: thread CPU clock %lld ns > wall %lld ns", c1 - c0, wall);
+	if (c1 - c0 > w1 - w0 + 1000000)
+		die("spin: thread CPU clock %lld ns > wall %lld ns", c1 - c0, w1 - w0);
 	within("spin: ru_utime", tv_ns(&r1.ru_utime) - tv_ns(&r0.ru_utime), wall, 10);
 	printf("%s: spin ok\n", prog);
 }
@@ -106,6 +117,27 @@ static void *sleeper_main(void *arg)
 	nanosleep(&ts, NULL);
 	pthread_barrier_wait(&s->measured);
 	return NULL;
+}
+
+static void check_hostwait(void)
+{
+	struct stat st;
+	long long w0, w1, c0, c1;
+	char c;
+
+	if (fstat(0, &st) || !S_ISFIFO(st.st_mode))
+		return;
+	w0 = clock_ns(CLOCK_MONOTONIC);
+	c0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	if (read(0, &c, 1) != 1)
+		die("hostwait: nothing came through stdin");
+	c1 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	w1 = clock_ns(CLOCK_MONOTONIC);
+	if (w1 - w0 < 200000000LL)
+		die("hostwait: the pipe had data after %lld ns: nothing to measure", w1 - w0);
+	if ((c1 - c0) * 10 > w1 - w0)
+		die("hostwait: waiting %lld ns for a read cost %lld ns of CPU", w1 - w0, c1 - c0);
+	printf("%s: hostwait ok\n", prog);
 }
 
 static void check_sleep(void)
@@ -169,7 +201,15 @@ int main(int argc, char **argv)
 	int fds[2], status;
 	pid_t pid;
 
+	if (argc > 1 && !strcmp(argv[1], "--spin")) {
+		const char *rank = getenv("COVE_RANK");
+
+		spin_ms = arg_ulong(argc, argv, 2, 300, 50, 100000);
+		printf("%s: rank %s spun %lld ns\n", prog, rank ? rank : "-", spin_user(spin_ms));
+		return 0;
+	}
 	spin_ms = arg_ulong(argc, argv, 1, 300, 50, 100000);
+	check_hostwait();
 	p0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
 	check_spin();
 	check_sleep();

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
@@ -901,6 +902,100 @@ static void on_bad_mxcsr(int sig, siginfo_t *si, void *ucv)
 	uc->uc_mcontext.fpregs->mxcsr = 0xffffffffu;	/* reserved bits: FXRSTOR would fault */
 }
 
+/*
+ * The registers a system call leaves, as the x86-64 ABI has them: only
+ * rax (the result), rcx (the return address) and r11 (the flags) change,
+ * whichever way the kernel goes back (its SYSRET fast path, the full
+ * dispatch, or IRET after a signal handler ran). sysregs_call(nr, a0, a1,
+ * out) loads a pattern into every other register, calls, and stores all
+ * fifteen into out[0..14] (rax rbx rcx rdx rsi rdi rbp r8..r15), the
+ * address after the SYSCALL into out[16] and the flags before it into out[17].
+ */
+void sysregs_call(long nr, long a0, long a1, uint64_t *out);
+__asm__(".text\n"
+	".globl sysregs_call\n"
+	".type sysregs_call, @function\n"
+	"sysregs_call:\n"
+	"	push %rbx\n push %rbp\n push %r12\n push %r13\n push %r14\n push %r15\n"
+	"	push %rcx\n"			/* out */
+	"	mov %rdi, %rax\n"
+	"	mov %rsi, %rdi\n"
+	"	mov %rdx, %rsi\n"
+	"	pushfq\n"
+	"	pop %rdx\n"
+	"	mov %rdx, 17*8(%rcx)\n"
+	"	movabs $0x0b0b0b0b0b0b0b0b, %rbx\n"
+	"	movabs $0x0c0c0c0c0c0c0c0c, %rcx\n"
+	"	movabs $0x0d0d0d0d0d0d0d0d, %rdx\n"
+	"	movabs $0x0e0e0e0e0e0e0e0e, %rbp\n"
+	"	movabs $0x0808080808080808, %r8\n"
+	"	movabs $0x0909090909090909, %r9\n"
+	"	movabs $0x1010101010101010, %r10\n"
+	"	movabs $0x1111111111111111, %r11\n"
+	"	movabs $0x1212121212121212, %r12\n"
+	"	movabs $0x1313131313131313, %r13\n"
+	"	movabs $0x1414141414141414, %r14\n"
+	"	movabs $0x1515151515151515, %r15\n"
+	"	syscall\n"
+	"1:	push %rax\n"
+	"	mov 8(%rsp), %rax\n"		/* out */
+	"	mov %rbx, 1*8(%rax)\n mov %rcx, 2*8(%rax)\n mov %rdx, 3*8(%rax)\n"
+	"	mov %rsi, 4*8(%rax)\n mov %rdi, 5*8(%rax)\n mov %rbp, 6*8(%rax)\n"
+	"	mov %r8, 7*8(%rax)\n mov %r9, 8*8(%rax)\n mov %r10, 9*8(%rax)\n"
+	"	mov %r11, 10*8(%rax)\n mov %r12, 11*8(%rax)\n mov %r13, 12*8(%rax)\n"
+	"	mov %r14, 13*8(%rax)\n mov %r15, 14*8(%rax)\n"
+	"	pop %rbx\n"
+	"	mov %rbx, 0(%rax)\n"
+	"	lea 1b(%rip), %rbx\n"
+	"	mov %rbx, 16*8(%rax)\n"
+	"	pop %rcx\n"
+	"	pop %r15\n pop %r14\n pop %r13\n pop %r12\n pop %rbp\n pop %rbx\n"
+	"	ret\n"
+	".size sysregs_call, . - sysregs_call\n");
+
+static void sysregs_check(const char *what, long nr, long a0, long a1, long want)
+{
+	static const char *const names[15] = { "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp",
+					       "r8", "r9", "r10", "r11", "r12", "r13", "r14",
+					       "r15" };
+	uint64_t out[18];
+	uint64_t expect[15] = {
+		(uint64_t)want, 0x0b0b0b0b0b0b0b0bull, 0, 0x0d0d0d0d0d0d0d0dull, (uint64_t)a1,
+		(uint64_t)a0, 0x0e0e0e0e0e0e0e0eull, 0x0808080808080808ull, 0x0909090909090909ull,
+		0x1010101010101010ull, 0, 0x1212121212121212ull, 0x1313131313131313ull,
+		0x1414141414141414ull, 0x1515151515151515ull,
+	};
+
+	memset(out, 0, sizeof(out));
+	sysregs_call(nr, a0, a1, out);
+	expect[2] = out[16];		/* rcx: where the call returns */
+	expect[10] = out[17];		/* r11: the flags at the call */
+	for (int i = 0; i < 15; i++)
+		CHECK(out[i] == expect[i], "%s: %s is %#lx after the call, not %#lx", what,
+		      names[i], (unsigned long)out[i], (unsigned long)expect[i]);
+}
+
+static struct rusage sysregs_ru;
+static struct timespec sysregs_ts;
+
+static void test_syscall_regs(void)
+{
+	/* The common case, a native call with nothing pending. */
+	sysregs_check("getppid", SYS_getppid, 0, 0, getppid());
+	/* Native calls whose handlers use the registers C may clobber. */
+	sysregs_check("getrusage", SYS_getrusage, RUSAGE_SELF, (long)&sysregs_ru, 0);
+	sysregs_check("clock_gettime", SYS_clock_gettime, CLOCK_MONOTONIC, (long)&sysregs_ts, 0);
+	/* A number no kernel has: the full dispatch's ENOSYS. */
+	sysregs_check("call 5000", 5000, 0, 0, -ENOSYS);
+	/* A signal to itself: a handler runs on the way out, then IRET back. */
+	on(SIGUSR1, on_usr, 0);
+	usr_count = 0;
+	sysregs_check("kill(self, SIGUSR1)", SYS_kill, getpid(), SIGUSR1, 0);
+	CHECK(usr_count == 1, "SIGUSR1's handler ran %d times", usr_count);
+	dfl(SIGUSR1);
+	pass("syscall_preserves_registers");
+}
+
 static void test_bad_fpstate(void)
 {
 	on(SIGUSR1, on_bad_mxcsr, 0);
@@ -1182,6 +1277,7 @@ int main(int argc, char **argv)
 	test_eintr_restart();
 	test_fpu();
 	test_bad_fpstate();
+	test_syscall_regs();
 	test_sigqueue_rt();
 	test_tgsigqueueinfo();
 	test_sigtimedwait();

@@ -2,9 +2,11 @@
 ;
 ; The layer's own IDT handlers for the host side (host_tables.c). Interrupts
 ; are off there, so only NMIs and the layer's own bugs arrive. An NMI while
-; the enclave is being stopped halts this core; any other NMI is dropped:
-; on the host side it can only be a stop NMI that lost the race with the
-; report, or the kernel's own stop after a panic, which powers off anyway.
+; the enclave is being stopped halts this core; any other NMI returns at
+; once: it is one the SVM back end takes on purpose after an NMI exit
+; (vmm/svm/svm.c, svm_take_nmi) and hands on to the kernel itself, a stop
+; NMI that lost the race with the report, or the kernel's own stop after a
+; panic, which powers off anyway.
 
 bits 64
 section .text

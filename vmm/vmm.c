@@ -529,6 +529,12 @@ int64_t vmm_host_cpu_start(uint64_t cpu_apic, uint64_t gpa, uint64_t host_rsp,
 	return rc;
 }
 
+/* Without vmm_change_lock: for a core entering on its own, its slot was bound at setup. */
+uint32_t vmm_slot_apic_id(uint32_t cpu)
+{
+	return cpu < BOOT_MAX_CPUS && vmm_cores[cpu].bound ? vmm_cores[cpu].apic_id : ~0U;
+}
+
 bool vmm_apic_in_enclave(uint32_t apic_id)
 {
 	for (uint32_t i = 0; i < vmm_nr_apic_ids; i++) {
@@ -763,8 +769,30 @@ static const struct vmm_backend *vmm_backend_choose(void)
 	return all[i];
 }
 
+/*
+ * Setup's last step: not one page the layer took may be left in the
+ * guest's nested view, wherever in setup it was taken.
+ */
+static int vmm_check_hidden(const struct pgtable *nested)
+{
+	uint64_t pages = 0;
+
+	for (uint32_t i = 0; i < vmm_nr_areas; i++) {
+		for (uint64_t off = 0; off < vmm_areas[i].size; off += PAGE_SIZE, pages++) {
+			if (!pgtable_translate(nested, vmm_areas[i].pa + off, NULL, NULL, NULL)) {
+				vmm_log("vmm: the layer's page %#lx is in the guest's view",
+					vmm_areas[i].pa + off);
+				return -EFAULT;
+			}
+		}
+	}
+	vmm_log("vmm: the layer holds %lu pages, none of them in the guest's view", pages);
+	return 0;
+}
+
 static int vmm_setup(const struct boot_info *bi, const char **why)
 {
+	uint32_t first_after_nested;
 	phys_addr_t pa;
 	int rc;
 
@@ -800,8 +828,14 @@ static int vmm_setup(const struct boot_info *bi, const char **why)
 	}
 	vmm_enclave_is_machine = bi->nr_cpus == bi->firmware_nr_cpus;
 	rc = vmm_be->init(bi);
+	first_after_nested = vmm_nr_areas;
 	if (!rc)
 		rc = vmm_host_tables_build(bi, vmm_image_pa);
+	/* The layer's own page tables, GDT and IDT came after the nested tables. */
+	if (!rc)
+		rc = vmm_hide_new_areas(vmm_be->nested, first_after_nested);
+	if (!rc)
+		rc = vmm_check_hidden(vmm_be->nested);
 	return rc;
 }
 

@@ -251,6 +251,8 @@ int64_t vmm_host_cpu_add(struct pgtable *nested, uint64_t cpu_apic, uint64_t pa,
 /* Bookkeeping of nested-TLB flushes: the back ends call these on each CPU. */
 void vmm_host_cpu_entered(uint32_t cpu);
 bool vmm_host_flush_due(uint32_t cpu);
+/* The APIC ID per-core slot cpu was given (boot or VMM_HC_CPU_ADD), or ~0U. */
+uint32_t vmm_slot_apic_id(uint32_t cpu);
 /* Whether this APIC ID belongs to the enclave (boot cores and cores added). */
 bool vmm_apic_in_enclave(uint32_t apic_id);
 /*

@@ -42,6 +42,18 @@ bool arch_cpus_stopping(void);
 /* Stop every other CPU, from a panic: they must not touch anything again. */
 void arch_stop_other_cpus(void);
 /*
+ * The same, but each CPU first prints where it was (registers and
+ * backtrace), one at a time; returns once all have, or after a few
+ * seconds. For a kernel that stopped answering: the stuck CPU may be
+ * another than the one asked.
+ */
+void arch_stop_other_cpus_reporting(void);
+/* In a stopped CPU's NMI handler: whether it should report before halting. */
+bool arch_stop_wants_report(void);
+/* Around that report: one CPU at a time; end counts it as done. */
+void arch_stop_report_begin(void);
+void arch_stop_report_end(void);
+/*
  * Walk the stack from (rip, rbp); calls fn for each code address. rsp is
  * where an interrupted context's stack was (0 if rip/rbp are a frame).
  */

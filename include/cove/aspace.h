@@ -7,6 +7,7 @@
 #ifndef COVE_ASPACE_H
 #define COVE_ASPACE_H
 
+#include <cove/mempolicy.h>
 #include <cove/spinlock.h>
 #include <cove/types.h>
 #include <cove/vm_file_name.h>
@@ -43,6 +44,19 @@ enum vm_kind {
 
 struct shmem;
 
+/* madvise's advice on large pages for a region (MADV_HUGEPAGE / MADV_NOHUGEPAGE). */
+enum vm_thp { VM_THP_DEFAULT, VM_THP_HUGE, VM_THP_NEVER };
+
+/*
+ * What pages a region's memory comes in (mm/aspace_huge.c): MAP_HUGETLB
+ * fixes one size, populated so or not at all; otherwise the address
+ * space's largest page, as madvise's advice changes it.
+ */
+struct vm_pages {
+	uint64_t hugetlb;		/* 2 MiB or 1 GiB for MAP_HUGETLB, else 0 */
+	uint8_t thp;			/* enum vm_thp */
+};
+
 struct vm_region {
 	uint64_t start, end;
 	uint32_t prot;
@@ -64,6 +78,8 @@ struct vm_region {
 	 * not reserved.
 	 */
 	bool reserved;
+	struct vm_pages pages;
+	struct mempolicy policy;	/* mbind's; MPOL_DEFAULT: the thread's */
 	struct vm_region *next;		/* sorted by start */
 };
 
@@ -94,6 +110,11 @@ struct aspace {
 	uint64_t populated[3];		/* 4K, 2M, 1G pages ever mapped (statistics) */
 	/* Bumped whenever pages are unmapped: a host mirror must forget what it saw. */
 	uint64_t unmap_gen;
+	/*
+	 * Pages in [moving_start, moving_end) are being moved to another node
+	 * (mm/aspace_migrate.c): a fault there waits for them. Under lock.
+	 */
+	uint64_t moving_start, moving_end;
 	uint32_t refs;
 };
 
@@ -120,6 +141,14 @@ void aspace_put(struct aspace *as);
  * not when it is reaped).
  */
 void aspace_empty(struct aspace *as);
+/*
+ * Whether some aspace_empty is still giving memory back: a job about to
+ * start waits for it (aspace_wait_emptied), as a rank's end reaches the
+ * host before its memory is free.
+ */
+bool aspace_emptying(void);
+/* Until no address space is being emptied, or ms have passed; false then. */
+bool aspace_wait_emptied(uint32_t ms);
 /* Allocate, zero and map [va, va+len) now. */
 int aspace_map_anon(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 		    enum vm_kind kind);
@@ -190,6 +219,12 @@ int aspace_cmpxchg_u32(struct aspace *as, uint64_t va, uint32_t *old, uint32_t n
  * Under its lock, so no page is freed under the copy.
  */
 int aspace_access(struct aspace *as, uint64_t va, void *buf, size_t len, bool write);
+/*
+ * The same for a debugger (cove/jobdbg.h): any mapped memory the process
+ * could read or run, written whatever its protection, as ptrace's forced
+ * access does (a breakpoint in read-only text). 0 or -EFAULT.
+ */
+int aspace_debug_access(struct aspace *as, uint64_t va, void *buf, size_t len, bool write);
 /* True if [va, va+len) lies in regions that allow prot. */
 bool aspace_check(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot);
 
@@ -204,6 +239,28 @@ int arch_aspace_init(struct arch_aspace *a);
 void arch_aspace_destroy(struct arch_aspace *a);
 int arch_aspace_map(struct arch_aspace *a, uint64_t va, phys_addr_t pa, uint64_t len,
 		    uint32_t prot);
+/*
+ * The same for pages that hold only zeros: they count as clean until
+ * written (arch_aspace_dirty), where any other mapping counts as written.
+ */
+int arch_aspace_map_zeroed(struct arch_aspace *a, uint64_t va, phys_addr_t pa, uint64_t len,
+			   uint32_t prot);
+enum aspace_dirty_op {
+	ASPACE_DIRTY_TEST,	/* whether the page was written since it was zeros */
+	ASPACE_DIRTY_SET,	/* the kernel wrote it through its direct map */
+	ASPACE_DIRTY_CLEAR,	/* it is zeros again: the caller flushes before trusting it */
+};
+/*
+ * Whether the page mapping va was written since it held only zeros (1 or
+ * 0, -ENOENT if unmapped), changed as op says, atomically against the
+ * CPU; *pa and *size (either may be NULL) get what arch_aspace_translate
+ * would, in the same walk.
+ */
+int arch_aspace_dirty(struct arch_aspace *a, uint64_t va, enum aspace_dirty_op op,
+		      phys_addr_t *pa, uint64_t *size);
+/* The first page written since it held only zeros in [va, end): 1 and its base and size, or 0. */
+int arch_aspace_find_dirty(struct arch_aspace *a, uint64_t va, uint64_t end, uint64_t *base,
+			   uint64_t *size);
 /* Unmap [va, va+len); a large page partly covered is split first. */
 int arch_aspace_unmap(struct arch_aspace *a, uint64_t va, uint64_t len);
 int arch_aspace_translate(struct arch_aspace *a, uint64_t va, phys_addr_t *pa,
@@ -211,6 +268,8 @@ int arch_aspace_translate(struct arch_aspace *a, uint64_t va, phys_addr_t *pa,
 void arch_aspace_activate(struct arch_aspace *a);
 /* Make every CPU that may cache this address space drop stale entries. */
 void arch_aspace_flush(struct arch_aspace *a);
+/* Flush, then free the tables a large page replaced (arch_aspace_tables_pending). */
+void arch_aspace_reclaim(struct arch_aspace *a);
 bool arch_has_1g_pages(void);
 
 #endif /* COVE_ASPACE_H */

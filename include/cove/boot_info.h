@@ -8,6 +8,7 @@
 #ifndef COVE_BOOT_INFO_H
 #define COVE_BOOT_INFO_H
 
+#include <cove/numa.h>
 #include <cove/types.h>
 
 #define BOOT_MAX_MEM_RANGES 64
@@ -45,6 +46,7 @@ struct boot_cpu {
 	 * layer's entry; false when the kernel must wake it with INIT/SIPI.
 	 */
 	bool host_started;
+	uint32_t node;			/* NUMA node (numa.h); 0 without tables */
 };
 
 struct boot_info {
@@ -78,6 +80,12 @@ struct boot_info {
 	/* What the firmware reported before any cmdline restriction. */
 	uint64_t firmware_usable_bytes;
 	uint32_t firmware_nr_cpus;
+
+	/*
+	 * Node of each physical range, distances (bare: from SRAT and SLIT).
+	 * Zeroed (nr_nodes 0) reads as one node holding everything.
+	 */
+	struct numa_layout numa;
 
 	char cmdline[BOOT_CMDLINE_MAX];
 	char loader[BOOT_NAME_MAX];

@@ -22,6 +22,7 @@ struct exec_params {
 	const char *host_cwd;		/* co-kernel: the host directory it starts in, or NULL */
 	bool proxy;			/* co-kernel: host_job's launcher serves offloaded calls */
 	bool proxy_forked;		/* with proxy: host_job's proxy is its alone, ends with it */
+	bool debug;			/* stopped for a debugger first (cove/jobdbg.h) */
 };
 
 /* A program loaded into a new address space, not yet running. */

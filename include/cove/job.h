@@ -14,13 +14,20 @@
 
 #define JOB_ARGS_MAX 64
 #define JOB_LINE_MAX 1024
+/*
+ * A job's environment: what env= on its line says, or, for `cove run`,
+ * the host process's own (envsize=), fetched from its proxy. As on Linux
+ * it must fit the new stack's argument area with argv (EXEC_ARGS_MAX).
+ */
+#define JOB_ENV_MAX 65536		/* bytes, each variable's NUL included */
+#define JOB_ENV_VARS_MAX 1024
 
 struct job_spec {
 	char path[256];
 	char args_buf[JOB_LINE_MAX];	/* argv strings, NUL-separated */
-	char env_buf[JOB_LINE_MAX];
 	const char *argv[JOB_ARGS_MAX + 1];
-	const char *envp[JOB_ARGS_MAX + 2];
+	/* The job's variables, then the 4 Cove adds if absent, then NULL. */
+	const char *envp[JOB_ENV_VARS_MAX + 5];
 	uint32_t ranks;
 	uint32_t threads;		/* OMP_NUM_THREADS per rank; 0 = its CPUs */
 	struct cpumask cpus;		/* cpus=, or once started the cores it was given */
@@ -30,6 +37,8 @@ struct job_spec {
 	uint64_t heap_size, stack_size, page_size;
 	char host_cwd[HOSTFILE_PATH_MAX];	/* cwd=: a host job's starting directory */
 	bool proxy;			/* proxy=1: its `cove run` serves offloaded calls */
+	uint32_t env_size;		/* envsize=: bytes of environment its proxy holds */
+	bool gdb;			/* gdb=1: rank 0 stops for a debugger (cove/jobdbg.h) */
 };
 
 bool job_is_space(char c);
@@ -44,6 +53,17 @@ const char *job_next_token(const char **s, char **out, char *end);
 int job_parse_uint(const char **s, uint32_t *v);
 /* Parse "1-3,5" into a mask; -EINVAL with a message for anything else. */
 int job_parse_cpulist(const char *s, struct cpumask *out, char *err, size_t errlen);
+/*
+ * env="A=1 B=2" of a job line into block as "A=1\0B=2\0" (at most cap
+ * bytes): its length, or -EINVAL/-E2BIG with a message.
+ */
+int job_env_from_words(const char *words, char *block, size_t cap, char *err, size_t errlen);
+/*
+ * Whether block (len bytes, e.g. from a host proxy) is an environment: up
+ * to JOB_ENV_VARS_MAX "NAME=VALUE\0" entries, NAME not empty, nothing after
+ * the last NUL. Its count of variables, or -EINVAL with a message.
+ */
+int job_env_check(const char *block, size_t len, char *err, size_t errlen);
 /* Split "a b \"c d\"" into spec->argv (argv[0] = path). */
 int job_parse_argv(struct job_spec *spec, const char *path, const char *args, char *err,
 		   size_t errlen);
@@ -88,7 +108,11 @@ void job_start_host(uint32_t host_job, const char *line);
 void job_start_local(const char *line);
 /* A host job that never started: the reason on its stderr, then status (wait(2) form). */
 void job_refuse_host(uint32_t host_job, const char *why, int status);
-/* Send sig to each rank of host job host_job (as kill(2)); -ESRCH if it is not running. */
+/*
+ * Send sig to each rank of host job host_job (as kill(2)); -ESRCH if it is
+ * not running; COVE_SIGNAL_ENDS_JOB if every rank dies of it (its end is
+ * posted to the host already), else 0.
+ */
 int job_signal_host(uint32_t host_job, int sig);
 
 #endif /* COVE_JOB_H */

@@ -74,6 +74,13 @@ void offload_process_exit(struct process *p);
 /* A signal the host sends to a forked process's job id (its proxy's): 0 or -ESRCH. */
 int offload_signal_forked(uint32_t job, int sig);
 
+/*
+ * A job's environment (size bytes, as its job line's envsize= says) from
+ * the proxy of host job host_job into buf: 0, or -errno with the reason
+ * in err.
+ */
+int offload_env_fetch(uint32_t host_job, char *buf, uint32_t size, char *err, size_t errlen);
+
 /* Fill [va, va+len) of the current process from host fd at off (file mmap). */
 int64_t offload_pread_into(int fd, uint64_t va, uint64_t len, uint64_t off);
 /*

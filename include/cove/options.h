@@ -27,6 +27,7 @@ struct kernel_options {
 	uint64_t idle_poll_us;		/* idle_poll=: microseconds idle CPUs poll first */
 	int protect;			/* protect=: enum vmm_mode */
 	int fault_inject;		/* fault_inject=: enum fault_inject_kind */
+	int gdb_uart;			/* gdb=: 0 off, 1 com2 (jobs with gdb=1 debugged there) */
 	uint64_t fault_addr;		/* fault_addr=: where wild_write writes (0 = past the partition) */
 	char partition_add[64];		/* partition_add=BASE,SIZE: grow after boot */
 	char partition_remove[64];	/* partition_remove=BASE,SIZE: shrink, CPUs up */

@@ -18,6 +18,11 @@ void backtrace_print(uint64_t rip, uint64_t rbp, uint64_t rsp);
  * stopped, console locks broken. A second CPU to call it halts forever.
  */
 void panic_begin(void);
+/*
+ * Only claim it (interrupts off, console locks broken): the other CPUs
+ * run on until the caller stops them, e.g. after its own report.
+ */
+void panic_claim(void);
 
 /* True once any CPU has started to panic. */
 bool panic_in_progress(void);

@@ -256,10 +256,11 @@ struct pisces_lcall {
 
 /* Cove's extension of the block, in its first page after the Pisces fields. */
 #define COVE_TAIL_MAGIC 0x45564f43U	/* "COVE" little-endian */
-#define COVE_TAIL_VERSION 3
+#define COVE_TAIL_VERSION 4
 #define COVE_EXT_OFFSET 2048
 #define COVE_MAX_ENCLAVE_CPUS 64
 #define COVE_MAX_GRANTS 32
+#define COVE_NUMA_MAX_NODES 16	/* host node ids at or past this: one node */
 
 /* cove_boot_tail.channels: the formats at the Pisces ring and buffer addresses. */
 #define COVE_CHANNELS_PISCES 0	/* pisces_cons_ringbuf, pisces_xbuf */
@@ -299,6 +300,12 @@ struct cove_boot_cpu {
 #define COVE_STATE_STOPPED 3	/* shut down on request; cores parked */
 #define COVE_STATE_PANIC 4	/* the kernel panicked; cores parked */
 
+/* A physical span of the host's memory (cove_boot_tail.numa_span). */
+struct cove_numa_span {
+	uint64_t base;
+	uint64_t size;		/* 0: the node has no memory */
+} __attribute__((packed));
+
 struct cove_boot_tail {
 	uint32_t magic;		/* COVE_TAIL_MAGIC */
 	uint32_t version;	/* COVE_TAIL_VERSION */
@@ -321,6 +328,17 @@ struct cove_boot_tail {
 	volatile uint32_t heartbeat;
 	struct cove_boot_cpu cpus[COVE_MAX_ENCLAVE_CPUS];
 	uint32_t channels;	/* COVE_CHANNELS_*: what a loader asks for */
+	/*
+	 * Version 4: the host's NUMA view, in its own node ids. 0 nodes: the
+	 * host did not say (one node). numa_span[n] is the physical span of
+	 * the host's node n, which every range the partition holds or may be
+	 * given lies in; cpu_node[i] is the node of cpus[i]; numa_distance the
+	 * host's node_distance().
+	 */
+	uint32_t numa_nr_nodes;
+	uint8_t cpu_node[COVE_MAX_ENCLAVE_CPUS];
+	struct cove_numa_span numa_span[COVE_NUMA_MAX_NODES];
+	uint8_t numa_distance[COVE_NUMA_MAX_NODES][COVE_NUMA_MAX_NODES];
 } __attribute__((packed));
 
 /*
@@ -387,6 +405,13 @@ struct cove_msg {
 } __attribute__((packed));
 
 /* Control channel: host -> Cove. */
+/*
+ * COVE_CTL_SIGNAL's answer when the signal ends every rank of the job (its
+ * default action, no handler): the job's end is as good as told, and a
+ * launcher's `cove run` may die of it at once, as the ranks would on Linux.
+ */
+#define COVE_SIGNAL_ENDS_JOB 1
+
 enum cove_ctl_op {
 	COVE_CTL_LAUNCH = 1,	/* payload: a job line (jobs= syntax); arg0 = job id */
 	COVE_CTL_ADD_MEM,	/* arg0 base, arg1 size (already granted) */
@@ -394,7 +419,8 @@ enum cove_ctl_op {
 	COVE_CTL_ADD_CPU,	/* arg0 APIC ID (already waiting in the layer's entry) */
 	COVE_CTL_SHUTDOWN,	/* stop jobs, park every core */
 	COVE_CTL_KILL,		/* arg0 job id */
-	COVE_CTL_SIGNAL,	/* arg0 job id, arg1 signal: as kill(2) to each rank */
+	COVE_CTL_SIGNAL,	/* arg0 job id, arg1 signal: as kill(2) to each rank;
+				 * answers COVE_SIGNAL_ENDS_JOB if every rank dies of it */
 	/*
 	 * XEMEM ops sit apart from the others' sequence, so either list grows
 	 * without renumbering the other. arg0 grant slot, arg1 key: the host
@@ -415,7 +441,9 @@ enum cove_lc_op {
 	COVE_LC_STAT,		/* payload: path, or none and arg0 handle ->
 				 * arg0 size, arg1 mode, arg2 mtime, arg3 inode */
 	COVE_LC_JOB_EXIT,	/* arg0 status (wait(2) encoding), job = id; for the id
-				 * of a forked process (COVE_LC_FORK), its proxy ends */
+				 * of a forked process (COVE_LC_FORK), its proxy ends;
+				 * a launched job's may carry what its ranks used
+				 * (COVE_JOB_EXIT_USAGE) */
 	COVE_LC_SYSCALL,	/* payload: struct cove_lc_syscall -> arg0 the call's
 				 * return value (or -errno), result 0 */
 	COVE_LC_FD_RESERVE,	/* arg0 lowest number, arg1 1 = exactly that one ->
@@ -433,7 +461,10 @@ enum cove_lc_op {
 				 * child's job id (or -errno), result 0 */
 	COVE_LC_EXEC,		/* the process execs: its proxy closes its close-on-exec
 				 * host descriptors and forgets the old memory */
-	COVE_LC_OP_LAST = COVE_LC_EXEC,	/* the last of the ops numbered from 1 on */
+	COVE_LC_ENV,		/* arg0 offset, arg1 most bytes -> arg0 the size of the
+				 * environment `cove run` holds for the job, payload
+				 * its bytes from offset on ("NAME=VALUE\0" each) */
+	COVE_LC_OP_LAST = COVE_LC_ENV,	/* the last of the ops numbered from 1 on */
 	/* XEMEM, served by the module itself, not the job's proxy (0x20 on: see COVE_CTL). */
 	COVE_LC_XEMEM_EXPORT = 0x20,	/* payload: struct cove_xemem_export -> 0, -EEXIST,
 					 * -EINVAL (a range not the enclave's), -ENOSPC */
@@ -441,6 +472,27 @@ enum cove_lc_op {
 };
 
 #define COVE_JOB_START_SHARED (1ULL << 32)	/* it shares its cores (share=1) */
+/*
+ * COVE_LC_JOB_EXIT of a launched job whose every rank started: arg1 ==
+ * COVE_JOB_EXIT_USAGE says the payload is what its ranks used, arg2 of
+ * them (the ranks COVE_LC_JOB_START named), one struct cove_rank_usage
+ * each in rank order, as time(1) counts a process: itself and the children
+ * it collected. arg1 0 (an older Cove, a forked process, a job that never
+ * ran whole): no figures; anything else is a malformed report. The host
+ * checks every figure against its own clock and the enclave's size before
+ * it shows any (linux/module/cove_usage_check.c). Compatible both ways: an
+ * older host ignores a JOB_EXIT's payload and arguments past arg0.
+ */
+#define COVE_JOB_EXIT_USAGE 0x55534147ULL	/* "GASU": ranks' usage in the payload */
+
+struct cove_rank_usage {
+	uint64_t utime_ns;	/* user CPU time */
+	uint64_t stime_ns;	/* system CPU time */
+	uint64_t maxrss_kib;	/* peak resident memory, KiB (ru_maxrss) */
+	uint64_t minflt;	/* page faults served without I/O (ru_minflt) */
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct cove_rank_usage) == 32, "rank usage");
 /*
  * COVE_LC_FORK arg1: the new proxy is for a rank > 0 of the job, asked
  * before any rank runs; it passes no signal on (`cove run` passes them to

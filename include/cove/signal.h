@@ -86,6 +86,12 @@ bool signal_dumps_core(int sig);
  */
 int signal_send(struct process *p, int sig);
 /*
+ * Whether sig sent to p now ends it, as its default action, without a
+ * core or a debugger to stop for: no handler, not ignored, and some
+ * thread takes it. Not with p's lock held.
+ */
+bool signal_ends_process(struct process *p, int sig);
+/*
  * The general form: to the process (tid 0) or to its thread tid, with this
  * information. -EAGAIN when a real-time signal's queue is full and
  * must_queue asks for it (sigqueue), -ESRCH when the target is gone.

@@ -35,6 +35,7 @@ struct ksiginfo {
 	int32_t a;		/* si_pid, or si_tid (the timer's id) */
 	int32_t b;		/* si_uid, or si_overrun */
 	bool fault;		/* the fault layout: value is si_addr */
+	bool dbg_seen;		/* a debugger saw it and passed it on: not reported again */
 	uint64_t value;		/* si_value (a sigval), or si_addr */
 };
 

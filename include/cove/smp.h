@@ -27,6 +27,12 @@ uint32_t smp_nr_cpus(void);
 /* Architecture: start the CPU described by p; 0 once it has called in. */
 int arch_cpu_start(struct percpu *p);
 /*
+ * Architecture: take now the memory only starting other CPUs needs and
+ * that any early allocation could use up (x86: a page below 1 MiB for the
+ * SIPI trampoline). Called right after the page allocator is up.
+ */
+void arch_smp_reserve(void);
+/*
  * Architecture, test only: each CPU the kernel starts runs step first,
  * before anything else (its APIC, the protection layer). Boot CPU, before
  * any other CPU starts.

@@ -60,6 +60,10 @@ struct syscall_entry_desc {
 
 /* Generated in kernel/syscalls/table.c from the one list (arch/syscall_list.h). */
 extern const struct syscall_entry_desc syscall_table[SYSCALL_MAX];
+/* Its NATIVE handlers alone, NULL elsewhere: the arch entry's fast path. */
+extern const syscall_fn syscall_native_fn[SYSCALL_MAX];
+/* Boot option strace is on: every call takes the full dispatch (read by the arch entry). */
+extern bool syscall_tracing;
 /* A number's name, for the one-time "not implemented" line. */
 const char *syscall_name(uint64_t nr);
 /* Boot option strace: one console line per system call of every job. */
@@ -67,8 +71,20 @@ void syscall_trace_set(bool on);
 /* Whether it is on: user faults are traced with the calls. */
 bool syscall_trace_on(void);
 
-/* Called from the arch entry; returns non-zero to leave through IRET. */
+/*
+ * The full dispatch, from the arch entry when its fast path does not
+ * apply (tracing on, a call not NATIVE or out of range): entered with the
+ * kernel entry accounted and interrupts on, like the handlers. Returns
+ * non-zero to leave through IRET.
+ */
 int syscall_dispatch(struct trap_frame *f);
+/*
+ * The way back to user mode once f->rax holds the result, interrupts
+ * off: signals, rescheduling, restarts, then the accounting. Returns
+ * non-zero to leave through IRET (the frame was rewritten, or SYSRET
+ * cannot return there).
+ */
+int syscall_exit(struct trap_frame *f);
 
 /* The frame of the current syscall (clone copies it, exec rewrites it). */
 struct trap_frame *syscall_frame(void);

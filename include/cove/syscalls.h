@@ -29,6 +29,8 @@ SYSCALL_LIST(SYSCALL_DECLARE_NATIVE, SYSCALL_DECLARE_MISSING, SYSCALL_DECLARE_MI
  * list names sys_*_routed (kernel/syscalls/sys_routed.c), which call these
  * for the enclave's files.
  */
+/* pid names the caller or a thread of its process (0: the caller), as sched_* take it. */
+bool policy_own_thread(uint64_t pid);
 int64_t sys_dup2(SYSCALL_ARGS);
 int64_t sys_dup3(SYSCALL_ARGS);
 int64_t sys_chdir(SYSCALL_ARGS);

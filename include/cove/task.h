@@ -9,6 +9,7 @@
 #include <cove/cpumask.h>
 #include <cove/hostfile.h>
 #include <cove/ktimer.h>
+#include <cove/mempolicy.h>
 #include <cove/percpu.h>
 #include <cove/sigqueue.h>
 #include <cove/spinlock.h>
@@ -60,14 +61,31 @@ struct task {
 	 */
 	uint64_t sigmask;
 	uint64_t saved_sigmask;		/* sigsuspend: the mask to put back */
-	bool restore_sigmask;
-	volatile bool sig_work;		/* a signal it does not block is pending */
+	/*
+	 * The thread's own reasons to take the slow way back to user mode,
+	 * one byte each so every writer keeps a plain store; the system call
+	 * exit reads them as one word (exit_work, TASK_EXIT_WORK in
+	 * arch/asm_offsets.h) instead of four loads and tests.
+	 */
+	union {
+		struct {
+			bool restore_sigmask;
+			volatile bool sig_work;	/* a signal it does not block is pending */
+			/*
+			 * Another thread of its process is in execve: leave
+			 * at the next way out (lockless).
+			 */
+			volatile bool exec_exit;
+			/* Its user frame was rewritten: leave by IRET. */
+			bool iret_exit;
+		};
+		uint32_t exit_work;
+	};
 	bool exiting;			/* past task_exit: no signal is for it */
 	bool started;			/* enqueued once: a wake may run it */
-	bool iret_exit;			/* its user frame was rewritten: leave by IRET */
 	bool vfork_wait;		/* in vfork until the child execs or ends; proc->lock */
-	/* Another thread of its process is in execve: leave at the next way out (lockless). */
-	volatile bool exec_exit;
+	/* Waiting in the kernel while its debugged process is stopped (cove/jobdbg.h). */
+	volatile bool dbg_parked;
 	struct signal_stack altstack;	/* its own; no lock */
 	uint64_t fault_addr;		/* the last user fault's address, for the handler */
 	struct sigpending sigpending;	/* directed at this thread */
@@ -94,6 +112,9 @@ struct task {
 	uint64_t acct_minflt;		/* faults that populated memory (a fork child's stack) */
 	uint64_t run_ns;		/* time on a CPU, up to its last switch out */
 	uint64_t run_since;		/* when it last switched in */
+	/* set_mempolicy's policy; set by the thread itself, inherited by clone (no lock). */
+	struct mempolicy mempolicy;
+	uint64_t migrations;		/* moves to another CPU; by the scheduler */
 };
 
 struct k_sigaction {
@@ -118,6 +139,12 @@ struct process {
 	uint32_t nr_live;		/* threads not yet exited */
 	uint32_t nr_tasks;		/* threads not yet freed */
 	struct process *parent;
+	/*
+	 * parent's pid, 0 when parent is NULL: set with parent (under
+	 * proc_table_lock once p is in the table), so getppid reads it
+	 * without that global lock and cannot meet a freed parent.
+	 */
+	uint32_t ppid;
 	bool exited;			/* every thread gone */
 	/*
 	 * Its parent was told (SIGCHLD sent), under proc_table_lock: only now
@@ -178,6 +205,19 @@ struct process {
 	uint64_t core_bytes;
 	const char *core_note;
 	int core_errno;
+	/*
+	 * A debugger's hold on it (kernel/debug/jobdbg.c; cove/jobdbg.h), under
+	 * lock; dbg_stopped is also read without it on the way to user mode.
+	 * While stopped, every thread but dbg_step waits in the kernel;
+	 * dbg_agent is the thread talking to the debugger meanwhile.
+	 */
+	bool dbg_on;			/* started with gdb=1; off once it detaches */
+	bool dbg_initial;		/* its first thread stops before its first instruction */
+	volatile bool dbg_stopped;
+	struct task *dbg_agent;
+	struct task *dbg_step;		/* let run for one instruction */
+	/* Its ended threads' switches and migrations (under lock), for perf_event_open. */
+	uint64_t acct_dead_switches, acct_dead_migrations;
 };
 
 /* The task running on this CPU (the idle task when nothing else is). */
@@ -216,7 +256,10 @@ uint32_t process_parent_pid_locked(const struct process *p);
  * getppid: the pid of p's parent; 0 for a job's rank or an orphan (the
  * parent's end clears the link, under the table's lock, before it is freed).
  */
-uint32_t process_parent_pid(const struct process *p);
+static inline uint32_t process_parent_pid(const struct process *p)
+{
+	return __atomic_load_n(&p->ppid, __ATOMIC_RELAXED);
+}
 /* Time t has run on a CPU, now included if it is running. */
 uint64_t task_runtime_ns(const struct task *t);
 /* The pids of live processes, at most max of them; returns how many. */

@@ -180,7 +180,8 @@ int64_t vfs_getcwd(char *buf, size_t len);
 
 /*
  * Whether an absolute path names the enclave's own view of the machine:
- * /proc, /dev, and /sys down to its processors and memory
+ * /proc but its network part (net, self/net, thread-self/net, sys/net),
+ * /dev, and /sys down to its processors and memory
  * (/sys/devices/system/{cpu,node}), with "." and ".." taken as written.
  * Those are always answered by the enclave, in bare and co-kernel mode
  * alike; the rest of /sys (devices) is the host's; a relative path is

@@ -4,10 +4,12 @@
  * procfs_pid.c, its processes. Every file is written when it is opened.
  */
 #include <cove/arch.h>
+#include <cove/aspace_huge.h>
 #include <cove/cpuinfo.h>
 #include <cove/errno.h>
 #include <cove/heap.h>
 #include <cove/kvsnprintf.h>
+#include <cove/pmem.h>
 #include <cove/random.h>
 #include <cove/sched.h>
 #include <cove/string.h>
@@ -164,6 +166,8 @@ static void procfs_cpuinfo(struct sbuf *sb)
 
 static void procfs_meminfo(struct sbuf *sb)
 {
+	uint64_t used_2m, used_1g;
+	struct pmem_stats st;
 	struct synth_mem m;
 
 	synth_mem_get(&m);
@@ -179,15 +183,19 @@ static void procfs_meminfo(struct sbuf *sb)
 	fmt_meminfo_kb(sb, "SwapFree", 0);
 	fmt_meminfo_kb(sb, "Shmem", m.cached);
 	/*
-	 * No hugetlbfs pool: jobs get 2 MiB and 1 GiB pages for all their
-	 * memory without asking (cove/aspace.h).
+	 * No separate hugetlb pool: MAP_HUGETLB takes any free 2 MiB block of
+	 * the partition (cove/aspace_huge.h). So the pool shown is the 2 MiB
+	 * pages in use plus every free one: what a program may still map,
+	 * also counted in MemFree. Jobs get large pages without asking, too.
 	 */
-	fmt_meminfo_count(sb, "HugePages_Total", 0);
-	fmt_meminfo_count(sb, "HugePages_Free", 0);
+	pmem_get_stats(&st);
+	aspace_hugetlb_in_use(&used_2m, &used_1g);
+	fmt_meminfo_count(sb, "HugePages_Total", used_2m + st.free_2m_units);
+	fmt_meminfo_count(sb, "HugePages_Free", st.free_2m_units);
 	fmt_meminfo_count(sb, "HugePages_Rsvd", 0);
 	fmt_meminfo_count(sb, "HugePages_Surp", 0);
 	fmt_meminfo_kb(sb, "Hugepagesize", PAGE_SIZE_2M);
-	fmt_meminfo_kb(sb, "Hugetlb", 0);
+	fmt_meminfo_kb(sb, "Hugetlb", used_2m * PAGE_SIZE_2M + used_1g * PAGE_SIZE_1G);
 }
 
 /* Time in USER_HZ ticks. */

@@ -25,7 +25,9 @@ void procfs_pid_list(struct sbuf *sb);
  */
 struct proc_vals;
 int procfs_pid_vals(uint32_t pid, uint32_t tid, uint32_t nr_cpu_ids, struct proc_vals *v);
-int procfs_pid_maps(uint32_t pid, const char *exe, uint64_t exe_ino, struct sbuf *sb);
+enum procfs_maps_form { PROCFS_MAPS, PROCFS_SMAPS, PROCFS_SMAPS_ROLLUP };
+int procfs_pid_maps(uint32_t pid, const char *exe, uint64_t exe_ino, enum procfs_maps_form form,
+		    struct sbuf *sb);
 
 /* /proc/mounts, also /proc/<pid>/mounts. */
 void procfs_mounts(struct sbuf *sb);

@@ -62,18 +62,64 @@ void fmt_meminfo_count(struct sbuf *sb, const char *label, uint64_t count)
  */
 #define MAPS_NAME_COLUMN 72
 
-void fmt_maps_line(struct sbuf *sb, uint64_t start, uint64_t end, uint32_t prot,
+void fmt_maps_line(struct sbuf *sb, uint64_t start, uint64_t end, uint32_t prot, bool shared,
 		   uint64_t offset, uint32_t dev, uint64_t ino, const char *name)
 {
-	sbuf_printf(sb, "%08lx-%08lx %c%c%cp %08lx %02x:%02x %lu ", start, end,
+	sbuf_printf(sb, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", start, end,
 		    prot & VM_READ ? 'r' : '-', prot & VM_WRITE ? 'w' : '-',
-		    prot & VM_EXEC ? 'x' : '-', offset, (dev >> 8) & 0xfff, dev & 0xff, ino);
+		    prot & VM_EXEC ? 'x' : '-', shared ? 's' : 'p', offset, (dev >> 8) & 0xfff,
+		    dev & 0xff, ino);
 	if (name && name[0]) {
 		sbuf_pad_to(sb, MAPS_NAME_COLUMN);
 		sbuf_putc(sb, ' ');
 		sbuf_puts(sb, name);
 	}
 	sbuf_putc(sb, '\n');
+}
+
+/* Linux's smaps label: padded to 16 columns, the number in the 8 after (7 after a longer one). */
+static void fmt_smaps_kb(struct sbuf *sb, const char *label, uint64_t bytes)
+{
+	size_t len = strlen(label) + 1;
+
+	sbuf_printf(sb, "%s:%*s%*lu kB\n", label, len < 16 ? (int)(16 - len) : 1, "",
+		    len < 16 ? 8 : 7, bytes >> 10);
+}
+
+void fmt_smaps(struct sbuf *sb, const struct smaps_vals *v, bool rollup)
+{
+	if (!rollup) {
+		fmt_smaps_kb(sb, "Size", v->size);
+		fmt_smaps_kb(sb, "KernelPageSize", v->kernel_page);
+		fmt_smaps_kb(sb, "MMUPageSize", v->mmu_page);
+	}
+	fmt_smaps_kb(sb, "Rss", v->rss);
+	fmt_smaps_kb(sb, "Pss", v->pss);
+	fmt_smaps_kb(sb, "Pss_Dirty", v->pss_dirty);
+	if (rollup) {
+		fmt_smaps_kb(sb, "Pss_Anon", v->pss_anon);
+		fmt_smaps_kb(sb, "Pss_File", v->pss_file);
+		fmt_smaps_kb(sb, "Pss_Shmem", v->pss_shmem);
+	}
+	fmt_smaps_kb(sb, "Shared_Clean", v->shared_clean);
+	fmt_smaps_kb(sb, "Shared_Dirty", v->shared_dirty);
+	fmt_smaps_kb(sb, "Private_Clean", v->private_clean);
+	fmt_smaps_kb(sb, "Private_Dirty", v->private_dirty);
+	fmt_smaps_kb(sb, "Referenced", v->rss);
+	fmt_smaps_kb(sb, "Anonymous", v->anonymous);
+	fmt_smaps_kb(sb, "LazyFree", 0);
+	fmt_smaps_kb(sb, "AnonHugePages", v->anon_huge);
+	fmt_smaps_kb(sb, "ShmemPmdMapped", v->shmem_pmd);
+	fmt_smaps_kb(sb, "FilePmdMapped", v->file_pmd);
+	fmt_smaps_kb(sb, "Shared_Hugetlb", v->shared_hugetlb);
+	fmt_smaps_kb(sb, "Private_Hugetlb", v->private_hugetlb);
+	fmt_smaps_kb(sb, "Swap", 0);
+	fmt_smaps_kb(sb, "SwapPss", 0);
+	fmt_smaps_kb(sb, "Locked", 0);
+	if (rollup)
+		return;
+	sbuf_printf(sb, "THPeligible:    %d\n", v->thp_eligible);
+	sbuf_printf(sb, "VmFlags: %s\n", v->vmflags);
 }
 
 void fmt_proc_stat(struct sbuf *sb, const struct proc_vals *v)
@@ -115,6 +161,9 @@ static void fmt_status_kb(struct sbuf *sb, const char *label, uint64_t bytes)
 
 void fmt_proc_status(struct sbuf *sb, const struct proc_vals *v)
 {
+	struct cpumask nodes;
+	uint64_t mems;
+
 	sbuf_printf(sb, "Name:\t%s\nUmask:\t0022\nState:\t%s\n", v->name, fmt_state_name(v->state));
 	sbuf_printf(sb, "Tgid:\t%u\nNgid:\t0\nPid:\t%u\nPPid:\t%u\nTracerPid:\t0\n", v->pid,
 		    v->tid, v->ppid);
@@ -146,8 +195,22 @@ void fmt_proc_status(struct sbuf *sb, const struct proc_vals *v)
 	fmt_cpumask(sb, &v->allowed, v->nr_cpu_ids);
 	sbuf_puts(sb, "\nCpus_allowed_list:\t");
 	fmt_cpulist(sb, &v->allowed);
-	/* One memory node; Linux prints its mask 64 nodes wide. */
-	sbuf_puts(sb, "\nMems_allowed:\t00000000,00000001\nMems_allowed_list:\t0\n");
+	/*
+	 * The nodes with memory, MAX_NUMNODES bits wide in 32-bit groups as
+	 * Debian's Linux prints them (1024 nodes): the 30 high groups are zero.
+	 */
+	mems = v->mems ? v->mems : 1;
+	cpumask_clear(&nodes);
+	for (uint32_t k = 0; k < 64; k++) {
+		if ((mems >> k) & 1)
+			cpumask_set(&nodes, k);
+	}
+	sbuf_puts(sb, "\nMems_allowed:\t");
+	for (int g = 0; g < 30; g++)
+		sbuf_puts(sb, "00000000,");
+	sbuf_printf(sb, "%08x,%08x\nMems_allowed_list:\t", (uint32_t)(mems >> 32), (uint32_t)mems);
+	fmt_cpulist(sb, &nodes);
+	sbuf_putc(sb, '\n');
 	sbuf_printf(sb, "voluntary_ctxt_switches:\t%lu\nnonvoluntary_ctxt_switches:\t0\n",
 		    v->switches);
 }

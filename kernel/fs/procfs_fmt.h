@@ -26,9 +26,28 @@ void fmt_meminfo_kb(struct sbuf *sb, const char *label, uint64_t bytes);
 /* A HugePages_* count line. */
 void fmt_meminfo_count(struct sbuf *sb, const char *label, uint64_t count);
 
-/* One line of /proc/<pid>/maps; name may be NULL or empty. */
-void fmt_maps_line(struct sbuf *sb, uint64_t start, uint64_t end, uint32_t prot,
+/* One line of /proc/<pid>/maps (shared: 's', else 'p'); name may be NULL or empty. */
+void fmt_maps_line(struct sbuf *sb, uint64_t start, uint64_t end, uint32_t prot, bool shared,
 		   uint64_t offset, uint32_t dev, uint64_t ino, const char *name);
+
+/*
+ * The numbers of one /proc/<pid>/smaps entry (bytes), or of smaps_rollup's
+ * sum; vmflags: Linux's two-letter flags, blank separated.
+ */
+struct smaps_vals {
+	uint64_t size, kernel_page, mmu_page;
+	uint64_t rss, pss, pss_dirty, pss_anon, pss_file, pss_shmem;
+	uint64_t shared_clean, shared_dirty, private_clean, private_dirty;
+	uint64_t anonymous, anon_huge, shmem_pmd, file_pmd;
+	uint64_t shared_hugetlb, private_hugetlb;
+	int thp_eligible;
+	char vmflags[64];
+};
+/*
+ * What follows a maps line in smaps, as Linux 6.1 prints it; rollup:
+ * smaps_rollup's fields instead (no sizes, the Pss split, no flags).
+ */
+void fmt_smaps(struct sbuf *sb, const struct smaps_vals *v, bool rollup);
 
 /*
  * Where exec put a process's strings, found again from the top of its
@@ -64,6 +83,7 @@ struct proc_vals {
 	uint64_t sigmask, sigign, sigcatch;
 	struct cpumask allowed;
 	uint32_t nr_cpu_ids;		/* bits in Cpus_allowed */
+	uint64_t mems;			/* Mems_allowed: nodes with memory (0: node 0) */
 	uint64_t vsize, rss, stack, data, exe;	/* bytes */
 	uint64_t start_code, end_code, start_data, end_data, start_brk, start_stack;
 	struct stack_args args;		/* zeros when not known */

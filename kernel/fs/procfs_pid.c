@@ -23,7 +23,7 @@
 enum procfs_pid_kind {
 	PID_DIR = PROC_PID_KINDS, PID_FD_DIR, PID_TASK_DIR, TASK_DIR,
 	PID_CMDLINE, PID_COMM, PID_ENVIRON, PID_MAPS, PID_MOUNTS, PID_STAT, PID_STATM,
-	PID_STATUS, PID_EXE, PID_CWD, PID_ROOT, PID_FD_LINK,
+	PID_STATUS, PID_EXE, PID_CWD, PID_ROOT, PID_FD_LINK, PID_SMAPS, PID_SMAPS_ROLLUP,
 };
 
 #define D (S_IFDIR | 0555)
@@ -34,7 +34,8 @@ static const struct synth_entry pid_entries[] = {
 	{ "cmdline", R, PID_CMDLINE }, { "comm", R, PID_COMM }, { "cwd", L, PID_CWD },
 	{ "environ", S_IFREG | 0400, PID_ENVIRON }, { "exe", L, PID_EXE },
 	{ "fd", S_IFDIR | 0500, PID_FD_DIR }, { "maps", R, PID_MAPS },
-	{ "mounts", R, PID_MOUNTS }, { "root", L, PID_ROOT }, { "stat", R, PID_STAT },
+	{ "mounts", R, PID_MOUNTS }, { "root", L, PID_ROOT }, { "smaps", R, PID_SMAPS },
+	{ "smaps_rollup", R, PID_SMAPS_ROLLUP }, { "stat", R, PID_STAT },
 	{ "statm", R, PID_STATM }, { "status", R, PID_STATUS }, { "task", D, PID_TASK_DIR },
 	{ NULL, 0, 0 },
 };
@@ -391,7 +392,9 @@ static int pid_maps(const struct synth_node *n, struct sbuf *sb)
 		exe[0] = 0;
 	else if (!vfs_statat(AT_FDCWD, exe, true, &st))
 		ino = st.ino;
-	rc = procfs_pid_maps(n->pid, exe, ino, sb);
+	rc = procfs_pid_maps(n->pid, exe, ino,
+			     n->kind == PID_SMAPS ? PROCFS_SMAPS :
+			     n->kind == PID_SMAPS_ROLLUP ? PROCFS_SMAPS_ROLLUP : PROCFS_MAPS, sb);
 	kfree(exe);
 	return rc;
 }
@@ -493,6 +496,8 @@ int procfs_pid_fill(const struct synth_node *n, struct sbuf *sb)
 			sbuf_printf(sb, "%s\n", name);
 		return rc == -ESRCH ? -ENOENT : rc;
 	case PID_MAPS:
+	case PID_SMAPS:
+	case PID_SMAPS_ROLLUP:
 		return pid_maps(n, sb);
 	case PID_MOUNTS:
 		procfs_mounts(sb);

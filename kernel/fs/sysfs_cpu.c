@@ -2,22 +2,25 @@
 /*
  * /sys: the parts of devices/system that glibc, OpenMP runtimes and hwloc
  * read to size themselves -- the enclave's CPUs, their topology and
- * caches, and its one memory node. Nothing else of Linux's sysfs is here.
+ * caches, and its NUMA nodes (one, node 0, unless the firmware described
+ * more). Nothing else of Linux's sysfs is here.
  */
 #include <cove/errno.h>
 #include <cove/heap.h>
 #include <cove/kvsnprintf.h>
+#include <cove/numa.h>
+#include <cove/pmem.h>
 #include <cove/string.h>
 #include "procfs_fmt.h"
 #include "synth.h"
 
 enum sysfs_kind {
 	SYS_DIR_TOP, SYS_DIR_DEVICES, SYS_DIR_SYSTEM, SYS_DIR_CPU, SYS_DIR_CPUN,
-	SYS_DIR_TOPOLOGY, SYS_DIR_CACHE, SYS_DIR_INDEX, SYS_DIR_NODE, SYS_DIR_NODE0,
+	SYS_DIR_TOPOLOGY, SYS_DIR_CACHE, SYS_DIR_INDEX, SYS_DIR_NODE, SYS_DIR_NODEN,
 	/* cpu/ */
 	SYS_ONLINE, SYS_POSSIBLE, SYS_PRESENT, SYS_OFFLINE, SYS_KERNEL_MAX,
 	/* cpuN/ */
-	SYS_CPU_ONLINE,
+	SYS_CPU_ONLINE, SYS_CPU_NODE_LINK,
 	/* cpuN/topology/ */
 	SYS_CORE_ID, SYS_PACKAGE_ID, SYS_DIE_ID, SYS_THREAD_MAP, SYS_THREAD_LIST,
 	SYS_PACKAGE_MAP, SYS_PACKAGE_LIST,
@@ -25,7 +28,9 @@ enum sysfs_kind {
 	SYS_C_LEVEL, SYS_C_TYPE, SYS_C_SIZE, SYS_C_LINE, SYS_C_WAYS, SYS_C_SETS,
 	SYS_C_PARTITIONS, SYS_C_SHARED_LIST, SYS_C_SHARED_MAP, SYS_C_ID,
 	/* node/ */
-	SYS_NODE_ONE, SYS_NODE_CPULIST, SYS_NODE_CPUMAP, SYS_NODE_MEMINFO, SYS_NODE_DISTANCE,
+	SYS_NODE_ONLINE, SYS_NODE_HAS_MEMORY, SYS_NODE_HAS_CPU,
+	/* node/nodeN/ */
+	SYS_NODE_CPULIST, SYS_NODE_CPUMAP, SYS_NODE_MEMINFO, SYS_NODE_DISTANCE,
 };
 
 #define D (S_IFDIR | 0755)
@@ -68,11 +73,11 @@ static const struct synth_entry sys_index[] = {
 	{ "id", R, SYS_C_ID }, { NULL, 0, 0 },
 };
 static const struct synth_entry sys_node[] = {
-	{ "online", R, SYS_NODE_ONE }, { "possible", R, SYS_NODE_ONE },
-	{ "has_memory", R, SYS_NODE_ONE }, { "has_normal_memory", R, SYS_NODE_ONE },
-	{ "has_cpu", R, SYS_NODE_ONE }, { "node0", D, SYS_DIR_NODE0 }, { NULL, 0, 0 },
+	{ "online", R, SYS_NODE_ONLINE }, { "possible", R, SYS_NODE_ONLINE },
+	{ "has_memory", R, SYS_NODE_HAS_MEMORY }, { "has_normal_memory", R, SYS_NODE_HAS_MEMORY },
+	{ "has_cpu", R, SYS_NODE_HAS_CPU }, { NULL, 0, 0 },
 };
-static const struct synth_entry sys_node0[] = {
+static const struct synth_entry sys_noden[] = {
 	{ "cpulist", R, SYS_NODE_CPULIST }, { "cpumap", R, SYS_NODE_CPUMAP },
 	{ "meminfo", R, SYS_NODE_MEMINFO }, { "distance", R, SYS_NODE_DISTANCE },
 	{ NULL, 0, 0 },
@@ -93,7 +98,7 @@ static const struct synth_entry *sysfs_table(uint32_t kind)
 	case SYS_DIR_TOPOLOGY: return sys_topology;
 	case SYS_DIR_INDEX: return sys_index;
 	case SYS_DIR_NODE: return sys_node;
-	case SYS_DIR_NODE0: return sys_node0;
+	case SYS_DIR_NODEN: return sys_noden;
 	default: return NULL;
 	}
 }
@@ -109,6 +114,20 @@ static bool sysfs_cache_exists(uint32_t k)
 	struct cpu_cache caches[CPU_CACHES_MAX];
 
 	return k < arch_cpu_caches(caches, CPU_CACHES_MAX);
+}
+
+/*
+ * cpuN/nodeM, Linux's link from a CPU to its node: followed, the same
+ * path under node/nodeM.
+ */
+static int sysfs_node_link(struct synth_node *n, uint32_t node, const char *rel, bool follow)
+{
+	synth_set(n, S_IFLNK | 0777, SYS_CPU_NODE_LINK);
+	n->sub = node;
+	if (!follow && !*rel)
+		return 0;
+	n->follow = SYNTH_REDIRECT;
+	return synth_target(n, "/sys/devices/system/node/node%u%s", node, rel);
 }
 
 static int sysfs_lookup(const char *rel, bool follow, struct synth_node *n)
@@ -133,6 +152,13 @@ static int sysfs_lookup(const char *rel, bool follow, struct synth_node *n)
 			   sysfs_cache_exists(v)) {
 			synth_set(n, S_IFDIR | 0755, SYS_DIR_INDEX);
 			n->sub = v;
+		} else if (n->kind == SYS_DIR_NODE && synth_number(name, "node", &v) &&
+			   v < numa_nr_nodes()) {
+			synth_set(n, S_IFDIR | 0755, SYS_DIR_NODEN);
+			n->index = v;
+		} else if (n->kind == SYS_DIR_CPUN && synth_number(name, "node", &v) &&
+			   v == numa_cpu_node(n->index)) {
+			return sysfs_node_link(n, v, rel, follow);
 		} else {
 			return -ENOENT;
 		}
@@ -162,7 +188,41 @@ static int sysfs_fill_dir(const struct synth_node *n, const struct synth_cpus *s
 			synth_dir_add(sb, name, S_IFDIR);
 		}
 	}
+	if (n->kind == SYS_DIR_NODE) {
+		for (uint32_t k = 0; k < numa_nr_nodes(); k++) {
+			ksnprintf(name, sizeof(name), "node%u", k);
+			synth_dir_add(sb, name, S_IFDIR);
+		}
+	}
+	if (n->kind == SYS_DIR_CPUN) {
+		ksnprintf(name, sizeof(name), "node%u", numa_cpu_node(n->index));
+		synth_dir_add(sb, name, S_IFLNK);
+	}
 	return 0;
+}
+
+/* A set of nodes as Linux prints node lists ("0-1"). */
+static void sysfs_nodelist(struct sbuf *sb, uint64_t nodes)
+{
+	struct cpumask m;
+
+	cpumask_clear(&m);
+	for (uint32_t k = 0; k < NUMA_MAX_NODES; k++) {
+		if ((nodes >> k) & 1)
+			cpumask_set(&m, k);
+	}
+	fmt_cpulist(sb, &m);
+	sbuf_putc(sb, '\n');
+}
+
+/* The online CPUs of node. */
+static void sysfs_node_cpus(const struct synth_cpus *sc, uint32_t node, struct cpumask *m)
+{
+	cpumask_clear(m);
+	for (uint32_t i = 0; i < sc->n; i++) {
+		if (numa_cpu_node(sc->cpu[i].index) == node)
+			cpumask_set(m, sc->cpu[i].index);
+	}
 }
 
 /* The enclave's CPUs that share a package (or a core, too) with CPU c. */
@@ -261,18 +321,23 @@ static int sysfs_fill_cache(const struct synth_node *n, const struct synth_cpus 
 	return 0;
 }
 
-static void sysfs_fill_node_meminfo(struct sbuf *sb)
+static void sysfs_fill_node_meminfo(struct sbuf *sb, uint32_t node)
 {
 	struct synth_mem m;
 
 	synth_mem_get(&m);
-	sbuf_printf(sb, "Node 0 MemTotal:       %8lu kB\n", m.total >> 10);
-	sbuf_printf(sb, "Node 0 MemFree:        %8lu kB\n", m.free >> 10);
-	sbuf_printf(sb, "Node 0 MemUsed:        %8lu kB\n", (m.total - m.free) >> 10);
-	sbuf_printf(sb, "Node 0 FilePages:      %8lu kB\n", m.cached >> 10);
-	sbuf_puts(sb, "Node 0 HugePages_Total:     0\n"
-		      "Node 0 HugePages_Free:      0\n"
-		      "Node 0 HugePages_Surp:      0\n");
+	/* File data lives in kernel memory of no particular node: count it on node 0. */
+	if (node)
+		m.cached = 0;
+	if (numa_nr_nodes() > 1)
+		pmem_node_stats(node, &m.total, &m.free);
+	sbuf_printf(sb, "Node %u MemTotal:       %8lu kB\n", node, m.total >> 10);
+	sbuf_printf(sb, "Node %u MemFree:        %8lu kB\n", node, m.free >> 10);
+	sbuf_printf(sb, "Node %u MemUsed:        %8lu kB\n", node, (m.total - m.free) >> 10);
+	sbuf_printf(sb, "Node %u FilePages:      %8lu kB\n", node, m.cached >> 10);
+	sbuf_printf(sb, "Node %u HugePages_Total:     0\n"
+		    "Node %u HugePages_Free:      0\n"
+		    "Node %u HugePages_Surp:      0\n", node, node, node);
 }
 
 static int sysfs_fill(const struct synth_node *n, struct sbuf *sb)
@@ -289,7 +354,6 @@ static int sysfs_fill(const struct synth_node *n, struct sbuf *sb)
 	}
 	switch (n->kind) {
 	case SYS_ONLINE:
-	case SYS_NODE_CPULIST:
 		fmt_cpulist(sb, &sc->online);
 		sbuf_putc(sb, '\n');
 		break;
@@ -310,18 +374,37 @@ static int sysfs_fill(const struct synth_node *n, struct sbuf *sb)
 	case SYS_KERNEL_MAX:
 		sbuf_printf(sb, "%u\n", MAX_CPUS - 1);
 		break;
-	case SYS_NODE_ONE:
-		sbuf_puts(sb, "0\n");
+	case SYS_CPU_NODE_LINK:
+		sbuf_printf(sb, "../../node/node%u", n->sub);
 		break;
-	case SYS_NODE_CPUMAP:
-		fmt_cpumask(sb, &sc->online, sc->nr_ids);
+	case SYS_NODE_ONLINE:
+		sysfs_nodelist(sb, (1ULL << numa_nr_nodes()) - 1);
+		break;
+	case SYS_NODE_HAS_MEMORY:
+		sysfs_nodelist(sb, pmem_nodes_with_memory());
+		break;
+	case SYS_NODE_HAS_CPU:
+		sysfs_nodelist(sb, numa_cpu_nodes());
+		break;
+	case SYS_NODE_CPULIST:
+	case SYS_NODE_CPUMAP: {
+		struct cpumask m;
+
+		sysfs_node_cpus(sc, n->index, &m);
+		if (n->kind == SYS_NODE_CPULIST)
+			fmt_cpulist(sb, &m);
+		else
+			fmt_cpumask(sb, &m, sc->nr_ids);
 		sbuf_putc(sb, '\n');
 		break;
+	}
 	case SYS_NODE_MEMINFO:
-		sysfs_fill_node_meminfo(sb);
+		sysfs_fill_node_meminfo(sb, n->index);
 		break;
 	case SYS_NODE_DISTANCE:
-		sbuf_puts(sb, "10\n");
+		for (uint32_t k = 0; k < numa_nr_nodes(); k++)
+			sbuf_printf(sb, "%s%u", k ? " " : "", numa_distance(n->index, k));
+		sbuf_putc(sb, '\n');
 		break;
 	default:
 		rc = n->kind >= SYS_C_LEVEL ? sysfs_fill_cache(n, sc, sb) : sysfs_fill_cpu(n, sc, sb);

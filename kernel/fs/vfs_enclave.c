@@ -6,8 +6,11 @@
  * (/sys/devices/system/{cpu,node}, and the directories above them). The
  * rest of /sys describes devices (network interfaces, PCI, InfiniBand),
  * which a job reaches only through its host proxy: those are the host's,
- * as McKernel leaves them to Linux. Pure: host-tested, and the offload
- * routing asks it before sending a path to the host.
+ * as McKernel leaves them to Linux. So is the network's part of /proc
+ * (/proc/net, /proc/self/net, /proc/sys/net): a job's sockets are its
+ * proxy's, and runtimes read routes and limits there (UCX gives up on TCP
+ * without /proc/net/route). Pure: host-tested, and the offload routing
+ * asks it before sending a path to the host.
  */
 #include <cove/path.h>
 #include <cove/string.h>
@@ -59,7 +62,11 @@ bool vfs_path_is_enclave(const char *path)
 	if (!path || path[0] != '/')
 		return false;
 	vfs_peek_path(path, &pk);
-	if (vfs_peek_is(&pk, 0, "proc") || vfs_peek_is(&pk, 0, "dev"))
+	if (vfs_peek_is(&pk, 0, "proc"))
+		return !(vfs_peek_is(&pk, 1, "net") ||
+			 ((vfs_peek_is(&pk, 1, "self") || vfs_peek_is(&pk, 1, "thread-self") ||
+			   vfs_peek_is(&pk, 1, "sys")) && vfs_peek_is(&pk, 2, "net")));
+	if (vfs_peek_is(&pk, 0, "dev"))
 		return true;
 	if (!vfs_peek_is(&pk, 0, "sys"))
 		return false;

@@ -212,7 +212,7 @@ static int32_t cokernel_control(uint32_t op, const uint64_t arg[6], uint32_t job
 		if (rc == -ESRCH)	/* a forked process's own proxy: that process alone */
 			rc = offload_signal_forked((uint32_t)arg[0],
 						   op == COVE_CTL_KILL ? SIGKILL : (int)arg[1]);
-		return cokernel_reply(payload, len, cap, rc, rc ? "no such job running" : "");
+		return cokernel_reply(payload, len, cap, rc, rc < 0 ? "no such job running" : "");
 	case COVE_CTL_XEMEM_REVOKE:
 		rc = xemem_host_revoke((uint32_t)arg[0], arg[1]);
 		return cokernel_reply(payload, len, cap, rc, rc ? "the segment is still mapped" : "");

@@ -33,6 +33,8 @@
 #define JOB_MAX_RANKS 256
 /* Jobs at once in one enclave: one per core, and room for some that share. */
 #define JOB_MAX_JOBS 64
+/* Long enough for a few GiB to go back under an emulator; a job would rather wait than fail. */
+#define JOB_WAIT_EMPTIED_MS 10000
 
 /*
  * A process's job_rank tells ranks of different jobs apart: the job's slot
@@ -52,14 +54,29 @@ struct job {
 	bool rank_failed;		/* some rank ended badly */
 	int wait_status;		/* wait(2) status of the first failed rank */
 	bool launched;			/* its ranks were started: signals go to them */
+	/*
+	 * The host heard of its end already: a signal from the host that
+	 * ends every rank is told as it is sent (job_signal_host), and the
+	 * ranks' exits, memory and cores follow; the next job may wait.
+	 */
+	bool host_told;
 	int pending_signal;		/* one that came before: sent once they are */
 	/* Set before its ranks start, read-only after: */
 	bool holds_cpus;		/* spec.cpus are counted in job_cpu_use */
 	struct job_spec spec;
 	/* With a proxy: each rank's host id, its own proxy's (rank 0's is host_id). */
 	uint32_t rank_host[JOB_MAX_RANKS];
-	char env[JOB_LINE_MAX];
+	char *env;			/* "NAME=VALUE\0"..., env_len bytes; NULL: none */
+	uint32_t env_len;
 	uint64_t irqs_at_start[MAX_CPUS];	/* per-CPU user-mode interrupts at its start */
+	/*
+	 * Co-kernel: every rank started and the host was told so; then what
+	 * each rank used goes to the host with the job's end. Set by the
+	 * starter before it drops its count; each rank writes its own usage[]
+	 * entry at its end, read by whoever ends the job (job_lock orders them).
+	 */
+	bool whole;
+	struct cove_rank_usage usage[JOB_MAX_RANKS];
 };
 
 /*
@@ -115,19 +132,23 @@ static void job_rank_cpus(const struct job_spec *spec, uint32_t r, struct cpumas
 	}
 }
 
-/* envp: the job's own variables, then the ones Cove adds if absent. */
-static void job_build_env(struct job_spec *spec, const char *env, uint32_t rank, char *extra,
+/*
+ * envp: the job's own variables (checked by job_env_check: at most
+ * JOB_ENV_VARS_MAX), then the ones Cove adds if absent.
+ */
+static void job_build_env(struct job_spec *spec, const struct job *j, uint32_t rank, char *extra,
 			  size_t extra_len, const struct cpumask *cpus)
 {
-	char *out = spec->env_buf, *end = spec->env_buf + sizeof(spec->env_buf);
-	const char *tok;
 	uint32_t n = 0;
-	bool has_omp = false;
+	bool has_omp = false, has_path = false;
 	int off = 0;
 
-	while (env && n < JOB_ARGS_MAX - 4 && (tok = job_next_token(&env, &out, end))) {
-		spec->envp[n++] = tok;
-		has_omp |= !strncmp(tok, "OMP_NUM_THREADS=", 16);
+	for (uint32_t at = 0; j->env && at < j->env_len; at += strlen(j->env + at) + 1) {
+		const char *e = j->env + at;
+
+		spec->envp[n++] = e;
+		has_omp |= !strncmp(e, "OMP_NUM_THREADS=", 16);
+		has_path |= !strncmp(e, "PATH=", 5);
 	}
 	if (!has_omp) {
 		spec->envp[n++] = extra + off;
@@ -138,7 +159,8 @@ static void job_build_env(struct job_spec *spec, const char *env, uint32_t rank,
 	off += ksnprintf(extra + off, extra_len - off, "COVE_RANK=%u", rank) + 1;
 	spec->envp[n++] = extra + off;
 	off += ksnprintf(extra + off, extra_len - off, "COVE_NRANKS=%u", spec->ranks) + 1;
-	spec->envp[n++] = "PATH=/bin:/usr/bin";
+	if (!has_path)
+		spec->envp[n++] = "PATH=/bin:/usr/bin";
 	spec->envp[n] = NULL;
 }
 
@@ -178,27 +200,50 @@ static void job_free(struct job *j)
 		job_cpus_release(&job_cpu_use, &j->spec.cpus, j->spec.share);
 	job_table[j->slot] = NULL;
 	spin_unlock_irqrestore(&job_lock, flags);
+	kfree(j->env);
 	kfree(j);
 }
 
 /* The job's cores, from those no other job holds (or shares, if it shares). */
+/* job_lock held: some job whose end the host heard of still holds cores. */
+static bool job_ending_holds_cpus(void)
+{
+	for (uint32_t s = 0; s < JOB_MAX_JOBS; s++) {
+		if (job_table[s] && job_table[s]->host_told && job_table[s]->holds_cpus)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Cores for j. Those of a job the host already saw end (killed by its
+ * launcher's signal) are about to be free: for them it waits, a while.
+ */
 static int job_take_cpus(struct job *j, char *err, size_t errlen)
 {
+	uint64_t deadline = arch_cycles() + JOB_WAIT_EMPTIED_MS * arch_cycles_per_ms();
 	struct cpumask online, cpus;
 	unsigned long flags;
+	bool wait;
 	int rc;
 
-	job_online_cpus(&online);
-	flags = spin_lock_irqsave(&job_lock);
-	rc = job_cpus_pick(&job_cpu_use, &online, j->spec.cpus_given ? &j->spec.cpus : NULL,
-			   j->spec.ncpus, j->spec.share, &cpus, err, errlen);
-	if (!rc) {
-		job_cpus_hold(&job_cpu_use, &cpus, j->spec.share);
-		j->spec.cpus = cpus;
-		j->holds_cpus = true;
+	for (;;) {
+		job_online_cpus(&online);
+		flags = spin_lock_irqsave(&job_lock);
+		rc = job_cpus_pick(&job_cpu_use, &online,
+				   j->spec.cpus_given ? &j->spec.cpus : NULL, j->spec.ncpus,
+				   j->spec.share, &cpus, err, errlen);
+		if (!rc) {
+			job_cpus_hold(&job_cpu_use, &cpus, j->spec.share);
+			j->spec.cpus = cpus;
+			j->holds_cpus = true;
+		}
+		wait = rc && job_ending_holds_cpus() && arch_cycles() < deadline;
+		spin_unlock_irqrestore(&job_lock, flags);
+		if (!wait)
+			return rc;
+		arch_cpu_relax();
 	}
-	spin_unlock_irqrestore(&job_lock, flags);
-	return rc;
 }
 
 static struct job *job_of(uint32_t rank_id)
@@ -281,6 +326,12 @@ static int job_launch(struct job *j, char *err, size_t errlen)
 		ksnprintf(err, errlen, "%u ranks but only %u CPUs for them", spec->ranks, ncpus);
 		return -EINVAL;
 	}
+	/*
+	 * The ranks of a job that just ended may still be giving their memory
+	 * back (their ends reach the host first, kernel/task.c): this job's
+	 * would not fit meanwhile. Bounded: after that, it tries as it is.
+	 */
+	aspace_wait_emptied(JOB_WAIT_EMPTIED_MS);
 	rc = job_rank_proxies(j, err, errlen);
 	if (rc)
 		return rc;
@@ -299,11 +350,12 @@ static int job_launch(struct job *j, char *err, size_t errlen)
 			.host_cwd = spec->host_cwd[0] ? spec->host_cwd : NULL,
 			.proxy = spec->proxy,
 			.proxy_forked = r > 0,
+			.debug = spec->gdb && r == 0,
 		};
 		struct process *p;
 
 		job_rank_cpus(spec, r, &ep.cpus);
-		job_build_env(spec, j->env, r, extra, sizeof(extra), &ep.cpus);
+		job_build_env(spec, j, r, extra, sizeof(extra), &ep.cpus);
 		job_count_up(j);
 		rc = exec_spawn(&ep, &p, err, errlen);
 		if (rc) {
@@ -327,15 +379,54 @@ static void job_all_done(void)
 	kernel_exit(job_failed ? EXIT_JOB_FAILED : EXIT_OK);
 }
 
-/* Parse one job line's "key=value" options, then path and args, into spec and env. */
-static int job_parse_line(const char *line, struct job_spec *spec, char *env, size_t envlen,
-			  char *err, size_t errlen)
+/* Room for j's environment, size bytes, in place of any it had; 0 or -ENOMEM. */
+static int job_env_alloc(struct job *j, size_t size, char *err, size_t errlen)
+{
+	kfree(j->env);
+	j->env_len = 0;
+	j->env = kmalloc(size);
+	if (j->env)
+		return 0;
+	ksnprintf(err, errlen, "out of kernel memory for an environment of %zu bytes", size);
+	return -ENOMEM;
+}
+
+/* env="A=1 B=2" of a job line: j's environment. */
+static int job_env_words(struct job *j, const char *words, char *err, size_t errlen)
+{
+	size_t cap = strlen(words) + 1;
+	int len = job_env_alloc(j, cap, err, errlen);
+
+	if (len)
+		return len;
+	len = job_env_from_words(words, j->env, cap, err, errlen);
+	if (len < 0)
+		return len;
+	j->env_len = (uint32_t)len;
+	return 0;
+}
+
+/* envsize=N: the environment `cove run` was started with, from its proxy. */
+static int job_env_fetch(struct job *j, char *err, size_t errlen)
+{
+	uint32_t size = j->spec.env_size;
+	int rc = job_env_alloc(j, size, err, errlen);
+
+	if (!rc)
+		rc = offload_env_fetch(j->host_id, j->env, size, err, errlen);
+	if (!rc)
+		j->env_len = size;
+	return rc;
+}
+
+/* Parse one job line's "key=value" options, then path and args, into j. */
+static int job_parse_line(const char *line, struct job *j, char *err, size_t errlen)
 {
 	char tokbuf[JOB_LINE_MAX], *tout = tokbuf;
 	const char *p = line, *tok;
+	struct job_spec *spec = &j->spec;
 
 	job_spec_defaults(spec);
-	env[0] = 0;
 	while ((tok = job_next_token(&p, &tout, tokbuf + sizeof(tokbuf)))) {
 		const char *v = strchr(tok, '=');
 		uint32_t n;
@@ -346,6 +437,10 @@ static int job_parse_line(const char *line, struct job_spec *spec, char *env, si
 				return -EINVAL;
 			}
 			memcpy(spec->path, tok, strlen(tok) + 1);
+			if (spec->env_size && !spec->proxy) {
+				ksnprintf(err, errlen, "envsize= needs proxy=1");
+				return -EINVAL;
+			}
 			return job_parse_argv(spec, spec->path, p, err, errlen);
 		}
 		v++;
@@ -391,20 +486,29 @@ static int job_parse_line(const char *line, struct job_spec *spec, char *env, si
 				return -EINVAL;
 			}
 			hostfile_path_join("/", v, spec->host_cwd, sizeof(spec->host_cwd));
-		} else if (!strncmp(tok, "proxy=", 6) || !strncmp(tok, "share=", 6)) {
+		} else if (!strncmp(tok, "proxy=", 6) || !strncmp(tok, "share=", 6) ||
+			   !strncmp(tok, "gdb=", 4)) {
 			if (strcmp(v, "0") && strcmp(v, "1")) {
 				ksnprintf(err, errlen, "%s: use 0 or 1", tok);
 				return -EINVAL;
 			}
-			*(tok[0] == 'p' ? &spec->proxy : &spec->share) = v[0] == '1';
+			*(tok[0] == 'p' ? &spec->proxy : tok[0] == 's' ? &spec->share : &spec->gdb) =
+				v[0] == '1';
 		} else if (!strncmp(tok, "env=", 4)) {
-			size_t l = strnlen(v, envlen - 1);
+			int rc = job_env_words(j, v, err, errlen);
 
-			memcpy(env, v, l);
-			env[l] = 0;
+			if (rc)
+				return rc;
+		} else if (!strncmp(tok, "envsize=", 8)) {
+			if (job_parse_uint(&v, &n) || *v || !n || n > JOB_ENV_MAX) {
+				ksnprintf(err, errlen, "%s: not a size of environment (1-%d)", tok,
+					  JOB_ENV_MAX);
+				return -EINVAL;
+			}
+			spec->env_size = n;
 		} else {
 			ksnprintf(err, errlen, "unknown job option '%s' (ranks= threads= cpus= ncpus= "
-				  "share= heap= stack= pagesize= env= cwd= proxy=)", tok);
+				  "share= heap= stack= pagesize= env= envsize= cwd= proxy= gdb=)", tok);
 			return -EINVAL;
 		}
 	}
@@ -416,6 +520,22 @@ static void job_host_post_exit(uint32_t host_job, int status)
 {
 	struct host_call c = { .op = COVE_LC_JOB_EXIT, .job = host_job, .arg = { (uint64_t)status } };
 
+	host_post(&c);
+}
+
+/* The end of a job whose ranks all ran: their usage rides with it (`cove status`). */
+static void job_host_post_end(const struct job *j)
+{
+	struct host_call c = {
+		.op = COVE_LC_JOB_EXIT, .job = j->host_id,
+		.arg = { (uint64_t)j->wait_status, COVE_JOB_EXIT_USAGE, j->spec.ranks },
+		.in = j->usage, .in_len = j->spec.ranks * (uint32_t)sizeof(j->usage[0]),
+	};
+
+	if (!j->whole || c.in_len > host_call_payload_max()) {
+		job_host_post_exit(j->host_id, j->wait_status);
+		return;
+	}
 	host_post(&c);
 }
 
@@ -460,8 +580,12 @@ static void job_note_start(struct job *j)
 static int job_begin(struct job *j, const char *line)
 {
 	char err[192];
-	int rc = job_parse_line(line, &j->spec, j->env, sizeof(j->env), err, sizeof(err));
+	int rc = job_parse_line(line, j, err, sizeof(err));
 
+	if (!rc && j->spec.env_size) {
+		ksnprintf(err, sizeof(err), "envsize=: a job of the enclave's own has no proxy");
+		rc = -EINVAL;
+	}
 	if (!rc)
 		rc = job_take_cpus(j, err, sizeof(err));
 	if (!rc) {
@@ -497,16 +621,21 @@ static void job_report_noise(const struct job *j)
 static void job_finish(struct job *j, bool started)
 {
 	unsigned long flags;
+	bool told;
 
 	if (started)
 		job_report_noise(j);
 	flags = spin_lock_irqsave(&job_lock);
 	if (j->rank_failed)
 		job_failed++;
+	/* Either the host hears of the end here, or job_tell_end_now told it. */
+	told = j->host_told;
+	j->host_told = true;
 	spin_unlock_irqrestore(&job_lock, flags);
 	if (started && j->host_id) {
 		kprintf("job %u: done, status %#x for the host\n", j->number, j->wait_status);
-		job_host_post_exit(j->host_id, j->wait_status);
+		if (!told)
+			job_host_post_end(j);
 	}
 	if (started && j->local)
 		kprintf("job %u: done, status %#x\n", j->number, j->wait_status);
@@ -580,15 +709,29 @@ static void job_ended(struct job *j)
 static void job_report_usage(struct job *j, uint32_t id, struct process *p)
 {
 	struct acct_times self, children;
-	uint64_t u, s, peak = p->as ? p->as->peak_bytes : 0;
+	uint64_t u, s, peak = p->as ? p->as->peak_bytes : 0, flt;
+	uint32_t rank = JOB_RANK_NUM(id);
+	unsigned long flags;
 
 	acct_process(p, &self);
 	acct_children(p, &children);
+	flags = spin_lock_irqsave(&p->lock);
+	flt = p->acct_dead_minflt + p->acct_child_minflt;
+	for (struct task *t = p->threads; t; t = t->thread_next)
+		flt += t->acct_minflt;
+	spin_unlock_irqrestore(&p->lock, flags);
+	peak = MAX(peak, p->acct_child_maxrss);
+	if (rank < JOB_MAX_RANKS) {
+		j->usage[rank] = (struct cove_rank_usage){
+			.utime_ns = self.utime_ns + children.utime_ns,
+			.stime_ns = self.stime_ns + children.stime_ns,
+			.maxrss_kib = peak >> 10, .minflt = flt,
+		};
+	}
 	u = (self.utime_ns + children.utime_ns) / NSEC_PER_MSEC;
 	s = (self.stime_ns + children.stime_ns) / NSEC_PER_MSEC;
 	kprintf("job %u: rank %u used: user %lu.%03lu s, system %lu.%03lu s, peak memory %lu KiB\n",
-		j->number, JOB_RANK_NUM(id), u / 1000, u % 1000, s / 1000, s % 1000,
-		MAX(peak, p->acct_child_maxrss) >> 10);
+		j->number, rank, u / 1000, u % 1000, s / 1000, s % 1000, peak >> 10);
 }
 
 /* The process exit hook: every process ends here, ranks or not. */
@@ -643,7 +786,9 @@ void job_start_host(uint32_t host_job, const char *line)
 		job_refuse_host(host_job, err, 127 << 8);
 		return;
 	}
-	rc = job_parse_line(line, &j->spec, j->env, sizeof(j->env), err, sizeof(err));
+	rc = job_parse_line(line, j, err, sizeof(err));
+	if (!rc && j->spec.env_size)
+		rc = job_env_fetch(j, err, sizeof(err));
 	if (!rc)
 		rc = job_take_cpus(j, err, sizeof(err));
 	if (!rc)
@@ -658,10 +803,12 @@ void job_start_host(uint32_t host_job, const char *line)
 		cpumask_weight(&j->spec.cpus) == 1 ? "" : "s", host_job);
 	job_note_start(j);
 	rc = job_launch(j, err, sizeof(err));
-	if (rc)
+	if (rc) {
 		pr_err("job %u: cannot start: %s\n", j->number, err);
-	else
+	} else {
 		job_host_post_start(j);
+		j->whole = true;
+	}
 	/* A signal that came while it started reaches the ranks now. */
 	flags = spin_lock_irqsave(&job_lock);
 	j->launched = true;
@@ -697,13 +844,38 @@ void job_start_local(const char *line)
 		job_finish(j, true);
 }
 
+/*
+ * Every rank of the job in slot dies of sig, which the host sent: tell the
+ * host now, as Linux's processes die at once. Their exits (memory first)
+ * take a while under an emulator, and an MPI launcher, seeing one rank's
+ * `cove run` end of Ctrl-C, SIGKILLs every other still running: those
+ * would report SIGKILL, not the launcher's own signal.
+ */
+static bool job_tell_end_now(uint32_t slot, uint32_t host_job, int sig)
+{
+	unsigned long flags = spin_lock_irqsave(&job_lock);
+	struct job *j = job_table[slot];
+	bool tell = j && j->host_id == host_job && j->whole && !j->host_told;
+	uint32_t number = j ? j->number : 0;
+
+	if (tell)
+		j->host_told = true;
+	spin_unlock_irqrestore(&job_lock, flags);
+	if (!tell)
+		return false;
+	kprintf("job %u: its ranks die of signal %d (%s); the host is told now\n", number,
+		sig, signal_name(sig));
+	job_host_post_exit(host_job, sig & 0x7f);
+	return true;
+}
+
 int job_signal_host(uint32_t host_job, int sig)
 {
 	/* Its own copy: the doorbell may signal while the idle work does. */
 	uint32_t pids[256];
 	unsigned long flags;
 	bool found = false, now = false;
-	uint32_t n, slot = 0;
+	uint32_t n, slot = 0, ranks = 0, ends = 0;
 
 	if (!host_job)
 		return -ESRCH;
@@ -732,11 +904,15 @@ int job_signal_host(uint32_t host_job, int sig)
 		if (!p || !p->job_rank || p->exited ||
 		    JOB_RANK_SLOT((uint32_t)(uintptr_t)p->job_rank) != slot)
 			continue;
+		ranks++;
+		ends += signal_ends_process(p, sig);
 		if (sig == SIGKILL)
 			process_kill(p, SIGKILL, false);
 		else
 			signal_send(p, sig);
 	}
+	if (ranks && ends == ranks && job_tell_end_now(slot, host_job, sig))
+		return COVE_SIGNAL_ENDS_JOB;
 	return 0;
 }
 

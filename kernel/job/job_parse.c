@@ -67,6 +67,53 @@ int job_parse_argv(struct job_spec *spec, const char *path, const char *args, ch
 	return 0;
 }
 
+int job_env_check(const char *block, size_t len, char *err, size_t errlen)
+{
+	size_t at = 0;
+	int n = 0;
+
+	if (len > JOB_ENV_MAX) {
+		ksnprintf(err, errlen, "environment of %zu bytes (at most %d)", len, JOB_ENV_MAX);
+		return -EINVAL;
+	}
+	while (at < len) {
+		const char *e = block + at;
+		size_t l = strnlen(e, len - at);
+
+		if (l == len - at) {
+			ksnprintf(err, errlen, "environment not ended by a NUL");
+			return -EINVAL;
+		}
+		if (!l || e[0] == '=' || !strchr(e, '=')) {
+			ksnprintf(err, errlen, "environment entry %d is not NAME=VALUE", n);
+			return -EINVAL;
+		}
+		if (++n > JOB_ENV_VARS_MAX) {
+			ksnprintf(err, errlen, "more than %d environment variables",
+				  JOB_ENV_VARS_MAX);
+			return -EINVAL;
+		}
+		at += l + 1;
+	}
+	return n;
+}
+
+int job_env_from_words(const char *words, char *block, size_t cap, char *err, size_t errlen)
+{
+	char *out = block;
+	const char *p = words;
+
+	while (job_next_token(&p, &out, block + cap))
+		;
+	if (*p && *p != '\n') {
+		ksnprintf(err, errlen, "env= longer than %zu bytes", cap);
+		return -E2BIG;
+	}
+	if (job_env_check(block, (size_t)(out - block), err, errlen) < 0)
+		return -EINVAL;
+	return (int)(out - block);
+}
+
 int job_parse_uint(const char **s, uint32_t *v)
 {
 	const char *p = *s;

@@ -17,8 +17,11 @@
 /* One bit per syscall number already reported as missing; racy sets are harmless. */
 static uint64_t syscall_reported[(SYSCALL_MAX + 63) / 64];
 
-/* Set once by the boot options (strace), before any job runs; read-only after. */
-static bool syscall_tracing;
+/*
+ * Set once by the boot options (strace), before any job runs; read-only
+ * after. The arch entry reads it too: tracing sends every call here.
+ */
+bool syscall_tracing;
 
 void syscall_trace_set(bool on)
 {
@@ -65,47 +68,20 @@ static void syscall_report_missing(uint64_t nr)
 			syscall_name(nr), nr);
 }
 
-
-int syscall_dispatch(struct trap_frame *f)
+/* Inline in both callers: most calls that are not NATIVE leave through here. */
+static inline __attribute__((always_inline)) int syscall_leave(struct trap_frame *f)
 {
-	uint64_t nr = f->rax;
-	const struct syscall_entry_desc *e;
-	uint64_t traced[6];
-	struct percpu *pc;
-	struct task *t;
+	struct percpu *pc = this_cpu();
+	struct task *t = pc->current;
 
-	acct_enter_kernel(this_cpu()->current);
-	arch_irq_enable();
-	/* A call that may wait on the host gets a line as it starts, too. */
-	if (__builtin_expect(syscall_tracing, 0)) {
-		memcpy(traced, (uint64_t[6]){ f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 },
-		       sizeof(traced));
-		if (nr < SYSCALL_MAX && syscall_table[nr].kind != SYSCALL_NATIVE)
-			syscall_trace(nr, "...", 0, traced);
-	}
-	e = __builtin_expect(nr < SYSCALL_MAX, 1) ? &syscall_table[nr] : NULL;
-	if (__builtin_expect(e && e->kind == SYSCALL_NATIVE, 1)) {
-		f->rax = (uint64_t)e->fn(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
-	} else if (e && e->kind != SYSCALL_MISSING) {
-		uint64_t args[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
-
-		f->rax = (uint64_t)offload_route(e, nr, args);
-	} else {
-		syscall_report_missing(nr);
-		f->rax = (uint64_t)-ENOSYS;
-	}
 	/*
-	 * The common case: nothing to do on the way out. Checked with
-	 * interrupts off, so a signal an interrupt sends from here on still
-	 * finds us in user mode (its IPI, or the interrupt's own way out).
+	 * Checked with interrupts off, so a signal an interrupt sends from
+	 * here on still finds us in user mode (its IPI, or the interrupt's
+	 * own way out). The fast path comes here when any of these, or
+	 * iret_exit (in its exit_work word), is set.
 	 */
-	if (__builtin_expect(syscall_tracing, 0))
-		syscall_trace(nr, "=", (int64_t)f->rax, traced);
-	arch_irq_disable();
-	pc = this_cpu();
-	t = pc->current;
-	if (__builtin_expect(pc->need_resched || t->proc->kill_signal || t->exec_exit || t->sig_work ||
-			     t->restore_sigmask || errno_is_restart((int64_t)f->rax), 0))
+	if (pc->need_resched || t->proc->kill_signal || t->exec_exit || t->sig_work ||
+	    t->restore_sigmask || errno_is_restart((int64_t)f->rax))
 		signal_exit_to_user(f);
 	acct_exit_kernel(t);
 	/* A rewritten frame (signal handler, sigreturn, restart) leaves by IRET. */
@@ -115,4 +91,46 @@ int syscall_dispatch(struct trap_frame *f)
 	}
 	/* SYSRET cannot return to a non-canonical address: use IRET then. */
 	return ((f->rip | f->rsp) >> 47) != 0;
+}
+
+/*
+ * The arch entry's fast path (syscall_entry.asm) does the same for a
+ * NATIVE call with nothing to do on the way out: it accounts the entry,
+ * calls the handler, tests what syscall_leave tests and accounts the exit.
+ * Anything else comes here (NATIVE calls only when tracing), or to
+ * syscall_exit after the handler, which do it all in full.
+ */
+int syscall_dispatch(struct trap_frame *f)
+{
+	uint64_t nr = f->rax;
+	const struct syscall_entry_desc *e;
+	uint64_t traced[6];
+
+	/* A call that may wait on the host gets a line as it starts, too. */
+	if (__builtin_expect(syscall_tracing, 0)) {
+		memcpy(traced, (uint64_t[6]){ f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 },
+		       sizeof(traced));
+		if (nr < SYSCALL_MAX && syscall_table[nr].kind != SYSCALL_NATIVE)
+			syscall_trace(nr, "...", 0, traced);
+	}
+	e = __builtin_expect(nr < SYSCALL_MAX, 1) ? &syscall_table[nr] : NULL;
+	if (e && e->kind == SYSCALL_NATIVE) {
+		f->rax = (uint64_t)e->fn(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+	} else if (e && e->kind != SYSCALL_MISSING) {
+		uint64_t args[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
+
+		f->rax = (uint64_t)offload_route(e, nr, args);
+	} else {
+		syscall_report_missing(nr);
+		f->rax = (uint64_t)-ENOSYS;
+	}
+	if (__builtin_expect(syscall_tracing, 0))
+		syscall_trace(nr, "=", (int64_t)f->rax, traced);
+	arch_irq_disable();
+	return syscall_leave(f);
+}
+
+int syscall_exit(struct trap_frame *f)
+{
+	return syscall_leave(f);
 }

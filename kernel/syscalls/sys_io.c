@@ -312,7 +312,8 @@ int64_t sys_ioctl(SYSCALL_ARGS)
 
 	if (!f)
 		return -EBADF;
-	rc = vfs_ioctl(f, a1, a2);
+	/* The request is Linux's unsigned int: musl passes it as an int, sign-extended. */
+	rc = vfs_ioctl(f, (uint32_t)a1, a2);
 	file_put(f);
 	return rc;
 }

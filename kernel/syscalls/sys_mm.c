@@ -11,6 +11,7 @@
  * object's, which fork then shares (cove/shmem.h).
  */
 #include <cove/aspace.h>
+#include <cove/aspace_huge.h>
 #include <cove/errno.h>
 #include <cove/file.h>
 #include <cove/offload.h>
@@ -19,20 +20,13 @@
 #include <cove/syscalls.h>
 #include <cove/task.h>
 #include <cove/vfs.h>
+#include "sys_mm.h"
 
-#define PROT_READ 1
-#define PROT_WRITE 2
-#define PROT_EXEC 4
-#define MAP_SHARED 0x01
-#define MAP_PRIVATE 0x02
-#define MAP_SHARED_VALIDATE 0x03
-#define MAP_TYPE 0x0f
-#define MAP_FIXED 0x10
-#define MAP_ANONYMOUS 0x20
-#define MAP_HUGETLB 0x40000
-#define MAP_FIXED_NOREPLACE 0x100000
 #define MREMAP_MAYMOVE 1
 #define MREMAP_FIXED 2
+#define MADV_DONTNEED 4
+#define MADV_HUGEPAGE 14
+#define MADV_NOHUGEPAGE 15
 
 static struct aspace *cur_as(void)
 {
@@ -165,8 +159,11 @@ static int mm_place(struct aspace *as, uint64_t addr, uint64_t len, uint64_t fla
 		if (addr & (PAGE_SIZE - 1))
 			return -EINVAL;
 		/* Replacing is what ld.so does over the span it reserved for a library. */
-		if (flags & MAP_FIXED)
+		if (flags & MAP_FIXED) {
+			if (aspace_hugetlb_cut_check(as, addr, addr + len))
+				return -EINVAL;
 			aspace_unmap(as, addr, len);
+		}
 		rc = mm_map_at(as, addr, len, kind, file, shm, off, reserve);
 		if (rc)
 			return rc == -EEXIST ? -EEXIST : -ENOMEM;
@@ -288,6 +285,8 @@ int64_t sys_mmap(SYSCALL_ARGS)
 	if (!a1 || len < a1 || (off & (PAGE_SIZE - 1)) ||
 	    (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE))
 		return -EINVAL;
+	if ((flags & (MAP_ANONYMOUS | MAP_HUGETLB)) == (MAP_ANONYMOUS | MAP_HUGETLB))
+		return mm_map_hugetlb(as, addr, a1, flags, prot);
 	if ((flags & MAP_ANONYMOUS) && type != MAP_PRIVATE)
 		return mm_map_shared_anon(as, addr, len, flags, prot);
 	if (!(flags & MAP_ANONYMOUS)) {
@@ -330,20 +329,48 @@ out:
 	return rc ? rc : (int64_t)va;
 }
 
+/*
+ * The caller's thread is the only one using its address space: memory
+ * can be remade under it (a large page collapsed) with nobody touching it.
+ */
+static bool mm_alone(void)
+{
+	struct process *p = task_current()->proc;
+
+	return __atomic_load_n(&p->nr_live, __ATOMIC_RELAXED) == 1 &&
+	       __atomic_load_n(&p->as->refs, __ATOMIC_RELAXED) == 1;
+}
+
 int64_t sys_munmap(SYSCALL_ARGS)
 {
-	if ((a0 & (PAGE_SIZE - 1)) || !a1)
+	uint64_t len = ALIGN_UP(a1, PAGE_SIZE);
+
+	if ((a0 & (PAGE_SIZE - 1)) || !a1 || len < a1 || a0 + len < a0)
+		return -EINVAL;
+	/* Linux cannot split a MAP_HUGETLB page: EINVAL, nothing unmapped. */
+	if (aspace_hugetlb_cut_check(cur_as(), a0, a0 + len))
 		return -EINVAL;
 	return aspace_unmap(cur_as(), a0, a1);
 }
 
 int64_t sys_mprotect(SYSCALL_ARGS)
 {
+	uint64_t len = ALIGN_UP(a1, PAGE_SIZE);
+	int rc;
+
 	if (a0 & (PAGE_SIZE - 1))
 		return -EINVAL;
 	if (!a1)
 		return 0;
-	return aspace_protect(cur_as(), a0, a1, mm_prot(a2));
+	if (len < a1 || a0 + len < a0)
+		return -ENOMEM;
+	if (aspace_hugetlb_cut_check(cur_as(), a0, a0 + len))
+		return -EINVAL;
+	rc = aspace_protect(cur_as(), a0, a1, mm_prot(a2));
+	/* A reservation populated piece by piece fills MADV_HUGEPAGE blocks. */
+	if (!rc && a2 && mm_alone())
+		aspace_collapse(cur_as(), a0, len);
+	return rc;
 }
 
 /* mremap of [old, old + old_len), which lies in one region of that kind, file and offset. */
@@ -445,6 +472,7 @@ int64_t sys_mremap(SYSCALL_ARGS)
 	unsigned long flags;
 	uint32_t prot = 0;
 	bool reserved = false;
+	uint64_t hugetlb = 0;
 	int64_t rc;
 
 	if ((old & (PAGE_SIZE - 1)) || !new_len || (a3 & MREMAP_FIXED))
@@ -464,10 +492,25 @@ int64_t sys_mremap(SYSCALL_ARGS)
 		shm_off = r->shm_off + (old - r->start);
 		if (shm)
 			shmem_get(shm);
+		hugetlb = r->pages.hugetlb;
 	}
 	spin_unlock_irqrestore(&as->lock, flags);
 	if (rc)
 		return rc;
+	/*
+	 * Linux moves or grows no MAP_HUGETLB mapping: aligned to its page
+	 * size, lengths rounded up to it, it may only shrink.
+	 */
+	if (hugetlb) {
+		old_len = ALIGN_UP(a1, hugetlb);
+		new_len = ALIGN_UP(a2, hugetlb);
+		rc = (old & (hugetlb - 1)) || new_len > old_len ? -EINVAL : (int64_t)old;
+		if (rc > 0 && new_len < old_len)
+			aspace_unmap(as, old + new_len, old_len - new_len);
+		vm_file_name_put(file);
+		shmem_put(shm);
+		return rc;
+	}
 	if (reserved)
 		rc = mm_remap_reserved(as, old, old_len, new_len, a3, kind);
 	else if (shm)
@@ -479,37 +522,29 @@ int64_t sys_mremap(SYSCALL_ARGS)
 	return rc;
 }
 
-/*
- * Zero the private memory in [va, end) (all mapped): shared memory keeps
- * its bytes, as Linux's page cache keeps them when a mapping drops its
- * pages.
- */
-static void mm_zero_private(struct aspace *as, uint64_t va, uint64_t end)
-{
-	while (va < end) {
-		unsigned long flags = spin_lock_irqsave(&as->lock);
-		struct vm_region *r = aspace_find(as, va);
-		uint64_t stop = r ? MIN(r->end, end) : end;
-		bool shared = !r || r->shm;
-
-		spin_unlock_irqrestore(&as->lock, flags);
-		if (!shared)
-			__builtin_memset((void *)va, 0, stop - va);
-		va = stop;
-	}
-}
-
 int64_t sys_madvise(SYSCALL_ARGS)
 {
-	/* Memory stays resident in Cove: advice changes nothing, DONTNEED included. */
-	if (a0 & (PAGE_SIZE - 1))
+	uint64_t len = ALIGN_UP(a1, PAGE_SIZE);
+
+	/*
+	 * Memory stays resident in Cove: most advice changes nothing. What
+	 * a program can see does: DONTNEED's zeros, and the page sizes that
+	 * HUGEPAGE / NOHUGEPAGE ask for (mm/aspace_huge.c).
+	 */
+	if ((a0 & (PAGE_SIZE - 1)) || len < a1 || a0 + len < a0)
 		return -EINVAL;
-	if (a2 == 4) {	/* MADV_DONTNEED: Linux zero-fills private anon pages */
-		if (!aspace_check(cur_as(), a0, a1, VM_WRITE))
-			return -ENOMEM;
-		mm_zero_private(cur_as(), a0, a0 + a1);
+	if (!len)
+		return 0;
+	switch (a2) {
+	case MADV_DONTNEED:
+		return aspace_discard(cur_as(), a0, len);
+	case MADV_HUGEPAGE:
+		return aspace_advise_huge(cur_as(), a0, len, VM_THP_HUGE, mm_alone());
+	case MADV_NOHUGEPAGE:
+		return aspace_advise_huge(cur_as(), a0, len, VM_THP_NEVER, mm_alone());
+	default:
+		return 0;
 	}
-	return 0;
 }
 
 int64_t sys_msync(SYSCALL_ARGS)

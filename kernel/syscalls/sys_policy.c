@@ -2,11 +2,10 @@
 /*
  * Scheduling and memory policy, answered as they are in an LWK: a job's
  * thread owns its core (there is no time-sharing policy to choose), its
- * memory is populated and never paged out (locking is already true), and
- * the enclave is one NUMA node, node 0 (/sys/devices/system/node says so
- * too). Runtimes that set these (OpenMP, MPI, BLAS) get Linux's answers
- * for such a machine, not ENOSYS; what cannot be honoured is refused as
- * Linux refuses it.
+ * memory is populated and never paged out (locking is already true).
+ * Runtimes that set these (OpenMP, MPI, BLAS) get Linux's answers for
+ * such a machine, not ENOSYS; what cannot be honoured is refused as Linux
+ * refuses it. NUMA memory policy is sys_mempolicy.c.
  */
 #include <cove/errno.h>
 #include <cove/string.h>
@@ -22,15 +21,8 @@
 #define SCHED_IDLE 5
 #define SCHED_RESET_ON_FORK 0x40000000
 
-#define MPOL_DEFAULT 0
-#define MPOL_PREFERRED_MANY 5
-#define MPOL_MODE_FLAGS 0xe000U		/* STATIC, RELATIVE, NUMA_BALANCING */
-#define MPOL_F_NODE 1
-#define MPOL_F_ADDR 2
-#define MPOL_F_MEMS_ALLOWED 4
-
 /* A pid of the caller's process (0 = the caller), as sched_* take it. */
-static bool policy_own_thread(uint64_t pid)
+bool policy_own_thread(uint64_t pid)
 {
 	struct task *self = task_current();
 
@@ -135,85 +127,6 @@ int64_t sys_mlockall(SYSCALL_ARGS)
 
 int64_t sys_munlockall(SYSCALL_ARGS)
 {
-	return 0;
-}
-
-/* A nodemask of maxnode bits names only node 0 (or nothing). */
-static int64_t policy_nodes_ok(uint64_t umask, uint64_t maxnode)
-{
-	uint64_t words = (maxnode + 63) / 64, w;
-
-	if (!umask || !maxnode)
-		return 0;
-	if (maxnode > 4096)
-		return -EINVAL;
-	for (uint64_t i = 0; i < words; i++) {
-		if (copy_from_user(&w, umask + i * 8, 8))
-			return -EFAULT;
-		if (i == words - 1 && maxnode % 64)
-			w &= (1ULL << (maxnode % 64)) - 1;
-		if (w & ~(i ? 0 : 1ULL))
-			return -EINVAL;	/* a node this enclave does not have */
-	}
-	return 0;
-}
-
-int64_t sys_mbind(SYSCALL_ARGS)
-{
-	if ((a2 & ~(uint64_t)MPOL_MODE_FLAGS) > MPOL_PREFERRED_MANY || (a0 & 0xfff))
-		return -EINVAL;
-	return policy_nodes_ok(a3, a4);
-}
-
-int64_t sys_set_mempolicy(SYSCALL_ARGS)
-{
-	if ((a0 & ~(uint64_t)MPOL_MODE_FLAGS) > MPOL_PREFERRED_MANY)
-		return -EINVAL;
-	return policy_nodes_ok(a1, a2);
-}
-
-int64_t sys_get_mempolicy(SYSCALL_ARGS)
-{
-	int32_t mode = MPOL_DEFAULT;
-	uint64_t node0 = 1;
-
-	if (a4 & ~(uint64_t)(MPOL_F_NODE | MPOL_F_ADDR | MPOL_F_MEMS_ALLOWED))
-		return -EINVAL;
-	if (a0 && copy_to_user(a0, &mode, sizeof(mode)))	/* MPOL_F_NODE: node 0 too */
-		return -EFAULT;
-	if (a1 && a2 && copy_to_user(a1, &node0, sizeof(node0)))
-		return -EFAULT;
-	return 0;
-}
-
-int64_t sys_migrate_pages(SYSCALL_ARGS)
-{
-	return policy_own_thread(a0) ? 0 : -ESRCH;	/* already all on node 0 */
-}
-
-int64_t sys_move_pages(SYSCALL_ARGS)
-{
-	uint64_t count = a1, upages = a2, unodes = a3, ustatus = a4;
-
-	if (!policy_own_thread(a0))
-		return -ESRCH;
-	if (count > (1ULL << 20))
-		return -E2BIG;
-	for (uint64_t i = 0; i < count; i++) {
-		int32_t node = 0, status = 0;
-		uint64_t page;
-
-		if (copy_from_user(&page, upages + i * 8, 8))
-			return -EFAULT;
-		if (unodes && copy_from_user(&node, unodes + i * 4, 4))
-			return -EFAULT;
-		if (node != 0)
-			status = -ENODEV;
-		else if (!user_range_ok(page, 1, false))
-			status = -EFAULT;
-		if (ustatus && copy_to_user(ustatus + i * 4, &status, 4))
-			return -EFAULT;
-	}
 	return 0;
 }
 

@@ -17,6 +17,19 @@ const struct syscall_entry_desc syscall_table[SYSCALL_MAX] = {
 		     SYSCALL_ENTRY_ROUTED)
 };
 
+/*
+ * The handlers the arch entry's fast path calls straight: NATIVE calls
+ * only; NULL sends a number (routed, offloaded, missing) to the full
+ * dispatch (syscall_dispatch), which routes and reports.
+ */
+#define SYSCALL_FAST_NATIVE(nr, name, fn) [nr] = fn,
+#define SYSCALL_FAST_NONE(nr, name, ...)
+
+const syscall_fn syscall_native_fn[SYSCALL_MAX] = {
+	SYSCALL_LIST(SYSCALL_FAST_NATIVE, SYSCALL_FAST_NONE, SYSCALL_FAST_NONE,
+		     SYSCALL_FAST_NONE)
+};
+
 const char *syscall_name(uint64_t nr)
 {
 	if (nr >= SYSCALL_MAX)

@@ -76,6 +76,18 @@ struct cove_job {
 	u32 number;
 	u32 ranks;
 	u64 cpus[COVE_CPUMASK_WORDS];
+	/*
+	 * Its end (COVE_LC_JOB_EXIT), and what its ranks used, checked
+	 * (cove_usage.c): under lc_lock. launch_ns is set before it is listed.
+	 */
+	u64 launch_ns;			/* host time of its launch */
+	u64 wall_ns;			/* launch to end */
+	bool exited;
+	int status;			/* wait(2) status of its end */
+	u32 usage_flags;		/* COVE_JOB_USAGE, COVE_JOB_USAGE_REFUSED */
+	u32 usage_nr;
+	struct cove_rank_usage *usage;	/* usage_nr ranks, freed with the job */
+	struct cove_rank_usage usage_total;
 	struct list_head pending;	/* not yet handed to a waiter */
 	struct list_head serving;	/* handed out, reply not yet in */
 	wait_queue_head_t wq;
@@ -221,6 +233,8 @@ int cove_start_cpus(struct cove_enclave *e, unsigned int first, unsigned int nr,
 		    unsigned int timeout_ms);
 void cove_init_cpus(const u32 *apic_ids, unsigned int nr);
 void cove_doorbell(struct cove_enclave *e);
+/* An NMI to the enclave's boot core: Cove reports where it was, then stops. */
+void cove_nmi_boot_core(struct cove_enclave *e);
 
 /* cove_mem.c */
 int cove_mem_take(u32 owner, u64 *base, u64 size, u64 align);
@@ -294,13 +308,15 @@ void cove_fork_release(struct file *file);
 struct cove_job *cove_job_find(struct cove_enclave *e, u32 id);
 
 /* cove_mirror.c: job memory seen by the job's host proxy */
-int cove_mirror_translate(struct cove_enclave *e, u64 root, u64 va, u64 *pa);
 int cove_mirror_mmap(struct file *file, struct vm_area_struct *vma);
 long cove_mirror_set(struct cove_enclave *e, struct file *file, struct cove_mirror_set *req);
 void cove_mirror_release(struct file *file);
 void cove_mirror_forget_all(struct cove_enclave *e);
 void cove_mirror_revoke(struct cove_enclave *e);
 void cove_jobs_free(struct cove_enclave *e);
+/* cove_usage.c: a launched job's end and what its ranks used (poll side, under lc_take) */
+void cove_usage_take(struct cove_enclave *e, u64 seq, const struct cove_msg *m);
+int cove_job_usage(struct cove_enclave *e, struct cove_job_usage *req);
 void cove_console_tail(struct cove_enclave *e, size_t bytes);
 
 /* cove_xemem.c: memory shared by key with an enclave's processes */

@@ -7,6 +7,9 @@
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/nodemask.h>
+#include <linux/topology.h>
 #include <linux/sizes.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -156,6 +159,34 @@ void cove_host_page_sync(struct cove_enclave *e)
 	wmb();
 }
 
+/*
+ * The host's NUMA view for the enclave (tail version 4), in Linux's own
+ * node ids: each node's span, so any memory granted later is covered too,
+ * the node of each enclave core, and node_distance(). A host with one node,
+ * or with ids the tail cannot hold, says nothing: the enclave is one node.
+ */
+static void cove_block_numa(struct cove_boot_tail *t, const struct cove_enclave *e)
+{
+	unsigned int i, n = 0;
+	int nid, to;
+
+	for_each_online_node(nid)
+		n = max_t(unsigned int, n, nid + 1);
+	if (n < 2 || n > COVE_NUMA_MAX_NODES)
+		return;
+	t->numa_nr_nodes = n;
+	for (nid = 0; nid < (int)n; nid++) {
+		if (node_online(nid) && node_spanned_pages(nid)) {
+			t->numa_span[nid].base = PFN_PHYS(node_start_pfn(nid));
+			t->numa_span[nid].size = PFN_PHYS(node_spanned_pages(nid));
+		}
+		for (to = 0; to < (int)n; to++)
+			t->numa_distance[nid][to] = (u8)min(node_distance(nid, to), 255);
+	}
+	for (i = 0; i < e->nr_cpus; i++)
+		t->cpu_node[i] = (u8)max(cpu_to_node(e->cpus[i]), 0);
+}
+
 static const char *const cove_protect_opt[] = {
 	[COVE_PROTECT_DEFAULT] = "",
 	[COVE_PROTECT_ON] = " protect=on",
@@ -220,6 +251,7 @@ int cove_block_fill(struct cove_enclave *e, const struct cove_create *req)
 		t->cpus[i].apic_id = e->apic_ids[i];
 		t->cpus[i].host_cpu = e->cpus[i];
 	}
+	cove_block_numa(t, e);
 
 	e->bp = bb;
 	e->ring = e->map + e->lay.ring_off;

@@ -9,6 +9,7 @@
 #include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/moduleparam.h>
 #include <linux/sched/signal.h>
 #include <linux/cred.h>
@@ -106,8 +107,26 @@ struct cove_job *cove_job_find(struct cove_enclave *e, u32 id)
  * stretch it spends with interrupts off.
  */
 static unsigned int hang_ms = 10000;
+/*
+ * How long a hung kernel's NMI report (every core's registers and
+ * backtrace) may take to reach its console: Cove says it stopped once
+ * done, emulators are slow.
+ */
+#define COVE_HUNG_DUMP_MS 6000
+/* Enough of the console for the report of a few cores and what came before it. */
+#define COVE_HUNG_TAIL_BYTES 8192
 module_param(hang_ms, uint, 0644);
 MODULE_PARM_DESC(hang_ms, "ms without a heartbeat before an enclave is hung (0: never)");
+
+/* Until Cove says it stopped (any state past running), or ms have passed. */
+static void cove_wait_stopped(struct cove_enclave *e, unsigned int ms)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(ms);
+
+	while (READ_ONCE(e->bp->tail.state) < COVE_STATE_STOPPED &&
+	       time_before(jiffies, deadline))
+		msleep(20);
+}
 
 static void cove_watch_heartbeat(struct cove_enclave *e)
 {
@@ -125,8 +144,15 @@ static void cove_watch_heartbeat(struct cove_enclave *e)
 	if (quiet >= limit) {
 		snprintf(why, sizeof(why), "hung: the kernel did not answer the host's doorbell "
 			 "for %u ms (heartbeat %u)", quiet, hb);
+		/*
+		 * Where is it stuck? An NMI reaches a core with interrupts off,
+		 * and Cove answers it with the core's registers and backtrace
+		 * on its console: the tail below then shows the place.
+		 */
+		cove_nmi_boot_core(e);
+		cove_wait_stopped(e, COVE_HUNG_DUMP_MS);
 		pr_err("cove %u: %s; the end of its console:\n", e->id, why);
-		cove_console_tail(e, 1024);
+		cove_console_tail(e, COVE_HUNG_TAIL_BYTES);
 		cove_hung(e, why);
 	} else if (!e->hb_probed && quiet >= limit / 2) {
 		e->hb_probed = true;
@@ -208,6 +234,8 @@ static void cove_lc_take(struct cove_enclave *e)
 		}
 		if (cove_xemem_lcall(e, seq, &m))
 			continue;	/* the module's own, not the proxy's */
+		if (m.op == COVE_LC_JOB_EXIT)
+			cove_usage_take(e, seq, &m);	/* before its waiter hears of the end */
 		r = kzalloc(sizeof(*r), GFP_KERNEL);
 		if (!r) {
 			cove_lc_answer(e, seq, -ENOMEM, NULL, 0);
@@ -222,9 +250,12 @@ static void cove_lc_take(struct cove_enclave *e)
 		j = cove_job_find(e, m.job);
 		if (!j || j->finished || (j->orphan && m.op != COVE_LC_JOB_EXIT)) {
 			spin_unlock(&e->lc_lock);
-			/* The end of a process whose proxy died first is no news. */
-			if ((!j || j->finished) &&
-			    !(j && j->orphan && m.op == COVE_LC_JOB_EXIT))
+			/*
+			 * The end of a process whose proxy died first is no news, nor
+			 * a call from a rank whose end Cove told early (killed by a
+			 * signal from the host, still on its way out).
+			 */
+			if (!j)
 				pr_err_ratelimited("cove %u: long call %u for job %u, which is not "
 						   "running\n", e->id, m.op, m.job);
 			kfree(r);
@@ -335,6 +366,7 @@ void cove_jobs_free(struct cove_enclave *e)
 			kfree(r);
 		list_for_each_entry_safe(r, rn, &j->serving, node)
 			kfree(r);
+		kfree(j->usage);
 		kfree(j);
 	}
 	INIT_LIST_HEAD(&e->jobs);
@@ -374,6 +406,7 @@ int cove_launch(struct cove_enclave *e, struct cove_launch *req, const void *own
 	init_waitqueue_head(&j->wq);
 	j->owner = owner;
 	j->uid = current_uid();
+	j->launch_ns = ktime_get_ns();
 	memcpy(j->cmd, spec, min_t(u64, req->spec_len, sizeof(j->cmd) - 1));
 	spin_lock(&e->lc_lock);
 	j->id = ++e->next_job;
@@ -409,10 +442,17 @@ int cove_kill(struct cove_enclave *e, struct cove_launch *req)
 	return ret < 0 ? ret : 0;
 }
 
+/* A job that ended after it was launched, kept for `cove status` (not a forked process's id). */
+static bool cove_job_ended(const struct cove_job *j)
+{
+	return j->exited && !j->fork_root;
+}
+
 /* The list `cove status` shows: module memory only, nothing read from the enclave. */
 int cove_jobs_list(struct cove_enclave *e, struct cove_jobs *req)
 {
-	u32 room = min_t(u32, req->nr, COVE_JOBS_LIST_MAX), n = 0, total = 0;
+	u32 room = min_t(u32, req->nr, COVE_JOBS_LIST_MAX), n = 0, total = 0, skip = 0;
+	bool ended = req->flags & COVE_JOBS_ENDED;
 	struct cove_job_info *out = NULL;
 	struct cove_job *j;
 	int err = 0;
@@ -423,11 +463,20 @@ int cove_jobs_list(struct cove_enclave *e, struct cove_jobs *req)
 			return -ENOMEM;
 	}
 	spin_lock(&e->lc_lock);
+	/* Ended jobs stay until the enclave goes: only the last few are listed. */
+	list_for_each_entry(j, &e->jobs, node)
+		skip += ended && cove_job_ended(j);
+	skip = skip > COVE_JOBS_ENDED_MAX ? skip - COVE_JOBS_ENDED_MAX : 0;
 	list_for_each_entry(j, &e->jobs, node) {
 		struct cove_job_info *o = &out[n];
+		bool gone = ended && cove_job_ended(j);
 
+		if (gone && skip) {
+			skip--;
+			continue;
+		}
 		/* A forked process's own id (cove_fork.c) is part of its job, not one. */
-		if (j->finished || j->fork_root)
+		if ((j->finished && !gone) || j->fork_root)
 			continue;
 		total++;
 		if (n == room)
@@ -436,8 +485,12 @@ int cove_jobs_list(struct cove_enclave *e, struct cove_jobs *req)
 		o->uid = from_kuid_munged(current_user_ns(), j->uid);
 		memcpy(o->cmd, j->cmd, sizeof(o->cmd));
 		o->flags = j->orphan ? COVE_JOB_ORPHAN : 0;
+		if (gone) {
+			o->flags |= COVE_JOB_ENDED;
+			o->status = j->status;
+		}
 		if (j->running) {
-			o->flags |= COVE_JOB_RUNNING | (j->shared ? COVE_JOB_SHARED : 0);
+			o->flags |= (gone ? 0 : COVE_JOB_RUNNING) | (j->shared ? COVE_JOB_SHARED : 0);
 			o->number = j->number;
 			o->ranks = j->ranks;
 			memcpy(o->cpus, j->cpus, sizeof(o->cpus));
@@ -484,6 +537,7 @@ bool cove_job_uid(struct cove_enclave *e, u32 id, kuid_t *uid)
 int cove_signal(struct cove_enclave *e, struct cove_signal *req, const void *file)
 {
 	u64 args[2] = { req->job, req->sig };
+	struct cove_job *j;
 	int ret;
 
 	if (!req->sig || req->sig > 64)
@@ -492,7 +546,21 @@ int cove_signal(struct cove_enclave *e, struct cove_signal *req, const void *fil
 		ret = -ESRCH;
 	else
 		ret = cove_ctl_send(e, COVE_CTL_SIGNAL, args, 2, NULL, 0, COVE_LAUNCH_TIMEOUT_MS);
-	return ret < 0 ? ret : 0;
+	if (ret != COVE_SIGNAL_ENDS_JOB)
+		return ret < 0 ? ret : 0;
+	/*
+	 * Its launcher leaves now: the job is over for the host (its exit
+	 * message, already posted, brings the status), so that file's going
+	 * neither kills it again nor calls it lost.
+	 */
+	spin_lock(&e->lc_lock);
+	j = cove_job_find(e, req->job);
+	if (j && !j->finished) {
+		j->finished = true;
+		wake_up_all(&j->wq);
+	}
+	spin_unlock(&e->lc_lock);
+	return COVE_SIGNAL_ENDS_JOB;
 }
 
 void cove_lc_drop(struct cove_enclave *e, struct list_head *list)

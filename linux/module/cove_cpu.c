@@ -127,6 +127,15 @@ void cove_doorbell(struct cove_enclave *e)
 	cove_icr(APIC_DEST_PHYSICAL | APIC_DM_FIXED | COVE_DOORBELL_VECTOR, e->apic_ids[0]);
 }
 
+/*
+ * Cove takes an NMI it did not ask for as fatal: registers and a
+ * symbolized backtrace on its console, then it stops its cores.
+ */
+void cove_nmi_boot_core(struct cove_enclave *e)
+{
+	cove_icr(APIC_DEST_PHYSICAL | APIC_DM_NMI, e->apic_ids[0]);
+}
+
 /* Stop enclave cores: they end up waiting for a SIPI. */
 void cove_init_cpus(const u32 *apic_ids, unsigned int nr)
 {

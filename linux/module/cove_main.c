@@ -78,6 +78,19 @@ static int cove_jobs(struct cove_jobs *req)
 	return err;
 }
 
+/* And what an ended job's ranks used, as ps(1) shows times. */
+static int cove_usage(struct cove_job_usage *req)
+{
+	struct cove_enclave *e = cove_get(req->id);
+	int err;
+
+	if (!e)
+		return -ENOENT;
+	err = cove_job_usage(e, req);
+	cove_put(e);
+	return err;
+}
+
 static int cove_console(struct cove_enclave *e, struct cove_console_read *rd)
 {
 	u64 head, pos, len, off, first;
@@ -179,6 +192,7 @@ static const struct cove_ioctl_row cove_ioctls[] = {
 	{ COVE_IOC_XEMEM_LIST,	COVE_RIGHT_OWNER, true,	 0, "xemem list" },
 	{ COVE_IOC_STATUS,	COVE_RIGHT_ANY,	  true,	 COVE_STATUS_SIZE_V1, "status" },
 	{ COVE_IOC_JOBS,	COVE_RIGHT_ANY,	  true,	 0, "jobs" },
+	{ COVE_IOC_JOB_USAGE,	COVE_RIGHT_ANY,	  true,	 0, "job usage" },
 };
 
 /* The argument of any request: big enough for each. */
@@ -194,6 +208,7 @@ union cove_ioctl_arg {
 	struct cove_signal signal;
 	struct cove_fork fork;
 	struct cove_jobs jobs;
+	struct cove_job_usage usage;
 	struct cove_xemem_attach xattach;
 	struct cove_xemem_offer xoffer;
 	struct cove_xemem_list xlist;
@@ -211,6 +226,7 @@ static_assert(offsetof(struct cove_mirror_set, id) == 0);
 static_assert(offsetof(struct cove_signal, id) == 0);
 static_assert(offsetof(struct cove_fork, id) == 0);
 static_assert(offsetof(struct cove_jobs, id) == 0);
+static_assert(offsetof(struct cove_job_usage, id) == 0);
 static_assert(offsetof(struct cove_xemem_attach, id) == 0);
 static_assert(offsetof(struct cove_xemem_offer, id) == 0);
 static_assert(offsetof(struct cove_xemem_list, id) == 0);
@@ -290,6 +306,8 @@ static long cove_dispatch(struct file *file, unsigned int cmd, union cove_ioctl_
 		return cove_status(&u->status, cove_is_admin());
 	case COVE_IOC_JOBS:
 		return cove_jobs(&u->jobs);
+	case COVE_IOC_JOB_USAGE:
+		return cove_usage(&u->usage);
 	case COVE_IOC_CONSOLE:
 		return cove_console(e, &u->console);
 	case COVE_IOC_LAUNCH:

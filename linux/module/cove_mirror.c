@@ -8,7 +8,10 @@
  * outside the partition can ever appear in the proxy.
  *
  * The tables are Cove's to change: when Cove unmaps something the proxy
- * hears of it (a new map_gen) and drops what it mirrored. When the
+ * hears of it (a new map_gen) and drops what it mirrored. The one bit
+ * the module writes there is a leaf's dirty bit, when the proxy first
+ * writes a page (Cove's discard trusts it to know the page is no longer
+ * zeros), and only with cmpxchg on the entry it just read. When the
  * enclave's memory goes back to Linux (destroy, remove), every mirror is
  * zapped first and faults after that get SIGBUS.
  */
@@ -21,6 +24,7 @@
 #include "cove_ptwalk.h"
 
 #define PTE_ADDR 0x000ffffffffff000ULL
+#define PTE_DIRTY (1ULL << 6)
 
 struct cove_mirror {
 	struct cove_enclave *e;		/* a reference, dropped on release */
@@ -47,35 +51,109 @@ static int cove_mirror_read64(void *ctx, u64 pa, u64 *out)
 	return 0;
 }
 
-int cove_mirror_translate(struct cove_enclave *e, u64 root, u64 va, u64 *pa)
+static int cove_mirror_translate(struct cove_enclave *e, u64 root, u64 va, u64 *pa,
+				 struct cove_ptwalk_leaf *leaf)
 {
 	const struct cove_ptwalk_mem mem = {
 		.ctx = e, .owns = cove_mem_owns_cb, .read64 = cove_mirror_read64,
 	};
 
-	return cove_ptwalk(&mem, root, va, pa);
+	return cove_ptwalk(&mem, root, va, pa, leaf);
 }
 
+/*
+ * The page behind va, for a write: Cove must know it no longer holds only
+ * zeros (madvise's discard zeroes only dirty pages), so the leaf gets its
+ * dirty bit, set as the CPU would: only if the entry is still what the
+ * walk read, in a table the walk found to be the enclave's. 0, -EAGAIN
+ * when Cove changed the entry meanwhile, or -EFAULT.
+ */
+static int cove_mirror_translate_write(struct cove_enclave *e, u64 root, u64 va, u64 *pa)
+{
+	struct cove_ptwalk_leaf leaf;
+	u64 *entry, seen;
+
+	if (cove_mirror_translate(e, root, va, pa, &leaf))
+		return -EFAULT;
+	if (leaf.entry & PTE_DIRTY)
+		return 0;
+	entry = memremap(leaf.entry_pa, sizeof(*entry), MEMREMAP_WB);
+	if (!entry)
+		return -EFAULT;
+	seen = cmpxchg64(entry, leaf.entry, leaf.entry | PTE_DIRTY);
+	memunmap(entry);
+	return seen == leaf.entry ? 0 : -EAGAIN;
+}
+
+static vm_fault_t cove_mirror_errno(int err)
+{
+	return err == -EAGAIN ? VM_FAULT_NOPAGE : VM_FAULT_SIGBUS;	/* NOPAGE: fault again */
+}
+
+/*
+ * The page behind the faulting address, found under e->mirror_sem (held
+ * by the caller until the page is mapped: a revoke waits for it), Cove's
+ * dirty bit set first for a write. 0 with *pa, or the fault's answer.
+ */
+static vm_fault_t cove_mirror_page(struct cove_mirror *m, struct vm_fault *vmf, bool write,
+				   u64 *pa)
+{
+	u64 root = READ_ONCE(m->root);
+	int err;
+
+	if (m->e->mirror_off || !root)
+		return VM_FAULT_SIGBUS;
+	if (write)
+		err = cove_mirror_translate_write(m->e, root, vmf->address, pa);
+	else
+		err = cove_mirror_translate(m->e, root, vmf->address, pa, NULL);
+	return err ? cove_mirror_errno(err) : 0;
+}
+
+/*
+ * A page comes in read-only (vm_page_prot, see cove_mirror_mmap) unless
+ * the fault is a write; a write to a read-only one comes to
+ * cove_mirror_mkwrite. Either way Cove's dirty bit is set before the
+ * proxy can write.
+ */
 static vm_fault_t cove_mirror_fault(struct vm_fault *vmf)
 {
-	struct cove_mirror *m = vmf->vma->vm_file->private_data;
-	struct cove_enclave *e;
-	vm_fault_t ret = VM_FAULT_SIGBUS;
+	struct vm_area_struct *vma = vmf->vma;
+	struct cove_mirror *m = vma->vm_file->private_data;
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	vm_fault_t ret;
 	u64 pa;
 
 	if (!m || !m->e)
 		return VM_FAULT_SIGBUS;
-	e = m->e;
-	down_read(&e->mirror_sem);
-	if (!e->mirror_off && READ_ONCE(m->root) &&
-	    !cove_mirror_translate(e, READ_ONCE(m->root), vmf->address, &pa))
-		ret = vmf_insert_pfn(vmf->vma, vmf->address & PAGE_MASK, PHYS_PFN(pa));
-	up_read(&e->mirror_sem);
+	down_read(&m->e->mirror_sem);
+	ret = cove_mirror_page(m, vmf, write, &pa);
+	if (!ret && write)
+		ret = vmf_insert_pfn_prot(vma, vmf->address & PAGE_MASK, PHYS_PFN(pa),
+					  vm_get_page_prot(vma->vm_flags));
+	else if (!ret)
+		ret = vmf_insert_pfn(vma, vmf->address & PAGE_MASK, PHYS_PFN(pa));
+	up_read(&m->e->mirror_sem);
+	return ret;
+}
+
+static vm_fault_t cove_mirror_mkwrite(struct vm_fault *vmf)
+{
+	struct cove_mirror *m = vmf->vma->vm_file->private_data;
+	vm_fault_t ret;
+	u64 pa;
+
+	if (!m || !m->e)
+		return VM_FAULT_SIGBUS;
+	down_read(&m->e->mirror_sem);
+	ret = cove_mirror_page(m, vmf, true, &pa);
+	up_read(&m->e->mirror_sem);
 	return ret;
 }
 
 static const struct vm_operations_struct cove_mirror_vm_ops = {
 	.fault = cove_mirror_fault,
+	.pfn_mkwrite = cove_mirror_mkwrite,
 };
 
 int cove_mirror_mmap(struct file *file, struct vm_area_struct *vma)
@@ -90,6 +168,8 @@ int cove_mirror_mmap(struct file *file, struct vm_area_struct *vma)
 	    vma->vm_end > COVE_JOB_VA_END)
 		return -EINVAL;
 	vma->vm_flags |= VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY;
+	/* Read-only until written: the first write of a page reaches cove_mirror_mkwrite. */
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags & ~VM_SHARED);
 	vma->vm_ops = &cove_mirror_vm_ops;
 	return 0;
 }

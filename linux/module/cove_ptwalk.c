@@ -12,14 +12,15 @@
 #define PTE_ADDR 0x000ffffffffff000ULL
 #define PTWALK_PAGE 4096ULL
 
-int cove_ptwalk(const struct cove_ptwalk_mem *mem, u64 root, u64 va, u64 *pa)
+int cove_ptwalk(const struct cove_ptwalk_mem *mem, u64 root, u64 va, u64 *pa,
+		struct cove_ptwalk_leaf *leaf)
 {
 	static const unsigned int shift[] = { 39, 30, 21, 12 };
-	u64 table = root & PTE_ADDR, ent = 0, size;
+	u64 table = root & PTE_ADDR, ent = 0, size, at = 0;
 	unsigned int level;
 
 	for (level = 0; level < 4; level++) {
-		u64 at = table + ((va >> shift[level]) & 511) * 8;
+		at = table + ((va >> shift[level]) & 511) * 8;
 
 		if (!mem->owns(mem->ctx, table, PTWALK_PAGE) || mem->read64(mem->ctx, at, &ent))
 			return -EFAULT;
@@ -32,5 +33,11 @@ int cove_ptwalk(const struct cove_ptwalk_mem *mem, u64 root, u64 va, u64 *pa)
 	}
 	size = level == 4 ? PTWALK_PAGE : 1ULL << shift[level];
 	*pa = ((ent & PTE_ADDR) & ~(size - 1)) + (va & (size - 1) & ~(PTWALK_PAGE - 1));
-	return mem->owns(mem->ctx, *pa, PTWALK_PAGE) ? 0 : -EFAULT;
+	if (!mem->owns(mem->ctx, *pa, PTWALK_PAGE))
+		return -EFAULT;
+	if (leaf) {
+		leaf->entry_pa = at;
+		leaf->entry = ent;
+	}
+	return 0;
 }

@@ -20,11 +20,18 @@ struct cove_ptwalk_mem {
 	int (*read64)(void *ctx, u64 pa, u64 *val);
 };
 
+/* Where the walk ended: the leaf entry's address (in a table the enclave owns) and value. */
+struct cove_ptwalk_leaf {
+	u64 entry_pa;
+	u64 entry;
+};
+
 /*
  * The 4 KiB page behind user address va in the 4-level tables at root:
  * present and user-accessible at every level, inside the enclave. 0 with
- * *pa set, or -EFAULT.
+ * *pa set (and *leaf, unless NULL), or -EFAULT.
  */
-int cove_ptwalk(const struct cove_ptwalk_mem *mem, u64 root, u64 va, u64 *pa);
+int cove_ptwalk(const struct cove_ptwalk_mem *mem, u64 root, u64 va, u64 *pa,
+		struct cove_ptwalk_leaf *leaf);
 
 #endif /* COVE_PTWALK_H */

@@ -17,6 +17,7 @@
 #include <linux/kernel.h>
 
 #include "cove.h"
+#include <cove/debug_abi.h>
 
 /* Write a channel header and remember its geometry host-side. */
 void cove_chan_setup(struct cove_chan_view *v, void *hdr, u32 nr_slots, u32 slot_size)
@@ -150,7 +151,7 @@ int cove_lc_take_one(struct cove_enclave *e, u64 seq, struct cove_msg *copy)
 		return -EIO;
 	}
 	if (copy->op < COVE_LC_OPEN ||
-	    (copy->op > COVE_LC_OP_LAST &&
+	    (copy->op > COVE_LC_OP_LAST && copy->op != COVE_LC_DEBUG &&
 	     copy->op != COVE_LC_XEMEM_EXPORT && copy->op != COVE_LC_XEMEM_REMOVE) ||
 	    copy->len > max ||
 	    (copy->op == COVE_LC_READ && copy->arg[2] > max))

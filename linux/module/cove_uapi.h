@@ -11,7 +11,8 @@
 #include <linux/types.h>
 
 #define COVE_DEVICE "/dev/cove"
-#define COVE_UAPI_VERSION 2	/* 2: owners (cove_owner, COVE_IOC_CHOWN) */
+/* 2: owners (cove_owner, COVE_IOC_CHOWN); 3: ended jobs and their usage (COVE_IOC_JOB_USAGE) */
+#define COVE_UAPI_VERSION 3
 #define COVE_MAX_ENCLAVES 8
 #define COVE_CPUMASK_WORDS 4	/* host CPUs 0..255 */
 #define COVE_UAPI_CMDLINE_MAX 1024
@@ -143,7 +144,9 @@ struct cove_chown {
 
 /*
  * The jobs of an enclave (COVE_IOC_JOBS): those launched and not yet
- * ended, oldest first. Anyone may list them, as ps(1) lists processes.
+ * ended, oldest first; with COVE_JOBS_ENDED (cove_jobs.flags) also the
+ * last COVE_JOBS_ENDED_MAX that ended, flagged COVE_JOB_ENDED, in the
+ * same order. Anyone may list them, as ps(1) lists processes.
  */
 #define COVE_JOB_CMD_MAX 256
 
@@ -154,20 +157,53 @@ struct cove_job_info {
 	__u32 ranks;			/* 0 until it runs */
 	__u64 cpus[COVE_CPUMASK_WORDS];	/* its cores, numbered inside the enclave */
 	__u32 flags;			/* COVE_JOB_* */
-	__u32 pad;
+	__s32 status;			/* COVE_JOB_ENDED: its wait(2) status; else 0 */
 	char cmd[COVE_JOB_CMD_MAX];	/* the job line it was launched with (cut) */
 };
 
 #define COVE_JOB_RUNNING 0x1		/* its ranks run (cpus, ranks, number are set) */
 #define COVE_JOB_SHARED 0x2		/* it shares its cores with other such jobs */
 #define COVE_JOB_ORPHAN 0x4		/* its launcher is gone; it is being killed */
+#define COVE_JOB_ENDED 0x8		/* it ended (status); COVE_IOC_JOB_USAGE has the rest */
+/* cove_job_usage.flags */
+#define COVE_JOB_USAGE 0x10		/* Cove reported what its ranks used, and it held */
+#define COVE_JOB_USAGE_REFUSED 0x20	/* Cove's report was impossible (the module logs why) */
+
+/* cove_jobs.flags (in); a module before it lists running jobs only */
+#define COVE_JOBS_ENDED 0x1
+#define COVE_JOBS_ENDED_MAX 16
 
 struct cove_jobs {
 	__u32 id;
 	__u32 nr;			/* in: room in buf (entries); out: entries written */
 	__u32 total;			/* out: jobs there are (more than nr: cut) */
-	__u32 pad;
+	__u32 flags;			/* in: COVE_JOBS_* */
 	__u64 buf_ptr;			/* struct cove_job_info[nr] */
+};
+
+/*
+ * What an ended job's ranks used (COVE_IOC_JOB_USAGE), as Cove reported it
+ * with the job's end and the module checked it against its own clock and
+ * the enclave's size: each rank's own and the children it collected, as
+ * time(1) counts. Anyone may ask, as ps(1) shows times. A job still
+ * running, or one from a Cove that does not report: flags without
+ * COVE_JOB_USAGE, nr 0. Unknown job: ENOENT.
+ */
+struct cove_rank_times {
+	__u64 user_ns;
+	__u64 system_ns;
+	__u64 maxrss_kib;		/* peak resident memory */
+	__u64 minflt;			/* page faults served without I/O */
+};
+
+struct cove_job_usage {
+	__u32 id;
+	__u32 job;
+	__u32 nr;			/* in: room in buf (ranks); out: ranks there are */
+	__u32 flags;			/* out: COVE_JOB_ENDED, COVE_JOB_USAGE[_REFUSED] */
+	__u64 wall_ns;			/* out: launch to end, host time (ended jobs) */
+	struct cove_rank_times total;	/* out: the ranks' sums; maxrss the largest */
+	__u64 buf_ptr;			/* struct cove_rank_times[nr], rank order */
 };
 
 /* The sizes ABI 1 callers pass: still accepted (the new fields read as 0). */
@@ -180,7 +216,8 @@ struct cove_jobs {
  *   the enclave's owner or root: LAUNCH, LCALL_WAIT, LCALL_REPLY, KILL, CONSOLE,
  *     MIRROR, SIGNAL, FORK, ADOPT,
  *     XEMEM_ATTACH (and the exporter's user only), XEMEM_OFFER, XEMEM_LIST
- *   everyone: STATUS (physical addresses and the fault report: root only), JOBS
+ *   everyone: STATUS (physical addresses and the fault report: root only), JOBS,
+ *     JOB_USAGE
  * Refused: EPERM. An enclave with no owner is root's only.
  */
 #define COVE_IOC_MAGIC 0xC0
@@ -199,6 +236,7 @@ struct cove_jobs {
 /* 12..19 are left for the syscall-offload requests (12-15 below). */
 #define COVE_IOC_CHOWN		_IOW(COVE_IOC_MAGIC, 20, struct cove_chown)
 #define COVE_IOC_JOBS		_IOWR(COVE_IOC_MAGIC, 21, struct cove_jobs)
+#define COVE_IOC_JOB_USAGE	_IOWR(COVE_IOC_MAGIC, 22, struct cove_job_usage)
 
 /*
  * Syscall offload: the launcher of job `job` (the same open file) mirrors
@@ -214,7 +252,11 @@ struct cove_mirror_set {
 	__u64 map_gen;
 };
 
-/* A signal for every rank of a job, as kill(2) (Ctrl-C on `cove run`). */
+/*
+ * A signal for every rank of a job, as kill(2) (Ctrl-C on `cove run`).
+ * Returns 1 (COVE_SIGNAL_ENDS_JOB) when every rank dies of it: the job
+ * has ended with that signal as far as its launcher is concerned.
+ */
 struct cove_signal {
 	__u32 id;
 	__u32 job;

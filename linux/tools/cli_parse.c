@@ -314,8 +314,15 @@ int cli_build_job_line(const struct cli_job *job, char *out, size_t len, char *e
 	if (!len)
 		return -1;
 	out[0] = 0;
-	if (check_program(job, err, errlen) || build_env(job, env, sizeof(env), err, errlen))
+	env[0] = 0;
+	if (check_program(job, err, errlen) ||
+	    (!job->env_size && build_env(job, env, sizeof(env), err, errlen)))
 		return -1;
+	if (job->env_size > CLI_ENV_BYTES_MAX || (job->env_size && !job->proxy)) {
+		snprintf(err, errlen, "an environment from the proxy needs one, of at most %d bytes",
+			 CLI_ENV_BYTES_MAX);
+		return -1;
+	}
 	if (job->ranks > CLI_JOB_RANKS_MAX || job->threads > CLI_JOB_COUNT_MAX) {
 		snprintf(err, errlen, "%s out of range", job->ranks > CLI_JOB_RANKS_MAX ?
 			 "ranks" : "threads");
@@ -366,8 +373,14 @@ int cli_build_job_line(const struct cli_job *job, char *out, size_t len, char *e
 		line_opt(&l, "cwd", job->cwd, has_blank(job->cwd));
 	if (job->proxy)
 		line_opt(&l, "proxy", "1", false);
-	if (env[0])
+	if (job->gdb)
+		line_opt(&l, "gdb", "1", false);
+	if (job->env_size) {
+		snprintf(num, sizeof(num), "%u", job->env_size);
+		line_opt(&l, "envsize", num, false);
+	} else if (env[0]) {
 		line_opt(&l, "env", env, true);
+	}
 	l.opt_bytes += strlen(job->path) + 1;
 	line_put(&l, job->path, has_blank(job->path));
 	if (l.opt_bytes > CLI_JOB_LINE_MAX) {
@@ -385,33 +398,82 @@ int cli_build_job_line(const struct cli_job *job, char *out, size_t len, char *e
 	return (int)l.pos;
 }
 
-bool cli_env_forwarded(const char *entry)
+static size_t cli_count_list(const char *const *list)
 {
-	static const char *const prefixes[] = { "PMI_", "PMIX_", "MPI_LOCAL", "OMPI_COMM_WORLD_" };
-	/*
-	 * Slurm's own sets forty-odd SLURM_* variables, job names and node
-	 * lists among them; a task's place in its step is what a program reads.
-	 */
-	static const char *const slurm[] = {
-		"SLURM_PROCID", "SLURM_LOCALID", "SLURM_NODEID", "SLURM_NTASKS", "SLURM_NPROCS",
-		"SLURM_NNODES", "SLURM_JOB_ID", "SLURM_STEP_ID", "SLURM_STEP_NUM_TASKS",
-		"SLURM_STEP_TASKS_PER_NODE", "SLURM_TASKS_PER_NODE", "SLURM_CPUS_ON_NODE",
-		"SLURMD_NODENAME",
-	};
-	const char *eq = strchr(entry, '=');
+	size_t n = 0;
 
-	for (size_t i = 0; eq && i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-		size_t n = strlen(prefixes[i]);
+	while (list[n])
+		n++;
+	return n;
+}
 
-		if (!strncmp(entry, prefixes[i], n) && eq > entry + n - 1)
+/* Whether entry "NAME=VALUE" names name_of's NAME ("NAME=..." or a bare "NAME"). */
+static bool env_same_name(const char *entry, const char *name_of)
+{
+	size_t n = strcspn(name_of, "=");
+
+	return !strncmp(entry, name_of, n) && entry[n] == '=';
+}
+
+static bool env_named_in(const char *entry, char *const *list, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (env_same_name(entry, list[i]))
 			return true;
-	}
-	for (size_t i = 0; eq && i < sizeof(slurm) / sizeof(slurm[0]); i++) {
-		if ((size_t)(eq - entry) == strlen(slurm[i]) &&
-		    !strncmp(entry, slurm[i], (size_t)(eq - entry)))
-			return true;
-	}
 	return false;
+}
+
+bool cli_env_lookup(char *const *set, int nset, const char *name)
+{
+	for (int i = 0; i < nset; i++)
+		if (env_same_name(set[i], name))
+			return true;
+	return false;
+}
+
+long cli_env_block(char *const *set, int nset, char *const *environ_, const char *const *drop,
+		   char *out, size_t cap, char *err, size_t errlen)
+{
+	size_t pos = 0, vars = 0;
+
+	if (cap > CLI_ENV_BYTES_MAX)
+		cap = CLI_ENV_BYTES_MAX;
+	for (int pass = 0; pass < 2; pass++) {
+		char *const *list = pass ? environ_ : set;
+
+		for (int i = 0; list && (pass || i < nset) && list[i]; i++) {
+			const char *e = list[i];
+			const char *eq = strchr(e, '=');
+			size_t l = strlen(e) + 1;
+
+			if (!eq || eq == e) {
+				if (!pass) {
+					snprintf(err, errlen, "environment variable '%.40s' is not "
+						 "NAME=VALUE", e);
+					return -1;
+				}
+				continue;	/* not a variable a program could read */
+			}
+			if (pass && env_named_in(e, set, nset))
+				continue;
+			if (pass && drop && env_named_in(e, (char *const *)drop,
+							 (int)cli_count_list(drop)))
+				continue;
+			if (++vars > CLI_ENV_VARS_MAX) {
+				snprintf(err, errlen, "more than %d environment variables (Cove's "
+					 "limit for a job)", CLI_ENV_VARS_MAX);
+				return -1;
+			}
+			if (l > cap - pos) {
+				snprintf(err, errlen, "environment longer than %zu bytes (Cove's limit "
+					 "for a job)", cap);
+				return -1;
+			}
+			memcpy(out + pos, e, l);
+			pos += l;
+		}
+	}
+	return (long)pos;
 }
 
 void cli_job_line_command(const char *line, size_t n, char *out, size_t len)

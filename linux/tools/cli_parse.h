@@ -21,7 +21,9 @@
  */
 #define CLI_JOB_LINE_MAX 1024	/* JOB_LINE_MAX: args, env and option words */
 #define CLI_JOB_ARGS_MAX 64	/* JOB_ARGS_MAX: argv entries, path included */
-#define CLI_JOB_ENV_MAX 60	/* JOB_ARGS_MAX - 4: Cove adds its own four */
+#define CLI_JOB_ENV_MAX 60	/* variables an env= word carries (short lines only) */
+#define CLI_ENV_BYTES_MAX 65536	/* JOB_ENV_MAX: an environment from the proxy, NULs included */
+#define CLI_ENV_VARS_MAX 1024	/* JOB_ENV_VARS_MAX */
 #define CLI_JOB_PATH_MAX 256	/* sizeof(job_spec.path), NUL included */
 #define CLI_JOB_RANKS_MAX 256	/* JOB_MAX_RANKS */
 #define CLI_JOB_COUNT_MAX 100000	/* job_parse_uint's ceiling */
@@ -57,6 +59,9 @@ struct cli_job {
 	const char *pagesize;		/* "4K", "2M" or "1G" */
 	const char *cwd;		/* the host directory it starts in, or NULL */
 	bool proxy;			/* its launcher serves offloaded calls (proxy=1) */
+	uint32_t env_size;		/* >0: its environment, that many bytes, is the
+					 * proxy's to give (envsize=); env is not used */
+	bool gdb;			/* rank 0 stops for the launcher's gdb server (gdb=1) */
 };
 
 /* Longest cwd Cove keeps for a job, NUL included (its HOSTFILE_PATH_MAX). */
@@ -77,14 +82,20 @@ struct cli_job {
 int cli_build_job_line(const struct cli_job *job, char *out, size_t len, char *err,
 		       size_t errlen);
 
+/* Whether one of the nset "NAME=VALUE" of set is named name. */
+bool cli_env_lookup(char *const *set, int nset, const char *name);
 /*
- * Whether `cove run` hands its own environment variable "NAME=VALUE" on to
- * the job: what an MPI launcher tells each rank (PMI_*, PMIX_*, MPI_LOCAL*,
- * OMPI_COMM_WORLD_*), so PMI_FD names the launcher's socket, which the job
- * reaches at the same number; and what srun tells each task of its place
- * (SLURM_PROCID, SLURM_LOCALID, SLURM_NODEID, the step's counts).
+ * The environment `cove run` gives its job, as srun and mpiexec give theirs
+ * to a task: the nset "NAME=VALUE" of --env first, then each variable of
+ * environ ("NAME=VALUE" each, NULL-ended) not set there, in order, except
+ * those named in drop (NULL-ended list of names; e.g. OMP_NUM_THREADS when
+ * --threads said how many). Entries of environ without '=' are skipped.
+ * Written to out as "NAME=VALUE\0" each: its length in bytes, or -1 with
+ * a message in err (a bad --env, more than CLI_ENV_VARS_MAX variables or
+ * CLI_ENV_BYTES_MAX bytes, or more than cap).
  */
-bool cli_env_forwarded(const char *entry);
+long cli_env_block(char *const *set, int nset, char *const *environ_, const char *const *drop,
+		   char *out, size_t cap, char *err, size_t errlen);
 
 /*
  * The command of a job line: from the program word on (the options before

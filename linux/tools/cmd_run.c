@@ -8,14 +8,17 @@
  * enclave owner's as the owner (the module decides who may launch).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include "cove.h"
+#include "gdb_stub.h"
 #include "lcall.h"
 #include "proxy.h"
 
@@ -27,6 +30,8 @@ struct run_args {
 	char cpu_list[700];
 	char **env;
 	char exe[PATH_MAX];
+	uint16_t gdb_port;		/* --gdb: 0 none */
+	bool times;			/* --times: what the ranks used, once it ended */
 };
 
 static const char *parse_pagesize(const char *s)
@@ -71,6 +76,13 @@ static void parse_option(struct run_args *a, int c)
 		break;
 	case 's':
 		a->job.share = true;
+		break;
+	case 'T':
+		a->times = true;
+		break;
+	case 'g':
+		a->gdb_port = (uint16_t)arg_uint("--gdb", optarg, 1, 65535);
+		a->job.gdb = true;
 		break;
 	}
 }
@@ -131,16 +143,14 @@ static void parse_args(int argc, char **argv, struct run_args *a)
 		{ "pagesize", required_argument, NULL, 'P' },
 		{ "env", required_argument, NULL, 'e' },
 		{ "share", no_argument, NULL, 's' },
+		{ "gdb", required_argument, NULL, 'g' },
+		{ "times", no_argument, NULL, 'T' },
 		HELP_OPTION,
 		{ 0 },
 	};
-	size_t nenviron = 0;
 	int c;
 
-	/* Room for every --env and every variable forward_launcher_env passes on. */
-	for (char **e = environ; e && *e; e++)
-		nenviron++;
-	a->env = calloc((size_t)argc + nenviron, sizeof(*a->env));
+	a->env = calloc((size_t)argc + 1, sizeof(*a->env));
 	if (!a->env)
 		fail("out of memory");
 	a->job.env = a->env;
@@ -171,6 +181,8 @@ static void parse_args(int argc, char **argv, struct run_args *a)
 		usage_error("missing enclave id");
 	if (optind >= argc)
 		usage_error("missing the program to run (cove run ID [options] -- EXE ARGS...)");
+	if (a->gdb_port && a->job.ranks > 1)
+		usage_error("--gdb debugs one process: not with --ranks %u", a->job.ranks);
 	if (a->job.ranks && a->job.cpus && a->job.ranks > cli_cpu_count(a->cpus))
 		usage_error("--ranks %u but only %u CPUs in --cpus %s", a->job.ranks,
 			    cli_cpu_count(a->cpus), a->cpu_list);
@@ -207,27 +219,39 @@ static bool share_among_local_ranks(struct run_args *a, int fd)
 	return true;
 }
 
-/* What a launcher told this rank goes to the job, unless --env said otherwise. */
-static void forward_launcher_env(struct run_args *a)
+/*
+ * The job's environment is ours, as a task's is srun's or mpiexec's: what
+ * a launcher told this rank (PMI_FD, PMIX_*, OMPI_MCA_*, SLURM_PROCID...)
+ * reaches it whole, however long. --env adds or replaces; --threads sets
+ * OMP_NUM_THREADS, so an inherited one would only contradict it. Cove
+ * fetches it from us (COVE_LC_ENV) as the job starts.
+ */
+static void build_job_env(struct run_args *a)
 {
+	static const char *const drop_omp[] = { "OMP_NUM_THREADS", NULL };
+	static char pmix_gds[] = "PMIX_MCA_gds=hash";
+	static char block[CLI_ENV_BYTES_MAX];
+	char err[200];
+	long len;
 
-	for (char **e = environ; e && *e; e++) {
-		size_t name = strcspn(*e, "=");
-		bool given = false;
+	/*
+	 * A PMIx client (an Open MPI rank) reads its job's data from a store
+	 * the PMIx server keeps in shared memory on the host, locked with
+	 * process-shared pthread locks: the job's copy of a host mapping
+	 * cannot share them. PMIx's "hash" store asks the server over its
+	 * socket instead, which offload carries. Unless the user chose one.
+	 */
+	if (getenv("PMIX_NAMESPACE") && !getenv("PMIX_MCA_gds") &&
+	    !cli_env_lookup(a->env, a->job.nenv, "PMIX_MCA_gds"))
+		a->env[a->job.nenv++] = pmix_gds;
+	len = cli_env_block(a->env, a->job.nenv, environ,
+				 a->job.threads ? drop_omp : NULL, block, sizeof(block), err,
+				 sizeof(err));
 
-		if (!cli_env_forwarded(*e))
-			continue;
-		for (int i = 0; i < a->job.nenv && !given; i++)
-			given = !strncmp(a->env[i], *e, name + 1);
-		if (given)
-			continue;
-		if (strpbrk(*e, " \t\n\"")) {
-			warn("%.*s not passed to the job: a job line cannot carry its value",
-			     (int)name, *e);
-			continue;
-		}
-		a->env[a->job.nenv++] = *e;
-	}
+	if (len < 0)
+		usage_error("%s", err);
+	lcall_set_env(block, (size_t)len);
+	a->job.env_size = (uint32_t)len;
 }
 
 /* Cove opens the program through us, by host path: make it absolute. */
@@ -261,6 +285,48 @@ static void __attribute__((noreturn)) launch_refused(int fd, int err, const stru
 	}
 }
 
+/*
+ * A job killed by a signal ends `cove run` by the same signal, so that its
+ * parent sees what it would see of the program run without Cove: an MPI
+ * launcher or srun tells "killed by SIGINT" from "exited 130", and reports
+ * and cleans up differently. The job's core file, if any, is written
+ * already; this process leaves none of its own.
+ */
+static void __attribute__((noreturn)) exit_by_signal(int sig)
+{
+	struct rlimit no_core = { 0, 0 };
+	sigset_t set;
+
+	fflush(NULL);
+	setrlimit(RLIMIT_CORE, &no_core);
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	_exit(128 + sig);	/* a signal whose default is not to end the process */
+}
+
+/* --times: as time(1) does, on stderr, once the job ended; the module kept it. */
+static void print_times(int fd, uint32_t id, uint32_t job)
+{
+	struct job_usage ju;
+	char prefix[48];
+	uint64_t ms;
+
+	fflush(stdout);
+	if (!job_usage_get(fd, id, job, &ju) || !(ju.u.flags & COVE_JOB_ENDED)) {
+		fprintf(stderr, "cove run: job %u: no usage (the cove module does not keep it)\n",
+			job);
+		return;
+	}
+	ms = ju.u.wall_ns / 1000000U;
+	snprintf(prefix, sizeof(prefix), "cove run: job %u: ", job);
+	fprintf(stderr, "%swall %" PRIu64 ".%03u s\n", prefix, ms / 1000,
+		(unsigned int)(ms % 1000));
+	job_usage_text(stderr, prefix, &ju);
+}
+
 static int run_main(int argc, char **argv)
 {
 	static struct run_args a;
@@ -268,10 +334,10 @@ static int run_main(int argc, char **argv)
 	static char cwd[CLI_JOB_CWD_MAX];
 	struct cove_launch req;
 	char err[256];
-	int fd;
+	int fd, rc;
 
 	parse_args(argc, argv, &a);
-	forward_launcher_env(&a);
+	build_job_env(&a);
 	resolve_program(&a, argv[optind]);
 	a.job.argv = argv + optind + 1;
 	a.job.argc = argc - optind - 1;
@@ -280,6 +346,9 @@ static int run_main(int argc, char **argv)
 	a.job.proxy = true;
 	if (cli_build_job_line(&a.job, line, sizeof(line), err, sizeof(err)) < 0)
 		usage_error("%s", err);
+	/* The port is taken before the job exists: a busy one fails the command, not the job. */
+	if (a.gdb_port)
+		gdbstub_listen(a.gdb_port);
 	fd = cove_open();
 	if (share_among_local_ranks(&a, fd) &&
 	    cli_build_job_line(&a.job, line, sizeof(line), err, sizeof(err)) < 0)
@@ -294,7 +363,13 @@ static int run_main(int argc, char **argv)
 	/* A closed stdout must fail the job's write, not kill its server. */
 	signal(SIGPIPE, SIG_IGN);
 	fd = proxy_setup(fd, a.id, req.job);
-	return lcall_serve(fd, a.id, req.job);
+	gdbstub_start(fd, a.id, req.job);
+	rc = lcall_serve(fd, a.id, req.job);
+	if (a.times)
+		print_times(fd, a.id, req.job);
+	if (lcall_term_signal())
+		exit_by_signal(lcall_term_signal());
+	return rc;
 }
 
 const struct cove_cmd cmd_run = {
@@ -310,7 +385,8 @@ const struct cove_cmd cmd_run = {
 	"This command is the job's host proxy: the calls Cove does not serve itself\n"
 	"(files, sockets, pipes, ...; see 'cove syscalls') are made here, with the rights\n"
 	"of whoever runs it. The job's output is this command's, and this command exits\n"
-	"with the job's status (128 + N if killed by signal N). Ctrl-C and other signals\n"
+	"with the job's status, or dies by the signal that killed it (a shell shows\n"
+	"128 + N). Ctrl-C and other signals\n"
 	"sent here reach the job; Ctrl-C again kills it. Root, and the enclave's owner,\n"
 	"may run jobs (see cove chown).\n"
 	"\n"
@@ -322,19 +398,27 @@ const struct cove_cmd cmd_run = {
 	"Cores are shared, round robin, only among jobs started with --share.\n"
 	"\n"
 	"Descriptors this command inherited are the job's, at the same numbers (a\n"
-	"launcher's PMI socket, say), and the variables an MPI launcher sets for each\n"
-	"rank (PMI_*, PMIX_*, MPI_LOCAL*, OMPI_COMM_WORLD_*) are passed to the job,\n"
-	"as are srun's SLURM_PROCID, SLURM_LOCALID, SLURM_NODEID and the step's counts.\n"
+	"launcher's PMI socket, say), and so is its environment, as srun's and\n"
+	"mpiexec's are their tasks' (up to 1024 variables, 64 KiB).\n"
 	"\n"
 	"  -n, --ranks N        run N copies (ranks), each on its own share of the cores\n"
 	"  -c, --cpus LIST      the job's CPUs, numbered inside the enclave\n"
 	"  -t, --threads N      cores and OMP_NUM_THREADS per rank (default 1 with -n,\n"
 	"                       else the rank's CPUs)\n"
 	"      --share          share cores with other jobs that share (round robin)\n"
+	"      --times          once the job ended, print on stderr its wall time and what\n"
+	"                       it used as Cove counted it (user and system CPU time, peak\n"
+	"                       memory, minor faults), all ranks' and each rank's\n"
 	"      --heap SIZE      heap, mapped whole at start (default 64M)\n"
 	"      --stack SIZE     stack (default 8M)\n"
 	"      --large-pages    allow 1 GiB pages (same as --pagesize 1G)\n"
 	"      --pagesize P     the largest page for the job's memory: 4K, 2M (default), 1G\n"
-	"  -e, --env NAME=VALUE add an environment variable (repeatable; no blanks or quotes)\n"
+	"  -e, --env NAME=VALUE set an environment variable for the job (repeatable)\n"
+	"      --gdb PORT       debug the job with gdb: it stops before its first\n"
+	"                       instruction and this command serves gdb's remote protocol\n"
+	"                       on 127.0.0.1:PORT (gdb EXE -ex 'target remote :PORT');\n"
+	"                       breakpoints, steps, registers, memory, threads. One\n"
+	"                       process: not with --ranks; children it forks are not\n"
+	"                       debugged\n"
 	"  -h, --help           this text\n",
 };

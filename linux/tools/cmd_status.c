@@ -5,7 +5,9 @@
  * so we ask for each and skip the absent ones (ENOENT). Anyone may ask;
  * physical addresses and fault reports come only to root (the module
  * withholds them and says so: COVE_STATUS_REDACTED). Each enclave's jobs
- * come from a second request (COVE_IOC_JOBS), listed under the table.
+ * come from a second request (COVE_IOC_JOBS), listed under the table; the
+ * last few that ended, with what their ranks used (COVE_IOC_JOB_USAGE),
+ * in --json and the one-enclave view.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -16,19 +18,28 @@
 
 #define JOBS_MAX 256		/* listed per enclave: one per core */
 
-/* An enclave's jobs, oldest first: what the module knows of them. */
+/*
+ * An enclave's jobs, oldest first: what the module knows of them. Those
+ * that ended (COVE_JOB_ENDED) have their usage in ended[], in list order.
+ */
 struct job_list {
-	uint32_t n, total;
+	uint32_t n, total, nended;
 	struct cove_job_info job[JOBS_MAX];
+	struct job_usage ended[COVE_JOBS_ENDED_MAX];
 };
+
+static bool job_ended(const struct cove_job_info *j)
+{
+	return j->flags & COVE_JOB_ENDED;
+}
 
 static void jobs_get(int fd, uint32_t id, struct job_list *l)
 {
 	struct cove_jobs req = {
-		.id = id, .nr = JOBS_MAX, .buf_ptr = (uintptr_t)l->job,
+		.id = id, .nr = JOBS_MAX, .flags = COVE_JOBS_ENDED, .buf_ptr = (uintptr_t)l->job,
 	};
 
-	l->n = l->total = 0;
+	l->n = l->total = l->nended = 0;
 	if (ioctl(fd, COVE_IOC_JOBS, &req)) {
 		if (errno != ENOENT && errno != ENOTTY)	/* gone, or an older module */
 			warn("jobs of enclave %u: %s", id, strerror(errno));
@@ -36,6 +47,11 @@ static void jobs_get(int fd, uint32_t id, struct job_list *l)
 	}
 	l->n = req.nr < JOBS_MAX ? req.nr : JOBS_MAX;	/* never trust a count */
 	l->total = req.total;
+	for (uint32_t i = 0; i < l->n; i++) {
+		/* Never more than the module lists; any past that are not shown. */
+		if (job_ended(&l->job[i]) && l->nended < COVE_JOBS_ENDED_MAX)
+			job_usage_get(fd, id, l->job[i].job, &l->ended[l->nended++]);
+	}
 }
 
 /* One job's columns: its cores are the enclave's own numbers, as --cpus takes them. */
@@ -92,6 +108,8 @@ static void print_jobs(const struct cove_status *st, const struct job_list *jobs
 		WIDEST(w[4], head.ranks);
 		for (unsigned int e = 0; e < n; e++) {
 			for (unsigned int i = 0; i < jobs[e].n; i++) {
+				if (job_ended(&jobs[e].job[i]))
+					continue;	/* print_ended's */
 				job_format(st[e].id, &jobs[e].job[i], &r);
 				count++;
 				if (pass) {
@@ -113,11 +131,81 @@ static void print_jobs(const struct cove_status *st, const struct job_list *jobs
 	}
 }
 
+/* What both JSON job lists print of a job: its command escaped, its cores, its user. */
+static void json_job_fields(const struct cove_job_info *j, char *esc, size_t esc_len,
+			    char *cpus, size_t cpus_len, char *name, size_t name_len)
+{
+	static char cmd[COVE_JOB_CMD_MAX];
+	uint64_t mask[CLI_CPU_WORDS];
+
+	cli_job_line_command(j->cmd, sizeof(j->cmd), cmd, sizeof(cmd));
+	cli_json_escape(cmd, strlen(cmd), esc, esc_len);
+	MASK_COPY(mask, j->cpus);
+	cli_format_cpulist(mask, cpus, cpus_len);
+	user_name(j->uid, name, name_len);
+}
+
+/*
+ * The last jobs that ended, oldest first, with what their ranks used:
+ * "ended_jobs", apart from "jobs" (those running), which keeps its meaning.
+ */
+static void print_json_ended(const struct job_list *l)
+{
+	static char esc[COVE_JOB_CMD_MAX * 6 + 1];
+	char cpus[700], name[CLI_NAME_MAX + 12];
+	unsigned int k = 0;
+
+	printf(", \"ended_jobs\": [");
+	for (unsigned int i = 0; i < l->n && k < l->nended; i++) {
+		const struct cove_job_info *j = &l->job[i];
+
+		if (!job_ended(j))
+			continue;
+		json_job_fields(j, esc, sizeof(esc), cpus, sizeof(cpus), name, sizeof(name));
+		printf("%s{\"job\": %u, \"uid\": %u, \"user\": \"%s\", \"number\": %u, "
+		       "\"ranks\": %u, \"cpu_list\": \"%s\", \"command\": \"%s\", \"status\": %d, ",
+		       k ? ", " : "", j->job, j->uid, name, j->number, j->ranks, cpus, esc,
+		       j->status);
+		job_usage_json(&l->ended[k++]);
+		printf("}");
+	}
+	printf("]");
+}
+
+/* The one-enclave view: the last jobs that ended and what their ranks used. */
+static void print_ended(const struct job_list *l)
+{
+	static char cmd[COVE_JOB_CMD_MAX];
+	char name[CLI_NAME_MAX + 12], wall[32];
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < l->n && k < l->nended; i++) {
+		const struct cove_job_info *j = &l->job[i];
+		const struct job_usage *ju;
+		uint64_t ms;
+
+		if (!job_ended(j))
+			continue;
+		ju = &l->ended[k++];
+		if (k == 1)
+			printf("ended jobs (the last %d at most):\n", COVE_JOBS_ENDED_MAX);
+		cli_job_line_command(j->cmd, sizeof(j->cmd), cmd, sizeof(cmd));
+		ms = ju->u.wall_ns / 1000000U;
+		snprintf(wall, sizeof(wall), "%" PRIu64 ".%03u", ms / 1000, (unsigned int)(ms % 1000));
+		printf("job %u (%s, %u rank%s, status %#x, %s s): %s\n", j->job,
+		       user_name(j->uid, name, sizeof(name)), j->ranks, j->ranks == 1 ? "" : "s",
+		       (unsigned int)j->status, wall, cmd);
+		job_usage_text(stdout, "  ", ju);
+	}
+}
+
 static void print_json_jobs(const struct job_list *l)
 {
-	static char cmd[COVE_JOB_CMD_MAX], esc[COVE_JOB_CMD_MAX * 6 + 1];
+	static char esc[COVE_JOB_CMD_MAX * 6 + 1];
 	char cpus[700], name[CLI_NAME_MAX + 12];
 	uint64_t mask[CLI_CPU_WORDS];
+
+	const char *comma = "";
 
 	printf(", \"jobs\": [");
 	for (unsigned int i = 0; i < l->n; i++) {
@@ -125,14 +213,13 @@ static void print_json_jobs(const struct job_list *l)
 		bool running = j->flags & COVE_JOB_RUNNING;
 		const char *sep = "";
 
-		cli_job_line_command(j->cmd, sizeof(j->cmd), cmd, sizeof(cmd));
-		cli_json_escape(cmd, strlen(cmd), esc, sizeof(esc));
-		MASK_COPY(mask, j->cpus);
-		cli_format_cpulist(mask, cpus, sizeof(cpus));
-		user_name(j->uid, name, sizeof(name));
+		if (job_ended(j))
+			continue;	/* in ended_jobs */
+		json_job_fields(j, esc, sizeof(esc), cpus, sizeof(cpus), name, sizeof(name));
+		MASK_COPY(mask, j->cpus);	/* the "cpus" array below */
 		printf("%s{\"job\": %u, \"uid\": %u, \"user\": \"%s\", \"running\": %s, "
 		       "\"number\": %u, \"ranks\": %u, \"shared\": %s, \"killed\": %s, "
-		       "\"cpus\": [", i ? ", " : "", j->job, j->uid, name,
+		       "\"cpus\": [", comma, j->job, j->uid, name,
 		       running ? "true" : "false", j->number, j->ranks,
 		       j->flags & COVE_JOB_SHARED ? "true" : "false",
 		       j->flags & COVE_JOB_ORPHAN ? "true" : "false");
@@ -144,8 +231,10 @@ static void print_json_jobs(const struct job_list *l)
 		}
 		printf("], \"cpu_list\": \"%s\", \"command\": \"%s\"}", running ? cpus : "",
 		       esc);
+		comma = ", ";
 	}
 	printf("], \"jobs_listed_all\": %s", l->total > l->n ? "false" : "true");
+	print_json_ended(l);
 }
 
 /* What one table row shows, formatted. */
@@ -390,6 +479,7 @@ static int status_main(int argc, char **argv)
 			print_table(st, 1);
 			print_details(&st[0]);
 			print_jobs(st, jobs, 1);
+			print_ended(&jobs[0]);
 		}
 		return 0;
 	}
@@ -428,7 +518,10 @@ const struct cove_cmd cmd_status = {
 	"owner (USER:GROUP, - for root only). For one enclave, also its boot time, exit\n"
 	"status and fault report. Then each running job: its enclave, job id, the user\n"
 	"who launched it, its cores (numbered inside the enclave; \"shared\" if it shares\n"
-	"them, \"starting\" before it runs), ranks and command. Anyone may ask; memory\n"
+	"them, \"starting\" before it runs), ranks and command. For one enclave, and in\n"
+	"JSON (\"ended_jobs\"), also the last 16 jobs that ended: their status, wall time\n"
+	"and what their ranks used as Cove counted it (user and system CPU time, peak\n"
+	"memory, minor faults), the whole job's and each rank's. Anyone may ask; memory\n"
 	"ranges (physical addresses) and fault reports are shown to root only.\n"
 	"\n"
 	"  --json      the same as JSON (an array, or one object with ID)\n"

@@ -35,6 +35,7 @@ int main(int argc, char **argv)
 {
 	const char *name = argc > 1 ? argv[1] : NULL;
 
+	cli_crash_report_install();
 	if (!name) {
 		fputs("cove: missing command (see 'cove --help')\n", stderr);
 		return EXIT_USAGE;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include "../module/cove_uapi.h"
 #include "cli_parse.h"
@@ -47,6 +48,8 @@ extern const struct cove_cmd cmd_create, cmd_destroy, cmd_restart, cmd_status, c
 extern const struct cove_cmd *cove_current;
 
 void __attribute__((format(printf, 1, 2), noreturn)) usage_error(const char *fmt, ...);
+/* A crash of cove itself names itself and where on stderr, then dies by its signal. */
+void cli_crash_report_install(void);
 void __attribute__((format(printf, 1, 2), noreturn)) fail(const char *fmt, ...);
 void __attribute__((format(printf, 1, 2))) warn(const char *fmt, ...);
 
@@ -75,6 +78,21 @@ const char *cove_device(void);
 void cove_moved(int fd);
 /* COVE_IOC_STATUS of one enclave; false if there is no such enclave. */
 bool cove_status(int fd, uint32_t id, struct cove_status *st);
+/* What an ended job's ranks used (usage.c): one rank per enclave core at most. */
+#define USAGE_RANKS_MAX 64
+struct job_usage {
+	struct cove_job_usage u;	/* nr: ranks in rank[], 0 unless COVE_JOB_USAGE */
+	struct cove_rank_times rank[USAGE_RANKS_MAX];
+};
+/* COVE_IOC_JOB_USAGE of job in enclave id; false (all zero) if unknown or not asked. */
+bool job_usage_get(int fd, uint32_t id, uint32_t job, struct job_usage *out);
+/* "reported", "refused" or "none". */
+const char *job_usage_state(const struct job_usage *ju);
+/* Its JSON members, from "wall_s" to "rank_usage" (no braces). */
+void job_usage_json(const struct job_usage *ju);
+/* Lines for people, each starting with prefix: the job's sums, then each rank's. */
+void job_usage_text(FILE *f, const char *prefix, const struct job_usage *ju);
+
 /* End the command for an ioctl failure with errno err; what names the request. */
 void __attribute__((noreturn)) cove_ioctl_fail(int err, uint32_t id, const char *what);
 

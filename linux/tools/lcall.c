@@ -26,8 +26,10 @@
 #include <linux/futex.h>
 #include <time.h>
 #include <unistd.h>
+#include <cove/debug_abi.h>
 #include <cove/pisces_abi.h>
 #include "cove.h"
+#include "gdb_stub.h"
 #include "host_path.h"
 #include "lcall.h"
 #include "proxy.h"
@@ -65,6 +67,7 @@ struct lcall_server {
 	volatile int wait_error;	/* an errno that ended serving, or 0 */
 	int workers_left;		/* server threads still serving (atomic) */
 	struct lcall_worker *workers;	/* LC_THREADS of them */
+	pthread_t main;			/* runs lc_main: a worker that stops wakes it */
 };
 
 /* One serving thread: its payload buffer, both ways. */
@@ -82,6 +85,34 @@ struct lcall_worker {
  * one thread left is the worker that forked.
  */
 static struct lcall_server lc_server;
+
+/* The job's environment: set once by `cove run` before serving, read-only after. */
+static const char *lc_env;
+static size_t lc_env_len;
+
+void lcall_set_env(const char *block, size_t len)
+{
+	lc_env = block;
+	lc_env_len = len;
+}
+
+/* COVE_LC_ENV: the environment from offset arg0 on; arg0 of the reply its whole size. */
+static int lc_env_read(char *buf, const struct cove_lcall *rq, struct cove_lcall *lc)
+{
+	size_t n;
+
+	if (rq->arg[0] > lc_env_len)
+		return -EINVAL;
+	n = lc_env_len - rq->arg[0];
+	if (n > rq->arg[1])
+		n = rq->arg[1];	/* what fits Cove's slot */
+	if (n > COVE_LCALL_PAYLOAD_MAX)
+		n = COVE_LCALL_PAYLOAD_MAX;
+	memcpy(buf, lc_env + rq->arg[0], n);
+	lc->len = (uint32_t)n;
+	lc->arg[0] = lc_env_len;
+	return 0;
+}
 static struct lcall_worker lc_workers[LC_THREADS];
 
 /*
@@ -223,11 +254,20 @@ static int lc_stat(struct lcall_server *s, char *buf, const struct cove_lcall *r
 	return 0;
 }
 
+/* The signal that killed the job (0 if none): `cove run` then dies by it too. */
+static int lc_term_signal;
+
+int lcall_term_signal(void)
+{
+	return lc_term_signal;
+}
+
 /* The exit status `cove run` ends with: the shell's convention. */
 static int job_exit_status(struct lcall_server *s, int status)
 {
 	fflush(stdout);
 	if (WIFSIGNALED(status)) {
+		lc_term_signal = WTERMSIG(status);
 		/* As a shell says it: "core dumped" only when Cove wrote the file. */
 		warn("job %u was killed by signal %d (%s)%s", s->job, WTERMSIG(status),
 		     strsignal(WTERMSIG(status)), WCOREDUMP(status) ? " (core dumped)" : "");
@@ -357,6 +397,11 @@ static void lc_serve_one(struct lcall_server *s, char *buf, struct cove_lcall *l
 	int64_t r;
 	int rc = 0;
 
+	/* A stop of a debugged job: answered with gdb's next request. */
+	if (rq.op == COVE_LC_DEBUG) {
+		gdbstub_lcall(lc, buf, COVE_LCALL_PAYLOAD_MAX);
+		return;
+	}
 	memset(lc->arg, 0, sizeof(lc->arg));
 	lc->len = 0;
 	switch (rq.op) {
@@ -390,6 +435,9 @@ static void lc_serve_one(struct lcall_server *s, char *buf, struct cove_lcall *l
 		pthread_mutex_lock(&s->lock);
 		lc->arg[0] = (uint64_t)proxy_exec(lc_is_handle);
 		pthread_mutex_unlock(&s->lock);
+		break;
+	case COVE_LC_ENV:
+		rc = lc_env_read(buf, &rq, lc);
 		break;
 	case COVE_LC_JOB_EXIT:
 		break;
@@ -431,14 +479,27 @@ static void kill_job(struct lcall_server *s, int times)
 		warn("stopping job %u (interrupt twice more to stop waiting for it)", s->job);
 	if (ioctl(s->fd, COVE_IOC_KILL, &k) && errno != ESRCH)
 		warn("cannot stop job %u: %s", s->job, strerror(errno));
+	/* A job stopped for gdb is waiting for it: it ends now, gdb or not. */
+	gdbstub_kill();
 }
 
 /* Pass a signal sent to us on to the job's ranks, as if it had been sent to them. */
 static bool forward_signal(struct lcall_server *s, int sig)
 {
 	struct cove_signal req = { .id = s->id, .job = s->job, .sig = (uint32_t)sig };
+	int rc = ioctl(s->fd, COVE_IOC_SIGNAL, &req);
 
-	if (!ioctl(s->fd, COVE_IOC_SIGNAL, &req))
+	/*
+	 * Every rank dies of it: end now, as the ranks would on Linux. An MPI
+	 * launcher SIGKILLs the other ranks once one has died of its Ctrl-C;
+	 * waiting here for the ranks' exits made them die of that instead.
+	 */
+	if (rc == COVE_SIGNAL_ENDS_JOB && !s->forked) {
+		s->exit_status = sig & 0x7f;
+		s->ended = true;
+		return true;
+	}
+	if (!rc)
 		return true;
 	if (errno != ESRCH)
 		warn("cannot pass %s to job %u: %s", strsignal(sig), s->job, strerror(errno));
@@ -519,6 +580,12 @@ static void *lc_worker_main(void *arg)
 		}
 	}
 	__atomic_sub_fetch(&s->workers_left, 1, __ATOMIC_RELEASE);
+	/*
+	 * The job may have ended: lc_main should know now, not at its next
+	 * tick. A launcher whose ranks die by Ctrl-C counts the first to go,
+	 * then kills the others, which must not still be waiting.
+	 */
+	pthread_kill(s->main, LC_WAKE_SIGNAL);
 	return NULL;
 }
 
@@ -592,11 +659,13 @@ static void lc_main(struct lcall_server *s, const sigset_t *forward)
 {
 	struct timespec tick = { .tv_sec = 0, .tv_nsec = LC_POLL_MS * 1000000L };
 	int interrupts = 0;
+	sigset_t waited = *forward;
 
+	sigaddset(&waited, LC_WAKE_SIGNAL);	/* from a worker that stopped */
 	while (!s->ended && __atomic_load_n(&s->workers_left, __ATOMIC_ACQUIRE)) {
-		int sig = sigtimedwait(forward, NULL, &tick);
+		int sig = sigtimedwait(&waited, NULL, &tick);
 
-		if (sig <= 0 || s->rank)
+		if (sig <= 0 || sig == LC_WAKE_SIGNAL || s->rank)
 			continue;
 		if (sig == SIGINT && interrupts > 0 && !s->forked)
 			kill_job(s, interrupts);
@@ -636,6 +705,7 @@ static void lc_fork_child(uint32_t job, bool rank, _Atomic int *ready)
 	s->ended = false;
 	s->wait_error = 0;
 	lc_signals_setup(&forward);
+	s->main = pthread_self();
 	lc_start_workers(s);
 	lc_main(s, &forward);
 	_exit(s->wait_error ? 1 : 0);
@@ -655,10 +725,12 @@ int lcall_serve(int fd, uint32_t id, uint32_t job)
 	/* The proxies we fork for forked processes end alone: nothing to wait for. */
 	signal(SIGCHLD, SIG_IGN);
 	lc_signals_setup(&forward);
+	s->main = pthread_self();
 	lc_start_workers(s);
 	lc_main(s, &forward);
 	if (s->wait_error || !s->ended)
 		wait_failed(s, s->wait_error ? s->wait_error : ESRCH);
+	gdbstub_job_ended(s->exit_status);
 	/* Workers still in a host call for the dead job go with the process. */
 	return job_exit_status(s, s->exit_status);
 }

@@ -73,8 +73,7 @@ static void proxy_placeholder_set(int64_t fd, bool on)
 		atomic_store(&proxy_placeholder[fd], on);
 }
 
-/* Move fd to the lowest free private number, close-on-exec. */
-static int proxy_private_fd(int fd)
+int proxy_private_fd(int fd)
 {
 	int n = fcntl(fd, F_DUPFD_CLOEXEC, PROXY_FD_PRIVATE);
 

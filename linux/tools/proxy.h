@@ -35,6 +35,11 @@ int64_t proxy_fd_reserve(uint64_t min, uint64_t exact);
 int64_t proxy_fd_release(uint64_t fd);
 /* COVE_LC_FD_LIST: the job's host descriptors into buf (uint32_t each). */
 int64_t proxy_fd_list(void *buf, uint32_t cap, uint32_t *len);
+/*
+ * Move fd to the lowest free private number (out of the job's way, which
+ * it can neither close nor copy), close-on-exec; fails with a message.
+ */
+int proxy_private_fd(int fd);
 /* Whether nr is a call Cove may forward (its syscall list says so). */
 bool proxy_call_allowed(uint64_t nr);
 

@@ -21,10 +21,12 @@ fail() {
 #      [--emulator qemu|bochs]   (bochs: BIOS only, --mem in MiB)
 #      [--elf KERNEL]            (default: $ELF)
 #      [--initrd CPIO]           (the job initramfs: $BUILD/initramfs.cpio)
+#      [--serial2 CHARDEV]       (QEMU: a second serial port, COM2)
 boot() {
 	local smp=1 mem=128M firmware=bios cmdline="" timeout=180 emulator=qemu elf="$ELF"
-	local initrd="" cpu=max
-	if ! boot_opts_parse "cpu initrd elf emulator smp mem firmware cmdline timeout" "$@"; then
+	local initrd="" cpu=max serial2="" numa="" acpitable=""
+	local opts="cpu initrd elf emulator smp mem firmware cmdline timeout serial2 numa acpitable"
+	if ! boot_opts_parse "$opts" "$@"; then
 		fail "boot: bad option $boot_opts_bad"
 		return
 	fi
@@ -42,7 +44,9 @@ boot() {
 			--timeout "$timeout" 2>"$LOG.qemu"
 	else
 		scripts/qemu-run.sh --iso "$iso" --smp "$smp" --mem "$mem" --firmware "$firmware" \
-			--log "$LOG" --timeout "$timeout" --cpu "$cpu" 2>"$LOG.qemu"
+			--log "$LOG" --timeout "$timeout" --cpu "$cpu" ${numa:+--numa "$numa"} \
+			${acpitable:+--acpitable "$acpitable"} ${serial2:+--serial2 "$serial2"} \
+			2>"$LOG.qemu"
 	fi
 	STATUS=$?
 	rm -f "$iso"

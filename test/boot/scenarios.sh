@@ -205,3 +205,37 @@ scenario_cmdline_loglevel() {
 	expect_no_log "CPUs online"
 	expect_no_log "selftest:"
 }
+
+# NUMA (issue 19): with two emulated nodes the kernel's own self-tests
+# (allocator, address spaces, fork) pass on per-node allocators, and the
+# boot report shows both nodes.
+scenario_numa_two_nodes_selftests() {
+	boot --smp 2 --mem 512M --numa 2 --cmdline "selftest"
+	expect_status 0
+	expect_log "numa: 2 nodes"
+	expect_log_re "node1: cpus 1, [0-9]+ MiB"
+	expect_log "cove: 2/2 CPUs online, 511 MiB in partition"
+	expect_selftests_pass
+}
+
+# A firmware SRAT whose two nodes claim the same memory: one console line,
+# one node, and the boot goes on as without tables.
+scenario_numa_bad_srat_one_node() {
+	local srat="$BUILD/test/$SCENARIO.srat"
+	python3 - "$srat" <<'PY'
+import struct, sys
+def mem(pxm, base, size):
+    return struct.pack('<BBIHQQIIQ', 1, 40, pxm, 0, base, size, 0, 1, 0)
+body = struct.pack('<IQ', 1, 0) + mem(0, 0, 256 << 20) + mem(1, 128 << 20, 128 << 20)
+t = bytearray(b'SRAT' + struct.pack('<IB', 36 + len(body), 3) + b'\0' + b'COVE  ' +
+              b'BADSRAT ' + struct.pack('<III', 1, 0, 0) + body)
+t[9] = (-sum(t)) & 0xff
+open(sys.argv[1], 'wb').write(t)
+PY
+	boot --smp 2 --mem 256M --acpitable "$srat" --cmdline "selftest"
+	rm -f "$srat"
+	expect_status 0
+	expect_log "acpi: SRAT unusable (-22); one NUMA node"
+	expect_no_log "numa: 2 nodes"
+	expect_selftests_pass
+}

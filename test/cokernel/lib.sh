@@ -29,11 +29,14 @@ mark
 '
 
 # cokernel_vm [--smp N] [--mem SIZE] [--timeout S] [--append ARGS]
-#             [--add HOST:GUEST]... [--plugin SO,ARGS] -- 'commands'
+#             [--add HOST:GUEST]... [--plugin SO,ARGS] [--numa NODES] -- 'commands'
+# --numa: the host is NODES NUMA nodes (scripts/numa-args.sh; --mem in M).
 cokernel_vm() {
-	local smp=4 mem=2G timeout=300 append="movablecore=1G" adds=() plugin=()
+	local smp=4 mem=2G timeout=300 append="movablecore=1G" adds=() plugin=() numa="" a
+	local machine=()
 	while [ $# -gt 0 ]; do
 		case "$1" in
+		--numa) numa="$2"; shift 2 ;;
 		--add) adds+=(--add "$2"); shift 2 ;;
 		--plugin) plugin=(--plugin "$2"); shift 2 ;;
 		--smp) smp="$2"; shift 2 ;;
@@ -44,6 +47,11 @@ cokernel_vm() {
 		*) fail "cokernel_vm: bad option $1"; return ;;
 		esac
 	done
+	if [ -n "$numa" ]; then
+		while IFS= read -r a; do
+			machine+=(--qemu-arg "$a")
+		done < <(scripts/numa-args.sh "$numa" "$smp" "${mem%M}")
+	fi
 	local f
 	for f in "$COKERNEL_KO" "$COVECTL" "$ELF"; do
 		[ -f "$f" ] || { fail "missing $f (did it build?)"; return; }
@@ -52,6 +60,7 @@ cokernel_vm() {
 		--log "$LOG" --append "$append" \
 		--add "$COKERNEL_KO:/data/cove.ko" --add "$COVECTL:/data/covectl" \
 		--add "$ELF:/data/cove.elf" ${adds[@]+"${adds[@]}"} ${plugin[@]+"${plugin[@]}"} \
+		${machine[@]+"${machine[@]}"} \
 		-- "$COKERNEL_PRELUDE$1" 2>"$LOG.vm"
 	STATUS=$?
 	expect_no_log "INSMOD FAILED"

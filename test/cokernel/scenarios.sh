@@ -11,6 +11,10 @@
 # shellcheck source=test/cokernel/slurm.sh
 . test/cokernel/slurm.sh
 
+# Minutes each on 2 cores: started first (test/run.sh).
+# shellcheck disable=SC2034
+SCENARIOS_FIRST="slurm_jobs mpi_mpich cli_hundred_cycles mpi_openmpi apps_gdb"
+
 scenario_module_loads() {
 	cokernel_vm -- '
 ls -l /dev/cove
@@ -19,7 +23,9 @@ rmmod cove && echo "RMMOD ok"
 [ -e /dev/cove ] || echo "DEVICE gone"
 '
 	expect_status 0
-	expect_log "cove: loader ready (/dev/cove, ABI 2, memory block 128 MiB)"
+	local abi
+	abi=$(awk '$2 == "COVE_UAPI_VERSION" { print $3 }' linux/module/cove_uapi.h)
+	expect_log "cove: loader ready (/dev/cove, ABI $abi, memory block 128 MiB)"
 	# Everyone may open it; each request checks its own right (cove_owner.c).
 	expect_log_re "^crw-rw-rw- +1 0 +0 +10, +[0-9]+ .* /dev/cove"
 	expect_log "SYSFS ok"
@@ -467,13 +473,17 @@ check_back
 # host rings, and after hang_ms the enclave is hung, its job's cove run ends
 # non-zero, and cove restart boots it again as it was created. A boot core
 # busy with a job for longer than hang_ms is not hung: it answers the probe.
-# A create whose boot never ends does not hold up another create.
+# A create whose boot never ends does not hold up another create. The
+# host's NMI shows where the stuck core is, unguarded and behind the
+# protection layer (which must pass the NMI on to the kernel).
 scenario_cli_hang_restart() {
 	cokernel_vm --timeout 500 "${CLI_ADDS[@]}" \
 		--add "$BUILD/user/glibc/bench_noise:/data/bench_noise" -- '
 echo 1000 > /sys/module/cove/parameters/hang_ms
+# Unguarded: the NMI that makes a stuck core show where it is reaches Cove
+# directly; the guarded hang at the end goes through the layer.
 id=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf \
-	--cmdline fault_inject=on_request)
+	--cmdline "fault_inject=on_request protect=off")
 t0=$(date +%s)
 cove run $id --cpus 0 -- /data/bench_noise 8000 200000 > /dev/null; echo "RC busy $?"
 echo "BUSY took $(( $(date +%s) - t0 )) s"
@@ -493,6 +503,12 @@ cove status | sed "s/^/LIST /"
 echo "FAST took $(( $(date +%s) - t0 )) s"
 wait
 cove destroy $id2
+id3=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf --protect require \
+	--cmdline fault_inject=on_request)
+echo "GUARDED id $id3"
+cove run $id3 -- /data/kfault hang; echo "RC guarded hang $?"
+cove status $id3 --json | sed "s/^/STATUS guarded /"
+cove destroy $id3
 check_back
 '
 	expect_status 0
@@ -505,6 +521,16 @@ check_back
 		fail "the busy job took ${secs:-no} s, not the 2 s (twice hang_ms) that would show anything"
 	expect_log "RC hang 1"
 	expect_log_re "STATUS hang .*\"state\": *\"hung\".*\"report\": \"hung: the kernel did not answer the host's doorbell for [0-9]+ ms"
+	# The host's NMI made the stuck core say where it was: in the injected spin,
+	# with the system call that asked for it below.
+	expect_log_re "cove [0-9]+: \| NMI on cpu [0-9]+: stopped where it was"
+	expect_log_re "cove [0-9]+: \| RIP: .*<fault_hang\+"
+	expect_log_re "cove [0-9]+: \|   #[0-9]+ .*sys_cove_fault_inject"
+	# Every other core reports too (the stuck one may be any): the hang
+	# spins cpu 1 in a cross-CPU call, whose vector stays in service.
+	expect_log_re "cove [0-9]+: \| cpu 1 was here when stopped:"
+	expect_log_re "cove [0-9]+: \|   #0 .*\] fault_spin\+"
+	expect_log_re "cove [0-9]+: \| LAPIC: in service: 0xf0; pending"
 	expect_log "RC restart 0"
 	expect_log "restarting on the same cores and memory"
 	expect_log_re "STATUS restarted .*\"state\": *\"ready\".*\"cpu_list\": \"2-3\".*\"report\": \"\""
@@ -518,6 +544,19 @@ check_back
 	[ -n "$secs" ] && [ "$secs" -le 8 ] ||
 		fail "a create beside a booting one took ${secs:-?} s: it waited for the other's boot"
 	expect_log "RC slow 1"
+	# The guarded enclave may reuse the first one's id: only what follows its mark counts.
+	local gid guarded
+	gid=$(sed -n 's/^GUARDED id \([0-9]*\).*/\1/p' "$LOG" | tr -d '\r' | head -n 1)
+	guarded=$(tr -d '\r' < "$LOG" | sed -n '/^GUARDED id/,$p')
+	expect_log "RC guarded hang 1"
+	expect_log_re "STATUS guarded .*\"state\": *\"hung\".*\"guarded\": *\"svm\""
+	grep -qE "cove ${gid:-none}: \| NMI on cpu [0-9]+: stopped where it was" <<<"$guarded" ||
+		fail "the guarded enclave's console shows no NMI dump"
+	grep -qE "cove ${gid:-none}: \| RIP: .*<fault_hang\+" <<<"$guarded" ||
+		fail "the guarded enclave's NMI dump does not name fault_hang"
+	# The kernel's stop NMI to its other core goes through the layer as well.
+	grep -qE "cove ${gid:-none}: \| cpu 1 was here when stopped:" <<<"$guarded" ||
+		fail "the guarded enclave's other core did not report"
 	expect_all_back
 }
 
@@ -609,19 +648,16 @@ done
 	      awk '{ if ($4 < $3 - 16384 || $6 != $7) n++ } END { print n + 0 }')
 	[ "$(grep -ac '^BACK memfree' "$LOG")" = 100 ] || fail "expected 100 BACK lines"
 	[ "$bad" = 0 ] || fail "$bad cycles did not give every core and byte back"
+	# Linux's MemFree saws: it sinks some 700 KiB a cycle for ten to
+	# eighteen cycles, then its caches give back 6-10 MiB at once, and the
+	# peaks themselves vary by 3 MiB. A leak lowers the highest peak of
+	# the second half below the first's; each half holds three of them.
 	drift=$(grep -a '^BACK memfree' "$LOG" | tr -d '\r' | awk '
-		function median(a, n,   i, j, t) {
-			for (i = 2; i <= n; i++)
-				for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
-					t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-				}
-			return a[int((n + 1) / 2)]
-		}
-		NR >= 6 && NR <= 20 { early[++ne] = $4 }
-		NR >= 86 && NR <= 100 { late[++nl] = $4 }
-		END { print median(early, ne) - median(late, nl) }')
+		NR >= 6 && NR <= 50 && $4 > early { early = $4 }
+		NR >= 51 && NR <= 100 && $4 > late { late = $4 }
+		END { print early - late }')
 	[ -n "$drift" ] && [ "$drift" -le 3072 ] ||
-		fail "MemFree median drifted down ${drift:-?} KiB from cycles 6-20 to 86-100"
+		fail "MemFree peak drifted down ${drift:-?} KiB from cycles 6-50 to 51-100"
 }
 
 # Two enclaves at once, each with its own core and memory; one grows by a
@@ -923,11 +959,15 @@ scenario_insn_counts() {
 # addresses. The probe (user/offload_probe.c) lists a host directory, makes
 # and renames files there, uses a host pipe between two threads, and serves
 # a TCP echo that a host process talks to; busybox lists a host directory.
+# user/discard.c: bytes the proxy wrote into job memory (a host file's) are
+# zeroed by MADV_DONTNEED like any others (the module marks the page dirty).
 scenario_apps_offload() {
 	cokernel_vm --timeout 400 "${CLI_ADDS[@]}" \
 		--add "$BUILD/user/glibc/offload_probe:/data/offload_probe" \
 		--add "$BUILD/user/musl/offload_probe:/data/offload_probe_musl" \
-		--add "$BUILD/user/glibc/sigtest:/data/sigtest" -- '
+		--add "$BUILD/user/glibc/sigtest:/data/sigtest" \
+		--add "$BUILD/user/glibc/discard:/data/discard" \
+		--add "$BUILD/user/musl/perftest:/data/perftest" -- '
 ifconfig lo 127.0.0.1 up
 mkdir -p /tmp/o1 /tmp/o2 /tmp/list && cd /tmp
 for f in zeta alpha mid; do echo $f > /tmp/list/$f; done
@@ -945,11 +985,22 @@ echo "HOST LS $(ls /tmp/o1 | tr "\n" " ")"
 cove run $id -- /bin/busybox ls /tmp/list | tr "\n" " " | sed "s/^/JOB LS /"; echo
 cove run $id -- /data/sigtest > /tmp/sig.out 2>&1; echo "RC sigtest $?"; tail -n 3 /tmp/sig.out
 cove run $id -- /data/sigtest segv-default; echo "RC segv $?"
+# Bytes the host proxy reads from a host file into never-written memory.
+cove run $id -- /data/discard /data/discard > /tmp/discard.out 2>&1; echo "RC discard $?"
+sed "s/^/DISCARD /" /tmp/discard.out
+# Counters are the enclave'"'"'s descriptors among the host'"'"'s numbers.
+cove run $id -- /data/perftest > /tmp/perf.out 2>&1; echo "RC perftest $?"
+sed "s/^/PERF /" /tmp/perf.out
 cove destroy $id; echo "RC destroy $?"
 check_back
 '
 	expect_status 0
 	expect_log "CREATED 1"
+	expect_log "RC discard 0"
+	expect_log "DISCARD discard: file ok"
+	expect_log "DISCARD discard: ok 7 checks"
+	expect_log "RC perftest 0"
+	expect_log "PERF perftest: ok 7 checks"
 	expect_log "RC probe 0"
 	expect_log "RC musl 0"
 	local host_uname
@@ -1462,7 +1513,10 @@ check_back
 	expect_log_re "^BEFORE 1 +[0-9]+ +(root|0) +[01] +1 +/data/jobprobe k1 --sleep 60000"
 	expect_log_re "^BEFORE 1 +[0-9]+ +(root|0) +[01] +1 +/data/jobprobe k2 --sleep 8000"
 	expect_log "RC k1 137"
-	! grep -aq "^AFTER .*/data/jobprobe k1" "$LOG" || fail "the killed job was still listed"
+	# Among the running jobs, that is: the ended ones are listed apart.
+	! grep -aEq "^AFTER 1 +[0-9]+ +(root|0) .*/data/jobprobe k1" "$LOG" ||
+		fail "the killed job was still listed"
+	expect_log_re "^AFTER job [0-9]+ \(0, 1 rank, status 0x9, .*/data/jobprobe k1"
 	expect_log_re "^AFTER 1 +[0-9]+ +(root|0) +[01] +1 +/data/jobprobe k2 --sleep 8000"
 	expect_log "RC k2 0"
 	expect_log "K2 jobprobe k2: done"
@@ -1722,8 +1776,49 @@ check_back
 	expect_all_back
 }
 
+# Large pages on request in an enclave (issue 19): user/hugetest under
+# `cove run`, glibc and musl, gives the verdicts the same binary gives on
+# this Linux (a pool of 64 huge pages, made after the enclave took its
+# memory and given back before the check that everything returned).
+scenario_apps_huge() {
+	cokernel_vm --timeout 400 "${CLI_ADDS[@]}" \
+		--add "$BUILD/user/glibc/hugetest:/data/hugetest" \
+		--add "$BUILD/user/musl/hugetest:/data/hugetest_musl" -- '
+id=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf); echo "CREATED $id"
+echo 64 > /proc/sys/vm/nr_hugepages
+cd /tmp
+for p in hugetest hugetest_musl; do
+	/data/$p > /tmp/host.$p 2>&1; echo "RC host $p $?"
+	cove run $id -- /data/$p > /tmp/job.$p 2>&1; echo "RC job $p $?"
+	sed "s/^/JOB $p /" /tmp/job.$p
+	grep -v ": info " /tmp/host.$p > /tmp/host.$p.cmp
+	grep -v ": info " /tmp/job.$p > /tmp/job.$p.cmp
+	cmp -s /tmp/host.$p.cmp /tmp/job.$p.cmp && echo "SAME $p lines $(wc -l < /tmp/job.$p.cmp)"
+done
+echo 0 > /proc/sys/vm/nr_hugepages
+cove destroy $id; echo "RC destroy $?"
+check_back
+'
+	expect_status 0
+	expect_log "CREATED 1"
+	local p
+	for p in hugetest hugetest_musl; do
+		expect_log "RC host $p 0"
+		expect_log "RC job $p 0"
+		expect_log "JOB $p hugetest: ok 19 checks"
+		expect_log "SAME $p lines 20"
+	done
+	expect_log "RC destroy 0"
+	expect_all_back
+}
+
 # True accounting in an enclave (issue 19): user/cputime.c's checks under
 # `cove run`, glibc and musl (its children check forks a proxied process).
+# Then the same figures on the host: two ranks each spin 400 ms in user
+# mode; `cove status --json` shows each rank's user time within the checks'
+# 10% of the wall time that rank says it spun, equal to the millisecond to
+# what Cove's console printed at the rank's end, and `cove run --times`
+# prints them too.
 scenario_apps_cputime() {
 	cokernel_vm --timeout 400 "${CLI_ADDS[@]}" \
 		--add "$BUILD/user/glibc/cputime:/data/cputime" \
@@ -1731,9 +1826,14 @@ scenario_apps_cputime() {
 id=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf); echo "CREATED $id"
 cd /tmp
 for p in cputime cputime_musl; do
-	cove run $id -- /data/$p 300 > /tmp/job.$p 2>&1; echo "RC job $p $?"
+	# stdin: a host pipe its writer fills only after a while (hostwait).
+	(sleep 4; echo x) | cove run $id -- /data/$p 300 > /tmp/job.$p 2>&1; echo "RC job $p $?"
 	sed "s/^/JOB $p /" /tmp/job.$p
 done
+cove run $id -n 2 --times -- /data/cputime --spin 400 > /tmp/spin 2>&1; echo "RC spin $?"
+sed "s/^/SPIN /" /tmp/spin
+cove status $id --json | tr -d "\n" | sed "s/^/USAGE JSON /"; echo
+cove console $id | grep -E "^job [0-9]+: rank [01] used:" | tail -n 2 | sed "s/^/USED /"
 cove destroy $id; echo "RC destroy $?"
 check_back
 '
@@ -1742,10 +1842,38 @@ check_back
 	local p name
 	for p in cputime cputime_musl; do
 		expect_log "RC job $p 0"
-		for name in spin sleep syscalls process times procstat maxrss children; do
+		for name in hostwait spin sleep syscalls process times procstat maxrss children; do
 			expect_log "JOB $p cputime: $name ok"
 		done
 	done
+	expect_log "RC spin 0"
+	expect_log_re "^SPIN cove run: job [0-9]+: rank 1: user [0-9.]+ s, system [0-9.]+ s, peak memory [0-9]+ KiB, [0-9]+ minor faults"
+	local why
+	why=$(tr -d '\r' < "$LOG" | python3 -c '
+import json, re, sys
+log = sys.stdin.read().splitlines()
+spun = {int(m.group(1)): int(m.group(2)) / 1e9 for m in
+	(re.match(r"SPIN cputime: rank (\d) spun (\d+) ns$", l) for l in log) if m}
+used = {int(m.group(1)): float(m.group(2)) for m in
+	(re.match(r"USED job \d+: rank (\d) used: user ([0-9.]+) s", l) for l in log) if m}
+st = json.loads([l for l in log if l.startswith("USAGE JSON ")][-1][len("USAGE JSON "):])
+job = [j for j in st["ended_jobs"] if "--spin" in j["command"]][-1]
+ranks = job["rank_usage"]
+if job["usage"] != "reported" or job["ranks"] != 2 or len(ranks) != 2 or sorted(spun) != [0, 1]:
+	sys.exit("no usage of two ranks: %s, spun %s" % (job, spun))
+for r in ranks:
+	n, u, s = r["rank"], r["user_s"], r["system_s"]
+	# The spin is user time to within the emulator: each rank start and end
+	# add a little user time, and a loaded machine stealing the vCPU in the
+	# kernel adds system time (57 ms once in CI). A spin charged as system
+	# time would show its whole 400 ms there.
+	if u < spun[n] * 0.9 or u > spun[n] * 1.25 or s > spun[n] / 2:
+		sys.exit("rank %d: user %.6f s, system %.6f s for %.6f s of spinning" % (n, u, s, spun[n]))
+	if abs(u - used[n]) > 0.0011:
+		sys.exit("rank %d: user %.6f s on the host, %.3f s on the console" % (n, u, used[n]))
+if abs(job["user_s"] - ranks[0]["user_s"] - ranks[1]["user_s"]) > 2e-6 or job["wall_s"] < max(spun.values()):
+	sys.exit("the job: %s" % job)
+' 2>&1) || fail "cove status --json: $why"
 	expect_log "RC destroy 0"
 	expect_all_back
 }
@@ -1755,7 +1883,9 @@ check_back
 # directory `cove run` started in, owned by the user who ran it; `cove run`
 # says "core dumped"; user/corecheck reads it back on Linux; with
 # RLIMIT_CORE 0 there is none. The glibc core comes out on the console
-# (base64) and gdb on this machine shows the backtrace from it.
+# (base64) and gdb on this machine shows the backtrace from it, and the
+# xmm0 and ymm1 values corecrash died with, the same as gdb shows from the
+# core Linux writes of the same program (gzipped out of the guest too).
 scenario_apps_core() {
 	cokernel_vm --timeout 400 "${CLI_ADDS[@]}" \
 		--add "$BUILD/user/glibc/corecrash:/data/corecrash" \
@@ -1768,10 +1898,14 @@ su hpc -s /bin/sh -c "cd /tmp/c1 && cove run 1 -- /data/corecrash segv"; echo "R
 su hpc -s /bin/sh -c "cd /tmp/c2 && cove run 1 -- /data/corecrash_musl abort"; echo "RC abort $?"
 su hpc -s /bin/sh -c "cd /tmp/c3 && cove run 1 -- /data/corecrash nocore"; echo "RC nocore $?"
 ls -ln /tmp/c1/core | awk "{ print \"CORE OWNER\", \$3, \$4, \$1 }"
-/data/corecheck /tmp/c1/core 11 | sed "s/^/C1 /"
+/data/corecheck /tmp/c1/core 11 avx | sed "s/^/C1 /"
 /data/corecheck /tmp/c2/core 6 | sed "s/^/C2 /"
 [ -e /tmp/c3/core ] && echo "C3 HAS A CORE" || echo "C3 no core"
 echo "CORE BASE64 BEGIN"; base64 /tmp/c1/core; echo "CORE BASE64 END"
+echo core > /proc/sys/kernel/core_pattern; mkdir -p /tmp/l1
+(cd /tmp/l1 && ulimit -c unlimited && /data/corecrash segv | sed "s/^/L1 /")
+/data/corecheck /tmp/l1/core 11 avx | sed "s/^/L1 /"
+echo "LCORE BASE64 BEGIN"; gzip -c /tmp/l1/core | base64; echo "LCORE BASE64 END"
 cove destroy $id; echo "RC destroy $?"
 check_back
 '
@@ -1783,7 +1917,9 @@ check_back
 	expect_log_re "cove run: job [0-9]+ was killed by signal 11 \\(Segmentation fault\\) \\(core dumped\\)"
 	expect_log_re "cove run: job [0-9]+ was killed by signal 6 \\(Aborted\\) \\(core dumped\\)"
 	expect_log "CORE OWNER 1000 1000 -rw-------"
-	expect_log "C1 corecheck: ok threads=2 signal=11"
+	expect_log "C1 corecheck: ok threads=2 signal=11 fpu=avx xcr0=0x7"
+	expect_log "L1 corecrash: ymm1 set (AVX)"
+	expect_log "L1 corecheck: ok threads=2 signal=11 fpu=avx"
 	expect_log "C2 corecheck: ok threads=2 signal=6"
 	expect_log "C3 no core"
 	expect_no_log "cove run: job 3 was killed by signal 11 (Segmentation fault) (core dumped)"
@@ -1797,7 +1933,225 @@ check_back
 		grep -qE "^#[0-9]+ +(0x[0-9a-f]+ in )?$fn " <<<"$bt" || fail "gdb's backtrace lacks $fn: $bt"
 	done
 	grep -q "Program terminated with signal SIGSEGV" <<<"$bt" || fail "gdb: not SIGSEGV: $bt"
+	# The FPU values from Cove's core, and the same from Linux's: what
+	# corecrash left in xmm0 and ymm1, the x87 and MXCSR state it never
+	# touched (initial: XSAVE need not have written it), and xmm2 of the
+	# thread that was spinning when the other died.
+	local lcore="$LOG.linux-core" fpu lfpu gdbfpu
+	local want='$1 = 3.25
+$2 = {1.5, -2.25, 3.75, 100, 0.125, -7.5, 1048576, 42}
+$3 = 0x1f80
+$4 = 0x37f
+$5 = 0xffff
+$6 = 0x0
+$7 = 6.5'
+	tr -d '\r' < "$LOG" | sed -n '/^LCORE BASE64 BEGIN$/,/^LCORE BASE64 END$/p' | sed '1d;$d' |
+		base64 -d 2>/dev/null | gunzip > "$lcore" 2>/dev/null ||
+		fail "Linux's core did not come out of the guest"
+	gdbfpu=(-ex 'p $xmm0.v2_double[0]' -ex 'p $ymm1.v8_float' -ex 'p/x $mxcsr'
+		-ex 'p/x $fctrl' -ex 'p/x $ftag' -ex 'p/x $fstat'
+		-ex 'thread 2' -ex 'p $xmm2.v2_double[0]')
+	fpu=$(gdb -nx -batch "${gdbfpu[@]}" "$BUILD/user/glibc/corecrash" "$core" 2>&1 | grep '^\$')
+	lfpu=$(gdb -nx -batch "${gdbfpu[@]}" "$BUILD/user/glibc/corecrash" "$lcore" 2>&1 |
+		grep '^\$')
+	[ "$fpu" = "$want" ] || fail "gdb on Cove's core: $fpu"
+	[ "$lfpu" = "$want" ] || fail "gdb on Linux's core: $lfpu"
+}
+
+# gdb for a job (cove run --gdb PORT): Debian's gdb, in the guest, attaches
+# to the proxy's server, breaks in a function, reads a variable and an
+# argument, shows the backtrace and both threads, steps, continues to the
+# end (the job's own status); the same commands on the same program under
+# Linux's own ptrace give the same values and backtrace; another user's gdb
+# is refused. A job that
+# segfaults reports SIGSEGV to gdb and dies of it; detaching lets the job
+# finish; ^C in gdb stops a running job, which a variable set by gdb then
+# ends; two threads running through one breakpoint stop at each hit; gdb
+# killed at a breakpoint kills the job; so does Ctrl-C twice when gdb
+# never came; the next job runs.
+scenario_apps_gdb() {
+	local adds=() gconv=/usr/lib/x86_64-linux-gnu/gconv py
+	# gdb and its libraries; the Python modules it loads at start (as the
+	# host's gdb loads them) and its own; glibc's iconv for UTF-32.
+	py="import sys; print(*sorted({getattr(m, '__file__', None) or '' for m in"
+	py="$py list(sys.modules.values())}), sep='\\n')"
+	mapfile -t adds < <(debian_adds /usr/bin/gdb
+		gdb -nx -batch -ex "python $py" 2>/dev/null | grep '^/usr/lib/python3' | grep -v /encodings/ |
+			sed 's/.*/--add\n&:&/'
+		printf '%s\n' --add /usr/share/gdb/python:/usr/share/gdb/python \
+			--add /usr/lib/python3.11/encodings:/usr/lib/python3.11/encodings)
+	cokernel_vm --timeout 900 "${CLI_ADDS[@]}" "${adds[@]}" \
+		--add "$gconv/gconv-modules:$gconv/gconv-modules" \
+		--add "$gconv/gconv-modules.d:$gconv/gconv-modules.d" \
+		--add "$gconv/UTF-32.so:$gconv/UTF-32.so" \
+		--add "$BUILD/user/glibc/gdbtarget:/data/gdbtarget" \
+		--add "$BUILD/user/musl/gdbtarget:/data/gdbtarget_musl" -- '
+ifconfig lo 127.0.0.1 up
+id=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf); echo "CREATED $id"
+mkdir -p /tmp/g && cd /tmp/g
+# Start a job under gdb on port $1 (output in $2.out) once the server listens.
+gdbjob() {
+	port=$1 out=$2; shift 2
+	cove run --gdb $port $id -- "$@" > $out.out 2>&1 &
+	run=$!
+	for i in $(seq 1 150); do grep -q "waits for gdb" $out.out && break; sleep 0.2; done
+}
+# The job ends by itself once gdb is done with it; one that does not is a failure, cut short.
+gdbwait() {
+	for i in $(seq 1 300); do kill -0 $run 2>/dev/null || break; sleep 0.2; done
+	kill -0 $run 2>/dev/null && { echo "STUCK $1"; kill -9 $run; }
+	wait $run; echo "RC $1 $?"; sed "s/^/R${1#g} /" $1.out
+}
+G() { gdb -nx -batch -ex "set pagination off" "$@" 2>&1; }
+echo "hpc:x:1000:1000::/tmp:/bin/sh" >> /etc/passwd; echo "hpc:x:1000:" >> /etc/group
+gdbjob 5551 g1 /data/gdbtarget
+# Another user may not take the job over: refused, the server waits on.
+su hpc -s /bin/sh -c "gdb -nx -batch -ex \"target remote 127.0.0.1:5551\" -ex \"info registers rip\" \
+	/data/gdbtarget" 2>&1 | sed "s/^/G0 /"
+G -ex "target remote 127.0.0.1:5551" -ex "break gdbtarget_mark" -ex continue \
+	-ex "print gdbtarget_value" -ex "print n" -ex bt -ex "info threads" \
+	-ex "set \$at = \$pc" -ex stepi -ex "print \$pc > \$at && \$pc < \$at + 16" \
+	-ex "print \$fs_base != 0 && \$orig_rax == -1" -ex continue /data/gdbtarget | sed "s/^/G1 /"
+gdbwait g1
+G -ex "break gdbtarget_mark" -ex run -ex "print gdbtarget_value" -ex "print n" -ex bt \
+	-ex continue /data/gdbtarget | sed "s/^/L1 /"
+gdbjob 5552 g2 /data/gdbtarget_musl segv
+G -ex "target remote 127.0.0.1:5552" -ex continue -ex bt -ex continue /data/gdbtarget_musl | sed "s/^/G2 /"
+gdbwait g2
+gdbjob 5553 g3 /data/gdbtarget
+G -ex "target remote 127.0.0.1:5553" -ex "break gdbtarget_outer" -ex continue -ex "delete" -ex detach \
+	/data/gdbtarget | sed "s/^/G3 /"
+gdbwait g3
+gdbjob 5555 g6 /data/gdbtarget spin
+G -ex "target remote 127.0.0.1:5555" -ex "shell (sleep 5; kill -INT \$PPID) &" -ex continue \
+	-ex "print gdbtarget_spins > 0" -ex "set var gdbtarget_stop = 1" -ex continue \
+	/data/gdbtarget | sed "s/^/G6 /"
+gdbwait g6
+gdbjob 5556 g7 /data/gdbtarget race
+G -ex "target remote 127.0.0.1:5556" -ex "break gdbtarget_hit" -ex continue -ex continue \
+	-ex continue -ex continue -ex continue -ex continue -ex delete -ex continue \
+	/data/gdbtarget | sed "s/^/G7 /"
+gdbwait g7
+gdbjob 5554 g4 /data/gdbtarget
+G -ex "target remote 127.0.0.1:5554" -ex "break gdbtarget_mark" -ex continue -ex "shell kill -9 \$PPID" \
+	/data/gdbtarget | sed "s/^/G4 /"
+gdbwait g4
+gdbjob 5557 g8 /data/gdbtarget
+kill -INT $run; sleep 1; kill -INT $run
+gdbwait g8
+cove run $id -- /data/gdbtarget > g5.out 2>&1; echo "RC g5 $?"; sed "s/^/R5 /" g5.out
+cove console $id | tail -n 30 | sed "s/^/CONSOLE /"
+cove destroy $id; echo "RC destroy $?"
+check_back
+'
+	expect_status 0
+	expect_log "CREATED 1"
+	local who
+	for who in G1 L1; do
+		expect_log_re "$who (Thread [0-9]+ .*hit )?Breakpoint 1, gdbtarget_mark \\(n=21\\) at gdbtarget.c:[0-9]+"
+		expect_log "$who \$1 = 21"
+		expect_log "$who \$2 = 21"
+		expect_log_re "$who #0 +gdbtarget_mark \\(n=21\\) at gdbtarget.c:[0-9]+"
+		expect_log_re "$who #1 +0x[0-9a-f]+ in gdbtarget_outer \\(n=.*\\) at gdbtarget.c:[0-9]+"
+		expect_log_re "$who #2 +0x[0-9a-f]+ in main \\(argc=.*\\) at gdbtarget.c:[0-9]+"
+	done
+	# Values and backtrace as gdb shows them with Linux's ptrace, byte for byte.
+	local cove_view linux_view
+	cove_view=$(tr -d '\r' < "$LOG" | sed -n 's/^G1 \([#$].*\)/\1/p' | head -n 5)
+	linux_view=$(tr -d '\r' < "$LOG" | sed -n 's/^L1 \([#$].*\)/\1/p' | head -n 5)
+	[ -n "$cove_view" ] && [ "$cove_view" = "$linux_view" ] ||
+		fail "gdb through Cove shows '$cove_view', on Linux '$linux_view'"
+	expect_log_re "G1 \\* 1 +Thread [0-9]+ .*gdbtarget_mark \\(n=21\\)"
+	expect_log_re "G1 +2 +Thread [0-9]+ "
+	expect_log "G1 \$3 = 1"
+	expect_log "G1 \$4 = 1"	# the thread pointer (glibc's TLS) is there
+	expect_log "G1 [Inferior 1 (Remote target) exited with code 03]"
+	expect_log "RC g1 3"
+	expect_log "R1 cove run: gdb server: refused a connection from another user (the job is uid 0's)"
+	expect_log "G0 The program has no registers now."
+	expect_log "R1 gdbtarget: value 42 threads 2"
+	expect_log "L1 [Inferior 1 (process"
+	expect_log "G2 Program received signal SIGSEGV, Segmentation fault."
+	expect_log_re "G2 #0 +(0x[0-9a-f]+ in )?gdbtarget_crash \\(\\) at gdbtarget.c:[0-9]+"
+	expect_log "G2 Program terminated with signal SIGSEGV, Segmentation fault."
+	expect_log "RC g2 139"
+	expect_log_re "G3 (Thread [0-9]+ .*hit )?Breakpoint 1, gdbtarget_outer \\(n=21\\)"
+	expect_log "G3 [Inferior 1 (Remote target) detached]"
+	expect_log "RC g3 3"
+	expect_log "R3 gdbtarget: value 42 threads 2"
+	# Two threads running into one breakpoint: six stops (three each), no hit lost.
+	[ "$(grep -acE "^G7 Thread [0-9]+ .*hit Breakpoint 1, gdbtarget_hit \\(who=(who@entry=)?[12]\\)" "$LOG")" = 6 ] ||
+		fail "gdb did not stop six times in gdbtarget_hit"
+	expect_log "G7 [Inferior 1 (Remote target) exited normally]"
+	expect_log "RC g7 0"
+	expect_log "R7 gdbtarget: hits 6"
+	# ^C in gdb interrupts the running job (SIGINT, not passed on); a variable set goes in.
+	expect_log "G6 Program received signal SIGINT, Interrupt."
+	expect_log "G6 \$1 = 1"
+	expect_log "G6 [Inferior 1 (Remote target) exited normally]"
+	expect_log "RC g6 0"
+	expect_log "R6 gdbtarget: stopped after spinning"
+	expect_log_re "G4 (Thread [0-9]+ .*hit )?Breakpoint 1, gdbtarget_mark \\(n=21\\)"
+	expect_log_re "R4 cove run: gdb server: gdb went away; killing job [0-9]+"
+	expect_log "RC g4 137"
+	# Ctrl-C twice at a `cove run` whose job waits for a gdb that never came ends it.
+	expect_log "RC g8 137"
+	expect_log_re "R8 cove run: job [0-9]+ was killed by signal 9"
+	expect_log "RC g5 3"
+	expect_log "R5 gdbtarget: value 42 threads 2"
+	expect_no_log "STUCK"
+	expect_log "RC destroy 0"
+	expect_all_back
 }
 
 # shellcheck source=test/cokernel/mpi.sh
 . test/cokernel/mpi.sh
+
+# NUMA in co-kernel mode (issue 19): the host is two NUMA nodes (cores 0-1
+# and 2-3, 1 GiB each, 21 apart); the enclave's nodes are the host's own
+# ids. What the enclave says of itself -- the nodes its memory is on
+# (numatest's MEMS_ALLOWED mask), the node of its cores, the distances --
+# must be what Linux says of the same memory blocks and cores; numatest
+# passes there.
+scenario_apps_numa() {
+	cokernel_vm --numa 2 --mem 2048M --timeout 400 "${CLI_ADDS[@]}" \
+		--add "$BUILD/user/glibc/numatest:/data/numatest" \
+		--add "$BUILD/user/musl/numatest:/data/numatest_musl" -- '
+id=$(cove create --cpus 2-3 --mem 256M --image /data/cove.elf); echo "CREATED $id"
+mask=0
+for n in $(for m in /sys/devices/system/memory/memory*; do
+		[ "$(cat $m/state)" = offline ] && ls -d $m/node* | sed "s/.*node//"
+	done | sort -u); do
+	mask=$((mask | (1 << n)))
+done
+echo "HOST enclave memory mask $(printf "%#x" $mask)"
+echo "HOST cpu node $(ls -d /sys/devices/system/cpu/cpu2/node* | sed "s/.*node//")"
+echo "HOST distance $(cat /sys/devices/system/node/node0/distance)"
+cd /tmp
+for p in numatest numatest_musl; do
+	cove run $id -- /data/$p > /tmp/job.$p 2>&1; echo "RC job $p $?"
+	sed "s/^/JOB $p /" /tmp/job.$p
+done
+grep -q "^numatest: nodes [0-9]* mask $(printf "%#x" $mask)\$" /tmp/job.numatest &&
+	echo "SAME memory nodes"
+echo "ENCLAVE cpu node $(cove run $id -- /bin/busybox cat /sys/devices/system/node/has_cpu)"
+echo "ENCLAVE distance $(cove run $id -- /bin/busybox cat /sys/devices/system/node/node0/distance)"
+cove console $id | grep "numa\|node[0-9]:" | sed "s/^/CONSOLE /"
+cove destroy $id; echo "RC destroy $?"
+check_back
+'
+	expect_status 0
+	expect_log "CREATED 1"
+	expect_log "RC job numatest 0"
+	expect_log "RC job numatest_musl 0"
+	expect_log "JOB numatest numatest: ok"
+	expect_log "JOB numatest_musl numatest: ok"
+	expect_log "SAME memory nodes"
+	expect_log "HOST cpu node 1"
+	expect_log "ENCLAVE cpu node 1"
+	expect_log "HOST distance 10 21"
+	expect_log "ENCLAVE distance 10 21"
+	expect_log "CONSOLE numa: 2 nodes"
+	expect_log "RC destroy 0"
+	expect_all_back
+}

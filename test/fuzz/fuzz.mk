@@ -16,7 +16,8 @@ FUZZ_SRCS_job_parse := test/fuzz/fuzz_job_parse.c kernel/job/job_parse.c kernel/
 
 FUZZ_TARGETS += pisces_parse
 FUZZ_SRCS_pisces_parse := test/fuzz/fuzz_pisces_parse.c arch/x86_64/boot/pisces_parse.c \
-	kernel/boot_info.c kernel/lib/host_grants.c kernel/lib/pisces_job.c kernel/lib/kvsnprintf.c
+	kernel/boot_info.c kernel/lib/host_grants.c kernel/lib/pisces_job.c kernel/lib/kvsnprintf.c \
+	kernel/lib/numa_layout.c
 
 FUZZ_TARGETS += exec_script
 FUZZ_SRCS_exec_script := test/fuzz/fuzz_exec_script.c kernel/exec_script.c
@@ -34,6 +35,10 @@ FUZZ_SRCS_options := test/fuzz/fuzz_options.c init/options.c kernel/cmdline.c \
 FUZZ_TARGETS += cli_parse
 FUZZ_SRCS_cli_parse := test/fuzz/fuzz_cli_parse.c linux/tools/cli_parse.c kernel/job/job_parse.c \
 	kernel/cmdline.c kernel/lib/kvsnprintf.c
+
+# The gdb server's packets (cove run --gdb), from whoever connects.
+FUZZ_TARGETS += gdb_rsp
+FUZZ_SRCS_gdb_rsp := test/fuzz/fuzz_gdb_rsp.c kernel/lib/gdb_rsp.c include/cove/gdb_rsp.h
 
 # args.c ends a misuse with exit(): wrapped, so the harness gets control back.
 FUZZ_TARGETS += cli_args
@@ -63,6 +68,16 @@ $(BUILD)/fuzz/cove_ptwalk: linux/module/cove_ptwalk.c linux/module/cove_ptwalk.h
 FUZZ_TARGETS += cove_xemem
 FUZZ_SRCS_cove_xemem := test/fuzz/fuzz_cove_xemem.c test/fuzz/cove_xemem_user.h
 $(BUILD)/fuzz/cove_xemem: linux/module/cove_xemem_parse.c linux/module/cove_xemem_parse.h
+
+# The module's check of a job's usage report (what its ranks used).
+FUZZ_TARGETS += cove_usage
+FUZZ_SRCS_cove_usage := test/fuzz/fuzz_cove_usage.c test/fuzz/cove_usage_user.h
+$(BUILD)/fuzz/cove_usage: linux/module/cove_usage_check.c linux/module/cove_usage_check.h
+
+# Firmware NUMA tables (SRAT, SLIT) and the layout built from them.
+FUZZ_TARGETS += acpi_numa
+FUZZ_SRCS_acpi_numa := test/fuzz/fuzz_acpi_numa.c drivers/acpi_numa.c drivers/acpi_tables.c \
+	kernel/lib/numa_layout.c
 
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 .PHONY: fuzz fuzz-bins test-fuzz

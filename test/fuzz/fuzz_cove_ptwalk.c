@@ -5,7 +5,8 @@
  * enclave owns, a root and a virtual address, then the bytes of a 64 KiB
  * stretch of "physical memory" at 1 MiB. The walk may read an entry only
  * in a range the enclave owns (and inside the stretch), and may hand out
- * only a page of such a range -- whatever the tables say.
+ * only a page of such a range -- whatever the tables say -- and the leaf
+ * entry it names (where the module may set the dirty bit) is one it read.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -54,6 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint8_t phys[PHYS_SIZE];
 	struct fuzz_mem m = { .phys = phys };
 	const struct cove_ptwalk_mem mem = { &m, fuzz_owns, fuzz_read64 };
+	struct cove_ptwalk_leaf leaf;
 	u64 hdr[10], root, va, pa = 0;
 	size_t rest;
 
@@ -71,9 +73,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rest = size - sizeof(hdr);
 	memset(phys, 0, sizeof(phys));
 	memcpy(phys, data + sizeof(hdr), rest < sizeof(phys) ? rest : sizeof(phys));
-	if (cove_ptwalk(&mem, root, va, &pa) == 0) {
+	if (cove_ptwalk(&mem, root, va, &pa, &leaf) == 0) {
 		FUZZ_ASSERT(fuzz_owns(&m, pa, 4096));
 		FUZZ_ASSERT((pa & 4095) == 0);
+		/* The entry the module may set a bit in: the enclave's, and what was read. */
+		FUZZ_ASSERT(fuzz_owns(&m, leaf.entry_pa, 8) && (leaf.entry_pa & 7) == 0);
+		FUZZ_ASSERT(leaf.entry_pa >= PHYS_BASE && leaf.entry_pa + 8 <= PHYS_BASE + PHYS_SIZE);
+		FUZZ_ASSERT(!memcmp(&leaf.entry, phys + (leaf.entry_pa - PHYS_BASE), 8));
 	}
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <cove/debug_abi.h>
 #include <cove/pisces_abi.h>
 #include "fuzz.h"
 #include <linux/bitops.h>
@@ -148,7 +149,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			FUZZ_ASSERT(m.seq == seq && m.len <= max);
 			FUZZ_ASSERT((m.op >= COVE_LC_OPEN && m.op <= COVE_LC_OP_LAST) ||
-				    m.op == COVE_LC_XEMEM_EXPORT || m.op == COVE_LC_XEMEM_REMOVE);
+				    m.op == COVE_LC_XEMEM_EXPORT || m.op == COVE_LC_XEMEM_REMOVE ||
+				    m.op == COVE_LC_DEBUG);
 			FUZZ_ASSERT(m.op != COVE_LC_READ || m.arg[2] <= max);
 			FUZZ_ASSERT(nr_taken < COVE_LC_SLOTS);	/* one request per slot */
 			taken[nr_taken++] = seq;

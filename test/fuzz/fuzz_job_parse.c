@@ -37,8 +37,8 @@ static void fuzz_argv(const char *line)
 	err[0] = 0;
 	rc = job_parse_argv(spec, "/bin/x", line, err, sizeof(err));
 	/* Nothing written outside args_buf and argv. */
-	for (size_t i = 0; i < sizeof(spec->env_buf); i++)
-		FUZZ_ASSERT(spec->env_buf[i] == 0x5a);
+	for (size_t i = 0; i < sizeof(spec->envp); i++)
+		FUZZ_ASSERT(((const uint8_t *)spec->envp)[i] == 0x5a);
 	if (rc) {
 		FUZZ_ASSERT(rc == -E2BIG && err[0]);
 	} else {
@@ -67,6 +67,38 @@ static void fuzz_cpulist(const char *line)
 		FUZZ_ASSERT(strstr(err, "not a CPU list") || strlen(err) == sizeof(err) - 1);
 }
 
+/*
+ * An environment as a proxy sends it (any bytes), and as env= words: a
+ * block job_env_check accepts is one the job's envp can be built from.
+ */
+static void fuzz_env(const uint8_t *data, size_t size, const char *line)
+{
+	char err[128], *block = malloc(size + 1);
+	int n = job_env_check((const char *)data, size, err, sizeof(err)), len;
+
+	if (n >= 0) {
+		size_t at = 0;
+		int vars = 0;
+
+		FUZZ_ASSERT(n <= JOB_ENV_VARS_MAX && size <= JOB_ENV_MAX);
+		while (at < size) {
+			const char *e = (const char *)data + at;
+
+			FUZZ_ASSERT(e[0] != '=' && strchr(e, '=') && at + strlen(e) < size);
+			at += strlen(e) + 1;
+			vars++;
+		}
+		FUZZ_ASSERT(vars == n);
+	} else {
+		FUZZ_ASSERT(err[0]);
+	}
+	if (!block)
+		abort();
+	len = job_env_from_words(line, block, size + 1, err, sizeof(err));
+	FUZZ_ASSERT(len < 0 ? err[0] != 0 : job_env_check(block, (size_t)len, err, sizeof(err)) >= 0);
+	free(block);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t bufsize = 1 + fuzz_byte(&data, &size);
@@ -75,6 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_tokens(line, bufsize);
 	fuzz_argv(line);
 	fuzz_cpulist(line);
+	fuzz_env(data, size, line);
 	free(line);
 	return 0;
 }

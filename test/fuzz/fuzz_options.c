@@ -7,6 +7,7 @@
  */
 #include <stdarg.h>
 #include <cove/arch.h>
+#include <cove/jobdbg_uart.h>
 #include <cove/kprintf.h>
 #include <cove/options.h>
 #include <cove/sched.h>
@@ -45,6 +46,11 @@ void sched_set_idle_poll(uint64_t ns)
 void syscall_trace_set(bool on)
 {
 	(void)on;
+}
+
+void jobdbg_set_uart(uint16_t port)
+{
+	FUZZ_ASSERT(port == 0 || port == JOBDBG_UART_COM2);
 }
 
 #define FUZZ_TERMINATED(field) FUZZ_ASSERT(memchr(field, 0, sizeof(field)))

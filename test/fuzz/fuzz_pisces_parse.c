@@ -33,6 +33,27 @@ static bool inside(const struct boot_info *bi, uint64_t base, uint64_t size)
 	       size <= bi->mem[0].size - (base - bi->mem[0].base);
 }
 
+/* Whatever the host said of its nodes: a layout the allocator can trust. */
+static void fuzz_check_numa(const struct boot_info *bi)
+{
+	const struct numa_layout *l = &bi->numa;
+
+	/* Zeroed (a Pisces loader: no extension) reads as one node. */
+	FUZZ_ASSERT(l->nr_nodes <= COVE_NUMA_MAX_NODES);
+	FUZZ_ASSERT(l->nr_ranges <= COVE_NUMA_MAX_NODES && (l->nr_nodes || !l->nr_ranges));
+	for (uint32_t i = 0; i < l->nr_ranges; i++) {
+		FUZZ_ASSERT(l->ranges[i].node < l->nr_nodes && l->ranges[i].size);
+		FUZZ_ASSERT(l->ranges[i].base + l->ranges[i].size > l->ranges[i].base);
+		FUZZ_ASSERT(!i || l->ranges[i - 1].base + l->ranges[i - 1].size <= l->ranges[i].base);
+	}
+	for (uint32_t i = 0; i < l->nr_nodes; i++) {
+		for (uint32_t j = 0; j < l->nr_nodes; j++)
+			FUZZ_ASSERT(i == j ? l->distance[i][j] == 10 : l->distance[i][j] > 10);
+	}
+	for (uint32_t i = 0; i < bi->nr_cpus; i++)
+		FUZZ_ASSERT(bi->cpus[i].node < (l->nr_nodes ? l->nr_nodes : 1));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct pisces_image img = {
@@ -59,6 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(memchr(bi->cmdline, 0, sizeof(bi->cmdline)));
 		FUZZ_ASSERT(pp.channels == COVE_CHANNELS_PISCES ||
 			    pp.channels == COVE_CHANNELS_COVE);
+		fuzz_check_numa(bi);
 	} else {
 		FUZZ_ASSERT(pp.error);
 	}

@@ -30,6 +30,12 @@ scenario_protect_svm_guarded_boot() {
 	expect_status 0
 	expect_log "vmm: the kernel runs guarded"
 	expect_log_re "vmm: nested tables map the partition with [0-9]+ x 1 GiB, [1-9][0-9]* x 2 MiB"
+	# The layer's setup checks: no page of its own (its page tables, GDT and
+	# IDT included) left in the guest's view; each core's SVM state its own.
+	expect_log_re "vmm: the layer holds [1-9][0-9]* pages, none of them in the guest's view"
+	expect_log "vmm: svm: 4 cores' state blocks (VMCB, host area, HSAVE, stack) lie apart"
+	expect_no_log "vmm: svm: the core with APIC id"
+	expect_no_log "entered the layer twice"
 	expect_log "cove: 4/4 CPUs online"
 	expect_selftests_pass
 	# Boot, SMP bring-up, self-tests (timers, cross-calls): QEMU's APIC is
@@ -500,7 +506,8 @@ standin_pisces_run() {
 	expect_log "enclave: boot: co-kernel mode, loaded by a Pisces loader"
 	expect_no_log "loaded by a Pisces loader (cove.ko)"
 	expect_log "enclave: vmm: the kernel runs guarded by $1"
-	expect_log "enclave:   held at entry: XPMEM buffer     [0x000000413000-0x000000413fff]      4 KiB"
+	# Where the stand-in puts it follows the image's size: only that it is there, one page.
+	expect_log_re "enclave:   held at entry: XPMEM buffer +\[0x[0-9a-f]+-0x[0-9a-f]+\] +4 KiB"
 	expect_log "standin: pisces: the enclave is up (flags 1)"
 	expect_log "enclave: host: Pisces LAUNCH_JOB standin: ranks=1 /bin/hello from pisces"
 	expect_log "standin: pisces: LAUNCH_JOB answered status 0"
@@ -521,6 +528,24 @@ scenario_vmx_cokernel_standin_pisces() {
 # The same stand-in under QEMU's AMD model: the SVM back end.
 scenario_svm_cokernel_standin_pisces() {
 	STANDIN_EMULATOR=qemu standin_pisces_run "AMD SVM with nested paging"
+}
+
+# A hung enclave behind the SVM layer still shows where it is stuck. The
+# stand-in, as the module does, sends the boot core an NMI when it finds the
+# enclave hung; the layer intercepts it. The CPU keeps an intercepted NMI
+# pending until the host sets GIF, so unless the layer takes it itself every
+# VMRUN exits for it again and the kernel never runs the NMI it injects.
+scenario_svm_cokernel_standin_hang_nmi() {
+	STANDIN_EMULATOR=qemu boot_standin "expect=hung hang=2000 job=/bin/kfault hang" \
+		"protect=require fault_inject=on_request" "" "$STANDIN_FILES"
+	expect_status 0
+	standin_cokernel_ran
+	expect_log "enclave: vmm: the kernel runs guarded by AMD SVM with nested paging"
+	expect_log "standin: expected 'hung': seen"
+	expect_log "standin: sending an NMI to the boot core (APIC ID 1)"
+	expect_log "enclave: NMI on cpu 0: stopped where it was"
+	expect_log_re "enclave: RIP: .*<fault_(hang|spin)\+"
+	expect_log "standin: host alive, watched memory intact"
 }
 
 # The fault matrix's VMX co-kernel column, as jobs the stand-in launches.

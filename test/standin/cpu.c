@@ -17,6 +17,7 @@
 #define ICR_PENDING (1U << 12)
 #define ICR_ASSERT (1U << 14)
 #define ICR_LEVEL (1U << 15)
+#define ICR_NMI 0x400
 #define ICR_INIT 0x500
 #define ICR_STARTUP 0x600
 
@@ -135,6 +136,11 @@ void apic_send_init(uint32_t apic_id)
 void apic_send_fixed(uint32_t apic_id, uint8_t vector)
 {
 	apic_icr(ICR_ASSERT | vector, apic_id);
+}
+
+void apic_send_nmi(uint32_t apic_id)
+{
+	apic_icr(ICR_ASSERT | ICR_NMI, apic_id);
 }
 
 /* The core runs entry in 64-bit mode on cr3, %esi = arg_pfn, no stack. */

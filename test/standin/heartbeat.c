@@ -5,7 +5,8 @@
  * host's doorbell or serves control requests from idle. Once it stood
  * still for half of hang_ms the host rings that doorbell itself, so a busy
  * but healthy kernel answers; still nothing after hang_ms, and the enclave
- * is hung. Called only while Cove says READY: before that, nothing
+ * is hung, and its boot core gets an NMI, as the module sends one, to show
+ * where it is stuck. Called only while Cove says READY: before that, nothing
  * advances the heartbeat, and after STOPPED or PANIC there is no kernel to
  * answer.
  */
@@ -31,6 +32,9 @@ bool heartbeat_watch(struct enclave *e)
 	if (quiet >= e->hang_ms) {
 		print("standin: hung: the kernel did not answer the host's doorbell for %lu ms "
 		      "(heartbeat %u)\n", quiet, hb);
+		/* As the module: an NMI makes the stuck core say where it is (serve_drain relays it). */
+		print("standin: sending an NMI to the boot core (APIC ID %u)\n", e->apic_id);
+		apic_send_nmi(e->apic_id);
 		e->hung = true;
 	} else if (!e->hb_probed && quiet >= e->hang_ms / 2) {
 		e->hb_probed = true;

@@ -140,6 +140,7 @@ void apic_eoi(void);
 uint32_t apic_self_id(void);
 void apic_send_init(uint32_t apic_id);
 void apic_send_fixed(uint32_t apic_id, uint8_t vector);
+void apic_send_nmi(uint32_t apic_id);
 void core_start(uint32_t apic_id, uint64_t cr3, uint32_t arg_pfn, uint64_t entry);
 bool core_take_back(uint32_t apic_id, uint64_t cr3);
 int tramp_check(void);

@@ -185,12 +185,12 @@ static int parse_back(const char *line, struct parsed *p)
 			return job_parse_argv(&p->spec, p->spec.path, s, err, sizeof(err));
 		}
 		if (!strncmp(t, "env=", 4)) {
-			char *eo = p->spec.env_buf;
-			const char *es = p->env;
+			int n = job_env_from_words(v + 1, p->env, sizeof(p->env), err, sizeof(err));
 
-			snprintf(p->env, sizeof(p->env), "%s", v + 1);
-			while ((t = job_next_token(&es, &eo, p->spec.env_buf + JOB_LINE_MAX)))
-				p->envp[p->nenv++] = t;
+			for (int at = 0; n > 0 && at < n; at += (int)strlen(p->env + at) + 1)
+				p->envp[p->nenv++] = p->env + at;
+			if (n < 0)
+				return -1;
 			continue;
 		}
 		for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
@@ -282,24 +282,66 @@ TEST(job_line_asks_for_free_cores)
 	CHECK(strstr(err, "512 CPUs (ranks x threads): more than an enclave can have (256)") != NULL);
 }
 
-TEST(env_forwarded_to_mpi_ranks)
+TEST(env_block_is_the_environment_with_env_options_first)
 {
-	CHECK(cli_env_forwarded("PMI_FD=5"));
-	CHECK(cli_env_forwarded("PMI_RANK=0"));
-	CHECK(cli_env_forwarded("PMIX_NAMESPACE=x"));
-	CHECK(cli_env_forwarded("MPI_LOCALNRANKS=4"));
-	CHECK(cli_env_forwarded("OMPI_COMM_WORLD_LOCAL_SIZE=4"));
-	CHECK(!cli_env_forwarded("PMI_"));
-	CHECK(!cli_env_forwarded("PMI_FD"));
-	CHECK(!cli_env_forwarded("HOME=/root"));
-	CHECK(!cli_env_forwarded("PMIFD=5"));
-	CHECK(!cli_env_forwarded("LD_PRELOAD=/x.so"));
-	CHECK(cli_env_forwarded("SLURM_PROCID=3"));
-	CHECK(cli_env_forwarded("SLURM_STEP_TASKS_PER_NODE=2(x2)"));
-	CHECK(!cli_env_forwarded("SLURM_PROCIDX=3"));
-	CHECK(!cli_env_forwarded("SLURM_PROC=3"));
-	CHECK(!cli_env_forwarded("SLURM_JOB_NAME=my job"));
-	CHECK(!cli_env_forwarded("SLURM_PROCID"));
+	char *set[] = { "OMP_NUM_THREADS=2", "B=with blanks \"and quotes\"" };
+	char *env[] = { "PATH=/usr/bin", "B=old", "junk", "=nothing", "PMIX_SERVER_URI=a;b c",
+			"OMP_NUM_THREADS=8", "OMP_PLACES=cores", NULL };
+	const char *const drop[] = { "OMP_PLACES", NULL };
+	static const char want[] = "OMP_NUM_THREADS=2\0B=with blanks \"and quotes\"\0"
+				   "PATH=/usr/bin\0PMIX_SERVER_URI=a;b c\0";
+	char out[256], err[128];
+	long n = cli_env_block(set, 2, env, drop, out, sizeof(out), err, sizeof(err));
+
+	CHECK_EQ(n, (long)sizeof(want) - 1);
+	CHECK(!memcmp(out, want, sizeof(want) - 1));
+	CHECK(cli_env_lookup(set, 2, "B"));
+	CHECK(!cli_env_lookup(set, 2, "OMP"));
+	CHECK(!cli_env_lookup(set, 1, "B"));
+	/* Nothing given, nothing inherited: an empty environment, not an error. */
+	CHECK_EQ(cli_env_block(NULL, 0, NULL, NULL, out, sizeof(out), err, sizeof(err)), 0);
+}
+
+TEST(env_block_limits)
+{
+	static char big[CLI_ENV_BYTES_MAX + 16], out[CLI_ENV_BYTES_MAX];
+	static char *many[CLI_ENV_VARS_MAX + 2];
+	char *bad[] = { "NOEQUALS" }, *env[] = { big, NULL }, err[128];
+
+	CHECK_EQ(cli_env_block(bad, 1, NULL, NULL, out, sizeof(out), err, sizeof(err)), -1);
+	CHECK(strstr(err, "'NOEQUALS' is not NAME=VALUE") != NULL);
+	memset(big, 'x', sizeof(big) - 1);
+	big[0] = 'V';
+	big[1] = '=';
+	CHECK_EQ(cli_env_block(NULL, 0, env, NULL, out, sizeof(out), err, sizeof(err)), -1);
+	CHECK(strstr(err, "environment longer than 65536 bytes") != NULL);
+	for (int i = 0; i <= CLI_ENV_VARS_MAX; i++)
+		many[i] = "A=1";
+	many[CLI_ENV_VARS_MAX + 1] = NULL;
+	CHECK_EQ(cli_env_block(NULL, 0, many, NULL, out, sizeof(out), err, sizeof(err)), -1);
+	CHECK(strstr(err, "more than 1024 environment variables") != NULL);
+	many[CLI_ENV_VARS_MAX] = NULL;
+	CHECK_EQ(cli_env_block(NULL, 0, many, NULL, out, sizeof(out), err, sizeof(err)),
+		 4 * CLI_ENV_VARS_MAX);
+	/* A short buffer is refused, never overrun. */
+	CHECK_EQ(cli_env_block(NULL, 0, many, NULL, out, 10, err, sizeof(err)), -1);
+}
+
+TEST(job_line_with_env_from_proxy)
+{
+	struct cli_job job = { .path = "/bin/app", .proxy = true, .env_size = 4242 };
+	char *env[] = { "A=1" };
+	char line[256], err[128];
+
+	job.env = env;
+	job.nenv = 1;	/* not on the line: the proxy has it */
+	CHECK(build(&job, line, sizeof(line), err) > 0);
+	CHECK(!strcmp(line, "proxy=1 envsize=4242 /bin/app"));
+	job.proxy = false;
+	CHECK_EQ(build(&job, line, sizeof(line), err), -1);
+	job.proxy = true;
+	job.env_size = CLI_ENV_BYTES_MAX + 1;
+	CHECK_EQ(build(&job, line, sizeof(line), err), -1);
 }
 
 TEST(job_line_command_for_status)

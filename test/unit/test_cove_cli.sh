@@ -88,7 +88,6 @@ check run_no_program 2 'missing the program' -- "$COVE" run 0
 check run_bad_ranks 2 "--ranks '0'" -- "$COVE" run 0 -n 0 -- /bin/true
 check run_ranks_cpus 2 '--ranks 4 but only 2 CPUs' -- "$COVE" run 0 -n 4 --cpus 1-2 /bin/true
 check run_quote 2 'double quote' -- "$COVE" run 0 -- /bin/echo 'a"b'
-check run_env_blank 2 'contains a blank' -- "$COVE" run 0 --env 'A=x y' -- /bin/true
 check run_env_noeq 2 'not NAME=VALUE' -- "$COVE" run 0 --env A -- /bin/true
 check run_pagesize 2 "--pagesize '3M'" -- "$COVE" run 0 --pagesize 3M -- /bin/true
 check run_no_program_file 1 '/no/prog: No such file' -- "$COVE" run 0 -- /no/prog
@@ -143,6 +142,39 @@ else
 	sed 's/^/    /' "$tmp/json"
 	failed=1
 fi
+# Ended jobs and what their ranks used (COVE_IOC_JOB_USAGE): apart from the running ones.
+COVE_MOCK=usage "$MOCK" status --json >"$tmp/json" 2>&1
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))[0]
+assert [j["job"] for j in d["jobs"]] == [7] and d["jobs"][0]["running"]
+a, b = d["ended_jobs"]
+assert a["job"] == 5 and a["usage"] == "reported" and a["user_s"] == 2.900123
+assert a["system_s"] == 0.1 and a["maxrss_kib"] == 50000 and a["wall_s"] == 2.0
+assert [r["rank"] for r in a["rank_usage"]] == [0, 1] and a["rank_usage"][1]["user_s"] == 1.400123
+assert a["rank_usage"][0]["minflt"] == 900 and a["rank_usage"][1]["maxrss_kib"] == 50000
+assert b["job"] == 6 and b["status"] == 11 and b["usage"] == "refused" and b["user_s"] is None
+assert b["rank_usage"] == []' "$tmp/json"; then
+	echo "PASS cove_cli_cmd.mock_status_json_usage"
+else
+	echo "FAIL cove_cli_cmd.mock_status_json_usage"
+	sed 's/^/    /' "$tmp/json"
+	failed=1
+fi
+check mock_status_usage 0 '' '^  rank 1: user 1\.400123 s, system 0\.060000 s, peak memory 50000 KiB, 1100 minor faults$' -- \
+	env COVE_MOCK=usage "$MOCK" status 1
+check mock_status_refused 0 '' '^job 6 \(root, 1 rank, status 0xb, 2\.000 s\): /data/liar$' -- \
+	env COVE_MOCK=usage "$MOCK" status 1
+# The list of all enclaves shows running jobs only, as before.
+check mock_status_running_only 0 '' '^1 +7 +root +0 +1 +/data/cg$' -- env COVE_MOCK=usage "$MOCK" status
+if env COVE_MOCK=usage "$MOCK" status | grep -q liar; then
+	echo "FAIL cove_cli_cmd.mock_status_list_no_ended"
+	failed=1
+else
+	echo "PASS cove_cli_cmd.mock_status_list_no_ended"
+fi
+check mock_run_times 0 '^cove run: job 5: rank 0: user 1\.500000 s, system 0\.040000 s, peak memory 40000 KiB, 900 minor faults$' -- \
+	env COVE_MOCK=usage "$MOCK" run 1 --times -- /bin/true
+check mock_run_times_none 139 '^cove run: job 5: no usage \(the cove module does not keep it\)$' -- \
+	env COVE_MOCK=signal "$MOCK" run 1 --times -- /bin/true
 check mock_create 0 '' '^1$' -- "$MOCK" create --cpus 0 --mem 1G --image "$BUILD/cove.elf"
 check mock_create_busy 1 'CPU 0 is in use' -- \
 	env COVE_MOCK=busy "$MOCK" create --cpus 0 --mem 1G --image "$BUILD/cove.elf"
@@ -164,11 +196,11 @@ check mock_destroy_absent 1 'no enclave 2' -- "$MOCK" destroy 2
 echo "data for the job" >"$tmp/in"
 check mock_run_lcalls 3 'job complains' '^job says hello$' -- \
 	env COVE_MOCK=lcalls COVE_MOCK_FILE="$tmp/in" COVE_MOCK_OUT="$tmp/written" \
-	COVE_MOCK_LOG="$tmp/line" "$MOCK" run 1 -n 2 --heap 1G --large-pages --env A=1 \
+	COVE_MOCK_LOG="$tmp/line" "$MOCK" run 1 -n 2 --heap 1G --large-pages --env 'A=x y' \
 	-- /bin/sh 'hello world' ''
 # The directory it ran in travels too (the suite's own, which has no blanks).
 if grep -Fqx "cwd=$(pwd -P)" <(tr ' ' '\n' <"$tmp/line") &&
-	grep -Eqx "ranks=2 ncpus=2 heap=1G pagesize=1G cwd=[^ ]+ proxy=1 env=\"A=1\" /[a-z/]+ \"hello world\" \"\"" "$tmp/line" &&
+	grep -Eqx "ranks=2 ncpus=2 heap=1G pagesize=1G cwd=[^ ]+ proxy=1 envsize=[0-9]+ /[a-z/]+ \"hello world\" \"\"" "$tmp/line" &&
 	grep -qx 'written by the job' "$tmp/written"; then
 	echo "PASS cove_cli_cmd.mock_run_job_line"
 else
@@ -181,11 +213,11 @@ fi
 # enclave nobody owns, cannot (every long call fails with EACCES: exit 99).
 chmod 700 "$tmp"
 check mock_run_sudo_is_root 3 'job complains' -- env SUDO_UID=65534 SUDO_GID=65534 COVE_MOCK=lcalls \
-	COVE_MOCK_FILE="$tmp/in" COVE_MOCK_OUT="$tmp/written" "$MOCK" run 1 -- /bin/sh
+	COVE_MOCK_FILE="$tmp/in" COVE_MOCK_OUT="$tmp/written" "$MOCK" run 1 --env 'A=x y' -- /bin/sh
 if command -v setpriv >/dev/null; then
 	nobody=(setpriv --reuid 65534 --regid 65534 --clear-groups)
 	check mock_run_as_caller 99 'result -13' -- env COVE_MOCK_OWNER=65534:-1 COVE_MOCK=lcalls \
-		COVE_MOCK_FILE="$tmp/in" COVE_MOCK_OUT="$tmp/written" "${nobody[@]}" "$MOCK" run 1 -- /bin/sh
+		COVE_MOCK_FILE="$tmp/in" COVE_MOCK_OUT="$tmp/written" "${nobody[@]}" "$MOCK" run 1 --env 'A=x y' -- /bin/sh
 else
 	echo "FAIL cove_cli_cmd.setpriv"
 	echo "  setpriv (util-linux) is missing: the ordinary-user checks cannot run"
@@ -291,5 +323,19 @@ check_interrupts() {	# check_interrupts NAME MOCK INTERRUPTS STATUS STDERR-PATTE
 	fi
 }
 check_interrupts mock_run_interrupt hang 1 130 'killed by signal 2'
+# A crash of cove itself says so, with offsets to look up, and dies by its signal.
+COVE_MOCK=hang "$MOCK" run 1 /bin/true 2>"$tmp/err" &
+pid=$!
+sleep 1
+kill -SEGV $pid
+wait $pid
+rc=$?
+if [ $rc = 139 ] && grep -Eq '^cove: internal error: Segmentation fault .*backtrace \(offsets in cove, for addr2line -e\): 0x' "$tmp/err"; then
+	echo "PASS cove_cli_cmd.crash_report"
+else
+	echo "FAIL cove_cli_cmd.crash_report"
+	echo "  status $rc, stderr:"; sed 's/^/    /' "$tmp/err" | head -n 5
+	failed=1
+fi
 check_interrupts mock_run_interrupt_twice stubborn 2 137 'stopping job 5'
 exit $failed

@@ -64,13 +64,15 @@ TEST(argv_full_buffer_then_empty_word)
 	struct job_spec spec;
 	char err[128], args[JOB_LINE_MAX + 8];
 
+	static const char path[] = "/p";
+
 	memset(&spec, 0, sizeof(spec));
-	spec.env_buf[0] = 'Z';
 	memset(args, 'a', JOB_LINE_MAX - 1);
 	strcpy(args + JOB_LINE_MAX - 1, " \"\"");
-	CHECK_EQ(job_parse_argv(&spec, "/p", args, err, sizeof(err)), -E2BIG);
+	CHECK_EQ(job_parse_argv(&spec, path, args, err, sizeof(err)), -E2BIG);
 	CHECK(strstr(err, "longer than"));
-	CHECK_EQ(spec.env_buf[0], 'Z');
+	/* argv follows args_buf: a NUL past its end would have hit argv[0]. */
+	CHECK(spec.argv[0] == path);
 }
 
 TEST(argv_built_with_path_first)
@@ -142,4 +144,40 @@ TEST(counts)
 	CHECK_EQ(job_parse_uint(&s, &v), -EINVAL);
 	s = "9999999";
 	CHECK_EQ(job_parse_uint(&s, &v), -EINVAL);
+}
+
+TEST(env_from_words)
+{
+	char block[64], err[96];
+	static const char want[] = "A=1\0B=two words\0";
+
+	CHECK_EQ(job_env_from_words("A=1 \"B=two words\"", block, sizeof(block), err, sizeof(err)),
+		 (int)sizeof(want) - 1);
+	CHECK(!memcmp(block, want, sizeof(want) - 1));
+	CHECK_EQ(job_env_from_words("", block, sizeof(block), err, sizeof(err)), 0);
+	CHECK_EQ(job_env_from_words("A=1 NOVALUE", block, sizeof(block), err, sizeof(err)),
+		 -EINVAL);
+	CHECK(strstr(err, "entry 1 is not NAME=VALUE") != NULL);
+	CHECK_EQ(job_env_from_words("=x", block, sizeof(block), err, sizeof(err)), -EINVAL);
+	CHECK_EQ(job_env_from_words("A=0123456789 B=0123456789", block, 16, err, sizeof(err)),
+		 -E2BIG);
+}
+
+TEST(env_check_refuses_what_a_proxy_must_not_send)
+{
+	char err[96];
+	static char many[4 * (JOB_ENV_VARS_MAX + 1)];
+
+	CHECK_EQ(job_env_check("A=1\0B=\0", 7, err, sizeof(err)), 2);
+	CHECK_EQ(job_env_check("", 0, err, sizeof(err)), 0);
+	CHECK_EQ(job_env_check("A=1", 3, err, sizeof(err)), -EINVAL);	/* no NUL at the end */
+	CHECK(strstr(err, "not ended by a NUL") != NULL);
+	CHECK_EQ(job_env_check("A=1\0\0", 5, err, sizeof(err)), -EINVAL);	/* empty entry */
+	CHECK_EQ(job_env_check("AB\0", 3, err, sizeof(err)), -EINVAL);
+	CHECK_EQ(job_env_check(many, JOB_ENV_MAX + 1, err, sizeof(err)), -EINVAL);
+	for (int i = 0; i <= JOB_ENV_VARS_MAX; i++)
+		memcpy(many + 4 * i, "A=1", 4);
+	CHECK_EQ(job_env_check(many, sizeof(many), err, sizeof(err)), -EINVAL);
+	CHECK(strstr(err, "more than 1024") != NULL);
+	CHECK_EQ(job_env_check(many, sizeof(many) - 4, err, sizeof(err)), JOB_ENV_VARS_MAX);
 }

@@ -297,6 +297,8 @@ TEST(flags_round_trip)
 		{ PGT_UNCACHED, PTE_P | PTE_PCD | PTE_PWT },
 		{ PGT_GLOBAL, PTE_P | PTE_G },
 		{ PGT_WRITE | PGT_NOEXEC | PGT_UNCACHED, PTE_P | PTE_RW | PTE_NX | PTE_PCD | PTE_PWT },
+		/* Untracked tables (EPT's among them) never get bit 6. */
+		{ PGT_WRITE | PGT_ZEROED, PTE_P | PTE_RW },
 		{ PGT_FLAG_MASK, PTE_P | PTE_RW | PTE_US | PTE_NX | PTE_PCD | PTE_PWT | PTE_G },
 	};
 	const uint64_t flag_bits = ~PTE_ADDR_MASK;
@@ -311,8 +313,9 @@ TEST(flags_round_trip)
 
 		CHECK_EQ(pgtable_map(&pt, va4k, pa, PAGE_SIZE, cases[i].flags), 0);
 		CHECK_EQ(pgtable_map(&pt, va2m, pa, PAGE_SIZE_2M, cases[i].flags), 0);
-		check_xlate(&pt, va4k + 5, pa + 5, PAGE_SIZE, cases[i].flags);
-		check_xlate(&pt, va2m + 5, pa + 5, PAGE_SIZE_2M, cases[i].flags);
+		/* PGT_ZEROED is how a leaf starts, not a flag it keeps. */
+		check_xlate(&pt, va4k + 5, pa + 5, PAGE_SIZE, cases[i].flags & ~PGT_ZEROED);
+		check_xlate(&pt, va2m + 5, pa + 5, PAGE_SIZE_2M, cases[i].flags & ~PGT_ZEROED);
 		CHECK_EQ(raw_entry(&pt, va4k, 0), pa | cases[i].pte);
 		CHECK_EQ(raw_entry(&pt, va2m, 1), pa | cases[i].pte | PTE_PS);
 		CHECK_EQ(raw_entry(&pt, va4k, 0) & flag_bits, cases[i].pte);
@@ -362,7 +365,7 @@ TEST(invalid_args)
 	CHECK_EQ(pgtable_map(&pt, 0x1000, 0xfffffffffffff000ULL, 2 * PAGE_SIZE, 0), -EINVAL);
 	CHECK_EQ(pgtable_map(&pt, 0x1000, (1ULL << 52) - PAGE_SIZE, 2 * PAGE_SIZE, 0), -EINVAL);
 	/* Unknown flag. */
-	CHECK_EQ(pgtable_map(&pt, 0x1000, 0, PAGE_SIZE, 1u << 5), -EINVAL);
+	CHECK_EQ(pgtable_map(&pt, 0x1000, 0, PAGE_SIZE, 1u << 6), -EINVAL);
 	/* Same rules for unmap. */
 	CHECK_EQ(pgtable_unmap(&pt, 0x0000800000000000ULL, PAGE_SIZE), -EINVAL);
 	CHECK_EQ(pgtable_unmap(&pt, 0x1000, 0), -EINVAL);
@@ -549,6 +552,49 @@ TEST(unmap_splits_2m_range)
 	pool_free(&p);
 }
 
+static unsigned int tables_freed;
+
+static void pool_count_free(void *ctx, uint64_t pa)
+{
+	(void)pool_phys_to_virt(ctx, pa);	/* a table of the pool, or abort */
+	tables_freed++;
+}
+
+TEST(large_leaf_replaces_emptied_tables)
+{
+	const uint64_t va = 0x40000000ULL;
+	struct pgtable pt;
+	struct pool p;
+
+	/* Without free_table: a range once in 4K pages stays so. */
+	setup(&pt, &p, true, POOL_PAGES);
+	CHECK_EQ(pgtable_map(&pt, va, 0x10000000, PAGE_SIZE, PGT_USER), 0);
+	CHECK_EQ(pgtable_unmap(&pt, va, PAGE_SIZE), 0);
+	CHECK_EQ(pgtable_map(&pt, va, 0x20000000, 2 * MiB, PGT_USER), 0);
+	check_xlate(&pt, va, 0x20000000, PAGE_SIZE, PGT_USER);
+	pool_free(&p);
+
+	/* With it: the emptied PT goes and one 2M leaf maps the range. */
+	setup(&pt, &p, true, POOL_PAGES);
+	pt.free_table = pool_count_free;
+	tables_freed = 0;
+	CHECK_EQ(pgtable_map(&pt, va, 0x10000000, 8 * PAGE_SIZE, PGT_USER), 0);
+	CHECK_EQ(pgtable_unmap(&pt, va, 8 * PAGE_SIZE), 0);
+	CHECK_EQ(pgtable_map(&pt, va, 0x20000000, 2 * MiB, PGT_USER), 0);
+	CHECK_EQ(tables_freed, 1);
+	check_xlate(&pt, va + 5, 0x20000000 + 5, PAGE_SIZE_2M, PGT_USER);
+	/* A table still holding a page is left alone: the 2M is refused there. */
+	CHECK_EQ(pgtable_map(&pt, va + 2 * MiB, 0x10000000, PAGE_SIZE, PGT_USER), 0);
+	CHECK_EQ(pgtable_map(&pt, va + 2 * MiB, 0x30000000, 2 * MiB, PGT_USER), -EEXIST);
+	CHECK_EQ(tables_freed, 1);
+	/* A 1G leaf replaces a PD whose PTs are all empty, PTs and PD freed. */
+	CHECK_EQ(pgtable_unmap(&pt, va, 4 * MiB), 0);
+	CHECK_EQ(pgtable_map(&pt, va, 0x40000000, GiB, PGT_USER), 0);
+	CHECK_EQ(tables_freed, 3);
+	check_xlate(&pt, va + GiB - 1, 0x40000000 + GiB - 1, PAGE_SIZE_1G, PGT_USER);
+	pool_free(&p);
+}
+
 TEST(translate_unmapped)
 {
 	struct pgtable pt;
@@ -574,5 +620,80 @@ TEST(translate_unmapped)
 	CHECK_EQ(pa, 0x9abc);
 	CHECK_EQ(size, PAGE_SIZE);
 	CHECK_EQ(flags, PGT_WRITE);
+	pool_free(&p);
+}
+
+/*
+ * Dirty bits of tracked (job) tables: a zeroed page's leaf starts clean,
+ * any other dirty; set and clear answer what was there before; a large
+ * page split by an unmap leaves dirty pieces, since a CPU could have
+ * written it meanwhile.
+ */
+TEST(dirty_bits)
+{
+	struct pgtable pt;
+	struct pool p;
+	uint64_t base = 0, size = 0;
+
+	setup(&pt, &p, false, POOL_PAGES);
+	pt.track_dirty = true;
+	CHECK_EQ(pgtable_map(&pt, 0x5000, 0x9000, PAGE_SIZE, PGT_WRITE | PGT_ZEROED), 0);
+	/* base: the physical address, as pgtable_translate gives it. */
+	CHECK_EQ(pgtable_map(&pt, 0x6000, 0xa000, PAGE_SIZE, PGT_WRITE), 0);
+	CHECK_EQ(pgtable_dirty(&pt, 0x5123, PGT_DIRTY_TEST, &base, &size), 0);
+	CHECK_EQ(base, 0x9123);
+	CHECK_EQ(size, PAGE_SIZE);
+	CHECK_EQ(pgtable_dirty(&pt, 0x6000, PGT_DIRTY_TEST, NULL, NULL), 1);
+	CHECK_EQ(pgtable_dirty(&pt, 0x5000, PGT_DIRTY_SET, NULL, NULL), 0);
+	CHECK_EQ(pgtable_dirty(&pt, 0x5000, PGT_DIRTY_SET, NULL, NULL), 1);
+	CHECK_EQ(raw_entry(&pt, 0x5000, 0) & PTE_D, PTE_D);
+	CHECK_EQ(pgtable_dirty(&pt, 0x5000, PGT_DIRTY_CLEAR, NULL, NULL), 1);
+	CHECK_EQ(pgtable_dirty(&pt, 0x5000, PGT_DIRTY_CLEAR, NULL, NULL), 0);
+	CHECK_EQ(raw_entry(&pt, 0x5000, 0) & PTE_D, 0);
+	/* Only D moves: the address and flags stay. */
+	check_xlate(&pt, 0x5000, 0x9000, PAGE_SIZE, PGT_WRITE);
+	CHECK_EQ(pgtable_dirty(&pt, 0x7000, PGT_DIRTY_TEST, &base, &size), -ENOENT);
+	CHECK_EQ(pgtable_dirty(&pt, 3 * GiB + 5, PGT_DIRTY_TEST, &base, &size), -ENOENT);
+	CHECK_EQ(pgtable_dirty(&pt, 0x0000800000005000ULL, PGT_DIRTY_SET, NULL, NULL), -ENOENT);
+
+	/* A clean 2 MiB page: its base and size; an unmap of part of it splits it dirty. */
+	CHECK_EQ(pgtable_map(&pt, 4 * MiB, 8 * MiB, 2 * MiB, PGT_WRITE | PGT_ZEROED), 0);
+	CHECK_EQ(pgtable_dirty(&pt, 5 * MiB, PGT_DIRTY_TEST, &base, &size), 0);
+	CHECK_EQ(base, 9 * MiB);
+	CHECK_EQ(size, 2 * MiB);
+	CHECK_EQ(pgtable_unmap(&pt, 4 * MiB, PAGE_SIZE), 0);
+	CHECK_EQ(pgtable_dirty(&pt, 5 * MiB, PGT_DIRTY_TEST, &base, &size), 1);
+	CHECK_EQ(size, PAGE_SIZE);
+	pool_free(&p);
+}
+
+/* The next dirty leaf in a range: clean and unmapped stretches skipped. */
+TEST(find_dirty)
+{
+	struct pgtable pt;
+	struct pool p;
+	uint64_t base = 0, size = 0;
+
+	setup(&pt, &p, false, POOL_PAGES);
+	pt.track_dirty = true;
+	CHECK_EQ(pgtable_map(&pt, 0x100000, 0x900000, 64 * PAGE_SIZE, PGT_WRITE | PGT_ZEROED), 0);
+	CHECK_EQ(pgtable_map(&pt, 4 * MiB, 8 * MiB, 2 * MiB, PGT_WRITE | PGT_ZEROED), 0);
+	CHECK_EQ(pgtable_find_dirty(&pt, 0, GiB, &base, &size), 0);
+	CHECK_EQ(pgtable_dirty(&pt, 0x100000 + 40 * PAGE_SIZE, PGT_DIRTY_SET, NULL, NULL), 0);
+	CHECK_EQ(pgtable_dirty(&pt, 5 * MiB, PGT_DIRTY_SET, NULL, NULL), 0);
+	CHECK_EQ(pgtable_find_dirty(&pt, 0, GiB, &base, &size), 1);
+	CHECK_EQ(base, 0x100000 + 40 * PAGE_SIZE);
+	CHECK_EQ(size, PAGE_SIZE);
+	/* From inside the page: its own base; the end bounds the search. */
+	CHECK_EQ(pgtable_find_dirty(&pt, base + 8, GiB, &base, &size), 1);
+	CHECK_EQ(base, 0x100000 + 40 * PAGE_SIZE);
+	CHECK_EQ(pgtable_find_dirty(&pt, 0, 0x100000 + 40 * PAGE_SIZE, &base, &size), 0);
+	CHECK_EQ(pgtable_find_dirty(&pt, 0x100000 + 41 * PAGE_SIZE, GiB, &base, &size), 1);
+	CHECK_EQ(base, 4 * MiB);
+	CHECK_EQ(size, 2 * MiB);
+	CHECK_EQ(pgtable_find_dirty(&pt, 6 * MiB, GiB, &base, &size), 0);
+	/* The top of the lower half: nothing, and no wrap. */
+	CHECK_EQ(pgtable_find_dirty(&pt, 0x00007ffffffff000ULL, 0x0000800000000000ULL, &base, &size),
+		 0);
 	pool_free(&p);
 }

@@ -262,7 +262,7 @@ static void cove_extension(void)
 	uint64_t grant[2] = { BASE, SIZE };
 
 	put32(EXT + 0, 0x45564f43);		/* "COVE" */
-	put32(EXT + 4, 3);
+	put32(EXT + 4, 4);
 	put32(EXT + 8, (uint32_t)sizeof(struct cove_boot_tail));
 	put32(EXT + 12, 7);			/* enclave id */
 	put64(EXT + 16, HOST_PAGE);
@@ -314,6 +314,88 @@ TEST(pisces_cove_extension_bad_refused)
 	cove_extension();
 	put64(EXT + 16, BASE + 0x100000);	/* a host page inside the partition */
 	check_refused("host page", true);
+}
+
+/* Version 4's NUMA view: count 1100, cpu_node 1104, spans 1168, distances 1424. */
+#define EXT_NUMA_NODES (EXT + 1100)
+#define EXT_CPU_NODE (EXT + 1104)
+#define EXT_SPAN (EXT + 1168)
+#define EXT_DIST (EXT + 1424)
+
+static void numa_two_nodes(void)
+{
+	put32(EXT_NUMA_NODES, 2);
+	part[EXT_CPU_NODE] = 1;			/* both enclave cores on node 1 */
+	part[EXT_CPU_NODE + 1] = 1;
+	put64(EXT_SPAN, 0);			/* node 0: below the partition */
+	put64(EXT_SPAN + 8, BASE);
+	put64(EXT_SPAN + 16, BASE);		/* node 1: the partition and past it */
+	put64(EXT_SPAN + 24, 4 * SIZE);
+	part[EXT_DIST] = 10;
+	part[EXT_DIST + 1] = 21;
+	part[EXT_DIST + 16] = 21;
+	part[EXT_DIST + 17] = 10;
+}
+
+TEST(pisces_numa_from_the_host)
+{
+	_Static_assert(offsetof(struct cove_boot_tail, numa_distance) == 1424, "tail layout");
+	pisces_loader_block();
+	cove_extension();
+	numa_two_nodes();
+	CHECK_EQ(parse(), 0);
+	CHECK(!pp.numa_note);
+	CHECK_EQ(bi.numa.nr_nodes, 2);
+	CHECK_EQ(numa_layout_node_of(&bi.numa, BASE), 1);
+	CHECK_EQ(numa_layout_node_of(&bi.numa, BASE - 4096), 0);
+	CHECK_EQ(bi.numa.distance[0][1], 21);
+	CHECK_EQ(bi.cpus[0].node, 1);
+	CHECK_EQ(bi.cpus[1].node, 1);
+}
+
+TEST(pisces_numa_without_it_one_node)
+{
+	pisces_loader_block();
+	cove_extension();
+	CHECK_EQ(parse(), 0);
+	CHECK(!pp.numa_note);
+	CHECK_EQ(bi.numa.nr_nodes, 1);
+	CHECK_EQ(bi.cpus[1].node, 0);
+}
+
+/* Whatever the host says of nodes, the block boots: one node and a note. */
+TEST(pisces_numa_bad_one_node)
+{
+	static const uint32_t bad[] = { 0, 1, 2, 3, 4 };
+
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		pisces_loader_block();
+		cove_extension();
+		numa_two_nodes();
+		switch (bad[k]) {
+		case 0:
+			put32(EXT_NUMA_NODES, COVE_NUMA_MAX_NODES + 1);
+			break;
+		case 1:
+			put64(EXT_SPAN + 16, BASE - 4096);	/* the spans overlap */
+			break;
+		case 2:
+			part[EXT_DIST + 17] = 11;		/* not 10 to itself */
+			break;
+		case 3:
+			part[EXT_CPU_NODE + 1] = 2;		/* a node the host did not count */
+			break;
+		case 4:
+			put64(EXT_SPAN + 16, ~0ULL - 4095);	/* a span that wraps */
+			break;
+		}
+		CHECK_EQ(parse(), 0);
+		CHECK(pp.numa_note != NULL);
+		CHECK_EQ(bi.numa.nr_nodes, 1);
+		CHECK_EQ(bi.numa.nr_ranges, 0);
+		CHECK_EQ(bi.cpus[0].node, 0);
+		CHECK_EQ(bi.cpus[1].node, 0);
+	}
 }
 
 /* A LAUNCH_JOB's spec: name 0, exe_path 64, argv 320, envp 576, flags 832, ranks 840. */

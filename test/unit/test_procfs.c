@@ -94,15 +94,17 @@ TEST(cpumask_hex_as_linux)
 TEST(maps_lines_line_up)
 {
 	fresh();
-	fmt_maps_line(&sb, 0x400000, 0x401000, 5, 0, 1, 42, "/bin/x");
-	fmt_maps_line(&sb, 0x7ffff000, 0x80000000, 3, 0, 0, 0, NULL);
-	fmt_maps_line(&sb, 0x7ffffffde000, 0x7ffffffff000, 3, 0, 0, 0, "[stack]");
+	fmt_maps_line(&sb, 0x400000, 0x401000, 5, false, 0, 1, 42, "/bin/x");
+	fmt_maps_line(&sb, 0x7ffff000, 0x80000000, 3, false, 0, 0, 0, NULL);
+	fmt_maps_line(&sb, 0x7ffffffde000, 0x7ffffffff000, 3, false, 0, 0, 0, "[stack]");
+	fmt_maps_line(&sb, 0x7f0000000000, 0x7f0000200000, 3, true, 0, 0, 0, NULL);
 	CHECK(!strcmp(text(),
 		      "00400000-00401000 r-xp 00000000 00:01 42"
 		      "                                 /bin/x\n"
 		      "7ffff000-80000000 rw-p 00000000 00:00 0 \n"
 		      "7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0"
-		      "                          [stack]\n"));
+		      "                          [stack]\n"
+		      "7f0000000000-7f0000200000 rw-s 00000000 00:00 0 \n"));
 }
 
 TEST(meminfo_columns)
@@ -114,6 +116,57 @@ TEST(meminfo_columns)
 	CHECK(!strcmp(text(), "MemTotal:          16384 kB\n"
 			      "HugePages_Total_is_long:       0 kB\n"
 			      "HugePages_Free:        3\n"));
+}
+
+TEST(smaps_as_linux)
+{
+	struct smaps_vals v;
+
+	/* An entry and a rollup as Debian's Linux 6.1 printed them (its ProtectionKey aside). */
+	memset(&v, 0, sizeof(v));
+	v.size = 1552 << 10;
+	v.kernel_page = v.mmu_page = 4096;
+	v.rss = 1040 << 10;
+	v.pss = v.pss_dirty = 291 << 10;
+	v.shared_dirty = 1040 << 10;
+	v.private_hugetlb = 4096ULL << 10;
+	strcpy(v.vmflags, "rd ex mr mw me sd ");
+	fresh();
+	fmt_smaps(&sb, &v, false);
+	CHECK(!strcmp(text(), "Size:               1552 kB\n"
+			      "KernelPageSize:        4 kB\n"
+			      "MMUPageSize:           4 kB\n"
+			      "Rss:                1040 kB\n"
+			      "Pss:                 291 kB\n"
+			      "Pss_Dirty:           291 kB\n"
+			      "Shared_Clean:          0 kB\n"
+			      "Shared_Dirty:       1040 kB\n"
+			      "Private_Clean:         0 kB\n"
+			      "Private_Dirty:         0 kB\n"
+			      "Referenced:         1040 kB\n"
+			      "Anonymous:             0 kB\n"
+			      "LazyFree:              0 kB\n"
+			      "AnonHugePages:         0 kB\n"
+			      "ShmemPmdMapped:        0 kB\n"
+			      "FilePmdMapped:         0 kB\n"
+			      "Shared_Hugetlb:        0 kB\n"
+			      "Private_Hugetlb:    4096 kB\n"
+			      "Swap:                  0 kB\n"
+			      "SwapPss:               0 kB\n"
+			      "Locked:                0 kB\n"
+			      "THPeligible:    0\n"
+			      "VmFlags: rd ex mr mw me sd \n"));
+	fresh();
+	v.pss_anon = 52 << 10;
+	fmt_smaps(&sb, &v, true);
+	CHECK(!strncmp(text(), "Rss:                1040 kB\n"
+			       "Pss:                 291 kB\n"
+			       "Pss_Dirty:           291 kB\n"
+			       "Pss_Anon:             52 kB\n"
+			       "Pss_File:              0 kB\n"
+			       "Pss_Shmem:             0 kB\n"
+			       "Shared_Clean:          0 kB\n", 7 * 28));
+	CHECK(!strstr(text(), "Size") && !strstr(text(), "VmFlags"));
 }
 
 static int count_fields(const char *s)
@@ -165,7 +218,12 @@ TEST(status_names_the_cpus)
 	CHECK(strstr(text(), "\nPid:\t6\n"));
 	CHECK(strstr(text(), "\nVmRSS:\t       8 kB\n"));
 	CHECK(strstr(text(), "\nCpus_allowed:\tc\nCpus_allowed_list:\t2-3\n"));
-	CHECK(strstr(text(), "\nMems_allowed_list:\t0\n"));
+	CHECK(strstr(text(), ",00000000,00000001\nMems_allowed_list:\t0\n"));
+	v.mems = 3;
+	fresh();
+	fmt_proc_status(&sb, &v);
+	CHECK(strstr(text(), "\nMems_allowed:\t00000000,00000000,"));
+	CHECK(strstr(text(), ",00000000,00000003\nMems_allowed_list:\t0-1\n"));
 }
 
 /* A stack built by exec's own code, read back. */
@@ -288,6 +346,16 @@ TEST(enclave_paths)
 	CHECK(vfs_path_is_enclave("/../../dev/zero"));
 	CHECK(vfs_path_is_enclave("/tmp/../proc/stat"));
 	CHECK(!vfs_path_is_enclave("/proc/.."));
+	/* The network is the host's, as the job's sockets are. */
+	CHECK(!vfs_path_is_enclave("/proc/net"));
+	CHECK(!vfs_path_is_enclave("/proc/net/route"));
+	CHECK(!vfs_path_is_enclave("/proc/self/net/dev"));
+	CHECK(!vfs_path_is_enclave("/proc/thread-self/net/tcp"));
+	CHECK(!vfs_path_is_enclave("/proc/sys/net/core/somaxconn"));
+	CHECK(vfs_path_is_enclave("/proc/sys/kernel/random/boot_id"));
+	CHECK(vfs_path_is_enclave("/proc/netstat"));
+	CHECK(vfs_path_is_enclave("/proc/self/netx"));
+	CHECK(vfs_path_is_enclave("/proc/net/../cpuinfo"));
 	CHECK(!vfs_path_is_enclave("/proc/../etc/passwd"));
 	CHECK(!vfs_path_is_enclave("/"));
 	CHECK(!vfs_path_is_enclave("/processes"));

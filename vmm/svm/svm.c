@@ -11,6 +11,7 @@
 #include <cove/pisces_abi.h>
 #include <cove/string.h>
 #include <cove/vmm_hypercall.h>
+#include <cove/vmm_layer.h>
 #include <arch/lapic.h>
 #include <arch/pgtable.h>
 #include <arch/x86.h>
@@ -92,6 +93,12 @@ _Static_assert(__builtin_offsetof(struct vmcb, rsp) == 0x5d8, "VMCB layout");
 _Static_assert(__builtin_offsetof(struct vmcb, rax) == 0x5f8, "VMCB layout");
 _Static_assert(__builtin_offsetof(struct vmcb, g_pat) == 0x668, "VMCB layout");
 
+/* The last exits of a core, for the report when the guest ran host state. */
+#define SVM_RECENT_EXITS 8
+struct svm_exit_rec {
+	uint64_t code, rip;
+};
+
 /* Per CPU, in the layer's own memory: the guest cannot see or change it. */
 struct svm_cpu {
 	struct vmm_vcpu vcpu;	/* first: its gprs[] (RAX aside, in the VMCB) at 0 */
@@ -100,12 +107,16 @@ struct svm_cpu {
 	uint64_t host_rsp;
 	struct vmcb *vmcb;
 	uint64_t hsave_pa;
+	uint64_t run_pa;	/* RAX of this core's last VMRUN (svm_run.asm) */
+	bool claimed;		/* a core entered with this state (svm_cpu_claim) */
+	struct svm_exit_rec recent[SVM_RECENT_EXITS];	/* by exit count, modulo */
 };
 
 _Static_assert(__builtin_offsetof(struct svm_cpu, vcpu.gprs) == 0, "svm_run.asm offsets");
 _Static_assert(__builtin_offsetof(struct svm_cpu, vmcb_pa) == 192, "svm_run.asm offsets");
 _Static_assert(__builtin_offsetof(struct svm_cpu, host_area_pa) == 200, "svm_run.asm offsets");
 _Static_assert(__builtin_offsetof(struct svm_cpu, host_rsp) == 208, "svm_run.asm offsets");
+_Static_assert(__builtin_offsetof(struct svm_cpu, run_pa) == 232, "svm_run.asm offsets");
 
 static inline struct svm_cpu *svm_cpu_of(struct vmm_vcpu *vcpu)
 {
@@ -213,6 +224,49 @@ static void svm_cpu_lay_out(struct svm_cpu *sc, uint32_t cpu, void *block)
 	sc->host_rsp = (uint64_t)block + (PAGE_SIZE << VMM_CPU_STATE_ORDER);
 }
 
+static bool svm_apart(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
+{
+	return a + a_size <= b || b + b_size <= a;
+}
+
+/*
+ * Each core's VMCB, host area, HSAVE page and stack must be its own and
+ * apart from the shared bitmaps: a page two cores share lets one core's
+ * VMRUN store its host state where the other loads its guest from.
+ */
+static int svm_check_blocks(void)
+{
+	uint64_t block = PAGE_SIZE << VMM_CPU_STATE_ORDER;
+	uint64_t cpus_pa = vmm_v2p(svm_cpus);
+	uint64_t cpus_size = PAGE_SIZE << vmm_order_for(svm_nr_cpus * sizeof(*svm_cpus));
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < svm_nr_cpus; i++) {
+		const struct svm_cpu *c = &svm_cpus[i];
+
+		if (!c->vmcb)
+			continue;
+		n++;
+		if (c->host_area_pa != c->vmcb_pa + PAGE_SIZE || c->hsave_pa != c->vmcb_pa +
+		    2 * PAGE_SIZE || vmm_v2p((void *)c->host_rsp) != c->vmcb_pa + block ||
+		    !svm_apart(c->vmcb_pa, block, cpus_pa, cpus_size) ||
+		    !svm_apart(c->vmcb_pa, block, svm_iopm_pa, 3 * PAGE_SIZE) ||
+		    !svm_apart(c->vmcb_pa, block, svm_msrpm_pa, 2 * PAGE_SIZE))
+			goto bad;
+		for (uint32_t j = 0; j < i; j++) {
+			if (svm_cpus[j].vmcb && !svm_apart(c->vmcb_pa, block,
+							    svm_cpus[j].vmcb_pa, block))
+				goto bad;
+		}
+		continue;
+bad:
+		vmm_log("vmm: svm: the state block of cpu %u at %#lx is not its own", i, c->vmcb_pa);
+		return -EFAULT;
+	}
+	vmm_log("vmm: svm: %u cores' state blocks (VMCB, host area, HSAVE, stack) lie apart", n);
+	return 0;
+}
+
 static int svm_init(const struct boot_info *bi)
 {
 	uint8_t *iopm, *msrpm;
@@ -243,6 +297,9 @@ static int svm_init(const struct boot_info *bi)
 			return -ENOMEM;
 		svm_cpu_lay_out(&svm_cpus[i], i, block);
 	}
+	rc = svm_check_blocks();
+	if (rc)
+		return rc;
 	cpuid(0x80000001, 0, &a, &b, &c, &d);
 	rc = vmm_build_nested(bi, &svm_npt, d & (1U << 26));
 	if (rc)
@@ -438,17 +495,110 @@ static bool svm_hypercall_exit(struct svm_cpu *c, struct vmcb *v)
 	return true;
 }
 
+/* Which core's state block holds pa, or -1. */
+static int svm_block_owner(uint64_t pa)
+{
+	for (uint32_t i = 0; i < svm_nr_cpus; i++) {
+		if (svm_cpus[i].vmcb && pa >= svm_cpus[i].vmcb_pa &&
+		    pa - svm_cpus[i].vmcb_pa < (PAGE_SIZE << VMM_CPU_STATE_ORDER))
+			return (int)i;
+	}
+	return -1;
+}
+
+/*
+ * The guest ran with host state (the layer's own code, or a VMRUN of
+ * another page than the core's VMCB): before the report, say which core's
+ * state block every address this core's world switch uses belongs to, so
+ * a mix-up of blocks, slots or HSAVE pages shows in the log (bare mode).
+ */
+static void svm_log_state_blocks(struct svm_cpu *c)
+{
+	const struct vmcb *hs = vmm_p2v(c->hsave_pa);
+	uint64_t msr_hsave = rdmsr(MSR_VM_HSAVE_PA), rsp = c->vmcb->rsp;
+	uint64_t off = (uint64_t)((uintptr_t)c - (uintptr_t)svm_cpus);
+	uint64_t rsp_pa = rsp >= DIRECT_MAP_BASE ? rsp - DIRECT_MAP_BASE : rsp;
+
+	vmm_log("vmm: svm: cpu %u, APIC id %u (its slot's %u): context at byte %lu of %u slots "
+		"of %lu", c->vcpu.cpu, vmm_self_apic_id(), vmm_slot_apic_id(c->vcpu.cpu), off,
+		svm_nr_cpus, (uint64_t)sizeof(*c));
+	vmm_log("vmm: svm: VMCB %#lx, last VMRUN ran %#lx, host area %#lx, HSAVE %#lx, "
+		"VM_HSAVE_PA reads %#lx", c->vmcb_pa, c->run_pa, c->host_area_pa, c->hsave_pa,
+		msr_hsave);
+	vmm_log("vmm: svm: owners (cpu): VMCB %d, VMRUN %d, HSAVE %d, VM_HSAVE_PA %d, "
+		"guest RSP %d; HSAVE holds RIP %#lx RSP %#lx (QEMU's layout)",
+		svm_block_owner(c->vmcb_pa), svm_block_owner(c->run_pa),
+		svm_block_owner(c->hsave_pa), svm_block_owner(msr_hsave), svm_block_owner(rsp_pa),
+		hs->rip, hs->rsp);
+	for (uint32_t i = 0; i < MIN(svm_nr_cpus, 8U); i++)
+		vmm_log("vmm: svm: cpu %u block %#lx, stack top %#lx", i, svm_cpus[i].vmcb_pa,
+			svm_cpus[i].host_rsp);
+	for (uint64_t n = c->vcpu.exits >= SVM_RECENT_EXITS ? c->vcpu.exits - SVM_RECENT_EXITS + 1 :
+	     1; n <= c->vcpu.exits; n++) {
+		const struct svm_exit_rec *e = &c->recent[n % SVM_RECENT_EXITS];
+
+		vmm_log("vmm: svm: exit %lu: code %#lx at RIP %#lx", n, e->code, e->rip);
+	}
+}
+
+static bool svm_rip_in_layer(uint64_t rip)
+{
+	return rip >= (uint64_t)__vmm_start && rip < (uint64_t)__vmm_end;
+}
+
 static void svm_dispatch_exit(struct svm_cpu *c);
 
 /* Returns to the VMRUN loop, or ends the run through vmm_violation. */
 void svm_handle_exit(struct svm_cpu *c)
 {
+	struct svm_exit_rec *rec;
+	struct vmm_report r;
+
 	c->vcpu.exits++;
+	rec = &c->recent[c->vcpu.exits % SVM_RECENT_EXITS];
+	rec->code = c->vmcb->exit_code;
+	rec->rip = c->vmcb->rip;
+	/* The world switch ran another page than this core's VMCB: the guest had host state. */
+	if (c->run_pa != c->vmcb_pa) {
+		svm_log_state_blocks(c);
+		svm_fill_report(c, &r);
+		ksnprintf(r.what, sizeof(r.what), "cpu %u ran VMCB %#lx, not its own %#lx",
+			  c->vcpu.cpu, c->run_pa, c->vmcb_pa);
+		vmm_violation(VMM_FAULT_INVALID, &r);
+	}
+	/*
+	 * The guest cannot run the layer's text (the nested tables leave it
+	 * out: that is a nested page fault, reported as one). Any other exit
+	 * saying the guest is there means the VMCB holds host state: say so
+	 * at the first such exit, with its exit code.
+	 */
+	if (c->vmcb->exit_code != EXIT_NPF && svm_rip_in_layer(c->vmcb->rip)) {
+		svm_log_state_blocks(c);
+		svm_fill_report(c, &r);
+		ksnprintf(r.what, sizeof(r.what), "exit %#lx with the guest at the layer's own RIP: "
+			  "the VMCB holds host state", c->vmcb->exit_code);
+		vmm_violation(VMM_FAULT_INVALID, &r);
+	}
 	c->vmcb->tlb_control = 0;
 	svm_dispatch_exit(c);
 	/* Another core took access away from the guest: drop what this one cached. */
 	if (vmm_host_flush_due(c->vcpu.cpu))
 		c->vmcb->tlb_control = svm_tlb_flush;
+}
+
+/*
+ * An intercepted NMI is not consumed by its #VMEXIT: it stays pending
+ * while GIF is clear (AMD APM vol. 2, NMI intercept and GIF), and QEMU
+ * keeps it the same way (the exit is taken before the NMI is cleared).
+ * Left pending, the next VMRUN sets GIF, the NMI is intercepted again
+ * before the guest runs one instruction, and the injected copy never gets
+ * to the kernel. So the host takes it itself: GIF open for one instruction
+ * boundary, interrupts still off, the layer's NMI gate (host_entry.asm)
+ * returns at once. Then the kernel gets its own.
+ */
+static void svm_take_nmi(void)
+{
+	__asm__ volatile("stgi; clgi" ::: "memory");
 }
 
 static void svm_dispatch_exit(struct svm_cpu *c)
@@ -466,6 +616,7 @@ static void svm_dispatch_exit(struct svm_cpu *c)
 		c->vcpu.exits_by[VMM_EXIT_NMI]++;
 		if (vmm_is_stopping())
 			svm_park();	/* halted where the host's INIT still works */
+		svm_take_nmi();
 		v->event_inj = 2 | (2U << 8) | (1U << 31);	/* hand the NMI to the kernel */
 		return;
 	case EXIT_MSR: {
@@ -488,6 +639,8 @@ static void svm_dispatch_exit(struct svm_cpu *c)
 		vmm_violation_msr(&r, v->exit_info1, c->vcpu.gprs[1], val);
 	}
 	case EXIT_NPF:
+		if (svm_rip_in_layer(v->rip))
+			svm_log_state_blocks(c);
 		svm_fill_report(c, &r);
 		vmm_violation_nested(&r, (v->exit_info1 & 2) ? "write" :
 				     (v->exit_info1 & 16) ? "fetch" : "read", v->exit_info2);
@@ -527,6 +680,49 @@ static void svm_park(void)
 	vmm_halt();
 }
 
+/* This core's APIC ID from CPUID: the xAPIC page is not in the kernel's direct map. */
+static uint32_t svm_own_apic_id(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(0, 0, &a, &b, &c, &d);
+	if (a >= 0xb) {
+		cpuid(0xb, 0, &a, &b, &c, &d);
+		if (b)
+			return d;
+	}
+	cpuid(1, 0, &a, &b, &c, &d);
+	return b >> 24;
+}
+
+/*
+ * A core takes its slot's state once, and only the core the slot was
+ * given to: two cores on one block would share a VMCB, an HSAVE page and
+ * a stack. The HSAVE address must read back as written.
+ */
+static bool svm_cpu_claim(struct svm_cpu *c)
+{
+	uint32_t apic_id = svm_own_apic_id(), expect = vmm_slot_apic_id(c->vcpu.cpu);
+
+	if (apic_id != expect) {
+		vmm_log("vmm: svm: the core with APIC id %u asked for cpu %u's state, which is "
+			"APIC id %u's", apic_id, c->vcpu.cpu, expect);
+		return false;
+	}
+	if (__atomic_exchange_n(&c->claimed, true, __ATOMIC_ACQ_REL)) {
+		vmm_log("vmm: svm: cpu %u entered the layer twice", c->vcpu.cpu);
+		return false;
+	}
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	wrmsr(MSR_VM_HSAVE_PA, c->hsave_pa);
+	if (rdmsr(MSR_VM_HSAVE_PA) != c->hsave_pa) {
+		vmm_log("vmm: svm: cpu %u: VM_HSAVE_PA reads %#lx, not %#lx", c->vcpu.cpu,
+			rdmsr(MSR_VM_HSAVE_PA), c->hsave_pa);
+		return false;
+	}
+	return true;
+}
+
 static bool svm_cpu_enter(uint32_t cpu, uint64_t guest_rsp, uint64_t guest_rip)
 {
 	struct svm_cpu *c;
@@ -536,8 +732,8 @@ static bool svm_cpu_enter(uint32_t cpu, uint64_t guest_rsp, uint64_t guest_rip)
 		return false;
 	c = &svm_cpus[cpu];
 	__asm__ volatile("cli");
-	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-	wrmsr(MSR_VM_HSAVE_PA, c->hsave_pa);
+	if (!svm_cpu_claim(c))
+		return false;
 	svm_launch(c, guest_rsp, guest_rip);
 }
 
@@ -545,6 +741,8 @@ static void svm_cpu_run_started(uint32_t cpu)
 {
 	struct svm_cpu *c = &svm_cpus[cpu];
 
+	/* vmm_host_cpu_start checked the slot is this core's and not yet started. */
+	c->claimed = true;
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, c->hsave_pa);
 	/* Host FS, GS, TR and syscall MSRs: as INIT left them; the layer uses none. */

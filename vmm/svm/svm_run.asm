@@ -8,13 +8,15 @@
 ; the exit, restore them, VMRUN again.
 ;
 ; struct svm_cpu (vmm/svm/svm.c): vcpu.gprs[16] at 0 (rax rcx rdx rbx rsp
-; rbp rsi rdi r8..r15), vmcb_pa at 192, host_area_pa at 200, host_rsp at 208.
+; rbp rsi rdi r8..r15), vmcb_pa at 192, host_area_pa at 200, host_rsp at 208,
+; run_pa at 232.
 
 bits 64
 %include "guest_regs.inc"
 %define CTX_VMCB	192
 %define CTX_HOST_AREA	200
 %define CTX_HOST_RSP	208
+%define CTX_RUN_PA	232
 
 section .text
 extern svm_prepare_launch
@@ -48,6 +50,7 @@ svm_loop:
 	; Host side: RAX (the VMCB address) and RSP are ours again; the rest
 	; still hold the guest's values.
 	xchg rdi, [rsp]
+	mov [rdi + CTX_RUN_PA], rax	; what this VMRUN ran, for svm_handle_exit's check
 	STORE_GUEST_GPRS
 	mov rcx, [rsp]
 	mov [rdi + G(7)], rcx

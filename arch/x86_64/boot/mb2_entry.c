@@ -6,9 +6,11 @@
  * map, so firmware tables are read through it here and never again.
  */
 #include <cove/acpi.h>
+#include <cove/acpi_numa.h>
 #include <cove/arch.h>
 #include <cove/boot_info.h>
 #include <cove/console.h>
+#include <cove/errno.h>
 #include <cove/exit.h>
 #include <cove/init.h>
 #include <cove/kmap.h>
@@ -25,6 +27,8 @@ extern char __kernel_phys_start[], __kernel_end[];
 static struct boot_info mb2_boot_info;
 /* Parsed firmware tables: too big for the boot stack. */
 static struct acpi_madt_info mb2_madt;
+static struct acpi_srat_info mb2_srat;
+static struct acpi_slit_info mb2_slit;
 
 static const void *mb2_acpi_map(void *ctx, uint64_t pa, size_t len)
 {
@@ -83,6 +87,33 @@ static void mb2_fill_power(const struct acpi_ctx *acpi)
 	platform_power.slp_typb = fadt.slp_typb;
 }
 
+/*
+ * The NUMA layout from the SRAT (and SLIT): without one, or with one that
+ * contradicts itself, one node -- a console line says which.
+ */
+static void mb2_fill_numa(struct boot_info *bi, const struct acpi_ctx *acpi)
+{
+	bool slit_used;
+	int rc = acpi_parse_srat(acpi, &mb2_srat);
+
+	if (rc == -ENOENT) {
+		numa_layout_single(&bi->numa);
+		return;
+	}
+	if (!rc)
+		rc = acpi_numa_build(&mb2_srat, acpi_parse_slit(acpi, &mb2_slit) ? NULL : &mb2_slit,
+				     &bi->numa, &slit_used);
+	if (rc) {
+		pr_warn("acpi: SRAT unusable (%d); one NUMA node\n", rc);
+		numa_layout_single(&bi->numa);
+		return;
+	}
+	if (mb2_slit.n && !slit_used)
+		pr_warn("acpi: SLIT does not match the SRAT; distances 10/20\n");
+	for (uint32_t i = 0; i < bi->nr_cpus; i++)
+		bi->cpus[i].node = acpi_numa_cpu_node(&mb2_srat, &bi->numa, bi->cpus[i].apic_id);
+}
+
 void arch_boot_multiboot2(uint32_t magic, uint32_t mbi_phys)
 {
 	struct boot_info *bi = &mb2_boot_info;
@@ -117,6 +148,7 @@ void arch_boot_multiboot2(uint32_t magic, uint32_t mbi_phys)
 	if (!extra.rsdp_len)
 		pr_warn("acpi: the loader passed no RSDP\n");
 	mb2_fill_cpus(bi, &acpi);
+	mb2_fill_numa(bi, &acpi);
 	mb2_fill_power(&acpi);
 
 	kernel_main(bi);

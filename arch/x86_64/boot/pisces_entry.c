@@ -76,6 +76,8 @@ void arch_boot_pisces(uint64_t block, uint64_t offset)
 	}
 	if (rc)
 		pisces_give_up(&pp, pp.error);
+	if (pp.numa_note)
+		pr_warn("numa: %s; one node\n", pp.numa_note);
 
 	/* The same CPUID test pisces_head.asm made when it built the tables. */
 	cpuid(0x80000001, 0, &eax, &ebx, &ecx, &edx);

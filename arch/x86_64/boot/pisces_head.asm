@@ -24,7 +24,7 @@
 %define COVE_TAIL_MAGIC		0x45564f43
 %define COVE_STATE_BOOTING	1
 %define COVE_IMAGE_MAGIC	0x31474d4945564f43
-%define COVE_TAIL_VERSION	3
+%define COVE_TAIL_VERSION	4
 
 extern boot_pml4, boot_pdpt_low, boot_pdpt_high, boot_pd
 extern __kernel_end, boot_stack_top, arch_boot_pisces, vmm_ap_entry

@@ -47,6 +47,53 @@ static int pisces_buffer(struct boot_info *bi, struct pisces_parsed *out, uint64
 	return pisces_hold(bi, out, base, size, what);
 }
 
+_Static_assert(COVE_NUMA_MAX_NODES <= NUMA_MAX_NODES, "a host node id must fit a layout");
+
+/*
+ * The host's NUMA view (version 4): its node ids kept as they are, so the
+ * enclave names nodes as the host does. Anything inconsistent leaves one
+ * node: placement is an optimisation, never a reason not to boot.
+ */
+static void pisces_parse_numa(const struct cove_boot_tail *t, struct boot_info *bi,
+			      struct pisces_parsed *out)
+{
+	struct numa_layout *l = &bi->numa;
+	uint32_t n = t->numa_nr_nodes;
+
+	numa_layout_single(l);
+	if (!n)
+		return;
+	if (n > COVE_NUMA_MAX_NODES) {
+		out->numa_note = "more host nodes than this kernel keeps";
+		return;
+	}
+	l->nr_nodes = n;
+	for (uint32_t i = 0; i < n; i++) {
+		l->pxm[i] = i;
+		if (t->numa_span[i].size &&
+		    numa_layout_add_range(l, t->numa_span[i].base, t->numa_span[i].size, i))
+			goto bad;
+		for (uint32_t j = 0; j < n; j++) {
+			uint8_t d = t->numa_distance[i][j];
+
+			if (i == j ? d != NUMA_LOCAL_DISTANCE : d <= NUMA_LOCAL_DISTANCE)
+				goto bad;
+			l->distance[i][j] = d;
+		}
+	}
+	for (uint32_t i = 0; i < bi->nr_cpus; i++) {
+		if (t->cpu_node[i] >= n)
+			goto bad;
+		bi->cpus[i].node = t->cpu_node[i];
+	}
+	return;
+bad:
+	out->numa_note = "the host's node spans, distances or CPU nodes contradict each other";
+	numa_layout_single(l);
+	for (uint32_t i = 0; i < bi->nr_cpus; i++)
+		bi->cpus[i].node = 0;
+}
+
 static int pisces_parse_extension(const struct cove_boot_tail *t, uint64_t block_phys,
 				  pisces_phys_fn phys, struct boot_info *bi,
 				  struct pisces_parsed *out)
@@ -56,7 +103,7 @@ static int pisces_parse_extension(const struct cove_boot_tail *t, uint64_t block
 
 	if (t->version != COVE_TAIL_VERSION || t->tail_size < sizeof(*t))
 		return pisces_refuse(out, "the Cove extension has another version than this "
-				     "kernel's (3)");
+				     "kernel's (4)");
 	if (!nr_cpus || nr_cpus > COVE_MAX_ENCLAVE_CPUS ||
 	    t->cpus[0].apic_id != bi->cpus[0].apic_id)
 		return pisces_refuse(out, "the extension's CPU list is malformed");
@@ -85,6 +132,7 @@ static int pisces_parse_extension(const struct cove_boot_tail *t, uint64_t block
 				     "not know");
 	out->channels = t->channels;
 	out->host_time_ns = t->host_time_ns;
+	pisces_parse_numa(t, bi, out);
 	out->state_addr = bi->host_state;
 	out->extension = true;
 	return 0;

@@ -18,6 +18,11 @@ _Static_assert(offsetof(struct percpu, task_stack_top) == PERCPU_TASK_STACK_TOP,
 	       "syscall_entry.asm reads task_stack_top at a fixed offset");
 _Static_assert(offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP,
 	       "syscall_entry.asm saves the user rsp at a fixed offset");
+_Static_assert(offsetof(struct percpu, current) == PERCPU_CURRENT,
+	       "syscall_entry.asm finds the running task at a fixed offset");
+_Static_assert(offsetof(struct percpu, need_resched) == PERCPU_NEED_RESCHED &&
+	       sizeof(((struct percpu *)0)->need_resched) == 4,
+	       "syscall_entry.asm tests need_resched as a dword at a fixed offset");
 
 struct gdt_ptr {
 	uint16_t limit;

@@ -3,6 +3,7 @@
 #include <cove/errno.h>
 #include <cove/string.h>
 #include <arch/fpu.h>
+#include <arch/fpu_export.h>
 #include <arch/x86.h>
 
 #define CR0_MP (1UL << 1)
@@ -143,6 +144,13 @@ void fpu_restore(const void *area)
 				 "d"((uint32_t)(fpu_xcr0 >> 32)) : "memory");
 	else
 		__asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
+}
+
+void fpu_get_format(struct fpu_format *fmt)
+{
+	fmt->xcr0 = fpu_use_xsave ? fpu_xcr0 : 0;
+	fmt->size = (uint32_t)fpu_size;
+	fmt->mxcsr_mask = fpu_mxcsr_mask;
 }
 
 const char *fpu_describe(void)

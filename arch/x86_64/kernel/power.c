@@ -55,9 +55,42 @@ bool arch_cpus_stopping(void)
 	return stop_requested;
 }
 
-void arch_stop_other_cpus(void)
+/*
+ * A reporting stop (arch_stop_other_cpus_reporting): set by the stopping
+ * CPU before its NMIs; the stopped CPUs take stop_report_turn in turn and
+ * count themselves down in stop_reports_due.
+ */
+static volatile bool stop_report;
+static uint32_t stop_report_turn, stop_reports_due;
+
+/* Long enough for a few backtraces under an emulator, short against the host's patience. */
+#define STOP_REPORT_WAIT_MS 3000
+
+bool arch_stop_wants_report(void)
 {
-	uint32_t me = this_cpu_id();
+	return stop_report;
+}
+
+void arch_stop_report_begin(void)
+{
+	uint32_t free = 0;
+
+	while (!__atomic_compare_exchange_n(&stop_report_turn, &free, 1, false,
+					    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		free = 0;
+		arch_cpu_relax();
+	}
+}
+
+void arch_stop_report_end(void)
+{
+	__atomic_fetch_sub(&stop_reports_due, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&stop_report_turn, 0, __ATOMIC_RELEASE);
+}
+
+static uint32_t stop_send_nmis(void)
+{
+	uint32_t me = this_cpu_id(), sent = 0;
 
 	stop_requested = true;
 
@@ -66,11 +99,36 @@ void arch_stop_other_cpus(void)
 	 * partition CPU, never a broadcast: other cores may not be ours.
 	 */
 	if (!platform_lapic_ready)
-		return;
+		return 0;
 	for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++) {
 		struct percpu *p = percpu_of(cpu);
 
-		if (p && p->online && cpu != me)
+		if (p && p->online && cpu != me) {
 			lapic_send_ipi(p->apic_id, APIC_ICR_NMI | APIC_ICR_LEVEL_ASSERT);
+			sent++;
+		}
 	}
+	return sent;
+}
+
+void arch_stop_other_cpus(void)
+{
+	stop_send_nmis();
+}
+
+void arch_stop_other_cpus_reporting(void)
+{
+	uint64_t deadline;
+
+	if (!platform_lapic_ready)
+		return;
+	/* Due before the first NMI lands; over-counted CPUs only cost the wait. */
+	__atomic_store_n(&stop_reports_due, MAX_CPUS, __ATOMIC_RELAXED);
+	stop_report = true;
+	__atomic_fetch_sub(&stop_reports_due, MAX_CPUS - stop_send_nmis(), __ATOMIC_RELEASE);
+	deadline = arch_cycles() + STOP_REPORT_WAIT_MS * arch_cycles_per_ms();
+	while (__atomic_load_n(&stop_reports_due, __ATOMIC_ACQUIRE) && arch_cycles() < deadline)
+		arch_cpu_relax();
+	/* Whoever is still printing now would garble what this CPU prints next. */
+	arch_stop_report_begin();
 }

@@ -43,9 +43,21 @@ static int tramp_alloc_zeroed(phys_addr_t limit, phys_addr_t *pa)
 	return rc;
 }
 
+/*
+ * SIPI can only name a page below 1 MiB. The free blocks there are small,
+ * and the allocator hands out its smallest blocks first: without taking
+ * the page at once, the kernel's own early pages can use them all up (an
+ * image a few KiB larger once did, on a 2-node machine).
+ */
+void arch_smp_reserve(void)
+{
+	if (!tramp_page && pmem_alloc_below(0, 0x100000, &tramp_page))
+		tramp_page = 0;
+}
+
 static int tramp_setup(void)
 {
-	phys_addr_t pdpt, pd;
+	phys_addr_t cr3, pdpt, pd;
 	uint64_t *pml4, *kernel_pml4 = phys_to_virt(kmap_root());
 	size_t len = (uintptr_t)trampoline_blob_end - (uintptr_t)trampoline_blob;
 
@@ -54,17 +66,18 @@ static int tramp_setup(void)
 		pr_err("smp: trampoline is %zu bytes, too big for its page\n", len);
 		return -EINVAL;
 	}
-	/* SIPI can only name a page below 1 MiB; CR3 is loaded in 32-bit mode. */
-	if (tramp_alloc_zeroed(0x100000, &tramp_page)) {
+	if (!tramp_page) {
 		pr_err("smp: no free page below 1 MiB for the trampoline\n");
 		return -ENOMEM;
 	}
-	if (tramp_alloc_zeroed(4 * GiB, &tramp_cr3) || tramp_alloc_zeroed(4 * GiB, &pdpt) ||
+	memset(phys_to_virt(tramp_page), 0, PAGE_SIZE);
+	/* CR3 is loaded in 32-bit mode: the tables lie below 4 GiB. */
+	if (tramp_alloc_zeroed(4 * GiB, &cr3) || tramp_alloc_zeroed(4 * GiB, &pdpt) ||
 	    tramp_alloc_zeroed(4 * GiB, &pd)) {
 		pr_err("smp: no memory below 4 GiB for trampoline page tables\n");
 		return -ENOMEM;
 	}
-	pml4 = phys_to_virt(tramp_cr3);
+	pml4 = phys_to_virt(cr3);
 	for (int i = 256; i < 512; i++)
 		pml4[i] = kernel_pml4[i];
 	pml4[0] = pdpt | PTE_P | PTE_RW;
@@ -73,6 +86,7 @@ static int tramp_setup(void)
 	((uint64_t *)phys_to_virt(pd))[0] = PTE_P | PTE_RW | PTE_PS;
 
 	memcpy(phys_to_virt(tramp_page), trampoline_blob, len);
+	tramp_cr3 = cr3;	/* set up: the next CPU finds it ready */
 	return 0;
 }
 
@@ -155,7 +169,7 @@ int arch_cpu_start(struct percpu *p)
 
 	if (p->host_started)
 		return cpu_release_host_started(p);
-	if (!tramp_page && tramp_setup())
+	if (!tramp_cr3 && tramp_setup())
 		return -ENOMEM;
 
 	tp = (void *)((uint8_t *)phys_to_virt(tramp_page) + TRAMPOLINE_PARAMS_OFFSET);

@@ -4,17 +4,74 @@
 ; did not switch stacks: we swap GS, move to the running task's kernel
 ; stack and build the same struct trap_frame interrupts build, so the
 ; syscall layer, clone and exit all see one frame layout.
+;
+; The common case, a NATIVE call with nothing to do on the way out, stays
+; here: account the entry (cove/acct.h, the same arithmetic as
+; acct_enter_kernel), call the handler from syscall_native_fn, test the
+; reasons to stop on the way out (need_resched, the task's exit_work word,
+; its process's kill_signal, a restart code), account the exit and SYSRET.
+; Everything else goes through the C dispatch (kernel/syscalls/dispatch.c),
+; which does the same in full; keep the two in step.
 
 bits 64
 %include "frame.inc"
-%define PERCPU_TASK_STACK_TOP	24	; arch/asm_offsets.h, checked in cpu.c
+; arch/asm_offsets.h, checked in cpu.c and task_arch.c
+%define PERCPU_TASK_STACK_TOP	24
 %define PERCPU_USER_RSP		32
+%define PERCPU_CURRENT		40
+%define PERCPU_NEED_RESCHED	48
+%define TASK_PROC		72
+%define TASK_EXIT_WORK		152
+%define TASK_KENTRIES		1800
+%define TASK_ACCT_UTIME		1808
+%define TASK_ACCT_STIME		1816
+%define TASK_ACCT_MARK		1824
+%define TASK_ACCT_IN_USER	1832
+%define PROCESS_KILL_SIGNAL	348
+%define FRAME_R10		0x28
+%define FRAME_R9		0x30
+%define FRAME_R8		0x38
+%define FRAME_RDI		0x48
+%define FRAME_RSI		0x50
+%define FRAME_RDX		0x58
+%define FRAME_RBX		0x68
+%define FRAME_RAX		0x70
+%define FRAME_RIP		0x88
+%define FRAME_RFLAGS		0x98
+%define FRAME_RSP		0xa0
+%define SYSCALL_ENTRY_MAX	1014	; SYSCALL_MAX
+%define ERESTARTNOHAND		514	; restarts are -514 .. -512 (cove/errno.h)
 %define USER_CS			0x23
 %define USER_DS			0x1b
 %define SYSCALL_VECTOR		0x100	; not a real vector: marks a syscall frame
 
+; Task rbx crosses between user and kernel (cove/acct.h): the stretch since
+; its mark goes to time field %1, and it is now in user mode if %2 is 1.
+; Clobbers rax, rcx, rdx.
+%macro ACCT_CROSS 2
+	rdtsc
+	shl rdx, 32
+	or rax, rdx
+	mov rcx, rax
+	sub rcx, [rbx + TASK_ACCT_MARK]
+	add [rbx + %1], rcx
+	mov [rbx + TASK_ACCT_MARK], rax
+	mov byte [rbx + TASK_ACCT_IN_USER], %2
+%endmacro
+
+; The user stretch ends (as acct_enter_kernel does); from here rbx is the
+; task: the handlers keep it (callee-saved). Clobbers rax, rcx, rdx.
+%macro ACCT_ENTER 0
+	mov rbx, [gs:PERCPU_CURRENT]
+	ACCT_CROSS TASK_ACCT_UTIME, 0
+	inc qword [rbx + TASK_KENTRIES]
+%endmacro
+
 section .text
 extern syscall_dispatch
+extern syscall_exit
+extern syscall_native_fn
+extern syscall_tracing
 extern trap_return
 
 global syscall_entry
@@ -31,8 +88,64 @@ syscall_entry:
 	push SYSCALL_VECTOR
 	PUSH_GPRS
 	; DF is already clear (SFMASK), and a user rbp ends any backtrace.
+	; rax still holds the number: find a NATIVE handler, or go the full way.
+	cmp byte [rel syscall_tracing], 0
+	jne .full
+	cmp rax, SYSCALL_ENTRY_MAX
+	jae .full
+	mov r11, [syscall_native_fn + rax * 8]
+	test r11, r11
+	jz .full
+	ACCT_ENTER
+	sti
+	; rdi, rsi, r8, r9 still hold the arguments; rdx went to rdtsc.
+	mov rdx, [rsp + FRAME_RDX]
+	mov rcx, r10
+	call r11
+	mov [rsp + FRAME_RAX], rax
+	cli
+	cmp dword [gs:PERCPU_NEED_RESCHED], 0
+	jne .exit_full
+	cmp dword [rbx + TASK_EXIT_WORK], 0
+	jne .exit_full
+	mov rcx, [rbx + TASK_PROC]
+	cmp dword [rcx + PROCESS_KILL_SIGNAL], 0
+	jne .exit_full
+	lea rcx, [rax + ERESTARTNOHAND]
+	cmp rcx, 2
+	jbe .exit_full
+	ACCT_CROSS TASK_ACCT_STIME, 1	; as acct_exit_kernel does
+	; SYSRET cannot return to a non-canonical address: IRET does it then.
+	mov rcx, [rsp + FRAME_RIP]
+	mov rdx, [rsp + FRAME_RSP]
+	or rdx, rcx
+	shr rdx, 47
+	jnz trap_return
+	; Nothing rewrote the frame (that sets iret_exit, in exit_work), and
+	; C kept rbp and r12-r15: only the registers it may clobber come back.
+	mov rax, [rsp + FRAME_RAX]
+	mov rbx, [rsp + FRAME_RBX]
+	mov rdi, [rsp + FRAME_RDI]
+	mov rsi, [rsp + FRAME_RSI]
+	mov rdx, [rsp + FRAME_RDX]
+	mov r8, [rsp + FRAME_R8]
+	mov r9, [rsp + FRAME_R9]
+	mov r10, [rsp + FRAME_R10]
+	mov r11, [rsp + FRAME_RFLAGS]
+	mov rsp, [rsp + FRAME_RSP]
+	swapgs
+	o64 sysret
+
+.full:
+	ACCT_ENTER
+	sti
 	mov rdi, rsp
 	call syscall_dispatch
+	jmp .leave
+.exit_full:
+	mov rdi, rsp
+	call syscall_exit
+.leave:
 	; A non-zero return asks for the full IRET path (changed RIP/RSP, exec).
 	test eax, eax
 	jnz trap_return

@@ -4,10 +4,12 @@
  * report it (registers, decoded error, symbolized backtrace) and stop.
  */
 #include <cove/acct.h>
+#include <cove/aspace_numa.h>
 #include <cove/coredump.h>
 #include <cove/exit.h>
 #include <cove/kprintf.h>
 #include <cove/kstack.h>
+#include <cove/kvsnprintf.h>
 #include <cove/panic.h>
 #include <cove/percpu.h>
 #include <cove/sched.h>
@@ -68,10 +70,72 @@ static void trap_describe_page_fault(const struct trap_frame *f)
 		 read_cr2() < 4096 ? " (NULL pointer dereference)" : "");
 }
 
+/*
+ * Vectors in service and pending at this LAPIC: an interrupt that never
+ * got its EOI blocks every vector of its class and below for good.
+ */
+static void trap_dump_lapic(void)
+{
+	char isr[128], irr[128];
+	int ni = 0, nr = 0;
+
+	isr[0] = irr[0] = 0;
+	for (uint32_t w = 1; w < 8; w++) {
+		uint32_t in = lapic_read(APIC_REG_ISR + w * 0x10);
+		uint32_t pend = lapic_read(APIC_REG_IRR + w * 0x10);
+
+		for (uint32_t b = 0; b < 32; b++) {
+			if (((in >> b) & 1) && ni < (int)sizeof(isr) - 6)
+				ni += ksnprintf(isr + ni, sizeof(isr) - ni, " %#x", w * 32 + b);
+			if (((pend >> b) & 1) && nr < (int)sizeof(irr) - 6)
+				nr += ksnprintf(irr + nr, sizeof(irr) - nr, " %#x", w * 32 + b);
+		}
+	}
+	pr_emerg("LAPIC: in service:%s; pending:%s; TPR %#x\n", ni ? isr : " none",
+		 nr ? irr : " none", lapic_read(APIC_REG_TPR));
+}
+
+/* Where a core of a kernel that stopped answering was: registers, LAPIC, stack. */
+static void trap_dump_stuck(const struct trap_frame *f)
+{
+	trap_dump(f);
+	trap_dump_lapic();
+	backtrace_print(f->rip, f->rbp, f->rsp);
+}
+
+/* A CPU another one stops to report a stuck kernel: where it was, then halt. */
+static void __noreturn trap_report_stopped(const struct trap_frame *f)
+{
+	arch_stop_report_begin();
+	/* This CPU may have been stopped inside a print: the reporter waits meanwhile. */
+	klog_bust_locks();
+	pr_emerg("\ncpu %u was here when stopped:\n", this_cpu_id());
+	trap_dump_stuck(f);
+	arch_stop_report_end();
+	arch_halt_forever();
+}
+
+/*
+ * The host's NMI to a kernel that stopped answering: this CPU's report,
+ * then every other CPU's, as the stuck one may be any of them.
+ */
+static void __noreturn trap_report_hung(const struct trap_frame *f)
+{
+	panic_claim();
+	pr_emerg("\nNMI on cpu %u: stopped where it was (a co-kernel host sends one to a "
+		 "kernel that stopped answering)\n", this_cpu_id());
+	trap_dump_stuck(f);
+	arch_stop_other_cpus_reporting();
+	klog_bust_locks();
+	kernel_exit(EXIT_PANIC);
+}
+
 static void __noreturn trap_fatal(struct trap_frame *f)
 {
 	const char *name = f->vector < 32 ? exception_names[f->vector] : "unexpected interrupt";
 
+	if (f->vector == EXC_NMI)
+		trap_report_hung(f);
 	panic_begin();
 	pr_emerg("\nKERNEL FAULT on cpu %u: %s (vector %lu)\n", this_cpu_id(), name, f->vector);
 	/* An overflow faults on the guard page, usually while pushing: #DF. */
@@ -103,6 +167,9 @@ static bool trap_kernel_user_access(struct trap_frame *f)
 
 	if (addr >= 0x0000800000000000ULL || !t || !t->proc)
 		return false;
+	/* A page another thread is moving to another node: copy again once it is back. */
+	if (!(f->error_code & PF_ERR_PRESENT) && aspace_moving(t->proc->as, addr))
+		return true;
 	arch_irq_enable();
 	pr_err("%s[%u]: a system call touched unmapped user memory at %lx (ip %016lx); "
 	       "killing the process\n", t->proc->name, t->tid, addr, f->rip);
@@ -130,8 +197,11 @@ static void trap_handle(struct trap_frame *f)
 {
 	if (f->vector < 32) {
 		/* The stop NMI (panic, violation, co-kernel shutdown): halt quietly. */
-		if (f->vector == EXC_NMI && (panic_in_progress() || arch_cpus_stopping()))
+		if (f->vector == EXC_NMI && (panic_in_progress() || arch_cpus_stopping())) {
+			if (arch_stop_wants_report())
+				trap_report_stopped(f);
 			arch_halt_forever();
+		}
 		/* A fault in a program is the program's signal, never the kernel's end. */
 		if (trap_from_user(f) && f->vector != EXC_NMI && f->vector != EXC_MACHINE_CHECK) {
 			user_fault(f);

@@ -6,7 +6,9 @@
  * saying where, as Linux prints it.
  */
 #include <cove/aspace.h>
+#include <cove/aspace_numa.h>
 #include <cove/coredump.h>
+#include <cove/jobdbg.h>
 #include <cove/kprintf.h>
 #include <cove/signal.h>
 #include <cove/syscall.h>
@@ -156,6 +158,10 @@ void user_fault(struct trap_frame *f)
 		t->acct_minflt++;
 		return;
 	}
+	/* Not present, being moved to another NUMA node: touch it again when it is back. */
+	if (f->vector == EXC_PAGE_FAULT && !(f->error_code & PF_ERR_PRESENT) &&
+	    aspace_moving(p->as, cr2))
+		return;
 	/* Not present, in a shared mapping whose object has grown since: map it. */
 	if (f->vector == EXC_PAGE_FAULT && !(f->error_code & PF_ERR_PRESENT) &&
 	    aspace_shm_fault(p->as, cr2) == 0) {
@@ -163,6 +169,9 @@ void user_fault(struct trap_frame *f)
 		return;
 	}
 	user_fault_info(f, p->as, cr2, &info);
+	/* Under a debugger: a breakpoint or step is its stop, a fault its to pass on or not. */
+	if (p->dbg_on && !jobdbg_fault(f, &info))
+		return;
 	sig = info.signo;
 	t->fault_addr = cr2;
 	if (signal_fault(&info))

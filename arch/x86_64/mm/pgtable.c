@@ -66,7 +66,7 @@ static inline bool pgt_canonical(uint64_t va)
 	return top == 0 || top == 0x1ffff;
 }
 
-static uint64_t pgt_flags_to_pte(unsigned int flags)
+static uint64_t pgt_flags_to_pte(const struct pgtable *pt, unsigned int flags)
 {
 	uint64_t attrs = PTE_P;
 
@@ -80,6 +80,8 @@ static uint64_t pgt_flags_to_pte(unsigned int flags)
 		attrs |= PTE_PCD | PTE_PWT;
 	if (flags & PGT_GLOBAL)
 		attrs |= PTE_G;
+	if (pt->track_dirty && !(flags & PGT_ZEROED))
+		attrs |= PTE_D;
 	return attrs;
 }
 
@@ -128,6 +130,7 @@ int pgtable_init(struct pgtable *pt)
 
 	pt->root = 0;
 	pt->nr_tables = 0;
+	pt->free_table = NULL;
 	for (i = 0; i < ARRAY_SIZE(pt->mapped); i++)
 		pt->mapped[i] = 0;
 	return pgt_alloc(pt, &pt->root);
@@ -143,6 +146,33 @@ static int pgt_pick_level(const struct pgtable *pt, uint64_t va, uint64_t pa, ui
 	if (IS_ALIGNED(both, PAGE_SIZE_2M) && len >= PAGE_SIZE_2M)
 		return 1;
 	return 0;
+}
+
+/* Whether the table tpa at @lvl maps nothing, through any tables below it. */
+static bool pgt_table_empty(const struct pgtable *pt, uint64_t tpa, int lvl)
+{
+	const uint64_t *tbl = pgt_table(pt, tpa);
+
+	for (int i = 0; i < PGT_ENTRIES; i++) {
+		if (!(tbl[i] & PTE_P))
+			continue;
+		if (pgt_is_leaf(tbl[i], lvl) || !pgt_table_empty(pt, tbl[i] & PTE_ADDR_MASK, lvl - 1))
+			return false;
+	}
+	return true;
+}
+
+/* Give back the empty table tpa at @lvl and the tables below it. */
+static void pgt_table_free(struct pgtable *pt, uint64_t tpa, int lvl)
+{
+	const uint64_t *tbl = pgt_table(pt, tpa);
+
+	for (int i = 0; lvl > 0 && i < PGT_ENTRIES; i++) {
+		if (tbl[i] & PTE_P)
+			pgt_table_free(pt, tbl[i] & PTE_ADDR_MASK, lvl - 1);
+	}
+	pt->free_table(pt->ctx, tpa);
+	pt->nr_tables--;
 }
 
 /*
@@ -162,6 +192,12 @@ static int pgt_map_one(struct pgtable *pt, uint64_t va, uint64_t pa, int want, u
 	for (lvl = PGT_TOP_LEVEL; ; lvl--) {
 		uint64_t *e = &tbl[pgt_index(va, lvl)];
 
+		/* Tables left empty by an unmap make way for a large leaf. */
+		if ((*e & PTE_P) && lvl <= want && lvl > 0 && !pgt_is_leaf(*e, lvl) &&
+		    pt->free_table && pgt_table_empty(pt, *e & PTE_ADDR_MASK, lvl - 1)) {
+			pgt_table_free(pt, *e & PTE_ADDR_MASK, lvl - 1);
+			*e = 0;
+		}
 		if (!(*e & PTE_P) && lvl <= want) {
 			*e = pgt_mkleaf(pa, attrs, lvl);
 			pt->mapped[lvl]++;
@@ -206,7 +242,7 @@ int pgtable_map(struct pgtable *pt, uint64_t va, uint64_t pa, uint64_t len, unsi
 	    (flags & ~PGT_FLAG_MASK))
 		return -EINVAL;
 
-	attrs = pgt_flags_to_pte(flags);
+	attrs = pgt_flags_to_pte(pt, flags);
 	while (len) {
 		ret = pgt_map_one(pt, va, pa, pgt_pick_level(pt, va, pa, len), attrs, &done);
 		if (ret)
@@ -218,37 +254,122 @@ int pgtable_map(struct pgtable *pt, uint64_t va, uint64_t pa, uint64_t len, unsi
 	return 0;
 }
 
+/*
+ * The entry va's walk ends at: a leaf, or one not present (the whole
+ * pgt_size(*lvl) around va is unmapped then). va must be canonical.
+ */
+static inline uint64_t *pgt_walk(const struct pgtable *pt, uint64_t va, int *lvl)
+{
+	uint64_t *tbl = pgt_table(pt, pt->root);
+
+	for (int l = PGT_TOP_LEVEL; ; l--) {
+		uint64_t *e = &tbl[pgt_index(va, l)];
+
+		if (!(*e & PTE_P) || pgt_is_leaf(*e, l)) {
+			*lvl = l;
+			return e;
+		}
+		tbl = pgt_table(pt, *e);
+	}
+}
+
+/* What translate and dirty report of leaf e at lvl for va. */
+static void pgt_leaf_report(uint64_t e, int lvl, uint64_t va, uint64_t *pa, uint64_t *page_size)
+{
+	if (pa)
+		*pa = pgt_leaf_pa(e, lvl) + (va & (pgt_size(lvl) - 1));
+	if (page_size)
+		*page_size = pgt_size(lvl);
+}
+
 int pgtable_translate(const struct pgtable *pt, uint64_t va, uint64_t *pa, uint64_t *page_size,
 		      unsigned int *flags)
 {
-	const uint64_t *tbl = pgt_table(pt, pt->root);
+	uint64_t e;
 	int lvl;
 
 	if (!pgt_canonical(va))
 		return -ENOENT;
-	for (lvl = PGT_TOP_LEVEL; ; lvl--) {
-		uint64_t e = tbl[pgt_index(va, lvl)];
+	e = *pgt_walk(pt, va, &lvl);
+	if (!(e & PTE_P))
+		return -ENOENT;
+	pgt_leaf_report(e, lvl, va, pa, page_size);
+	if (flags)
+		*flags = pgt_pte_to_flags(e);
+	return 0;
+}
 
-		if (!(e & PTE_P))
-			return -ENOENT;
-		if (pgt_is_leaf(e, lvl)) {
-			if (pa)
-				*pa = pgt_leaf_pa(e, lvl) + (va & (pgt_size(lvl) - 1));
-			if (page_size)
-				*page_size = pgt_size(lvl);
-			if (flags)
-				*flags = pgt_pte_to_flags(e);
-			return 0;
+int pgtable_dirty(struct pgtable *pt, uint64_t va, enum pgt_dirty_op op, uint64_t *pa,
+		  uint64_t *page_size)
+{
+	uint64_t *e, old;
+	int lvl;
+
+	if (!pgt_canonical(va))
+		return -ENOENT;
+	e = pgt_walk(pt, va, &lvl);
+	if (!(*e & PTE_P))
+		return -ENOENT;
+	if (op == PGT_DIRTY_SET)
+		old = __atomic_fetch_or(e, PTE_D, __ATOMIC_SEQ_CST);
+	else if (op == PGT_DIRTY_CLEAR)
+		old = __atomic_fetch_and(e, ~PTE_D, __ATOMIC_SEQ_CST);
+	else
+		old = __atomic_load_n(e, __ATOMIC_RELAXED);
+	pgt_leaf_report(old, lvl, va, pa, page_size);
+	return !!(old & PTE_D);
+}
+
+int pgtable_find_dirty(const struct pgtable *pt, uint64_t va, uint64_t end, uint64_t *page_base,
+		       uint64_t *page_size)
+{
+	const uint64_t dirty = PTE_P | PTE_D;
+
+	while (va < end && pgt_canonical(va)) {
+		int lvl;
+		const uint64_t *at = pgt_walk(pt, va, &lvl);
+		uint64_t e = *at, next;
+
+		if (lvl == 0) {
+			/* 4 KiB leaves: on through their table, not from the root each time. */
+			const uint64_t *tbl = at - pgt_index(va, 0);
+
+			for (unsigned int i = pgt_index(va, 0); ; ) {
+				if ((tbl[i] & dirty) == dirty) {
+					*page_base = va & ~(PAGE_SIZE - 1);
+					*page_size = PAGE_SIZE;
+					return 1;
+				}
+				va = (va & ~(PAGE_SIZE - 1)) + PAGE_SIZE;
+				if (!va || va >= end || ++i == PGT_ENTRIES)
+					break;
+			}
+			if (!va)
+				break;	/* past the top */
+			continue;
 		}
-		tbl = pgt_table(pt, e);
+		if ((e & dirty) == dirty) {
+			*page_base = va & ~(pgt_size(lvl) - 1);
+			*page_size = pgt_size(lvl);
+			return 1;
+		}
+		next = (va & ~(pgt_size(lvl) - 1)) + pgt_size(lvl);
+		if (next <= va)
+			break;
+		va = next;
 	}
+	return 0;
 }
 
 /* Replace the large leaf *e at @lvl by a full table of next-smaller leaves. */
 static int pgt_split(struct pgtable *pt, uint64_t *e, int lvl)
 {
 	uint64_t base = pgt_leaf_pa(*e, lvl);
-	uint64_t attrs = *e & PTE_LEAF_ATTRS;
+	/*
+	 * Tracked, the smaller leaves are dirty whatever the large one was:
+	 * a CPU may set its D between this read and the table replacing it.
+	 */
+	uint64_t attrs = (*e & PTE_LEAF_ATTRS) | (pt->track_dirty ? PTE_D : 0);
 	uint64_t tpa, *child;
 	int i, ret;
 

@@ -18,6 +18,43 @@ static void *uspace_p2v(void *ctx, uint64_t pa)
 	return phys_to_virt(pa);
 }
 
+/*
+ * A table a large page replaced: kept until every CPU has flushed
+ * (arch_aspace_reclaim), zeroed but for the link in its first entry, which
+ * reads as not present to a stale walk.
+ */
+static void uspace_free_table(void *ctx, uint64_t pa)
+{
+	struct arch_aspace *a = ctx;
+	uint64_t *link = phys_to_virt(pa);
+	uint64_t head = __atomic_load_n(&a->deferred, __ATOMIC_RELAXED);
+
+	do {
+		*link = head;
+	} while (!__atomic_compare_exchange_n(&a->deferred, &head, pa, false, __ATOMIC_RELEASE,
+					      __ATOMIC_RELAXED));
+}
+
+static void uspace_free_chain(uint64_t pa)
+{
+	while (pa) {
+		uint64_t next = *(uint64_t *)phys_to_virt(pa);
+
+		pmem_free(pa, 0);
+		pa = next;
+	}
+}
+
+void arch_aspace_reclaim(struct arch_aspace *a)
+{
+	uint64_t pa = __atomic_exchange_n(&a->deferred, 0, __ATOMIC_ACQ_REL);
+
+	if (!pa)
+		return;
+	arch_aspace_flush(a);
+	uspace_free_chain(pa);
+}
+
 static int uspace_alloc_table(void *ctx, uint64_t *pa)
 {
 	(void)ctx;
@@ -44,9 +81,13 @@ int arch_aspace_init(struct arch_aspace *a)
 	a->pt.phys_to_virt = uspace_p2v;
 	a->pt.alloc_table = uspace_alloc_table;
 	a->pt.allow_1g = arch_has_1g_pages();
+	a->pt.track_dirty = true;	/* madvise's discard zeroes only what was written */
 	rc = pgtable_init(&a->pt);
 	if (rc)
 		return rc;
+	/* A large page may replace tables an unmap emptied (MAP_HUGETLB at the same place). */
+	a->pt.free_table = uspace_free_table;
+	a->pt.ctx = a;
 	root = phys_to_virt(a->pt.root);
 	for (int i = 256; i < 512; i++)
 		root[i] = kroot[i];
@@ -74,11 +115,11 @@ void arch_aspace_destroy(struct arch_aspace *a)
 	if ((read_cr3() & PTE_ADDR_MASK) == a->pt.root)
 		write_cr3(kmap_root());
 	uspace_free_tables(a->pt.root, 4);
+	uspace_free_chain(__atomic_exchange_n(&a->deferred, 0, __ATOMIC_ACQ_REL));
 	a->pt.root = 0;
 }
 
-int arch_aspace_map(struct arch_aspace *a, uint64_t va, phys_addr_t pa, uint64_t len,
-		    uint32_t prot)
+static unsigned int uspace_flags(uint32_t prot)
 {
 	unsigned int flags = PGT_USER;
 
@@ -92,7 +133,37 @@ int arch_aspace_map(struct arch_aspace *a, uint64_t va, phys_addr_t pa, uint64_t
 		flags |= PGT_WRITE;
 	if (!(prot & VM_EXEC))
 		flags |= PGT_NOEXEC;
-	return pgtable_map(&a->pt, va, pa, len, flags);
+	return flags;
+}
+
+int arch_aspace_map(struct arch_aspace *a, uint64_t va, phys_addr_t pa, uint64_t len,
+		    uint32_t prot)
+{
+	return pgtable_map(&a->pt, va, pa, len, uspace_flags(prot));
+}
+
+int arch_aspace_map_zeroed(struct arch_aspace *a, uint64_t va, phys_addr_t pa, uint64_t len,
+			   uint32_t prot)
+{
+	return pgtable_map(&a->pt, va, pa, len, uspace_flags(prot) | PGT_ZEROED);
+}
+
+int arch_aspace_dirty(struct arch_aspace *a, uint64_t va, enum aspace_dirty_op op,
+		      phys_addr_t *pa, uint64_t *size)
+{
+	static const enum pgt_dirty_op ops[] = {
+		[ASPACE_DIRTY_TEST] = PGT_DIRTY_TEST,
+		[ASPACE_DIRTY_SET] = PGT_DIRTY_SET,
+		[ASPACE_DIRTY_CLEAR] = PGT_DIRTY_CLEAR,
+	};
+
+	return pgtable_dirty(&a->pt, va, ops[op], pa, size);
+}
+
+int arch_aspace_find_dirty(struct arch_aspace *a, uint64_t va, uint64_t end, uint64_t *base,
+			   uint64_t *size)
+{
+	return pgtable_find_dirty(&a->pt, va, end, base, size);
 }
 
 int arch_aspace_translate(struct arch_aspace *a, uint64_t va, phys_addr_t *pa,

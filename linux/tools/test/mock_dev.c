@@ -19,6 +19,9 @@
  *   hang       the job runs until COVE_IOC_KILL, then ends by SIGKILL
  *   follow     the console grows three times, then the enclave is destroyed
  *   lost       the console ring dropped 100 bytes before what it returns
+ *   usage      enclave 1 runs job 7 and has ended jobs 5 (two ranks, their
+ *              usage reported) and 6 (its report refused); a job launched
+ *              exits at once (status 0) and is job 5
  *
  * COVE_MOCK_LOG, if set, receives each launched job line.
  * COVE_MOCK_OWNER "UID:GID" (-1: not set) owns the enclaves (default: nobody).
@@ -231,6 +234,8 @@ struct step {
 
 #define H 1000
 static const struct step steps[] = {
+	{ COVE_LC_ENV, NULL, 0, { 0, 6 }, 0 },		/* expect: "A=x y\0", --env first */
+	{ COVE_LC_ENV, NULL, 0, { 1ULL << 40, 10 }, -EINVAL },
 	{ COVE_LC_STAT, "@file", -1, { 0 }, 0 },
 	{ COVE_LC_OPEN, "@file", -1, { O_RDONLY }, -H },
 	{ COVE_LC_READ, NULL, 0, { H, 0, 65536 }, H },
@@ -345,6 +350,10 @@ static int mock_wait(struct cove_lcall *lc)
 		job_exit(lc, SIGSEGV);
 		return 0;
 	}
+	if (is("usage")) {
+		job_exit(lc, 0);
+		return 0;
+	}
 	if (is("hang") || is("stubborn")) {
 		if (!killed && (!signalled || is("stubborn"))) {
 			usleep(lc->timeout_ms * 1000);
@@ -381,7 +390,7 @@ static int mock_reply(struct cove_lcall *lc)
 	struct stat st;
 	int want = s->expect;
 
-	if (lc->op == COVE_LC_JOB_EXIT || is("hang") || is("signal"))
+	if (lc->op == COVE_LC_JOB_EXIT || is("hang") || is("signal") || is("usage"))
 		return 0;
 	if (lc->token != step_at + 1)
 		step_fail("reply carries token %llu", (unsigned long long)lc->token);
@@ -405,6 +414,11 @@ static int mock_reply(struct cove_lcall *lc)
 	     lc->arg[2] != (uint64_t)st.st_mtim.tv_sec))
 		step_fail("stat answered size %llu mode %llo",
 			  (unsigned long long)lc->arg[0], (unsigned long long)lc->arg[1]);
+	/* The environment: what --env set comes first, and no more than was asked. */
+	if (s->op == COVE_LC_ENV && !want &&
+	    (lc->len != 6 || memcmp((char *)(uintptr_t)lc->buf_ptr, "A=x y", 6) ||
+	     lc->arg[0] <= 6))
+		step_fail("env: %u bytes of %llu", lc->len, (unsigned long long)lc->arg[0]);
 	if (s->op == COVE_LC_READ && lc->result > 0 && lc->len != (uint32_t)lc->result)
 		step_fail("read: reply len %u for result %d", lc->len, lc->result);
 	step_at++;
@@ -491,6 +505,66 @@ static int mock_adopt(int fd, struct cove_fork *f)
 	return 0;
 }
 
+/* "usage": job 7 runs, 5 and 6 ended; a module lists ended jobs only when asked. */
+static int mock_jobs(struct cove_jobs *req)
+{
+	static const struct { uint32_t job, flags; int status; const char *cmd; } all[] = {
+		{ 5, COVE_JOB_ENDED, 0, "/data/cputime --spin 400" },
+		{ 6, COVE_JOB_ENDED, 11, "/data/liar" },
+		{ 7, COVE_JOB_RUNNING, 0, "/data/cg" },
+	};
+	struct cove_job_info *out = (void *)(uintptr_t)req->buf_ptr;
+	uint32_t n = 0, total = 0;
+
+	if (req->id != 1 && req->id != 3)
+		return err(ENOENT);
+	for (unsigned int i = 0; is("usage") && req->id == 1 && i < 3; i++) {
+		if ((all[i].flags & COVE_JOB_ENDED) && !(req->flags & COVE_JOBS_ENDED))
+			continue;
+		total++;
+		if (n == req->nr)
+			continue;
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].job = all[i].job;
+		out[n].number = all[i].job - 4;
+		out[n].ranks = all[i].job == 5 ? 2 : 1;
+		out[n].cpus[0] = all[i].job == 5 ? 0x3 : 0x1;
+		out[n].flags = all[i].flags;
+		out[n].status = all[i].status;
+		snprintf(out[n].cmd, sizeof(out[n].cmd), "%s", all[i].cmd);
+		n++;
+	}
+	req->nr = n;
+	req->total = total;
+	return 0;
+}
+
+static int mock_job_usage(struct cove_job_usage *u)
+{
+	static const struct cove_rank_times rank[2] = {
+		{ 1500000000ULL, 40000000ULL, 40000, 900 },
+		{ 1400123000ULL, 60000000ULL, 50000, 1100 },
+	};
+	struct cove_rank_times *out = (void *)(uintptr_t)u->buf_ptr;
+	uint32_t room = u->nr;
+
+	if (!is("usage") || u->id != 1 || u->job < 5 || u->job > 7)
+		return err(ENOENT);
+	u->nr = 0;
+	u->flags = u->job == 7 ? 0 : COVE_JOB_ENDED;
+	u->wall_ns = u->job == 7 ? 0 : 2000000000ULL;
+	memset(&u->total, 0, sizeof(u->total));
+	if (u->job == 6)
+		u->flags |= COVE_JOB_USAGE_REFUSED;
+	if (u->job != 5)
+		return 0;
+	u->flags |= COVE_JOB_USAGE;
+	u->total = (struct cove_rank_times){ 2900123000ULL, 100000000ULL, 50000, 2000 };
+	u->nr = 2;
+	memcpy(out, rank, (room < 2 ? room : 2) * sizeof(rank[0]));
+	return 0;
+}
+
 void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 void *__real_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 
@@ -570,6 +644,10 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 		return is("busy") ? err(EBUSY) : 0;
 	case COVE_IOC_REMOVE:
 		return is("busy") ? err(EBUSY) : 0;
+	case COVE_IOC_JOBS:
+		return mock_jobs(arg);
+	case COVE_IOC_JOB_USAGE:
+		return mock_job_usage(arg);
 	default:
 		return err(ENOTTY);
 	}

@@ -9,6 +9,8 @@
 
 #include <cove/types.h>
 
+struct fpu_format;
+
 /* Boot CPU: pick XSAVE or FXSAVE and capture a clean initial state. */
 void fpu_init_boot(void);
 /* Every CPU: enable SSE (and XSAVE/AVX when present) for user code. */
@@ -28,6 +30,8 @@ uint64_t fpu_xfeatures(void);
  * FXSAVE part is the program's; the header is set to reset the rest.
  */
 int fpu_check_user(void *area, bool legacy_only);
+/* The save area's format, for laying it out as Linux does (fpu_export.h). */
+void fpu_get_format(struct fpu_format *fmt);
 /* "xsave (x87 SSE AVX)" or "fxsave": for the boot banner. */
 const char *fpu_describe(void);
 

@@ -36,6 +36,8 @@ void lapic_set_write_hook(void (*write)(uint32_t reg, uint64_t value));
 #define APIC_REG_TPR 0x80
 #define APIC_REG_EOI 0xb0
 #define APIC_REG_SVR 0xf0
+#define APIC_REG_ISR 0x100		/* 8 words, 0x10 apart: vectors in service */
+#define APIC_REG_IRR 0x200		/* likewise: vectors pending */
 #define APIC_REG_ESR 0x280
 #define APIC_REG_LVT_TIMER 0x320
 #define APIC_REG_LVT_LINT0 0x350

@@ -5,8 +5,10 @@
  * boot and runs in host unit tests against a fake physical pool.
  *
  * Nothing here touches CR3 or the TLB: after changing live tables the caller
- * must flush. Table pages are never freed (there is no free callback), so
- * unmapping leaves empty tables behind for later reuse.
+ * must flush. Unmapping leaves empty tables behind for later reuse; with a
+ * free_table callback, mapping a large page where only empty tables hang
+ * gives them back and installs the large leaf (without one the range would
+ * stay 4 KiB pages for good).
  */
 #ifndef ARCH_X86_64_PGTABLE_H
 #define ARCH_X86_64_PGTABLE_H
@@ -30,8 +32,20 @@ struct pgtable {
 	uint64_t root;					/* physical address of the PML4 */
 	void *(*phys_to_virt)(void *ctx, uint64_t pa);
 	int (*alloc_table)(void *ctx, uint64_t *pa);	/* one zeroed 4 KiB page, 0 or -ENOMEM */
+	/*
+	 * Optional, NULL after pgtable_init: takes back an empty table. The
+	 * caller flushes before any CPU may walk the range again.
+	 */
+	void (*free_table)(void *ctx, uint64_t pa);
 	void *ctx;
 	bool allow_1g;					/* CPU has 1 GiB pages (CPUID pdpe1gb) */
+	/*
+	 * A job's tables, whose dirty bits say what was written: leaves
+	 * start dirty unless PGT_ZEROED, and a split leaves dirty pieces
+	 * (pgtable_dirty). Other tables keep bit 6 clear: in EPT it is not
+	 * a dirty bit at all.
+	 */
+	bool track_dirty;
 	uint64_t nr_tables;				/* tables allocated so far, incl. root */
 	uint64_t mapped[3];				/* count of 4K, 2M, 1G leaf entries */
 };
@@ -42,7 +56,14 @@ struct pgtable {
 #define PGT_NOEXEC	(1u << 2)
 #define PGT_UNCACHED	(1u << 3)	/* PCD|PWT, for MMIO */
 #define PGT_GLOBAL	(1u << 4)
-#define PGT_FLAG_MASK	(PGT_WRITE | PGT_USER | PGT_NOEXEC | PGT_UNCACHED | PGT_GLOBAL)
+/*
+ * With track_dirty: the page holds only zeros, so its leaf starts clean (D
+ * clear) and a later discard can tell it was never written. Every other
+ * leaf is made dirty, since nothing says what its page holds.
+ */
+#define PGT_ZEROED	(1u << 5)
+#define PGT_FLAG_MASK	(PGT_WRITE | PGT_USER | PGT_NOEXEC | PGT_UNCACHED | PGT_GLOBAL | \
+			 PGT_ZEROED)
 
 /*
  * Fill in phys_to_virt, alloc_table, ctx and allow_1g first. Resets the
@@ -81,5 +102,26 @@ int pgtable_translate(const struct pgtable *pt, uint64_t va, uint64_t *pa, uint6
  * the large page itself left intact.
  */
 int pgtable_unmap(struct pgtable *pt, uint64_t va, uint64_t len);
+
+enum pgt_dirty_op {
+	PGT_DIRTY_TEST,		/* read D */
+	PGT_DIRTY_SET,		/* the page was written through another mapping */
+	PGT_DIRTY_CLEAR,	/* the page is zeros again; the caller flushes */
+};
+/*
+ * The dirty bit of the leaf mapping va, changed atomically against the
+ * CPU's own updates of it: 1 if it was set, 0 if not, -ENOENT if va is
+ * unmapped. *pa and *page_size (either may be NULL) get what
+ * pgtable_translate would, from the same walk.
+ */
+int pgtable_dirty(struct pgtable *pt, uint64_t va, enum pgt_dirty_op op, uint64_t *pa,
+		  uint64_t *page_size);
+/*
+ * The first dirty leaf mapping part of [va, end): 1 with *page_base and
+ * *page_size set (the base may lie below va), 0 if there is none. Clean
+ * and unmapped stretches cost a read per entry, not a walk per page.
+ */
+int pgtable_find_dirty(const struct pgtable *pt, uint64_t va, uint64_t end, uint64_t *page_base,
+		       uint64_t *page_size);
 
 #endif /* ARCH_X86_64_PGTABLE_H */

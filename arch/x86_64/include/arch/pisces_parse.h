@@ -27,6 +27,8 @@ struct pisces_parsed {
 	uint64_t host_time_ns;	/* 0 without the extension */
 	uint64_t state_addr;	/* the extension's state word, 0 without it */
 	const char *error;	/* why the block was refused */
+	/* Why the host's NUMA view was not used (one node instead), or NULL. */
+	const char *numa_note;
 };
 
 /*
@@ -37,7 +39,8 @@ struct pisces_parsed {
  * the kernel (at the partition's second 2 MiB, its .bss clear of the
  * initrd), every other buffer and the initrd inside the partition, the
  * TSC rate, then the extension if its magic is there: version, CPU list,
- * host page. Returns 0, or -EINVAL with out->error saying why (bi is then
+ * host page. The extension's NUMA view never refuses the block: a bad one
+ * leaves one node and says why in numa_note. Returns 0, or -EINVAL with out->error saying why (bi is then
  * partly filled and must not be used).
  */
 int pisces_parse(const void *bp, uint64_t block_phys, const struct pisces_image *img,

@@ -325,7 +325,7 @@
 	OFFLOAD(295, preadv)						\
 	OFFLOAD(296, pwritev)						\
 	NATIVE(297, rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo)		\
-	MISSING(298, perf_event_open)					\
+	NATIVE(298, perf_event_open, sys_perf_event_open)		\
 	OFFLOAD(299, recvmmsg)						\
 	OFFLOAD(300, fanotify_init)					\
 	OFFLOAD(301, fanotify_mark)					\
