@@ -60,13 +60,53 @@ void acct_children(struct process *p, struct acct_times *out)
 	out->stime_ns = acct_cycles_ns(__atomic_load_n(&p->acct_child_stime, __ATOMIC_RELAXED));
 }
 
+static void acct_counts_add(struct acct_counts *sum, const struct acct_counts *c)
+{
+	sum->switches += c->switches;
+	sum->migrations += c->migrations;
+	sum->kentries += c->kentries;
+	sum->offloaded += c->offloaded;
+}
+
+/* A thread's, read racily when it is another CPU's: each figure only grows. */
+static void acct_task_counts(const struct task *t, struct acct_counts *out)
+{
+	out->switches = __atomic_load_n(&t->switches, __ATOMIC_RELAXED);
+	out->migrations = __atomic_load_n(&t->migrations, __ATOMIC_RELAXED);
+	out->kentries = __atomic_load_n(&t->kentries, __ATOMIC_RELAXED);
+	out->offloaded = __atomic_load_n(&t->offloaded, __ATOMIC_RELAXED);
+}
+
+/* Its threads', live and ended (caller holds p->lock). */
+static void acct_threads_counts(struct process *p, struct acct_counts *out)
+{
+	struct acct_counts one;
+
+	*out = p->acct_dead_counts;
+	for (struct task *t = p->threads; t; t = t->thread_next) {
+		acct_task_counts(t, &one);
+		acct_counts_add(out, &one);
+	}
+}
+
+void acct_process_counts(struct process *p, struct acct_counts *out)
+{
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+
+	acct_threads_counts(p, out);
+	spin_unlock_irqrestore(&p->lock, flags);
+	acct_counts_add(out, &p->acct_child_counts);
+}
+
 void acct_task_gone(struct process *p, const struct task *t)
 {
+	struct acct_counts c;
+
 	p->acct_dead_utime += t->acct_utime;
 	p->acct_dead_stime += t->acct_stime;
 	p->acct_dead_minflt += t->acct_minflt;
-	p->acct_dead_switches += t->switches;
-	p->acct_dead_migrations += t->migrations;
+	acct_task_counts(t, &c);
+	acct_counts_add(&p->acct_dead_counts, &c);
 }
 
 void acct_child_usage(struct process *c, struct process_wait_result *res)
@@ -83,7 +123,9 @@ void acct_child_usage(struct process *c, struct process_wait_result *res)
 		s += ts;
 		flt += t->acct_minflt;
 	}
+	acct_threads_counts(c, &res->counts);
 	spin_unlock_irqrestore(&c->lock, flags);
+	acct_counts_add(&res->counts, &c->acct_child_counts);
 	res->utime_ns = acct_cycles_ns(u);
 	res->stime_ns = acct_cycles_ns(s);
 	res->minflt = flt;
@@ -99,4 +141,5 @@ void acct_reaped(struct process *parent, const struct process_wait_result *res)
 	parent->acct_child_stime += res->stime_cycles;
 	parent->acct_child_minflt += res->minflt;
 	parent->acct_child_maxrss = MAX(parent->acct_child_maxrss, res->maxrss);
+	acct_counts_add(&parent->acct_child_counts, &res->counts);
 }

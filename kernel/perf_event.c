@@ -92,7 +92,7 @@ static struct perf_figure perf_task_figure(const struct task *t, const struct pe
 
 /*
  * A whole process's (inherit): its threads, live and ended, and the
- * children it collected -- their clocks and faults, which wait keeps.
+ * children it collected, as wait kept them.
  */
 static struct perf_figure perf_process_figure(struct process *p, const struct perf_counter_spec *s)
 {
@@ -109,10 +109,10 @@ static struct perf_figure perf_process_figure(struct process *p, const struct pe
 		counted = p->acct_dead_minflt + p->acct_child_minflt;
 		break;
 	case PERF_SW_CONTEXT_SWITCHES:
-		counted = p->acct_dead_switches;
+		counted = p->acct_dead_counts.switches + p->acct_child_counts.switches;
 		break;
 	case PERF_SW_CPU_MIGRATIONS:
-		counted = p->acct_dead_migrations;
+		counted = p->acct_dead_counts.migrations + p->acct_child_counts.migrations;
 		break;
 	default:
 		counted = 0;

@@ -5,6 +5,10 @@
  * cputime --spin MS: only spin in user mode for MS ms of wall time and say
  * how long it took ("cputime: rank R spun NS ns", R from COVE_RANK), for a
  * check of what the host reports the job used (`cove status --json`).
+ * cputime --counts N: N writes to a file in the working directory (in an
+ * enclave: offloaded calls), N moves between its first two CPUs (when it
+ * has two), then a child making N writes more, collected; for a check of
+ * the counts `cove run --perf` shows against a run with N = 0.
  *
  *   spin      a thread spinning SPIN_MS of wall time: its thread CPU clock
  *             and ru_utime (RUSAGE_THREAD) moved by that wall time within
@@ -192,6 +196,51 @@ static void check_syscalls(void)
 	printf("%s: syscalls ok\n", prog);
 }
 
+/* N writes to a file in the working directory, one system call each. */
+static void counts_write(const char *name, unsigned long n)
+{
+	FILE *f = fopen(name, "w");
+
+	if (!f)
+		die("counts: %s: %s", name, strerror(errno));
+	for (unsigned long i = 0; i < n; i++)
+		if (pwrite(fileno(f), &i, 1, (off_t)i) != 1)
+			die("counts: pwrite: %s", strerror(errno));
+	fclose(f);
+	unlink(name);
+}
+
+static int counts_run(unsigned long n)
+{
+	unsigned long mask, cpu[2], nr = 0, one;
+	int status;
+	pid_t pid;
+
+	if (syscall(SYS_sched_getaffinity, 0, sizeof(mask), &mask) < 0)
+		die("counts: sched_getaffinity: %s", strerror(errno));
+	for (unsigned long c = 0; c < 64 && nr < 2; c++)
+		if (mask & (1UL << c))
+			cpu[nr++] = c;
+	counts_write("cputime.counts", n);
+	for (unsigned long i = 0; nr == 2 && i < n; i++) {
+		one = 1UL << cpu[i % 2 ? 0 : 1];
+		if (syscall(SYS_sched_setaffinity, 0, sizeof(one), &one))
+			die("counts: sched_setaffinity: %s", strerror(errno));
+	}
+	pid = fork();
+	if (pid < 0)
+		die("counts: fork: %s", strerror(errno));
+	if (!pid) {
+		counts_write("cputime.counts.child", n);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || status)
+		die("counts: the child ended with %#x", status);
+	printf("%s: counted %lu writes, %lu moves, %lu child writes\n", prog, n,
+	       nr == 2 ? n : 0, n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	long long start = clock_ns(CLOCK_MONOTONIC), p0, p1, wall;
@@ -208,6 +257,8 @@ int main(int argc, char **argv)
 		printf("%s: rank %s spun %lld ns\n", prog, rank ? rank : "-", spin_user(spin_ms));
 		return 0;
 	}
+	if (argc > 1 && !strcmp(argv[1], "--counts"))
+		return counts_run(arg_ulong(argc, argv, 2, 100, 0, 1000000));
 	spin_ms = arg_ulong(argc, argv, 1, 300, 50, 100000);
 	check_hostwait();
 	p0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);

@@ -58,6 +58,8 @@ void acct_task(const struct task *t, struct acct_times *out);
 void acct_process(struct process *p, struct acct_times *out);
 /* Its ended and collected children's (and theirs), as wait collected them. */
 void acct_children(struct process *p, struct acct_times *out);
+/* Process p's counts: its threads', live and ended, and its collected children's. */
+void acct_process_counts(struct process *p, struct acct_counts *out);
 /* Thread t is freed: fold its times into its process's (caller holds p->lock). */
 void acct_task_gone(struct process *p, const struct task *t);
 /*

@@ -48,8 +48,7 @@ struct perf_counter_spec {
 	bool enable_on_exec;	/* disabled until the thread's next execve */
 	/*
 	 * inherit: the whole process pid, its threads live and ended and the
-	 * children it has collected (their clocks and faults: a child's
-	 * switches and migrations are not kept); else thread tid of pid.
+	 * children it has collected; else thread tid of pid.
 	 */
 	bool inherit;
 	uint32_t pid, tid;

@@ -474,25 +474,35 @@ enum cove_lc_op {
 #define COVE_JOB_START_SHARED (1ULL << 32)	/* it shares its cores (share=1) */
 /*
  * COVE_LC_JOB_EXIT of a launched job whose every rank started: arg1 ==
- * COVE_JOB_EXIT_USAGE says the payload is what its ranks used, arg2 of
- * them (the ranks COVE_LC_JOB_START named), one struct cove_rank_usage
- * each in rank order, as time(1) counts a process: itself and the children
- * it collected. arg1 0 (an older Cove, a forked process, a job that never
- * ran whole): no figures; anything else is a malformed report. The host
- * checks every figure against its own clock and the enclave's size before
- * it shows any (linux/module/cove_usage_check.c). Compatible both ways: an
- * older host ignores a JOB_EXIT's payload and arguments past arg0.
+ * COVE_JOB_EXIT_COUNTS says the payload is what its ranks used and did,
+ * arg2 of them (the ranks COVE_LC_JOB_START named), one struct
+ * cove_rank_usage each in rank order, as time(1) counts a process: itself
+ * and the children it collected. COVE_JOB_EXIT_USAGE (an older Cove): the
+ * same with only the first COVE_RANK_USAGE_V1 bytes of each. arg1 0 (an
+ * older Cove still, a forked process, a job that never ran whole): no
+ * figures; anything else is a malformed report. The host checks every
+ * figure against its own clock and the enclave's size before it shows any
+ * (linux/module/cove_usage_check.c). An older host ignores a JOB_EXIT's
+ * payload and arguments past arg0, or refuses a kind it does not know
+ * (the job still ends).
  */
-#define COVE_JOB_EXIT_USAGE 0x55534147ULL	/* "GASU": ranks' usage in the payload */
+#define COVE_JOB_EXIT_USAGE 0x55534147ULL	/* "GASU": times and memory per rank */
+#define COVE_JOB_EXIT_COUNTS 0x544e4347ULL	/* "GCNT": those, then the counts */
 
 struct cove_rank_usage {
 	uint64_t utime_ns;	/* user CPU time */
 	uint64_t stime_ns;	/* system CPU time */
 	uint64_t maxrss_kib;	/* peak resident memory, KiB (ru_maxrss) */
 	uint64_t minflt;	/* page faults served without I/O (ru_minflt) */
+	/* COVE_JOB_EXIT_COUNTS on: */
+	uint64_t switches;	/* times a thread of it was switched in */
+	uint64_t migrations;	/* moves of a thread to another core */
+	uint64_t kentries;	/* entries into the kernel from its user code */
+	uint64_t offloaded;	/* system calls its host proxy made for it */
 } __attribute__((packed));
 
-_Static_assert(sizeof(struct cove_rank_usage) == 32, "rank usage");
+#define COVE_RANK_USAGE_V1 32	/* bytes per rank of a COVE_JOB_EXIT_USAGE report */
+_Static_assert(sizeof(struct cove_rank_usage) == 64, "rank usage");
 /*
  * COVE_LC_FORK arg1: the new proxy is for a rank > 0 of the job, asked
  * before any rank runs; it passes no signal on (`cove run` passes them to

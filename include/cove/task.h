@@ -22,6 +22,17 @@ struct trap_frame;
 struct process;
 struct posix_timer;
 
+/*
+ * What threads did, counted (cove/acct.h): a process's ended threads' and
+ * collected children's, for perf_event_open and a job's report.
+ */
+struct acct_counts {
+	uint64_t switches;		/* times switched in */
+	uint64_t migrations;		/* moves to another CPU */
+	uint64_t kentries;		/* entries into the kernel from user code */
+	uint64_t offloaded;		/* system calls the host proxy made for it */
+};
+
 /* A thread's alternate signal stack (sigaltstack). */
 struct signal_stack {
 	uint64_t sp;
@@ -115,6 +126,7 @@ struct task {
 	/* set_mempolicy's policy; set by the thread itself, inherited by clone (no lock). */
 	struct mempolicy mempolicy;
 	uint64_t migrations;		/* moves to another CPU; by the scheduler */
+	uint64_t offloaded;		/* system calls its host proxy made for it; its own */
 };
 
 struct k_sigaction {
@@ -216,8 +228,11 @@ struct process {
 	volatile bool dbg_stopped;
 	struct task *dbg_agent;
 	struct task *dbg_step;		/* let run for one instruction */
-	/* Its ended threads' switches and migrations (under lock), for perf_event_open. */
-	uint64_t acct_dead_switches, acct_dead_migrations;
+	/*
+	 * Counts (cove/acct.h) of its ended threads (under lock) and of its
+	 * collected children (under the process table's lock, as above).
+	 */
+	struct acct_counts acct_dead_counts, acct_child_counts;
 };
 
 /* The task running on this CPU (the idle task when nothing else is). */
@@ -284,6 +299,7 @@ struct process_wait_result {
 	/* What it and its collected children used (cove/acct.h): wait4's rusage. */
 	uint64_t utime_ns, stime_ns, maxrss, minflt;
 	uint64_t utime_cycles, stime_cycles;
+	struct acct_counts counts;
 };
 #define WAIT_NOHANG 1
 #define WAIT_GROUP 2		/* pid is -pgid, whatever the group (waitid's P_PGID, group 1 too) */

@@ -528,7 +528,7 @@ static void job_host_post_end(const struct job *j)
 {
 	struct host_call c = {
 		.op = COVE_LC_JOB_EXIT, .job = j->host_id,
-		.arg = { (uint64_t)j->wait_status, COVE_JOB_EXIT_USAGE, j->spec.ranks },
+		.arg = { (uint64_t)j->wait_status, COVE_JOB_EXIT_COUNTS, j->spec.ranks },
 		.in = j->usage, .in_len = j->spec.ranks * (uint32_t)sizeof(j->usage[0]),
 	};
 
@@ -703,12 +703,14 @@ static void job_ended(struct job *j)
 }
 
 /*
- * What a rank used, with what it forked and collected, as time(1) counts:
- * user and system CPU time and its peak memory.
+ * What a rank used and did, with what it forked and collected, as time(1)
+ * counts: user and system CPU time, its peak memory, faults, switches,
+ * migrations, kernel entries and offloaded calls.
  */
 static void job_report_usage(struct job *j, uint32_t id, struct process *p)
 {
 	struct acct_times self, children;
+	struct acct_counts counts;
 	uint64_t u, s, peak = p->as ? p->as->peak_bytes : 0, flt;
 	uint32_t rank = JOB_RANK_NUM(id);
 	unsigned long flags;
@@ -721,17 +723,22 @@ static void job_report_usage(struct job *j, uint32_t id, struct process *p)
 		flt += t->acct_minflt;
 	spin_unlock_irqrestore(&p->lock, flags);
 	peak = MAX(peak, p->acct_child_maxrss);
+	acct_process_counts(p, &counts);
 	if (rank < JOB_MAX_RANKS) {
 		j->usage[rank] = (struct cove_rank_usage){
 			.utime_ns = self.utime_ns + children.utime_ns,
 			.stime_ns = self.stime_ns + children.stime_ns,
 			.maxrss_kib = peak >> 10, .minflt = flt,
+			.switches = counts.switches, .migrations = counts.migrations,
+			.kentries = counts.kentries, .offloaded = counts.offloaded,
 		};
 	}
 	u = (self.utime_ns + children.utime_ns) / NSEC_PER_MSEC;
 	s = (self.stime_ns + children.stime_ns) / NSEC_PER_MSEC;
-	kprintf("job %u: rank %u used: user %lu.%03lu s, system %lu.%03lu s, peak memory %lu KiB\n",
-		j->number, rank, u / 1000, u % 1000, s / 1000, s % 1000, peak >> 10);
+	kprintf("job %u: rank %u used: user %lu.%03lu s, system %lu.%03lu s, peak memory %lu KiB; "
+		"%lu context switches, %lu CPU migrations, %lu kernel entries, %lu offloaded calls\n",
+		j->number, rank, u / 1000, u % 1000, s / 1000, s % 1000, peak >> 10,
+		counts.switches, counts.migrations, counts.kentries, counts.offloaded);
 }
 
 /* The process exit hook: every process ends here, ranks or not. */

@@ -40,6 +40,7 @@ static int64_t offload_call(uint64_t nr, const uint64_t args[6], bool (*give_up)
 
 	for (int i = 0; i < 6; i++)
 		rq.arg[i] = args[i];
+	t->offloaded++;
 	rc = give_up ? host_call_cancellable(&c, give_up) : host_call(&c);
 	if (rc < 0)
 		return rc == -ENODEV ? -ENOSYS : rc;	/* the proxy is gone: -EIO */

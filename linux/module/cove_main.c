@@ -192,7 +192,7 @@ static const struct cove_ioctl_row cove_ioctls[] = {
 	{ COVE_IOC_XEMEM_LIST,	COVE_RIGHT_OWNER, true,	 0, "xemem list" },
 	{ COVE_IOC_STATUS,	COVE_RIGHT_ANY,	  true,	 COVE_STATUS_SIZE_V1, "status" },
 	{ COVE_IOC_JOBS,	COVE_RIGHT_ANY,	  true,	 0, "jobs" },
-	{ COVE_IOC_JOB_USAGE,	COVE_RIGHT_ANY,	  true,	 0, "job usage" },
+	{ COVE_IOC_JOB_USAGE,	COVE_RIGHT_ANY,	  true,	 COVE_JOB_USAGE_SIZE_V3, "job usage" },
 };
 
 /* The argument of any request: big enough for each. */
@@ -232,6 +232,7 @@ static_assert(offsetof(struct cove_xemem_offer, id) == 0);
 static_assert(offsetof(struct cove_xemem_list, id) == 0);
 static_assert(offsetof(struct cove_create, owner) == COVE_CREATE_SIZE_V1);
 static_assert(offsetof(struct cove_status, owner) == COVE_STATUS_SIZE_V1);
+static_assert(offsetof(struct cove_job_usage, counts_ptr) == COVE_JOB_USAGE_SIZE_V3);
 
 /* The row of cmd: the same request, with its size or an older one it accepts. */
 static const struct cove_ioctl_row *cove_ioctl_row(unsigned int cmd)

@@ -11,8 +11,11 @@
 #include <linux/types.h>
 
 #define COVE_DEVICE "/dev/cove"
-/* 2: owners (cove_owner, COVE_IOC_CHOWN); 3: ended jobs and their usage (COVE_IOC_JOB_USAGE) */
-#define COVE_UAPI_VERSION 3
+/*
+ * 2: owners (cove_owner, COVE_IOC_CHOWN); 3: ended jobs and their usage
+ * (COVE_IOC_JOB_USAGE); 4: their counts (COVE_JOB_COUNTS, cove_job_usage.counts_*)
+ */
+#define COVE_UAPI_VERSION 4
 #define COVE_MAX_ENCLAVES 8
 #define COVE_CPUMASK_WORDS 4	/* host CPUs 0..255 */
 #define COVE_UAPI_CMDLINE_MAX 1024
@@ -168,6 +171,7 @@ struct cove_job_info {
 /* cove_job_usage.flags */
 #define COVE_JOB_USAGE 0x10		/* Cove reported what its ranks used, and it held */
 #define COVE_JOB_USAGE_REFUSED 0x20	/* Cove's report was impossible (the module logs why) */
+#define COVE_JOB_COUNTS 0x40		/* with COVE_JOB_USAGE: the counts are there too */
 
 /* cove_jobs.flags (in); a module before it lists running jobs only */
 #define COVE_JOBS_ENDED 0x1
@@ -196,6 +200,14 @@ struct cove_rank_times {
 	__u64 minflt;			/* page faults served without I/O */
 };
 
+/* What an ended job's ranks did (COVE_JOB_COUNTS), counted as the times are. */
+struct cove_rank_counts {
+	__u64 switches;			/* context switches (a thread switched in) */
+	__u64 migrations;		/* moves of a thread to another core */
+	__u64 kentries;			/* entries into Cove from its code: calls, faults, interrupts */
+	__u64 offloaded;		/* system calls its host proxy made for it */
+};
+
 struct cove_job_usage {
 	__u32 id;
 	__u32 job;
@@ -204,11 +216,15 @@ struct cove_job_usage {
 	__u64 wall_ns;			/* out: launch to end, host time (ended jobs) */
 	struct cove_rank_times total;	/* out: the ranks' sums; maxrss the largest */
 	__u64 buf_ptr;			/* struct cove_rank_times[nr], rank order */
+	/* From version 4 (COVE_JOB_USAGE_SIZE_V3 before): */
+	__u64 counts_ptr;		/* struct cove_rank_counts[nr], rank order; 0: none */
+	struct cove_rank_counts counts_total;	/* out: the ranks' sums */
 };
 
 /* The sizes ABI 1 callers pass: still accepted (the new fields read as 0). */
 #define COVE_CREATE_SIZE_V1 1120
 #define COVE_STATUS_SIZE_V1 2376
+#define COVE_JOB_USAGE_SIZE_V3 64
 
 /*
  * Who may make each request (the module checks; cove(1) PERMISSIONS):

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What a job's ranks used (issue 19): Cove sends each rank's user and
- * system time, peak memory and minor faults with the job's end
- * (COVE_JOB_EXIT_USAGE). The figures are the enclave's word, so they are
+ * What a job's ranks used and did (issue 19): Cove sends each rank's user
+ * and system time, peak memory, minor faults and its counts (switches,
+ * migrations, kernel entries, offloaded calls) with the job's end
+ * (COVE_JOB_EXIT_COUNTS; COVE_JOB_EXIT_USAGE from an older Cove). The figures are the enclave's word, so they are
  * copied once and checked against the host's own clock since the launch,
  * the job's cores and the enclave's memory (cove_usage_check.c); a report
  * that fails is dropped whole, logged with the reason, and the job's end
@@ -95,7 +96,8 @@ void cove_usage_take(struct cove_enclave *e, u64 seq, const struct cove_msg *m)
 
 		kfree(usage);
 		usage = kept;
-		flags = usage ? COVE_JOB_USAGE : 0;
+		flags = !usage ? 0 : m->arg[1] == COVE_JOB_EXIT_COUNTS ?
+			COVE_JOB_USAGE | COVE_JOB_COUNTS : COVE_JOB_USAGE;
 		nr = b.ranks;
 	}
 record:
@@ -116,17 +118,29 @@ record:
 	kfree(usage);
 }
 
+static void cove_usage_counts(struct cove_rank_counts *c, const struct cove_rank_usage *u)
+{
+	c->switches = u->switches;
+	c->migrations = u->migrations;
+	c->kentries = u->kentries;
+	c->offloaded = u->offloaded;
+}
+
 int cove_job_usage(struct cove_enclave *e, struct cove_job_usage *req)
 {
 	u32 room = min_t(u32, req->nr, COVE_USAGE_MAX_RANKS), n = 0, i;
+	struct cove_rank_counts *counts;
 	struct cove_rank_times *out;
 	struct cove_job *j;
 	int err = 0;
 
-	BUILD_BUG_ON(sizeof(struct cove_rank_times) != sizeof(struct cove_rank_usage));
 	out = kcalloc(COVE_USAGE_MAX_RANKS, sizeof(*out), GFP_KERNEL);
-	if (!out)
+	counts = kcalloc(COVE_USAGE_MAX_RANKS, sizeof(*counts), GFP_KERNEL);
+	if (!out || !counts) {
+		kfree(counts);
+		kfree(out);
 		return -ENOMEM;
+	}
 	spin_lock(&e->lc_lock);
 	j = cove_job_find(e, req->job);
 	if (!j || j->fork_root) {
@@ -136,7 +150,9 @@ int cove_job_usage(struct cove_enclave *e, struct cove_job_usage *req)
 		req->wall_ns = j->exited ? j->wall_ns : 0;
 		req->nr = j->usage ? j->usage_nr : 0;
 		memset(&req->total, 0, sizeof(req->total));
+		memset(&req->counts_total, 0, sizeof(req->counts_total));
 		if (j->usage) {
+			cove_usage_counts(&req->counts_total, &j->usage_total);
 			req->total.user_ns = j->usage_total.utime_ns;
 			req->total.system_ns = j->usage_total.stime_ns;
 			req->total.maxrss_kib = j->usage_total.maxrss_kib;
@@ -147,12 +163,18 @@ int cove_job_usage(struct cove_enclave *e, struct cove_job_usage *req)
 				out[i].system_ns = j->usage[i].stime_ns;
 				out[i].maxrss_kib = j->usage[i].maxrss_kib;
 				out[i].minflt = j->usage[i].minflt;
+				cove_usage_counts(&counts[i], &j->usage[i]);
 			}
 		}
 	}
 	spin_unlock(&e->lc_lock);
 	if (!err && n && copy_to_user(u64_to_user_ptr(req->buf_ptr), out, n * sizeof(*out)))
 		err = -EFAULT;
+	/* A caller of version 3 has no counts_ptr: it reads as 0. */
+	if (!err && n && req->counts_ptr &&
+	    copy_to_user(u64_to_user_ptr(req->counts_ptr), counts, n * sizeof(*counts)))
+		err = -EFAULT;
+	kfree(counts);
 	kfree(out);
 	return err;
 }

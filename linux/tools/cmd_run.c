@@ -32,6 +32,7 @@ struct run_args {
 	char exe[PATH_MAX];
 	uint16_t gdb_port;		/* --gdb: 0 none */
 	bool times;			/* --times: what the ranks used, once it ended */
+	bool perf;			/* --perf: what they did, counted, once it ended */
 };
 
 static const char *parse_pagesize(const char *s)
@@ -79,6 +80,9 @@ static void parse_option(struct run_args *a, int c)
 		break;
 	case 'T':
 		a->times = true;
+		break;
+	case 'p':
+		a->perf = true;
 		break;
 	case 'g':
 		a->gdb_port = (uint16_t)arg_uint("--gdb", optarg, 1, 65535);
@@ -145,6 +149,7 @@ static void parse_args(int argc, char **argv, struct run_args *a)
 		{ "share", no_argument, NULL, 's' },
 		{ "gdb", required_argument, NULL, 'g' },
 		{ "times", no_argument, NULL, 'T' },
+		{ "perf", no_argument, NULL, 'p' },
 		HELP_OPTION,
 		{ 0 },
 	};
@@ -307,8 +312,11 @@ static void __attribute__((noreturn)) exit_by_signal(int sig)
 	_exit(128 + sig);	/* a signal whose default is not to end the process */
 }
 
-/* --times: as time(1) does, on stderr, once the job ended; the module kept it. */
-static void print_times(int fd, uint32_t id, uint32_t job)
+/*
+ * --times as time(1) does, --perf as `perf stat` does (the software
+ * counts), on stderr, once the job ended; the module kept them.
+ */
+static void print_usage(int fd, uint32_t id, uint32_t job, const struct run_args *a)
 {
 	struct job_usage ju;
 	char prefix[48];
@@ -324,7 +332,10 @@ static void print_times(int fd, uint32_t id, uint32_t job)
 	snprintf(prefix, sizeof(prefix), "cove run: job %u: ", job);
 	fprintf(stderr, "%swall %" PRIu64 ".%03u s\n", prefix, ms / 1000,
 		(unsigned int)(ms % 1000));
-	job_usage_text(stderr, prefix, &ju);
+	if (a->times)
+		job_usage_text(stderr, prefix, &ju);
+	if (a->perf)
+		job_counts_text(stderr, prefix, &ju);
 }
 
 static int run_main(int argc, char **argv)
@@ -365,8 +376,8 @@ static int run_main(int argc, char **argv)
 	fd = proxy_setup(fd, a.id, req.job);
 	gdbstub_start(fd, a.id, req.job);
 	rc = lcall_serve(fd, a.id, req.job);
-	if (a.times)
-		print_times(fd, a.id, req.job);
+	if (a.times || a.perf)
+		print_usage(fd, a.id, req.job, &a);
 	if (lcall_term_signal())
 		exit_by_signal(lcall_term_signal());
 	return rc;
@@ -409,6 +420,10 @@ const struct cove_cmd cmd_run = {
 	"      --times          once the job ended, print on stderr its wall time and what\n"
 	"                       it used as Cove counted it (user and system CPU time, peak\n"
 	"                       memory, minor faults), all ranks' and each rank's\n"
+	"      --perf           the same for what it did, as perf stat counts: CPU time,\n"
+	"                       context switches, CPU migrations, page faults, entries\n"
+	"                       into Cove and calls offloaded to this command (Cove\n"
+	"                       counts no hardware events yet)\n"
 	"      --heap SIZE      heap, mapped whole at start (default 64M)\n"
 	"      --stack SIZE     stack (default 8M)\n"
 	"      --large-pages    allow 1 GiB pages (same as --pagesize 1G)\n"

@@ -83,6 +83,7 @@ bool cove_status(int fd, uint32_t id, struct cove_status *st);
 struct job_usage {
 	struct cove_job_usage u;	/* nr: ranks in rank[], 0 unless COVE_JOB_USAGE */
 	struct cove_rank_times rank[USAGE_RANKS_MAX];
+	struct cove_rank_counts counts[USAGE_RANKS_MAX];	/* with COVE_JOB_COUNTS */
 };
 /* COVE_IOC_JOB_USAGE of job in enclave id; false (all zero) if unknown or not asked. */
 bool job_usage_get(int fd, uint32_t id, uint32_t job, struct job_usage *out);
@@ -92,6 +93,8 @@ const char *job_usage_state(const struct job_usage *ju);
 void job_usage_json(const struct job_usage *ju);
 /* Lines for people, each starting with prefix: the job's sums, then each rank's. */
 void job_usage_text(FILE *f, const char *prefix, const struct job_usage *ju);
+/* The same for the counts (`cove run --perf`), CPU time as perf's task-clock. */
+void job_counts_text(FILE *f, const char *prefix, const struct job_usage *ju);
 
 /* End the command for an ioctl failure with errno err; what names the request. */
 void __attribute__((noreturn)) cove_ioctl_fail(int err, uint32_t id, const char *what);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What an ended job's ranks used, as the module kept it (COVE_IOC_JOB_USAGE),
- * for `cove status` and `cove run --times`: user and system CPU time, peak
- * memory and minor faults, each rank's and the job's.
+ * What an ended job's ranks used and did, as the module kept it
+ * (COVE_IOC_JOB_USAGE), for `cove status`, `cove run --times` and
+ * `--perf`: user and system CPU time, peak memory and minor faults, and the
+ * counts (switches, migrations, kernel entries, offloaded calls), each
+ * rank's and the job's.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -17,6 +19,7 @@ bool job_usage_get(int fd, uint32_t id, uint32_t job, struct job_usage *out)
 	out->u.job = job;
 	out->u.nr = USAGE_RANKS_MAX;
 	out->u.buf_ptr = (uintptr_t)out->rank;
+	out->u.counts_ptr = (uintptr_t)out->counts;
 	if (ioctl(fd, COVE_IOC_JOB_USAGE, &out->u)) {
 		memset(out, 0, sizeof(*out));
 		return false;	/* gone, or a module before it (ENOTTY) */
@@ -24,8 +27,10 @@ bool job_usage_get(int fd, uint32_t id, uint32_t job, struct job_usage *out)
 	/* More ranks than we gave room for: the rest are not ours to read. */
 	if (out->u.nr > USAGE_RANKS_MAX)
 		out->u.nr = USAGE_RANKS_MAX;
-	if (!(out->u.flags & COVE_JOB_USAGE))
+	if (!(out->u.flags & COVE_JOB_USAGE)) {
 		out->u.nr = 0;
+		out->u.flags &= ~COVE_JOB_COUNTS;
+	}
 	return true;
 }
 
@@ -46,6 +51,19 @@ static void usage_json_times(const struct cove_rank_times *t)
 	       PRIu64, u, s, (uint64_t)t->maxrss_kib, (uint64_t)t->minflt);
 }
 
+/* The counts' members, null when Cove sent none (c NULL). */
+static void usage_json_counts(const struct cove_rank_counts *c)
+{
+	if (!c) {
+		printf(", \"switches\": null, \"migrations\": null, \"kernel_entries\": null, "
+		       "\"offloaded\": null");
+		return;
+	}
+	printf(", \"switches\": %" PRIu64 ", \"migrations\": %" PRIu64 ", \"kernel_entries\": %"
+	       PRIu64 ", \"offloaded\": %" PRIu64, (uint64_t)c->switches, (uint64_t)c->migrations,
+	       (uint64_t)c->kentries, (uint64_t)c->offloaded);
+}
+
 const char *job_usage_state(const struct job_usage *ju)
 {
 	return ju->u.flags & COVE_JOB_USAGE ? "reported" :
@@ -54,20 +72,25 @@ const char *job_usage_state(const struct job_usage *ju)
 
 void job_usage_json(const struct job_usage *ju)
 {
+	bool counted = ju->u.flags & COVE_JOB_COUNTS;
 	char wall[32];
 
 	usage_seconds(wall, sizeof(wall), ju->u.wall_ns);
 	printf("\"wall_s\": %s, \"usage\": \"%s\", ", wall, job_usage_state(ju));
 	if (!(ju->u.flags & COVE_JOB_USAGE)) {
 		printf("\"user_s\": null, \"system_s\": null, \"maxrss_kib\": null, "
-		       "\"minflt\": null, \"rank_usage\": []");
+		       "\"minflt\": null");
+		usage_json_counts(NULL);
+		printf(", \"rank_usage\": []");
 		return;
 	}
 	usage_json_times(&ju->u.total);
+	usage_json_counts(counted ? &ju->u.counts_total : NULL);
 	printf(", \"rank_usage\": [");
 	for (uint32_t r = 0; r < ju->u.nr; r++) {
 		printf("%s{\"rank\": %u, ", r ? ", " : "", r);
 		usage_json_times(&ju->rank[r]);
+		usage_json_counts(counted ? &ju->counts[r] : NULL);
 		printf("}");
 	}
 	printf("]");
@@ -98,5 +121,35 @@ void job_usage_text(FILE *f, const char *prefix, const struct job_usage *ju)
 	for (uint32_t r = 0; ju->u.nr > 1 && r < ju->u.nr; r++) {
 		snprintf(what, sizeof(what), "%srank %u: ", prefix, r);
 		usage_text_times(f, what, &ju->rank[r]);
+	}
+}
+
+static void usage_text_counts(FILE *f, const char *what, const struct cove_rank_times *t,
+			      const struct cove_rank_counts *c)
+{
+	uint64_t us = (t->user_ns + t->system_ns) / 1000U;
+
+	fprintf(f, "%stask-clock %" PRIu64 ".%03u ms, %" PRIu64 " context switches, %" PRIu64
+		" CPU migrations, %" PRIu64 " page faults, %" PRIu64 " kernel entries, %" PRIu64
+		" offloaded calls\n", what, us / 1000U, (unsigned int)(us % 1000U),
+		(uint64_t)c->switches, (uint64_t)c->migrations, (uint64_t)t->minflt,
+		(uint64_t)c->kentries, (uint64_t)c->offloaded);
+}
+
+void job_counts_text(FILE *f, const char *prefix, const struct job_usage *ju)
+{
+	char what[96];
+
+	if (!(ju->u.flags & COVE_JOB_COUNTS)) {
+		fprintf(f, "%s%s\n", prefix, ju->u.flags & COVE_JOB_USAGE_REFUSED ?
+			"Cove's usage report was refused (the kernel log says why)" :
+			"no counts reported (an older Cove or cove module)");
+		return;
+	}
+	snprintf(what, sizeof(what), "%sall ranks: ", prefix);
+	usage_text_counts(f, what, &ju->u.total, &ju->u.counts_total);
+	for (uint32_t r = 0; ju->u.nr > 1 && r < ju->u.nr; r++) {
+		snprintf(what, sizeof(what), "%srank %u: ", prefix, r);
+		usage_text_counts(f, what, &ju->rank[r], &ju->counts[r]);
 	}
 }

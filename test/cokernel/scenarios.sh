@@ -1818,7 +1818,10 @@ check_back
 # mode; `cove status --json` shows each rank's user time within the checks'
 # 10% of the wall time that rank says it spun, equal to the millisecond to
 # what Cove's console printed at the rank's end, and `cove run --times`
-# prints them too.
+# prints them too. `cove run --perf` counts what a program does N times more
+# than the same program with N = 0: N offloaded writes and N more in a
+# collected child, N moves between two cores, the kernel entries and
+# switches these take.
 scenario_apps_cputime() {
 	cokernel_vm --timeout 400 "${CLI_ADDS[@]}" \
 		--add "$BUILD/user/glibc/cputime:/data/cputime" \
@@ -1834,6 +1837,10 @@ cove run $id -n 2 --times -- /data/cputime --spin 400 > /tmp/spin 2>&1; echo "RC
 sed "s/^/SPIN /" /tmp/spin
 cove status $id --json | tr -d "\n" | sed "s/^/USAGE JSON /"; echo
 cove console $id | grep -E "^job [0-9]+: rank [01] used:" | tail -n 2 | sed "s/^/USED /"
+for n in 0 300; do
+	cove run $id -t 2 --perf -- /data/cputime --counts $n > /tmp/counts 2>&1
+	echo "RC counts $n $?"; sed "s/^/COUNTS $n /" /tmp/counts
+done
 cove destroy $id; echo "RC destroy $?"
 check_back
 '
@@ -1874,6 +1881,27 @@ for r in ranks:
 if abs(job["user_s"] - ranks[0]["user_s"] - ranks[1]["user_s"]) > 2e-6 or job["wall_s"] < max(spun.values()):
 	sys.exit("the job: %s" % job)
 ' 2>&1) || fail "cove status --json: $why"
+	expect_log "RC counts 0 0"
+	expect_log "RC counts 300 0"
+	expect_log "COUNTS 300 cputime: counted 300 writes, 300 moves, 300 child writes"
+	why=$(tr -d '\r' < "$LOG" | python3 -c '
+import re, sys
+pat = (r"COUNTS (\d+) cove run: job \d+: all ranks: task-clock [0-9.]+ ms, (\d+) context "
+       r"switches, (\d+) CPU migrations, (\d+) page faults, (\d+) kernel entries, "
+       r"(\d+) offloaded calls$")
+c = {}
+for l in sys.stdin.read().splitlines():
+	m = re.match(pat, l)
+	if m:
+		c[int(m.group(1))] = [int(x) for x in m.groups()[1:]]
+if sorted(c) != [0, 300]:
+	sys.exit("no --perf lines for N = 0 and 300: %s" % c)
+sw, mig, flt, ent, off = [b - a for a, b in zip(c[0], c[300])]
+# 600 writes and 300 moves, each a system call; each move a switch.
+if not (600 <= off <= 610 and 300 <= mig <= 305 and sw >= 300 and ent >= 900):
+	sys.exit("N = 300 over N = 0: switches %d, migrations %d, kernel entries %d, "
+		 "offloaded %d" % (sw, mig, ent, off))
+' 2>&1) || fail "cove run --perf: $why"
 	expect_log "RC destroy 0"
 	expect_all_back
 }

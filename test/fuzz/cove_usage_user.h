@@ -17,6 +17,7 @@
 
 typedef uint64_t u64;
 typedef uint32_t u32;
+typedef uint8_t u8;
 #define COVE_USAGE_USER
 #include <cove/pisces_abi.h>
 

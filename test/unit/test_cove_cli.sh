@@ -151,8 +151,10 @@ assert a["job"] == 5 and a["usage"] == "reported" and a["user_s"] == 2.900123
 assert a["system_s"] == 0.1 and a["maxrss_kib"] == 50000 and a["wall_s"] == 2.0
 assert [r["rank"] for r in a["rank_usage"]] == [0, 1] and a["rank_usage"][1]["user_s"] == 1.400123
 assert a["rank_usage"][0]["minflt"] == 900 and a["rank_usage"][1]["maxrss_kib"] == 50000
+assert a["switches"] == 40 and a["offloaded"] == 200 and a["kernel_entries"] == 12000
+assert a["rank_usage"][0]["migrations"] == 2 and a["rank_usage"][1]["kernel_entries"] == 7000
 assert b["job"] == 6 and b["status"] == 11 and b["usage"] == "refused" and b["user_s"] is None
-assert b["rank_usage"] == []' "$tmp/json"; then
+assert b["switches"] is None and b["rank_usage"] == []' "$tmp/json"; then
 	echo "PASS cove_cli_cmd.mock_status_json_usage"
 else
 	echo "FAIL cove_cli_cmd.mock_status_json_usage"
@@ -173,6 +175,10 @@ else
 fi
 check mock_run_times 0 '^cove run: job 5: rank 0: user 1\.500000 s, system 0\.040000 s, peak memory 40000 KiB, 900 minor faults$' -- \
 	env COVE_MOCK=usage "$MOCK" run 1 --times -- /bin/true
+check mock_run_perf 0 '^cove run: job 5: rank 1: task-clock 1460\.123 ms, 10 context switches, 0 CPU migrations, 1100 page faults, 7000 kernel entries, 80 offloaded calls$' -- \
+	env COVE_MOCK=usage "$MOCK" run 1 --perf -- /bin/true
+check mock_run_perf_all 0 '^cove run: job 5: all ranks: task-clock 3000\.123 ms, 40 context switches, 2 CPU migrations, 2000 page faults, 12000 kernel entries, 200 offloaded calls$' -- \
+	env COVE_MOCK=usage "$MOCK" run 1 --perf -- /bin/true
 check mock_run_times_none 139 '^cove run: job 5: no usage \(the cove module does not keep it\)$' -- \
 	env COVE_MOCK=signal "$MOCK" run 1 --times -- /bin/true
 check mock_create 0 '' '^1$' -- "$MOCK" create --cpus 0 --mem 1G --image "$BUILD/cove.elf"

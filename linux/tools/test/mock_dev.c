@@ -545,7 +545,9 @@ static int mock_job_usage(struct cove_job_usage *u)
 		{ 1500000000ULL, 40000000ULL, 40000, 900 },
 		{ 1400123000ULL, 60000000ULL, 50000, 1100 },
 	};
+	static const struct cove_rank_counts counts[2] = { { 30, 2, 5000, 120 }, { 10, 0, 7000, 80 } };
 	struct cove_rank_times *out = (void *)(uintptr_t)u->buf_ptr;
+	struct cove_rank_counts *cout = (void *)(uintptr_t)u->counts_ptr;
 	uint32_t room = u->nr;
 
 	if (!is("usage") || u->id != 1 || u->job < 5 || u->job > 7)
@@ -554,14 +556,18 @@ static int mock_job_usage(struct cove_job_usage *u)
 	u->flags = u->job == 7 ? 0 : COVE_JOB_ENDED;
 	u->wall_ns = u->job == 7 ? 0 : 2000000000ULL;
 	memset(&u->total, 0, sizeof(u->total));
+	memset(&u->counts_total, 0, sizeof(u->counts_total));
 	if (u->job == 6)
 		u->flags |= COVE_JOB_USAGE_REFUSED;
 	if (u->job != 5)
 		return 0;
-	u->flags |= COVE_JOB_USAGE;
+	u->flags |= COVE_JOB_USAGE | COVE_JOB_COUNTS;
 	u->total = (struct cove_rank_times){ 2900123000ULL, 100000000ULL, 50000, 2000 };
+	u->counts_total = (struct cove_rank_counts){ 40, 2, 12000, 200 };
 	u->nr = 2;
 	memcpy(out, rank, (room < 2 ? room : 2) * sizeof(rank[0]));
+	if (cout)
+		memcpy(cout, counts, (room < 2 ? room : 2) * sizeof(counts[0]));
 	return 0;
 }
 
