@@ -725,6 +725,12 @@ int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot)
 		r->prot = prot;
 		r->reserved = r->reserved && !prot;
 	}
+	/*
+	 * The host's mirror (cove/offload.h) may hold these pages with the
+	 * rights they had, writable say: it must look again, so that a host
+	 * read() into memory now read-only fails as the job's own write would.
+	 */
+	as->unmap_gen++;
 merge:
 	aspace_merge(as);
 out:

@@ -4,7 +4,8 @@
  * it must give: the host's own uname and ids, a host directory listed
  * with getdents64, files made, renamed and removed there, a host pipe
  * between two threads with poll and O_NONBLOCK, and a TCP echo server a
- * host process talks to. Prints one "offload: NAME ok ..." line per check.
+ * host process talks to, and reads refused into memory the job may not
+ * write. Prints one "offload: NAME ok ..." line per check.
  *
  *   offload_probe DIR [PORT]     (DIR: a host directory it may write in)
  */
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -256,6 +258,55 @@ static void check_tcp(int port)
 	close(ls);
 }
 
+/*
+ * A host read() into memory the job may not write fails with EFAULT, as on
+ * Linux, and leaves it as it was: a page the host wrote once, then made
+ * read-only, then inaccessible; and the program's own code. Made writable
+ * again, the page takes the bytes.
+ */
+static void check_readonly(const char *dir)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	ssize_t first, ro, none, code, rw;
+	int e_ro, e_none, e_code;
+	unsigned char *p;
+	char path[512];
+	bool kept;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/ro.txt", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	p = mmap(NULL, (size_t)pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (fd < 0 || p == MAP_FAILED || write(fd, "host bytes", 10) != 10) {
+		CHECK(0, "readonly", "setup");
+		return;
+	}
+	first = pread(fd, p, 10, 0);
+	memset(p, 'j', (size_t)pg);
+	mprotect(p, (size_t)pg, PROT_READ);
+	ro = pread(fd, p, 10, 0);
+	e_ro = errno;
+	mprotect(p, (size_t)pg, PROT_NONE);
+	none = pread(fd, p, 10, 0);
+	e_none = errno;
+	code = pread(fd, (void *)check_readonly, 10, 0);
+	e_code = errno;
+	mprotect(p, (size_t)pg, PROT_READ | PROT_WRITE);
+	kept = p[0] == 'j' && p[9] == 'j';
+	rw = pread(fd, p, 10, 0);
+	if (first != 10 || ro != -1 || e_ro != EFAULT || none != -1 || e_none != EFAULT ||
+	    code != -1 || e_code != EFAULT || !kept || rw != 10 || memcmp(p, "host bytes", 10))
+		printf("offload: readonly: first %zd, read-only %zd (%s), none %zd (%s), code %zd "
+		       "(%s), kept %d, writable %zd\n", first, ro, strerror(e_ro), none,
+		       strerror(e_none), code, strerror(e_code), kept, rw);
+	CHECK(first == 10 && ro == -1 && e_ro == EFAULT && none == -1 && e_none == EFAULT &&
+	      code == -1 && e_code == EFAULT && kept && rw == 10 && !memcmp(p, "host bytes", 10),
+	      "readonly", "EFAULT into read-only, inaccessible and code pages");
+	munmap(p, (size_t)pg);
+	close(fd);
+	unlink(path);
+}
+
 int main(int argc, char **argv)
 {
 	struct utsname u;
@@ -273,6 +324,7 @@ int main(int argc, char **argv)
 	check_pipe();
 	check_interrupted_call();
 	CHECK(write(42, "x", 1) < 0 && errno == EBADF, "badfd", "EBADF on a closed fd");
+	check_readonly(argv[1]);
 	if (argc > 2)
 		check_tcp(atoi(argv[2]));
 	printf("offload: %s\n", failures ? "FAILED" : "all ok");

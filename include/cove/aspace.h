@@ -108,7 +108,7 @@ struct aspace {
 	uint64_t auxv_addr, auxv_len;
 	uint64_t shared_bytes;		/* of those, pages of shared objects (fork copies none) */
 	uint64_t populated[3];		/* 4K, 2M, 1G pages ever mapped (statistics) */
-	/* Bumped whenever pages are unmapped: a host mirror must forget what it saw. */
+	/* Bumped when pages are unmapped or lose rights: a host mirror must forget what it saw. */
 	uint64_t unmap_gen;
 	/*
 	 * Pages in [moving_start, moving_end) are being moved to another node

@@ -62,18 +62,20 @@ static int cove_mirror_translate(struct cove_enclave *e, u64 root, u64 va, u64 *
 }
 
 /*
- * The page behind va, for a write: Cove must know it no longer holds only
- * zeros (madvise's discard zeroes only dirty pages), so the leaf gets its
- * dirty bit, set as the CPU would: only if the entry is still what the
- * walk read, in a table the walk found to be the enclave's. 0, -EAGAIN
- * when Cove changed the entry meanwhile, or -EFAULT.
+ * The page behind va, for a write: only one the job itself may write (a
+ * host read() into its code or a read-only page fails with EFAULT, as on
+ * Linux). Cove must know it no longer holds only zeros (madvise's discard
+ * zeroes only dirty pages), so the leaf gets its dirty bit, set as the
+ * CPU would: only if the entry is still what the walk read, in a table the
+ * walk found to be the enclave's. 0, -EAGAIN when Cove changed the entry
+ * meanwhile, or -EFAULT.
  */
 static int cove_mirror_translate_write(struct cove_enclave *e, u64 root, u64 va, u64 *pa)
 {
 	struct cove_ptwalk_leaf leaf;
 	u64 *entry, seen;
 
-	if (cove_mirror_translate(e, root, va, pa, &leaf))
+	if (cove_mirror_translate(e, root, va, pa, &leaf) || !leaf.writable)
 		return -EFAULT;
 	if (leaf.entry & PTE_DIRTY)
 		return 0;

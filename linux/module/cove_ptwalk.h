@@ -20,10 +20,15 @@ struct cove_ptwalk_mem {
 	int (*read64)(void *ctx, u64 pa, u64 *val);
 };
 
-/* Where the walk ended: the leaf entry's address (in a table the enclave owns) and value. */
+/*
+ * Where the walk ended: the leaf entry's address (in a table the enclave
+ * owns) and value, and whether the job may write the page (writable at
+ * every level, as the CPU decides for user code).
+ */
 struct cove_ptwalk_leaf {
 	u64 entry_pa;
 	u64 entry;
+	bool writable;
 };
 
 /*

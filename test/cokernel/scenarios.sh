@@ -1017,6 +1017,7 @@ check_back
 		expect_log "$lib offload: restart ok"
 		expect_log "$lib offload: pipe ok 'through a host pipe'"
 		expect_log "$lib offload: badfd ok"
+		expect_log "$lib offload: readonly ok EFAULT into read-only, inaccessible and code pages"
 		expect_log "$lib offload: fdspace ok enclave 1 host 1"
 		expect_log "$lib offload: proccpus ok 2"
 		expect_log "$lib offload: hostread ok"

@@ -80,6 +80,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(fuzz_owns(&m, leaf.entry_pa, 8) && (leaf.entry_pa & 7) == 0);
 		FUZZ_ASSERT(leaf.entry_pa >= PHYS_BASE && leaf.entry_pa + 8 <= PHYS_BASE + PHYS_SIZE);
 		FUZZ_ASSERT(!memcmp(&leaf.entry, phys + (leaf.entry_pa - PHYS_BASE), 8));
+		/* Writable for the proxy only if the leaf (and every table above) says so. */
+		FUZZ_ASSERT(!leaf.writable || (leaf.entry & 2));
 	}
 	return 0;
 }
