@@ -212,6 +212,8 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts 2>/dev/null
 exec </dev/console >/dev/console 2>&1
+# Said first: a harness can tell a guest that never booted from one that hung later.
+echo "LINUX-VM-INIT"
 hostname linux-vm
 cd /
 if [ -e /interactive ]; then sh /cmds.sh; else sh /cmds.sh </dev/null; fi
