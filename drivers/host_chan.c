@@ -408,7 +408,7 @@ bool host_control_urgent(void)
 		return false;
 	op = host_slot(&host_ctl, h->tail)->op;
 	return op == COVE_CTL_KILL || op == COVE_CTL_SIGNAL || op == COVE_CTL_SHUTDOWN ||
-	       op == COVE_CTL_LAUNCH;
+	       op == COVE_CTL_LAUNCH || op == COVE_CTL_JOB_USAGE;
 }
 
 /* The boot CPU serves from idle and from the doorbell: never both at once. */

@@ -12,6 +12,8 @@
 #include <cove/hostfile.h>
 #include <cove/types.h>
 
+struct cove_rank_usage;
+
 #define JOB_ARGS_MAX 64
 #define JOB_LINE_MAX 1024
 /*
@@ -114,5 +116,13 @@ void job_refuse_host(uint32_t host_job, const char *why, int status);
  * posted to the host already), else 0.
  */
 int job_signal_host(uint32_t host_job, int sig);
+/*
+ * What host job host_job's ranks used and did so far (COVE_CTL_JOB_USAGE):
+ * ranks first.. into out[] (room of them, *nr filled), a running rank's
+ * figures as they are now, an ended one's final. Its ranks in all, or
+ * -ESRCH if it is not running. Only the control server calls it.
+ */
+int job_usage_host(uint32_t host_job, uint32_t first, struct cove_rank_usage *out,
+		   uint32_t room, uint32_t *nr);
 
 #endif /* COVE_JOB_H */

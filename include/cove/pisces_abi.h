@@ -421,6 +421,9 @@ enum cove_ctl_op {
 	COVE_CTL_KILL,		/* arg0 job id */
 	COVE_CTL_SIGNAL,	/* arg0 job id, arg1 signal: as kill(2) to each rank;
 				 * answers COVE_SIGNAL_ENDS_JOB if every rank dies of it */
+	COVE_CTL_JOB_USAGE,	/* arg0 job id, arg1 first rank: -> its ranks in all
+				 * (-ESRCH: not running); payload, len bytes: struct
+				 * cove_rank_usage of ranks arg1.. so far, as many as fit */
 	/*
 	 * XEMEM ops sit apart from the others' sequence, so either list grows
 	 * without renumbering the other. arg0 grant slot, arg1 key: the host

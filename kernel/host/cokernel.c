@@ -213,6 +213,18 @@ static int32_t cokernel_control(uint32_t op, const uint64_t arg[6], uint32_t job
 			rc = offload_signal_forked((uint32_t)arg[0],
 						   op == COVE_CTL_KILL ? SIGKILL : (int)arg[1]);
 		return cokernel_reply(payload, len, cap, rc, rc < 0 ? "no such job running" : "");
+	case COVE_CTL_JOB_USAGE: {
+		uint32_t nr = 0;
+
+		rc = arg[0] > UINT32_MAX || arg[1] > UINT32_MAX ? -EINVAL :
+		     job_usage_host((uint32_t)arg[0], (uint32_t)arg[1],
+				    (struct cove_rank_usage *)payload,
+				    cap / (uint32_t)sizeof(struct cove_rank_usage), &nr);
+		if (rc < 0)
+			return cokernel_reply(payload, len, cap, rc, "no such job running");
+		*len = nr * (uint32_t)sizeof(struct cove_rank_usage);
+		return rc;
+	}
 	case COVE_CTL_XEMEM_REVOKE:
 		rc = xemem_host_revoke((uint32_t)arg[0], arg[1]);
 		return cokernel_reply(payload, len, cap, rc, rc ? "the segment is still mapped" : "");

@@ -77,6 +77,8 @@ struct job {
 	 */
 	bool whole;
 	struct cove_rank_usage usage[JOB_MAX_RANKS];
+	/* Under job_lock: usage[r] is rank r's final figure (a live query reads it then). */
+	bool usage_final[JOB_MAX_RANKS];
 };
 
 /*
@@ -703,16 +705,16 @@ static void job_ended(struct job *j)
 }
 
 /*
- * What a rank used and did, with what it forked and collected, as time(1)
- * counts: user and system CPU time, its peak memory, faults, switches,
- * migrations, kernel entries and offloaded calls.
+ * What a rank used and did so far, with what it forked and collected, as
+ * time(1) counts: user and system CPU time, its peak memory, faults,
+ * switches, migrations, kernel entries and offloaded calls. Takes p's lock
+ * and reads its address space's figures: never blocks.
  */
-static void job_report_usage(struct job *j, uint32_t id, struct process *p)
+static void job_rank_usage(struct process *p, struct cove_rank_usage *out)
 {
 	struct acct_times self, children;
 	struct acct_counts counts;
-	uint64_t u, s, peak = p->as ? p->as->peak_bytes : 0, flt;
-	uint32_t rank = JOB_RANK_NUM(id);
+	uint64_t peak = p->as ? p->as->peak_bytes : 0, flt;
 	unsigned long flags;
 
 	acct_process(p, &self);
@@ -724,21 +726,101 @@ static void job_report_usage(struct job *j, uint32_t id, struct process *p)
 	spin_unlock_irqrestore(&p->lock, flags);
 	peak = MAX(peak, p->acct_child_maxrss);
 	acct_process_counts(p, &counts);
+	*out = (struct cove_rank_usage){
+		.utime_ns = self.utime_ns + children.utime_ns,
+		.stime_ns = self.stime_ns + children.stime_ns,
+		.maxrss_kib = peak >> 10, .minflt = flt,
+		.switches = counts.switches, .migrations = counts.migrations,
+		.kentries = counts.kentries, .offloaded = counts.offloaded,
+	};
+}
+
+/* A rank's end: its figures are final, for the job's report and the console. */
+static void job_report_usage(struct job *j, uint32_t id, struct process *p)
+{
+	struct cove_rank_usage r;
+	uint32_t rank = JOB_RANK_NUM(id);
+	unsigned long flags;
+	uint64_t u, s;
+
+	job_rank_usage(p, &r);
 	if (rank < JOB_MAX_RANKS) {
-		j->usage[rank] = (struct cove_rank_usage){
-			.utime_ns = self.utime_ns + children.utime_ns,
-			.stime_ns = self.stime_ns + children.stime_ns,
-			.maxrss_kib = peak >> 10, .minflt = flt,
-			.switches = counts.switches, .migrations = counts.migrations,
-			.kentries = counts.kentries, .offloaded = counts.offloaded,
-		};
+		flags = spin_lock_irqsave(&job_lock);
+		j->usage[rank] = r;
+		j->usage_final[rank] = true;
+		spin_unlock_irqrestore(&job_lock, flags);
 	}
-	u = (self.utime_ns + children.utime_ns) / NSEC_PER_MSEC;
-	s = (self.stime_ns + children.stime_ns) / NSEC_PER_MSEC;
+	u = r.utime_ns / NSEC_PER_MSEC;
+	s = r.stime_ns / NSEC_PER_MSEC;
 	kprintf("job %u: rank %u used: user %lu.%03lu s, system %lu.%03lu s, peak memory %lu KiB; "
 		"%lu context switches, %lu CPU migrations, %lu kernel entries, %lu offloaded calls\n",
-		j->number, rank, u / 1000, u % 1000, s / 1000, s % 1000, peak >> 10,
-		counts.switches, counts.migrations, counts.kentries, counts.offloaded);
+		j->number, rank, u / 1000, u % 1000, s / 1000, s % 1000, r.maxrss_kib,
+		r.switches, r.migrations, r.kentries, r.offloaded);
+}
+
+/* A live query's gathering: the job's slot, ranks [first, end) into out. */
+struct job_usage_query {
+	uint32_t slot, first, end;
+	struct cove_rank_usage *out;
+};
+
+/* process_with's callback: p's figures, if p is one of the job's ranks. */
+static int job_usage_of_rank(struct process *p, void *ctx)
+{
+	struct job_usage_query *q = ctx;
+	uint32_t id = (uint32_t)(uintptr_t)p->job_rank, r;
+
+	if (!id || JOB_RANK_SLOT(id) != q->slot)
+		return 0;
+	r = JOB_RANK_NUM(id);
+	if (r >= q->first && r < q->end)
+		job_rank_usage(p, &q->out[r - q->first]);
+	return 0;
+}
+
+int job_usage_host(uint32_t host_job, uint32_t first, struct cove_rank_usage *out,
+		   uint32_t room, uint32_t *nr)
+{
+	/* Static, not on the stack: only the control server (one request at a time) asks. */
+	static struct job_usage_query q;
+	static uint32_t pids[256];
+	unsigned long flags;
+	uint32_t n, ranks = 0;
+	bool found = false;
+
+	if (!host_job)
+		return -ESRCH;
+	memset(&q, 0, sizeof(q));
+	q.out = out;
+	flags = spin_lock_irqsave(&job_lock);
+	for (uint32_t s = 0; s < JOB_MAX_JOBS && !found; s++) {
+		struct job *j = job_table[s];
+
+		if (j && j->host_id == host_job && j->launched) {
+			found = true;
+			q.slot = s;
+			ranks = MIN(j->spec.ranks, (uint32_t)JOB_MAX_RANKS);
+		}
+	}
+	spin_unlock_irqrestore(&job_lock, flags);
+	if (!found)
+		return -ESRCH;
+	q.first = MIN(first, ranks);
+	q.end = q.first + MIN(room, ranks - q.first);
+	*nr = q.end - q.first;
+	memset(out, 0, *nr * sizeof(*out));
+	n = process_list_pids(pids, ARRAY_SIZE(pids));
+	for (uint32_t i = 0; i < n; i++)
+		process_with(pids[i], job_usage_of_rank, &q);
+	/* An ended rank's final figure; its process may be gone already. */
+	flags = spin_lock_irqsave(&job_lock);
+	if (job_table[q.slot] && job_table[q.slot]->host_id == host_job) {
+		for (uint32_t r = q.first; r < q.end; r++)
+			if (job_table[q.slot]->usage_final[r])
+				out[r - q.first] = job_table[q.slot]->usage[r];
+	}
+	spin_unlock_irqrestore(&job_lock, flags);
+	return (int)ranks;
 }
 
 /* The process exit hook: every process ends here, ranks or not. */

@@ -203,6 +203,11 @@ bool cove_is_admin(void);		/* CAP_SYS_ADMIN, checked quietly */
 int cove_require_admin(const char *what, u32 id);
 /* The owner (its user, or a member of its group) or root: 0, else -EPERM and a line. */
 int cove_may_use(struct cove_enclave *e, const char *what);
+/*
+ * The same, silently, for what a request shows only to them (a running
+ * job's figures, which cost the enclave an interrupt to gather).
+ */
+bool cove_may_ask(struct cove_enclave *e);
 int cove_owner_from_user(const struct cove_owner *u, struct cove_owner_ids *k);
 void cove_owner_to_user(struct cove_enclave *e, struct cove_owner *u);
 void cove_owner_get(struct cove_enclave *e, struct cove_owner_ids *k);
@@ -277,6 +282,10 @@ int cove_lc_payload(struct cove_enclave *e, u64 seq, void *buf, u32 len);
 /* cove_chan.c */
 int cove_ctl_send(struct cove_enclave *e, u32 op, const u64 *args, unsigned int nargs,
 		  const void *payload, u32 len, unsigned int timeout_ms);
+/* The same, with Cove's answer's payload copied (cove_chan.c says how). */
+int cove_ctl_call(struct cove_enclave *e, u32 op, const u64 *args, unsigned int nargs,
+		  const void *payload, u32 len, void *reply, u32 reply_cap, u32 *reply_len,
+		  unsigned int timeout_ms);
 /* cove_doorbell.c: the Cove -> host interrupt (polling stays the fallback). */
 void cove_doorbell_init(void);
 void cove_doorbell_exit(void);

@@ -21,10 +21,14 @@
 
 /*
  * Send one request and wait for Cove's answer. Returns Cove's result (0, a
- * count, or -errno), -EIO if the enclave is not running, -ETIMEDOUT.
+ * count, or -errno), -EIO if the enclave is not running, -ETIMEDOUT. With
+ * reply, up to reply_cap bytes of the answer's payload are copied there,
+ * once, and *reply_len says how many: the enclave's length, cut to the
+ * slot and to reply_cap, never trusted further.
  */
-int cove_ctl_send(struct cove_enclave *e, u32 op, const u64 *args, unsigned int nargs,
-		  const void *payload, u32 len, unsigned int timeout_ms)
+int cove_ctl_call(struct cove_enclave *e, u32 op, const u64 *args, unsigned int nargs,
+		  const void *payload, u32 len, void *reply, u32 reply_cap, u32 *reply_len,
+		  unsigned int timeout_ms)
 {
 	struct cove_msg *m;
 	unsigned long deadline;
@@ -82,9 +86,20 @@ int cove_ctl_send(struct cove_enclave *e, u32 op, const u64 *args, unsigned int 
 	ret = READ_ONCE(m->result);
 	if (ret < -MAX_ERRNO)
 		ret = -EIO;
+	if (reply) {
+		*reply_len = min3(READ_ONCE(m->len), (u32)(COVE_CTL_SLOT_SIZE - sizeof(*m)),
+				  reply_cap);
+		memcpy(reply, m + 1, *reply_len);
+	}
 out:
 	mutex_unlock(&e->ctl_lock);
 	return ret;
+}
+
+int cove_ctl_send(struct cove_enclave *e, u32 op, const u64 *args, unsigned int nargs,
+		  const void *payload, u32 len, unsigned int timeout_ms)
+{
+	return cove_ctl_call(e, op, args, nargs, payload, len, NULL, 0, NULL, timeout_ms);
 }
 
 struct cove_job *cove_job_find(struct cove_enclave *e, u32 id)

@@ -57,14 +57,19 @@ void cove_owner_get(struct cove_enclave *e, struct cove_owner_ids *k)
 	spin_unlock(&e->owner_lock);
 }
 
+/* Whether the caller is the owner named in o: its user, or a member of its group. */
+static bool cove_is_owner(const struct cove_owner_ids *o)
+{
+	return (uid_valid(o->uid) && uid_eq(current_fsuid(), o->uid)) ||
+	       (gid_valid(o->gid) && in_group_p(o->gid));
+}
+
 int cove_may_use(struct cove_enclave *e, const char *what)
 {
 	struct cove_owner_ids o;
 
 	cove_owner_get(e, &o);
-	if (uid_valid(o.uid) && uid_eq(current_fsuid(), o.uid))
-		return 0;
-	if (gid_valid(o.gid) && in_group_p(o.gid))
+	if (cove_is_owner(&o))
 		return 0;
 	/* Last, so an owner's every request is not a capability check in the audit log. */
 	if (capable(CAP_SYS_ADMIN))
@@ -77,6 +82,14 @@ int cove_may_use(struct cove_enclave *e, const char *what)
 				    e->id, what, cove_caller_uid(), cove_log_uid(o.uid),
 				    cove_log_gid(o.gid));
 	return -EPERM;
+}
+
+bool cove_may_ask(struct cove_enclave *e)
+{
+	struct cove_owner_ids o;
+
+	cove_owner_get(e, &o);
+	return cove_is_owner(&o) || cove_is_admin();
 }
 
 /* Numbers as the caller's namespace sees them; one that maps to no one is refused. */

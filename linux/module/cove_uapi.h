@@ -13,7 +13,8 @@
 #define COVE_DEVICE "/dev/cove"
 /*
  * 2: owners (cove_owner, COVE_IOC_CHOWN); 3: ended jobs and their usage
- * (COVE_IOC_JOB_USAGE); 4: their counts (COVE_JOB_COUNTS, cove_job_usage.counts_*)
+ * (COVE_IOC_JOB_USAGE); 4: their counts (COVE_JOB_COUNTS, cove_job_usage.counts_*),
+ * and running jobs' figures so far (COVE_JOB_USAGE_SO_FAR)
  */
 #define COVE_UAPI_VERSION 4
 #define COVE_MAX_ENCLAVES 8
@@ -172,6 +173,7 @@ struct cove_job_info {
 #define COVE_JOB_USAGE 0x10		/* Cove reported what its ranks used, and it held */
 #define COVE_JOB_USAGE_REFUSED 0x20	/* Cove's report was impossible (the module logs why) */
 #define COVE_JOB_COUNTS 0x40		/* with COVE_JOB_USAGE: the counts are there too */
+#define COVE_JOB_USAGE_SO_FAR 0x80	/* a running job's figures now (owner and root only) */
 
 /* cove_jobs.flags (in); a module before it lists running jobs only */
 #define COVE_JOBS_ENDED 0x1
@@ -189,8 +191,10 @@ struct cove_jobs {
  * What an ended job's ranks used (COVE_IOC_JOB_USAGE), as Cove reported it
  * with the job's end and the module checked it against its own clock and
  * the enclave's size: each rank's own and the children it collected, as
- * time(1) counts. Anyone may ask, as ps(1) shows times. A job still
- * running, or one from a Cove that does not report: flags without
+ * time(1) counts. Anyone may ask, as ps(1) shows times. A running job's
+ * figures so far go to the enclave's owner and root (COVE_JOB_USAGE_SO_FAR,
+ * wall_ns since its launch: asked of Cove and checked the same way); to
+ * others, and from a Cove that does not report: flags without
  * COVE_JOB_USAGE, nr 0. Unknown job: ENOENT.
  */
 struct cove_rank_times {

@@ -126,11 +126,106 @@ static void cove_usage_counts(struct cove_rank_counts *c, const struct cove_rank
 	c->offloaded = u->offloaded;
 }
 
+static void cove_usage_times(struct cove_rank_times *t, const struct cove_rank_usage *u)
+{
+	t->user_ns = u->utime_ns;
+	t->system_ns = u->stime_ns;
+	t->maxrss_kib = u->maxrss_kib;
+	t->minflt = u->minflt;
+}
+
+/* How long a running job's figures may take to come: Cove answers from an interrupt. */
+#define COVE_USAGE_LIVE_MS 5000
+
+/*
+ * A running job's figures so far, asked of Cove (COVE_CTL_JOB_USAGE) a
+ * slot-full of ranks at a time and checked as an end's report is, against
+ * the host's clock since the launch (b). 0 with usage[] and *total filled,
+ * -ESRCH if the job ended meanwhile, else -EIO (logged).
+ */
+static int cove_usage_live(struct cove_enclave *e, u32 job, const struct cove_usage_bounds *b,
+			   struct cove_rank_usage *usage, struct cove_rank_usage *total)
+{
+	const u32 each = sizeof(*usage), cap = COVE_CTL_SLOT_SIZE;
+	u32 got = 0, len = 0;
+	u8 *reply, *all;
+	char why[160];
+	int n, err = 0;
+
+	reply = kmalloc(cap, GFP_KERNEL);
+	all = kmalloc_array(COVE_USAGE_MAX_RANKS, each, GFP_KERNEL);
+	if (!reply || !all) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (got < b->ranks) {
+		const u64 args[2] = { job, got };
+
+		n = cove_ctl_call(e, COVE_CTL_JOB_USAGE, args, 2, NULL, 0, reply, cap, &len,
+				  COVE_USAGE_LIVE_MS);
+		if (n == -ESRCH || n == -EIO || n == -ETIMEDOUT || n == -EINVAL) {
+			err = n == -ESRCH ? -ESRCH : -EIO;	/* -EINVAL: an older Cove */
+			goto out;
+		}
+		/* Each answer: the job's rank count, and whole records from rank got on. */
+		if (n != (int)b->ranks || !len || len % each || len / each > b->ranks - got) {
+			snprintf(why, sizeof(why), "an answer of %d ranks, %u bytes, from rank %u",
+				 n, len, got);
+			err = -EINVAL;
+			break;
+		}
+		memcpy(all + (size_t)got * each, reply, len);
+		got += len / each;
+	}
+	if (!err)
+		err = cove_usage_check(COVE_JOB_EXIT_COUNTS, b->ranks, all, b->ranks * each, b,
+				       usage, total, why, sizeof(why));
+	if (err) {
+		pr_err_ratelimited("cove %u: job %u: its figures so far are refused: %s\n", e->id,
+				   job, why);
+		err = -EIO;
+	}
+out:
+	kfree(all);
+	kfree(reply);
+	return err;
+}
+
+/*
+ * A running job whose figures the caller may have now (the owner or root:
+ * each asking costs the enclave an interrupt): its bounds, as the host
+ * knows them. Anyone else, or a job not yet running, gets none.
+ */
+static bool cove_usage_live_wanted(struct cove_enclave *e, u32 job, struct cove_usage_bounds *b)
+{
+	struct cove_job *j;
+	bool want = false;
+	unsigned int i;
+
+	if (!cove_may_ask(e))
+		return false;
+	memset(b, 0, sizeof(*b));
+	spin_lock(&e->lc_lock);
+	j = cove_job_find(e, job);
+	if (j && !j->fork_root && !j->exited && j->running && j->ranks) {
+		want = true;
+		b->wall_ns = ktime_get_ns() - j->launch_ns;
+		b->ranks = j->ranks;
+		for (i = 0; i < COVE_CPUMASK_WORDS; i++)
+			b->cores += hweight64(j->cpus[i]);
+	}
+	spin_unlock(&e->lc_lock);
+	b->mem_kib = cove_usage_mem_kib(e);
+	return want && b->cores && b->ranks <= COVE_USAGE_MAX_RANKS;
+}
+
 int cove_job_usage(struct cove_enclave *e, struct cove_job_usage *req)
 {
 	u32 room = min_t(u32, req->nr, COVE_USAGE_MAX_RANKS), n = 0, i;
+	struct cove_rank_usage *live = NULL, live_total;
 	struct cove_rank_counts *counts;
 	struct cove_rank_times *out;
+	struct cove_usage_bounds b;
 	struct cove_job *j;
 	int err = 0;
 
@@ -141,10 +236,28 @@ int cove_job_usage(struct cove_enclave *e, struct cove_job_usage *req)
 		kfree(out);
 		return -ENOMEM;
 	}
+	if (cove_usage_live_wanted(e, req->job, &b)) {
+		live = kcalloc(COVE_USAGE_MAX_RANKS, sizeof(*live), GFP_KERNEL);
+		if (live && cove_usage_live(e, req->job, &b, live, &live_total)) {
+			kfree(live);
+			live = NULL;	/* ended meanwhile, or no figures: as before */
+		}
+	}
 	spin_lock(&e->lc_lock);
 	j = cove_job_find(e, req->job);
 	if (!j || j->fork_root) {
 		err = -ENOENT;
+	} else if (live && !j->exited) {
+		req->flags = COVE_JOB_USAGE | COVE_JOB_COUNTS | COVE_JOB_USAGE_SO_FAR;
+		req->wall_ns = b.wall_ns;
+		req->nr = b.ranks;
+		cove_usage_times(&req->total, &live_total);
+		cove_usage_counts(&req->counts_total, &live_total);
+		n = min(room, b.ranks);
+		for (i = 0; i < n; i++) {
+			cove_usage_times(&out[i], &live[i]);
+			cove_usage_counts(&counts[i], &live[i]);
+		}
 	} else {
 		req->flags = (j->exited ? COVE_JOB_ENDED : 0) | j->usage_flags;
 		req->wall_ns = j->exited ? j->wall_ns : 0;
@@ -152,22 +265,17 @@ int cove_job_usage(struct cove_enclave *e, struct cove_job_usage *req)
 		memset(&req->total, 0, sizeof(req->total));
 		memset(&req->counts_total, 0, sizeof(req->counts_total));
 		if (j->usage) {
+			cove_usage_times(&req->total, &j->usage_total);
 			cove_usage_counts(&req->counts_total, &j->usage_total);
-			req->total.user_ns = j->usage_total.utime_ns;
-			req->total.system_ns = j->usage_total.stime_ns;
-			req->total.maxrss_kib = j->usage_total.maxrss_kib;
-			req->total.minflt = j->usage_total.minflt;
 			n = min(room, j->usage_nr);
 			for (i = 0; i < n; i++) {
-				out[i].user_ns = j->usage[i].utime_ns;
-				out[i].system_ns = j->usage[i].stime_ns;
-				out[i].maxrss_kib = j->usage[i].maxrss_kib;
-				out[i].minflt = j->usage[i].minflt;
+				cove_usage_times(&out[i], &j->usage[i]);
 				cove_usage_counts(&counts[i], &j->usage[i]);
 			}
 		}
 	}
 	spin_unlock(&e->lc_lock);
+	kfree(live);
 	if (!err && n && copy_to_user(u64_to_user_ptr(req->buf_ptr), out, n * sizeof(*out)))
 		err = -EFAULT;
 	/* A caller of version 3 has no counts_ptr: it reads as 0. */

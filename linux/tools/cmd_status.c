@@ -18,14 +18,19 @@
 
 #define JOBS_MAX 256		/* listed per enclave: one per core */
 
+/* Running jobs whose figures so far one view asks for (each asking interrupts Cove). */
+#define JOBS_SO_FAR_MAX 16
+
 /*
  * An enclave's jobs, oldest first: what the module knows of them. Those
- * that ended (COVE_JOB_ENDED) have their usage in ended[], in list order.
+ * that ended (COVE_JOB_ENDED) have their usage in ended[], in list order;
+ * the first running ones their figures so far in running[], when asked.
  */
 struct job_list {
-	uint32_t n, total, nended;
+	uint32_t n, total, nended, nrunning;
 	struct cove_job_info job[JOBS_MAX];
 	struct job_usage ended[COVE_JOBS_ENDED_MAX];
+	struct job_usage running[JOBS_SO_FAR_MAX];
 };
 
 static bool job_ended(const struct cove_job_info *j)
@@ -33,13 +38,14 @@ static bool job_ended(const struct cove_job_info *j)
 	return j->flags & COVE_JOB_ENDED;
 }
 
-static void jobs_get(int fd, uint32_t id, struct job_list *l)
+/* so_far: also the running jobs' figures (the owner and root get them). */
+static void jobs_get(int fd, uint32_t id, struct job_list *l, bool so_far)
 {
 	struct cove_jobs req = {
 		.id = id, .nr = JOBS_MAX, .flags = COVE_JOBS_ENDED, .buf_ptr = (uintptr_t)l->job,
 	};
 
-	l->n = l->total = l->nended = 0;
+	l->n = l->total = l->nended = l->nrunning = 0;
 	if (ioctl(fd, COVE_IOC_JOBS, &req)) {
 		if (errno != ENOENT && errno != ENOTTY)	/* gone, or an older module */
 			warn("jobs of enclave %u: %s", id, strerror(errno));
@@ -51,7 +57,15 @@ static void jobs_get(int fd, uint32_t id, struct job_list *l)
 		/* Never more than the module lists; any past that are not shown. */
 		if (job_ended(&l->job[i]) && l->nended < COVE_JOBS_ENDED_MAX)
 			job_usage_get(fd, id, l->job[i].job, &l->ended[l->nended++]);
+		else if (so_far && !job_ended(&l->job[i]) && l->nrunning < JOBS_SO_FAR_MAX)
+			job_usage_get(fd, id, l->job[i].job, &l->running[l->nrunning++]);
 	}
+}
+
+/* The figures so far of the k-th running job in the list, NULL if none were asked. */
+static const struct job_usage *job_so_far(const struct job_list *l, unsigned int k)
+{
+	return k < l->nrunning ? &l->running[k] : NULL;
 }
 
 /* One job's columns: its cores are the enclave's own numbers, as --cpus takes them. */
@@ -172,6 +186,29 @@ static void print_json_ended(const struct job_list *l)
 	printf("]");
 }
 
+/* The one-enclave view: what its running jobs used so far, for those the caller may see. */
+static void print_so_far(const struct job_list *l)
+{
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < l->n; i++) {
+		const struct cove_job_info *j = &l->job[i];
+		const struct job_usage *ju;
+		uint64_t ms;
+
+		if (job_ended(j))
+			continue;
+		ju = job_so_far(l, k++);
+		if (!ju || !(ju->u.flags & COVE_JOB_USAGE_SO_FAR))
+			continue;
+		ms = ju->u.wall_ns / 1000000U;
+		printf("job %u so far (%" PRIu64 ".%03u s):\n", j->job, ms / 1000,
+		       (unsigned int)(ms % 1000));
+		job_usage_text(stdout, "  ", ju);
+		job_counts_text(stdout, "  ", ju);
+	}
+}
+
 /* The one-enclave view: the last jobs that ended and what their ranks used. */
 static void print_ended(const struct job_list *l)
 {
@@ -207,10 +244,13 @@ static void print_json_jobs(const struct job_list *l)
 
 	const char *comma = "";
 
+	unsigned int k = 0;
+
 	printf(", \"jobs\": [");
 	for (unsigned int i = 0; i < l->n; i++) {
 		const struct cove_job_info *j = &l->job[i];
 		bool running = j->flags & COVE_JOB_RUNNING;
+		const struct job_usage *ju;
 		const char *sep = "";
 
 		if (job_ended(j))
@@ -229,8 +269,14 @@ static void print_json_jobs(const struct job_list *l)
 				sep = ", ";
 			}
 		}
-		printf("], \"cpu_list\": \"%s\", \"command\": \"%s\"}", running ? cpus : "",
-		       esc);
+		printf("], \"cpu_list\": \"%s\", \"command\": \"%s\"", running ? cpus : "", esc);
+		/* What it used so far: "usage" "so far", or "none" (not the caller's to see). */
+		ju = job_so_far(l, k++);
+		if (ju) {
+			printf(", ");
+			job_usage_json(ju);
+		}
+		printf("}");
 		comma = ", ";
 	}
 	printf("], \"jobs_listed_all\": %s", l->total > l->n ? "false" : "true");
@@ -471,7 +517,7 @@ static int status_main(int argc, char **argv)
 		fd = cove_open();
 		if (!cove_status(fd, id, &st[0]))
 			fail("no enclave %u", id);
-		jobs_get(fd, id, &jobs[0]);
+		jobs_get(fd, id, &jobs[0], true);
 		if (json) {
 			print_json(&st[0], &jobs[0], "");
 			printf("\n");
@@ -479,6 +525,7 @@ static int status_main(int argc, char **argv)
 			print_table(st, 1);
 			print_details(&st[0]);
 			print_jobs(st, jobs, 1);
+			print_so_far(&jobs[0]);
 			print_ended(&jobs[0]);
 		}
 		return 0;
@@ -486,7 +533,7 @@ static int status_main(int argc, char **argv)
 	fd = cove_open();
 	for (uint32_t id = 1; id <= COVE_MAX_ENCLAVES; id++) {
 		if (cove_status(fd, id, &st[n])) {
-			jobs_get(fd, id, &jobs[n]);
+			jobs_get(fd, id, &jobs[n], json);
 			n++;
 		}
 	}
@@ -521,7 +568,10 @@ const struct cove_cmd cmd_status = {
 	"them, \"starting\" before it runs), ranks and command. For one enclave, and in\n"
 	"JSON (\"ended_jobs\"), also the last 16 jobs that ended: their status, wall time\n"
 	"and what their ranks used as Cove counted it (user and system CPU time, peak\n"
-	"memory, minor faults), the whole job's and each rank's. Anyone may ask; memory\n"
+	"memory, minor faults) and did (context switches, CPU migrations, kernel\n"
+	"entries, offloaded calls), the whole job's and each rank's; and the same so far\n"
+	"for running jobs, to the enclave's owner and root (asking interrupts the enclave\n"
+	"once per job; the table of all enclaves does not ask). Anyone may ask; memory\n"
 	"ranges (physical addresses) and fault reports are shown to root only.\n"
 	"\n"
 	"  --json      the same as JSON (an array, or one object with ID)\n"

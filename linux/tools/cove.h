@@ -87,7 +87,7 @@ struct job_usage {
 };
 /* COVE_IOC_JOB_USAGE of job in enclave id; false (all zero) if unknown or not asked. */
 bool job_usage_get(int fd, uint32_t id, uint32_t job, struct job_usage *out);
-/* "reported", "refused" or "none". */
+/* "reported", "so far" (a running job's, COVE_JOB_USAGE_SO_FAR), "refused" or "none". */
 const char *job_usage_state(const struct job_usage *ju);
 /* Its JSON members, from "wall_s" to "rank_usage" (no braces). */
 void job_usage_json(const struct job_usage *ju);

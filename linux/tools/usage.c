@@ -66,7 +66,8 @@ static void usage_json_counts(const struct cove_rank_counts *c)
 
 const char *job_usage_state(const struct job_usage *ju)
 {
-	return ju->u.flags & COVE_JOB_USAGE ? "reported" :
+	return ju->u.flags & COVE_JOB_USAGE_SO_FAR ? "so far" :
+	       ju->u.flags & COVE_JOB_USAGE ? "reported" :
 	       ju->u.flags & COVE_JOB_USAGE_REFUSED ? "refused" : "none";
 }
 

@@ -1822,7 +1822,8 @@ check_back
 # prints them too. `cove run --perf` counts what a program does N times more
 # than the same program with N = 0: N offloaded writes and N more in a
 # collected child, N moves between two cores, the kernel entries and
-# switches these take.
+# switches these take. While a job runs, `cove status` shows its owner the
+# figures so far, and nobody else.
 scenario_apps_cputime() {
 	cokernel_vm --timeout 400 "${CLI_ADDS[@]}" \
 		--add "$BUILD/user/glibc/cputime:/data/cputime" \
@@ -1842,6 +1843,15 @@ for n in 0 300; do
 	cove run $id -t 2 --perf -- /data/cputime --counts $n > /tmp/counts 2>&1
 	echo "RC counts $n $?"; sed "s/^/COUNTS $n /" /tmp/counts
 done
+# A running job'"'"'s figures so far: the owner (root) sees them, nobody else.
+echo "nobody:x:65534:65534::/:/bin/sh" >> /etc/passwd
+cove run $id -n 2 -- /data/cputime --spin 3000 > /tmp/long 2>&1 &
+long=$!
+sleep 2
+cove status $id --json | tr -d "\n" | sed "s/^/SO FAR JSON /"; echo
+su -s /bin/sh nobody -c "cove status $id --json" | tr -d "\n" | sed "s/^/NOBODY JSON /"; echo
+cove status $id | grep -A6 "so far" | sed "s/^/SO FAR TEXT /"
+wait $long; echo "RC long $?"
 cove destroy $id; echo "RC destroy $?"
 check_back
 '
@@ -1882,6 +1892,30 @@ for r in ranks:
 if abs(job["user_s"] - ranks[0]["user_s"] - ranks[1]["user_s"]) > 2e-6 or job["wall_s"] < max(spun.values()):
 	sys.exit("the job: %s" % job)
 ' 2>&1) || fail "cove status --json: $why"
+	expect_log "RC long 0"
+	expect_log_re "^SO FAR TEXT job [0-9]+ so far \\([0-9.]+ s\\):"
+	expect_log_re "^SO FAR TEXT   rank 1: task-clock [0-9.]+ ms, [0-9]+ context switches"
+	why=$(tr -d '\r' < "$LOG" | python3 -c '
+import json, sys
+log = sys.stdin.read().splitlines()
+def job(tag):
+	st = json.loads([l for l in log if l.startswith(tag)][-1][len(tag):])
+	return [j for j in st["jobs"] if "--spin 3000" in j["command"]][0]
+j = job("SO FAR JSON ")
+r = j["rank_usage"]
+# Two seconds into a 3 s spin on each of its two cores: each rank has spun
+# most of that in user mode, and no more than the wall time since launch.
+if j["usage"] != "so far" or len(r) != 2 or j["ranks"] != 2:
+	sys.exit("no figures so far: %s" % j)
+for x in r:
+	if not 0.5 < x["user_s"] <= j["wall_s"] * 1.1 + 0.05 or x["kernel_entries"] < 1:
+		sys.exit("rank %d so far: %s in %.3f s" % (x["rank"], x, j["wall_s"]))
+if abs(j["user_s"] - r[0]["user_s"] - r[1]["user_s"]) > 2e-6:
+	sys.exit("the sums: %s" % j)
+n = job("NOBODY JSON ")
+if n["usage"] != "none" or n["rank_usage"] != [] or n["user_s"] is not None:
+	sys.exit("nobody saw the figures: %s" % n)
+' 2>&1) || fail "figures so far: $why"
 	expect_log "RC counts 0 0"
 	expect_log "RC counts 300 0"
 	expect_log "COUNTS 300 cputime: counted 300 writes, 300 moves, 300 child writes"

@@ -146,6 +146,9 @@ fi
 COVE_MOCK=usage "$MOCK" status --json >"$tmp/json" 2>&1
 if python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))[0]
 assert [j["job"] for j in d["jobs"]] == [7] and d["jobs"][0]["running"]
+r = d["jobs"][0]
+assert r["usage"] == "so far" and r["wall_s"] == 1.5 and r["user_s"] == 1.2 and r["offloaded"] == 9
+assert [x["rank"] for x in r["rank_usage"]] == [0] and r["rank_usage"][0]["kernel_entries"] == 40
 a, b = d["ended_jobs"]
 assert a["job"] == 5 and a["usage"] == "reported" and a["user_s"] == 2.900123
 assert a["system_s"] == 0.1 and a["maxrss_kib"] == 50000 and a["wall_s"] == 2.0
@@ -161,6 +164,9 @@ else
 	sed 's/^/    /' "$tmp/json"
 	failed=1
 fi
+check mock_status_so_far 0 '' '^  all ranks: task-clock 1205\.000 ms, 3 context switches, 0 CPU migrations, 700 page faults, 40 kernel entries, 9 offloaded calls$' -- \
+	env COVE_MOCK=usage "$MOCK" status 1
+check mock_status_so_far_head 0 '' '^job 7 so far \(1\.500 s\):$' -- env COVE_MOCK=usage "$MOCK" status 1
 check mock_status_usage 0 '' '^  rank 1: user 1\.400123 s, system 0\.060000 s, peak memory 50000 KiB, 1100 minor faults$' -- \
 	env COVE_MOCK=usage "$MOCK" status 1
 check mock_status_refused 0 '' '^job 6 \(root, 1 rank, status 0xb, 2\.000 s\): /data/liar$' -- \

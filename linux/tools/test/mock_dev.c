@@ -557,6 +557,19 @@ static int mock_job_usage(struct cove_job_usage *u)
 	u->wall_ns = u->job == 7 ? 0 : 2000000000ULL;
 	memset(&u->total, 0, sizeof(u->total));
 	memset(&u->counts_total, 0, sizeof(u->counts_total));
+	if (u->job == 7) {
+		/* Running: its one rank's figures so far, as the owner sees them. */
+		u->flags = COVE_JOB_USAGE | COVE_JOB_COUNTS | COVE_JOB_USAGE_SO_FAR;
+		u->wall_ns = 1500000000ULL;
+		u->total = (struct cove_rank_times){ 1200000000ULL, 5000000ULL, 30000, 700 };
+		u->counts_total = (struct cove_rank_counts){ 3, 0, 40, 9 };
+		u->nr = 1;
+		if (room)
+			out[0] = u->total;
+		if (room && cout)
+			cout[0] = u->counts_total;
+		return 0;
+	}
 	if (u->job == 6)
 		u->flags |= COVE_JOB_USAGE_REFUSED;
 	if (u->job != 5)
