@@ -7,8 +7,9 @@
  * the file is the user's), in bare mode the enclave's tree. RLIMIT_CORE 0
  * (or smaller than the file) writes none.
  *
- * What gdb needs: NT_PRSTATUS for every thread (the dumping one first),
- * each followed by the arch's notes of that thread (x86-64: its FPU/SSE/AVX
+ * What gdb needs: NT_PRSTATUS for every thread (the dumping one first,
+ * with NT_SIGINFO, the signal's siginfo_t: gdb's $_siginfo), each followed
+ * by the arch's notes of that thread (x86-64: its FPU/SSE/AVX
  * registers, NT_PRFPREG and NT_X86_XSTATE), NT_PRPSINFO, NT_AUXV (ld.so's
  * and the vDSO's place), NT_FILE (which file each image mapping came from)
  * and a PT_LOAD for each readable mapping.
@@ -51,6 +52,7 @@
 #define NT_PRFPREG 2
 #define NT_PRPSINFO 3
 #define NT_AUXV 6
+#define NT_SIGINFO 0x53494749
 #define NT_FILE 0x46494c45
 
 #define PT_LOAD 1
@@ -355,8 +357,10 @@ static uint64_t core_file_note(const struct core_plan *pl, uint8_t *out)
  * the process's lock, so none is freed meanwhile.
  */
 static int core_plan_head(struct core_plan *pl, struct process *p, struct task *me,
-			  const struct trap_frame *f, int sig)
+			  const struct trap_frame *f, const struct ksiginfo *info)
 {
+	uint8_t siginfo[SIGINFO_SIZE];
+	int sig = info->signo;
 	uint64_t notes_len, file_len = core_file_note(pl, NULL), auxv_len = p->as->auxv_len;
 	uint64_t off, max_threads = 0, nphdr = 1 + pl->nr_seg, thread_len;
 	struct core_arch_note an[CORE_ARCH_NOTES_MAX];
@@ -375,8 +379,9 @@ static int core_plan_head(struct core_plan *pl, struct process *p, struct task *
 	thread_len = core_note_size("CORE", sizeof(struct core_prstatus));
 	for (unsigned int i = 0; i < nr_an; i++)
 		thread_len += core_note_size(an[i].name, an[i].len);
-	notes_len = max_threads * thread_len + core_note_size("CORE", sizeof(pi)) +
-		    core_note_size("CORE", auxv_len) + core_note_size("CORE", file_len);
+	notes_len = max_threads * thread_len + core_note_size("CORE", sizeof(siginfo)) +
+		    core_note_size("CORE", sizeof(pi)) + core_note_size("CORE", auxv_len) +
+		    core_note_size("CORE", file_len);
 	pl->head_len = ALIGN_UP(sizeof(*eh) + nphdr * sizeof(*ph) + notes_len, PAGE_SIZE);
 	pl->head = kzalloc(pl->head_len);
 	auxv = kzalloc(auxv_len + 1);
@@ -393,6 +398,8 @@ static int core_plan_head(struct core_plan *pl, struct process *p, struct task *
 	 */
 	arch_core_save_state(me);
 	at = core_thread_notes(at, p, me, f, sig, an, nr_an);
+	siginfo_to_user(siginfo, info);
+	at = core_note(at, NT_SIGINFO, siginfo, sizeof(siginfo));
 	flags = spin_lock_irqsave(&p->lock);
 	for (struct task *t = p->threads; t && max_threads > 1; t = t->thread_next) {
 		if (t == me || t->state == TASK_DEAD || !t->started)
@@ -538,8 +545,8 @@ static void core_plan_free(struct core_plan *pl)
 }
 
 /* Write the file: 0, or why not (-EFBIG: over RLIMIT_CORE). */
-static int core_write(struct process *p, struct task *me, const struct trap_frame *f, int sig,
-		      uint64_t limit, uint64_t *size)
+static int core_write(struct process *p, struct task *me, const struct trap_frame *f,
+		      const struct ksiginfo *info, uint64_t limit, uint64_t *size)
 {
 	struct core_sink k = { .p = p, .host_fd = -1, .limit = limit };
 	struct core_plan pl = { 0 };
@@ -548,7 +555,7 @@ static int core_write(struct process *p, struct task *me, const struct trap_fram
 
 	rc = core_plan_memory(&pl, p->as);
 	if (!rc)
-		rc = core_plan_head(&pl, p, me, f, sig);
+		rc = core_plan_head(&pl, p, me, f, info);
 	if (!rc && pl.total > limit)
 		rc = -EFBIG;
 	if (!rc)
@@ -601,9 +608,11 @@ void coredump_park(struct task *t)
 	}
 }
 
-void coredump_and_exit(struct process *p, int sig, const struct trap_frame *f)
+void coredump_and_exit(struct process *p, const struct ksiginfo *info,
+		       const struct trap_frame *f)
 {
 	struct task *me = task_current();
+	int sig = info->signo;
 	unsigned long flags = spin_lock_irqsave(&p->lock);
 	uint64_t limit = p->core_limit[0], size = 0;
 	bool first = !p->kill_signal;
@@ -627,7 +636,7 @@ void coredump_and_exit(struct process *p, int sig, const struct trap_frame *f)
 	}
 	process_kill(p, sig, false);	/* wakes and kicks the others into the kernel */
 	core_wait_others(p, me);
-	rc = core_write(p, me, f, sig, limit, &size);
+	rc = core_write(p, me, f, info, limit, &size);
 	if (rc == -EFBIG)
 		p->core_note = "larger than RLIMIT_CORE";
 	else if (rc)

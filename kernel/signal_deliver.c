@@ -121,6 +121,8 @@ static void signal_run_handler(struct trap_frame *f, struct ksiginfo *info,
 	struct task *t = task_current();
 	struct process *p = t->proc;
 	struct signal_delivery d = { info, ka, oldmask, &t->altstack };
+	/* As Linux's force_sigsegv: SIGSEGV from the kernel. */
+	const struct ksiginfo segv = { .signo = SIGSEGV, .code = SI_KERNEL };
 	int rc;
 
 	arch_signal_syscall_restart(f, ka);
@@ -130,7 +132,7 @@ static void signal_run_handler(struct trap_frame *f, struct ksiginfo *info,
 		       p->name, t->tid, signal_name(info->signo),
 		       rc == -EINVAL ? "no SA_RESTORER" : "the frame does not fit on the stack",
 		       arch_signal_user_sp(f));
-		coredump_and_exit(p, SIGSEGV, f);
+		coredump_and_exit(p, &segv, f);
 	}
 	/* The frame saved the alternate stack; SS_AUTODISARM leaves it off until sigreturn. */
 	if (t->altstack.flags & SS_AUTODISARM) {
@@ -187,8 +189,11 @@ static void signal_take_one(struct trap_frame *f)
 		aspace_describe(p->as, f->rip, where, sizeof(where));
 		pr_info("%s[%u]: signal %d at ip %016lx (%s) sp %016lx\n", p->name, t->tid, sig,
 			f->rip, where, f->rsp);
+		/* A debugger may have made it another signal: then one from the kernel. */
+		if (info.signo != sig)
+			info = (struct ksiginfo){ .signo = sig, .code = SI_KERNEL };
 		if (signal_dumps_core(sig))
-			coredump_and_exit(p, sig, f);
+			coredump_and_exit(p, &info, f);
 		process_exit(p, 0, sig, false);
 	}
 	oldmask = t->restore_sigmask ? t->saved_sigmask : t->sigmask;

@@ -6,7 +6,9 @@
  * executable PT_LOAD; after each NT_PRSTATUS (which says so in pr_fpvalid)
  * that thread's NT_PRFPREG ("CORE", 512 bytes) and, from a CPU with XSAVE,
  * its NT_X86_XSTATE ("LINUX", XCR0 at byte 464, a header with no feature
- * XCR0 lacks), as Linux writes them; NT_PRPSINFO naming corecrash; NT_AUXV
+ * XCR0 lacks), as Linux writes them; after the first, NT_SIGINFO of SIGNAL
+ * (for SIGSEGV: SEGV_MAPERR at address 0, where corecrash stores); NT_PRPSINFO
+ * naming corecrash; NT_AUXV
  * with AT_PHDR and AT_SYSINFO_EHDR; NT_FILE; corecrash's magic word in a
  * PT_LOAD's bytes. xmm: the first thread's xmm0 holds what corecrash segv
  * left there, the second thread's xmm2 its value; avx: the first's ymm1
@@ -28,6 +30,7 @@
 const char *prog = "corecheck";
 
 #define NT_FILE_TYPE 0x46494c45
+#define NT_SIGINFO_TYPE 0x53494749
 #define NT_XSTATE_TYPE 0x202
 #define FX_XMM 160			/* xmm0 in the FXSAVE image */
 #define XS_SW 464			/* the word Linux puts XCR0 in */
@@ -99,7 +102,7 @@ int main(int argc, char **argv)
 	static const char magic[8] = { 'C', 'o', 'v', 'e', 'C', 'o', 'r', 'e' };
 	const Elf64_Ehdr *eh;
 	int fd, threads = 0, psinfo = 0, auxv_ok = 0, file_ok = 0, magic_ok = 0, first = 1;
-	int fpregs = 0, xstates = 0, fp_here = 0, xs_here = 0;
+	int fpregs = 0, xstates = 0, fp_here = 0, xs_here = 0, siginfo = 0;
 	const unsigned char *first_fx = NULL, *first_xs = NULL, *second_fx = NULL;
 	unsigned long first_xs_len = 0, xcr0 = 0;
 	long sig;
@@ -192,6 +195,20 @@ int main(int argc, char **argv)
 				}
 				xs_here = 1;
 				xstates++;
+			} else if (n->n_type == NT_SIGINFO_TYPE) {
+				int signo, code;
+				unsigned long addr;
+
+				if (!note_owner(n, "CORE") || n->n_descsz != 128 || threads != 1)
+					die("NT_SIGINFO: owner, size (%u) or place not Linux's",
+					    n->n_descsz);
+				memcpy(&signo, desc, 4);
+				memcpy(&code, desc + 8, 4);
+				memcpy(&addr, desc + 16, 8);
+				if (signo != sig || (sig == 11 && (code != 1 || addr)))
+					die("NT_SIGINFO: signal %d code %d address %#lx", signo, code,
+					    addr);
+				siginfo++;
 			} else if (n->n_type == NT_PRPSINFO && n->n_descsz == 136) {
 				psinfo = !strncmp((const char *)desc + 40, "corecrash", 9);
 			} else if (n->n_type == NT_AUXV) {
@@ -218,6 +235,8 @@ int main(int argc, char **argv)
 		die("%d threads, %d NT_PRFPREG, %d NT_X86_XSTATE", threads, fpregs, xstates);
 	if (argc == 4)
 		check_values(argv[3], first_fx, first_xs, first_xs_len, second_fx);
+	if (siginfo != 1)
+		die("%d NT_SIGINFO notes, expected the first thread's", siginfo);
 	if (!psinfo)
 		die("no NT_PRPSINFO naming corecrash");
 	if (!auxv_ok)

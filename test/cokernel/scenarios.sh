@@ -2019,6 +2019,15 @@ $7 = 6.5'
 		grep '^\$')
 	[ "$fpu" = "$want" ] || fail "gdb on Cove's core: $fpu"
 	[ "$lfpu" = "$want" ] || fail "gdb on Linux's core: $lfpu"
+	# $_siginfo (NT_SIGINFO): the SIGSEGV, SEGV_MAPERR, at address 0 where corecrash stores.
+	local c sig gdbsig=(-ex 'p $_siginfo.si_signo' -ex 'p $_siginfo.si_code'
+			   -ex 'p $_siginfo._sifields._sigfault.si_addr')
+	for c in "$core" "$lcore"; do
+		sig=$(gdb -nx -batch "${gdbsig[@]}" "$BUILD/user/glibc/corecrash" "$c" 2>&1 |
+		      grep '^\$')
+		[ "$sig" = $'$1 = 11\n$2 = 1\n$3 = (void *) 0x0' ] ||
+			fail "gdb's \$_siginfo from $c: $sig"
+	done
 }
 
 # gdb for a job (cove run --gdb PORT): Debian's gdb, in the guest, attaches

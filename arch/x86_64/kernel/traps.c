@@ -162,6 +162,7 @@ static bool trap_from_user(const struct trap_frame *f)
  */
 static bool trap_kernel_user_access(struct trap_frame *f)
 {
+	const struct ksiginfo segv = { .signo = SIGSEGV, .code = SI_KERNEL };
 	struct task *t = task_current();
 	uint64_t addr = read_cr2();
 
@@ -173,7 +174,7 @@ static bool trap_kernel_user_access(struct trap_frame *f)
 	arch_irq_enable();
 	pr_err("%s[%u]: a system call touched unmapped user memory at %lx (ip %016lx); "
 	       "killing the process\n", t->proc->name, t->tid, addr, f->rip);
-	coredump_and_exit(t->proc, SIGSEGV, task_user_frame(t));
+	coredump_and_exit(t->proc, &segv, task_user_frame(t));
 }
 
 static void trap_interrupt(struct trap_frame *f)

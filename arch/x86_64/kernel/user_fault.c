@@ -188,6 +188,6 @@ void user_fault(struct trap_frame *f)
 		       f->rip, where, f->rsp, f->error_code);
 	}
 	if (signal_dumps_core(sig))
-		coredump_and_exit(p, sig, f);
+		coredump_and_exit(p, &info, f);
 	process_exit(p, 0, sig, false);
 }
