@@ -225,7 +225,8 @@ static uint64_t aspace_pick_page(struct aspace *as, uint64_t va, uint64_t end,
  * itself (tasks switch only on the way back to user mode).
  */
 static int aspace_populate(struct aspace *as, uint64_t va, uint64_t end, uint32_t prot,
-			   unsigned long flags, const struct vm_pages *pages)
+			   unsigned long flags, const struct vm_pages *pages,
+			   const struct aspace_fill *fill)
 {
 	uint64_t hugetlb = pages ? pages->hugetlb : 0;
 	/* NULL for a region being made: the thread's NUMA policy places it. */
@@ -235,6 +236,7 @@ static int aspace_populate(struct aspace *as, uint64_t va, uint64_t end, uint32_
 	while (va < end) {
 		uint64_t size = aspace_pick_page(as, va, end, pages);
 		phys_addr_t pa;
+		bool written = false;
 		int rc;
 
 		/*
@@ -249,9 +251,13 @@ static int aspace_populate(struct aspace *as, uint64_t va, uint64_t end, uint32_
 			size = size == PAGE_SIZE_1G ? PAGE_SIZE_2M : PAGE_SIZE;
 		}
 		arch_irq_restore(flags);
-		memset(phys_to_virt(pa), 0, size);
+		if (fill)
+			written = fill->fill(fill->ctx, va, phys_to_virt(pa), size);
+		else
+			memset(phys_to_virt(pa), 0, size);
 		arch_irq_disable();
-		rc = arch_aspace_map_zeroed(&as->arch, va, pa, size, prot);
+		rc = written ? arch_aspace_map(&as->arch, va, pa, size, prot) :
+			       arch_aspace_map_zeroed(&as->arch, va, pa, size, prot);
 		if (rc) {
 			pmem_free(pa, (unsigned int)pmem_order_for(size));
 			aspace_release(as, start, va, false, hugetlb);
@@ -298,9 +304,10 @@ static const struct vm_pages *aspace_grown_pages(struct aspace *as, uint64_t va,
 	return NULL;
 }
 
-int aspace_map_with(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
-		    enum vm_kind kind, struct vm_file_name *file, uint64_t file_off,
-		    bool reserve, const struct vm_pages *pages)
+static int aspace_map_region(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
+			     enum vm_kind kind, struct vm_file_name *file, uint64_t file_off,
+			     bool reserve, const struct vm_pages *pages,
+			     const struct aspace_fill *fill)
 {
 	uint64_t end = va + ALIGN_UP(len, PAGE_SIZE);
 	struct vm_region *r;
@@ -324,7 +331,7 @@ int aspace_map_with(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 	if (pages)
 		r->pages = *pages;
 	if (!reserve)
-		rc = aspace_populate(as, va, end, prot, flags, &r->pages);
+		rc = aspace_populate(as, va, end, prot, flags, &r->pages, fill);
 	if (rc) {
 		spin_unlock_irqrestore(&as->lock, flags);
 		aspace_reclaim_tables(as);
@@ -344,6 +351,20 @@ int aspace_map_with(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 	spin_unlock_irqrestore(&as->lock, flags);
 	aspace_reclaim_tables(as);
 	return 0;
+}
+
+int aspace_map_with(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
+		    enum vm_kind kind, struct vm_file_name *file, uint64_t file_off,
+		    bool reserve, const struct vm_pages *pages)
+{
+	return aspace_map_region(as, va, len, prot, kind, file, file_off, reserve, pages, NULL);
+}
+
+int aspace_map_filled(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
+		      enum vm_kind kind, struct vm_file_name *file, uint64_t file_off,
+		      const struct vm_pages *pages, const struct aspace_fill *fill)
+{
+	return aspace_map_region(as, va, len, prot, kind, file, file_off, false, pages, fill);
 }
 
 int aspace_map_file(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
@@ -617,7 +638,7 @@ static int aspace_fill_reserved(struct aspace *as, uint64_t va, uint64_t end, ui
 
 	for (r = as->regions; r && r->start < end; r = r->next) {
 		if (r->end > va && r->reserved) {
-			rc = aspace_populate(as, r->start, r->end, prot, flags, &r->pages);
+			rc = aspace_populate(as, r->start, r->end, prot, flags, &r->pages, NULL);
 			if (rc)
 				break;
 		}

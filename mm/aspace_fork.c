@@ -52,32 +52,49 @@ static struct vm_region *aspace_snapshot(struct aspace *src, uint32_t *count)
 	return snap;
 }
 
-/*
- * Copy the bytes of [va, end) from src to dst, one source page at a time;
- * dst's pages are freshly zeroed, so a source page never written since it
- * was zeros is left out (cove/aspace.h: arch_aspace_dirty).
- */
-static int aspace_copy_pages(struct aspace *dst, struct aspace *src, uint64_t va, uint64_t end)
-{
-	while (va < end) {
-		phys_addr_t pa;
-		uint64_t size, chunk;
-		int dirty = arch_aspace_dirty(&src->arch, va, ASPACE_DIRTY_TEST, &pa, &size);
+/* What a child's page holds: src's bytes inside [copy_start, copy_end), zeros elsewhere. */
+struct fork_fill {
+	struct aspace *src;
+	uint64_t copy_start, copy_end;
+};
 
-		if (dirty < 0) {
-			va += PAGE_SIZE;	/* unmapped meanwhile by another thread */
-			continue;
+/*
+ * Fill the child's new page at dst (address va, size bytes) as it is
+ * populated, one source page at a time: a source page written since it
+ * was zeros is copied, anything else is zeroed (cove/aspace.h:
+ * arch_aspace_dirty), so no byte is written twice. True if any was copied.
+ */
+static bool fork_fill_page(void *ctx, uint64_t va, void *dst, uint64_t size)
+{
+	const struct fork_fill *ff = ctx;
+	uint64_t end = va + size;
+	uint8_t *out = dst;
+	bool written = false;
+
+	while (va < end) {
+		uint64_t chunk = end - va, psize;
+		phys_addr_t pa;
+		int dirty = 0;
+
+		if (va < ff->copy_start) {
+			chunk = MIN(chunk, ff->copy_start - va);
+		} else if (va < ff->copy_end) {
+			dirty = arch_aspace_dirty(&ff->src->arch, va, ASPACE_DIRTY_TEST, &pa, &psize);
+			/* Unmapped meanwhile by another thread: zeros, a page at a time. */
+			chunk = MIN(chunk, dirty < 0 ? PAGE_SIZE - (va & (PAGE_SIZE - 1)) :
+					   psize - (va & (psize - 1)));
+			chunk = MIN(chunk, ff->copy_end - va);
 		}
-		chunk = MIN(end - va, size - (va & (size - 1)));
-		if (!dirty) {
-			va += chunk;
-			continue;
+		if (dirty > 0) {
+			memcpy(out, phys_to_virt(pa), chunk);
+			written = true;
+		} else {
+			memset(out, 0, chunk);
 		}
-		if (aspace_write(dst, va, phys_to_virt(pa), chunk))
-			return -EFAULT;
+		out += chunk;
 		va += chunk;
 	}
-	return 0;
+	return written;
 }
 
 /* Below the stack pointer at fork: the red zone, then margin before growing. */
@@ -121,6 +138,8 @@ struct aspace *aspace_clone(struct aspace *src, uint64_t sp, int *err)
 	struct pmem_stats st;
 	uint32_t n = 0;
 	struct clone_extent x;
+	struct fork_fill ff;
+	const struct aspace_fill fill = { fork_fill_page, &ff };
 	uint64_t need = 0, brk_mapped;
 	int rc = 0;
 
@@ -174,15 +193,16 @@ struct aspace *aspace_clone(struct aspace *src, uint64_t sp, int *err)
 		if (x.map_start != r->start)	/* the stack: the rest stays reserved */
 			dst->stack_floor = src->stack_floor ? src->stack_floor : r->start;
 		/*
-		 * Writable while copying; the region's own rights after. The
-		 * same page policy: MAP_HUGETLB memory is copied into pages of
-		 * its size or the fork fails, as madvise's advice is kept.
+		 * Each page filled as it is populated: the parent's bytes
+		 * where it wrote them, zeros elsewhere. Writable at first, the
+		 * region's own rights after. The same page policy: MAP_HUGETLB
+		 * memory is copied into pages of its size or the fork fails,
+		 * as madvise's advice is kept.
 		 */
-		rc = aspace_map_with(dst, x.map_start, x.map_end - x.map_start, VM_READ | VM_WRITE,
-				     r->kind, r->file, r->file_off + (x.map_start - r->start), false,
-				     &r->pages);
-		if (!rc)
-			rc = aspace_copy_pages(dst, src, x.copy_start, x.copy_end);
+		ff = (struct fork_fill){ src, x.copy_start, x.copy_end };
+		rc = aspace_map_filled(dst, x.map_start, x.map_end - x.map_start,
+				       VM_READ | VM_WRITE, r->kind, r->file,
+				       r->file_off + (x.map_start - r->start), &r->pages, &fill);
 		if (!rc && r->prot != (VM_READ | VM_WRITE))
 			rc = aspace_protect(dst, x.map_start, x.map_end - x.map_start, r->prot);
 		/*

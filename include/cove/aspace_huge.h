@@ -19,6 +19,21 @@ int aspace_map_with(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
 		    enum vm_kind kind, struct vm_file_name *file, uint64_t file_off,
 		    bool reserve, const struct vm_pages *pages);
 /*
+ * What fills each page as it is populated, instead of zeros (fork's copy):
+ * fill writes size bytes for address va at dst, and says whether any may
+ * be other than zero (true: the page is mapped as written, false: as
+ * zeros, clean). Called with interrupts on and the address space's lock
+ * held: it must not block, nor touch this address space.
+ */
+struct aspace_fill {
+	bool (*fill)(void *ctx, uint64_t va, void *dst, uint64_t size);
+	void *ctx;
+};
+/* aspace_map_with, populated now, each page written by fill. */
+int aspace_map_filled(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot,
+		      enum vm_kind kind, struct vm_file_name *file, uint64_t file_off,
+		      const struct vm_pages *pages, const struct aspace_fill *fill);
+/*
  * Anonymous private memory over [va, va+len), both aligned to page_size
  * (2 MiB, or 1 GiB where arch_has_1g_pages), every page of that size:
  * 0, -EEXIST, -EINVAL, or -ENOMEM when the partition has too few free
