@@ -135,7 +135,8 @@ run_scenario() {	# in a subshell: writes its verdict to $results/scn-NAME
 		echo "pass ($secs s)" >"$results/scn-$name"
 	else
 		{
-			echo "fail ($secs s) $FAILED"
+			# One line: the verdict's first line is all a summary shows.
+			echo "fail ($secs s) ${FAILED//$'\n'/ | }"
 			echo "    --- last lines of $LOG ---"
 			tail -n 25 "$LOG" 2>/dev/null | tr -d '\r' | sed 's/^/    /'
 		} >"$results/scn-$name"
