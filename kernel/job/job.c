@@ -764,6 +764,16 @@ struct job_usage_query {
 	struct cove_rank_usage *out;
 };
 
+/* job_lock held: the slot of the job the host knows as host_job, or JOB_MAX_JOBS. */
+static uint32_t job_slot_of_host(uint32_t host_job)
+{
+	for (uint32_t s = 0; s < JOB_MAX_JOBS; s++) {
+		if (job_table[s] && job_table[s]->host_id == host_job)
+			return s;
+	}
+	return JOB_MAX_JOBS;
+}
+
 /* process_with's callback: p's figures, if p is one of the job's ranks. */
 static int job_usage_of_rank(struct process *p, void *ctx)
 {
@@ -793,15 +803,10 @@ int job_usage_host(uint32_t host_job, uint32_t first, struct cove_rank_usage *ou
 	memset(&q, 0, sizeof(q));
 	q.out = out;
 	flags = spin_lock_irqsave(&job_lock);
-	for (uint32_t s = 0; s < JOB_MAX_JOBS && !found; s++) {
-		struct job *j = job_table[s];
-
-		if (j && j->host_id == host_job && j->launched) {
-			found = true;
-			q.slot = s;
-			ranks = MIN(j->spec.ranks, (uint32_t)JOB_MAX_RANKS);
-		}
-	}
+	q.slot = job_slot_of_host(host_job);
+	found = q.slot < JOB_MAX_JOBS && job_table[q.slot]->launched;
+	if (found)
+		ranks = MIN(job_table[q.slot]->spec.ranks, (uint32_t)JOB_MAX_RANKS);
 	spin_unlock_irqrestore(&job_lock, flags);
 	if (!found)
 		return -ESRCH;
@@ -964,21 +969,19 @@ int job_signal_host(uint32_t host_job, int sig)
 	uint32_t pids[256];
 	unsigned long flags;
 	bool found = false, now = false;
-	uint32_t n, slot = 0, ranks = 0, ends = 0;
+	uint32_t n, slot, ranks = 0, ends = 0;
 
 	if (!host_job)
 		return -ESRCH;
 	flags = spin_lock_irqsave(&job_lock);
-	for (uint32_t s = 0; s < JOB_MAX_JOBS && !found; s++) {
-		struct job *j = job_table[s];
+	slot = job_slot_of_host(host_job);
+	found = slot < JOB_MAX_JOBS;
+	if (found) {
+		struct job *j = job_table[slot];
 
-		if (j && j->host_id == host_job) {
-			found = true;
-			slot = s;
-			now = j->launched;
-			if (!now && (sig == SIGKILL || !j->pending_signal))
-				j->pending_signal = sig;
-		}
+		now = j->launched;
+		if (!now && (sig == SIGKILL || !j->pending_signal))
+			j->pending_signal = sig;
 	}
 	spin_unlock_irqrestore(&job_lock, flags);
 	if (!found)

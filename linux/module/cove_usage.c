@@ -34,6 +34,17 @@ static u64 cove_usage_mem_kib(struct cove_enclave *e)
 	return kib;
 }
 
+/* e->lc_lock held: the host's own bounds on j's figures, its wall time since launch and cores. */
+static void cove_usage_bounds_of(const struct cove_job *j, u64 now, struct cove_usage_bounds *b)
+{
+	unsigned int i;
+
+	b->wall_ns = now - j->launch_ns;
+	b->cores = 0;
+	for (i = 0; i < COVE_CPUMASK_WORDS; i++)
+		b->cores += hweight64(j->cpus[i]);
+}
+
 void cove_usage_take(struct cove_enclave *e, u64 seq, const struct cove_msg *m)
 {
 	struct cove_rank_usage *usage = NULL, total;
@@ -44,7 +55,6 @@ void cove_usage_take(struct cove_enclave *e, u64 seq, const struct cove_msg *m)
 	char why[160];
 	void *payload;
 	u64 now = ktime_get_ns();
-	unsigned int i;
 	int err;
 
 	/* What the host knows of the job, from its own records only. */
@@ -52,10 +62,8 @@ void cove_usage_take(struct cove_enclave *e, u64 seq, const struct cove_msg *m)
 	j = cove_job_find(e, m->job);
 	if (j && !j->finished && !j->fork_root) {
 		launched = true;
-		b.wall_ns = now - j->launch_ns;
+		cove_usage_bounds_of(j, now, &b);
 		b.ranks = j->running ? j->ranks : 0;
-		for (i = 0; i < COVE_CPUMASK_WORDS; i++)
-			b.cores += hweight64(j->cpus[i]);
 	}
 	spin_unlock(&e->lc_lock);
 	/* A forked process's end, or an older Cove's: nothing to keep. */
@@ -200,7 +208,6 @@ static bool cove_usage_live_wanted(struct cove_enclave *e, u32 job, struct cove_
 {
 	struct cove_job *j;
 	bool want = false;
-	unsigned int i;
 
 	if (!cove_may_ask(e))
 		return false;
@@ -209,10 +216,8 @@ static bool cove_usage_live_wanted(struct cove_enclave *e, u32 job, struct cove_
 	j = cove_job_find(e, job);
 	if (j && !j->fork_root && !j->exited && j->running && j->ranks) {
 		want = true;
-		b->wall_ns = ktime_get_ns() - j->launch_ns;
+		cove_usage_bounds_of(j, ktime_get_ns(), b);
 		b->ranks = j->ranks;
-		for (i = 0; i < COVE_CPUMASK_WORDS; i++)
-			b->cores += hweight64(j->cpus[i]);
 	}
 	spin_unlock(&e->lc_lock);
 	b->mem_kib = cove_usage_mem_kib(e);

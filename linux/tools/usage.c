@@ -97,32 +97,19 @@ void job_usage_json(const struct job_usage *ju)
 	printf("]");
 }
 
-static void usage_text_times(FILE *f, const char *what, const struct cove_rank_times *t)
+typedef void usage_line_fn(FILE *f, const char *what, const struct cove_rank_times *t,
+			   const struct cove_rank_counts *c);
+
+static void usage_text_times(FILE *f, const char *what, const struct cove_rank_times *t,
+			     const struct cove_rank_counts *c)
 {
 	char u[32], s[32];
 
+	(void)c;
 	usage_seconds(u, sizeof(u), t->user_ns);
 	usage_seconds(s, sizeof(s), t->system_ns);
 	fprintf(f, "%suser %s s, system %s s, peak memory %" PRIu64 " KiB, %" PRIu64
 		" minor faults\n", what, u, s, (uint64_t)t->maxrss_kib, (uint64_t)t->minflt);
-}
-
-void job_usage_text(FILE *f, const char *prefix, const struct job_usage *ju)
-{
-	char what[96];
-
-	if (!(ju->u.flags & COVE_JOB_USAGE)) {
-		fprintf(f, "%s%s\n", prefix, ju->u.flags & COVE_JOB_USAGE_REFUSED ?
-			"Cove's usage report was refused (the kernel log says why)" :
-			"no usage reported (an older Cove)");
-		return;
-	}
-	snprintf(what, sizeof(what), "%sall ranks: ", prefix);
-	usage_text_times(f, what, &ju->u.total);
-	for (uint32_t r = 0; ju->u.nr > 1 && r < ju->u.nr; r++) {
-		snprintf(what, sizeof(what), "%srank %u: ", prefix, r);
-		usage_text_times(f, what, &ju->rank[r]);
-	}
 }
 
 static void usage_text_counts(FILE *f, const char *what, const struct cove_rank_times *t,
@@ -137,20 +124,36 @@ static void usage_text_counts(FILE *f, const char *what, const struct cove_rank_
 		(uint64_t)c->kentries, (uint64_t)c->offloaded);
 }
 
-void job_counts_text(FILE *f, const char *prefix, const struct job_usage *ju)
+/*
+ * The job's line ("all ranks") and, with more than one rank, each rank's,
+ * by line(); or why there are none, when flag is not in the report.
+ */
+static void usage_text_lines(FILE *f, const char *prefix, const struct job_usage *ju,
+			     uint32_t flag, const char *none, usage_line_fn *line)
 {
 	char what[96];
 
-	if (!(ju->u.flags & COVE_JOB_COUNTS)) {
+	if (!(ju->u.flags & flag)) {
 		fprintf(f, "%s%s\n", prefix, ju->u.flags & COVE_JOB_USAGE_REFUSED ?
-			"Cove's usage report was refused (the kernel log says why)" :
-			"no counts reported (an older Cove or cove module)");
+			"Cove's usage report was refused (the kernel log says why)" : none);
 		return;
 	}
 	snprintf(what, sizeof(what), "%sall ranks: ", prefix);
-	usage_text_counts(f, what, &ju->u.total, &ju->u.counts_total);
+	line(f, what, &ju->u.total, &ju->u.counts_total);
 	for (uint32_t r = 0; ju->u.nr > 1 && r < ju->u.nr; r++) {
 		snprintf(what, sizeof(what), "%srank %u: ", prefix, r);
-		usage_text_counts(f, what, &ju->rank[r], &ju->counts[r]);
+		line(f, what, &ju->rank[r], &ju->counts[r]);
 	}
+}
+
+void job_usage_text(FILE *f, const char *prefix, const struct job_usage *ju)
+{
+	usage_text_lines(f, prefix, ju, COVE_JOB_USAGE, "no usage reported (an older Cove)",
+			 usage_text_times);
+}
+
+void job_counts_text(FILE *f, const char *prefix, const struct job_usage *ju)
+{
+	usage_text_lines(f, prefix, ju, COVE_JOB_COUNTS,
+			 "no counts reported (an older Cove or cove module)", usage_text_counts);
 }
