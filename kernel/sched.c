@@ -302,6 +302,14 @@ void timer_interrupt(void)
 		if (!t->on_rq)
 			rq_push(rq, t);
 	}
+	/*
+	 * A sleeper woke beside a running thread: they take turns from now,
+	 * as sched_reschedule_ipi starts it for a woken one. Without a slice,
+	 * one spinning in user mode kept the core for good (an MPI rank's
+	 * thread waiting on a spinlock whose holder slept).
+	 */
+	if (rq->nr_queued && !pc->current->is_idle && !rq->slice_end)
+		rq->slice_end = now + SCHED_SLICE_NS;
 	if (rq->nr_queued && (pc->current->is_idle || (rq->slice_end && now >= rq->slice_end)))
 		pc->need_resched = 1;
 	sched_program_timer(rq);

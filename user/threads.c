@@ -16,6 +16,10 @@
  * threads pass a turn back and forth PINGPONGS times with FUTEX_WAIT and
  * FUTEX_WAKE only.
  *
+ * Part 3: a thread whose timed sleep ends on the core where another thread
+ * spins in user mode (no system call that would give the core up) still
+ * runs: from its wake on the two take turns, as on Linux.
+ *
  * Prints "threads: ok <final count>".
  */
 #include <errno.h>
@@ -168,6 +172,41 @@ static void futex_checks(void)
 	printf("threads: futex ping-pong %lu ok\n", pingpongs);
 }
 
+static int sleeper_done;
+
+static void *sleeper(void *arg)
+{
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = 5000000 };
+
+	(void)arg;
+	nanosleep(&ts, NULL);
+	__atomic_store_n(&sleeper_done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Part 3: the sleeper and this thread on one core; this one only spins. */
+static void sleep_beside_spinner(void)
+{
+	struct timespec t0, now;
+	pthread_t t;
+	int cpu;
+
+	allowed_cpus(&cpu, 1);
+	pin_self(cpu);		/* the sleeper inherits it */
+	if (pthread_create(&t, NULL, sleeper, NULL))
+		die("pthread_create for the sleeper failed");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!__atomic_load_n(&sleeper_done, __ATOMIC_ACQUIRE)) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - t0.tv_sec > 10)
+			die("a thread whose 5 ms sleep ended did not run in 10 s beside one "
+			    "spinning on its core");
+	}
+	if (pthread_join(t, NULL))
+		die("pthread_join for the sleeper failed");
+	printf("threads: sleep beside a spinner ok\n");
+}
+
 int main(int argc, char **argv)
 {
 	pthread_t tids[MAX_THREADS];
@@ -194,6 +233,7 @@ int main(int argc, char **argv)
 		die("final counter %lu, want %lu", sh.counter, want);
 
 	futex_checks();
+	sleep_beside_spinner();
 
 	printf("threads: ok %lu\n", sh.counter);
 	return 0;
