@@ -173,12 +173,17 @@ static void aspace_release(struct aspace *as, uint64_t va, uint64_t end, bool sh
 	struct pmem_batch freed;
 	phys_addr_t pa;
 	uint64_t size;
+	int rc;
 
 	freed.nr = 0;
 	as->unmap_gen++;
-	for (; aspace_next_page(as, &va, end, &pa, &size); va += size) {
-		if (arch_aspace_unmap(&as->arch, va, size))
+	while ((rc = arch_aspace_unmap_next(&as->arch, &va, end, &pa, &size))) {
+		/* A large page end cuts through stays whole: no table to split it. */
+		if (rc < 0) {
+			va += PAGE_SIZE;
 			continue;
+		}
+		va += size;
 		as->mapped_bytes -= size;
 		if (shared) {
 			as->shared_bytes -= size;

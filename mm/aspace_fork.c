@@ -194,17 +194,17 @@ struct aspace *aspace_clone(struct aspace *src, uint64_t sp, int *err)
 			dst->stack_floor = src->stack_floor ? src->stack_floor : r->start;
 		/*
 		 * Each page filled as it is populated: the parent's bytes
-		 * where it wrote them, zeros elsewhere. Writable at first, the
-		 * region's own rights after. The same page policy: MAP_HUGETLB
-		 * memory is copied into pages of its size or the fork fails,
-		 * as madvise's advice is kept.
+		 * where it wrote them, zeros elsewhere, through the kernel's
+		 * view of the page, so it is mapped with the region's own
+		 * rights at once (a second pass to protect walked every page
+		 * again). The same page policy: MAP_HUGETLB memory is copied
+		 * into pages of its size or the fork fails, as madvise's
+		 * advice is kept.
 		 */
 		ff = (struct fork_fill){ src, x.copy_start, x.copy_end };
-		rc = aspace_map_filled(dst, x.map_start, x.map_end - x.map_start,
-				       VM_READ | VM_WRITE, r->kind, r->file,
-				       r->file_off + (x.map_start - r->start), &r->pages, &fill);
-		if (!rc && r->prot != (VM_READ | VM_WRITE))
-			rc = aspace_protect(dst, x.map_start, x.map_end - x.map_start, r->prot);
+		rc = aspace_map_filled(dst, x.map_start, x.map_end - x.map_start, r->prot,
+				       r->kind, r->file, r->file_off + (x.map_start - r->start),
+				       &r->pages, &fill);
 		/*
 		 * The child keeps the region's mbind policy, and its copy goes where
 		 * the policy says; a copy that finds no room there stays where it

@@ -314,6 +314,23 @@ static int pmem_check_locked(void)
 	return rc;
 }
 
+/*
+ * Free one queued block (pmem_lock held). One the batch merged may reach
+ * over two nodes' memory, which neither allocator takes whole: its halves
+ * then go, each to its own.
+ */
+static void pmem_free_queued(phys_addr_t pa, unsigned int order)
+{
+	int node = pmem_owner(pa);
+
+	if (node >= 0 && !buddy_free(&pmem_buddy[node], pa, order))
+		return;
+	if (order) {
+		pmem_free_queued(pa, order - 1);
+		pmem_free_queued(pa + (PAGE_SIZE << (order - 1)), order - 1);
+	}
+}
+
 void pmem_batch_flush(struct pmem_batch *b)
 {
 	unsigned long flags;
@@ -321,20 +338,28 @@ void pmem_batch_flush(struct pmem_batch *b)
 	if (!b->nr)
 		return;
 	flags = spin_lock_irqsave(&pmem_lock);
-	for (unsigned int i = 0; i < b->nr; i++) {
-		int node = pmem_owner(b->pa[i]);
-
-		if (node >= 0)
-			buddy_free(&pmem_buddy[node], b->pa[i], b->order[i]);
-	}
+	for (unsigned int i = 0; i < b->nr; i++)
+		pmem_free_queued(b->pa[i], b->order[i]);
 	if (CONFIG_DEBUG && pmem_check_locked())
 		panic("pmem: allocator inconsistent after freeing a batch");
 	spin_unlock_irqrestore(&pmem_lock, flags);
 	b->nr = 0;
 }
 
+/*
+ * A block that completes its buddy, the last one queued, joins it: an
+ * address space freed in address order gives back runs that were handed
+ * out in order, and the allocator then takes a run as a few large blocks
+ * instead of merging it page by page.
+ */
 void pmem_batch_add(struct pmem_batch *b, phys_addr_t pa, unsigned int order)
 {
+	while (b->nr && order < BUDDY_MAX_ORDER && b->order[b->nr - 1] == order &&
+	       IS_ALIGNED(b->pa[b->nr - 1], PAGE_SIZE << (order + 1)) &&
+	       pa == b->pa[b->nr - 1] + (PAGE_SIZE << order)) {
+		pa = b->pa[--b->nr];
+		order++;
+	}
 	if (b->nr == PMEM_BATCH_MAX)
 		pmem_batch_flush(b);
 	b->pa[b->nr] = pa;

@@ -147,3 +147,33 @@ SELFTEST(pmem_batch_free)
 	SELFTEST_CHECK(pmem_check() == 0);
 	return 0;
 }
+
+/*
+ * A run freed page by page in address order joins into the block it was
+ * (64 pages of an order-6 block: one entry of order 6), a run freed
+ * backwards does not, and either way everything comes back.
+ */
+SELFTEST(pmem_batch_merges_runs)
+{
+	struct pmem_stats before, after;
+	struct pmem_batch batch;
+	phys_addr_t pa;
+
+	batch.nr = 0;
+	pmem_get_stats(&before);
+	SELFTEST_CHECK(pmem_alloc(6, &pa) == 0);
+	for (unsigned int i = 0; i < 64; i++)
+		pmem_batch_add(&batch, pa + i * PAGE_SIZE, 0);
+	SELFTEST_CHECK(batch.nr == 1);
+	SELFTEST_CHECK(batch.pa[0] == pa && batch.order[0] == 6);
+	pmem_batch_flush(&batch);
+	SELFTEST_CHECK(pmem_alloc(1, &pa) == 0);
+	pmem_batch_add(&batch, pa + PAGE_SIZE, 0);
+	pmem_batch_add(&batch, pa, 0);
+	SELFTEST_CHECK(batch.nr == 2);
+	pmem_batch_flush(&batch);
+	pmem_get_stats(&after);
+	SELFTEST_CHECK(after.free_bytes == before.free_bytes);
+	SELFTEST_CHECK(pmem_check() == 0);
+	return 0;
+}

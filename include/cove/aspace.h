@@ -263,6 +263,13 @@ int arch_aspace_find_dirty(struct arch_aspace *a, uint64_t va, uint64_t end, uin
 			   uint64_t *size);
 /* Unmap [va, va+len); a large page partly covered is split first. */
 int arch_aspace_unmap(struct arch_aspace *a, uint64_t va, uint64_t len);
+/*
+ * The next mapped page in [*va, end), unmapped: 1 with *va, *pa and *size
+ * telling it; 0 when none is left; a negative error when a large page end
+ * cuts through cannot be split (*va at it).
+ */
+int arch_aspace_unmap_next(struct arch_aspace *a, uint64_t *va, uint64_t end, phys_addr_t *pa,
+			   uint64_t *size);
 int arch_aspace_translate(struct arch_aspace *a, uint64_t va, phys_addr_t *pa,
 			  uint64_t *page_size);
 void arch_aspace_activate(struct arch_aspace *a);

@@ -468,6 +468,65 @@ TEST(alloc_failure)
 	pool_free(&p);
 }
 
+/*
+ * unmap_next hands out each mapped page of a range once, in order, unmapped
+ * in the same walk: 4K pages and a 2M page whole, a 2M page the end cuts
+ * through split with its upper half left, holes skipped; a split with no
+ * table to spare fails and leaves the large page whole.
+ */
+TEST(unmap_next)
+{
+	const uint64_t want_va[] = { 0x1000, 0x3000, 4 * MiB, 8 * MiB };
+	const uint64_t want_size[] = { PAGE_SIZE, PAGE_SIZE, PAGE_SIZE_2M, PAGE_SIZE };
+	uint64_t va = 0, pa = 0, size = 0, n = 0;
+	struct pgtable pt;
+	struct pool p;
+	int rc;
+
+	setup(&pt, &p, false, POOL_PAGES);
+	CHECK_EQ(pgtable_map(&pt, 0x1000, 0x51000, PAGE_SIZE, PGT_WRITE), 0);
+	CHECK_EQ(pgtable_map(&pt, 0x3000, 0x53000, PAGE_SIZE, PGT_WRITE), 0);
+	CHECK_EQ(pgtable_map(&pt, 4 * MiB, 40 * MiB, 2 * MiB, PGT_WRITE), 0);
+	CHECK_EQ(pgtable_map(&pt, 8 * MiB, 80 * MiB, 2 * MiB, PGT_WRITE), 0);
+	while ((rc = pgtable_unmap_next(&pt, &va, 9 * MiB, &pa, &size)) == 1) {
+		if (n < 4) {
+			CHECK_EQ(va, want_va[n]);
+			CHECK_EQ(size, want_size[n]);
+		} else {
+			CHECK_EQ(va, 8 * MiB + (n - 3) * PAGE_SIZE);
+			CHECK_EQ(size, PAGE_SIZE);
+		}
+		CHECK_EQ(pa, n == 0 ? 0x51000 : n == 1 ? 0x53000 : n == 2 ? 40 * MiB :
+			 80 * MiB + (va - 8 * MiB));
+		check_unmapped(&pt, va);
+		va += size;
+		n++;
+	}
+	CHECK_EQ(rc, 0);
+	CHECK_EQ(n, 3 + 256);
+	CHECK_EQ(va, 9 * MiB);
+	CHECK_EQ(pt.mapped[1], 0);
+	CHECK_EQ(pt.mapped[0], 256);
+	check_xlate(&pt, 9 * MiB, 81 * MiB, PAGE_SIZE, PGT_WRITE);
+	/* Nothing left below: none, and an empty range is none too. */
+	va = 0;
+	CHECK_EQ(pgtable_unmap_next(&pt, &va, 9 * MiB, &pa, &size), 0);
+	va = 0x5000;
+	CHECK_EQ(pgtable_unmap_next(&pt, &va, 0x5000, NULL, NULL), 0);
+	va = 0x1800;
+	CHECK_EQ(pgtable_unmap_next(&pt, &va, 0x5000, NULL, NULL), -EINVAL);
+	pool_free(&p);
+
+	/* Root, PDPT, PD: no table left to split the 2M page. */
+	setup(&pt, &p, false, 3);
+	CHECK_EQ(pgtable_map(&pt, 2 * MiB, 2 * MiB, 2 * MiB, 0), 0);
+	va = 0;
+	CHECK_EQ(pgtable_unmap_next(&pt, &va, 3 * MiB, &pa, &size), -ENOMEM);
+	CHECK_EQ(va, 2 * MiB);
+	check_xlate(&pt, 3 * MiB, 3 * MiB, PAGE_SIZE_2M, 0);
+	pool_free(&p);
+}
+
 TEST(unmap_splits_1g)
 {
 	const uint64_t va = 0xffff888000000000ULL, pa = 0x80000000ULL;

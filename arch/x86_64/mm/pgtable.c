@@ -415,6 +415,48 @@ static int pgt_unmap_one(struct pgtable *pt, uint64_t va, uint64_t len, uint64_t
 	}
 }
 
+int pgtable_unmap_next(struct pgtable *pt, uint64_t *va, uint64_t end, uint64_t *pa,
+		       uint64_t *page_size)
+{
+	if (*va >= end)
+		return 0;
+	if (!IS_ALIGNED(*va, PAGE_SIZE) || !IS_ALIGNED(end, PAGE_SIZE))
+		return -EINVAL;
+	while (*va < end && pgt_canonical(*va)) {
+		uint64_t *tbl = pgt_table(pt, pt->root);
+
+		for (int lvl = PGT_TOP_LEVEL; ; lvl--) {
+			uint64_t *e = &tbl[pgt_index(*va, lvl)];
+			uint64_t size = pgt_size(lvl), off = *va & (size - 1), old;
+			int ret;
+
+			/* A hole skips as much as its entry covers, not a page at a time. */
+			if (!(*e & PTE_P)) {
+				if (*va + (size - off) < *va) {
+					*va = end;	/* the top of the address space */
+					return 0;
+				}
+				*va += size - off;
+				break;
+			}
+			if (pgt_is_leaf(*e, lvl)) {
+				if (!off && end - *va >= size) {
+					old = *e;
+					*e = 0;
+					pt->mapped[lvl]--;
+					pgt_leaf_report(old, lvl, *va, pa, page_size);
+					return 1;
+				}
+				ret = pgt_split(pt, e, lvl);
+				if (ret)
+					return ret;
+			}
+			tbl = pgt_table(pt, *e);
+		}
+	}
+	return 0;
+}
+
 int pgtable_unmap(struct pgtable *pt, uint64_t va, uint64_t len)
 {
 	uint64_t done;

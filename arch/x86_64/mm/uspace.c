@@ -177,6 +177,12 @@ int arch_aspace_unmap(struct arch_aspace *a, uint64_t va, uint64_t len)
 	return pgtable_unmap(&a->pt, va, len);
 }
 
+int arch_aspace_unmap_next(struct arch_aspace *a, uint64_t *va, uint64_t end, phys_addr_t *pa,
+			   uint64_t *size)
+{
+	return pgtable_unmap_next(&a->pt, va, end, pa, size);
+}
+
 void arch_aspace_activate(struct arch_aspace *a)
 {
 	uint32_t cpu = this_cpu_id();

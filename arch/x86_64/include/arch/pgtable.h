@@ -103,6 +103,16 @@ int pgtable_translate(const struct pgtable *pt, uint64_t va, uint64_t *pa, uint6
  */
 int pgtable_unmap(struct pgtable *pt, uint64_t va, uint64_t len);
 
+/*
+ * The first mapped page at or after *va and below end, unmapped in the same
+ * walk: 1 with *va at it and its target and size in *pa and *page_size
+ * (either may be NULL); 0 when none is left (*va at or past end); or the
+ * error of splitting a large page end cuts through, *va at it. *va and end
+ * page-aligned.
+ */
+int pgtable_unmap_next(struct pgtable *pt, uint64_t *va, uint64_t end, uint64_t *pa,
+		       uint64_t *page_size);
+
 enum pgt_dirty_op {
 	PGT_DIRTY_TEST,		/* read D */
 	PGT_DIRTY_SET,		/* the page was written through another mapping */
