@@ -491,6 +491,17 @@ enum cove_lc_op {
  */
 #define COVE_JOB_EXIT_USAGE 0x55534147ULL	/* "GASU": times and memory per rank */
 #define COVE_JOB_EXIT_COUNTS 0x544e4347ULL	/* "GCNT": those, then the counts */
+/*
+ * arg3 of a JOB_EXIT. A signal from the host that kills every rank ends
+ * the job for the host at once (its launcher must see the signal, not
+ * its own SIGKILL of the rest), while the ranks are still on their way
+ * out: that first JOB_EXIT has no figures and says COVE_JOB_EXIT_FOLLOWS.
+ * Once the ranks are gone a second one, COVE_JOB_EXIT_LATE, brings what
+ * they used, as a whole job's end does. An older host drops the second
+ * (the job is over for it).
+ */
+#define COVE_JOB_EXIT_FOLLOWS 0x574f4c46ULL	/* "FLOW": the figures come later */
+#define COVE_JOB_EXIT_LATE 0x4554414cULL	/* "LATE": the figures of an ended job */
 
 struct cove_rank_usage {
 	uint64_t utime_ns;	/* user CPU time */

@@ -525,20 +525,29 @@ static void job_host_post_exit(uint32_t host_job, int status)
 	host_post(&c);
 }
 
-/* The end of a job whose ranks all ran: their usage rides with it (`cove status`). */
-static void job_host_post_end(const struct job *j)
+/* Whether what j's ranks used can ride with its end: all of them ran, and it fits a slot. */
+static bool job_usage_fits(const struct job *j)
+{
+	return j->whole && j->spec.ranks * sizeof(j->usage[0]) <= host_call_payload_max();
+}
+
+/*
+ * The end of a job whose ranks all ran: their usage rides with it (`cove
+ * status`). kind: 0, or COVE_JOB_EXIT_LATE after an early end
+ * (job_tell_end_now), when only the figures are news.
+ */
+static void job_host_post_end(const struct job *j, uint64_t kind)
 {
 	struct host_call c = {
 		.op = COVE_LC_JOB_EXIT, .job = j->host_id,
-		.arg = { (uint64_t)j->wait_status, COVE_JOB_EXIT_COUNTS, j->spec.ranks },
+		.arg = { (uint64_t)j->wait_status, COVE_JOB_EXIT_COUNTS, j->spec.ranks, kind },
 		.in = j->usage, .in_len = j->spec.ranks * (uint32_t)sizeof(j->usage[0]),
 	};
 
-	if (!j->whole || c.in_len > host_call_payload_max()) {
+	if (job_usage_fits(j))
+		host_post(&c);
+	else if (!kind)
 		job_host_post_exit(j->host_id, j->wait_status);
-		return;
-	}
-	host_post(&c);
 }
 
 /*
@@ -635,9 +644,10 @@ static void job_finish(struct job *j, bool started)
 	j->host_told = true;
 	spin_unlock_irqrestore(&job_lock, flags);
 	if (started && j->host_id) {
-		kprintf("job %u: done, status %#x for the host\n", j->number, j->wait_status);
 		if (!told)
-			job_host_post_end(j);
+			kprintf("job %u: done, status %#x for the host\n", j->number,
+				j->wait_status);
+		job_host_post_end(j, told ? COVE_JOB_EXIT_LATE : 0);
 	}
 	if (started && j->local)
 		kprintf("job %u: done, status %#x\n", j->number, j->wait_status);
@@ -951,6 +961,8 @@ static bool job_tell_end_now(uint32_t slot, uint32_t host_job, int sig)
 	struct job *j = job_table[slot];
 	bool tell = j && j->host_id == host_job && j->whole && !j->host_told;
 	uint32_t number = j ? j->number : 0;
+	struct host_call c = { .op = COVE_LC_JOB_EXIT, .job = host_job };
+	bool follows = tell && job_usage_fits(j);
 
 	if (tell)
 		j->host_told = true;
@@ -959,7 +971,10 @@ static bool job_tell_end_now(uint32_t slot, uint32_t host_job, int sig)
 		return false;
 	kprintf("job %u: its ranks die of signal %d (%s); the host is told now\n", number,
 		sig, signal_name(sig));
-	job_host_post_exit(host_job, sig & 0x7f);
+	c.arg[0] = (uint64_t)(sig & 0x7f);
+	if (follows)
+		c.arg[3] = COVE_JOB_EXIT_FOLLOWS;
+	host_post(&c);
 	return true;
 }
 

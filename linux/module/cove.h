@@ -84,7 +84,7 @@ struct cove_job {
 	u64 wall_ns;			/* launch to end */
 	bool exited;
 	int status;			/* wait(2) status of its end */
-	u32 usage_flags;		/* COVE_JOB_USAGE, COVE_JOB_USAGE_REFUSED */
+	u32 usage_flags;		/* COVE_JOB_USAGE, _REFUSED, _PENDING */
 	u32 usage_nr;
 	struct cove_rank_usage *usage;	/* usage_nr ranks, freed with the job */
 	struct cove_rank_usage usage_total;
@@ -325,6 +325,8 @@ void cove_mirror_revoke(struct cove_enclave *e);
 void cove_jobs_free(struct cove_enclave *e);
 /* cove_usage.c: a launched job's end and what its ranks used (poll side, under lc_take) */
 void cove_usage_take(struct cove_enclave *e, u64 seq, const struct cove_msg *m);
+/* A COVE_JOB_EXIT_LATE report: figures for a job that ended already, nothing to wake. */
+bool cove_usage_is_late(const struct cove_msg *m);
 int cove_job_usage(struct cove_enclave *e, struct cove_job_usage *req);
 void cove_console_tail(struct cove_enclave *e, size_t bytes);
 

@@ -251,6 +251,11 @@ static void cove_lc_take(struct cove_enclave *e)
 			continue;	/* the module's own, not the proxy's */
 		if (m.op == COVE_LC_JOB_EXIT)
 			cove_usage_take(e, seq, &m);	/* before its waiter hears of the end */
+		if (cove_usage_is_late(&m)) {
+			/* Only figures: the job's end was news already. */
+			cove_lc_answer(e, seq, 0, NULL, 0);
+			continue;
+		}
 		r = kzalloc(sizeof(*r), GFP_KERNEL);
 		if (!r) {
 			cove_lc_answer(e, seq, -ENOMEM, NULL, 0);

@@ -174,6 +174,8 @@ struct cove_job_info {
 #define COVE_JOB_USAGE_REFUSED 0x20	/* Cove's report was impossible (the module logs why) */
 #define COVE_JOB_COUNTS 0x40		/* with COVE_JOB_USAGE: the counts are there too */
 #define COVE_JOB_USAGE_SO_FAR 0x80	/* a running job's figures now (owner and root only) */
+/* Ended by a signal from the host while its ranks were still ending: Cove reports them later */
+#define COVE_JOB_USAGE_PENDING 0x100
 
 /* cove_jobs.flags (in); a module before it lists running jobs only */
 #define COVE_JOBS_ENDED 0x1

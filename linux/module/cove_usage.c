@@ -45,10 +45,29 @@ static void cove_usage_bounds_of(const struct cove_job *j, u64 now, struct cove_
 		b->cores += hweight64(j->cpus[i]);
 }
 
+/*
+ * e->lc_lock held: whether a JOB_EXIT is news for j. Its end, once: also
+ * when its `cove run` is gone already (it ends at once on a signal that
+ * ends the job, and may close before Cove's word arrives); a late report
+ * (COVE_JOB_EXIT_LATE) only for a job whose end said figures would follow.
+ */
+static bool cove_usage_expected(const struct cove_job *j, bool late)
+{
+	if (!j || j->fork_root)
+		return false;
+	return late ? j->finished && (j->usage_flags & COVE_JOB_USAGE_PENDING) : !j->exited;
+}
+
+bool cove_usage_is_late(const struct cove_msg *m)
+{
+	return m->op == COVE_LC_JOB_EXIT && m->arg[3] == COVE_JOB_EXIT_LATE;
+}
+
 void cove_usage_take(struct cove_enclave *e, u64 seq, const struct cove_msg *m)
 {
 	struct cove_rank_usage *usage = NULL, total;
 	struct cove_usage_bounds b = { 0 };
+	bool late = m->arg[3] == COVE_JOB_EXIT_LATE;
 	bool launched = false, unreadable = false;
 	u32 flags = 0, nr = 0;
 	struct cove_job *j;
@@ -60,7 +79,7 @@ void cove_usage_take(struct cove_enclave *e, u64 seq, const struct cove_msg *m)
 	/* What the host knows of the job, from its own records only. */
 	spin_lock(&e->lc_lock);
 	j = cove_job_find(e, m->job);
-	if (j && !j->finished && !j->fork_root) {
+	if (cove_usage_expected(j, late)) {
 		launched = true;
 		cove_usage_bounds_of(j, now, &b);
 		b.ranks = j->running ? j->ranks : 0;
@@ -111,10 +130,15 @@ void cove_usage_take(struct cove_enclave *e, u64 seq, const struct cove_msg *m)
 record:
 	spin_lock(&e->lc_lock);
 	j = cove_job_find(e, m->job);
-	if (j && !j->finished && !j->fork_root) {
-		j->exited = true;
-		j->status = (int)(m->arg[0] & 0xffff);
-		j->wall_ns = now - j->launch_ns;
+	if (cove_usage_expected(j, late)) {
+		/* A late report brings figures only: the end is as the host saw it. */
+		if (!late) {
+			j->exited = true;
+			j->status = (int)(m->arg[0] & 0xffff);
+			j->wall_ns = now - j->launch_ns;
+			if (!m->arg[1] && m->arg[3] == COVE_JOB_EXIT_FOLLOWS)
+				flags = COVE_JOB_USAGE_PENDING;
+		}
 		j->usage_flags = flags;
 		if (usage) {
 			j->usage_nr = nr;

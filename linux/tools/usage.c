@@ -68,7 +68,8 @@ const char *job_usage_state(const struct job_usage *ju)
 {
 	return ju->u.flags & COVE_JOB_USAGE_SO_FAR ? "so far" :
 	       ju->u.flags & COVE_JOB_USAGE ? "reported" :
-	       ju->u.flags & COVE_JOB_USAGE_REFUSED ? "refused" : "none";
+	       ju->u.flags & COVE_JOB_USAGE_REFUSED ? "refused" :
+	       ju->u.flags & COVE_JOB_USAGE_PENDING ? "pending" : "none";
 }
 
 void job_usage_json(const struct job_usage *ju)
@@ -135,7 +136,10 @@ static void usage_text_lines(FILE *f, const char *prefix, const struct job_usage
 
 	if (!(ju->u.flags & flag)) {
 		fprintf(f, "%s%s\n", prefix, ju->u.flags & COVE_JOB_USAGE_REFUSED ?
-			"Cove's usage report was refused (the kernel log says why)" : none);
+			"Cove's usage report was refused (the kernel log says why)" :
+			ju->u.flags & COVE_JOB_USAGE_PENDING ?
+			"not reported yet: a signal ended the job while its ranks were ending "
+			"(cove status shows them once they are gone)" : none);
 		return;
 	}
 	snprintf(what, sizeof(what), "%sall ranks: ", prefix);

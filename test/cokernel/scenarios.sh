@@ -1855,11 +1855,23 @@ cove status $id --json | tr -d "\n" | sed "s/^/SO FAR JSON /"; echo
 su -s /bin/sh nobody -c "cove status $id --json" | tr -d "\n" | sed "s/^/NOBODY JSON /"; echo
 cove status $id | grep -A6 "so far" | sed "s/^/SO FAR TEXT /"
 wait $long; echo "RC long $?"
+# Ended by a signal from the host (as Slurm ends a job): the end is at once,
+# the ranks'"'"' figures follow once they are gone.
+cove run $id -n 2 -- /data/cputime --spin 3000 > /tmp/term 2>&1 &
+term=$!
+sleep 2; kill -TERM $term; wait $term; echo "RC term $?"
+sed "s/^/TERM OUT /" /tmp/term
+for i in $(seq 1 40); do
+	cove status $id --json | grep -q "\"usage\": \"pending\"" || break
+	sleep 0.5
+done
+cove status $id --json | tr -d "\n" | sed "s/^/TERM JSON /"; echo
 cove destroy $id; echo "RC destroy $?"
 check_back
 '
 	expect_status 0
 	expect_log "CREATED 1"
+	expect_log "RC term 143"
 	local p name
 	for p in cputime cputime_musl; do
 		expect_log "RC job $p 0"
@@ -1919,6 +1931,20 @@ n = job("NOBODY JSON ")
 if n["usage"] != "none" or n["rank_usage"] != [] or n["user_s"] is not None:
 	sys.exit("nobody saw the figures: %s" % n)
 ' 2>&1) || fail "figures so far: $why"
+	why=$(tr -d '\r' < "$LOG" | python3 -c '
+import json, sys
+log = sys.stdin.read().splitlines()
+st = json.loads([l for l in log if l.startswith("TERM JSON ")][-1][len("TERM JSON "):])
+j = [j for j in st["ended_jobs"] if "--spin 3000" in j["command"]][-1]
+r = j["rank_usage"]
+# SIGTERM 2 s into a 3 s spin: the end as the host saw it (status 15), and
+# then each rank'"'"'s figures, about 2 s of spinning in user mode.
+if j["status"] != 15 or j["usage"] != "reported" or len(r) != 2:
+	sys.exit("the job SIGTERM ended: %s" % j)
+for x in r:
+	if not 0.5 < x["user_s"] <= j["wall_s"] * 1.1 + 0.2:
+		sys.exit("rank %d after SIGTERM: %s in %.3f s" % (x["rank"], x, j["wall_s"]))
+' 2>&1) || fail "figures after SIGTERM: $why"
 	expect_log "RC counts 0 0"
 	expect_log "RC counts 300 0"
 	expect_log "COUNTS 300 cputime: counted 300 writes, 300 moves, 300 child writes"
