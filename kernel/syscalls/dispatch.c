@@ -4,6 +4,7 @@
 #include <cove/arch.h>
 #include <cove/errno.h>
 #include <cove/kprintf.h>
+#include <cove/kvsnprintf.h>
 #include <cove/percpu.h>
 #include <cove/sched.h>
 #include <cove/offload.h>
@@ -11,6 +12,7 @@
 #include <cove/syscall.h>
 #include <cove/string.h>
 #include <cove/task.h>
+#include <cove/timer.h>
 #include <cove/uaccess.h>
 #include <arch/trap.h>
 
@@ -38,9 +40,30 @@ bool syscall_trace_on(void)
  * program does in a job when it fails only on Cove. Where it was served
  * (Cove or the host) is `cove syscalls NAME`.
  */
-static void syscall_trace(uint64_t nr, const char *how, int64_t ret, const uint64_t a[6])
+/*
+ * What the call took, from its start (syscall_trace_start), for the "="
+ * line: wall time and the thread's own system time in it, so a call that
+ * waits (asleep, the core free) tells from one that spins.
+ */
+struct syscall_trace_clock {
+	uint64_t wall_ns, stime_ns;
+};
+
+static void syscall_trace_now(struct syscall_trace_clock *c)
+{
+	struct acct_times a;
+
+	acct_task(task_current(), &a);
+	c->wall_ns = time_now_ns();
+	c->stime_ns = a.stime_ns;
+}
+
+static void syscall_trace(uint64_t nr, const char *how, int64_t ret, const uint64_t a[6],
+			  const struct syscall_trace_clock *start)
 {
 	const struct task *t = task_current();
+	struct syscall_trace_clock end;
+	char took[64] = "";
 	const struct syscall_entry_desc *e = nr < SYSCALL_MAX ? &syscall_table[nr] : NULL;
 	char path[64] = "";
 
@@ -49,8 +72,14 @@ static void syscall_trace(uint64_t nr, const char *how, int64_t ret, const uint6
 	    strncpy_from_user(path, a[e->b], sizeof(path)) < 0)
 		path[0] = 0;
 	path[sizeof(path) - 1] = 0;
-	pr_info("strace: %u/%u %s(%#lx, %#lx, %#lx, %#lx) %s %ld %s\n", t->proc->pid, t->tid,
-		e ? syscall_name(nr) : "?", a[0], a[1], a[2], a[3], how, ret, path);
+	if (start) {
+		syscall_trace_now(&end);
+		ksnprintf(took, sizeof(took), " <%lu us, system %lu us>",
+			  (end.wall_ns - start->wall_ns) / 1000,
+			  (end.stime_ns - start->stime_ns) / 1000);
+	}
+	pr_info("strace: %u/%u %s(%#lx, %#lx, %#lx, %#lx) %s %ld %s%s\n", t->proc->pid, t->tid,
+		e ? syscall_name(nr) : "?", a[0], a[1], a[2], a[3], how, ret, path, took);
 }
 
 struct trap_frame *syscall_frame(void)
@@ -104,6 +133,7 @@ int syscall_dispatch(struct trap_frame *f)
 {
 	uint64_t nr = f->rax;
 	const struct syscall_entry_desc *e;
+	struct syscall_trace_clock start;
 	uint64_t traced[6];
 
 	/* A call that may wait on the host gets a line as it starts, too. */
@@ -111,7 +141,8 @@ int syscall_dispatch(struct trap_frame *f)
 		memcpy(traced, (uint64_t[6]){ f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 },
 		       sizeof(traced));
 		if (nr < SYSCALL_MAX && syscall_table[nr].kind != SYSCALL_NATIVE)
-			syscall_trace(nr, "...", 0, traced);
+			syscall_trace(nr, "...", 0, traced, NULL);
+		syscall_trace_now(&start);
 	}
 	e = __builtin_expect(nr < SYSCALL_MAX, 1) ? &syscall_table[nr] : NULL;
 	if (e && e->kind == SYSCALL_NATIVE) {
@@ -125,7 +156,7 @@ int syscall_dispatch(struct trap_frame *f)
 		f->rax = (uint64_t)-ENOSYS;
 	}
 	if (__builtin_expect(syscall_tracing, 0))
-		syscall_trace(nr, "=", (int64_t)f->rax, traced);
+		syscall_trace(nr, "=", (int64_t)f->rax, traced, &start);
 	arch_irq_disable();
 	return syscall_leave(f);
 }

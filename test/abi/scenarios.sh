@@ -21,6 +21,21 @@ host_job_line() {
 	(cd "$1" && eval "$(echo "$2" | sed 's/\$/\\$/g')" 2>&1)
 }
 
+# Boot option strace: a line per call of the job, with its result and what
+# it took; a sleep's says it waited (wall time) without spending the core
+# (the thread's own system time).
+scenario_abi_strace() {
+	local line
+	boot --smp 1 --mem 256M --initrd "$INITRD" --cmdline "strace jobs=/tests/strace.jobs"
+	expect_status 0
+	expect_job_end 1 "exited with status 0"
+	line=$(grep -a "strace: .* clock_nanosleep(.* = 0 *<" "$LOG" | tr -d '\r' | head -n 1)
+	[[ "$line" =~ \<([0-9]+)\ us,\ system\ ([0-9]+)\ us\> ]] ||
+		{ fail "no timed nanosleep line: '$line'"; return; }
+	[ "${BASH_REMATCH[1]}" -ge 250000 ] && [ "${BASH_REMATCH[2]}" -lt 50000 ] ||
+		fail "a 0.3 s sleep took ${BASH_REMATCH[1]} us, ${BASH_REMATCH[2]} us of it in the kernel"
+}
+
 scenario_abi_hello_glibc_musl() {
 	boot --smp 2 --mem 512M --initrd "$INITRD" --cmdline "jobs=/tests/hello.jobs"
 	expect_status 0
