@@ -242,6 +242,7 @@ struct task *task_create(struct process *proc, uint32_t cpu)
 	t->affinity = proc->allowed;
 	flags = spin_lock_irqsave(&proc->lock);
 	t->tid = proc->threads ? id_alloc() : proc->pid;
+	t->kill_exit = proc->kill_signal != 0;	/* born into a process being killed */
 	t->thread_next = proc->threads;
 	proc->threads = t;
 	proc->nr_live++;
@@ -555,6 +556,7 @@ static void process_stop_threads(struct process *p)
 	unsigned long flags = spin_lock_irqsave(&p->lock);
 
 	for (struct task *t = p->threads; t; t = t->thread_next) {
+		t->kill_exit = true;	/* the system call fast path tests this, not kill_signal */
 		if (t == task_current() || !t->started)
 			continue;
 		if (!sched_wake(t, -EINTR))

@@ -9,6 +9,8 @@
  *   abort  abort()                               -> SIGABRT
  *   protnone read memory mapped PROT_NONE         -> SIGSEGV
  *   sleeper  exit while another thread sleeps 100 s -> exits 0 at once
+ *   syscaller  30 times: a child exits while its other thread makes system
+ *            calls without end                    -> each child ends, exits 0
  *   oom    map and touch memory until the kernel says no -> exits 0 on ENOMEM
  *   threadstorm  start threads until the kernel says no   -> exits 0 on EAGAIN
  *   exit N exit with status N
@@ -18,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <pthread.h>
 #include <unistd.h>
 #include "common.h"
@@ -95,6 +99,43 @@ static int start_threads(void)
 	exit(err == EAGAIN || err == ENOMEM ? 0 : 1);
 }
 
+static void *call_forever(void *arg)
+{
+	(void)arg;
+	for (;;)
+		syscall(SYS_getppid);
+	return NULL;
+}
+
+/*
+ * The kill reaches a thread that only makes system calls (the fast way
+ * back to user mode must see it; the IPI may land while it is in the
+ * kernel, and no other comes). A child that never ends hangs the job.
+ */
+static int exit_beside_syscalls(void)
+{
+	for (int i = 0; i < 30; i++) {
+		pid_t pid = fork();
+		int status;
+
+		if (pid < 0)
+			return 3;
+		if (!pid) {
+			pthread_t t;
+
+			if (pthread_create(&t, NULL, call_forever, NULL))
+				_exit(3);
+			usleep(2000 + 300 * i);
+			exit(0);
+		}
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			return 4;
+	}
+	printf("fault: syscaller: 30 children ended\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -118,6 +159,8 @@ int main(int argc, char **argv)
 			return 3;
 		return p[0];
 	}
+	else if (!strcmp(mode, "syscaller"))
+		return exit_beside_syscalls();
 	else if (!strcmp(mode, "sleeper")) {
 		pthread_t t;
 
@@ -132,7 +175,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(mode, "exit") && argc > 2)
 		return atoi(argv[2]);
 	fprintf(stderr, "fault: FAIL unknown mode '%s' (segv divide ill stack abort protnone "
-		"sleeper oom threadstorm exit N)\n",
+		"sleeper syscaller oom threadstorm exit N)\n",
 		mode);
 	return 2;
 }

@@ -62,7 +62,11 @@ struct syscall_entry_desc {
 extern const struct syscall_entry_desc syscall_table[SYSCALL_MAX];
 /* Its NATIVE handlers alone, NULL elsewhere: the arch entry's fast path. */
 extern const syscall_fn syscall_native_fn[SYSCALL_MAX];
-/* Boot option strace is on: every call takes the full dispatch (read by the arch entry). */
+/* What the arch entry's fast path calls: syscall_native_fn, or all NULL (strace). */
+extern const syscall_fn *syscall_fast_fn;
+/* Whether the arch entry may call handlers straight (off: every call takes the full dispatch). */
+void syscall_fast_path(bool on);
+/* Boot option strace is on. */
 extern bool syscall_tracing;
 /* A number's name, for the one-time "not implemented" line. */
 const char *syscall_name(uint64_t nr);

@@ -76,7 +76,7 @@ struct task {
 	 * The thread's own reasons to take the slow way back to user mode,
 	 * one byte each so every writer keeps a plain store; the system call
 	 * exit reads them as one word (exit_work, TASK_EXIT_WORK in
-	 * arch/asm_offsets.h) instead of four loads and tests.
+	 * arch/asm_offsets.h) instead of five loads and tests.
 	 */
 	union {
 		struct {
@@ -89,8 +89,13 @@ struct task {
 			volatile bool exec_exit;
 			/* Its user frame was rewritten: leave by IRET. */
 			bool iret_exit;
+			/*
+			 * Its process is being killed (proc->kill_signal): set
+			 * for every thread under proc->lock, never cleared.
+			 */
+			volatile bool kill_exit;
 		};
-		uint32_t exit_work;
+		uint64_t exit_work;
 	};
 	bool exiting;			/* past task_exit: no signal is for it */
 	bool started;			/* enqueued once: a wake may run it */

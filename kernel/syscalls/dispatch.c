@@ -21,13 +21,14 @@ static uint64_t syscall_reported[(SYSCALL_MAX + 63) / 64];
 
 /*
  * Set once by the boot options (strace), before any job runs; read-only
- * after. The arch entry reads it too: tracing sends every call here.
+ * after. Tracing sends every call here: the arch entry's table is empty.
  */
 bool syscall_tracing;
 
 void syscall_trace_set(bool on)
 {
 	syscall_tracing = on;
+	syscall_fast_path(!on);
 }
 
 bool syscall_trace_on(void)

@@ -30,6 +30,21 @@ const syscall_fn syscall_native_fn[SYSCALL_MAX] = {
 		     SYSCALL_FAST_NONE)
 };
 
+/* No fast call at all: what the entry reads while strace is on. */
+static const syscall_fn syscall_no_fast_fn[SYSCALL_MAX];
+
+/*
+ * The table the arch entry reads: one load instead of a test of
+ * syscall_tracing on every call. Set by syscall_fast_path(), from the boot
+ * options before any job runs; read-only after.
+ */
+const syscall_fn *syscall_fast_fn = syscall_native_fn;
+
+void syscall_fast_path(bool on)
+{
+	syscall_fast_fn = on ? syscall_native_fn : syscall_no_fast_fn;
+}
+
 const char *syscall_name(uint64_t nr)
 {
 	if (nr >= SYSCALL_MAX)

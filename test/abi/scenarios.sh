@@ -57,7 +57,11 @@ scenario_abi_threads() {
 	[ "$(grep -ac 'threads: ok 400000' "$LOG")" = 2 ] || fail "threads did not pass with both libcs"
 	expect_job_end 3 "exited with status 0"
 	expect_job_end 4 "exited with status 0"
-	expect_log "cove: all jobs done: 4 run, 0 failed"
+	expect_job_end 5 "exited with status 0"
+	expect_job_end 6 "exited with status 0"
+	[ "$(grep -ac 'fault: syscaller: 30 children ended' "$LOG")" = 2 ] ||
+		fail "fault syscaller did not end its 30 children with both libcs"
+	expect_log "cove: all jobs done: 6 run, 0 failed"
 }
 
 # Bare mode's gdb (boot option gdb=com2): the host's gdb, on QEMU's second

@@ -7,9 +7,10 @@
 ;
 ; The common case, a NATIVE call with nothing to do on the way out, stays
 ; here: account the entry (cove/acct.h, the same arithmetic as
-; acct_enter_kernel), call the handler from syscall_native_fn, test the
+; acct_enter_kernel), call the handler from syscall_fast_fn, test the
 ; reasons to stop on the way out (need_resched, the task's exit_work word,
-; its process's kill_signal, a restart code), account the exit and SYSRET.
+; which holds its process's kill too, a restart code), account the exit
+; and SYSRET.
 ; Everything else goes through the C dispatch (kernel/syscalls/dispatch.c),
 ; which does the same in full; keep the two in step.
 
@@ -20,14 +21,12 @@ bits 64
 %define PERCPU_USER_RSP		32
 %define PERCPU_CURRENT		40
 %define PERCPU_NEED_RESCHED	48
-%define TASK_PROC		72
 %define TASK_EXIT_WORK		152
-%define TASK_KENTRIES		1800
-%define TASK_ACCT_UTIME		1808
-%define TASK_ACCT_STIME		1816
-%define TASK_ACCT_MARK		1824
-%define TASK_ACCT_IN_USER	1832
-%define PROCESS_KILL_SIGNAL	348
+%define TASK_KENTRIES		1808
+%define TASK_ACCT_UTIME		1816
+%define TASK_ACCT_STIME		1824
+%define TASK_ACCT_MARK		1832
+%define TASK_ACCT_IN_USER	1840
 %define FRAME_R10		0x28
 %define FRAME_R9		0x30
 %define FRAME_R8		0x38
@@ -46,32 +45,33 @@ bits 64
 %define SYSCALL_VECTOR		0x100	; not a real vector: marks a syscall frame
 
 ; Task rbx crosses between user and kernel (cove/acct.h): the stretch since
-; its mark goes to time field %1, and it is now in user mode if %2 is 1.
-; Clobbers rax, rcx, rdx.
+; its mark goes to time field %1 (the mark plus the stretch is now), and it
+; is now in user mode if %2 is 1. Clobbers rax, rdx.
 %macro ACCT_CROSS 2
 	rdtsc
 	shl rdx, 32
 	or rax, rdx
-	mov rcx, rax
-	sub rcx, [rbx + TASK_ACCT_MARK]
-	add [rbx + %1], rcx
-	mov [rbx + TASK_ACCT_MARK], rax
+	sub rax, [rbx + TASK_ACCT_MARK]
+	add [rbx + TASK_ACCT_MARK], rax
+	add [rbx + %1], rax
 	mov byte [rbx + TASK_ACCT_IN_USER], %2
 %endmacro
 
 ; The user stretch ends (as acct_enter_kernel does); from here rbx is the
-; task: the handlers keep it (callee-saved). Clobbers rax, rcx, rdx.
+; task: the handlers keep it (callee-saved). Clobbers rax, rdx.
 %macro ACCT_ENTER 0
 	mov rbx, [gs:PERCPU_CURRENT]
 	ACCT_CROSS TASK_ACCT_UTIME, 0
 	inc qword [rbx + TASK_KENTRIES]
 %endmacro
 
+section .rodata
+user_rip_end:	dq 0x0000800000000000	; the first non-canonical address above 0
+
 section .text
 extern syscall_dispatch
 extern syscall_exit
-extern syscall_native_fn
-extern syscall_tracing
+extern syscall_fast_fn
 extern trap_return
 
 global syscall_entry
@@ -88,12 +88,12 @@ syscall_entry:
 	push SYSCALL_VECTOR
 	PUSH_GPRS
 	; DF is already clear (SFMASK), and a user rbp ends any backtrace.
-	; rax still holds the number: find a NATIVE handler, or go the full way.
-	cmp byte [rel syscall_tracing], 0
-	jne .full
+	; rax still holds the number: find a NATIVE handler, or go the full way
+	; (every call does while strace is on: the table is empty then).
 	cmp rax, SYSCALL_ENTRY_MAX
 	jae .full
-	mov r11, [syscall_native_fn + rax * 8]
+	mov r11, [rel syscall_fast_fn]
+	mov r11, [r11 + rax * 8]
 	test r11, r11
 	jz .full
 	ACCT_ENTER
@@ -106,21 +106,17 @@ syscall_entry:
 	cli
 	cmp dword [gs:PERCPU_NEED_RESCHED], 0
 	jne .exit_full
-	cmp dword [rbx + TASK_EXIT_WORK], 0
-	jne .exit_full
-	mov rcx, [rbx + TASK_PROC]
-	cmp dword [rcx + PROCESS_KILL_SIGNAL], 0
+	cmp qword [rbx + TASK_EXIT_WORK], 0
 	jne .exit_full
 	lea rcx, [rax + ERESTARTNOHAND]
 	cmp rcx, 2
 	jbe .exit_full
 	ACCT_CROSS TASK_ACCT_STIME, 1	; as acct_exit_kernel does
-	; SYSRET cannot return to a non-canonical address: IRET does it then.
+	; SYSRET faults in the kernel on a non-canonical RIP: IRET returns
+	; there instead. (A bad user RSP only faults in user mode.)
 	mov rcx, [rsp + FRAME_RIP]
-	mov rdx, [rsp + FRAME_RSP]
-	or rdx, rcx
-	shr rdx, 47
-	jnz trap_return
+	cmp rcx, [rel user_rip_end]
+	jae trap_return
 	; Nothing rewrote the frame (that sets iret_exit, in exit_work), and
 	; C kept rbp and r12-r15: only the registers it may clobber come back.
 	mov rax, [rsp + FRAME_RAX]

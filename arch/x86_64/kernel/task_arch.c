@@ -15,14 +15,12 @@
 /* What the system call fast path (syscall_entry.asm) reads and writes directly. */
 #define ASM_OFFSET(type, field, off) \
 	_Static_assert(offsetof(type, field) == (off), "arch/asm_offsets.h: " #type "." #field)
-ASM_OFFSET(struct task, proc, TASK_PROC);
 ASM_OFFSET(struct task, exit_work, TASK_EXIT_WORK);
 ASM_OFFSET(struct task, kentries, TASK_KENTRIES);
 ASM_OFFSET(struct task, acct_utime, TASK_ACCT_UTIME);
 ASM_OFFSET(struct task, acct_stime, TASK_ACCT_STIME);
 ASM_OFFSET(struct task, acct_mark, TASK_ACCT_MARK);
 ASM_OFFSET(struct task, acct_in_user, TASK_ACCT_IN_USER);
-ASM_OFFSET(struct process, kill_signal, PROCESS_KILL_SIGNAL);
 ASM_OFFSET(struct trap_frame, r10, FRAME_R10);
 ASM_OFFSET(struct trap_frame, r9, FRAME_R9);
 ASM_OFFSET(struct trap_frame, r8, FRAME_R8);
@@ -34,9 +32,8 @@ ASM_OFFSET(struct trap_frame, rax, FRAME_RAX);
 ASM_OFFSET(struct trap_frame, rip, FRAME_RIP);
 ASM_OFFSET(struct trap_frame, rflags, FRAME_RFLAGS);
 ASM_OFFSET(struct trap_frame, rsp, FRAME_RSP);
-_Static_assert(sizeof(((struct task *)0)->exit_work) == 4 &&
-	       sizeof(((struct process *)0)->kill_signal) == 4,
-	       "syscall_entry.asm tests exit_work and kill_signal as dwords");
+_Static_assert(sizeof(((struct task *)0)->exit_work) == 8,
+	       "syscall_entry.asm tests exit_work as a qword");
 _Static_assert(SYSCALL_ENTRY_MAX == SYSCALL_MAX && SYSCALL_ENTRY_ERESTARTNOHAND == ERESTARTNOHAND &&
 	       ERESTARTSYS == ERESTARTNOHAND - 2,
 	       "syscall_entry.asm's table size and restart codes");
