@@ -149,7 +149,7 @@ assert [j["job"] for j in d["jobs"]] == [7] and d["jobs"][0]["running"]
 r = d["jobs"][0]
 assert r["usage"] == "so far" and r["wall_s"] == 1.5 and r["user_s"] == 1.2 and r["offloaded"] == 9
 assert [x["rank"] for x in r["rank_usage"]] == [0] and r["rank_usage"][0]["kernel_entries"] == 40
-a, b = d["ended_jobs"]
+a, b, c = d["ended_jobs"]
 assert a["job"] == 5 and a["usage"] == "reported" and a["user_s"] == 2.900123
 assert a["system_s"] == 0.1 and a["maxrss_kib"] == 50000 and a["wall_s"] == 2.0
 assert [r["rank"] for r in a["rank_usage"]] == [0, 1] and a["rank_usage"][1]["user_s"] == 1.400123
@@ -157,7 +157,8 @@ assert a["rank_usage"][0]["minflt"] == 900 and a["rank_usage"][1]["maxrss_kib"] 
 assert a["switches"] == 40 and a["offloaded"] == 200 and a["kernel_entries"] == 12000
 assert a["rank_usage"][0]["migrations"] == 2 and a["rank_usage"][1]["kernel_entries"] == 7000
 assert b["job"] == 6 and b["status"] == 11 and b["usage"] == "refused" and b["user_s"] is None
-assert b["switches"] is None and b["rank_usage"] == []' "$tmp/json"; then
+assert b["switches"] is None and b["rank_usage"] == []
+assert c["job"] == 8 and c["status"] == 2 and c["usage"] == "pending" and c["user_s"] is None' "$tmp/json"; then
 	echo "PASS cove_cli_cmd.mock_status_json_usage"
 else
 	echo "FAIL cove_cli_cmd.mock_status_json_usage"
@@ -170,6 +171,8 @@ check mock_status_so_far_head 0 '' '^job 7 so far \(1\.500 s\):$' -- env COVE_MO
 check mock_status_usage 0 '' '^  rank 1: user 1\.400123 s, system 0\.060000 s, peak memory 50000 KiB, 1100 minor faults$' -- \
 	env COVE_MOCK=usage "$MOCK" status 1
 check mock_status_refused 0 '' '^job 6 \(root, 1 rank, status 0xb, 2\.000 s\): /data/liar$' -- \
+	env COVE_MOCK=usage "$MOCK" status 1
+check mock_status_pending 0 '' '^  not reported yet: a signal ended the job while its ranks were ending ' -- \
 	env COVE_MOCK=usage "$MOCK" status 1
 # The list of all enclaves shows running jobs only, as before.
 check mock_status_running_only 0 '' '^1 +7 +root +0 +1 +/data/cg$' -- env COVE_MOCK=usage "$MOCK" status

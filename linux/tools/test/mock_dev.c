@@ -20,7 +20,8 @@
  *   follow     the console grows three times, then the enclave is destroyed
  *   lost       the console ring dropped 100 bytes before what it returns
  *   usage      enclave 1 runs job 7 and has ended jobs 5 (two ranks, their
- *              usage reported) and 6 (its report refused); a job launched
+ *              usage reported), 6 (its report refused) and 8 (ended by a
+ *              host signal, its figures still to come); a job launched
  *              exits at once (status 0) and is job 5
  *
  * COVE_MOCK_LOG, if set, receives each launched job line.
@@ -505,20 +506,21 @@ static int mock_adopt(int fd, struct cove_fork *f)
 	return 0;
 }
 
-/* "usage": job 7 runs, 5 and 6 ended; a module lists ended jobs only when asked. */
+/* "usage": job 7 runs, 5, 6 and 8 ended; a module lists ended jobs only when asked. */
 static int mock_jobs(struct cove_jobs *req)
 {
 	static const struct { uint32_t job, flags; int status; const char *cmd; } all[] = {
 		{ 5, COVE_JOB_ENDED, 0, "/data/cputime --spin 400" },
 		{ 6, COVE_JOB_ENDED, 11, "/data/liar" },
 		{ 7, COVE_JOB_RUNNING, 0, "/data/cg" },
+		{ 8, COVE_JOB_ENDED, 2, "/data/ring" },
 	};
 	struct cove_job_info *out = (void *)(uintptr_t)req->buf_ptr;
 	uint32_t n = 0, total = 0;
 
 	if (req->id != 1 && req->id != 3)
 		return err(ENOENT);
-	for (unsigned int i = 0; is("usage") && req->id == 1 && i < 3; i++) {
+	for (unsigned int i = 0; is("usage") && req->id == 1 && i < 4; i++) {
 		if ((all[i].flags & COVE_JOB_ENDED) && !(req->flags & COVE_JOBS_ENDED))
 			continue;
 		total++;
@@ -550,7 +552,7 @@ static int mock_job_usage(struct cove_job_usage *u)
 	struct cove_rank_counts *cout = (void *)(uintptr_t)u->counts_ptr;
 	uint32_t room = u->nr;
 
-	if (!is("usage") || u->id != 1 || u->job < 5 || u->job > 7)
+	if (!is("usage") || u->id != 1 || u->job < 5 || u->job > 8)
 		return err(ENOENT);
 	u->nr = 0;
 	u->flags = u->job == 7 ? 0 : COVE_JOB_ENDED;
@@ -572,6 +574,8 @@ static int mock_job_usage(struct cove_job_usage *u)
 	}
 	if (u->job == 6)
 		u->flags |= COVE_JOB_USAGE_REFUSED;
+	if (u->job == 8)
+		u->flags |= COVE_JOB_USAGE_PENDING;
 	if (u->job != 5)
 		return 0;
 	u->flags |= COVE_JOB_USAGE | COVE_JOB_COUNTS;
