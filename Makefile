@@ -116,6 +116,11 @@ $(VDSO_SO): arch/$(ARCH)/vdso/vdso.c arch/$(ARCH)/vdso/vdso.lds include/cove/vds
 		{ echo "error: the vDSO outgrew VDSO_TEXT_MAX (16 KiB)" >&2; exit 1; }
 	@mv $@.tmp $@
 $(OBJDIR)/arch/$(ARCH)/kernel/vdso_blob.o: $(VDSO_SO)
+# One list of the offsets C and assembly share: the NASM copy is made from the header.
+$(BUILD)/asm_offsets.inc: arch/$(ARCH)/include/arch/asm_offsets.h | deps
+	@mkdir -p $(dir $@)
+	@sed -n 's/^#define \([A-Z0-9_]*\) \(.*\)$$/%define \1 \2/p' $< > $@.tmp && mv $@.tmp $@
+$(OBJDIR)/arch/$(ARCH)/kernel/syscall_entry.o: $(BUILD)/asm_offsets.inc
 $(OBJDIR)/%.o: %.asm arch/$(ARCH)/kernel/frame.inc vmm/guest_regs.inc | deps
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"

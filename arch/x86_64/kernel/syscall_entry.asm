@@ -16,30 +16,10 @@
 
 bits 64
 %include "frame.inc"
-; arch/asm_offsets.h, checked in cpu.c and task_arch.c
-%define PERCPU_TASK_STACK_TOP	24
-%define PERCPU_USER_RSP		32
-%define PERCPU_CURRENT		40
-%define PERCPU_NEED_RESCHED	48
-%define TASK_EXIT_WORK		152
-%define TASK_KENTRIES		1808
-%define TASK_ACCT_UTIME		1816
-%define TASK_ACCT_STIME		1824
-%define TASK_ACCT_MARK		1832
-%define TASK_ACCT_IN_USER	1840
-%define FRAME_R10		0x28
-%define FRAME_R9		0x30
-%define FRAME_R8		0x38
-%define FRAME_RDI		0x48
-%define FRAME_RSI		0x50
-%define FRAME_RDX		0x58
-%define FRAME_RBX		0x68
-%define FRAME_RAX		0x70
-%define FRAME_RIP		0x88
-%define FRAME_RFLAGS		0x98
-%define FRAME_RSP		0xa0
-%define SYSCALL_ENTRY_MAX	1014	; SYSCALL_MAX
-%define ERESTARTNOHAND		514	; restarts are -514 .. -512 (cove/errno.h)
+; The offsets and numbers of arch/asm_offsets.h (checked against offsetof in
+; cpu.c and task_arch.c), as NASM defines: generated from it by the Makefile.
+%include "asm_offsets.inc"
+%define ERESTARTNOHAND		SYSCALL_ENTRY_ERESTARTNOHAND	; -514 .. -512 (cove/errno.h)
 %define USER_CS			0x23
 %define USER_DS			0x1b
 %define SYSCALL_VECTOR		0x100	; not a real vector: marks a syscall frame

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Offsets assembly uses: into struct percpu through %gs, into struct task,
- * struct process and struct trap_frame on the system call fast path. The
- * NASM files repeat these numbers; cpu.c and task_arch.c check them
- * against offsetof, so a moved field fails the build instead of the path.
+ * Offsets assembly uses: into struct percpu through %gs, into struct task
+ * and struct trap_frame on the system call fast path. The Makefile turns
+ * each #define here into a NASM %define (asm_offsets.inc); cpu.c and
+ * task_arch.c check them against offsetof, so a moved field fails the
+ * build instead of the path. One "#define NAME VALUE" per line.
  */
 #ifndef ARCH_ASM_OFFSETS_H
 #define ARCH_ASM_OFFSETS_H
