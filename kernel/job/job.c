@@ -518,9 +518,12 @@ static int job_parse_line(const char *line, struct job *j, char *err, size_t err
 	return -EINVAL;
 }
 
-static void job_host_post_exit(uint32_t host_job, int status)
+/* A JOB_EXIT with no figures; kind (arg3): 0, or COVE_JOB_EXIT_FOLLOWS. */
+static void job_host_post_exit(uint32_t host_job, int status, uint64_t kind)
 {
-	struct host_call c = { .op = COVE_LC_JOB_EXIT, .job = host_job, .arg = { (uint64_t)status } };
+	struct host_call c = {
+		.op = COVE_LC_JOB_EXIT, .job = host_job, .arg = { (uint64_t)status, 0, 0, kind },
+	};
 
 	host_post(&c);
 }
@@ -547,7 +550,7 @@ static void job_host_post_end(const struct job *j, uint64_t kind)
 	if (job_usage_fits(j))
 		host_post(&c);
 	else if (!kind)
-		job_host_post_exit(j->host_id, j->wait_status);
+		job_host_post_exit(j->host_id, j->wait_status, 0);
 }
 
 /*
@@ -572,7 +575,7 @@ void job_refuse_host(uint32_t host_job, const char *why, int status)
 
 	pr_err("job for the host: cannot start: %s\n", why);
 	host_stream_write(host_job, 2, line, (size_t)MIN(n, (int)sizeof(line) - 1));
-	job_host_post_exit(host_job, status);
+	job_host_post_exit(host_job, status, 0);
 }
 
 static void job_note_start(struct job *j)
@@ -961,7 +964,6 @@ static bool job_tell_end_now(uint32_t slot, uint32_t host_job, int sig)
 	struct job *j = job_table[slot];
 	bool tell = j && j->host_id == host_job && j->whole && !j->host_told;
 	uint32_t number = j ? j->number : 0;
-	struct host_call c = { .op = COVE_LC_JOB_EXIT, .job = host_job };
 	bool follows = tell && job_usage_fits(j);
 
 	if (tell)
@@ -971,10 +973,7 @@ static bool job_tell_end_now(uint32_t slot, uint32_t host_job, int sig)
 		return false;
 	kprintf("job %u: its ranks die of signal %d (%s); the host is told now\n", number,
 		sig, signal_name(sig));
-	c.arg[0] = (uint64_t)(sig & 0x7f);
-	if (follows)
-		c.arg[3] = COVE_JOB_EXIT_FOLLOWS;
-	host_post(&c);
+	job_host_post_exit(host_job, sig & 0x7f, follows ? COVE_JOB_EXIT_FOLLOWS : 0);
 	return true;
 }
 

@@ -67,7 +67,7 @@ void cove_usage_take(struct cove_enclave *e, u64 seq, const struct cove_msg *m)
 {
 	struct cove_rank_usage *usage = NULL, total;
 	struct cove_usage_bounds b = { 0 };
-	bool late = m->arg[3] == COVE_JOB_EXIT_LATE;
+	bool late = cove_usage_is_late(m);
 	bool launched = false, unreadable = false;
 	u32 flags = 0, nr = 0;
 	struct cove_job *j;
