@@ -16,18 +16,31 @@ uint64_t acct_cycles_ns(uint64_t cycles)
 	return vdso_cycles_to_ns(cycles, arch_cycles_per_ms());
 }
 
-/* Cycles, the stretch since t's last crossing included when it is on a CPU. */
+/*
+ * Cycles, the stretch since t's last crossing included when it is on a CPU:
+ * read between two equal even values of its sequence count (cove/acct.h).
+ */
 static void acct_task_cycles(const struct task *t, uint64_t *u, uint64_t *s)
 {
-	uint64_t mark = __atomic_load_n(&t->acct_mark, __ATOMIC_RELAXED);
-	uint64_t now = arch_cycles();
+	uint64_t seq, mark, now;
 
-	*u = __atomic_load_n(&t->acct_utime, __ATOMIC_RELAXED);
-	*s = __atomic_load_n(&t->acct_stime, __ATOMIC_RELAXED);
-	if (t == task_current())
-		*s += now - mark;	/* asking is kernel time */
-	else if (__atomic_load_n(&t->on_cpu, __ATOMIC_RELAXED) && mark && now > mark)
-		*(t->acct_in_user ? u : s) += now - mark;
+	for (;;) {
+		seq = __atomic_load_n(&t->acct_seq, __ATOMIC_ACQUIRE);
+		if (seq & 1) {
+			arch_cpu_relax();
+			continue;
+		}
+		mark = __atomic_load_n(&t->acct_mark, __ATOMIC_RELAXED);
+		*u = __atomic_load_n(&t->acct_utime, __ATOMIC_RELAXED);
+		*s = __atomic_load_n(&t->acct_stime, __ATOMIC_RELAXED);
+		now = arch_cycles();
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&t->acct_seq, __ATOMIC_RELAXED) == seq)
+			break;
+	}
+	/* The current thread is in the kernel: asking is system time. */
+	if (mark && now > mark)
+		*((seq & 2) ? s : u) += now - mark;
 }
 
 void acct_task(const struct task *t, struct acct_times *out)

@@ -136,7 +136,7 @@ static void sched_account(struct task *prev, struct task *next)
 		__atomic_store_n(&prev->run_ns, prev->run_ns + (now - MIN(prev->run_since, now)),
 				 __ATOMIC_RELAXED);
 	__atomic_store_n(&next->run_since, now, __ATOMIC_RELAXED);
-	acct_switch(prev, next, arch_cycles());
+	acct_switch(prev, next);
 }
 
 void sched_yield_if_queued(void)
@@ -193,10 +193,13 @@ void schedule(void)
 	}
 	rq->nr_switches++;
 	next->switches++;
-	sched_account(prev, next);
-	/* A task that just left another CPU may still be on that CPU's stack. */
+	/*
+	 * A task that just left another CPU may still be on that CPU's stack,
+	 * and that CPU's switch may not have closed its accounts yet.
+	 */
 	while (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE))
 		arch_cpu_relax();
+	sched_account(prev, next);
 	next->on_cpu = 1;
 	pc->current = next;
 	pc->switched_from = prev;

@@ -26,6 +26,9 @@
  *   maxrss    after touching 32 MiB, ru_maxrss >= 32 MiB
  *   children  a child spinning SPIN_MS: wait4's rusage, RUSAGE_CHILDREN and
  *             times' cutime show its user time within 10%
+ *   monotonic a thread making system calls, yielding and sleeping 20 us in
+ *             turn, for SPIN_MS / 3: the main thread reads its CPU clock
+ *             without end meanwhile, and each read is no lower than the last
  *   hostwait  (first, only when stdin is a pipe that stays empty for a while)
  *             a read that waits 200 ms or more for the pipe's writer accrues
  *             under 10% of that wait: in an enclave the pipe is the host's,
@@ -35,6 +38,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +177,53 @@ static void check_sleep(void)
 	if (c1 < c0)
 		die("sleep: its clock went back");
 	printf("%s: sleep ok\n", prog);
+}
+
+static void *churner_main(void *arg)
+{
+	int *stop = arg;
+	struct timespec ts = { 0, 20000 };
+
+	while (!__atomic_load_n(stop, __ATOMIC_RELAXED)) {
+		for (int i = 0; i < 20; i++)
+			syscall(SYS_getppid);
+		sched_yield();
+		nanosleep(&ts, NULL);
+		for (volatile int i = 0; i < 2000; i++)
+			;
+	}
+	return NULL;
+}
+
+/*
+ * Another thread's CPU clock, read while that thread crosses into the
+ * kernel and out, and on and off its CPU, as often as it can be: a read
+ * in the middle of one of those must not count a stretch twice.
+ */
+static void check_monotonic(void)
+{
+	long long t0 = clock_ns(CLOCK_MONOTONIC), first, prev, now, reads = 0;
+	int stop = 0;
+	clockid_t cid;
+	pthread_t th;
+
+	if (pthread_create(&th, NULL, churner_main, &stop))
+		die("pthread_create");
+	if (pthread_getcpuclockid(th, &cid))
+		die("pthread_getcpuclockid");
+	first = prev = clock_ns(cid);
+	do {
+		now = clock_ns(cid);
+		if (now < prev)
+			die("monotonic: a busy thread's CPU clock went back %lld ns at read %lld",
+			    prev - now, reads);
+		prev = now;
+	} while (++reads % 64 || clock_ns(CLOCK_MONOTONIC) - t0 < (long long)spin_ms * 333333LL);
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
+	pthread_join(th, NULL);
+	if (prev == first)
+		die("monotonic: the thread's CPU clock stood still over %lld reads", reads);
+	printf("%s: monotonic ok\n", prog);
 }
 
 static void check_syscalls(void)
@@ -363,6 +414,7 @@ int main(int argc, char **argv)
 		       child_wall, 10);
 		printf("%s: children ok\n", prog);
 	}
+	check_monotonic();
 	printf("%s: ok\n", prog);
 	return 0;
 }

@@ -12,36 +12,86 @@
 #define COVE_ACCT_H
 
 #include <cove/arch.h>
+#include <cove/panic.h>
 #include <cove/task.h>
+#include <generated/config.h>
 
 struct process;
+
+/*
+ * A reader on another CPU must not see a crossing half done: the stretch
+ * already added to a time but the mark not yet moved counts it twice, and
+ * the next read is lower, a CPU clock going back. So every writer makes
+ * t->acct_seq odd around its stores (a reader retries), and leaves it even
+ * with bit 1 saying which side the thread is now on. The system call entry
+ * (syscall_entry.asm) does the same with two increments, which keep bit 1
+ * right as long as each crossing is paired; these C writers set it.
+ *
+ * A writer reads the counter only once its odd count is stored: a reader
+ * that still saw the even count then read the counter earlier, and counted
+ * no more than the writer will. (In program order, which emulators keep; a
+ * CPU's store buffer may hold the count a few cycles past the read.)
+ */
+static inline void acct_write_begin(struct task *t)
+{
+	__atomic_store_n(&t->acct_seq, t->acct_seq | 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+/* Past any value a reader saw before the write; bit 1 set for in_kernel. */
+static inline void acct_write_end(struct task *t, bool in_kernel)
+{
+	__atomic_store_n(&t->acct_seq, ((t->acct_seq | 3) + 1) | (in_kernel ? 2 : 0),
+			 __ATOMIC_RELEASE);
+}
 
 /* The current thread t entered the kernel from its user code. */
 static inline void acct_enter_kernel(struct task *t)
 {
-	uint64_t now = arch_cycles();
+	uint64_t now;
 
 	t->kentries++;
+	/* The entry's increments flip the side: it must have been user. */
+	if (CONFIG_DEBUG)
+		BUG_ON(t->acct_seq & 3);
+	acct_write_begin(t);
+	now = arch_cycles();
 	t->acct_utime += now - t->acct_mark;
 	t->acct_mark = now;
-	t->acct_in_user = false;
+	acct_write_end(t, true);
 }
 
 /* The current thread t goes back to its user code. */
 static inline void acct_exit_kernel(struct task *t)
 {
-	uint64_t now = arch_cycles();
+	uint64_t now;
 
+	if (CONFIG_DEBUG)
+		BUG_ON((t->acct_seq & 3) != 2);
+	acct_write_begin(t);
+	now = arch_cycles();
 	t->acct_stime += now - t->acct_mark;
 	t->acct_mark = now;
-	t->acct_in_user = true;
+	acct_write_end(t, false);
 }
 
-/* A switch, from the scheduler: prev (in the kernel) stops, next starts, at now. */
-static inline void acct_switch(struct task *prev, struct task *next, uint64_t now)
+/*
+ * A switch, from the scheduler: prev (in the kernel) stops and next starts.
+ * A thread off its CPU has no mark: it accrues nothing.
+ */
+static inline void acct_switch(struct task *prev, struct task *next)
 {
-	prev->acct_stime += now - prev->acct_mark;
+	uint64_t now;
+
+	acct_write_begin(prev);
+	acct_write_begin(next);
+	now = arch_cycles();
+	if (prev->acct_mark)
+		prev->acct_stime += now - prev->acct_mark;
+	prev->acct_mark = 0;
 	next->acct_mark = now;
+	acct_write_end(prev, false);
+	acct_write_end(next, true);
 }
 
 /* Nanoseconds in a count of cycles. */

@@ -117,14 +117,16 @@ struct task {
 	struct task *thread_next;	/* the process's thread list */
 	uint64_t switches;
 	/*
-	 * Accounting (cove/acct.h), written by the thread itself on its own
-	 * CPU, read racily by others: entries into the kernel from its user
-	 * code (system calls, faults, interrupts), user and system cycles, the
-	 * counter at its last crossing, and which side of it the thread is on.
+	 * Accounting (cove/acct.h), written by the CPU the thread runs on (or
+	 * is switched on), read by others under acct_seq: entries into the
+	 * kernel from its user code (system calls, faults, interrupts), user
+	 * and system cycles, the counter at its last crossing (0 while it is
+	 * off a CPU), and the sequence count: odd while a writer is between its
+	 * stores, and when even, bit 1 set while the thread is in the kernel.
 	 */
 	uint64_t kentries;
 	uint64_t acct_utime, acct_stime, acct_mark;
-	volatile bool acct_in_user;
+	uint64_t acct_seq;
 	uint64_t acct_minflt;		/* faults that populated memory (a fork child's stack) */
 	uint64_t run_ns;		/* time on a CPU, up to its last switch out */
 	uint64_t run_since;		/* when it last switched in */

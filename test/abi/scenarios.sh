@@ -616,6 +616,20 @@ scenario_abi_vdso() {
 	expect_no_log "KERNEL"
 }
 
+# The debug build checks each accounting crossing's side (cove/acct.h) and
+# the allocator after every free: it runs the threads jobs (threads, their
+# exits beside sleeping and system-calling siblings, 30 forks each).
+scenario_abi_debug_jobs() {
+	make --no-print-directory -s BUILD="$BUILD/debug" \
+		CONFIGS="configs/defconfig configs/debug.config" "$BUILD/debug/cove.elf" \
+		>>"$LOG.build" 2>&1 || { fail "the debug build failed (see $LOG.build)"; return; }
+	boot --elf "$BUILD/debug/cove.elf" --smp 4 --mem 512M --initrd "$INITRD" \
+		--cmdline "jobs=/tests/threads.jobs" --timeout 150
+	expect_status 0
+	expect_no_log "BUG:"
+	expect_log "cove: all jobs done: 6 run, 0 failed"
+}
+
 # Accounting that is true (issue 19): per-thread user and system time by
 # the cycle counter at every crossing, checked against work the program
 # knows it did (test/abi/cputime.jobs, user/cputime.c states the
@@ -626,7 +640,7 @@ scenario_abi_cputime() {
 	local name
 	boot --smp 2 --mem 512M --initrd "$INITRD" --cmdline "jobs=/tests/cputime.jobs" --timeout 120
 	expect_status 0
-	for name in spin sleep syscalls process times procstat maxrss children; do
+	for name in spin sleep syscalls process times procstat maxrss children monotonic; do
 		[ "$(tr -d '\r' < "$LOG" | grep -c "^cputime: $name ok\$")" = 2 ] ||
 			fail "cputime: $name did not pass with both libcs"
 	done

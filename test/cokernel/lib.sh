@@ -18,10 +18,21 @@ COVECTL="$COKERNEL_DIR/covectl"
 
 COKERNEL_PRELUDE='
 memfree() { awk "/^MemFree:/ { print \$2 }" /proc/meminfo; }
-mark() { BASE_MEM=$(memfree); BASE_CPUS=$(cat /sys/devices/system/cpu/online); }
+# Both ends drop clean caches first, so what a scenario read is not counted.
+mark() {
+	sync; echo 3 > /proc/sys/vm/drop_caches
+	BASE_MEM=$(memfree); BASE_CPUS=$(cat /sys/devices/system/cpu/online)
+	cat /proc/meminfo > /tmp/meminfo.base
+}
+# Beside the BACK line, every meminfo field that moved by 4 MiB or more: a
+# MemFree short of its baseline then says where the memory went.
 check_back() {
 	sleep 1
+	sync; echo 3 > /proc/sys/vm/drop_caches
 	echo "BACK memfree $BASE_MEM $(memfree) cpus $BASE_CPUS $(cat /sys/devices/system/cpu/online)"
+	awk "NR == FNR { was[\$1] = \$2; next }
+	     \$3 == \"kB\" && (\$2 - was[\$1] >= 4096 || was[\$1] - \$2 >= 4096) {
+		print \"MEMDIFF\", \$1, was[\$1], \$2 }" /tmp/meminfo.base /proc/meminfo
 }
 echo 7 > /proc/sys/kernel/printk
 insmod /data/cove.ko || { echo "INSMOD FAILED"; exit 99; }
@@ -99,7 +110,8 @@ expect_all_back() {
 	read -r _ _ before after _ cb ca <<<"$line"
 	[ "$cb" = "$ca" ] || fail "online CPUs were $cb, now $ca"
 	[ "$after" -ge $((before - slack_kib)) ] ||
-		fail "MemFree was $before KiB, now $after KiB (not given back)"
+		fail "MemFree was $before KiB, now $after KiB (not given back;" \
+			"$(grep -a '^MEMDIFF' "$LOG" | tr -d '\r' | tr '\n' ' '))"
 }
 
 # --add options for host programs and every shared library they load (as

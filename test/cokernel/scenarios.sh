@@ -1875,7 +1875,7 @@ check_back
 	local p name
 	for p in cputime cputime_musl; do
 		expect_log "RC job $p 0"
-		for name in hostwait spin sleep syscalls process times procstat maxrss children; do
+		for name in hostwait spin sleep syscalls process times procstat maxrss children monotonic; do
 			expect_log "JOB $p cputime: $name ok"
 		done
 	done

@@ -65,13 +65,6 @@ trap_return:
 .to_kernel:
 	iretq
 
-; void arch_enter_user(struct trap_frame *f): a task's first trip to user
-; mode, or a new thread's, from a frame built in C.
-global arch_enter_user
-arch_enter_user:
-	mov rsp, rdi
-	jmp trap_return
-
 section .rodata
 global isr_table
 align 8

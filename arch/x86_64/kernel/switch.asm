@@ -27,13 +27,13 @@ arch_switch_stack:
 
 ; Where a new task's first switch "returns": finish the switch in C, then
 ; leave for user mode through the frame at the top of the task's stack,
-; taking any signal sent to the thread before it ever ran.
+; as any return to user mode does (task_first_exit_to_user).
 extern sched_task_first_run
-extern signal_exit_to_user
+extern task_first_exit_to_user
 extern trap_return
 global task_first_switch
 task_first_switch:
 	call sched_task_first_run
 	mov rdi, rsp
-	call signal_exit_to_user
+	call task_first_exit_to_user
 	jmp trap_return

@@ -25,23 +25,26 @@ bits 64
 %define SYSCALL_VECTOR		0x100	; not a real vector: marks a syscall frame
 
 ; Task rbx crosses between user and kernel (cove/acct.h): the stretch since
-; its mark goes to time field %1 (the mark plus the stretch is now), and it
-; is now in user mode if %2 is 1. Clobbers rax, rdx.
-%macro ACCT_CROSS 2
+; its mark goes to time field %1 (the mark plus the stretch is now). Its
+; sequence count is odd meanwhile, and two increments flip bit 1, the side
+; it is on (a crossing is always paired). The counter is read after the
+; odd count is stored, as cove/acct.h says why. Clobbers rax, rdx.
+%macro ACCT_CROSS 1
+	inc qword [rbx + TASK_ACCT_SEQ]
 	rdtsc
 	shl rdx, 32
 	or rax, rdx
 	sub rax, [rbx + TASK_ACCT_MARK]
 	add [rbx + TASK_ACCT_MARK], rax
 	add [rbx + %1], rax
-	mov byte [rbx + TASK_ACCT_IN_USER], %2
+	inc qword [rbx + TASK_ACCT_SEQ]
 %endmacro
 
 ; The user stretch ends (as acct_enter_kernel does); from here rbx is the
 ; task: the handlers keep it (callee-saved). Clobbers rax, rdx.
 %macro ACCT_ENTER 0
 	mov rbx, [gs:PERCPU_CURRENT]
-	ACCT_CROSS TASK_ACCT_UTIME, 0
+	ACCT_CROSS TASK_ACCT_UTIME
 	inc qword [rbx + TASK_KENTRIES]
 %endmacro
 
@@ -91,7 +94,7 @@ syscall_entry:
 	lea rcx, [rax + ERESTARTNOHAND]
 	cmp rcx, 2
 	jbe .exit_full
-	ACCT_CROSS TASK_ACCT_STIME, 1	; as acct_exit_kernel does
+	ACCT_CROSS TASK_ACCT_STIME	; as acct_exit_kernel does
 	; SYSRET faults in the kernel on a non-canonical RIP: IRET returns
 	; there instead. (A bad user RSP only faults in user mode.)
 	mov rcx, [rsp + FRAME_RIP]

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* x86-64 side of tasks: their first stack frame and the switch itself. */
+#include <cove/acct.h>
 #include <cove/aspace.h>
 #include <cove/errno.h>
 #include <cove/kmap.h>
 #include <cove/percpu.h>
+#include <cove/signal.h>
 #include <cove/string.h>
 #include <cove/syscall.h>
 #include <cove/task.h>
@@ -20,7 +22,7 @@ ASM_OFFSET(struct task, kentries, TASK_KENTRIES);
 ASM_OFFSET(struct task, acct_utime, TASK_ACCT_UTIME);
 ASM_OFFSET(struct task, acct_stime, TASK_ACCT_STIME);
 ASM_OFFSET(struct task, acct_mark, TASK_ACCT_MARK);
-ASM_OFFSET(struct task, acct_in_user, TASK_ACCT_IN_USER);
+ASM_OFFSET(struct task, acct_seq, TASK_ACCT_SEQ);
 ASM_OFFSET(struct trap_frame, r10, FRAME_R10);
 ASM_OFFSET(struct trap_frame, r9, FRAME_R9);
 ASM_OFFSET(struct trap_frame, r8, FRAME_R8);
@@ -96,4 +98,15 @@ void arch_task_exec_reset(struct task *t)
 	t->gs_base = 0;
 	wrmsr(MSR_FS_BASE, 0);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
+}
+
+/*
+ * A new thread's first way to user mode (task_first_switch): it takes any
+ * signal sent before it ever ran, and ends its system time there, which
+ * also sets its accounting's side (cove/acct.h) before its first crossing.
+ */
+void task_first_exit_to_user(struct trap_frame *f)
+{
+	signal_exit_to_user(f);
+	acct_exit_kernel(task_current());
 }
