@@ -17,22 +17,27 @@ COKERNEL_KO="$COKERNEL_DIR/cove.ko"
 COVECTL="$COKERNEL_DIR/covectl"
 
 COKERNEL_PRELUDE='
-memfree() { awk "/^MemFree:/ { print \$2 }" /proc/meminfo; }
+# Free memory in KiB: MemFree, and the pages CPUs keep on their free lists
+# (the pageset counts in /proc/zoneinfo), which MemFree leaves out: Linux 6.1
+# keeps freed huge pages there too.
+pcp_kib() { awk "\$1 == \"count:\" { n += \$2 } END { print n * 4 }" /proc/zoneinfo; }
+memfree() { echo $(($(awk "/^MemFree:/ { print \$2 }" /proc/meminfo) + $(pcp_kib))); }
+meminfo() { cat /proc/meminfo; echo "PerCPULists: $(pcp_kib) kB"; }
 # Both ends drop clean caches first, so what a scenario read is not counted.
 mark() {
 	sync; echo 3 > /proc/sys/vm/drop_caches
 	BASE_MEM=$(memfree); BASE_CPUS=$(cat /sys/devices/system/cpu/online)
-	cat /proc/meminfo > /tmp/meminfo.base
+	meminfo > /tmp/meminfo.base
 }
-# Beside the BACK line, every meminfo field that moved by 4 MiB or more: a
+# Beside the BACK line, every meminfo field that moved by 1 MiB or more: a
 # MemFree short of its baseline then says where the memory went.
 check_back() {
 	sleep 1
 	sync; echo 3 > /proc/sys/vm/drop_caches
 	echo "BACK memfree $BASE_MEM $(memfree) cpus $BASE_CPUS $(cat /sys/devices/system/cpu/online)"
-	awk "NR == FNR { was[\$1] = \$2; next }
-	     \$3 == \"kB\" && (\$2 - was[\$1] >= 4096 || was[\$1] - \$2 >= 4096) {
-		print \"MEMDIFF\", \$1, was[\$1], \$2 }" /tmp/meminfo.base /proc/meminfo
+	meminfo | awk "NR == FNR { was[\$1] = \$2; next }
+	     \$3 == \"kB\" && (\$2 - was[\$1] >= 1024 || was[\$1] - \$2 >= 1024) {
+		print \"MEMDIFF\", \$1, was[\$1], \$2 }" /tmp/meminfo.base -
 }
 echo 7 > /proc/sys/kernel/printk
 insmod /data/cove.ko || { echo "INSMOD FAILED"; exit 99; }
