@@ -184,10 +184,19 @@ echo "cove mpiexec rc $?"
 # flushed, and a TCP flush of UCX 1.13 needs the peer to answer, so a rank
 # still flushing toward one already in the barrier waits for ever (README,
 # MPI jobs). No UCX or MPICH setting avoids it.
+# So each run ends as soon as its result line is written (45 s at most):
+# cut_after FILE COMMAND...
+cut_after() {
+	f=$1; shift
+	timeout 45 "$@" > "$f" 2>&1 &
+	p=$!
+	while kill -0 $p 2>/dev/null && ! grep -q "^ring: ranks=" "$f"; do sleep 1; done
+	sleep 1; kill $p 2>/dev/null; wait $p
+}
 if [ "$1" = mpi ]; then
 	export UCX_TLS=tcp,self
-	timeout 45 mpiexec.hydra -n 4 /data/mpi/mpich/ring 3 4096 > mpi-mpiexec.$J 2>&1
-	timeout 45 srun --mpi=pmi2 /data/mpi/mpich/ring 3 4096 > mpi-srun.$J 2>&1
+	cut_after mpi-mpiexec.$J mpiexec.hydra -n 4 /data/mpi/mpich/ring 3 4096
+	cut_after mpi-srun.$J srun --mpi=pmi2 /data/mpi/mpich/ring 3 4096
 	grep "^ring: ranks=" mpi-mpiexec.$J | sed "s/^/mpi: /"
 	a=$(grep "^ring: ranks=" mpi-mpiexec.$J); b=$(grep "^ring: ranks=" mpi-srun.$J)
 	[ -n "$a" ] && [ "$a" = "$b" ] && echo "SAME mpi result from srun --mpi=pmi2 and mpiexec"
