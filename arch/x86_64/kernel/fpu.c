@@ -153,9 +153,3 @@ void fpu_get_format(struct fpu_format *fmt)
 	fmt->mxcsr_mask = fpu_mxcsr_mask;
 }
 
-const char *fpu_describe(void)
-{
-	if (!fpu_use_xsave)
-		return "fxsave (x87 SSE)";
-	return (fpu_xcr0 & 4) ? "xsave (x87 SSE AVX)" : "xsave (x87 SSE)";
-}

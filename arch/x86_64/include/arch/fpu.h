@@ -32,7 +32,5 @@ uint64_t fpu_xfeatures(void);
 int fpu_check_user(void *area, bool legacy_only);
 /* The save area's format, for laying it out as Linux does (fpu_export.h). */
 void fpu_get_format(struct fpu_format *fmt);
-/* "xsave (x87 SSE AVX)" or "fxsave": for the boot banner. */
-const char *fpu_describe(void);
 
 #endif /* ARCH_FPU_H */
