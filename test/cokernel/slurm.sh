@@ -163,7 +163,7 @@ done
 sinfo -N | sed "s/^/SINFO /"
 cat > /home/hpc/ring.sh <<"JOB"
 #!/bin/sh
-#SBATCH -N 2 --ntasks-per-node=2 --constraint=cove --mem=256M -t 10 -o /home/hpc/ring.%j.out
+#SBATCH -N 2 --ntasks-per-node=2 --constraint=cove --mem=512M -t 10 -o /home/hpc/ring.%j.out
 A="10.17.0.1 10.17.0.1 10.17.0.2 10.17.0.2"
 echo "batch COVE_ENCLAVE=$COVE_ENCLAVE"
 srun sh -c "echo task \$SLURM_PROCID on \$(hostname) COVE_ENCLAVE=\$COVE_ENCLAVE" | sort
@@ -177,29 +177,34 @@ $T mpiexec.hydra -n 4 /data/tcp_ring 7300 $A | sort > linux-mpiexec.$J
 echo "linux mpiexec done"
 $T mpiexec.hydra -n 4 /bin/cove run auto -- /data/tcp_ring --nonblocking 7400 $A | sort > cove-mpiexec.$J
 echo "cove mpiexec rc $?"
-# The MPICH ring of user/mpi on plain Linux through both launchers, in the
-# first job only: its result line comes, but MPI_Finalize of ranks on two
-# nodes mostly never returns here, so each run is cut short: MPICH 4.0.2
-# waits in a PMI barrier (no UCX progress) once its own endpoints are
-# flushed, and a TCP flush of UCX 1.13 needs the peer to answer, so a rank
-# still flushing toward one already in the barrier waits for ever (README,
-# MPI jobs). No UCX or MPICH setting avoids it.
-# So each run ends as soon as its result line is written (45 s at most):
-# cut_after FILE COMMAND...
+# The MPICH ring of user/mpi through both launchers on plain Linux, and
+# through Hydra in the enclaves of both nodes, in the first job only: its
+# result line comes, but MPI_Finalize of ranks on two nodes mostly never
+# returns here, so each run is cut short: MPICH 4.0.2 waits in a PMI
+# barrier (no UCX progress) once its own endpoints are flushed, and a TCP
+# flush of UCX 1.13 needs the peer to answer, so a rank still flushing
+# toward one already in the barrier waits for ever (README, MPI jobs). No
+# UCX or MPICH setting avoids it. So each run ends as soon as its result
+# line is written (S s at most): cut_after S FILE COMMAND...
 cut_after() {
-	f=$1; shift
-	timeout 45 "$@" > "$f" 2>&1 &
+	s=$1 f=$2; shift 2
+	timeout "$s" "$@" > "$f" 2>&1 &
 	p=$!
 	while kill -0 $p 2>/dev/null && ! grep -q "^ring: ranks=" "$f"; do sleep 1; done
 	sleep 1; kill $p 2>/dev/null; wait $p
 }
 if [ "$1" = mpi ]; then
 	export UCX_TLS=tcp,self
-	cut_after mpi-mpiexec.$J mpiexec.hydra -n 4 /data/mpi/mpich/ring 3 4096
-	cut_after mpi-srun.$J srun --mpi=pmi2 /data/mpi/mpich/ring 3 4096
+	cut_after 45 mpi-mpiexec.$J mpiexec.hydra -n 4 /data/mpi/mpich/ring 3 4096
+	cut_after 45 mpi-srun.$J srun --mpi=pmi2 /data/mpi/mpich/ring 3 4096
+	cut_after 120 mpi-cove.$J mpiexec.hydra -n 4 /bin/cove run auto -- /data/mpi/mpich/ring 3 4096
 	grep "^ring: ranks=" mpi-mpiexec.$J | sed "s/^/mpi: /"
 	a=$(grep "^ring: ranks=" mpi-mpiexec.$J); b=$(grep "^ring: ranks=" mpi-srun.$J)
+	c=$(grep "^ring: ranks=" mpi-cove.$J)
 	[ -n "$a" ] && [ "$a" = "$b" ] && echo "SAME mpi result from srun --mpi=pmi2 and mpiexec"
+	[ -n "$a" ] && [ "$a" = "$c" ] && echo "SAME mpi result in the enclaves of both nodes"
+	[ -n "$c" ] || { sed "s/^/mpi cove: /" mpi-cove.$J | head -n 20
+		cove console $COVE_ENCLAVE | tail -n 60 | sed "s/^/mpi console: /"; }
 	# Open MPI ranks in the enclaves of both nodes, started by srun through
 	# PMIx, 2 per node: shared memory inside each enclave, TCP through
 	# offload between the nodes; the same on plain Linux.
@@ -299,6 +304,7 @@ check_back
 	done
 	expect_log_re "OUT ring.sh mpi: ring: ranks=4 laps=3 bytes=4096 token=[0-9a-f]+ payload=[0-9a-f]+"
 	expect_log "OUT ring.sh SAME mpi result from srun --mpi=pmi2 and mpiexec"
+	expect_log "OUT ring.sh SAME mpi result in the enclaves of both nodes"
 	expect_log "OUT ring.sh ompi linux rc 0"
 	expect_log "OUT ring.sh ompi cove rc 0"
 	expect_log_re "OUT ring.sh ompi cove: ring: ranks=4 laps=3 bytes=4096 token=[0-9a-f]+ payload=[0-9a-f]+"
