@@ -251,6 +251,7 @@ static int aspace_populate(struct aspace *as, uint64_t va, uint64_t end, uint32_
 		while (mempolicy_alloc(r, va, (unsigned int)pmem_order_for(size), &pa)) {
 			if (size == PAGE_SIZE || hugetlb) {
 				aspace_release(as, start, va, false, hugetlb);
+				pmem_say_refused(hugetlb ? "huge pages" : "mapping", end - start);
 				return -ENOMEM;
 			}
 			size = size == PAGE_SIZE_1G ? PAGE_SIZE_2M : PAGE_SIZE;

@@ -209,10 +209,11 @@ static int shmem_fill(struct shmem *s, uint64_t need, unsigned long flags)
 	if (need <= held)
 		return 0;
 	pmem_get_stats(&st);
-	if ((need - held) * PAGE_SIZE > st.free_bytes)
-		return -ENOSPC;	/* cannot fit: said without trying */
-	if (shmem_reserve_units(s, ALIGN_UP(need, SHMEM_UNIT_PAGES) / SHMEM_UNIT_PAGES))
+	if ((need - held) * PAGE_SIZE > st.free_bytes ||	/* cannot fit: said without trying */
+	    shmem_reserve_units(s, ALIGN_UP(need, SHMEM_UNIT_PAGES) / SHMEM_UNIT_PAGES)) {
+		pmem_say_refused("shared memory", (need - held) * PAGE_SIZE);
 		return -ENOSPC;
+	}
 	while (s->pages < need) {
 		struct shmem_unit *unit = &s->units[s->pages / SHMEM_UNIT_PAGES];
 		uint64_t i = s->pages % SHMEM_UNIT_PAGES;
@@ -245,6 +246,7 @@ static int shmem_fill(struct shmem *s, uint64_t need, unsigned long flags)
 	return 0;
 fail:
 	shmem_trim(s, held);
+	pmem_say_refused("shared memory", (need - held) * PAGE_SIZE);
 	return -ENOSPC;
 }
 

@@ -65,6 +65,12 @@ void pmem_batch_flush(struct pmem_batch *b);
 int pmem_order_for(uint64_t size);
 
 void pmem_get_stats(struct pmem_stats *st);
+/*
+ * The current process asked for bytes of memory (what: "mapping", "shared
+ * memory") and was refused: when the partition has less than that free, a
+ * console line, once per process, says so.
+ */
+void pmem_say_refused(const char *what, uint64_t bytes);
 /* One node's memory: pages its allocator manages (in use or free), and free. */
 void pmem_node_stats(uint32_t node, uint64_t *managed_bytes, uint64_t *free_bytes);
 /* Bit n: node n has memory in the partition (Linux's N_MEMORY). */

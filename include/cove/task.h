@@ -153,6 +153,7 @@ struct process {
 	bool cwd_on_host;		/* relative paths are the host's (cove/hostfile.h) */
 	bool proxy;			/* its host job serves offloaded calls (cove/offload.h) */
 	bool proxy_forked;		/* host_job is a proxy fork made for it: ends with it */
+	bool mem_refused_said;		/* mm/pmem_refused.c said so once; set by exchange */
 	char host_cwd[HOSTFILE_PATH_MAX];	/* that host directory; "" if the host did not say */
 	struct task *threads;
 	uint32_t nr_live;		/* threads not yet exited */

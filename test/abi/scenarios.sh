@@ -381,6 +381,10 @@ scenario_abi_shm() {
 	expect_no_log "KERNEL"
 	expect_no_log "is not implemented in Cove"
 	expect_no_log "is served by a job's host proxy"
+	# The segment beyond memory is refused, and the console says why, once a process.
+	[ "$(tr -d '\r' < "$LOG" | grep -cE "^warning: mem: pid [0-9]+ \(shmtest\): shared memory \
+of 1073741824 KiB refused: the partition has [0-9]+ KiB free of [0-9]+ KiB$")" = 2 ] ||
+		fail "no single console line per job for the segment beyond memory"
 }
 
 # busybox sh scripts (pipelines, $(...), && ||, redirections, & wait,
