@@ -192,11 +192,16 @@ run_scenarios() {
 	done
 }
 
+# The debug configuration's kernel, $BUILD/debug/cove.elf (-Og, extra
+# checks), its make output to $1; also for scenarios that boot it.
+build_debug() {
+	make --no-print-directory -s BUILD="$BUILD/debug" \
+		CONFIGS="configs/defconfig configs/debug.config" "$BUILD/debug/cove.elf" >"$1" 2>&1
+}
+
 run_boot() {
-	# The debug configuration must build too (-Og, extra checks).
-	if make --no-print-directory -s BUILD="$BUILD/debug" \
-		CONFIGS="configs/defconfig configs/debug.config" "$BUILD/debug/cove.elf" \
-		>"$results/build-debug.log" 2>&1; then
+	# The debug configuration must build too.
+	if build_debug "$results/build-debug.log"; then
 		record pass build.debug_config
 	else
 		record fail build.debug_config "$(grep -m 3 -E 'error|Error' "$results/build-debug.log")"

@@ -624,9 +624,7 @@ scenario_abi_vdso() {
 # the allocator after every free: it runs the threads jobs (threads, their
 # exits beside sleeping and system-calling siblings, 30 forks each).
 scenario_abi_debug_jobs() {
-	make --no-print-directory -s BUILD="$BUILD/debug" \
-		CONFIGS="configs/defconfig configs/debug.config" "$BUILD/debug/cove.elf" \
-		>>"$LOG.build" 2>&1 || { fail "the debug build failed (see $LOG.build)"; return; }
+	build_debug "$LOG.build" || { fail "the debug build failed (see $LOG.build)"; return; }
 	boot --elf "$BUILD/debug/cove.elf" --smp 4 --mem 512M --initrd "$INITRD" \
 		--cmdline "jobs=/tests/threads.jobs" --timeout 150
 	expect_status 0
