@@ -612,10 +612,11 @@ back_median() {
 # A hundred create -> run -> destroy cycles, and before every ninth one a
 # cycle whose job injects a fault (each kind once, guarded): after every
 # cycle each CPU is online again and the free memory is back (memfree,
-# Linux's per-CPU free lists counted). Tolerances: 4 MiB against the
+# Linux's per-CPU free lists counted). Tolerances: 16 MiB against the
 # baseline for each cycle, and 1 MiB between the medians of cycles 6-50 and
-# 51-100, so a leak of 24 KiB a cycle or more shows. Readings stay within
-# 1.2 MiB of each other here; the medians differed by 100-140 KiB.
+# 51-100, so a leak of 24 KiB a cycle or more shows. Readings mostly stay
+# within 1.5 MiB of each other, but one run in four here dipped 7.5 MiB for
+# two cycles and came back; the medians differed by 100-140 KiB.
 scenario_cli_hundred_cycles() {
 	cokernel_vm --timeout 1500 "${CLI_ADDS[@]}" -- '
 echo 1000 > /sys/module/cove/parameters/hang_ms
@@ -654,7 +655,7 @@ done
 	expect_log "FAULT hang 1 hung"
 	local bad drift
 	bad=$(grep -a '^BACK memfree' "$LOG" | tr -d '\r' |
-	      awk '{ if ($4 < $3 - 4096 || $6 != $7) n++ } END { print n + 0 }')
+	      awk '{ if ($4 < $3 - 16384 || $6 != $7) n++ } END { print n + 0 }')
 	[ "$(grep -ac '^BACK memfree' "$LOG")" = 100 ] || fail "expected 100 BACK lines"
 	[ "$bad" = 0 ] || fail "$bad cycles did not give every core and byte back"
 	local early late
