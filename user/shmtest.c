@@ -8,8 +8,11 @@
  * by parent and child after fork (a private mapping beside it is not);
  * memfd_create; SysV shmget/shmat/shmdt/shmctl; process_vm_readv/writev
  * between parent and child; a robust process-shared mutex whose holder
- * dies (EOWNERDEAD for the next locker, waiting or not); and a segment
- * larger than the machine's memory, refused cleanly.
+ * dies (EOWNERDEAD for the next locker, waiting or not); a segment
+ * larger than the machine's memory, refused cleanly; names in /dev/shm
+ * (link, rename, renameat2's flags, EXDEV to another file system); and a
+ * named semaphore (sem_open links its file in) that forked children open
+ * by name and post.
  *
  * Prints only what Linux prints the same: one line per check ("shmtest:
  * NAME ok"), then "shmtest: ok N checks"; the first failure prints
@@ -21,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -567,6 +571,109 @@ static void check_grow_after_mmap(void)
 	pass("grow_after_mmap");
 }
 
+static ino_t ino_of(const char *path)
+{
+	struct stat st;
+
+	CHECK(!stat(path, &st), "stat %s: %s", path, strerror(errno));
+	return st.st_ino;
+}
+
+static void read_back(const char *path, const char *want)
+{
+	char buf[16] = "";
+	int fd = open(path, O_RDONLY);
+
+	CHECK(fd >= 0, "open %s: %s", path, strerror(errno));
+	CHECK(read(fd, buf, sizeof(buf) - 1) >= 0 && !strcmp(buf, want),
+	      "%s holds '%s', not '%s'", path, buf, want);
+	close(fd);
+}
+
+/* Names in /dev/shm: link, rename, renameat2's flags, EXDEV to another file system. */
+static void check_names(void)
+{
+	const char *a = "/dev/shm/shmtest-a", *b = "/dev/shm/shmtest-b";
+	const char *c = "/dev/shm/shmtest-c", *d = "/dev/shm/shmtest-d";
+	struct stat st;
+	struct dirent *de;
+	DIR *dir;
+	int fd = open(a, O_RDWR | O_CREAT | O_EXCL, 0600), n = 0;
+
+	CHECK(fd >= 0 && write(fd, "abc", 3) == 3, "make %s: %s", a, strerror(errno));
+	CHECK(!link(a, b), "link %s %s: %s", a, b, strerror(errno));
+	CHECK(!fstat(fd, &st) && st.st_nlink == 2 && ino_of(b) == st.st_ino,
+	      "after link: %lu links, inodes %lu and %lu", (unsigned long)st.st_nlink,
+	      (unsigned long)st.st_ino, (unsigned long)ino_of(b));
+	CHECK(link(a, b) && errno == EEXIST, "link onto a name that exists: %s", strerror(errno));
+	CHECK(link("/dev/shm/shmtest-none", c) && errno == ENOENT, "link of nothing: %s",
+	      strerror(errno));
+	CHECK(!rename(b, c) && stat(b, &st) && errno == ENOENT && ino_of(c) == ino_of(a),
+	      "rename %s %s", b, c);
+	/* A rename onto a file takes its name; its old bytes go. */
+	int fd2 = open(d, O_RDWR | O_CREAT | O_EXCL, 0600);
+
+	CHECK(fd2 >= 0 && write(fd2, "xyz", 3) == 3, "make %s: %s", d, strerror(errno));
+	close(fd2);
+	CHECK(syscall(SYS_renameat2, AT_FDCWD, c, AT_FDCWD, d, 1 /* NOREPLACE */) &&
+	      errno == EEXIST, "renameat2 RENAME_NOREPLACE onto a file: %s", strerror(errno));
+	CHECK(!syscall(SYS_renameat2, AT_FDCWD, c, AT_FDCWD, d, 2 /* EXCHANGE */),
+	      "renameat2 RENAME_EXCHANGE: %s", strerror(errno));
+	read_back(c, "xyz");
+	read_back(d, "abc");
+	CHECK(!rename(d, c) && stat(d, &st) && errno == ENOENT, "rename onto a file: %s",
+	      strerror(errno));
+	read_back(c, "abc");
+	CHECK(!fstat(fd, &st) && st.st_nlink == 2, "%lu links after the renames, not 2",
+	      (unsigned long)st.st_nlink);
+	CHECK(!rename(a, c) && ino_of(a) == ino_of(c), "rename between two names of one file");
+	/* Another file system: /tmp is not /dev/shm's, for Linux and for Cove. */
+	CHECK(rename(a, "/tmp/shmtest-moved") && errno == EXDEV, "rename to /tmp: %s",
+	      strerror(errno));
+	CHECK(link(a, "/tmp/shmtest-moved") && errno == EXDEV, "link to /tmp: %s",
+	      strerror(errno));
+	CHECK(!unlink(a) && !fstat(fd, &st) && st.st_nlink == 1, "unlink of one name");
+	CHECK(!unlink(c) && !fstat(fd, &st) && st.st_nlink == 0, "unlink of the last name");
+	close(fd);
+	dir = opendir("/dev/shm");
+	CHECK(dir, "opendir /dev/shm: %s", strerror(errno));
+	while ((de = readdir(dir)))
+		n += !strncmp(de->d_name, "shmtest-", 8);
+	closedir(dir);
+	CHECK(!n, "%d shmtest- names left in /dev/shm", n);
+	pass("names");
+}
+
+/* A named semaphore: children open it by name and post it; unlinked, it is gone. */
+static void check_sem_open(void)
+{
+	const char *name = "/shmtest-sem";
+	sem_t *s = sem_open(name, O_CREAT | O_EXCL, 0600, 0);
+	int status;
+
+	CHECK(s != SEM_FAILED, "sem_open O_CREAT: %s", strerror(errno));
+	for (int i = 0; i < WORKERS; i++) {
+		pid_t pid = fork();
+
+		CHECK(pid >= 0, "fork: %s", strerror(errno));
+		if (pid == 0) {
+			sem_t *mine = sem_open(name, 0);
+
+			_exit(mine == SEM_FAILED || sem_post(mine) ? 1 : 0);
+		}
+	}
+	for (int i = 0; i < WORKERS; i++)
+		CHECK(!sem_wait(s), "sem_wait: %s", strerror(errno));
+	while (wait(&status) > 0)
+		CHECK(WIFEXITED(status) && !WEXITSTATUS(status), "a child could not post");
+	CHECK(sem_trywait(s) && errno == EAGAIN, "the semaphore has more than was posted");
+	CHECK(!sem_unlink(name), "sem_unlink: %s", strerror(errno));
+	CHECK(sem_open(name, 0) == SEM_FAILED && errno == ENOENT,
+	      "an unlinked semaphore opens: %s", strerror(errno));
+	sem_close(s);
+	pass("sem_open");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -577,6 +684,7 @@ int main(int argc, char **argv)
 		{ "memfd", check_memfd }, { "sysv", check_sysv },
 		{ "procvm", check_process_vm }, { "robust", check_robust },
 		{ "toobig", check_too_big }, { "grow", check_grow_after_mmap },
+		{ "names", check_names }, { "sem", check_sem_open },
 	};
 
 	/* shmtest [NAME]: one check alone, for debugging. */

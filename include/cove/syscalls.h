@@ -36,5 +36,7 @@ int64_t sys_dup3(SYSCALL_ARGS);
 int64_t sys_chdir(SYSCALL_ARGS);
 int64_t sys_fchdir(SYSCALL_ARGS);
 int64_t sys_getcwd(SYSCALL_ARGS);
+/* linkat (link) or renameat2 with linkat's arguments, of the enclave's files. */
+int64_t sys_two_names(bool link, SYSCALL_ARGS);
 
 #endif /* COVE_SYSCALLS_H */

@@ -140,7 +140,17 @@ struct vfs_fs_ops {
 	int (*rmdir)(const struct vfs_path *vp);
 	int (*truncate)(const struct vfs_path *vp, uint64_t size);
 	int (*chmod)(const struct vfs_path *vp, uint32_t perm);
+	/*
+	 * Names within this file system only (vfs says EXDEV across two);
+	 * NULL: it cannot (EPERM).
+	 */
+	int (*link)(const struct vfs_path *from, const struct vfs_path *to);
+	int (*rename)(const struct vfs_path *from, const struct vfs_path *to, uint32_t flags);
 };
+
+/* renameat2's flags, as Linux numbers them. */
+#define VFS_RENAME_NOREPLACE 1u
+#define VFS_RENAME_EXCHANGE 2u
 
 /* Open files, whatever their back end. pos is the caller's offset, advanced. */
 int64_t vfs_read(struct file *f, void *buf, size_t len, uint64_t *pos);
@@ -172,6 +182,13 @@ int vfs_statat(int dirfd, const char *path, bool follow, struct vfs_stat *st);
 int64_t vfs_readlinkat(int dirfd, const char *path, char *buf, size_t len);
 int vfs_mkdirat(int dirfd, const char *path, uint32_t mode);
 int vfs_unlinkat(int dirfd, const char *path, bool dir);
+/*
+ * link(2) and renameat2(2) (flags VFS_RENAME_*) of the enclave's own
+ * files: both names in one file system, or -EXDEV.
+ */
+int vfs_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
+int vfs_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+		 uint32_t flags);
 int vfs_truncate(const char *path, uint64_t size);
 int vfs_chmod(const char *path, uint32_t perm);
 int vfs_chdir(const char *path);

@@ -12,9 +12,11 @@
  * The directory itself also exists, empty, in the enclave's tree, which is
  * where a process standing in it has its cwd.
  *
- * Not done: subdirectories (mkdir says EPERM), rename and links (served
- * elsewhere: sem_open, which links a temporary file in, does not work yet),
- * file sealing.
+ * A file may have several names (link), each an entry of the directory;
+ * rename moves an entry. glibc's and musl's sem_open make a semaphore so:
+ * a temporary file, filled, then linked in under its name.
+ *
+ * Not done: subdirectories (mkdir says EPERM), file sealing.
  */
 #include <cove/errno.h>
 #include <cove/file.h>
@@ -31,24 +33,32 @@
 #define SHMFS_TOP_LEN 8
 
 struct shmfs_node {
-	struct shmfs_node *next;	/* the directory, while it has its name */
 	struct shmem *shm;		/* the bytes; the node holds a reference */
 	uint64_t ino;
-	uint64_t pos;			/* its place in the directory (readdir) */
 	uint64_t mtime;
-	uint32_t refs;			/* its name and its open files */
+	uint32_t refs;			/* its names and its open files */
+	uint32_t nlink;			/* its names */
 	uint32_t mode;			/* permission bits */
-	bool linked;			/* has its name in the directory */
 	bool memfd;			/* made by memfd_create: "memfd:" + name */
+	/* Its last name, for /proc/self/fd once it has none ("(deleted)"). */
+	char name[VFS_NAME_MAX + 1];
+};
+
+/* A name in the directory: each holds a reference to its file. */
+struct shmfs_entry {
+	struct shmfs_entry *next;
+	struct shmfs_node *node;
+	uint64_t pos;			/* its place in the directory (readdir) */
 	char name[VFS_NAME_MAX + 1];
 };
 
 /*
- * The directory: its files in creation order, and the counters for new
- * inode numbers and positions. All node fields but shm's contents are
- * under shmfs_lock; a node's bytes have the object's own lock.
+ * The directory: its entries in the order they were made, and the
+ * counters for new inode numbers and positions. All node and entry fields
+ * but shm's contents are under shmfs_lock; a node's bytes have the
+ * object's own lock.
  */
-static struct shmfs_node *shmfs_files;
+static struct shmfs_entry *shmfs_entries;
 static uint64_t shmfs_next_ino = 2;	/* 1 is the directory */
 static uint64_t shmfs_next_pos = 2;	/* after "." and ".." */
 static spinlock_t shmfs_lock = SPINLOCK_INIT;
@@ -134,27 +144,58 @@ static int shmfs_split(const char *path, char name[VFS_NAME_MAX + 1], bool *dir_
 	return 0;
 }
 
-/* The linked file called name, or NULL. Under the lock. */
-static struct shmfs_node *shmfs_find(const char *name)
+/* Where the entry called name is linked, or where a new one would go (*pp NULL). */
+static struct shmfs_entry **shmfs_slot(const char *name)
 {
-	for (struct shmfs_node *n = shmfs_files; n; n = n->next) {
-		if (!strcmp(n->name, name))
-			return n;
-	}
-	return NULL;
+	struct shmfs_entry **pp = &shmfs_entries;
+
+	while (*pp && strcmp((*pp)->name, name))
+		pp = &(*pp)->next;
+	return pp;
 }
 
-static void shmfs_link_locked(struct shmfs_node *n)
+/* The file called name, or NULL. Under the lock. */
+static struct shmfs_node *shmfs_find(const char *name)
 {
-	struct shmfs_node **pp = &shmfs_files;
+	struct shmfs_entry *e = *shmfs_slot(name);
 
-	while (*pp)
-		pp = &(*pp)->next;
-	n->next = NULL;
-	*pp = n;
-	n->linked = true;
-	n->pos = shmfs_next_pos++;
+	return e ? e->node : NULL;
+}
+
+/* Give n the name of e (its own memory), last in the directory. Under the lock. */
+static void shmfs_link_locked(struct shmfs_node *n, struct shmfs_entry *e)
+{
+	struct shmfs_entry **pp = shmfs_slot(e->name);
+
+	e->next = NULL;
+	e->node = n;
+	e->pos = shmfs_next_pos++;
+	*pp = e;
+	memcpy(n->name, e->name, sizeof(n->name));
+	n->nlink++;
 	n->refs++;
+}
+
+/* Take the entry at *pp out of the directory; its file is the caller's to put. */
+static struct shmfs_node *shmfs_unlink_locked(struct shmfs_entry **pp)
+{
+	struct shmfs_entry *e = *pp;
+	struct shmfs_node *n = e->node;
+
+	*pp = e->next;
+	/* Its name in /proc/self/fd: another of its names, or this one, deleted. */
+	if (--n->nlink && !strcmp(n->name, e->name)) {
+		for (struct shmfs_entry *o = shmfs_entries; o; o = o->next) {
+			if (o->node == n) {
+				memcpy(n->name, o->name, sizeof(n->name));
+				break;
+			}
+		}
+	} else if (!n->nlink) {
+		memcpy(n->name, e->name, sizeof(n->name));
+	}
+	kfree(e);
+	return n;
 }
 
 /*
@@ -212,6 +253,7 @@ static int shmfs_create(const char *path, uint32_t flags, uint32_t mode, struct 
 {
 	char name[VFS_NAME_MAX + 1];
 	struct shmfs_node *n, *old;
+	struct shmfs_entry *e;
 	unsigned long irq;
 	bool dir_slash;
 	int rc = shmfs_split(path, name, &dir_slash);
@@ -221,8 +263,14 @@ static int shmfs_create(const char *path, uint32_t flags, uint32_t mode, struct 
 	if (dir_slash)
 		return -EISDIR;
 	n = shmfs_node_new(name, mode & ~0022, false);
-	if (!n)
+	e = kzalloc(sizeof(*e));
+	if (!n || !e) {
+		kfree(e);
+		if (n)
+			shmfs_node_put(n);
 		return -ENOMEM;
+	}
+	memcpy(e->name, name, sizeof(e->name));
 	irq = spin_lock_irqsave(&shmfs_lock);
 	/* Made meanwhile by another process: open that one, as Linux would. */
 	old = shmfs_find(name);
@@ -231,9 +279,11 @@ static int shmfs_create(const char *path, uint32_t flags, uint32_t mode, struct 
 	} else if (old) {
 		old->refs++;
 	} else {
-		shmfs_link_locked(n);
+		shmfs_link_locked(n, e);
+		e = NULL;
 	}
 	spin_unlock_irqrestore(&shmfs_lock, irq);
+	kfree(e);
 	if (old || rc) {
 		shmfs_node_put(n);
 		if (rc)
@@ -286,7 +336,7 @@ static void shmfs_fill_stat(const struct shmfs_node *n, struct vfs_stat *st)
 	}
 	st->ino = n->ino;
 	st->mode = S_IFREG | n->mode;
-	st->nlink = n->linked ? 1 : 0;
+	st->nlink = n->nlink;
 	st->size = shmem_size(n->shm);
 	st->blocks = shmem_resident(n->shm) / 512;
 	st->mtime = n->mtime;
@@ -346,7 +396,7 @@ static int shmfs_mkdir(const struct vfs_path *vp, uint32_t mode)
 static int shmfs_unlink(const struct vfs_path *vp)
 {
 	char name[VFS_NAME_MAX + 1];
-	struct shmfs_node **pp, *n = NULL;
+	struct shmfs_entry **pp;
 	struct shmem *drop = NULL;
 	unsigned long irq;
 	bool dir_slash;
@@ -357,22 +407,116 @@ static int shmfs_unlink(const struct vfs_path *vp)
 	if (!name[0])
 		return -EISDIR;
 	irq = spin_lock_irqsave(&shmfs_lock);
-	for (pp = &shmfs_files; *pp; pp = &(*pp)->next) {
-		if (!strcmp((*pp)->name, name)) {
-			n = *pp;
-			break;
-		}
-	}
-	if (n && dir_slash) {
+	pp = shmfs_slot(name);
+	if (*pp && dir_slash)
 		rc = -ENOTDIR;
-	} else if (n) {
-		*pp = n->next;
-		n->linked = false;
-		n->next = NULL;
-		/* Open files and mappings keep the bytes; the name goes now. */
-		shmfs_node_put_locked(n, &drop);
-	} else {
+	else if (*pp)	/* open files and mappings keep the bytes; the name goes now */
+		shmfs_node_put_locked(shmfs_unlink_locked(pp), &drop);
+	else
 		rc = -ENOENT;
+	spin_unlock_irqrestore(&shmfs_lock, irq);
+	shmem_put(drop);
+	return rc;
+}
+
+/*
+ * The file names of a link or rename: both must be files of this directory
+ * (its own name is -EPERM for link, -EBUSY for rename, as Linux says of a
+ * mount point).
+ */
+static int shmfs_split_two(const char *from, const char *to, char old[VFS_NAME_MAX + 1],
+			   char new[VFS_NAME_MAX + 1], int dir_rc)
+{
+	bool slash_old, slash_new;
+	int rc = shmfs_split(from, old, &slash_old);
+
+	if (!rc)
+		rc = shmfs_split(to, new, &slash_new);
+	if (rc)
+		return rc == -ENOTDIR ? -ENOENT : rc;
+	if (!old[0] || !new[0])
+		return dir_rc;
+	return slash_old || slash_new ? -ENOTDIR : 0;
+}
+
+/* link(2): another name for the file from. */
+static int shmfs_link(const struct vfs_path *from, const struct vfs_path *to)
+{
+	char old[VFS_NAME_MAX + 1], new[VFS_NAME_MAX + 1];
+	struct shmfs_entry *e;
+	struct shmfs_node *n;
+	unsigned long irq;
+	int rc = shmfs_split_two(from->path, to->path, old, new, -EPERM);
+
+	if (rc)
+		return rc;
+	e = kzalloc(sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	memcpy(e->name, new, sizeof(e->name));
+	irq = spin_lock_irqsave(&shmfs_lock);
+	n = shmfs_find(old);
+	if (!n) {
+		rc = -ENOENT;
+	} else if (shmfs_find(new)) {
+		rc = -EEXIST;
+	} else {
+		shmfs_link_locked(n, e);
+		n->mtime = shmfs_now();
+		e = NULL;
+	}
+	spin_unlock_irqrestore(&shmfs_lock, irq);
+	kfree(e);
+	return rc;
+}
+
+/*
+ * rename(2) and renameat2's RENAME_NOREPLACE and RENAME_EXCHANGE: the
+ * entry from takes the name to, and a file called so loses that name
+ * (its bytes stay with whoever has it open or mapped).
+ */
+static int shmfs_rename(const struct vfs_path *from, const struct vfs_path *to, uint32_t flags)
+{
+	char old[VFS_NAME_MAX + 1], new[VFS_NAME_MAX + 1];
+	struct shmfs_entry **po, **pn, *moved;
+	struct shmfs_node *gone = NULL;
+	struct shmem *drop = NULL;
+	unsigned long irq;
+	int rc = shmfs_split_two(from->path, to->path, old, new, -EBUSY);
+
+	if (rc)
+		return rc;
+	irq = spin_lock_irqsave(&shmfs_lock);
+	po = shmfs_slot(old);
+	pn = shmfs_slot(new);
+	if (!*po) {
+		rc = -ENOENT;
+	} else if (*pn && (flags & VFS_RENAME_NOREPLACE)) {
+		rc = -EEXIST;
+	} else if (flags & VFS_RENAME_EXCHANGE) {
+		struct shmfs_node *n = (*po)->node;
+
+		if (!*pn) {
+			rc = -ENOENT;
+		} else {
+			(*po)->node = (*pn)->node;
+			(*pn)->node = n;
+		}
+	} else if (*pn && (*pn)->node == (*po)->node) {
+		/* Two names of one file: Linux does nothing, and says 0. */
+	} else {
+		if (*pn)
+			gone = shmfs_unlink_locked(pn);
+		/* The entry moves to the end with its new name, as a new one would. */
+		po = shmfs_slot(old);
+		moved = *po;
+		*po = moved->next;
+		memcpy(moved->name, new, sizeof(moved->name));
+		moved->node->nlink--;
+		moved->node->refs--;	/* shmfs_link_locked takes them again */
+		shmfs_link_locked(moved->node, moved);
+		if (gone)
+			shmfs_node_put_locked(gone, &drop);
 	}
 	spin_unlock_irqrestore(&shmfs_lock, irq);
 	shmem_put(drop);
@@ -426,6 +570,8 @@ const struct vfs_fs_ops shmfs_fs_ops = {
 	.mkdir = shmfs_mkdir,
 	.unlink = shmfs_unlink,
 	.rmdir = shmfs_rmdir,
+	.link = shmfs_link,
+	.rename = shmfs_rename,
 	.truncate = shmfs_truncate,
 	.chmod = shmfs_chmod,
 };
@@ -487,7 +633,7 @@ static int64_t shmfs_file_path(struct file *f, char *buf, size_t len)
 	if (n->memfd)
 		w = ksnprintf(buf, len, "/memfd:%s (deleted)", n->name);
 	else
-		w = ksnprintf(buf, len, SHMFS_TOP "/%s%s", n->name, n->linked ? "" : " (deleted)");
+		w = ksnprintf(buf, len, SHMFS_TOP "/%s%s", n->name, n->nlink ? "" : " (deleted)");
 	spin_unlock_irqrestore(&shmfs_lock, irq);
 	return w < 0 ? -ERANGE : (int64_t)MIN((size_t)w, len ? len - 1 : 0);
 }
@@ -541,13 +687,13 @@ static int shmfs_dir_readdir(struct file *f, uint64_t *pos, struct vfs_dirent *d
 		return 0;
 	}
 	irq = spin_lock_irqsave(&shmfs_lock);
-	for (struct shmfs_node *n = shmfs_files; n; n = n->next) {
-		if (n->pos < *pos)
+	for (struct shmfs_entry *e = shmfs_entries; e; e = e->next) {
+		if (e->pos < *pos)
 			continue;
-		de->ino = n->ino;
+		de->ino = e->node->ino;
 		de->mode = S_IFREG;
-		memcpy(de->name, n->name, strlen(n->name) + 1);
-		*pos = n->pos + 1;
+		memcpy(de->name, e->name, strlen(e->name) + 1);
+		*pos = e->pos + 1;
 		rc = 0;
 		break;
 	}

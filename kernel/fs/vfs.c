@@ -270,6 +270,59 @@ int vfs_unlinkat(int dirfd, const char *path, bool dir)
 	return rc;
 }
 
+/* Both names looked up, in one file system: which, or NULL and *rc. */
+static const struct vfs_fs_ops *vfs_lookup_two(struct vfs_lookup *a, int adir, const char *apath,
+					       struct vfs_lookup *b, int bdir, const char *bpath,
+					       int *rc)
+{
+	int brc;
+
+	/* b is looked up even when a fails, so that both are done alike. */
+	*rc = vfs_lookup_init(a, adir, apath);
+	brc = vfs_lookup_init(b, bdir, bpath);
+	if (!*rc)
+		*rc = brc;
+	if (*rc)
+		return NULL;
+	if (vfs_name_fs(a) != vfs_name_fs(b)) {
+		*rc = -EXDEV;
+		return NULL;
+	}
+	return vfs_name_fs(a);
+}
+
+int vfs_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)
+{
+	struct vfs_lookup a, b;
+	int rc;
+	const struct vfs_fs_ops *fs = vfs_lookup_two(&a, olddirfd, oldpath, &b, newdirfd,
+						     newpath, &rc);
+
+	if (fs)
+		rc = fs->link ? fs->link(&a.vp, &b.vp) : -EPERM;
+	vfs_lookup_done(&b);
+	vfs_lookup_done(&a);
+	return rc;
+}
+
+int vfs_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+		 uint32_t flags)
+{
+	struct vfs_lookup a, b;
+	int rc;
+	const struct vfs_fs_ops *fs;
+
+	if (flags & ~(VFS_RENAME_NOREPLACE | VFS_RENAME_EXCHANGE) ||
+	    (flags & VFS_RENAME_NOREPLACE && flags & VFS_RENAME_EXCHANGE))
+		return -EINVAL;
+	fs = vfs_lookup_two(&a, olddirfd, oldpath, &b, newdirfd, newpath, &rc);
+	if (fs)
+		rc = fs->rename ? fs->rename(&a.vp, &b.vp, flags) : -EPERM;
+	vfs_lookup_done(&b);
+	vfs_lookup_done(&a);
+	return rc;
+}
+
 int vfs_truncate(const char *path, uint64_t size)
 {
 	struct vfs_lookup lk;

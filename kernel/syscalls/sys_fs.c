@@ -442,6 +442,32 @@ int64_t sys_rmdir(SYSCALL_ARGS)
 	return fs_name_call(AT_FDCWD, a0, false, true, 0);
 }
 
+#define AT_SYMLINK_FOLLOW 0x400
+
+/*
+ * Two names of the enclave's own files (sys_routed.c sends the host's
+ * away): linkat(olddirfd, old, newdirfd, new, flags) when link, else
+ * renameat2(olddirfd, old, newdirfd, new, flags).
+ */
+int64_t sys_two_names(bool link, SYSCALL_ARGS)
+{
+	int64_t rc = 0;
+	char *from, *to = NULL;
+
+	/* No symbolic links in the enclave's trees: following changes nothing. */
+	if (link && (a4 & ~(uint64_t)AT_SYMLINK_FOLLOW))
+		return -EINVAL;
+	from = fs_user_path(a1, &rc);
+	if (from)
+		to = fs_user_path(a3, &rc);
+	if (to)
+		rc = link ? vfs_linkat((int)a0, from, (int)a2, to)
+			  : vfs_renameat((int)a0, from, (int)a2, to, (uint32_t)a4);
+	kfree(to);
+	kfree(from);
+	return rc;
+}
+
 int64_t sys_umask(SYSCALL_ARGS)
 {
 	return 0022;

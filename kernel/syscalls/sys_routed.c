@@ -73,6 +73,50 @@ int64_t sys_fchdir_routed(SYSCALL_ARGS)
 	return rc;
 }
 
+/*
+ * link and rename in all their forms, as linkat's or renameat2's five
+ * arguments: both names the host's go to the host (as those two calls),
+ * both the enclave's (its /dev/shm, or any in bare mode) stay here, and
+ * one of each is two file systems, EXDEV.
+ */
+static int64_t two_names_routed(bool link, SYSCALL_ARGS)
+{
+	bool from_host = offload_path_is_host((int)a0, a1);
+	bool to_host = offload_path_is_host((int)a2, a3);
+
+	if (from_host != to_host)
+		return -EXDEV;
+	if (from_host)
+		return offload_syscall_regs(link ? __NR_linkat : __NR_renameat2, a0, a1, a2, a3,
+					    a4, 0);
+	return sys_two_names(link, a0, a1, a2, a3, a4, 0);
+}
+
+int64_t sys_link_routed(SYSCALL_ARGS)
+{
+	return two_names_routed(true, AT_FDCWD, a0, AT_FDCWD, a1, 0, 0);
+}
+
+int64_t sys_linkat_routed(SYSCALL_ARGS)
+{
+	return two_names_routed(true, a0, a1, a2, a3, a4, a5);
+}
+
+int64_t sys_rename_routed(SYSCALL_ARGS)
+{
+	return two_names_routed(false, AT_FDCWD, a0, AT_FDCWD, a1, 0, 0);
+}
+
+int64_t sys_renameat_routed(SYSCALL_ARGS)
+{
+	return two_names_routed(false, a0, a1, a2, a3, 0, 0);
+}
+
+int64_t sys_renameat2_routed(SYSCALL_ARGS)
+{
+	return two_names_routed(false, a0, a1, a2, a3, a4, a5);
+}
+
 #define CLOSE_RANGE_UNSHARE (1U << 1)
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 

@@ -374,7 +374,7 @@ scenario_abi_shm() {
 		want="$("$BUILD/user/$bin" 2>&1)"
 		got="$(job_output $n)"
 		[ "$want" = "$got" ] || fail "shmtest job $n ($bin) differs from the host: got '$got' want '$want'"
-		job_output $n | grep -qx "shmtest: ok 11 checks" || fail "shmtest job $n did not pass"
+		job_output $n | grep -qx "shmtest: ok 13 checks" || fail "shmtest job $n did not pass"
 		expect_job_end $n "exited with status 0"
 	done
 	expect_log "cove: all jobs done: 2 run, 0 failed"

@@ -1713,30 +1713,44 @@ for f in sorted({m.__file__ for m in list(sys.modules.values()) if getattr(m, "_
 	print("--add"); print(f + ":" + f)' "$1"
 }
 
-# Python's subprocess in a job, as an ordinary user: run, Popen with
-# communicate through pipes, shell=True pipelines, os.system, a missing
-# program, check_output and a timeout that kills its child, each line
-# compared with the same interpreter running the same script on Linux.
+# Python in a job, as an ordinary user, each script's lines compared with
+# the same interpreter running it on Linux. subproc.py: subprocess's run,
+# Popen with communicate through pipes, shell=True pipelines, os.system, a
+# missing program, check_output and a timeout that kills its child.
+# pywork.py: threads and a thread pool, signal handlers and an itimer,
+# private and read-only mmap of a file, fork with poll on a pipe, and
+# multiprocessing with fork: Pool, Queue, ProcessPoolExecutor (their locks
+# are named semaphores: sem_open links a file into /dev/shm).
 scenario_apps_python_subprocess() {
 	local adds=()
-	mapfile -t adds < <(python_adds test/cokernel/subproc.py)
+	mapfile -t adds < <({ python_adds test/cokernel/subproc.py
+			      python_adds test/cokernel/pywork.py; } |
+		awk 'NR % 2 == 1 { opt = $0; next } !seen[$0]++ { print opt; print }')
 	cokernel_vm --timeout 600 "${CLI_ADDS[@]}" "${adds[@]}" \
-		--add "test/cokernel/subproc.py:/data/subproc.py" -- '
+		--add "test/cokernel/subproc.py:/data/subproc.py" \
+		--add "test/cokernel/pywork.py:/data/pywork.py" -- '
 echo "hpc:x:1000:1000::/tmp:/bin/sh" >> /etc/passwd; echo "hpc:x:1000:" >> /etc/group
 chmod 1777 /tmp
+mkdir -p /dev/shm && mount -t tmpfs -o mode=1777 shm /dev/shm
 id=$(cove create --cpus 2-3 --mem 512M --owner hpc --image /data/cove.elf); echo "CREATED $id"
-su hpc -s /bin/sh -c "cd /tmp; /usr/bin/python3.11 -S /data/subproc.py > host.out 2>&1; echo RC host \$?;
-	cove run 1 --heap 64M -- /usr/bin/python3.11 -S /data/subproc.py > job.out 2>&1 < /dev/null;
-	echo RC job \$?; sed \"s/^/JOB /\" job.out; cmp host.out job.out && echo SAME"
+for s in subproc pywork; do
+	su hpc -s /bin/sh -c "cd /tmp; /usr/bin/python3.11 -S /data/$s.py > host.$s 2>&1; echo RC host $s \$?;
+		cove run 1 --heap 64M -- /usr/bin/python3.11 -S /data/$s.py > job.$s 2>&1 < /dev/null;
+		echo RC job $s \$?; sed \"s/^/JOB $s /\" job.$s; cmp host.$s job.$s && echo SAME $s"
+done
 cove destroy $id; echo "RC destroy $?"
 check_back
 '
 	expect_status 0
-	expect_log "RC host 0"
-	expect_log "RC job 0"
-	expect_log "JOB communicate 200000 0"
-	expect_log "JOB timeout expired"
-	expect_log "SAME"
+	local s
+	for s in subproc pywork; do
+		expect_log "RC host $s 0"
+		expect_log "RC job $s 0"
+		expect_log "SAME $s"
+	done
+	expect_log "JOB subproc communicate 200000 0"
+	expect_log "JOB subproc timeout expired"
+	expect_log "JOB pywork pool 2646700"
 	expect_all_back
 }
 
@@ -2259,3 +2273,4 @@ check_back
 	expect_log "RC destroy 0"
 	expect_all_back
 }
+

@@ -109,11 +109,11 @@
 	ROUTED(79, getcwd, sys_getcwd_routed, ROUTE_SELF)	\
 	ROUTED(80, chdir, sys_chdir_routed, ROUTE_SELF)	\
 	ROUTED(81, fchdir, sys_fchdir_routed, ROUTE_SELF)	\
-	OFFLOAD(82, rename)						\
+	ROUTED(82, rename, sys_rename_routed, ROUTE_SELF)	\
 	ROUTED(83, mkdir, sys_mkdir, ROUTE_PATH(-1, 0))			\
 	ROUTED(84, rmdir, sys_rmdir, ROUTE_PATH(-1, 0))			\
 	ROUTED(85, creat, sys_creat, ROUTE_PATH(-1, 0))			\
-	OFFLOAD(86, link)						\
+	ROUTED(86, link, sys_link_routed, ROUTE_SELF)		\
 	ROUTED(87, unlink, sys_unlink, ROUTE_PATH(-1, 0))		\
 	OFFLOAD(88, symlink)						\
 	ROUTED(89, readlink, sys_readlink, ROUTE_PATH(-1, 0))		\
@@ -291,8 +291,8 @@
 	OFFLOAD(261, futimesat)						\
 	ROUTED(262, newfstatat, sys_newfstatat, ROUTE_PATH(0, 1))	\
 	ROUTED(263, unlinkat, sys_unlinkat, ROUTE_PATH(0, 1))		\
-	OFFLOAD(264, renameat)						\
-	OFFLOAD(265, linkat)						\
+	ROUTED(264, renameat, sys_renameat_routed, ROUTE_SELF)	\
+	ROUTED(265, linkat, sys_linkat_routed, ROUTE_SELF)	\
 	OFFLOAD(266, symlinkat)						\
 	ROUTED(267, readlinkat, sys_readlinkat, ROUTE_PATH(0, 1))	\
 	OFFLOAD(268, fchmodat)						\
@@ -343,7 +343,7 @@
 	MISSING(313, finit_module)					\
 	OFFLOAD(314, sched_setattr)					\
 	OFFLOAD(315, sched_getattr)					\
-	OFFLOAD(316, renameat2)						\
+	ROUTED(316, renameat2, sys_renameat2_routed, ROUTE_SELF)	\
 	MISSING(317, seccomp)						\
 	NATIVE(318, getrandom, sys_getrandom)				\
 	NATIVE(319, memfd_create, sys_memfd_create)			\
