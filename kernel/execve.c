@@ -313,6 +313,9 @@ static int64_t execve_do(int dirfd, uint64_t upath, uint64_t uargv, uint64_t uen
 		kfree(a);
 		return -EINTR;
 	}
+	/* The old memory's written shared mappings of host files (a vfork child has none). */
+	if (!p->vfork_parent)
+		offload_writeback(p->as, 0, UINT64_MAX);
 	/* The proxy's side: its close-on-exec descriptors, its view of the old memory. */
 	offload_exec(p);
 	old = p->as;

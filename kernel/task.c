@@ -470,6 +470,9 @@ static void process_finish(struct process *p)
 	spin_unlock_irqrestore(&p->lock, flags);
 	itimer_process_exit(p);
 	xemem_process_exit(p);	/* before the job hears of the end: the host lets go first */
+	/* Written shared mappings of host files reach them while the proxy is there. */
+	if (!p->vfork_parent && p->as)
+		offload_writeback(p->as, 0, UINT64_MAX);
 	if (files)
 		fdtable_put(files);
 	/*

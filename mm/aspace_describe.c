@@ -7,10 +7,12 @@
  * same offset in the file as in its first segment.
  */
 #include <cove/aspace.h>
+#include <cove/errno.h>
 #include <cove/kvsnprintf.h>
 #include <cove/spinlock.h>
 #include <cove/string.h>
 #include <cove/vm_file_name.h>
+#include "aspace_internal.h"
 
 void aspace_describe(struct aspace *as, uint64_t va, char *buf, size_t len)
 {
@@ -41,22 +43,31 @@ void aspace_describe(struct aspace *as, uint64_t va, char *buf, size_t len)
 	spin_unlock_irqrestore(&as->lock, flags);
 }
 
-void aspace_name(struct aspace *as, uint64_t va, const char *path, uint64_t off)
+int aspace_name(struct aspace *as, uint64_t va, const char *path, uint64_t off, bool writeback)
 {
 	struct vm_file_name *name = vm_file_name_create(path);
+	uint64_t end = va;
 	unsigned long flags;
 	struct vm_region *r;
 
 	if (!name)
-		return;	/* unnamed, as before: only /proc/self/maps is poorer */
+		return -ENOMEM;	/* unnamed, as before: only /proc/self/maps is poorer */
+	name->writeback = writeback;
 	flags = spin_lock_irqsave(&as->lock);
 	r = aspace_find(as, va);
 	if (r && r->start == va && !r->file) {
 		r->file = name;
 		r->file_off = off;
+		end = r->end;
 		name = NULL;
+		as->writeback_maps += writeback;
 	}
 	spin_unlock_irqrestore(&as->lock, flags);
-	if (name)
+	if (name) {
 		vm_file_name_put(name);
+		return -ENOMEM;
+	}
+	if (writeback)
+		aspace_writeback_clean(as, va, end);
+	return 0;
 }

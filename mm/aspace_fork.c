@@ -24,7 +24,9 @@
 #include <cove/pmem.h>
 #include <cove/shmem.h>
 #include <cove/string.h>
+#include <cove/vm_file_name.h>
 #include <arch/memlayout.h>
+#include "aspace_internal.h"
 
 /* The regions of src as they are now: copied out so no lock is held while copying. */
 static struct vm_region *aspace_snapshot(struct aspace *src, uint32_t *count)
@@ -52,10 +54,15 @@ static struct vm_region *aspace_snapshot(struct aspace *src, uint32_t *count)
 	return snap;
 }
 
-/* What a child's page holds: src's bytes inside [copy_start, copy_end), zeros elsewhere. */
+/*
+ * What a child's page holds: src's bytes inside [copy_start, copy_end),
+ * zeros elsewhere; every page's bytes with all (a write-back mapping, whose
+ * dirty bits count from the file's bytes, not from zeros).
+ */
 struct fork_fill {
 	struct aspace *src;
 	uint64_t copy_start, copy_end;
+	bool all;
 };
 
 /*
@@ -79,7 +86,11 @@ static bool fork_fill_page(void *ctx, uint64_t va, void *dst, uint64_t size)
 		if (va < ff->copy_start) {
 			chunk = MIN(chunk, ff->copy_start - va);
 		} else if (va < ff->copy_end) {
-			dirty = arch_aspace_dirty(&ff->src->arch, va, ASPACE_DIRTY_TEST, &pa, &psize);
+			if (ff->all)
+				dirty = arch_aspace_translate(&ff->src->arch, va, &pa, &psize) ? -1 : 1;
+			else
+				dirty = arch_aspace_dirty(&ff->src->arch, va, ASPACE_DIRTY_TEST, &pa,
+							  &psize);
 			/* Unmapped meanwhile by another thread: zeros, a page at a time. */
 			chunk = MIN(chunk, dirty < 0 ? PAGE_SIZE - (va & (PAGE_SIZE - 1)) :
 					   psize - (va & (psize - 1)));
@@ -201,10 +212,19 @@ struct aspace *aspace_clone(struct aspace *src, uint64_t sp, int *err)
 		 * into pages of its size or the fork fails, as madvise's
 		 * advice is kept.
 		 */
-		ff = (struct fork_fill){ src, x.copy_start, x.copy_end };
+		ff = (struct fork_fill){ src, x.copy_start, x.copy_end,
+					 r->file && r->file->writeback };
 		rc = aspace_map_filled(dst, x.map_start, x.map_end - x.map_start, r->prot,
 				       r->kind, r->file, r->file_off + (x.map_start - r->start),
 				       &r->pages, &fill);
+		/*
+		 * A write-back mapping is the child's to write back too, but only
+		 * what the child writes: what the parent wrote is the parent's.
+		 */
+		if (!rc && ff.all) {
+			dst->writeback_maps++;
+			aspace_writeback_clean(dst, x.map_start, x.map_end);
+		}
 		/*
 		 * The child keeps the region's mbind policy, and its copy goes where
 		 * the policy says; a copy that finds no room there stays where it

@@ -35,6 +35,11 @@ bool aspace_next_page(struct aspace *as, uint64_t *va, uint64_t end, phys_addr_t
  * replaced, once every CPU and the host's mirror can no longer use them.
  */
 void aspace_reclaim_tables(struct aspace *as);
+/*
+ * What write-back mappings in [va, end) wrote so far counts as unwritten
+ * (they hold what the file does): after they were read in, in a fork child.
+ */
+void aspace_writeback_clean(struct aspace *as, uint64_t va, uint64_t end);
 /* MAP_HUGETLB pages of size taken (n > 0) or given back (n < 0), for /proc/meminfo. */
 void aspace_hugetlb_account(uint64_t size, int64_t n);
 

@@ -15,6 +15,7 @@ struct vm_file_name *vm_file_name_create(const char *path)
 	if (!n)
 		return NULL;
 	n->refs = 1;
+	n->writeback = false;
 	memcpy(n->path, path, len + 1);
 	return n;
 }

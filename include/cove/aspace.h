@@ -110,6 +110,8 @@ struct aspace {
 	uint64_t populated[3];		/* 4K, 2M, 1G pages ever mapped (statistics) */
 	/* Bumped when pages are unmapped or lose rights: a host mirror must forget what it saw. */
 	uint64_t unmap_gen;
+	/* Write-back mappings ever made here (struct vm_file_name): 0 spares the walk. */
+	uint32_t writeback_maps;
 	/*
 	 * Pages in [moving_start, moving_end) are being moved to another node
 	 * (mm/aspace_migrate.c): a fault there waits for them. Under lock.
@@ -196,8 +198,27 @@ int aspace_find_free(struct aspace *as, uint64_t len, uint64_t align, uint64_t *
  * the offset in it), "anonymous memory+0x10", or "unmapped".
  */
 void aspace_describe(struct aspace *as, uint64_t va, char *buf, size_t len);
-/* Name the unnamed region at va a copy of the file at path from offset off (a host file). */
-void aspace_name(struct aspace *as, uint64_t va, const char *path, uint64_t off);
+/*
+ * Name the unnamed region at va a copy of the file at path from offset off
+ * (a host file); writeback: its written pages go back to the file (struct
+ * vm_file_name), and its pages count as unwritten from now. 0, or -ENOMEM
+ * (the region is left unnamed).
+ */
+int aspace_name(struct aspace *as, uint64_t va, const char *path, uint64_t off, bool writeback);
+/* A run of pages to write back to a file: [va, va + len) from file offset off. */
+struct aspace_wb_run {
+	uint64_t va, len, off;
+	struct vm_file_name *file;	/* referenced: vm_file_name_put when done */
+};
+/*
+ * The next pages at or after *va and below end that a write-back mapping
+ * (struct vm_file_name) had written since they were last read in or
+ * written back, contiguous in one region: counted as unwritten from now
+ * (a write after this marks them again), *va moved past them. 1 and run,
+ * or 0 when there are none left.
+ */
+int aspace_writeback_next(struct aspace *as, uint64_t *va, uint64_t end,
+			  struct aspace_wb_run *run);
 /*
  * A fault at va not present: map it if it lies in a shared mapping whose
  * object has grown to it since the mapping was made. 0 when mapped.

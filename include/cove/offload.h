@@ -83,6 +83,13 @@ int offload_env_fetch(uint32_t host_job, char *buf, uint32_t size, char *err, si
 
 /* Fill [va, va+len) of the current process from host fd at off (file mmap). */
 int64_t offload_pread_into(int fd, uint64_t va, uint64_t len, uint64_t off);
+struct aspace;
+/*
+ * What as's MAP_SHARED mappings of host files wrote in [va, end) goes back
+ * to the files (kernel/offload/offload_writeback.c): 0, or -EIO when some
+ * could not (the console says which file and why).
+ */
+int offload_writeback(struct aspace *as, uint64_t va, uint64_t end);
 /*
  * The host's path of host descriptor fd (its /proc/self/fd link there),
  * in out (len bytes with the NUL, at most OFFLOAD_PATH_SCRATCH - 32): the

@@ -11,6 +11,13 @@
  */
 struct vm_file_name {
 	uint32_t refs;
+	/*
+	 * A MAP_SHARED mapping that may be written, of a host file: its pages
+	 * written since they were read in (their dirty bits) go back to the
+	 * file at path (kernel/offload/offload_writeback.c). Set before the
+	 * name is shared.
+	 */
+	bool writeback;
 	char path[];
 };
 

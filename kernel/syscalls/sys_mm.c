@@ -8,7 +8,10 @@
  * it is made (no demand paging, so no page cache to share either), except
  * for files whose bytes are shared memory (/dev/shm, memfd): MAP_SHARED
  * maps their very pages, as MAP_SHARED|MAP_ANONYMOUS maps a new shared
- * object's, which fork then shares (cove/shmem.h).
+ * object's, which fork then shares (cove/shmem.h). A MAP_SHARED mapping
+ * of a host file that may be written is a copy whose written pages go back
+ * to the file (kernel/offload/offload_writeback.c): msync, munmap, and an
+ * mmap or mremap over it write them first.
  */
 #include <cove/aspace.h>
 #include <cove/aspace_huge.h>
@@ -17,6 +20,7 @@
 #include <cove/offload.h>
 #include <cove/heap.h>
 #include <cove/shmem.h>
+#include <cove/string.h>
 #include <cove/syscalls.h>
 #include <cove/task.h>
 #include <cove/vfs.h>
@@ -100,8 +104,9 @@ static int mmap_fill_from_file(struct file *f, uint64_t va, uint64_t len, uint64
 }
 
 /*
- * Whether f may be mapped so. Every mapping reads the file; a shared
- * writable one would have to write back, which Cove cannot do yet.
+ * Whether f, one of the enclave's files, may be mapped so. Every mapping
+ * reads the file; a shared writable one would have to write back, which
+ * Cove does for host files only (mm_map_host_file).
  */
 static int mm_file_check(struct file *f, uint64_t flags, uint64_t prot)
 {
@@ -162,6 +167,7 @@ static int mm_place(struct aspace *as, uint64_t addr, uint64_t len, uint64_t fla
 		if (flags & MAP_FIXED) {
 			if (aspace_hugetlb_cut_check(as, addr, addr + len))
 				return -EINVAL;
+			offload_writeback(as, addr, addr + len);
 			aspace_unmap(as, addr, len);
 		}
 		rc = mm_map_at(as, addr, len, kind, file, shm, off, reserve);
@@ -189,24 +195,47 @@ static int mm_place(struct aspace *as, uint64_t addr, uint64_t len, uint64_t fla
 }
 
 /*
- * A host file (co-kernel, cove/offload.h): a private copy, read in by the
- * proxy straight into the new memory through its mirror. A shared writable
- * mapping of a host file cannot be: the pages would never reach the host.
+ * A host file (co-kernel, cove/offload.h): a copy, read in by the proxy
+ * straight into the new memory through its mirror. A shared mapping that
+ * may be written is written back to the file at the path the proxy gives
+ * for it now (kernel/offload/offload_writeback.c), and needs the file open
+ * for reading and writing, as on Linux.
  */
 #define VM_HOST_PATH_MAX 1024
+#define F_GETFL 3
+
+static int mm_host_writeback_check(int fd)
+{
+	uint64_t args[6] = { (uint64_t)fd, F_GETFL };
+	int64_t fl = offload_syscall(__NR_fcntl, args);
+
+	if (fl < 0)
+		return (int)fl;
+	return (fl & O_ACCMODE) == O_RDWR ? 0 : -EACCES;
+}
+
+/* A path the file can be opened by again: absolute, and not of a file unlinked since. */
+static bool mm_host_path_reopens(const char *path)
+{
+	static const char deleted[] = " (deleted)";
+	size_t len = strlen(path), dl = sizeof(deleted) - 1;
+
+	return path[0] == '/' && !(len >= dl && !strcmp(path + len - dl, deleted));
+}
 
 static int64_t mm_map_host_file(struct aspace *as, uint64_t addr, uint64_t len, uint64_t flags,
 				uint32_t prot, int fd, uint64_t off)
 {
-	uint64_t type = flags & MAP_TYPE;
+	bool writeback = (flags & MAP_TYPE) != MAP_PRIVATE && (prot & VM_WRITE);
 	int64_t n;
 	uint64_t va;
 	int rc;
 
 	if (!offload_fd_is_host(fd))
 		return -EBADF;
-	if (type != MAP_PRIVATE && (prot & VM_WRITE))
-		return -ENODEV;
+	rc = writeback ? mm_host_writeback_check(fd) : 0;
+	if (rc)
+		return rc;
 	char *path;
 
 	rc = mm_place(as, addr, len, flags, VM_FILE, NULL, NULL, off, false, &va);
@@ -216,12 +245,18 @@ static int64_t mm_map_host_file(struct aspace *as, uint64_t addr, uint64_t len, 
 	 * Named as on Linux, for /proc/self/maps (which runtimes and
 	 * debuggers read to find libraries) and fault reports: the host's
 	 * path, asked through the new memory before the file's bytes land.
+	 * A write-back mapping needs it (ENODEV, as for a file that cannot be
+	 * mapped, when there is none), and counts its pages as unwritten once
+	 * they hold the file's bytes.
 	 */
 	path = kmalloc(VM_HOST_PATH_MAX);
-	if (path && !offload_fd_host_path(fd, va, path, VM_HOST_PATH_MAX))
-		aspace_name(as, va, path, off);
+	rc = path ? offload_fd_host_path(fd, va, path, VM_HOST_PATH_MAX) : -ENOMEM;
+	if (!rc && writeback && !mm_host_path_reopens(path))
+		rc = -ENODEV;
+	n = rc && writeback ? rc : offload_pread_into(fd, va, len, off);
+	if (!rc && n >= 0 && aspace_name(as, va, path, off, writeback) && writeback)
+		n = -ENOMEM;
 	kfree(path);
-	n = offload_pread_into(fd, va, len, off);
 	if (n < 0) {
 		aspace_unmap(as, va, len);
 		return n == -EISDIR || n == -EINVAL ? -ENODEV : n;
@@ -350,6 +385,7 @@ int64_t sys_munmap(SYSCALL_ARGS)
 	/* Linux cannot split a MAP_HUGETLB page: EINVAL, nothing unmapped. */
 	if (aspace_hugetlb_cut_check(cur_as(), a0, a0 + len))
 		return -EINVAL;
+	offload_writeback(cur_as(), a0, a0 + len);
 	return aspace_unmap(cur_as(), a0, a1);
 }
 
@@ -477,6 +513,8 @@ int64_t sys_mremap(SYSCALL_ARGS)
 
 	if ((old & (PAGE_SIZE - 1)) || !new_len || (a3 & MREMAP_FIXED))
 		return -EINVAL;
+	/* A write-back mapping's bytes are out before it moves or shrinks. */
+	offload_writeback(as, old, old + old_len);
 	/* What the region is, copied out under the lock; the name is held until the end. */
 	flags = spin_lock_irqsave(&as->lock);
 	r = aspace_find(as, old);
@@ -550,13 +588,16 @@ int64_t sys_madvise(SYSCALL_ARGS)
 int64_t sys_msync(SYSCALL_ARGS)
 {
 	/*
-	 * Nothing to write back: shared memory has no file behind it, and
-	 * other mappings are private copies. Linux's checks only.
+	 * Shared memory has no file behind it, and other file mappings are
+	 * private copies: only host files' write-back mappings have anything
+	 * to write, at once for MS_ASYNC too.
 	 */
 	if ((a0 & (PAGE_SIZE - 1)) || (a2 & ~7ULL) || ((a2 & 1) && (a2 & 4)))
 		return -EINVAL;
 	if (a1 && !aspace_check(cur_as(), a0, ALIGN_UP(a1, PAGE_SIZE), 0))
 		return -ENOMEM;
+	if (a1 && a2 != 2)	/* MS_INVALIDATE alone asks nothing */
+		return offload_writeback(cur_as(), a0, a0 + ALIGN_UP(a1, PAGE_SIZE));
 	return 0;
 }
 

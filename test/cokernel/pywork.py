@@ -1,7 +1,6 @@
 # Python's threads, signals, mmap, fork and multiprocessing, run by the
 # same interpreter on Linux and in an enclave
-# (cokernel.apps_python_subprocess): every line must match. A MAP_SHARED
-# writable mapping of a file is left out: Cove refuses it (ENODEV).
+# (cokernel.apps_python_subprocess): every line must match.
 import hashlib, json, os, signal, sys, tempfile, threading, time, select, mmap, struct, zlib
 import multiprocessing as mp
 from concurrent.futures import ThreadPoolExecutor, ProcessPoolExecutor
@@ -48,6 +47,13 @@ with tempfile.TemporaryDirectory() as d:
         m.close()
         m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
         out("mmapread", m[0:3], len(m))
+        m.close()
+        m = mmap.mmap(f.fileno(), 0)        # shared and writable: Python's default
+        m[8:12] = b"EDIT"
+        m.flush()
+        f.seek(8)
+        out("mmapshared", f.read(4))
+        m[4096:4100] = b"LATE"
         m.close()
     data = open(p, "rb").read()
     out("mmapfile", len(data), hashlib.sha256(data).hexdigest()[:16], zlib.crc32(zlib.compress(data)))

@@ -973,6 +973,8 @@ scenario_apps_offload() {
 		--add "$BUILD/user/musl/offload_probe:/data/offload_probe_musl" \
 		--add "$BUILD/user/glibc/sigtest:/data/sigtest" \
 		--add "$BUILD/user/glibc/discard:/data/discard" \
+		--add "$BUILD/user/glibc/mapshared:/data/mapshared" \
+		--add "$BUILD/user/musl/mapshared:/data/mapshared_musl" \
 		--add "$BUILD/user/musl/perftest:/data/perftest" -- '
 ifconfig lo 127.0.0.1 up
 mkdir -p /tmp/o1 /tmp/o2 /tmp/list && cd /tmp
@@ -997,6 +999,13 @@ sed "s/^/DISCARD /" /tmp/discard.out
 # Counters are the enclave'"'"'s descriptors among the host'"'"'s numbers.
 cove run $id -- /data/perftest > /tmp/perf.out 2>&1; echo "RC perftest $?"
 sed "s/^/PERF /" /tmp/perf.out
+# Shared writable mappings of host files: written back, line for line as on Linux.
+for m in mapshared mapshared_musl; do
+	mkdir -p /tmp/$m.host /tmp/$m.job
+	/data/$m /tmp/$m.host > /tmp/$m.host.out 2>&1; echo "RC host $m $?"
+	cove run $id -- /data/$m /tmp/$m.job > /tmp/$m.job.out 2>&1; echo "RC job $m $?"
+	sed "s/^/JOB $m /" /tmp/$m.job.out; cmp /tmp/$m.host.out /tmp/$m.job.out && echo "SAME $m"
+done
 cove destroy $id; echo "RC destroy $?"
 check_back
 '
@@ -1007,6 +1016,13 @@ check_back
 	expect_log "DISCARD discard: ok 7 checks"
 	expect_log "RC perftest 0"
 	expect_log "PERF perftest: ok 7 checks"
+	local m
+	for m in mapshared mapshared_musl; do
+		expect_log "RC host $m 0"
+		expect_log "RC job $m 0"
+		expect_log "JOB $m mapshared: ok 6 checks"
+		expect_log "SAME $m"
+	done
 	expect_log "RC probe 0"
 	expect_log "RC musl 0"
 	local host_uname
