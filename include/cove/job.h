@@ -26,6 +26,8 @@ struct cove_rank_usage;
 
 struct job_spec {
 	char path[256];
+	/* argv0=: argv[0] when it is not path (a program run by a link's name); "" else */
+	char argv0[256];
 	char args_buf[JOB_LINE_MAX];	/* argv strings, NUL-separated */
 	const char *argv[JOB_ARGS_MAX + 1];
 	/* The job's variables, then the 4 Cove adds if absent, then NULL. */
@@ -66,8 +68,8 @@ int job_env_from_words(const char *words, char *block, size_t cap, char *err, si
  * the last NUL. Its count of variables, or -EINVAL with a message.
  */
 int job_env_check(const char *block, size_t len, char *err, size_t errlen);
-/* Split "a b \"c d\"" into spec->argv (argv[0] = path). */
-int job_parse_argv(struct job_spec *spec, const char *path, const char *args, char *err,
+/* Split "a b \"c d\"" into spec->argv, after argv0 (the path, or argv0= of the line). */
+int job_parse_argv(struct job_spec *spec, const char *argv0, const char *args, char *err,
 		   size_t errlen);
 
 /*

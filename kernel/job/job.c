@@ -443,7 +443,8 @@ static int job_parse_line(const char *line, struct job *j, char *err, size_t err
 				ksnprintf(err, errlen, "envsize= needs proxy=1");
 				return -EINVAL;
 			}
-			return job_parse_argv(spec, spec->path, p, err, errlen);
+			return job_parse_argv(spec, spec->argv0[0] ? spec->argv0 : spec->path, p, err,
+					      errlen);
 		}
 		v++;
 		if (!strncmp(tok, "ranks=", 6) || !strncmp(tok, "threads=", 8)) {
@@ -481,6 +482,14 @@ static int job_parse_line(const char *line, struct job *j, char *err, size_t err
 				ksnprintf(err, errlen, "%s: use 4K, 2M or 1G", tok);
 				return -EINVAL;
 			}
+		} else if (!strncmp(tok, "argv0=", 6)) {
+			/* A multi-call program (busybox) or xzcat, a link to xz, go by it. */
+			if (!*v || strlen(v) >= sizeof(spec->argv0)) {
+				ksnprintf(err, errlen, "argv0=: empty, or not shorter than %zu bytes",
+					  sizeof(spec->argv0));
+				return -EINVAL;
+			}
+			memcpy(spec->argv0, v, strlen(v) + 1);
 		} else if (!strncmp(tok, "cwd=", 4)) {
 			if (v[0] != '/' || strlen(v) >= sizeof(spec->host_cwd)) {
 				ksnprintf(err, errlen, "cwd=: not an absolute path shorter than %d bytes",
@@ -510,7 +519,8 @@ static int job_parse_line(const char *line, struct job *j, char *err, size_t err
 			spec->env_size = n;
 		} else {
 			ksnprintf(err, errlen, "unknown job option '%s' (ranks= threads= cpus= ncpus= "
-				  "share= heap= stack= pagesize= env= envsize= cwd= proxy= gdb=)", tok);
+				  "share= heap= stack= pagesize= env= envsize= argv0= cwd= proxy= gdb=)",
+				  tok);
 			return -EINVAL;
 		}
 	}

@@ -44,14 +44,14 @@ const char *job_next_token(const char **s, char **out, char *end)
 	return start;
 }
 
-int job_parse_argv(struct job_spec *spec, const char *path, const char *args, char *err,
+int job_parse_argv(struct job_spec *spec, const char *argv0, const char *args, char *err,
 		   size_t errlen)
 {
 	char *out = spec->args_buf, *end = spec->args_buf + sizeof(spec->args_buf);
 	const char *tok;
 	uint32_t n = 0;
 
-	spec->argv[n++] = path;
+	spec->argv[n++] = argv0;
 	while (args && (tok = job_next_token(&args, &out, end))) {
 		if (n == JOB_ARGS_MAX) {
 			ksnprintf(err, errlen, "more than %d arguments", JOB_ARGS_MAX - 1);

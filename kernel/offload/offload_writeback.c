@@ -9,6 +9,10 @@
  * of, opened again by the path the proxy gave for it then, and never past
  * the file's end as it is at the write (a mapping never grows its file).
  *
+ * A file no longer found by that path was unlinked (SQLite unlinks its
+ * WAL index before it unmaps it), or renamed: nothing is written then, and
+ * nothing said.
+ *
  * What it is not: coherent. Another mapping of the file, in this process
  * or any other, and read(2) of the file see the bytes only once they were
  * written back.
@@ -34,6 +38,7 @@ struct wb_host {
 	struct aspace *as;
 	uint64_t scratch;		/* the page, once a run needs it; 0 before */
 	struct vm_file_name *file;	/* the file open at fd, or NULL */
+	struct vm_file_name *gone;	/* the last file that did not open: not tried again */
 	int fd;
 	uint64_t size;			/* its size then */
 	int err;			/* the first failure, for the console and msync */
@@ -64,6 +69,8 @@ static int wb_open(struct wb_host *h, struct vm_file_name *file)
 
 	if (h->file == file)
 		return 0;
+	if (h->gone == file)
+		return -ENOENT;
 	wb_close(h);
 	if (len > WB_STAT_OFF)
 		return -ENAMETOOLONG;
@@ -117,20 +124,26 @@ int offload_writeback(struct aspace *as, uint64_t va, uint64_t end)
 {
 	struct wb_host h = { .as = as };
 	struct aspace_wb_run run;
-	char path[64] = "";
+	char path[256] = "";
 
 	while (aspace_writeback_next(as, &va, end, &run)) {
 		int rc = wb_open(&h, run.file);
 
-		if (!rc)
+		if (rc && h.gone != run.file) {
+			vm_file_name_put(h.gone);
+			vm_file_name_get(run.file);
+			h.gone = run.file;
+		} else if (!rc) {
 			rc = wb_write(&h, &run);
-		if (rc && !h.err) {
+		}
+		if (rc && rc != -ENOENT && !h.err) {
 			h.err = rc;
 			ksnprintf(path, sizeof(path), "%s", run.file->path);
 		}
 		vm_file_name_put(run.file);
 	}
 	wb_close(&h);
+	vm_file_name_put(h.gone);
 	if (h.scratch)
 		aspace_unmap(as, h.scratch, PAGE_SIZE);
 	if (h.err) {

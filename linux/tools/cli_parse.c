@@ -288,6 +288,13 @@ static int check_program(const struct cli_job *job, char *err, size_t errlen)
 	}
 	if (!word_carriable(job->path, "program path", err, errlen))
 		return -1;
+	if (job->argv0 && (!job->argv0[0] || strlen(job->argv0) >= CLI_JOB_PATH_MAX)) {
+		snprintf(err, errlen, "the program name is empty or longer than %d bytes",
+			 CLI_JOB_PATH_MAX - 1);
+		return -1;
+	}
+	if (job->argv0 && !word_carriable(job->argv0, "program name", err, errlen))
+		return -1;
 	if (job->argc > CLI_JOB_ARGS_MAX - 1) {
 		snprintf(err, errlen, "more than %d arguments", CLI_JOB_ARGS_MAX - 1);
 		return -1;
@@ -368,6 +375,9 @@ int cli_build_job_line(const struct cli_job *job, char *out, size_t len, char *e
 	}
 	if (job->pagesize)
 		line_opt(&l, "pagesize", job->pagesize, false);
+	/* argv[0] as it was given, where it is not the path Cove opens. */
+	if (job->argv0 && strcmp(job->argv0, job->path))
+		line_opt(&l, "argv0", job->argv0, has_blank(job->argv0));
 	if (job->cwd && job->cwd[0] == '/' && strlen(job->cwd) < CLI_JOB_CWD_MAX &&
 	    !strpbrk(job->cwd, "\"\n"))
 		line_opt(&l, "cwd", job->cwd, has_blank(job->cwd));

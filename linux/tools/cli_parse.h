@@ -47,6 +47,7 @@ int cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* What `cove run` asks for; zero/NULL fields mean Cove's default. */
 struct cli_job {
 	const char *path;		/* absolute program path on the host */
+	const char *argv0;		/* argv[0] when not path (the name it was run by), or NULL */
 	char *const *argv;		/* its arguments, argv[0] excluded */
 	int argc;
 	char *const *env;		/* "K=V" each */

@@ -350,6 +350,8 @@ static int run_main(int argc, char **argv)
 	parse_args(argc, argv, &a);
 	build_job_env(&a);
 	resolve_program(&a, argv[optind]);
+	/* The job sees the name it was run by, as exec(3) gives it: /bin/sh, not busybox. */
+	a.job.argv0 = argv[optind];
 	a.job.argv = argv + optind + 1;
 	a.job.argc = argc - optind - 1;
 	/* getcwd(3) and relative paths in the job then agree with where it was started. */

@@ -1065,10 +1065,19 @@ check_back
 # by an ordinary user (hpc, who owns the enclave): the interpreter from the
 # host, its libraries opened and mapped through offload, each output
 # compared with the same command run by Linux as the same user. Then the
-# bad inputs: a missing interpreter, a missing library, a 32-bit library,
-# each one clear message and a non-zero status, the enclave still serving.
+# tools of test/cokernel/tools/cmds.txt, each line run by Linux and as a
+# job (both in a directory $W of their own): bash and perl scripts, make
+# -j2, xargs -P, tar with gzip, bc, timeout, xz and zstd with threads,
+# SQLite in WAL mode (a shared mapping of its index), flock, split, and
+# /bin/sh, a link to busybox run by that name. Then the bad inputs: a
+# missing interpreter, a missing library, a 32-bit library, each one clear
+# message and a non-zero status, the enclave still serving.
 APPS_BINS=(/usr/bin/ls /usr/bin/sort /usr/bin/sha256sum /usr/bin/du /usr/bin/find /usr/bin/mawk
-	   /usr/bin/grep /usr/bin/tar /usr/bin/gzip /usr/bin/id)
+	   /usr/bin/grep /usr/bin/tar /usr/bin/gzip /usr/bin/id
+	   /usr/bin/bash /usr/bin/perl /usr/bin/make /usr/bin/xargs /usr/bin/bc /usr/bin/timeout
+	   /usr/bin/sleep /usr/bin/nproc /usr/bin/xz /usr/bin/zstd /usr/bin/sqlite3 /usr/bin/flock
+	   /usr/bin/split /usr/bin/md5sum /usr/bin/echo)
+APPS_TOOLS=$(sed -n 's/|.*//p' test/cokernel/tools/cmds.txt)
 scenario_apps_debian_binaries() {
 	local adds=()
 	mapfile -t adds < <(debian_adds "${APPS_BINS[@]}")
@@ -1078,7 +1087,8 @@ scenario_apps_debian_binaries() {
 		--add "$BUILD/user/dynamic/bad/no-interp:/data/bad/no-interp" \
 		--add "$BUILD/user/dynamic/bad/missing-lib:/data/bad/missing-lib" \
 		--add "$BUILD/user/dynamic/bad/badarch-lib:/data/bad/badarch-lib" \
-		--add "$BUILD/user/dynamic/lib/libcovebadarch.so:/lib/cove/libcovebadarch.so" -- '
+		--add "$BUILD/user/dynamic/lib/libcovebadarch.so:/lib/cove/libcovebadarch.so" \
+		--add "test/cokernel/tools:/data/tools" -- '
 echo "hpc:x:1000:1000::/tmp:/bin/sh" >> /etc/passwd; echo "hpc:x:1000:" >> /etc/group
 mkdir -p /tmp/tree/a/b /tmp/tree/c && cd /tmp/tree
 for i in 3 1 2; do seq $i 7 60 > a/n$i.txt; done
@@ -1115,6 +1125,16 @@ compare grep /usr/bin/grep -rn apple c
 compare grepmiss /usr/bin/grep -q nothing c/fruit.txt
 compare gzipc /usr/bin/gzip -c c/fruit.txt
 compare shadow /usr/bin/sha256sum /etc/shadow /root
+while IFS="|" read -r name cmd; do
+	export W=/tmp/w/h.$name; mkdir -p $W; eval "$cmd" > /tmp/w/host.$name 2>&1; hrc=$?
+	export W=/tmp/w/j.$name; mkdir -p $W
+	eval "cove run 1 -- $cmd" > /tmp/w/job.$name 2>&1 < /dev/null; jrc=$?
+	if cmp -s /tmp/w/host.$name /tmp/w/job.$name && [ $hrc = $jrc ]; then
+		echo "SAME $name rc $jrc lines $(wc -l < /tmp/w/job.$name)"
+	else
+		echo "DIFF $name host rc $hrc job rc $jrc"; diff /tmp/w/host.$name /tmp/w/job.$name | head -20
+	fi
+done < /data/tools/cmds.txt
 cove run 1 -- /usr/bin/tar cf /tmp/w/job.tar a c; echo "RC tar c $?"
 mkdir -p /tmp/w/untar && cd /tmp/w/untar && cove run 1 -- /usr/bin/tar xf /tmp/w/job.tar; echo "RC tar x $?"
 diff -r /tmp/tree/a a && diff -r /tmp/tree/c c && echo "SAME untar"
@@ -1135,9 +1155,12 @@ check_back
 	expect_status 0
 	expect_log "CREATED 1"
 	local name
-	for name in id ls lsR sort sortu sha du find findall awk grep grepmiss gzipc shadow; do
+	for name in id ls lsR sort sortu sha du find findall awk grep grepmiss gzipc shadow \
+		    $APPS_TOOLS; do
 		expect_log_re "^SAME $name rc"
 	done
+	expect_log "SAME timeout rc 124 lines 0"
+	expect_log "SAME sqlite rc 0 lines 2"
 	expect_log "SAME id rc 0 lines 1"
 	expect_log "SAME shadow rc 1 lines 2"
 	expect_log "RC tar c 0"
@@ -2289,4 +2312,5 @@ check_back
 	expect_log "RC destroy 0"
 	expect_all_back
 }
+
 

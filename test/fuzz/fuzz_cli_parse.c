@@ -25,6 +25,7 @@ struct fuzz_back {		/* what Cove read from the line */
 	const char *env[JOB_ARGS_MAX];
 	int nenv;
 	const char *ranks, *threads, *cpus, *heap, *stack, *pagesize, *cwd, *ncpus, *share;
+	const char *argv0;
 	struct job_spec spec;
 };
 
@@ -180,7 +181,8 @@ static bool fuzz_read_back(const char *line, struct fuzz_back *b)
 			if (strlen(t) >= sizeof(b->spec.path))
 				return false;
 			strcpy(b->spec.path, t);
-			return !job_parse_argv(&b->spec, b->spec.path, s, err, sizeof(err));
+			return !job_parse_argv(&b->spec, b->argv0 ? b->argv0 : b->spec.path, s, err,
+					       sizeof(err));
 		}
 		v++;
 		if (!strncmp(t, "env=", 4)) {
@@ -198,7 +200,7 @@ static bool fuzz_read_back(const char *line, struct fuzz_back *b)
 		       !strncmp(t, "stack=", 6) ? &b->stack : !strncmp(t, "pagesize=", 9) ?
 		       &b->pagesize : !strncmp(t, "cwd=", 4) ? &b->cwd :
 		       !strncmp(t, "ncpus=", 6) ? &b->ncpus : !strncmp(t, "share=", 6) ? &b->share :
-		       NULL;
+		       !strncmp(t, "argv0=", 6) ? &b->argv0 : NULL;
 		if (!slot || *slot)
 			return false;
 		*slot = v;
@@ -244,6 +246,9 @@ static void fuzz_job_line(const struct cli_job *job)
 	memset(&b, 0, sizeof(b));
 	FUZZ_ASSERT(fuzz_read_back(line, &b));
 	FUZZ_ASSERT(!strcmp(b.spec.path, job->path));
+	/* argv[0] is the name it was run by; the line says it only where it is not the path. */
+	FUZZ_ASSERT(!strcmp(b.spec.argv[0], job->argv0 ? job->argv0 : job->path));
+	FUZZ_ASSERT(!b.argv0 == !(job->argv0 && strcmp(job->argv0, job->path)));
 	for (int i = 0; i < job->argc; i++)
 		FUZZ_ASSERT(b.spec.argv[i + 1] && !strcmp(b.spec.argv[i + 1], job->argv[i]));
 	FUZZ_ASSERT(!b.spec.argv[job->argc + 1]);
@@ -319,6 +324,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	job.stack = flags & 8 ? (b >> 7) << 12 : 0;
 	job.pagesize = flags & 16 ? pagesizes[b % 3] : NULL;
 	job.share = (a ^ b) & 1;
+	job.argv0 = (a >> 20) & 1 && nw > 1 ? words[1] : NULL;
 	fuzz_job_line(&job);
 	free(text);
 	return 0;

@@ -177,12 +177,14 @@ static int parse_back(const char *line, struct parsed *p)
 			{ "stack=", p->stack, sizeof(p->stack) },
 			{ "pagesize=", p->pagesize, sizeof(p->pagesize) },
 			{ "cwd=", p->cwd, sizeof(p->cwd) },
+			{ "argv0=", p->spec.argv0, sizeof(p->spec.argv0) },
 		};
 		bool known = false;
 
 		if (t[0] == '/' || !v) {
 			memcpy(p->spec.path, t, strlen(t) + 1);
-			return job_parse_argv(&p->spec, p->spec.path, s, err, sizeof(err));
+			return job_parse_argv(&p->spec, p->spec.argv0[0] ? p->spec.argv0 :
+						p->spec.path, s, err, sizeof(err));
 		}
 		if (!strncmp(t, "env=", 4)) {
 			int n = job_env_from_words(v + 1, p->env, sizeof(p->env), err, sizeof(err));
@@ -208,6 +210,36 @@ static int parse_back(const char *line, struct parsed *p)
 static int build(const struct cli_job *job, char *line, size_t len, char *err)
 {
 	return cli_build_job_line(job, line, len, err, 128);
+}
+
+/* A program run by a link's name keeps that name as argv[0]: busybox's applets. */
+TEST(job_line_keeps_the_name_it_was_run_by)
+{
+	static struct parsed p;
+	char *argv[] = { "-c", "echo hi" };
+	struct cli_job job = { .path = "/bin/busybox", .argv0 = "/bin/sh", .argv = argv,
+			       .argc = 2 };
+	char line[512], err[128];
+
+	CHECK(build(&job, line, sizeof(line), err) > 0);
+	CHECK(!strcmp(line, "argv0=/bin/sh /bin/busybox -c \"echo hi\""));
+	CHECK_EQ(parse_back(line, &p), 0);
+	CHECK(!strcmp(p.spec.path, "/bin/busybox"));
+	CHECK(!strcmp(p.spec.argv[0], "/bin/sh"));
+	CHECK(!strcmp(p.spec.argv[2], "echo hi"));
+	/* The same name as the path: not repeated. */
+	job.argv0 = "/bin/busybox";
+	CHECK(build(&job, line, sizeof(line), err) > 0);
+	CHECK(!strstr(line, "argv0="));
+	/* A blank in it is quoted; a double quote cannot be carried. */
+	job.argv0 = "my prog";
+	CHECK(build(&job, line, sizeof(line), err) > 0);
+	CHECK(!strncmp(line, "argv0=\"my prog\" ", 16));
+	job.argv0 = "a\"b";
+	CHECK_EQ(build(&job, line, sizeof(line), err), -1);
+	CHECK(strstr(err, "program name") != NULL);
+	job.argv0 = "";
+	CHECK_EQ(build(&job, line, sizeof(line), err), -1);
 }
 
 TEST(job_line_plain)
