@@ -108,6 +108,20 @@ int ramfs_mkdir(struct ramfs *fs, struct ramfs_node *dir, const char *name, uint
  */
 int ramfs_unlink(struct ramfs *fs, struct ramfs_node *dir, const char *name);
 int ramfs_rmdir(struct ramfs *fs, struct ramfs_node *dir, const char *name);
+/* Another name, new in newdir, for the file (not a directory: -EPERM) old in dir. */
+int ramfs_link(struct ramfs *fs, struct ramfs_node *dir, const char *old,
+	       struct ramfs_node *newdir, const char *new);
+/*
+ * rename(2): old in dir takes the name new in newdir, replacing what was
+ * there (a file by a file, an empty directory by a directory); flags
+ * RAMFS_RENAME_NOREPLACE (-EEXIST instead) or RAMFS_RENAME_EXCHANGE (the
+ * two names trade their nodes). A directory never moves into itself
+ * (-EINVAL). Errors as Linux's.
+ */
+#define RAMFS_RENAME_NOREPLACE 1u
+#define RAMFS_RENAME_EXCHANGE 2u
+int ramfs_rename(struct ramfs *fs, struct ramfs_node *dir, const char *old,
+		 struct ramfs_node *newdir, const char *new, unsigned int flags);
 
 /* Hold a node past the removal of its names; the last put frees it. */
 void ramfs_get(struct ramfs_node *node);

@@ -455,6 +455,120 @@ int ramfs_rmdir(struct ramfs *fs, struct ramfs_node *dir, const char *name)
 	return ramfs_remove(fs, dir, name, true);
 }
 
+int ramfs_link(struct ramfs *fs, struct ramfs_node *dir, const char *old,
+	       struct ramfs_node *newdir, const char *new)
+{
+	struct ramfs_dirent **link;
+	size_t len, newlen;
+	int r = ramfs_name(fs, &dir, old, &len);
+
+	if (!r)
+		r = ramfs_name(fs, &newdir, new, &newlen);
+	if (r)
+		return r;
+	link = ramfs_dots(old, len) ? NULL : ramfs_dir_find(dir, old, len);
+	if (!link)
+		return ramfs_dots(old, len) ? -EPERM : -ENOENT;
+	if (S_ISDIR((*link)->node->mode))
+		return -EPERM;		/* no hard links to directories, as Linux */
+	return ramfs_attach(newdir, new, newlen, (*link)->node);
+}
+
+/* Whether dir is n or lies below it: where n, a directory, must not move. */
+static bool ramfs_within(const struct ramfs_node *dir, const struct ramfs_node *n)
+{
+	for (; dir; dir = dir->d.parent == dir ? NULL : dir->d.parent)
+		if (dir == n)
+			return true;
+	return false;
+}
+
+/* The entry at *link now names n, a node that moved from parent from (a directory's counts). */
+static void ramfs_dirent_set(struct ramfs_node *dir, struct ramfs_dirent *de, struct ramfs_node *n,
+			     struct ramfs_node *from)
+{
+	de->node = n;
+	if (S_ISDIR(n->mode) && from != dir) {
+		from->nlink--;
+		dir->nlink++;
+		n->d.parent = dir;
+	}
+	ramfs_touch(dir);
+}
+
+/* The two names trade their nodes: RENAME_EXCHANGE. */
+static int ramfs_exchange(struct ramfs_node *dir, struct ramfs_dirent *a, struct ramfs_node *newdir,
+			  struct ramfs_dirent *b)
+{
+	struct ramfs_node *na = a->node, *nb = b->node;
+
+	if ((S_ISDIR(na->mode) && ramfs_within(newdir, na)) ||
+	    (S_ISDIR(nb->mode) && ramfs_within(dir, nb)))
+		return -EINVAL;
+	ramfs_dirent_set(dir, a, nb, newdir);
+	ramfs_dirent_set(newdir, b, na, dir);
+	return 0;
+}
+
+int ramfs_rename(struct ramfs *fs, struct ramfs_node *dir, const char *old,
+		 struct ramfs_node *newdir, const char *new, unsigned int flags)
+{
+	struct ramfs_dirent **link, **target, *de, *was;
+	struct ramfs_node *n, *gone;
+	size_t len, newlen;
+	int r = ramfs_name(fs, &dir, old, &len);
+
+	if (!r)
+		r = ramfs_name(fs, &newdir, new, &newlen);
+	if (r)
+		return r;
+	if (ramfs_dots(old, len) || ramfs_dots(new, newlen))
+		return -EBUSY;
+	link = ramfs_dir_find(dir, old, len);
+	if (!link)
+		return -ENOENT;
+	n = (*link)->node;
+	target = ramfs_dir_find(newdir, new, newlen);
+	gone = target ? (*target)->node : NULL;
+	if (flags & RAMFS_RENAME_EXCHANGE)
+		return gone ? ramfs_exchange(dir, *link, newdir, *target) : -ENOENT;
+	if (gone && (flags & RAMFS_RENAME_NOREPLACE))
+		return -EEXIST;
+	if (gone == n)
+		return 0;		/* two names of one file: nothing to do */
+	if (S_ISDIR(n->mode) && ramfs_within(newdir, n))
+		return -EINVAL;
+	if (gone && S_ISDIR(n->mode) != S_ISDIR(gone->mode))
+		return S_ISDIR(gone->mode) ? -EISDIR : -ENOTDIR;
+	if (gone && S_ISDIR(gone->mode) && gone->d.first)
+		return -ENOTEMPTY;
+	if (!newdir->d.parent)
+		return -ENOENT;		/* removed, but still someone's cwd */
+	/* The new name's entry first: nothing is changed if there is no room for it. */
+	de = ramfs_alloc(fs, sizeof(*de) + newlen + 1);
+	if (!de)
+		return -ENOMEM;
+	if (gone)
+		ramfs_dir_remove(newdir, target);
+	link = ramfs_dir_find(dir, old, len);	/* the removal may have moved it */
+	was = *link;
+	*link = was->next;
+	if (dir->d.tail == &was->next)
+		dir->d.tail = link;
+	ramfs_free(fs, was);
+	ramfs_touch(dir);
+	/* The entry goes last in newdir, as a new name does; n keeps its counts. */
+	de->next = NULL;
+	de->pos = newdir->d.next_pos++;
+	de->len = newlen;
+	memcpy(de->name, new, newlen);
+	de->name[newlen] = '\0';
+	*newdir->d.tail = de;
+	newdir->d.tail = &de->next;
+	ramfs_dirent_set(newdir, de, n, dir);
+	return 0;
+}
+
 int64_t ramfs_read(struct ramfs_node *node, uint64_t off, void *buf, size_t len)
 {
 	if (S_ISDIR(node->mode))

@@ -258,6 +258,37 @@ static int rootfs_rmdir(const struct vfs_path *vp)
 	return rootfs_name_op(vp, ROOTFS_RMDIR, 0);
 }
 
+/* link and rename: both names' directories, then ramfs's, under the one lock. */
+static int rootfs_two_names(const struct vfs_path *from, const struct vfs_path *to, bool link,
+			    uint32_t flags)
+{
+	char old[RAMFS_NAME_MAX + 1], new[RAMFS_NAME_MAX + 1];
+	struct ramfs_node *dir, *newdir;
+	unsigned long irq = spin_lock_irqsave(&rootfs_lock);
+	int rc = rootfs_parent(from, &dir, old);
+
+	if (!rc)
+		rc = rootfs_parent(to, &newdir, new);
+	if (!rc && link)
+		rc = ramfs_link(vfs_root(), dir, old, newdir, new);
+	else if (!rc)
+		rc = ramfs_rename(vfs_root(), dir, old, newdir, new,
+				  (flags & VFS_RENAME_NOREPLACE ? RAMFS_RENAME_NOREPLACE : 0) |
+				  (flags & VFS_RENAME_EXCHANGE ? RAMFS_RENAME_EXCHANGE : 0));
+	spin_unlock_irqrestore(&rootfs_lock, irq);
+	return rc;
+}
+
+static int rootfs_link(const struct vfs_path *from, const struct vfs_path *to)
+{
+	return rootfs_two_names(from, to, true, 0);
+}
+
+static int rootfs_rename(const struct vfs_path *from, const struct vfs_path *to, uint32_t flags)
+{
+	return rootfs_two_names(from, to, false, flags);
+}
+
 static int rootfs_truncate(const struct vfs_path *vp, uint64_t size)
 {
 	struct ramfs_node *node;
@@ -294,6 +325,8 @@ const struct vfs_fs_ops rootfs_fs_ops = {
 	.rmdir = rootfs_rmdir,
 	.truncate = rootfs_truncate,
 	.chmod = rootfs_chmod,
+	.link = rootfs_link,
+	.rename = rootfs_rename,
 };
 
 static int64_t rootfs_file_read(struct file *f, void *buf, size_t len, uint64_t pos)

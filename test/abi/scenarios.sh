@@ -387,6 +387,23 @@ of 1073741824 KiB refused: the partition has [0-9]+ KiB free of [0-9]+ KiB$")" =
 		fail "no single console line per job for the segment beyond memory"
 }
 
+# link, rename (over a file, of a directory, NOREPLACE, EXCHANGE) in the
+# enclave's tree and EXDEV to /dev/shm, as on the host (user/fsnames.c).
+scenario_abi_fsnames() {
+	local n=0 bin want
+	boot --smp 1 --mem 256M --initrd "$INITRD" --cmdline "jobs=/tests/fsnames.jobs" --timeout 120
+	expect_status 0
+	for bin in glibc/fsnames musl/fsnames; do
+		n=$((n + 1))
+		mkdir -p "$BUILD/test/fsnames.$n"
+		want="$("$BUILD/user/$bin" "$BUILD/test/fsnames.$n" 2>&1)"
+		[ "$want" = "$(job_output $n)" ] ||
+			fail "fsnames job $n ($bin) differs from the host: got '$(job_output $n)' want '$want'"
+		job_output $n | grep -qx "fsnames: ok 4 checks" || fail "fsnames job $n did not pass"
+	done
+	expect_log "cove: all jobs done: 2 run, 0 failed"
+}
+
 # busybox sh scripts (pipelines, $(...), && ||, redirections, & wait,
 # xargs, exit codes), byte-compared with the same lines on the host.
 scenario_abi_processes_sh() {

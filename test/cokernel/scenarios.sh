@@ -975,6 +975,7 @@ scenario_apps_offload() {
 		--add "$BUILD/user/glibc/discard:/data/discard" \
 		--add "$BUILD/user/glibc/mapshared:/data/mapshared" \
 		--add "$BUILD/user/musl/mapshared:/data/mapshared_musl" \
+		--add "$BUILD/user/glibc/fsnames:/data/fsnames" \
 		--add "$BUILD/user/musl/perftest:/data/perftest" -- '
 ifconfig lo 127.0.0.1 up
 mkdir -p /tmp/o1 /tmp/o2 /tmp/list && cd /tmp
@@ -1006,6 +1007,11 @@ for m in mapshared mapshared_musl; do
 	cove run $id -- /data/$m /tmp/$m.job > /tmp/$m.job.out 2>&1; echo "RC job $m $?"
 	sed "s/^/JOB $m /" /tmp/$m.job.out; cmp /tmp/$m.host.out /tmp/$m.job.out && echo "SAME $m"
 done
+# Names on the host go there whole; one on the host and one in /dev/shm is EXDEV.
+mkdir -p /tmp/fsn.host /tmp/fsn.job
+/data/fsnames /tmp/fsn.host > /tmp/fsn.host.out 2>&1; echo "RC host fsnames $?"
+cove run $id -- /data/fsnames /tmp/fsn.job > /tmp/fsn.job.out 2>&1; echo "RC job fsnames $?"
+sed "s/^/JOB fsnames /" /tmp/fsn.job.out; cmp /tmp/fsn.host.out /tmp/fsn.job.out && echo "SAME fsnames"
 cove destroy $id; echo "RC destroy $?"
 check_back
 '
@@ -1023,6 +1029,9 @@ check_back
 		expect_log "JOB $m mapshared: ok 6 checks"
 		expect_log "SAME $m"
 	done
+	expect_log "RC job fsnames 0"
+	expect_log "JOB fsnames fsnames: ok 4 checks"
+	expect_log "SAME fsnames"
 	expect_log "RC probe 0"
 	expect_log "RC musl 0"
 	local host_uname

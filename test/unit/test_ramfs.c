@@ -438,6 +438,60 @@ TEST(ramfs_dirs_and_unlink)
 	fs_down();
 }
 
+TEST(ramfs_link_and_rename)
+{
+	struct ramfs_node *a, *b, *f, *g, *n;
+	struct ramfs_stat st;
+	const char *name = "";
+	uint64_t pos = 0;
+
+	fs_up(0);
+	a = mkdir_p("a");
+	b = mkdir_p("a/b");
+	f = put("a/f", "eff");
+	g = put("g", "gee");
+	/* link: a second name, same node; not for directories or names that exist. */
+	CHECK_EQ(ramfs_link(&fs, a, "f", b, "f2"), 0);
+	CHECK(look("a/b/f2", false) == f);
+	ramfs_stat(f, &st);
+	CHECK_EQ(st.nlink, 2);
+	CHECK_EQ(ramfs_link(&fs, NULL, "a", b, "x"), -EPERM);
+	CHECK_EQ(ramfs_link(&fs, a, "f", NULL, "g"), -EEXIST);
+	CHECK_EQ(ramfs_link(&fs, a, "none", NULL, "x"), -ENOENT);
+	/* rename of a file over another: the old name goes, the target's node with it. */
+	CHECK_EQ(ramfs_rename(&fs, NULL, "g", a, "f", RAMFS_RENAME_NOREPLACE), -EEXIST);
+	CHECK_EQ(ramfs_rename(&fs, NULL, "g", a, "f", 0), 0);
+	CHECK(look("g", false) == NULL && look("a/f", false) == g && has_text(look("a/f", false), "gee"));
+	ramfs_stat(f, &st);
+	CHECK_EQ(st.nlink, 1);			/* still a/b/f2 */
+	CHECK_EQ(ramfs_rename(&fs, a, "f", b, "f2", RAMFS_RENAME_EXCHANGE), 0);
+	CHECK(look("a/f", false) == f && look("a/b/f2", false) == g);
+	CHECK_EQ(ramfs_rename(&fs, a, "f", b, "none", RAMFS_RENAME_EXCHANGE), -ENOENT);
+	/* Two names of one node: nothing happens. */
+	CHECK_EQ(ramfs_link(&fs, a, "f", NULL, "h"), 0);
+	CHECK_EQ(ramfs_rename(&fs, a, "f", NULL, "h", 0), 0);
+	CHECK(look("a/f", false) == f && look("h", false) == f);
+	/* Directories: moved with their counts; never into themselves; kinds must agree. */
+	CHECK_EQ(ramfs_rename(&fs, NULL, "a", b, "in", 0), -EINVAL);
+	CHECK_EQ(ramfs_rename(&fs, a, "b", a, "f", 0), -ENOTDIR);
+	CHECK_EQ(ramfs_rename(&fs, NULL, "h", a, "b", 0), -EISDIR);
+	CHECK_EQ(ramfs_rename(&fs, a, "b", NULL, "b2", 0), 0);
+	CHECK(look("b2", false) == b && look("b2/f2", false) == g && look("a/b", false) == NULL);
+	ramfs_stat(a, &st);
+	CHECK_EQ(st.nlink, 2);
+	ramfs_stat(fs.root, &st);
+	CHECK_EQ(st.nlink, 4);			/* ".", "..", a and b2 */
+	CHECK(look("b2/..", false) == fs.root);
+	CHECK_EQ(ramfs_rename(&fs, NULL, "a", NULL, "b2", 0), -ENOTEMPTY);
+	CHECK_EQ(ramfs_rename(&fs, NULL, ".", NULL, "x", 0), -EBUSY);
+	/* The moved name comes last when the directory is read. */
+	while (!ramfs_readdir(fs.root, &pos, &name, &n) && strcmp(name, "b2"))
+		;
+	CHECK(!strcmp(name, "b2") && n == b);
+	CHECK_EQ(ramfs_readdir(fs.root, &pos, &name, &n), -ENOENT);
+	fs_down();
+}
+
 TEST(ramfs_held_nodes)
 {
 	struct ramfs_node *d, *f, *n;
