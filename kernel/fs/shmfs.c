@@ -501,6 +501,9 @@ static int shmfs_rename(const struct vfs_path *from, const struct vfs_path *to, 
 		} else {
 			(*po)->node = (*pn)->node;
 			(*pn)->node = n;
+			/* Each now goes by the name it took (/proc/self/fd). */
+			memcpy((*po)->node->name, (*po)->name, sizeof((*po)->name));
+			memcpy(n->name, (*pn)->name, sizeof(n->name));
 		}
 	} else if (*pn && (*pn)->node == (*po)->node) {
 		/* Two names of one file: Linux does nothing, and says 0. */
