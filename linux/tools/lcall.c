@@ -37,8 +37,15 @@
 #define LC_HANDLES 256		/* open files per job, stdio included */
 #define LC_POLL_MS 250		/* how soon an interrupt is acted on */
 #define LC_GIVE_UP 3		/* interrupts before we stop waiting for the kill */
-/* One per long-call slot Cove has: every job thread waiting is being served. */
+/*
+ * Serving threads a proxy starts with, and the most it grows to: a worker
+ * taking a call when none other is idle starts one more, so a process with
+ * more threads blocked in host calls than workers (a Python Manager's
+ * server: one per connection) never has a call wait behind them for one
+ * to return. Cove's long-call slots bound what can wait at once anyway.
+ */
 #define LC_THREADS 4
+#define LC_THREADS_MAX 64
 /* How long a worker polls for the next call after answering one. */
 #define LC_SPIN_NS 200000L
 /* Sent to a server thread to cut short the host call it is blocked in. */
@@ -66,7 +73,10 @@ struct lcall_server {
 	volatile bool ended;
 	volatile int wait_error;	/* an errno that ended serving, or 0 */
 	int workers_left;		/* server threads still serving (atomic) */
-	struct lcall_worker *workers;	/* LC_THREADS of them */
+	struct lcall_worker *workers;	/* nworkers of them started, LC_THREADS_MAX room */
+	int nworkers;			/* started (atomic; grows under grow_lock) */
+	int idle;			/* of those, not in a call (atomic) */
+	pthread_mutex_t grow_lock;
 	pthread_t main;			/* runs lc_main: a worker that stops wakes it */
 };
 
@@ -113,7 +123,7 @@ static int lc_env_read(char *buf, const struct cove_lcall *rq, struct cove_lcall
 	lc->arg[0] = lc_env_len;
 	return 0;
 }
-static struct lcall_worker lc_workers[LC_THREADS];
+static struct lcall_worker lc_workers[LC_THREADS_MAX];
 
 /*
  * A signal came for the job thread whose call the worker serving token is
@@ -122,7 +132,7 @@ static struct lcall_worker lc_workers[LC_THREADS];
  */
 static void lc_cancel(struct lcall_server *s, uint64_t token)
 {
-	for (int i = 0; i < LC_THREADS; i++) {
+	for (int i = 0; i < __atomic_load_n(&s->nworkers, __ATOMIC_ACQUIRE); i++) {
 		__atomic_store_n(&s->workers[i].cancel, token, __ATOMIC_RELEASE);
 		if (__atomic_load_n(&s->workers[i].serving, __ATOMIC_ACQUIRE) == token)
 			pthread_kill(s->workers[i].thread, LC_WAKE_SIGNAL);
@@ -516,6 +526,8 @@ static bool lc_keep_polling(const struct timespec *since)
 	       LC_SPIN_NS;
 }
 
+static void lc_start_worker(struct lcall_server *s);
+
 static void *lc_worker_main(void *arg)
 {
 	struct lcall_worker *w = arg;
@@ -559,6 +571,9 @@ static void *lc_worker_main(void *arg)
 			break;
 		}
 		__atomic_store_n(&w->serving, lc.token, __ATOMIC_RELEASE);
+		/* The last idle worker takes a call: one more waits for the next. */
+		if (!__atomic_sub_fetch(&s->idle, 1, __ATOMIC_ACQ_REL))
+			lc_start_worker(s);
 		if (lc.op == COVE_LC_SYSCALL &&
 		    __atomic_load_n(&w->cancel, __ATOMIC_ACQUIRE) == lc.token) {
 			/* Cancelled before it began: interrupted, as if at once. */
@@ -570,6 +585,7 @@ static void *lc_worker_main(void *arg)
 			lc_serve_one(s, w->buf, &lc);
 		}
 		__atomic_store_n(&w->serving, 0, __ATOMIC_RELEASE);
+		__atomic_add_fetch(&s->idle, 1, __ATOMIC_ACQ_REL);
 		while ((rc = ioctl(s->fd, COVE_IOC_LCALL_REPLY, &lc)) && errno == EINTR)
 			;
 		clock_gettime(CLOCK_MONOTONIC, &served);
@@ -628,22 +644,53 @@ static void *lc_worker_start(void *arg)
 	return lc_worker_main(arg);
 }
 
-/* Start the workers of s (lc_server); the calling thread then runs lc_main. */
+/*
+ * One more worker, unless there are LC_THREADS_MAX: the calls beyond wait
+ * for one to return, as they all did before. Out of memory or threads, the
+ * proxy serves with what it has (a worker already serves this call).
+ */
+static void lc_start_worker(struct lcall_server *s)
+{
+	struct lcall_worker *w;
+	int n;
+
+	pthread_mutex_lock(&s->grow_lock);
+	n = __atomic_load_n(&s->nworkers, __ATOMIC_ACQUIRE);
+	w = &lc_workers[n];
+	if (n == LC_THREADS_MAX || s->ended)
+		goto out;
+	w->s = s;
+	w->serving = 0;
+	w->cancel = 0;
+	if (!w->buf)
+		w->buf = malloc(COVE_LCALL_PAYLOAD_MAX);
+	if (!w->buf)
+		goto out;
+	__atomic_add_fetch(&s->workers_left, 1, __ATOMIC_ACQ_REL);
+	__atomic_add_fetch(&s->idle, 1, __ATOMIC_ACQ_REL);
+	if (pthread_create(&w->thread, NULL, lc_worker_start, w)) {
+		__atomic_sub_fetch(&s->workers_left, 1, __ATOMIC_ACQ_REL);
+		__atomic_sub_fetch(&s->idle, 1, __ATOMIC_ACQ_REL);
+		goto out;
+	}
+	__atomic_store_n(&s->nworkers, n + 1, __ATOMIC_RELEASE);
+out:
+	pthread_mutex_unlock(&s->grow_lock);
+}
+
+/* Start the first workers of s (lc_server); the calling thread then runs lc_main. */
 static void lc_start_workers(struct lcall_server *s)
 {
-	s->workers_left = LC_THREADS;
+	pthread_mutex_init(&s->grow_lock, NULL);
+	s->workers_left = 0;
+	s->idle = 0;
+	s->nworkers = 0;
 	s->workers = lc_workers;
-	for (int i = 0; i < LC_THREADS; i++) {
-		lc_workers[i].s = s;
-		lc_workers[i].serving = 0;
-		lc_workers[i].cancel = 0;
-		if (!lc_workers[i].buf)
-			lc_workers[i].buf = malloc(COVE_LCALL_PAYLOAD_MAX);
-		if (!lc_workers[i].buf)
-			fail("out of memory");
-		if (pthread_create(&lc_workers[i].thread, NULL, lc_worker_start, &lc_workers[i]))
-			fail("cannot start a server thread");
-	}
+	/* A job that ends at once may stop the starting early (s->ended). */
+	for (int i = 0; i < LC_THREADS; i++)
+		lc_start_worker(s);
+	if (!__atomic_load_n(&s->nworkers, __ATOMIC_ACQUIRE))
+		fail("cannot start the proxy's server threads");
 }
 
 /*
@@ -673,7 +720,7 @@ static void lc_main(struct lcall_server *s, const sigset_t *forward)
 			forward_signal(s, sig);
 		if (sig == SIGINT)
 			interrupts++;
-		for (int i = 0; i < LC_THREADS; i++)
+		for (int i = 0; i < __atomic_load_n(&s->nworkers, __ATOMIC_ACQUIRE); i++)
 			pthread_kill(lc_workers[i].thread, LC_WAKE_SIGNAL);
 	}
 }

@@ -1076,11 +1076,11 @@ check_back
 # compared with the same command run by Linux as the same user. Then the
 # tools of test/cokernel/tools/cmds.txt, each line run by Linux and as a
 # job (both in a directory $W of their own): bash and perl scripts, make
-# -j2, xargs -P, tar with gzip, bc, timeout, xz and zstd with threads,
-# SQLite in WAL mode (a shared mapping of its index), flock, split, and
-# /bin/sh, a link to busybox run by that name. Then the bad inputs: a
-# missing interpreter, a missing library, a 32-bit library, each one clear
-# message and a non-zero status, the enclave still serving.
+# -j2, xargs -P, tar with gzip, bc, timeout, xz and zstd with two threads
+# (blocks of 64 KiB), SQLite in WAL mode (a shared mapping of its index),
+# flock, split, and /bin/sh, a link to busybox run by that name. Then the
+# bad inputs: a missing interpreter, a missing library, a 32-bit library,
+# each one clear message and a non-zero status, the enclave still serving.
 APPS_BINS=(/usr/bin/ls /usr/bin/sort /usr/bin/sha256sum /usr/bin/du /usr/bin/find /usr/bin/mawk
 	   /usr/bin/grep /usr/bin/tar /usr/bin/gzip /usr/bin/id
 	   /usr/bin/bash /usr/bin/perl /usr/bin/make /usr/bin/xargs /usr/bin/bc /usr/bin/timeout
@@ -1750,15 +1750,20 @@ check_back
 }
 
 # The stdlib files (and the interpreter) a Python script imports, as --add
-# options: what the host's own interpreter loads running it, no more.
+# options: what the host's own interpreter loads running it, no more, and
+# the libraries its extension modules load (_ctypes needs libffi).
 python_adds() {
+	local mods
 	debian_adds /usr/bin/python3.11
-	/usr/bin/python3.11 -S -c '
+	mods=$(/usr/bin/python3.11 -S -c '
 import contextlib, io, sys
 with contextlib.redirect_stdout(io.StringIO()):
 	exec(compile(open(sys.argv[1]).read(), sys.argv[1], "exec"))
 for f in sorted({m.__file__ for m in list(sys.modules.values()) if getattr(m, "__file__", None)}):
-	print("--add"); print(f + ":" + f)' "$1"
+	print(f)' "$1")
+	# shellcheck disable=SC2046
+	debian_adds $(echo "$mods" | grep '\.so$')
+	echo "$mods" | grep -v '\.so$' | while read -r f; do printf '%s\n' --add "$f:$f"; done
 }
 
 # Python in a job, as an ordinary user, each script's lines compared with
@@ -1768,20 +1773,21 @@ for f in sorted({m.__file__ for m in list(sys.modules.values()) if getattr(m, "_
 # pywork.py: threads and a thread pool, signal handlers and an itimer,
 # private and read-only mmap of a file, fork with poll on a pipe, and
 # multiprocessing with fork: Pool, Queue, ProcessPoolExecutor (their locks
-# are named semaphores: sem_open links a file into /dev/shm).
+# are named semaphores: sem_open links a file into /dev/shm). pyshared.py:
+# Value and Array, shared_memory, a Manager, asyncio, ctypes and the rest
+# its header lists.
+PYTHON_SCRIPTS="subproc pywork pyshared"
 scenario_apps_python_subprocess() {
-	local adds=()
-	mapfile -t adds < <({ python_adds test/cokernel/subproc.py
-			      python_adds test/cokernel/pywork.py; } |
+	local adds=() s
+	mapfile -t adds < <(for s in $PYTHON_SCRIPTS; do python_adds test/cokernel/$s.py; done |
 		awk 'NR % 2 == 1 { opt = $0; next } !seen[$0]++ { print opt; print }')
 	cokernel_vm --timeout 600 "${CLI_ADDS[@]}" "${adds[@]}" \
-		--add "test/cokernel/subproc.py:/data/subproc.py" \
-		--add "test/cokernel/pywork.py:/data/pywork.py" -- '
+		$(for s in $PYTHON_SCRIPTS; do echo "--add test/cokernel/$s.py:/data/$s.py"; done) -- '
 echo "hpc:x:1000:1000::/tmp:/bin/sh" >> /etc/passwd; echo "hpc:x:1000:" >> /etc/group
 chmod 1777 /tmp
 mkdir -p /dev/shm && mount -t tmpfs -o mode=1777 shm /dev/shm
 id=$(cove create --cpus 2-3 --mem 512M --owner hpc --image /data/cove.elf); echo "CREATED $id"
-for s in subproc pywork; do
+for s in '"$PYTHON_SCRIPTS"'; do
 	su hpc -s /bin/sh -c "cd /tmp; /usr/bin/python3.11 -S /data/$s.py > host.$s 2>&1; echo RC host $s \$?;
 		cove run 1 --heap 64M -- /usr/bin/python3.11 -S /data/$s.py > job.$s 2>&1 < /dev/null;
 		echo RC job $s \$?; sed \"s/^/JOB $s /\" job.$s; cmp host.$s job.$s && echo SAME $s"
@@ -1790,8 +1796,7 @@ cove destroy $id; echo "RC destroy $?"
 check_back
 '
 	expect_status 0
-	local s
-	for s in subproc pywork; do
+	for s in $PYTHON_SCRIPTS; do
 		expect_log "RC host $s 0"
 		expect_log "RC job $s 0"
 		expect_log "SAME $s"
@@ -1799,6 +1804,7 @@ check_back
 	expect_log "JOB subproc communicate 200000 0"
 	expect_log "JOB subproc timeout expired"
 	expect_log "JOB pywork pool 2646700"
+	expect_log "JOB pyshared manager [(0, 0), (1, 1), (2, 4), (3, 9), (4, 16)] [0, 1, 2, 3, 4]"
 	expect_all_back
 }
 
@@ -2321,5 +2327,3 @@ check_back
 	expect_log "RC destroy 0"
 	expect_all_back
 }
-
-
