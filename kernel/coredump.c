@@ -451,13 +451,6 @@ static int core_plan_head(struct core_plan *pl, struct process *p, struct task *
 	return 0;
 }
 
-static int64_t core_host(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-	uint64_t args[6] = { a0, a1, a2, a3, 0, 0 };
-
-	return offload_syscall_dying(nr, args);
-}
-
 /* Open the file. Co-kernel: stage the name in job memory the proxy can read. */
 static int core_open(struct core_sink *k, uint64_t head_len)
 {
@@ -481,8 +474,8 @@ static int core_open(struct core_sink *k, uint64_t head_len)
 		k->scratch = 0;
 		return (int)rc;
 	}
-	rc = core_host(__NR_openat, (uint64_t)AT_FDCWD, k->scratch + head_len,
-		       O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
+	rc = offload_syscall_dying(__NR_openat, (uint64_t)AT_FDCWD, k->scratch + head_len,
+				   O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
 	if (rc < 0)
 		return (int)rc;
 	k->host_fd = (int)rc;
@@ -499,7 +492,7 @@ static int core_write_head(struct core_sink *k, const uint8_t *buf, uint64_t len
 		return vfs_write(k->f, buf, len, &pos) == (int64_t)len ? 0 : -EIO;
 	if (aspace_write(k->p->as, k->scratch, buf, len))
 		return -EFAULT;
-	rc = core_host(__NR_pwrite64, (uint64_t)k->host_fd, k->scratch, len, 0);
+	rc = offload_syscall_dying(__NR_pwrite64, (uint64_t)k->host_fd, k->scratch, len, 0);
 	return rc == (int64_t)len ? 0 : rc < 0 ? (int)rc : -EIO;
 }
 
@@ -515,7 +508,7 @@ static int core_write_memory(struct core_sink *k, uint64_t va, uint64_t len, uin
 				memset(k->bounce, 0, n);	/* a hole in a fork child's stack */
 			rc = vfs_write(k->f, k->bounce, n, &pos);
 		} else {
-			rc = core_host(__NR_pwrite64, (uint64_t)k->host_fd, va, n, off);
+			rc = offload_syscall_dying(__NR_pwrite64, (uint64_t)k->host_fd, va, n, off);
 		}
 		if (rc != (int64_t)n)
 			return rc < 0 ? (int)rc : -EIO;
@@ -531,7 +524,7 @@ static void core_close(struct core_sink *k)
 	if (k->f)
 		file_put(k->f);
 	else if (k->host_fd >= 0)
-		core_host(__NR_close, (uint64_t)k->host_fd, 0, 0, 0);
+		offload_syscall_dying(__NR_close, (uint64_t)k->host_fd, 0, 0, 0);
 	kfree(k->bounce);
 }
 

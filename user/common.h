@@ -19,6 +19,13 @@ extern const char *prog;
 /* Print "<prog>: FAIL <message>" and exit(1). */
 void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
+/* The first failed check ends the program with its message (procview's counts too). */
+#define CHECK(cond, ...)                                                      \
+	do {                                                                  \
+		if (!(cond))                                                  \
+			die(__VA_ARGS__);                                     \
+	} while (0)
+
 /*
  * argv[idx] as an unsigned number in [min, max], or def when the argument
  * is absent. A malformed or out-of-range value is a failure, not a silent

@@ -28,12 +28,6 @@
 
 const char *prog = "fsnames";
 
-#define CHECK(cond, ...)                                                      \
-	do {                                                                  \
-		if (!(cond))                                                  \
-			die(__VA_ARGS__);                                     \
-	} while (0)
-
 static int nchecks;
 static char base[512];
 

@@ -31,12 +31,6 @@
 
 const char *prog = "mapshared";
 
-#define CHECK(cond, ...)                                                      \
-	do {                                                                  \
-		if (!(cond))                                                  \
-			die(__VA_ARGS__);                                     \
-	} while (0)
-
 static long pg;
 static int nchecks;
 static char path[4096];

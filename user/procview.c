@@ -23,6 +23,7 @@ const char *prog = "procview";
 
 static int checks;
 
+#undef CHECK	/* common.h's, but counting each check */
 #define CHECK(cond, ...)						\
 	do {								\
 		checks++;						\

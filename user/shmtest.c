@@ -58,12 +58,6 @@ static void pass(const char *name)
 	fflush(stdout);
 }
 
-#define CHECK(cond, ...)                                                      \
-	do {                                                                  \
-		if (!(cond))                                                  \
-			die(__VA_ARGS__);                                     \
-	} while (0)
-
 static int wait_for(pid_t pid)
 {
 	int status;

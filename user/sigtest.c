@@ -45,8 +45,6 @@ static void pass(const char *name)
 	nchecks++;
 }
 
-#define CHECK(cond, ...) do { if (!(cond)) die(__VA_ARGS__); } while (0)
-
 static pid_t tid_self(void)
 {
 	return (pid_t)syscall(SYS_gettid);

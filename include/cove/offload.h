@@ -27,10 +27,11 @@ bool offload_has_proxy(const struct process *p);
 /* Make call nr of the current thread on the host: its result, or -errno. */
 int64_t offload_syscall(uint64_t nr, const uint64_t args[6]);
 /*
- * The same for a process already killed (writing its core file): not cut
- * short by the kill, which would end it at once.
+ * The same, with up to four arguments, not cut short by a signal or a
+ * kill, which would end it at once: for a process already killed (writing
+ * its core file), and for what must finish (a write-back, pages cleaned).
  */
-int64_t offload_syscall_dying(uint64_t nr, const uint64_t args[6]);
+int64_t offload_syscall_dying(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
 /* The same with the arguments as a handler has them (ROUTE_SELF handlers). */
 int64_t offload_syscall_regs(uint64_t nr, SYSCALL_ARGS);
 /*

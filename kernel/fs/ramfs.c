@@ -181,6 +181,31 @@ static struct ramfs_dirent **ramfs_dir_find(struct ramfs_node *dir, const char *
 	return NULL;
 }
 
+/* de, allocated for len bytes of name, names n last in dir; counts are the caller's. */
+static void ramfs_dirent_append(struct ramfs_node *dir, struct ramfs_dirent *de, const char *name,
+				size_t len, struct ramfs_node *n)
+{
+	de->next = NULL;
+	de->node = n;
+	de->pos = dir->d.next_pos++;
+	de->len = len;
+	memcpy(de->name, name, len);
+	de->name[len] = '\0';
+	*dir->d.tail = de;
+	dir->d.tail = &de->next;
+}
+
+/* Takes the entry at *link out of dir's list; counts are the caller's. */
+static struct ramfs_dirent *ramfs_dirent_unhook(struct ramfs_node *dir, struct ramfs_dirent **link)
+{
+	struct ramfs_dirent *de = *link;
+
+	*link = de->next;
+	if (dir->d.tail == &de->next)
+		dir->d.tail = link;
+	return de;
+}
+
 /* Gives n a name in dir, after the checks every new name needs. */
 static int ramfs_attach(struct ramfs_node *dir, const char *name, size_t len,
 			struct ramfs_node *n)
@@ -198,14 +223,7 @@ static int ramfs_attach(struct ramfs_node *dir, const char *name, size_t len,
 	de = ramfs_alloc(dir->fs, sizeof(*de) + len + 1);
 	if (!de)
 		return -ENOMEM;
-	de->next = NULL;
-	de->node = n;
-	de->pos = dir->d.next_pos++;
-	de->len = len;
-	memcpy(de->name, name, len);
-	de->name[len] = '\0';
-	*dir->d.tail = de;
-	dir->d.tail = &de->next;
+	ramfs_dirent_append(dir, de, name, len, n);
 	n->nlink++;
 	if (S_ISDIR(n->mode)) {
 		n->nlink++;		/* its "." */
@@ -218,12 +236,9 @@ static int ramfs_attach(struct ramfs_node *dir, const char *name, size_t len,
 
 static void ramfs_dir_remove(struct ramfs_node *dir, struct ramfs_dirent **link)
 {
-	struct ramfs_dirent *de = *link;
+	struct ramfs_dirent *de = ramfs_dirent_unhook(dir, link);
 	struct ramfs_node *n = de->node;
 
-	*link = de->next;
-	if (dir->d.tail == &de->next)
-		dir->d.tail = link;
 	ramfs_free(dir->fs, de);
 	if (S_ISDIR(n->mode)) {
 		dir->nlink--;
@@ -455,20 +470,29 @@ int ramfs_rmdir(struct ramfs *fs, struct ramfs_node *dir, const char *name)
 	return ramfs_remove(fs, dir, name, true);
 }
 
+/* ramfs_name for both names of a link or rename. */
+static int ramfs_names(struct ramfs *fs, struct ramfs_node **dir, const char *old, size_t *len,
+		       struct ramfs_node **newdir, const char *new, size_t *newlen)
+{
+	int r = ramfs_name(fs, dir, old, len);
+
+	return r ? r : ramfs_name(fs, newdir, new, newlen);
+}
+
 int ramfs_link(struct ramfs *fs, struct ramfs_node *dir, const char *old,
 	       struct ramfs_node *newdir, const char *new)
 {
 	struct ramfs_dirent **link;
 	size_t len, newlen;
-	int r = ramfs_name(fs, &dir, old, &len);
+	int r = ramfs_names(fs, &dir, old, &len, &newdir, new, &newlen);
 
-	if (!r)
-		r = ramfs_name(fs, &newdir, new, &newlen);
 	if (r)
 		return r;
-	link = ramfs_dots(old, len) ? NULL : ramfs_dir_find(dir, old, len);
+	if (ramfs_dots(old, len))
+		return -EPERM;		/* "." and "..": directories */
+	link = ramfs_dir_find(dir, old, len);
 	if (!link)
-		return ramfs_dots(old, len) ? -EPERM : -ENOENT;
+		return -ENOENT;
 	if (S_ISDIR((*link)->node->mode))
 		return -EPERM;		/* no hard links to directories, as Linux */
 	return ramfs_attach(newdir, new, newlen, (*link)->node);
@@ -513,13 +537,11 @@ static int ramfs_exchange(struct ramfs_node *dir, struct ramfs_dirent *a, struct
 int ramfs_rename(struct ramfs *fs, struct ramfs_node *dir, const char *old,
 		 struct ramfs_node *newdir, const char *new, unsigned int flags)
 {
-	struct ramfs_dirent **link, **target, *de, *was;
+	struct ramfs_dirent **link, **target, *de;
 	struct ramfs_node *n, *gone;
 	size_t len, newlen;
-	int r = ramfs_name(fs, &dir, old, &len);
+	int r = ramfs_names(fs, &dir, old, &len, &newdir, new, &newlen);
 
-	if (!r)
-		r = ramfs_name(fs, &newdir, new, &newlen);
 	if (r)
 		return r;
 	if (ramfs_dots(old, len) || ramfs_dots(new, newlen))
@@ -550,21 +572,11 @@ int ramfs_rename(struct ramfs *fs, struct ramfs_node *dir, const char *old,
 		return -ENOMEM;
 	if (gone)
 		ramfs_dir_remove(newdir, target);
-	link = ramfs_dir_find(dir, old, len);	/* the removal may have moved it */
-	was = *link;
-	*link = was->next;
-	if (dir->d.tail == &was->next)
-		dir->d.tail = link;
-	ramfs_free(fs, was);
+	/* The removal may have moved the old entry. */
+	ramfs_free(fs, ramfs_dirent_unhook(dir, ramfs_dir_find(dir, old, len)));
 	ramfs_touch(dir);
 	/* The entry goes last in newdir, as a new name does; n keeps its counts. */
-	de->next = NULL;
-	de->pos = newdir->d.next_pos++;
-	de->len = newlen;
-	memcpy(de->name, new, newlen);
-	de->name[newlen] = '\0';
-	*newdir->d.tail = de;
-	newdir->d.tail = &de->next;
+	ramfs_dirent_append(newdir, de, new, newlen, n);
 	ramfs_dirent_set(newdir, de, n, dir);
 	return 0;
 }

@@ -162,8 +162,8 @@ static struct shmfs_node *shmfs_find(const char *name)
 	return e ? e->node : NULL;
 }
 
-/* Give n the name of e (its own memory), last in the directory. Under the lock. */
-static void shmfs_link_locked(struct shmfs_node *n, struct shmfs_entry *e)
+/* Put e, naming n, last in the directory; n goes by its name. Under the lock. */
+static void shmfs_append_locked(struct shmfs_node *n, struct shmfs_entry *e)
 {
 	struct shmfs_entry **pp = shmfs_slot(e->name);
 
@@ -172,6 +172,12 @@ static void shmfs_link_locked(struct shmfs_node *n, struct shmfs_entry *e)
 	e->pos = shmfs_next_pos++;
 	*pp = e;
 	memcpy(n->name, e->name, sizeof(n->name));
+}
+
+/* Give n the name of e (its own memory), last in the directory. Under the lock. */
+static void shmfs_link_locked(struct shmfs_node *n, struct shmfs_entry *e)
+{
+	shmfs_append_locked(n, e);
 	n->nlink++;
 	n->refs++;
 }
@@ -515,9 +521,7 @@ static int shmfs_rename(const struct vfs_path *from, const struct vfs_path *to, 
 		moved = *po;
 		*po = moved->next;
 		memcpy(moved->name, new, sizeof(moved->name));
-		moved->node->nlink--;
-		moved->node->refs--;	/* shmfs_link_locked takes them again */
-		shmfs_link_locked(moved->node, moved);
+		shmfs_append_locked(moved->node, moved);	/* the same name count */
 		if (gone)
 			shmfs_node_put_locked(gone, &drop);
 	}

@@ -91,8 +91,10 @@ int64_t offload_syscall(uint64_t nr, const uint64_t args[6])
 	return rc;
 }
 
-int64_t offload_syscall_dying(uint64_t nr, const uint64_t args[6])
+int64_t offload_syscall_dying(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
 {
+	uint64_t args[6] = { a0, a1, a2, a3, 0, 0 };
+
 	return offload_call(nr, args, NULL);
 }
 

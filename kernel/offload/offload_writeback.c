@@ -19,21 +19,24 @@
  */
 #include <cove/aspace.h>
 #include <cove/errno.h>
+#include <cove/file.h>
 #include <cove/kprintf.h>
 #include <cove/kvsnprintf.h>
 #include <cove/offload.h>
 #include <cove/string.h>
 #include <cove/task.h>
+#include <cove/vfs.h>
 #include <cove/vm_file_name.h>
 #include <arch/syscall_list.h>
 
-#define AT_FDCWD_HOST (-100)
-#define WB_O_WRONLY 01
-#define WB_O_CLOEXEC 02000000
 /* The proxy reads the path and writes the stat here, in one page of job memory. */
 #define WB_STAT_OFF 2048
 #define WB_STAT_SIZE_OFF 48		/* st_size in x86-64's struct stat */
 
+/*
+ * Its host calls are offload_syscall_dying's: a pending signal or kill
+ * must not cut them short, since the pages are counted clean already.
+ */
 struct wb_host {
 	struct aspace *as;
 	uint64_t scratch;		/* the page, once a run needs it; 0 before */
@@ -44,18 +47,10 @@ struct wb_host {
 	int err;			/* the first failure, for the console and msync */
 };
 
-/* A call that a pending signal or kill must not cut short: its pages are cleaned already. */
-static int64_t wb_call(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-	uint64_t args[6] = { a0, a1, a2, a3, 0, 0 };
-
-	return offload_syscall_dying(nr, args);
-}
-
 static void wb_close(struct wb_host *h)
 {
 	if (h->file) {
-		wb_call(__NR_close, (uint64_t)h->fd, 0, 0, 0);
+		offload_syscall_dying(__NR_close, (uint64_t)h->fd, 0, 0, 0);
 		vm_file_name_put(h->file);
 		h->file = NULL;
 	}
@@ -86,17 +81,17 @@ static int wb_open(struct wb_host *h, struct vm_file_name *file)
 	}
 	if (aspace_write(h->as, h->scratch, file->path, len))
 		return -EFAULT;
-	rc = wb_call(__NR_openat, (uint64_t)AT_FDCWD_HOST, h->scratch, WB_O_WRONLY | WB_O_CLOEXEC,
-		     0);
+	rc = offload_syscall_dying(__NR_openat, (uint64_t)AT_FDCWD, h->scratch,
+				   O_WRONLY | O_CLOEXEC, 0);
 	if (rc < 0)
 		return (int)rc;
 	h->fd = (int)rc;
-	rc = wb_call(__NR_fstat, (uint64_t)h->fd, h->scratch + WB_STAT_OFF, 0, 0);
+	rc = offload_syscall_dying(__NR_fstat, (uint64_t)h->fd, h->scratch + WB_STAT_OFF, 0, 0);
 	if (!rc && aspace_read(h->as, h->scratch + WB_STAT_OFF + WB_STAT_SIZE_OFF, &h->size,
 			       sizeof(h->size)))
 		rc = -EFAULT;
 	if (rc) {
-		wb_call(__NR_close, (uint64_t)h->fd, 0, 0, 0);
+		offload_syscall_dying(__NR_close, (uint64_t)h->fd, 0, 0, 0);
 		return (int)rc;
 	}
 	vm_file_name_get(file);
@@ -110,8 +105,8 @@ static int wb_write(struct wb_host *h, const struct aspace_wb_run *run)
 	uint64_t len = run->off >= h->size ? 0 : MIN(run->len, h->size - run->off), done = 0;
 
 	while (done < len) {
-		int64_t n = wb_call(__NR_pwrite64, (uint64_t)h->fd, run->va + done, len - done,
-				    run->off + done);
+		int64_t n = offload_syscall_dying(__NR_pwrite64, (uint64_t)h->fd, run->va + done,
+						  len - done, run->off + done);
 
 		if (n <= 0)
 			return n < 0 ? (int)n : -EIO;

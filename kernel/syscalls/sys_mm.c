@@ -253,7 +253,10 @@ static int64_t mm_map_host_file(struct aspace *as, uint64_t addr, uint64_t len, 
 	rc = path ? offload_fd_host_path(fd, va, path, VM_HOST_PATH_MAX) : -ENOMEM;
 	if (!rc && writeback && !mm_host_path_reopens(path))
 		rc = -ENODEV;
-	n = rc && writeback ? rc : offload_pread_into(fd, va, len, off);
+	if (writeback && rc)
+		n = rc;
+	else
+		n = offload_pread_into(fd, va, len, off);
 	if (!rc && n >= 0 && aspace_name(as, va, path, off, writeback) && writeback)
 		n = -ENOMEM;
 	kfree(path);
